@@ -1,0 +1,110 @@
+"""The one attack interface shared by every attack in the suite.
+
+Every attack is a function registered in `ATTACKS` with the signature
+
+    fn(model, x, y, *, eps, norm, targeted, target, clip_min, clip_max, **params) -> AttackResult
+
+where `model` maps a float32 NHWC batch to **logits**, `x` is a float32 batch inside
+[clip_min, clip_max] (the dataset's pixel range) and `y` holds the true integer labels. `attack()`
+validates the common arguments once, so each attack can assume them.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable
+
+import numpy as np
+
+from adv_tf.errors import AdvTfError
+from adv_tf.registry import Registry
+
+AttackFn = Callable[..., "AttackResult"]
+ATTACKS: Registry[AttackFn] = Registry("attack")
+
+
+@dataclasses.dataclass
+class AttackResult:
+  """Adversarial images plus per-example information.
+
+  Attributes:
+    x_adv: float32 array, same shape as the input, inside the pixel range.
+    success: bool [N]: the model's prediction on x_adv is wrong (untargeted) or the target (targeted).
+    l2, linf: float32 [N]: distances of x_adv from x.
+    info: attack-specific per-example or scalar extras (e.g. CW's constant, iterations, minimal eps).
+  """
+  x_adv: np.ndarray
+  success: np.ndarray
+  l2: np.ndarray
+  linf: np.ndarray
+  info: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+def result_from(model, x, x_adv, y, *, targeted: bool = False, target=None, info=None) -> AttackResult:
+  """Builds an AttackResult by evaluating `model` on `x_adv` (batched, no retrace per call)."""
+  x = np.asarray(x, np.float32)
+  x_adv = np.asarray(x_adv, np.float32)
+  pred = predict_labels(model, x_adv)
+  if targeted:
+    success = pred == np.asarray(target)
+  else:
+    success = pred != np.asarray(y)
+  delta = (x_adv - x).reshape(len(x), -1)
+  return AttackResult(
+      x_adv=x_adv,
+      success=success,
+      l2=np.linalg.norm(delta, axis=1).astype(np.float32),
+      linf=np.abs(delta).max(axis=1).astype(np.float32),
+      info=dict(info or {}))
+
+
+def predict_labels(model, x, batch_size: int = 1024) -> np.ndarray:
+  """Arg-max predictions of a logits model, in batches."""
+  out = [np.argmax(np.asarray(model(x[i:i + batch_size], training=False)), axis=-1)
+         for i in range(0, len(x), batch_size)]
+  return np.concatenate(out) if out else np.zeros([0], np.int64)
+
+
+def validate_inputs(x, y, *, num_classes: int | None, eps, clip_min: float, clip_max: float,
+                    targeted: bool, target) -> None:
+  """Raises AdvTfError (one line) on inputs no attack can work with."""
+  x = np.asarray(x)
+  if x.ndim != 4:
+    raise AdvTfError(f"attack input must be a batch of images [N,H,W,C], got shape {x.shape}")
+  if clip_max <= clip_min:
+    raise AdvTfError(f"pixel range ({clip_min}, {clip_max}) is empty")
+  if x.size and (x.min() < clip_min - 1e-6 or x.max() > clip_max + 1e-6):
+    raise AdvTfError(f"attack input lies outside the pixel range [{clip_min}, {clip_max}]; "
+                     "pass the dataset's pixel_range as clip_min/clip_max")
+  if y is not None:
+    y = np.asarray(y)
+    if y.shape != (x.shape[0],):
+      raise AdvTfError(f"labels must have shape [{x.shape[0]}], got {y.shape}")
+    if num_classes is not None and y.size and (y.min() < 0 or y.max() >= num_classes):
+      raise AdvTfError(f"labels must lie in [0, {num_classes}), got range [{y.min()}, {y.max()}]")
+  if eps is not None:
+    if eps < 0:
+      raise AdvTfError(f"eps must be >= 0, got {eps}")
+    if eps > clip_max - clip_min:
+      raise AdvTfError(f"eps={eps} exceeds the pixel range width {clip_max - clip_min}; "
+                       "give eps in the dataset's pixel units (e.g. 8/255 for [0,1])")
+  if targeted:
+    if target is None:
+      raise AdvTfError("a targeted attack needs target labels (target=...)")
+    target = np.asarray(target)
+    if target.shape != (x.shape[0],):
+      raise AdvTfError(f"target must have shape [{x.shape[0]}], got {target.shape}")
+    if num_classes is not None and target.size and (target.min() < 0 or target.max() >= num_classes):
+      raise AdvTfError(f"target labels must lie in [0, {num_classes})")
+
+
+def attack(name: str, model, x, y, *, eps: float | None = None, norm: float = np.inf,
+           targeted: bool = False, target=None, clip_min: float = 0.0, clip_max: float = 1.0,
+           **params) -> AttackResult:
+  """Runs the registered attack `name` on a batch (see module docstring)."""
+  fn = ATTACKS.get(name)
+  num_classes = int(model.output_shape[-1]) if hasattr(model, "output_shape") else None
+  validate_inputs(x, y, num_classes=num_classes, eps=eps, clip_min=clip_min, clip_max=clip_max,
+                  targeted=targeted, target=target)
+  return fn(model, np.asarray(x, np.float32), None if y is None else np.asarray(y), eps=eps, norm=norm,
+            targeted=targeted, target=None if target is None else np.asarray(target),
+            clip_min=clip_min, clip_max=clip_max, **params)

@@ -1,0 +1,95 @@
+"""Shared pytest fixtures.
+
+Environment variables (set by `make test`):
+  ADV_TF_RAW_DIR   local raw datasets (e.g. ../shared/datasets); tests that need real data skip without it.
+  ADV_TF_DATA_DIR  a TFDS data directory that `make data` may already have filled.
+
+Fixtures are appended here by each area; never rewrite another area's fixture.
+"""
+from __future__ import annotations
+
+import gzip
+import os
+import pathlib
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _raw_dir() -> pathlib.Path | None:
+  value = os.environ.get("ADV_TF_RAW_DIR", "").strip()
+  if not value:
+    return None
+  path = pathlib.Path(value).expanduser()
+  return path if path.is_dir() else None
+
+
+@pytest.fixture(scope="session")
+def raw_dir() -> pathlib.Path:
+  """The local raw-data folder; skips the test (with the reason) when it is absent."""
+  path = _raw_dir()
+  if path is None:
+    pytest.skip("ADV_TF_RAW_DIR is not set or missing: run `make test RAW_DIR=/path/to/raw/datasets`")
+  return path
+
+
+def _read_idx(path: pathlib.Path) -> np.ndarray:
+  with gzip.open(path, "rb") as f:
+    data = f.read()
+  ndim = data[3]
+  shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+  return np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(shape)
+
+
+def _generated_digits(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+  """Ten separable 28x28 'digit' classes: a class-specific bright bar plus noise."""
+  rng = np.random.default_rng(seed)
+  y = rng.integers(0, 10, n)
+  x = rng.uniform(0.0, 0.3, (n, 28, 28, 1)).astype(np.float32)
+  for c in range(10):
+    idx = y == c
+    x[idx, 2 + 2 * c: 5 + 2 * c, 4:24, 0] = 0.9
+  return np.clip(x, 0, 1), y.astype(np.int64)
+
+
+@pytest.fixture(scope="session")
+def mnist_arrays() -> dict:
+  """MNIST as float32 [0,1] NHWC arrays: 12,000 train and 2,000 test examples.
+
+  Real MNIST from ADV_TF_RAW_DIR/mnist when available, else generated separable digits (key 'real'
+  says which), so attack property tests run everywhere and use real data in CI.
+  """
+  raw = _raw_dir()
+  mnist = raw / "mnist" if raw else None
+  if mnist is not None and (mnist / "train-images-idx3-ubyte.gz").exists():
+    xtr = _read_idx(mnist / "train-images-idx3-ubyte.gz")[:12000, ..., None].astype(np.float32) / 255
+    ytr = _read_idx(mnist / "train-labels-idx1-ubyte.gz")[:12000].astype(np.int64)
+    xte = _read_idx(mnist / "t10k-images-idx3-ubyte.gz")[:2000, ..., None].astype(np.float32) / 255
+    yte = _read_idx(mnist / "t10k-labels-idx1-ubyte.gz")[:2000].astype(np.int64)
+    return dict(x_train=xtr, y_train=ytr, x_test=xte, y_test=yte, real=True)
+  xtr, ytr = _generated_digits(12000, 0)
+  xte, yte = _generated_digits(2000, 1)
+  return dict(x_train=xtr, y_train=ytr, x_test=xte, y_test=yte, real=False)
+
+
+@pytest.fixture(scope="session")
+def mnist_model(mnist_arrays):
+  """A small trained MNIST CNN that outputs logits, inputs in [0,1] (about 97% test accuracy)."""
+  import keras
+  keras.utils.set_random_seed(0)
+  model = keras.Sequential([
+      keras.Input((28, 28, 1)),
+      keras.layers.Conv2D(16, 3, activation="relu"),
+      keras.layers.MaxPooling2D(2),
+      keras.layers.Conv2D(32, 3, activation="relu"),
+      keras.layers.MaxPooling2D(2),
+      keras.layers.Flatten(),
+      keras.layers.Dense(64, activation="relu"),
+      keras.layers.Dense(10),
+  ])
+  model.compile(optimizer=keras.optimizers.Adam(1e-3),
+                loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+  model.fit(mnist_arrays["x_train"], mnist_arrays["y_train"], batch_size=128, epochs=2, verbose=0)
+  return model
