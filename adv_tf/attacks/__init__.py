@@ -5,3 +5,7 @@ Importing this package registers every attack; add a new one with one module and
 from adv_tf.attacks.base import ATTACKS, AttackResult, attack, predict_labels, result_from
 
 # Registration imports (one line per attack module) go below.
+from adv_tf.attacks import gradient  # noqa: F401,E402  fgsm, bim, pgd
+from adv_tf.attacks import deepfool  # noqa: F401,E402
+from adv_tf.attacks import dgsm  # noqa: F401,E402
+from adv_tf.attacks import minimal  # noqa: F401,E402  minimal_linf

@@ -1,0 +1,88 @@
+"""Shared graph helpers for the attacks: per-model tf.function caches, batching, norm projections.
+
+Every attack keeps one `tf.function` per (model, static configuration) in a weak cache, and passes
+every numeric setting that may change between calls (eps, step size, seed) as a tensor, so a second
+call with the same batch shape never retraces ("traced once per shape").
+"""
+from __future__ import annotations
+
+import weakref
+from typing import Any, Callable
+
+import numpy as np
+import tensorflow as tf
+
+_CACHE: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
+_STRONG: dict[int, tuple[Any, dict]] = {}
+
+
+def cached_function(model, key: tuple, build: Callable[[], Callable]) -> Callable:
+  """Returns the tf.function built by `build()` for (model, key), building it once.
+
+  Models that cannot be weakly referenced are kept by id alongside the model itself.
+  """
+  try:
+    table = _CACHE.setdefault(model, {})
+  except TypeError:
+    entry = _STRONG.setdefault(id(model), (model, {}))
+    table = entry[1]
+  fn = table.get(key)
+  if fn is None:
+    fn = build()
+    table[key] = fn
+  return fn
+
+
+def logits_of(model, x: tf.Tensor) -> tf.Tensor:
+  """Calls a logits model in inference mode (Keras models and plain callables alike)."""
+  try:
+    return model(x, training=False)
+  except TypeError:
+    return model(x)
+
+
+def per_example(value, n: int, name: str) -> np.ndarray:
+  """Broadcasts a scalar or [N] setting to float32 [N, 1, 1, 1]."""
+  arr = np.asarray(value, np.float32)
+  if arr.ndim == 0:
+    arr = np.full([n], arr, np.float32)
+  if arr.shape != (n,):
+    from adv_tf.errors import AdvTfError
+    raise AdvTfError(f"{name} must be a scalar or have shape [{n}], got {arr.shape}")
+  return arr.reshape(n, 1, 1, 1)
+
+
+def norm_key(norm) -> str:
+  """Canonical name of a norm order ('inf', '2' or '1'); raises AdvTfError otherwise."""
+  from adv_tf.errors import AdvTfError
+  if norm in (np.inf, "inf", float("inf")):
+    return "inf"
+  if norm in (2, "2", 2.0):
+    return "2"
+  if norm in (1, "1", 1.0):
+    return "1"
+  raise AdvTfError(f"unknown norm {norm!r}; use np.inf, 2 (or 1 where the attack supports it)")
+
+
+def project(delta: tf.Tensor, eps: tf.Tensor, norm: str) -> tf.Tensor:
+  """Projects per-example perturbations onto the eps ball of `norm` (eps broadcastable [B,1,1,1])."""
+  if norm == "inf":
+    return tf.clip_by_value(delta, -eps, eps)
+  l2 = tf.sqrt(tf.maximum(tf.reduce_sum(tf.square(delta), axis=[1, 2, 3], keepdims=True), 1e-24))
+  return delta * tf.minimum(1.0, eps / l2)
+
+
+def batched(fn: Callable[..., tuple], arrays: list[np.ndarray], batch_size: int | None) -> list[np.ndarray]:
+  """Runs `fn` over aligned numpy arrays in batches and concatenates each output."""
+  n = len(arrays[0])
+  size = n if not batch_size else int(batch_size)
+  outs: list[list[np.ndarray]] = []
+  for start in range(0, n, max(size, 1)):
+    res = fn(*[tf.convert_to_tensor(a[start:start + size]) for a in arrays])
+    if not isinstance(res, (tuple, list)):
+      res = (res,)
+    if not outs:
+      outs = [[] for _ in res]
+    for acc, r in zip(outs, res):
+      acc.append(np.asarray(r))
+  return [np.concatenate(o) for o in outs]

@@ -1,0 +1,193 @@
+"""FGSM, BIM (I-FGSM) and PGD, computed by CleverHans 4's TF2 attack steps.
+
+The gradient step is CleverHans' `fast_gradient_method` and the projection its `clip_eta`, exactly as
+its `projected_gradient_descent` composes them; this module only adds what the suite's interface
+needs on top:
+
+* one `tf.function` per (model, norm, targeted, pixel range, random start) kept in a cache, with eps,
+  step size, step count and seed passed as tensors, so repeated calls never retrace;
+* a seeded random start (CleverHans draws it from the global RNG): `tf.random.stateless_uniform`;
+* per-example eps (shape [N]), used by the minimal-distortion bisection (paper 004 §4.1).
+
+Known CleverHans 4 issues under TF 2.21 / Keras 3 (measured for this suite): `basic_iterative_method`
+fails in its numpy sanity checks unless `sanity_checks=False`, and its `compute_gradient` is a
+module-level tf.function keyed on the model object, so the same model object is passed every call.
+
+Settings: FGSM (Goodfellow et al. 2015, paper 003 §II-B); I-FGSM with per-step eps/T (paper 004 §2,
+eq. 1); PGD with a uniform random start, 40 steps and step 2.5*eps/steps (Madry et al. 2018).
+"""
+from __future__ import annotations
+
+import numpy as np
+import tensorflow as tf
+from cleverhans.tf2.attacks.fast_gradient_method import fast_gradient_method
+from cleverhans.tf2.utils import clip_eta
+
+from adv_tf.attacks import _graph
+from adv_tf.attacks.base import ATTACKS, AttackResult, result_from
+from adv_tf.errors import AdvTfError
+
+_NORMS = {"inf": np.inf, "2": 2, "1": 1}
+
+
+def random_start(shape, eps: tf.Tensor, norm: str, seed: tf.Tensor) -> tf.Tensor:
+  """Uniform sample in the eps ball (Linf: per pixel; L2: uniform in the ball), stateless in `seed`."""
+  if norm == "inf":
+    return tf.random.stateless_uniform(shape, seed, -1.0, 1.0) * eps
+  direction = tf.random.stateless_normal(shape, seed)
+  direction /= tf.sqrt(tf.reduce_sum(tf.square(direction), axis=[1, 2, 3], keepdims=True) + 1e-24)
+  dim = tf.cast(tf.reduce_prod(shape[1:]), tf.float32)
+  radius = tf.random.stateless_uniform([shape[0], 1, 1, 1], seed + 1) ** (1.0 / dim)
+  return direction * radius * eps
+
+
+def fgsm_graph(model, x, y, eps, *, norm: str = "inf", targeted: bool = False, clip_min: float = 0.0,
+               clip_max: float = 1.0) -> tf.Tensor:
+  """One CleverHans fast-gradient step in graph code (usable inside `strategy.run`).
+
+  Args:
+    model: logits model (pass the same object every call: CleverHans' gradient is keyed on it).
+    x: float32 [B,H,W,C]; y: int labels [B] (the target labels when `targeted`).
+    eps: scalar or [B,1,1,1] float32 step size.
+  """
+  return fast_gradient_method(model, x, eps, _NORMS[norm], clip_min=clip_min, clip_max=clip_max, y=y,
+                              targeted=targeted)
+
+
+def pgd_graph(model, x, y, eps, eps_iter, nb_iter, seed, *, norm: str = "inf", targeted: bool = False,
+              clip_min: float = 0.0, clip_max: float = 1.0, rand_init: bool = True) -> tf.Tensor:
+  """PGD (or BIM with rand_init=False) in graph code; CleverHans steps and projection.
+
+  Args:
+    eps, eps_iter: scalar or [B,1,1,1] float32 budgets; nb_iter: int32 scalar tensor;
+    seed: int32 [2] for the random start.
+  """
+  order = _NORMS[norm]
+  if rand_init:
+    eta = clip_eta(random_start(tf.shape(x), eps, norm, seed), order, eps)
+  else:
+    eta = tf.zeros_like(x)
+  adv = tf.clip_by_value(x + eta, clip_min, clip_max)
+  for _ in tf.range(nb_iter):
+    adv = fast_gradient_method(model, adv, eps_iter, order, clip_min=clip_min, clip_max=clip_max, y=y,
+                               targeted=targeted)
+    adv = tf.clip_by_value(x + clip_eta(adv - x, order, eps), clip_min, clip_max)
+  return adv
+
+
+def _fgsm_fn(model, norm, targeted, clip_min, clip_max):
+  return _graph.cached_function(
+      model, ("fgsm", norm, targeted, clip_min, clip_max),
+      lambda: tf.function(lambda x, y, eps: fgsm_graph(
+          model, x, y, eps, norm=norm, targeted=targeted, clip_min=clip_min, clip_max=clip_max)))
+
+
+def _pgd_fn(model, norm, targeted, clip_min, clip_max, rand_init):
+  return _graph.cached_function(
+      model, ("pgd", norm, targeted, clip_min, clip_max, rand_init),
+      lambda: tf.function(lambda x, y, eps, eps_iter, nb_iter, seed: pgd_graph(
+          model, x, y, eps, eps_iter, nb_iter, seed, norm=norm, targeted=targeted, clip_min=clip_min,
+          clip_max=clip_max, rand_init=rand_init)))
+
+
+def _labels(y, targeted, target):
+  if targeted:
+    return np.asarray(target, np.int64)
+  if y is None:
+    raise AdvTfError("this attack needs the true labels y (untargeted attacks move away from them)")
+  return np.asarray(y, np.int64)
+
+
+def _need_eps(eps, name):
+  if eps is None:
+    raise AdvTfError(f"{name} needs a perturbation budget: pass eps=... in the dataset's pixel units")
+
+
+def fgsm_arrays(model, x, y, *, eps, norm=np.inf, targeted=False, clip_min=0.0, clip_max=1.0,
+                batch_size: int | None = 512) -> np.ndarray:
+  """FGSM adversarial images as numpy (y = target labels when targeted); eps scalar or [N]."""
+  nk = _graph.norm_key(norm)
+  fn = _fgsm_fn(model, nk, bool(targeted), float(clip_min), float(clip_max))
+  eps_arr = _graph.per_example(eps, len(x), "eps")
+  return _graph.batched(fn, [np.asarray(x, np.float32), np.asarray(y, np.int64), eps_arr], batch_size)[0]
+
+
+def pgd_arrays(model, x, y, *, eps, eps_iter, nb_iter, norm=np.inf, targeted=False, clip_min=0.0,
+               clip_max=1.0, rand_init=True, seed: int = 0, batch_size: int | None = 512) -> np.ndarray:
+  """PGD/BIM adversarial images as numpy; eps and eps_iter scalar or [N]; same seed -> same output."""
+  nk = _graph.norm_key(norm)
+  if nk == "1":
+    raise AdvTfError("PGD/BIM support norm np.inf or 2 (CleverHans has no L1 projection)")
+  fn = _pgd_fn(model, nk, bool(targeted), float(clip_min), float(clip_max), bool(rand_init))
+  n = len(x)
+  eps_arr = _graph.per_example(eps, n, "eps")
+  step_arr = _graph.per_example(eps_iter, n, "eps_iter")
+  steps = tf.constant(int(nb_iter), tf.int32)
+  seed_t = tf.constant([int(seed), 0], tf.int32)
+  return _graph.batched(lambda a, b, c, d: fn(a, b, c, d, steps, seed_t),
+                        [np.asarray(x, np.float32), np.asarray(y, np.int64), eps_arr, step_arr],
+                        batch_size)[0]
+
+
+@ATTACKS.register("fgsm")
+def fgsm(model, x, y, *, eps, norm=np.inf, targeted=False, target=None, clip_min=0.0, clip_max=1.0,
+         batch_size: int | None = 512) -> AttackResult:
+  """Fast Gradient Sign Method: x + eps*sign(grad J) (paper 003 §II-B; norm 2 gives the L2 FGM)."""
+  _need_eps(eps, "fgsm")
+  labels = _labels(y, targeted, target)
+  x_adv = fgsm_arrays(model, x, labels, eps=eps, norm=norm, targeted=targeted, clip_min=clip_min,
+                      clip_max=clip_max, batch_size=batch_size)
+  return result_from(model, x, x_adv, y, targeted=targeted, target=target, info={"steps": 1})
+
+
+@ATTACKS.register("bim")
+def bim(model, x, y, *, eps, norm=np.inf, targeted=False, target=None, clip_min=0.0, clip_max=1.0,
+        nb_iter: int = 10, eps_iter: float | None = None, batch_size: int | None = 512) -> AttackResult:
+  """Basic Iterative Method / I-FGSM (Kurakin et al.): T steps of eps/T from x (paper 004 §2 eq. 1)."""
+  _need_eps(eps, "bim")
+  if int(nb_iter) < 1:
+    raise AdvTfError(f"nb_iter must be >= 1, got {nb_iter}")
+  step = np.asarray(eps, np.float32) / int(nb_iter) if eps_iter is None else eps_iter
+  labels = _labels(y, targeted, target)
+  x_adv = pgd_arrays(model, x, labels, eps=eps, eps_iter=step, nb_iter=nb_iter, norm=norm,
+                     targeted=targeted, clip_min=clip_min, clip_max=clip_max, rand_init=False,
+                     batch_size=batch_size)
+  return result_from(model, x, x_adv, y, targeted=targeted, target=target, info={"steps": int(nb_iter)})
+
+
+@ATTACKS.register("pgd")
+def pgd(model, x, y, *, eps, norm=np.inf, targeted=False, target=None, clip_min=0.0, clip_max=1.0,
+        nb_iter: int = 40, eps_iter: float | None = None, rand_init: bool = True, seed: int = 0,
+        batch_size: int | None = 512) -> AttackResult:
+  """Madry et al. PGD: uniform random start in the eps ball, `nb_iter` steps of `eps_iter`.
+
+  Defaults follow Madry et al. (2018): 40 steps; step size 2.5*eps/nb_iter when not given.
+  """
+  _need_eps(eps, "pgd")
+  if int(nb_iter) < 1:
+    raise AdvTfError(f"nb_iter must be >= 1, got {nb_iter}")
+  step = 2.5 * np.asarray(eps, np.float32) / int(nb_iter) if eps_iter is None else eps_iter
+  labels = _labels(y, targeted, target)
+  x_adv = pgd_arrays(model, x, labels, eps=eps, eps_iter=step, nb_iter=nb_iter, norm=norm,
+                     targeted=targeted, clip_min=clip_min, clip_max=clip_max, rand_init=rand_init,
+                     seed=seed, batch_size=batch_size)
+  return result_from(model, x, x_adv, y, targeted=targeted, target=target,
+                     info={"steps": int(nb_iter), "seed": int(seed)})
+
+
+def distributed_attack(strategy: tf.distribute.Strategy, graph_fn, x: np.ndarray, y: np.ndarray,
+                       *, global_batch_size: int = 256) -> np.ndarray:
+  """Runs `graph_fn(x_batch, y_batch) -> x_adv_batch` on every replica of `strategy`.
+
+  `graph_fn` is graph code such as `lambda x, y: fgsm_graph(model, x, y, 0.1)`; the model must have
+  been built under `strategy.scope()`. Returns the adversarial images in input order.
+  """
+  ds = tf.data.Dataset.from_tensor_slices((np.asarray(x, np.float32), np.asarray(y, np.int64)))
+  dist = strategy.experimental_distribute_dataset(ds.batch(global_batch_size))
+
+  @tf.function
+  def step(batch):
+    per_replica = strategy.run(graph_fn, args=batch)
+    return strategy.gather(per_replica, axis=0)
+
+  return np.concatenate([np.asarray(step(b)) for b in dist])
