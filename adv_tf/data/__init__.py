@@ -1,0 +1,1 @@
+from adv_tf.data import tiny_imagenet
