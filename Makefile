@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 DATA_DIR ?= $(HOME)/tensorflow_datasets
 RAW_DIR ?=
+DATASETS ?= all
 EXTRAS ?= cpu,dev
 PROFILE ?= quick
 OUTPUT_DIR ?= results
@@ -23,7 +24,7 @@ $(VENV)/.installed: pyproject.toml
 # datasets download through TFDS on first use.
 data: install
 ifneq ($(strip $(RAW_DIR)),)
-	$(PY) -m data_prep.import_raw --raw_dir="$(RAW_DIR)" --data_dir="$(DATA_DIR)" --dataset=all
+	$(PY) -m data_prep.import_raw --raw_dir="$(RAW_DIR)" --data_dir="$(DATA_DIR)" --dataset=$(DATASETS)
 else
 	@echo "make data: RAW_DIR not set; datasets will be downloaded by tensorflow-datasets on first use."
 endif
@@ -34,7 +35,8 @@ test: install
 bench: install
 	$(PY) -m benchmarks.run_all --data_dir="$(DATA_DIR)" --raw_dir="$(RAW_DIR)"
 
-reproduce-hyperparams: data
+reproduce-hyperparams: install
+	$(MAKE) data DATASETS=mnist
 	$(PY) -m experiments.hyperparams --profile=$(PROFILE) --data_dir="$(DATA_DIR)" \
 	  --output_dir="$(OUTPUT_DIR)/hyperparams/$(PROFILE)"
 
