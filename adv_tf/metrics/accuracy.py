@@ -1,0 +1,84 @@
+"""Accuracy-type metrics: clean/adversarial accuracy, attack success rate, paper 004 eq. 4 and eq. 5."""
+from __future__ import annotations
+
+import numpy as np
+
+from adv_tf.errors import AdvTfError
+
+
+def _vec(a, name: str) -> np.ndarray:
+  arr = np.asarray(a)
+  if arr.ndim != 1:
+    raise AdvTfError(f"{name} must be a 1-D array with one entry per example, got shape {arr.shape}")
+  return arr
+
+
+def _same_len(**arrays) -> None:
+  lengths = {k: len(v) for k, v in arrays.items()}
+  if len(set(lengths.values())) > 1:
+    raise AdvTfError(f"arrays must have one entry per example each, got lengths {lengths}")
+
+
+def accuracy(predictions, labels) -> float:
+  """Fraction of predictions equal to labels (clean accuracy on x, adversarial accuracy on x_adv)."""
+  pred, lab = _vec(predictions, "predictions"), _vec(labels, "labels")
+  _same_len(predictions=pred, labels=lab)
+  return float(np.mean(pred == lab)) if len(lab) else float("nan")
+
+
+def attack_success_rate(success, clean_correct=None) -> float:
+  """Percentage-free fraction of successful attacks, over the clean-correct examples when given.
+
+  Paper 004 §4.1 attacks only correctly classified images; pass `clean_correct` to do the same.
+  """
+  succ = _vec(success, "success").astype(bool)
+  if clean_correct is not None:
+    cc = _vec(clean_correct, "clean_correct").astype(bool)
+    _same_len(success=succ, clean_correct=cc)
+    succ = succ[cc]
+  return float(np.mean(succ)) if len(succ) else float("nan")
+
+
+def adversarial_accuracy_at(clean_correct, success, distances, delta: float) -> float:
+  """Paper 004 eq. 5: 1 - (wrong predictions + successful attacks within distortion delta) / |T|.
+
+  An attack on a correctly classified x counts as successful when it succeeded and
+  ||x - x'||_p <= delta (paper 004 Appendix, "adversarial accuracy").
+
+  Args:
+    clean_correct: bool [N], the model classifies the clean image correctly.
+    success: bool [N], the attack changed the prediction.
+    distances: float [N], ||x - x'||_p of the adversarial image.
+    delta: the distortion threshold.
+  """
+  cc = _vec(clean_correct, "clean_correct").astype(bool)
+  succ = _vec(success, "success").astype(bool)
+  dist = _vec(distances, "distances").astype(np.float64)
+  _same_len(clean_correct=cc, success=succ, distances=dist)
+  if delta < 0:
+    raise AdvTfError(f"the distortion threshold delta must be >= 0, got {delta}")
+  if not len(cc):
+    return float("nan")
+  wrong = np.sum(~cc)
+  attacked = np.sum(cc & succ & (dist <= delta))
+  return float(1.0 - (wrong + attacked) / len(cc))
+
+
+def robustness_score(distances, correct) -> np.ndarray:
+  """Paper 004 eq. 4: per model, the mean distortion over the images that ALL models classify correctly.
+
+  Args:
+    distances: float [M, N]: the minimal adversarial distortion found on each of N images for each of
+      M models (e.g. `MinimalDistortion.linf` or `.l2`).
+    correct: bool [M, N]: model m classifies image n correctly.
+  Returns:
+    float [M] scores (nan when no image is classified correctly by all models).
+  """
+  d = np.asarray(distances, np.float64)
+  c = np.asarray(correct, bool)
+  if d.ndim != 2 or d.shape != c.shape:
+    raise AdvTfError(f"distances and correct must both have shape [models, images], got {d.shape}, {c.shape}")
+  common = c.all(axis=0)
+  if not common.any():
+    return np.full([d.shape[0]], np.nan)
+  return d[:, common].mean(axis=1)
