@@ -1,0 +1,289 @@
+"""Paper 002 study: impact levels, verdicts, the report from records, and a tiny end-to-end run."""
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from adv_tf.experiment import hyperparams as study
+from adv_tf.report import hyperparams as report
+from adv_tf.report import impact, paper002
+
+REPO = pathlib.Path(__file__).resolve().parents[1]
+
+
+# ------------------------------------------------------------------------------------------ impact levels
+
+
+@pytest.mark.parametrize("z,level", [(0.0, "none"), (2.99, "none"), (-3.0, "low"), (4.9, "low"),
+                                     (5.0, "medium"), (-6.9, "medium"), (7.0, "high"), (12.0, "high"),
+                                     (math.nan, None)])
+def test_impact_level_boundaries_follow_section_5_5(z, level):
+  assert impact.impact_level(z) == level
+
+
+def test_std_units_and_baseline_moments_on_hand_numbers():
+  mean, std = impact.baseline_moments([2.0, 2.2, 2.4])
+  assert mean == pytest.approx(2.2)
+  assert std == pytest.approx(0.2)  # sample std, ddof=1
+  assert impact.std_units(2.8, mean, std) == pytest.approx(3.0)
+  assert math.isnan(impact.std_units(2.8, mean, 0.0))
+  assert math.isnan(impact.baseline_moments([1.0])[1])
+
+
+def test_axis_level_is_the_strongest_value():
+  assert impact.axis_level(["none", "medium", "low"]) == "medium"
+  assert impact.axis_level([None, "none"]) == "none"
+  assert impact.axis_level([None]) is None
+
+
+@pytest.mark.parametrize("better,alternatives,verdict", [
+    (2.6, [2.28], "holds"),                # +10.7 sigma
+    (2.28, [2.6], "does not hold"),        # -10.7 sigma
+    (2.30, [2.28], "inconclusive"),        # +0.7 sigma
+    (2.6, [2.20, 2.75], "inconclusive"),  # mean z = +4.2, but one alternative is 5 sigma larger
+])
+def test_claim_verdict(better, alternatives, verdict):
+  got, evidence = impact.claim_verdict(better, alternatives, 0.03)
+  assert got == verdict
+  assert "z" in evidence
+
+
+def test_claim_verdict_without_sigma_is_inconclusive():
+  assert impact.claim_verdict(2.6, [2.2], math.nan)[0] == "inconclusive"
+
+
+# -------------------------------------------------------------------------------- best-estimate samples
+
+
+def test_best_estimate_selection_on_hand_numbers():
+  from adv_tf.metrics import best_estimate_samples
+  nan = math.nan
+  # Two classes x 3 samples, 2 classes total: each sample's distance to the other class.
+  distances = np.array([[nan, 1.0], [nan, 2.0], [nan, 3.3],
+                        [5.0, nan], [4.0, nan], [9.0, nan]])
+  labels = np.array([0, 0, 0, 1, 1, 1])
+  chosen, average = best_estimate_samples(distances, labels, 2)
+  # class 0 average 2.1 -> sample 1 (2.0); class 1 average 6.0 -> sample 3 (5.0)
+  assert list(chosen) == [1, 3]
+  assert average[0, 1] == pytest.approx(2.1)
+  assert average[1, 0] == pytest.approx(6.0)
+  assert math.isnan(average[0, 0])
+
+
+def test_targeted_pairs_and_matrix_layout():
+  src, tgt = study.targeted_pairs([2, 0])
+  assert len(src) == 18 and not np.any(np.asarray([2, 0])[src] == tgt)
+  distances = np.arange(20, dtype=float).reshape(2, 10)
+  matrix = study.reorder_by_class(distances, np.array([2, 0]))
+  assert matrix[2, 0] == 0 and matrix[0, 0] == 10
+  assert np.isnan(matrix[1]).all()
+
+
+# ---------------------------------------------------------------------------------- grid and profiles
+
+
+def test_quick_grid_runs_extremes_of_high_and_medium_axes_without_baseline_values():
+  profile = study.get_profile("quick")
+  cells = study.build_cells(profile, profile.axes, study.CWSettings(), 0, "sel", 3, profile.kappas)
+  names = [c.name for c in cells]
+  assert names[:3] == ["baseline/seed=0", "baseline/seed=1", "baseline/seed=2"]
+  assert "pool_size=6" in names and "stride=2" in names and "secure" in names
+  assert "pool_size=2" not in names  # the baseline's own value is the baseline row
+  assert len(set(c.id for c in cells)) == len(cells)
+  for cell in cells:
+    if cell.stage == "variant":
+      axis = study.AXES_BY_NAME[cell.config["axis"]]
+      if axis.target == "model":
+        assert set(cell.config["model"]) == {axis.field}
+
+
+def test_paper_profile_covers_every_appendix_value():
+  profile = study.get_profile("paper")
+  cells = study.build_cells(profile, profile.axes, study.CWSettings(), 0, "sel", 2, (0.0,))
+  variants = [c for c in cells if c.stage == "variant"]
+  expected = sum(len(a.values) - 1 for a in study.AXES)  # every value but the baseline's own
+  assert len(variants) == expected
+
+
+def test_unknown_axis_and_profile_are_one_line_errors():
+  from adv_tf.errors import AdvTfError
+  with pytest.raises(AdvTfError, match="unknown axis 'poolsize'"):
+    study.build_cells(study.get_profile("quick"), ["poolsize"], study.CWSettings(), 0, "s", 1, ())
+  with pytest.raises(AdvTfError, match="unknown profile"):
+    study.get_profile("fast")
+
+
+# ----------------------------------------------------------------------- the report from hand-made records
+
+
+def _matrix(mean: float) -> list:
+  m = np.full((10, 10), mean)
+  m += np.linspace(-1, 1, 100).reshape(10, 10)
+  np.fill_diagonal(m, np.nan)
+  return study._matrix_json(m)
+
+
+def _record(name, stage, config, stats_mean, *, excluded=False):
+  from adv_tf.metrics import distance_stats
+  result = {"train": {"test_accuracy": 0.97 if excluded else 0.99, "epochs": 2, "padding": "valid"}}
+  if excluded:
+    result["excluded"] = "test accuracy 0.9700 < 0.98"
+  else:
+    matrix = _matrix(stats_mean)
+    result.update({"matrix": matrix, "stats": distance_stats(study.matrix_from_json(matrix)),
+                   "cw_success_rate": 1.0})
+  return {"id": name.replace("/", "_"), "name": name, "stage": stage, "config": config, "result": result,
+          "seconds": 1.0}
+
+
+def _records():
+  recs = [_record(f"baseline/seed={s}", "baseline", {"seed": s}, m) for s, m in enumerate([2.27, 2.29, 2.28])]
+  recs.append(_record("input_dropout=0.5", "variant", {"axis": "input_dropout", "value": 0.5, "seed": 0}, 2.6))
+  recs.append(_record("pool_size=6", "variant", {"axis": "pool_size", "value": 6, "seed": 0}, 1.9))
+  recs.append(_record("kernel_size=2", "variant", {"axis": "kernel_size", "value": 2, "seed": 0}, 2.281))
+  recs.append(_record("activity_regularizer=l1", "variant",
+                      {"axis": "activity_regularizer", "value": "l1", "seed": 0}, 0, excluded=True))
+  recs.append(_record("secure", "secure", {"seed": 0}, 2.55))
+  return recs
+
+
+def test_report_tables_and_verdicts_from_hand_made_records(tmp_path):
+  records = _records()
+  summary = report.summarize(records)
+  assert summary.baseline_moments["mean"][0] == pytest.approx(2.28, abs=1e-9)
+  verdict = {v["axis"]: v["verdict"] for v in report.verdicts(summary)}
+  assert verdict["input_dropout"] == "holds"
+  assert verdict["pool_size"] == "holds"          # pool 2 (baseline) far above pool 6
+  assert verdict["kernel_size"] == "inconclusive"  # kernel 5 vs 2 within noise
+  assert verdict["optimizer"] == "inconclusive"    # not measured
+  path = report.write_report(tmp_path, None, records, {"profile": "test"})
+  text = path.read_text()
+  for heading in ("## Summary", "Table 2", "Table 3", "Table 4", "Table 5", "Table 6"):
+    assert heading in text
+  with open(tmp_path / "table5_network_distances.csv") as f:
+    rows = list(csv.DictReader(f))
+  # Every paper row, plus measured values the paper has no row for (input dropout 0.0 = the baseline).
+  assert len(rows) == sum(len(v) for v in paper002.TABLE5.values()) + 1
+  assert any(r["axis"] == "input_dropout" and r["value"] == "0.0" and r["note"] == "baseline seed model"
+             for r in rows)
+  pool6 = next(r for r in rows if r["axis"] == "pool_size" and r["value"] == "6")
+  assert float(pool6["paper_mean"]) == 1.84
+  assert float(pool6["diff_mean"]) == pytest.approx(float(pool6["ours_mean"]) - 1.84, abs=1e-5)
+  assert next(r for r in rows if r["axis"] == "pool_size" and r["value"] == "3")["note"] == "not run"
+  with open(tmp_path / "table3_network_impact.csv") as f:
+    impact_rows = {r["axis"]: r for r in csv.DictReader(f)}
+  assert len(impact_rows) == len(paper002.TABLE3)
+  assert impact_rows["pool_size"]["our_level"] == "high"
+  assert impact_rows["pool_size"]["agreement"] == "agree"
+  assert impact_rows["activity_regularizer"]["our_level"] == "X"
+  assert impact_rows["weight_init"]["our_level"] == "not run"
+  assert (tmp_path / "figures" / "class_distances_all_models.png").stat().st_size > 1000
+
+
+# ------------------------------------------------------------------------------------- end-to-end, kill -9
+
+
+def _prepared_data_dir(tmp_path_factory) -> str:
+  """A TFDS data dir with MNIST: `make data`'s (ADV_TF_DATA_DIR) or a fresh import from ADV_TF_RAW_DIR."""
+  data_dir = os.environ.get("ADV_TF_DATA_DIR", "").strip()
+  if data_dir and (pathlib.Path(data_dir).expanduser() / "mnist").is_dir():
+    return data_dir
+  raw = os.environ.get("ADV_TF_RAW_DIR", "").strip()
+  if not raw or not (pathlib.Path(raw) / "mnist").is_dir():
+    pytest.skip("needs MNIST: run `make test RAW_DIR=/path/to/raw/datasets`")
+  target = tmp_path_factory.mktemp("tfds")
+  subprocess.run([sys.executable, "-m", "data_prep.import_raw", "--dataset=mnist", f"--raw_dir={raw}",
+                  f"--data_dir={target}"], check=True, cwd=REPO, capture_output=True)
+  return str(target)
+
+
+def _smoke_command(output_dir, data_dir) -> list[str]:
+  return [sys.executable, "-m", "experiments.hyperparams", "--profile=quick", "--axes=pool_size,stride",
+          "--num_baseline_models=2", "--samples_per_class=2", "--kappas=0,3",
+          "--cw_binary_search_steps=3", "--cw_max_iterations=30", "--train_take=3000", "--test_take=400",
+          "--max_epochs=1", "--target_accuracy=0.5", "--strategy=cpu", f"--data_dir={data_dir}",
+          f"--output_dir={output_dir}", "--figure_pairs=3:8"]
+
+
+def _lines(path: pathlib.Path) -> list[dict]:
+  if not path.exists():
+    return []
+  return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def test_tiny_end_to_end_run_killed_and_resumed(tmp_path, tmp_path_factory):
+  data_dir = _prepared_data_dir(tmp_path_factory)
+  out = tmp_path / "run"
+  env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONUNBUFFERED="1")
+  proc = subprocess.Popen(_smoke_command(out, data_dir), cwd=REPO, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, start_new_session=True)
+  deadline = time.time() + 300
+  records_file = None
+  try:
+    while time.time() < deadline and proc.poll() is None:
+      files = list(out.glob("records*.jsonl"))
+      if files and len(_lines(files[0])) >= 2:
+        records_file = files[0]
+        break
+      time.sleep(0.5)
+  finally:
+    if proc.poll() is None:
+      os.killpg(proc.pid, signal.SIGKILL)
+    output = proc.communicate()[0].decode(errors="replace")
+  assert records_file is not None, f"no records before the kill:\n{output[-3000:]}"
+  before = {r["id"]: r for r in _lines(records_file)}
+
+  rerun = subprocess.run(_smoke_command(out, data_dir), cwd=REPO, env=env, capture_output=True, text=True,
+                         timeout=600)
+  assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]
+  records = [r for f in sorted(out.glob("records*.jsonl")) for r in _lines(f)]
+  ids = [r["id"] for r in records]
+  assert len(ids) == len(set(ids)), "a cell was recorded twice"
+  # 2 baselines + pool 6 + stride 2 (quick extremes) + secure + 2 kappas
+  assert sorted(r["name"] for r in records) == sorted(
+      ["baseline/seed=0", "baseline/seed=1", "pool_size=6", "stride=2", "secure", "kappa=0", "kappa=3"])
+  for rid, rec in before.items():  # records written before the kill are untouched
+    assert next(r for r in records if r["id"] == rid)["result"] == rec["result"]
+  for rec in records:
+    if rec["stage"] in ("baseline", "variant", "secure") and "stats" in rec["result"]:
+      assert np.asarray(study.matrix_from_json(rec["result"]["matrix"])).shape == (10, 10)
+  by_name = {r["name"]: r for r in records}
+  assert by_name["pool_size=6"]["result"]["train"]["padding"] == "same"
+  assert by_name["baseline/seed=0"]["result"]["train"]["padding"] == "valid"
+
+  # Every artifact of the study.
+  for name in ("report.md", "table2_baseline_variability.csv", "table3_network_impact.csv",
+               "table4_training_impact.csv", "table5_network_distances.csv", "table6_optimizer_distances.csv",
+               "figures/fig6_average_distances.png", "figures/fig7_best_estimate_distances.png",
+               "figures/class_distances_all_models.png", "figures/fig8_distortion_baseline.png",
+               "figures/fig9_distortion_secure.png", "figures/fig10_transfer.png",
+               "figures/fig11_examples.png"):
+    assert (out / name).exists(), name
+  assert list((out / "tensorboard").rglob("events.out.tfevents*"))
+  text = (out / "report.md").read_text()
+  assert "SMOKE RUN" in text and "Conclusions of §8" in text
+
+  # A third run computes nothing and rebuilds the same records.
+  third = subprocess.run(_smoke_command(out, data_dir), cwd=REPO, env=env, capture_output=True, text=True,
+                         timeout=300)
+  assert third.returncode == 0
+  again = [r for f in sorted(out.glob("records*.jsonl")) for r in _lines(f)]
+  assert [r["id"] for r in again] == ids
+
+
+def test_bad_flag_is_a_one_line_error(tmp_path):
+  result = subprocess.run([sys.executable, "-m", "experiments.hyperparams", "--axes=poolsize",
+                           f"--output_dir={tmp_path}", "--report_only"], cwd=REPO, capture_output=True,
+                          text=True, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+  assert result.returncode == 2
+  assert result.stderr.strip().splitlines()[-1].startswith("error: unknown axis 'poolsize'")
