@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import numpy as np
@@ -181,16 +182,38 @@ def test_sigkill_midway_then_rerun_finishes_without_recomputing(tmp_path):
   assert not list((out / "cells").glob(".partial-*"))
 
 
-def test_same_shard_running_twice_at_once_is_refused(tmp_path):
-  study = Study("lock", tmp_path, _grid(2), None)
+def test_same_shard_running_twice_at_once_waits_or_is_refused(tmp_path):
+  started, release = threading.Event(), threading.Event()
+  computed = []
 
   def run_cell(cell, ctx):
-    with pytest.raises(AdvTfError, match="already running"):
-      run_study(study, tensorboard=False, log=_quiet)
-    return {"ok": 1}
+    computed.append(cell.name)
+    started.set()
+    assert release.wait(30)
+    return {"n": 1}
 
-  study.run_cell = run_cell
-  assert run_study(study, tensorboard=False, log=_quiet).done == 2
+  study = Study("lock", tmp_path, _grid(2), run_cell)
+  first_summary, second_lines, second_summary = [], [], []
+  first = threading.Thread(target=lambda: first_summary.append(
+      run_study(study, tensorboard=False, reseed=False, log=_quiet)))
+  first.start()
+  assert started.wait(30)
+  with pytest.raises(AdvTfError, match="already running") as info:
+    run_study(study, tensorboard=False, lock_timeout=0, log=_quiet)
+  assert f"pid {os.getpid()}" in str(info.value)
+  second = threading.Thread(target=lambda: second_summary.append(
+      run_study(study, tensorboard=False, reseed=False, log=second_lines.append)))
+  second.start()
+  deadline = time.monotonic() + 30
+  while not any("waiting" in line for line in second_lines) and time.monotonic() < deadline:
+    time.sleep(0.02)
+  assert any("waiting" in line for line in second_lines)
+  release.set()
+  first.join(30)
+  second.join(30)
+  assert first_summary[0].done == 2
+  assert (second_summary[0].done, second_summary[0].skipped) == (0, 2)
+  assert computed == ["k=0", "k=1"]
 
 
 # -------------------------------------------------------------------------------------------- shards

@@ -4,6 +4,15 @@ A `Study` is a list of `Cell`s (one cell = one configuration to evaluate, e.g. o
 002 Table 2) and a `run_cell(cell, ctx) -> dict` function. `run_study` runs the cells of one shard that
 have no record yet and appends one record per finished cell to `<output_dir>/records-shard<k>of<n>.jsonl`.
 
+A record (one JSON line, keys sorted; NaN/inf written as Python's json does) holds:
+  id, name, stage, index (position in the grid), config, result (run_cell's return value), seconds,
+  started, finished (UTC ISO-8601), seed, study, shard ([k, n]), artifacts ("cells/<id>" or null),
+  versions ({python, tensorflow, keras, numpy, tensorflow_datasets, adv_tf}), git ({commit, dirty} or
+  null), host, format.
+Console: "[3/14] pool_size=6 ... done in 42.1 s; ETA 6 min" per cell (ETA = mean seconds of the cells
+done in this call x cells left in it); `<output_dir>/progress-shard<k>of<n>.json` says the same for
+scripts (state running/finished/stopped/failed/interrupted, current cell, ETA).
+
 Crash safety (Ctrl-C, kill -9, power loss):
   * A record is one JSON line written with a single `write` + `fsync` (see `atomic.append_line`); a line
     cut short by a crash is ignored on reading and truncated before the next append, so earlier records
@@ -15,8 +24,9 @@ Crash safety (Ctrl-C, kill -9, power loss):
     `.partial-*` folders are deleted before a cell (re)starts.
   * TensorBoard events of an interrupted attempt are deleted before the cell runs again, so curves never
     show two attempts.
-  * Each shard's records file is guarded by an exclusive lock: running the same shard twice at once
-    fails with a one-line error instead of computing cells twice.
+  * Each shard's records file is guarded by an exclusive lock (`.lock-shard<k>of<n>`, released by the OS
+    when its process dies): a second process running the same shard into the same folder waits for the
+    first (up to `lock_timeout`) and then skips what it recorded, so no cell is computed twice.
 
 Determinism: before each cell the runner reseeds Python's `random`, NumPy's global generator and, when
 already imported, TensorFlow/Keras with the run's `seed`, so a cell gives the same result whether it
@@ -303,8 +313,13 @@ def pending_cells(study: Study, *, shard_index: int = 0, num_shards: int = 1) ->
 
 
 @contextlib.contextmanager
-def _shard_lock(path: pathlib.Path, shard_index: int, num_shards: int):
-  """Exclusive, non-blocking lock on the shard's lock file (released by the OS if the process dies)."""
+def _shard_lock(path: pathlib.Path, shard_index: int, num_shards: int, timeout: Optional[float],
+                log_fn: Callable[[str], None]):
+  """Exclusive lock on the shard's lock file (released by the OS if the process dies).
+
+  Waits up to `timeout` seconds (None: for as long as it takes, 0: not at all) while another process
+  runs the same shard into the same folder, then raises AdvTfError.
+  """
   try:
     import fcntl
   except ImportError:  # Windows: no advisory locks; running a shard twice at once is then the user's job.
@@ -312,14 +327,33 @@ def _shard_lock(path: pathlib.Path, shard_index: int, num_shards: int):
     return
   fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
   try:
-    try:
-      fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-      raise AdvTfError(f"shard {shard_index} of {num_shards} is already running into this --output_dir "
-                       f"(lock {path}); wait for it or run another shard") from None
+    t0 = time.monotonic()
+    announced = False
+    while True:
+      try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        break
+      except OSError:
+        pass
+      holder = ""
+      with contextlib.suppress(OSError):
+        holder = pathlib.Path(path).read_text().strip()
+      waited = time.monotonic() - t0
+      if timeout is not None and waited >= timeout:
+        raise AdvTfError(f"shard {shard_index} of {num_shards} is already running into this --output_dir "
+                         f"({holder or 'lock ' + str(path)}); wait for it or run another shard") from None
+      if not announced:
+        log_fn(f"shard {shard_index} of {num_shards} is being run by another process ({holder or '?'}); "
+               "waiting for it, then cells it recorded are skipped")
+        announced = True
+      time.sleep(0.2)
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"pid {os.getpid()} on {provenance.host()}\n".encode(), 0)
     try:
       yield
     finally:
+      with contextlib.suppress(OSError):
+        os.ftruncate(fd, 0)
       fcntl.flock(fd, fcntl.LOCK_UN)
   finally:
     os.close(fd)
@@ -389,7 +423,7 @@ class _Progress:
 
 def run_study(study: Study, *, shard_index: int = 0, num_shards: int = 1, seed: int = 0,
               max_cells: Optional[int] = None, stop_after: Optional[float] = None,
-              tensorboard: bool = True, reseed: bool = True,
+              tensorboard: bool = True, reseed: bool = True, lock_timeout: Optional[float] = None,
               log: Optional[Callable[[str], None]] = None) -> RunSummary:
   """Runs the cells of one shard that have no record yet, appending one record per finished cell.
 
@@ -404,6 +438,9 @@ def run_study(study: Study, *, shard_index: int = 0, num_shards: int = 1, seed: 
     tensorboard: also write "cell/seconds" and every finite numeric leaf of the result as scalars to
       the cell's TensorBoard run (imports TensorFlow). `ctx.summary_writer` works either way.
     reseed: reseed global generators with `seed` before each cell.
+    lock_timeout: when another process is running the same shard into the same folder, wait this many
+      seconds for it (None: until it ends, 0: fail at once); cells it recorded are then skipped. This lets
+      several shards run the same unsharded prerequisite study: the first computes, the others reuse.
     log: callable for console lines (default: print to stdout, flushed).
 
   Returns:
@@ -431,7 +468,8 @@ def run_study(study: Study, *, shard_index: int = 0, num_shards: int = 1, seed: 
   path = records_lib.records_path(folder, shard_index, num_shards)
   mine = shard_cells(study.cells, shard_index, num_shards)
 
-  with _shard_lock(folder / f".lock-shard{shard_index}of{num_shards}", shard_index, num_shards):
+  lock_path = folder / f".lock-shard{shard_index}of{num_shards}"
+  with _shard_lock(lock_path, shard_index, num_shards, lock_timeout, log_fn):
     removed = atomic.repair_trailing_line(path)
     if removed:
       logger.warning("%s: removed a partial trailing line (%d bytes) left by an interrupted run",
@@ -476,6 +514,9 @@ def run_study(study: Study, *, shard_index: int = 0, num_shards: int = 1, seed: 
       else:
         if len(todo_now) < len(todo):
           state = "stopped"
+    except KeyboardInterrupt:
+      state = "interrupted"
+      raise
     except BaseException:
       state = "failed"
       raise
