@@ -137,7 +137,8 @@ def _wait_for(path: pathlib.Path, text: str, proc: subprocess.Popen, timeout: fl
   raise AssertionError(f"timed out waiting for {text!r} in {path}")
 
 
-def test_sigkill_midway_then_rerun_finishes_without_recomputing(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGINT], ids=["kill-9", "ctrl-c"])
+def test_killed_midway_then_rerun_finishes_without_recomputing(tmp_path, sig):
   script = tmp_path / "kill_study.py"
   script.write_text(_KILL_SCRIPT)
   out, calls = tmp_path / "out", tmp_path / "calls.log"
@@ -147,17 +148,23 @@ def test_sigkill_midway_then_rerun_finishes_without_recomputing(tmp_path):
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
   try:
     _wait_for(calls, "blocking " + ids[3], proc)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=30)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=30)
   finally:
     if proc.poll() is None:
       proc.kill()
-  assert proc.returncode == -signal.SIGKILL
-  # Killed while cell k=3 ran: k=0..2 recorded, k=3 not, its artifacts only in the partial folder.
+  # Stopped while cell k=3 ran: k=0..2 recorded, k=3 not; its artifacts are never published.
   assert [r["id"] for r in load_records(out)] == ids[:3]
-  assert (out / "cells" / f".partial-{ids[3]}" / "value.txt").exists()
   assert not (out / "cells" / ids[3]).exists()
-  assert json.loads((out / "progress-shard0of1.json").read_text())["current"]["id"] == ids[3]
+  progress = json.loads((out / "progress-shard0of1.json").read_text())
+  if sig == signal.SIGKILL:
+    assert proc.returncode == -signal.SIGKILL
+    assert (out / "cells" / f".partial-{ids[3]}" / "value.txt").exists()  # Deleted by the rerun.
+    assert (progress["state"], progress["current"]["id"]) == ("running", ids[3])
+  else:
+    assert proc.returncode != 0 and b"KeyboardInterrupt" in stderr
+    assert not (out / "cells" / f".partial-{ids[3]}").exists()
+    assert progress["state"] == "interrupted"
 
   proc = subprocess.run([sys.executable, str(script), str(out), str(calls), "none"], env=_env(), cwd=REPO,
                         capture_output=True, text=True, timeout=120)
