@@ -448,3 +448,16 @@ def test_tensorboard_summaries_per_cell(tmp_path):
   assert tags["result/nested/eps"] == [pytest.approx(0.3)]
   assert tags["train/loss"] == pytest.approx([1.0, 0.5, 1 / 3])
   assert "cell/seconds" in tags and "result/label" not in tags
+
+
+def test_a_failing_summary_never_loses_a_computed_cell(tmp_path, monkeypatch, caplog):
+  from adv_tf.experiment import runner
+
+  def broken(*_):
+    raise RuntimeError("no event writer")
+
+  monkeypatch.setattr(runner, "_write_result_summaries", broken)
+  with caplog.at_level(logging.WARNING):
+    summary = run_study(Study("tbfail", tmp_path, _grid(2), _random_cell), log=_quiet)
+  assert summary.done == 2 and len(load_records(tmp_path)) == 2
+  assert "could not write TensorBoard summaries" in caplog.text

@@ -127,7 +127,7 @@ def load_records(output_dir, *, study_name: str | None = None) -> list[dict]:
     the same id (e.g. the grid was re-sharded while a shard was running), the first one in file order
     (`record_files`) and line order is kept, with a warning.
   """
-  folder = pathlib.Path(output_dir)
+  folder = pathlib.Path(output_dir).expanduser()
   if not folder.is_dir():
     raise AdvTfError(f"no study output folder at {os.fspath(folder)}; check --output_dir or run the study "
                      "first")

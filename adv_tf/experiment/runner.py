@@ -307,7 +307,7 @@ def _check_unique(cells: Sequence[Cell]) -> None:
 
 def pending_cells(study: Study, *, shard_index: int = 0, num_shards: int = 1) -> list[Cell]:
   """Cells of a shard that have no record yet in the study's output folder."""
-  folder = pathlib.Path(study.output_dir)
+  folder = pathlib.Path(study.output_dir).expanduser()
   done = {r["id"] for r in records_lib.load_records(folder)} if folder.is_dir() else set()
   return [c for _, c in shard_cells(study.cells, shard_index, num_shards) if c.id not in done]
 
@@ -461,7 +461,7 @@ def run_study(study: Study, *, shard_index: int = 0, num_shards: int = 1, seed: 
   if not study.name or not isinstance(study.name, str):
     raise AdvTfError("a study needs a non-empty name")
   _check_unique(study.cells)
-  folder = pathlib.Path(study.output_dir)
+  folder = pathlib.Path(study.output_dir).expanduser()
   records_lib.claim_output_dir(folder, study.name)
   cells_dir = folder / "cells"
   tb_root = folder / "tensorboard"
@@ -562,7 +562,10 @@ def _run_one(study: Study, index: int, cell: Cell, folder: pathlib.Path, cells_d
     if not isinstance(result, dict):
       raise AdvTfError(f"run_cell must return a dict for cell {cell.name!r}, got {type(result).__name__}")
     if tensorboard:
-      _write_result_summaries(ctx, result, seconds)
+      try:
+        _write_result_summaries(ctx, result, seconds)
+      except Exception as e:  # pylint: disable=broad-except  # Never lose a computed cell to a summary.
+        logger.warning("cell %s: could not write TensorBoard summaries: %s", cell.name, e)
   except BaseException:
     ctx.close()
     _rmtree(partial_dir)
