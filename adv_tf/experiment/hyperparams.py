@@ -12,7 +12,8 @@ The study, as the paper runs it (section numbers of ../shared/papers/002_*.txt):
   5. N baselines with different seeds give the std of each statistic (§5.5, Table 2) -> impact levels.
   6. The "secure" model (§6.4), transfer of baseline examples to it and distortion vs kappa (Figs. 8-11).
 
-Everything runs as cells of `adv_tf.experiment` studies, so runs resume and shard.
+Everything runs as cells of `adv_tf.experiment` studies, so runs resume and shard; the runner writes every
+number of a cell's result to TensorBoard.
 """
 from __future__ import annotations
 
@@ -371,7 +372,6 @@ def run_model_cell(ctx, cell_config: Mapping[str, Any], *, trainer: ModelTrainer
   result.update({"matrix": _matrix_json(matrix), "stats": metrics.distance_stats(matrix),
                  "cw_success_rate": pair_success_rate(success, best.y)})
   save_arrays(ctx, "adversarial.npz", x_adv=x_adv, distances=distances)
-  write_scalars(ctx, {**result["stats"], "test_accuracy": summary["test_accuracy"]})
   return result
 
 
@@ -420,9 +420,6 @@ def run_kappa_cell(ctx, cell_config: Mapping[str, Any], *, trainer: ModelTrainer
       out["transfer_misclassified_rate"] = (float((on_secure[ok] != best.y[src][ok]).mean())
                                             if ok.any() else math.nan)
   save_arrays(ctx, "kappa.npz", **arrays)
-  write_scalars(ctx, {"transfer_target_rate": out["transfer_target_rate"],
-                      "baseline_mean_l2": out["baseline"]["mean_l2"],
-                      "secure_mean_l2": out["secure"]["mean_l2"]})
   return out
 
 
@@ -463,18 +460,6 @@ def matrix_from_json(rows) -> np.ndarray:
 def save_arrays(ctx, filename: str, **arrays) -> None:
   from adv_tf.experiment import atomic_save_npz
   atomic_save_npz(pathlib.Path(ctx.output_dir) / filename, **arrays)
-
-
-def write_scalars(ctx, scalars: Mapping[str, float]) -> None:
-  writer = getattr(ctx, "summary_writer", None)
-  if writer is None:
-    return
-  import tensorflow as tf
-  with writer.as_default():
-    for name, value in scalars.items():
-      if value is not None and math.isfinite(value):
-        tf.summary.scalar(name, value, step=0)
-  writer.flush()
 
 
 # ---------------------------------------------------------------------------------------------------------
