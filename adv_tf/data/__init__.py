@@ -1,1 +1,25 @@
+"""Data layer: registered datasets -> batched tf.data pipelines with recorded property transforms.
+
+    ds, info = adv_tf.data.load("mnist", "train", pixel_range=(-0.5, 0.5), transforms=[Contrast(2.0)])
+    x, y, info = adv_tf.data.load_arrays("cifar10", "test", take=1000)
+
+Importing this package registers the Tiny ImageNet TFDS builder (`tfds.load("tiny_imagenet")` works after).
+See `pipeline` (load order, missing-data rule), `transforms`, `subsets`, `stats`, `datasets` (registry).
+"""
 from adv_tf.data import tiny_imagenet
+from adv_tf.data.datasets import DATASETS, DatasetSpec
+from adv_tf.data.info import DatasetInfo
+from adv_tf.data.pipeline import clear_memory_cache, load, load_arrays, offline, resolve_data_dir
+from adv_tf.data.stats import SplitStats, image_stats, per_image_contrast, split_stats
+from adv_tf.data.subsets import BalancedSubset, balanced_subset, nested_balanced_subsets
+from adv_tf.data.transforms import (TRANSFORMS, Contrast, MinimalIdentifiable, RandomFlip, RandomResizedCrop,
+                                    RandomRotation, RandomShift, Resize, Transform)
+from adv_tf.data import transforms, subsets, stats
+
+__all__ = [
+    "DATASETS", "DatasetSpec", "DatasetInfo", "load", "load_arrays", "offline", "resolve_data_dir",
+    "clear_memory_cache", "SplitStats", "image_stats", "per_image_contrast", "split_stats", "BalancedSubset",
+    "balanced_subset", "nested_balanced_subsets", "TRANSFORMS", "Transform", "Resize", "Contrast",
+    "MinimalIdentifiable", "RandomResizedCrop", "RandomFlip", "RandomRotation", "RandomShift", "transforms",
+    "subsets", "stats", "tiny_imagenet",
+]
