@@ -81,7 +81,7 @@ def _deepfool_fn(model, norm, clip_min, clip_max, project_eps):
 
 @ATTACKS.register("deepfool")
 def deepfool(model, x, y, *, eps=None, norm=2, targeted=False, target=None, clip_min=0.0, clip_max=1.0,
-             max_iter: int = 50, overshoot: float = 0.02, batch_size: int | None = 256) -> AttackResult:
+             max_iter: int = 50, overshoot: float = 0.02, batch_size: int | None = 64) -> AttackResult:
   """Untargeted DeepFool, norm 2 or inf; `eps` (optional) projects the result onto the eps ball.
 
   info: "steps" (iterations used per example), "projected" (whether eps was applied).
