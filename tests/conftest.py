@@ -93,3 +93,16 @@ def mnist_model(mnist_arrays):
                 loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
   model.fit(mnist_arrays["x_train"], mnist_arrays["y_train"], batch_size=128, epochs=2, verbose=0)
   return model
+
+
+# --- data area -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def imported_data_dir(raw_dir, tmp_path_factory) -> pathlib.Path:
+  """A fresh TFDS data dir holding every dataset found in ADV_TF_RAW_DIR, imported once per session
+  with `data_prep.import_raw` (about 30 s for the local copies). Skips without ADV_TF_RAW_DIR."""
+  from data_prep import import_raw
+  target = tmp_path_factory.mktemp("tfds_imported")
+  import_raw.import_all(raw_dir, target, log=lambda line: None)
+  return target

@@ -98,7 +98,8 @@ def _prepared_builder(spec: DatasetSpec, data_dir: str | None):
           "(python -m data_prep.import_raw) or pass data_dir= where it was imported")
   try:
     builder = tfds.builder(spec.tfds_name, data_dir=data_dir)
-  except tfds.core.registered.DatasetNotFoundError:
+  except (tfds.core.registered.DatasetNotFoundError, ValueError):
+    # A config that exists only as imported files (e.g. imagenette/local-224px) and is not there.
     raise AdvTfError(f"{spec.name} is not prepared in {where} and cannot be downloaded: {hint}") from None
   if builder.is_prepared():
     return builder
@@ -112,9 +113,11 @@ def _prepared_builder(spec: DatasetSpec, data_dir: str | None):
     builder.download_and_prepare()
   except Exception as e:  # pylint: disable=broad-except  # any TFDS failure -> one actionable line
     detail = " ".join(str(e).split())[:160]
-    extra = f" ({spec.note})" if spec.note and spec.prepare == "manual" else ""
-    raise AdvTfError(f"{spec.name} is not prepared in {where} and preparing it failed "
-                     f"({type(e).__name__}: {detail}){extra}: {hint}") from None
+    if spec.prepare == "manual":
+      raise AdvTfError(f"{spec.name} is not prepared in {where} and TFDS cannot build it: {spec.note} "
+                       f"(TFDS said {type(e).__name__}: {detail})") from None
+    raise AdvTfError(f"{spec.name} is not prepared in {where} and downloading it failed "
+                     f"({type(e).__name__}: {detail}): {hint}") from None
   return builder
 
 
@@ -133,6 +136,8 @@ def _resolve_split(spec: DatasetSpec, builder, split: str) -> str:
   if not isinstance(split, str) or not split.strip():
     raise AdvTfError(f"split must be a string such as 'train' or 'test', got {split!r}")
   available = set(builder.info.splits.keys())
+  if not available:
+    return split  # split names unknown (only under tfds.testing.mock_data without metadata): accept any
   out = split
   for name in _split_names(split):
     target = name
@@ -277,13 +282,20 @@ def _build(name: str, split: str, *, data_dir, pixel_range, transforms, take):
   return spec, builder, tfds_split, ts, shape, (lo, hi), num_classes, label_feature, level, prefix, suffix
 
 
+def _num_examples(builder, tfds_split: str) -> int:
+  try:
+    return int(builder.info.splits[tfds_split].num_examples)
+  except (KeyError, ValueError, TypeError):  # unknown split sizes (mock data): ask the files
+    return int(builder.as_dataset(split=tfds_split, shuffle_files=False).cardinality())
+
+
 def _stream_dataset(spec: DatasetSpec, builder, tfds_split: str, *, level, prefix, take, num_classes,
                     cache: bool) -> tf.data.Dataset:
   """Unbatched (image float32 [0,1] after `prefix`, label int64) read from the TFDS files."""
   ds = builder.as_dataset(split=tfds_split, shuffle_files=False, as_supervised=True)
   idx = _subset_indices(level, lambda: _read_labels(builder, tfds_split), num_classes)
   if idx is not None:
-    mask = np.zeros(int(builder.info.splits[tfds_split].num_examples), bool)
+    mask = np.zeros(_num_examples(builder, tfds_split), bool)
     mask[idx] = True
     keep = tf.constant(mask)
 
@@ -348,7 +360,7 @@ def load(name: str, split: str, *, data_dir=None, batch_size: int = 128,
   else:
     ds = _stream_dataset(spec, builder, tfds_split, level=level, prefix=prefix, take=take,
                          num_classes=num_classes, cache=cache)
-    num_examples = int(builder.info.splits[tfds_split].num_examples)
+    num_examples = _num_examples(builder, tfds_split)
     if level:
       num_examples = int(sum(t.size for t in level[-1:]))
     if take is not None:

@@ -21,8 +21,9 @@ from adv_tf.registry import Registry
 
 TRANSFORMS: Registry[type["Transform"]] = Registry("transform")
 
-# ITU-R 601-2 luma weights, as PIL's convert("L") and torchvision's rgb_to_grayscale.
-LUMA_WEIGHTS = (0.2989, 0.587, 0.114)
+# ITU-R 601-2 luma weights as PIL's convert("L") (torchvision rounds the first to 0.2989); they sum to 1,
+# so adding a constant to all channels adds the same constant to the luma.
+LUMA_WEIGHTS = (0.299, 0.587, 0.114)
 
 
 def register_transform(name: str):
