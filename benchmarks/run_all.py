@@ -1,0 +1,58 @@
+"""`make bench`: prints the suite's benchmark ratios, all measured in this one run on one machine.
+
+Benchmarks: CW-L2 matrix vs the plain loop (`bench_cw`), PGD/FGSM throughput vs CleverHans
+(`bench_gradient`, when present) and DeepFool vs Foolbox (`bench_deepfool`, when present). Each module
+exposes `run(ctx) -> list[str]`.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import platform
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+from absl import app  # noqa: E402
+from absl import flags  # noqa: E402
+
+FLAGS = flags.FLAGS
+flags.DEFINE_string("data_dir", None, "TFDS data directory (MNIST through adv_tf.data when available).")
+flags.DEFINE_string("raw_dir", None, "Folder holding mnist/*.gz raw IDX files (offline fallback).")
+flags.DEFINE_string("cache_dir", None, "Where the trained LeNet is cached (default ~/.cache/adv_tf_bench).")
+flags.DEFINE_list("only", [], "Run only these benchmarks (cw, gradient, deepfool).")
+
+BENCHMARKS = ("cw", "gradient", "deepfool")
+
+
+def main(argv):
+  del argv
+  from benchmarks.common import load_context  # pylint: disable=import-outside-toplevel
+  start = time.time()
+  ctx = load_context(data_dir=FLAGS.data_dir or None, raw_dir=FLAGS.raw_dir or None,
+                     cache_dir=FLAGS.cache_dir)
+  load1 = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+  print(f"[bench] machine: {platform.machine()}, {os.cpu_count()} CPUs, load average at start {load1:.2f} "
+        "(other processes on the machine slow both sides of each ratio alike)")
+  print(f"[bench] LeNet (paper 002 Table 1), MNIST in [{ctx.clip_min}, {ctx.clip_max}]: test accuracy "
+        f"{ctx.test_accuracy:.4f}, model from {ctx.model_source}")
+  for note in ctx.notes:
+    print(f"[bench] {note}")
+  for name in BENCHMARKS:
+    if FLAGS.only and name not in FLAGS.only:
+      continue
+    try:
+      module = importlib.import_module(f"benchmarks.bench_{name}")
+    except ModuleNotFoundError as e:
+      if e.name == f"benchmarks.bench_{name}":
+        print(f"[bench] benchmarks/bench_{name}.py not present; skipped")
+        continue
+      raise
+    for line in module.run(ctx):
+      print(line, flush=True)
+  load2 = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+  print(f"[bench] total {time.time() - start:.0f} s; load average at end {load2:.2f}")
+
+
+if __name__ == "__main__":
+  app.run(main)
