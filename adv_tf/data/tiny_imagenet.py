@@ -114,6 +114,8 @@ class TinyImagenet(tfds.core.GeneratorBasedBuilder):
     if not tree.exists("wnids.txt"):
       raise ValueError(f"{source} is not a Tiny ImageNet copy: wnids.txt is missing")
     wnids = [w.strip() for w in tree.text("wnids.txt").split() if w.strip()]
+    if len(wnids) != 200 or len(set(wnids)) != 200:
+      raise ValueError(f"{source}: wnids.txt lists {len(set(wnids))} distinct classes, Tiny ImageNet has 200")
     self.info.features["label"].names = wnids
     splits = {}
     train = tree.list("train/", ".JPEG")
@@ -128,14 +130,13 @@ class TinyImagenet(tfds.core.GeneratorBasedBuilder):
     counts = {"train": len(train)} if train else {}
     if "validation" in splits:
       counts["validation"] = len(rows)
-    missing = [s for s in ("train", "validation") if s not in counts]
+    official = {"train": 100000, "validation": 10000}
+    notes = [f"{s}: missing (official {n:,})" if s not in counts else f"{s}: {counts[s]:,} of {n:,}"
+             for s, n in official.items() if counts.get(s, 0) < n]
     self.info.metadata.update({
         "imported_by": "adv_tf.data.tiny_imagenet.TinyImagenet",
-        "source": str(source), "source_how": how, "splits": counts,
-        "official_splits": {"train": 100000, "validation": 10000},
-        "subset": bool(missing),
-        "subset_note": "; ".join(f"{s}: missing (official {n:,})" for s, n in
-                                 (("train", 100000), ("validation", 10000)) if s in missing),
+        "source": str(source), "source_how": how, "splits": counts, "official_splits": official,
+        "subset": bool(notes), "subset_note": "; ".join(notes),
     })
     return splits
 
