@@ -29,17 +29,21 @@ def deepfool_graph(model, x, y, max_iter, overshoot, *, norm: str = "2", clip_mi
   """
   y = tf.cast(y, tf.int32)
   batch = tf.shape(x)[0]
-  r_total = tf.zeros_like(x)
-  x_adv = x
-  active = tf.ones([batch], tf.bool)
-  steps = tf.zeros([batch], tf.int32)
-  for _ in tf.range(max_iter):
+
+  def predict(x_adv):
     with tf.GradientTape() as tape:
       tape.watch(x_adv)
       logits = _graph.logits_of(model, x_adv)
-    active = tf.logical_and(active, tf.equal(tf.cast(tf.argmax(logits, -1), tf.int32), y))
-    if not tf.reduce_any(active):
-      break
+    return tape, logits
+
+  def still_correct(x_adv):
+    return tf.equal(tf.cast(tf.argmax(_graph.logits_of(model, x_adv), -1), tf.int32), y)
+
+  def cond(i, x_adv, r_total, active, steps):
+    return tf.logical_and(i < max_iter, tf.reduce_any(active))
+
+  def body(i, x_adv, r_total, active, steps):
+    tape, logits = predict(x_adv)
     jac = tape.batch_jacobian(logits, x_adv)  # [B, K, H, W, C]
     num_classes = tf.shape(logits)[1]
     onehot = tf.one_hot(y, num_classes)
@@ -65,6 +69,11 @@ def deepfool_graph(model, x, y, max_iter, overshoot, *, norm: str = "2", clip_mi
     r_total += mask * step
     steps += tf.cast(active, tf.int32)
     x_adv = tf.clip_by_value(x + (1.0 + overshoot) * r_total, clip_min, clip_max)
+    active = tf.logical_and(active, still_correct(x_adv))
+    return i + 1, x_adv, r_total, active, steps
+
+  init = (tf.constant(0), x, tf.zeros_like(x), still_correct(x), tf.zeros([batch], tf.int32))
+  _, x_adv, _, _, steps = tf.while_loop(cond, body, init)
   return x_adv, steps
 
 

@@ -22,8 +22,7 @@ from adv_tf.errors import AdvTfError
 def dgsm_graph(model, x, y_true, y_desired, eps, step, nb_iter, *, clip_min: float = 0.0,
                clip_max: float = 1.0) -> tf.Tensor:
   """DGSM in graph code (usable in `strategy.run`); eps/step scalar or [B,1,1,1]."""
-  delta = tf.zeros_like(x)
-  for _ in tf.range(nb_iter):
+  def body(i, delta):
     with tf.GradientTape() as tape:
       tape.watch(delta)
       logits = _graph.logits_of(model, x + delta)
@@ -31,7 +30,9 @@ def dgsm_graph(model, x, y_true, y_desired, eps, step, nb_iter, *, clip_min: flo
                - tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y_true, logits=logits))
     grad = tape.gradient(j_adv, delta)
     delta = tf.clip_by_value(delta - step * tf.sign(grad), -eps, eps)
-    delta = tf.clip_by_value(x + delta, clip_min, clip_max) - x
+    return i + 1, tf.clip_by_value(x + delta, clip_min, clip_max) - x
+
+  _, delta = tf.while_loop(lambda i, _: i < nb_iter, body, (tf.constant(0), tf.zeros_like(x)))
   return x + delta
 
 

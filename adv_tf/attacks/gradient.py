@@ -68,10 +68,14 @@ def pgd_graph(model, x, y, eps, eps_iter, nb_iter, seed, *, norm: str = "inf", t
   else:
     eta = tf.zeros_like(x)
   adv = tf.clip_by_value(x + eta, clip_min, clip_max)
-  for _ in tf.range(nb_iter):
+
+  def body(i, adv):
     adv = fast_gradient_method(model, adv, eps_iter, order, clip_min=clip_min, clip_max=clip_max, y=y,
                                targeted=targeted)
-    adv = tf.clip_by_value(x + clip_eta(adv - x, order, eps), clip_min, clip_max)
+    return i + 1, tf.clip_by_value(x + clip_eta(adv - x, order, eps), clip_min, clip_max)
+
+  # An explicit while_loop (not autograph) so this also works where autograph is off (Keras train_step).
+  _, adv = tf.while_loop(lambda i, _: i < nb_iter, body, (tf.constant(0), adv))
   return adv
 
 

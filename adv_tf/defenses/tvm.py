@@ -41,45 +41,53 @@ def _grad_adjoint(ph: tf.Tensor, pw: tf.Tensor) -> tf.Tensor:
   return th + tw
 
 
-def tv_denoise_chambolle(f: tf.Tensor, weight: float = 0.1, iterations: int = 200) -> tf.Tensor:
+def tv_denoise_chambolle(f, weight: float = 0.1, iterations: int = 200) -> tf.Tensor:
   """Chambolle's projection algorithm on a batch [B,H,W,C], channels separately.
 
   Matches `skimage.restoration.denoise_tv_chambolle(f[b, ..., c], weight, eps=0, max_num_iter=
   iterations)` (skimage's iteration i uses the dual variable after i updates; tau = 1/4).
   """
-  f = tf.convert_to_tensor(f, tf.float32)
+  return _chambolle(tf.convert_to_tensor(f, tf.float32), tf.constant(float(weight), tf.float32),
+                    tf.constant(int(iterations), tf.int32))
+
+
+@tf.function(reduce_retracing=True)
+def _chambolle(f, weight, iterations):
   tau = 0.25
-  ph = tf.zeros_like(f)
-  pw = tf.zeros_like(f)
-  out = f
-  for _ in tf.range(iterations):
+
+  def body(i, out, ph, pw):
     out = f + _grad_adjoint(ph, pw)
     gh, gw = _grad(out)
     norm = 1.0 + (tau / weight) * tf.sqrt(gh * gh + gw * gw)
-    ph = (ph - tau * gh) / norm
-    pw = (pw - tau * gw) / norm
+    return i + 1, out, (ph - tau * gh) / norm, (pw - tau * gw) / norm
+
+  zeros = tf.zeros_like(f)
+  _, out, _, _ = tf.while_loop(lambda i, *_: i < iterations, body, (0, f, zeros, zeros))
   return out
 
 
-def tv_minimize_masked(f: tf.Tensor, mask: tf.Tensor, weight: float, iterations: int) -> tf.Tensor:
+def tv_minimize_masked(f, mask, weight: float, iterations: int) -> tf.Tensor:
   """min_u 1/2 ||mask * (u - f)||^2 + weight * TV(u) by Chambolle-Pock, on [B,H,W,C], from u = f."""
-  f = tf.convert_to_tensor(f, tf.float32)
-  mask = tf.cast(mask, tf.float32)
+  return _chambolle_pock(tf.convert_to_tensor(f, tf.float32), tf.cast(mask, tf.float32),
+                         tf.constant(float(weight), tf.float32), tf.constant(int(iterations), tf.int32))
+
+
+@tf.function(reduce_retracing=True)
+def _chambolle_pock(f, mask, weight, iterations):
   tau = sigma = 0.99 / (8.0 ** 0.5)  # tau * sigma * ||grad||^2 < 1 (||grad||^2 <= 8 in 2-D)
-  u = f
-  u_bar = f
-  ph = tf.zeros_like(f)
-  pw = tf.zeros_like(f)
-  for _ in tf.range(iterations):
+
+  def body(i, u, u_bar, ph, pw):
     gh, gw = _grad(u_bar)
-    ph += sigma * gh
-    pw += sigma * gw
+    ph = ph + sigma * gh
+    pw = pw + sigma * gw
     scale = tf.maximum(1.0, tf.sqrt(ph * ph + pw * pw) / weight)
-    ph /= scale
-    pw /= scale
-    u_old = u
-    u = (u - tau * _grad_adjoint(ph, pw) + tau * mask * f) / (1.0 + tau * mask)
-    u_bar = 2.0 * u - u_old
+    ph = ph / scale
+    pw = pw / scale
+    u_new = (u - tau * _grad_adjoint(ph, pw) + tau * mask * f) / (1.0 + tau * mask)
+    return i + 1, u_new, 2.0 * u_new - u, ph, pw
+
+  zeros = tf.zeros_like(f)
+  _, u, _, _, _ = tf.while_loop(lambda i, *_: i < iterations, body, (0, f, f, zeros, zeros))
   return u
 
 
