@@ -1,0 +1,298 @@
+"""Training: config validation, presets, losses, optimizers, schedules, determinism, early stop, cache."""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from adv_tf.errors import AdvTfError
+from adv_tf.models import LeNetConfig, build
+from adv_tf import train as T
+from adv_tf.train import (LOSSES, OPTIMIZERS, PRESETS, TrainConfig, TrainResult, cache_key_hash, cached_train,
+                          preset, train_model)
+
+SMALL_LENET = dict(filters=(4, 8), hidden_units=32)
+
+
+@pytest.fixture(scope="module")
+def digits(mnist_arrays):
+  """2,048 train / 512 test MNIST examples (real when ADV_TF_RAW_DIR has it), pixels in [-0.5, 0.5]."""
+  a = mnist_arrays
+  return ((a["x_train"][:2048] - 0.5, a["y_train"][:2048]), (a["x_test"][:512] - 0.5, a["y_test"][:512]))
+
+
+def _lenet(**fields):
+  return lambda: build("lenet", (28, 28, 1), 10, **{**SMALL_LENET, **fields})
+
+
+def _weights(model):
+  return [v.numpy() for v in model.weights]
+
+
+# ------------------------------------------------------------------------------------------- config
+
+@pytest.mark.parametrize("kwargs", [
+    dict(optimizer="lbfgs"), dict(loss="focal"), dict(lr_schedule="cosine"), dict(batch_size=0),
+    dict(epochs=1.5), dict(learning_rate=0.0), dict(momentum=1.5), dict(weight_decay=-1.0),
+    dict(target_accuracy=1.5), dict(eval_every_steps=0), dict(max_train_examples=-3),
+])
+def test_invalid_train_config_gives_one_line_error(kwargs):
+  with pytest.raises(AdvTfError) as info:
+    TrainConfig(**kwargs)
+  assert "\n" not in str(info.value)
+
+
+def test_every_preset_has_quick_and_paper_profiles():
+  assert {"paper000_madry_cnn", "paper000_cifar10_resnet18", "paper000_cifar100_resnet18",
+          "paper000_imagenet_resnet18", "paper002_lenet", "paper003_imagenette"} <= set(PRESETS.names())
+  for name in PRESETS.names():
+    quick, paper = preset(name, "quick"), preset(name, "paper")
+    assert quick.epochs <= paper.epochs and quick.optimizer == paper.optimizer
+  with pytest.raises(AdvTfError, match="profile"):
+    preset("paper002_lenet", "slow")
+  with pytest.raises(AdvTfError, match="unknown training preset"):
+    preset("paper009")
+  with pytest.raises(AdvTfError, match="no field"):
+    preset("paper002_lenet", lr=0.1)
+
+
+def test_presets_carry_the_published_settings():
+  madry = preset("paper000_madry_cnn", "paper")
+  assert (madry.optimizer, madry.learning_rate, madry.beta_1, madry.beta_2, madry.batch_size, madry.epochs,
+          madry.lr_schedule, madry.plateau_patience) == ("adam", 0.01, 0.9, 0.999, 64, 100, "plateau", 5)
+  c10 = preset("paper000_cifar10_resnet18", "paper")
+  assert (c10.optimizer, c10.learning_rate, c10.weight_decay, c10.momentum, c10.epochs, c10.lr_decay_epochs,
+          c10.lr_decay_factor) == ("sgd", 0.1, 5e-4, 0.9, 350, (150, 250), 0.1)
+  c100 = preset("paper000_cifar100_resnet18", "paper")
+  assert (c100.learning_rate, c100.weight_decay, c100.epochs, c100.lr_decay_epochs, c100.lr_decay_factor) == (
+      0.05, 1e-3, 200, (60, 120, 160), 0.2)
+  imnet = preset("paper000_imagenet_resnet18", "paper")
+  assert (imnet.learning_rate, imnet.weight_decay, imnet.epochs, imnet.batch_size, imnet.lr_decay_epochs) == (
+      0.1, 1e-4, 90, 256, (30, 60))
+  lenet = preset("paper002_lenet", "quick", optimizer="adam")
+  assert (lenet.optimizer, lenet.momentum, lenet.target_accuracy) == ("adam", 0.9, 0.98)
+  p3 = preset("paper003_imagenette", "paper")
+  assert (p3.optimizer, p3.learning_rate, p3.momentum, p3.epochs) == ("sgd", 0.01, 0.9, 5)
+
+
+# -------------------------------------------------------------------------------------------- losses
+
+def _loss_inputs():
+  rng = np.random.default_rng(0)
+  logits = rng.normal(0, 2, (6, 5)).astype(np.float32)
+  labels = rng.integers(0, 5, 6)
+  return labels, logits, np.eye(5, dtype=np.float32)[labels]
+
+
+def test_losses_match_keras_and_tf_references():
+  labels, logits, onehot = _loss_inputs()
+  probs = tf.nn.softmax(logits).numpy()
+  refs = {
+      "cross_entropy": keras.losses.sparse_categorical_crossentropy(labels, logits, from_logits=True),
+      "hinge": keras.losses.hinge(onehot, logits),  # Keras maps {0, 1} labels to {-1, +1}
+      "mse": keras.losses.mean_squared_error(onehot, probs),
+      "sigmoid_cross_entropy": keras.losses.binary_crossentropy(onehot, logits, from_logits=True),
+      "log_loss": tf.reduce_mean(tf.compat.v1.losses.log_loss(
+          onehot, probs, reduction=tf.compat.v1.losses.Reduction.NONE), axis=-1),
+  }
+  assert set(refs) == set(LOSSES.names())
+  for name, ref in refs.items():
+    np.testing.assert_allclose(LOSSES.get(name)(labels, logits).numpy(), np.asarray(ref), rtol=1e-4, atol=1e-5,
+                               err_msg=name)
+
+
+@pytest.mark.parametrize("loss", ["cross_entropy", "log_loss", "hinge", "mse", "sigmoid_cross_entropy"])
+def test_every_loss_trains(digits, loss):
+  """One epoch lowers the test loss it optimizes (hinge and MSE learn slowly but do go down)."""
+  (x, y), test = digits
+  keras.utils.set_random_seed(0)
+  initial = float(tf.reduce_mean(LOSSES.get(loss)(test[1], _lenet()()(test[0]))))
+  lr = 0.01 if loss == "cross_entropy" else 0.1  # losses averaged over classes have smaller gradients
+  _, result = train_model(_lenet(), (x, y), test, TrainConfig(loss=loss, learning_rate=lr, batch_size=64, epochs=1))
+  assert result.history["test_loss"][-1] < initial
+  assert np.isfinite(result.history["loss"]).all()
+  if loss == "cross_entropy":
+    assert result.test_accuracy > 0.3  # chance is 0.1
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adadelta", "adagrad", "adam", "adamax", "nadam", "rmsprop"])
+def test_every_optimizer_takes_steps(digits, optimizer):
+  (x, y), test = digits
+  lr = {"adadelta": 1.0, "sgd": 0.05, "adagrad": 0.05}.get(optimizer, 1e-3)
+  config = TrainConfig(optimizer=optimizer, learning_rate=lr, batch_size=64, epochs=1, max_train_examples=512)
+  keras.utils.set_random_seed(0)
+  initial = _weights(_lenet()())
+  model, result = train_model(_lenet(), (x, y), test, config)
+  assert result.steps == 8
+  assert any(not np.allclose(a, b) for a, b in zip(initial, _weights(model)))
+  assert np.isfinite(result.history["loss"]).all() and np.isfinite(result.history["test_loss"]).all()
+
+
+def test_weight_decay_is_coupled_l2():
+  """One SGD step (no momentum) with decay wd moves each weight by an extra -lr * wd * w."""
+  x = np.random.default_rng(0).uniform(-0.5, 0.5, (8, 28, 28, 1)).astype(np.float32)
+  y = np.arange(8) % 10
+  runs = {}
+  for wd in (0.0, 0.1):
+    keras.utils.set_random_seed(0)
+    initial = _weights(_lenet()())
+    model, _ = train_model(_lenet(), (x, y), (x, y), TrainConfig(momentum=0.0, learning_rate=0.5, batch_size=8,
+                                                                 epochs=1, weight_decay=wd, shuffle_buffer=0))
+    runs[wd] = _weights(model)
+  for w0, plain, decayed in zip(initial, runs[0.0], runs[0.1]):
+    np.testing.assert_allclose(decayed - plain, -0.5 * 0.1 * w0, atol=1e-5)
+
+
+# ------------------------------------------------------------------------------------------ schedules
+
+def test_step_schedule_and_plateau_change_the_learning_rate(digits):
+  (x, y), test = digits
+  config = TrainConfig(learning_rate=0.02, lr_schedule="step", lr_decay_epochs=(1, 2), lr_decay_factor=0.5,
+                       batch_size=128, epochs=3, max_train_examples=256)
+  _, result = train_model(_lenet(), (x, y), test, config)
+  np.testing.assert_allclose(result.history["learning_rate"], [0.02, 0.01, 0.005])
+  plateau = T._Plateau(patience=2, factor=0.1)
+  lrs = [plateau.step(loss, 1.0) for loss in (1.0, 0.9, 0.9, 0.9)]
+  assert lrs == [1.0, 1.0, 1.0, 1.0] and plateau.step(0.9, 1.0) == pytest.approx(0.1)
+  # Learning rate 0 keeps the loss flat, so the plateau schedule must decay it after `patience` epochs.
+  flat = TrainConfig(learning_rate=1e-9, lr_schedule="plateau", plateau_patience=0, plateau_factor=0.5,
+                     batch_size=128, epochs=3, max_train_examples=256, shuffle_buffer=0)
+  _, result = train_model(_lenet(), (x, y), test, flat)
+  assert result.history["learning_rate"][-1] < result.history["learning_rate"][0]
+
+
+# ---------------------------------------------------------------------------------------- behaviour
+
+def test_same_seed_same_weights_and_other_seed_differs(digits):
+  (x, y), test = digits
+  config = TrainConfig(batch_size=64, epochs=1, max_train_examples=1024, seed=7)
+  fn = _lenet(input_dropout=0.2, dense_dropout=0.3)
+  a, ra = train_model(fn, (x, y), test, config)
+  b, rb = train_model(fn, (x, y), test, config)
+  for wa, wb in zip(_weights(a), _weights(b)):
+    np.testing.assert_array_equal(wa, wb)
+  assert ra.history["loss"] == rb.history["loss"]
+  c, _ = train_model(fn, (x, y), test, config.replace(seed=8))
+  assert any(not np.array_equal(wa, wc) for wa, wc in zip(_weights(a), _weights(c)))
+
+
+def test_batched_and_unbatched_datasets_train_identically(digits):
+  (x, y), test = digits
+  config = TrainConfig(batch_size=64, epochs=1, max_train_examples=512)
+  unbatched = tf.data.Dataset.from_tensor_slices((x, y))
+  a, _ = train_model(_lenet(), unbatched, test, config)
+  b, _ = train_model(_lenet(), unbatched.batch(100), tf.data.Dataset.from_tensor_slices(test).batch(7), config)
+  for wa, wb in zip(_weights(a), _weights(b)):
+    np.testing.assert_array_equal(wa, wb)
+
+
+def test_early_stop_at_target_accuracy_and_tensorboard_log(digits, tmp_path):
+  (x, y), test = digits
+  config = TrainConfig(learning_rate=0.05, batch_size=32, epochs=5, target_accuracy=0.5, eval_every_steps=8)
+  _, result = train_model(_lenet(), (x, y), test, config, log_dir=tmp_path / "tb")
+  assert result.reached_target and result.test_accuracy >= 0.5
+  assert result.epochs < 5 and result.steps % 8 == 0
+  assert result.history["test_accuracy"][-1] == result.test_accuracy
+  assert list((tmp_path / "tb").glob("events.out.tfevents.*"))
+  no_target = TrainConfig(batch_size=64, epochs=1, max_train_examples=128)
+  _, result = train_model(_lenet(), (x, y), test, no_target)
+  assert result.reached_target is None and result.epochs == 1
+
+
+def test_train_model_input_errors(digits):
+  (x, y), test = digits
+  with pytest.raises(AdvTfError, match="fewer than one batch"):
+    train_model(_lenet(), (x[:10], y[:10]), test, TrainConfig(batch_size=64))
+  with pytest.raises(AdvTfError, match="image, label"):
+    train_model(_lenet(), tf.data.Dataset.from_tensor_slices(x), test, TrainConfig())
+  with pytest.raises(AdvTfError, match="tf.data.Dataset"):
+    train_model(_lenet(), x, test, TrainConfig())
+
+
+def test_paper002_quick_preset_trains_lenet_on_a_subset(mnist_arrays):
+  """The quick preset with the Table 1 LeNet learns MNIST (12k examples, one pass) well above chance."""
+  a = mnist_arrays
+  config = preset("paper002_lenet", "quick", epochs=2)
+  model, result = train_model(lambda: build("lenet", (28, 28, 1), 10), (a["x_train"] - 0.5, a["y_train"]),
+                              (a["x_test"] - 0.5, a["y_test"]), config)
+  assert result.test_accuracy > (0.9 if a["real"] else 0.5)
+  steps_per_epoch = len(a["y_train"]) // config.batch_size
+  # Evaluated every 100 steps and at each epoch's end; stopped at the first evaluation >= 98%.
+  assert all(s % 100 == 0 or s % steps_per_epoch == 0 for s in result.history["step"])
+  accuracies = result.history["test_accuracy"]
+  assert all(acc < 0.98 for acc in accuracies[:-1])
+  assert result.reached_target == (accuracies[-1] >= 0.98)
+
+
+# --------------------------------------------------------------------------------------------- cache
+
+def test_cache_reuses_the_model_and_a_changed_config_misses(digits, tmp_path):
+  (x, y), test = digits
+  config = TrainConfig(batch_size=64, epochs=1, max_train_examples=256)
+  calls = []
+
+  def train_fn(cfg, lenet):
+    def fn():
+      calls.append(1)
+      return train_model(lambda: build("lenet", (28, 28, 1), 10, config=lenet), (x, y), test, cfg)
+    return fn
+
+  lenet = LeNetConfig(**SMALL_LENET)
+  key = {"model": "lenet", "model_config": lenet, "train": config, "data": {"name": "mnist", "transforms": []},
+         "seed": 0}
+  m1, r1, hit1 = cached_train(tmp_path, key, train_fn(config, lenet))
+  m2, r2, hit2 = cached_train(tmp_path, key, train_fn(config, lenet))
+  assert (hit1, hit2, len(calls)) == (False, True, 1)
+  assert r2 == r1
+  for w1, w2 in zip(_weights(m1), _weights(m2)):
+    np.testing.assert_array_equal(w1, w2)
+  np.testing.assert_allclose(m2(test[0][:4]).numpy(), m1(test[0][:4]).numpy(), rtol=1e-6, atol=1e-6)
+  changed = {**key, "train": config.replace(learning_rate=0.02)}
+  _, _, hit3 = cached_train(tmp_path, changed, train_fn(config.replace(learning_rate=0.02), lenet))
+  changed_model = {**key, "model_config": LeNetConfig(**{**SMALL_LENET, "kernel_size": 3})}
+  _, _, hit4 = cached_train(tmp_path, changed_model, train_fn(config, LeNetConfig(**{**SMALL_LENET, "kernel_size": 3})))
+  _, _, hit5 = cached_train(tmp_path, key, train_fn(config, lenet), retrain=True)
+  assert (hit3, hit4, hit5, len(calls)) == (False, False, False, 4)
+  meta = json.loads((tmp_path / f"{cache_key_hash(key)}.json").read_text())
+  assert meta["result"]["test_accuracy"] == r1.test_accuracy
+  assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]
+
+
+def test_cache_never_uses_a_half_written_entry(digits, tmp_path):
+  (x, y), test = digits
+  config = TrainConfig(batch_size=64, epochs=1, max_train_examples=128)
+  key = {"model": "lenet", "train": config}
+  digest = cache_key_hash(key)
+  (tmp_path / f".{digest}.abc.tmp.keras").write_bytes(b"half a model")  # an interrupted write
+  (tmp_path / f"{digest}.json").write_text("{}")  # metadata without its model: not an entry
+  calls = []
+
+  def fn():
+    calls.append(1)
+    return train_model(_lenet(), (x, y), test, config)
+
+  _, _, hit = cached_train(tmp_path, key, fn)
+  assert not hit and calls == [1]
+  _, _, hit = cached_train(tmp_path, key, fn)
+  assert hit and calls == [1]
+
+
+def test_cache_key_hash_is_stable_across_processes():
+  key = {"model": "lenet", "model_config": LeNetConfig(stride=2), "train": TrainConfig(seed=3), "seed": 3}
+  code = ("from adv_tf.models import LeNetConfig; from adv_tf.train import TrainConfig, cache_key_hash; "
+          "print(cache_key_hash({'seed': 3, 'train': TrainConfig(seed=3), 'model': 'lenet', "
+          "'model_config': LeNetConfig(stride=2)}))")
+  env = {**os.environ, "PYTHONHASHSEED": "123", "TF_CPP_MIN_LOG_LEVEL": "3"}
+  out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True,
+                       cwd=pathlib.Path(__file__).parents[1])
+  assert out.stdout.strip().splitlines()[-1] == cache_key_hash(key)
+  assert cache_key_hash(key) != cache_key_hash({**key, "seed": 4})
+  with pytest.raises(AdvTfError, match="JSON-like"):
+    cache_key_hash({"x": object()})
