@@ -198,9 +198,9 @@ def pair_success_rate(success: np.ndarray, labels: np.ndarray) -> float:
 
 @dataclasses.dataclass
 class StudyData:
-  """MNIST in [-0.5, 0.5] (§5.3.1): training and test pipelines plus the test arrays."""
-  train_ds: Any
-  test_ds: Any
+  """MNIST in [-0.5, 0.5] (§5.3.1) as arrays, read through TFDS (adv_tf.data)."""
+  x_train: np.ndarray
+  y_train: np.ndarray
   x_test: np.ndarray
   y_test: np.ndarray
   info: Any
@@ -208,15 +208,13 @@ class StudyData:
 
 def load_study_data(data_dir: str | None, *, train_take: int | None = None,
                     test_take: int | None = None) -> StudyData:
-  """Loads MNIST through TFDS (adv_tf.data) in the Carlini pixel range."""
+  """Loads MNIST train and test splits in the Carlini pixel range."""
   from adv_tf import data
-  train_ds, info = data.load("mnist", "train", data_dir=data_dir, batch_size=None,
-                             pixel_range=PIXEL_RANGE, take=train_take)
-  test_ds, _ = data.load("mnist", "test", data_dir=data_dir, batch_size=None,
-                         pixel_range=PIXEL_RANGE, take=test_take)
+  x_train, y_train, info = data.load_arrays("mnist", "train", data_dir=data_dir, pixel_range=PIXEL_RANGE,
+                                            take=train_take)
   x_test, y_test, _ = data.load_arrays("mnist", "test", data_dir=data_dir, pixel_range=PIXEL_RANGE,
                                        take=test_take)
-  return StudyData(train_ds.cache(), test_ds.cache(), x_test, y_test, info)
+  return StudyData(x_train, y_train, x_test, y_test, info)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -248,7 +246,7 @@ class ModelTrainer:
     self.max_epochs = max_epochs
     self.target_accuracy = target_accuracy
     self.data_spec = {"name": "mnist", "pixel_range": list(PIXEL_RANGE),
-                      "train_examples": int(getattr(data.info, "num_examples", 0) or 0)}
+                      "train_examples": int(len(data.x_train)), "test_examples": int(len(data.x_test))}
     self._retrained: set[str] = set()
 
   def lenet_config(self, spec: ModelSpec):
@@ -277,7 +275,8 @@ class ModelTrainer:
     def train_fn():
       return train.train_model(
           lambda: models.build("lenet", IMAGE_SHAPE, NUM_CLASSES, config=lenet_config),
-          self.data.train_ds, self.data.test_ds, train_config, strategy=self.strategy,
+          (self.data.x_train, self.data.y_train), (self.data.x_test, self.data.y_test), train_config,
+          strategy=self.strategy,
           log_dir=None, verbose=self.verbose)
 
     model, result, hit = train.cached_train(self.cache_dir, key, train_fn, retrain=retrain)
