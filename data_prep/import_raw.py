@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import io
 import json
 import os
 import pathlib
@@ -251,6 +252,18 @@ def _provenance(tfds_name: str, source: pathlib.Path, fmt: str, counts: dict[str
   }
 
 
+def encode_png(image: np.ndarray) -> bytes:
+  """Lossless PNG bytes of a uint8 [H, W, C] image (C = 1 or 3), which the Image feature stores as is.
+
+  PIL is about 10x faster here than the feature's own per-image TF graph encoder; decoding gives back
+  the same pixels (the round-trip test checks MNIST bit for bit).
+  """
+  from PIL import Image
+  buf = io.BytesIO()
+  Image.fromarray(image[..., 0] if image.shape[-1] == 1 else image).save(buf, format="PNG")
+  return buf.getvalue()
+
+
 def _write_arrays(tfds_name: str, source: pathlib.Path, fmt: str, data_dir: pathlib.Path, overwrite: bool,
                   read: Callable[[], dict[str, dict[str, np.ndarray]]],
                   make_example: Callable[[str, int, dict[str, np.ndarray]], dict],
@@ -283,7 +296,9 @@ def _write_arrays(tfds_name: str, source: pathlib.Path, fmt: str, data_dir: path
 
   def examples(split: str, arrs: dict) -> Iterator[tuple[int, dict]]:
     for i in range(len(arrs["y"])):
-      yield i, make_example(split, i, arrs)
+      example = make_example(split, i, arrs)
+      example["image"] = encode_png(example["image"])
+      yield i, example
 
   path = store(tfds_name, version, features, {s: examples(s, a) for s, a in splits.items()}, data_dir, prov,
                f"{tfds_name} imported from local raw files ({fmt}) by {IMPORTED_BY}.")
