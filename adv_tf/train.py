@@ -368,7 +368,8 @@ def _step_lr(config: TrainConfig, epoch: int) -> float:
 
 def train_model(model_fn: Callable[[], keras.Model], train_ds: DatasetLike, eval_ds: DatasetLike,
                 config: TrainConfig, *, strategy: Optional[tf.distribute.Strategy] = None,
-                log_dir: Optional[str | os.PathLike] = None, verbose: int = 0) -> tuple[keras.Model, TrainResult]:
+                log_dir: Optional[str | os.PathLike] = None, verbose: int = 0,
+                cache_data: bool = True) -> tuple[keras.Model, TrainResult]:
   """Builds a model with `model_fn` under `strategy` and trains it with `config`.
 
   Args:
@@ -380,6 +381,12 @@ def train_model(model_fn: Callable[[], keras.Model], train_ds: DatasetLike, eval
     strategy: a tf.distribute strategy (default: the current one); the global batch is split evenly.
     log_dir: write tf.summary scalars (TensorBoard) here.
     verbose: 0 silent; 1 a Keras progress bar per epoch.
+    cache_data: keep the (decoded, subset) training examples in memory after the first epoch; turn
+      off for datasets larger than RAM (ImageNet).
+
+  Under a multi-replica strategy each replica gets batch_size / replicas examples of the same global
+  batch and the gradients are summed, so training equals the single-device run up to round-off,
+  except that dropout masks are drawn per replica and BatchNorm statistics are per-replica batches.
 
   Returns:
     (trained model, TrainResult).
@@ -397,7 +404,8 @@ def train_model(model_fn: Callable[[], keras.Model], train_ds: DatasetLike, eval
     train = train.take(config.max_train_examples)
   if config.max_eval_examples:
     evaluation = evaluation.take(config.max_eval_examples)
-  train = train.cache()
+  if cache_data:
+    train = train.cache()
   num_train = int(train.cardinality())
   if num_train < 0:  # unknown after unbatch/filter: count once
     num_train = int(train.reduce(np.int64(0), lambda count, _: count + 1))
@@ -407,7 +415,10 @@ def train_model(model_fn: Callable[[], keras.Model], train_ds: DatasetLike, eval
   if config.shuffle_buffer:
     train = train.shuffle(config.shuffle_buffer, seed=config.seed, reshuffle_each_iteration=True)
   train = train.batch(config.batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
-  evaluation = evaluation.batch(config.batch_size).cache().prefetch(tf.data.AUTOTUNE)
+  evaluation = evaluation.batch(config.batch_size)
+  if cache_data:
+    evaluation = evaluation.cache()
+  evaluation = evaluation.prefetch(tf.data.AUTOTUNE)
   dist_train = strategy.experimental_distribute_dataset(train)
   dist_eval = strategy.experimental_distribute_dataset(evaluation)
   loss_fn = LOSSES.get(config.loss)
@@ -595,3 +606,95 @@ def cached_train(cache_dir: str | os.PathLike, key: dict[str, Any],
   _atomic_write(meta_path, write_meta, ".json")
   _atomic_write(model_path, lambda tmp: model.save(tmp), ".keras")
   return model, result, False
+
+
+def make_cache_key(model: str, model_config: Any, train_config: TrainConfig, data: dict[str, Any]) -> dict[str, Any]:
+  """The cache key convention: model name + config, TrainConfig (it holds the seed), dataset + transforms.
+
+  Args:
+    model: registered model name.
+    model_config: its config (a LeNetConfig, or a dict of builder keyword arguments).
+    train_config: the TrainConfig.
+    data: dataset identity, e.g. {"name": "mnist", "split": "train", "pixel_range": [-0.5, 0.5],
+      "transforms": [spec dicts], "subset": ...}.
+  """
+  return {"model": model, "model_config": model_config, "train": train_config, "data": data,
+          "seed": train_config.seed}
+
+
+# ----------------------------------------------------------------------------------------------- CLI
+
+def _parse_value(text: str) -> Any:
+  try:
+    return json.loads(text)
+  except json.JSONDecodeError:
+    return text
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+  """`python -m adv_tf.train --model lenet --dataset mnist --preset paper002_lenet --profile quick`.
+
+  Trains (or loads from --cache_dir) one model on a registered dataset (adv_tf.data) and prints its
+  TrainResult without the history. `--set field=value` overrides TrainConfig fields (JSON values),
+  `--model_set field=value` the model's options.
+  """
+  import argparse
+
+  parser = argparse.ArgumentParser(prog="python -m adv_tf.train", description=main.__doc__)
+  parser.add_argument("--model", default="lenet")
+  parser.add_argument("--dataset", default="mnist")
+  parser.add_argument("--preset", default="paper002_lenet")
+  parser.add_argument("--profile", default="quick", choices=PROFILES)
+  parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE")
+  parser.add_argument("--model_set", action="append", default=[], metavar="FIELD=VALUE")
+  parser.add_argument("--pixel_range", default="-0.5,0.5", help="low,high of the input pixels")
+  parser.add_argument("--data_dir", default=None)
+  parser.add_argument("--strategy", default="auto")
+  parser.add_argument("--cache_dir", default=None)
+  parser.add_argument("--retrain", action="store_true")
+  parser.add_argument("--log_dir", default=None)
+  parser.add_argument("--verbose", type=int, default=1)
+  args = parser.parse_args(argv)
+  try:
+    from adv_tf import data as adv_data
+    from adv_tf import distribute
+    from adv_tf.models import LeNetConfig, build
+
+    def pairs(items: Sequence[str]) -> dict[str, Any]:
+      out = {}
+      for item in items:
+        if "=" not in item:
+          raise AdvTfError(f"expected FIELD=VALUE, got {item!r}")
+        k, v = item.split("=", 1)
+        out[k] = _parse_value(v)
+      return out
+
+    config = preset(args.preset, args.profile, **pairs(args.set))
+    model_kwargs = pairs(args.model_set)
+    if args.model == "lenet":
+      model_kwargs = {"config": LeNetConfig(**model_kwargs)}
+    low, high = (float(v) for v in args.pixel_range.split(","))
+    x, y, info = adv_data.load_arrays(args.dataset, "train", data_dir=args.data_dir, pixel_range=(low, high))
+    xt, yt, _ = adv_data.load_arrays(args.dataset, "test", data_dir=args.data_dir, pixel_range=(low, high))
+    strategy = distribute.strategy(args.strategy)
+
+    def train_fn():
+      return train_model(lambda: build(args.model, x.shape[1:], info.num_classes, **model_kwargs), (x, y),
+                         (xt, yt), config, strategy=strategy, log_dir=args.log_dir, verbose=args.verbose)
+
+    if args.cache_dir:
+      key = make_cache_key(args.model, model_kwargs, config,
+                           {"name": args.dataset, "pixel_range": [low, high], "transforms": list(info.transforms)})
+      _, result, hit = cached_train(args.cache_dir, key, train_fn, retrain=args.retrain)
+    else:
+      (_, result), hit = train_fn(), False
+  except AdvTfError as e:
+    print(f"error: {e}")
+    return 2
+  summary = {k: v for k, v in result.to_dict().items() if k != "history"}
+  print(json.dumps({**summary, "cache_hit": hit, "seconds_per_epoch": result.seconds / max(result.epochs, 1e-9)}))
+  return 0
+
+
+if __name__ == "__main__":
+  raise SystemExit(main())

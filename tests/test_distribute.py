@@ -26,9 +26,9 @@ from conftest import _generated_digits
 from adv_tf.models import build
 from adv_tf.train import TrainConfig, train_model
 
-x, y = _generated_digits(1024, 0)
+x, y = _generated_digits(640, 0)
 xt, yt = _generated_digits(300, 1)  # 300 is not a multiple of the batch: uneven last eval batch
-config = TrainConfig(batch_size=64, epochs=2, learning_rate=0.05, seed=5, eval_every_steps=10)
+config = TrainConfig(batch_size=64, epochs=2, learning_rate=0.05, seed=5, eval_every_steps=4)
 fn = lambda: build("lenet", (28, 28, 1), 10, filters=(8, 16), hidden_units=64, dense_dropout=0.0)
 out = {}
 weights = {}
@@ -57,7 +57,7 @@ def test_two_replica_mirrored_matches_one_device():
   line = [l for l in proc.stdout.splitlines() if l.startswith("RESULT")][-1]
   out = json.loads(line[len("RESULT"):])
   assert out["cpu"]["replicas"] == 1 and out["mirrored"]["replicas"] == 2
-  assert out["cpu"]["steps"] == out["mirrored"]["steps"] == 32
+  assert out["cpu"]["steps"] == out["mirrored"]["steps"] == 20
   # Same global batches, gradients summed across replicas: same training up to float round-off.
   assert out["max_weight_diff"] < 1e-4 * max(1.0, out["max_weight"])
   for a, b in zip(out["cpu"]["loss"], out["mirrored"]["loss"]):
@@ -68,11 +68,9 @@ def test_two_replica_mirrored_matches_one_device():
 
 
 def test_split_cpu_after_start_is_a_one_line_error():
-  proc = _run("import tensorflow as tf\ntf.constant(1.0)\nfrom adv_tf import distribute\n"
-              "from adv_tf.errors import AdvTfError\n"
-              "try:\n  distribute.split_cpu(2)\nexcept AdvTfError as e:\n  print('ERR', e)\n")
-  assert proc.returncode == 0, proc.stderr[-2000:]
-  assert "ERR split_cpu must run before TensorFlow" in proc.stdout
+  tf.constant(1.0)  # TensorFlow has started in this process
+  with pytest.raises(AdvTfError, match="split_cpu must run before TensorFlow initializes"):
+    distribute.split_cpu(2)
 
 
 def test_strategy_names():

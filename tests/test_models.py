@@ -31,9 +31,13 @@ MODEL_CASES = [
 ]
 
 
-@functools.lru_cache(maxsize=None)
 def _built(name: str, shape: tuple, classes: int, kwargs: tuple = ()) -> keras.Model:
   """Each (model, shape) is built once per session: building the big ones dominates test time."""
+  return _build_once(name, tuple(shape), classes, tuple(kwargs))
+
+
+@functools.lru_cache(maxsize=None)
+def _build_once(name: str, shape: tuple, classes: int, kwargs: tuple) -> keras.Model:
   keras.utils.set_random_seed(0)
   return build(name, shape, classes, **dict(kwargs))
 

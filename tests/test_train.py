@@ -296,3 +296,9 @@ def test_cache_key_hash_is_stable_across_processes():
   assert cache_key_hash(key) != cache_key_hash({**key, "seed": 4})
   with pytest.raises(AdvTfError, match="JSON-like"):
     cache_key_hash({"x": object()})
+
+
+def test_cli_reports_bad_overrides_in_one_line(capsys):
+  assert T.main(["--set", "lr=3"]) == 2
+  out = capsys.readouterr().out.strip()
+  assert out.startswith("error: TrainConfig has no field(s) lr") and "\n" not in out
