@@ -198,11 +198,16 @@ def test_minimal_linf_bisection(data):
 def test_traced_once_per_shape(data):
   model, x, y = data
   attack("pgd", model, x[:16], y[:16], eps=0.1, nb_iter=2, seed=0)
-  fn = gradient._pgd_fn(model, "inf", False, 0.0, 1.0, True)
+  fn = gradient._pgd_fn(model, "inf", False, 0.0, 1.0, True, 2)
   count = fn.experimental_get_tracing_count()
-  for eps, steps, seed in [(0.05, 3, 1), (0.2, 2, 2)]:
-    attack("pgd", model, x[:16], y[:16], eps=eps, nb_iter=steps, seed=seed)
+  for eps, step, seed in [(0.05, 0.01, 1), (0.2, 0.05, 2)]:
+    attack("pgd", model, x[:16], y[:16], eps=eps, eps_iter=step, nb_iter=2, seed=seed)
   assert fn.experimental_get_tracing_count() == count
+  attack("dgsm", model, x[:16], y[:16], eps=0.1, nb_iter=3, target=(y[:16] + 1) % 10)
+  gfn = gradient._graph.cached_function(model, ("dgsm", 0.0, 1.0), lambda: None)
+  c1 = gfn.experimental_get_tracing_count()
+  attack("dgsm", model, x[:16], y[:16], eps=0.2, nb_iter=5, target=(y[:16] + 2) % 10)
+  assert gfn.experimental_get_tracing_count() == c1
   attack("deepfool", model, x[:16], y[:16], norm=2, max_iter=3)
   dfn = deepfool_mod._deepfool_fn(model, "2", 0.0, 1.0, False)
   c2 = dfn.experimental_get_tracing_count()

@@ -11,7 +11,7 @@ import dataclasses
 
 import numpy as np
 
-from adv_tf.attacks.base import ATTACKS, AttackResult, predict_labels, result_from
+from adv_tf.attacks.base import ATTACKS, AttackResult, result_from
 from adv_tf.attacks.gradient import pgd_arrays
 from adv_tf.errors import AdvTfError
 
@@ -40,10 +40,9 @@ def minimal_linf(model, x, y, *, eps=None, norm=np.inf, targeted=False, target=N
   lo = np.zeros([n], np.float32)
 
   def run(e):
-    adv = pgd_arrays(model, x, labels, eps=e, eps_iter=e / int(nb_iter), nb_iter=nb_iter,
-                     targeted=targeted, clip_min=clip_min, clip_max=clip_max, rand_init=False,
-                     batch_size=batch_size)
-    pred = predict_labels(model, adv)
+    adv, pred = pgd_arrays(model, x, labels, eps=e, eps_iter=e / int(nb_iter), nb_iter=nb_iter,
+                           targeted=targeted, clip_min=clip_min, clip_max=clip_max, rand_init=False,
+                           batch_size=batch_size, with_pred=True)
     return adv, (pred == labels) if targeted else (pred != labels)
 
   best, ok = run(hi)
