@@ -78,7 +78,7 @@ def test_matches_reference_semantics_exactly_without_warm_start(mnist_model, bat
   x, y = batch[0][:4], batch[1][:4]
   target = (y + 5) % 10
   settings = dict(binary_search_steps=3, max_iterations=60, learning_rate=1e-2, initial_const=1.0)
-  ours = cw.carlini_wagner_l2(mnist_model, x, target=target, warm_start=False, **settings)
+  ours = cw.carlini_wagner_l2(mnist_model, x, target=target, schedule="carlini", **settings)
   for i in range(len(x)):
     ref = carlini_wagner_l2_reference(mnist_model, x[i:i + 1], target=target[i:i + 1], clip_min=0.0,
                                       clip_max=1.0, **settings)
@@ -166,6 +166,7 @@ def test_registry_entry(mnist_model, batch):
     (dict(y=np.zeros(2, np.int64), confidence=-1.0), "confidence"),
     (dict(y=np.zeros(3, np.int64)), "labels must have shape"),
     (dict(target=np.full(2, 10)), "target labels"),
+    (dict(y=np.zeros(2, np.int64), schedule="nope"), "unknown CW schedule"),
 ])
 def test_bad_input_one_line_errors(mnist_model, batch, kwargs, match):
   x = batch[0][:2]
