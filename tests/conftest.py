@@ -100,9 +100,21 @@ def mnist_model(mnist_arrays):
 
 @pytest.fixture(scope="session")
 def imported_data_dir(raw_dir, tmp_path_factory) -> pathlib.Path:
-  """A fresh TFDS data dir holding every dataset found in ADV_TF_RAW_DIR, imported once per session
-  with `data_prep.import_raw` (about 30 s for the local copies). Skips without ADV_TF_RAW_DIR."""
+  """A TFDS data dir holding every dataset found in ADV_TF_RAW_DIR, imported by `data_prep.import_raw`.
+
+  Reuses ADV_TF_DATA_DIR when set (as `make test` does after `make data`): the import is idempotent, so
+  there it only checks that everything from RAW_DIR is present (well under a second) and imports what
+  `make data` would have. Falls back to a fresh temporary dir (about 30 s) when ADV_TF_DATA_DIR is unset
+  or holds a dataset prepared from another source (e.g. a TFDS download, whose order differs from the raw
+  files'). Skips without ADV_TF_RAW_DIR.
+  """
   from data_prep import import_raw
+  env = os.environ.get("ADV_TF_DATA_DIR", "").strip()
+  if env:
+    target = pathlib.Path(env).expanduser()
+    results, _ = import_raw.import_all(raw_dir, target, log=lambda line: None)
+    if all(r.status in ("imported", "already imported") for r in results):
+      return target
   target = tmp_path_factory.mktemp("tfds_imported")
   import_raw.import_all(raw_dir, target, log=lambda line: None)
   return target
