@@ -180,3 +180,36 @@ def test_bad_shape_and_range(mnist_model):
     cw.carlini_wagner_l2(mnist_model, np.zeros((28, 28, 1), np.float32), y=np.zeros(1))
   with pytest.raises(AdvTfError, match="pixel range"):
     cw.carlini_wagner_l2(mnist_model, np.full((1, 28, 28, 1), 2.0, np.float32), y=np.zeros(1, np.int64))
+
+
+_MIRRORED_SCRIPT = r"""
+import numpy as np, tensorflow as tf, keras
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
+from adv_tf.attacks import carlini_wagner as cw
+keras.utils.set_random_seed(0)
+model = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Flatten(), keras.layers.Dense(16, "relu"),
+                          keras.layers.Dense(4)])
+x = np.random.default_rng(0).uniform(0, 1, (6, 8, 8, 1)).astype(np.float32)
+y = np.argmax(model.predict(x, verbose=0), axis=1)
+kw = dict(y=y, binary_search_steps=3, max_iterations=40, initial_const=1.0)
+plain = cw.carlini_wagner_l2(model, x, **kw)
+strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+assert strategy.num_replicas_in_sync == 2
+with strategy.scope():
+  dist = cw.carlini_wagner_l2(model, x, **kw)
+assert plain.success.all() and (dist.success == plain.success).all(), (plain.success, dist.success)
+np.testing.assert_allclose(dist.l2, plain.l2, rtol=1e-3)
+print("OK")
+"""
+
+
+def test_runs_split_over_two_replicas_of_a_mirrored_strategy():
+  """Two logical CPU devices need a fresh process (devices are fixed once TF starts)."""
+  import os
+  import subprocess
+  import sys
+  env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2")
+  proc = subprocess.run([sys.executable, "-c", _MIRRORED_SCRIPT], capture_output=True, text=True,
+                        env=env, timeout=300, check=False)
+  assert proc.returncode == 0 and proc.stdout.strip().endswith("OK"), proc.stderr[-2000:]

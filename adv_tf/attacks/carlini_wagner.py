@@ -199,7 +199,9 @@ def _run_distributed(run_chunk, st: dict[str, np.ndarray], n: int) -> dict[str, 
     return args
 
   dist = strategy.experimental_distribute_values_from_function(value_fn)
-  out = strategy.run(run_chunk, args=(dist,))
+  # A plain Python callable: MirroredStrategy then calls the traced chunk once per replica with that
+  # replica's tensors (handing it the tf.function itself would bind PerReplica values to its signature).
+  out = strategy.run(lambda args: run_chunk(args), args=(dist,))  # pylint: disable=unnecessary-lambda
   return {k: np.concatenate([np.asarray(p) for p in strategy.experimental_local_results(v)])
           for k, v in out.items()}
 
