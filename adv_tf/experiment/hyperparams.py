@@ -328,6 +328,10 @@ def run_selection(ctx, *, trainer: ModelTrainer, data: StudyData, profile: Profi
   distances, success, _ = cw_targeted_all(model, x, y, cw)
   chosen, average = metrics.best_estimate_samples(distances, y, NUM_CLASSES)
   chosen = np.asarray(chosen)
+  missing = np.flatnonzero(chosen < 0)
+  if missing.size:
+    raise AdvTfError(f"best-estimate selection: targeted CW failed on every sample of class {missing[0]}; "
+                     "raise --cw_max_iterations or --cw_binary_search_steps")
   best_matrix = distances[chosen]
   best_indices = candidates[chosen]
   save_arrays(ctx, "selection.npz", candidate_indices=candidates, distances=distances,
