@@ -80,10 +80,11 @@ class ImportResult:
   subset: bool
   seconds: float
   path: str
+  note: str = ""
 
   def line(self) -> str:
     counts = ", ".join(f"{k} {v:,}" for k, v in self.splits.items())
-    sub = " [subset]" if self.subset else ""
+    sub = f" [subset: {self.note}]" if self.subset and self.note else (" [subset]" if self.subset else "")
     return f"{self.status}: {self.tfds_name} ({counts}){sub} in {self.seconds:.1f}s -> {self.path}"
 
 
@@ -212,7 +213,7 @@ def _existing(tfds_name: str, version: str, data_dir: pathlib.Path, source_fp: l
   splits = {s["name"]: int(sum(int(n) for n in s.get("shardLengths", []))) for s in info.get("splits", [])}
   status = "already imported" if same else "kept (prepared from a different source; --overwrite replaces it)"
   return ImportResult(tfds_name.split("/")[0], tfds_name, status, splits, bool(prov.get("subset")),
-                      time.time() - t0, str(ddir))
+                      time.time() - t0, str(ddir), str(prov.get("subset_note", "")))
 
 
 def store(tfds_name: str, version: str, features, split_examples: dict[str, Iterable[tuple[Any, dict]]],
@@ -307,7 +308,7 @@ def _write_arrays(tfds_name: str, source: pathlib.Path, fmt: str, data_dir: path
   path = store(tfds_name, version, features, {s: examples(s, a) for s, a in splits.items()}, data_dir, prov,
                f"{tfds_name} imported from local raw files ({fmt}) by {IMPORTED_BY}.")
   return ImportResult(tfds_name.split("/")[0], tfds_name, "imported", counts, prov["subset"],
-                      time.time() - t0, str(path))
+                      time.time() - t0, str(path), prov["subset_note"])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -476,8 +477,8 @@ def _write_tiny(source: pathlib.Path, data_dir: pathlib.Path, overwrite: bool) -
   prov = read_provenance(ddir)
   prov["source_fingerprint"] = fp
   (ddir / METADATA_FILE).write_text(json.dumps(prov))
-  return ImportResult("tiny_imagenet", "tiny_imagenet", "imported", counts,
-                      bool(builder.info.metadata.get("subset")), time.time() - t0, str(builder.data_dir))
+  return ImportResult("tiny_imagenet", "tiny_imagenet", "imported", counts, bool(prov.get("subset")),
+                      time.time() - t0, str(builder.data_dir), str(prov.get("subset_note", "")))
 
 
 IMPORTERS.register("tiny_imagenet")(Importer(
@@ -550,7 +551,7 @@ def _write_imagenette_one(config: str, folder: pathlib.Path, data_dir: pathlib.P
     prov["subset"], prov["subset_note"] = subset_note(tfds_name, counts)
   else:
     prov["subset"] = True
-    prov["subset_note"] = "; ".join(p for p in [subset_note("imagenette/full-size-v2", counts)[1]] if p)
+    prov["subset_note"] = "; ".join(p for p in [subset_note("imagenette/full-size-v2", counts)[1], extra] if p)
 
   def examples(items):
     for f, c in items:
@@ -561,7 +562,8 @@ def _write_imagenette_one(config: str, folder: pathlib.Path, data_dir: pathlib.P
       "label": tfds.features.ClassLabel(names=names)}),
       {s: examples(v) for s, v in files.items()}, pathlib.Path(data_dir), prov,
       f"Imagenette ({config}) imported from a local image folder by {IMPORTED_BY}.")
-  return ImportResult("imagenette", tfds_name, "imported", counts, prov["subset"], time.time() - t0, str(path))
+  return ImportResult("imagenette", tfds_name, "imported", counts, prov["subset"], time.time() - t0, str(path),
+                      prov["subset_note"])
 
 
 def _write_imagenette(source: pathlib.Path, data_dir: pathlib.Path, overwrite: bool) -> ImportResult:

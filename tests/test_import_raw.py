@@ -230,9 +230,11 @@ def test_tiny_imagenet_builder_from_an_extracted_folder(tmp_path):
   with zipfile.ZipFile(tmp_path / "t.zip") as z:
     z.extractall(tmp_path / "manual")
   from adv_tf.data.tiny_imagenet import TinyImagenet
-  builder = TinyImagenet(data_dir=str(tmp_path / "tfds"))
-  builder.download_and_prepare(download_config=tfds.download.DownloadConfig(manual_dir=str(tmp_path / "manual")))
-  assert builder.info.splits["validation"].num_examples == 6
+  for i, manual in enumerate([tmp_path / "manual", tmp_path / "manual" / "tiny-imagenet-200"]):
+    builder = TinyImagenet(data_dir=str(tmp_path / f"tfds{i}"))
+    builder.download_and_prepare(download_config=tfds.download.DownloadConfig(manual_dir=str(manual)))
+    assert builder.info.splits["validation"].num_examples == 6
+    assert builder.info.metadata["source"] == str(tmp_path / "manual" / "tiny-imagenet-200")
 
 
 def test_imagenette_folder_becomes_a_local_config(tmp_path):
@@ -260,7 +262,7 @@ def test_cli_all_reports_imported_and_skipped(tmp_path, capsys):
   rc = import_raw.main([f"--raw_dir={tmp_path / 'raw'}", f"--data_dir={tmp_path / 'tfds'}", "--dataset=all"])
   out = capsys.readouterr().out
   assert rc == 0
-  assert "imported: mnist (test 4) [subset]" in out
+  assert "imported: mnist (test 4) [subset: train: missing (official 60,000); test: 4 of 10,000]" in out
   assert "skipped cifar10: no raw files" in out and "1 imported or present (mnist)" in out
 
 

@@ -34,6 +34,8 @@ author={Le, Ya and Yang, Xuan}, journal={CS 231N}, year={2015}}"""
 def find_local_source(folder: pathlib.Path) -> pathlib.Path | None:
   """The first local Tiny ImageNet copy (zip or extracted folder) inside `folder`, or None."""
   folder = pathlib.Path(folder)
+  if (folder / "wnids.txt").is_file():  # the extracted folder itself
+    return folder
   for name in LOCAL_NAMES:
     p = folder / name
     if p.is_file() or (p.is_dir() and (p / "wnids.txt").is_file()):
