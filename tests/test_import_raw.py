@@ -107,6 +107,13 @@ def test_idx_import_round_trip_and_subset_flag(tmp_path):
   # Same source again: skipped; --overwrite: rebuilt.
   assert import_raw.import_dataset("fashion_mnist", tmp_path / "raw", out).status == "already imported"
   assert import_raw.import_dataset("fashion_mnist", tmp_path / "raw", out, overwrite=True).status == "imported"
+  # Another source (fewer test images): left alone unless --overwrite.
+  _write_idx(raw / "t10k-images-idx3-ubyte.gz", x_te[:5])
+  _write_idx(raw / "t10k-labels-idx1-ubyte.gz", y_te[:5])
+  assert import_raw.import_dataset("fashion_mnist", tmp_path / "raw", out).status.startswith("kept")
+  assert len(_load_all("fashion_mnist", "test", out)["label"]) == 12
+  import_raw.import_dataset("fashion_mnist", tmp_path / "raw", out, overwrite=True)
+  assert len(_load_all("fashion_mnist", "test", out)["label"]) == 5
 
 
 def test_idx_labels_out_of_range_are_rejected(tmp_path):
