@@ -258,3 +258,19 @@ def test_bad_input_gives_one_line_errors(data, kwargs):
   with pytest.raises(AdvTfError) as err:
     attack(name, model, xs, ys, **kwargs)
   assert "\n" not in str(err.value)
+
+
+def test_minimal_distortion_and_robustness_score(data):
+  from adv_tf.attacks.minimal import minimal_distortion
+  from adv_tf.metrics import robustness_score
+  model, x, y = data
+  x, y = x[:16], y[:16]
+  out = minimal_distortion(model, x, y, linf_params=dict(nb_iter=5, bisection_steps=6),
+                           cw_params=dict(binary_search_steps=4, max_iterations=100, initial_const=1.0))
+  assert out.linf.shape == (16,) and out.l2.shape == (16,)
+  ok = np.isfinite(out.linf) & np.isfinite(out.l2)
+  assert ok.mean() > 0.8
+  # an L2-minimizing attack needs more L2 than the Linf it would use, and less than sqrt(d) * Linf
+  assert np.all(out.l2[ok] >= out.linf[ok] * 0.5)
+  score = robustness_score(np.stack([out.linf, out.linf * 2]), np.stack([ok, ok]))
+  np.testing.assert_allclose(score, [out.linf[ok].mean(), 2 * out.linf[ok].mean()], rtol=1e-6)

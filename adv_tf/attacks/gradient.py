@@ -85,20 +85,24 @@ def pgd_graph(model, x, y, eps, eps_iter, nb_iter, seed, *, norm: str = "inf", t
   return adv
 
 
-def _fgsm_fn(model, norm, targeted, clip_min, clip_max):
+def _maybe_pred(model, x_adv, with_pred: bool):
+  return _graph.with_predictions(model, x_adv) if with_pred else x_adv
+
+
+def _fgsm_fn(model, norm, targeted, clip_min, clip_max, with_pred: bool = True):
   return _graph.cached_function(
-      model, ("fgsm", norm, targeted, clip_min, clip_max),
-      lambda: tf.function(lambda x, y, eps: _graph.with_predictions(model, fgsm_graph(
-          model, x, y, eps, norm=norm, targeted=targeted, clip_min=clip_min, clip_max=clip_max))))
+      model, ("fgsm", norm, targeted, clip_min, clip_max, with_pred),
+      lambda: tf.function(lambda x, y, eps: _maybe_pred(model, fgsm_graph(
+          model, x, y, eps, norm=norm, targeted=targeted, clip_min=clip_min, clip_max=clip_max), with_pred)))
 
 
-def _pgd_fn(model, norm, targeted, clip_min, clip_max, rand_init, nb_iter: int):
+def _pgd_fn(model, norm, targeted, clip_min, clip_max, rand_init, nb_iter: int, with_pred: bool = True):
   """One tf.function per static setting; eps, step size and seed are tensors (no retrace)."""
   return _graph.cached_function(
-      model, ("pgd", norm, targeted, clip_min, clip_max, rand_init, nb_iter),
-      lambda: tf.function(lambda x, y, eps, eps_iter, seed: _graph.with_predictions(model, pgd_graph(
+      model, ("pgd", norm, targeted, clip_min, clip_max, rand_init, nb_iter, with_pred),
+      lambda: tf.function(lambda x, y, eps, eps_iter, seed: _maybe_pred(model, pgd_graph(
           model, x, y, eps, eps_iter, nb_iter, seed, norm=norm, targeted=targeted, clip_min=clip_min,
-          clip_max=clip_max, rand_init=rand_init))))
+          clip_max=clip_max, rand_init=rand_init), with_pred)))
 
 
 def _labels(y, targeted, target):
@@ -121,10 +125,10 @@ def fgsm_arrays(model, x, y, *, eps, norm=np.inf, targeted=False, clip_min=0.0, 
   Returns x_adv, or (x_adv, predictions on x_adv) when `with_pred`.
   """
   nk = _graph.norm_key(norm)
-  fn = _fgsm_fn(model, nk, bool(targeted), float(clip_min), float(clip_max))
+  fn = _fgsm_fn(model, nk, bool(targeted), float(clip_min), float(clip_max), bool(with_pred))
   eps_arr = _graph.per_example(eps, len(x), "eps")
-  adv, pred = _graph.batched(fn, [np.asarray(x, np.float32), np.asarray(y, np.int64), eps_arr], batch_size)
-  return (adv, pred) if with_pred else adv
+  out = _graph.batched(fn, [np.asarray(x, np.float32), np.asarray(y, np.int64), eps_arr], batch_size)
+  return tuple(out) if with_pred else out[0]
 
 
 def pgd_arrays(model, x, y, *, eps, eps_iter, nb_iter, norm=np.inf, targeted=False, clip_min=0.0,
@@ -137,15 +141,15 @@ def pgd_arrays(model, x, y, *, eps, eps_iter, nb_iter, norm=np.inf, targeted=Fal
   nk = _graph.norm_key(norm)
   if nk == "1":
     raise AdvTfError("PGD/BIM support norm np.inf or 2 (CleverHans has no L1 projection)")
-  fn = _pgd_fn(model, nk, bool(targeted), float(clip_min), float(clip_max), bool(rand_init), int(nb_iter))
+  fn = _pgd_fn(model, nk, bool(targeted), float(clip_min), float(clip_max), bool(rand_init), int(nb_iter),
+               bool(with_pred))
   n = len(x)
   eps_arr = _graph.per_example(eps, n, "eps")
   step_arr = _graph.per_example(eps_iter, n, "eps_iter")
   seed_t = tf.constant([int(seed), 0], tf.int32)
-  adv, pred = _graph.batched(lambda a, b, c, d: fn(a, b, c, d, seed_t),
-                             [np.asarray(x, np.float32), np.asarray(y, np.int64), eps_arr, step_arr],
-                             batch_size)
-  return (adv, pred) if with_pred else adv
+  out = _graph.batched(lambda a, b, c, d: fn(a, b, c, d, seed_t),
+                       [np.asarray(x, np.float32), np.asarray(y, np.int64), eps_arr, step_arr], batch_size)
+  return tuple(out) if with_pred else out[0]
 
 
 @ATTACKS.register("fgsm")
