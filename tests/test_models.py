@@ -253,3 +253,15 @@ def test_build_errors_are_one_line(call, match):
   with pytest.raises(AdvTfError, match=match) as info:
     call()
   assert "\n" not in str(info.value)
+
+
+def test_lenet_regularizers_use_regularizer_strength():
+  model = build("lenet", (28, 28, 1), 10, kernel_regularizer="l1_l2", regularizer_strength=1e-3)
+  kernels = [l.kernel.numpy() for l in model.layers if isinstance(l, (keras.layers.Conv2D, keras.layers.Dense))]
+  expected = sum(1e-3 * np.abs(k).sum() + 1e-3 * np.square(k).sum() for k in kernels)
+  np.testing.assert_allclose(float(sum(model.losses)), expected, rtol=1e-4)
+  model = build("lenet", (28, 28, 1), 10, activity_regularizer="l2", regularizer_strength=0.5)
+  x = np.random.default_rng(0).uniform(-0.5, 0.5, (2, 28, 28, 1)).astype(np.float32)
+  model(x)
+  activity = sum(float(v) for v in model.losses)
+  assert activity > 0 and len(model.losses) == 3  # two convs and the hidden dense layer
