@@ -182,3 +182,13 @@ def test_missing_manual_dataset_says_what_to_put_where(tmp_path):
 def test_unknown_split_lists_available(imported_data_dir):
   with pytest.raises(AdvTfError, match="no split 'validation'.*available: test, train"):
     data.load("mnist", "validation", data_dir=imported_data_dir)
+
+
+def test_large_deterministic_prefix_is_applied_per_batch_with_the_same_result(imported_data_dir, monkeypatch):
+  from adv_tf.data import pipeline
+  tr = [T.Resize(size=56), T.Contrast(2.0)]
+  x1, y1, _ = data.load_arrays("mnist", "test", data_dir=imported_data_dir, take=300, transforms=tr)
+  monkeypatch.setattr(pipeline, "_PRECOMPUTE_BYTES", 0)  # force the per-batch path
+  x2, y2, _ = data.load_arrays("mnist", "test", data_dir=imported_data_dir, take=300, transforms=tr)
+  np.testing.assert_array_equal(x1, x2)
+  np.testing.assert_array_equal(y1, y2)

@@ -5,7 +5,9 @@ Pipeline, per split (the order matters and is the same for every dataset):
      small datasets (`DatasetSpec.in_memory`) are decoded once per process and kept as uint8 arrays;
   2. dataset-level transforms (`balanced_subset`, paper 004 §4.1), then `take` (the first N examples);
   3. uint8 -> float32 in [0, 1]; the deterministic transforms up to the first random one (resize,
-     contrast, minimal_identifiable), computed once and cached;
+     contrast, minimal_identifiable): for in-memory datasets computed once per `load` over the whole
+     array (per batch if the result would exceed 1 GiB); for streamed ones per example, before the
+     optional `cache`;
   4. shuffle (seeded), batch, then the remaining transforms (random augmentations, vectorized per batch,
      a fresh seeded draw every batch and epoch);
   5. map [0, 1] to `pixel_range` ([0, 1] default, [-0.5, 0.5] as paper 002 §5.3.1 / Carlini and
@@ -38,6 +40,7 @@ from adv_tf.errors import AdvTfError
 DEFAULT_PIXEL_RANGE = (0.0, 1.0)
 _ARRAYS: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
 _PROBE_HOST = ("storage.googleapis.com", 443)
+_PRECOMPUTE_BYTES = 1 << 30
 
 
 def resolve_data_dir(data_dir: str | os.PathLike | None) -> str | None:
@@ -208,19 +211,26 @@ def _apply_deterministic(x_u8: np.ndarray, transforms: tuple[Transform, ...], ch
 
 
 def _in_memory_dataset(x: np.ndarray, y: np.ndarray, *, batch_size: int, shuffle: bool, seed: int,
-                       suffix: tuple[Transform, ...], drop_remainder: bool) -> tf.data.Dataset:
-  """Batches gathered from in-memory arrays by (shuffled) index: no per-example work unless `suffix`.
+                       prefix: tuple[Transform, ...], suffix: tuple[Transform, ...],
+                       drop_remainder: bool) -> tf.data.Dataset:
+  """Batches gathered from in-memory uint8 arrays by (shuffled) index.
 
-  `x` is uint8 (converted to [0, 1] per batch) or float32 already in [0, 1].
+  The deterministic `prefix` is computed once over the whole array when its float32 result fits in
+  `_PRECOMPUTE_BYTES`, else per batch (e.g. CIFAR-10 resized to 224 would need 30 GB).
   """
+  out_shape = output_shape(prefix, x.shape[1:])
+  precompute = bool(prefix) and len(x) * int(np.prod(out_shape)) * 4 <= _PRECOMPUTE_BYTES
+  if precompute:
+    x = _apply_deterministic(x, prefix)
   images = tf.constant(x)
   labels = tf.constant(y, tf.int64)
   to_unit = x.dtype == np.uint8
+  body = _compose(prefix) if to_unit else _compose(())
 
   def gather(idx):
     xb = tf.gather(images, idx)
     if to_unit:
-      xb = tf.cast(xb, tf.float32) / 255.0
+      xb = body(tf.cast(xb, tf.float32) / 255.0)
     return xb, tf.gather(labels, idx)
 
   ds = tf.data.Dataset.range(len(y))
@@ -321,7 +331,7 @@ def _stream_dataset(spec: DatasetSpec, builder, tfds_split: str, *, level, prefi
 
 def load(name: str, split: str, *, data_dir=None, batch_size: int = 128,
          pixel_range: tuple[float, float] = DEFAULT_PIXEL_RANGE, transforms=(), shuffle: bool = False,
-         seed: int = 0, take: int | None = None, cache: bool | None = None,
+         seed: int = 0, take: int | None = None, cache: bool = False,
          drop_remainder: bool = False) -> tuple[tf.data.Dataset, DatasetInfo]:
   """A batched, prefetched tf.data pipeline of (image float32 [B,H,W,C] in pixel_range, label int64 [B]).
 
@@ -336,7 +346,8 @@ def load(name: str, split: str, *, data_dir=None, batch_size: int = 128,
     shuffle: reshuffle every epoch (seeded by `seed`).
     seed: seeds shuffling and random augmentations; same seed, same sequence.
     take: keep only the first `take` examples (after any balanced subset, before shuffling).
-    cache: cache decoded, deterministically transformed examples; default: the dataset's `in_memory`.
+    cache: streamed datasets only: `ds.cache()` the decoded, deterministically transformed examples
+      (default off; in-memory datasets are always held decoded).
     drop_remainder: drop a last incomplete batch.
 
   Returns:
@@ -345,7 +356,7 @@ def load(name: str, split: str, *, data_dir=None, batch_size: int = 128,
   _check_positive_int("batch_size", batch_size)
   (spec, builder, tfds_split, ts, shape, (lo, hi), num_classes, label_feature, level, prefix,
    suffix) = _build(name, split, data_dir=data_dir, pixel_range=pixel_range, transforms=transforms, take=take)
-  cache = spec.in_memory if cache is None else bool(cache)
+  cache = bool(cache)
   if spec.in_memory:
     x_u8, y = _read_arrays(builder, tfds_split)
     idx = _subset_indices(level, lambda: y, num_classes)
@@ -354,8 +365,8 @@ def load(name: str, split: str, *, data_dir=None, batch_size: int = 128,
     if take is not None:
       x_u8, y = x_u8[:take], y[:take]
     num_examples = len(y)
-    x = _apply_deterministic(x_u8, prefix) if prefix else x_u8
-    ds = _in_memory_dataset(x, y, batch_size=batch_size, shuffle=shuffle, seed=seed, suffix=suffix,
+    ds = _in_memory_dataset(x_u8, y, batch_size=batch_size, shuffle=shuffle, seed=seed, prefix=prefix,
+                            suffix=suffix,
                             drop_remainder=drop_remainder)
   else:
     ds = _stream_dataset(spec, builder, tfds_split, level=level, prefix=prefix, take=take,
