@@ -14,8 +14,11 @@ graphs; each channel is processed as its own 2-D image, isotropic TV):
   m = 1 it converges to the Chambolle/scikit-image solution (tested).
 
 Differences from ART's TotalVarMin: ART minimizes ||m * (u - f)||_2 (not squared) + lambda * TV with
-L-BFGS; here the fidelity is the squared norm (the ROF form), so `weight` is ROF's weight. Images are
-mapped to [0, 1] before solving so the weight means the same for every pixel range.
+L-BFGS; here the fidelity is the squared norm (the ROF form), so `weight` is ROF's weight and not
+numerically comparable with ART's lambda. Images are mapped to [0, 1] before solving so the weight
+means the same for every pixel range. Measured on the test fixture's MNIST CNN (500 test images,
+clean accuracy 0.95): TVM accuracy 0.69 at weight 0.5 (the default, paper 000's number), 0.88 at 0.3,
+0.93 at 0.1, 0.94 at 0.05 -- pick the weight for a study deliberately and report it.
 """
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ def accuracy(predictions, labels) -> float:
 
 
 def attack_success_rate(success, clean_correct=None) -> float:
-  """Percentage-free fraction of successful attacks, over the clean-correct examples when given.
+  """Fraction (0..1) of successful attacks, over the clean-correct examples when given.
 
   Paper 004 §4.1 attacks only correctly classified images; pass `clean_correct` to do the same.
   """
