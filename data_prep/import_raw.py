@@ -22,9 +22,11 @@ How it works, and why (the choice between the two ways TFDS offers):
   builder, under the registered dataset's own name, version and `FeaturesDict` (taken from the registered
   builder, so `features.json` matches what the TFDS code expects). Images are stored as lossless PNG
   (encoded with PIL, about 10x faster than the feature's per-image TF encoder) or, for JPEG sources, as
-  their original JPEG bytes. Plain `tfds.load` then finds a prepared
-  dataset and never touches the network; the round trip is bit-identical (tests/test_import_raw.py checks
-  MNIST against the raw IDX arrays). Examples keep the raw order (shuffling on write is disabled).
+  their original JPEG bytes. Plain `tfds.load` then finds a prepared dataset and never touches the
+  network; the round trip is bit-identical (tests/test_import_raw.py checks MNIST against the raw IDX
+  arrays). Examples keep the raw order (shuffling on write is disabled), so the first N examples of a
+  split are the first N of the raw files. The price of this route: TFDS's own parser is not the one that
+  ran, so each reader here is tested against hand-made files in its format.
 * Tiny ImageNet is not in the TFDS catalog; `adv_tf.data.tiny_imagenet.TinyImagenet` is a regular
   `GeneratorBasedBuilder` that downloads the official zip, or reads a local copy of the zip, of the
   validation-only zip, or of the extracted folder from `manual_dir`. The import runs that builder with
@@ -34,7 +36,8 @@ How it works, and why (the choice between the two ways TFDS offers):
   user has them. A bare `imagenette/val/<wnid>/` folder, as in the local copy (validation subset, every
   image resized to 224x224 by the copy's author), is not any official config: it is written as the new
   config `imagenette/local-<H>px` (`local-224px` there), validation split only, and `tfds.load` reads it
-  from its files (TFDS falls back to the files for configs its code does not know).
+  from its files (TFDS falls back to the files for configs its code does not know); `adv_tf.data`
+  registers it as `imagenette/local-224px`. Official `.tgz` archives are not read directly: extract them.
 
 What is recorded: every imported dataset carries `metadata.json` (TFDS `MetadataDict`) next to its
 `dataset_info.json` with `imported_by`, the source files, per-split counts, the official full counts and
@@ -43,6 +46,11 @@ What is recorded: every imported dataset carries `metadata.json` (TFDS `Metadata
 
 Importing twice is harmless: a dataset already prepared from the same source (same file names and
 sizes) is skipped; one prepared from a different source is left alone unless `--overwrite` is given.
+Each dataset is written to a temporary folder and renamed when complete (TFDS does this), so an
+interrupted import leaves nothing half-written behind.
+
+Cost: all local copies in ../shared/datasets (MNIST, Fashion-MNIST, CIFAR-10 subset, Tiny ImageNet val,
+Imagenette val) import in about 30 s on 2 busy cores (about 21 s of CPU); a second run takes under 1 s.
 """
 from __future__ import annotations
 
@@ -292,7 +300,11 @@ def _write_arrays(tfds_name: str, source: pathlib.Path, fmt: str, data_dir: path
     if len(names) != label_feature.num_classes:
       raise AdvTfError(f"{tfds_name}: the raw files name {len(names)} classes, expected "
                        f"{label_feature.num_classes}")
-    label_feature.names = list(names)
+    try:
+      label_feature.names = list(names)
+    except ValueError:
+      raise AdvTfError(f"{tfds_name}: the class names in the raw files {list(names)[:3]}... differ from "
+                       f"the registered ones {label_feature.names[:3]}...; check the label_names") from None
   image_shape = features["image"].shape
   for split, arrs in splits.items():
     check_split(tfds_name, split, arrs["x"].shape, arrs["y"], label_feature.num_classes, image_shape)
