@@ -85,7 +85,7 @@ OPTIMIZERS: Registry[Callable[["TrainConfig"], keras.optimizers.Optimizer]] = Re
 
 @OPTIMIZERS.register("sgd")
 def _sgd(c: "TrainConfig"):
-  return keras.optimizers.SGD(c.learning_rate, momentum=c.momentum, nesterov=c.nesterov)
+  return keras.optimizers.SGD(float(c.learning_rate), momentum=float(c.momentum), nesterov=bool(c.nesterov))
 
 
 @OPTIMIZERS.register("adam")
@@ -115,7 +115,7 @@ def _adagrad(c: "TrainConfig"):
 
 @OPTIMIZERS.register("rmsprop")
 def _rmsprop(c: "TrainConfig"):
-  return keras.optimizers.RMSprop(c.learning_rate, momentum=c.momentum if c.rmsprop_momentum else 0.0)
+  return keras.optimizers.RMSprop(float(c.learning_rate), momentum=float(c.momentum) if c.rmsprop_momentum else 0.0)
 
 
 LR_SCHEDULES = ("constant", "step", "plateau")

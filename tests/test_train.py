@@ -135,6 +135,15 @@ def test_every_optimizer_takes_steps(digits, optimizer):
   assert np.isfinite(result.history["loss"]).all() and np.isfinite(result.history["test_loss"]).all()
 
 
+@pytest.mark.parametrize("momentum", [0.2, 0.4, 0.6, 0.8, 1])
+def test_paper002_momentum_grid_values_train(digits, momentum):
+  """Paper 002 Appendix momentum 0.2 .. 1.0 (an int 1 from a JSON grid included)."""
+  (x, y), test = digits
+  config = preset("paper002_lenet", "quick", momentum=momentum, epochs=1, max_train_examples=256)
+  model, result = train_model(_lenet(), (x, y), test, config)
+  assert result.steps == 2 and np.isfinite(result.history["loss"]).all()
+
+
 def test_weight_decay_is_coupled_l2():
   """One SGD step (no momentum) with decay wd moves each weight by an extra -lr * wd * w."""
   x = np.random.default_rng(0).uniform(-0.5, 0.5, (8, 28, 28, 1)).astype(np.float32)
