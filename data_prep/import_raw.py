@@ -46,8 +46,8 @@ What is recorded: every imported dataset carries `metadata.json` (TFDS `Metadata
 
 Importing twice is harmless: a dataset already prepared from the same source (same file names and
 sizes) is skipped; one prepared from a different source is left alone unless `--overwrite` is given.
-Each dataset is written to a temporary folder and renamed when complete (TFDS does this), so an
-interrupted import leaves nothing half-written behind.
+Each dataset is written to a temporary folder and renamed when complete (TFDS does this): an
+interrupted import leaves at most an `incomplete.*` folder, which `tfds.load` never reads.
 
 Cost: all local copies in ../shared/datasets (MNIST, Fashion-MNIST, CIFAR-10 subset, Tiny ImageNet val,
 Imagenette val) import in about 30 s on 2 busy cores (about 21 s of CPU); a second run takes under 1 s.
