@@ -600,10 +600,12 @@ def cached_train(cache_dir: str | os.PathLike, key: dict[str, Any],
   digest = cache_key_hash(key)
   model_path, meta_path = folder / f"{digest}.keras", folder / f"{digest}.json"
   if not retrain and model_path.exists() and meta_path.exists():
-    with open(meta_path) as f:
-      meta = json.load(f)
-    model = keras.saving.load_model(model_path, compile=False)
-    return model, TrainResult.from_dict(meta["result"]), True
+    try:
+      with open(meta_path) as f:
+        result = TrainResult.from_dict(json.load(f)["result"])
+      return keras.saving.load_model(model_path, compile=False), result, True
+    except (OSError, ValueError, KeyError, TypeError):
+      pass  # unreadable entry (e.g. written by an older version): train again and overwrite it
   model, result = train_fn()
   meta = {"key": _jsonable(key), "hash": digest, "result": result.to_dict()}
 

@@ -291,6 +291,9 @@ def test_cache_never_uses_a_half_written_entry(digits, tmp_path):
   assert not hit and calls == [1]
   _, _, hit = cached_train(tmp_path, key, fn)
   assert hit and calls == [1]
+  (tmp_path / f"{digest}.json").write_text('{"result": ')  # unreadable metadata: retrain, not crash
+  _, _, hit = cached_train(tmp_path, key, fn)
+  assert not hit and calls == [1, 1]
 
 
 def test_cache_key_hash_is_stable_across_processes():
