@@ -292,6 +292,20 @@ def _build(name: str, split: str, *, data_dir, pixel_range, transforms, take):
   return spec, builder, tfds_split, ts, shape, (lo, hi), num_classes, label_feature, level, prefix, suffix
 
 
+def _prefix_shape(prefix: tuple[Transform, ...], spec: DatasetSpec) -> tuple:
+  return output_shape(prefix, spec.image_shape)
+
+
+def _shuffle_buffer(num_examples: int, shape: tuple, budget_bytes: int = 512 << 20) -> int:
+  """Shuffle buffer for streamed data: the whole split when its float32 images fit in `budget_bytes`,
+  else as many as fit (at least 256), e.g. about 850 images of 224x224x3."""
+  if any(d is None for d in shape):
+    per_example = 224 * 224 * 3 * 4
+  else:
+    per_example = int(np.prod(shape)) * 4
+  return int(max(1, min(max(num_examples, 1), max(256, budget_bytes // per_example))))
+
+
 def _num_examples(builder, tfds_split: str) -> int:
   try:
     return int(builder.info.splits[tfds_split].num_examples)
@@ -377,7 +391,8 @@ def load(name: str, split: str, *, data_dir=None, batch_size: int = 128,
     if take is not None:
       num_examples = min(num_examples, take)
     if shuffle:
-      ds = ds.shuffle(min(max(num_examples, 1), 20000), seed=seed, reshuffle_each_iteration=True)
+      ds = ds.shuffle(_shuffle_buffer(num_examples, _prefix_shape(prefix, spec)), seed=seed,
+                      reshuffle_each_iteration=True)
     ds = _apply_suffix(ds.batch(batch_size, drop_remainder=drop_remainder), suffix, seed)
   if (lo, hi) != DEFAULT_PIXEL_RANGE:
     scale, offset = hi - lo, lo
