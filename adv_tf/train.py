@@ -423,7 +423,8 @@ def train_model(model_fn: Callable[[], keras.Model], train_ds: DatasetLike, eval
   if config.shuffle_buffer:
     train = train.shuffle(config.shuffle_buffer, seed=config.seed, reshuffle_each_iteration=True)
   train = train.batch(config.batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
-  evaluation = evaluation.batch(config.batch_size)
+  # Evaluation batches do not change results (inference mode), so use big ones: faster for small batches.
+  evaluation = evaluation.batch(max(config.batch_size, 512))
   if cache_data:
     evaluation = evaluation.cache()
   evaluation = evaluation.prefetch(tf.data.AUTOTUNE)
