@@ -30,7 +30,7 @@ else
 endif
 
 test: install
-	ADV_TF_RAW_DIR="$(RAW_DIR)" ADV_TF_DATA_DIR="$(DATA_DIR)" $(PY) -m pytest -q tests
+	ADV_TF_OFFLINE=1 ADV_TF_RAW_DIR="$(RAW_DIR)" ADV_TF_DATA_DIR="$(DATA_DIR)" $(PY) -m pytest -q tests
 
 bench: install
 	$(PY) -m benchmarks.run_all --data_dir="$(DATA_DIR)" --raw_dir="$(RAW_DIR)"
