@@ -8,12 +8,13 @@ Fixtures are appended here by each area; never rewrite another area's fixture.
 """
 from __future__ import annotations
 
-import gzip
 import os
 import pathlib
 
 import numpy as np
 import pytest
+
+from data_prep.readers import read_idx
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -33,14 +34,6 @@ def raw_dir() -> pathlib.Path:
   if path is None:
     pytest.skip("ADV_TF_RAW_DIR is not set or missing: run `make test RAW_DIR=/path/to/raw/datasets`")
   return path
-
-
-def _read_idx(path: pathlib.Path) -> np.ndarray:
-  with gzip.open(path, "rb") as f:
-    data = f.read()
-  ndim = data[3]
-  shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
-  return np.frombuffer(data, np.uint8, offset=4 + 4 * ndim).reshape(shape)
 
 
 def _generated_digits(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -64,10 +57,10 @@ def mnist_arrays() -> dict:
   raw = _raw_dir()
   mnist = raw / "mnist" if raw else None
   if mnist is not None and (mnist / "train-images-idx3-ubyte.gz").exists():
-    xtr = _read_idx(mnist / "train-images-idx3-ubyte.gz")[:12000, ..., None].astype(np.float32) / 255
-    ytr = _read_idx(mnist / "train-labels-idx1-ubyte.gz")[:12000].astype(np.int64)
-    xte = _read_idx(mnist / "t10k-images-idx3-ubyte.gz")[:2000, ..., None].astype(np.float32) / 255
-    yte = _read_idx(mnist / "t10k-labels-idx1-ubyte.gz")[:2000].astype(np.int64)
+    xtr = read_idx(mnist / "train-images-idx3-ubyte.gz")[:12000, ..., None].astype(np.float32) / 255
+    ytr = read_idx(mnist / "train-labels-idx1-ubyte.gz")[:12000].astype(np.int64)
+    xte = read_idx(mnist / "t10k-images-idx3-ubyte.gz")[:2000, ..., None].astype(np.float32) / 255
+    yte = read_idx(mnist / "t10k-labels-idx1-ubyte.gz")[:2000].astype(np.int64)
     return dict(x_train=xtr, y_train=ytr, x_test=xte, y_test=yte, real=True)
   xtr, ytr = _generated_digits(12000, 0)
   xte, yte = _generated_digits(2000, 1)
