@@ -92,7 +92,7 @@ def test_default_agrees_with_batched_reference(mnist_model, batch):
   """The fast default (warm start) is at least as good as the plain batched loop, same settings."""
   x, y = batch
   target = (y + 7) % 10
-  settings = dict(binary_search_steps=4, max_iterations=100, learning_rate=1e-2, initial_const=0.1)
+  settings = dict(binary_search_steps=4, max_iterations=200, learning_rate=5e-2, initial_const=1.0)
   ref = carlini_wagner_l2_reference(mnist_model, x, target=target, clip_min=0.0, clip_max=1.0, **settings)
   ours = cw.carlini_wagner_l2(mnist_model, x, target=target, **settings)
   assert ours.success.sum() >= ref["success"].sum()
