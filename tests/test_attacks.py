@@ -276,3 +276,15 @@ def test_minimal_distortion_and_robustness_score(data):
   assert np.all(out.l2[ok] >= out.linf[ok] * 0.5)
   score = robustness_score(np.stack([out.linf, out.linf * 2]), np.stack([ok, ok]))
   np.testing.assert_allclose(score, [out.linf[ok].mean(), 2 * out.linf[ok].mean()], rtol=1e-6)
+
+
+def test_eps_bound_depends_on_the_norm(data):
+  """An L2 budget may exceed the per-pixel range width (up to width * sqrt(pixels)); Linf may not."""
+  model, x, y = data
+  xs, ys = x[:4], y[:4]
+  out = attack("pgd", model, xs, ys, eps=2.0, norm=2, nb_iter=3)
+  assert np.all(out.l2 <= 2.0 + 1e-4)
+  with pytest.raises(AdvTfError, match="largest L2 distance 28"):
+    attack("pgd", model, xs, ys, eps=29.0, norm=2, nb_iter=3)
+  with pytest.raises(AdvTfError, match="largest Linf distance 1"):
+    attack("fgsm", model, xs, ys, eps=1.5)

@@ -65,7 +65,7 @@ def predict_labels(model, x, batch_size: int = 1024) -> np.ndarray:
 
 
 def validate_inputs(x, y, *, num_classes: int | None, eps, clip_min: float, clip_max: float,
-                    targeted: bool, target) -> None:
+                    targeted: bool, target, norm: float = np.inf) -> None:
   """Raises AdvTfError (one line) on inputs no attack can work with."""
   x = np.asarray(x)
   if x.ndim != 4:
@@ -84,9 +84,12 @@ def validate_inputs(x, y, *, num_classes: int | None, eps, clip_min: float, clip
   if eps is not None:
     if eps < 0:
       raise AdvTfError(f"eps must be >= 0, got {eps}")
-    if eps > clip_max - clip_min:
-      raise AdvTfError(f"eps={eps} exceeds the pixel range width {clip_max - clip_min}; "
-                       "give eps in the dataset's pixel units (e.g. 8/255 for [0,1])")
+    # The largest meaningful budget: the range width per pixel (Linf), over all pixels for other norms.
+    width = clip_max - clip_min
+    bound = width if norm == np.inf else width * float(np.prod(x.shape[1:])) ** (1.0 / float(norm))
+    if eps > bound:
+      raise AdvTfError(f"eps={eps} exceeds the largest L{norm} distance {bound:g} in the pixel range "
+                       f"[{clip_min}, {clip_max}]; give eps in the dataset's pixel units (e.g. 8/255 for [0,1])")
   if targeted:
     if target is None:
       raise AdvTfError("a targeted attack needs target labels (target=...)")
@@ -104,7 +107,7 @@ def attack(name: str, model, x, y, *, eps: float | None = None, norm: float = np
   fn = ATTACKS.get(name)
   num_classes = int(model.output_shape[-1]) if hasattr(model, "output_shape") else None
   validate_inputs(x, y, num_classes=num_classes, eps=eps, clip_min=clip_min, clip_max=clip_max,
-                  targeted=targeted, target=target)
+                  targeted=targeted, target=target, norm=norm)
   return fn(model, np.asarray(x, np.float32), None if y is None else np.asarray(y), eps=eps, norm=norm,
             targeted=targeted, target=None if target is None else np.asarray(target),
             clip_min=clip_min, clip_max=clip_max, **params)
