@@ -18,7 +18,7 @@ from absl import flags  # noqa: E402
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("data_dir", None, "TFDS data directory (MNIST through adv_tf.data when available).")
-flags.DEFINE_string("raw_dir", None, "Folder holding mnist/*.gz raw IDX files (offline fallback).")
+flags.DEFINE_string("raw_dir", None, "Raw-data folder (e.g. ../shared/datasets): MNIST is imported from it into --data_dir first.")
 flags.DEFINE_string("cache_dir", None, "Where the trained LeNet is cached (default ~/.cache/adv_tf_bench).")
 flags.DEFINE_list("only", [], "Run only these benchmarks (cw, gradient, deepfool).")
 

@@ -359,9 +359,7 @@ def run_model_cell(ctx, cell_config: Mapping[str, Any], *, trainer: ModelTrainer
                    cw: CWSettings) -> dict:
   """Steps 4-6: train one LeNet variant, then its 10x10 targeted CW class-distance matrix (kappa 0)."""
   from adv_tf import metrics
-  spec = ModelSpec(dict(cell_config["model"]), dict(cell_config["train"]), int(cell_config["seed"]))
-  spec = ModelSpec({k: tuple(v) if isinstance(v, list) else v for k, v in spec.model.items()},
-                   spec.train, spec.seed)
+  spec = spec_from_config(cell_config)
   model, train_record, hit = trainer.get(spec)
   summary = train_summary(train_record)
   ctx.log(f"model {'from cache' if hit else 'trained'}: accuracy {summary['test_accuracy']:.4f}")
@@ -376,6 +374,12 @@ def run_model_cell(ctx, cell_config: Mapping[str, Any], *, trainer: ModelTrainer
                  "cw_success_rate": pair_success_rate(success, best.y)})
   save_arrays(ctx, "adversarial.npz", x_adv=x_adv, distances=distances)
   return result
+
+
+def spec_from_config(config: Mapping[str, Any]) -> ModelSpec:
+  """The ModelSpec a cell config describes (JSON lists back to the tuples LeNetConfig takes)."""
+  model = {k: tuple(v) if isinstance(v, list) else v for k, v in config["model"].items()}
+  return ModelSpec(model, dict(config.get("train", {})), int(config["seed"]))
 
 
 def kappa_cell_config(kappa: float, baseline: ModelSpec, secure: ModelSpec, cw: CWSettings,
@@ -393,8 +397,7 @@ def run_kappa_cell(ctx, cell_config: Mapping[str, Any], *, trainer: ModelTrainer
   from adv_tf import metrics
   from adv_tf.attacks import predict_labels
   kappa = float(cell_config["kappa"])
-  specs = {name: ModelSpec(dict(cell_config[name]["model"]), {}, int(cell_config[name]["seed"]))
-           for name in ("baseline", "secure")}
+  specs = {name: spec_from_config(cell_config[name]) for name in ("baseline", "secure")}
   src, tgt = targeted_pairs(best.y)
   out: dict[str, Any] = {"kappa": kappa}
   arrays = {}

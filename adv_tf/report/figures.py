@@ -32,7 +32,9 @@ def _draw_matrix(ax, matrix: np.ndarray, title: str, vmin: float, vmax: float):
   for i in range(n):
     for j in range(n):
       if math.isfinite(matrix[i, j]):
-        ax.text(j, i, f"{matrix[i, j]:.2f}", ha="center", va="center", fontsize=6, color="white")
+        light = matrix[i, j] > vmin + 0.6 * (vmax - vmin)  # viridis turns yellow: dark text there
+        ax.text(j, i, f"{matrix[i, j]:.2f}", ha="center", va="center", fontsize=6,
+                color="black" if light else "white")
   return image
 
 
