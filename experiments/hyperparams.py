@@ -150,6 +150,8 @@ def run(argv) -> int:
   selections = load_records(selection_dir) if selection_dir.exists() else []
   meta["wall_time"] = (f"{time.time() - started:.0f} s this invocation; "
                        f"{sum(r.get('seconds', 0) for r in records + selections):.0f} s of cell time in all records")
+  if selections and not meta.get("provenance"):
+    meta["provenance"] = selections[-1]["result"].get("data_provenance")
   path = report.write_report(out, selections[-1] if selections else None, records, meta)
   print(f"report: {path}")
   return 0

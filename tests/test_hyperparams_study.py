@@ -287,3 +287,12 @@ def test_bad_flag_is_a_one_line_error(tmp_path):
                           text=True, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
   assert result.returncode == 2
   assert result.stderr.strip().splitlines()[-1].startswith("error: unknown axis 'poolsize'")
+
+
+def test_transfer_verdict_reads_mid_kappa():
+  rows = [{"kappa": 0.0, "transfer_target_rate": 0.0}, {"kappa": 5.0, "transfer_target_rate": 0.867},
+          {"kappa": 10.0, "transfer_target_rate": 1.0}]
+  text = report.transfer_verdict(rows)
+  assert "kappa = 0: 0.0%" in text and "**does not hold**" in text
+  rows[1]["transfer_target_rate"] = 0.1
+  assert "**holds**" in report.transfer_verdict(rows)

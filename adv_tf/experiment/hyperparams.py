@@ -344,7 +344,8 @@ def run_selection(ctx, *, trainer: ModelTrainer, data: StudyData, profile: Profi
           "average_stats": metrics.distance_stats(average),
           "best_estimate_stats": metrics.distance_stats(best_matrix),
           "cw_success_rate": pair_success_rate(success, y),
-          "num_samples": int(len(x))}
+          "num_samples": int(len(x)),
+          "data_provenance": dict(getattr(data.info, "provenance", None) or {})}
 
 
 def model_cell_config(stage: str, spec: ModelSpec, cw: CWSettings, selection_id: str, *,

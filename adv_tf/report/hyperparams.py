@@ -142,6 +142,23 @@ def verdicts(summary: Summary) -> list[dict]:
   return out
 
 
+def transfer_verdict(kappa_rows: Sequence[Mapping[str, Any]]) -> str:
+  """§6.4 / Fig. 10: "as low as 2%" at kappa 0 and "relatively low for mid confidence levels"."""
+  by_kappa = {row["kappa"]: row["transfer_target_rate"] * 100 for row in kappa_rows}
+  text = ("Paper (§6.4, Fig. 10): examples crafted on the baseline reach their target on the secure model "
+          f"as rarely as {paper002.SECURE_TRANSFER_AT_KAPPA0:.0f}% at kappa = 0 and stay relatively low at mid "
+          "kappa.")
+  if 0.0 in by_kappa:
+    text += f" Ours at kappa = 0: {by_kappa[0.0]:.1f}%."
+  mid = [k for k in by_kappa if 3 <= k <= 7]
+  if mid:
+    worst = max(mid, key=lambda k: by_kappa[k])
+    verdict = "holds" if by_kappa[worst] < 50 else "does not hold"
+    text += (f" Mid kappa ({', '.join(f'{k:g}: {by_kappa[k]:.1f}%' for k in sorted(mid))}): \"relatively low\" "
+             f"(read as < 50%) **{verdict}**.")
+  return text
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Writing.
 
@@ -331,6 +348,8 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
   lines += ["", "Verdict rule: z = (claimed-better setting − alternative) / σ, with σ the std of the mean distance "
             "over our baselines (§5.5); holds if mean z ≥ 3 and no alternative is ≥ 3σ better; does not hold "
             "if mean z ≤ −3; otherwise inconclusive."]
+  if summary.kappa:
+    lines += ["", "Transfer to the secure model: " + transfer_verdict(summary.kappa)]
   lines += ["", "## Run", ""]
   for key in ("profile", "wall_time", "started", "seed", "num_baseline_models", "samples_per_class", "axes",
               "kappas", "cw", "train_preset", "strategy", "versions", "data_dir"):
@@ -341,6 +360,9 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
   prov = meta.get("provenance")
   if prov:
     lines.append(f"- data provenance: {prov}")
+    if prov.get("imported_by"):
+      lines.append(f"- data imported offline from {prov.get('source')}: read the caveats in that folder's "
+                   "README (e.g. how each file was obtained) before comparing with the paper.")
   if selection:
     res = selection["result"]
     lines += ["", "## Best-estimate samples (§4.4)", "",
@@ -384,7 +406,7 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
           f"{_fmt(k['baseline']['mean_l2'])} | {_fmt(k['secure']['mean_l2'])} | "
           f"{k['transfer_target_rate'] * 100:.1f}% | {k['transfer_misclassified_rate'] * 100:.1f}% | "
           f"{_fmt(k['baseline']['mean_percent_distortion'])} | {_fmt(k['secure']['mean_percent_distortion'])} |")
-    lines.append("\nPaper (§6.4, Fig. 10): transfer success as low as 2% at kappa = 0, low at mid kappa.")
+    lines.append("\n" + transfer_verdict(summary.kappa))
   for key in ("all", "baseline_distortion", "secure_distortion", "transfer", "examples"):
     if key in figs:
       lines.append(f"\n![{key}](figures/{figs[key]})")
