@@ -19,17 +19,9 @@ SETTINGS = dict(max_iter=50, overshoot=0.02)
 L2_TOLERANCE = 0.10
 
 
-def _inputs(ctx):
-  x = getattr(ctx, "x_test", None)
-  y = getattr(ctx, "y_test", None)
-  if x is None:
-    x, y = ctx.x, ctx.y
-  return np.asarray(x[:N_IMAGES], np.float32), np.asarray(y[:N_IMAGES], np.int64)
-
-
 def run(ctx) -> list[str]:
   import foolbox as fb  # benchmark-only dependency
-  x, y = _inputs(ctx)
+  x, y = ctx.test_batch(N_IMAGES)
   lo, hi = float(ctx.clip_min), float(ctx.clip_max)
   model = ctx.model
   ours_fn = lambda: attack("deepfool", model, x, y, norm=2, clip_min=lo, clip_max=hi, **SETTINGS)

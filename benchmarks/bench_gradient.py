@@ -28,14 +28,6 @@ PGD = dict(nb_iter=40, eps_iter=0.01)
 GOAL = 1.0
 
 
-def _inputs(ctx):
-  x = getattr(ctx, "x_test", None)
-  y = getattr(ctx, "y_test", None)
-  if x is None:
-    x, y = ctx.x, ctx.y
-  return np.asarray(x[:N_IMAGES], np.float32), np.asarray(y[:N_IMAGES], np.int64)
-
-
 def _time_pair(ours_fn, ref_fn, repeats: int):
   """Alternates the two sides `repeats` times after one warm-up call each (tracing), so background load
   hits both alike; returns (ours first, ours best, ref first, ref best, ours output, ref output)."""
@@ -57,7 +49,7 @@ def _time_pair(ours_fn, ref_fn, repeats: int):
 
 
 def run(ctx, repeats: int = 5) -> list[str]:
-  x, y = _inputs(ctx)
+  x, y = ctx.test_batch(N_IMAGES)
   lo, hi = float(ctx.clip_min), float(ctx.clip_max)
   model = ctx.model
   xt = tf.constant(x)

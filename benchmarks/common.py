@@ -32,6 +32,10 @@ class Context:
   model_source: str        # "cache" or "trained (N s)"
   notes: list = dataclasses.field(default_factory=list)
 
+  def test_batch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The first `n` test images and labels (throughput benchmarks)."""
+    return self.x_test[:n].astype(np.float32), self.y_test[:n].astype(np.int64)
+
   def pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The 90 targeted (source, target) pairs: x [90,...], source labels [90], targets [90]."""
     src = np.repeat(np.arange(10), 9)

@@ -22,10 +22,10 @@ from typing import Union
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-def _fsync_dir(folder: pathlib.Path) -> None:
-  """Makes a rename or a file creation in `folder` durable (a no-op where folders cannot be opened)."""
+def _fsync_path(path) -> None:
+  """fsyncs a file or folder by path; a no-op where it cannot be opened (e.g. folders on some systems)."""
   try:
-    fd = os.open(folder, os.O_RDONLY)
+    fd = os.open(path, os.O_RDONLY)
   except OSError:
     return
   try:
@@ -34,6 +34,11 @@ def _fsync_dir(folder: pathlib.Path) -> None:
     pass
   finally:
     os.close(fd)
+
+
+def _fsync_dir(folder: pathlib.Path) -> None:
+  """Makes a rename or a file creation in `folder` durable."""
+  _fsync_path(folder)
 
 
 def atomic_write_bytes(path: PathLike, data: bytes) -> pathlib.Path:
@@ -158,15 +163,5 @@ def fsync_tree(root: PathLike) -> None:
   """Fsyncs every regular file (and folder) under `root`, so a later rename publishes durable data."""
   for dirpath, _, filenames in os.walk(root):
     for name in filenames:
-      file_path = os.path.join(dirpath, name)
-      try:
-        fd = os.open(file_path, os.O_RDONLY)
-      except OSError:
-        continue
-      try:
-        os.fsync(fd)
-      except OSError:
-        pass
-      finally:
-        os.close(fd)
+      _fsync_path(os.path.join(dirpath, name))
     _fsync_dir(pathlib.Path(dirpath))

@@ -167,7 +167,9 @@ def cw_targeted_all(model, x: np.ndarray, labels: np.ndarray, cw: CWSettings, co
   """Targeted CW-L2 from every sample to every other class, in one batched call.
 
   Returns (distances [N, C] with nan on the own class and on failures, success [N, C] bool,
-  x_adv [N, C, H, W, Ch] with the source image on the own class).
+  x_adv [N, C, H, W, Ch] with the source image on the own class). Success is the search's verdict with
+  Carlini's kappa margin; `agreement_rate` reports how often a fresh forward pass agrees (at kappa = 0 the
+  answer sits on the decision boundary, where float rounding can flip it).
   """
   from adv_tf.attacks.carlini_wagner import carlini_wagner_l2
   src, tgt = targeted_pairs(labels)
@@ -184,6 +186,15 @@ def cw_targeted_all(model, x: np.ndarray, labels: np.ndarray, cw: CWSettings, co
   success[src, tgt] = result.success
   x_adv[src, tgt] = result.x_adv
   return distances, success, x_adv
+
+
+def agreement_rate(model, x_adv: np.ndarray, success: np.ndarray) -> float:
+  """Share of successful targeted examples that a fresh forward pass also assigns to their target."""
+  from adv_tf.attacks import predict_labels
+  rows, targets = np.nonzero(success)
+  if not len(rows):
+    return float("nan")
+  return float(np.mean(predict_labels(model, x_adv[rows, targets]) == targets))
 
 
 def pair_success_rate(success: np.ndarray, labels: np.ndarray) -> float:
@@ -372,7 +383,8 @@ def run_model_cell(ctx, cell_config: Mapping[str, Any], *, trainer: ModelTrainer
   distances, success, x_adv = cw_targeted_all(model, best.x, best.y, cw)
   matrix = reorder_by_class(distances, best.y)
   result.update({"matrix": _matrix_json(matrix), "stats": metrics.distance_stats(matrix),
-                 "cw_success_rate": pair_success_rate(success, best.y)})
+                 "cw_success_rate": pair_success_rate(success, best.y),
+                 "cw_prediction_agreement": agreement_rate(model, x_adv, success)})
   save_arrays(ctx, "adversarial.npz", x_adv=x_adv, distances=distances)
   return result
 
