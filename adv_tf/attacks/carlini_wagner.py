@@ -108,7 +108,7 @@ def _make_runner(model, s: _Settings, image_shape: tuple):
   vec = tf.TensorSpec([None], tf.float32)
   spec = dict(timg=img, ximg=img, labels=tf.TensorSpec([None], tf.int32), const=vec, w=img, m=img, v=img,
               t=vec, lr=vec, it=tf.TensorSpec([None], tf.int32), prev=vec, best_step=vec, best=vec, best_adv=img,
-              best_w=img, last_succ=tf.TensorSpec([None], tf.bool), n=tf.TensorSpec([], tf.int32))
+              best_w=img, n=tf.TensorSpec([], tf.int32))
 
   def losses(w, timg, ximg, lab, const):
     newimg = tf.tanh(w + timg) * s.boxmul + s.boxplus
@@ -128,11 +128,10 @@ def _make_runner(model, s: _Settings, image_shape: tuple):
     TRACE_COUNT["chunk"] += 1
     lab = tf.one_hot(st["labels"], num_classes, dtype=tf.float32)
     timg, ximg, const, labels = st["timg"], st["ximg"], st["const"], st["labels"]
-    keys = ("w", "m", "v", "t", "it", "prev", "best_step", "best", "best_adv", "best_w", "last_succ")
-    # last_succ: some iterate of this chunk succeeded (a warm-started step is judged on its last chunk).
-    carry = tuple(tf.zeros_like(st[k]) if k == "last_succ" else st[k] for k in keys)
+    keys = ("w", "m", "v", "t", "it", "prev", "best_step", "best", "best_adv", "best_w")
+    carry = tuple(st[k] for k in keys)
 
-    def body(i, w, m, v, t, it, prev, best_step, best, best_adv, best_w, last_succ):
+    def body(i, w, m, v, t, it, prev, best_step, best, best_adv, best_w):
       live = it < s.max_iterations
       with tf.GradientTape() as tape:
         tape.watch(w)
@@ -148,7 +147,6 @@ def _make_runner(model, s: _Settings, image_shape: tuple):
       b4 = tf.reshape(better, [-1] + [1] * len(image_shape))
       best_adv = tf.where(b4, newimg, best_adv)
       best_w = tf.where(b4, w, best_w)
-      last_succ = last_succ | (succ & live)
       # Adam (TF1 form), per-example step count, frozen where the example's step is over.
       live_f = tf.cast(live, tf.float32)
       t = t + live_f
@@ -160,14 +158,16 @@ def _make_runner(model, s: _Settings, image_shape: tuple):
       w_new = w - lr_t * m_new / (tf.sqrt(v_new) + _ADAM_EPS)
       w, m, v = tf.where(l4, w_new, w), tf.where(l4, m_new, m), tf.where(l4, v_new, v)
       it = it + tf.cast(live, tf.int32)
-      return (i + 1, w, m, v, t, it, prev, best_step, best, best_adv, best_w, last_succ)
+      return (i + 1, w, m, v, t, it, prev, best_step, best, best_adv, best_w)
 
     out = tf.while_loop(lambda i, *_: i < st["n"], body, (tf.constant(0),) + carry,
                         parallel_iterations=1)[1:]
     res = dict(zip(keys, out))
     # Abort-early check at the iteration the chunk stopped at (a multiple of max_iterations // 10).
-    _, _, loss_end, _ = losses(res["w"], timg, ximg, lab, const)
+    _, _, loss_end, pred_end = losses(res["w"], timg, ximg, lab, const)
     res["loss_end"] = loss_end
+    # A warm-started step is judged on the iterate it ends at: its starting point is already adversarial.
+    res["succ_end"] = tf.equal(pred_end, labels) if s.targeted else tf.not_equal(pred_end, labels)
     return res
 
   return run_chunk
@@ -270,7 +270,7 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
             lr=np.full(n, search_lr, np.float32),
             it=np.zeros(n, np.int32), prev=np.full(n, np.inf, np.float32),
             best_step=np.full(n, np.inf, np.float32), best=np.full(n, np.inf, np.float32),
-            best_adv=x.copy(), best_w=zeros.copy(), last_succ=np.zeros(n, bool))
+            best_adv=x.copy(), best_w=zeros.copy())
   const = np.full(n, initial_const, np.float64)
   lower = np.zeros(n)
   upper = np.full(n, _NO_BOUND)
@@ -292,6 +292,8 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
       if k in out:
         st[k][active] = out[k]
     it = out["it"]
+    succ_end = np.zeros(n, bool)
+    succ_end[active] = out["succ_end"]
     iterations[active] += it - before
     finished = it >= max_iterations
     if abort_early:
@@ -302,7 +304,7 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
       step_iterations[e, step[e]] = st["it"][e]
       step_const[e, step[e]] = const[e]
       # Bisection on c, as in Carlini's code; a warm-started step is judged on the iterate it ended at.
-      ok = bool(st["last_succ"][e]) if warm[e] else np.isfinite(st["best_step"][e])
+      ok = bool(succ_end[e]) if warm[e] else np.isfinite(st["best_step"][e])
       if ok:
         upper[e] = min(upper[e], const[e])
         const[e] = (lower[e] + upper[e]) / 2 if upper[e] < 1e9 else const[e]
@@ -329,7 +331,6 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
       st["it"][e] = 0
       st["prev"][e] = np.inf
       st["best_step"][e] = np.inf
-      st["last_succ"][e] = False
       st["const"][e] = const[e]
       st["lr"][e] = learning_rate if np.isfinite(st["best"][e]) else search_lr
 
