@@ -288,3 +288,20 @@ def test_eps_bound_depends_on_the_norm(data):
     attack("pgd", model, xs, ys, eps=29.0, norm=2, nb_iter=3)
   with pytest.raises(AdvTfError, match="largest Linf distance 1"):
     attack("fgsm", model, xs, ys, eps=1.5)
+
+
+def test_attack_uses_each_attacks_own_norm_and_targeting_defaults(data):
+  """attack("deepfool") is L2 DeepFool (its default), and DGSM's targets are validated through attack()."""
+  model, x, y = data
+  xs, ys = x[:8], y[:8]
+  default = attack("deepfool", model, xs, ys, max_iter=10)
+  l2 = attack("deepfool", model, xs, ys, norm=2, max_iter=10)
+  np.testing.assert_array_equal(default.x_adv, l2.x_adv)
+  with pytest.raises(AdvTfError, match="target labels must lie in"):
+    attack("dgsm", model, xs, ys, eps=0.1, target=ys + 10)
+
+
+def test_per_example_eps_is_validated(data):
+  model, x, y = data
+  with pytest.raises(AdvTfError, match="eps must be >= 0"):
+    attack("fgsm", model, x[:2], y[:2], eps=np.array([0.1, -0.1]))

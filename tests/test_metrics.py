@@ -106,3 +106,9 @@ def test_bad_metric_input():
     M.adversarial_accuracy_at([True], [True], [0.1], -1.0)
   with pytest.raises(AdvTfError):
     M.distance_stats(np.zeros([2, 3]))
+
+
+def test_robustness_score_leaves_out_images_where_an_attack_failed():
+  from adv_tf.metrics import robustness_score
+  scores = robustness_score([[1.0, np.inf, 3.0], [2.0, 5.0, 4.0]], np.ones((2, 3), bool))
+  np.testing.assert_allclose(scores, [2.0, 3.0])  # image 1 dropped for both models

@@ -11,6 +11,7 @@ validates the common arguments once, so each attack can assume them.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from typing import Any, Callable
 
 import numpy as np
@@ -82,17 +83,19 @@ def validate_inputs(x, y, *, num_classes: int | None, eps, clip_min: float, clip
     if num_classes is not None and y.size and (y.min() < 0 or y.max() >= num_classes):
       raise AdvTfError(f"labels must lie in [0, {num_classes}), got range [{y.min()}, {y.max()}]")
   if eps is not None:
-    if eps < 0:
-      raise AdvTfError(f"eps must be >= 0, got {eps}")
+    eps_values = np.asarray(eps, np.float64)
+    if np.any(eps_values < 0):
+      raise AdvTfError(f"eps must be >= 0, got min {eps_values.min():g}")
+    eps = float(eps_values.max()) if eps_values.size else 0.0
     # The largest meaningful budget: the range width per pixel (Linf), over all pixels for other norms.
     width = clip_max - clip_min
     bound = width if norm == np.inf else width * float(np.prod(x.shape[1:])) ** (1.0 / float(norm))
     if eps > bound:
       raise AdvTfError(f"eps={eps} exceeds the largest L{norm} distance {bound:g} in the pixel range "
                        f"[{clip_min}, {clip_max}]; give eps in the dataset's pixel units (e.g. 8/255 for [0,1])")
-  if targeted:
-    if target is None:
-      raise AdvTfError("a targeted attack needs target labels (target=...)")
+  if targeted and target is None:
+    raise AdvTfError("a targeted attack needs target labels (target=...)")
+  if target is not None:
     target = np.asarray(target)
     if target.shape != (x.shape[0],):
       raise AdvTfError(f"target must have shape [{x.shape[0]}], got {target.shape}")
@@ -100,11 +103,17 @@ def validate_inputs(x, y, *, num_classes: int | None, eps, clip_min: float, clip
       raise AdvTfError(f"target labels must lie in [0, {num_classes})")
 
 
-def attack(name: str, model, x, y, *, eps: float | None = None, norm: float = np.inf,
-           targeted: bool = False, target=None, clip_min: float = 0.0, clip_max: float = 1.0,
-           **params) -> AttackResult:
-  """Runs the registered attack `name` on a batch (see module docstring)."""
+def attack(name: str, model, x, y, *, eps=None, norm: float | None = None, targeted: bool | None = None,
+           target=None, clip_min: float = 0.0, clip_max: float = 1.0, **params) -> AttackResult:
+  """Runs the registered attack `name` on a batch (see module docstring).
+
+  `norm` and `targeted` default to the attack's own defaults (e.g. DeepFool and CW are L2, DGSM is
+  targeted); eps may be a scalar or one value per example.
+  """
   fn = ATTACKS.get(name)
+  defaults = inspect.signature(fn).parameters
+  norm = defaults["norm"].default if norm is None else norm
+  targeted = defaults["targeted"].default if targeted is None else targeted
   num_classes = int(model.output_shape[-1]) if hasattr(model, "output_shape") else None
   validate_inputs(x, y, num_classes=num_classes, eps=eps, clip_min=clip_min, clip_max=clip_max,
                   targeted=targeted, target=target, norm=norm)

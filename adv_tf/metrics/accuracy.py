@@ -72,13 +72,15 @@ def robustness_score(distances, correct) -> np.ndarray:
       M models (e.g. `MinimalDistortion.linf` or `.l2`).
     correct: bool [M, N]: model m classifies image n correctly.
   Returns:
-    float [M] scores (nan when no image is classified correctly by all models).
+    float [M] scores (nan when no image is classified correctly by all models). Images where some
+    model's attack found no adversarial (distance inf/nan) are left out for every model, so all models
+    are averaged over the same images and a failed search never turns a score into inf.
   """
   d = np.asarray(distances, np.float64)
   c = np.asarray(correct, bool)
   if d.ndim != 2 or d.shape != c.shape:
     raise AdvTfError(f"distances and correct must both have shape [models, images], got {d.shape}, {c.shape}")
-  common = c.all(axis=0)
+  common = c.all(axis=0) & np.isfinite(d).all(axis=0)
   if not common.any():
     return np.full([d.shape[0]], np.nan)
   return d[:, common].mean(axis=1)
