@@ -111,8 +111,11 @@ def run(argv) -> int:
           "notes": [
               "Models that valid padding would leave without a feature map (e.g. pool 6, stride 2) use "
               "'same' padding on every convolution and pooling layer; the `padding` column says which.",
-              "Variants are trained with the study seed, so a variant differs from the seed-0 baseline only "
-              "in its one hyperparameter; the baseline value of each axis is that seed-0 baseline.",
+              f"Variants are trained with the study seed ({FLAGS.seed}), so a variant differs from the "
+              f"seed-{FLAGS.seed} baseline only in its one hyperparameter (plus padding, see above); the baseline "
+              f"value of each axis is that seed-{FLAGS.seed} baseline.",
+              "The optimizer axis uses each optimizer's Keras 2 default learning rate (the paper gives none; "
+              "SGD keeps 0.01): " + ", ".join(f"{k} {v:g}" for k, v in study.OPTIMIZER_LEARNING_RATES.items()) + ".",
               "Every model is trained until >= 98% MNIST test accuracy (or recorded as not reaching it and "
               "excluded, §6.1); CW runs with the settings above on every model (success rate per row)."]}
   if FLAGS.target_accuracy != 0.98:
@@ -122,6 +125,11 @@ def run(argv) -> int:
                          "numbers are not comparable with the paper.")
 
   selection_dir = out / "selection"
+  run_settings = {"target_accuracy": FLAGS.target_accuracy, "max_epochs": FLAGS.max_epochs,
+                  "train_take": FLAGS.train_take, "test_take": FLAGS.test_take, "dataset": "mnist",
+                  "pixel_range": list(study.PIXEL_RANGE)}
+  selection_cell = Cell("best_estimate_selection",
+                        study.selection_cell_config(profile, cw, FLAGS.seed, run_settings), stage="selection")
   if not FLAGS.report_only:
     strategy = distribute.strategy(FLAGS.strategy)
     data = study.load_study_data(FLAGS.data_dir, train_take=FLAGS.train_take, test_take=FLAGS.test_take)
@@ -130,29 +138,31 @@ def run(argv) -> int:
         data, cache_dir=FLAGS.model_cache_dir or str(out / "model_cache"),
         train_profile=profile.train_profile, strategy=strategy, retrain=FLAGS.retrain,
         max_epochs=FLAGS.max_epochs, target_accuracy=FLAGS.target_accuracy, verbose=0)
-    selection_config = study.selection_cell_config(profile, cw, FLAGS.seed)
-    selection_cell = Cell("best_estimate_selection", selection_config, stage="selection")
 
     def run_selection(cell, ctx):
       return study.run_selection(ctx, trainer=trainer, data=data, profile=profile, cw=cw, seed=FLAGS.seed)
 
     # Every shard needs the same 10 samples: the selection runs (or resumes) unsharded.
     run_study(Study("hyperparams-selection", selection_dir, [selection_cell], run_selection), seed=FLAGS.seed)
-    selection = _record_for(load_records(selection_dir), selection_cell.id)
-    best = study.best_samples_from_selection(data, selection["result"])
+    best = study.best_samples_from_selection(
+        data, _record_for(load_records(selection_dir), selection_cell.id)["result"])
     cells = study.build_cells(profile, profile.axes, cw, FLAGS.seed, selection_cell.id,
                               profile.num_baseline_models, profile.kappas)
     runner = study.make_cell_runner(trainer=trainer, best=best, cw=cw)
     summary = run_study(Study("hyperparams", out, cells, runner), shard_index=FLAGS.shard_index,
                         num_shards=FLAGS.num_shards, seed=FLAGS.seed, max_cells=FLAGS.max_cells)
     logging.info("cells: %s", summary)
-  records = load_records(out, study_name="hyperparams")
-  selections = load_records(selection_dir) if selection_dir.exists() else []
+  # The report uses only the records of this run's settings (the selection id names all of them), so a
+  # folder that also holds a smoke run or other CW settings never mixes them into one table.
+  selection = _record_for(load_records(selection_dir), selection_cell.id)
+  records = [r for r in load_records(out, study_name="hyperparams")
+             if r["config"].get("selection") == selection_cell.id]
   meta["wall_time"] = (f"{time.time() - started:.0f} s this invocation; "
-                       f"{sum(r.get('seconds', 0) for r in records + selections):.0f} s of cell time in all records")
-  if selections and not meta.get("provenance"):
-    meta["provenance"] = selections[-1]["result"].get("data_provenance")
-  path = report.write_report(out, selections[-1] if selections else None, records, meta)
+                       f"{sum(r.get('seconds', 0) for r in records + [selection]):.0f} s of cell time in the "
+                       "records of this report")
+  if not meta.get("provenance"):
+    meta["provenance"] = selection["result"].get("data_provenance")
+  path = report.write_report(out, selection, records, meta)
   print(f"report: {path}")
   return 0
 
@@ -161,7 +171,8 @@ def _record_for(records, cell_id):
   for record in records:
     if record["id"] == cell_id:
       return record
-  raise AdvTfError("the best-estimate selection has no record; rerun without --report_only")
+  raise AdvTfError("no best-estimate selection was recorded with these settings in --output_dir; run "
+                   "without --report_only (with the flags of the run you want reported)")
 
 
 def main(argv):

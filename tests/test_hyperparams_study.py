@@ -53,13 +53,38 @@ def test_axis_level_is_the_strongest_value():
     (2.6, [2.20, 2.75], "inconclusive"),  # mean z = +4.2, but one alternative is 5 sigma larger
 ])
 def test_claim_verdict(better, alternatives, verdict):
-  got, evidence = impact.claim_verdict(better, alternatives, 0.03)
+  got, evidence = impact.claim_verdict(better, alternatives, [0.03] * len(alternatives))
   assert got == verdict
   assert "z" in evidence
 
 
 def test_claim_verdict_without_sigma_is_inconclusive():
-  assert impact.claim_verdict(2.6, [2.2], math.nan)[0] == "inconclusive"
+  assert impact.claim_verdict(2.6, [2.2], [math.nan])[0] == "inconclusive"
+
+
+def test_difference_std_of_single_models_and_baseline_means():
+  assert impact.difference_std(0.1, 4, False, False) == pytest.approx(0.1 * math.sqrt(2))
+  assert impact.difference_std(0.1, 4, True, False) == pytest.approx(0.1 * math.sqrt(1.25))
+
+
+def test_every_result_changing_setting_rekeys_the_study():
+  profile, cw = study.get_profile("quick"), study.CWSettings()
+  run = {"target_accuracy": 0.98, "max_epochs": None, "train_take": None, "test_take": None}
+  from adv_tf.experiment import cell_id
+  base = cell_id(study.selection_cell_config(profile, cw, 0, run))
+  for key, value in (("target_accuracy", 0.5), ("max_epochs", 2), ("train_take", 100), ("test_take", 10)):
+    assert cell_id(study.selection_cell_config(profile, cw, 0, {**run, key: value})) != base, key
+  assert cell_id(study.selection_cell_config(profile, study.CWSettings(max_iterations=10), 0, run)) != base
+  cells = study.build_cells(profile, ["pool_size"], cw, 0, base, 1, ())
+  other = study.build_cells(profile, ["pool_size"], cw, 0, "another-selection", 1, ())
+  assert not {c.id for c in cells} & {c.id for c in other}  # every cell names its selection
+
+
+def test_optimizer_variants_carry_their_learning_rates():
+  profile = study.get_profile("paper")
+  cells = study.build_cells(profile, ["optimizer"], study.CWSettings(), 0, "s", 1, ())
+  rates = {c.config["value"]: c.config["train"]["learning_rate"] for c in cells if c.stage == "variant"}
+  assert rates == {k: v for k, v in study.OPTIMIZER_LEARNING_RATES.items() if k != "sgd"}
 
 
 # -------------------------------------------------------------------------------- best-estimate samples

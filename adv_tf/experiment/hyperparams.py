@@ -47,6 +47,7 @@ class Axis:
     values: every value the paper's Appendix (or Table 5) lists, baseline value included.
     quick: the extreme values the quick profile runs.
     table: the paper's table that rates its impact (3: network, 4: training).
+    companions: per value, further settings that go with it (e.g. an optimizer's learning rate).
   """
   name: str
   label: str
@@ -55,6 +56,13 @@ class Axis:
   values: tuple
   quick: tuple
   table: int
+  companions: Mapping[Any, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
+
+
+# The optimizer axis (§6.2, Table 6): paper 002 names the optimizers but no learning rates; it ran Keras
+# (§5.3.2) in 2017, so each optimizer uses its Keras 2 default learning rate (SGD keeps the preset's 0.01).
+OPTIMIZER_LEARNING_RATES = {"sgd": 0.01, "adadelta": 1.0, "adagrad": 0.01, "adam": 0.001, "adamax": 0.002,
+                            "nadam": 0.002, "rmsprop": 0.001}
 
 
 # Appendix of paper 002 (Table 5 adds ELU; stride (2,2) comes from Table 5; filters are (conv1, conv2)).
@@ -85,7 +93,8 @@ AXES: tuple[Axis, ...] = (
     Axis("loss", "Loss", "train", "loss",
          ("log_loss", "hinge", "mse", "cross_entropy", "sigmoid_cross_entropy"), ("hinge", "mse"), 4),
     Axis("optimizer", "Optimizers", "train", "optimizer",
-         ("sgd", "adadelta", "adagrad", "adam", "adamax", "nadam", "rmsprop"), ("rmsprop", "adam"), 4),
+         ("sgd", "adadelta", "adagrad", "adam", "adamax", "nadam", "rmsprop"), ("rmsprop", "adam"), 4,
+         companions={name: {"learning_rate": lr} for name, lr in OPTIMIZER_LEARNING_RATES.items()}),
     Axis("momentum", "Momentum", "train", "momentum", (0.2, 0.4, 0.6, 0.8, 0.9, 1.0), (0.2,), 4),
 )
 AXES_BY_NAME = {axis.name: axis for axis in AXES}
@@ -279,6 +288,8 @@ class ModelTrainer:
     train_config = self.train_config(spec)
     key = spec.key(self.train_profile, self.data_spec)
     key["train_config"] = dataclasses.asdict(train_config)
+    key["model_config"] = dataclasses.asdict(lenet_config)  # defaults too: a changed default re-keys
+    key["padding"] = models.lenet_padding(lenet_config, IMAGE_SHAPE)
     key_id = repr(sorted(key.items()))
     retrain = self.retrain and key_id not in self._retrained
     self._retrained.add(key_id)
@@ -309,9 +320,14 @@ def train_summary(record: Mapping[str, Any]) -> dict:
 # Cells.
 
 
-def selection_cell_config(profile: Profile, cw: CWSettings, seed: int) -> dict:
+def selection_cell_config(profile: Profile, cw: CWSettings, seed: int, run: Mapping[str, Any]) -> dict:
+  """The selection's identity; every later cell names it, so any setting here re-keys the whole study.
+
+  `run` holds the run-wide settings that change results (target accuracy, epoch cap, data subsets).
+  """
   return {"kind": "selection", "samples_per_class": profile.samples_per_class,
-          "cw": dataclasses.asdict(cw), "seed": seed, "train_profile": profile.train_profile}
+          "cw": dataclasses.asdict(cw), "seed": seed, "train_profile": profile.train_profile,
+          "run": dict(sorted(run.items()))}
 
 
 def pick_candidates(model, x: np.ndarray, y: np.ndarray, per_class: int) -> np.ndarray:
@@ -513,7 +529,7 @@ def build_cells(profile: Profile, axes: Sequence[str], cw: CWSettings, seed: int
     axis = AXES_BY_NAME[name]
     base_value = getattr(base_model if axis.target == "model" else base_train, axis.field)
     for value in grid_values(axis, profile, base_value):
-      overrides = {axis.field: value}
+      overrides = {axis.field: value, **axis.companions.get(value, {})}
       spec = ModelSpec(overrides, {}, seed) if axis.target == "model" else ModelSpec({}, overrides, seed)
       cells.append(Cell(f"{axis.name}={_label(value)}",
                         model_cell_config("variant", spec, cw, selection_id, axis=axis.name, value=value),

@@ -41,6 +41,7 @@ class Summary:
   rows: dict[str, list[Row]]                  # axis -> rows (baseline value first)
   secure: dict | None
   kappa: list[dict]                           # results of the kappa cells, by kappa
+  records: list[dict] = dataclasses.field(default_factory=list)  # all records summarized
 
 
 def _fmt(value, digits: int = 2) -> str:
@@ -55,12 +56,15 @@ def _value_key(value):
   return tuple(value) if isinstance(value, list) else value
 
 
-def summarize(records: Sequence[Mapping[str, Any]]) -> Summary:
-  """Groups the main study's records into baselines, per-axis rows, secure model and kappa sweep."""
+def summarize(records: Sequence[Mapping[str, Any]], seed: int = 0) -> Summary:
+  """Groups the main study's records into baselines, per-axis rows, secure model and kappa sweep.
+
+  The baseline value of each axis is the baseline trained with the study `seed`, the variants' seed.
+  """
   baselines = [r for r in records if r["stage"] == "baseline"]
   usable = [r for r in baselines if "stats" in r["result"]]
   moments = {s: impact.baseline_moments([r["result"]["stats"][s] for r in usable]) for s in STATS}
-  first_baseline = min(usable, key=lambda r: r["config"]["seed"]) if usable else None
+  first_baseline = next((r for r in baselines if r["config"]["seed"] == seed), None)
   rows: dict[str, list[Row]] = {}
   base_model = _base_values()
   for r in records:
@@ -79,7 +83,7 @@ def summarize(records: Sequence[Mapping[str, Any]]) -> Summary:
                               is_baseline_value=True))
   secure = next((r for r in records if r["stage"] == "secure"), None)
   kappa = sorted((r["result"] for r in records if r["stage"] == "kappa"), key=lambda k: k["kappa"])
-  return Summary(baselines, moments, rows, secure, kappa)
+  return Summary(baselines, moments, rows, secure, kappa, list(records))
 
 
 def _base_values() -> dict:
@@ -88,6 +92,11 @@ def _base_values() -> dict:
   model, training = LeNetConfig(), train.preset("paper002_lenet", "quick")
   return {axis.name: _value_key(getattr(model if axis.target == "model" else training, axis.field))
           for axis in study.AXES}
+
+
+def records_with_matrix(summary: Summary) -> list[Mapping[str, Any]]:
+  """Every attacked model's record: baselines, variants and the secure model."""
+  return [r for r in summary.records if "matrix" in r["result"]]
 
 
 def _z_and_level(stats: Mapping[str, float] | None, moments: Mapping[str, tuple[float, float]],
@@ -120,6 +129,7 @@ def verdicts(summary: Summary) -> list[dict]:
   out = []
   sigma = summary.baseline_moments["mean"][1]
   base_mean = summary.baseline_moments["mean"][0]
+  n_base = len([b for b in summary.baselines if "stats" in b["result"]])
   for axis, rule, claim in paper002.CONCLUSIONS:
     rows = [r for r in summary.rows.get(axis, []) if r.stats]
     if len(rows) < 2:
@@ -127,18 +137,27 @@ def verdicts(summary: Summary) -> list[dict]:
                   "evidence": "axis not measured in this run (or its models were excluded)"})
       continue
     # The baseline value's mean is the mean over the N baselines (§5.5), the others their one model.
+    by_value = {r.value: r for r in rows}
     means = {r.value: (base_mean if r.is_baseline_value else r.stats["mean"]) for r in rows}
     better = _better_setting(axis, rule, list(means))
     if better not in means:
       out.append({"axis": axis, "claim": claim, "verdict": "inconclusive",
                   "evidence": f"{axis}={better} not measured"})
       continue
-    alternatives = {v: m for v, m in means.items() if v != better}
-    verdict, evidence = impact.claim_verdict(means[better], list(alternatives.values()), sigma)
+    alternatives = [v for v in means if v != better]
+    diff_stds = [impact.difference_std(sigma, n_base, by_value[better].is_baseline_value,
+                                       by_value[v].is_baseline_value) for v in alternatives]
+    verdict, evidence = impact.claim_verdict(means[better], [means[v] for v in alternatives], diff_stds)
     detail = ", ".join(f"{study._label(v)}: {m:.3f}" for v, m in means.items())
+    paddings = {study._label(v): r.train.get("padding") for v, r in by_value.items()}
+    confound = ""
+    if len(set(paddings.values())) > 1:
+      confound = ("; NOTE padding differs (" + ", ".join(f"{v}: {p}" for v, p in paddings.items())
+                  + "), so this comparison is not ceteris paribus")
     out.append({"axis": axis, "claim": claim, "verdict": verdict,
-                "evidence": f"mean distance {detail} (better = {study._label(better)}); {evidence}; "
-                            f"sigma = {sigma:.3f} (std of the mean over {len(summary.baselines)} baselines)"})
+                "evidence": f"mean distance {detail} (better = {study._label(better)}; the baseline value is "
+                            f"the mean of {n_base} baselines); {evidence}; sigma = {sigma:.3f} (std of the "
+                            f"mean over the baselines){confound}"})
   return out
 
 
@@ -240,7 +259,7 @@ def write_report(output_dir: str | pathlib.Path, selection: Mapping[str, Any] | 
   out = pathlib.Path(output_dir)
   fig_dir = out / "figures"
   fig_dir.mkdir(parents=True, exist_ok=True)
-  summary = summarize(records)
+  summary = summarize(records, int(meta.get("seed", 0)))
   table5 = _distance_rows(summary, paper002.TABLE5)
   table6 = _distance_rows(summary, paper002.TABLE6)
   table3 = _impact_rows(summary, paper002.TABLE3)
@@ -337,6 +356,14 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
   for s in STATS:
     lines.append(f"| {s} | {paper002.BASELINE[s]:.2f} | {_fmt(bm[s][0])} ± {_fmt(bm[s][1], 3)} | "
                  f"{_fmt(bm[s][0] - paper002.BASELINE[s])} |")
+  model_results = [r["result"] for r in records_with_matrix(summary)]
+  success = [res.get("cw_success_rate") for res in model_results if res.get("cw_success_rate") is not None]
+  agree = [res["cw_prediction_agreement"] for res in model_results
+           if res.get("cw_prediction_agreement") is not None and math.isfinite(res["cw_prediction_agreement"])]
+  if success:
+    lines += ["", f"CW success over the {len(success)} attacked models: min {min(success) * 100:.1f}%"
+              + (f"; a fresh forward pass agrees with the attack's verdict on min {min(agree) * 100:.1f}% of the "
+                 "successful examples (kappa = 0 examples sit on the decision boundary)." if agree else ".")]
   if summary.secure and summary.secure["result"].get("stats"):
     sm = summary.secure["result"]["stats"]["mean"]
     lines += ["", f"Secure model (§6.4): mean distance ours {sm:.2f} vs paper {paper002.SECURE['mean']:.2f} "
@@ -345,9 +372,11 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
             "| claim | verdict | evidence |", "|---|---|---|"]
   for v in verdicts(summary):
     lines.append(f"| {v['claim']} | **{v['verdict']}** | {v['evidence']} |")
-  lines += ["", "Verdict rule: z = (claimed-better setting − alternative) / σ, with σ the std of the mean distance "
-            "over our baselines (§5.5); holds if mean z ≥ 3 and no alternative is ≥ 3σ better; does not hold "
-            "if mean z ≤ −3; otherwise inconclusive."]
+  lines += ["", "Verdict rule (ours; the paper gives none): z = (claimed-better setting − alternative) / std of "
+            "that difference, from σ = the std of the mean distance over our baselines (√2·σ for two single "
+            "models, √(1+1/N)·σ for one model against the N-baseline mean); holds if mean z ≥ 3 (the §5.5 "
+            "significance bound) and no alternative is significantly better; does not hold if mean z ≤ −3; "
+            "otherwise inconclusive."]
   if summary.kappa:
     lines += ["", "Transfer to the secure model: " + transfer_verdict(summary.kappa)]
   lines += ["", "## Run", ""]

@@ -46,14 +46,16 @@ def axis_level(levels: Sequence[str | None]) -> str | None:
   return LEVELS[max(known)] if known else None
 
 
-def claim_verdict(better: float, alternatives: Sequence[float], std: float) -> tuple[str, str]:
+def claim_verdict(better: float, alternatives: Sequence[float], diff_stds: Sequence[float]) -> tuple[str, str]:
   """Verdict on "the `better` setting gives a larger distance than the alternatives".
 
-  z_i = (better - alternative_i) / std. Holds when the mean z >= 3 and no alternative is significantly
-  larger (min z > -3); does not hold when the mean z <= -3; otherwise inconclusive (within 3 baseline
-  stds, the §5.5 significance bound). Returns (verdict, evidence text).
+  z_i = (better - alternative_i) / diff_std_i, where diff_std_i is the std of that difference (e.g.
+  sqrt(2) sigma for two single models, sqrt(1 + 1/N) sigma for one model against the mean of N
+  baselines). Holds when the mean z >= 3 and no alternative is significantly larger (min z > -3); does
+  not hold when the mean z <= -3; otherwise inconclusive (3 stds: the §5.5 significance bound).
+  Returns (verdict, evidence text).
   """
-  zs = [std_units(better, alt, std) for alt in alternatives]
+  zs = [std_units(better, alt, sd) for alt, sd in zip(alternatives, diff_stds)]
   zs = [z for z in zs if math.isfinite(z)]
   if not zs:
     return "inconclusive", "not measured in this run"
@@ -64,6 +66,13 @@ def claim_verdict(better: float, alternatives: Sequence[float], std: float) -> t
   if mean_z <= -3:
     return "does not hold", evidence
   return "inconclusive", evidence
+
+
+def difference_std(sigma: float, n_baselines: int, a_is_baseline_mean: bool, b_is_baseline_mean: bool) -> float:
+  """Std of (a - b) when each side is one model (variance sigma^2) or the mean of N baselines (sigma^2/N)."""
+  var = sum(sigma ** 2 / max(n_baselines, 1) if is_mean else sigma ** 2
+            for is_mean in (a_is_baseline_mean, b_is_baseline_mean))
+  return math.sqrt(var)
 
 
 def stats_with_levels(stats: Mapping[str, float], baseline: Mapping[str, tuple[float, float]]) -> dict:
