@@ -144,7 +144,7 @@ def test_evaluate_defense_modes(data):
   assert eot["adversarial_accuracy"] < eot["clean_accuracy"]
   tvm = D.evaluate_defense(model, D.TotalVarMin(weight=0.05, iterations=10), "fgsm", x, y, mode="eot",
                            eps=0.15, eot_samples=2)
-  assert 0.0 <= tvm["adversarial_accuracy"] <= 1.0
+  assert tvm["adversarial_accuracy"] < tvm["clean_accuracy"]  # EOT through random dropping still attacks
 
 
 def test_adversarial_batch_and_fit(data, mnist_arrays):
