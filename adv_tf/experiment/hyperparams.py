@@ -244,24 +244,18 @@ class ModelSpec:
   train: Mapping[str, Any]   # TrainConfig overrides from the paper-002 preset
   seed: int
 
-  def key(self, train_profile: str, data_spec: Mapping[str, Any]) -> dict:
-    return {"model": "lenet", "model_overrides": {k: _jsonable(v) for k, v in sorted(self.model.items())},
-            "train_preset": "paper002_lenet", "train_profile": train_profile,
-            "train_overrides": dict(sorted(self.train.items())), "seed": self.seed, "data": dict(data_spec)}
-
 
 class ModelTrainer:
   """Trains (or loads from the cache) the LeNet of a ModelSpec, to the 98% target of §5.1."""
 
   def __init__(self, data: StudyData, *, cache_dir: str, train_profile: str, strategy=None,
-               retrain: bool = False, log_root: str | None = None, verbose: int = 0,
+               retrain: bool = False, verbose: int = 0,
                max_epochs: int | None = None, target_accuracy: float = TARGET_ACCURACY):
     self.data = data
     self.cache_dir = cache_dir
     self.train_profile = train_profile
     self.strategy = strategy
     self.retrain = retrain
-    self.log_root = log_root
     self.verbose = verbose
     self.max_epochs = max_epochs
     self.target_accuracy = target_accuracy
@@ -286,25 +280,24 @@ class ModelTrainer:
     from adv_tf import models, train
     lenet_config = self.lenet_config(spec)
     train_config = self.train_config(spec)
-    key = spec.key(self.train_profile, self.data_spec)
-    key["train_config"] = dataclasses.asdict(train_config)
-    key["model_config"] = dataclasses.asdict(lenet_config)  # defaults too: a changed default re-keys
-    key["padding"] = models.lenet_padding(lenet_config, IMAGE_SHAPE)
-    key_id = repr(sorted(key.items()))
-    retrain = self.retrain and key_id not in self._retrained
-    self._retrained.add(key_id)
+    padding = models.lenet_padding(lenet_config, IMAGE_SHAPE)
+    # The full configs (defaults and the resolved padding included) are the model's identity.
+    key = train.make_cache_key("lenet", {**dataclasses.asdict(lenet_config), "resolved_padding": padding},
+                               train_config, self.data_spec)
+    key_hash = train.cache_key_hash(key)
+    retrain = self.retrain and key_hash not in self._retrained  # --retrain: once per model per process
+    self._retrained.add(key_hash)
 
     def train_fn():
       return train.train_model(
           lambda: models.build("lenet", IMAGE_SHAPE, NUM_CLASSES, config=lenet_config),
           (self.data.x_train, self.data.y_train), (self.data.x_test, self.data.y_test), train_config,
-          strategy=self.strategy,
-          log_dir=None, verbose=self.verbose)
+          strategy=self.strategy, verbose=self.verbose)
 
     model, result, hit = train.cached_train(self.cache_dir, key, train_fn, retrain=retrain)
-    record = dataclasses.asdict(result) if dataclasses.is_dataclass(result) else dict(result)
+    record = result.to_dict()
     record.pop("history", None)
-    record["padding"] = models.lenet_padding(lenet_config, IMAGE_SHAPE)
+    record["padding"] = padding
     record["target_accuracy"] = self.target_accuracy
     return model, record, hit
 

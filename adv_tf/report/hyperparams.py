@@ -116,7 +116,7 @@ def axis_levels(summary: Summary, axis: str, *, paper_sigma: bool = False) -> st
   return impact.axis_level(levels)
 
 
-def _better_setting(axis: str, rule, values: Sequence) -> Any:
+def _better_setting(rule, values: Sequence) -> Any:
   if rule == "max":
     return max(values)
   if rule == "min":
@@ -139,7 +139,7 @@ def verdicts(summary: Summary) -> list[dict]:
     # The baseline value's mean is the mean over the N baselines (§5.5), the others their one model.
     by_value = {r.value: r for r in rows}
     means = {r.value: (base_mean if r.is_baseline_value else r.stats["mean"]) for r in rows}
-    better = _better_setting(axis, rule, list(means))
+    better = _better_setting(rule, list(means))
     if better not in means:
       out.append({"axis": axis, "claim": claim, "verdict": "inconclusive",
                   "evidence": f"{axis}={better} not measured"})
