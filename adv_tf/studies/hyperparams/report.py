@@ -1,6 +1,6 @@
 """Paper 002 report: our measurements beside the published ones (tables, figures, verdicts).
 
-Reads the records of the selection and main studies (adv_tf.experiment.hyperparams) and writes, atomically:
+Reads the records of the selection and cells stages (adv_tf.studies.hyperparams) and writes, atomically:
 CSV tables in the layouts of paper 002 Tables 2-6, heatmaps and figures (PNG), and `report.md`.
 The report never adjusts a number toward the paper: it prints ours, the paper's, and the difference.
 """
@@ -15,10 +15,11 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from adv_tf.experiment import hyperparams as study
-from adv_tf.report import figures, impact, paper002
+from adv_tf.report import figures
+from adv_tf.studies.hyperparams import cells, config, impact, published
+from adv_tf.studies.hyperparams import run as cell_runs
 
-STATS = paper002.STATS
+STATS = published.STATS
 
 
 @dataclasses.dataclass
@@ -88,10 +89,9 @@ def summarize(records: Sequence[Mapping[str, Any]], seed: int = 0) -> Summary:
 
 def _base_values() -> dict:
   from adv_tf.models import LeNetConfig
-  from adv_tf.training import preset
-  model, training = LeNetConfig(), preset("paper002_lenet", "quick")
+  model, training = LeNetConfig(), config.train_config("quick")
   return {axis.name: _value_key(getattr(model if axis.target == "model" else training, axis.field))
-          for axis in study.AXES}
+          for axis in config.AXES}
 
 
 def records_with_matrix(summary: Summary) -> list[Mapping[str, Any]]:
@@ -104,7 +104,7 @@ def _z_and_level(stats: Mapping[str, float] | None, moments: Mapping[str, tuple[
   if not stats:
     return math.nan, None
   mean = moments[stat][0]
-  std = paper002.BASELINE_STD[stat] if paper_sigma else moments[stat][1]
+  std = published.BASELINE_STD[stat] if paper_sigma else moments[stat][1]
   z = impact.std_units(stats[stat], mean, std)
   return z, impact.impact_level(z)
 
@@ -130,7 +130,7 @@ def verdicts(summary: Summary) -> list[dict]:
   sigma = summary.baseline_moments["mean"][1]
   base_mean = summary.baseline_moments["mean"][0]
   n_base = len([b for b in summary.baselines if "stats" in b["result"]])
-  for axis, rule, claim in paper002.CONCLUSIONS:
+  for axis, rule, claim in published.CONCLUSIONS:
     rows = [r for r in summary.rows.get(axis, []) if r.stats]
     if len(rows) < 2:
       out.append({"axis": axis, "claim": claim, "verdict": "inconclusive",
@@ -148,14 +148,14 @@ def verdicts(summary: Summary) -> list[dict]:
     diff_stds = [impact.difference_std(sigma, n_base, by_value[better].is_baseline_value,
                                        by_value[v].is_baseline_value) for v in alternatives]
     verdict, evidence = impact.claim_verdict(means[better], [means[v] for v in alternatives], diff_stds)
-    detail = ", ".join(f"{study._label(v)}: {m:.3f}" for v, m in means.items())
-    paddings = {study._label(v): r.train.get("padding") for v, r in by_value.items()}
+    detail = ", ".join(f"{cells._label(v)}: {m:.3f}" for v, m in means.items())
+    paddings = {cells._label(v): r.train.get("padding") for v, r in by_value.items()}
     confound = ""
     if len(set(paddings.values())) > 1:
       confound = ("; NOTE padding differs (" + ", ".join(f"{v}: {p}" for v, p in paddings.items())
                   + "), so this comparison is not ceteris paribus")
     out.append({"axis": axis, "claim": claim, "verdict": verdict,
-                "evidence": f"mean distance {detail} (better = {study._label(better)}; the baseline value is "
+                "evidence": f"mean distance {detail} (better = {cells._label(better)}; the baseline value is "
                             f"the mean of {n_base} baselines); {evidence}; sigma = {sigma:.3f} (std of the "
                             f"mean over the baselines){confound}"})
   return out
@@ -165,7 +165,7 @@ def transfer_verdict(kappa_rows: Sequence[Mapping[str, Any]]) -> str:
   """§6.4 / Fig. 10: "as low as 2%" at kappa 0 and "relatively low for mid confidence levels"."""
   by_kappa = {row["kappa"]: row["transfer_target_rate"] * 100 for row in kappa_rows}
   text = ("Paper (§6.4, Fig. 10): examples crafted on the baseline reach their target on the secure model "
-          f"as rarely as {paper002.SECURE_TRANSFER_AT_KAPPA0:.0f}% at kappa = 0 and stay relatively low at mid "
+          f"as rarely as {published.SECURE_TRANSFER_AT_KAPPA0:.0f}% at kappa = 0 and stay relatively low at mid "
           "kappa.")
   if 0.0 in by_kappa:
     text += f" Ours at kappa = 0: {by_kappa[0.0]:.1f}%."
@@ -198,13 +198,13 @@ def _distance_rows(summary: Summary, table: Mapping[str, Mapping]) -> list[list]
     measured = {r.value: r for r in summary.rows.get(axis, [])}
     values = list(table[axis]) + [v for v in measured if v not in table[axis]]
     for value in values:
-      paper = paper002.table_row(axis, value)
+      paper = published.table_row(axis, value)
       row = measured.get(value)
       ours = row.stats if row and row.stats else None
       z, level = _z_and_level(ours, summary.baseline_moments, "mean")
       zp, level_p = _z_and_level(ours, summary.baseline_moments, "mean", paper_sigma=True)
       out.append([
-          axis, study._label(value),
+          axis, cells._label(value),
           *[paper[s] if paper else None for s in STATS],
           *[ours[s] if ours else None for s in STATS],
           *[(ours[s] - paper[s]) if (ours and paper) else None for s in STATS],
@@ -233,7 +233,7 @@ def _impact_rows(summary: Summary, table: Mapping[str, str | None]) -> list[list
       continue
     ours = axis_levels(summary, axis)
     ours_p = axis_levels(summary, axis, paper_sigma=True)
-    excluded = [study._label(r.value) for r in measured if r.excluded]
+    excluded = [cells._label(r.value) for r in measured if r.excluded]
     if ours is None:
       ours = "X" if excluded else "–"
     agree = ("" if paper_level is None else ("agree" if ours == paper_level else "disagree"))
@@ -255,17 +255,17 @@ def _md_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 def write_report(output_dir: str | pathlib.Path, selection: Mapping[str, Any] | None,
                  records: Sequence[Mapping[str, Any]], meta: Mapping[str, Any]) -> pathlib.Path:
   """Writes tables, figures and report.md under output_dir; returns the report's path."""
-  from adv_tf.experiment import atomic_write_text
+  from adv_tf.utils.atomic import atomic_write_text
   out = pathlib.Path(output_dir)
   fig_dir = out / "figures"
   fig_dir.mkdir(parents=True, exist_ok=True)
   summary = summarize(records, int(meta.get("seed", 0)))
-  table5 = _distance_rows(summary, paper002.TABLE5)
-  table6 = _distance_rows(summary, paper002.TABLE6)
-  table3 = _impact_rows(summary, paper002.TABLE3)
-  table4 = _impact_rows(summary, paper002.TABLE4)
-  table2 = [[s, paper002.BASELINE_STD[s], summary.baseline_moments[s][1], summary.baseline_moments[s][0],
-             paper002.BASELINE[s]] for s in STATS]
+  table5 = _distance_rows(summary, published.TABLE5)
+  table6 = _distance_rows(summary, published.TABLE6)
+  table3 = _impact_rows(summary, published.TABLE3)
+  table4 = _impact_rows(summary, published.TABLE4)
+  table2 = [[s, published.BASELINE_STD[s], summary.baseline_moments[s][1], summary.baseline_moments[s][0],
+             published.BASELINE[s]] for s in STATS]
   for name, header, rows in (
       ("table2_baseline_variability.csv", ["stat", "paper_std", "ours_std", "ours_mean", "paper_baseline"],
        table2),
@@ -288,12 +288,12 @@ def _write_figures(out, fig_dir, selection, summary: Summary, records, meta) -> 
         ("average_matrix", f"Average over {res['num_samples'] // 10} samples per class (Fig. 6)",
          "fig6_average_distances.png"),
         ("best_estimate_matrix", "Best-estimate samples (Fig. 7)", "fig7_best_estimate_distances.png")):
-      figures.class_distance_heatmap(study.matrix_from_json(res[key]), title, fig_dir / fname)
+      figures.class_distance_heatmap(cell_runs.matrix_from_json(res[key]), title, fig_dir / fname)
       names[key] = fname
   matrices = {}
   for r in records:
     if "matrix" in r["result"]:
-      matrices[r["name"]] = study.matrix_from_json(r["result"]["matrix"])
+      matrices[r["name"]] = cell_runs.matrix_from_json(r["result"]["matrix"])
   if matrices:
     figures.class_distance_grid(matrices, fig_dir / "class_distances_all_models.png")
     names["all"] = "class_distances_all_models.png"
@@ -317,7 +317,7 @@ def _write_figures(out, fig_dir, selection, summary: Summary, records, meta) -> 
     if grid is not None:
       images, row_labels, col_labels = grid
       figures.image_grid(images, row_labels, col_labels, fig_dir / "fig11_examples.png",
-                         pixel_range=study.PIXEL_RANGE)
+                         pixel_range=config.PIXEL_RANGE)
       names["examples"] = "fig11_examples.png"
   return names
 
@@ -354,8 +354,8 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
             f"other class (90 pairs), mean over {n_base} baseline model(s) (± std across them):", "",
             "| statistic | paper | ours | ours − paper |", "|---|---|---|---|"]
   for s in STATS:
-    lines.append(f"| {s} | {paper002.BASELINE[s]:.2f} | {_fmt(bm[s][0])} ± {_fmt(bm[s][1], 3)} | "
-                 f"{_fmt(bm[s][0] - paper002.BASELINE[s])} |")
+    lines.append(f"| {s} | {published.BASELINE[s]:.2f} | {_fmt(bm[s][0])} ± {_fmt(bm[s][1], 3)} | "
+                 f"{_fmt(bm[s][0] - published.BASELINE[s])} |")
   model_results = [r["result"] for r in records_with_matrix(summary)]
   success = [res.get("cw_success_rate") for res in model_results if res.get("cw_success_rate") is not None]
   agree = [res["cw_prediction_agreement"] for res in model_results
@@ -366,8 +366,8 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
                  "successful examples (kappa = 0 examples sit on the decision boundary)." if agree else ".")]
   if summary.secure and summary.secure["result"].get("stats"):
     sm = summary.secure["result"]["stats"]["mean"]
-    lines += ["", f"Secure model (§6.4): mean distance ours {sm:.2f} vs paper {paper002.SECURE['mean']:.2f} "
-              f"(difference {sm - paper002.SECURE['mean']:+.2f}); baseline mean ours {_fmt(bm['mean'][0])}."]
+    lines += ["", f"Secure model (§6.4): mean distance ours {sm:.2f} vs paper {published.SECURE['mean']:.2f} "
+              f"(difference {sm - published.SECURE['mean']:+.2f}); baseline mean ours {_fmt(bm['mean'][0])}."]
   lines += ["", "Conclusions of §8, checked on our measurements:", "",
             "| claim | verdict | evidence |", "|---|---|---|"]
   for v in verdicts(summary):
@@ -399,8 +399,8 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
               f"the paper used 100 per class), targeted CW to the 9 other classes on the seed-{selection['config']['seed']} "
               f"control model: success {res['cw_success_rate'] * 100:.1f}%. Chosen test indices (class 0..9): "
               f"{res['best_test_indices']}.", "",
-              f"- average matrix (Fig. 6): " + ", ".join(f"{k} {v:.2f}" for k, v in res['average_stats'].items()),
-              f"- best-estimate matrix (Fig. 7): "
+              "- average matrix (Fig. 6): " + ", ".join(f"{k} {v:.2f}" for k, v in res['average_stats'].items()),
+              "- best-estimate matrix (Fig. 7): "
               + ", ".join(f"{k} {v:.2f}" for k, v in res['best_estimate_stats'].items())]
     for key in ("average_matrix", "best_estimate_matrix"):
       if key in figs:
@@ -417,12 +417,12 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
             "high > 7; an axis takes the strongest level among its values.",
             "", "## Distances per value (Table 5)", "", _md_table(DISTANCE_HEADER, table5),
             "", "## Optimizers (Table 6)", "", _md_table(DISTANCE_HEADER, table6)]
-  other = [r for a, rows in summary.rows.items() if a not in paper002.TABLE5 and a not in paper002.TABLE6
+  other = [r for a, rows in summary.rows.items() if a not in published.TABLE5 and a not in published.TABLE6
            for r in rows if not r.is_baseline_value]
   if other:
     lines += ["", "## Other axes (no per-value numbers in the paper)", "",
               _md_table(["axis", "value", *STATS, "test_accuracy", "note"],
-                        [[r.axis, study._label(r.value), *[(r.stats or {}).get(s) for s in STATS],
+                        [[r.axis, cells._label(r.value), *[(r.stats or {}).get(s) for s in STATS],
                           r.train.get("test_accuracy"), r.excluded or ""] for r in other])]
   if summary.kappa:
     lines += ["", "## Secure model: transfer and distortion vs confidence (Figs. 8–11)", "",
