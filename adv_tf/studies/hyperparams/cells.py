@@ -11,7 +11,7 @@ from typing import Any, Mapping, Sequence
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment.runner import Cell
 from adv_tf.studies.hyperparams.config import (  # noqa: F401  (re-exported for callers of the grid)
-    AXES, AXES_BY_NAME, OPTIMIZER_LEARNING_RATES, SECURE_MODEL, CWSettings, HyperparamsConfig, Profile,
+    AXES, AXES_BY_NAME, OPTIMIZER_LEARNING_RATES, PIXEL_RANGE, SECURE_MODEL, CWSettings, HyperparamsConfig, Profile,
     get_profile, grid_values, train_config)
 from adv_tf.studies.hyperparams.models import ModelSpec
 from adv_tf.utils.jsonable import to_jsonable
@@ -92,3 +92,22 @@ def _label(value) -> str:
   if isinstance(value, tuple):
     return "/".join(str(v) for v in value)
   return str(value)
+
+
+def run_settings(cfg: HyperparamsConfig) -> dict:
+  """Run-wide settings that change results; part of the selection's identity."""
+  return {"target_accuracy": cfg.target_accuracy, "max_epochs": cfg.max_epochs, "train_take": cfg.train_take,
+          "test_take": cfg.test_take, "dataset": "mnist", "pixel_range": list(PIXEL_RANGE)}
+
+
+def selection_cell(cfg: HyperparamsConfig, seed: int) -> Cell:
+  return Cell("best_estimate_selection", selection_cell_config(cfg, cfg.cw, seed, run_settings(cfg)),
+              stage="selection")
+
+
+def record_for(records, cell_id):
+  for record in records:
+    if record["id"] == cell_id:
+      return record
+  raise AdvTfError("no best-estimate selection was recorded with these settings in --output_dir; run "
+                   "without --report_only (with the flags of the run you want reported)")

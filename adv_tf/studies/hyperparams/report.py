@@ -6,20 +6,26 @@ The report never adjusts a number toward the paper: it prints ours, the paper's,
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
+import datetime
 import math
+import time
 import pathlib
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from adv_tf.report import figures
+from adv_tf.report import figures, markdown
+from adv_tf.report.base import REPORTS, StudyReport
+from adv_tf.report.tables import Table, format_cell
 from adv_tf.studies.hyperparams import cells, config, impact, published
 from adv_tf.studies.hyperparams import run as cell_runs
 
+NAME = "hyperparams"
+SELECTION, CELLS = "selection", "cells"  # the stage names
 STATS = published.STATS
+RUN_KEYS = ("profile", "wall_time", "started", "seed", "num_baseline_models", "samples_per_class", "axes",
+            "kappas", "cw", "train_preset", "strategy", "versions", "data_dir")
 
 
 @dataclasses.dataclass
@@ -45,12 +51,7 @@ class Summary:
   records: list[dict] = dataclasses.field(default_factory=list)  # all records summarized
 
 
-def _fmt(value, digits: int = 2) -> str:
-  if value is None or (isinstance(value, float) and not math.isfinite(value)):
-    return "–"
-  if isinstance(value, float):
-    return f"{value:.{digits}f}"
-  return str(value)
+_fmt = format_cell
 
 
 def _value_key(value):
@@ -182,15 +183,6 @@ def transfer_verdict(kappa_rows: Sequence[Mapping[str, Any]]) -> str:
 # Writing.
 
 
-def _csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-  buffer = io.StringIO()
-  writer = csv.writer(buffer, lineterminator="\n")
-  writer.writerow(header)
-  for row in rows:
-    writer.writerow(["" if v is None else (f"{v:.6g}" if isinstance(v, float) else v) for v in row])
-  return buffer.getvalue()
-
-
 def _distance_rows(summary: Summary, table: Mapping[str, Mapping]) -> list[list]:
   """Rows in the layout of Tables 5/6: every paper row plus every measured value of those axes."""
   out = []
@@ -246,10 +238,7 @@ IMPACT_HEADER = ["axis", "paper_level", "our_level", "our_level_paper_sigma", "a
 
 
 def _md_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-  lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-  for row in rows:
-    lines.append("| " + " | ".join(_fmt(v) for v in row) + " |")
-  return "\n".join(lines)
+  return Table(header, rows).markdown()
 
 
 def write_report(output_dir: str | pathlib.Path, selection: Mapping[str, Any] | None,
@@ -273,7 +262,7 @@ def write_report(output_dir: str | pathlib.Path, selection: Mapping[str, Any] | 
       ("table4_training_impact.csv", IMPACT_HEADER, table4),
       ("table5_network_distances.csv", DISTANCE_HEADER, table5),
       ("table6_optimizer_distances.csv", DISTANCE_HEADER, table6)):
-    atomic_write_text(out / name, _csv_text(header, rows))
+    Table(header, rows).write_csv(out / name)
   figure_names = _write_figures(out, fig_dir, selection, summary, records, meta)
   text = _markdown(summary, selection, table2, table3, table4, table5, table6, figure_names, meta)
   atomic_write_text(out / "report.md", text)
@@ -380,18 +369,8 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
   if summary.kappa:
     lines += ["", "Transfer to the secure model: " + transfer_verdict(summary.kappa)]
   lines += ["", "## Run", ""]
-  for key in ("profile", "wall_time", "started", "seed", "num_baseline_models", "samples_per_class", "axes",
-              "kappas", "cw", "train_preset", "strategy", "versions", "data_dir"):
-    if key in meta:
-      lines.append(f"- {key}: {meta[key]}")
-  for note in meta.get("notes", []):
-    lines.append(f"- {note}")
-  prov = meta.get("provenance")
-  if prov:
-    lines.append(f"- data provenance: {prov}")
-    if prov.get("imported_by"):
-      lines.append(f"- data imported offline from {prov.get('source')}: read the caveats in that folder's "
-                   "README (e.g. how each file was obtained) before comparing with the paper.")
+  lines += markdown.run_section(meta, RUN_KEYS, meta.get("notes", []))
+  lines += markdown.provenance_lines(meta.get("provenance"))
   if selection:
     res = selection["result"]
     lines += ["", "## Best-estimate samples (§4.4)", "",
@@ -402,9 +381,7 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
               "- average matrix (Fig. 6): " + ", ".join(f"{k} {v:.2f}" for k, v in res['average_stats'].items()),
               "- best-estimate matrix (Fig. 7): "
               + ", ".join(f"{k} {v:.2f}" for k, v in res['best_estimate_stats'].items())]
-    for key in ("average_matrix", "best_estimate_matrix"):
-      if key in figs:
-        lines.append(f"\n![{key}](figures/{figs[key]})")
+    lines += markdown.figure_index(figs, ("average_matrix", "best_estimate_matrix"))
   lines += ["", "## Baseline variability (Table 2)", "",
             _md_table(["stat", "paper std (100 models)", f"ours std ({n_base} models)", "ours mean", "paper mean"],
                       table2)]
@@ -436,10 +413,64 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
           f"{k['transfer_target_rate'] * 100:.1f}% | {k['transfer_misclassified_rate'] * 100:.1f}% | "
           f"{_fmt(k['baseline']['mean_percent_distortion'])} | {_fmt(k['secure']['mean_percent_distortion'])} |")
     lines.append("\n" + transfer_verdict(summary.kappa))
-  for key in ("all", "baseline_distortion", "secure_distortion", "transfer", "examples"):
-    if key in figs:
-      lines.append(f"\n![{key}](figures/{figs[key]})")
+  lines += markdown.figure_index(figs, ("all", "baseline_distortion", "secure_distortion", "transfer", "examples"))
   excluded = [r for r in summary.baselines if r["result"].get("excluded")]
   if excluded:
     lines += ["", "Baselines excluded (< 98%): " + ", ".join(r["name"] for r in excluded)]
   return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The report of a run.
+
+
+@REPORTS.register(NAME)
+class HyperparamsReport(StudyReport):
+  """Paper 002's report: the records of this run's settings, our numbers beside the published ones."""
+  title = "Paper 002 reproduction: hyperparameters vs adversarial distance"
+
+  def write(self, run) -> pathlib.Path:
+    cfg = run.config
+    selection_id = cells.selection_cell(cfg, run.seed).id
+    selection = cells.record_for(run.records.get(SELECTION, []), selection_id)
+    records = [r for r in run.records.get(CELLS, []) if r["config"].get("selection") == selection_id]
+    meta = report_meta(run)
+    meta["wall_time"] = (f"{time.time() - run.started:.0f} s this invocation; "
+                         f"{sum(r.get('seconds', 0) for r in records + [selection]):.0f} s of cell time in the "
+                         "records of this report")
+    study_data = run.resources.get("data")
+    meta["provenance"] = (getattr(study_data.info, "provenance", None) if study_data is not None else None) \
+        or selection["result"].get("data_provenance")
+    return write_report(run.output_dir, selection, records, meta)
+
+
+def report_meta(run) -> dict[str, Any]:
+  """The report's run section and notes (what the run did and every choice the paper leaves open)."""
+  from adv_tf.utils import provenance
+  cfg, seed = run.config, run.seed
+  meta: dict[str, Any] = {
+      "profile": cfg.profile, "seed": seed, "num_baseline_models": cfg.num_baseline_models,
+      "samples_per_class": cfg.samples_per_class, "axes": ", ".join(cfg.axes),
+      "kappas": ", ".join(f"{k:g}" for k in cfg.kappas), "cw": dataclasses.asdict(cfg.cw),
+      "train_preset": f"paper002_lenet ({cfg.train_profile})",
+      "strategy": getattr(run.strategy, "__class__", type(None)).__name__ if run.strategy else "report only",
+      "versions": provenance.versions(), "data_dir": run.data_dir or "TFDS default",
+      "started": datetime.datetime.fromtimestamp(run.started or time.time(), datetime.timezone.utc).isoformat(
+          timespec="seconds"),
+      "figure_pairs": [list(p) for p in cfg.figure_pairs],
+      "notes": [
+          "Models that valid padding would leave without a feature map (e.g. pool 6, stride 2) use "
+          "'same' padding on every convolution and pooling layer; the `padding` column says which.",
+          f"Variants are trained with the study seed ({seed}), so a variant differs from the "
+          f"seed-{seed} baseline only in its one hyperparameter (plus padding, see above); the baseline "
+          f"value of each axis is that seed-{seed} baseline.",
+          "The optimizer axis uses each optimizer's Keras 2 default learning rate (the paper gives none; "
+          "SGD keeps 0.01): " + ", ".join(f"{k} {v:g}" for k, v in config.OPTIMIZER_LEARNING_RATES.items()) + ".",
+          "Every model is trained until >= 98% MNIST test accuracy (or recorded as not reaching it and "
+          "excluded, §6.1); CW runs with the settings above on every model (success rate per row)."]}
+  if cfg.target_accuracy != config.TARGET_ACCURACY:
+    meta["notes"].append(f"target accuracy {cfg.target_accuracy} instead of the paper's 0.98.")
+  if cfg.train_take or cfg.test_take:
+    meta["notes"].append(f"SMOKE RUN: train_take={cfg.train_take}, test_take={cfg.test_take}; "
+                         "numbers are not comparable with the paper.")
+  return meta
