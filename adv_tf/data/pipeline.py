@@ -3,7 +3,9 @@
 Pipeline, per split (the order matters and is the same for every dataset):
   1. read the prepared TFDS split (`make data` / `data_prep.import_raw` offline, or a TFDS download);
      small datasets (`DatasetSpec.in_memory`) are decoded once per process and kept as uint8 arrays;
-  2. dataset-level transforms (`balanced_subset`, paper 004 §4.1), then `take` (the first N examples);
+  2. dataset-level transforms (`balanced_subset`, paper 004 §4.1; `balanced_split`; `index_subset`), then
+     `take` (the first N examples); the selection's index hash and class counts go to
+     `DatasetInfo.provenance["selection"]`;
   3. uint8 -> float32 in [0, 1]; the deterministic transforms up to the first random one (resize,
      contrast, minimal_identifiable): for in-memory datasets computed once per `load` over the whole
      array (per batch if the result would exceed 1 GiB); for streamed ones per example, before the
@@ -34,6 +36,7 @@ import tensorflow as tf
 from adv_tf.data import tiny_imagenet  # noqa: F401  (registers the tiny_imagenet TFDS builder)
 from adv_tf.data.datasets import DATASETS, DatasetSpec
 from adv_tf.data.info import DatasetInfo
+from adv_tf.data.subsets import indices_digest
 from adv_tf.data.transforms import Transform, output_shape, parse
 from adv_tf.errors import AdvTfError
 
@@ -269,9 +272,19 @@ def _subset_indices(level: tuple[Transform, ...], labels_fn, num_classes: int) -
   idx = None
   for t in level:
     labels = labels_fn()
-    sel = t.indices(labels if idx is None else labels[idx], num_classes)
+    sel = t.select(labels if idx is None else labels[idx], num_classes)
     idx = sel if idx is None else idx[sel]
   return idx
+
+
+def _selection_record(level: tuple[Transform, ...], idx: np.ndarray, take, labels_fn,
+                      num_classes: int) -> dict[str, Any]:
+  """What a dataset-level selection kept: its transforms, a hash of the kept indices (positions in the
+  split, sorted), how many and per class (after `take`)."""
+  kept = idx[:take] if take is not None else idx
+  return {"transforms": [t.spec() for t in level], "indices_sha256": indices_digest(idx),
+          "num_indices": int(len(idx)),
+          "class_counts": np.bincount(labels_fn()[kept], minlength=num_classes).astype(int).tolist()}
 
 
 def _build(name: str, split: str, *, data_dir, pixel_range, transforms, take):
@@ -313,11 +326,11 @@ def _num_examples(builder, tfds_split: str) -> int:
     return int(builder.as_dataset(split=tfds_split, shuffle_files=False).cardinality())
 
 
-def _stream_dataset(spec: DatasetSpec, builder, tfds_split: str, *, level, prefix, take, num_classes,
+def _stream_dataset(spec: DatasetSpec, builder, tfds_split: str, *, idx: np.ndarray | None, prefix, take,
                     cache: bool) -> tf.data.Dataset:
-  """Unbatched (image float32 [0,1] after `prefix`, label int64) read from the TFDS files."""
+  """Unbatched (image float32 [0,1] after `prefix`, label int64) read from the TFDS files; only the examples
+  at `idx` (sorted) when given."""
   ds = builder.as_dataset(split=tfds_split, shuffle_files=False, as_supervised=True)
-  idx = _subset_indices(level, lambda: _read_labels(builder, tfds_split), num_classes)
   if idx is not None:
     mask = np.zeros(_num_examples(builder, tfds_split), bool)
     mask[idx] = True
@@ -371,9 +384,12 @@ def load(name: str, split: str, *, data_dir=None, batch_size: int = 128,
   (spec, builder, tfds_split, ts, shape, (lo, hi), num_classes, label_feature, level, prefix,
    suffix) = _build(name, split, data_dir=data_dir, pixel_range=pixel_range, transforms=transforms, take=take)
   cache = bool(cache)
+  labels_fn = (lambda: _read_arrays(builder, tfds_split)[1]) if spec.in_memory else \
+      functools.lru_cache(maxsize=1)(lambda: _read_labels(builder, tfds_split))
+  idx = _subset_indices(level, labels_fn, num_classes)
+  selection = _selection_record(level, idx, take, labels_fn, num_classes) if idx is not None else None
   if spec.in_memory:
     x_u8, y = _read_arrays(builder, tfds_split)
-    idx = _subset_indices(level, lambda: y, num_classes)
     if idx is not None:
       x_u8, y = x_u8[idx], y[idx]
     if take is not None:
@@ -383,11 +399,8 @@ def load(name: str, split: str, *, data_dir=None, batch_size: int = 128,
                             suffix=suffix,
                             drop_remainder=drop_remainder)
   else:
-    ds = _stream_dataset(spec, builder, tfds_split, level=level, prefix=prefix, take=take,
-                         num_classes=num_classes, cache=cache)
-    num_examples = _num_examples(builder, tfds_split)
-    if level:
-      num_examples = int(sum(t.size for t in level[-1:]))
+    ds = _stream_dataset(spec, builder, tfds_split, idx=idx, prefix=prefix, take=take, cache=cache)
+    num_examples = _num_examples(builder, tfds_split) if idx is None else len(idx)
     if take is not None:
       num_examples = min(num_examples, take)
     if shuffle:
@@ -404,7 +417,9 @@ def load(name: str, split: str, *, data_dir=None, batch_size: int = 128,
   info = DatasetInfo(name=spec.name, split=split, num_classes=num_classes,
                      class_names=tuple(label_feature.names), image_shape=tuple(int(d) for d in shape),
                      pixel_range=(lo, hi), transforms=tuple(t.spec() for t in ts), num_examples=num_examples,
-                     provenance=_provenance(spec, builder, tfds_split))
+                     take=take, provenance=_provenance(spec, builder, tfds_split))
+  if selection is not None:
+    info.provenance["selection"] = selection
   return ds, info
 
 
