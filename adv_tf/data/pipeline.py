@@ -254,17 +254,58 @@ def _split_transforms(transforms: tuple[Transform, ...]):
 
 def _apply_suffix(ds: tf.data.Dataset, suffix: tuple[Transform, ...], seed: int) -> tf.data.Dataset:
   """Transforms from the first random one on, per batch; every batch gets a fresh seed (per epoch too)."""
-  if not suffix:
-    return ds
-  n = len(suffix)
-  seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+  return augment(ds, suffix, seed) if suffix else ds
 
-  def fn(example, s):
-    x, y = example
+
+def split_for_cache(transforms) -> tuple[tuple[Transform, ...], tuple[Transform, ...]]:
+  """(cacheable, per_epoch): the transforms that may run before a `ds.cache()` (dataset-level ones and the
+  deterministic ones up to the first random transform) and the rest, which must run after the cache, every
+  epoch anew (`augment`). Caching after a random crop would freeze epoch 1's crops for every epoch.
+
+      cacheable, per_epoch = split_for_cache(transforms)
+      ds, info = load(name, "train", transforms=cacheable)           # (or unbatched examples, then .cache())
+      ds = augment(ds.cache(), per_epoch, seed=config.seed)
+  """
+  level, prefix, suffix = _split_transforms(parse(transforms))
+  return level + prefix, suffix
+
+
+def augment(ds: tf.data.Dataset, transforms, seed: int,
+            pixel_range: tuple[float, float] = DEFAULT_PIXEL_RANGE) -> tf.data.Dataset:
+  """`ds` with `transforms` applied to every element, re-drawn every epoch: put it AFTER `ds.cache()`.
+
+  Each element (a batch or one example; `(images, labels)` or images alone) gets its own stateless seed
+  from `tf.data.Dataset.random(seed, rerandomize_each_iteration=True)`, so every epoch (every new iterator)
+  draws fresh crops/flips, while the same `seed` reproduces the same sequence of epochs.
+
+  Args:
+    ds: elements `(x, y)` or `x`, x float32 [B, H, W, C] or [H, W, C] with pixels in `pixel_range`.
+    transforms: image transforms (instances, spec dicts or names), random ones included; applied in order.
+    seed: seeds the per-element, per-epoch draws.
+    pixel_range: the pixel range of x; transforms act on [0, 1], so x is mapped there and back.
+  """
+  ts = parse(transforms)
+  if any(t.dataset_level for t in ts):
+    raise AdvTfError("augment applies image transforms; pass dataset-level ones (subsets, splits) to load()")
+  if not ts:
+    return ds
+  lo, hi = _check_pixel_range(pixel_range)
+  scale = hi - lo
+  n = len(ts)
+  seeds = tf.data.Dataset.random(seed=int(seed), rerandomize_each_iteration=True).batch(2)
+
+  def images_fn(x, s):
+    if (lo, hi) != DEFAULT_PIXEL_RANGE:
+      x = (x - lo) / scale
     parts = tf.random.experimental.stateless_split(s, n)
-    for i, t in enumerate(suffix):
+    for i, t in enumerate(ts):
       x = t(x, parts[i]) if t.random else t(x)
-    return x, y
+    return x * scale + lo if (lo, hi) != DEFAULT_PIXEL_RANGE else x
+
+  def fn(element, s):
+    if isinstance(element, tuple):
+      return (images_fn(element[0], s), *element[1:])
+    return images_fn(element, s)
   return tf.data.Dataset.zip((ds, seeds)).map(fn, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
 
 
