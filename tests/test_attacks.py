@@ -217,12 +217,33 @@ def test_traced_once_per_shape(data):
   assert dfn.experimental_get_tracing_count() == c2
 
 
+def _input_gradient(model, x, y) -> np.ndarray:
+  """d CE(model(x), y) / dx per example (the gradient whose sign FGSM takes)."""
+  xt = tf.constant(x)
+  with tf.GradientTape() as tape:
+    tape.watch(xt)
+    loss = tf.nn.sparse_softmax_cross_entropy_with_logits(y, model(xt))
+  return tape.gradient(loss, xt).numpy()
+
+
 def test_runs_inside_a_distribution_strategy(data):
+  """The distributed FGSM equals the plain one on the same batches of 16.
+
+  FGSM takes sign(gradient): where a gradient is round-off small, a different reduction order may flip
+  its sign, so a pixel may differ only where |gradient| < 1e-4 * the example's largest |gradient|
+  (far above float32 round-off, far below the gradients that decide the attack).
+  """
   model, x, y = data
+  x, y = x[:40], y[:40]
   strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
-  out = gradient.distributed_attack(strategy, lambda a, b: gradient.fgsm_graph(model, a, b, 0.1), x[:40],
-                                    y[:40], global_batch_size=16)
-  np.testing.assert_allclose(out, attack("fgsm", model, x[:40], y[:40], eps=0.1).x_adv, atol=1e-6)
+  out = gradient.distributed_attack(strategy, lambda a, b: gradient.fgsm_graph(model, a, b, 0.1), x, y,
+                                    global_batch_size=16)
+  ref = attack("fgsm", model, x, y, eps=0.1, batch_size=16).x_adv
+  grad = np.abs(_input_gradient(model, x, y))
+  tiny = grad < 1e-4 * grad.reshape(len(x), -1).max(axis=1)[:, None, None, None]
+  differs = np.abs(out - ref) > 1e-6
+  assert not np.any(differs & ~tiny), np.argwhere(differs & ~tiny)[:5]
+  assert np.abs(out - x).max() <= 0.1 + 1e-6 and out.min() >= 0.0 and out.max() <= 1.0
   dg = gradient.distributed_attack(
       strategy, lambda a, b: dgsm_mod.dgsm_graph(model, a, b, (b + 1) % 10, 0.1, 0.02, 3), x[:16], y[:16])
   assert np.abs(dg - x[:16]).max() <= 0.1 + 1e-6
