@@ -75,6 +75,68 @@ def test_fgsm_matches_cleverhans(data):
   np.testing.assert_allclose(ours, ref, atol=1e-6)
 
 
+def _linear_model(seed: int = 0):
+  """A softmax-regression logits model z = W x + b on 28x28x1 with known random weights."""
+  import keras
+  rng = np.random.default_rng(seed)
+  w = rng.normal(0.0, 0.05, (784, 10)).astype(np.float32)
+  b = rng.normal(0.0, 0.1, 10).astype(np.float32)
+  model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
+  model.layers[-1].set_weights([w, b])
+  return model, w.astype(np.float64), b.astype(np.float64)
+
+
+def test_fgsm_matches_the_closed_form_on_a_linear_model(data):
+  """Independent oracle: for z = W x + b, dCE/dx = W (softmax(z) - onehot(y)), computed in float64 numpy.
+
+  FGSM must move each pixel by eps * sign of that gradient, then clip to [0, 1]; only pixels whose
+  analytic gradient is within float32 round-off of 0 may differ.
+  """
+  _, x, y = data
+  model, w, b = _linear_model()
+  x, y = x[:64], y[:64]
+  flat = x.reshape(len(x), -1).astype(np.float64)
+  z = flat @ w + b
+  p = np.exp(z - z.max(axis=1, keepdims=True))
+  p /= p.sum(axis=1, keepdims=True)
+  grad = (p - np.eye(10)[y]) @ w.T  # [N, 784]
+  expected = np.clip(flat + 0.1 * np.sign(grad), 0.0, 1.0).reshape(x.shape)
+  ours = attack("fgsm", model, x, y, eps=0.1).x_adv
+  tiny = (np.abs(grad) < 1e-6 * np.abs(grad).max(axis=1, keepdims=True)).reshape(x.shape)
+  differs = np.abs(ours - expected) > 1e-6
+  assert not np.any(differs & ~tiny)
+  assert np.mean(tiny) < 0.01  # a dense linear model has no zero gradients: the check covers the image
+  # targeted: descend the target's loss (sign flips)
+  target = (y + 1) % 10
+  grad_t = (p - np.eye(10)[target]) @ w.T
+  expected_t = np.clip(flat - 0.1 * np.sign(grad_t), 0.0, 1.0).reshape(x.shape)
+  ours_t = attack("fgsm", model, x, y, eps=0.1, targeted=True, target=target).x_adv
+  tiny_t = (np.abs(grad_t) < 1e-6 * np.abs(grad_t).max(axis=1, keepdims=True)).reshape(x.shape)
+  assert not np.any((np.abs(ours_t - expected_t) > 1e-6) & ~tiny_t)
+
+
+@pytest.mark.parametrize("name", ["fgsm", "bim"])
+def test_fgsm_and_bim_match_foolbox(data, name):
+  """Independent oracle: Foolbox 3's LinfFastGradientAttack / LinfBasicIterativeAttack on the same model.
+
+  BIM uses Foolbox's defaults (10 steps of 0.2 eps, no random start). A pixel may differ only where a
+  near-zero gradient's sign flips between the two libraries' float orders, so allow < 0.5% of pixels.
+  """
+  fb = pytest.importorskip("foolbox")
+  model, x, y = data
+  eps = 0.1
+  fmodel = fb.TensorFlowModel(model, bounds=(0.0, 1.0))
+  if name == "fgsm":
+    ref_attack, ours = fb.attacks.LinfFastGradientAttack(random_start=False), attack("fgsm", model, x, y, eps=eps)
+  else:
+    ref_attack = fb.attacks.LinfBasicIterativeAttack()
+    ours = attack("bim", model, x, y, eps=eps, nb_iter=10, eps_iter=0.2 * eps)
+  _, ref, _ = ref_attack(fmodel, tf.constant(x), tf.constant(y), epsilons=eps)
+  ref = ref.numpy()
+  assert np.mean(np.abs(ours.x_adv - ref) > 1e-5) < 0.005
+  assert np.mean(predict_labels(model, ref) == predict_labels(model, ours.x_adv)) >= 0.97
+
+
 def test_bim_and_pgd_without_random_start_match_cleverhans(data):
   from cleverhans.tf2.attacks.basic_iterative_method import basic_iterative_method
   from cleverhans.tf2.attacks.projected_gradient_descent import projected_gradient_descent
