@@ -196,6 +196,26 @@ def test_pgd_l2_random_start_is_uniform_in_the_ball():
   assert _ks_uniform((linf.ravel() + eps) / (2 * eps)) < 0.05
 
 
+@pytest.mark.parametrize("norm,eps", [(np.inf, 0.1), (2, 1.0)])
+def test_random_starts_differ_between_batches(data, norm, eps):
+  """Examples 0 and batch_size are the same image but sit in different batches: their starts differ.
+
+  (With one seed for every batch they started identically.) The same seed still gives the same output.
+  """
+  model, x, y = data
+  xs = np.concatenate([x[:4], x[:4]])
+  ys = np.concatenate([y[:4], y[:4]])
+  # a zero step leaves x_adv = clip(x + start): the start itself, seen through the pixel range
+  run = lambda seed: gradient.pgd_arrays(model, xs, ys, eps=eps, eps_iter=0.0, nb_iter=1, norm=norm,
+                                         rand_init=True, seed=seed, batch_size=4)
+  a, b = run(5), run(5)
+  np.testing.assert_array_equal(a, b)
+  assert np.abs(a[:4] - xs[:4]).max() > 0
+  for i in range(4):
+    assert np.abs(a[i] - a[i + 4]).max() > 0.01 * eps, i
+  assert np.abs(run(6) - a).max() > 0
+
+
 def test_targeted_pgd_reaches_target(data):
   model, x, y = data
   target = (y + 1) % 10
