@@ -129,6 +129,19 @@ def test_l2_below_fgsm(mnist_model, batch):
   assert (res.l2[both] < fgsm[both]).all()
 
 
+def test_inputs_just_above_the_range_give_finite_results(mnist_model, batch):
+  """The validator accepts pixels up to 1e-6 outside the range; arctanh of them must not be NaN."""
+  x, y = batch[0][:2].copy(), batch[1][:2]
+  x[:, 10:14, 10:14, 0] = np.float32(1.0) + np.float32(6e-7)
+  x[:, 0:2, 0:2, 0] = np.float32(-6e-7)
+  for schedule in ("fast", "carlini"):
+    res = cw.carlini_wagner_l2(mnist_model, x, target=(y + 1) % 10, schedule=schedule, **FAST)
+    assert np.isfinite(res.x_adv).all() and np.isfinite(res.l2).all() and np.isfinite(res.info["best_l2"]).all()
+    assert res.success.all()
+  ref = carlini_wagner_l2_reference(mnist_model, x, target=(y + 1) % 10, clip_min=0.0, clip_max=1.0, **FAST)
+  assert np.isfinite(ref["x_adv"]).all() and ref["success"].all()
+
+
 def test_no_retrace_on_second_call_or_other_batch_size(mnist_model, batch):
   x, y = batch
   settings = dict(binary_search_steps=2, max_iterations=10)
