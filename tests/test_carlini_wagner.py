@@ -142,6 +142,35 @@ def test_inputs_just_above_the_range_give_finite_results(mnist_model, batch):
   assert np.isfinite(ref["x_adv"]).all() and ref["success"].all()
 
 
+class _GraphOnlyBoost(keras.layers.Layer):
+  """Adds 100 to one logit inside traced graphs only: the search sees success, a fresh eager pass does not."""
+
+  def __init__(self, boosted: int, **kwargs):
+    super().__init__(**kwargs)
+    self.boosted = boosted
+
+  def call(self, z):
+    if tf.executing_eagerly():
+      return z
+    return z + 100.0 * tf.one_hot(self.boosted, 10)
+
+  def compute_output_shape(self, input_shape):
+    return input_shape
+
+
+def test_success_is_the_models_recheck_of_the_returned_image(mnist_model, batch):
+  x, y = batch
+  keep = y != 3
+  x, y = x[keep][:3], y[keep][:3]
+  inp = keras.Input((28, 28, 1))
+  fooled_search = keras.Model(inp, _GraphOnlyBoost(3)(mnist_model(inp)))
+  res = cw.carlini_wagner_l2(fooled_search, x, target=np.full(len(x), 3), binary_search_steps=2, max_iterations=20)
+  assert res.info["search_success"].all()  # the search believed every image reached class 3
+  fresh = np.argmax(np.asarray(mnist_model(res.x_adv, training=False)), axis=1)
+  np.testing.assert_array_equal(res.success, fresh == 3)
+  assert not res.success.any()
+
+
 def test_no_retrace_on_second_call_or_other_batch_size(mnist_model, batch):
   x, y = batch
   settings = dict(binary_search_steps=2, max_iterations=10)
