@@ -181,6 +181,20 @@ def test_no_retrace_on_second_call_or_other_batch_size(mnist_model, batch):
   assert cw.TRACE_COUNT["chunk"] == traced
 
 
+def test_attacked_model_is_released():
+  """The compiled runner must not keep its model alive (studies attack hundreds of models)."""
+  import gc
+  import weakref
+  keras.utils.set_random_seed(0)
+  model = keras.Sequential([keras.Input((6, 6, 1)), keras.layers.Flatten(), keras.layers.Dense(3)])
+  x = np.random.default_rng(0).uniform(0, 1, (2, 6, 6, 1)).astype(np.float32)
+  cw.carlini_wagner_l2(model, x, target=np.array([0, 1]), binary_search_steps=1, max_iterations=10)
+  ref = weakref.ref(model)
+  del model
+  gc.collect()
+  assert ref() is None
+
+
 def test_batch_size_and_strategy_give_same_result(mnist_model, batch):
   x, y = batch
   settings = dict(binary_search_steps=2, max_iterations=30, initial_const=1.0, target=(y + 1) % 10)

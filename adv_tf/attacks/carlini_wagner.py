@@ -35,6 +35,7 @@ Under a `tf.distribute` strategy with several replicas, each chunk is split acro
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from typing import Any
 
 import numpy as np
@@ -95,15 +96,17 @@ SCHEDULES.register("carlini")(CwSchedule(warm_start=False, continuation=False, s
                                          checks_per_run=10, min_check_every=1))
 
 
-# One compiled chunk runner per (model, settings); tf.function inputs have a None batch dimension.
-_RUNNERS: dict[tuple[int, _Settings, tuple], Any] = {}
+# One compiled chunk runner per (model, settings, image shape), held only as long as the model lives: the
+# table is keyed weakly by the model and the runner reaches its model through a weak reference (a strong
+# one in the value would keep the key alive). tf.function inputs have a None batch dimension.
+_RUNNERS: "weakref.WeakKeyDictionary[Any, dict[tuple[_Settings, tuple], Any]]" = weakref.WeakKeyDictionary()
 TRACE_COUNT = {"chunk": 0}  # incremented at trace time only; tests use it to prove there is no retrace
 
 
-def _make_runner(model, s: _Settings, image_shape: tuple):
+def _make_runner(model_ref: "weakref.ref", s: _Settings, image_shape: tuple):
   """Builds the tf.function that runs `n` iterations for a batch of examples (see module docstring)."""
   axes = list(range(1, len(image_shape) + 1))
-  num_classes = int(model.output_shape[-1])
+  num_classes = int(model_ref().output_shape[-1])
   img = tf.TensorSpec([None, *image_shape], tf.float32)
   vec = tf.TensorSpec([None], tf.float32)
   spec = dict(timg=img, ximg=img, labels=tf.TensorSpec([None], tf.int32), const=vec, w=img, m=img, v=img,
@@ -112,7 +115,7 @@ def _make_runner(model, s: _Settings, image_shape: tuple):
 
   def losses(w, timg, ximg, lab, const):
     newimg = tf.tanh(w + timg) * s.boxmul + s.boxplus
-    logits = model(newimg, training=False)
+    logits = model_ref()(newimg, training=False)  # called at trace time only
     l2 = tf.reduce_sum(tf.square(newimg - ximg), axis=axes)
     real = tf.reduce_sum(lab * logits, axis=1)
     other = tf.reduce_max((1.0 - lab) * logits - lab * 10000.0, axis=1)
@@ -174,10 +177,15 @@ def _make_runner(model, s: _Settings, image_shape: tuple):
 
 
 def _runner(model, s: _Settings, image_shape: tuple):
-  key = (id(model), s, image_shape)
-  if key not in _RUNNERS:
-    _RUNNERS[key] = _make_runner(model, s, image_shape)
-  return _RUNNERS[key]
+  try:
+    table = _RUNNERS.setdefault(model, {})
+  except TypeError as e:
+    raise AdvTfError(f"carlini_wagner_l2 needs a model that can be weakly referenced (a Keras model or a "
+                     f"function), got {type(model).__name__}") from e
+  key = (s, image_shape)
+  if key not in table:
+    table[key] = _make_runner(weakref.ref(model), s, image_shape)
+  return table[key]
 
 
 def _run_distributed(run_chunk, st: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
