@@ -231,6 +231,25 @@ def test_bad_input_one_line_errors(mnist_model, batch, kwargs, match):
   assert "\n" not in str(err.value)
 
 
+def _probability_models(logits_model):
+  inp = keras.Input((28, 28, 1))
+  z = logits_model(inp)
+  softmax_dense = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                                    keras.layers.Dense(10, activation="softmax")])
+  return {"softmax activation": softmax_dense,
+          "Softmax layer": keras.Model(inp, keras.layers.Softmax()(z)),
+          "normalized outputs": keras.Model(inp, keras.layers.Activation("softmax")(z) * 1.0)}
+
+
+def test_refuses_probability_outputs(mnist_model, batch):
+  """CW's margin loss is defined on logits (Carlini & Wagner 2017, Sec. V-A)."""
+  x, y = batch[0][:2], batch[1][:2]
+  for name, model in _probability_models(mnist_model).items():
+    with pytest.raises(AdvTfError, match="logits") as err:
+      cw.carlini_wagner_l2(model, x, target=(y + 1) % 10, binary_search_steps=1, max_iterations=5)
+    assert "\n" not in str(err.value), name
+
+
 def test_bad_shape_and_range(mnist_model):
   with pytest.raises(AdvTfError, match="batch of images"):
     cw.carlini_wagner_l2(mnist_model, np.zeros((28, 28, 1), np.float32), y=np.zeros(1))

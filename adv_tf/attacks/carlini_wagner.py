@@ -42,6 +42,7 @@ import numpy as np
 import tensorflow as tf
 
 from adv_tf.attacks.base import ATTACKS, AttackResult, result_from, validate_inputs
+from adv_tf.attacks.logits_check import require_logits
 from adv_tf.errors import AdvTfError
 from adv_tf.registry import Registry
 
@@ -222,7 +223,7 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
   """Carlini-Wagner L2 (targeted when `target` is given, else untargeted against `y`).
 
   Args:
-    model: a Keras model mapping float32 NHWC images to logits.
+    model: a Keras model mapping float32 NHWC images to logits (a final softmax is refused).
     x: float32 [N, H, W, C] inside [clip_min, clip_max] (the dataset's pixel range).
     y: true labels [N] (needed for the untargeted attack).
     target: target labels [N] (targeted attack).
@@ -255,6 +256,7 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
     raise AdvTfError("learning_rate and initial_const must be > 0 and confidence >= 0")
   if batch_size is not None and batch_size < 1:
     raise AdvTfError(f"batch_size must be a positive integer or None, got {batch_size}")
+  require_logits(model, x, "carlini_wagner_l2")
   labels = np.asarray(target if targeted else y).astype(np.int32)
   n = len(x)
   if n == 0:
