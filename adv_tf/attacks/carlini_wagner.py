@@ -35,12 +35,14 @@ Under a `tf.distribute` strategy with several replicas, each chunk is split acro
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from typing import Any
 
 import numpy as np
 import tensorflow as tf
 
 from adv_tf.attacks.base import ATTACKS, AttackResult, result_from, validate_inputs
+from adv_tf.attacks.logits_check import require_logits
 from adv_tf.errors import AdvTfError
 from adv_tf.registry import Registry
 
@@ -95,15 +97,17 @@ SCHEDULES.register("carlini")(CwSchedule(warm_start=False, continuation=False, s
                                          checks_per_run=10, min_check_every=1))
 
 
-# One compiled chunk runner per (model, settings); tf.function inputs have a None batch dimension.
-_RUNNERS: dict[tuple[int, _Settings, tuple], Any] = {}
+# One compiled chunk runner per (model, settings, image shape), held only as long as the model lives: the
+# table is keyed weakly by the model and the runner reaches its model through a weak reference (a strong
+# one in the value would keep the key alive). tf.function inputs have a None batch dimension.
+_RUNNERS: "weakref.WeakKeyDictionary[Any, dict[tuple[_Settings, tuple], Any]]" = weakref.WeakKeyDictionary()
 TRACE_COUNT = {"chunk": 0}  # incremented at trace time only; tests use it to prove there is no retrace
 
 
-def _make_runner(model, s: _Settings, image_shape: tuple):
+def _make_runner(model_ref: "weakref.ref", s: _Settings, image_shape: tuple):
   """Builds the tf.function that runs `n` iterations for a batch of examples (see module docstring)."""
   axes = list(range(1, len(image_shape) + 1))
-  num_classes = int(model.output_shape[-1])
+  num_classes = int(model_ref().output_shape[-1])
   img = tf.TensorSpec([None, *image_shape], tf.float32)
   vec = tf.TensorSpec([None], tf.float32)
   spec = dict(timg=img, ximg=img, labels=tf.TensorSpec([None], tf.int32), const=vec, w=img, m=img, v=img,
@@ -112,7 +116,7 @@ def _make_runner(model, s: _Settings, image_shape: tuple):
 
   def losses(w, timg, ximg, lab, const):
     newimg = tf.tanh(w + timg) * s.boxmul + s.boxplus
-    logits = model(newimg, training=False)
+    logits = model_ref()(newimg, training=False)  # called at trace time only
     l2 = tf.reduce_sum(tf.square(newimg - ximg), axis=axes)
     real = tf.reduce_sum(lab * logits, axis=1)
     other = tf.reduce_max((1.0 - lab) * logits - lab * 10000.0, axis=1)
@@ -174,10 +178,15 @@ def _make_runner(model, s: _Settings, image_shape: tuple):
 
 
 def _runner(model, s: _Settings, image_shape: tuple):
-  key = (id(model), s, image_shape)
-  if key not in _RUNNERS:
-    _RUNNERS[key] = _make_runner(model, s, image_shape)
-  return _RUNNERS[key]
+  try:
+    table = _RUNNERS.setdefault(model, {})
+  except TypeError as e:
+    raise AdvTfError(f"carlini_wagner_l2 needs a model that can be weakly referenced (a Keras model or a "
+                     f"function), got {type(model).__name__}") from e
+  key = (s, image_shape)
+  if key not in table:
+    table[key] = _make_runner(weakref.ref(model), s, image_shape)
+  return table[key]
 
 
 def _run_distributed(run_chunk, st: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
@@ -214,7 +223,7 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
   """Carlini-Wagner L2 (targeted when `target` is given, else untargeted against `y`).
 
   Args:
-    model: a Keras model mapping float32 NHWC images to logits.
+    model: a Keras model mapping float32 NHWC images to logits (a final softmax is refused).
     x: float32 [N, H, W, C] inside [clip_min, clip_max] (the dataset's pixel range).
     y: true labels [N] (needed for the untargeted attack).
     target: target labels [N] (targeted attack).
@@ -227,9 +236,11 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
       default, or "carlini": Carlini's schedule run per example). See the module docstring.
 
   Returns:
-    AttackResult; x_adv = x and success False where no adversarial was found; l2 is the distance of
-    x_adv from x; info["const"] holds each example's final constant, info["iterations"] the Adam
-    steps each example ran, info["best_l2"] Carlini's distance (to the tanh-rounded input).
+    AttackResult; x_adv = x where the search found no adversarial; success is the model's fresh
+    prediction on x_adv (the target, or not the label); l2 is the distance of x_adv from x;
+    info["search_success"] is the search's verdict (Carlini's `compare`, kappa margin included),
+    info["const"] each example's final constant, info["iterations"] the Adam steps each example ran,
+    info["best_l2"] Carlini's distance (to the tanh-rounded input).
   """
   x = np.asarray(x, np.float32)
   targeted = target is not None
@@ -245,6 +256,7 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
     raise AdvTfError("learning_rate and initial_const must be > 0 and confidence >= 0")
   if batch_size is not None and batch_size < 1:
     raise AdvTfError(f"batch_size must be a positive integer or None, got {batch_size}")
+  require_logits(model, x, "carlini_wagner_l2")
   labels = np.asarray(target if targeted else y).astype(np.int32)
   n = len(x)
   if n == 0:
@@ -262,7 +274,9 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
   warm_start, continuation = schedule.warm_start, schedule.continuation
   const_tolerance = schedule.const_tolerance
 
-  timg = np.arctanh((x - s.boxplus) / s.boxmul * _TANH_SHRINK).astype(np.float32)
+  # Into the box first: the validator accepts pixels up to 1e-6 outside it, where arctanh gives NaN.
+  x_box = np.clip(x, clip_min, clip_max)
+  timg = np.arctanh((x_box - s.boxplus) / s.boxmul * _TANH_SHRINK).astype(np.float32)
   ximg = (np.tanh(timg) * s.boxmul + s.boxplus).astype(np.float32)
   zeros = np.zeros_like(x)
   st = dict(timg=timg, ximg=ximg, labels=labels, const=np.full(n, initial_const, np.float32),
@@ -339,14 +353,11 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
   x_adv = np.clip(x_adv, clip_min, clip_max)
   info = dict(const=const.astype(np.float32), iterations=iterations, step_iterations=step_iterations,
               step_const=step_const.astype(np.float32),
-              best_l2=np.sqrt(st["best"]).astype(np.float32))
-  res = result_from(model, x, x_adv, y, targeted=targeted, target=target, info=info)
-  # Success is judged where the search found it (with the kappa margin, as Carlini's `compare`): at
-  # kappa = 0 the best iterate sits on the decision boundary, and re-evaluating it in another batch
-  # can flip the arg-max by float round-off. info["prediction_agrees"] holds the re-evaluation.
-  res.info["prediction_agrees"] = res.success == success_any
-  res.success = success_any
-  return res
+              best_l2=np.sqrt(st["best"]).astype(np.float32), search_success=success_any)
+  # success: a fresh forward pass on the returned image (the search's own verdict is info["search_success"];
+  # at kappa = 0 the best iterate sits on the decision boundary, where another batch's float round-off
+  # can flip the arg-max).
+  return result_from(model, x, x_adv, y, targeted=targeted, target=target, info=info)
 
 
 @ATTACKS.register("cw_l2")

@@ -64,7 +64,9 @@ def carlini_wagner_l2_reference(model, x, *, target=None, y=None, confidence: fl
 
   boxmul = (clip_max - clip_min) / 2.0
   boxplus = (clip_max + clip_min) / 2.0
-  timg = tf.constant(np.arctanh((x - boxplus) / boxmul * _TANH_SHRINK), tf.float32)
+  # Into the box first (inputs up to round-off outside it would give arctanh = NaN).
+  x_box = np.clip(x, clip_min, clip_max)
+  timg = tf.constant(np.arctanh((x_box - boxplus) / boxmul * _TANH_SHRINK), tf.float32)
   ximg = tf.tanh(timg) * boxmul + boxplus
 
   modifier = tf.Variable(tf.zeros_like(timg))

@@ -129,6 +129,48 @@ def test_l2_below_fgsm(mnist_model, batch):
   assert (res.l2[both] < fgsm[both]).all()
 
 
+def test_inputs_just_above_the_range_give_finite_results(mnist_model, batch):
+  """The validator accepts pixels up to 1e-6 outside the range; arctanh of them must not be NaN."""
+  x, y = batch[0][:2].copy(), batch[1][:2]
+  x[:, 10:14, 10:14, 0] = np.float32(1.0) + np.float32(6e-7)
+  x[:, 0:2, 0:2, 0] = np.float32(-6e-7)
+  for schedule in ("fast", "carlini"):
+    res = cw.carlini_wagner_l2(mnist_model, x, target=(y + 1) % 10, schedule=schedule, **FAST)
+    assert np.isfinite(res.x_adv).all() and np.isfinite(res.l2).all() and np.isfinite(res.info["best_l2"]).all()
+    assert res.success.all()
+  ref = carlini_wagner_l2_reference(mnist_model, x, target=(y + 1) % 10, clip_min=0.0, clip_max=1.0, **FAST)
+  assert np.isfinite(ref["x_adv"]).all() and ref["success"].all()
+
+
+class _GraphOnlyBoost(keras.layers.Layer):
+  """Adds 100 to one logit inside traced graphs only: the search sees success, a fresh eager pass does not."""
+
+  def __init__(self, boosted: int, **kwargs):
+    super().__init__(**kwargs)
+    self.boosted = boosted
+
+  def call(self, z):
+    if tf.executing_eagerly():
+      return z
+    return z + 100.0 * tf.one_hot(self.boosted, 10)
+
+  def compute_output_shape(self, input_shape):
+    return input_shape
+
+
+def test_success_is_the_models_recheck_of_the_returned_image(mnist_model, batch):
+  x, y = batch
+  keep = y != 3
+  x, y = x[keep][:3], y[keep][:3]
+  inp = keras.Input((28, 28, 1))
+  fooled_search = keras.Model(inp, _GraphOnlyBoost(3)(mnist_model(inp)))
+  res = cw.carlini_wagner_l2(fooled_search, x, target=np.full(len(x), 3), binary_search_steps=2, max_iterations=20)
+  assert res.info["search_success"].all()  # the search believed every image reached class 3
+  fresh = np.argmax(np.asarray(mnist_model(res.x_adv, training=False)), axis=1)
+  np.testing.assert_array_equal(res.success, fresh == 3)
+  assert not res.success.any()
+
+
 def test_no_retrace_on_second_call_or_other_batch_size(mnist_model, batch):
   x, y = batch
   settings = dict(binary_search_steps=2, max_iterations=10)
@@ -137,6 +179,20 @@ def test_no_retrace_on_second_call_or_other_batch_size(mnist_model, batch):
   cw.carlini_wagner_l2(mnist_model, x, y=y, **settings)
   cw.carlini_wagner_l2(mnist_model, x[:3], y=y[:3], **settings)
   assert cw.TRACE_COUNT["chunk"] == traced
+
+
+def test_attacked_model_is_released():
+  """The compiled runner must not keep its model alive (studies attack hundreds of models)."""
+  import gc
+  import weakref
+  keras.utils.set_random_seed(0)
+  model = keras.Sequential([keras.Input((6, 6, 1)), keras.layers.Flatten(), keras.layers.Dense(3)])
+  x = np.random.default_rng(0).uniform(0, 1, (2, 6, 6, 1)).astype(np.float32)
+  cw.carlini_wagner_l2(model, x, target=np.array([0, 1]), binary_search_steps=1, max_iterations=10)
+  ref = weakref.ref(model)
+  del model
+  gc.collect()
+  assert ref() is None
 
 
 def test_batch_size_and_strategy_give_same_result(mnist_model, batch):
@@ -173,6 +229,25 @@ def test_bad_input_one_line_errors(mnist_model, batch, kwargs, match):
   with pytest.raises(AdvTfError, match=match) as err:
     cw.carlini_wagner_l2(mnist_model, x, **kwargs)
   assert "\n" not in str(err.value)
+
+
+def _probability_models(logits_model):
+  inp = keras.Input((28, 28, 1))
+  z = logits_model(inp)
+  softmax_dense = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(),
+                                    keras.layers.Dense(10, activation="softmax")])
+  return {"softmax activation": softmax_dense,
+          "Softmax layer": keras.Model(inp, keras.layers.Softmax()(z)),
+          "normalized outputs": keras.Model(inp, keras.layers.Activation("softmax")(z) * 1.0)}
+
+
+def test_refuses_probability_outputs(mnist_model, batch):
+  """CW's margin loss is defined on logits (Carlini & Wagner 2017, Sec. V-A)."""
+  x, y = batch[0][:2], batch[1][:2]
+  for name, model in _probability_models(mnist_model).items():
+    with pytest.raises(AdvTfError, match="logits") as err:
+      cw.carlini_wagner_l2(model, x, target=(y + 1) % 10, binary_search_steps=1, max_iterations=5)
+    assert "\n" not in str(err.value), name
 
 
 def test_bad_shape_and_range(mnist_model):
