@@ -27,8 +27,8 @@ from typing import ClassVar, Sequence
 
 import numpy as np
 
-from adv_tf.errors import AdvTfError
 from adv_tf.data.transforms import Transform, register_transform
+from adv_tf.errors import AdvTfError
 
 
 def _class_permutations(labels: np.ndarray, num_classes: int, seed: int) -> list[np.ndarray]:

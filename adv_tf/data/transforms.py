@@ -94,7 +94,9 @@ class Resize(Transform):
     factor: scale both sides by this factor, new side = round(side * factor) (>= 1 pixel).
     method: "bilinear" (default, paper 000 §IV-A), "nearest", "bicubic" or "area".
     antialias: low-pass filter when downsampling (tf.image.resize's flag; off as in a plain bilinear
-      interpolation).
+      interpolation). With "bilinear", True equals PIL's BILINEAR resize (the support-scaled triangle
+      filter that torchvision's Resize runs on PIL images) to float round-off (tested); without it an 8x
+      reduction samples instead of averages and aliases badly.
   """
   size: Any = None
   factor: float | None = None

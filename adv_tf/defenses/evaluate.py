@@ -18,7 +18,8 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from adv_tf.attacks.base import attack as run_attack, predict_labels
+from adv_tf.attacks.base import attack as run_attack
+from adv_tf.attacks.base import predict_labels
 from adv_tf.defenses.base import defended_model, make_defense, predict_defended
 from adv_tf.errors import AdvTfError
 from adv_tf.metrics.accuracy import AccuracyEstimate, accuracy_interval

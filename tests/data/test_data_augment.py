@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from adv_tf.data import augment, split_for_cache, transforms as T
+from adv_tf.data import augment, split_for_cache
+from adv_tf.data import transforms as T
 from adv_tf.errors import AdvTfError
 
 RANDOM = [T.RandomResizedCrop(scale=(0.3, 1.0)), T.RandomFlip()]

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from adv_tf.data import stats, subsets, transforms as T
+from adv_tf.data import stats, subsets
+from adv_tf.data import transforms as T
 from adv_tf.errors import AdvTfError
 
 
