@@ -263,6 +263,40 @@ def test_deepfool_crosses_the_boundary(data, norm):
   assert np.median(res.l2 if norm == 2 else res.linf) < (4.0 if norm == 2 else 0.3)
 
 
+@pytest.mark.parametrize("norm", [2, np.inf])
+def test_deepfool_step_length_on_a_linear_model(data, norm):
+  """On z = W x + b DeepFool's linearization is exact: with overshoot 0 one step of length d + 1e-4 crosses.
+
+  d = min_k |z_k - z_y| / ||w_k - w_y||_q (q = 2 for L2, 1 for Linf) is computed in float64 numpy; the
+  1e-4 is added to that distance (Foolbox 3, the authors' code). A wide pixel range keeps clipping out.
+  """
+  _, x, y = data
+  model, w, b = _linear_model(1)
+  x = x[:32]
+  z = x.reshape(len(x), -1).astype(np.float64) @ w + b
+  y = np.argmax(z, axis=1)  # the random model's own labels: every example starts correctly classified
+  rows = np.arange(len(x))
+  dw = w[None, :, :] - w[:, y].T[:, :, None]  # [N, 784, K]
+  q = 2 if norm == 2 else 1
+  with np.errstate(invalid="ignore"):  # 0 / 0 at k = y, masked next
+    dist = np.abs(z - z[rows, y][:, None]) / np.linalg.norm(dw, ord=q, axis=1)
+  dist[rows, y] = np.inf
+  d = dist.min(axis=1)
+  res = attack("deepfool", model, x, y, norm=norm, overshoot=0.0, clip_min=-1.0, clip_max=2.0)
+  assert np.all(res.success) and np.all(res.info["steps"] == 1)
+  length = res.l2 if norm == 2 else res.linf
+  np.testing.assert_allclose(length, d + 1e-4, rtol=0, atol=2e-6)
+
+
+@pytest.mark.parametrize("norm", [2, np.inf])
+def test_deepfool_crosses_the_boundary_without_overshoot(data, norm):
+  """Overshoot 0 (the linearized boundary, plus the 1e-4 distance term): examples still cross."""
+  model, x, y = data
+  res = attack("deepfool", model, x, y, norm=norm, overshoot=0.0)
+  assert res.success.mean() >= 0.98
+  np.testing.assert_array_equal(res.success, predict_labels(model, res.x_adv) != y)
+
+
 @pytest.mark.parametrize("norm,eps", [(2, 0.5), (np.inf, 0.05)])
 def test_deepfool_eps_projection(data, norm, eps):
   model, x, y = data

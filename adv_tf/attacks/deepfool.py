@@ -2,8 +2,9 @@
 
 CleverHans 4 has no TF2 DeepFool (cleverhans#1220), so this is written here. Each iteration linearizes
 the logit differences f_k(x) - f_y(x) for every class k != y, steps to the nearest linearized boundary
-(L2: |f_k| / ||w_k||_2, direction w_k; Linf: |f_k| / ||w_k||_1, direction sign(w_k)), accumulates the
-steps and applies them with overshoot: x' = clip(x + (1 + overshoot) * r_total). Examples stop once
+(L2: |f_k| / ||w_k||_2, direction w_k; Linf: |f_k| / ||w_k||_1, direction sign(w_k)), lengthens each
+step by 1e-4 (added to the distance, as Foolbox 3 and the authors' code do), accumulates the steps and
+applies them with overshoot: x' = clip(x + (1 + overshoot) * r_total). Examples stop once
 misclassified. Defaults: overshoot 0.02, 50 iterations (Moosavi-Dezfooli et al. §3, Alg. 2).
 
 When `eps` is given (paper 000's eps-budgeted use) the final perturbation is projected onto the eps
@@ -61,10 +62,13 @@ def deepfool_graph(model, x, y, max_iter, overshoot, *, norm: str = "2", clip_mi
     f_best = tf.gather_nd(f, idx)
     w_best = tf.gather_nd(w, idx)
     n_best = tf.gather_nd(wnorm, idx)
+    # 1e-4 is added to the distance to the linearized boundary, as in Foolbox and the original code, so a
+    # step always crosses it (added to the logit gap instead it shrinks by ||w|| and examples stall).
+    d_best = (tf.abs(f_best) / (n_best + 1e-8) + 1e-4)[:, None, None, None]
     if norm == "2":
-      step = ((tf.abs(f_best) + 1e-4) / (tf.square(n_best) + 1e-8))[:, None, None, None] * w_best
+      step = d_best * w_best / (n_best[:, None, None, None] + 1e-8)
     else:
-      step = ((tf.abs(f_best) + 1e-4) / (n_best + 1e-8))[:, None, None, None] * tf.sign(w_best)
+      step = d_best * tf.sign(w_best)
     mask = tf.cast(active, x.dtype)[:, None, None, None]
     r_total += mask * step
     steps += tf.cast(active, tf.int32)
