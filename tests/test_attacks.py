@@ -432,6 +432,21 @@ def test_runs_inside_a_distribution_strategy(data):
   assert np.abs(dg - x[:16]).max() <= 0.1 + 1e-6
 
 
+def test_progress_bar_only_when_verbose(data, capsys):
+  """verbose=True shows a tqdm bar (on stderr in a terminal) for DeepFool and minimal_linf; the default is silent."""
+  model, x, y = data
+  x, y = x[:4], y[:4]
+  quiet = attack("deepfool", model, x, y, max_iter=3, batch_size=2)
+  assert capsys.readouterr().err == ""
+  loud = attack("deepfool", model, x, y, max_iter=3, verbose=True, batch_size=2)
+  err = capsys.readouterr().err
+  assert "deepfool L2" in err and "4/4" in err
+  np.testing.assert_array_equal(quiet.x_adv, loud.x_adv)
+  attack("minimal_linf", model, x, y, nb_iter=2, bisection_steps=2, verbose=True)
+  err = capsys.readouterr().err
+  assert "minimal_linf bisection" in err and "3/3" in err
+
+
 def test_registry_names():
   for name in ("fgsm", "bim", "pgd", "deepfool", "dgsm", "minimal_linf"):
     assert name in ATTACKS
