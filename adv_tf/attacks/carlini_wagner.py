@@ -1,4 +1,4 @@
-"""Carlini & Wagner's L2 attack, batched and fast (Carlini & Wagner 2017, Sec. V-A; paper 002, Sec. 5.2).
+"""Carlini & Wagner's L2 attack, batched (Carlini & Wagner 2017, Sec. V-A; paper 002, Sec. 5.2).
 
 Same objective, change of variables, optimizer and result as Carlini's `l2_attack.py` (see
 `cw_reference.py`, the plain port this module is tested against):
@@ -6,28 +6,29 @@ Same objective, change of variables, optimizer and result as Carlini's `l2_attac
     minimize ||x' - x_0||^2 + c * f(x'),  x' = tanh(w + arctanh(x_s)) * (max - min) / 2 + (max + min) / 2
 
 with Adam (lr 1e-2) on w, a binary search over the per-example constant c (initial 1e-3, x10 while no
-success, 9 steps) and Carlini's abort-early test (loss above 0.9999 x the loss at the previous check).
-`schedule="carlini"` runs exactly that schedule (per example, see below). The default
-`schedule="fast"` spends far fewer example-iterations for the same result quality (measured in
-`benchmarks/bench_cw.py`; mean L2 within 1% of the plain loop at Carlini's settings):
+success, 9 steps) and Carlini's abort-early test (loss above 0.9999 x the loss at the previous check,
+every max_iterations // 10 iterations).
 
-* Every example runs its own binary search, asynchronously: the batch always holds the examples still
-  working (each at its own search step), so an example that converges early frees its slot instead of
-  idling until the slowest example of the batch finishes (Carlini aborts early on the loss of the whole
-  batch; here the test is per example, i.e. Carlini's semantics at batch size 1).
-* Warm start: a step after the first success starts from the modifier w of the best adversarial so far
-  instead of from zero, and before the first success from where the previous (failed) step ended. On
-  [-0.5, 0.5] MNIST most pixels sit at the box edge, where tanh is flat and w must travel far (about
-  arctanh(0.999999) = 7.3); restarting from zero re-pays that travel at every step. A warm-started
-  step's success (for the bisection) is judged on its last chunk of iterations, since its starting
-  point is already adversarial.
-* Steps before the first success (they only locate c and a first adversarial) run at 10x the learning
-  rate; every later step runs at the given learning rate.
-* The abort-early test runs every max_iterations // 50 iterations (at least 10) instead of // 10, so a
-  converged warm-started step stops after tens of iterations instead of at least 100.
-* Iterations run in chunks (one abort-early window) inside one `tf.function` (a `tf.while_loop`) whose
-  inputs have an unknown batch dimension: one trace per image shape, model and settings, none per call
-  or per compacted batch size.
+The default `schedule="carlini"` runs exactly that schedule, per example, asynchronously: the batch
+always holds the examples still working (each at its own search step), so an example that converges
+early frees its slot instead of idling until the slowest example of the batch finishes (Carlini aborts
+early on the loss of the whole batch; here the test is per example, i.e. Carlini's semantics at batch
+size 1). Iterations run in chunks (one abort-early window) inside one `tf.function` (a
+`tf.while_loop`) whose inputs have an unknown batch dimension: one trace per image shape, model and
+settings, none per call or per compacted batch size.
+
+`schedule="fast"` (opt-in) spends about 8x fewer example-iterations but does not find Carlini's
+distances on every pair. It warm-starts a step after the first success from the modifier of the best
+adversarial so far (before it, from where the previous failed step ended), judges a warm-started step
+on the iterate it ends at (its start is already adversarial), runs the steps before the first success
+at 10x the learning rate and checks abort-early every max_iterations // 50 iterations. Measured per
+pair against "carlini" at Carlini's defaults on the 90 class-distance pairs of three paper-002 LeNets
+(`benchmarks/bench_cw.py`): L2 ratio p99 1.04-1.25 and a max of 2.77 on the secure model, whose matrix
+minimum came out 2.8x too large. The tail comes from the warm start (a warm-started trajectory stays
+near the first adversarial it found, while Carlini's restarts from x reach closer boundary points):
+dropping the 10x search rate, judging warm steps on their last chunk, not letting a 10x-rate success
+bound c, or Carlini's abort window each left p99 at 1.04-1.06 on the baseline, and from-zero steps with
+finer abort checks made it worse (1.12). Use it only where a mean over many pairs is all that matters.
 
 Under a `tf.distribute` strategy with several replicas, each chunk is split across the replicas with
 `strategy.run`; with the default strategy it runs in place.
@@ -70,7 +71,7 @@ class CwSchedule:
 
   Attributes:
     warm_start: a step after the first success starts from the modifier of the best adversarial so far
-      (Carlini: from zero) and is judged, for the bisection, on whether its last chunk succeeded.
+      (Carlini: from zero) and is judged, for the bisection, on whether the iterate it ends at succeeds.
     continuation: while nothing succeeded yet, a step starts where the previous (failed) one ended.
     search_lr_factor: learning-rate multiplier for steps taken before the first success (they only
       locate c and a first adversarial; every later step runs at the given learning rate).
@@ -219,7 +220,7 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
                       binary_search_steps: int = 9, max_iterations: int = 1000,
                       learning_rate: float = 1e-2, initial_const: float = 1e-3, abort_early: bool = True,
                       clip_min: float = 0.0, clip_max: float = 1.0, batch_size: int | None = None,
-                      schedule: CwSchedule | str = "fast") -> AttackResult:
+                      schedule: CwSchedule | str = "carlini") -> AttackResult:
   """Carlini-Wagner L2 (targeted when `target` is given, else untargeted against `y`).
 
   Args:
@@ -232,8 +233,9 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
       (9, 1000, 1e-2, 1e-3, True), as used by paper 002 (Sec. 5.2).
     clip_min, clip_max: the pixel range.
     batch_size: the most examples optimized at once (the working set); None: all of them.
-    schedule: how the search spends iterations: a CwSchedule or a name in SCHEDULES ("fast", the
-      default, or "carlini": Carlini's schedule run per example). See the module docstring.
+    schedule: how the search spends iterations: a CwSchedule or a name in SCHEDULES ("carlini", the
+      default: Carlini's schedule run per example; "fast": about 8x fewer iterations, larger distances
+      on some pairs). See the module docstring.
 
   Returns:
     AttackResult; x_adv = x where the search found no adversarial; success is the model's fresh

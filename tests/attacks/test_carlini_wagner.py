@@ -13,6 +13,8 @@ from adv_tf.errors import AdvTfError
 
 # Small settings that keep the whole file fast; "generous" = a large starting constant.
 FAST = dict(binary_search_steps=4, max_iterations=100, learning_rate=5e-2, initial_const=1.0)
+# Per-example bound on L2(ours) / L2(Carlini's algorithm) at Carlini's defaults (issue 10's p99 bound).
+PER_EXAMPLE_TOLERANCE = 1.02
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +40,15 @@ def test_targeted_reaches_target_within_range(mnist_model, batch):
   target = (y + 1) % 10
   res = cw.carlini_wagner_l2(mnist_model, x, target=target, confidence=0.1, **FAST)
   assert res.success.all()
-  assert (np.argmax(mnist_model.predict(res.x_adv, verbose=0), axis=1) == target).all()
+  # A fresh forward pass confirms the target with the kappa margin the search asked for (less round-off).
+  assert (_margin(mnist_model, res.x_adv, target) > 0.1 - 1e-3).all()
   assert res.x_adv.min() >= 0.0 and res.x_adv.max() <= 1.0
   assert res.x_adv.shape == x.shape and res.x_adv.dtype == np.float32
-  np.testing.assert_allclose(res.l2, np.linalg.norm((res.x_adv - x).reshape(len(x), -1), axis=1), rtol=1e-5)
-  assert (res.l2 > 0).all()
+  # The search's own distance (measured in-graph to the tanh-rounded input while it kept this iterate)
+  # agrees with an independent float64 recomputation from the returned image: x_adv is the kept iterate.
+  independent = np.sqrt(np.sum((res.x_adv.astype(np.float64) - x.astype(np.float64)) ** 2, axis=(1, 2, 3)))
+  np.testing.assert_allclose(res.info["best_l2"], independent, rtol=1e-3, atol=1e-4)
+  assert (independent > 0).all()
   assert res.info["const"].shape == (len(x),)
 
 
@@ -88,45 +94,53 @@ def test_matches_reference_semantics_exactly_without_warm_start(mnist_model, bat
     np.testing.assert_allclose(ours.info["const"][i], ref["const"][0], rtol=1e-6)
 
 
-def test_default_agrees_with_batched_reference(mnist_model, batch):
-  """The fast default (warm start) is at least as good as the plain batched loop, same settings."""
-  x, y = batch
+@pytest.fixture(scope="module")
+def default_runs(mnist_model, batch):
+  """Targeted CW at Carlini's defaults (9 steps x 1000 iterations, lr 1e-2, c0 1e-3): ours (default
+  schedule) and the plain batched port of Carlini's code."""
+  x, y = batch[0][:6], batch[1][:6]
   target = (y + 7) % 10
-  settings = dict(binary_search_steps=4, max_iterations=200, learning_rate=5e-2, initial_const=1.0)
-  ref = carlini_wagner_l2_reference(mnist_model, x, target=target, clip_min=0.0, clip_max=1.0, **settings)
-  ours = cw.carlini_wagner_l2(mnist_model, x, target=target, **settings)
-  assert ours.success.sum() >= ref["success"].sum()
-  both = ours.success & ref["success"]
-  assert both.sum() >= len(x) - 1
-  assert ours.info["best_l2"][both].mean() <= 1.05 * ref["l2"][both].mean()
+  ours = cw.carlini_wagner_l2(mnist_model, x, target=target)
+  ref = carlini_wagner_l2_reference(mnist_model, x, target=target, clip_min=0.0, clip_max=1.0)
+  return x, target, ours, ref
 
 
-def _fgsm_min_l2(model, x, y, steps: int = 12) -> np.ndarray:
-  """L2 of the smallest-eps FGSM adversarial per example (eps by bisection), inf where none."""
-  xt = tf.constant(x)
-  with tf.GradientTape() as tape:
-    tape.watch(xt)
-    loss = keras.losses.sparse_categorical_crossentropy(y, model(xt, training=False), from_logits=True)
-  sign = np.sign(tape.gradient(loss, xt).numpy())
-  lo, hi = np.zeros(len(x)), np.ones(len(x))
+def test_default_matches_reference_per_example_at_defaults(mnist_model, default_runs):
+  """Per example, at the defaults the study uses, ours is within 2% of Carlini's batched algorithm (which
+  aborts on the whole batch's loss, so it may run longer): a schedule that loses quality on a pair fails."""
+  x, target, ours, ref = default_runs
+  assert ours.success.all() and ref["success"].all()
+  ref_l2 = np.linalg.norm((ref["x_adv"] - x).reshape(len(x), -1), axis=1)
+  assert (np.argmax(np.asarray(mnist_model(ref["x_adv"], training=False)), axis=1) == target).all()
+  ratio = ours.l2 / ref_l2
+  print("ours/reference L2 per example", np.round(ratio, 4))
+  assert (ratio <= PER_EXAMPLE_TOLERANCE).all(), ratio
+
+
+def _minimal_l2(model, x, target, name: str, steps: int = 12, eps_max: float = 12.0, **params) -> np.ndarray:
+  """L2 of the targeted L2 attack `name` at its smallest successful eps, bisected per example (inf: none)."""
+  lo, hi = np.zeros(len(x)), np.full(len(x), eps_max)
   best = np.full(len(x), np.inf)
-  for _ in range(steps):
-    mid = (lo + hi) / 2
-    x_adv = np.clip(x + mid[:, None, None, None] * sign, 0, 1).astype(np.float32)
-    fooled = np.argmax(model.predict(x_adv, verbose=0), axis=1) != y
-    dist = np.linalg.norm((x_adv - x).reshape(len(x), -1), axis=1)
-    best = np.where(fooled, np.minimum(best, dist), best)
-    hi, lo = np.where(fooled, mid, hi), np.where(fooled, lo, mid)
+  for i in range(steps + 1):
+    eps = hi if i == 0 else (lo + hi) / 2
+    res = attack(name, model, x, None, eps=eps.astype(np.float32), norm=2, targeted=True, target=target,
+                 clip_min=0.0, clip_max=1.0, **params)
+    best = np.where(res.success, np.minimum(best, res.l2), best)
+    if i:
+      hi, lo = np.where(res.success, eps, hi), np.where(res.success, lo, eps)
   return best
 
 
-def test_l2_below_fgsm(mnist_model, batch):
-  x, y = batch
-  fgsm = _fgsm_min_l2(mnist_model, x, y)
-  res = cw.carlini_wagner_l2(mnist_model, x, y=y, **FAST)
-  both = np.isfinite(fgsm) & res.success
-  assert both.sum() >= len(x) // 2
-  assert (res.l2[both] < fgsm[both]).all()
+def test_l2_below_minimal_fgm_and_bim(mnist_model, default_runs):
+  """CW minimizes L2, so per example it must beat the smallest-eps L2 FGM and L2 BIM (20 steps) reaching the
+  same target. BIM at its minimal eps lands within 1.5x of CW, so a CW 1.5x too weak fails here."""
+  x, target, fast, _ = default_runs
+  fgm = _minimal_l2(mnist_model, x, target, "fgsm")
+  bim = _minimal_l2(mnist_model, x, target, "bim", nb_iter=20)
+  print("CW/FGM", np.round(fast.l2 / fgm, 3), "CW/BIM", np.round(fast.l2 / bim, 3))
+  assert np.isfinite(bim).all()
+  assert (fast.l2 < bim).all() and (fast.l2[np.isfinite(fgm)] < fgm[np.isfinite(fgm)]).all()
+  assert (bim < 1.5 * fast.l2).all()  # the comparison has teeth: a CW 1.5x weaker would lose to BIM
 
 
 def test_inputs_just_above_the_range_give_finite_results(mnist_model, batch):
