@@ -28,10 +28,10 @@ class Context:
   x_test: np.ndarray       # test images in the pixel range (for throughput benchmarks)
   y_test: np.ndarray
   test_accuracy: float
-  x_train: np.ndarray = None  # training images in the pixel range (training benchmark)
-  y_train: np.ndarray = None
   model_source: str        # "cache" or "trained (N s)"
   notes: list = dataclasses.field(default_factory=list)
+  x_train: np.ndarray | None = None  # training images in the pixel range (training benchmark)
+  y_train: np.ndarray | None = None
 
   def test_batch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
     """The first `n` test images and labels (throughput benchmarks)."""
