@@ -30,8 +30,8 @@ class Context:
   y_test: np.ndarray
   test_accuracy: float
   model_source: str        # "cache" or "trained (N s)"
-  x_train: np.ndarray = None  # training images in the pixel range (training benchmark)
-  y_train: np.ndarray = None
+  x_train: np.ndarray | None = None  # training images in the pixel range (training benchmark)
+  y_train: np.ndarray | None = None
   notes: list = dataclasses.field(default_factory=list)
   # lenet(overrides) -> (model, test accuracy, source): a LeNetConfig variant trained (or loaded from the
   # cache) exactly as the baseline is (paper002_lenet quick preset: stops at 98% test accuracy).

@@ -145,6 +145,7 @@ def make_run(study_name: str, fv: flags.FlagValues) -> study_lib.StudyRun:
   output_dir = pathlib.Path(fv["output_dir"].value or study_lib.results_dir(study_name, config.profile))
   return study_lib.StudyRun(study=study, config=config, output_dir=output_dir.expanduser(), seed=fv["seed"].value,
                             data_dir=fv["data_dir"].value, report_only=fv["report_only"].value,
+                            strategy_name=fv["strategy"].value,
                             started=time.time())
 
 
