@@ -235,6 +235,8 @@ def main(study_name: str, argv: Optional[Sequence[str]] = None) -> None:
     flags.FLAGS.register_key_flag_for_module(sys.argv[0], flags.FLAGS[name])
 
   def _app_main(_argv):
+    from adv_tf.logging_setup import quiet_logging  # pylint: disable=import-outside-toplevel
+    quiet_logging()  # absl/TFDS INFO lines only with an explicit --verbosity
     try:
       path = execute(study_name, flags.FLAGS)
     except AdvTfError as error:

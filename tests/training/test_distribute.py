@@ -13,7 +13,7 @@ import tensorflow as tf
 from adv_tf import distribute
 from adv_tf.errors import AdvTfError
 
-ROOT = pathlib.Path(__file__).parents[1]
+ROOT = pathlib.Path(__file__).parents[2]
 
 # Runs in a fresh process: the CPU must be split into logical devices before TensorFlow starts.
 _MIRRORED_SCRIPT = r"""
