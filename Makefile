@@ -10,7 +10,7 @@ PROFILE ?= quick
 OUTPUT_DIR ?= results
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: install data test bench reproduce-hyperparams clean
+.PHONY: install data test bench reproduce-hyperparams reproduce-minimal-dataset clean
 
 install: $(VENV)/.installed
 
@@ -39,6 +39,11 @@ reproduce-hyperparams: install
 	$(MAKE) data DATASETS=mnist
 	$(PY) -m experiments.hyperparams --profile=$(PROFILE) --data_dir="$(DATA_DIR)" \
 	  --output_dir="$(OUTPUT_DIR)/hyperparams/$(PROFILE)"
+
+reproduce-minimal-dataset: install
+	$(MAKE) data DATASETS=mnist
+	$(PY) -m experiments.minimal_dataset --profile=$(PROFILE) --data_dir="$(DATA_DIR)" \
+	  --output_dir="$(OUTPUT_DIR)/minimal_dataset/$(PROFILE)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache

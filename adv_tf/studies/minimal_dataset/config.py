@@ -148,3 +148,12 @@ def get_config(profile: str, **overrides: Any) -> MinimalDatasetConfig:
   if profile not in CONFIGS:
     raise AdvTfError(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
   return CONFIGS[profile].replace(**overrides).validate()
+
+
+def _register() -> None:
+  from adv_tf.experiment.study import register_config
+  for name, cfg in CONFIGS.items():
+    register_config(f"minimal-dataset/{name}", cfg)
+
+
+_register()

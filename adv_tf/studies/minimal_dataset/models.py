@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -112,7 +112,7 @@ def fit(model, x, y, x_val, y_val, *, learning_rate: float, batch_size: int, max
 
 def to_train_result(summary: dict[str, Any]):
   """The library's TrainResult (for the model cache) from a `fit` summary."""
-  from adv_tf.train import TrainResult
+  from adv_tf.training.config import TrainResult
   return TrainResult(test_accuracy=summary["validation_accuracy"], epochs=float(summary["epochs"]),
                      seconds=summary["seconds"], reached_target=None,
                      history={k: v for k, v in summary.items() if k != "seconds"}, steps=summary["steps"])
@@ -121,14 +121,3 @@ def to_train_result(summary: dict[str, Any]):
 def from_train_result(result) -> dict[str, Any]:
   """Inverse of `to_train_result` (the summary a cached model was trained with)."""
   return {**result.history, "seconds": result.seconds}
-
-
-def train_or_load(cache_dir, key: dict, train_fn: Callable[[], tuple[Any, dict]], *, retrain: bool = False):
-  """(model, fit summary, cache hit) through the library's checkpoint cache (`adv_tf.train.cached_train`)."""
-  from adv_tf.train import cached_train
-
-  def wrapped():
-    model, summary = train_fn()
-    return model, to_train_result(summary)
-  model, result, hit = cached_train(cache_dir, key, wrapped, retrain=retrain)
-  return model, from_train_result(result), hit

@@ -2,13 +2,15 @@
 the eps sweep, PGD, full-strength CW, Fig. 1/2/3/4-style figures and every choice the paper leaves open."""
 from __future__ import annotations
 
-import csv
-import io
+import dataclasses
 import pathlib
 from typing import Any, Sequence
 
 import numpy as np
 
+from adv_tf.report.base import REPORTS, StudyReport
+from adv_tf.report.markdown import Section
+from adv_tf.report.tables import Table
 from adv_tf.studies.minimal_dataset import claims as claims_lib
 from adv_tf.studies.minimal_dataset import published
 from adv_tf.studies.minimal_dataset.models import ARCHITECTURES, REGIMES
@@ -16,18 +18,13 @@ from adv_tf.studies.minimal_dataset.models import ARCHITECTURES, REGIMES
 ATTACK_LABELS = {"None": "clean", "FGSM": "FGSM", "CW": "weak CW"}
 
 
+NAME = "minimal-dataset"
+TABLE2_HEADER = ["Architecture", "ours", "Training data", "Attack", "paper %", "ours %", "diff (pp)", "our setting",
+                 "note"]
+
+
 def md_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-  lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-  lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-  return "\n".join(lines)
-
-
-def csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-  buf = io.StringIO()
-  writer = csv.writer(buf)
-  writer.writerow(header)
-  writer.writerows(rows)
-  return buf.getvalue()
+  return Table(list(header), [list(r) for r in rows]).markdown()
 
 
 def _mean_sd(values: Sequence[float]) -> tuple[float, float]:
@@ -81,7 +78,6 @@ def _fmt_comparisons(comps) -> str:
 
 def unstated_choices(config) -> list[str]:
   """Every choice the paper leaves open, as the report states it."""
-  import dataclasses
   items = [f"`{f.name}` = {getattr(config, f.name)!r}: {f.metadata['help']}" for f in dataclasses.fields(config)
            if "UNSTATED" in f.metadata.get("help", "") or "ours" in f.metadata.get("help", "")]
   return items + [
@@ -114,7 +110,7 @@ def _figures(run, group, folder: pathlib.Path) -> list[str]:
   config, lines = run.config, []
   sel = (run.records.get("selection") or [None])[0]
   if sel and sel.get("artifacts"):
-    ex = np.load(folder / sel["artifacts"] / "examples.npz")
+    ex = np.load(folder / "selection" / sel["artifacts"] / "examples.npz")
     grid = np.stack([ex["fig1_x"], ex["fig1_xd"], ex["fig2_x"], ex["fig2_xd"]])
     cols = [f"{y} (p={p:.2f})" for y, p in zip(ex["fig1_y"], ex["fig1_p"])]
     figures.image_grid(grid, ["original, kept", "distorted, kept", "original, dropped", "distorted, dropped"],
@@ -146,7 +142,7 @@ def _figures(run, group, folder: pathlib.Path) -> list[str]:
     res = r["result"]
     if res["regime"] != "modified" or res["seed"] != config.seeds[0] or not r.get("artifacts"):
       continue
-    ex = np.load(folder / r["artifacts"] / "examples.npz")
+    ex = np.load(folder / "models" / r["artifacts"] / "examples.npz")
     if not len(ex["fgsm_y"]):
       continue
     grid = np.stack([ex["fgsm_x"], ex["fgsm_x_adv"]])
@@ -158,39 +154,74 @@ def _figures(run, group, folder: pathlib.Path) -> list[str]:
   return lines
 
 
-def write_report(run) -> pathlib.Path:
-  """Writes report.md, table2.csv and the figures into run.output_dir; returns the report path."""
-  config = run.config
-  folder = pathlib.Path(run.output_dir)
-  folder.mkdir(parents=True, exist_ok=True)
-  group = claims_lib.by_model(run.records.get("models") or [])
+class MinimalDatasetReport(StudyReport):
+  """report.md: Table 2 paper | ours | diff, verdicts with controls, all metrics, figures, our choices."""
+  title = "Paper 001 reproduction: minimally identifiable dataset"
+
+  def write_artifacts(self, run) -> None:
+    group = claims_lib.by_model(run.records.get("models") or [])
+    weak = _weak(run)
+    Table(TABLE2_HEADER, table2_rows(group, run.config, weak)).write_csv(pathlib.Path(run.output_dir) / "table2.csv")
+    self._figure_lines = _figures(run, group, pathlib.Path(run.output_dir))
+
+  def sections(self, run) -> list[Section]:
+    return report_sections(run, getattr(self, "_figure_lines", []))
+
+
+def _weak(run) -> dict | None:
   calib = (run.records.get("calibration") or [None])[0]
-  weak = calib["result"]["weak_cw"] if calib else None
+  return calib["result"]["weak_cw"] if calib else None
+
+
+def report_sections(run, figure_lines: Sequence[str]) -> list[Section]:
+  """The report's sections from run.records (plain records; no TensorFlow)."""
+  config = run.config
+  group = claims_lib.by_model(run.records.get("models") or [])
+  weak = _weak(run)
   sel = (run.records.get("selection") or [None])[0]
-  out = [f"# Paper 001 reproduction: minimally identifiable dataset (profile `{config.profile}`)", ""]
-  out += ["Paper: anonymous, *Experimenting with Adversarial Robustness: Guiding Neural Nets to Learn Human-Centric "
-          "Features Through Creating a Minimally Identifiable Dataset*. Seeds: "
-          f"{list(config.seeds)}; models: {', '.join(config.architectures)}; regimes: {', '.join(config.regimes)}.", ""]
-  header = ["Architecture", "ours", "Training data", "Attack", "paper %", "ours %", "diff (pp)", "our setting", "note"]
+  sections = [Section("Run", f"Profile `{config.profile}`; seeds {list(config.seeds)}; models "
+                      f"{', '.join(config.architectures)}; regimes {', '.join(config.regimes)}. Paper: anonymous, "
+                      "*Experimenting with Adversarial Robustness: Guiding Neural Nets to Learn Human-Centric Features "
+                      "Through Creating a Minimally Identifiable Dataset*.")]
   rows = table2_rows(group, config, weak)
-  (folder / "table2.csv").write_text(csv_text(header, rows))
-  out += ["## Table 2: paper | ours | diff", "",
-          "Absolute accuracies under an attack are NOT comparable: the paper states no attack parameters. The weak-CW "
-          "constant was calibrated on our raw CNN toward the paper's 52% (so that row agrees by construction). "
-          "The two CNN FGSM rows of the modified-data models both read 19.40% in the paper: a likely copy error, "
-          "not a claim; no verdict rests on their equality. The paper's §5 'test accuracy is higher' means accuracy "
-          "under attack; clean accuracy is lower for every modified-data model.", "", md_table(header, rows), ""]
-  out += ["## Verdicts (orderings under one fixed attack setting, with controls beside them)", "",
-          "Rules (small-N aware): an ordering counts when the 95% Wilson intervals of the two accuracies do not "
-          "overlap and, with >= 2 seeds, the paired per-seed t test passes; medians of per-image distances use a "
-          "paired bootstrap over images. Saturated cells (both 0% or both 100%) are 'not testable'.", ""]
+  sections.append(Section("Table 2: paper | ours | diff", "\n\n".join([
+      "Absolute accuracies under an attack are NOT comparable: the paper states no attack parameters. The weak-CW "
+      "constant was calibrated on our raw CNN toward the paper's 52% (that row agrees by construction). The two CNN "
+      "FGSM rows of the modified-data models both read 19.40% in the paper: a likely copy error, not a claim; no "
+      "verdict rests on their equality. The paper's §5 'test accuracy is higher' means accuracy under attack; clean "
+      "accuracy is lower for every modified-data model.", md_table(TABLE2_HEADER, rows)])))
   verdict_rows = []
   for c in claims_lib.judge_all(run.records.get("models") or [], config):
     extra = ("<br>per eps: " + ", ".join(f"{e}: {v}" for e, v in c["per_eps"].items())) if "per_eps" in c else ""
     verdict_rows.append([c["claim"], c["statement"], c["setting"], f"**{c['verdict']}**{extra}",
                          _fmt_comparisons(c["orderings"]), _fmt_comparisons(c["controls"])])
-  out += [md_table(["claim", "statement", "setting", "verdict", "orderings tested", "controls"], verdict_rows), ""]
-  out += ["## All models", ""]
+  sections.append(Section("Verdicts (orderings under one fixed attack setting, controls beside them)", "\n\n".join([
+      "Rules (small-N aware): an accuracy ordering counts when the 95% Wilson intervals do not overlap and, with >= 2 "
+      "seeds, the paired per-seed t test passes; medians of per-image distances use a paired bootstrap over images. "
+      "Saturated cells (both 0% or both 100%) are 'not testable'.",
+      md_table(["claim", "statement", "setting", "verdict", "orderings tested", "controls"], verdict_rows)])))
+  sections.append(Section("All models", model_tables(group, config)))
+  if sel:
+    s = sel["result"]
+    sections.append(Section("Relabelling proxy", (
+        f"Kept {s['selection']['keep']} of the first {config.pool_size} training images (paper: {published.KEPT} of "
+        f"{published.POOL_SIZE}, human accuracy {100 * published.HUMAN_ACCURACY:.2f}% on the distorted images). "
+        f"Labeller ({config.labeller_architecture}) arg-max accuracy on the distorted pool: "
+        f"{100 * s['labeller_pool_accuracy']:.2f}%; lowest kept true-class probability "
+        f"{s['threshold_probability']:.3f}; kept indices sha256 {s['selection']['indices_sha256']} (the full list is in "
+        f"the selection record). Kept per class: {s['kept_class_counts']} (pool: {s['pool_class_counts']}).")))
+  if weak:
+    sections.append(Section("Weak-CW calibration (once, on the raw model)", (
+        f"Accuracy of the raw {weak['calibrated_on']['architecture']} (seed {weak['calibrated_on']['seed']}) per "
+        f"constant: {weak['tried']}; chosen c={weak['const']:g} ({100 * weak['accuracy_on_raw_cnn']:.0f}%, target "
+        f"{100 * weak['target']:.0f}%), {weak['iterations']} iterations, applied unchanged to every model.")))
+  sections.append(Section("Figures", "\n\n".join(figure_lines) or "No model records yet."))
+  sections.append(Section("Choices the paper leaves open (ours)", "\n".join(f"- {item}" for item in unstated_choices(config))))
+  return sections
+
+
+def model_tables(group: claims_lib.Group, config) -> str:
+  """Every model's metrics, the FGSM sweep and the full-strength CW budget curve (mean ± sd over seeds)."""
   head = f"{config.headline_eps:g}"
   model_rows = []
   for (arch, regime), rs in sorted(group.items()):
@@ -203,33 +234,18 @@ def write_report(run) -> pathlib.Path:
                        f"{np.mean([r['cw']['median_l0'] for r in rs]):.0f}",
                        _pct([r["weak_cw"]["accuracy"] for r in rs]) if all("weak_cw" in r for r in rs) else "-",
                        f"{tr['epochs']} ({tr['stopped_by']}), {tr['train_images']} imgs"])
-  out += [md_table(["arch", "regime", "seeds", "clean %", "distorted test %", f"FGSM {head} %",
-                    f"PGD-{config.pgd_steps} {head} %", "CW median L2", f"CW acc L2<={config.verdict_cw_budget:g} %",
-                    "CW median L0", "weak CW %", "epochs (stop), train images"], model_rows), ""]
+  parts = [md_table(["arch", "regime", "seeds", "clean %", "distorted test %", f"FGSM {head} %",
+                     f"PGD-{config.pgd_steps} {head} %", "CW median L2", f"CW acc L2<={config.verdict_cw_budget:g} %",
+                     "CW median L0", "weak CW %", "epochs (stop), train images"], model_rows)]
   sweep_rows = [[arch, regime] + [_pct([r["fgsm"]["accuracy"][f"{e:g}"] for r in rs]) for e in config.fgsm_eps]
                 for (arch, regime), rs in sorted(group.items())]
-  out += ["### FGSM eps sweep (accuracy %)", "", md_table(["arch", "regime"] + [f"{e:g}" for e in config.fgsm_eps],
-                                                          sweep_rows), ""]
+  parts += ["### FGSM eps sweep (accuracy %)", md_table(["arch", "regime"] + [f"{e:g}" for e in config.fgsm_eps],
+                                                         sweep_rows)]
   cw_rows = [[arch, regime] + [_pct([r["cw"]["accuracy_at_l2"][f"{b:g}"] for r in rs]) for b in config.cw_budgets]
              for (arch, regime), rs in sorted(group.items())]
-  out += ["### Full-strength CW-L2: accuracy at L2 budget (%)", "",
-          md_table(["arch", "regime"] + [f"L2<={b:g}" for b in config.cw_budgets], cw_rows), ""]
-  if sel:
-    s = sel["result"]
-    out += ["## Relabelling proxy", "",
-            f"Kept {s['selection']['keep']} of the first {config.pool_size} training images (paper: "
-            f"{published.KEPT} of {published.POOL_SIZE}, human accuracy {100 * published.HUMAN_ACCURACY:.2f}% on the "
-            f"distorted images). Labeller ({config.labeller_architecture}) arg-max accuracy on the distorted pool: "
-            f"{100 * s['labeller_pool_accuracy']:.2f}%; lowest kept true-class probability "
-            f"{s['threshold_probability']:.3f}; kept indices sha256 {s['selection']['indices_sha256']} (full list in "
-            f"the selection record). Kept per class: {s['kept_class_counts']} (pool: {s['pool_class_counts']}).", ""]
-  if weak:
-    out += ["## Weak-CW calibration (once, on the raw model)", "",
-            f"Accuracy of the raw {weak['calibrated_on']['architecture']} (seed {weak['calibrated_on']['seed']}) per "
-            f"constant: {weak['tried']}; chosen c={weak['const']:g} ({100 * weak['accuracy_on_raw_cnn']:.0f}%, target "
-            f"{100 * weak['target']:.0f}%), {weak['iterations']} iterations, applied unchanged to every model.", ""]
-  out += ["## Figures", ""] + _figures(run, group, folder) + [""]
-  out += ["## Choices the paper leaves open (ours)", ""] + [f"- {item}" for item in unstated_choices(config)] + [""]
-  path = folder / "report.md"
-  path.write_text("\n".join(out))
-  return path
+  parts += ["### Full-strength CW-L2: accuracy at L2 budget (%)",
+            md_table(["arch", "regime"] + [f"L2<={b:g}" for b in config.cw_budgets], cw_rows)]
+  return "\n\n".join(parts)
+
+
+REPORTS.register(NAME)(MinimalDatasetReport)

@@ -1,12 +1,9 @@
-"""What each cell of the study computes (see `cells` for the stages).
-
-`run` below is the study run: an object with `config`, `output_dir`, `seed`, `model_cache` (a folder for
-trained models), `data_dir`, `retrain`, `resources` (filled by `prepare`) and `records` (finished records
-per stage name), the attribute names of the framework's `StudyRun`.
+"""What each cell of the study computes (see `cells` for the stages), on the framework's `StudyRun`:
+`run.config`, `run.seed`, `run.model_cache` (a `ModelCache`), `run.data_dir`, `run.resources` (filled by
+`prepare`) and `run.records` (finished records per stage name).
 """
 from __future__ import annotations
 
-import dataclasses
 import pathlib
 import time
 from typing import Any
@@ -18,56 +15,49 @@ from adv_tf.studies.minimal_dataset import data as data_lib
 from adv_tf.studies.minimal_dataset import evaluation, models
 from adv_tf.studies.minimal_dataset.cells import calibration_architecture
 
-
-@dataclasses.dataclass
-class LocalRun:
-  """The study run as this package needs it (same attribute names as the framework's StudyRun)."""
-  config: Any
-  output_dir: pathlib.Path
-  seed: int = 0
-  model_cache: Any = None
-  data_dir: str | None = None
-  retrain: bool = False
-  resources: dict = dataclasses.field(default_factory=dict)
-  records: dict = dataclasses.field(default_factory=dict)
+TRAINER = "keras.Model.fit + EarlyStopping(val_loss, restore_best_weights), minimal_dataset/models.fit v1"
 
 
-def prepare(run, loader=data_lib.load_mnist) -> None:
-  """Loads and distorts MNIST once per process (run.resources['data'])."""
+def prepare(run) -> None:
+  """Loads and distorts MNIST once per process (run.resources['data']); `data_lib.load_mnist` is looked up
+  at call time so tests can substitute generated digits."""
   if "data" not in run.resources:
-    run.resources["data"] = data_lib.prepare_data(run.config, run.data_dir, loader)
+    run.resources["data"] = data_lib.prepare_data(run.config, run.data_dir, data_lib.load_mnist)
 
 
-def _cache_dir(run) -> pathlib.Path:
-  cache = run.model_cache
-  if cache is None:
-    return pathlib.Path(run.output_dir) / "model_cache"
-  return pathlib.Path(getattr(cache, "root", cache))
-
-
-def _recipe(config, max_epochs: int) -> dict[str, Any]:
-  return {"optimizer": "adam", "learning_rate": config.learning_rate, "batch_size": config.batch_size,
-          "max_epochs": max_epochs, "early_stopping": {"monitor": "val_loss", "patience": config.patience,
-                                                       "restore_best_weights": True},
-          "validation": ["last", config.validation_size]}
-
-
-def _key(config, architecture: str, recipe: dict, data_identity: dict, seed: int, parent: str | None = None):
-  from adv_tf.train import make_cache_key
+def _cache_kwargs(config, architecture: str, max_epochs: int, identity: dict, seed: int,
+                  trainable: tuple[str, ...] | None = None) -> dict[str, Any]:
+  """ModelCache key arguments: model + options + how it is trained (early stopping, frozen layers), the
+  TrainConfig of the optimizer/batch/epoch cap/seed, and the data identity."""
+  from adv_tf.training.config import TrainConfig
   arch = models.ARCHITECTURES[architecture]
-  key = make_cache_key(arch.model, arch.options, None, data_identity)
-  key.update(train=recipe, seed=seed, parent=parent, trainable=None if parent is None
-             else list(models.TRAINABLE_IN_FINETUNING), code="minimal_dataset/models.fit v1")
-  return key
+  training = {"trainer": TRAINER, "early_stopping": {"monitor": "val_loss", "patience": config.patience},
+              "trainable": list(trainable) if trainable else "all"}
+  train_config = TrainConfig(optimizer="adam", learning_rate=config.learning_rate, batch_size=config.batch_size,
+                             epochs=max_epochs, seed=seed)
+  return {"model_name": arch.model, "model_config": {**arch.options, "training": training},
+          "train_config": train_config, "data_identity": identity}
 
 
-def _fit_new(config, architecture, seed, x, y, xv, yv, max_epochs):
-  def train():
-    model = models.build_model(architecture, x.shape[1:], 10, seed=seed)
+def _get_or_fit(run, kwargs: dict, architecture: str, seed: int, x, y, xv, yv, *, parent_model=None,
+                parent: str | None = None):
+  """(model, fit summary, cache hit) through run.model_cache; a fine-tune starts from `parent_model`."""
+  config = run.config
+  max_epochs = kwargs["train_config"].epochs
+
+  def build():
+    if parent_model is not None:
+      return models.freeze_all_but(models.copy_model(parent_model))
+    return models.build_model(architecture, x.shape[1:], 10, seed=seed)
+
+  def train(builder):
+    model = builder()
     summary = models.fit(model, x, y, xv, yv, learning_rate=config.learning_rate, batch_size=config.batch_size,
                          max_epochs=max_epochs, patience=config.patience, seed=seed)
-    return model, summary
-  return train
+    return model, models.to_train_result(summary)
+
+  model, result = run.model_cache.get_or_train(build=build, train=train, parent=parent, **kwargs)
+  return model, models.from_train_result(result), bool(run.model_cache.last_hit)
 
 
 def _selection(run) -> dict:
@@ -109,28 +99,20 @@ def trained_model(run, architecture: str, regime: str, seed: int):
   """(model, fit summary, cache hit); the finetuned regime loads (or trains) its raw parent first."""
   config = run.config
   x, y, xv, yv, identity = regime_data(run, regime, seed)
-  parent_name = models.REGIMES[regime]["parent"]
-  if parent_name is None:
-    cap = config.max_epochs_full if models.REGIMES[regime]["images"] == "full" else config.max_epochs_small
-    recipe = _recipe(config, cap)
-    key = _key(config, architecture, recipe, identity, seed)
-    return models.train_or_load(_cache_dir(run), key, _fit_new(config, architecture, seed, x, y, xv, yv, cap),
-                                retrain=run.retrain)
-  from adv_tf.train import cache_key_hash
-  parent, parent_summary, _ = trained_model(run, architecture, parent_name, seed)
-  px, py, pxv, pyv, pidentity = regime_data(run, parent_name, seed)
-  del px, py, pxv, pyv
-  parent_key = _key(config, architecture, _recipe(config, config.max_epochs_full), pidentity, seed)
-  recipe = _recipe(config, config.max_epochs_small)
-  key = _key(config, architecture, recipe, identity, seed, parent=cache_key_hash(parent_key))
-
-  def finetune():
-    model = models.freeze_all_but(models.copy_model(parent))
-    summary = models.fit(model, x, y, xv, yv, learning_rate=config.learning_rate, batch_size=config.batch_size,
-                         max_epochs=config.max_epochs_small, patience=config.patience, seed=seed)
-    summary["parent_validation_accuracy"] = parent_summary["validation_accuracy"]
-    return model, summary
-  return models.train_or_load(_cache_dir(run), key, finetune, retrain=run.retrain)
+  spec = models.REGIMES[regime]
+  if spec["parent"] is None:
+    cap = config.max_epochs_full if spec["images"] == "full" else config.max_epochs_small
+    kwargs = _cache_kwargs(config, architecture, cap, identity, seed)
+    return _get_or_fit(run, kwargs, architecture, seed, x, y, xv, yv)
+  parent_model, parent_summary, _ = trained_model(run, architecture, spec["parent"], seed)
+  parent_identity = regime_data(run, spec["parent"], seed)[4]
+  parent_key = run.model_cache.key(**_cache_kwargs(config, architecture, config.max_epochs_full, parent_identity, seed))
+  kwargs = _cache_kwargs(config, architecture, config.max_epochs_small, identity, seed,
+                         trainable=models.TRAINABLE_IN_FINETUNING)
+  model, summary, hit = _get_or_fit(run, kwargs, architecture, seed, x, y, xv, yv, parent_model=parent_model,
+                                    parent=parent_key)
+  summary["parent_validation_accuracy"] = parent_summary["validation_accuracy"]
+  return model, summary, hit
 
 
 # ------------------------------------------------------------------------------------------ stage 1
@@ -142,12 +124,9 @@ def run_selection(cell, ctx, run) -> dict:
   lab, val, pool = d.split(config, "labeller"), d.split(config, "validation"), d.split(config, "pool")
   identity = {**d.identity, "distorted": True, "subset": {"name": "range", "range": [lab.start, lab.stop]},
               "validation": [val.start, val.stop]}
-  recipe = _recipe(config, config.labeller_epochs)
-  key = _key(config, config.labeller_architecture, recipe, identity, run.seed)
-  x, y = d.x_train_distorted[lab], d.y_train[lab]
-  train = _fit_new(config, config.labeller_architecture, run.seed, x, y, d.x_train_distorted[val], d.y_train[val],
-                   config.labeller_epochs)
-  labeller, summary, hit = models.train_or_load(_cache_dir(run), key, train, retrain=run.retrain)
+  kwargs = _cache_kwargs(config, config.labeller_architecture, config.labeller_epochs, identity, run.seed)
+  labeller, summary, hit = _get_or_fit(run, kwargs, config.labeller_architecture, run.seed, d.x_train_distorted[lab],
+                                       d.y_train[lab], d.x_train_distorted[val], d.y_train[val])
   ctx.log(f"labeller {'loaded' if hit else 'trained'}: held-out accuracy {summary['validation_accuracy']:.4f}")
   import tensorflow as tf
   x_pool, y_pool = d.x_train_distorted[pool], d.y_train[pool]

@@ -113,9 +113,10 @@ def compare_medians(a: Sequence[np.ndarray], b: Sequence[np.ndarray], *, names=(
     return Comparison(names[0], names[1], "not testable (saturated)", detail)
   rng = np.random.default_rng(seed)
   idx = rng.integers(0, len(xa), size=(resamples, len(xa)))
-  diff = np.median(xa[idx], axis=1) - np.median(xb[idx], axis=1)
+  with np.errstate(invalid="ignore"):
+    diff = np.median(xa[idx], axis=1) - np.median(xb[idx], axis=1)
   diff = np.where(np.isnan(diff), 0.0, diff)  # inf - inf: no difference in that resample
-  lo, hi = np.quantile(diff, [(1 - CONFIDENCE) / 2, 1 - (1 - CONFIDENCE) / 2])
+  lo, hi = np.quantile(diff, [(1 - CONFIDENCE) / 2, 1 - (1 - CONFIDENCE) / 2], method="inverted_cdf")
   outcome = "A>B" if lo > 0 else "A<B" if hi < 0 else "no clear difference"
   return Comparison(names[0], names[1], outcome, detail + f"; bootstrap 95% of the difference [{lo:.3g}, {hi:.3g}]")
 
