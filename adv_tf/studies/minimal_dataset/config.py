@@ -73,8 +73,8 @@ class MinimalDatasetConfig:
                                          "curve of the full-strength CW.")
   verdict_cw_budget: float = _field(1.5, "The fixed L2 budget at which full-strength CW orderings are judged.")
   weak_cw_iterations: int = _field(100, "Weak CW: Adam iterations (one search step, fixed constant).")
-  weak_cw_consts: tuple[float, ...] = _field((0.01, 0.03, 0.1, 0.3, 1.0, 3.0), "Weak CW: candidate constants c "
-                                             "tried on the raw CNN (calibration).")
+  weak_cw_consts: tuple[float, ...] = _field((0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0), "Weak CW: candidate "
+                                             "constants c, bisected on the raw CNN (calibration).")
   weak_cw_target: float = _field(0.52, "Weak CW calibration target: the paper's raw-CNN CW accuracy (Table 2: "
                                  "52%). The constant nearest it is then used unchanged for every model.")
   l0_tolerance: float = _field(1.0 / 255.0, "A pixel counts as changed (L0, Fig. 3) when it moves by more "
@@ -135,7 +135,7 @@ class MinimalDatasetConfig:
             for f in dataclasses.fields(self)}
 
 
-QUICK = MinimalDatasetConfig(profile="quick", pgd_images=500)
+QUICK = MinimalDatasetConfig(profile="quick", pgd_images=200)
 CPU_FULL = MinimalDatasetConfig(
     profile="cpu-full", seeds=(0, 1, 2), architectures=ARCHITECTURE_NAMES, regimes=REGIME_NAMES,
     max_epochs_full=20, labeller_epochs=5, pgd_images=2000)

@@ -94,12 +94,33 @@ def weak_cw_accuracy(model, x, y, *, const: float, iterations: int) -> float:
   return float(np.mean(~result.success & (predict(model, x) == y)))
 
 
-def calibrate_weak_cw(model, x, y, *, consts, iterations: int, target: float) -> dict[str, Any]:
-  """Tries each constant on `model` (the raw CNN); picks the one whose accuracy is nearest `target`
-  (ties: the smaller constant). Done once; the chosen setting is then applied unchanged to every model."""
+def calibrate_weak_cw(model, x, y, *, consts, iterations: int, target: float, accuracy_fn=None) -> dict[str, Any]:
+  """Picks, once, the weak-CW constant whose accuracy on `model` (the raw CNN) is nearest `target`.
+
+  Accuracy falls as the constant grows (a larger c weights misclassification over distance), so the sorted
+  candidates are bisected for the crossing of `target` and only its two neighbours are compared (ties: the
+  smaller constant); every constant tried is recorded. The chosen setting is then applied unchanged to every model.
+  """
+  consts = sorted(float(c) for c in consts)
   if not consts:
     raise AdvTfError("weak CW calibration needs at least one constant")
-  tried = {f"{c:g}": weak_cw_accuracy(model, x, y, const=float(c), iterations=iterations) for c in consts}
-  best = min(consts, key=lambda c: (abs(tried[f"{c:g}"] - target), c))
-  return {"const": float(best), "iterations": int(iterations), "binary_search_steps": 1, "schedule": "carlini",
-          "target": float(target), "accuracy_on_raw_cnn": tried[f"{best:g}"], "tried": tried}
+  accuracy_fn = accuracy_fn or (lambda c: weak_cw_accuracy(model, x, y, const=c, iterations=iterations))
+  tried: dict[str, float] = {}
+
+  def acc(i: int) -> float:
+    key = f"{consts[i]:g}"
+    if key not in tried:
+      tried[key] = float(accuracy_fn(consts[i]))
+    return tried[key]
+
+  lo, hi = 0, len(consts) - 1  # invariant: the crossing lies between lo and hi
+  while hi - lo > 1:
+    mid = (lo + hi) // 2
+    if acc(mid) > target:
+      lo = mid
+    else:
+      hi = mid
+  candidates = [i for i in {lo, hi}]
+  best = min(candidates, key=lambda i: (abs(acc(i) - target), consts[i]))
+  return {"const": consts[best], "iterations": int(iterations), "binary_search_steps": 1, "schedule": "carlini",
+          "target": float(target), "accuracy_on_raw_cnn": acc(best), "tried": tried}
