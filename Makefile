@@ -10,7 +10,14 @@ PROFILE ?= quick
 OUTPUT_DIR ?= results
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: install data test bench reproduce-hyperparams reproduce-minimal-dataset clean
+# Studies: every experiments/<module>.py binary; the study name is the module name with dashes.
+STUDY_MODULES := $(filter-out __init__,$(basename $(notdir $(wildcard experiments/*.py))))
+STUDIES := $(subst _,-,$(STUDY_MODULES))
+# Datasets each study needs imported before it runs (default: all).
+DATASETS_hyperparams := mnist
+DATASETS_minimal-dataset := mnist
+
+.PHONY: install data test lint bench reproduce-all clean
 
 install: $(VENV)/.installed
 
@@ -32,18 +39,22 @@ endif
 test: install
 	ADV_TF_OFFLINE=1 ADV_TF_RAW_DIR="$(RAW_DIR)" ADV_TF_DATA_DIR="$(DATA_DIR)" $(PY) -m pytest -q tests
 
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
 bench: install
 	$(PY) -m benchmarks.run_all --data_dir="$(DATA_DIR)" --raw_dir="$(RAW_DIR)"
 
-reproduce-hyperparams: install
-	$(MAKE) data DATASETS=mnist
-	$(PY) -m experiments.hyperparams --profile=$(PROFILE) --data_dir="$(DATA_DIR)" \
-	  --output_dir="$(OUTPUT_DIR)/hyperparams/$(PROFILE)"
+# make reproduce-<study> [PROFILE=quick|cpu-full|paper]: results in $(OUTPUT_DIR)/<study with _>/<profile>.
+reproduce-%: install
+	$(MAKE) data DATASETS=$(or $(DATASETS_$*),all)
+	$(PY) -m experiments.$(subst -,_,$*) --profile=$(PROFILE) --data_dir="$(DATA_DIR)" \
+	  --output_dir="$(OUTPUT_DIR)/$(subst -,_,$*)/$(PROFILE)"
 
-reproduce-minimal-dataset: install
-	$(MAKE) data DATASETS=mnist
-	$(PY) -m experiments.minimal_dataset --profile=$(PROFILE) --data_dir="$(DATA_DIR)" \
-	  --output_dir="$(OUTPUT_DIR)/minimal_dataset/$(PROFILE)"
+# Every registered study's quick profile, one after the other (a results index follows in a later issue).
+reproduce-all: install
+	$(foreach study,$(STUDIES),$(MAKE) reproduce-$(study) PROFILE=quick &&) true
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import pathlib
 import time
 
 import numpy as np
@@ -31,6 +30,8 @@ class Context:
   test_accuracy: float
   model_source: str        # "cache" or "trained (N s)"
   notes: list = dataclasses.field(default_factory=list)
+  x_train: np.ndarray | None = None  # training images in the pixel range (training benchmark)
+  y_train: np.ndarray | None = None
 
   def test_batch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
     """The first `n` test images and labels (throughput benchmarks)."""
@@ -58,8 +59,8 @@ def _load_mnist(data_dir: str | None, raw_dir: str | None):
 def load_context(data_dir: str | None = None, raw_dir: str | None = None, cache_dir: str | None = None,
                  seed: int = 0) -> Context:
   """Loads (or trains and caches) the paper-002 LeNet and picks the benchmark inputs."""
-  from adv_tf.training import ModelCache  # pylint: disable=import-outside-toplevel
   from adv_tf.studies.hyperparams.models import LeNetTrainer, ModelSpec  # pylint: disable=import-outside-toplevel
+  from adv_tf.training import ModelCache  # pylint: disable=import-outside-toplevel
   data = _load_mnist(data_dir, raw_dir)
   xte, yte, info = data.x_test, data.y_test, data.info
   # The study's trainer: the benchmark's LeNet is the study's seed-`seed` control model (one cache entry).
@@ -70,6 +71,8 @@ def load_context(data_dir: str | None = None, raw_dir: str | None = None, cache_
   pred = np.argmax(model.predict(xte[:1000], batch_size=500, verbose=0), axis=1)
   idx = [int(np.flatnonzero((yte[:1000] == c) & (pred == c))[0]) for c in range(10)]
   return Context(model=model, x=xte[idx], y=yte[idx], clip_min=PIXEL_RANGE[0], clip_max=PIXEL_RANGE[1],
-                 x_test=xte, y_test=yte, test_accuracy=float(result["test_accuracy"]), model_source=model_source,
-                 notes=[f"MNIST through adv_tf.data ({info.provenance.get('source', 'TFDS') if info.provenance else 'TFDS'}); "
+                 x_test=xte, y_test=yte, x_train=data.x_train, y_train=data.y_train,
+                 test_accuracy=float(result["test_accuracy"]), model_source=model_source,
+                 notes=[f"MNIST through adv_tf.data "
+                        f"({info.provenance.get('source', 'TFDS') if info.provenance else 'TFDS'}); "
                         f"sources = first correctly classified test image of each class (test indices {idx})"])

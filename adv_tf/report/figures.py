@@ -99,7 +99,8 @@ def image_grid(images: np.ndarray, row_labels: Sequence[str], col_labels: Sequen
 Panel = Mapping[str, Mapping[str, float]]  # group (e.g. eps) -> setting -> value
 
 
-def grouped_bar_grid(ours: Mapping[tuple[str, str], Panel], path, *, paper: Mapping[tuple[str, str], Panel] | None = None,
+def grouped_bar_grid(ours: Mapping[tuple[str, str], Panel], path, *,
+                     paper: Mapping[tuple[str, str], Panel] | None = None,
                      rows: Sequence[str] | None = None, cols: Sequence[str] | None = None,
                      ylabel: str = "accuracy (%)", title: str | None = None) -> None:
   """A grid of grouped bar charts (paper 000 Figs. 3-9 style): rows = defenses, columns = attacks.

@@ -12,10 +12,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+import adv_tf.studies  # noqa: F401  (registers paper 002's "paper002_lenet" recipe)
 from adv_tf.errors import AdvTfError
 from adv_tf.models import LeNetConfig, build
-import adv_tf.studies  # noqa: F401  (registers paper 002's "paper002_lenet" recipe)
-from adv_tf.training import LOSSES, OPTIMIZERS, PRESETS, ModelCache, TrainConfig, TrainResult, preset, train_model
+from adv_tf.training import LOSSES, PRESETS, ModelCache, TrainConfig, preset, train_model
 from adv_tf.training.schedules import Plateau
 
 SMALL_LENET = dict(filters=(4, 8), hidden_units=32)

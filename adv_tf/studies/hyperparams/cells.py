@@ -11,8 +11,18 @@ from typing import Any, Mapping, Sequence
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment.runner import Cell
 from adv_tf.studies.hyperparams.config import (  # noqa: F401  (re-exported for callers of the grid)
-    AXES, AXES_BY_NAME, OPTIMIZER_LEARNING_RATES, PIXEL_RANGE, SECURE_MODEL, CWSettings, HyperparamsConfig, Profile,
-    get_profile, grid_values, train_config)
+  AXES,
+  AXES_BY_NAME,
+  OPTIMIZER_LEARNING_RATES,
+  PIXEL_RANGE,
+  SECURE_MODEL,
+  CWSettings,
+  HyperparamsConfig,
+  Profile,
+  get_profile,
+  grid_values,
+  train_config,
+)
 from adv_tf.studies.hyperparams.models import ModelSpec
 from adv_tf.utils.jsonable import to_jsonable
 

@@ -8,6 +8,7 @@ from typing import Any, Mapping
 from adv_tf.studies.hyperparams.config import IMAGE_SHAPE, NUM_CLASSES, TARGET_ACCURACY, train_config
 from adv_tf.studies.hyperparams.data import StudyData
 
+
 @dataclasses.dataclass(frozen=True)
 class ModelSpec:
   """A LeNet variant and how it is trained: together with the data, the identity of a trained model."""

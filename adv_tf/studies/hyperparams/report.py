@@ -9,8 +9,8 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import math
-import time
 import pathlib
+import time
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -375,7 +375,8 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
     res = selection["result"]
     lines += ["", "## Best-estimate samples (§4.4)", "",
               f"{res['num_samples']} correctly classified test images ({res['num_samples'] // 10} per class; "
-              f"the paper used 100 per class), targeted CW to the 9 other classes on the seed-{selection['config']['seed']} "
+              f"the paper used 100 per class), targeted CW to the 9 other classes on the "
+              f"seed-{selection['config']['seed']} "
               f"control model: success {res['cw_success_rate'] * 100:.1f}%. Chosen test indices (class 0..9): "
               f"{res['best_test_indices']}.", "",
               "- average matrix (Fig. 6): " + ", ".join(f"{k} {v:.2f}" for k, v in res['average_stats'].items()),
@@ -408,7 +409,8 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
               "mean % distortion secure |", "|---|---|---|---|---|---|---|---|---|"]
     for k in summary.kappa:
       lines.append(
-          f"| {k['kappa']:g} | {k['baseline']['cw_success_rate'] * 100:.0f}% | {k['secure']['cw_success_rate'] * 100:.0f}% | "
+          f"| {k['kappa']:g} | {k['baseline']['cw_success_rate'] * 100:.0f}% | "
+          f"{k['secure']['cw_success_rate'] * 100:.0f}% | "
           f"{_fmt(k['baseline']['mean_l2'])} | {_fmt(k['secure']['mean_l2'])} | "
           f"{k['transfer_target_rate'] * 100:.1f}% | {k['transfer_misclassified_rate'] * 100:.1f}% | "
           f"{_fmt(k['baseline']['mean_percent_distortion'])} | {_fmt(k['secure']['mean_percent_distortion'])} |")
@@ -453,7 +455,7 @@ def report_meta(run) -> dict[str, Any]:
       "samples_per_class": cfg.samples_per_class, "axes": ", ".join(cfg.axes),
       "kappas": ", ".join(f"{k:g}" for k in cfg.kappas), "cw": dataclasses.asdict(cfg.cw),
       "train_preset": f"paper002_lenet ({cfg.train_profile})",
-      "strategy": getattr(run.strategy, "__class__", type(None)).__name__ if run.strategy else "report only",
+      "strategy": run.strategy_name,
       "versions": provenance.versions(), "data_dir": run.data_dir or "TFDS default",
       "started": datetime.datetime.fromtimestamp(run.started or time.time(), datetime.timezone.utc).isoformat(
           timespec="seconds"),

@@ -27,8 +27,13 @@ import numpy as np
 
 from adv_tf.errors import AdvTfError
 from adv_tf.studies.hyperparams.cells import spec_from_config
-from adv_tf.studies.hyperparams.config import (DISTORTION_THRESHOLDS, NUM_CLASSES, PIXEL_RANGE, CWSettings,
-                                               HyperparamsConfig)
+from adv_tf.studies.hyperparams.config import (
+  DISTORTION_THRESHOLDS,
+  NUM_CLASSES,
+  PIXEL_RANGE,
+  CWSettings,
+  HyperparamsConfig,
+)
 from adv_tf.studies.hyperparams.data import StudyData
 from adv_tf.studies.hyperparams.models import LeNetTrainer, ModelSpec, train_summary
 

@@ -13,9 +13,8 @@ from adv_tf.experiment.runner import Cell
 from adv_tf.experiment.study import Stage, StudyRun
 from adv_tf.report.base import REPORTS
 from adv_tf.studies.hyperparams import cells, config, data, models
-from adv_tf.studies.hyperparams.report import CELLS, NAME, SELECTION
 from adv_tf.studies.hyperparams import run as cell_runs
-
+from adv_tf.studies.hyperparams.report import CELLS, NAME, SELECTION
 
 
 class HyperparamsStudy:
