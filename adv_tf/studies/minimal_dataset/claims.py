@@ -11,8 +11,13 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from adv_tf.studies.minimal_dataset.evaluation import minimal_distances
-from adv_tf.studies.minimal_dataset.verdicts import (Comparison, claim_verdict, compare_accuracies,
-                                                     compare_medians, wilson_interval)
+from adv_tf.studies.minimal_dataset.verdicts import (
+  Comparison,
+  claim_verdict,
+  compare_accuracies,
+  compare_medians,
+  wilson_interval,
+)
 
 Group = dict[tuple[str, str], list[dict]]
 
@@ -31,7 +36,8 @@ def _paired(group: Group, a: tuple[str, str], b: tuple[str, str]) -> tuple[list[
   return (pick(a), pick(b)) if seeds else ([], [])
 
 
-def accuracy_ordering(group: Group, a, b, metric: Callable[[dict], float], n: Callable[[dict], int]) -> Comparison | None:
+def accuracy_ordering(group: Group, a, b, metric: Callable[[dict], float],
+                      n: Callable[[dict], int]) -> Comparison | None:
   ra, rb = _paired(group, a, b)
   if not ra:
     return None

@@ -55,6 +55,7 @@ TRAINABLE_IN_FINETUNING = ("logits",)
 def build_model(architecture: str, input_shape=(28, 28, 1), num_classes: int = 10, *, seed: int):
   """The architecture's Keras model (logits), weights drawn from `seed`."""
   import keras
+
   from adv_tf.models import build
   if architecture not in ARCHITECTURES:
     raise AdvTfError(f"unknown architecture {architecture!r}; choose one of {', '.join(ARCHITECTURES)}")

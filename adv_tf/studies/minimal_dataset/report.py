@@ -208,8 +208,8 @@ def report_sections(run, figure_lines: Sequence[str]) -> list[Section]:
         f"{published.POOL_SIZE}, human accuracy {100 * published.HUMAN_ACCURACY:.2f}% on the distorted images). "
         f"Labeller ({config.labeller_architecture}) arg-max accuracy on the distorted pool: "
         f"{100 * s['labeller_pool_accuracy']:.2f}%; lowest kept true-class probability "
-        f"{s['threshold_probability']:.3f}; kept indices sha256 {s['selection']['indices_sha256']} (the full list is in "
-        f"the selection record). Kept per class: {s['kept_class_counts']} (pool: {s['pool_class_counts']}).")))
+        f"{s['threshold_probability']:.3f}; kept indices sha256 {s['selection']['indices_sha256']} (the full list "
+        f"is in the selection record). Kept per class: {s['kept_class_counts']} (pool: {s['pool_class_counts']}).")))
   if weak:
     sections.append(Section("Weak-CW calibration (once, on the raw model)", (
         f"Accuracy of the raw {weak['calibrated_on']['architecture']} (seed {weak['calibrated_on']['seed']}) per "
@@ -219,7 +219,8 @@ def report_sections(run, figure_lines: Sequence[str]) -> list[Section]:
            "its constant, so the CW rows of Table 2 are a weaker attack than the paper's (orderings still compare "
            "models under one setting)." if abs(weak["accuracy_on_raw_cnn"] - weak["target"]) > 0.05 else ""))))
   sections.append(Section("Figures", "\n\n".join(figure_lines) or "No model records yet."))
-  sections.append(Section("Choices the paper leaves open (ours)", "\n".join(f"- {item}" for item in unstated_choices(config))))
+  choices = "\n".join(f"- {item}" for item in unstated_choices(config))
+  sections.append(Section("Choices the paper leaves open (ours)", choices))
   return sections
 
 

@@ -130,7 +130,8 @@ def run_selection(cell, ctx, run) -> dict:
   ctx.log(f"labeller {'loaded' if hit else 'trained'}: held-out accuracy {summary['validation_accuracy']:.4f}")
   import tensorflow as tf
   x_pool, y_pool = d.x_train_distorted[pool], d.y_train[pool]
-  logits = np.concatenate([np.asarray(labeller(x_pool[i:i + 1024], training=False)) for i in range(0, len(x_pool), 1024)])
+  logits = np.concatenate([np.asarray(labeller(x_pool[i:i + 1024], training=False))
+                           for i in range(0, len(x_pool), 1024)])
   probs = tf.nn.softmax(logits).numpy()
   p_true = probs[np.arange(len(y_pool)), y_pool]
   kept = data_lib.select_most_recognisable(p_true, config.keep)

@@ -9,7 +9,8 @@ import pathlib
 
 from adv_tf.experiment.study import Stage, StudyRun
 from adv_tf.report.base import REPORTS
-from adv_tf.studies.minimal_dataset import cells, config, run as cell_runs
+from adv_tf.studies.minimal_dataset import cells, config
+from adv_tf.studies.minimal_dataset import run as cell_runs
 from adv_tf.studies.minimal_dataset.report import NAME
 
 

@@ -35,7 +35,8 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_loader,
   sel = selection[0]["result"]["selection"]
   assert len(sel["indices"]) == 150 and sel["indices"] == sorted(sel["indices"])
   assert len(selection[0]["result"]["dropped_indices"]) == 50
-  models = [json.loads(line)["result"] for line in (out / "models" / "records-shard0of1.jsonl").read_text().splitlines()]
+  lines = (out / "models" / "records-shard0of1.jsonl").read_text().splitlines()
+  models = [json.loads(line)["result"] for line in lines]
   assert sorted(r["regime"] for r in models) == ["finetuned", "modified", "raw"]
   finetuned = next(r for r in models if r["regime"] == "finetuned")
   assert finetuned["trainable_layers"] == ["logits"]

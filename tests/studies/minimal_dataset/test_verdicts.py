@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from adv_tf.errors import AdvTfError
-from adv_tf.studies.minimal_dataset import claims, config as cfg, published, verdicts
+from adv_tf.studies.minimal_dataset import claims, published, verdicts
+from adv_tf.studies.minimal_dataset import config as cfg
 
 
 def test_wilson_matches_known_values():
