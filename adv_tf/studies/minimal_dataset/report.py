@@ -67,6 +67,9 @@ def table2_rows(group: claims_lib.Group, config, weak: dict | None) -> list[list
               if (arch, training, attack) in published.SUSPECTED_COPY_ERRORS else "")
       if attack == "CW" and ours_arch == "cnn" and training == "MNIST":
         note = "calibration target: the weak-CW constant was chosen to land near this row"
+      capped = [r["seed"] for r in rs if r["training"]["stopped_by"] == "epoch cap"]
+      if attack == "None" and capped:
+        note = f"stopped at the epoch cap, not by convergence (seeds {capped})"
       rows.append([arch, ours_arch, training, attack, f"{paper:.2f}", _pct(values), f"{ours - paper:+.2f}",
                    setting, note])
   return rows
