@@ -17,6 +17,9 @@ COUNTS = {
     "hyperparams/quick": {"selection": 1, "cells": 16},
     "hyperparams/cpu-full": {"selection": 1, "cells": 87},
     "hyperparams/paper": {"selection": 1, "cells": 177},
+    "minimal-dataset/quick": {"selection": 1, "calibration": 1, "models": 8},
+    "minimal-dataset/cpu-full": {"selection": 1, "calibration": 1, "models": 45},
+    "minimal-dataset/paper": {"selection": 1, "calibration": 1, "models": 45},
 }
 
 

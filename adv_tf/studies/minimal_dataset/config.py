@@ -1,0 +1,159 @@
+"""Configuration of the minimally-identifiable-dataset study (paper 001) and its three profiles.
+
+Every field a paper leaves open carries its choice and the reason in `metadata["help"]` (the CLI shows it
+and the report lists it). Profiles save time with fewer architectures, seeds and attacked images, never
+with weaker attacks or undertrained models (every model trains until its held-out loss stops improving,
+up to a cap the report states).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+from adv_tf.errors import AdvTfError
+
+# Keys of `models.ARCHITECTURES` and `models.REGIMES` (kept here as plain names so the config imports no TF).
+ARCHITECTURE_NAMES = ("cnn", "lenet5_classic", "lenet5_relu")
+REGIME_NAMES = ("raw", "modified", "finetuned", "random_undistorted", "random_distorted")
+PROFILES = ("quick", "cpu-full", "paper")
+
+
+def _field(default: Any, help_text: str):
+  if isinstance(default, (list, tuple)):
+    return dataclasses.field(default=tuple(default), metadata={"help": help_text})
+  return dataclasses.field(default=default, metadata={"help": help_text})
+
+
+@dataclasses.dataclass(frozen=True)
+class MinimalDatasetConfig:
+  """Paper 001 reproduction settings (see the field help texts; UNSTATED = our choice)."""
+  profile: str = _field("quick", "Profile name: quick, cpu-full or paper.")
+  seeds: tuple[int, ...] = _field((0,), "Training seeds per model (orderings get error bars with >= 2).")
+  architectures: tuple[str, ...] = _field(
+      ("cnn", "lenet5_classic"),
+      "Models: cnn = paper 001 Table 1 (adv_tf madry_cnn at 28x28, ReLU + 2x2 max-pool, UNSTATED activations); "
+      "lenet5_classic = LeNet-5 with tanh + average pooling (LeCun 1998); lenet5_relu = the common PyTorch "
+      "variant with ReLU + max pooling. The paper names only 'LeNet-5' (§4).")
+  regimes: tuple[str, ...] = _field(
+      ("raw", "modified", "finetuned", "random_undistorted"),
+      "Training regimes: raw (MNIST), modified (the proxy-selected distorted 4,736), finetuned (raw model, only "
+      "the last layer retrained on modified), random_undistorted (size control: a random 4,736 of the first "
+      "5,000, undistorted), random_distorted (selection control: a random 4,736 of the first 5,000, distorted).")
+  antialias: bool = _field(True, "Antialiased bilinear 28->10 downscale (UNSTATED; the paper's PyTorch/torchvision "
+                           "Resize on PIL images is antialiased).")
+  low_size: int = _field(10, "Side of the downscaled image (paper §3.2: 10).")
+  contrast_factor: float = _field(4.0, "Contrast factor (paper §3.2: four-fold; definition UNSTATED: mean-luma "
+                                  "blend, clipped, as torchvision adjust_contrast).")
+  pool_size: int = _field(5000, "The relabelled pool: the first N training images (paper §3.2: 5,000; which "
+                          "ones is UNSTATED).")
+  keep: int = _field(4736, "Images kept from the pool (paper §3.2: 4,736 labelled correctly by a human).")
+  validation_size: int = _field(5000, "Held-out slice for early stopping: the LAST N training images (never the "
+                                "test set); every regime trains without them.")
+  labeller_architecture: str = _field("lenet5_relu", "Proxy labeller model (ours: stands in for the human).")
+  labeller_epochs: int = _field(3, "Labeller training epochs on the distorted images pool_size..N-validation.")
+  max_epochs_full: int = _field(10, "Epoch cap for regimes trained on ~55,000 images (early stopping decides "
+                                "before the cap if the held-out loss stops improving).")
+  max_epochs_small: int = _field(60, "Epoch cap for regimes trained on 4,736 images.")
+  patience: int = _field(3, "Early stopping: epochs without a lower held-out loss before stopping; the best "
+                         "epoch's weights are restored.")
+  batch_size: int = _field(128, "Training batch (UNSTATED; adv_tf preset paper001_mnist: 128).")
+  learning_rate: float = _field(1e-3, "Adam learning rate (UNSTATED; preset paper001_mnist: 1e-3).")
+  fgsm_eps: tuple[float, ...] = _field((0.05, 0.1, 0.15, 0.2, 0.25, 0.3), "FGSM eps sweep, [0,1] units "
+                                       "(UNSTATED in the paper).")
+  headline_eps: float = _field(0.25, "FGSM eps of Table 2 'ours' and of the verdicts (Goodfellow et al. 2015's "
+                               "MNIST value; the paper cites that FGSM).")
+  fgsm_images: int = _field(10000, "Test images under FGSM (paper: all 10,000, from 6.49% = 649/10,000).")
+  pgd_images: int = _field(1000, "Test images under PGD-40 (beyond the paper).")
+  pgd_steps: int = _field(40, "PGD steps (Madry et al.: 40, step 2.5*eps/steps, random start).")
+  cw_images: int = _field(100, "Test images under CW (the first N; the paper's integer CW accuracies suggest 100).")
+  cw_binary_search_steps: int = _field(9, "Full-strength CW-L2: binary search steps (Carlini: 9).")
+  cw_max_iterations: int = _field(1000, "Full-strength CW-L2: iterations per search step (Carlini: 1000).")
+  cw_budgets: tuple[float, ...] = _field((0.5, 1.0, 1.5, 2.0, 2.5, 3.0), "L2 budgets of the accuracy-at-budget "
+                                         "curve of the full-strength CW.")
+  verdict_cw_budget: float = _field(1.5, "The fixed L2 budget at which full-strength CW orderings are judged.")
+  weak_cw_iterations: int = _field(100, "Weak CW: Adam iterations (one search step, fixed constant).")
+  weak_cw_consts: tuple[float, ...] = _field((0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0), "Weak CW: candidate "
+                                             "constants c, bisected on the raw CNN (calibration).")
+  weak_cw_target: float = _field(0.52, "Weak CW calibration target: the paper's raw-CNN CW accuracy (Table 2: "
+                                 "52%). The constant nearest it is then used unchanged for every model.")
+  l0_tolerance: float = _field(1.0 / 255.0, "A pixel counts as changed (L0, Fig. 3) when it moves by more "
+                               "than this.")
+  figure_images: int = _field(8, "Images kept per model for the Fig. 1/2/4-style grids.")
+
+  def validate(self) -> "MinimalDatasetConfig":
+    """Raises AdvTfError (one line) for a setting the study cannot run with."""
+    if self.profile not in PROFILES:
+      raise AdvTfError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILES)}")
+    for name, allowed in (("architectures", ARCHITECTURE_NAMES), ("regimes", REGIME_NAMES)):
+      values = getattr(self, name)
+      bad = [v for v in values if v not in allowed]
+      if not values or bad:
+        raise AdvTfError(f"--{name}: unknown {bad or 'empty list'}; choose from {', '.join(allowed)}")
+    if "finetuned" in self.regimes and "raw" not in self.regimes:
+      raise AdvTfError("--regimes: finetuned starts from the raw model, so it needs raw too")
+    if self.labeller_architecture not in ARCHITECTURE_NAMES:
+      raise AdvTfError(f"--labeller_architecture: choose one of {', '.join(ARCHITECTURE_NAMES)}")
+    if not self.seeds or len(set(self.seeds)) != len(self.seeds):
+      raise AdvTfError(f"--seeds must be distinct integers, got {self.seeds!r}")
+    positive = ("low_size", "pool_size", "keep", "validation_size", "labeller_epochs", "max_epochs_full",
+                "max_epochs_small", "patience", "batch_size", "fgsm_images", "pgd_images", "pgd_steps", "cw_images",
+                "cw_binary_search_steps", "cw_max_iterations", "weak_cw_iterations", "figure_images")
+    for name in positive:
+      value = getattr(self, name)
+      if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise AdvTfError(f"--{name} must be a positive integer, got {value!r}")
+    if self.keep > self.pool_size:
+      raise AdvTfError(f"--keep={self.keep} exceeds --pool_size={self.pool_size}")
+    if self.keep < self.batch_size:
+      raise AdvTfError(f"--keep={self.keep} is smaller than one batch of {self.batch_size}")
+    for name in ("fgsm_eps", "cw_budgets", "weak_cw_consts"):
+      values = getattr(self, name)
+      if not values or any(not math.isfinite(v) or v <= 0 for v in values):
+        raise AdvTfError(f"--{name} must be a non-empty list of numbers > 0, got {values!r}")
+    if any(v > 1 for v in self.fgsm_eps) or not 0 < self.headline_eps <= 1:
+      raise AdvTfError("FGSM eps are in [0,1] pixel units: every --fgsm_eps and --headline_eps must be in (0, 1]")
+    if self.headline_eps not in self.fgsm_eps:
+      raise AdvTfError(f"--headline_eps={self.headline_eps} must be one of --fgsm_eps {list(self.fgsm_eps)}")
+    if self.verdict_cw_budget not in self.cw_budgets:
+      raise AdvTfError(f"--verdict_cw_budget={self.verdict_cw_budget} must be one of --cw_budgets")
+    if not 0 < self.weak_cw_target < 1 or not 0 < self.contrast_factor or not 0 < self.learning_rate:
+      raise AdvTfError("--weak_cw_target must be in (0, 1); --contrast_factor and --learning_rate must be > 0")
+    if not 0 <= self.l0_tolerance < 1:
+      raise AdvTfError(f"--l0_tolerance must be in [0, 1), got {self.l0_tolerance}")
+    return self
+
+  def replace(self, **overrides: Any) -> "MinimalDatasetConfig":
+    known = {f.name for f in dataclasses.fields(self)}
+    unknown = sorted(set(overrides) - known)
+    if unknown:
+      raise AdvTfError(f"minimal-dataset config has no field(s) {', '.join(unknown)}")
+    return dataclasses.replace(self, **overrides)
+
+  def to_dict(self) -> dict[str, Any]:
+    return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v
+            for f in dataclasses.fields(self)}
+
+
+QUICK = MinimalDatasetConfig(profile="quick", pgd_images=200)
+CPU_FULL = MinimalDatasetConfig(
+    profile="cpu-full", seeds=(0, 1, 2), architectures=ARCHITECTURE_NAMES, regimes=REGIME_NAMES,
+    max_epochs_full=30, labeller_epochs=5, pgd_images=2000)
+PAPER = CPU_FULL.replace(profile="paper", pgd_images=10000)
+CONFIGS = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER}
+
+
+def get_config(profile: str, **overrides: Any) -> MinimalDatasetConfig:
+  """The profile's config with overrides, validated."""
+  if profile not in CONFIGS:
+    raise AdvTfError(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
+  return CONFIGS[profile].replace(**overrides).validate()
+
+
+def _register() -> None:
+  from adv_tf.experiment.study import register_config
+  for name, cfg in CONFIGS.items():
+    register_config(f"minimal-dataset/{name}", cfg)
+
+
+_register()

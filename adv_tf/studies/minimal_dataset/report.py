@@ -1,0 +1,258 @@
+"""report.md for the minimal-dataset study: Table 2 paper | ours | diff, verdicts M1-M6 with controls,
+the eps sweep, PGD, full-strength CW, Fig. 1/2/3/4-style figures and every choice the paper leaves open."""
+from __future__ import annotations
+
+import dataclasses
+import pathlib
+from typing import Any, Sequence
+
+import numpy as np
+
+from adv_tf.report.base import REPORTS, StudyReport
+from adv_tf.report.markdown import Section
+from adv_tf.report.tables import Table
+from adv_tf.studies.minimal_dataset import claims as claims_lib
+from adv_tf.studies.minimal_dataset import published
+from adv_tf.studies.minimal_dataset.models import ARCHITECTURES, REGIMES
+
+ATTACK_LABELS = {"None": "clean", "FGSM": "FGSM", "CW": "weak CW"}
+
+
+NAME = "minimal-dataset"
+TABLE2_HEADER = ["Architecture", "ours", "Training data", "Attack", "paper %", "ours %", "diff (pp)", "our setting",
+                 "note"]
+
+
+def md_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+  return Table(list(header), [list(r) for r in rows]).markdown()
+
+
+def _mean_sd(values: Sequence[float]) -> tuple[float, float]:
+  v = np.asarray(values, float)
+  return float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else float("nan")
+
+
+def _pct(values: Sequence[float]) -> str:
+  m, sd = _mean_sd(values)
+  return f"{100 * m:.2f}" + (f" ± {100 * sd:.2f}" if np.isfinite(sd) else "")
+
+
+def ours_value(rs: list[dict], attack: str, config) -> list[float] | None:
+  if attack == "None":
+    return [r["clean_accuracy"] for r in rs]
+  if attack == "FGSM":
+    return [r["fgsm"]["accuracy"][f"{config.headline_eps:g}"] for r in rs]
+  if all("weak_cw" in r for r in rs):
+    return [r["weak_cw"]["accuracy"] for r in rs]
+  return None
+
+
+def table2_rows(group: claims_lib.Group, config, weak: dict | None) -> list[list[Any]]:
+  """Every Table 2 row, once per our architecture variant of it: paper | ours (mean ± sd over seeds) | diff."""
+  rows = []
+  for arch, training, attack, paper in published.TABLE2:
+    ours_archs = [a for a in ARCHITECTURES if a.startswith(published.TABLE2_ARCHITECTURES[arch])]
+    for ours_arch in ours_archs:
+      rs = group.get((ours_arch, published.TABLE2_REGIMES[training]))
+      if not rs:
+        continue
+      values = ours_value(rs, attack, config)
+      if values is None:
+        continue
+      ours = float(np.mean(values)) * 100
+      setting = {"None": "clean test set", "FGSM": f"eps={config.headline_eps:g}, {rs[0]['fgsm']['images']} images",
+                 "CW": (f"weak CW c={weak['const']:g}, {weak['iterations']} it., {rs[0]['weak_cw']['images']} images"
+                        if weak else "")}[attack]
+      note = ("likely copy error (both CNN FGSM rows read 19.40%)"
+              if (arch, training, attack) in published.SUSPECTED_COPY_ERRORS else "")
+      if attack == "CW" and ours_arch == "cnn" and training == "MNIST":
+        note = "calibration target: the weak-CW constant was chosen to land near this row"
+      capped = [r["seed"] for r in rs if r["training"]["stopped_by"] == "epoch cap"]
+      if attack == "None" and capped:
+        note = f"stopped at the epoch cap, not by convergence (seeds {capped})"
+      rows.append([arch, ours_arch, training, attack, f"{paper:.2f}", _pct(values), f"{ours - paper:+.2f}",
+                   setting, note])
+  return rows
+
+
+def _fmt_comparisons(comps) -> str:
+  return "<br>".join(f"{c.a} vs {c.b}: **{c.outcome}** ({c.detail})" for c in comps) or "-"
+
+
+def unstated_choices(config) -> list[str]:
+  """Every choice the paper leaves open, as the report states it."""
+  items = [f"`{f.name}` = {getattr(config, f.name)!r}: {f.metadata['help']}" for f in dataclasses.fields(config)
+           if "UNSTATED" in f.metadata.get("help", "") or "ours" in f.metadata.get("help", "")]
+  return items + [
+      "Test set: the unchanged MNIST test set (paper §3.2); pixels in [0, 1], eps in those units.",
+      "Relabelling proxy (ours, the human labelling cannot be reproduced): a labeller trained on the distorted "
+      "training images between the pool and the held-out slice keeps the pool images with the highest true-class "
+      "probability. Which 264 images are dropped differs from the paper's; the random_distorted control shows "
+      "whether the selection matters.",
+      f"Step budget (ours): early stopping on the held-out last {config.validation_size} training images (never the "
+      f"test set), patience {config.patience}, best weights restored, caps {config.max_epochs_full} epochs "
+      f"(~55k images) / {config.max_epochs_small} (4,736 images). The raw regime therefore trains on "
+      f"{60000 - config.validation_size} images, not the paper's 60,000.",
+      "MNIST + Modified MNIST (ours, §4 'last layers' vs §5 'final layer'): only the final dense layer `logits` "
+      "trainable, initialised from the raw model, same optimizer and stopping rule.",
+      "LeNet (ours, §4 names only LeNet-5): lenet5_classic = tanh + average pooling, input zero-padded to 32x32, "
+      "C1 6@5x5, C3 16@5x5, C5 120@5x5, F6 84, dense logits; lenet5_relu = ReLU + max pooling (PyTorch-style).",
+      f"FGSM (UNSTATED): untargeted, eps sweep {list(config.fgsm_eps)}, headline eps {config.headline_eps:g}.",
+      f"CW (UNSTATED): untargeted CW-L2 at full strength ({config.cw_binary_search_steps} x "
+      f"{config.cw_max_iterations}, adv_tf 'fast' schedule) on the first {config.cw_images} test images, and a weak "
+      f"CW (1 search step, fixed constant, {config.weak_cw_iterations} iterations, Carlini's schedule) whose "
+      "constant is calibrated once on the raw CNN toward the paper's 52% and then applied unchanged.",
+      f"Fig. 3 (method UNSTATED): accuracy vs the number of pixels k the attacker may change, from the L0 of the "
+      f"full-strength CW adversarials (pixels moved by more than {config.l0_tolerance:.4f}).",
+      f"PGD-{config.pgd_steps} (beyond the paper) at the headline eps on the first {config.pgd_images} test images.",
+  ]
+
+
+def _figures(run, group, folder: pathlib.Path) -> list[str]:
+  from adv_tf.report import figures
+  config, lines = run.config, []
+  sel = (run.records.get("selection") or [None])[0]
+  if sel and sel.get("artifacts"):
+    ex = np.load(folder / "selection" / sel["artifacts"] / "examples.npz")
+    grid = np.stack([ex["fig1_x"], ex["fig1_xd"], ex["fig2_x"], ex["fig2_xd"]])
+    cols = [f"{y} (p={p:.2f})" for y, p in zip(ex["fig1_y"], ex["fig1_p"])]
+    figures.image_grid(grid, ["original, kept", "distorted, kept", "original, dropped", "distorted, dropped"],
+                       cols, folder / "fig1_fig2_distortion.png")
+    lines.append("![Figs. 1-2](fig1_fig2_distortion.png)\n\nFigs. 1-2 style: rows 1-2 the pool images the proxy "
+                 "labeller found most recognisable (kept; column titles: label and true-class probability of the "
+                 "first row pair), rows 3-4 the least recognisable (dropped; labels "
+                 f"{', '.join(str(int(v)) for v in ex['fig2_y'])}, labeller said "
+                 f"{', '.join(str(int(v)) for v in ex['fig2_pred'])}).")
+  for arch in sorted({a for a, _ in group}):
+    regimes = [r for r in REGIMES if (arch, r) in group]
+    sweep = {r: [float(np.mean([x["fgsm"]["accuracy"][f"{e:g}"] for x in group[(arch, r)]])) for e in config.fgsm_eps]
+             for r in regimes}
+    figures.line_plot(list(config.fgsm_eps), sweep, xlabel="FGSM eps ([0,1] units)", ylabel="accuracy",
+                      title=f"{arch}: FGSM sweep", path=folder / f"fgsm_sweep_{arch}.png")
+    ks = list(range(0, 785, 16))
+    l0 = {r: [float(np.mean([x["cw"]["l0_curve"][k] for x in group[(arch, r)]])) for k in ks] for r in regimes}
+    figures.line_plot(ks, l0, xlabel="pixels changed (k)", ylabel="accuracy", title=f"{arch}: Fig. 3 (L0 of CW)",
+                      path=folder / f"fig3_l0_{arch}.png")
+    budgets = [float(b) for b in config.cw_budgets]
+    l2 = {r: [float(np.mean([x["cw"]["accuracy_at_l2"][f"{b:g}"] for x in group[(arch, r)]])) for b in budgets]
+          for r in regimes}
+    figures.line_plot(budgets, l2, xlabel="L2 budget", ylabel="accuracy", title=f"{arch}: full-strength CW",
+                      path=folder / f"cw_budget_{arch}.png")
+    lines.append(f"![FGSM sweep {arch}](fgsm_sweep_{arch}.png) ![Fig. 3 {arch}](fig3_l0_{arch}.png) "
+                 f"![CW budget {arch}](cw_budget_{arch}.png)")
+  model_records = run.records.get("models") or []
+  for r in model_records:
+    res = r["result"]
+    if res["regime"] != "modified" or res["seed"] != config.seeds[0] or not r.get("artifacts"):
+      continue
+    ex = np.load(folder / "models" / r["artifacts"] / "examples.npz")
+    if not len(ex["fgsm_y"]):
+      continue
+    grid = np.stack([ex["fgsm_x"], ex["fgsm_x_adv"]])
+    cols = [f"{int(y)} -> {int(p)}" for y, p in zip(ex["fgsm_y"], ex["fgsm_pred"])]
+    name = f"fig4_fgsm_{res['architecture']}_modified.png"
+    figures.image_grid(grid, ["original", f"FGSM eps={config.headline_eps:g}"], cols, folder / name)
+    lines.append(f"![Fig. 4 {res['architecture']}]({name})\n\nFig. 4 style: successful FGSM attacks on the "
+                 f"{res['architecture']} trained on Modified MNIST (label -> prediction).")
+  return lines
+
+
+class MinimalDatasetReport(StudyReport):
+  """report.md: Table 2 paper | ours | diff, verdicts with controls, all metrics, figures, our choices."""
+  title = "Paper 001 reproduction: minimally identifiable dataset"
+
+  def write_artifacts(self, run) -> None:
+    group = claims_lib.by_model(run.records.get("models") or [])
+    weak = _weak(run)
+    Table(TABLE2_HEADER, table2_rows(group, run.config, weak)).write_csv(pathlib.Path(run.output_dir) / "table2.csv")
+    self._figure_lines = _figures(run, group, pathlib.Path(run.output_dir))
+
+  def sections(self, run) -> list[Section]:
+    return report_sections(run, getattr(self, "_figure_lines", []))
+
+
+def _weak(run) -> dict | None:
+  calib = (run.records.get("calibration") or [None])[0]
+  return calib["result"]["weak_cw"] if calib else None
+
+
+def report_sections(run, figure_lines: Sequence[str]) -> list[Section]:
+  """The report's sections from run.records (plain records; no TensorFlow)."""
+  config = run.config
+  group = claims_lib.by_model(run.records.get("models") or [])
+  weak = _weak(run)
+  sel = (run.records.get("selection") or [None])[0]
+  sections = [Section("Run", f"Profile `{config.profile}`; seeds {list(config.seeds)}; models "
+                      f"{', '.join(config.architectures)}; regimes {', '.join(config.regimes)}. Paper: anonymous, "
+                      "*Experimenting with Adversarial Robustness: Guiding Neural Nets to Learn Human-Centric Features "
+                      "Through Creating a Minimally Identifiable Dataset*.")]
+  rows = table2_rows(group, config, weak)
+  sections.append(Section("Table 2: paper | ours | diff", "\n\n".join([
+      "Absolute accuracies under an attack are NOT comparable: the paper states no attack parameters. The weak-CW "
+      "constant was calibrated on our raw CNN toward the paper's 52% (that row agrees by construction). The two CNN "
+      "FGSM rows of the modified-data models both read 19.40% in the paper: a likely copy error, not a claim; no "
+      "verdict rests on their equality. The paper's §5 'test accuracy is higher' means accuracy under attack; clean "
+      "accuracy is lower for every modified-data model.", md_table(TABLE2_HEADER, rows)])))
+  verdict_rows = []
+  for c in claims_lib.judge_all(run.records.get("models") or [], config):
+    extra = ("<br>per eps: " + ", ".join(f"{e}: {v}" for e, v in c["per_eps"].items())) if "per_eps" in c else ""
+    verdict_rows.append([c["claim"], c["statement"], c["setting"], f"**{c['verdict']}**{extra}",
+                         _fmt_comparisons(c["orderings"]), _fmt_comparisons(c["controls"])])
+  sections.append(Section("Verdicts (orderings under one fixed attack setting, controls beside them)", "\n\n".join([
+      "Rules (small-N aware): an accuracy ordering counts when the 95% Wilson intervals do not overlap and, with >= 2 "
+      "seeds, the paired per-seed t test passes; medians of per-image distances use a paired bootstrap over images. "
+      "Saturated cells (both 0% or both 100%) are 'not testable'.",
+      md_table(["claim", "statement", "setting", "verdict", "orderings tested", "controls"], verdict_rows)])))
+  sections.append(Section("All models", model_tables(group, config)))
+  if sel:
+    s = sel["result"]
+    sections.append(Section("Relabelling proxy", (
+        f"Kept {s['selection']['keep']} of the first {config.pool_size} training images (paper: {published.KEPT} of "
+        f"{published.POOL_SIZE}, human accuracy {100 * published.HUMAN_ACCURACY:.2f}% on the distorted images). "
+        f"Labeller ({config.labeller_architecture}) arg-max accuracy on the distorted pool: "
+        f"{100 * s['labeller_pool_accuracy']:.2f}%; lowest kept true-class probability "
+        f"{s['threshold_probability']:.3f}; kept indices sha256 {s['selection']['indices_sha256']} (the full list "
+        f"is in the selection record). Kept per class: {s['kept_class_counts']} (pool: {s['pool_class_counts']}).")))
+  if weak:
+    sections.append(Section("Weak-CW calibration (once, on the raw model)", (
+        f"Accuracy of the raw {weak['calibrated_on']['architecture']} (seed {weak['calibrated_on']['seed']}) per "
+        f"constant: {weak['tried']}; chosen c={weak['const']:g} ({100 * weak['accuracy_on_raw_cnn']:.0f}%, target "
+        f"{100 * weak['target']:.0f}%), {weak['iterations']} iterations, applied unchanged to every model."
+        + (" No candidate reached the target: at this iteration budget the weak CW is limited by its iterations, not "
+           "its constant, so the CW rows of Table 2 are a weaker attack than the paper's (orderings still compare "
+           "models under one setting)." if abs(weak["accuracy_on_raw_cnn"] - weak["target"]) > 0.05 else ""))))
+  sections.append(Section("Figures", "\n\n".join(figure_lines) or "No model records yet."))
+  choices = "\n".join(f"- {item}" for item in unstated_choices(config))
+  sections.append(Section("Choices the paper leaves open (ours)", choices))
+  return sections
+
+
+def model_tables(group: claims_lib.Group, config) -> str:
+  """Every model's metrics, the FGSM sweep and the full-strength CW budget curve (mean ± sd over seeds)."""
+  head = f"{config.headline_eps:g}"
+  model_rows = []
+  for (arch, regime), rs in sorted(group.items()):
+    tr = rs[0]["training"]
+    model_rows.append([arch, regime, len(rs), _pct([r["clean_accuracy"] for r in rs]),
+                       _pct([r["distorted_test_accuracy"] for r in rs]),
+                       _pct([r["fgsm"]["accuracy"][head] for r in rs]), _pct([r["pgd"]["accuracy"] for r in rs]),
+                       f"{np.mean([r['cw']['median_l2'] for r in rs]):.2f}",
+                       _pct([r["cw"]["accuracy_at_l2"][f"{config.verdict_cw_budget:g}"] for r in rs]),
+                       f"{np.mean([r['cw']['median_l0'] for r in rs]):.0f}",
+                       _pct([r["weak_cw"]["accuracy"] for r in rs]) if all("weak_cw" in r for r in rs) else "-",
+                       f"{tr['epochs']} ({tr['stopped_by']}), {tr['train_images']} imgs"])
+  parts = [md_table(["arch", "regime", "seeds", "clean %", "distorted test %", f"FGSM {head} %",
+                     f"PGD-{config.pgd_steps} {head} %", "CW median L2", f"CW acc L2<={config.verdict_cw_budget:g} %",
+                     "CW median L0", "weak CW %", "epochs (stop), train images"], model_rows)]
+  sweep_rows = [[arch, regime] + [_pct([r["fgsm"]["accuracy"][f"{e:g}"] for r in rs]) for e in config.fgsm_eps]
+                for (arch, regime), rs in sorted(group.items())]
+  parts += ["### FGSM eps sweep (accuracy %)", md_table(["arch", "regime"] + [f"{e:g}" for e in config.fgsm_eps],
+                                                         sweep_rows)]
+  cw_rows = [[arch, regime] + [_pct([r["cw"]["accuracy_at_l2"][f"{b:g}"] for r in rs]) for b in config.cw_budgets]
+             for (arch, regime), rs in sorted(group.items())]
+  parts += ["### Full-strength CW-L2: accuracy at L2 budget (%)",
+            md_table(["arch", "regime"] + [f"L2<={b:g}" for b in config.cw_budgets], cw_rows)]
+  return "\n\n".join(parts)
+
+
+REPORTS.register(NAME)(MinimalDatasetReport)

@@ -1,0 +1,25 @@
+r"""Paper 001: are models trained on a "minimally identifiable" MNIST more robust to FGSM and CW?
+
+  python -m experiments.minimal_dataset --profile=quick --data_dir=~/tensorflow_datasets \
+      --output_dir=results/minimal_dataset/quick
+
+Stages: the relabelling proxy (a labeller trained on distorted images keeps the 4,736 most recognisable of
+the first 5,000 training images), the weak-CW calibration on the raw CNN, then one cell per (architecture,
+training regime, seed): train to convergence on held-out training data (or load from the model cache) and
+attack with FGSM (eps sweep, 10k images), PGD-40, full-strength and weak CW-L2 (100 images). Then report.md:
+Table 2 paper | ours | diff, verdicts M1-M6 with controls, Figs. 1-4 style figures. Rerunning resumes.
+Profiles: quick (CNN + classic LeNet-5, one seed), cpu-full and paper (three LeNet/CNN variants, 3 seeds,
+both controls). Flags: `--helpfull`; every field of adv_tf/studies/minimal_dataset/config.py is one.
+"""
+from __future__ import annotations
+
+import adv_tf.studies  # noqa: F401  (registers every study)
+from adv_tf.experiment import cli
+
+
+def main() -> None:
+  cli.main("minimal-dataset")
+
+
+if __name__ == "__main__":
+  main()

@@ -1,0 +1,49 @@
+"""Last-layer fine-tuning leaves every frozen weight bit-identical; the fit summary states its stopping."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from adv_tf.errors import AdvTfError
+from adv_tf.studies.minimal_dataset import models
+from tests.studies.minimal_dataset.conftest import generated_digits
+
+
+@pytest.mark.parametrize("architecture", ["lenet5_classic", "cnn"])
+def test_finetuning_changes_only_the_last_layer(architecture):
+  x, y = generated_digits(96, 0)
+  xv, yv = generated_digits(64, 1)
+  parent = models.build_model(architecture, seed=0)
+  before = {w.path: np.array(w.numpy()) for w in parent.weights}
+  child = models.freeze_all_but(models.copy_model(parent))
+  assert [layer.name for layer in child.layers if layer.trainable and layer.weights] == ["logits"]
+  summary = models.fit(child, x, y, xv, yv, learning_rate=1e-2, batch_size=32, max_epochs=2, patience=5, seed=0)
+  assert summary["steps"] == 6 and summary["stopped_by"] == "epoch cap"
+  changed = []
+  for w in child.weights:
+    same = np.array_equal(before[w.path], w.numpy())
+    if w.path.startswith("logits/"):
+      changed.append(not same)
+    else:
+      assert same, f"frozen weight {w.path} changed"
+  assert changed and all(changed)
+  for w in parent.weights:  # the parent is untouched
+    assert np.array_equal(before[w.path], w.numpy())
+
+
+def test_freeze_unknown_layer_is_an_error():
+  with pytest.raises(AdvTfError, match="no layer"):
+    models.freeze_all_but(models.build_model("lenet5_relu", seed=0), ("fc9",))
+
+
+def test_early_stopping_restores_the_best_epoch():
+  x, y = generated_digits(200, 0)
+  xv, yv = generated_digits(100, 1)
+  model = models.build_model("lenet5_relu", seed=0)
+  summary = models.fit(model, x, y, xv, yv, learning_rate=1e-3, batch_size=50, max_epochs=3, patience=1, seed=0)
+  best = summary["best_epoch"] - 1
+  assert summary["validation_loss"] == pytest.approx(min(summary["history"]["val_loss"]), rel=1e-4)
+  assert summary["validation_accuracy"] == pytest.approx(summary["history"]["val_accuracy"][best], abs=1e-6)
+  assert summary["train_images"] == 200 and summary["epochs"] == len(summary["history"]["loss"])
+  with pytest.raises(AdvTfError, match="fewer than one batch"):
+    models.fit(model, x[:10], y[:10], xv, yv, learning_rate=1e-3, batch_size=50, max_epochs=1, patience=1, seed=0)
