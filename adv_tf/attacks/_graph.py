@@ -16,19 +16,40 @@ _CACHE: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
 _STRONG: dict[int, tuple[Any, dict]] = {}
 
 
-def cached_function(model, key: tuple, build: Callable[[], Callable]) -> Callable:
-  """Returns the tf.function built by `build()` for (model, key), building it once.
+class WeakModel:
+  """Calls (and reads attributes of) a model through a weak reference.
 
-  Models that cannot be weakly referenced are kept by id alongside the model itself.
+  Hashable and traceable as a tf.function argument (CleverHans' `compute_gradient` traces its model_fn),
+  unlike `weakref.proxy`.
+  """
+  __slots__ = ("_ref", "__weakref__")
+
+  def __init__(self, model):
+    self._ref = weakref.ref(model)
+
+  def __call__(self, *args, **kwargs):
+    return self._ref()(*args, **kwargs)
+
+  def __getattr__(self, name):
+    return getattr(self._ref(), name)
+
+
+def cached_function(model, key: tuple, build: Callable[[Any], Callable]) -> Callable:
+  """Returns the tf.function built by `build(model_ref)` for (model, key), building it once.
+
+  `build` gets a `WeakModel` of the model and must use it instead of closing over `model`: the cache's
+  values would otherwise hold their own weak key strongly, and no attacked model would ever be freed (a
+  paper profile attacks hundreds). Models that cannot be weakly referenced are kept by id with the model.
   """
   try:
     table = _CACHE.setdefault(model, {})
+    ref = WeakModel(model)
   except TypeError:
     entry = _STRONG.setdefault(id(model), (model, {}))
-    table = entry[1]
+    table, ref = entry[1], model
   fn = table.get(key)
   if fn is None:
-    fn = build()
+    fn = build(ref)
     table[key] = fn
   return fn
 

@@ -17,6 +17,7 @@ import numpy as np
 import tensorflow as tf
 
 from adv_tf.attacks import _graph
+from adv_tf.attacks.logits_check import require_logits
 from adv_tf.attacks.base import ATTACKS, AttackResult, result_from
 from adv_tf.errors import AdvTfError
 
@@ -92,14 +93,15 @@ def deepfool_graph(model, x, y, max_iter, overshoot, *, norm: str = "2", clip_mi
 
 
 def _deepfool_fn(model, norm, clip_min, clip_max, project_eps, candidates=None):
-  def run(x, y, max_iter, overshoot, eps):
-    x_adv, steps = deepfool_graph(model, x, y, max_iter, overshoot, norm=norm, clip_min=clip_min,
-                                  clip_max=clip_max, candidates=candidates)
-    if project_eps:
-      x_adv = tf.clip_by_value(x + _graph.project(x_adv - x, eps, norm), clip_min, clip_max)
-    return x_adv, steps
-  return _graph.cached_function(model, ("deepfool", norm, clip_min, clip_max, project_eps, candidates),
-                                lambda: tf.function(run))
+  def build(model_ref):
+    def run(x, y, max_iter, overshoot, eps):
+      x_adv, steps = deepfool_graph(model_ref, x, y, max_iter, overshoot, norm=norm, clip_min=clip_min,
+                                    clip_max=clip_max, candidates=candidates)
+      if project_eps:
+        x_adv = tf.clip_by_value(x + _graph.project(x_adv - x, eps, norm), clip_min, clip_max)
+      return x_adv, steps
+    return tf.function(run)
+  return _graph.cached_function(model, ("deepfool", norm, clip_min, clip_max, project_eps, candidates), build)
 
 
 @ATTACKS.register("deepfool")
@@ -124,6 +126,7 @@ def deepfool(model, x, y, *, eps=None, norm=2, targeted=False, target=None, clip
     raise AdvTfError(f"deepfool needs max_iter >= 1 and overshoot >= 0, got {max_iter}, {overshoot}")
   if candidates is not None and (int(candidates) != candidates or candidates < 2):
     raise AdvTfError(f"deepfool candidates must be an integer >= 2 (or None for every class), got {candidates}")
+  require_logits(model, x, "deepfool")  # its linearisation is of the logits, not of probabilities
   fn = _deepfool_fn(model, nk, float(clip_min), float(clip_max), eps is not None,
                     None if candidates is None else int(candidates))
   eps_arr = _graph.per_example(0.0 if eps is None else eps, len(x), "eps")

@@ -52,8 +52,8 @@ def dgsm(model, x, y, *, eps, norm=np.inf, targeted=True, target=None, clip_min=
   cmin, cmax = float(clip_min), float(clip_max)
   fn = _graph.cached_function(
       model, ("dgsm", cmin, cmax),
-      lambda: tf.function(lambda a, b, c, e, s, n: dgsm_graph(model, a, b, c, e, s, n, clip_min=cmin,
-                                                               clip_max=cmax)))
+      lambda ref: tf.function(lambda a, b, c, e, s, n: dgsm_graph(ref, a, b, c, e, s, n, clip_min=cmin,
+                                                                   clip_max=cmax)))
   n = len(x)
   steps = tf.constant(int(nb_iter), tf.int32)
   x_adv = _graph.batched(lambda a, b, c, e, s: fn(a, b, c, e, s, steps),

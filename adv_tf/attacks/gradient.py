@@ -110,16 +110,16 @@ def _maybe_pred(model, x_adv, with_pred: bool):
 def _fgsm_fn(model, norm, targeted, clip_min, clip_max, with_pred: bool = True):
   return _graph.cached_function(
       model, ("fgsm", norm, targeted, clip_min, clip_max, with_pred),
-      lambda: tf.function(lambda x, y, eps: _maybe_pred(model, fgsm_graph(
-          model, x, y, eps, norm=norm, targeted=targeted, clip_min=clip_min, clip_max=clip_max), with_pred)))
+      lambda ref: tf.function(lambda x, y, eps: _maybe_pred(ref, fgsm_graph(
+          ref, x, y, eps, norm=norm, targeted=targeted, clip_min=clip_min, clip_max=clip_max), with_pred)))
 
 
 def _pgd_fn(model, norm, targeted, clip_min, clip_max, rand_init, nb_iter: int, with_pred: bool = True):
   """One tf.function per static setting; eps, step size and seed are tensors (no retrace)."""
   return _graph.cached_function(
       model, ("pgd", norm, targeted, clip_min, clip_max, rand_init, nb_iter, with_pred),
-      lambda: tf.function(lambda x, y, eps, eps_iter, seed: _maybe_pred(model, pgd_graph(
-          model, x, y, eps, eps_iter, nb_iter, seed, norm=norm, targeted=targeted, clip_min=clip_min,
+      lambda ref: tf.function(lambda x, y, eps, eps_iter, seed: _maybe_pred(ref, pgd_graph(
+          ref, x, y, eps, eps_iter, nb_iter, seed, norm=norm, targeted=targeted, clip_min=clip_min,
           clip_max=clip_max, rand_init=rand_init), with_pred)))
 
 

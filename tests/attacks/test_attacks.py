@@ -389,7 +389,7 @@ def test_traced_once_per_shape(data):
     attack("pgd", model, x[:16], y[:16], eps=eps, eps_iter=step, nb_iter=2, seed=seed)
   assert fn.experimental_get_tracing_count() == count
   attack("dgsm", model, x[:16], y[:16], eps=0.1, nb_iter=3, target=(y[:16] + 1) % 10)
-  gfn = gradient._graph.cached_function(model, ("dgsm", 0.0, 1.0), lambda: None)
+  gfn = gradient._graph.cached_function(model, ("dgsm", 0.0, 1.0), lambda _ref: None)
   c1 = gfn.experimental_get_tracing_count()
   attack("dgsm", model, x[:16], y[:16], eps=0.2, nb_iter=5, target=(y[:16] + 2) % 10)
   assert gfn.experimental_get_tracing_count() == c1
@@ -540,3 +540,35 @@ def test_per_example_eps_is_validated(data):
   model, x, y = data
   with pytest.raises(AdvTfError, match="eps must be >= 0"):
     attack("fgsm", model, x[:2], y[:2], eps=np.array([0.1, -0.1]))
+
+
+def _tiny_logits_model(seed: int = 0, softmax: bool = False):
+  import keras
+  keras.utils.set_random_seed(seed)
+  return keras.Sequential([keras.Input((6, 6, 1)), keras.layers.Flatten(),
+                           keras.layers.Dense(4, activation="softmax" if softmax else None)])
+
+
+@pytest.mark.parametrize("name,kwargs", [
+    ("fgsm", dict(eps=0.1)),
+    ("pgd", dict(eps=0.1, nb_iter=2, seed=0)),
+    ("deepfool", dict(norm=2, max_iter=2)),
+    ("dgsm", dict(eps=0.1, nb_iter=2, target=np.array([1, 2]))),
+])
+def test_attacked_model_can_be_freed(name, kwargs):
+  """The per-model tf.function cache must not keep a model alive (a paper profile attacks hundreds)."""
+  import gc
+  import weakref
+  model = _tiny_logits_model()
+  x = np.random.default_rng(0).uniform(size=(2, 6, 6, 1)).astype(np.float32)
+  attack(name, model, x, np.array([0, 1]), **kwargs)
+  ref = weakref.ref(model)
+  del model
+  gc.collect()
+  assert ref() is None
+
+
+def test_deepfool_refuses_probability_outputs():
+  x = np.random.default_rng(0).uniform(size=(2, 6, 6, 1)).astype(np.float32)
+  with pytest.raises(AdvTfError, match="logits"):
+    attack("deepfool", _tiny_logits_model(softmax=True), x, np.array([0, 1]), norm=2, max_iter=2)
