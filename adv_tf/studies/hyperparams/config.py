@@ -89,13 +89,24 @@ SECURE_MODEL = {"input_dropout": 0.4, "dense_dropout": 0.1, "kernel_size": 6, "s
                 "pool_size": 2, "activation": "relu", "kernel_initializer": "random_uniform"}
 
 
+# Bump when a code change alters results without changing any setting a cell names (e.g. a fix in how the
+# matrices are computed): every cell id changes, so no record of the old code is reused (issue 10).
+STUDY_VERSION = 2
+
+
 @dataclasses.dataclass(frozen=True)
 class CWSettings:
-  """Targeted Carlini-Wagner L2 settings (Carlini's defaults; §5.2: kappa = 0 for distances)."""
+  """Targeted Carlini-Wagner L2 settings (Carlini's defaults; §5.2: kappa = 0 for distances).
+
+  `schedule` is how the search spends its iterations (adv_tf.attacks.carlini_wagner.SCHEDULES: "carlini",
+  Carlini's per-example binary search, or "fast"); `abort_early` is Carlini's early stop.
+  """
   binary_search_steps: int = 9
   max_iterations: int = 1000
   learning_rate: float = 1e-2
   initial_const: float = 1e-3
+  schedule: str = "carlini"
+  abort_early: bool = True
 
 
 
@@ -148,6 +159,9 @@ class HyperparamsConfig:
       "CW iterations per search step (Carlini: 10000 in the paper's code, 1000 here by default)."))
   cw_learning_rate: float = dataclasses.field(default=1e-2, metadata=_help("CW Adam learning rate (Carlini: 1e-2)."))
   cw_initial_const: float = dataclasses.field(default=1e-3, metadata=_help("CW initial constant c (Carlini: 1e-3)."))
+  cw_schedule: str = dataclasses.field(default="carlini", metadata=_help(
+      "CW search schedule: carlini (Carlini's per-example binary search) or fast (warm-started; see "
+      "adv_tf/attacks/carlini_wagner.py for its measured per-pair error)."))
   max_epochs: Optional[int] = dataclasses.field(default=None, metadata=_help(
       "Cap on training epochs (default: the recipe's)."))
   target_accuracy: float = dataclasses.field(default=TARGET_ACCURACY, metadata=_help(
@@ -168,7 +182,7 @@ class HyperparamsConfig:
   @property
   def cw(self) -> CWSettings:
     return CWSettings(self.cw_binary_search_steps, self.cw_max_iterations, self.cw_learning_rate,
-                      self.cw_initial_const)
+                      self.cw_initial_const, self.cw_schedule)
 
   def validate(self) -> None:
     """Raises AdvTfError for settings the study cannot run (before any data loads)."""

@@ -336,6 +336,13 @@ def _example_grid(out, records, pairs):
 def _markdown(summary: Summary, selection, table2, table3, table4, table5, table6, figs, meta) -> str:
   lines = [f"# Paper 002 reproduction: hyperparameters vs adversarial distance ({meta.get('profile')} profile)",
            ""]
+  missing = (meta.get("completeness") or {}).get("missing") or []
+  if missing:
+    lines += [f"> **INCOMPLETE**: {len(missing)} cell(s) of this grid have no record yet "
+              f"({', '.join(missing[:10])}{' ...' if len(missing) > 10 else ''}); every number below comes from "
+              "the cells present. Run the study again (it resumes) to complete it.", ""]
+  for warning in meta.get("code_warnings") or []:
+    lines += [f"> **{warning}**", ""]
   bm = summary.baseline_moments
   n_base = len([b for b in summary.baselines if "stats" in b["result"]])
   lines += ["## Summary", "",
@@ -432,18 +439,71 @@ class HyperparamsReport(StudyReport):
   title = "Paper 002 reproduction: hyperparameters vs adversarial distance"
 
   def write(self, run) -> pathlib.Path:
+    from adv_tf.studies.hyperparams import study as study_module
     cfg = run.config
-    selection_id = cells.selection_cell(cfg, run.seed).id
-    selection = cells.record_for(run.records.get(SELECTION, []), selection_id)
-    records = [r for r in run.records.get(CELLS, []) if r["config"].get("selection") == selection_id]
+    sid = study_module.selection_id(run)
+    class_records = cells.selection_records(run.records.get(SELECTION, []), sid)
+    selection = {"result": cell_runs.combine_selection(class_records), "config": {"seed": run.seed},
+                 "seconds": sum(r.get("seconds", 0) for r in class_records)}
+    expected = {stage.name: stage.build_cells(run) for stage in run.study.stages(cfg)}
+    completeness = grid_completeness(expected, run.records)
+    for line in completeness["lines"]:
+      print(line)
+    records = [r for r in run.records.get(CELLS, []) if r["config"].get("selection") == sid]
+    check_one_selection(records, selection["result"]["best_test_indices"])
     meta = report_meta(run)
+    meta["completeness"] = completeness
+    meta["code_warnings"] = code_version_warnings(class_records + records)
     meta["wall_time"] = (f"{time.time() - run.started:.0f} s this invocation; "
-                         f"{sum(r.get('seconds', 0) for r in records + [selection]):.0f} s of cell time in the "
-                         "records of this report")
+                         f"{sum(r.get('seconds', 0) for r in records) + selection['seconds']:.0f} s of cell time "
+                         "in the records of this report")
     study_data = run.resources.get("data")
     meta["provenance"] = (getattr(study_data.info, "provenance", None) if study_data is not None else None) \
         or selection["result"].get("data_provenance")
     return write_report(run.output_dir, selection, records, meta)
+
+
+def grid_completeness(expected: Mapping[str, Sequence[Any]], records: Mapping[str, Sequence[Mapping]]) -> dict:
+  """Expected / present / missing / extra cells per stage (issue 10): `--report_only` prints it and
+  report.md opens with an INCOMPLETE banner when cells are missing."""
+  lines, missing_names = [], []
+  for stage, stage_cells in expected.items():
+    want = {c.id: c.name for c in stage_cells}
+    have = {r["id"]: r["name"] for r in records.get(stage, [])}
+    missing = [name for cid, name in want.items() if cid not in have]
+    extra = [name for cid, name in have.items() if cid not in want]
+    missing_names += missing
+    lines.append(f"cells of stage {stage}: expected {len(want)}, present {len(want) - len(missing)}, "
+                 f"missing {len(missing)}, extra {len(extra)}"
+                 + (f"; missing: {', '.join(missing[:20])}{' ...' if len(missing) > 20 else ''}" if missing else ""))
+  return {"lines": lines, "missing": missing_names}
+
+
+def check_one_selection(records: Sequence[Mapping[str, Any]], best_test_indices: Sequence[int]) -> None:
+  """Refuses records computed on other best-estimate samples than the selection's (issue 10)."""
+  from adv_tf.errors import AdvTfError
+  want = sorted(int(i) for i in best_test_indices)
+  for r in records:
+    used = r["result"].get("best_test_indices")
+    if used is not None and sorted(int(i) for i in used) != want:
+      raise AdvTfError(f"cell {r['name']} ({r['id']}) used best-estimate samples {used}, the selection has {want}; "
+                       "these records mix selections: rerun that cell in a fresh --output_dir")
+
+
+def code_version_warnings(records: Sequence[Mapping[str, Any]]) -> list[str]:
+  """Warnings when the records come from more than one code version or from a dirty tree (issue 10)."""
+  commits = sorted({(r.get("git") or {}).get("commit") or "unknown" for r in records})
+  versions = sorted({str((r.get("versions") or {}).get("adv_tf")) for r in records})
+  dirty = [r["name"] for r in records if (r.get("git") or {}).get("dirty")]
+  out = []
+  if len(commits) > 1 or len(versions) > 1:
+    out.append(f"WARNING: these records come from {max(len(commits), len(versions))} code versions "
+               f"(git commits {', '.join(c[:10] for c in commits)}; adv_tf {', '.join(versions)}): numbers of "
+               "different code may be mixed.")
+  if dirty:
+    out.append(f"WARNING: {len(dirty)} record(s) were computed from a git tree with uncommitted changes "
+               f"(e.g. {', '.join(dirty[:3])}): the code behind them is not in any commit.")
+  return out
 
 
 def report_meta(run) -> dict[str, Any]:
