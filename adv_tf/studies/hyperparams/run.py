@@ -76,6 +76,23 @@ def cw_targeted_all(model, x: np.ndarray, labels: np.ndarray, cw: CWSettings, co
   return distances, success, x_adv
 
 
+def misclassified_sources(model, best: "BestSamples") -> list[int]:
+  """Classes whose best-estimate sample this model misclassifies: their targeted distances are ~0 (the
+  source already is some other class), so their pairs are excluded from the model's matrix (issue 10)."""
+  from adv_tf.attacks import predict_labels
+  return sorted(int(c) for c in best.y[predict_labels(model, best.x) != best.y])
+
+
+def exclude_sources(distances: np.ndarray, success: np.ndarray, labels: np.ndarray,
+                    classes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+  """Rows of sources in `classes` set to nan (distances) / False (success)."""
+  rows = np.isin(np.asarray(labels), list(classes))
+  distances, success = distances.copy(), success.copy()
+  distances[rows] = np.nan
+  success[rows] = False
+  return distances, success
+
+
 def agreement_rate(model, x_adv: np.ndarray, success: np.ndarray) -> float:
   """Share of successful targeted examples that a fresh forward pass also assigns to their target."""
   from adv_tf.attacks import predict_labels
@@ -161,9 +178,14 @@ def run_model_cell(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer
     result["excluded"] = f"test accuracy {summary['test_accuracy']:.4f} < {summary['target_accuracy']}"
     return result
   distances, success, x_adv = cw_targeted_all(model, best.x, best.y, cw)
+  misclassified = misclassified_sources(model, best)
+  distances, success = exclude_sources(distances, success, best.y, misclassified)
   matrix = reorder_by_class(distances, best.y)
+  kept = ~np.isin(best.y, misclassified)
   result.update({"matrix": _matrix_json(matrix), "stats": metrics.distance_stats(matrix),
-                 "cw_success_rate": pair_success_rate(success, best.y),
+                 "cw_success_rate": pair_success_rate(success[kept], best.y[kept]) if kept.any() else math.nan,
+                 "cw_failures": int(kept.sum() * (NUM_CLASSES - 1) - success[kept].sum()),
+                 "misclassified_sources": misclassified,
                  "cw_prediction_agreement": agreement_rate(model, x_adv, success)})
   save_arrays(ctx, "adversarial.npz", x_adv=x_adv, distances=distances)
   return result
@@ -187,6 +209,7 @@ def run_kappa_cell(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer
     pairs_src = best.x[src]
     ok = success[src, tgt]
     out[name] = {
+        "matrix": _matrix_json(reorder_by_class(distances, best.y)),
         "cw_success_rate": float(ok.mean()),
         "mean_l2": float(np.nanmean(distances[src, tgt])) if ok.any() else math.nan,
         "pixels_changed_percent": dict(zip(
