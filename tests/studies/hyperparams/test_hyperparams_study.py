@@ -402,3 +402,15 @@ def test_secure_verdicts_and_kappa0_agreement():
   assert list(got.values()) == ["holds", "holds", "holds"]
   assert report.kappa0_agreement(summary) == [
       "baseline: the kappa = 0 cell's matrix agrees with the baseline cell's on 90/90 pairs (max |difference| 0)"]
+
+
+def test_every_choice_that_moves_a_number_is_in_the_report(tmp_path):
+  cfg = study.get_profile("quick")
+  text = "\n".join(report.choice_notes(cfg))
+  for phrase in ('schedule "carlini"', "1,000 Adam iterations", "10,000", "every 100 training steps",
+                 "at most 10 epochs", "same test split supplies the best-estimate candidates",
+                 "Regularizer strength 0.0001", '"X"', "smallest L1 difference", "random-uniform initializer on "
+                 "every kernel", "bias (not weight)", "train_models.py"):
+    assert phrase in text, phrase
+  readme = (REPO / "README.md").read_text()
+  assert "published training settings" not in readme
