@@ -143,9 +143,21 @@ def make_run(study_name: str, fv: flags.FlagValues) -> study_lib.StudyRun:
   if fv["strategy"].value != "auto":
     STRATEGIES.get(fv["strategy"].value)
   output_dir = pathlib.Path(fv["output_dir"].value or study_lib.results_dir(study_name, config.profile))
+  if not fv["report_only"].value:
+    check_writable(output_dir.expanduser())
   return study_lib.StudyRun(study=study, config=config, output_dir=output_dir.expanduser(), seed=fv["seed"].value,
                             data_dir=fv["data_dir"].value, report_only=fv["report_only"].value,
                             started=time.time())
+
+
+def check_writable(output_dir: pathlib.Path) -> None:
+  """AdvTfError (one line) when the output folder cannot be created or written, before any work."""
+  try:
+    output_dir.mkdir(parents=True, exist_ok=True)
+  except OSError as e:
+    raise AdvTfError(f"cannot create --output_dir {output_dir}: {e.strerror or e}; choose a writable folder") from None
+  if not output_dir.is_dir() or not os.access(output_dir, os.W_OK | os.X_OK):
+    raise AdvTfError(f"--output_dir {output_dir} is not a writable folder; choose another")
 
 
 def _stage_records(run: study_lib.StudyRun, stage: study_lib.Stage) -> list[dict]:

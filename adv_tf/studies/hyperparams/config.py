@@ -5,6 +5,7 @@ Section numbers refer to ../shared/papers/002_*.txt.
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any, Mapping, Optional
 
 from adv_tf.errors import AdvTfError
@@ -143,8 +144,7 @@ class HyperparamsConfig:
   """
   profile: str
   axes: tuple[str, ...] = dataclasses.field(default=HIGH_OR_MEDIUM_AXES, metadata=_help(
-      "Grid axes to run, e.g. activation,pool_size,optimizer (known: see AXES in "
-      "adv_tf/studies/hyperparams/config.py)."))
+      "Grid axes to run, comma-separated; known: " + ", ".join(axis.name for axis in AXES) + "."))
   all_values: bool = dataclasses.field(default=False, metadata=_help(
       "Run every Appendix value of each axis (True) or only its `quick` extremes (False)."))
   num_baseline_models: int = dataclasses.field(default=3, metadata=_help(
@@ -201,7 +201,17 @@ class HyperparamsConfig:
       raise AdvTfError(f"--train_profile must be one of {', '.join(TRAIN_PROFILES)}")
     if not 0.0 < self.target_accuracy <= 1.0:
       raise AdvTfError("--target_accuracy must be in (0, 1]")
-    _pairs(self.figure_pairs)
+    for kappa in self.kappas:
+      if not (isinstance(kappa, (int, float)) and math.isfinite(kappa) and kappa >= 0):
+        raise AdvTfError(f"--kappas entries must be finite numbers >= 0, got {kappa!r}")
+    if not (self.cw_learning_rate > 0 and self.cw_initial_const > 0):
+      raise AdvTfError("--cw_learning_rate and --cw_initial_const must be > 0")
+    from adv_tf.attacks.carlini_wagner import SCHEDULES
+    if self.cw_schedule not in SCHEDULES:
+      raise AdvTfError(f"unknown --cw_schedule {self.cw_schedule!r}; choose one of: {', '.join(SCHEDULES)}")
+    for source, target in _pairs(self.figure_pairs):
+      if not (0 <= source < NUM_CLASSES and 0 <= target < NUM_CLASSES) or source == target:
+        raise AdvTfError(f"--figure_pairs entry {source}:{target} must name two different classes in 0..9")
 
 
 # The three profiles (issue 8: registered as hyperparams/quick, hyperparams/cpu-full, hyperparams/paper).

@@ -414,3 +414,52 @@ def test_every_choice_that_moves_a_number_is_in_the_report(tmp_path):
     assert phrase in text, phrase
   readme = (REPO / "README.md").read_text()
   assert "published training settings" not in readme
+
+
+# ----------------------------------------------------------------------------- issue 10: bad input before any work
+
+
+@pytest.mark.parametrize("flag,message", [
+    ("--num_baseline_models=0", "--num_baseline_models must be >= 1"),
+    ("--samples_per_class=-1", "--samples_per_class must be >= 1"),
+    ("--kappas=abc", "--kappas: every entry must be a float"),
+    ("--kappas=-1", "--kappas entries must be finite numbers >= 0"),
+    ("--figure_pairs=3:12", "--figure_pairs entry 3:12 must name two different classes"),
+    ("--figure_pairs=3", "--figure_pairs entry '3' must look like 3:8"),
+    ("--cw_schedule=slow", "unknown --cw_schedule 'slow'"),
+    ("--shard_index=5", "shard"),
+    ("--max_cells=-1", "--max_cells must be >= 0"),
+])
+def test_bad_input_is_a_one_line_error_before_any_work(tmp_path, monkeypatch, capsys, flag, message):
+  import adv_tf.studies  # noqa: F401
+  from adv_tf.experiment import cli
+  from adv_tf.studies.hyperparams import study as study_module
+
+  def no_data(*args, **kwargs):
+    raise AssertionError("data loaded before the flags were validated")
+  monkeypatch.setattr(study_module.data, "load_study_data", no_data)
+  assert cli.run_main("hyperparams", ["prog", f"--output_dir={tmp_path}", flag]) == 2
+  err = capsys.readouterr().err.strip().splitlines()
+  assert len(err) == 1 and err[0].startswith("error: ") and message in err[0], err
+
+
+def test_unwritable_output_folder_is_a_one_line_error(tmp_path, capsys):
+  import adv_tf.studies  # noqa: F401
+  from adv_tf.experiment import cli
+  blocker = tmp_path / "file"
+  blocker.write_text("x")
+  assert cli.run_main("hyperparams", ["prog", f"--output_dir={blocker / 'sub'}"]) == 2
+  err = capsys.readouterr().err.strip().splitlines()
+  assert len(err) == 1 and "--output_dir" in err[0]
+
+
+def test_help_lists_the_runner_flags_and_the_axis_names():
+  from absl import flags as absl_flags
+
+  import adv_tf.studies  # noqa: F401
+  from adv_tf.experiment import cli
+  fv = absl_flags.FlagValues()
+  cli.define_flags("hyperparams", fv)
+  for name in ("shard_index", "num_shards", "max_cells", "report_only", "output_dir"):
+    assert name in fv
+  assert all(axis.name in fv["axes"].help for axis in study.AXES)
