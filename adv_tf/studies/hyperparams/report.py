@@ -398,6 +398,16 @@ def _bounds(n: int) -> tuple[float, ...]:
   return statistics.impact_thresholds(n) if n >= 2 else (math.nan,) * 3
 
 
+NARROW_COLUMNS = ["axis", "value", "paper_mean", "ours_mean", "diff_mean", "z_mean", "level", "level_paper_on_paper",
+                  "test_accuracy", "padding", "note"]
+NARROW_LABELS = ["axis", "value", "paper mean", "ours", "difference", "z", "level", "level (paper on paper)",
+                 "accuracy", "padding", "note"]
+
+
+def _narrow(rows: Sequence[Sequence[Any]]) -> str:
+  return Table(DISTANCE_HEADER, rows).markdown(columns=NARROW_COLUMNS, labels=NARROW_LABELS)
+
+
 def _md_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
   return Table(header, rows).markdown()
 
@@ -423,10 +433,42 @@ def write_report(output_dir: str | pathlib.Path, selection: Mapping[str, Any] | 
       ("table5_network_distances.csv", DISTANCE_HEADER, table5),
       ("table6_optimizer_distances.csv", DISTANCE_HEADER, table6)):
     Table(header, rows).write_csv(out / name)
+  write_cell_index(out, records)
+  Table(RESULTS_HEADER, [results_row(r) for r in records]).write_csv(out / "results.csv")
   figure_names = _write_figures(out, fig_dir, selection, summary, records, meta)
   text = _markdown(summary, selection, table2, table3, table4, table5, table6, figure_names, meta)
   atomic_write_text(out / "report.md", text)
   return out / "report.md"
+
+
+RESULTS_HEADER = ["id", "name", "stage", "axis", "value", "seed", "kappa", *STATS, "test_accuracy", "epochs",
+                  "train_seconds", "padding", "reached_target", "excluded", "cw_success_rate", "cw_failures",
+                  "misclassified_sources", "model_cache_hit", "transfer_target_rate", "seconds"]
+
+
+def results_row(record: Mapping[str, Any]) -> list:
+  """One flat row of results.csv (tidy: one row per cell, one column per variable)."""
+  res, cfg = record["result"], record.get("config", {})
+  stats, train = res.get("stats") or {}, res.get("train") or {}
+  value = cfg.get("value")
+  return [record["id"], record["name"], record["stage"], cfg.get("axis"),
+          cells._label(_value_key(value)) if value is not None else None, cfg.get("seed"), res.get("kappa"),
+          *[stats.get(s) for s in STATS], train.get("test_accuracy"), train.get("epochs"), train.get("train_seconds"),
+          train.get("padding"), train.get("reached_target"), res.get("excluded"), res.get("cw_success_rate"),
+          res.get("cw_failures"), " ".join(map(str, res.get("misclassified_sources", []))) or None,
+          res.get("model_cache_hit"), res.get("transfer_target_rate"), record.get("seconds")]
+
+
+def write_cell_index(out: pathlib.Path, records: Sequence[Mapping[str, Any]]) -> None:
+  """`cells/index.csv`: id, name, axis, value of every cell, so `cells/<id>/` artifacts are findable."""
+  rows = []
+  for r in records:
+    cfg = r.get("config", {})
+    value = cfg.get("value", cfg.get("kappa", cfg.get("class")))
+    rows.append([r["id"], r["name"], cfg.get("axis") or r["stage"],
+                 cells._label(_value_key(value)) if value is not None else None])
+  (out / "cells").mkdir(parents=True, exist_ok=True)
+  Table(["id", "name", "axis", "value"], rows).write_csv(out / "cells" / "index.csv")
 
 
 def _write_figures(out, fig_dir, selection, summary: Summary, records, meta) -> dict[str, str]:
@@ -439,13 +481,29 @@ def _write_figures(out, fig_dir, selection, summary: Summary, records, meta) -> 
         ("best_estimate_matrix", "Best-estimate samples (Fig. 7)", "fig7_best_estimate_distances.png")):
       figures.class_distance_heatmap(cell_runs.matrix_from_json(res[key]), title, fig_dir / fname)
       names[key] = fname
-  matrices = {}
+  by_group: dict[str, dict[str, np.ndarray]] = {}
   for r in records:
     if "matrix" in r["result"]:
-      matrices[r["name"]] = cell_runs.matrix_from_json(r["result"]["matrix"])
-  if matrices:
-    figures.class_distance_grid(matrices, fig_dir / "class_distances_all_models.png")
-    names["all"] = "class_distances_all_models.png"
+      group = r["config"].get("axis") or ("baselines" if r["stage"] == "baseline" else r["stage"])
+      by_group.setdefault(group, {})[r["name"]] = cell_runs.matrix_from_json(r["result"]["matrix"])
+  for group, matrices in by_group.items():  # one heat-map figure per axis (issue 10)
+    fname = f"class_distances_{group}.png"
+    figures.class_distance_grid(matrices, fig_dir / fname)
+    names[f"heatmaps {group}"] = fname
+  for axis, table in {**published.TABLE5, **published.TABLE6}.items():  # Table 5/6 rows beside ours
+    measured = {r.value: r for r in summary.rows.get(axis, [])}
+    if not any(r.stats for r in measured.values()):
+      continue
+    values = [v for v in _axis_values(axis) if v in table or v in measured]
+    fname = f"mean_distance_{axis}.png"
+    figures.category_plot(
+        [cells._label(v) for v in values],
+        {"paper (Table 5/6)": [table[v][0] if v in table else math.nan for v in values],
+         "ours": [measured[v].stats["mean"] if v in measured and measured[v].stats else math.nan
+                  for v in values]},
+        xlabel=axis, ylabel="mean CW-L2 distance (90 pairs)", title=f"{axis}: paper vs ours",
+        path=fig_dir / fname)
+    names[f"paper vs ours {axis}"] = fname
   if summary.kappa:
     kappas = [k["kappa"] for k in summary.kappa]
     for model, fname, fig in (("baseline", "fig8_distortion_baseline.png", "Fig. 8"),
@@ -457,7 +515,9 @@ def _write_figures(out, fig_dir, selection, summary: Summary, records, meta) -> 
       names[model + "_distortion"] = fname
     figures.line_plot(kappas, {"classified as target": [k["transfer_target_rate"] * 100 for k in summary.kappa],
                                "misclassified": [k["transfer_misclassified_rate"] * 100
-                                                 for k in summary.kappa]},
+                                                 for k in summary.kappa],
+                               "paper: classified as target (§6.4, kappa 0)": [
+                                   published.SECURE_TRANSFER_AT_KAPPA0 if k == 0 else math.nan for k in kappas]},
                       xlabel="confidence kappa", ylabel="% of baseline examples",
                       title="Transfer of baseline examples to the secure model (Fig. 10)",
                       path=fig_dir / "fig10_transfer.png")
@@ -583,8 +643,11 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
             "an axis takes the strongest level among its values; a model whose CW search failed on a pair gets "
             "no level. Agreement with the paper's level is printed only for N ≥ 10. *paper_on_paper_level*: "
             "the rule on the paper's own Table 5/6 numbers.",
-            "", "## Distances per value (Table 5)", "", _md_table(DISTANCE_HEADER, table5),
-            "", "## Optimizers (Table 6)", "", _md_table(DISTANCE_HEADER, table6)]
+            "", "## Distances per value (Table 5)", "", _narrow(table5),
+            "", "## Optimizers (Table 6)", "", _narrow(table6),
+            "", "Mean distances only; min/max/std, paper-sigma levels, CW success and failures, misclassified "
+            "sources and epochs per row are in table5_network_distances.csv / table6_optimizer_distances.csv; one "
+            "row per cell, flat, in results.csv; cells/index.csv maps cell ids to names."]
   other = [r for a, rows in summary.rows.items() if a not in published.TABLE5 and a not in published.TABLE6
            for r in rows if not r.is_baseline_value]
   if other:
@@ -605,7 +668,8 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
           f"{k['transfer_target_rate'] * 100:.1f}% | {k['transfer_misclassified_rate'] * 100:.1f}% | "
           f"{_fmt(k['baseline']['mean_percent_distortion'])} | {_fmt(k['secure']['mean_percent_distortion'])} |")
     lines.append("\n" + transfer_verdict(summary.kappa))
-  lines += markdown.figure_index(figs, ("all", "baseline_distortion", "secure_distortion", "transfer", "examples"))
+  lines += markdown.figure_index(figs, tuple(k for k in figs if k.startswith(("heatmaps ", "paper vs ours ")))
+                                 + ("baseline_distortion", "secure_distortion", "transfer", "examples"))
   excluded = [r for r in summary.baselines if r["result"].get("excluded")]
   if excluded:
     lines += ["", "Baselines excluded (< 98%): " + ", ".join(r["name"] for r in excluded)]

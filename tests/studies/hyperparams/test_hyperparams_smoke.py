@@ -43,6 +43,8 @@ def test_hyperparams_study_runs_end_to_end_on_generated_digits(tmp_path, monkeyp
   assert config["axes"] == ["stride"] and config["figure_pairs"] == [[3, 8]]
   text = (out / "report.md").read_text()
   assert "SMOKE RUN" in text and "## Run" in text and "Table 5" in text and "INCOMPLETE" not in text
+  assert list((out / "tensorboard" / "training").rglob("events.out.tfevents*"))  # training curves (issue 10)
+  assert (out / "cells" / "index.csv").exists() and (out / "results.csv").exists()
   capsys.readouterr()
   assert cli.run_main("hyperparams", argv + ["--report_only"]) == 0
   assert "cells of stage cells: expected 4, present 4, missing 0, extra 0" in capsys.readouterr().out

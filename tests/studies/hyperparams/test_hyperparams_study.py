@@ -240,7 +240,7 @@ def test_report_tables_and_verdicts_from_hand_made_records(tmp_path):
   assert "Secure model (§6.4)" in text and "paper on paper" in text
   assert impact_rows["activity_regularizer"]["our_level"] == "X"
   assert impact_rows["weight_init"]["our_level"] == "not run"
-  assert (tmp_path / "figures" / "class_distances_all_models.png").stat().st_size > 1000
+  assert (tmp_path / "figures" / "class_distances_baselines.png").stat().st_size > 1000
 
 
 # ------------------------------------------------------------------------------------- end-to-end, kill -9
@@ -319,7 +319,7 @@ def test_tiny_end_to_end_run_killed_and_resumed(tmp_path, tmp_path_factory):
   for name in ("report.md", "table2_baseline_variability.csv", "table3_network_impact.csv",
                "table4_training_impact.csv", "table5_network_distances.csv", "table6_optimizer_distances.csv",
                "figures/fig6_average_distances.png", "figures/fig7_best_estimate_distances.png",
-               "figures/class_distances_all_models.png", "figures/fig8_distortion_baseline.png",
+               "figures/class_distances_baselines.png", "figures/fig8_distortion_baseline.png",
                "figures/fig9_distortion_secure.png", "figures/fig10_transfer.png",
                "figures/fig11_examples.png"):
     assert (out / name).exists(), name
@@ -463,3 +463,32 @@ def test_help_lists_the_runner_flags_and_the_axis_names():
   for name in ("shard_index", "num_shards", "max_cells", "report_only", "output_dir"):
     assert name in fv
   assert all(axis.name in fv["axes"].help for axis in study.AXES)
+
+
+# ------------------------------------------------------------------------------------ issue 10: usable outputs
+
+
+def test_outputs_index_tidy_results_narrow_tables_and_per_axis_figures(tmp_path):
+  records = _records()
+  path = report.write_report(tmp_path, None, records, {"profile": "test"})
+  with open(tmp_path / "cells" / "index.csv") as f:
+    index = list(csv.DictReader(f))
+  assert list(index[0]) == ["id", "name", "axis", "value"]
+  assert {"id": "pool_size=6", "name": "pool_size=6", "axis": "pool_size", "value": "6"} in index
+  with open(tmp_path / "results.csv") as f:
+    results = list(csv.DictReader(f))
+  assert len(results) == len(records) and results[0]["name"] == "baseline/seed=0"
+  assert float(next(r for r in results if r["name"] == "pool_size=6")["mean"]) == pytest.approx(1.9, abs=1e-6)
+  text = path.read_text()
+  table5_header = next(line for line in text.splitlines() if line.startswith("| axis | value | paper mean"))
+  assert "paper_min" not in table5_header and "padding" in table5_header
+  for axis in ("pool_size", "input_dropout", "kernel_size"):
+    assert (tmp_path / "figures" / f"class_distances_{axis}.png").exists()
+    assert (tmp_path / "figures" / f"mean_distance_{axis}.png").exists()
+  assert not (tmp_path / "figures" / "class_distances_all_models.png").exists()
+
+
+def test_model_cache_defaults_outside_the_results_folder(monkeypatch):
+  from adv_tf.training import cache
+  monkeypatch.delenv("ADV_TF_MODEL_CACHE", raising=False)
+  assert str(cache.ModelCache().root).endswith(".cache/adv_tf/models")
