@@ -263,7 +263,7 @@ def _prepared_data_dir(tmp_path_factory) -> str:
 def _smoke_command(output_dir, data_dir) -> list[str]:
   return [sys.executable, "-m", "experiments.hyperparams", "--profile=quick", "--axes=pool_size,stride",
           "--num_baseline_models=2", "--samples_per_class=1", "--kappas=0,3",
-          "--cw_binary_search_steps=5", "--cw_max_iterations=100", "--cw_initial_const=0.1",
+          "--cw_binary_search_steps=5", "--cw_max_iterations=100", "--cw_initial_const=0.1", "--cw_schedule=fast",
           "--train_take=8000", "--test_take=400",
           "--max_epochs=3", "--target_accuracy=0.5", "--strategy=cpu", f"--data_dir={data_dir}",
           f"--output_dir={output_dir}", "--figure_pairs=3:8", f"--model_cache_dir={output_dir}/model_cache"]
