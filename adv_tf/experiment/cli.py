@@ -143,10 +143,22 @@ def make_run(study_name: str, fv: flags.FlagValues) -> study_lib.StudyRun:
   if fv["strategy"].value != "auto":
     STRATEGIES.get(fv["strategy"].value)
   output_dir = pathlib.Path(fv["output_dir"].value or study_lib.results_dir(study_name, config.profile))
+  if not fv["report_only"].value:
+    check_writable(output_dir.expanduser())
   return study_lib.StudyRun(study=study, config=config, output_dir=output_dir.expanduser(), seed=fv["seed"].value,
                             data_dir=fv["data_dir"].value, report_only=fv["report_only"].value,
                             strategy_name=fv["strategy"].value,
                             started=time.time())
+
+
+def check_writable(output_dir: pathlib.Path) -> None:
+  """AdvTfError (one line) when the output folder cannot be created or written, before any work."""
+  try:
+    output_dir.mkdir(parents=True, exist_ok=True)
+  except OSError as e:
+    raise AdvTfError(f"cannot create --output_dir {output_dir}: {e.strerror or e}; choose a writable folder") from None
+  if not output_dir.is_dir() or not os.access(output_dir, os.W_OK | os.X_OK):
+    raise AdvTfError(f"--output_dir {output_dir} is not a writable folder; choose another")
 
 
 def _stage_records(run: study_lib.StudyRun, stage: study_lib.Stage) -> list[dict]:
@@ -156,11 +168,51 @@ def _stage_records(run: study_lib.StudyRun, stage: study_lib.Stage) -> list[dict
   return load_records(folder, study_name=stage.runner_name(run.study.name))
 
 
+MANIFEST = "grid-manifest.json"
+
+
+def grid_manifest(cells: Sequence[Any]) -> dict:
+  """The grid of a stage: its cell ids in order and their sha256."""
+  import hashlib  # pylint: disable=import-outside-toplevel
+  ids = [c.id for c in cells]
+  return {"num_cells": len(ids), "sha256": hashlib.sha256("\n".join(ids).encode()).hexdigest(), "ids": ids}
+
+
+def check_manifest(folder: pathlib.Path, stage_name: str, cells: Sequence[Any]) -> None:
+  """Writes `<stage folder>/grid-manifest.json` on the first run; refuses (one line) a run or shard whose
+  grid differs from the folder's, so shards of different settings never share a folder."""
+  manifest = grid_manifest(cells)
+  path = folder / MANIFEST
+  if path.exists():
+    old = json.loads(path.read_text())
+    if old.get("sha256") != manifest["sha256"]:
+      raise AdvTfError(f"{folder} holds another grid of stage {stage_name} ({old.get('num_cells')} cells, hash "
+                       f"{str(old.get('sha256'))[:12]}) than this run's ({manifest['num_cells']} cells, hash "
+                       f"{manifest['sha256'][:12]}): use the flags of the first run or another --output_dir")
+    return
+  folder.mkdir(parents=True, exist_ok=True)
+  atomic_write_text(path, json.dumps(manifest, indent=1) + "\n")
+
+
 def run_stages(run: study_lib.StudyRun, *, shard_index: int = 0, num_shards: int = 1,
                max_cells: Optional[int] = None) -> None:
-  """Runs every stage in order (unsharded ones whole), filling `run.records`."""
-  for stage in run.study.stages(run.config):
+  """Runs every stage in order (unsharded ones whole), filling `run.records`.
+
+  Every sharded stage whose cells can be built before the earlier stages ran is checked against its grid
+  manifest first, so a shard with a differing grid is refused before any cell runs.
+  """
+  stages = list(run.study.stages(run.config))
+  for stage in stages:
+    if stage.sharded:
+      try:
+        early = stage.build_cells(run)
+      except Exception:  # noqa: BLE001  (pylint: disable=broad-except)
+        continue  # needs earlier stages' records: checked when it runs
+      check_manifest(stage.output_dir(run), stage.name, early)
+  for stage in stages:
     cells = stage.build_cells(run)
+    if stage.sharded:
+      check_manifest(stage.output_dir(run), stage.name, cells)
 
     def run_cell(cell, ctx, stage=stage):
       return stage.run_cell(cell, ctx, run)

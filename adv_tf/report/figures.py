@@ -76,6 +76,24 @@ def line_plot(x: Sequence[float], series: Mapping[str, Sequence[float]], *, xlab
   _save(fig, path)
 
 
+def category_plot(labels: Sequence[str], series: Mapping[str, Sequence[float]], *, xlabel: str, ylabel: str,
+                  title: str, path) -> None:
+  """Values per category (e.g. a hyperparameter's settings), one marker line per series; nan points skipped."""
+  fig, ax = plt.subplots(figsize=(5.5, 3.8))
+  x = np.arange(len(labels))
+  for label, ys in series.items():
+    ys = np.asarray(ys, np.float64)
+    ok = np.isfinite(ys)
+    ax.plot(x[ok], ys[ok], marker="o", label=label)
+  ax.set_xticks(x, list(labels))
+  ax.set_xlabel(xlabel)
+  ax.set_ylabel(ylabel)
+  ax.set_title(title, fontsize=10)
+  ax.grid(alpha=0.3)
+  ax.legend(fontsize=7)
+  _save(fig, path)
+
+
 def image_grid(images: np.ndarray, row_labels: Sequence[str], col_labels: Sequence[str], path, *,
                pixel_range: tuple[float, float] = (0.0, 1.0)) -> None:
   """images [rows, cols, H, W, C] -> one PNG grid (paper 002 Fig. 11 style)."""

@@ -14,9 +14,9 @@ from adv_tf.experiment.study import CONFIGS, STUDIES, StudyRun, profiles, result
 from adv_tf.utils.jsonable import to_jsonable
 
 COUNTS = {
-    "hyperparams/quick": {"selection": 1, "cells": 16},
-    "hyperparams/cpu-full": {"selection": 1, "cells": 87},
-    "hyperparams/paper": {"selection": 1, "cells": 177},
+    "hyperparams/quick": {"selection": 10, "cells": 18},
+    "hyperparams/cpu-full": {"selection": 10, "cells": 87},
+    "hyperparams/paper": {"selection": 10, "cells": 177},
     "minimal-dataset/quick": {"selection": 1, "calibration": 1, "models": 8},
     "minimal-dataset/cpu-full": {"selection": 1, "calibration": 1, "models": 45},
     "minimal-dataset/paper": {"selection": 1, "calibration": 1, "models": 45},

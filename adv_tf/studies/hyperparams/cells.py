@@ -9,13 +9,15 @@ import dataclasses
 from typing import Any, Mapping, Sequence
 
 from adv_tf.errors import AdvTfError
-from adv_tf.experiment.runner import Cell
+from adv_tf.experiment.runner import Cell, cell_id
 from adv_tf.studies.hyperparams.config import (  # noqa: F401  (re-exported for callers of the grid)
   AXES,
   AXES_BY_NAME,
+  NUM_CLASSES,
   OPTIMIZER_LEARNING_RATES,
   PIXEL_RANGE,
   SECURE_MODEL,
+  STUDY_VERSION,
   CWSettings,
   HyperparamsConfig,
   Profile,
@@ -23,26 +25,58 @@ from adv_tf.studies.hyperparams.config import (  # noqa: F401  (re-exported for 
   grid_values,
   train_config,
 )
-from adv_tf.studies.hyperparams.models import ModelSpec
+from adv_tf.studies.hyperparams.models import ModelSpec, resolved_identity
 from adv_tf.utils.jsonable import to_jsonable
 
+DEFAULT_DATA_IDENTITY = {"dataset": "mnist", "pixel_range": list(PIXEL_RANGE)}
 
-def selection_cell_config(profile: HyperparamsConfig, cw: CWSettings, seed: int, run: Mapping[str, Any]) -> dict:
-  """The selection's identity; every later cell names it, so any setting here re-keys the whole study.
 
-  `run` holds the run-wide settings that change results (target accuracy, epoch cap, data subsets).
+def run_identity(data_identity: Mapping[str, Any] | None = None, replicas: int = 1) -> dict:
+  """The run-wide part of every cell's identity (issue 10): the study version, the data identity
+  (`DatasetInfo.identity()` of the train and test splits) and the number of replicas the models train on.
+
+  Without loaded data (cells built for tests or `--report_only` of a folder no run has written) the data
+  identity is a placeholder naming only the dataset.
+  """
+  return {"study_version": STUDY_VERSION, "data": to_jsonable(dict(data_identity or DEFAULT_DATA_IDENTITY)),
+          "replicas": int(replicas)}
+
+
+def _resolved(spec: ModelSpec, profile: HyperparamsConfig, run: Mapping[str, Any]) -> dict:
+  return resolved_identity(spec, profile.train_profile, target_accuracy=run.get("target_accuracy", 0.98),
+                           max_epochs=run.get("max_epochs"))
+
+
+def selection_base_config(profile: HyperparamsConfig, cw: CWSettings, seed: int, run: Mapping[str, Any],
+                          identity: Mapping[str, Any] | None = None) -> dict:
+  """The selection's identity; every later cell names its hash, so any setting here re-keys the whole study.
+
+  `run` holds the run-wide settings that change results (target accuracy, epoch cap, data subsets);
+  `identity` the study version, data identity and replica count (`run_identity`).
   """
   return {"kind": "selection", "samples_per_class": profile.samples_per_class,
           "cw": dataclasses.asdict(cw), "seed": seed, "train_profile": profile.train_profile,
-          "run": dict(sorted(run.items()))}
+          "run": dict(sorted(run.items())), "identity": dict(identity or run_identity()),
+          "resolved": _resolved(baseline_spec(seed), profile, run)}
+
+
+selection_cell_config = selection_base_config  # the name older callers use
+
+
+def selection_id(profile: HyperparamsConfig, cw: CWSettings, seed: int, run: Mapping[str, Any],
+                 identity: Mapping[str, Any] | None = None) -> str:
+  """The hash of the selection's identity; every grid cell names it."""
+  return cell_id(selection_base_config(profile, cw, seed, run, identity))
 
 
 def model_cell_config(stage: str, spec: ModelSpec, cw: CWSettings, selection_id: str, *,
-                      axis: str | None = None, value=None) -> dict:
+                      axis: str | None = None, value=None, resolved: Mapping[str, Any] | None = None,
+                      identity: Mapping[str, Any] | None = None) -> dict:
   return {"kind": "model", "stage": stage, "axis": axis, "value": to_jsonable(value),
           "model": {k: to_jsonable(v) for k, v in sorted(spec.model.items())},
           "train": dict(sorted(spec.train.items())), "seed": spec.seed,
-          "cw": dataclasses.asdict(cw), "selection": selection_id}
+          "cw": dataclasses.asdict(cw), "selection": selection_id,
+          "resolved": dict(resolved or {}), "identity": dict(identity or run_identity())}
 
 
 def spec_from_config(config: Mapping[str, Any]) -> ModelSpec:
@@ -52,11 +86,14 @@ def spec_from_config(config: Mapping[str, Any]) -> ModelSpec:
 
 
 def kappa_cell_config(kappa: float, baseline: ModelSpec, secure: ModelSpec, cw: CWSettings,
-                      selection_id: str) -> dict:
+                      selection_id: str, *, resolved: Mapping[str, Any] | None = None,
+                      identity: Mapping[str, Any] | None = None) -> dict:
+  resolved = resolved or {}
   return {"kind": "kappa", "kappa": float(kappa),
-          "baseline": {"model": dict(baseline.model), "seed": baseline.seed},
-          "secure": {"model": dict(secure.model), "seed": secure.seed},
-          "cw": dataclasses.asdict(cw), "selection": selection_id}
+          "baseline": {"model": dict(baseline.model), "seed": baseline.seed,
+                       "resolved": dict(resolved.get("baseline", {}))},
+          "secure": {"model": dict(secure.model), "seed": secure.seed, "resolved": dict(resolved.get("secure", {}))},
+          "cw": dataclasses.asdict(cw), "selection": selection_id, "identity": dict(identity or run_identity())}
 
 
 def baseline_spec(seed: int) -> ModelSpec:
@@ -68,8 +105,18 @@ def secure_spec(seed: int) -> ModelSpec:
 
 
 def build_cells(profile: HyperparamsConfig, axes: Sequence[str], cw: CWSettings, seed: int, selection_id: str,
-                num_baseline_models: int, kappas: Sequence[float]) -> list:
-  """Cells of the main study in run order: baselines, variants, the secure model, the kappa sweep."""
+                num_baseline_models: int, kappas: Sequence[float], *, run: Mapping[str, Any] | None = None,
+                identity: Mapping[str, Any] | None = None) -> list:
+  """Cells of the main study in run order: baselines, variants, the secure model, the kappa sweep.
+
+  Each cell names its resolved model and training configs (`run`: target accuracy and epoch cap) and the
+  run identity (study version, data, replicas), so a changed default or setting re-keys it.
+  """
+  run = dict(run if run is not None else run_settings(profile))
+  identity = dict(identity or run_identity())
+
+  def resolved(spec):
+    return _resolved(spec, profile, run)
   from adv_tf.models import LeNetConfig
   unknown = [a for a in axes if a not in AXES_BY_NAME]
   if unknown:
@@ -79,8 +126,8 @@ def build_cells(profile: HyperparamsConfig, axes: Sequence[str], cw: CWSettings,
   cells = []
   for k in range(num_baseline_models):
     spec = baseline_spec(seed + k)
-    cells.append(Cell(f"baseline/seed={seed + k}", model_cell_config("baseline", spec, cw, selection_id),
-                      stage="baseline"))
+    cells.append(Cell(f"baseline/seed={seed + k}", model_cell_config(
+        "baseline", spec, cw, selection_id, resolved=resolved(spec), identity=identity), stage="baseline"))
   for name in axes:
     axis = AXES_BY_NAME[name]
     base_value = getattr(base_model if axis.target == "model" else base_train, axis.field)
@@ -88,13 +135,16 @@ def build_cells(profile: HyperparamsConfig, axes: Sequence[str], cw: CWSettings,
       overrides = {axis.field: value, **axis.companions.get(value, {})}
       spec = ModelSpec(overrides, {}, seed) if axis.target == "model" else ModelSpec({}, overrides, seed)
       cells.append(Cell(f"{axis.name}={_label(value)}",
-                        model_cell_config("variant", spec, cw, selection_id, axis=axis.name, value=value),
+                        model_cell_config("variant", spec, cw, selection_id, axis=axis.name, value=value,
+                                          resolved=resolved(spec), identity=identity),
                         stage="variant"))
-  cells.append(Cell("secure", model_cell_config("secure", secure_spec(seed), cw, selection_id),
-                    stage="secure"))
+  secure = secure_spec(seed)
+  cells.append(Cell("secure", model_cell_config("secure", secure, cw, selection_id, resolved=resolved(secure),
+                                                identity=identity), stage="secure"))
+  both = {"baseline": resolved(baseline_spec(seed)), "secure": resolved(secure)}
   for kappa in kappas:
-    cells.append(Cell(f"kappa={kappa:g}", kappa_cell_config(kappa, baseline_spec(seed), secure_spec(seed),
-                                                            cw, selection_id), stage="kappa"))
+    cells.append(Cell(f"kappa={kappa:g}", kappa_cell_config(kappa, baseline_spec(seed), secure, cw, selection_id,
+                                                            resolved=both, identity=identity), stage="kappa"))
   return cells
 
 
@@ -110,14 +160,22 @@ def run_settings(cfg: HyperparamsConfig) -> dict:
           "test_take": cfg.test_take, "dataset": "mnist", "pixel_range": list(PIXEL_RANGE)}
 
 
-def selection_cell(cfg: HyperparamsConfig, seed: int) -> Cell:
-  return Cell("best_estimate_selection", selection_cell_config(cfg, cfg.cw, seed, run_settings(cfg)),
-              stage="selection")
+def selection_cells(cfg: HyperparamsConfig, seed: int, identity: Mapping[str, Any] | None = None) -> list[Cell]:
+  """The selection stage (§4.4): one cell per class, each attacking that class's candidates (resumable;
+  the runner shows progress per class). Each names the selection's id (the hash of its shared config)."""
+  base = selection_base_config(cfg, cfg.cw, seed, run_settings(cfg), identity)
+  sid = cell_id(base)
+  return [Cell(f"selection/class={c}", {**base, "kind": "selection_class", "class": c, "selection": sid},
+               stage="selection") for c in range(NUM_CLASSES)]
 
 
-def record_for(records, cell_id):
-  for record in records:
-    if record["id"] == cell_id:
-      return record
-  raise AdvTfError("no best-estimate selection was recorded with these settings in --output_dir; run "
-                   "without --report_only (with the flags of the run you want reported)")
+def selection_records(records, sid: str) -> list[dict]:
+  """The selection's per-class records (class 0..9); AdvTfError when a class is missing."""
+  by_class = {r["config"]["class"]: r for r in records
+              if r["config"].get("kind") == "selection_class" and r["config"].get("selection") == sid}
+  missing = [c for c in range(NUM_CLASSES) if c not in by_class]
+  if missing:
+    raise AdvTfError(f"the best-estimate selection of these settings is incomplete in --output_dir (classes "
+                     f"{', '.join(map(str, missing))} missing); run without --report_only, with the flags of the "
+                     "run you want reported")
+  return [by_class[c] for c in range(NUM_CLASSES)]

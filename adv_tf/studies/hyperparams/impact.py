@@ -1,7 +1,10 @@
 """Impact levels in baseline standard deviations (paper 002 §5.5) and claim verdicts.
 
 A variant's impact on a statistic is |variant - mean over the N baseline models| divided by the std of that
-statistic over the baselines: none < 3, low 3-5, medium 5-7, high > 7 (§5.5).
+statistic over the baselines: none < 3, low 3-5, medium 5-7, high > 7 (§5.5) in normal terms. With N
+baselines that z is sqrt(1 + 1/N) t(N - 1) distributed under no effect, so the bounds are calibrated for N
+(`adv_tf.report.statistics.impact_thresholds`: with N = 3 "3 sigma" becomes 22 sigma); the levels and
+verdicts here delegate to adv_tf.report.statistics (issue 10), N = None keeps the paper's fixed 3/5/7.
 """
 from __future__ import annotations
 
@@ -10,8 +13,10 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-LEVELS = ("none", "low", "medium", "high")
-THRESHOLDS = (3.0, 5.0, 7.0)  # §5.5: boundaries between none|low|medium|high
+from adv_tf.report import statistics
+
+LEVELS = statistics.LEVELS
+THRESHOLDS = statistics.LEVEL_BOUNDS  # §5.5 in normal terms; calibrated for N by statistics.impact_thresholds
 
 
 def baseline_moments(values: Sequence[float]) -> tuple[float, float]:
@@ -29,15 +34,9 @@ def std_units(value: float, mean: float, std: float) -> float:
   return (value - mean) / std
 
 
-def impact_level(z: float) -> str | None:
-  """Level of |z| per §5.5; None where z is undefined."""
-  if not math.isfinite(z):
-    return None
-  size = abs(z)
-  for level, bound in zip(LEVELS, THRESHOLDS):
-    if size < bound:
-      return level
-  return LEVELS[-1]
+def impact_level(z: float, n: int | None = None) -> str | None:
+  """Level of |z| per §5.5 with bounds calibrated for `n` baselines (None: the paper's fixed 3/5/7)."""
+  return statistics.impact_level(z, n)
 
 
 def axis_level(levels: Sequence[str | None]) -> str | None:
@@ -46,26 +45,19 @@ def axis_level(levels: Sequence[str | None]) -> str | None:
   return LEVELS[max(known)] if known else None
 
 
-def claim_verdict(better: float, alternatives: Sequence[float], diff_stds: Sequence[float]) -> tuple[str, str]:
-  """Verdict on "the `better` setting gives a larger distance than the alternatives".
-
-  z_i = (better - alternative_i) / diff_std_i, where diff_std_i is the std of that difference (e.g.
-  sqrt(2) sigma for two single models, sqrt(1 + 1/N) sigma for one model against the mean of N
-  baselines). Holds when the mean z >= 3 and no alternative is significantly larger (min z > -3); does
-  not hold when the mean z <= -3; otherwise inconclusive (3 stds: the §5.5 significance bound).
-  Returns (verdict, evidence text).
-  """
-  zs = [std_units(better, alt, sd) for alt, sd in zip(alternatives, diff_stds)]
-  zs = [z for z in zs if math.isfinite(z)]
-  if not zs:
-    return "inconclusive", "not measured in this run"
-  mean_z, min_z = float(np.mean(zs)), float(np.min(zs))
-  evidence = f"mean z = {mean_z:+.1f}, min z = {min_z:+.1f} over {len(zs)} comparison(s)"
-  if mean_z >= 3 and min_z > -3:
-    return "holds", evidence
-  if mean_z <= -3:
-    return "does not hold", evidence
-  return "inconclusive", evidence
+def claim_verdict(better: float, alternatives: Sequence[float], diff_stds: Sequence[float],
+                  n: int | None = None, names: Sequence[str] | None = None,
+                  expected: Sequence[str] | None = None, claim: str = "greater") -> statistics.Verdict:
+  """Verdict on "the `better` setting gives a larger distance than (claim="equal": the same as) the
+  alternatives", by adv_tf.report.statistics.claim_verdict: per alternative t = (better - alternative) /
+  diff_std, significant beyond t_threshold(3, n) (the §5.5 bound, calibrated for the n baselines behind the
+  std); holds when every comparison is significant for the claim, does not hold when one is significant
+  against it, else inconclusive. `expected` names every value the claim covers (a verdict on fewer is
+  labelled partial). Alternatives whose diff_std is unknown are skipped."""
+  names = list(names) if names is not None else [f"alternative {i + 1}" for i in range(len(alternatives))]
+  comparisons = [statistics.Comparison(name, better, alt, sd, n)
+                 for name, alt, sd in zip(names, alternatives, diff_stds) if math.isfinite(sd) and sd > 0]
+  return statistics.claim_verdict(comparisons, claim=claim, expected=expected if expected is not None else names)
 
 
 def difference_std(sigma: float, n_baselines: int, a_is_baseline_mean: bool, b_is_baseline_mean: bool) -> float:
@@ -75,11 +67,12 @@ def difference_std(sigma: float, n_baselines: int, a_is_baseline_mean: bool, b_i
   return math.sqrt(var)
 
 
-def stats_with_levels(stats: Mapping[str, float], baseline: Mapping[str, tuple[float, float]]) -> dict:
+def stats_with_levels(stats: Mapping[str, float], baseline: Mapping[str, tuple[float, float]],
+                      n: int | None = None) -> dict:
   """Per statistic: z and level against baseline {stat: (mean, std)}."""
   out = {}
   for name, value in stats.items():
     mean, std = baseline.get(name, (math.nan, math.nan))
     z = std_units(value, mean, std)
-    out[name] = {"value": value, "z": z, "level": impact_level(z)}
+    out[name] = {"value": value, "z": z, "level": impact_level(z, n)}
   return out

@@ -32,7 +32,6 @@ from adv_tf.studies.hyperparams.config import (
   NUM_CLASSES,
   PIXEL_RANGE,
   CWSettings,
-  HyperparamsConfig,
 )
 from adv_tf.studies.hyperparams.data import StudyData
 from adv_tf.studies.hyperparams.models import LeNetTrainer, ModelSpec, train_summary
@@ -64,7 +63,8 @@ def cw_targeted_all(model, x: np.ndarray, labels: np.ndarray, cw: CWSettings, co
   result = carlini_wagner_l2(
       model, x[src], target=tgt, confidence=confidence,
       binary_search_steps=cw.binary_search_steps, max_iterations=cw.max_iterations,
-      learning_rate=cw.learning_rate, initial_const=cw.initial_const,
+      learning_rate=cw.learning_rate, initial_const=cw.initial_const, schedule=cw.schedule,
+      abort_early=cw.abort_early,
       clip_min=PIXEL_RANGE[0], clip_max=PIXEL_RANGE[1])
   n = len(x)
   distances = np.full((n, NUM_CLASSES), np.nan, np.float64)
@@ -74,6 +74,23 @@ def cw_targeted_all(model, x: np.ndarray, labels: np.ndarray, cw: CWSettings, co
   success[src, tgt] = result.success
   x_adv[src, tgt] = result.x_adv
   return distances, success, x_adv
+
+
+def misclassified_sources(model, best: "BestSamples") -> list[int]:
+  """Classes whose best-estimate sample this model misclassifies: their targeted distances are ~0 (the
+  source already is some other class), so their pairs are excluded from the model's matrix (issue 10)."""
+  from adv_tf.attacks import predict_labels
+  return sorted(int(c) for c in best.y[predict_labels(model, best.x) != best.y])
+
+
+def exclude_sources(distances: np.ndarray, success: np.ndarray, labels: np.ndarray,
+                    classes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+  """Rows of sources in `classes` set to nan (distances) / False (success)."""
+  rows = np.isin(np.asarray(labels), list(classes))
+  distances, success = distances.copy(), success.copy()
+  distances[rows] = np.nan
+  success[rows] = False
+  return distances, success
 
 
 def agreement_rate(model, x_adv: np.ndarray, success: np.ndarray) -> float:
@@ -91,12 +108,13 @@ def pair_success_rate(success: np.ndarray, labels: np.ndarray) -> float:
   return float(success[mask].mean())
 
 
-def pick_candidates(model, x: np.ndarray, y: np.ndarray, per_class: int) -> np.ndarray:
-  """The first `per_class` test images of each class that the model classifies correctly (§4.4)."""
+def pick_candidates(model, x: np.ndarray, y: np.ndarray, per_class: int,
+                    classes: Sequence[int] = tuple(range(NUM_CLASSES))) -> np.ndarray:
+  """The first `per_class` test images of each of `classes` that the model classifies correctly (§4.4)."""
   from adv_tf.attacks import predict_labels
   correct = predict_labels(model, x) == y
   chosen = []
-  for c in range(NUM_CLASSES):
+  for c in classes:
     idx = np.flatnonzero((y == c) & correct)[:per_class]
     if len(idx) < per_class:
       raise AdvTfError(f"only {len(idx)} correctly classified test images of class {c}; "
@@ -105,35 +123,45 @@ def pick_candidates(model, x: np.ndarray, y: np.ndarray, per_class: int) -> np.n
   return np.concatenate(chosen)
 
 
-def run_selection(ctx, *, trainer: LeNetTrainer, data: StudyData, profile: HyperparamsConfig, cw: CWSettings,
-                  seed: int) -> dict:
-  """§4.4: best-estimate samples from `samples_per_class` images per class on the control model."""
+def run_selection_class(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer, data: StudyData,
+                        cw: CWSettings) -> dict:
+  """§4.4 for one class: its `samples_per_class` candidates on the control model, targeted CW to the 9
+  other classes, and the candidate whose distances are closest (L1) to the class's average distances."""
   from adv_tf import metrics
-  model, train_record, _ = trainer.get(ModelSpec({}, {}, seed))
-  candidates = pick_candidates(model, data.x_test, data.y_test, profile.samples_per_class)
+  c = int(cell_config["class"])
+  model, train_record, _ = trainer.get(ModelSpec({}, {}, int(cell_config["seed"])))
+  candidates = pick_candidates(model, data.x_test, data.y_test, int(cell_config["samples_per_class"]), (c,))
   x, y = data.x_test[candidates], data.y_test[candidates]
-  ctx.log(f"selection: targeted CW on {len(x)} samples x 9 targets")
+  ctx.log(f"selection class {c}: targeted CW on {len(x)} samples x 9 targets")
   distances, success, _ = cw_targeted_all(model, x, y, cw)
   chosen, average = metrics.best_estimate_samples(distances, y, NUM_CLASSES)
-  chosen = np.asarray(chosen)
-  missing = np.flatnonzero(chosen < 0)
-  if missing.size:
-    raise AdvTfError(f"best-estimate selection: targeted CW failed on every sample of class {missing[0]}; "
+  if chosen[c] < 0:
+    raise AdvTfError(f"best-estimate selection: targeted CW failed on every sample of class {c}; "
                      "raise --cw_max_iterations or --cw_binary_search_steps")
-  best_matrix = distances[chosen]
-  best_indices = candidates[chosen]
-  save_arrays(ctx, "selection.npz", candidate_indices=candidates, distances=distances,
-              chosen=chosen, best_indices=best_indices, x_best=data.x_test[best_indices],
-              y_best=data.y_test[best_indices], average_matrix=average, best_matrix=best_matrix)
-  return {"train": train_summary(train_record),
-          "best_test_indices": best_indices.tolist(),
-          "average_matrix": _matrix_json(average),
-          "best_estimate_matrix": _matrix_json(best_matrix),
-          "average_stats": metrics.distance_stats(average),
-          "best_estimate_stats": metrics.distance_stats(best_matrix),
+  save_arrays(ctx, "selection.npz", candidate_indices=candidates, distances=distances)
+  return {"class": c, "train": train_summary(train_record),
+          "best_test_index": int(candidates[chosen[c]]),
+          "candidate_indices": candidates.tolist(),
+          "average_row": _matrix_json(average[c:c + 1])[0],
+          "best_row": _matrix_json(distances[chosen[c]:chosen[c] + 1])[0],
           "cw_success_rate": pair_success_rate(success, y),
           "num_samples": int(len(x)),
           "data_provenance": dict(getattr(data.info, "provenance", None) or {})}
+
+
+def combine_selection(class_records: Sequence[Mapping[str, Any]]) -> dict:
+  """The selection's result from its 10 per-class records (class order): best-estimate test indices, the
+  average (Fig. 6) and best-estimate (Fig. 7) matrices and their statistics."""
+  from adv_tf import metrics
+  results = [r["result"] for r in class_records]
+  average = matrix_from_json([res["average_row"] for res in results])
+  best = matrix_from_json([res["best_row"] for res in results])
+  num = sum(res["num_samples"] for res in results)
+  return {"train": results[0]["train"], "best_test_indices": [res["best_test_index"] for res in results],
+          "average_matrix": _matrix_json(average), "best_estimate_matrix": _matrix_json(best),
+          "average_stats": metrics.distance_stats(average), "best_estimate_stats": metrics.distance_stats(best),
+          "cw_success_rate": float(sum(res["cw_success_rate"] * res["num_samples"] for res in results) / num),
+          "num_samples": int(num), "data_provenance": results[0].get("data_provenance", {})}
 
 
 def run_model_cell(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer, best: "BestSamples",
@@ -144,15 +172,20 @@ def run_model_cell(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer
   model, train_record, hit = trainer.get(spec)
   summary = train_summary(train_record)
   ctx.log(f"model {'from cache' if hit else 'trained'}: accuracy {summary['test_accuracy']:.4f}")
-  result = {"train": summary, "model_cache_hit": hit}
+  result = {"train": summary, "model_cache_hit": hit, "best_test_indices": best.test_indices.tolist()}
   if not summary["reached_target"]:
     # §6.1: a model under 98% "is considered unusable for comparison"; recorded, not attacked.
     result["excluded"] = f"test accuracy {summary['test_accuracy']:.4f} < {summary['target_accuracy']}"
     return result
   distances, success, x_adv = cw_targeted_all(model, best.x, best.y, cw)
+  misclassified = misclassified_sources(model, best)
+  distances, success = exclude_sources(distances, success, best.y, misclassified)
   matrix = reorder_by_class(distances, best.y)
+  kept = ~np.isin(best.y, misclassified)
   result.update({"matrix": _matrix_json(matrix), "stats": metrics.distance_stats(matrix),
-                 "cw_success_rate": pair_success_rate(success, best.y),
+                 "cw_success_rate": pair_success_rate(success[kept], best.y[kept]) if kept.any() else math.nan,
+                 "cw_failures": int(kept.sum() * (NUM_CLASSES - 1) - success[kept].sum()),
+                 "misclassified_sources": misclassified,
                  "cw_prediction_agreement": agreement_rate(model, x_adv, success)})
   save_arrays(ctx, "adversarial.npz", x_adv=x_adv, distances=distances)
   return result
@@ -167,7 +200,7 @@ def run_kappa_cell(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer
   kappa = float(cell_config["kappa"])
   specs = {name: spec_from_config(cell_config[name]) for name in ("baseline", "secure")}
   src, tgt = targeted_pairs(best.y)
-  out: dict[str, Any] = {"kappa": kappa}
+  out: dict[str, Any] = {"kappa": kappa, "best_test_indices": best.test_indices.tolist()}
   arrays = {}
   trained = {name: trainer.get(spec)[0] for name, spec in specs.items()}
   for name, model in trained.items():
@@ -176,6 +209,7 @@ def run_kappa_cell(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer
     pairs_src = best.x[src]
     ok = success[src, tgt]
     out[name] = {
+        "matrix": _matrix_json(reorder_by_class(distances, best.y)),
         "cw_success_rate": float(ok.mean()),
         "mean_l2": float(np.nanmean(distances[src, tgt])) if ok.any() else math.nan,
         "pixels_changed_percent": dict(zip(

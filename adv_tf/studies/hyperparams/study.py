@@ -7,6 +7,7 @@ CW settings never mixes them into one table.
 """
 from __future__ import annotations
 
+import json
 import pathlib
 
 from adv_tf.experiment.runner import Cell
@@ -28,7 +29,12 @@ class HyperparamsStudy:
     run.resources["data"] = study_data
     run.resources["trainer"] = models.LeNetTrainer(
         study_data, cache=run.model_cache, train_profile=cfg.train_profile, strategy=run.strategy,
-        max_epochs=cfg.max_epochs, target_accuracy=cfg.target_accuracy, verbose=0)
+        max_epochs=cfg.max_epochs, target_accuracy=cfg.target_accuracy, verbose=0,
+        log_dir=run.output_dir / "tensorboard" / "training")
+    replicas = int(getattr(run.strategy, "num_replicas_in_sync", 1) or 1)
+    run.resources["identity"] = cells.run_identity(
+        {"train": study_data.info.identity(), "test": study_data.test_info.identity()}, replicas)
+    write_identity(run.output_dir, run.resources["identity"])
 
   def stages(self, cfg: config.HyperparamsConfig) -> list[Stage]:
     return [Stage(SELECTION, self._selection_cells, self._run_selection, sharded=False),
@@ -37,21 +43,23 @@ class HyperparamsStudy:
   # ------------------------------------------------------------------------------------------- stages
 
   def _selection_cells(self, run: StudyRun) -> list[Cell]:
-    return [cells.selection_cell(run.config, run.seed)]
+    return cells.selection_cells(run.config, run.seed, identity(run))
 
   def _run_selection(self, cell: Cell, ctx, run: StudyRun) -> dict:
-    return cell_runs.run_selection(ctx, trainer=run.resources["trainer"], data=run.resources["data"],
-                                   profile=run.config, cw=run.config.cw, seed=run.seed)
+    return cell_runs.run_selection_class(ctx, cell.config, trainer=run.resources["trainer"],
+                                         data=run.resources["data"], cw=run.config.cw)
 
   def _grid_cells(self, run: StudyRun) -> list[Cell]:
     cfg = run.config
-    return cells.build_cells(cfg, cfg.axes, cfg.cw, run.seed, cells.selection_cell(cfg, run.seed).id,
-                             cfg.num_baseline_models, cfg.kappas)
+    ident = identity(run)
+    return cells.build_cells(cfg, cfg.axes, cfg.cw, run.seed, selection_id(run), cfg.num_baseline_models,
+                             cfg.kappas, run=cells.run_settings(cfg), identity=ident)
 
   def _best(self, run: StudyRun):
     if "best" not in run.resources:
-      selection = cells.record_for(run.records.get(SELECTION, []), cells.selection_cell(run.config, run.seed).id)
-      run.resources["best"] = cell_runs.best_samples_from_selection(run.resources["data"], selection["result"])
+      selection = cells.selection_records(run.records.get(SELECTION, []), selection_id(run))
+      run.resources["best"] = cell_runs.best_samples_from_selection(
+          run.resources["data"], cell_runs.combine_selection(selection))
     return run.resources["best"]
 
   def _run_grid_cell(self, cell: Cell, ctx, run: StudyRun) -> dict:
@@ -62,3 +70,38 @@ class HyperparamsStudy:
 
   def report(self, run: StudyRun) -> pathlib.Path:
     return REPORTS.get(NAME)().write(run)
+
+
+IDENTITY_FILE = "run_identity.json"
+
+
+def identity(run: StudyRun) -> dict:
+  """The run identity (study version, data identity, replicas) of this run: from the loaded data, else (for
+  `--report_only`) the one the computing run wrote to `<output_dir>/run_identity.json`."""
+  if "identity" in run.resources:
+    return run.resources["identity"]
+  path = pathlib.Path(run.output_dir) / IDENTITY_FILE
+  if path.exists():
+    return json.loads(path.read_text())
+  return cells.run_identity()
+
+
+def selection_id(run: StudyRun) -> str:
+  return cells.selection_id(run.config, run.config.cw, run.seed, cells.run_settings(run.config), identity(run))
+
+
+def write_identity(output_dir: pathlib.Path, ident: dict) -> None:
+  """Writes the run identity on the first run; refuses a run whose data or replica count differs from the
+  folder's (one line, before any cell runs)."""
+  from adv_tf.errors import AdvTfError
+  from adv_tf.utils.atomic import atomic_write_text
+  path = pathlib.Path(output_dir) / IDENTITY_FILE
+  if path.exists():
+    old = json.loads(path.read_text())
+    if old != ident:
+      diff = sorted(k for k in set(old) | set(ident) if old.get(k) != ident.get(k))
+      raise AdvTfError(f"{output_dir} holds results of another run identity (differs in: {', '.join(diff)}); "
+                       "use another --output_dir or the data and strategy of the first run")
+    return
+  path.parent.mkdir(parents=True, exist_ok=True)
+  atomic_write_text(path, json.dumps(ident, indent=1, sort_keys=True) + "\n")

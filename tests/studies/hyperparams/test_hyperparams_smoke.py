@@ -31,16 +31,26 @@ def test_hyperparams_study_runs_end_to_end_on_generated_digits(tmp_path, monkeyp
   out = tmp_path / "run"
   argv = ["prog", f"--output_dir={out}", f"--model_cache_dir={tmp_path / 'cache'}", "--strategy=cpu",
           "--axes=stride", "--num_baseline_models=1", "--samples_per_class=1", "--kappas=0",
-          "--cw_binary_search_steps=2", "--cw_max_iterations=30", "--cw_initial_const=10", "--max_epochs=3",
+          "--cw_binary_search_steps=3", "--cw_max_iterations=100", "--cw_initial_const=10", "--max_epochs=3",
           "--target_accuracy=0.5", "--train_take=4096", "--test_take=200", "--figure_pairs=3:8"]
   assert cli.run_main("hyperparams", argv) == 0, capsys.readouterr().err
   records = load_records(out, study_name="hyperparams")
   assert [r["name"] for r in records] == ["baseline/seed=0", "stride=2", "secure", "kappa=0"]
-  assert load_records(out / "selection", study_name="hyperparams-selection")[0]["name"] == "best_estimate_selection"
+  selection = load_records(out / "selection", study_name="hyperparams-selection")
+  assert sorted(r["name"] for r in selection) == sorted(f"selection/class={c}" for c in range(10))
+  assert all(r["result"]["best_test_indices"] == records[0]["result"]["best_test_indices"] for r in records)
   config = json.loads((out / "config.json").read_text())["config"]
   assert config["axes"] == ["stride"] and config["figure_pairs"] == [[3, 8]]
   text = (out / "report.md").read_text()
-  assert "SMOKE RUN" in text and "## Run" in text and "Table 5" in text
+  assert "SMOKE RUN" in text and "## Run" in text and "Table 5" in text and "INCOMPLETE" not in text
+  assert list((out / "tensorboard" / "training").rglob("events.out.tfevents*"))  # training curves (issue 10)
+  assert (out / "cells" / "index.csv").exists() and (out / "results.csv").exists()
+  capsys.readouterr()
+  assert cli.run_main("hyperparams", argv + ["--report_only"]) == 0
+  assert "cells of stage cells: expected 4, present 4, missing 0, extra 0" in capsys.readouterr().out
+  # Another grid into the same folder is refused before any cell runs.
+  assert cli.run_main("hyperparams", [a for a in argv if not a.startswith("--axes")] + ["--axes=pool_size"]) == 2
+  assert "another grid of stage cells" in capsys.readouterr().err
   baseline = records[0]["result"]
   assert baseline["model_cache_hit"] is True  # the selection stage trained the seed-0 control model
   assert records[1]["result"]["model_cache_hit"] is False

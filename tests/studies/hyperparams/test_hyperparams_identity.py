@@ -1,0 +1,104 @@
+"""Results never stale or mixed (issue 10): cell identity, grid manifest, selection per class, report checks."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from adv_tf.errors import AdvTfError
+from adv_tf.experiment import Cell, cli
+from adv_tf.studies.hyperparams import cells as study
+from adv_tf.studies.hyperparams import config, report
+from adv_tf.studies.hyperparams import run as cell_runs
+
+
+def _ids(profile=None, cw=None, identity=None, axes=("pool_size",)):
+  profile = profile or study.get_profile("quick")
+  return [c.id for c in study.build_cells(profile, list(axes), cw or profile.cw, 0, "sel", 1, (0.0,),
+                                          identity=identity)]
+
+
+def test_cells_name_the_resolved_model_and_training_configs():
+  cell = study.build_cells(study.get_profile("quick"), ["pool_size"], study.CWSettings(), 0, "sel", 1, ())[0]
+  resolved = cell.config["resolved"]
+  assert resolved["lenet"]["regularizer_strength"] == pytest.approx(1e-4)
+  assert resolved["lenet"]["padding"] == "auto" and resolved["padding"] == "valid"
+  assert resolved["train"]["learning_rate"] == 0.01 and resolved["train"]["batch_size"] == 128
+  assert resolved["train"]["eval_every_steps"] == 100 and resolved["train"]["epochs"] == 10
+  assert resolved["train"]["target_accuracy"] == 0.98
+  assert cell.config["identity"]["study_version"] == config.STUDY_VERSION
+  pool6 = study.build_cells(study.get_profile("quick"), ["pool_size"], study.CWSettings(), 0, "sel", 1, ())[1]
+  assert pool6.config["resolved"]["padding"] == "same"
+
+
+def test_a_changed_preset_default_rekeys_every_model_cell(monkeypatch):
+  before = _ids()
+  monkeypatch.setitem(config.LENET_TRAIN, "quick", config.LENET_TRAIN["quick"].replace(eval_every_steps=50))
+  after = _ids()
+  assert not set(before) & set(after)
+
+
+def test_cw_schedule_data_replicas_and_version_rekey_the_cells(monkeypatch):
+  profile = study.get_profile("quick")
+  base = _ids()
+  assert not set(base) & set(_ids(cw=study.CWSettings(schedule="fast")))
+  assert not set(base) & set(_ids(identity=study.run_identity({"train": {"num_examples": 5}})))
+  assert not set(base) & set(_ids(identity=study.run_identity(replicas=8)))
+  monkeypatch.setattr(study, "STUDY_VERSION", config.STUDY_VERSION + 1)
+  assert not set(base) & set(_ids())
+  assert profile.cw.schedule == "carlini"
+
+
+def test_grid_manifest_refuses_a_differing_grid(tmp_path):
+  grid = [Cell(f"c{i}", {"i": i}) for i in range(3)]
+  cli.check_manifest(tmp_path, "cells", grid)
+  assert (tmp_path / cli.MANIFEST).exists()
+  cli.check_manifest(tmp_path, "cells", grid)  # the same grid again: fine
+  with pytest.raises(AdvTfError, match="another grid of stage cells"):
+    cli.check_manifest(tmp_path, "cells", grid + [Cell("c3", {"i": 3})])
+
+
+def test_selection_is_one_cell_per_class_and_combines():
+  profile = study.get_profile("quick")
+  sel = study.selection_cells(profile, 0)
+  assert [c.name for c in sel] == [f"selection/class={c}" for c in range(10)]
+  assert len({c.config["selection"] for c in sel}) == 1 and len({c.id for c in sel}) == 10
+  nan = math.nan
+  records = []
+  for c in range(10):
+    row = [nan if t == c else 1.0 + c for t in range(10)]
+    records.append({"config": {**sel[c].config}, "name": sel[c].name, "id": sel[c].id,
+                    "result": {"class": c, "best_test_index": 100 + c, "average_row": row, "best_row": row,
+                               "cw_success_rate": 1.0, "num_samples": 10, "train": {}}})
+  combined = cell_runs.combine_selection(study.selection_records(records, sel[0].config["selection"]))
+  assert combined["best_test_indices"] == list(range(100, 110)) and combined["num_samples"] == 100
+  assert combined["best_estimate_stats"]["max"] == pytest.approx(10.0)
+  with pytest.raises(AdvTfError, match="classes 9 missing"):
+    study.selection_records(records[:9], sel[0].config["selection"])
+
+
+def test_report_refuses_records_of_another_selection():
+  records = [{"name": "a", "id": "1", "result": {"best_test_indices": [1, 2, 3]}},
+             {"name": "b", "id": "2", "result": {"best_test_indices": [1, 2, 4]}}]
+  report.check_one_selection(records[:1], [3, 2, 1])
+  with pytest.raises(AdvTfError, match="mix selections"):
+    report.check_one_selection(records, [1, 2, 3])
+
+
+def test_report_warns_on_several_code_versions_and_dirty_trees():
+  one = {"name": "a", "git": {"commit": "aaaa", "dirty": False}, "versions": {"adv_tf": "0.1"}}
+  assert report.code_version_warnings([one, one]) == []
+  two = dict(one, git={"commit": "bbbb", "dirty": True})
+  warnings = report.code_version_warnings([one, two])
+  assert any("2 code versions" in w for w in warnings) and any("uncommitted" in w for w in warnings)
+
+
+def test_completeness_lines_and_incomplete_banner(tmp_path):
+  grid = {"cells": [Cell("x", {"i": 1}), Cell("y", {"i": 2})]}
+  records = {"cells": [{"id": grid["cells"][0].id, "name": "x"}, {"id": "zzz", "name": "old"}]}
+  completeness = report.grid_completeness(grid, records)
+  assert completeness["lines"] == ["cells of stage cells: expected 2, present 1, missing 1, extra 1; missing: y"]
+  path = report.write_report(tmp_path, None, [], {"profile": "t", "completeness": completeness,
+                                                   "code_warnings": ["WARNING: mixed"]})
+  text = path.read_text()
+  assert "**INCOMPLETE**" in text and "WARNING: mixed" in text
