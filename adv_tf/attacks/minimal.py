@@ -18,19 +18,27 @@ from adv_tf.errors import AdvTfError
 
 @ATTACKS.register("minimal_linf")
 def minimal_linf(model, x, y, *, eps=None, norm=np.inf, targeted=False, target=None, clip_min=0.0,
-                 clip_max=1.0, nb_iter: int = 10, bisection_steps: int = 10,
+                 clip_max=1.0, nb_iter: int = 10, bisection_steps: int = 10, tolerance: float | None = None,
                  batch_size: int | None = 512) -> AttackResult:
   """Smallest Linf eps (up to `eps`, default the pixel range width) at which I-FGSM succeeds.
 
-  I-FGSM uses T = nb_iter steps of eps/T (paper 004 §2, eq. 1). After checking the upper bound, each
-  of `bisection_steps` halvings keeps the successful half, so the reported eps is within
-  eps_max / 2**bisection_steps above the smallest eps at which this I-FGSM succeeds (success need not
-  be monotone in eps; bisection finds one boundary).
+  I-FGSM uses T = nb_iter steps of eps/T (paper 004 §3.2, eq. 1). After checking the upper bound, each
+  of `bisection_steps` halvings keeps the successful half. The reported eps_min is the UPPER end of the
+  final interval (an eps at which the attack succeeded), at most eps_max / 2**bisection_steps (the
+  "resolution") above its lower end, the largest eps seen to fail (success need not be monotone in eps;
+  bisection finds one boundary). `tolerance` sets the resolution instead: bisection_steps becomes
+  ceil(log2(eps_max / tolerance)), so eps_min is at most `tolerance` above the boundary.
 
-  info: "eps_min" float32 [N] (np.inf where I-FGSM fails even at the upper bound).
+  info: "eps_min" float32 [N] (upper end; np.inf where I-FGSM fails even at the upper bound),
+  "eps_lower" float32 [N] (lower end), "resolution" (eps_max / 2**bisection_steps), "bisection_steps".
   """
   if not _is_inf(norm):
     raise AdvTfError("minimal_linf measures Linf distortion; use norm=np.inf (CW-L2 gives the L2 one)")
+  if tolerance is not None:
+    width = float(clip_max - clip_min) if eps is None else float(eps)
+    if not 0 < float(tolerance) < width:
+      raise AdvTfError(f"minimal_linf tolerance must be in (0, {width}), got {tolerance!r}")
+    bisection_steps = int(np.ceil(np.log2(width / float(tolerance))))
   if int(bisection_steps) < 0 or int(nb_iter) < 1:
     raise AdvTfError("minimal_linf needs nb_iter >= 1 and bisection_steps >= 0")
   labels = np.asarray(target if targeted else y, np.int64)
@@ -55,8 +63,10 @@ def minimal_linf(model, x, y, *, eps=None, norm=np.inf, targeted=False, target=N
     hi = np.where(take, mid, hi)
     lo = np.where(found & ~succ, mid, lo)
   eps_min = np.where(found, hi, np.inf).astype(np.float32)
+  resolution = float(clip_max - clip_min if eps is None else eps) / 2 ** int(bisection_steps)
   res = result_from(model, x, np.where(found[:, None, None, None], best, x), y, targeted=targeted,
-                    target=target, info={"eps_min": eps_min, "bisection_steps": int(bisection_steps)})
+                    target=target, info={"eps_min": eps_min, "eps_lower": lo.astype(np.float32),
+                                         "resolution": resolution, "bisection_steps": int(bisection_steps)})
   return res
 
 
