@@ -59,20 +59,18 @@ def _load_mnist(data_dir: str | None, raw_dir: str | None):
 def load_context(data_dir: str | None = None, raw_dir: str | None = None, cache_dir: str | None = None,
                  seed: int = 0) -> Context:
   """Loads (or trains and caches) the paper-002 LeNet and picks the benchmark inputs."""
-  from adv_tf import models, train  # pylint: disable=import-outside-toplevel
-  xtr, ytr, xte, yte, info = _load_mnist(data_dir, raw_dir)
-  cache = pathlib.Path(cache_dir or os.path.expanduser("~/.cache/adv_tf_bench")).expanduser()
-  config = train.preset("paper002_lenet", "quick", seed=seed)
-  key = train.make_cache_key("lenet", models.LeNetConfig(), config,
-                             {"name": "mnist", "split": "train", "pixel_range": list(PIXEL_RANGE)})
+  from adv_tf.training import ModelCache  # pylint: disable=import-outside-toplevel
+  from adv_tf.studies.hyperparams.models import LeNetTrainer, ModelSpec  # pylint: disable=import-outside-toplevel
+  data = _load_mnist(data_dir, raw_dir)
+  xtr, ytr, xte, yte, info = data.x_train, data.y_train, data.x_test, data.y_test, data.info
+  # The study's trainer: the benchmark's LeNet is the study's seed-`seed` control model (one cache entry).
+  trainer = LeNetTrainer(data, cache=ModelCache(cache_dir), train_profile="quick")
   start = time.time()
-  model, result, hit = train.cached_train(
-      cache, key, lambda: train.train_model(lambda: models.build("lenet", (28, 28, 1), 10),
-                                            (xtr, ytr), (xte, yte), config))
+  model, result, hit = trainer.get(ModelSpec({}, {}, seed))
   model_source = "cache" if hit else f"trained ({time.time() - start:.0f} s)"
   pred = np.argmax(model.predict(xte[:1000], batch_size=500, verbose=0), axis=1)
   idx = [int(np.flatnonzero((yte[:1000] == c) & (pred == c))[0]) for c in range(10)]
   return Context(model=model, x=xte[idx], y=yte[idx], clip_min=PIXEL_RANGE[0], clip_max=PIXEL_RANGE[1],
-                 x_test=xte, y_test=yte, test_accuracy=float(result.test_accuracy), model_source=model_source,
+                 x_test=xte, y_test=yte, test_accuracy=float(result["test_accuracy"]), model_source=model_source,
                  notes=[f"MNIST through adv_tf.data ({info.provenance.get('source', 'TFDS') if info.provenance else 'TFDS'}); "
                         f"sources = first correctly classified test image of each class (test indices {idx})"])

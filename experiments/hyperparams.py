@@ -134,9 +134,10 @@ def run(argv) -> int:
     strategy = distribute.strategy(FLAGS.strategy)
     data = study.load_study_data(FLAGS.data_dir, train_take=FLAGS.train_take, test_take=FLAGS.test_take)
     meta["provenance"] = getattr(data.info, "provenance", None)
+    from adv_tf.training import ModelCache
     trainer = study.ModelTrainer(
-        data, cache_dir=FLAGS.model_cache_dir or str(out / "model_cache"),
-        train_profile=profile.train_profile, strategy=strategy, retrain=FLAGS.retrain,
+        data, cache=ModelCache(FLAGS.model_cache_dir or str(out / "model_cache"), retrain=FLAGS.retrain),
+        train_profile=profile.train_profile, strategy=strategy,
         max_epochs=FLAGS.max_epochs, target_accuracy=FLAGS.target_accuracy, verbose=0)
 
     def run_selection(cell, ctx):

@@ -224,6 +224,7 @@ class StudyData:
   x_test: np.ndarray
   y_test: np.ndarray
   info: Any
+  test_info: Any
 
 
 def load_study_data(data_dir: str | None, *, train_take: int | None = None,
@@ -232,9 +233,9 @@ def load_study_data(data_dir: str | None, *, train_take: int | None = None,
   from adv_tf import data
   x_train, y_train, info = data.load_arrays("mnist", "train", data_dir=data_dir, pixel_range=PIXEL_RANGE,
                                             take=train_take)
-  x_test, y_test, _ = data.load_arrays("mnist", "test", data_dir=data_dir, pixel_range=PIXEL_RANGE,
-                                       take=test_take)
-  return StudyData(x_train, y_train, x_test, y_test, info)
+  x_test, y_test, test_info = data.load_arrays("mnist", "test", data_dir=data_dir, pixel_range=PIXEL_RANGE,
+                                               take=test_take)
+  return StudyData(x_train, y_train, x_test, y_test, info, test_info)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -248,28 +249,24 @@ class ModelSpec:
 class ModelTrainer:
   """Trains (or loads from the cache) the LeNet of a ModelSpec, to the 98% target of §5.1."""
 
-  def __init__(self, data: StudyData, *, cache_dir: str, train_profile: str, strategy=None,
-               retrain: bool = False, verbose: int = 0,
+  def __init__(self, data: StudyData, *, cache, train_profile: str, strategy=None, verbose: int = 0,
                max_epochs: int | None = None, target_accuracy: float = TARGET_ACCURACY):
     self.data = data
-    self.cache_dir = cache_dir
+    self.cache = cache
     self.train_profile = train_profile
     self.strategy = strategy
-    self.retrain = retrain
     self.verbose = verbose
     self.max_epochs = max_epochs
     self.target_accuracy = target_accuracy
-    self.data_spec = {"name": "mnist", "pixel_range": list(PIXEL_RANGE),
-                      "train_examples": int(len(data.x_train)), "test_examples": int(len(data.x_test))}
-    self._retrained: set[str] = set()
+    self.data_identity = {"train": data.info.identity(), "eval": data.test_info.identity()}
 
   def lenet_config(self, spec: ModelSpec):
     from adv_tf.models import LeNetConfig
     return LeNetConfig(**dict(spec.model))
 
   def train_config(self, spec: ModelSpec):
-    from adv_tf import train
-    config = train.preset("paper002_lenet", self.train_profile)
+    from adv_tf.training import preset
+    config = preset("paper002_lenet", self.train_profile)
     overrides = dict(spec.train, seed=spec.seed, target_accuracy=self.target_accuracy)
     if self.max_epochs is not None:
       overrides["epochs"] = min(config.epochs, self.max_epochs)
@@ -277,24 +274,20 @@ class ModelTrainer:
 
   def get(self, spec: ModelSpec):
     """(model, train result dict, cache hit)."""
-    from adv_tf import models, train
+    from adv_tf import models
+    from adv_tf.training import train_model
     lenet_config = self.lenet_config(spec)
     train_config = self.train_config(spec)
     padding = models.lenet_padding(lenet_config, IMAGE_SHAPE)
     # The full configs (defaults and the resolved padding included) are the model's identity.
-    key = train.make_cache_key("lenet", {**dataclasses.asdict(lenet_config), "resolved_padding": padding},
-                               train_config, self.data_spec)
-    key_hash = train.cache_key_hash(key)
-    retrain = self.retrain and key_hash not in self._retrained  # --retrain: once per model per process
-    self._retrained.add(key_hash)
-
-    def train_fn():
-      return train.train_model(
-          lambda: models.build("lenet", IMAGE_SHAPE, NUM_CLASSES, config=lenet_config),
-          (self.data.x_train, self.data.y_train), (self.data.x_test, self.data.y_test), train_config,
-          strategy=self.strategy, verbose=self.verbose)
-
-    model, result, hit = train.cached_train(self.cache_dir, key, train_fn, retrain=retrain)
+    model, result = self.cache.get_or_train(
+        model_name="lenet", model_config={**dataclasses.asdict(lenet_config), "resolved_padding": padding},
+        train_config=train_config, data_identity=self.data_identity,
+        build=lambda: models.build("lenet", IMAGE_SHAPE, NUM_CLASSES, config=lenet_config),
+        train=lambda build: train_model(build, (self.data.x_train, self.data.y_train),
+                                        (self.data.x_test, self.data.y_test), train_config,
+                                        strategy=self.strategy, verbose=self.verbose))
+    hit = self.cache.last_hit
     record = result.to_dict()
     record.pop("history", None)
     record["padding"] = padding
@@ -486,7 +479,7 @@ def matrix_from_json(rows) -> np.ndarray:
 
 
 def save_arrays(ctx, filename: str, **arrays) -> None:
-  from adv_tf.experiment import atomic_save_npz
+  from adv_tf.utils.atomic import atomic_save_npz
   atomic_save_npz(pathlib.Path(ctx.output_dir) / filename, **arrays)
 
 
@@ -507,12 +500,12 @@ def build_cells(profile: Profile, axes: Sequence[str], cw: CWSettings, seed: int
   """Cells of the main study in run order: baselines, variants, the secure model, the kappa sweep."""
   from adv_tf.experiment import Cell
   from adv_tf.models import LeNetConfig
-  from adv_tf import train
+  from adv_tf.training import preset
   unknown = [a for a in axes if a not in AXES_BY_NAME]
   if unknown:
     raise AdvTfError(f"unknown axis {unknown[0]!r}; choose from: {', '.join(AXES_BY_NAME)}")
   base_model = LeNetConfig()
-  base_train = train.preset("paper002_lenet", profile.train_profile)
+  base_train = preset("paper002_lenet", profile.train_profile)
   cells = []
   for k in range(num_baseline_models):
     spec = baseline_spec(seed + k)

@@ -22,7 +22,7 @@ import re
 from typing import Iterable
 
 from adv_tf.errors import AdvTfError
-from adv_tf.experiment.atomic import atomic_write_text, read_complete_lines
+from adv_tf.utils.atomic import atomic_write_text, read_complete_lines
 
 logger = logging.getLogger(__name__)
 

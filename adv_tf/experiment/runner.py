@@ -53,7 +53,9 @@ import time
 from typing import Any, Callable, Mapping, Optional, Sequence
 
 from adv_tf.errors import AdvTfError
-from adv_tf.experiment import atomic, provenance, records as records_lib, summaries
+from adv_tf.experiment import records as records_lib, summaries
+from adv_tf.utils import atomic, provenance
+from adv_tf.utils.jsonable import to_jsonable
 
 logger = logging.getLogger(__name__)
 
@@ -217,42 +219,6 @@ def seed_everything(seed: int) -> None:
     sys.modules["keras"].utils.set_random_seed(seed)
   elif "tensorflow" in sys.modules:
     sys.modules["tensorflow"].random.set_seed(seed)
-
-
-def to_jsonable(value: Any, where: str = "result") -> Any:
-  """Converts NumPy scalars/arrays, tuples, sets-free containers and dataclasses to plain JSON types."""
-  if value is None or isinstance(value, (bool, str)):
-    return value
-  if isinstance(value, int):
-    return int(value)
-  if isinstance(value, float):
-    return float(value)
-  if isinstance(value, Mapping):
-    out = {}
-    for key, item in value.items():
-      if not isinstance(key, str):
-        if isinstance(key, (int, float, bool)) or key is None:
-          key = json.dumps(key)
-        else:
-          raise AdvTfError(f"{where}: dict keys must be strings, got {type(key).__name__}")
-      out[key] = to_jsonable(item, f"{where}.{key}")
-    return out
-  if isinstance(value, (list, tuple)):
-    return [to_jsonable(item, f"{where}[{i}]") for i, item in enumerate(value)]
-  if dataclasses.is_dataclass(value) and not isinstance(value, type):
-    return to_jsonable(dataclasses.asdict(value), where)
-  if isinstance(value, pathlib.PurePath):
-    return str(value)
-  numpy = sys.modules.get("numpy")
-  if numpy is not None:
-    if isinstance(value, numpy.generic):
-      return to_jsonable(value.item(), where)
-    if isinstance(value, numpy.ndarray):
-      return to_jsonable(value.tolist(), where)
-  if hasattr(value, "numpy") and callable(value.numpy):  # tf.Tensor / tf.Variable
-    return to_jsonable(value.numpy(), where)
-  raise AdvTfError(f"{where}: {type(value).__name__} is not JSON-serialisable; return plain numbers, "
-                   "strings, lists and dicts (save big arrays under ctx.output_dir)")
 
 
 def _utc_now() -> str:

@@ -14,7 +14,7 @@ import numpy as np  # noqa: E402
 
 
 def _save(fig, path: str | pathlib.Path) -> None:
-  from adv_tf.experiment import atomic_write_bytes
+  from adv_tf.utils.atomic import atomic_write_bytes
   buffer = io.BytesIO()
   fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
   plt.close(fig)

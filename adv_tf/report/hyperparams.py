@@ -87,9 +87,9 @@ def summarize(records: Sequence[Mapping[str, Any]], seed: int = 0) -> Summary:
 
 
 def _base_values() -> dict:
-  from adv_tf import train
   from adv_tf.models import LeNetConfig
-  model, training = LeNetConfig(), train.preset("paper002_lenet", "quick")
+  from adv_tf.training import preset
+  model, training = LeNetConfig(), preset("paper002_lenet", "quick")
   return {axis.name: _value_key(getattr(model if axis.target == "model" else training, axis.field))
           for axis in study.AXES}
 

@@ -1,4 +1,4 @@
-"""Crash-safe file writes shared by the runner, reports and figures.
+"""Crash-safe file writes shared by the runner, the model cache, reports and figures (the suite's one writer).
 
 Two rules keep every output either complete or absent, whatever kills the process:
 
@@ -17,7 +17,7 @@ import io
 import os
 import pathlib
 import tempfile
-from typing import Union
+from typing import Callable, Union
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -61,6 +61,27 @@ def atomic_write_bytes(path: PathLike, data: bytes) -> pathlib.Path:
     except OSError:
       pass
     raise
+  _fsync_dir(path.parent)
+  return path
+
+
+def atomic_write_with(path: PathLike, write: Callable[[str], None], *, suffix: str = "") -> pathlib.Path:
+  """Atomically publishes a file that a library writes by name (e.g. `model.save(tmp)`).
+
+  `write(tmp_path)` writes a temporary file in the destination folder (`suffix` keeps the extension some
+  writers insist on, e.g. ".keras"); it is then fsynced and moved over `path`. Returns the path.
+  """
+  path = pathlib.Path(path)
+  path.parent.mkdir(parents=True, exist_ok=True)
+  fd, tmp = tempfile.mkstemp(prefix=f".tmp-{path.name}.", suffix=suffix, dir=path.parent)
+  os.close(fd)
+  try:
+    write(tmp)
+    _fsync_path(tmp)
+    os.replace(tmp, path)
+  finally:
+    if os.path.exists(tmp):
+      os.unlink(tmp)
   _fsync_dir(path.parent)
   return path
 

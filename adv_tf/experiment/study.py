@@ -1,0 +1,123 @@
+"""What a study is: a typed config, ordered stages of cells, and a report (issue 8).
+
+A study package (`adv_tf/studies/<name>/`) registers one `StudyDef` in `STUDIES` and its named profiles
+(frozen config instances) in `CONFIGS` as "<name>/<profile>". `adv_tf.experiment.cli.main(name)` turns flags
+into a config, runs the stages in order through the resumable runner and writes the report.
+
+Stages run in order. An unsharded stage (e.g. a selection every shard needs) runs whole in every process,
+resumably, before the next stage; a sharded stage's cells are split over `--num_shards` processes. A stage
+writes to `<output_dir>/<subdir>/` (default: its name; "" for the output folder itself), as runner study
+`<study>` (subdir "") or `<study>-<stage>`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import pathlib
+from typing import Any, Callable, Optional, Protocol, Sequence, runtime_checkable
+
+from adv_tf.experiment.runner import Cell, CellContext
+from adv_tf.registry import Registry
+
+
+@dataclasses.dataclass(frozen=True)
+class Stage:
+  """One pass of the runner over a list of cells.
+
+  Attributes:
+    name: e.g. "selection", "cells".
+    build_cells: run -> cells; may read `run.records` of earlier stages and `run.resources`.
+    run_cell: (cell, ctx, run) -> the JSON-able result of one cell.
+    sharded: False: every process runs the stage whole (resumable) before the next one.
+    subdir: output subfolder; None: the stage's name; "": the study's output folder.
+  """
+  name: str
+  build_cells: Callable[["StudyRun"], list[Cell]]
+  run_cell: Callable[[Cell, CellContext, "StudyRun"], dict]
+  sharded: bool = True
+  subdir: Optional[str] = None
+
+  def output_dir(self, run: "StudyRun") -> pathlib.Path:
+    return run.output_dir / (self.name if self.subdir is None else self.subdir)
+
+  def runner_name(self, study_name: str) -> str:
+    return study_name if self.subdir == "" else f"{study_name}-{self.name}"
+
+
+@dataclasses.dataclass
+class StudyRun:
+  """Everything one invocation of a study knows.
+
+  Attributes:
+    study: the StudyDef.
+    config: the resolved, validated (frozen) config.
+    output_dir: the study's output folder.
+    seed: the run's seed (--seed).
+    strategy: the tf.distribute strategy (None for --report_only).
+    model_cache: the ModelCache (None for --report_only).
+    data_dir: TFDS data directory (None: TFDS's default).
+    resources: what `study.prepare(run)` loaded (data, models, ...); empty for --report_only.
+    records: finished records per stage name, filled as stages complete (and for --report_only).
+    report_only: only the report is being rebuilt.
+    started: time.time() at the start of the invocation.
+  """
+  study: Any
+  config: Any
+  output_dir: pathlib.Path
+  seed: int = 0
+  strategy: Any = None
+  model_cache: Any = None
+  data_dir: Optional[str] = None
+  resources: dict = dataclasses.field(default_factory=dict)
+  records: dict = dataclasses.field(default_factory=dict)
+  report_only: bool = False
+  started: float = 0.0
+
+
+@runtime_checkable
+class StudyDef(Protocol):
+  """A study: its name, config class, stages and report. Implementations are plain classes."""
+  name: str
+  config_class: type
+
+  def prepare(self, run: StudyRun) -> None:
+    """Loads data (and anything else the cells share) into `run.resources`; not called for --report_only."""
+
+  def stages(self, config: Any) -> Sequence[Stage]:
+    """The stages, in run order."""
+
+  def report(self, run: StudyRun) -> pathlib.Path:
+    """Writes `<output_dir>/report.md` (+ CSV tables, figures) from `run.records`; returns its path."""
+
+
+STUDIES: Registry[StudyDef] = Registry("study")
+CONFIGS: Registry[Any] = Registry("study config")
+
+
+def register_study(study: StudyDef) -> StudyDef:
+  """Adds a study under `study.name`; returns it."""
+  STUDIES.register(study.name)(study)
+  return study
+
+
+def register_config(name: str, config: Any) -> Any:
+  """Adds a named profile, "<study>/<profile>" (e.g. "hyperparams/quick"); returns the config."""
+  if "/" not in name:
+    raise ValueError(f"study config names look like '<study>/<profile>', got {name!r}")
+  CONFIGS.register(name)(config)
+  return config
+
+
+def get_config(name: str) -> Any:
+  """The registered config "<study>/<profile>"; AdvTfError naming the known ones otherwise."""
+  return CONFIGS.get(name)
+
+
+def profiles(study_name: str) -> list[str]:
+  """The profile names registered for a study, in registration order."""
+  prefix = f"{study_name}/"
+  return [name[len(prefix):] for name in CONFIGS._items if name.startswith(prefix)]  # pylint: disable=protected-access
+
+
+def results_dir(study_name: str, profile: str, root: str = "results") -> pathlib.Path:
+  """The default output folder: `results/<name with _>/<profile>`."""
+  return pathlib.Path(root) / study_name.replace("-", "_") / profile

@@ -1,0 +1,120 @@
+"""`ModelCache`: one trained-model cache for every study and benchmark.
+
+A model's key is the hash of everything it depends on: the model name and its full resolved config, the
+full resolved TrainConfig (it holds the seed), the data identity (`DatasetInfo.identity()` of the splits
+used), an optional parent (e.g. the model a fine-tune starts from) and the code/library versions. Two
+callers that train the same LeNet on the same data therefore share one entry.
+
+Files under `root` (default `$ADV_TF_MODEL_CACHE` or `~/.cache/adv_tf/models`), per key hash:
+  `<hash>.keras`  the model, written first (temporary file, fsync, rename);
+  `<hash>.json`   the key and the TrainResult, written last the same way: its presence marks a complete
+                  entry, so a crash between the two leaves a model without metadata, which is trained again;
+  `<hash>.lock`   an exclusive lock held while one process trains the key, so concurrent shards do not
+                  train the same model twice (the second waits, then loads).
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import pathlib
+from typing import Any, Callable, Mapping, Optional
+
+import keras
+
+from adv_tf.training.config import TrainConfig, TrainResult
+from adv_tf.utils import provenance
+from adv_tf.utils.atomic import atomic_write_text, atomic_write_with
+from adv_tf.utils.jsonable import stable_hash, to_jsonable
+
+DEFAULT_ROOT = "~/.cache/adv_tf/models"
+# Versions that change what training computes; Python/TFDS/git are left out so a checkout does not retrain.
+KEY_VERSIONS = ("adv_tf", "tensorflow", "keras", "numpy")
+
+
+def default_root() -> pathlib.Path:
+  return pathlib.Path(os.environ.get("ADV_TF_MODEL_CACHE") or DEFAULT_ROOT).expanduser()
+
+
+@contextlib.contextmanager
+def _locked(path: pathlib.Path):
+  with open(path, "a") as handle:
+    fcntl.flock(handle, fcntl.LOCK_EX)  # released by the OS when the process dies
+    try:
+      yield
+    finally:
+      fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class ModelCache:
+  """Trains each model once and loads it afterwards.
+
+  Attributes:
+    root: the cache folder.
+    retrain: train again even on a hit; once per key and process (later calls in the process reuse it).
+    last_hit: whether the last `get_or_train` loaded the model from the cache.
+  """
+
+  def __init__(self, root: Optional[str | os.PathLike] = None, *, retrain: bool = False):
+    self.root = pathlib.Path(root).expanduser() if root else default_root()
+    self.retrain = retrain
+    self.last_hit = False
+    self._retrained: set[str] = set()
+
+  def key_dict(self, *, model_name: str, model_config: Mapping[str, Any], train_config: TrainConfig,
+               data_identity: Mapping[str, Any], parent: Optional[str] = None) -> dict:
+    """The JSON text a key hashes (stored in the entry's metadata)."""
+    versions = provenance.versions()
+    return to_jsonable({"model": model_name, "model_config": dict(model_config), "train": train_config.to_dict(),
+                        "data": dict(data_identity), "parent": parent,
+                        "versions": {k: versions.get(k) for k in KEY_VERSIONS}}, "model cache key")
+
+  def key(self, **kwargs) -> str:
+    """Stable hash of `key_dict(**kwargs)` (20 hex digits, the same in every process)."""
+    return stable_hash(self.key_dict(**kwargs))
+
+  def paths(self, key: str) -> tuple[pathlib.Path, pathlib.Path]:
+    return self.root / f"{key}.keras", self.root / f"{key}.json"
+
+  def load(self, key: str) -> Optional[tuple[keras.Model, TrainResult]]:
+    """The entry of `key`, or None when it is missing, incomplete or unreadable."""
+    model_path, meta_path = self.paths(key)
+    if not (model_path.exists() and meta_path.exists()):
+      return None
+    try:
+      result = TrainResult.from_dict(json.loads(meta_path.read_text())["result"])
+      return keras.saving.load_model(model_path, compile=False), result
+    except (OSError, ValueError, KeyError, TypeError):
+      return None  # e.g. written by an older version: train again and overwrite it
+
+  def get_or_train(self, *, model_name: str, model_config: Mapping[str, Any], train_config: TrainConfig,
+                   data_identity: Mapping[str, Any], build: Callable[[], keras.Model],
+                   train: Callable[[Callable[[], keras.Model]], tuple[keras.Model, TrainResult]],
+                   parent: Optional[str] = None) -> tuple[keras.Model, TrainResult]:
+    """The cached model of this key, or `train(build)`'s, saved first.
+
+    Args:
+      build: returns the fresh (untrained) model.
+      train: trains a model built by the builder it gets (e.g. `lambda b: train_model(b, ...)`) and
+        returns (model, TrainResult).
+    """
+    key_dict = self.key_dict(model_name=model_name, model_config=model_config, train_config=train_config,
+                             data_identity=data_identity, parent=parent)
+    key = stable_hash(key_dict)
+    self.root.mkdir(parents=True, exist_ok=True)
+    with _locked(self.root / f"{key}.lock"):
+      force = self.retrain and key not in self._retrained
+      self._retrained.add(key)
+      if not force:
+        cached = self.load(key)
+        if cached is not None:
+          self.last_hit = True
+          return cached
+      model, result = train(build)
+      model_path, meta_path = self.paths(key)
+      atomic_write_with(model_path, model.save, suffix=".keras")
+      atomic_write_text(meta_path, json.dumps({"key": key_dict, "hash": key, "result": result.to_dict()},
+                                              indent=1, sort_keys=True) + "\n")
+      self.last_hit = False
+      return model, result
