@@ -20,7 +20,7 @@ import math
 from typing import Any, Mapping
 
 from adv_tf.errors import AdvTfError
-from adv_tf.train import TrainConfig
+from adv_tf.training import TrainConfig
 
 NUM_CLASSES = {"mnist": 10, "cifar10": 10, "stl10": 10, "tiny_imagenet": 200}
 DATASET_LABELS = {"mnist": "MNIST", "cifar10": "CIFAR-10", "stl10": "STL-10", "tiny_imagenet": "Tiny ImageNet"}

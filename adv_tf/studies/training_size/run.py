@@ -10,8 +10,6 @@ the I-FGSM Linf distortion of the adversarial image (inf where the attack failed
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
-
 import numpy as np
 
 from adv_tf.studies.training_size.families import Family, parse_family
@@ -19,8 +17,6 @@ from adv_tf.studies.training_size.splits import SplitData, load_split
 
 TRAIN_ACCURACY_EXAMPLES = 10000
 
-# (model, train_result) = train_fn(); cache(model_name, model_config, train_config, data_identity, train_fn)
-CacheFn = Callable[..., tuple[Any, Any]]
 
 
 def prepare(config, data_dir=None) -> dict[str, SplitData]:
@@ -50,11 +46,13 @@ def _augmented(x, y, specs, seed: int):
   return tf.data.Dataset.zip(images, seeds).map(augment, num_parallel_calls=tf.data.AUTOTUNE).unbatch()
 
 
-def train_family_model(family: Family, data: SplitData, size: int, seed: int, train_config, cache: CacheFn):
-  """The model of one cell and its TrainResult (from the cache when it holds it)."""
+def train_family_model(family: Family, data: SplitData, size: int, seed: int, train_config, model_cache,
+                       strategy=None):
+  """The model of one cell and its TrainResult (from `model_cache`, an adv_tf.training.ModelCache, when it
+  holds it; keyed by model, options, TrainConfig, data identity, subset and augmentation)."""
   from adv_tf import models
   from adv_tf.data import nested_balanced_subsets
-  from adv_tf.train import train_model
+  from adv_tf.training import train_model
   idx = nested_balanced_subsets(data.y_train, [size], seed=seed, num_classes=data.num_classes)[0]
   x, y = data.x_train[idx], data.y_train[idx]
   n_eval = len(data.y_test)
@@ -64,15 +62,17 @@ def train_family_model(family: Family, data: SplitData, size: int, seed: int, tr
   def build():
     return models.build(family.arch.model, x.shape[1:], data.num_classes, **options)
 
-  def train_fn():
+  def train(builder):
     if family.augment:
       stream = _augmented(x, y, family.arch.augmentation, seed)
-      return train_model(build, stream, evaluation, train_config, cache_data=False)
-    return train_model(build, (x, y), evaluation, train_config)
+      return train_model(builder, stream, evaluation, train_config, strategy=strategy, cache_data=False)
+    return train_model(builder, (x, y), evaluation, train_config, strategy=strategy)
 
   identity = {"data": data.identity, "subset": {"size": int(size), "seed": int(seed), "rule": "nested_balanced"},
               "augmentation": list(family.arch.augmentation) if family.augment else []}
-  model, result = cache(family.arch.model, options, train_config, identity, train_fn)
+  model, result = model_cache.get_or_train(model_name=family.arch.model, model_config=options,
+                                           train_config=train_config, data_identity=identity, build=build,
+                                           train=train)
   return model, result, (x, y)
 
 
@@ -117,10 +117,11 @@ def attack_pool(model, x, y, config) -> dict:
           "attack_seconds": seconds}
 
 
-def run_cell(cell_config: dict, resources: dict[str, SplitData], config, cache: CacheFn, log=print) -> dict:
+def run_cell(cell_config: dict, resources: dict[str, SplitData], config, model_cache, *, strategy=None,
+             log=print) -> dict:
   """Computes one cell (see module docstring); `cell_config` is `Cell.config` from `cells.build_cells`."""
   from adv_tf.models import trainable_params
-  from adv_tf.train import TrainConfig
+  from adv_tf.training import TrainConfig
   family = parse_family(cell_config["family"])
   data = resources[family.dataset]
   size, seed = int(cell_config["size"]), int(cell_config["seed"])
@@ -128,7 +129,8 @@ def run_cell(cell_config: dict, resources: dict[str, SplitData], config, cache: 
   train["lr_decay_epochs"] = tuple(train["lr_decay_epochs"])
   tc = TrainConfig(**train)
   t = time.perf_counter()
-  model, result, (x_sub, y_sub) = train_family_model(family, data, size, seed, tc, cache)
+  model, result, (x_sub, y_sub) = train_family_model(family, data, size, seed, tc, model_cache,
+                                                        strategy=strategy)
   train_seconds = time.perf_counter() - t
   n_eval = len(data.y_test) if config.eval_examples is None else min(config.eval_examples, len(data.y_test))
   test_acc = _accuracy(model, data.x_test[:n_eval], data.y_test[:n_eval])
