@@ -18,7 +18,8 @@ ATTACK_FIELDS = ("cw_binary_steps", "cw_max_iterations", "cw_learning_rate", "cw
 def split_fields(config: TrainingSizeConfig, dataset: str) -> dict:
   """The settings that define a dataset's train/test arrays (part of every cell's identity)."""
   if dataset == "stl10":
-    return {"split_seed": config.split_seed}
+    return {"split_seed": config.split_seed, "stl10_train_per_class": config.stl10_train_per_class,
+            "stl10_test_per_class": config.stl10_test_per_class}
   if dataset == "tiny_imagenet":
     return {"tiny_split": config.tiny_split, "split_seed": config.split_seed,
             "tiny_train_per_class": config.tiny_train_per_class, "tiny_test_per_class": config.tiny_test_per_class}

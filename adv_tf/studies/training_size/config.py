@@ -57,6 +57,8 @@ class TrainingSizeConfig:
                                     "is reported")
   delta_quantile: float = _f(0.5, "eq. 5 Delta per (dataset, architecture, norm): this quantile of the minimal "
                                   "distortions of that architecture's largest-size models (ours; unstated)")
+  stl10_train_per_class: int = _f(1000, "STL-10 re-split: training images per class (§3.3: 1,000)")
+  stl10_test_per_class: int = _f(300, "STL-10 re-split: test images per class (§3.3: 300)")
   split_seed: int = _f(0, "seed of the per-class re-splits (STL-10 10,000/3,000; Tiny ImageNet stand-in 40/10)")
   tiny_split: str = _f("standin", "Tiny ImageNet: 'standin' (seeded per-class split of the 10k validation images, "
                                   "offline) or 'official' (train 100k / validation 10k, §3.3; needs the full data)")
@@ -81,7 +83,7 @@ class TrainingSizeConfig:
         raise AdvTfError(f"training-size: sizes_{family.dataset} must be positive multiples of "
                          f"{family.num_classes} (class-balanced), got {sizes}")
     for name in ("seeds", "pool_size", "epochs", "min_steps", "cw_binary_steps", "cw_max_iterations",
-                 "ifgsm_iterations", "tiny_train_per_class", "tiny_test_per_class"):
+                 "ifgsm_iterations", "tiny_train_per_class", "stl10_train_per_class", "stl10_test_per_class", "tiny_test_per_class"):
       value = getattr(self, name)
       if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise AdvTfError(f"training-size: {name} must be a positive integer, got {value!r}")

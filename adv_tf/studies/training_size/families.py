@@ -112,8 +112,10 @@ def train_config(family: Family, *, recipe: str, epochs: int, max_epochs: int, m
   """
   base = RECIPES["adam" if recipe == "adam" else family.arch.recipe]
   nominal = epochs if recipe == "adam" else (min(base.epochs, max_epochs) if max_epochs else base.epochs)
-  steps_per_epoch = max(size // base.batch_size, 1)
+  batch = min(base.batch_size, int(size))  # only tiny smoke-test subsets are smaller than a batch
+  steps_per_epoch = max(size // batch, 1)
   total = max(int(nominal), math.ceil(min_steps / steps_per_epoch))
   scale = total / base.epochs
   decays = tuple(max(1, round(e * scale)) for e in base.lr_decay_epochs)
-  return base.replace(epochs=total, lr_decay_epochs=decays, seed=int(seed), shuffle_buffer=min(size, 60000))
+  return base.replace(epochs=total, lr_decay_epochs=decays, seed=int(seed), shuffle_buffer=min(size, 60000),
+                      batch_size=batch)

@@ -232,7 +232,7 @@ def write_report(output_dir, results: Sequence[Mapping], config, *, notes: Mappi
   for dataset, paths in figures.items():
     group = {k: s for k, s in families.items() if s.dataset == dataset}
     md += [f"## {DATASET_LABELS[dataset]}", ""] + [f"![{p}]({p})" for p in paths] + [""]
-    md += [_md(("family", "|X| CW-L2", "|X| I-FGSM", "failed attacks left out", "Delta L2", "Delta Linf"),
+    md += [_md(("family", "size of X, CW-L2", "size of X, I-FGSM", "failed attacks left out", "Delta L2", "Delta Linf"),
                [[k, s.size_x["l2"], s.size_x["linf"], s.dropped_failed["l2"] + s.dropped_failed["linf"],
                  s.delta["l2"], s.delta["linf"]] for k, s in group.items()]), ""]
     md += [_md(CURVE_HEADER, curve_rows(group, mean_se=True)), ""]

@@ -46,14 +46,19 @@ def _augmented(x, y, specs, seed: int):
   return tf.data.Dataset.zip(images, seeds).map(augment, num_parallel_calls=tf.data.AUTOTUNE).unbatch()
 
 
+def subset_indices(labels, size: int, seed: int, num_classes: int):
+  """S_k of seed `seed`: the nested class-balanced subset every architecture of the dataset trains on (§4.1)."""
+  from adv_tf.data import nested_balanced_subsets
+  return nested_balanced_subsets(labels, [int(size)], seed=int(seed), num_classes=num_classes)[0]
+
+
 def train_family_model(family: Family, data: SplitData, size: int, seed: int, train_config, model_cache,
                        strategy=None):
   """The model of one cell and its TrainResult (from `model_cache`, an adv_tf.training.ModelCache, when it
   holds it; keyed by model, options, TrainConfig, data identity, subset and augmentation)."""
   from adv_tf import models
-  from adv_tf.data import nested_balanced_subsets
   from adv_tf.training import train_model
-  idx = nested_balanced_subsets(data.y_train, [size], seed=seed, num_classes=data.num_classes)[0]
+  idx = subset_indices(data.y_train, size, seed, data.num_classes)
   x, y = data.x_train[idx], data.y_train[idx]
   n_eval = len(data.y_test)
   evaluation = (data.x_test[:min(n_eval, 2000)], data.y_test[:min(n_eval, 2000)])

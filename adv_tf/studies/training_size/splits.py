@@ -17,9 +17,6 @@ import numpy as np
 
 from adv_tf.errors import AdvTfError
 
-STL10_TRAIN_PER_CLASS = 1000
-STL10_TEST_PER_CLASS = 300
-
 
 def per_class_split(labels, train_per_class: int, test_per_class: int, *, seed: int,
                     num_classes: int | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -70,13 +67,12 @@ def _stl10(config, data_dir) -> SplitData:
   x1, y1, info = data.load_arrays("stl10", "train", data_dir=data_dir)
   x2, y2, _ = data.load_arrays("stl10", "test", data_dir=data_dir)
   x, y = np.concatenate([x1, x2]), np.concatenate([y1, y2])
-  train, test = per_class_split(y, STL10_TRAIN_PER_CLASS, STL10_TEST_PER_CLASS, seed=config.split_seed,
-                                num_classes=info.num_classes)
+  n_train, n_test = config.stl10_train_per_class, config.stl10_test_per_class
+  train, test = per_class_split(y, n_train, n_test, seed=config.split_seed, num_classes=info.num_classes)
   note = (f"re-split of the {len(y)} labelled images (train + test pooled): per class a permutation seeded "
-          f"{config.split_seed}, first {STL10_TRAIN_PER_CLASS} -> train, last {STL10_TEST_PER_CLASS} -> test "
-          f"({len(train)} / {len(test)})")
-  identity = {"dataset": "stl10", "resplit": "per_class", "seed": config.split_seed,
-              "train_per_class": STL10_TRAIN_PER_CLASS, "test_per_class": STL10_TEST_PER_CLASS, "pool": len(y)}
+          f"{config.split_seed}, first {n_train} -> train, last {n_test} -> test ({len(train)} / {len(test)})")
+  identity = {"dataset": "stl10", "resplit": "per_class", "seed": config.split_seed, "train_per_class": n_train,
+              "test_per_class": n_test, "pool": len(y)}
   return SplitData(x[train], y[train], x[test], y[test], info.num_classes, note, identity)
 
 

@@ -22,6 +22,11 @@ TURNING = "turning point"
 NO_TURNING = "no significant turning point"
 PEAK_AT_END = "peak at the largest size"
 INCONCLUSIVE = "inconclusive (fewer than 2 seeds)"
+NO_DATA = "inconclusive (no finite values)"
+
+
+def is_inconclusive(outcome: str) -> bool:
+  return outcome.startswith("inconclusive")
 
 
 def standard_error(values: Sequence[float]) -> float:
@@ -50,6 +55,8 @@ class CurveVerdict:
   min_seeds: int
 
   def describe(self) -> str:
+    if self.outcome == NO_DATA:
+      return f"{self.outcome} (a size without a finite value)"
     if self.outcome == PEAK_AT_END:
       return f"{self.outcome} (n={self.peak_size})"
     return (f"{self.outcome}: peak at n={self.peak_size} ({self.peak_mean:.4g}) vs last {self.last_mean:.4g}, "
@@ -62,8 +69,8 @@ def turning_point(sizes: Sequence[int], values_per_size: Sequence[Sequence[float
     raise AdvTfError(f"turning_point needs >= 2 sizes with one value list each, got {len(sizes)} sizes and "
                      f"{len(values_per_size)} lists")
   means = _means(values_per_size)
-  if not np.isfinite(means).any():
-    return CurveVerdict(INCONCLUSIVE, int(sizes[-1]), math.nan, math.nan, math.nan, math.nan, 0)
+  if not np.isfinite(means).all():
+    return CurveVerdict(NO_DATA, int(sizes[-1]), math.nan, math.nan, math.nan, math.nan, 0)
   peak = int(np.nanargmax(means))
   seeds = min(sum(1 for x in v if x is not None and np.isfinite(x)) for v in values_per_size)
   last = len(sizes) - 1

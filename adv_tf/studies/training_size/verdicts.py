@@ -89,7 +89,10 @@ def c6(families) -> Verdict:
     saturated = acc[mid] >= acc[-1] - SATURATION_POINTS
     spreads = {norm: turning.relative_spread(s.values[f"eq4_{norm}"]) for norm in analysis.NORMS}
     little = all(v <= SPREAD_LIMIT for v in spreads.values())
-    parts.append(HOLDS if saturated and little else FAILS)
+    if not all(np.isfinite(v) for v in (*spreads.values(), acc[mid], acc[-1])):
+      parts.append(INCONCLUSIVE)
+    else:
+      parts.append(HOLDS if saturated and little else FAILS)
     evidence.append(f"{name}: accuracy at n={s.sizes[mid]} {acc[mid]:.4f} vs n={s.sizes[-1]} {acc[-1]:.4f} "
                     f"(saturated: {saturated}); robustness spread " +
                     ", ".join(f"{analysis.NORM_LABELS[n]} {v:.2f}" for n, v in spreads.items()) +
@@ -116,7 +119,7 @@ def c7(families) -> Verdict:
         da = a.means("test_accuracy")[-1] - b.means("test_accuracy")[-1]
         for norm in analysis.NORMS:
           dr = a.means(f"own_{norm}")[-1] - b.means(f"own_{norm}")[-1]
-          parts.append(HOLDS if da * dr < 0 else FAILS)
+          parts.append(INCONCLUSIVE if not np.isfinite(da * dr) else HOLDS if da * dr < 0 else FAILS)
           evidence.append(f"{a.family} vs {b.family}: accuracy diff {da:+.3f}, {analysis.NORM_LABELS[norm]} "
                           f"robustness diff {dr:+.3g}")
   for name, lo, hi in (("cifar10/simple_cnn", 0.30, 0.55), ("cifar10/densenet40", 0.0, 0.25)):
@@ -139,7 +142,7 @@ def c8(families) -> Verdict:
       continue
     for norm in analysis.NORMS:
       aug, base = s.curves[f"eq4_{norm}"].outcome, plain.curves[f"eq4_{norm}"].outcome
-      if turning.INCONCLUSIVE in (aug, base):
+      if turning.is_inconclusive(aug) or turning.is_inconclusive(base):
         parts.append(INCONCLUSIVE)
       elif aug == turning.TURNING and base != turning.TURNING:
         parts.append(HOLDS)
@@ -166,7 +169,7 @@ def c10(families) -> Verdict:
   for name, s in families.items():
     for norm in analysis.NORMS:
       e4, e5 = s.curves[f"eq4_{norm}"].outcome, s.curves[f"eq5_{norm}"].outcome
-      if turning.INCONCLUSIVE in (e4, e5):
+      if turning.is_inconclusive(e4) or turning.is_inconclusive(e5):
         parts.append(INCONCLUSIVE)
       else:
         parts.append(HOLDS if (e4 == turning.TURNING) == (e5 == turning.TURNING) else FAILS)
@@ -185,7 +188,7 @@ def c11() -> Verdict:
 
 def c12(families) -> Verdict:
   outcomes = {name: s.curves["eq4_l2"].outcome for name, s in families.items()}
-  conclusive = {k: v for k, v in outcomes.items() if v != turning.INCONCLUSIVE}
+  conclusive = {k: v for k, v in outcomes.items() if not turning.is_inconclusive(v)}
   has_tp = any(v == turning.TURNING for v in conclusive.values())
   has_none = any(v != turning.TURNING for v in conclusive.values())
   outcome = HOLDS if has_tp and has_none else (INCONCLUSIVE if outcomes else NOT_RUN)
