@@ -133,17 +133,19 @@ def run_cell(cell_config: dict, resources: dict[str, SplitData], config, model_c
   train = dict(cell_config["train"])
   train["lr_decay_epochs"] = tuple(train["lr_decay_epochs"])
   tc = TrainConfig(**train)
-  t = time.perf_counter()
+  t, cpu = time.perf_counter(), time.process_time()
   model, result, (x_sub, y_sub) = train_family_model(family, data, size, seed, tc, model_cache,
                                                         strategy=strategy)
-  train_seconds = time.perf_counter() - t
+  train_seconds, train_cpu = time.perf_counter() - t, time.process_time() - cpu
   n_eval = len(data.y_test) if config.eval_examples is None else min(config.eval_examples, len(data.y_test))
   test_acc = _accuracy(model, data.x_test[:n_eval], data.y_test[:n_eval])
   train_acc = _accuracy(model, x_sub[:TRAIN_ACCURACY_EXAMPLES], y_sub[:TRAIN_ACCURACY_EXAMPLES])
   log(f"trained {family.name} n={size} seed={seed}: {result.steps} steps, {result.epochs:g} epochs, "
       f"train acc {train_acc:.4f}, test acc {test_acc:.4f} ({train_seconds:.0f} s)")
   pool = min(config.pool_size, len(data.y_test))
+  cpu = time.process_time()
   attacks = attack_pool(model, data.x_test[:pool], data.y_test[:pool], config)
+  attack_cpu = time.process_time() - cpu
   log(f"attacked {sum(attacks['correct'])}/{pool} pool images: CW success {attacks['cw_success_rate']:.3f}, "
       f"I-FGSM success {attacks['ifgsm_success_rate']:.3f} ({sum(attacks['attack_seconds'].values()):.0f} s)")
   return {"family": family.name, "dataset": family.dataset, "architecture": family.architecture,
@@ -151,4 +153,5 @@ def run_cell(cell_config: dict, resources: dict[str, SplitData], config, model_c
           "test_examples": n_eval, "train_accuracy": train_acc, "train_accuracy_examples": int(min(len(y_sub),
                                                                                                  TRAIN_ACCURACY_EXAMPLES)),
           "steps": int(result.steps), "epochs": float(result.epochs), "train_seconds": train_seconds,
+          "cpu_seconds": {"train": train_cpu, "attacks": attack_cpu},
           "trainable_params": trainable_params(model), "pool_size": pool, **attacks}

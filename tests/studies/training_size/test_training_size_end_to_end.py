@@ -59,7 +59,7 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch):
     ("--families=mnist/lenet", "unknown architecture"),
     ("--families=svhn/mlp", "unknown dataset"),
     ("--families=mnist/mlp+D", "+D"),
-    ("--sizes_mnist=1000,15", "multiples"),
+    ("--sizes_mnist=15,1000", "multiples"),
     ("--sizes_mnist=2000,1000", "increasing"),
     ("--pool_size=0", "pool_size"),
     ("--recipe=sgd", "recipe"),
