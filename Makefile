@@ -10,7 +10,7 @@ PROFILE ?= quick
 OUTPUT_DIR ?= results
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: install data test bench reproduce-hyperparams clean
+.PHONY: install data test bench reproduce-hyperparams reproduce-training-size clean
 
 install: $(VENV)/.installed
 
@@ -39,6 +39,12 @@ reproduce-hyperparams: install
 	$(MAKE) data DATASETS=mnist
 	$(PY) -m experiments.hyperparams --profile=$(PROFILE) --data_dir="$(DATA_DIR)" \
 	  --output_dir="$(OUTPUT_DIR)/hyperparams/$(PROFILE)"
+
+# Paper 004 (training-set size): quick needs MNIST and the local CIFAR-10; cpu-full adds Tiny ImageNet.
+reproduce-training-size: install
+	$(MAKE) data
+	$(PY) -m experiments.training_size --profile=$(PROFILE) --data_dir="$(DATA_DIR)" \
+	  --output_dir="$(OUTPUT_DIR)/training_size/$(PROFILE)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache
