@@ -10,7 +10,13 @@ PROFILE ?= quick
 OUTPUT_DIR ?= results
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 
-.PHONY: install data test bench reproduce-hyperparams reproduce-training-size clean
+# Studies: every experiments/<module>.py binary; the study name is the module name with dashes.
+STUDY_MODULES := $(filter-out __init__,$(basename $(notdir $(wildcard experiments/*.py))))
+STUDIES := $(subst _,-,$(STUDY_MODULES))
+# Datasets each study needs imported before it runs (default: all).
+DATASETS_hyperparams := mnist
+
+.PHONY: install data test lint bench reproduce-all clean
 
 install: $(VENV)/.installed
 
@@ -32,19 +38,22 @@ endif
 test: install
 	ADV_TF_OFFLINE=1 ADV_TF_RAW_DIR="$(RAW_DIR)" ADV_TF_DATA_DIR="$(DATA_DIR)" $(PY) -m pytest -q tests
 
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
 bench: install
 	$(PY) -m benchmarks.run_all --data_dir="$(DATA_DIR)" --raw_dir="$(RAW_DIR)"
 
-reproduce-hyperparams: install
-	$(MAKE) data DATASETS=mnist
-	$(PY) -m experiments.hyperparams --profile=$(PROFILE) --data_dir="$(DATA_DIR)" \
-	  --output_dir="$(OUTPUT_DIR)/hyperparams/$(PROFILE)"
+# make reproduce-<study> [PROFILE=quick|cpu-full|paper]: results in $(OUTPUT_DIR)/<study with _>/<profile>.
+reproduce-%: install
+	$(MAKE) data DATASETS=$(or $(DATASETS_$*),all)
+	$(PY) -m experiments.$(subst -,_,$*) --profile=$(PROFILE) --data_dir="$(DATA_DIR)" \
+	  --output_dir="$(OUTPUT_DIR)/$(subst -,_,$*)/$(PROFILE)"
 
-# Paper 004 (training-set size): quick needs MNIST and the local CIFAR-10; cpu-full adds Tiny ImageNet.
-reproduce-training-size: install
-	$(MAKE) data
-	$(PY) -m experiments.training_size --profile=$(PROFILE) --data_dir="$(DATA_DIR)" \
-	  --output_dir="$(OUTPUT_DIR)/training_size/$(PROFILE)"
+# Every registered study's quick profile, one after the other (a results index follows in a later issue).
+reproduce-all: install
+	$(foreach study,$(STUDIES),$(MAKE) reproduce-$(study) PROFILE=quick &&) true
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -6,8 +6,9 @@ eagerly as its TF2 API is documented to be called (only its per-step gradient is
 runs the same CleverHans steps inside one cached tf.function. `attack()` also returns per-example
 success and distances, which costs one more forward pass on x_adv (a third of FGSM's work): the goal
 line compares it with CleverHans plus that same prediction (equal output), the "unequal work" line with
-CleverHans' images alone (for information), and the "images only" line times our attack without it. Each side is warmed up once (tracing) and
-then the two sides are called alternately `repeats` times and each side's best time is kept (robust
+CleverHans' images alone (for information), and the "images only" line times our attack without it.
+Each side is warmed up once (tracing) and then the two sides are called alternately `repeats` times and
+each side's best time is kept (robust
 to load from other processes on a shared machine); goal: ratio ours/CleverHans >= 1.0 for both attacks.
 """
 from __future__ import annotations
@@ -76,7 +77,8 @@ def run(ctx, repeats: int = 5) -> list[str]:
                                              clip_min=lo, clip_max=hi, y=y, rand_init=True)),
   }
   lines = [f"[bench_gradient] {len(x)} MNIST images, Linf eps {EPS}, pixel range [{lo}, {hi}]; "
-           f"PGD step {PGD['eps_iter']}, {PGD['nb_iter']} steps, random start; best of {repeats} alternating warm calls"]
+           f"PGD step {PGD['eps_iter']}, {PGD['nb_iter']} steps, random start; best of {repeats} alternating "
+           "warm calls"]
   for name, (ours_fn, ch_fn) in cases.items():
     o_first, o_warm, c_first, c_warm, o_adv, c_adv = _time_pair(ours_fn, ch_fn, repeats)
     o_acc = float(np.mean(predict_labels(model, o_adv) == y))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import pathlib
 import time
 
 import numpy as np
@@ -44,25 +43,24 @@ class Context:
 
 
 def _load_mnist(data_dir: str | None, raw_dir: str | None):
-  """MNIST in [-0.5, 0.5] through adv_tf.data; imports it from `raw_dir` first when that is given."""
+  """MNIST in [-0.5, 0.5] through the paper-002 study's loader; imports it from `raw_dir` first when given."""
   from adv_tf import data as adv_data  # pylint: disable=import-outside-toplevel
+  from adv_tf.studies.hyperparams.data import load_study_data  # pylint: disable=import-outside-toplevel
   if raw_dir:
     from data_prep import import_raw  # pylint: disable=import-outside-toplevel
     target = adv_data.resolve_data_dir(data_dir) or os.path.expanduser("~/tensorflow_datasets")
     import_raw.import_dataset("mnist", raw_dir, target)
     data_dir = target
-  xtr, ytr, info = adv_data.load_arrays("mnist", "train", data_dir=data_dir, pixel_range=PIXEL_RANGE)
-  xte, yte, _ = adv_data.load_arrays("mnist", "test", data_dir=data_dir, pixel_range=PIXEL_RANGE)
-  return xtr, ytr, xte, yte, info
+  return load_study_data(data_dir)
 
 
 def load_context(data_dir: str | None = None, raw_dir: str | None = None, cache_dir: str | None = None,
                  seed: int = 0) -> Context:
   """Loads (or trains and caches) the paper-002 LeNet and picks the benchmark inputs."""
-  from adv_tf.training import ModelCache  # pylint: disable=import-outside-toplevel
   from adv_tf.studies.hyperparams.models import LeNetTrainer, ModelSpec  # pylint: disable=import-outside-toplevel
+  from adv_tf.training import ModelCache  # pylint: disable=import-outside-toplevel
   data = _load_mnist(data_dir, raw_dir)
-  xtr, ytr, xte, yte, info = data.x_train, data.y_train, data.x_test, data.y_test, data.info
+  xte, yte, info = data.x_test, data.y_test, data.info
   # The study's trainer: the benchmark's LeNet is the study's seed-`seed` control model (one cache entry).
   trainer = LeNetTrainer(data, cache=ModelCache(cache_dir), train_profile="quick")
   start = time.time()
@@ -72,5 +70,6 @@ def load_context(data_dir: str | None = None, raw_dir: str | None = None, cache_
   idx = [int(np.flatnonzero((yte[:1000] == c) & (pred == c))[0]) for c in range(10)]
   return Context(model=model, x=xte[idx], y=yte[idx], clip_min=PIXEL_RANGE[0], clip_max=PIXEL_RANGE[1],
                  x_test=xte, y_test=yte, test_accuracy=float(result["test_accuracy"]), model_source=model_source,
-                 notes=[f"MNIST through adv_tf.data ({info.provenance.get('source', 'TFDS') if info.provenance else 'TFDS'}); "
+                 notes=[f"MNIST through adv_tf.data "
+                        f"({info.provenance.get('source', 'TFDS') if info.provenance else 'TFDS'}); "
                         f"sources = first correctly classified test image of each class (test indices {idx})"])

@@ -13,12 +13,15 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from absl import app  # noqa: E402
-from absl import flags  # noqa: E402
+from absl import (
+  app,  # noqa: E402
+  flags,  # noqa: E402
+)
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("data_dir", None, "TFDS data directory (MNIST through adv_tf.data when available).")
-flags.DEFINE_string("raw_dir", None, "Raw-data folder (e.g. ../shared/datasets): MNIST is imported from it into --data_dir first.")
+flags.DEFINE_string("raw_dir", None, "Raw-data folder (e.g. ../shared/datasets): MNIST is imported from it into "
+                    "--data_dir first.")
 flags.DEFINE_string("cache_dir", None, "Where the trained LeNet is cached (default ~/.cache/adv_tf_bench).")
 flags.DEFINE_list("only", [], "Run only these benchmarks (cw, gradient, deepfool).")
 

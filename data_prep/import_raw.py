@@ -473,6 +473,7 @@ def _locate_tiny(raw_dir: pathlib.Path) -> pathlib.Path | None:
 
 def _write_tiny(source: pathlib.Path, data_dir: pathlib.Path, overwrite: bool) -> ImportResult:
   import tensorflow_datasets as tfds
+
   from adv_tf.data import tiny_imagenet
   t0 = time.time()
   src = tiny_imagenet.find_local_source(source)
@@ -638,6 +639,7 @@ def main(argv: list[str] | None = None) -> int:
   parser.add_argument("--overwrite", action="store_true", help="replace datasets prepared from another source")
   args = parser.parse_args(argv)
   import logging as py_logging
+
   from absl import logging as absl_logging
   absl_logging.set_verbosity(absl_logging.WARNING)
   py_logging.getLogger("tensorflow_datasets").setLevel(py_logging.WARNING)

@@ -2,21 +2,46 @@
 
 Generic for every study of the suite (hyperparameters, dataset properties, minimal dataset, Imagenette
 defenses, training size); nothing here knows about a particular paper. `study` defines what a study is
-(StudyDef, Stage, StudyRun, the STUDIES/CONFIGS registries), `grid` builds grids, `cli` is every binary. See `runner` for the crash-safety
+(StudyDef, Stage, StudyRun, the STUDIES/CONFIGS registries), `grid` builds grids, `cli` is every binary.
+See `runner` for the crash-safety
 rules and `records` for the output folder layout. Importing this package does not import TensorFlow.
 """
-from adv_tf.utils.atomic import (append_line, atomic_save_npz, atomic_write_bytes, atomic_write_text,
-                                      read_complete_lines, repair_trailing_line)
 from adv_tf.experiment.records import load_records, progress_path, record_files, records_path
-from adv_tf.experiment.runner import (Cell, CellContext, RunSummary, Study, canonical_json, cell_id,
-                                      derive_seed, pending_cells, run_study, seed_everything, shard_cells,
-                                      validate_shard)
-from adv_tf.utils.jsonable import to_jsonable
-from adv_tf.experiment.study import (CONFIGS, STUDIES, Stage, StudyDef, StudyRun, get_config, register_config,
-                                     register_study)
+from adv_tf.experiment.runner import (
+                                      Cell,
+                                      CellContext,
+                                      RunSummary,
+                                      Study,
+                                      canonical_json,
+                                      cell_id,
+                                      derive_seed,
+                                      pending_cells,
+                                      run_study,
+                                      seed_everything,
+                                      shard_cells,
+                                      validate_shard,
+)
+from adv_tf.experiment.runner_flags import define_runner_flags, output_dir_from_flags, runner_kwargs_from_flags
+from adv_tf.experiment.study import (
+                                      CONFIGS,
+                                      STUDIES,
+                                      Stage,
+                                      StudyDef,
+                                      StudyRun,
+                                      get_config,
+                                      register_config,
+                                      register_study,
+)
 from adv_tf.experiment.summaries import write_scalar
-from adv_tf.experiment.runner_flags import (define_runner_flags, output_dir_from_flags,
-                                            runner_kwargs_from_flags)
+from adv_tf.utils.atomic import (
+                                      append_line,
+                                      atomic_save_npz,
+                                      atomic_write_bytes,
+                                      atomic_write_text,
+                                      read_complete_lines,
+                                      repair_trailing_line,
+)
+from adv_tf.utils.jsonable import to_jsonable
 
 __all__ = [
     "CONFIGS", "STUDIES", "Stage", "StudyDef", "StudyRun", "get_config", "register_config", "register_study",

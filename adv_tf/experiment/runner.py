@@ -53,7 +53,8 @@ import time
 from typing import Any, Callable, Mapping, Optional, Sequence
 
 from adv_tf.errors import AdvTfError
-from adv_tf.experiment import records as records_lib, summaries
+from adv_tf.experiment import records as records_lib
+from adv_tf.experiment import summaries
 from adv_tf.utils import atomic, provenance
 from adv_tf.utils.jsonable import to_jsonable
 

@@ -94,3 +94,61 @@ def image_grid(images: np.ndarray, row_labels: Sequence[str], col_labels: Sequen
       if c == 0:
         ax.set_ylabel(row_labels[r], fontsize=7)
   _save(fig, path)
+
+
+Panel = Mapping[str, Mapping[str, float]]  # group (e.g. eps) -> setting -> value
+
+
+def grouped_bar_grid(ours: Mapping[tuple[str, str], Panel], path, *,
+                     paper: Mapping[tuple[str, str], Panel] | None = None,
+                     rows: Sequence[str] | None = None, cols: Sequence[str] | None = None,
+                     ylabel: str = "accuracy (%)", title: str | None = None) -> None:
+  """A grid of grouped bar charts (paper 000 Figs. 3-9 style): rows = defenses, columns = attacks.
+
+  In each panel the x groups are e.g. the eps values and there is one bar per setting; with `paper`, each
+  setting gets two adjacent bars, ours (solid) and the paper's (hatched, same colour). Missing values are
+  left out (no bar), never drawn as 0.
+
+  Args:
+    ours: (row, column) -> group -> setting -> value.
+    paper: the published values in the same shape (optional; panels/groups/settings may be missing).
+    rows, cols: order of rows and columns (default: order of first appearance in `ours`).
+  """
+  rows = list(rows or dict.fromkeys(r for r, _ in ours))
+  cols = list(cols or dict.fromkeys(c for _, c in ours))
+  settings = list(dict.fromkeys(s for panel in ours.values() for group in panel.values() for s in group))
+  colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+  per_setting = 2 if paper else 1
+  width = 0.8 / max(1, len(settings) * per_setting)
+  fig, axes = plt.subplots(len(rows), len(cols), figsize=(3.4 * len(cols), 2.6 * len(rows)), squeeze=False,
+                           sharey=True)
+  for i, row in enumerate(rows):
+    for j, col in enumerate(cols):
+      ax = axes[i, j]
+      panel = ours.get((row, col), {})
+      paper_panel = (paper or {}).get((row, col), {})
+      groups = list(dict.fromkeys(list(panel) + list(paper_panel)))
+      for k, setting in enumerate(settings):
+        colour = colours[k % len(colours)]
+        for source, values, hatch in (("ours", panel, None), ("paper", paper_panel, "//")):
+          if source == "paper" and not paper:
+            continue
+          offset = (k * per_setting + (source == "paper")) * width - 0.4 + width / 2
+          xs = [g for g, group in enumerate(groups) if values.get(group, {}).get(setting) is not None]
+          ys = [values[groups[g]][setting] for g in xs]
+          label = (f"{setting} ({source})" if paper else setting) if (i, j) == (0, 0) else None
+          ax.bar(np.asarray(xs, float) + offset, ys, width, color=colour, hatch=hatch,
+                 alpha=0.55 if hatch else 1.0, edgecolor="black" if hatch else colour, linewidth=0.4, label=label)
+      ax.set_xticks(range(len(groups)))
+      ax.set_xticklabels(groups, fontsize=7)
+      if i == 0:
+        ax.set_title(col, fontsize=9)
+      if j == 0:
+        ax.set_ylabel(f"{row}\n{ylabel}", fontsize=8)
+      ax.grid(axis="y", alpha=0.3)
+  if settings:
+    fig.legend(loc="lower center", ncol=min(6, len(settings) * per_setting), fontsize=7, frameon=False)
+  if title:
+    fig.suptitle(title, fontsize=10)
+  fig.tight_layout(rect=(0, 0.06 if settings else 0, 1, 1))
+  _save(fig, path)

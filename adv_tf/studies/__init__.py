@@ -3,5 +3,5 @@
 Adding a study: a folder `adv_tf/studies/<name>/` (config.py, cells.py, run.py, published.py, report.py and an
 `__init__.py` that registers it) and one import line below. Studies never import each other.
 """
-
-from adv_tf.studies import training_size  # noqa: F401,E402  (paper 004)
+from adv_tf.studies import hyperparams  # noqa: F401  paper 002
+from adv_tf.studies import training_size  # noqa: F401  paper 004

@@ -32,11 +32,6 @@ def preset(name: str, profile: str = "quick", **overrides: Any) -> TrainConfig:
   return PRESETS.get(name)[profile].replace(**overrides)
 
 
-# Paper 002 §5.1 / Table 1 (moves to adv_tf.studies.hyperparams.config with the study).
-_LENET = TrainConfig(optimizer="sgd", learning_rate=0.01, momentum=0.9, batch_size=128, epochs=50,
-                     target_accuracy=0.98, loss="cross_entropy")
-register_preset("paper002_lenet", _LENET, _LENET.replace(epochs=10, eval_every_steps=100))
-
 # Paper 000 §IV-A-1: Madry CNN, Adam lr 0.01, betas (0.9, 0.999), batch 64, 100 epochs, LR reduced
 # when the loss has not improved for 5 epochs (PyTorch ReduceLROnPlateau: factor 0.1).
 _MADRY = TrainConfig(optimizer="adam", learning_rate=0.01, beta_1=0.9, beta_2=0.999, batch_size=64,

@@ -1,7 +1,15 @@
 """The bottom layer: JSON conversion, crash-safe writes and provenance. Imports nothing else of adv_tf
 (except `adv_tf.errors`) and never TensorFlow."""
-from adv_tf.utils.atomic import (append_line, atomic_save_npz, atomic_write_bytes, atomic_write_text,
-                                 atomic_write_with, fsync_tree, read_complete_lines, repair_trailing_line)
+from adv_tf.utils.atomic import (
+                                 append_line,
+                                 atomic_save_npz,
+                                 atomic_write_bytes,
+                                 atomic_write_text,
+                                 atomic_write_with,
+                                 fsync_tree,
+                                 read_complete_lines,
+                                 repair_trailing_line,
+)
 from adv_tf.utils.jsonable import stable_hash, to_jsonable
 
 __all__ = ["append_line", "atomic_save_npz", "atomic_write_bytes", "atomic_write_text", "atomic_write_with",

@@ -20,7 +20,7 @@ SECURE = {"mean": 2.58}
 SECURE_TRANSFER_AT_KAPPA0 = 2.0
 
 # §6.3 Table 5 (network hyperparameters) and Table 6 (optimizers): axis -> value -> stats.
-# Values use this suite's config vocabulary (see adv_tf.experiment.hyperparams.AXES).
+# Values use this suite's config vocabulary (see adv_tf.studies.hyperparams.config.AXES).
 TABLE5 = {
     "activation": {
         "relu": (2.25, 1.34, 3.71, 0.91), "tanh": (2.14, 0.86, 3.68, 0.87),

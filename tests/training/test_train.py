@@ -12,11 +12,11 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+import adv_tf.studies  # noqa: F401  (registers paper 002's "paper002_lenet" recipe)
 from adv_tf.errors import AdvTfError
 from adv_tf.models import LeNetConfig, build
-from adv_tf import train as T
-from adv_tf.train import (LOSSES, OPTIMIZERS, PRESETS, TrainConfig, TrainResult, cache_key_hash, cached_train,
-                          preset, train_model)
+from adv_tf.training import LOSSES, PRESETS, ModelCache, TrainConfig, preset, train_model
+from adv_tf.training.schedules import Plateau
 
 SMALL_LENET = dict(filters=(4, 8), hidden_units=32)
 
@@ -167,7 +167,7 @@ def test_step_schedule_and_plateau_change_the_learning_rate(digits):
                        batch_size=128, epochs=3, max_train_examples=256)
   _, result = train_model(_lenet(), (x, y), test, config)
   np.testing.assert_allclose(result.history["learning_rate"], [0.02, 0.01, 0.005])
-  plateau = T._Plateau(patience=2, factor=0.1)
+  plateau = Plateau(patience=2, factor=0.1)
   lrs = [plateau.step(loss, 1.0) for loss in (1.0, 0.9, 0.9, 0.9)]
   assert lrs == [1.0, 1.0, 1.0, 1.0] and plateau.step(0.9, 1.0) == pytest.approx(0.1)
   # Learning rate 0 keeps the loss flat, so the plateau schedule must decay it after `patience` epochs.
@@ -242,75 +242,87 @@ def test_paper002_quick_preset_trains_lenet_on_a_subset(mnist_arrays):
 
 # --------------------------------------------------------------------------------------------- cache
 
+DATA = {"train": {"dataset": "mnist", "split": "train[:256]"}, "eval": {"dataset": "mnist", "split": "test"}}
+
+
+def _cached(cache, digits, config, lenet, calls, data=DATA):
+  (x, y), test = digits
+
+  def train(build_fn):
+    calls.append(1)
+    return train_model(build_fn, (x, y), test, config)
+
+  return cache.get_or_train(model_name="lenet", model_config=lenet.to_dict(), train_config=config,
+                            data_identity=data, build=lambda: build("lenet", (28, 28, 1), 10, config=lenet),
+                            train=train)
+
+
 def test_cache_reuses_the_model_and_a_changed_config_misses(digits, tmp_path):
   (x, y), test = digits
   config = TrainConfig(batch_size=64, epochs=1, max_train_examples=256)
   calls = []
-
-  def train_fn(cfg, lenet):
-    def fn():
-      calls.append(1)
-      return train_model(lambda: build("lenet", (28, 28, 1), 10, config=lenet), (x, y), test, cfg)
-    return fn
-
   lenet = LeNetConfig(**SMALL_LENET)
-  key = {"model": "lenet", "model_config": lenet, "train": config, "data": {"name": "mnist", "transforms": []},
-         "seed": 0}
-  m1, r1, hit1 = cached_train(tmp_path, key, train_fn(config, lenet))
-  m2, r2, hit2 = cached_train(tmp_path, key, train_fn(config, lenet))
-  assert (hit1, hit2, len(calls)) == (False, True, 1)
+  cache = ModelCache(tmp_path)
+  m1, r1 = _cached(cache, digits, config, lenet, calls)
+  hit1 = cache.last_hit
+  m2, r2 = _cached(cache, digits, config, lenet, calls)
+  assert (hit1, cache.last_hit, len(calls)) == (False, True, 1)
   assert r2 == r1
   for w1, w2 in zip(_weights(m1), _weights(m2)):
     np.testing.assert_array_equal(w1, w2)
   np.testing.assert_allclose(m2(test[0][:4]).numpy(), m1(test[0][:4]).numpy(), rtol=1e-6, atol=1e-6)
-  changed = {**key, "train": config.replace(learning_rate=0.02)}
-  _, _, hit3 = cached_train(tmp_path, changed, train_fn(config.replace(learning_rate=0.02), lenet))
-  changed_model = {**key, "model_config": LeNetConfig(**{**SMALL_LENET, "kernel_size": 3})}
-  _, _, hit4 = cached_train(tmp_path, changed_model, train_fn(config, LeNetConfig(**{**SMALL_LENET, "kernel_size": 3})))
-  _, _, hit5 = cached_train(tmp_path, key, train_fn(config, lenet), retrain=True)
-  assert (hit3, hit4, hit5, len(calls)) == (False, False, False, 4)
-  meta = json.loads((tmp_path / f"{cache_key_hash(key)}.json").read_text())
-  assert meta["result"]["test_accuracy"] == r1.test_accuracy
+  hits = []
+  for cfg, net, data in ((config.replace(learning_rate=0.02), lenet, DATA),
+                         (config, LeNetConfig(**{**SMALL_LENET, "kernel_size": 3}), DATA),
+                         (config, lenet, {**DATA, "train": {"dataset": "mnist", "split": "train[:512]"}})):
+    _cached(cache, digits, cfg, net, calls, data)
+    hits.append(cache.last_hit)
+  retrain = ModelCache(tmp_path, retrain=True)
+  _cached(retrain, digits, config, lenet, calls)
+  hits.append(retrain.last_hit)
+  _cached(retrain, digits, config, lenet, calls)  # --retrain retrains once per process, then reuses
+  hits.append(retrain.last_hit)
+  assert (hits, len(calls)) == ([False, False, False, False, True], 5)
+  key = cache.key(model_name="lenet", model_config=lenet.to_dict(), train_config=config, data_identity=DATA)
+  meta = json.loads((tmp_path / f"{key}.json").read_text())
+  assert meta["result"]["test_accuracy"] == pytest.approx(r1.test_accuracy, abs=0.05)
+  assert meta["key"]["versions"]["tensorflow"] == tf.__version__
   assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]
 
 
 def test_cache_never_uses_a_half_written_entry(digits, tmp_path):
-  (x, y), test = digits
   config = TrainConfig(batch_size=64, epochs=1, max_train_examples=128)
-  key = {"model": "lenet", "train": config}
-  digest = cache_key_hash(key)
-  (tmp_path / f".{digest}.abc.tmp.keras").write_bytes(b"half a model")  # an interrupted write
-  (tmp_path / f"{digest}.json").write_text("{}")  # metadata without its model: not an entry
+  lenet = LeNetConfig(**SMALL_LENET)
+  cache = ModelCache(tmp_path)
+  key = cache.key(model_name="lenet", model_config=lenet.to_dict(), train_config=config, data_identity=DATA)
+  (tmp_path / f".tmp-{key}.keras.abc.keras").write_bytes(b"half a model")  # an interrupted write
+  (tmp_path / f"{key}.keras").write_bytes(b"a model whose metadata was never written")
   calls = []
-
-  def fn():
-    calls.append(1)
-    return train_model(_lenet(), (x, y), test, config)
-
-  _, _, hit = cached_train(tmp_path, key, fn)
-  assert not hit and calls == [1]
-  _, _, hit = cached_train(tmp_path, key, fn)
-  assert hit and calls == [1]
-  (tmp_path / f"{digest}.json").write_text('{"result": ')  # unreadable metadata: retrain, not crash
-  _, _, hit = cached_train(tmp_path, key, fn)
-  assert not hit and calls == [1, 1]
+  _cached(cache, digits, config, lenet, calls)
+  assert not cache.last_hit and calls == [1]
+  _cached(cache, digits, config, lenet, calls)
+  assert cache.last_hit and calls == [1]
+  (tmp_path / f"{key}.json").write_text('{"result": ')  # unreadable metadata: retrain, not crash
+  _cached(cache, digits, config, lenet, calls)
+  assert not cache.last_hit and calls == [1, 1]
 
 
-def test_cache_key_hash_is_stable_across_processes():
-  key = {"model": "lenet", "model_config": LeNetConfig(stride=2), "train": TrainConfig(seed=3), "seed": 3}
-  code = ("from adv_tf.models import LeNetConfig; from adv_tf.train import TrainConfig, cache_key_hash; "
-          "print(cache_key_hash({'seed': 3, 'train': TrainConfig(seed=3), 'model': 'lenet', "
-          "'model_config': LeNetConfig(stride=2)}))")
+def test_cache_key_is_stable_across_processes_and_names_every_input(tmp_path):
+  kwargs = dict(model_name="lenet", model_config=LeNetConfig(stride=2).to_dict(), train_config=TrainConfig(seed=3),
+                data_identity=DATA)
+  key = ModelCache(tmp_path).key(**kwargs)
+  code = ("from adv_tf.models import LeNetConfig; from adv_tf.training import ModelCache, TrainConfig; "
+          f"print(ModelCache({str(tmp_path)!r}).key(model_name='lenet', model_config=LeNetConfig(stride=2).to_dict(), "
+          f"train_config=TrainConfig(seed=3), data_identity={DATA!r}))")
   env = {**os.environ, "PYTHONHASHSEED": "123", "TF_CPP_MIN_LOG_LEVEL": "3"}
   out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True,
-                       cwd=pathlib.Path(__file__).parents[1])
-  assert out.stdout.strip().splitlines()[-1] == cache_key_hash(key)
-  assert cache_key_hash(key) != cache_key_hash({**key, "seed": 4})
-  with pytest.raises(AdvTfError, match="JSON-like"):
-    cache_key_hash({"x": object()})
-
-
-def test_cli_reports_bad_overrides_in_one_line(capsys):
-  assert T.main(["--set", "lr=3"]) == 2
-  out = capsys.readouterr().out.strip()
-  assert out.startswith("error: TrainConfig has no field(s) lr") and "\n" not in out
+                       cwd=pathlib.Path(__file__).parents[2])
+  assert out.stdout.strip().splitlines()[-1] == key
+  cache = ModelCache(tmp_path)
+  others = [cache.key(**{**kwargs, "train_config": TrainConfig(seed=4)}),
+            cache.key(**{**kwargs, "model_config": LeNetConfig(stride=1).to_dict()}),
+            cache.key(**{**kwargs, "data_identity": {"train": {}}}),
+            cache.key(**kwargs, parent="abc"), cache.key(**{**kwargs, "model_name": "vgg"})]
+  assert len({key, *others}) == 6
+  with pytest.raises(AdvTfError, match="JSON"):
+    cache.key(**{**kwargs, "model_config": {"x": object()}})

@@ -12,8 +12,8 @@ import pathlib
 
 import numpy as np
 
-from adv_tf.experiment import hyperparams as study
-from adv_tf.report import hyperparams as report
+from adv_tf.studies.hyperparams import cells as study
+from adv_tf.studies.hyperparams import report
 
 FIXTURE = pathlib.Path(__file__).parent / "golden" / "hyperparams_quick.json"
 TABLES = ("table2_baseline_variability.csv", "table3_network_impact.csv", "table4_training_impact.csv",

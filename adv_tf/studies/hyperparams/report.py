@@ -1,24 +1,31 @@
 """Paper 002 report: our measurements beside the published ones (tables, figures, verdicts).
 
-Reads the records of the selection and main studies (adv_tf.experiment.hyperparams) and writes, atomically:
+Reads the records of the selection and cells stages (adv_tf.studies.hyperparams) and writes, atomically:
 CSV tables in the layouts of paper 002 Tables 2-6, heatmaps and figures (PNG), and `report.md`.
 The report never adjusts a number toward the paper: it prints ours, the paper's, and the difference.
 """
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
+import datetime
 import math
 import pathlib
+import time
 from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from adv_tf.experiment import hyperparams as study
-from adv_tf.report import figures, impact, paper002
+from adv_tf.report import figures, markdown
+from adv_tf.report.base import REPORTS, StudyReport
+from adv_tf.report.tables import Table, format_cell
+from adv_tf.studies.hyperparams import cells, config, impact, published
+from adv_tf.studies.hyperparams import run as cell_runs
 
-STATS = paper002.STATS
+NAME = "hyperparams"
+SELECTION, CELLS = "selection", "cells"  # the stage names
+STATS = published.STATS
+RUN_KEYS = ("profile", "wall_time", "started", "seed", "num_baseline_models", "samples_per_class", "axes",
+            "kappas", "cw", "train_preset", "strategy", "versions", "data_dir")
 
 
 @dataclasses.dataclass
@@ -44,12 +51,7 @@ class Summary:
   records: list[dict] = dataclasses.field(default_factory=list)  # all records summarized
 
 
-def _fmt(value, digits: int = 2) -> str:
-  if value is None or (isinstance(value, float) and not math.isfinite(value)):
-    return "–"
-  if isinstance(value, float):
-    return f"{value:.{digits}f}"
-  return str(value)
+_fmt = format_cell
 
 
 def _value_key(value):
@@ -88,10 +90,9 @@ def summarize(records: Sequence[Mapping[str, Any]], seed: int = 0) -> Summary:
 
 def _base_values() -> dict:
   from adv_tf.models import LeNetConfig
-  from adv_tf.training import preset
-  model, training = LeNetConfig(), preset("paper002_lenet", "quick")
+  model, training = LeNetConfig(), config.train_config("quick")
   return {axis.name: _value_key(getattr(model if axis.target == "model" else training, axis.field))
-          for axis in study.AXES}
+          for axis in config.AXES}
 
 
 def records_with_matrix(summary: Summary) -> list[Mapping[str, Any]]:
@@ -104,7 +105,7 @@ def _z_and_level(stats: Mapping[str, float] | None, moments: Mapping[str, tuple[
   if not stats:
     return math.nan, None
   mean = moments[stat][0]
-  std = paper002.BASELINE_STD[stat] if paper_sigma else moments[stat][1]
+  std = published.BASELINE_STD[stat] if paper_sigma else moments[stat][1]
   z = impact.std_units(stats[stat], mean, std)
   return z, impact.impact_level(z)
 
@@ -130,7 +131,7 @@ def verdicts(summary: Summary) -> list[dict]:
   sigma = summary.baseline_moments["mean"][1]
   base_mean = summary.baseline_moments["mean"][0]
   n_base = len([b for b in summary.baselines if "stats" in b["result"]])
-  for axis, rule, claim in paper002.CONCLUSIONS:
+  for axis, rule, claim in published.CONCLUSIONS:
     rows = [r for r in summary.rows.get(axis, []) if r.stats]
     if len(rows) < 2:
       out.append({"axis": axis, "claim": claim, "verdict": "inconclusive",
@@ -148,14 +149,14 @@ def verdicts(summary: Summary) -> list[dict]:
     diff_stds = [impact.difference_std(sigma, n_base, by_value[better].is_baseline_value,
                                        by_value[v].is_baseline_value) for v in alternatives]
     verdict, evidence = impact.claim_verdict(means[better], [means[v] for v in alternatives], diff_stds)
-    detail = ", ".join(f"{study._label(v)}: {m:.3f}" for v, m in means.items())
-    paddings = {study._label(v): r.train.get("padding") for v, r in by_value.items()}
+    detail = ", ".join(f"{cells._label(v)}: {m:.3f}" for v, m in means.items())
+    paddings = {cells._label(v): r.train.get("padding") for v, r in by_value.items()}
     confound = ""
     if len(set(paddings.values())) > 1:
       confound = ("; NOTE padding differs (" + ", ".join(f"{v}: {p}" for v, p in paddings.items())
                   + "), so this comparison is not ceteris paribus")
     out.append({"axis": axis, "claim": claim, "verdict": verdict,
-                "evidence": f"mean distance {detail} (better = {study._label(better)}; the baseline value is "
+                "evidence": f"mean distance {detail} (better = {cells._label(better)}; the baseline value is "
                             f"the mean of {n_base} baselines); {evidence}; sigma = {sigma:.3f} (std of the "
                             f"mean over the baselines){confound}"})
   return out
@@ -165,7 +166,7 @@ def transfer_verdict(kappa_rows: Sequence[Mapping[str, Any]]) -> str:
   """§6.4 / Fig. 10: "as low as 2%" at kappa 0 and "relatively low for mid confidence levels"."""
   by_kappa = {row["kappa"]: row["transfer_target_rate"] * 100 for row in kappa_rows}
   text = ("Paper (§6.4, Fig. 10): examples crafted on the baseline reach their target on the secure model "
-          f"as rarely as {paper002.SECURE_TRANSFER_AT_KAPPA0:.0f}% at kappa = 0 and stay relatively low at mid "
+          f"as rarely as {published.SECURE_TRANSFER_AT_KAPPA0:.0f}% at kappa = 0 and stay relatively low at mid "
           "kappa.")
   if 0.0 in by_kappa:
     text += f" Ours at kappa = 0: {by_kappa[0.0]:.1f}%."
@@ -182,15 +183,6 @@ def transfer_verdict(kappa_rows: Sequence[Mapping[str, Any]]) -> str:
 # Writing.
 
 
-def _csv_text(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-  buffer = io.StringIO()
-  writer = csv.writer(buffer, lineterminator="\n")
-  writer.writerow(header)
-  for row in rows:
-    writer.writerow(["" if v is None else (f"{v:.6g}" if isinstance(v, float) else v) for v in row])
-  return buffer.getvalue()
-
-
 def _distance_rows(summary: Summary, table: Mapping[str, Mapping]) -> list[list]:
   """Rows in the layout of Tables 5/6: every paper row plus every measured value of those axes."""
   out = []
@@ -198,13 +190,13 @@ def _distance_rows(summary: Summary, table: Mapping[str, Mapping]) -> list[list]
     measured = {r.value: r for r in summary.rows.get(axis, [])}
     values = list(table[axis]) + [v for v in measured if v not in table[axis]]
     for value in values:
-      paper = paper002.table_row(axis, value)
+      paper = published.table_row(axis, value)
       row = measured.get(value)
       ours = row.stats if row and row.stats else None
       z, level = _z_and_level(ours, summary.baseline_moments, "mean")
       zp, level_p = _z_and_level(ours, summary.baseline_moments, "mean", paper_sigma=True)
       out.append([
-          axis, study._label(value),
+          axis, cells._label(value),
           *[paper[s] if paper else None for s in STATS],
           *[ours[s] if ours else None for s in STATS],
           *[(ours[s] - paper[s]) if (ours and paper) else None for s in STATS],
@@ -233,7 +225,7 @@ def _impact_rows(summary: Summary, table: Mapping[str, str | None]) -> list[list
       continue
     ours = axis_levels(summary, axis)
     ours_p = axis_levels(summary, axis, paper_sigma=True)
-    excluded = [study._label(r.value) for r in measured if r.excluded]
+    excluded = [cells._label(r.value) for r in measured if r.excluded]
     if ours is None:
       ours = "X" if excluded else "–"
     agree = ("" if paper_level is None else ("agree" if ours == paper_level else "disagree"))
@@ -246,26 +238,23 @@ IMPACT_HEADER = ["axis", "paper_level", "our_level", "our_level_paper_sigma", "a
 
 
 def _md_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-  lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-  for row in rows:
-    lines.append("| " + " | ".join(_fmt(v) for v in row) + " |")
-  return "\n".join(lines)
+  return Table(header, rows).markdown()
 
 
 def write_report(output_dir: str | pathlib.Path, selection: Mapping[str, Any] | None,
                  records: Sequence[Mapping[str, Any]], meta: Mapping[str, Any]) -> pathlib.Path:
   """Writes tables, figures and report.md under output_dir; returns the report's path."""
-  from adv_tf.experiment import atomic_write_text
+  from adv_tf.utils.atomic import atomic_write_text
   out = pathlib.Path(output_dir)
   fig_dir = out / "figures"
   fig_dir.mkdir(parents=True, exist_ok=True)
   summary = summarize(records, int(meta.get("seed", 0)))
-  table5 = _distance_rows(summary, paper002.TABLE5)
-  table6 = _distance_rows(summary, paper002.TABLE6)
-  table3 = _impact_rows(summary, paper002.TABLE3)
-  table4 = _impact_rows(summary, paper002.TABLE4)
-  table2 = [[s, paper002.BASELINE_STD[s], summary.baseline_moments[s][1], summary.baseline_moments[s][0],
-             paper002.BASELINE[s]] for s in STATS]
+  table5 = _distance_rows(summary, published.TABLE5)
+  table6 = _distance_rows(summary, published.TABLE6)
+  table3 = _impact_rows(summary, published.TABLE3)
+  table4 = _impact_rows(summary, published.TABLE4)
+  table2 = [[s, published.BASELINE_STD[s], summary.baseline_moments[s][1], summary.baseline_moments[s][0],
+             published.BASELINE[s]] for s in STATS]
   for name, header, rows in (
       ("table2_baseline_variability.csv", ["stat", "paper_std", "ours_std", "ours_mean", "paper_baseline"],
        table2),
@@ -273,7 +262,7 @@ def write_report(output_dir: str | pathlib.Path, selection: Mapping[str, Any] | 
       ("table4_training_impact.csv", IMPACT_HEADER, table4),
       ("table5_network_distances.csv", DISTANCE_HEADER, table5),
       ("table6_optimizer_distances.csv", DISTANCE_HEADER, table6)):
-    atomic_write_text(out / name, _csv_text(header, rows))
+    Table(header, rows).write_csv(out / name)
   figure_names = _write_figures(out, fig_dir, selection, summary, records, meta)
   text = _markdown(summary, selection, table2, table3, table4, table5, table6, figure_names, meta)
   atomic_write_text(out / "report.md", text)
@@ -288,12 +277,12 @@ def _write_figures(out, fig_dir, selection, summary: Summary, records, meta) -> 
         ("average_matrix", f"Average over {res['num_samples'] // 10} samples per class (Fig. 6)",
          "fig6_average_distances.png"),
         ("best_estimate_matrix", "Best-estimate samples (Fig. 7)", "fig7_best_estimate_distances.png")):
-      figures.class_distance_heatmap(study.matrix_from_json(res[key]), title, fig_dir / fname)
+      figures.class_distance_heatmap(cell_runs.matrix_from_json(res[key]), title, fig_dir / fname)
       names[key] = fname
   matrices = {}
   for r in records:
     if "matrix" in r["result"]:
-      matrices[r["name"]] = study.matrix_from_json(r["result"]["matrix"])
+      matrices[r["name"]] = cell_runs.matrix_from_json(r["result"]["matrix"])
   if matrices:
     figures.class_distance_grid(matrices, fig_dir / "class_distances_all_models.png")
     names["all"] = "class_distances_all_models.png"
@@ -317,7 +306,7 @@ def _write_figures(out, fig_dir, selection, summary: Summary, records, meta) -> 
     if grid is not None:
       images, row_labels, col_labels = grid
       figures.image_grid(images, row_labels, col_labels, fig_dir / "fig11_examples.png",
-                         pixel_range=study.PIXEL_RANGE)
+                         pixel_range=config.PIXEL_RANGE)
       names["examples"] = "fig11_examples.png"
   return names
 
@@ -354,8 +343,8 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
             f"other class (90 pairs), mean over {n_base} baseline model(s) (± std across them):", "",
             "| statistic | paper | ours | ours − paper |", "|---|---|---|---|"]
   for s in STATS:
-    lines.append(f"| {s} | {paper002.BASELINE[s]:.2f} | {_fmt(bm[s][0])} ± {_fmt(bm[s][1], 3)} | "
-                 f"{_fmt(bm[s][0] - paper002.BASELINE[s])} |")
+    lines.append(f"| {s} | {published.BASELINE[s]:.2f} | {_fmt(bm[s][0])} ± {_fmt(bm[s][1], 3)} | "
+                 f"{_fmt(bm[s][0] - published.BASELINE[s])} |")
   model_results = [r["result"] for r in records_with_matrix(summary)]
   success = [res.get("cw_success_rate") for res in model_results if res.get("cw_success_rate") is not None]
   agree = [res["cw_prediction_agreement"] for res in model_results
@@ -366,8 +355,8 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
                  "successful examples (kappa = 0 examples sit on the decision boundary)." if agree else ".")]
   if summary.secure and summary.secure["result"].get("stats"):
     sm = summary.secure["result"]["stats"]["mean"]
-    lines += ["", f"Secure model (§6.4): mean distance ours {sm:.2f} vs paper {paper002.SECURE['mean']:.2f} "
-              f"(difference {sm - paper002.SECURE['mean']:+.2f}); baseline mean ours {_fmt(bm['mean'][0])}."]
+    lines += ["", f"Secure model (§6.4): mean distance ours {sm:.2f} vs paper {published.SECURE['mean']:.2f} "
+              f"(difference {sm - published.SECURE['mean']:+.2f}); baseline mean ours {_fmt(bm['mean'][0])}."]
   lines += ["", "Conclusions of §8, checked on our measurements:", "",
             "| claim | verdict | evidence |", "|---|---|---|"]
   for v in verdicts(summary):
@@ -380,31 +369,20 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
   if summary.kappa:
     lines += ["", "Transfer to the secure model: " + transfer_verdict(summary.kappa)]
   lines += ["", "## Run", ""]
-  for key in ("profile", "wall_time", "started", "seed", "num_baseline_models", "samples_per_class", "axes",
-              "kappas", "cw", "train_preset", "strategy", "versions", "data_dir"):
-    if key in meta:
-      lines.append(f"- {key}: {meta[key]}")
-  for note in meta.get("notes", []):
-    lines.append(f"- {note}")
-  prov = meta.get("provenance")
-  if prov:
-    lines.append(f"- data provenance: {prov}")
-    if prov.get("imported_by"):
-      lines.append(f"- data imported offline from {prov.get('source')}: read the caveats in that folder's "
-                   "README (e.g. how each file was obtained) before comparing with the paper.")
+  lines += markdown.run_section(meta, RUN_KEYS, meta.get("notes", []))
+  lines += markdown.provenance_lines(meta.get("provenance"))
   if selection:
     res = selection["result"]
     lines += ["", "## Best-estimate samples (§4.4)", "",
               f"{res['num_samples']} correctly classified test images ({res['num_samples'] // 10} per class; "
-              f"the paper used 100 per class), targeted CW to the 9 other classes on the seed-{selection['config']['seed']} "
+              f"the paper used 100 per class), targeted CW to the 9 other classes on the "
+              f"seed-{selection['config']['seed']} "
               f"control model: success {res['cw_success_rate'] * 100:.1f}%. Chosen test indices (class 0..9): "
               f"{res['best_test_indices']}.", "",
-              f"- average matrix (Fig. 6): " + ", ".join(f"{k} {v:.2f}" for k, v in res['average_stats'].items()),
-              f"- best-estimate matrix (Fig. 7): "
+              "- average matrix (Fig. 6): " + ", ".join(f"{k} {v:.2f}" for k, v in res['average_stats'].items()),
+              "- best-estimate matrix (Fig. 7): "
               + ", ".join(f"{k} {v:.2f}" for k, v in res['best_estimate_stats'].items())]
-    for key in ("average_matrix", "best_estimate_matrix"):
-      if key in figs:
-        lines.append(f"\n![{key}](figures/{figs[key]})")
+    lines += markdown.figure_index(figs, ("average_matrix", "best_estimate_matrix"))
   lines += ["", "## Baseline variability (Table 2)", "",
             _md_table(["stat", "paper std (100 models)", f"ours std ({n_base} models)", "ours mean", "paper mean"],
                       table2)]
@@ -417,12 +395,12 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
             "high > 7; an axis takes the strongest level among its values.",
             "", "## Distances per value (Table 5)", "", _md_table(DISTANCE_HEADER, table5),
             "", "## Optimizers (Table 6)", "", _md_table(DISTANCE_HEADER, table6)]
-  other = [r for a, rows in summary.rows.items() if a not in paper002.TABLE5 and a not in paper002.TABLE6
+  other = [r for a, rows in summary.rows.items() if a not in published.TABLE5 and a not in published.TABLE6
            for r in rows if not r.is_baseline_value]
   if other:
     lines += ["", "## Other axes (no per-value numbers in the paper)", "",
               _md_table(["axis", "value", *STATS, "test_accuracy", "note"],
-                        [[r.axis, study._label(r.value), *[(r.stats or {}).get(s) for s in STATS],
+                        [[r.axis, cells._label(r.value), *[(r.stats or {}).get(s) for s in STATS],
                           r.train.get("test_accuracy"), r.excluded or ""] for r in other])]
   if summary.kappa:
     lines += ["", "## Secure model: transfer and distortion vs confidence (Figs. 8–11)", "",
@@ -431,15 +409,70 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
               "mean % distortion secure |", "|---|---|---|---|---|---|---|---|---|"]
     for k in summary.kappa:
       lines.append(
-          f"| {k['kappa']:g} | {k['baseline']['cw_success_rate'] * 100:.0f}% | {k['secure']['cw_success_rate'] * 100:.0f}% | "
+          f"| {k['kappa']:g} | {k['baseline']['cw_success_rate'] * 100:.0f}% | "
+          f"{k['secure']['cw_success_rate'] * 100:.0f}% | "
           f"{_fmt(k['baseline']['mean_l2'])} | {_fmt(k['secure']['mean_l2'])} | "
           f"{k['transfer_target_rate'] * 100:.1f}% | {k['transfer_misclassified_rate'] * 100:.1f}% | "
           f"{_fmt(k['baseline']['mean_percent_distortion'])} | {_fmt(k['secure']['mean_percent_distortion'])} |")
     lines.append("\n" + transfer_verdict(summary.kappa))
-  for key in ("all", "baseline_distortion", "secure_distortion", "transfer", "examples"):
-    if key in figs:
-      lines.append(f"\n![{key}](figures/{figs[key]})")
+  lines += markdown.figure_index(figs, ("all", "baseline_distortion", "secure_distortion", "transfer", "examples"))
   excluded = [r for r in summary.baselines if r["result"].get("excluded")]
   if excluded:
     lines += ["", "Baselines excluded (< 98%): " + ", ".join(r["name"] for r in excluded)]
   return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The report of a run.
+
+
+@REPORTS.register(NAME)
+class HyperparamsReport(StudyReport):
+  """Paper 002's report: the records of this run's settings, our numbers beside the published ones."""
+  title = "Paper 002 reproduction: hyperparameters vs adversarial distance"
+
+  def write(self, run) -> pathlib.Path:
+    cfg = run.config
+    selection_id = cells.selection_cell(cfg, run.seed).id
+    selection = cells.record_for(run.records.get(SELECTION, []), selection_id)
+    records = [r for r in run.records.get(CELLS, []) if r["config"].get("selection") == selection_id]
+    meta = report_meta(run)
+    meta["wall_time"] = (f"{time.time() - run.started:.0f} s this invocation; "
+                         f"{sum(r.get('seconds', 0) for r in records + [selection]):.0f} s of cell time in the "
+                         "records of this report")
+    study_data = run.resources.get("data")
+    meta["provenance"] = (getattr(study_data.info, "provenance", None) if study_data is not None else None) \
+        or selection["result"].get("data_provenance")
+    return write_report(run.output_dir, selection, records, meta)
+
+
+def report_meta(run) -> dict[str, Any]:
+  """The report's run section and notes (what the run did and every choice the paper leaves open)."""
+  from adv_tf.utils import provenance
+  cfg, seed = run.config, run.seed
+  meta: dict[str, Any] = {
+      "profile": cfg.profile, "seed": seed, "num_baseline_models": cfg.num_baseline_models,
+      "samples_per_class": cfg.samples_per_class, "axes": ", ".join(cfg.axes),
+      "kappas": ", ".join(f"{k:g}" for k in cfg.kappas), "cw": dataclasses.asdict(cfg.cw),
+      "train_preset": f"paper002_lenet ({cfg.train_profile})",
+      "strategy": getattr(run.strategy, "__class__", type(None)).__name__ if run.strategy else "report only",
+      "versions": provenance.versions(), "data_dir": run.data_dir or "TFDS default",
+      "started": datetime.datetime.fromtimestamp(run.started or time.time(), datetime.timezone.utc).isoformat(
+          timespec="seconds"),
+      "figure_pairs": [list(p) for p in cfg.figure_pairs],
+      "notes": [
+          "Models that valid padding would leave without a feature map (e.g. pool 6, stride 2) use "
+          "'same' padding on every convolution and pooling layer; the `padding` column says which.",
+          f"Variants are trained with the study seed ({seed}), so a variant differs from the "
+          f"seed-{seed} baseline only in its one hyperparameter (plus padding, see above); the baseline "
+          f"value of each axis is that seed-{seed} baseline.",
+          "The optimizer axis uses each optimizer's Keras 2 default learning rate (the paper gives none; "
+          "SGD keeps 0.01): " + ", ".join(f"{k} {v:g}" for k, v in config.OPTIMIZER_LEARNING_RATES.items()) + ".",
+          "Every model is trained until >= 98% MNIST test accuracy (or recorded as not reaching it and "
+          "excluded, §6.1); CW runs with the settings above on every model (success rate per row)."]}
+  if cfg.target_accuracy != config.TARGET_ACCURACY:
+    meta["notes"].append(f"target accuracy {cfg.target_accuracy} instead of the paper's 0.98.")
+  if cfg.train_take or cfg.test_take:
+    meta["notes"].append(f"SMOKE RUN: train_take={cfg.train_take}, test_take={cfg.test_take}; "
+                         "numbers are not comparable with the paper.")
+  return meta

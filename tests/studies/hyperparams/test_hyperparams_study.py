@@ -14,11 +14,12 @@ import time
 import numpy as np
 import pytest
 
-from adv_tf.experiment import hyperparams as study
-from adv_tf.report import hyperparams as report
-from adv_tf.report import impact, paper002
+from adv_tf.studies.hyperparams import cells as study
+from adv_tf.studies.hyperparams import impact, report
+from adv_tf.studies.hyperparams import published as paper002
+from adv_tf.studies.hyperparams import run as cell_runs
 
-REPO = pathlib.Path(__file__).resolve().parents[1]
+REPO = pathlib.Path(__file__).resolve().parents[3]
 
 
 # ------------------------------------------------------------------------------------------ impact levels
@@ -106,10 +107,10 @@ def test_best_estimate_selection_on_hand_numbers():
 
 
 def test_targeted_pairs_and_matrix_layout():
-  src, tgt = study.targeted_pairs([2, 0])
+  src, tgt = cell_runs.targeted_pairs([2, 0])
   assert len(src) == 18 and not np.any(np.asarray([2, 0])[src] == tgt)
   distances = np.arange(20, dtype=float).reshape(2, 10)
-  matrix = study.reorder_by_class(distances, np.array([2, 0]))
+  matrix = cell_runs.reorder_by_class(distances, np.array([2, 0]))
   assert matrix[2, 0] == 0 and matrix[0, 0] == 10
   assert np.isnan(matrix[1]).all()
 
@@ -155,7 +156,7 @@ def _matrix(mean: float) -> list:
   m = np.full((10, 10), mean)
   m += np.linspace(-1, 1, 100).reshape(10, 10)
   np.fill_diagonal(m, np.nan)
-  return study._matrix_json(m)
+  return cell_runs._matrix_json(m)
 
 
 def _record(name, stage, config, stats_mean, *, excluded=False):
@@ -165,7 +166,7 @@ def _record(name, stage, config, stats_mean, *, excluded=False):
     result["excluded"] = "test accuracy 0.9700 < 0.98"
   else:
     matrix = _matrix(stats_mean)
-    result.update({"matrix": matrix, "stats": distance_stats(study.matrix_from_json(matrix)),
+    result.update({"matrix": matrix, "stats": distance_stats(cell_runs.matrix_from_json(matrix)),
                    "cw_success_rate": 1.0})
   return {"id": name.replace("/", "_"), "name": name, "stage": stage, "config": config, "result": result,
           "seconds": 1.0}
@@ -235,9 +236,10 @@ def _prepared_data_dir(tmp_path_factory) -> str:
 def _smoke_command(output_dir, data_dir) -> list[str]:
   return [sys.executable, "-m", "experiments.hyperparams", "--profile=quick", "--axes=pool_size,stride",
           "--num_baseline_models=2", "--samples_per_class=1", "--kappas=0,3",
-          "--cw_binary_search_steps=5", "--cw_max_iterations=100", "--cw_initial_const=0.1", "--train_take=8000", "--test_take=400",
+          "--cw_binary_search_steps=5", "--cw_max_iterations=100", "--cw_initial_const=0.1",
+          "--train_take=8000", "--test_take=400",
           "--max_epochs=3", "--target_accuracy=0.5", "--strategy=cpu", f"--data_dir={data_dir}",
-          f"--output_dir={output_dir}", "--figure_pairs=3:8"]
+          f"--output_dir={output_dir}", "--figure_pairs=3:8", f"--model_cache_dir={output_dir}/model_cache"]
 
 
 def _lines(path: pathlib.Path) -> list[dict]:
@@ -281,7 +283,7 @@ def test_tiny_end_to_end_run_killed_and_resumed(tmp_path, tmp_path_factory):
     assert next(r for r in records if r["id"] == rid)["result"] == rec["result"]
   for rec in records:
     if rec["stage"] in ("baseline", "variant", "secure") and "stats" in rec["result"]:
-      assert np.asarray(study.matrix_from_json(rec["result"]["matrix"])).shape == (10, 10)
+      assert np.asarray(cell_runs.matrix_from_json(rec["result"]["matrix"])).shape == (10, 10)
   by_name = {r["name"]: r for r in records}
   assert by_name["pool_size=6"]["result"]["train"]["padding"] == "same"
   assert by_name["baseline/seed=0"]["result"]["train"]["padding"] == "valid"

@@ -20,10 +20,21 @@ import pytest
 from absl import flags
 
 from adv_tf.errors import AdvTfError
-from adv_tf.experiment import (Cell, Study, atomic_save_npz, atomic_write_text, cell_id, define_runner_flags,
-                               load_records, pending_cells, records_path, run_study, runner_kwargs_from_flags)
+from adv_tf.experiment import (
+  Cell,
+  Study,
+  atomic_save_npz,
+  atomic_write_text,
+  cell_id,
+  define_runner_flags,
+  load_records,
+  pending_cells,
+  records_path,
+  run_study,
+  runner_kwargs_from_flags,
+)
 
-REPO = pathlib.Path(__file__).resolve().parents[1]
+REPO = pathlib.Path(__file__).resolve().parents[2]
 # Record fields that depend only on the cell and the seed (not on time, host or process).
 DETERMINISTIC = ("id", "name", "stage", "index", "config", "result", "seed", "study")
 

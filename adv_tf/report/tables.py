@@ -1,0 +1,64 @@
+"""`Table`: one object per table, written as CSV (every column, full precision) and as narrow Markdown.
+
+CSV cells: None -> empty, floats with 6 significant digits. Markdown cells: None/NaN/inf -> "–", floats
+with `digits` decimals; `markdown(columns=...)` shows only the named columns, so a wide CSV can stay readable
+in report.md.
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import math
+from typing import Any, Optional, Sequence
+
+
+def format_cell(value: Any, digits: int = 2) -> str:
+  """A Markdown cell: "–" for missing/non-finite numbers, floats with `digits` decimals."""
+  if value is None or (isinstance(value, float) and not math.isfinite(value)):
+    return "–"
+  if isinstance(value, float):
+    return f"{value:.{digits}f}"
+  return str(value)
+
+
+def csv_cell(value: Any) -> Any:
+  return "" if value is None else (f"{value:.6g}" if isinstance(value, float) else value)
+
+
+@dataclasses.dataclass
+class Table:
+  """A header and rows (lists of the same length as the header)."""
+  header: Sequence[str]
+  rows: Sequence[Sequence[Any]]
+
+  def __post_init__(self):
+    for i, row in enumerate(self.rows):
+      if len(row) != len(self.header):
+        raise ValueError(f"table row {i} has {len(row)} cells for {len(self.header)} columns")
+
+  def csv(self) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(self.header)
+    for row in self.rows:
+      writer.writerow([csv_cell(v) for v in row])
+    return buffer.getvalue()
+
+  def markdown(self, columns: Optional[Sequence[str]] = None, *, labels: Optional[Sequence[str]] = None,
+               digits: int = 2) -> str:
+    """A Markdown table of `columns` (default: all), headed by `labels` (default: the column names)."""
+    columns = list(columns or self.header)
+    missing = [c for c in columns if c not in self.header]
+    if missing:
+      raise ValueError(f"unknown table column(s) {missing}; columns: {list(self.header)}")
+    index = [list(self.header).index(c) for c in columns]
+    labels = list(labels or columns)
+    lines = ["| " + " | ".join(labels) + " |", "|" + "---|" * len(labels)]
+    for row in self.rows:
+      lines.append("| " + " | ".join(format_cell(row[i], digits) for i in index) + " |")
+    return "\n".join(lines)
+
+  def write_csv(self, path) -> None:
+    from adv_tf.utils.atomic import atomic_write_text
+    atomic_write_text(path, self.csv())

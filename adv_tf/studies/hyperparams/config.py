@@ -1,0 +1,237 @@
+"""Paper 002 study config: the Appendix grid axes, CW settings, the profiles and the LeNet training recipe.
+
+Section numbers refer to ../shared/papers/002_*.txt.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Mapping, Optional
+
+from adv_tf.errors import AdvTfError
+from adv_tf.experiment.study import register_config
+from adv_tf.training.config import TrainConfig
+from adv_tf.training.presets import PRESETS, register_preset
+
+# Pixel range of paper 002 §5.3.1.
+PIXEL_RANGE = (-0.5, 0.5)
+NUM_CLASSES = 10
+IMAGE_SHAPE = (28, 28, 1)
+TARGET_ACCURACY = 0.98  # §5.1: "until it reaches at least 98% accuracy"
+DISTORTION_THRESHOLDS = (0.05, 0.10, 0.15, 0.20, 0.25, 0.30, 0.35, 0.40)  # §5.4.1, Fig. 8
+
+
+@dataclasses.dataclass(frozen=True)
+class Axis:
+  """One hyperparameter of the Appendix grid, changed alone from the Table 1 control model.
+
+  Attributes:
+    name: the axis name used in configs, tables and flags.
+    label: the paper's name for it.
+    target: "model" (a LeNetConfig field) or "train" (a TrainConfig field).
+    field: the config field it sets.
+    values: every value the paper's Appendix (or Table 5) lists, baseline value included.
+    quick: the extreme values the quick profile runs.
+    table: the paper's table that rates its impact (3: network, 4: training).
+    companions: per value, further settings that go with it (e.g. an optimizer's learning rate).
+  """
+  name: str
+  label: str
+  target: str
+  field: str
+  values: tuple
+  quick: tuple
+  table: int
+  companions: Mapping[Any, Mapping[str, Any]] = dataclasses.field(default_factory=dict)
+
+
+# The optimizer axis (§6.2, Table 6): paper 002 names the optimizers but no learning rates; it ran Keras
+# (§5.3.2) in 2017, so each optimizer uses its Keras 2 default learning rate (SGD keeps the preset's 0.01).
+OPTIMIZER_LEARNING_RATES = {"sgd": 0.01, "adadelta": 1.0, "adagrad": 0.01, "adam": 0.001, "adamax": 0.002,
+                            "nadam": 0.002, "rmsprop": 0.001}
+
+
+# Appendix of paper 002 (Table 5 adds ELU; stride (2,2) comes from Table 5; filters are (conv1, conv2)).
+AXES: tuple[Axis, ...] = (
+    Axis("activation", "Activation Units", "model", "activation",
+         ("relu", "sigmoid", "linear", "tanh", "elu"), ("linear", "tanh"), 3),
+    Axis("input_dropout", "Dropout on Input Layer", "model", "input_dropout",
+         (0.0, 0.1, 0.2, 0.3, 0.4, 0.5), (0.5,), 3),
+    Axis("dense_dropout", "Dropout on Dense Layer", "model", "dense_dropout",
+         (0.0, 0.1, 0.2, 0.3, 0.4, 0.5), (0.5,), 3),
+    Axis("kernel_size", "Convolution Kernel Size", "model", "kernel_size", (2, 3, 4, 5, 6), (2, 6), 3),
+    Axis("pool_size", "Max Pooling Size", "model", "pool_size", (2, 3, 4, 5, 6), (6,), 3),
+    Axis("stride", "Stride Size", "model", "stride", (1, 2), (2,), 3),
+    Axis("weight_init", "Weight Initializers", "model", "kernel_initializer",
+         ("orthogonal", "truncated_normal", "random_uniform", "glorot_uniform"), ("orthogonal",), 3),
+    Axis("bias_init", "Bias Initializers", "model", "bias_initializer",
+         ("random_uniform", "truncated_normal", "zeros"), ("random_uniform",), 3),
+    Axis("hidden_units", "Number of Hidden Units", "model", "hidden_units",
+         (100, 200, 300, 400, 500), (100,), 3),
+    Axis("dense_layers", "Number of Dense Layers", "model", "dense_layers", (1, 2, 3, 4, 5), (5,), 3),
+    Axis("filters", "Number of Filters per CNN", "model", "filters",
+         ((32, 64), (64, 128), (128, 256), (256, 512), (512, 1024)), ((128, 256),), 3),
+    Axis("kernel_regularizer", "Kernel Regularizers", "model", "kernel_regularizer",
+         (None, "l1", "l2", "l1_l2"), ("l1_l2",), 3),
+    Axis("activity_regularizer", "Activity Regularizers", "model", "activity_regularizer",
+         (None, "l1", "l2", "l1_l2"), ("l1_l2",), 3),
+    Axis("batch_size", "Batch Size", "train", "batch_size", (32, 64, 128, 256, 512), (32, 512), 4),
+    Axis("loss", "Loss", "train", "loss",
+         ("log_loss", "hinge", "mse", "cross_entropy", "sigmoid_cross_entropy"), ("hinge", "mse"), 4),
+    Axis("optimizer", "Optimizers", "train", "optimizer",
+         ("sgd", "adadelta", "adagrad", "adam", "adamax", "nadam", "rmsprop"), ("rmsprop", "adam"), 4,
+         companions={name: {"learning_rate": lr} for name, lr in OPTIMIZER_LEARNING_RATES.items()}),
+    Axis("momentum", "Momentum", "train", "momentum", (0.2, 0.4, 0.6, 0.8, 0.9, 1.0), (0.2,), 4),
+)
+AXES_BY_NAME = {axis.name: axis for axis in AXES}
+
+# §6.4: input dropout 40%, dense dropout 10%, kernel 6x6, stride 1, pool 2x2, ReLU, random kernel init.
+SECURE_MODEL = {"input_dropout": 0.4, "dense_dropout": 0.1, "kernel_size": 6, "stride": 1,
+                "pool_size": 2, "activation": "relu", "kernel_initializer": "random_uniform"}
+
+
+@dataclasses.dataclass(frozen=True)
+class CWSettings:
+  """Targeted Carlini-Wagner L2 settings (Carlini's defaults; §5.2: kappa = 0 for distances)."""
+  binary_search_steps: int = 9
+  max_iterations: int = 1000
+  learning_rate: float = 1e-2
+  initial_const: float = 1e-3
+
+
+
+HIGH_OR_MEDIUM_AXES = ("activation", "input_dropout", "kernel_size", "pool_size", "stride", "optimizer")
+TRAIN_PROFILES = ("quick", "paper")
+
+
+def _pairs(values) -> tuple[tuple[int, int], ...]:
+  """--figure_pairs entries "3:8" -> ((3, 8), ...)."""
+  out = []
+  for pair in values:
+    if isinstance(pair, (tuple, list)):
+      out.append((int(pair[0]), int(pair[1])))
+      continue
+    try:
+      source, target = (int(v) for v in str(pair).split(":"))
+    except ValueError:
+      raise AdvTfError(f"--figure_pairs entry {pair!r} must look like 3:8") from None
+    out.append((source, target))
+  return tuple(out)
+
+
+def _help(text: str, **extra) -> dict:
+  return {"help": text, **extra}
+
+
+@dataclasses.dataclass(frozen=True)
+class HyperparamsConfig:
+  """How much of the study to run, and how. Profiles save time by running fewer cells, never weaker attacks.
+
+  Every field is a flag of `experiments/hyperparams.py` (see adv_tf.experiment.cli).
+  """
+  profile: str
+  axes: tuple[str, ...] = dataclasses.field(default=HIGH_OR_MEDIUM_AXES, metadata=_help(
+      "Grid axes to run, e.g. activation,pool_size,optimizer (known: see AXES in "
+      "adv_tf/studies/hyperparams/config.py)."))
+  all_values: bool = dataclasses.field(default=False, metadata=_help(
+      "Run every Appendix value of each axis (True) or only its `quick` extremes (False)."))
+  num_baseline_models: int = dataclasses.field(default=3, metadata=_help(
+      "Baseline LeNets with seeds seed..seed+N-1 (§5.5; paper: 100)."))
+  samples_per_class: int = dataclasses.field(default=10, metadata=_help(
+      "Test images per class for the best-estimate selection (§4.4; paper: 100)."))
+  kappas: tuple[float, ...] = dataclasses.field(default=(0.0, 5.0, 10.0), metadata=_help(
+      "CW confidences for the secure-model comparison (Figs. 8-11; paper: 0..10)."))
+  train_profile: str = dataclasses.field(default="quick", metadata=_help(
+      "Variant of the paper-002 training recipe: quick (evaluate every 100 steps, <= 10 epochs) or paper."))
+  cw_binary_search_steps: int = dataclasses.field(default=9, metadata=_help(
+      "CW binary search steps over c (Carlini: 9)."))
+  cw_max_iterations: int = dataclasses.field(default=1000, metadata=_help(
+      "CW iterations per search step (Carlini: 10000 in the paper's code, 1000 here by default)."))
+  cw_learning_rate: float = dataclasses.field(default=1e-2, metadata=_help("CW Adam learning rate (Carlini: 1e-2)."))
+  cw_initial_const: float = dataclasses.field(default=1e-3, metadata=_help("CW initial constant c (Carlini: 1e-3)."))
+  max_epochs: Optional[int] = dataclasses.field(default=None, metadata=_help(
+      "Cap on training epochs (default: the recipe's)."))
+  target_accuracy: float = dataclasses.field(default=TARGET_ACCURACY, metadata=_help(
+      "Test accuracy every model is trained to (§5.1: 98%); models that do not reach it are recorded and "
+      "excluded. Lower it only for smoke tests."))
+  train_take: Optional[int] = dataclasses.field(default=None, metadata=_help(
+      "Use only the first N training images (smoke tests)."))
+  test_take: Optional[int] = dataclasses.field(default=None, metadata=_help(
+      "Use only the first N test images (smoke tests)."))
+  figure_pairs: tuple[tuple[int, int], ...] = dataclasses.field(default=((3, 8), (7, 1)), metadata=_help(
+      "source:target pairs shown in Fig. 11, e.g. 3:8,7:1.", parse=_pairs))
+
+  @property
+  def name(self) -> str:
+    """The profile's name."""
+    return self.profile
+
+  @property
+  def cw(self) -> CWSettings:
+    return CWSettings(self.cw_binary_search_steps, self.cw_max_iterations, self.cw_learning_rate,
+                      self.cw_initial_const)
+
+  def validate(self) -> None:
+    """Raises AdvTfError for settings the study cannot run (before any data loads)."""
+    unknown = [axis for axis in self.axes if axis not in AXES_BY_NAME]
+    if unknown:
+      raise AdvTfError(f"unknown axis {unknown[0]!r} in --axes; choose from: {', '.join(AXES_BY_NAME)}")
+    for name in ("num_baseline_models", "samples_per_class", "cw_binary_search_steps", "cw_max_iterations"):
+      if getattr(self, name) < 1:
+        raise AdvTfError(f"--{name} must be >= 1")
+    for name in ("max_epochs", "train_take", "test_take"):
+      if getattr(self, name) is not None and getattr(self, name) < 1:
+        raise AdvTfError(f"--{name} must be >= 1 when set")
+    if self.train_profile not in TRAIN_PROFILES:
+      raise AdvTfError(f"--train_profile must be one of {', '.join(TRAIN_PROFILES)}")
+    if not 0.0 < self.target_accuracy <= 1.0:
+      raise AdvTfError("--target_accuracy must be in (0, 1]")
+    _pairs(self.figure_pairs)
+
+
+# The three profiles (issue 8: registered as hyperparams/quick, hyperparams/cpu-full, hyperparams/paper).
+ALL_AXES = tuple(axis.name for axis in AXES)
+ALL_KAPPAS = tuple(float(k) for k in range(11))
+PROFILES = {
+    # <= 15 min on a 2-core CPU: baseline x3 seeds, extreme values of the high/medium impact axes.
+    "quick": HyperparamsConfig("quick"),
+    # Every Appendix value (an afternoon on a laptop).
+    "cpu-full": HyperparamsConfig("cpu-full", axes=ALL_AXES, all_values=True, num_baseline_models=10,
+                                  samples_per_class=100, kappas=ALL_KAPPAS),
+    # Full grid, 100 baselines, 100 samples per class (GPUs/TPUs, use shards).
+    "paper": HyperparamsConfig("paper", axes=ALL_AXES, all_values=True, num_baseline_models=100,
+                               samples_per_class=100, kappas=ALL_KAPPAS, train_profile="paper"),
+}
+for _name, _config in PROFILES.items():
+  register_config(f"hyperparams/{_name}", _config)
+
+Profile = HyperparamsConfig  # the name the golden test and older code use
+
+
+def get_profile(name: str) -> HyperparamsConfig:
+  if name not in PROFILES:
+    raise AdvTfError(f"unknown profile {name!r}; choose one of: {', '.join(PROFILES)}")
+  return PROFILES[name]
+
+
+# Paper 002 §5.1 / Table 1: LeNet, SGD with momentum 0.9, cross entropy, trained until >= 98% test
+# accuracy. The paper gives no learning rate, batch size or epoch count; we use those of Carlini &
+# Wagner's `train_models.py`, which paper 002 §5.3.2 says its code is adapted from: learning rate
+# 0.01, batch 128, up to 50 epochs (C&W's Nesterov momentum and 1e-6 decay are not used: Table 1
+# says plain momentum). Quick: the same, evaluated on the test set every 100 steps and stopped at 98%,
+# at most 10 epochs.
+LENET_TRAIN = {"paper": TrainConfig(optimizer="sgd", learning_rate=0.01, momentum=0.9, batch_size=128, epochs=50,
+                                    target_accuracy=0.98, loss="cross_entropy")}
+LENET_TRAIN["quick"] = LENET_TRAIN["paper"].replace(epochs=10, eval_every_steps=100)
+if "paper002_lenet" not in PRESETS:
+  register_preset("paper002_lenet", LENET_TRAIN["paper"], LENET_TRAIN["quick"])
+
+
+def train_config(train_profile: str) -> TrainConfig:
+  """The paper-002 LeNet recipe (quick or paper variant)."""
+  return LENET_TRAIN[train_profile]
+
+
+def grid_values(axis: Axis, profile: HyperparamsConfig, baseline_value) -> list:
+  """The values of `axis` this profile runs, without the baseline's own value (that row is the baseline)."""
+  values = axis.values if profile.all_values else axis.quick
+  return [v for v in values if v != baseline_value]

@@ -1,0 +1,168 @@
+"""The study framework: grids, the StudyDef/Stage contract, the CLI (flags from the config dataclass,
+validation before data, one-line errors, config.json, stages in order, resume) on a toy study."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from typing import Optional
+
+import pytest
+
+from adv_tf.errors import AdvTfError
+from adv_tf.experiment import cli, grid
+from adv_tf.experiment.runner import Cell
+from adv_tf.experiment.study import CONFIGS, STUDIES, Stage, StudyRun, profiles, register_config, register_study
+
+# ------------------------------------------------------------------------------------------------ grid
+
+
+def test_product_is_every_combination_in_order():
+  assert grid.product(a=[1, 2], b=["x", "y"]) == [{"a": 1, "b": "x"}, {"a": 1, "b": "y"},
+                                                   {"a": 2, "b": "x"}, {"a": 2, "b": "y"}]
+  assert grid.product(a=[1], b=[]) == []
+  assert grid.product() == [{}]
+
+
+def test_one_at_a_time_changes_exactly_one_key_and_skips_the_base_value():
+  base = {"lr": 0.1, "bs": 128}
+  got = grid.one_at_a_time(base, {"lr": [0.1, 0.01], "bs": [32, 128, 512]})
+  assert got == [{"lr": 0.01, "bs": 128}, {"lr": 0.1, "bs": 32}, {"lr": 0.1, "bs": 512}]
+  for row in got:
+    assert sum(row[k] != base[k] for k in base) == 1
+
+
+# ----------------------------------------------------------------------------------------- a toy study
+
+
+@dataclasses.dataclass(frozen=True)
+class ToyConfig:
+  profile: str
+  values: tuple[int, ...] = dataclasses.field(default=(1, 2, 3), metadata={"help": "Values to square."})
+  scale: float = dataclasses.field(default=1.0, metadata={"help": "Multiplier."})
+  limit: Optional[int] = dataclasses.field(default=None, metadata={"help": "Keep values <= limit."})
+  verbose: bool = False
+  pairs: tuple[tuple[int, int], ...] = dataclasses.field(
+      default=((1, 2),), metadata={"help": "a:b pairs.", "parse": lambda v: tuple(tuple(map(int, p.split(":")))
+                                                                                for p in v)})
+
+  def validate(self) -> None:
+    if self.scale <= 0:
+      raise AdvTfError("--scale must be > 0")
+
+
+class ToyStudy:
+  name = "toy-test"
+  config_class = ToyConfig
+
+  def __init__(self):
+    self.prepared = 0
+    self.ran: list[str] = []
+
+  def prepare(self, run: StudyRun) -> None:
+    self.prepared += 1
+    run.resources["offset"] = 100
+
+  def stages(self, config):
+    return [Stage("base", self._base_cells, self._run_base, sharded=False),
+            Stage("cells", self._cells, self._run_cell, subdir="")]
+
+  def _base_cells(self, run):
+    return [Cell("base", {"kind": "base", "scale": run.config.scale})]
+
+  def _run_base(self, cell, ctx, run):
+    self.ran.append(cell.name)
+    return {"offset": run.resources["offset"]}
+
+  def _cells(self, run):
+    values = [v for v in run.config.values if run.config.limit is None or v <= run.config.limit]
+    return [Cell(f"v={v}", {"v": v, "scale": run.config.scale}) for v in values]
+
+  def _run_cell(self, cell, ctx, run):
+    self.ran.append(cell.name)
+    offset = run.records["base"][0]["result"]["offset"]  # an earlier stage's records are available
+    return {"y": cell.config["v"] ** 2 * run.config.scale + offset}
+
+  def report(self, run):
+    path = run.output_dir / "report.md"
+    rows = [f"{r['name']}: {r['result']['y']}" for r in run.records["cells"]]
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+@pytest.fixture
+def toy():
+  study = ToyStudy()
+  register_study(study)
+  register_config("toy-test/quick", ToyConfig("quick"))
+  register_config("toy-test/big", ToyConfig("big", values=(1, 2, 3, 4, 5)))
+  yield study
+  for registry, names in ((STUDIES, ["toy-test"]), (CONFIGS, ["toy-test/quick", "toy-test/big"])):
+    for name in names:
+      registry._items.pop(name, None)  # pylint: disable=protected-access
+
+
+def test_profiles_are_listed_in_registration_order(toy):
+  assert profiles("toy-test") == ["quick", "big"]
+
+
+def test_flags_come_from_the_config_dataclass_and_override_the_profile(toy, tmp_path, capsys):
+  from absl import flags
+  fv = flags.FlagValues()
+  cli.define_flags("toy-test", fv)
+  assert "Values to square." in fv["values"].help
+  fv(["prog", "--profile=big", "--scale=2", "--limit=3", "--pairs=3:8,7:1", "--verbose"])
+  config = cli.resolve_config("toy-test", fv)
+  assert config == ToyConfig("big", values=(1, 2, 3, 4, 5), scale=2.0, limit=3, verbose=True,
+                             pairs=((3, 8), (7, 1)))
+
+
+def test_a_run_writes_config_runs_stages_in_order_and_resumes(toy, tmp_path, capsys):
+  out = tmp_path / "out"
+  argv = ["prog", f"--output_dir={out}", "--scale=2", "--values=1,2,3", "--strategy=cpu",
+          f"--model_cache_dir={tmp_path / 'cache'}"]
+  assert cli.run_main("toy-test", argv) == 0
+  assert toy.ran == ["base", "v=1", "v=2", "v=3"]
+  assert (out / "report.md").read_text() == "v=1: 102.0\nv=2: 108.0\nv=3: 118.0\n"
+  saved = json.loads((out / "config.json").read_text())
+  assert saved["study"] == "toy-test" and saved["config"]["values"] == [1, 2, 3] and saved["config"]["scale"] == 2.0
+  assert (out / "base").is_dir()  # an unsharded stage has its own folder
+  assert cli.run_main("toy-test", argv) == 0  # resumes: nothing is computed again
+  assert toy.ran == ["base", "v=1", "v=2", "v=3"]
+  assert cli.run_main("toy-test", argv + ["--report_only"]) == 0
+  assert toy.prepared == 2  # --report_only loads no data
+
+
+@pytest.mark.parametrize("flag,message", [
+    ("--scale=-1", "--scale must be > 0"),
+    ("--values=1,x", "--values: every entry must be a int"),
+    ("--num_shards=0", "num_shards"),
+    ("--profile=huge", "profile"),
+    ("--strategy=quantum", "unknown distribution strategy 'quantum'"),
+    ("--nosuchflag=1", "nosuchflag"),
+])
+def test_bad_flags_are_one_line_errors_before_any_data_loads(toy, tmp_path, capsys, flag, message):
+  assert cli.run_main("toy-test", ["prog", f"--output_dir={tmp_path}", flag]) == 2
+  err = capsys.readouterr().err.strip()
+  assert err.startswith("error: ") and message in err and "\n" not in err
+  assert toy.prepared == 0 and not (tmp_path / "config.json").exists()
+
+
+def test_a_config_field_may_not_shadow_a_generic_flag(toy):
+  @dataclasses.dataclass(frozen=True)
+  class Clash:
+    profile: str
+    seed: int = 0
+
+  class ClashStudy(ToyStudy):
+    name = "clash-test"
+    config_class = Clash
+
+  register_study(ClashStudy())
+  register_config("clash-test/quick", Clash("quick"))
+  try:
+    from absl import flags
+    with pytest.raises(AdvTfError, match="clashes with a generic flag"):
+      cli.define_flags("clash-test", flags.FlagValues())
+  finally:
+    STUDIES._items.pop("clash-test")  # pylint: disable=protected-access
+    CONFIGS._items.pop("clash-test/quick")  # pylint: disable=protected-access

@@ -1,0 +1,52 @@
+"""In-process smoke run of the whole hyperparams study on generated digits (no TFDS, no subprocess)."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+import adv_tf.studies  # noqa: F401  (registers every study)
+from adv_tf.data.info import DatasetInfo
+from adv_tf.experiment import cli
+from adv_tf.experiment.records import load_records
+from adv_tf.studies.hyperparams import data as study_data
+from adv_tf.studies.hyperparams import study as study_module
+
+from conftest import _generated_digits
+
+
+def _fake_loader(data_dir, *, train_take=None, test_take=None):
+  def split(name, n, seed):
+    x, y = _generated_digits(n, seed)
+    info = DatasetInfo("generated-digits", name, 10, tuple(str(c) for c in range(10)), (28, 28, 1), (-0.5, 0.5),
+                       (), n, {"source": "tests/conftest.py _generated_digits"})
+    return x - 0.5, y, info
+  x_train, y_train, info = split("train", train_take or 1024, 0)
+  x_test, y_test, test_info = split("test", test_take or 200, 1)
+  return study_data.StudyData(x_train, y_train, x_test, y_test, info, test_info)
+
+
+def test_hyperparams_study_runs_end_to_end_on_generated_digits(tmp_path, monkeypatch, capsys):
+  monkeypatch.setattr(study_module.data, "load_study_data", _fake_loader)
+  out = tmp_path / "run"
+  argv = ["prog", f"--output_dir={out}", f"--model_cache_dir={tmp_path / 'cache'}", "--strategy=cpu",
+          "--axes=stride", "--num_baseline_models=1", "--samples_per_class=1", "--kappas=0",
+          "--cw_binary_search_steps=2", "--cw_max_iterations=30", "--cw_initial_const=10", "--max_epochs=3",
+          "--target_accuracy=0.5", "--train_take=4096", "--test_take=200", "--figure_pairs=3:8"]
+  assert cli.run_main("hyperparams", argv) == 0, capsys.readouterr().err
+  records = load_records(out, study_name="hyperparams")
+  assert [r["name"] for r in records] == ["baseline/seed=0", "stride=2", "secure", "kappa=0"]
+  assert load_records(out / "selection", study_name="hyperparams-selection")[0]["name"] == "best_estimate_selection"
+  config = json.loads((out / "config.json").read_text())["config"]
+  assert config["axes"] == ["stride"] and config["figure_pairs"] == [[3, 8]]
+  text = (out / "report.md").read_text()
+  assert "SMOKE RUN" in text and "## Run" in text and "Table 5" in text
+  baseline = records[0]["result"]
+  assert baseline["model_cache_hit"] is True  # the selection stage trained the seed-0 control model
+  assert records[1]["result"]["model_cache_hit"] is False
+  assert np.asarray(baseline["matrix"], dtype=object).shape == (10, 10)
+  assert records[3]["result"]["kappa"] == 0.0
+  # Every model is in the shared cache: a second output folder trains nothing.
+  assert cli.run_main("hyperparams", argv[:1] + [f"--output_dir={tmp_path / 'again'}"] + argv[2:]) == 0
+  again = load_records(tmp_path / "again", study_name="hyperparams")
+  assert all(r["result"]["model_cache_hit"] for r in again if "model_cache_hit" in r["result"])
