@@ -72,19 +72,26 @@ def project(delta: tf.Tensor, eps: tf.Tensor, norm: str) -> tf.Tensor:
   return delta * tf.minimum(1.0, eps / l2)
 
 
-def batched(fn: Callable[..., tuple], arrays: list[np.ndarray], batch_size: int | None) -> list[np.ndarray]:
-  """Runs `fn` over aligned numpy arrays in batches and concatenates each output."""
+def batched(fn: Callable[..., tuple], arrays: list[np.ndarray], batch_size: int | None, *,
+            verbose: bool = False, desc: str = "attack") -> list[np.ndarray]:
+  """Runs `fn` over aligned numpy arrays in batches and concatenates each output.
+
+  `verbose` shows a progress bar over the examples (`adv_tf.attacks.progress.Progress`).
+  """
+  from adv_tf.attacks.progress import Progress
   n = len(arrays[0])
   size = n if not batch_size else int(batch_size)
   outs: list[list[np.ndarray]] = []
-  for start in range(0, n, max(size, 1)):
-    res = fn(*[tf.convert_to_tensor(a[start:start + size]) for a in arrays])
-    if not isinstance(res, (tuple, list)):
-      res = (res,)
-    if not outs:
-      outs = [[] for _ in res]
-    for acc, r in zip(outs, res):
-      acc.append(np.asarray(r))
+  with Progress(total=n, desc=desc, unit="img", verbose=verbose) as bar:
+    for start in range(0, n, max(size, 1)):
+      res = fn(*[tf.convert_to_tensor(a[start:start + size]) for a in arrays])
+      if not isinstance(res, (tuple, list)):
+        res = (res,)
+      if not outs:
+        outs = [[] for _ in res]
+      for acc, r in zip(outs, res):
+        acc.append(np.asarray(r))
+      bar.update(min(size, n - start))
   return [np.concatenate(o) for o in outs]
 
 

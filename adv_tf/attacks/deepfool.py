@@ -1,9 +1,11 @@
 """DeepFool (Moosavi-Dezfooli et al. 2016), L2 and Linf, batched in one tf.function.
 
 CleverHans 4 has no TF2 DeepFool (cleverhans#1220), so this is written here. Each iteration linearizes
-the logit differences f_k(x) - f_y(x) for every class k != y, steps to the nearest linearized boundary
-(L2: |f_k| / ||w_k||_2, direction w_k; Linf: |f_k| / ||w_k||_1, direction sign(w_k)), accumulates the
-steps and applies them with overshoot: x' = clip(x + (1 + overshoot) * r_total). Examples stop once
+the logit differences f_k(x) - f_y(x) for every class k != y (or the top-k classes of the clean logits,
+`candidates=k`, as Foolbox 3), steps to the nearest linearized boundary
+(L2: |f_k| / ||w_k||_2, direction w_k; Linf: |f_k| / ||w_k||_1, direction sign(w_k)), lengthens each
+step by 1e-4 (added to the distance, as Foolbox 3 and the authors' code do), accumulates the steps and
+applies them with overshoot: x' = clip(x + (1 + overshoot) * r_total). Examples stop once
 misclassified. Defaults: overshoot 0.02, 50 iterations (Moosavi-Dezfooli et al. §3, Alg. 2).
 
 When `eps` is given (paper 000's eps-budgeted use) the final perturbation is projected onto the eps
@@ -20,21 +22,30 @@ from adv_tf.errors import AdvTfError
 
 
 def deepfool_graph(model, x, y, max_iter, overshoot, *, norm: str = "2", clip_min: float = 0.0,
-                   clip_max: float = 1.0):
+                   clip_max: float = 1.0, candidates: int | None = None):
   """DeepFool in graph code. Returns (x_adv, iterations per example int32 [B]).
 
   Args:
     model: logits model; x: float32 [B,H,W,C]; y: int64 labels [B];
-    max_iter: int32 scalar tensor; overshoot: float32 scalar tensor.
+    max_iter: int32 scalar tensor; overshoot: float32 scalar tensor;
+    candidates: consider only the top-`candidates` classes of the clean logits (Foolbox 3's
+      `candidates`, default 10 there); None: every class. The Jacobian is taken of the candidates'
+      logit differences only, so memory grows with `candidates`, not with the number of classes.
   """
   y = tf.cast(y, tf.int32)
   batch = tf.shape(x)[0]
-
-  def predict(x_adv):
-    with tf.GradientTape() as tape:
-      tape.watch(x_adv)
-      logits = _graph.logits_of(model, x_adv)
-    return tape, logits
+  clean_logits = _graph.logits_of(model, x)
+  num_classes = clean_logits.shape[-1]
+  if num_classes is None:
+    num_classes = tf.shape(clean_logits)[-1]
+  if candidates is None:
+    k = num_classes
+  elif isinstance(num_classes, int):
+    k = min(int(candidates), num_classes)
+  else:
+    k = tf.minimum(int(candidates), num_classes)
+  classes = tf.math.top_k(clean_logits, k=k).indices  # [B, k], most likely first (Foolbox 3)
+  not_label = tf.not_equal(classes, y[:, None])
 
   def still_correct(x_adv):
     return tf.equal(tf.cast(tf.argmax(_graph.logits_of(model, x_adv), -1), tf.int32), y)
@@ -43,28 +54,31 @@ def deepfool_graph(model, x, y, max_iter, overshoot, *, norm: str = "2", clip_mi
     return tf.logical_and(i < max_iter, tf.reduce_any(active))
 
   def body(i, x_adv, r_total, active, steps):
-    tape, logits = predict(x_adv)
-    jac = tape.batch_jacobian(logits, x_adv)  # [B, K, H, W, C]
-    num_classes = tf.shape(logits)[1]
-    onehot = tf.one_hot(y, num_classes)
-    f = logits - tf.reduce_sum(logits * onehot, axis=1, keepdims=True)  # [B, K]
-    w = jac - tf.einsum("bk,bkhwc->bhwc", onehot, jac)[:, None]  # [B, K, H, W, C]
-    wflat = tf.reshape(w, [batch, num_classes, -1])
+    with tf.GradientTape() as tape:
+      tape.watch(x_adv)
+      logits = _graph.logits_of(model, x_adv)
+      # f_k = z_k - z_y for each candidate k: the linearized boundaries are f_k = 0
+      f = tf.gather(logits, classes, batch_dims=1) - tf.gather(logits, y[:, None], batch_dims=1)  # [B, k]
+    w = tape.batch_jacobian(f, x_adv)  # [B, k, H, W, C]
+    wflat = tf.reshape(w, [batch, tf.shape(f)[1], -1])
     if norm == "2":
       wnorm = tf.norm(wflat, axis=-1)
     else:
       wnorm = tf.reduce_sum(tf.abs(wflat), axis=-1)
     dist = tf.abs(f) / (wnorm + 1e-8)
-    dist = tf.where(onehot > 0, tf.fill(tf.shape(dist), np.inf), dist)
+    dist = tf.where(not_label, dist, tf.fill(tf.shape(dist), np.inf))
     best = tf.argmin(dist, axis=1, output_type=tf.int32)
     idx = tf.stack([tf.range(batch), best], axis=1)
     f_best = tf.gather_nd(f, idx)
     w_best = tf.gather_nd(w, idx)
     n_best = tf.gather_nd(wnorm, idx)
+    # 1e-4 is added to the distance to the linearized boundary, as in Foolbox and the original code, so a
+    # step always crosses it (added to the logit gap instead it shrinks by ||w|| and examples stall).
+    d_best = (tf.abs(f_best) / (n_best + 1e-8) + 1e-4)[:, None, None, None]
     if norm == "2":
-      step = ((tf.abs(f_best) + 1e-4) / (tf.square(n_best) + 1e-8))[:, None, None, None] * w_best
+      step = d_best * w_best / (n_best[:, None, None, None] + 1e-8)
     else:
-      step = ((tf.abs(f_best) + 1e-4) / (n_best + 1e-8))[:, None, None, None] * tf.sign(w_best)
+      step = d_best * tf.sign(w_best)
     mask = tf.cast(active, x.dtype)[:, None, None, None]
     r_total += mask * step
     steps += tf.cast(active, tf.int32)
@@ -77,23 +91,27 @@ def deepfool_graph(model, x, y, max_iter, overshoot, *, norm: str = "2", clip_mi
   return x_adv, steps
 
 
-def _deepfool_fn(model, norm, clip_min, clip_max, project_eps):
+def _deepfool_fn(model, norm, clip_min, clip_max, project_eps, candidates=None):
   def run(x, y, max_iter, overshoot, eps):
     x_adv, steps = deepfool_graph(model, x, y, max_iter, overshoot, norm=norm, clip_min=clip_min,
-                                  clip_max=clip_max)
+                                  clip_max=clip_max, candidates=candidates)
     if project_eps:
       x_adv = tf.clip_by_value(x + _graph.project(x_adv - x, eps, norm), clip_min, clip_max)
     return x_adv, steps
-  return _graph.cached_function(model, ("deepfool", norm, clip_min, clip_max, project_eps),
+  return _graph.cached_function(model, ("deepfool", norm, clip_min, clip_max, project_eps, candidates),
                                 lambda: tf.function(run))
 
 
 @ATTACKS.register("deepfool")
 def deepfool(model, x, y, *, eps=None, norm=2, targeted=False, target=None, clip_min=0.0, clip_max=1.0,
-             max_iter: int = 50, overshoot: float = 0.02, batch_size: int | None = 64) -> AttackResult:
+             max_iter: int = 50, overshoot: float = 0.02, candidates: int | None = None,
+             batch_size: int | None = 64, verbose: bool = False) -> AttackResult:
   """Untargeted DeepFool, norm 2 or inf; `eps` (optional) projects the result onto the eps ball.
 
-  info: "steps" (iterations used per example), "projected" (whether eps was applied).
+  `candidates`: only the top-k classes of the clean logits are tried (Foolbox 3's `candidates`; the
+  preset `foolbox3` sets 10); None tries every class. `verbose` shows a progress bar over the examples.
+
+  info: "steps" (iterations used per example), "projected" (whether eps was applied), "candidates".
   """
   if targeted:
     raise AdvTfError("deepfool is untargeted; use dgsm or pgd with targeted=True for a target class")
@@ -104,10 +122,15 @@ def deepfool(model, x, y, *, eps=None, norm=2, targeted=False, target=None, clip
     raise AdvTfError("deepfool supports norm 2 or np.inf")
   if int(max_iter) < 1 or overshoot < 0:
     raise AdvTfError(f"deepfool needs max_iter >= 1 and overshoot >= 0, got {max_iter}, {overshoot}")
-  fn = _deepfool_fn(model, nk, float(clip_min), float(clip_max), eps is not None)
+  if candidates is not None and (int(candidates) != candidates or candidates < 2):
+    raise AdvTfError(f"deepfool candidates must be an integer >= 2 (or None for every class), got {candidates}")
+  fn = _deepfool_fn(model, nk, float(clip_min), float(clip_max), eps is not None,
+                    None if candidates is None else int(candidates))
   eps_arr = _graph.per_example(0.0 if eps is None else eps, len(x), "eps")
   it = tf.constant(int(max_iter), tf.int32)
   ov = tf.constant(float(overshoot), tf.float32)
   x_adv, steps = _graph.batched(lambda a, b, e: fn(a, b, it, ov, e),
-                                [np.asarray(x, np.float32), np.asarray(y, np.int64), eps_arr], batch_size)
-  return result_from(model, x, x_adv, y, info={"steps": steps, "projected": eps is not None})
+                                [np.asarray(x, np.float32), np.asarray(y, np.int64), eps_arr], batch_size,
+                                verbose=verbose, desc=f"deepfool L{'inf' if nk == 'inf' else 2}")
+  return result_from(model, x, x_adv, y, info={"steps": steps, "projected": eps is not None,
+                                               "candidates": candidates})

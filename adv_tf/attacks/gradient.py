@@ -8,7 +8,8 @@ needs on top:
   with eps, step size and seed passed as tensors, so repeated calls never retrace; the steps are
   unrolled in the graph (measured faster on CPU than a while_loop around CleverHans' nested
   tf.function), and the predictions on x_adv come from the same graph;
-* a seeded random start (CleverHans draws it from the global RNG): `tf.random.stateless_uniform`;
+* a seeded random start (CleverHans draws it from the global RNG): `tf.random.stateless_uniform`, with
+  seed (seed, batch index) per batch so examples i and i + batch_size start differently;
 * per-example eps (shape [N]), used by the minimal-distortion bisection (paper 004 §4.1).
 
 Known CleverHans 4 issues under TF 2.21 / Keras 3 (measured for this suite): `basic_iterative_method`
@@ -19,6 +20,8 @@ Settings: FGSM (Goodfellow et al. 2015, paper 003 §II-B); I-FGSM with per-step 
 eq. 1); PGD with a uniform random start, 40 steps and step 2.5*eps/steps (Madry et al. 2018).
 """
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 import tensorflow as tf
@@ -33,14 +36,29 @@ _NORMS = {"inf": np.inf, "2": 2, "1": 1}
 
 
 def random_start(shape, eps: tf.Tensor, norm: str, seed: tf.Tensor) -> tf.Tensor:
-  """Uniform sample in the eps ball (Linf: per pixel; L2: uniform in the ball), stateless in `seed`."""
+  """Uniform sample in the eps ball (Linf: per pixel; L2: uniform in the ball), stateless in `seed`.
+
+  L2: a Gaussian direction normalised to the unit sphere times eps * U^(1/d), d = pixels per example,
+  so that P(||delta||_2 <= t * eps) = t^d (the uniform law in a d-ball). Direction and radius use two
+  independent seeds split from `seed`.
+  """
   if norm == "inf":
     return tf.random.stateless_uniform(shape, seed, -1.0, 1.0) * eps
-  direction = tf.random.stateless_normal(shape, seed)
+  direction_seed, radius_seed = tf.unstack(tf.random.experimental.stateless_split(seed, 2))
+  direction = tf.random.stateless_normal(shape, direction_seed)
   direction /= tf.sqrt(tf.reduce_sum(tf.square(direction), axis=[1, 2, 3], keepdims=True) + 1e-24)
   dim = tf.cast(tf.reduce_prod(shape[1:]), tf.float32)
-  radius = tf.random.stateless_uniform([shape[0], 1, 1, 1], seed + 1) ** (1.0 / dim)
+  radius = tf.random.stateless_uniform([shape[0], 1, 1, 1], radius_seed) ** (1.0 / dim)
   return direction * radius * eps
+
+
+def batch_seed(seed: int, batch_index: int) -> tf.Tensor:
+  """The random-start seed of one batch: (seed, batch index), so no two batches start alike.
+
+  Results are deterministic for a given (seed, batch_size); a different batch size regroups the
+  examples and draws other starts.
+  """
+  return tf.constant([int(seed), int(batch_index)], tf.int32)
 
 
 def fgsm_graph(model, x, y, eps, *, norm: str = "inf", targeted: bool = False, clip_min: float = 0.0,
@@ -134,7 +152,9 @@ def fgsm_arrays(model, x, y, *, eps, norm=np.inf, targeted=False, clip_min=0.0, 
 def pgd_arrays(model, x, y, *, eps, eps_iter, nb_iter, norm=np.inf, targeted=False, clip_min=0.0,
                clip_max=1.0, rand_init=True, seed: int = 0, batch_size: int | None = 512,
                with_pred: bool = False):
-  """PGD/BIM adversarial images as numpy; eps and eps_iter scalar or [N]; same seed -> same output.
+  """PGD/BIM adversarial images as numpy; eps and eps_iter scalar or [N].
+
+  Same (seed, batch_size) -> same output; each batch draws its random start from (seed, batch index).
 
   Returns x_adv, or (x_adv, predictions on x_adv) when `with_pred`.
   """
@@ -143,11 +163,13 @@ def pgd_arrays(model, x, y, *, eps, eps_iter, nb_iter, norm=np.inf, targeted=Fal
     raise AdvTfError("PGD/BIM support norm np.inf or 2 (CleverHans has no L1 projection)")
   fn = _pgd_fn(model, nk, bool(targeted), float(clip_min), float(clip_max), bool(rand_init), int(nb_iter),
                bool(with_pred))
+  if not 0 <= int(seed) < 2 ** 31:
+    raise AdvTfError(f"seed must lie in [0, 2**31), got {seed}")
   n = len(x)
   eps_arr = _graph.per_example(eps, n, "eps")
   step_arr = _graph.per_example(eps_iter, n, "eps_iter")
-  seed_t = tf.constant([int(seed), 0], tf.int32)
-  out = _graph.batched(lambda a, b, c, d: fn(a, b, c, d, seed_t),
+  batch_index = itertools.count()
+  out = _graph.batched(lambda a, b, c, d: fn(a, b, c, d, batch_seed(seed, next(batch_index))),
                        [np.asarray(x, np.float32), np.asarray(y, np.int64), eps_arr, step_arr], batch_size)
   return tuple(out) if with_pred else out[0]
 

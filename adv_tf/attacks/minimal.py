@@ -13,13 +13,14 @@ import numpy as np
 
 from adv_tf.attacks.base import ATTACKS, AttackResult, result_from
 from adv_tf.attacks.gradient import pgd_arrays
+from adv_tf.attacks.progress import Progress
 from adv_tf.errors import AdvTfError
 
 
 @ATTACKS.register("minimal_linf")
 def minimal_linf(model, x, y, *, eps=None, norm=np.inf, targeted=False, target=None, clip_min=0.0,
                  clip_max=1.0, nb_iter: int = 10, bisection_steps: int = 10, tolerance: float | None = None,
-                 batch_size: int | None = 512) -> AttackResult:
+                 batch_size: int | None = 512, verbose: bool = False) -> AttackResult:
   """Smallest Linf eps (up to `eps`, default the pixel range width) at which I-FGSM succeeds.
 
   I-FGSM uses T = nb_iter steps of eps/T (paper 004 §3.2, eq. 1). After checking the upper bound, each
@@ -28,6 +29,8 @@ def minimal_linf(model, x, y, *, eps=None, norm=np.inf, targeted=False, target=N
   "resolution") above its lower end, the largest eps seen to fail (success need not be monotone in eps;
   bisection finds one boundary). `tolerance` sets the resolution instead: bisection_steps becomes
   ceil(log2(eps_max / tolerance)), so eps_min is at most `tolerance` above the boundary.
+
+  `verbose` shows a progress bar over the 1 + bisection_steps I-FGSM runs.
 
   info: "eps_min" float32 [N] (upper end; np.inf where I-FGSM fails even at the upper bound),
   "eps_lower" float32 [N] (lower end), "resolution" (eps_max / 2**bisection_steps), "bisection_steps".
@@ -53,15 +56,20 @@ def minimal_linf(model, x, y, *, eps=None, norm=np.inf, targeted=False, target=N
                            batch_size=batch_size, with_pred=True)
     return adv, (pred == labels) if targeted else (pred != labels)
 
-  best, ok = run(hi)
-  found = ok.copy()
-  for _ in range(int(bisection_steps)):
-    mid = (lo + hi) / 2
-    adv, succ = run(mid)
-    take = succ & found
-    best[take] = adv[take]
-    hi = np.where(take, mid, hi)
-    lo = np.where(found & ~succ, mid, lo)
+  with Progress(total=1 + int(bisection_steps), desc="minimal_linf bisection", unit="step",
+                verbose=verbose) as bar:
+    best, ok = run(hi)
+    found = ok.copy()
+    bar.update()
+    for _ in range(int(bisection_steps)):
+      mid = (lo + hi) / 2
+      adv, succ = run(mid)
+      take = succ & found
+      best[take] = adv[take]
+      hi = np.where(take, mid, hi)
+      lo = np.where(found & ~succ, mid, lo)
+      bar.set_postfix(found=f"{found.mean():.2f}", median_eps=f"{np.median(hi[found]) if found.any() else np.inf:.4f}")
+      bar.update()
   eps_min = np.where(found, hi, np.inf).astype(np.float32)
   resolution = float(clip_max - clip_min if eps is None else eps) / 2 ** int(bisection_steps)
   res = result_from(model, x, np.where(found[:, None, None, None], best, x), y, targeted=targeted,

@@ -75,6 +75,68 @@ def test_fgsm_matches_cleverhans(data):
   np.testing.assert_allclose(ours, ref, atol=1e-6)
 
 
+def _linear_model(seed: int = 0):
+  """A softmax-regression logits model z = W x + b on 28x28x1 with known random weights."""
+  import keras
+  rng = np.random.default_rng(seed)
+  w = rng.normal(0.0, 0.05, (784, 10)).astype(np.float32)
+  b = rng.normal(0.0, 0.1, 10).astype(np.float32)
+  model = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
+  model.layers[-1].set_weights([w, b])
+  return model, w.astype(np.float64), b.astype(np.float64)
+
+
+def test_fgsm_matches_the_closed_form_on_a_linear_model(data):
+  """Independent oracle: for z = W x + b, dCE/dx = W (softmax(z) - onehot(y)), computed in float64 numpy.
+
+  FGSM must move each pixel by eps * sign of that gradient, then clip to [0, 1]; only pixels whose
+  analytic gradient is within float32 round-off of 0 may differ.
+  """
+  _, x, y = data
+  model, w, b = _linear_model()
+  x, y = x[:64], y[:64]
+  flat = x.reshape(len(x), -1).astype(np.float64)
+  z = flat @ w + b
+  p = np.exp(z - z.max(axis=1, keepdims=True))
+  p /= p.sum(axis=1, keepdims=True)
+  grad = (p - np.eye(10)[y]) @ w.T  # [N, 784]
+  expected = np.clip(flat + 0.1 * np.sign(grad), 0.0, 1.0).reshape(x.shape)
+  ours = attack("fgsm", model, x, y, eps=0.1).x_adv
+  tiny = (np.abs(grad) < 1e-6 * np.abs(grad).max(axis=1, keepdims=True)).reshape(x.shape)
+  differs = np.abs(ours - expected) > 1e-6
+  assert not np.any(differs & ~tiny)
+  assert np.mean(tiny) < 0.01  # a dense linear model has no zero gradients: the check covers the image
+  # targeted: descend the target's loss (sign flips)
+  target = (y + 1) % 10
+  grad_t = (p - np.eye(10)[target]) @ w.T
+  expected_t = np.clip(flat - 0.1 * np.sign(grad_t), 0.0, 1.0).reshape(x.shape)
+  ours_t = attack("fgsm", model, x, y, eps=0.1, targeted=True, target=target).x_adv
+  tiny_t = (np.abs(grad_t) < 1e-6 * np.abs(grad_t).max(axis=1, keepdims=True)).reshape(x.shape)
+  assert not np.any((np.abs(ours_t - expected_t) > 1e-6) & ~tiny_t)
+
+
+@pytest.mark.parametrize("name", ["fgsm", "bim"])
+def test_fgsm_and_bim_match_foolbox(data, name):
+  """Independent oracle: Foolbox 3's LinfFastGradientAttack / LinfBasicIterativeAttack on the same model.
+
+  BIM uses Foolbox's defaults (10 steps of 0.2 eps, no random start). A pixel may differ only where a
+  near-zero gradient's sign flips between the two libraries' float orders, so allow < 0.5% of pixels.
+  """
+  fb = pytest.importorskip("foolbox")
+  model, x, y = data
+  eps = 0.1
+  fmodel = fb.TensorFlowModel(model, bounds=(0.0, 1.0))
+  if name == "fgsm":
+    ref_attack, ours = fb.attacks.LinfFastGradientAttack(random_start=False), attack("fgsm", model, x, y, eps=eps)
+  else:
+    ref_attack = fb.attacks.LinfBasicIterativeAttack()
+    ours = attack("bim", model, x, y, eps=eps, nb_iter=10, eps_iter=0.2 * eps)
+  _, ref, _ = ref_attack(fmodel, tf.constant(x), tf.constant(y), epsilons=eps)
+  ref = ref.numpy()
+  assert np.mean(np.abs(ours.x_adv - ref) > 1e-5) < 0.005
+  assert np.mean(predict_labels(model, ref) == predict_labels(model, ours.x_adv)) >= 0.97
+
+
 def test_bim_and_pgd_without_random_start_match_cleverhans(data):
   from cleverhans.tf2.attacks.basic_iterative_method import basic_iterative_method
   from cleverhans.tf2.attacks.projected_gradient_descent import projected_gradient_descent
@@ -100,11 +162,58 @@ def test_pgd_random_start_is_seeded(data):
   assert np.abs(a - c).max() > 0
 
 
-def test_pgd_l2_random_start_lies_in_ball(data):
-  start = gradient.random_start(tf.constant([64, 28, 28, 1]), tf.constant(2.0), "2",
-                                tf.constant([1, 2])).numpy()
-  norms = np.linalg.norm(start.reshape(64, -1), axis=1)
-  assert norms.max() <= 2.0 + 1e-5 and norms.min() > 1.5  # uniform in a 784-D ball: near the surface
+def _ks_uniform(samples: np.ndarray) -> float:
+  """Kolmogorov-Smirnov distance between the samples' empirical CDF and U(0, 1)."""
+  u = np.sort(samples)
+  n = len(u)
+  return float(max(np.max(np.arange(1, n + 1) / n - u), np.max(u - np.arange(n) / n)))
+
+
+def test_pgd_l2_random_start_is_uniform_in_the_ball():
+  """Uniform in a d-ball: P(r <= t eps) = t^d, so (r/eps)^d ~ U(0,1), and the direction is isotropic.
+
+  Seeded, so deterministic; the bounds have wide margins (KS 0.05 at n = 4000 is beyond the
+  1e-6 quantile of the KS statistic, about 0.043; the direction moments have std about 0.008).
+  """
+  eps, n = 2.0, 4000
+  start = gradient.random_start(tf.constant([n, 2, 2, 1]), tf.constant(eps), "2", tf.constant([1, 2])).numpy()
+  flat = start.reshape(n, -1).astype(np.float64)
+  r = np.linalg.norm(flat, axis=1)
+  assert r.max() <= eps * (1 + 1e-6)
+  assert _ks_uniform((r / eps) ** 4) < 0.05
+  assert _ks_uniform(r / eps) > 0.2  # the radius itself is not uniform in [0, eps] (a wrong law fails)
+  unit = flat / r[:, None]
+  assert np.abs(unit.mean(axis=0)).max() < 0.05
+  np.testing.assert_allclose((unit ** 2).mean(axis=0), 0.25, atol=0.03)
+  # d = 784: the mass sits at the surface; median radius eps * 0.5^(1/784) = 0.99912 eps
+  big = gradient.random_start(tf.constant([256, 28, 28, 1]), tf.constant(eps), "2", tf.constant([1, 2])).numpy()
+  rb = np.linalg.norm(big.reshape(256, -1), axis=1)
+  assert rb.max() <= eps * (1 + 1e-5)
+  assert 0.998 * eps < np.median(rb) < eps
+  # Linf: every pixel uniform in [-eps, eps]
+  linf = gradient.random_start(tf.constant([n, 2, 2, 1]), tf.constant(eps), "inf", tf.constant([1, 2])).numpy()
+  assert np.abs(linf).max() <= eps
+  assert _ks_uniform((linf.ravel() + eps) / (2 * eps)) < 0.05
+
+
+@pytest.mark.parametrize("norm,eps", [(np.inf, 0.1), (2, 1.0)])
+def test_random_starts_differ_between_batches(data, norm, eps):
+  """Examples 0 and batch_size are the same image but sit in different batches: their starts differ.
+
+  (With one seed for every batch they started identically.) The same seed still gives the same output.
+  """
+  model, x, y = data
+  xs = np.concatenate([x[:4], x[:4]])
+  ys = np.concatenate([y[:4], y[:4]])
+  # a zero step leaves x_adv = clip(x + start): the start itself, seen through the pixel range
+  run = lambda seed: gradient.pgd_arrays(model, xs, ys, eps=eps, eps_iter=0.0, nb_iter=1, norm=norm,
+                                         rand_init=True, seed=seed, batch_size=4)
+  a, b = run(5), run(5)
+  np.testing.assert_array_equal(a, b)
+  assert np.abs(a[:4] - xs[:4]).max() > 0
+  for i in range(4):
+    assert np.abs(a[i] - a[i + 4]).max() > 0.01 * eps, i
+  assert np.abs(run(6) - a).max() > 0
 
 
 def test_targeted_pgd_reaches_target(data):
@@ -150,8 +259,41 @@ def test_deepfool_crosses_the_boundary(data, norm):
   assert res.success.mean() >= 0.98
   assert res.x_adv.min() >= 0.0 and res.x_adv.max() <= 1.0
   assert res.info["steps"].max() <= 50
-  # minimal-ish: DeepFool's L2 perturbations are far smaller than a random direction would need
-  assert np.median(res.l2 if norm == 2 else res.linf) < (4.0 if norm == 2 else 0.3)
+  np.testing.assert_array_equal(res.success, predict_labels(model, res.x_adv) != y)
+
+
+@pytest.mark.parametrize("norm", [2, np.inf])
+def test_deepfool_step_length_on_a_linear_model(data, norm):
+  """On z = W x + b DeepFool's linearization is exact: with overshoot 0 one step of length d + 1e-4 crosses.
+
+  d = min_k |z_k - z_y| / ||w_k - w_y||_q (q = 2 for L2, 1 for Linf) is computed in float64 numpy; the
+  1e-4 is added to that distance (Foolbox 3, the authors' code). A wide pixel range keeps clipping out.
+  """
+  _, x, y = data
+  model, w, b = _linear_model(1)
+  x = x[:32]
+  z = x.reshape(len(x), -1).astype(np.float64) @ w + b
+  y = np.argmax(z, axis=1)  # the random model's own labels: every example starts correctly classified
+  rows = np.arange(len(x))
+  dw = w[None, :, :] - w[:, y].T[:, :, None]  # [N, 784, K]
+  q = 2 if norm == 2 else 1
+  with np.errstate(invalid="ignore"):  # 0 / 0 at k = y, masked next
+    dist = np.abs(z - z[rows, y][:, None]) / np.linalg.norm(dw, ord=q, axis=1)
+  dist[rows, y] = np.inf
+  d = dist.min(axis=1)
+  res = attack("deepfool", model, x, y, norm=norm, overshoot=0.0, clip_min=-1.0, clip_max=2.0)
+  assert np.all(res.success) and np.all(res.info["steps"] == 1)
+  length = res.l2 if norm == 2 else res.linf
+  np.testing.assert_allclose(length, d + 1e-4, rtol=0, atol=2e-6)
+
+
+@pytest.mark.parametrize("norm", [2, np.inf])
+def test_deepfool_crosses_the_boundary_without_overshoot(data, norm):
+  """Overshoot 0 (the linearized boundary, plus the 1e-4 distance term): examples still cross."""
+  model, x, y = data
+  res = attack("deepfool", model, x, y, norm=norm, overshoot=0.0)
+  assert res.success.mean() >= 0.98
+  np.testing.assert_array_equal(res.success, predict_labels(model, res.x_adv) != y)
 
 
 @pytest.mark.parametrize("norm,eps", [(2, 0.5), (np.inf, 0.05)])
@@ -164,19 +306,60 @@ def test_deepfool_eps_projection(data, norm, eps):
   assert res.success.mean() <= free.success.mean()
 
 
-def test_deepfool_agrees_with_foolbox(data):
+@pytest.mark.parametrize("norm", [2, np.inf])
+def test_deepfool_agrees_with_foolbox_per_example(data, norm):
+  """Foolbox 3's L2/LinfDeepFoolAttack (steps 50, overshoot 0.02) as the reference, example by example.
+
+  Both run the same algorithm (10 classes, so Foolbox's 10 candidates are every class): each example's
+  distance must agree within 1% (float round-off between the two graphs only).
+  """
   fb = pytest.importorskip("foolbox")
   model, x, y = data
   x, y = x[:64], y[:64]
-  ours = attack("deepfool", model, x, y, norm=2)
+  ours = attack("deepfool", model, x, y, norm=norm)
   fmodel = fb.TensorFlowModel(model, bounds=(0.0, 1.0))
-  _, clipped, success = fb.attacks.L2DeepFoolAttack(steps=50, overshoot=0.02)(
-      fmodel, tf.constant(x), tf.constant(y), epsilons=None)
-  ref_l2 = np.linalg.norm((clipped.numpy() - x).reshape(len(x), -1), axis=1)
-  ok = ours.success & success.numpy()
-  assert ok.mean() > 0.9
-  ratio = np.median(ours.l2[ok]) / np.median(ref_l2[ok])
-  assert 0.85 < ratio < 1.15, ratio
+  ref_attack = fb.attacks.L2DeepFoolAttack if norm == 2 else fb.attacks.LinfDeepFoolAttack
+  _, clipped, success = ref_attack(steps=50, overshoot=0.02)(fmodel, tf.constant(x), tf.constant(y), epsilons=None)
+  delta = (clipped.numpy() - x).reshape(len(x), -1)
+  ref = np.linalg.norm(delta, axis=1) if norm == 2 else np.abs(delta).max(axis=1)
+  np.testing.assert_array_equal(ours.success, success.numpy())
+  np.testing.assert_allclose(ours.l2 if norm == 2 else ours.linf, ref, rtol=0.01, atol=1e-5)
+
+
+def _hundred_class_model():
+  """A small seeded random CNN with 100 logits on 16x16x3 inputs (a CIFAR-100-like label space)."""
+  import keras
+  keras.utils.set_random_seed(3)
+  return keras.Sequential([
+      keras.Input((16, 16, 3)),
+      keras.layers.Conv2D(8, 3, activation="relu"),
+      keras.layers.Conv2D(8, 3, strides=2, activation="relu"),
+      keras.layers.Flatten(),
+      keras.layers.Dense(32, activation="relu"),
+      keras.layers.Dense(100),
+  ])
+
+
+def test_deepfool_candidates_match_foolbox_on_100_classes():
+  """candidates=10: the top-10 classes of the clean logits, as Foolbox 3's LinfDeepFoolAttack(candidates=10).
+
+  Labels are the model's own predictions (every example starts correct). Each example's Linf distance
+  must agree within 1%. With only the runner-up class (candidates=2) some example takes another path.
+  """
+  fb = pytest.importorskip("foolbox")
+  model = _hundred_class_model()
+  x = np.random.default_rng(0).uniform(0.0, 1.0, (12, 16, 16, 3)).astype(np.float32)
+  y = predict_labels(model, x)
+  ours = attack("deepfool", model, x, y, norm=np.inf, candidates=10)
+  _, clipped, success = fb.attacks.LinfDeepFoolAttack(steps=50, overshoot=0.02, candidates=10)(
+      fb.TensorFlowModel(model, bounds=(0.0, 1.0)), tf.constant(x), tf.constant(y), epsilons=None)
+  ref = np.abs(clipped.numpy() - x).reshape(len(x), -1).max(axis=1)
+  np.testing.assert_array_equal(ours.success, success.numpy())
+  assert ours.success.mean() >= 0.9
+  np.testing.assert_allclose(ours.linf, ref, rtol=0.01, atol=1e-6)
+  two = attack("deepfool", model, x, y, norm=np.inf, candidates=2)
+  assert np.any(np.abs(two.linf - ref) > 0.01 * ref)
+  assert ours.info["candidates"] == 10 and two.info["candidates"] == 2
 
 
 def test_minimal_linf_bisection(data):
@@ -217,15 +400,51 @@ def test_traced_once_per_shape(data):
   assert dfn.experimental_get_tracing_count() == c2
 
 
+def _input_gradient(model, x, y) -> np.ndarray:
+  """d CE(model(x), y) / dx per example (the gradient whose sign FGSM takes)."""
+  xt = tf.constant(x)
+  with tf.GradientTape() as tape:
+    tape.watch(xt)
+    loss = tf.nn.sparse_softmax_cross_entropy_with_logits(y, model(xt))
+  return tape.gradient(loss, xt).numpy()
+
+
 def test_runs_inside_a_distribution_strategy(data):
+  """The distributed FGSM equals the plain one on the same batches of 16.
+
+  FGSM takes sign(gradient): where a gradient is round-off small, a different reduction order may flip
+  its sign, so a pixel may differ only where |gradient| < 1e-4 * the example's largest |gradient|
+  (far above float32 round-off, far below the gradients that decide the attack).
+  """
   model, x, y = data
+  x, y = x[:40], y[:40]
   strategy = tf.distribute.MirroredStrategy(["/cpu:0"])
-  out = gradient.distributed_attack(strategy, lambda a, b: gradient.fgsm_graph(model, a, b, 0.1), x[:40],
-                                    y[:40], global_batch_size=16)
-  np.testing.assert_allclose(out, attack("fgsm", model, x[:40], y[:40], eps=0.1).x_adv, atol=1e-6)
+  out = gradient.distributed_attack(strategy, lambda a, b: gradient.fgsm_graph(model, a, b, 0.1), x, y,
+                                    global_batch_size=16)
+  ref = attack("fgsm", model, x, y, eps=0.1, batch_size=16).x_adv
+  grad = np.abs(_input_gradient(model, x, y))
+  tiny = grad < 1e-4 * grad.reshape(len(x), -1).max(axis=1)[:, None, None, None]
+  differs = np.abs(out - ref) > 1e-6
+  assert not np.any(differs & ~tiny), np.argwhere(differs & ~tiny)[:5]
+  assert np.abs(out - x).max() <= 0.1 + 1e-6 and out.min() >= 0.0 and out.max() <= 1.0
   dg = gradient.distributed_attack(
       strategy, lambda a, b: dgsm_mod.dgsm_graph(model, a, b, (b + 1) % 10, 0.1, 0.02, 3), x[:16], y[:16])
   assert np.abs(dg - x[:16]).max() <= 0.1 + 1e-6
+
+
+def test_progress_bar_only_when_verbose(data, capsys):
+  """verbose=True shows a tqdm bar (on stderr in a terminal) for DeepFool and minimal_linf; the default is silent."""
+  model, x, y = data
+  x, y = x[:4], y[:4]
+  quiet = attack("deepfool", model, x, y, max_iter=3, batch_size=2)
+  assert capsys.readouterr().err == ""
+  loud = attack("deepfool", model, x, y, max_iter=3, verbose=True, batch_size=2)
+  err = capsys.readouterr().err
+  assert "deepfool L2" in err and "4/4" in err
+  np.testing.assert_array_equal(quiet.x_adv, loud.x_adv)
+  attack("minimal_linf", model, x, y, nb_iter=2, bisection_steps=2, verbose=True)
+  err = capsys.readouterr().err
+  assert "minimal_linf bisection" in err and "3/3" in err
 
 
 def test_registry_names():
@@ -243,6 +462,8 @@ def test_registry_names():
     dict(name="pgd", eps=0.1, nb_iter=0),
     dict(name="deepfool", eps=None, targeted=True),
     dict(name="deepfool", eps=None, norm=1),
+    dict(name="deepfool", eps=None, candidates=1),
+    dict(name="deepfool", eps=None, candidates=2.5),
     dict(name="dgsm", eps=0.1),
     dict(name="pgd", eps=0.1, norm=3),
 ])
