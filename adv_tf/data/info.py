@@ -18,8 +18,10 @@ class DatasetInfo:
     pixel_range: (low, high) of the pixel values the pipeline yields.
     transforms: tuple of transform spec dicts, in application order (`Transform.spec()`).
     num_examples: number of examples the pipeline yields (after subsets and `take`).
-    provenance: where the data came from: TFDS name and directory, and, for offline imports, the
-      import metadata (source files, `subset`, `subset_note`, ...).
+    take: the `take` asked for (first N examples after any selection), None for all.
+    provenance: where the data came from: TFDS name, version and directory, and, for offline imports, the
+      import metadata (source files, `subset`, `subset_note`, ...); "selection" (dataset-level transforms:
+      their specs, `indices_sha256` of the kept indices, `num_indices`, `class_counts`).
   """
   name: str
   split: str
@@ -29,13 +31,24 @@ class DatasetInfo:
   pixel_range: tuple[float, float]
   transforms: tuple[dict[str, Any], ...]
   num_examples: int
+  take: int | None = None
   provenance: dict[str, Any] = dataclasses.field(default_factory=dict, hash=False, compare=False)
 
   def identity(self) -> dict[str, Any]:
-    """The parts that define the data of an experiment (JSON-friendly), for cache keys and records."""
-    return {"dataset": self.name, "split": self.split, "pixel_range": list(self.pixel_range),
-            "transforms": [dict(t) for t in self.transforms], "image_shape": list(self.image_shape),
-            "num_examples": self.num_examples}
+    """The parts that define the data of an experiment (JSON-friendly), for cache keys and records.
+
+    Name, TFDS version, split, `take`, pixel range, transform specs (with any subset/split selection),
+    image shape, number of examples, whether the prepared copy is a local subset of the official data, and
+    the hash of the selected indices (so a changed import order changes the identity too).
+    """
+    ident = {"dataset": self.name, "version": self.provenance.get("tfds_version"), "split": self.split,
+             "take": self.take, "pixel_range": list(self.pixel_range),
+             "transforms": [dict(t) for t in self.transforms], "image_shape": list(self.image_shape),
+             "num_examples": self.num_examples, "local_subset": self.is_subset}
+    selection = self.provenance.get("selection")
+    if selection:
+      ident["selection_sha256"] = selection["indices_sha256"]
+    return ident
 
   @property
   def is_subset(self) -> bool:

@@ -3,7 +3,9 @@
 Pipeline, per split (the order matters and is the same for every dataset):
   1. read the prepared TFDS split (`make data` / `data_prep.import_raw` offline, or a TFDS download);
      small datasets (`DatasetSpec.in_memory`) are decoded once per process and kept as uint8 arrays;
-  2. dataset-level transforms (`balanced_subset`, paper 004 §4.1), then `take` (the first N examples);
+  2. dataset-level transforms (`balanced_subset`, paper 004 §4.1; `balanced_split`; `index_subset`), then
+     `take` (the first N examples); the selection's index hash and class counts go to
+     `DatasetInfo.provenance["selection"]`;
   3. uint8 -> float32 in [0, 1]; the deterministic transforms up to the first random one (resize,
      contrast, minimal_identifiable): for in-memory datasets computed once per `load` over the whole
      array (per batch if the result would exceed 1 GiB); for streamed ones per example, before the
@@ -34,6 +36,7 @@ import tensorflow as tf
 from adv_tf.data import tiny_imagenet  # noqa: F401  (registers the tiny_imagenet TFDS builder)
 from adv_tf.data.datasets import DATASETS, DatasetSpec
 from adv_tf.data.info import DatasetInfo
+from adv_tf.data.subsets import indices_digest
 from adv_tf.data.transforms import Transform, output_shape, parse
 from adv_tf.errors import AdvTfError
 
@@ -251,17 +254,58 @@ def _split_transforms(transforms: tuple[Transform, ...]):
 
 def _apply_suffix(ds: tf.data.Dataset, suffix: tuple[Transform, ...], seed: int) -> tf.data.Dataset:
   """Transforms from the first random one on, per batch; every batch gets a fresh seed (per epoch too)."""
-  if not suffix:
-    return ds
-  n = len(suffix)
-  seeds = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).batch(2)
+  return augment(ds, suffix, seed) if suffix else ds
 
-  def fn(example, s):
-    x, y = example
+
+def split_for_cache(transforms) -> tuple[tuple[Transform, ...], tuple[Transform, ...]]:
+  """(cacheable, per_epoch): the transforms that may run before a `ds.cache()` (dataset-level ones and the
+  deterministic ones up to the first random transform) and the rest, which must run after the cache, every
+  epoch anew (`augment`). Caching after a random crop would freeze epoch 1's crops for every epoch.
+
+      cacheable, per_epoch = split_for_cache(transforms)
+      ds, info = load(name, "train", transforms=cacheable)           # (or unbatched examples, then .cache())
+      ds = augment(ds.cache(), per_epoch, seed=config.seed)
+  """
+  level, prefix, suffix = _split_transforms(parse(transforms))
+  return level + prefix, suffix
+
+
+def augment(ds: tf.data.Dataset, transforms, seed: int,
+            pixel_range: tuple[float, float] = DEFAULT_PIXEL_RANGE) -> tf.data.Dataset:
+  """`ds` with `transforms` applied to every element, re-drawn every epoch: put it AFTER `ds.cache()`.
+
+  Each element (a batch or one example; `(images, labels)` or images alone) gets its own stateless seed
+  from `tf.data.Dataset.random(seed, rerandomize_each_iteration=True)`, so every epoch (every new iterator)
+  draws fresh crops/flips, while the same `seed` reproduces the same sequence of epochs.
+
+  Args:
+    ds: elements `(x, y)` or `x`, x float32 [B, H, W, C] or [H, W, C] with pixels in `pixel_range`.
+    transforms: image transforms (instances, spec dicts or names), random ones included; applied in order.
+    seed: seeds the per-element, per-epoch draws.
+    pixel_range: the pixel range of x; transforms act on [0, 1], so x is mapped there and back.
+  """
+  ts = parse(transforms)
+  if any(t.dataset_level for t in ts):
+    raise AdvTfError("augment applies image transforms; pass dataset-level ones (subsets, splits) to load()")
+  if not ts:
+    return ds
+  lo, hi = _check_pixel_range(pixel_range)
+  scale = hi - lo
+  n = len(ts)
+  seeds = tf.data.Dataset.random(seed=int(seed), rerandomize_each_iteration=True).batch(2)
+
+  def images_fn(x, s):
+    if (lo, hi) != DEFAULT_PIXEL_RANGE:
+      x = (x - lo) / scale
     parts = tf.random.experimental.stateless_split(s, n)
-    for i, t in enumerate(suffix):
+    for i, t in enumerate(ts):
       x = t(x, parts[i]) if t.random else t(x)
-    return x, y
+    return x * scale + lo if (lo, hi) != DEFAULT_PIXEL_RANGE else x
+
+  def fn(element, s):
+    if isinstance(element, tuple):
+      return (images_fn(element[0], s), *element[1:])
+    return images_fn(element, s)
   return tf.data.Dataset.zip((ds, seeds)).map(fn, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
 
 
@@ -269,9 +313,19 @@ def _subset_indices(level: tuple[Transform, ...], labels_fn, num_classes: int) -
   idx = None
   for t in level:
     labels = labels_fn()
-    sel = t.indices(labels if idx is None else labels[idx], num_classes)
+    sel = t.select(labels if idx is None else labels[idx], num_classes)
     idx = sel if idx is None else idx[sel]
   return idx
+
+
+def _selection_record(level: tuple[Transform, ...], idx: np.ndarray, take, labels_fn,
+                      num_classes: int) -> dict[str, Any]:
+  """What a dataset-level selection kept: its transforms, a hash of the kept indices (positions in the
+  split, sorted), how many and per class (after `take`)."""
+  kept = idx[:take] if take is not None else idx
+  return {"transforms": [t.spec() for t in level], "indices_sha256": indices_digest(idx),
+          "num_indices": int(len(idx)),
+          "class_counts": np.bincount(labels_fn()[kept], minlength=num_classes).astype(int).tolist()}
 
 
 def _build(name: str, split: str, *, data_dir, pixel_range, transforms, take):
@@ -313,11 +367,11 @@ def _num_examples(builder, tfds_split: str) -> int:
     return int(builder.as_dataset(split=tfds_split, shuffle_files=False).cardinality())
 
 
-def _stream_dataset(spec: DatasetSpec, builder, tfds_split: str, *, level, prefix, take, num_classes,
+def _stream_dataset(spec: DatasetSpec, builder, tfds_split: str, *, idx: np.ndarray | None, prefix, take,
                     cache: bool) -> tf.data.Dataset:
-  """Unbatched (image float32 [0,1] after `prefix`, label int64) read from the TFDS files."""
+  """Unbatched (image float32 [0,1] after `prefix`, label int64) read from the TFDS files; only the examples
+  at `idx` (sorted) when given."""
   ds = builder.as_dataset(split=tfds_split, shuffle_files=False, as_supervised=True)
-  idx = _subset_indices(level, lambda: _read_labels(builder, tfds_split), num_classes)
   if idx is not None:
     mask = np.zeros(_num_examples(builder, tfds_split), bool)
     mask[idx] = True
@@ -371,9 +425,12 @@ def load(name: str, split: str, *, data_dir=None, batch_size: int = 128,
   (spec, builder, tfds_split, ts, shape, (lo, hi), num_classes, label_feature, level, prefix,
    suffix) = _build(name, split, data_dir=data_dir, pixel_range=pixel_range, transforms=transforms, take=take)
   cache = bool(cache)
+  labels_fn = (lambda: _read_arrays(builder, tfds_split)[1]) if spec.in_memory else \
+      functools.lru_cache(maxsize=1)(lambda: _read_labels(builder, tfds_split))
+  idx = _subset_indices(level, labels_fn, num_classes)
+  selection = _selection_record(level, idx, take, labels_fn, num_classes) if idx is not None else None
   if spec.in_memory:
     x_u8, y = _read_arrays(builder, tfds_split)
-    idx = _subset_indices(level, lambda: y, num_classes)
     if idx is not None:
       x_u8, y = x_u8[idx], y[idx]
     if take is not None:
@@ -383,11 +440,8 @@ def load(name: str, split: str, *, data_dir=None, batch_size: int = 128,
                             suffix=suffix,
                             drop_remainder=drop_remainder)
   else:
-    ds = _stream_dataset(spec, builder, tfds_split, level=level, prefix=prefix, take=take,
-                         num_classes=num_classes, cache=cache)
-    num_examples = _num_examples(builder, tfds_split)
-    if level:
-      num_examples = int(sum(t.size for t in level[-1:]))
+    ds = _stream_dataset(spec, builder, tfds_split, idx=idx, prefix=prefix, take=take, cache=cache)
+    num_examples = _num_examples(builder, tfds_split) if idx is None else len(idx)
     if take is not None:
       num_examples = min(num_examples, take)
     if shuffle:
@@ -404,7 +458,9 @@ def load(name: str, split: str, *, data_dir=None, batch_size: int = 128,
   info = DatasetInfo(name=spec.name, split=split, num_classes=num_classes,
                      class_names=tuple(label_feature.names), image_shape=tuple(int(d) for d in shape),
                      pixel_range=(lo, hi), transforms=tuple(t.spec() for t in ts), num_examples=num_examples,
-                     provenance=_provenance(spec, builder, tfds_split))
+                     take=take, provenance=_provenance(spec, builder, tfds_split))
+  if selection is not None:
+    info.provenance["selection"] = selection
   return ds, info
 
 

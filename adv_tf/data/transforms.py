@@ -94,7 +94,9 @@ class Resize(Transform):
     factor: scale both sides by this factor, new side = round(side * factor) (>= 1 pixel).
     method: "bilinear" (default, paper 000 §IV-A), "nearest", "bicubic" or "area".
     antialias: low-pass filter when downsampling (tf.image.resize's flag; off as in a plain bilinear
-      interpolation).
+      interpolation). With "bilinear", True equals PIL's BILINEAR resize (the support-scaled triangle
+      filter that torchvision's Resize runs on PIL images) to float round-off (tested); without it an 8x
+      reduction samples instead of averages and aliases badly.
   """
   size: Any = None
   factor: float | None = None
@@ -130,6 +132,87 @@ class Resize(Transform):
     out = tf.image.resize(images, self._target(h, w), method=_RESIZE_METHODS[self.method],
                           antialias=self.antialias)
     return tf.clip_by_value(out, 0.0, 1.0)
+
+
+def _shorter_side_target(h, w, size: int) -> tuple:
+  """torchvision's Resize(int) rule: shorter side -> size, longer side -> int(size * longer / shorter)."""
+  if h <= w:
+    return size, int(size * w / h)
+  return int(size * h / w), size
+
+
+@register_transform("resize_shorter")
+@dataclasses.dataclass(frozen=True)
+class ResizeShorter(Transform):
+  """Aspect-preserving resize: the shorter side becomes `size`, the longer int(size * longer / shorter)
+  (torchvision `Resize(size)` with an int; the eval protocol Resize(256) + CenterCrop(224) of paper 003's
+  code and of paper 000's ImageNet models).
+
+  Attributes:
+    size: the shorter side after resizing.
+    method: "bilinear" (default, as torchvision), "nearest", "bicubic" or "area".
+    antialias: low-pass filter when downscaling. Default True: torchvision's Resize on PIL images (what
+      those papers' code ran) is antialiased; tf.image.resize's triangle kernel with antialias=True
+      matches PIL's BILINEAR resampling (tested).
+  """
+  size: int = 256
+  method: str = "bilinear"
+  antialias: bool = True
+
+  def __post_init__(self):
+    if not isinstance(self.size, int) or isinstance(self.size, bool) or self.size <= 0:
+      raise AdvTfError(f"resize_shorter: size must be a positive int, got {self.size!r}")
+    if self.method not in _RESIZE_METHODS:
+      raise AdvTfError(f"resize_shorter: unknown method {self.method!r}; choose one of {sorted(_RESIZE_METHODS)}")
+
+  def output_shape(self, shape):
+    h, w, c = shape
+    if h is None or w is None:
+      return (None, None, c)
+    return (*_shorter_side_target(h, w, self.size), c)
+
+  def __call__(self, images, seed=None):
+    h, w = images.shape[-3], images.shape[-2]
+    if h is not None and w is not None:
+      target = _shorter_side_target(h, w, self.size)
+    else:  # images of varying size (streamed one by one): the same rule in float64 tensor arithmetic
+      hw = tf.cast(tf.shape(images)[-3:-1], tf.float64)
+      short, long = tf.reduce_min(hw), tf.reduce_max(hw)
+      new_long = tf.cast(tf.floor(self.size * long / short), tf.int32)
+      size = tf.constant(self.size, tf.int32)
+      target = tf.where(hw[0] <= hw[1], tf.stack([size, new_long]), tf.stack([new_long, size]))
+    out = tf.image.resize(images, target, method=_RESIZE_METHODS[self.method], antialias=self.antialias)
+    return tf.clip_by_value(out, 0.0, 1.0)
+
+
+@register_transform("center_crop")
+@dataclasses.dataclass(frozen=True)
+class CenterCrop(Transform):
+  """Central crop of `size` (int or (height, width)), as torchvision's CenterCrop: top = round((H - h) / 2)
+  and left = round((W - w) / 2) with round-half-to-even (Python's round, as torchvision); an image smaller
+  than the crop is first zero-padded, floor(d / 2) before and ceil(d / 2) after, as torchvision does."""
+  size: Any = 224
+
+  def __post_init__(self):
+    object.__setattr__(self, "size", _size_pair("center_crop", self.size))
+
+  def output_shape(self, shape):
+    return (*self.size, shape[2])
+
+  def __call__(self, images, seed=None):
+    ch, cw = self.size
+    shape = tf.shape(images)
+    h, w = shape[-3], shape[-2]
+    pad_h, pad_w = tf.maximum(ch - h, 0), tf.maximum(cw - w, 0)
+    paddings = [[pad_h // 2, (pad_h + 1) // 2], [pad_w // 2, (pad_w + 1) // 2], [0, 0]]
+    if images.shape.rank == 4:
+      paddings = [[0, 0]] + paddings
+    images = tf.pad(images, paddings)
+    h, w = tf.maximum(h, ch), tf.maximum(w, cw)
+    top = tf.cast(tf.round(tf.cast(h - ch, tf.float64) / 2.0), tf.int32)
+    left = tf.cast(tf.round(tf.cast(w - cw, tf.float64) / 2.0), tf.int32)
+    out = images[..., top:top + ch, left:left + cw, :]
+    return tf.ensure_shape(out, [*images.shape[:-3], ch, cw, images.shape[-1]])
 
 
 def grayscale(images: tf.Tensor) -> tf.Tensor:
@@ -211,6 +294,9 @@ def _batched(fn):
   return wrapper
 
 
+_AFFINE_INTERPOLATIONS = {"bilinear": "BILINEAR", "nearest": "NEAREST"}
+
+
 def _affine(images: tf.Tensor, matrices: tf.Tensor, interpolation: str) -> tf.Tensor:
   """Per-example 2-D affine maps [B, 6] (output -> input coordinates), zero fill outside the image."""
   b = tf.shape(images)[0]
@@ -277,13 +363,21 @@ class RandomFlip(Transform):
 @register_transform("random_rotation")
 @dataclasses.dataclass(frozen=True)
 class RandomRotation(Transform):
-  """Rotation by an angle uniform in [-max_degrees, max_degrees] about the image centre, bilinear,
-  zero fill (paper 000 §IV-A: "random rotations of up to 15 degrees" for CIFAR-100)."""
+  """Rotation by an angle uniform in [-max_degrees, max_degrees] about the image centre, zero fill
+  (paper 000 §IV-A: "random rotations of up to 15 degrees" for CIFAR-100).
+
+  `interpolation`: "bilinear" (default) or "nearest" (torchvision's RandomRotation default; keeps every
+  output pixel an input pixel value or the fill).
+  """
   max_degrees: float = 15.0
+  interpolation: str = "bilinear"
   random: ClassVar[bool] = True
 
   def __post_init__(self):
     _positive("random_rotation", "max_degrees", self.max_degrees)
+    if self.interpolation not in _AFFINE_INTERPOLATIONS:
+      raise AdvTfError(f"random_rotation: unknown interpolation {self.interpolation!r}; choose one of "
+                       f"{sorted(_AFFINE_INTERPOLATIONS)}")
 
   @_batched
   def __call__(self, images, seed=None):
@@ -294,7 +388,7 @@ class RandomRotation(Transform):
     cx, cy = (w - 1.0) / 2.0, (h - 1.0) / 2.0
     c, s = tf.cos(angle), tf.sin(angle)
     matrices = tf.stack([c, -s, cx - c * cx + s * cy, s, c, cy - s * cx - c * cy], axis=1)
-    return _affine(images, matrices, "BILINEAR")
+    return _affine(images, matrices, _AFFINE_INTERPOLATIONS[self.interpolation])
 
 
 @register_transform("random_shift")

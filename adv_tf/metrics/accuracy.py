@@ -1,5 +1,9 @@
-"""Accuracy-type metrics: clean/adversarial accuracy, attack success rate, paper 004 eq. 4 and eq. 5."""
+"""Accuracy-type metrics: clean/adversarial accuracy with 95% Wilson intervals, attack success rate, paper 004
+eq. 4 and eq. 5."""
 from __future__ import annotations
+
+import dataclasses
+import math
 
 import numpy as np
 
@@ -24,6 +28,64 @@ def accuracy(predictions, labels) -> float:
   pred, lab = _vec(predictions, "predictions"), _vec(labels, "labels")
   _same_len(predictions=pred, labels=lab)
   return float(np.mean(pred == lab)) if len(lab) else float("nan")
+
+
+Z_95 = 1.959963984540054  # two-sided 95% normal quantile, scipy.stats.norm.ppf(0.975)
+
+
+def _count(value, name: str) -> int:
+  if isinstance(value, bool) or not isinstance(value, (int, np.integer)) and not (
+      isinstance(value, (float, np.floating)) and float(value).is_integer()):
+    raise AdvTfError(f"{name} must be a whole number, got {value!r}")
+  return int(value)
+
+
+def wilson_interval(k, n, z: float = Z_95) -> tuple[float, float]:
+  """Wilson score interval (Wilson 1927) for a proportion k/n, without continuity correction.
+
+  center = (k + z^2/2) / (n + z^2), half width = z / (n + z^2) * sqrt(k (n - k) / n + z^2 / 4); the same
+  as statsmodels' proportion_confint(method="wilson") and scipy's binomtest(k, n).proportion_ci(
+  method="wilson"). Unlike the normal (Wald) interval it stays inside [0, 1] and is not empty at k = 0 or
+  k = n (lower bound exactly 0, resp. upper bound exactly 1). z = 1.96 (the default, more precisely
+  1.95996) gives a 95% interval.
+  """
+  k, n = _count(k, "k (successes)"), _count(n, "n (trials)")
+  if n <= 0 or not 0 <= k <= n:
+    raise AdvTfError(f"a proportion needs 0 <= k <= n and n > 0, got k={k}, n={n}")
+  if not z > 0:
+    raise AdvTfError(f"z must be > 0, got {z}")
+  z2 = z * z
+  center = (k + z2 / 2.0) / (n + z2)
+  half = z / (n + z2) * math.sqrt(k * (n - k) / n + z2 / 4.0)
+  low = 0.0 if k == 0 else max(0.0, center - half)
+  high = 1.0 if k == n else min(1.0, center + half)
+  return low, high
+
+
+@dataclasses.dataclass(frozen=True)
+class AccuracyEstimate:
+  """k correct out of n, the accuracy k/n and its Wilson interval at `z` (95% by default)."""
+  correct: int
+  total: int
+  low: float
+  high: float
+  z: float = Z_95
+
+  @property
+  def accuracy(self) -> float:
+    return self.correct / self.total if self.total else float("nan")
+
+  def to_dict(self) -> dict:
+    return {"accuracy": self.accuracy, "correct": self.correct, "total": self.total, "ci_low": self.low,
+            "ci_high": self.high, "ci_z": self.z}
+
+
+def accuracy_interval(correct, z: float = Z_95) -> AccuracyEstimate:
+  """Accuracy of a per-example correctness vector (bool [N]) with its Wilson interval."""
+  c = _vec(correct, "correct").astype(bool)
+  k, n = int(c.sum()), int(c.size)
+  low, high = wilson_interval(k, n, z) if n else (float("nan"), float("nan"))
+  return AccuracyEstimate(correct=k, total=n, low=low, high=high, z=float(z))
 
 
 def attack_success_rate(success, clean_correct=None) -> float:

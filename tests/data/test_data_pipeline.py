@@ -131,7 +131,9 @@ def test_real_mnist_balanced_subset_through_load(imported_data_dir, mnist_raw):
 
 def test_imagenette_local_config_from_an_imported_folder(tmp_path, monkeypatch):
   import io
+
   from PIL import Image
+
   from data_prep import import_raw
   rng = np.random.default_rng(0)
   for wnid in ("n01440764", "n02102040"):

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from adv_tf.data import stats, subsets, transforms as T
+from adv_tf.data import stats, subsets
+from adv_tf.data import transforms as T
 from adv_tf.errors import AdvTfError
 
 
@@ -144,7 +145,7 @@ def test_random_resized_crop_full_scale_is_identity():
 
 @pytest.mark.parametrize("name", sorted(T.TRANSFORMS.names()))
 def test_every_transform_round_trips_through_its_spec(name):
-  defaults = {"resize": {"size": 8}, "balanced_subset": {"size": 10}}
+  defaults = {"resize": {"size": 8}, "balanced_subset": {"size": 10}, "index_subset": {"indices": [3, 1]}}
   t = T.from_spec({"name": name, **defaults.get(name, {})})
   spec = t.spec()
   assert spec["name"] == name
