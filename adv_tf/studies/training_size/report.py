@@ -179,7 +179,8 @@ def _choices(config, families, notes: Mapping[str, str]) -> list[str]:
       f"Eq. 5: over the pool (the paper: the whole test set); Delta per (family, norm) = the {c.delta_quantile:g} "
       "quantile of the minimal distortions of the family's largest-size models on their correct pool images.",
       "Turning point (ours): the size with the largest mean over seeds, before the largest size, with peak - last > "
-      "2 SE of the difference (SE from the seeds); fewer than 2 seeds -> inconclusive; a peak at the largest size "
+      "2 SE of the difference (SE from the seeds; the 2 calibrated for the seed count with Student's t, "
+      "adv_tf.report.statistics.t_threshold: 4.5 for 3 seeds); fewer than 2 seeds -> inconclusive; a peak at the largest size "
       "-> 'not testable at this scale' for a claimed turning point.",
       f"C1: a drop counts when larger than 2 SE (seed SE and the test set's binomial SE). C6: 'saturates early' = "
       f"accuracy at the middle size within {verdicts_lib.SATURATION_POINTS:g} of the largest; 'changes little' = "

@@ -10,13 +10,14 @@ the I-FGSM Linf distortion of the adversarial image (inf where the attack failed
 from __future__ import annotations
 
 import time
+
 import numpy as np
 
+from adv_tf.errors import AdvTfError
 from adv_tf.studies.training_size.families import Family, parse_family
 from adv_tf.studies.training_size.splits import SplitData, load_split
 
 TRAIN_ACCURACY_EXAMPLES = 10000
-
 
 
 def prepare(config, data_dir=None) -> dict[str, SplitData]:
@@ -26,7 +27,15 @@ def prepare(config, data_dir=None) -> dict[str, SplitData]:
     dataset = parse_family(name).dataset
     if dataset not in datasets:
       datasets.append(dataset)
-  return {d: load_split(d, config, data_dir) for d in datasets}
+  data = {d: load_split(d, config, data_dir) for d in datasets}
+  for dataset, split in data.items():  # before any training: every size must be a balanced subset
+    smallest = int(np.bincount(split.y_train, minlength=split.num_classes).min())
+    largest = max(config.sizes_for(dataset))
+    if largest > smallest * split.num_classes:
+      raise AdvTfError(f"training-size: sizes_{dataset} goes up to {largest}, but the largest class-balanced subset "
+                       f"of its training split has {smallest * split.num_classes} images ({smallest} per class); "
+                       f"lower --sizes_{dataset}")
+  return data
 
 
 def _augmented(x, y, specs, seed: int):

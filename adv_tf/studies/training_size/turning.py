@@ -3,7 +3,9 @@
 A turning point is where robustness peaks and then falls while data grows. Paper 004 calls them by eye;
 ours (stated rule): with the mean over seeds per size, the peak is the size with the largest mean; it is a
 turning point only when it lies before the largest size AND peak mean - last mean > z (2) standard errors
-of that difference, SE_diff = sqrt(SE_peak^2 + SE_last^2), SE = sample std / sqrt(seeds). With fewer than
+of that difference, SE_diff = sqrt(SE_peak^2 + SE_last^2), SE = sample std / sqrt(seeds), with z calibrated
+for the few seeds (`adv_tf.report.statistics.t_threshold(2, seeds)`: the Student-t quantile with df = seeds - 1
+and the normal's tail at 2 SE, e.g. 4.5 for 3 seeds, so the false-alarm rate stays that of 2 SE). With fewer than
 2 seeds there is no seed-noise estimate and an interior peak is "inconclusive". A curve whose peak is the
 largest size has no turning point within the sizes trained: a turning point claimed for it may lie beyond
 them ("not testable at this scale", never "refuted").
@@ -27,6 +29,12 @@ NO_DATA = "inconclusive (no finite values)"
 
 def is_inconclusive(outcome: str) -> bool:
   return outcome.startswith("inconclusive")
+
+
+def threshold(z: float, seeds: int) -> float:
+  """z calibrated for an SE estimated from `seeds` values per size (t_threshold; z itself below 2 seeds)."""
+  from adv_tf.report.statistics import t_threshold
+  return t_threshold(z, seeds) if seeds >= 2 else z
 
 
 def standard_error(values: Sequence[float]) -> float:
@@ -81,18 +89,20 @@ def turning_point(sizes: Sequence[int], values_per_size: Sequence[Sequence[float
   elif not np.isfinite(se):
     outcome = INCONCLUSIVE
   else:
-    outcome = TURNING if diff > z * se else NO_TURNING
+    outcome = TURNING if diff > threshold(z, seeds) * se else NO_TURNING
   return CurveVerdict(outcome, int(sizes[peak]), float(means[peak]), float(means[last]), diff, se, seeds)
 
 
 def significant_drops(sizes: Sequence[int], values_per_size, *, z: float = 2.0,
                       extra_se: Sequence[float] | None = None) -> list[tuple[int, int, float]]:
-  """Consecutive sizes where the mean falls by more than z SE of the difference (C1's "allow seed noise").
+  """Consecutive sizes where the mean falls by more than z SE of the difference (C1's "allow seed noise";
+  z calibrated for the seeds as in `turning_point`).
 
   extra_se: an SE per size added in quadrature (e.g. the binomial SE of a test accuracy), so a single seed
   still has a noise estimate. Returns (size_before, size_after, drop) for every significant drop.
   """
   means = _means(values_per_size)
+  seeds = min(sum(1 for x in v if x is not None and np.isfinite(x)) for v in values_per_size)
   drops = []
   for k in range(len(sizes) - 1):
     parts = [standard_error(values_per_size[k]), standard_error(values_per_size[k + 1])]
@@ -101,7 +111,7 @@ def significant_drops(sizes: Sequence[int], values_per_size, *, z: float = 2.0,
       parts += [extra_se[k], extra_se[k + 1]]
     se = math.sqrt(sum(p * p for p in parts))
     drop = float(means[k] - means[k + 1])
-    if np.isfinite(drop) and drop > z * se:
+    if np.isfinite(drop) and drop > threshold(z, seeds) * se:
       drops.append((int(sizes[k]), int(sizes[k + 1]), drop))
   return drops
 
