@@ -17,6 +17,9 @@ COUNTS = {
     "hyperparams/quick": {"selection": 1, "cells": 16},
     "hyperparams/cpu-full": {"selection": 1, "cells": 87},
     "hyperparams/paper": {"selection": 1, "cells": 177},
+    "training-size/quick": {"models": 15},
+    "training-size/cpu-full": {"models": 192},
+    "training-size/paper": {"models": 558},
 }
 
 

@@ -28,9 +28,7 @@ class TrainingSizeStudy:
     return [Stage("models", build_cells=lambda run: cells_lib.build_cells(run.config), run_cell=_run_cell, subdir="")]
 
   def report(self, run: StudyRun) -> pathlib.Path:
-    results = [r["result"] for r in run.records.get("models", [])]
-    notes = {d: s.note for d, s in run.resources.get("data", {}).items()}
-    return report_lib.write_report(run.output_dir, results, run.config, notes=notes)
+    return report_lib.REPORTS.get(NAME).write(run)
 
 
 def _run_cell(cell, ctx, run: StudyRun) -> dict:

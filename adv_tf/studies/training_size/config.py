@@ -39,7 +39,8 @@ class TrainingSizeConfig:
                                             "has 40 training images per class = 8,000)")
   seeds: int = _f(1, "seeds per (family, size): each seed draws its own nested subsets (shared by every "
                      "architecture of the dataset) and its own initialisation")
-  pool_size: int = _f(100, "attack pool: the first N test images (§4.1 attacks the correctly classified ones; N unstated)")
+  pool_size: int = _f(100, "attack pool: the first N test images (§4.1 attacks the correctly classified ones; "
+                           "N unstated)")
   eval_examples: Optional[int] = _f(None, "test images for clean accuracy (None: the whole test split)")
   recipe: str = _f("adam", "training recipe: 'adam' (Adam 1e-3, batch 128, one recipe for all, library preset "
                            "paper004_default) or 'per_family' (the public recipe each family's counts match)")
@@ -84,7 +85,8 @@ class TrainingSizeConfig:
         raise AdvTfError(f"training-size: sizes_{family.dataset} must be positive multiples of "
                          f"{family.num_classes} (class-balanced), got {sizes}")
     for name in ("seeds", "pool_size", "epochs", "min_steps", "cw_binary_steps", "cw_max_iterations",
-                 "ifgsm_iterations", "tiny_train_per_class", "stl10_train_per_class", "stl10_test_per_class", "tiny_test_per_class"):
+                 "ifgsm_iterations", "tiny_train_per_class", "stl10_train_per_class", "stl10_test_per_class",
+                 "tiny_test_per_class"):
       value = getattr(self, name)
       if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise AdvTfError(f"training-size: {name} must be a positive integer, got {value!r}")

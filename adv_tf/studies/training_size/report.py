@@ -15,7 +15,9 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from adv_tf.studies.training_size import analysis, linear_regression, published, turning, vgg_count
+from adv_tf.report.base import REPORTS, StudyReport
+from adv_tf.report.tables import Table
+from adv_tf.studies.training_size import analysis, linear_regression, published, vgg_count
 from adv_tf.studies.training_size import verdicts as verdicts_lib
 from adv_tf.studies.training_size.families import DATASET_LABELS, parse_family
 from adv_tf.utils.atomic import atomic_write_bytes, atomic_write_text
@@ -43,12 +45,7 @@ def _md(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 
 def _csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-  import csv
-  buffer = io.StringIO()
-  writer = csv.writer(buffer, lineterminator="\n")
-  writer.writerow(header)
-  writer.writerows([[("" if v is None else v) for v in row] for row in rows])
-  return buffer.getvalue()
+  return Table(list(header), [list(r) for r in rows]).csv()
 
 
 def _mean_se(summary: analysis.FamilySummary, metric: str, k: int) -> str:
@@ -180,7 +177,8 @@ def _choices(config, families, notes: Mapping[str, str]) -> list[str]:
       "quantile of the minimal distortions of the family's largest-size models on their correct pool images.",
       "Turning point (ours): the size with the largest mean over seeds, before the largest size, with peak - last > "
       "2 SE of the difference (SE from the seeds; the 2 calibrated for the seed count with Student's t, "
-      "adv_tf.report.statistics.t_threshold: 4.5 for 3 seeds); fewer than 2 seeds -> inconclusive; a peak at the largest size "
+      "adv_tf.report.statistics.t_threshold: 4.5 for 3 seeds); fewer than 2 seeds -> inconclusive; a peak at the "
+      "largest size "
       "-> 'not testable at this scale' for a claimed turning point.",
       f"C1: a drop counts when larger than 2 SE (seed SE and the test set's binomial SE). C6: 'saturates early' = "
       f"accuracy at the middle size within {verdicts_lib.SATURATION_POINTS:g} of the largest; 'changes little' = "
@@ -273,3 +271,16 @@ def _text_rows(families: Mapping[str, analysis.FamilySummary]) -> list[list]:
       ours = f"lowest {min(rates):.1%}" if rates else "not run"
     rows.append([what, paper, ours])
   return rows
+
+
+class TrainingSizeReport(StudyReport):
+  """The study's report (registered in REPORTS as "training-size"); `write(run)` builds every artifact."""
+  title = "Paper 004: training-set size vs accuracy and robustness"
+
+  def write(self, run) -> pathlib.Path:
+    results = [r["result"] for r in run.records.get("models", [])]
+    notes = {d: s.note for d, s in run.resources.get("data", {}).items()}
+    return write_report(run.output_dir, results, run.config, notes=notes)
+
+
+REPORTS.register("training-size")(TrainingSizeReport())

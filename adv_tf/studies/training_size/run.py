@@ -41,6 +41,7 @@ def prepare(config, data_dir=None) -> dict[str, SplitData]:
 def _augmented(x, y, specs, seed: int):
   """Examples re-augmented every epoch (fresh random draws each pass), for train_model(cache_data=False)."""
   import tensorflow as tf
+
   from adv_tf.data.transforms import from_spec
   transforms = [from_spec(dict(s)) for s in specs]
   images = tf.data.Dataset.from_tensor_slices((x, y)).batch(256)

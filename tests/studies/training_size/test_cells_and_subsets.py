@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from adv_tf.studies.training_size import cells, config as config_lib, run
+from adv_tf.studies.training_size import cells, run
+from adv_tf.studies.training_size import config as config_lib
 from adv_tf.studies.training_size.families import parse_family
 
 

@@ -12,7 +12,8 @@ INF = np.inf
 
 
 def test_eq4_intersection_and_own_correct():
-  # 3 models x 4 images. Image 0: all correct; 1: model 0 wrong; 2: all correct but model 2's attack failed; 3: all correct.
+  # 3 models x 4 images. Image 0: all correct; 1: model 0 wrong; 2: all correct but model 2's attack failed;
+  # 3: all correct.
   correct = np.array([[1, 0, 1, 1], [1, 1, 1, 1], [1, 1, 1, 1]], bool)
   dist = np.array([[0.1, np.nan, 0.3, 0.5],
                    [0.2, 0.4, 0.3, 0.6],

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from adv_tf.errors import AdvTfError
-from adv_tf.studies.training_size import config as config_lib, splits
+from adv_tf.studies.training_size import config as config_lib
+from adv_tf.studies.training_size import splits
 
 
 def test_per_class_split_is_balanced_disjoint_and_seeded():

@@ -9,7 +9,9 @@ import pytest
 import adv_tf.studies  # noqa: F401  (registers the study)
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment import cli
-from adv_tf.studies.training_size import config as config_lib, report as report_lib, splits
+from adv_tf.studies.training_size import config as config_lib
+from adv_tf.studies.training_size import report as report_lib
+from adv_tf.studies.training_size import splits
 
 
 def _synthetic_digits(config, data_dir):
@@ -27,8 +29,8 @@ def _synthetic_digits(config, data_dir):
 
 
 TINY = ["prog", "--profile=quick", "--families=mnist/mlp", "--sizes_mnist=40,80", "--seeds=2",
-        "--pool_size=6", "--epochs=1", "--min_steps=4", "--cw_binary_steps=3", "--cw_max_iterations=30", "--cw_initial_const=10",
-        "--eval_examples=60"]
+        "--pool_size=6", "--epochs=1", "--min_steps=4", "--cw_binary_steps=3", "--cw_max_iterations=30",
+        "--cw_initial_const=10", "--eval_examples=60"]
 
 
 def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch):
