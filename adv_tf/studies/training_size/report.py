@@ -191,6 +191,12 @@ def _choices(config, families, notes: Mapping[str, str]) -> list[str]:
       f"enumerated from 0 in steps of {linear_regression.DELTA_STEP:g}, theta {linear_regression.THETA}; readings "
       f"'both' (min over +-delta), 'plus', 'minus'; the verdict uses '{linear_regression.VERDICT_READING}'.",
   ]
+  lines.append(f"STL-10 split (§3.3): the 13,000 labelled images pooled and re-split per class with a permutation "
+               f"seeded {c.split_seed}: first {c.stl10_train_per_class} -> train, last {c.stl10_test_per_class} -> "
+               "test (tested on TFDS mock data; no offline copy here).")
+  lines.append(f"Tiny ImageNet split: '{c.tiny_split}'; the offline stand-in takes per class "
+               f"{c.tiny_train_per_class} train / {c.tiny_test_per_class} test images of the 10,000 validation images "
+               f"(seed {c.split_seed}); the paper trains on the 100k training images and tests on validation.")
   for dataset, note in notes.items():
     lines.append(f"{DATASET_LABELS.get(dataset, dataset)} data: {note}.")
   run_names = set(c.families)
