@@ -34,7 +34,7 @@ def build_cells(config: TrainingSizeConfig) -> list[Cell]:
     for size in config.sizes_for(family.dataset):
       for seed in range(config.seeds):
         tc = train_config(family, recipe=config.recipe, epochs=config.epochs, max_epochs=config.max_epochs,
-                          min_steps=config.min_steps, size=size, seed=seed)
+                          min_steps=config.min_steps_for(family.dataset), size=size, seed=seed)
         cfg = {"family": family.name, "size": int(size), "seed": int(seed), "train": tc.to_dict(),
                "eval_examples": config.eval_examples, "split": split_fields(config, family.dataset),
                "attacks": {k: getattr(config, k) for k in ATTACK_FIELDS}}

@@ -49,6 +49,8 @@ class TrainingSizeConfig:
   min_steps: int = _f(1000, "step policy: every model takes at least this many optimizer steps, i.e. "
                             "epochs = max(epochs, ceil(min_steps / steps_per_epoch)), so small subsets are not "
                             "trained for far fewer steps than large ones")
+  min_steps_overrides: tuple[str, ...] = _f((), "per-dataset step floors 'dataset=steps' replacing min_steps (e.g. "
+                                                 "cifar10=3000: the CIFAR-10 MLP needs more steps to fit)")
   cw_binary_steps: int = _f(9, "CW-L2 binary-search steps (C&W default; §3.2 unstated)")
   cw_max_iterations: int = _f(1000, "CW-L2 Adam iterations per step (C&W default)")
   cw_learning_rate: float = _f(1e-2, "CW-L2 Adam learning rate (C&W default)")
@@ -94,6 +96,11 @@ class TrainingSizeConfig:
       raise AdvTfError(f"training-size: eval_examples must be None or a positive integer, got {self.eval_examples!r}")
     if self.tiny_split not in ("standin", "official"):
       raise AdvTfError(f"training-size: tiny_split must be 'standin' or 'official', got {self.tiny_split!r}")
+    for entry in self.min_steps_overrides:
+      name, sep, value = str(entry).partition("=")
+      if not sep or name.strip() not in ("mnist", "cifar10", "stl10", "tiny_imagenet") or not value.strip().isdigit() \
+         or int(value) < 1:
+        raise AdvTfError(f"training-size: min_steps_overrides entries look like 'cifar10=3000', got {entry!r}")
     if isinstance(self.max_epochs, bool) or not isinstance(self.max_epochs, int) or self.max_epochs < 0:
       raise AdvTfError(f"training-size: max_epochs must be an integer >= 0, got {self.max_epochs!r}")
     if self.recipe not in ("adam", "per_family"):
@@ -104,6 +111,14 @@ class TrainingSizeConfig:
       raise AdvTfError(f"training-size: delta_quantile must be in (0, 1), got {self.delta_quantile!r}")
     if self.cw_learning_rate <= 0 or self.cw_initial_const <= 0 or self.cw_confidence < 0:
       raise AdvTfError("training-size: cw_learning_rate and cw_initial_const must be > 0, cw_confidence >= 0")
+
+  def min_steps_for(self, dataset: str) -> int:
+    """The step floor of a dataset: its override in min_steps_overrides, else min_steps."""
+    for entry in self.min_steps_overrides:
+      name, _, value = str(entry).partition("=")
+      if name.strip() == dataset:
+        return int(value)
+    return int(self.min_steps)
 
   def sizes_for(self, dataset: str) -> tuple[int, ...]:
     field = f"sizes_{dataset}"
@@ -120,7 +135,7 @@ class TrainingSizeConfig:
 
 # quick (<= 15 min on 2 cores): MNIST MLP + Simple CNN and the CIFAR-10 MLP, full-strength attacks on a small
 # pool; fewer sizes/images/seeds save time, never weaker attacks or shorter training.
-QUICK = TrainingSizeConfig()
+QUICK = TrainingSizeConfig(min_steps_overrides=("cifar10=3000",))
 
 # cpu-full: adds the CIFAR-10 Simple CNN and ResNet-32 (+D) and the Tiny ImageNet stand-in, 3 seeds.
 CPU_FULL = TrainingSizeConfig(

@@ -158,7 +158,8 @@ def _choices(config, families, notes: Mapping[str, str]) -> list[str]:
       "ResNet / Keras DenseNet recipes). Step policy: every model trains max(E, ceil(min_steps / steps_per_epoch)) "
       f"epochs with E = {c.epochs if c.recipe == 'adam' else 'the recipe epochs'}"
       f"{'' if c.recipe == 'adam' or not c.max_epochs else f' capped at {c.max_epochs}'} and min_steps = "
-      f"{c.min_steps}, so small subsets are not trained for far fewer steps than large ones. Train accuracy "
+      f"{c.min_steps}{' (' + ', '.join(c.min_steps_overrides) + ')' if c.min_steps_overrides else ''}, so small "
+      "subsets are not trained for far fewer steps than large ones. Train accuracy "
       "(inference mode, first 10,000 subset images) is recorded for every model. No early stopping and no model "
       "selection on test data (the test split only reports).",
       f"Attack pool: the first {c.pool_size} test images; each model attacks the pool images it classifies "
@@ -284,7 +285,9 @@ class TrainingSizeReport(StudyReport):
   title = "Paper 004: training-set size vs accuracy and robustness"
 
   def write(self, run) -> pathlib.Path:
-    results = [r["result"] for r in run.records.get("models", [])]
+    from adv_tf.studies.training_size.cells import build_cells
+    grid = {cell.id for cell in build_cells(run.config)}  # records of other settings in the folder are ignored
+    results = [r["result"] for r in run.records.get("models", []) if r["id"] in grid]
     notes = {d: s.note for d, s in run.resources.get("data", {}).items()}
     return write_report(run.output_dir, results, run.config, notes=notes)
 
