@@ -65,6 +65,7 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch):
     ("--sizes_mnist=2000,1000", "increasing"),
     ("--pool_size=0", "pool_size"),
     ("--recipe=sgd", "recipe"),
+    ("--min_steps_overrides=cifar=10", "min_steps_overrides"),
 ])
 def test_bad_input_is_one_line_error_before_data_loads(flag, message, tmp_path, capsys, monkeypatch):
   def no_data(*args):
