@@ -7,7 +7,7 @@
   tpu          TPUStrategy (a Cloud TPU VM, Colab, or `tpu=` address).
   multiworker  MultiWorkerMirroredStrategy configured by the TF_CONFIG environment variable.
 
-adv_tf.train splits each global batch (TrainConfig.batch_size) evenly across the replicas.
+adv_tf.training splits each global batch (TrainConfig.batch_size) evenly across the replicas.
 """
 from __future__ import annotations
 

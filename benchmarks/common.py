@@ -30,6 +30,8 @@ class Context:
   test_accuracy: float
   model_source: str        # "cache" or "trained (N s)"
   notes: list = dataclasses.field(default_factory=list)
+  x_train: np.ndarray | None = None  # training images in the pixel range (training benchmark)
+  y_train: np.ndarray | None = None
 
   def test_batch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
     """The first `n` test images and labels (throughput benchmarks)."""
@@ -69,7 +71,8 @@ def load_context(data_dir: str | None = None, raw_dir: str | None = None, cache_
   pred = np.argmax(model.predict(xte[:1000], batch_size=500, verbose=0), axis=1)
   idx = [int(np.flatnonzero((yte[:1000] == c) & (pred == c))[0]) for c in range(10)]
   return Context(model=model, x=xte[idx], y=yte[idx], clip_min=PIXEL_RANGE[0], clip_max=PIXEL_RANGE[1],
-                 x_test=xte, y_test=yte, test_accuracy=float(result["test_accuracy"]), model_source=model_source,
+                 x_test=xte, y_test=yte, x_train=data.x_train, y_train=data.y_train,
+                 test_accuracy=float(result["test_accuracy"]), model_source=model_source,
                  notes=[f"MNIST through adv_tf.data "
                         f"({info.provenance.get('source', 'TFDS') if info.provenance else 'TFDS'}); "
                         f"sources = first correctly classified test image of each class (test indices {idx})"])

@@ -1,6 +1,7 @@
 """`make bench`: prints the suite's benchmark ratios, all measured in this one run on one machine.
 
-Benchmarks: CW-L2 matrix vs the plain loop (`bench_cw`), PGD/FGSM throughput vs CleverHans
+Benchmarks: train_model vs model.fit (`bench_train`), CW-L2 matrix vs the plain loop (`bench_cw`),
+PGD/FGSM throughput vs CleverHans
 (`bench_gradient`, when present) and DeepFool vs Foolbox (`bench_deepfool`, when present). Each module
 exposes `run(ctx) -> list[str]`.
 """
@@ -13,19 +14,17 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from absl import (
-  app,  # noqa: E402
-  flags,  # noqa: E402
-)
+from absl import app, flags  # noqa: E402
 
 FLAGS = flags.FLAGS
 flags.DEFINE_string("data_dir", None, "TFDS data directory (MNIST through adv_tf.data when available).")
 flags.DEFINE_string("raw_dir", None, "Raw-data folder (e.g. ../shared/datasets): MNIST is imported from it into "
                     "--data_dir first.")
-flags.DEFINE_string("cache_dir", None, "Where the trained LeNet is cached (default ~/.cache/adv_tf_bench).")
-flags.DEFINE_list("only", [], "Run only these benchmarks (cw, gradient, deepfool).")
+flags.DEFINE_string("cache_dir", None, "Model cache of the trained LeNet (default: the suite's, "
+                    "~/.cache/adv_tf/models).")
+flags.DEFINE_list("only", [], "Run only these benchmarks (train, cw, gradient, deepfool).")
 
-BENCHMARKS = ("cw", "gradient", "deepfool")
+BENCHMARKS = ("train", "cw", "gradient", "deepfool")
 
 
 def main(argv):

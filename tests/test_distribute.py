@@ -24,7 +24,7 @@ distribute.split_cpu(2)
 sys.path.insert(0, "tests")
 from conftest import _generated_digits
 from adv_tf.models import build
-from adv_tf.train import TrainConfig, train_model
+from adv_tf.training import TrainConfig, train_model
 
 x, y = _generated_digits(640, 0)
 xt, yt = _generated_digits(300, 1)  # 300 is not a multiple of the batch: uneven last eval batch

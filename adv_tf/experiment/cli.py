@@ -145,6 +145,7 @@ def make_run(study_name: str, fv: flags.FlagValues) -> study_lib.StudyRun:
   output_dir = pathlib.Path(fv["output_dir"].value or study_lib.results_dir(study_name, config.profile))
   return study_lib.StudyRun(study=study, config=config, output_dir=output_dir.expanduser(), seed=fv["seed"].value,
                             data_dir=fv["data_dir"].value, report_only=fv["report_only"].value,
+                            strategy_name=fv["strategy"].value,
                             started=time.time())
 
 
@@ -224,11 +225,14 @@ def main(study_name: str, argv: Optional[Sequence[str]] = None) -> None:
   `adv_tf.studies` (which registers every study)."""
   from absl import app  # pylint: disable=import-outside-toplevel
   os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+  before = set(flags.FLAGS)
   try:
     define_flags(study_name, flags.FLAGS)
   except AdvTfError as error:
     print(f"error: {error}", file=sys.stderr)
     sys.exit(2)
+  for name in set(flags.FLAGS) - before:  # `--help` lists the study's flags (absl shows the main module's)
+    flags.FLAGS.register_key_flag_for_module(sys.argv[0], flags.FLAGS[name])
 
   def _app_main(_argv):
     try:

@@ -157,7 +157,7 @@ class CellContext:
   Attributes:
     output_dir: this cell's artifact folder (a temporary folder published as `<output_dir>/cells/<id>/`
       when the record is committed; see the module docstring). Write big arrays/PNGs here, ideally with
-      `adv_tf.experiment.atomic_*`; refer to them in the result by path relative to `final_dir`.
+      `adv_tf.utils.atomic`; refer to them in the result by path relative to `final_dir`.
     final_dir: where the artifacts will live once the cell is recorded.
     tensorboard_dir: `<study output_dir>/tensorboard/<cell name>_<id>`.
     seed: the run's seed (the --seed flag); the runner has already reseeded global generators with it.

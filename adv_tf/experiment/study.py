@@ -53,6 +53,7 @@ class StudyRun:
     output_dir: the study's output folder.
     seed: the run's seed (--seed).
     strategy: the tf.distribute strategy (None for --report_only).
+    strategy_name: the --strategy flag (auto|cpu|mirrored|tpu|multiworker).
     model_cache: the ModelCache (None for --report_only).
     data_dir: TFDS data directory (None: TFDS's default).
     resources: what `study.prepare(run)` loaded (data, models, ...); empty for --report_only.
@@ -65,6 +66,7 @@ class StudyRun:
   output_dir: pathlib.Path
   seed: int = 0
   strategy: Any = None
+  strategy_name: str = "auto"
   model_cache: Any = None
   data_dir: Optional[str] = None
   resources: dict = dataclasses.field(default_factory=dict)

@@ -455,7 +455,7 @@ def report_meta(run) -> dict[str, Any]:
       "samples_per_class": cfg.samples_per_class, "axes": ", ".join(cfg.axes),
       "kappas": ", ".join(f"{k:g}" for k in cfg.kappas), "cw": dataclasses.asdict(cfg.cw),
       "train_preset": f"paper002_lenet ({cfg.train_profile})",
-      "strategy": getattr(run.strategy, "__class__", type(None)).__name__ if run.strategy else "report only",
+      "strategy": run.strategy_name,
       "versions": provenance.versions(), "data_dir": run.data_dir or "TFDS default",
       "started": datetime.datetime.fromtimestamp(run.started or time.time(), datetime.timezone.utc).isoformat(
           timespec="seconds"),
