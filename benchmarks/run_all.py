@@ -29,6 +29,8 @@ BENCHMARKS = ("train", "cw", "gradient", "deepfool")
 
 def main(argv):
   del argv
+  from adv_tf.logging_setup import quiet_logging  # pylint: disable=import-outside-toplevel
+  quiet_logging()  # absl/TFDS INFO lines only with --verbosity=0
   from benchmarks.common import load_context  # pylint: disable=import-outside-toplevel
   start = time.time()
   ctx = load_context(data_dir=FLAGS.data_dir or None, raw_dir=FLAGS.raw_dir or None,

@@ -10,3 +10,4 @@ from adv_tf.attacks import deepfool  # noqa: F401,E402
 from adv_tf.attacks import dgsm  # noqa: F401,E402
 from adv_tf.attacks import minimal  # noqa: F401,E402  minimal_linf
 from adv_tf.attacks import carlini_wagner  # noqa: F401,E402  registers cw_l2
+from adv_tf.attacks.presets import PRESETS, AttackPreset, EpsFraction  # noqa: F401,E402  named settings

@@ -104,12 +104,19 @@ def validate_inputs(x, y, *, num_classes: int | None, eps, clip_min: float, clip
 
 
 def attack(name: str, model, x, y, *, eps=None, norm: float | None = None, targeted: bool | None = None,
-           target=None, clip_min: float = 0.0, clip_max: float = 1.0, **params) -> AttackResult:
+           target=None, clip_min: float = 0.0, clip_max: float = 1.0, preset: str | None = None,
+           **params) -> AttackResult:
   """Runs the registered attack `name` on a batch (see module docstring).
 
   `norm` and `targeted` default to the attack's own defaults (e.g. DeepFool and CW are L2, DGSM is
-  targeted); eps may be a scalar or one value per example.
+  targeted); eps may be a scalar or one value per example. `preset` (e.g. "foolbox3", see
+  `adv_tf.attacks.presets`) fixes every setting of the attack; passing one it fixes raises AdvTfError.
   """
+  if preset is not None:
+    from adv_tf.attacks.presets import PRESETS  # pylint: disable=import-outside-toplevel
+    given = {k: v for k, v in (("norm", norm), ("targeted", targeted), ("target", target)) if v is not None}
+    return PRESETS.get(preset).run(name, model, x, y, eps=eps, clip_min=clip_min, clip_max=clip_max,
+                                   **given, **params)
   fn = ATTACKS.get(name)
   defaults = inspect.signature(fn).parameters
   norm = defaults["norm"].default if norm is None else norm

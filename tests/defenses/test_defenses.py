@@ -130,7 +130,7 @@ def test_gray_box_attacks_the_bare_model(data):
   assert bpda.attack_model is bpda
 
 
-def test_evaluate_defense_modes(data, mnist_arrays):
+def test_evaluate_defense_modes(data):
   model, x, y = data
   x, y = x[:48], y[:48]
   gray = D.evaluate_defense(model, D.Jpeg(quality=50), "pgd", x, y, mode="gray_box", eps=0.3, nb_iter=5)
@@ -139,15 +139,30 @@ def test_evaluate_defense_modes(data, mnist_arrays):
   assert gray["clean_accuracy"] == bpda["clean_accuracy"]
   assert bpda["adversarial_accuracy"] <= gray["adversarial_accuracy"] + 0.05  # adaptive is stronger
   assert bpda["adversarial_accuracy"] < bpda["clean_accuracy"]
-  eot = D.evaluate_defense(model, D.PredictionAveraging(n=4, eps_max=0.2), "fgsm", x, y, mode="eot",
-                           eps=0.3)
-  assert eot["adversarial_accuracy"] < eot["clean_accuracy"]
-  tvm = D.evaluate_defense(model, D.TotalVarMin(weight=0.05, iterations=10), "fgsm", x, y, mode="eot",
-                           eps=0.15, eot_samples=2)
-  if mnist_arrays["real"]:  # EOT through random dropping still attacks (generated digits are too easy)
-    assert tvm["adversarial_accuracy"] < tvm["clean_accuracy"]
-  else:
-    assert tvm["adversarial_accuracy"] <= tvm["clean_accuracy"]
+
+
+@pytest.mark.parametrize("defense,mode", [
+    (lambda: D.Jpeg(quality=50), "bpda"),
+    (lambda: D.PredictionAveraging(n=4, eps_max=0.2), "eot"),
+    (lambda: D.TotalVarMin(weight=0.05, iterations=10), "eot"),
+], ids=["jpeg-bpda", "averaging-eot", "tvm-eot"])
+def test_adaptive_attack_beats_gray_box(data, defense, mode):
+  """An attack through the defense (BPDA / EOT) lowers defended accuracy far more than a gray-box one.
+
+  DeepFool (Linf) is a minimal-perturbation attack: gray-box, its images sit just across the bare
+  model's boundary and the defense pulls most back (paper 000's "DeepFool is easily defended"); run
+  through the defense, it keeps stepping until the defended model errs. Measured on 32 images: gray-box
+  0.69-0.98, adaptive 0.00-0.40, on real MNIST and on the generated digits alike, so a 0.2 margin holds
+  on both. (With FGSM/PGD at a fixed eps both modes transfer alike on this small CNN: 0-4 images of 48.)
+  """
+  model, x, y = data
+  x, y = x[:32], y[:32]
+  kwargs = dict(norm=np.inf, max_iter=20, eot_samples=2)
+  gray = D.evaluate_defense(model, defense(), "deepfool", x, y, mode="gray_box", **kwargs)
+  adaptive = D.evaluate_defense(model, defense(), "deepfool", x, y, mode=mode, **kwargs)
+  assert gray["clean_accuracy"] == adaptive["clean_accuracy"] >= 0.9
+  assert gray["undefended_adversarial_accuracy"] <= 0.05  # the gray-box attack does fool the bare model
+  assert adaptive["adversarial_accuracy"] <= gray["adversarial_accuracy"] - 0.2, (gray, adaptive)
 
 
 def test_adversarial_batch_and_fit(data, mnist_arrays):
