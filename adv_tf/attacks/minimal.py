@@ -19,7 +19,7 @@ from adv_tf.errors import AdvTfError
 
 @ATTACKS.register("minimal_linf")
 def minimal_linf(model, x, y, *, eps=None, norm=np.inf, targeted=False, target=None, clip_min=0.0,
-                 clip_max=1.0, nb_iter: int = 10, bisection_steps: int = 10, tolerance: float | None = None,
+                 clip_max=1.0, nb_iter: int = 10, bisection_steps: int = 10,
                  batch_size: int | None = 512, verbose: bool = False) -> AttackResult:
   """Smallest Linf eps (up to `eps`, default the pixel range width) at which I-FGSM succeeds.
 
@@ -27,8 +27,7 @@ def minimal_linf(model, x, y, *, eps=None, norm=np.inf, targeted=False, target=N
   of `bisection_steps` halvings keeps the successful half. The reported eps_min is the UPPER end of the
   final interval (an eps at which the attack succeeded), at most eps_max / 2**bisection_steps (the
   "resolution") above its lower end, the largest eps seen to fail (success need not be monotone in eps;
-  bisection finds one boundary). `tolerance` sets the resolution instead: bisection_steps becomes
-  ceil(log2(eps_max / tolerance)), so eps_min is at most `tolerance` above the boundary.
+  bisection finds one boundary). For a resolution r use bisection_steps = ceil(log2(eps_max / r)).
 
   `verbose` shows a progress bar over the 1 + bisection_steps I-FGSM runs.
 
@@ -37,11 +36,6 @@ def minimal_linf(model, x, y, *, eps=None, norm=np.inf, targeted=False, target=N
   """
   if not _is_inf(norm):
     raise AdvTfError("minimal_linf measures Linf distortion; use norm=np.inf (CW-L2 gives the L2 one)")
-  if tolerance is not None:
-    width = float(clip_max - clip_min) if eps is None else float(eps)
-    if not 0 < float(tolerance) < width:
-      raise AdvTfError(f"minimal_linf tolerance must be in (0, {width}), got {tolerance!r}")
-    bisection_steps = int(np.ceil(np.log2(width / float(tolerance))))
   if int(bisection_steps) < 0 or int(nb_iter) < 1:
     raise AdvTfError("minimal_linf needs nb_iter >= 1 and bisection_steps >= 0")
   labels = np.asarray(target if targeted else y, np.int64)

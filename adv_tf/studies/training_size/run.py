@@ -98,6 +98,11 @@ def _accuracy(model, x, y) -> float:
   return float(np.mean(predict_labels(model, x) == y)) if len(y) else float("nan")
 
 
+def bisection_steps(tolerance: float, width: float = 1.0) -> int:
+  """Halvings of [0, width] that bring the I-FGSM eps interval to at most `tolerance` (1e-4 -> 14)."""
+  return int(np.ceil(np.log2(width / float(tolerance))))
+
+
 def attack_pool(model, x, y, config) -> dict:
   """Untargeted CW-L2 and minimal-eps I-FGSM on the correctly classified pool images (§4.1)."""
   from adv_tf.attacks.base import predict_labels
@@ -120,7 +125,8 @@ def attack_pool(model, x, y, config) -> dict:
     seconds["cw"] = time.perf_counter() - t
     l2[idx] = np.where(cw.success, cw.l2, np.inf)
     t = time.perf_counter()
-    li = minimal_linf(model, x[idx], y[idx], nb_iter=config.ifgsm_iterations, tolerance=config.ifgsm_tolerance)
+    steps = bisection_steps(config.ifgsm_tolerance)
+    li = minimal_linf(model, x[idx], y[idx], nb_iter=config.ifgsm_iterations, bisection_steps=steps)
     seconds["ifgsm"] = time.perf_counter() - t
     linf[idx] = np.where(li.success, li.linf, np.inf)
     eps_min[idx] = li.info["eps_min"]

@@ -1,4 +1,4 @@
-"""minimal_linf: `tolerance` sets the bisection resolution; both ends of the final interval are reported."""
+"""minimal_linf at the study's resolution: both ends of the final interval and the resolution are reported."""
 from __future__ import annotations
 
 import keras
@@ -7,7 +7,7 @@ import pytest
 
 from adv_tf.attacks.gradient import pgd_arrays
 from adv_tf.attacks.minimal import minimal_linf
-from adv_tf.errors import AdvTfError
+from adv_tf.studies.training_size.run import bisection_steps
 
 
 def _linear_model():
@@ -22,7 +22,7 @@ def test_tolerance_sets_the_resolution_and_the_interval():
   rng = np.random.default_rng(0)
   x = rng.uniform(0.3, 0.7, (8, 4, 4, 1)).astype(np.float32)
   y = np.argmax(model.predict(x, verbose=0), axis=1)
-  res = minimal_linf(model, x, y, tolerance=1e-4)
+  res = minimal_linf(model, x, y, bisection_steps=bisection_steps(1e-4))
   assert res.info["bisection_steps"] == 14 and res.info["resolution"] == pytest.approx(2 ** -14)
   lo, hi = res.info["eps_lower"], res.info["eps_min"]
   found = np.isfinite(hi)
@@ -34,8 +34,5 @@ def test_tolerance_sets_the_resolution_and_the_interval():
   assert np.all(pred[lo > 0] == y[lo > 0])  # the lower end failed
 
 
-def test_tolerance_out_of_range():
-  model = _linear_model()
-  x = np.zeros((1, 4, 4, 1), np.float32)
-  with pytest.raises(AdvTfError, match="tolerance"):
-    minimal_linf(model, x, np.zeros(1, np.int64), tolerance=2.0)
+def test_bisection_steps_for_a_tolerance():
+  assert bisection_steps(1e-4) == 14 and bisection_steps(1e-3) == 10 and 2.0 ** -bisection_steps(1e-4) <= 1e-4
