@@ -104,19 +104,21 @@ def _figure(families: Sequence[analysis.FamilySummary], panels, title: str, path
   matplotlib.use("Agg")
   import matplotlib.pyplot as plt
   fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.4))
+  colors = {s.family: f"C{i}" for i, s in enumerate(families)}  # one color per family in every panel
   for ax, (ylabel, metrics) in zip(np.atleast_1d(axes), panels):
     for s in families:
       for metric, style in metrics:
         m, se = s.means(metric), s.ses(metric)
         label = f"{parse_family(s.family).label}" + ("" if style == "-" else " (train)")
-        (line,) = ax.plot(s.sizes, m, style, marker="o", ms=3, label=label)
+        ax.plot(s.sizes, m, style, marker="o", ms=3, label=label, color=colors[s.family])
         if np.isfinite(se).any():
-          ax.fill_between(s.sizes, m - np.nan_to_num(se), m + np.nan_to_num(se), alpha=0.2, color=line.get_color())
+          ax.fill_between(s.sizes, m - np.nan_to_num(se), m + np.nan_to_num(se), alpha=0.2, color=colors[s.family])
     ax.set_xlabel("training subset size")
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
   np.atleast_1d(axes)[0].legend(fontsize=7)
   fig.suptitle(title, fontsize=10)
+  fig.subplots_adjust(wspace=0.35)
   buffer = io.BytesIO()
   fig.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
   plt.close(fig)
