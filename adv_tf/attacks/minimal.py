@@ -23,14 +23,16 @@ def minimal_linf(model, x, y, *, eps=None, norm=np.inf, targeted=False, target=N
                  batch_size: int | None = 512, verbose: bool = False) -> AttackResult:
   """Smallest Linf eps (up to `eps`, default the pixel range width) at which I-FGSM succeeds.
 
-  I-FGSM uses T = nb_iter steps of eps/T (paper 004 §2, eq. 1). After checking the upper bound, each
-  of `bisection_steps` halvings keeps the successful half, so the reported eps is within
-  eps_max / 2**bisection_steps above the smallest eps at which this I-FGSM succeeds (success need not
-  be monotone in eps; bisection finds one boundary).
+  I-FGSM uses T = nb_iter steps of eps/T (paper 004 §3.2, eq. 1). After checking the upper bound, each
+  of `bisection_steps` halvings keeps the successful half. The reported eps_min is the UPPER end of the
+  final interval (an eps at which the attack succeeded), at most eps_max / 2**bisection_steps (the
+  "resolution") above its lower end, the largest eps seen to fail (success need not be monotone in eps;
+  bisection finds one boundary). For a resolution r use bisection_steps = ceil(log2(eps_max / r)).
 
   `verbose` shows a progress bar over the 1 + bisection_steps I-FGSM runs.
 
-  info: "eps_min" float32 [N] (np.inf where I-FGSM fails even at the upper bound).
+  info: "eps_min" float32 [N] (upper end; np.inf where I-FGSM fails even at the upper bound),
+  "eps_lower" float32 [N] (lower end), "resolution" (eps_max / 2**bisection_steps), "bisection_steps".
   """
   if not _is_inf(norm):
     raise AdvTfError("minimal_linf measures Linf distortion; use norm=np.inf (CW-L2 gives the L2 one)")
@@ -63,8 +65,10 @@ def minimal_linf(model, x, y, *, eps=None, norm=np.inf, targeted=False, target=N
       bar.set_postfix(found=f"{found.mean():.2f}", median_eps=f"{np.median(hi[found]) if found.any() else np.inf:.4f}")
       bar.update()
   eps_min = np.where(found, hi, np.inf).astype(np.float32)
+  resolution = float(clip_max - clip_min if eps is None else eps) / 2 ** int(bisection_steps)
   res = result_from(model, x, np.where(found[:, None, None, None], best, x), y, targeted=targeted,
-                    target=target, info={"eps_min": eps_min, "bisection_steps": int(bisection_steps)})
+                    target=target, info={"eps_min": eps_min, "eps_lower": lo.astype(np.float32),
+                                         "resolution": resolution, "bisection_steps": int(bisection_steps)})
   return res
 
 

@@ -3,7 +3,7 @@
 Adding a study: a folder `adv_tf/studies/<name>/` (config.py, cells.py, run.py, published.py, report.py and an
 `__init__.py` that registers it) and one import line below. Studies never import each other.
 """
-from adv_tf.studies import (
-    hyperparams,  # noqa: F401  paper 002
-    minimal_dataset,  # noqa: F401  paper 001
-)
+# ruff: noqa: I001  (one line per study, so adding a study adds one line)
+from adv_tf.studies import hyperparams  # noqa: F401  paper 002
+from adv_tf.studies import minimal_dataset  # noqa: F401  paper 001
+from adv_tf.studies import training_size  # noqa: F401  paper 004

@@ -1,0 +1,104 @@
+"""From cell results to per-family curves (paper 004 Figs. 1-8): accuracy, eq. 4 and eq. 5 per size and seed.
+
+Pure numpy on the result dicts of `run.run_cell`, so it is testable on hand-made numbers.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from adv_tf.errors import AdvTfError
+from adv_tf.studies.training_size import robustness, turning
+
+NORMS = ("l2", "linf")
+NORM_LABELS = {"l2": "CW-L2", "linf": "I-FGSM Linf"}
+
+
+@dataclasses.dataclass
+class FamilySummary:
+  """One family's curves. `values[metric][k]` lists the seeds' values at sizes[k]."""
+  family: str
+  dataset: str
+  architecture: str
+  augment: bool
+  sizes: list[int]
+  seeds: list[int]
+  values: dict[str, list[list[float]]]
+  size_x: dict[str, int]
+  dropped_failed: dict[str, int]
+  delta: dict[str, float]
+  test_examples: int
+  curves: dict[str, turning.CurveVerdict]
+
+  def means(self, metric: str) -> np.ndarray:
+    return np.array([np.nanmean(v) if np.isfinite(v).any() else np.nan for v in map(np.asarray, self.values[metric])])
+
+  def ses(self, metric: str) -> np.ndarray:
+    return np.array([turning.standard_error(v) for v in self.values[metric]])
+
+
+def _array(values, n: int) -> np.ndarray:
+  a = np.asarray([np.nan if v is None else v for v in values], np.float64)
+  if a.shape != (n,):
+    raise AdvTfError(f"a cell result has {a.shape} pool entries, expected {n}: all cells of a family must "
+                     "share the attack pool")
+  return a
+
+
+def summarize_family(results: Sequence[Mapping], *, delta_quantile: float = 0.5) -> FamilySummary:
+  """Curves of one family from its cell results (every size x seed)."""
+  if not results:
+    raise AdvTfError("summarize_family needs at least one cell result")
+  first = results[0]
+  sizes = sorted({int(r["size"]) for r in results})
+  seeds = sorted({int(r["seed"]) for r in results})
+  ordered = sorted(results, key=lambda r: (int(r["size"]), int(r["seed"])))
+  n = len(first["correct"])
+  correct = np.array([np.asarray(r["correct"], bool) for r in ordered])
+  if correct.shape[1:] != (n,):
+    raise AdvTfError("all cells of a family must share the attack pool")
+  dist = {norm: np.array([_array(r[norm], n) for r in ordered]) for norm in NORMS}
+  # Not attacked (nan: misclassified) never enters X; failed attacks are inf.
+  per_model: dict[str, list[float]] = {}
+  size_x, dropped, delta = {}, {}, {}
+  largest = np.array([int(r["size"]) == sizes[-1] for r in ordered])
+  for norm in NORMS:
+    d = np.where(np.isnan(dist[norm]), np.inf, dist[norm])
+    scores = robustness.eq4(d, correct)
+    size_x[norm], dropped[norm] = scores.size_x, scores.dropped_failed
+    per_model[f"eq4_{norm}"] = list(scores.scores)
+    per_model[f"own_{norm}"] = list(scores.own_scores)
+    delta[norm] = robustness.delta_from(d[largest], correct[largest], delta_quantile)
+    per_model[f"eq5_{norm}"] = [robustness.eq5(c, dd, delta[norm]) if math.isfinite(delta[norm]) else math.nan
+                                for c, dd in zip(correct, d)]
+  for key, field in (("test_accuracy", "test_accuracy"), ("train_accuracy", "train_accuracy"), ("steps", "steps"),
+                     ("epochs", "epochs"), ("cw_success", "cw_success_rate"), ("ifgsm_success", "ifgsm_success_rate"),
+                     ("pool_accuracy", None)):
+    per_model[key] = [float(np.mean(r["correct"])) if field is None else float(r[field]) for r in ordered]
+  values = {metric: [[v for r, v in zip(ordered, vals) if int(r["size"]) == s] for s in sizes]
+            for metric, vals in per_model.items()}
+  curves = {}
+  for metric in ("eq4_l2", "eq4_linf", "own_l2", "own_linf", "eq5_l2", "eq5_linf"):
+    curves[metric] = turning.turning_point(sizes, values[metric])
+  return FamilySummary(first["family"], first["dataset"], first["architecture"], bool(first["augment"]), sizes,
+                       seeds, values, size_x, dropped, delta, int(first.get("test_examples", 0)), curves)
+
+
+def summarize(results: Sequence[Mapping], *, delta_quantile: float = 0.5) -> dict[str, FamilySummary]:
+  """Family name -> FamilySummary, in the order families first appear."""
+  groups: dict[str, list] = {}
+  for r in results:
+    groups.setdefault(r["family"], []).append(r)
+  return {name: summarize_family(rs, delta_quantile=delta_quantile) for name, rs in groups.items()}
+
+
+def accuracy_drops(summary: FamilySummary) -> list[tuple[int, int, float]]:
+  """Significant accuracy drops between consecutive sizes (C1): seed SE plus the binomial SE of the test set."""
+  means = summary.means("test_accuracy")
+  n = max(summary.test_examples, 1)
+  binomial = [math.sqrt(max(p * (1 - p), 0.0) / n / max(len(summary.seeds), 1)) if np.isfinite(p) else 0.0
+              for p in means]
+  return turning.significant_drops(summary.sizes, summary.values["test_accuracy"], extra_se=binomial)

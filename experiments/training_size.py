@@ -1,0 +1,23 @@
+r"""Paper 004: accuracy and robustness vs training-set size (nested class-balanced subsets).
+
+  python -m experiments.training_size --profile=quick --data_dir=~/tensorflow_datasets \
+      --output_dir=results/training_size/quick
+
+Profiles (adv_tf/studies/training_size/config.py): quick (<= 15 min on 2 cores: MNIST MLP + Simple CNN,
+CIFAR-10 MLP, 1 seed, 100-image pool, full-strength CW-L2 and minimal-eps I-FGSM), cpu-full (more families,
+the Tiny ImageNet stand-in split, 3 seeds), paper (every family of Table 1, GPU, sharded with --num_shards).
+Every config field is also a flag (e.g. --families=mnist/mlp --sizes_mnist=1000,60000 --seeds=3).
+Rerunning resumes: finished cells are skipped and trained models come from the model cache.
+"""
+from __future__ import annotations
+
+import adv_tf.studies  # noqa: F401  (registers every study)
+from adv_tf.experiment import cli
+
+
+def main() -> None:
+  cli.main("training-size")
+
+
+if __name__ == "__main__":
+  main()

@@ -1,0 +1,53 @@
+"""The grid and its nested, balanced, deterministic subsets, shared by every architecture of a dataset."""
+from __future__ import annotations
+
+import numpy as np
+
+from adv_tf.studies.training_size import cells, run
+from adv_tf.studies.training_size import config as config_lib
+from adv_tf.studies.training_size.families import parse_family
+
+
+def _labels(n=3000, classes=10, seed=0):
+  return np.random.default_rng(seed).integers(0, classes, n)
+
+
+def test_subsets_nested_balanced_deterministic_per_seed():
+  labels = _labels()
+  sizes = [100, 500, 1000, 2000]
+  for seed in (0, 1):
+    subsets = [run.subset_indices(labels, s, seed, 10) for s in sizes]
+    for small, big in zip(subsets, subsets[1:]):
+      assert set(small) < set(big)  # strict inclusion S_k subset of S_k+1
+    for size, idx in zip(sizes, subsets):
+      assert np.bincount(labels[idx], minlength=10).tolist() == [size // 10] * 10
+    again = [run.subset_indices(labels, s, seed, 10) for s in sizes]
+    assert all(np.array_equal(a, b) for a, b in zip(subsets, again))
+  assert not np.array_equal(run.subset_indices(labels, 500, 0, 10), run.subset_indices(labels, 500, 1, 10))
+
+
+def test_cells_of_two_architectures_share_sizes_and_seeds():
+  config = config_lib.QUICK
+  grid = cells.build_cells(config)
+  by_family = {}
+  for cell in grid:
+    by_family.setdefault(cell.config["family"], set()).add((cell.config["size"], cell.config["seed"]))
+  assert by_family["mnist/mlp"] == by_family["mnist/simple_cnn"]
+  assert len({c.id for c in grid}) == len(grid)
+  assert len(grid) == sum(len(config.sizes_for(parse_family(f).dataset)) for f in config.families) * config.seeds
+
+
+def test_step_policy_gives_small_subsets_at_least_min_steps():
+  config = config_lib.QUICK
+  for cell in cells.build_cells(config):
+    train = cell.config["train"]
+    steps = (cell.config["size"] // train["batch_size"]) * train["epochs"]
+    assert steps >= config.min_steps
+    assert train["epochs"] >= config.epochs
+
+
+def test_attack_settings_are_full_strength_in_every_profile():
+  for profile in config_lib.PROFILE_CONFIGS.values():
+    assert profile.cw_binary_steps == 9 and profile.cw_max_iterations == 1000
+    assert profile.cw_learning_rate == 1e-2 and profile.cw_initial_const == 1e-3
+    assert profile.ifgsm_tolerance <= 1e-4

@@ -1,0 +1,84 @@
+"""A tiny end-to-end run through the framework CLI (synthetic digits, no data needed) and bad-input errors."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import adv_tf.studies  # noqa: F401  (registers the study)
+from adv_tf.errors import AdvTfError
+from adv_tf.experiment import cli
+from adv_tf.studies.training_size import config as config_lib
+from adv_tf.studies.training_size import report as report_lib
+from adv_tf.studies.training_size import splits
+
+
+def _synthetic_digits(config, data_dir):
+  rng = np.random.default_rng(0)
+
+  def make(n):
+    y = np.tile(np.arange(10), n // 10)
+    x = rng.uniform(0.0, 0.3, (len(y), 28, 28, 1)).astype(np.float32)
+    for c in range(10):
+      x[y == c, 2 + 2 * c: 5 + 2 * c, 4:24, 0] = 0.9
+    return x, y.astype(np.int64)
+  x, y = make(200)
+  xt, yt = make(60)
+  return splits.SplitData(x, y, xt, yt, 10, "synthetic digits (test)", {"dataset": "synthetic"})
+
+
+TINY = ["prog", "--profile=quick", "--families=mnist/mlp", "--sizes_mnist=40,80", "--seeds=2",
+        "--pool_size=6", "--epochs=1", "--min_steps=4", "--cw_binary_steps=3", "--cw_max_iterations=30",
+        "--cw_initial_const=10", "--eval_examples=60"]
+
+
+def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch):
+  monkeypatch.setitem(splits.LOADERS, "mnist", _synthetic_digits)
+  monkeypatch.setattr(report_lib, "our_counts", lambda: {("mnist", "mlp"): 814_090})
+  out = tmp_path / "out"
+  status = cli.run_main("training-size", TINY + [f"--output_dir={out}", f"--model_cache_dir={tmp_path / 'cache'}"])
+  assert status == 0
+  for name in ("report.md", "curves.csv", "verdicts.csv", "table1.csv", "regression.csv", "config.json",
+               "figures/mnist_eq4.png", "figures/mnist_eq5.png"):
+    assert (out / name).is_file(), name
+  report = (out / "report.md").read_text()
+  for claim in [f"C{i}" for i in range(1, 13)]:
+    assert f"| {claim} |" in report
+  assert "size of X" in report and "## Section 2: linear regression" in report and "## Table 1" in report
+  verdicts = (out / "verdicts.csv").read_text().splitlines()
+  assert len(verdicts) == 13
+  records = [json.loads(line) for line in (out / "records-shard0of1.jsonl").read_text().splitlines()]
+  assert len(records) == 4
+  result = records[0]["result"]
+  assert len(result["correct"]) == 6 and result["train_accuracy"] >= 0 and result["steps"] >= 4
+  assert result["linf_resolution"] <= 1e-4
+  # Rerunning resumes: nothing new is computed, the report is rebuilt from the records.
+  assert cli.run_main("training-size", TINY + [f"--output_dir={out}", "--report_only"]) == 0
+
+
+@pytest.mark.parametrize("flag, message", [
+    ("--families=mnist/lenet", "unknown architecture"),
+    ("--families=svhn/mlp", "unknown dataset"),
+    ("--families=mnist/mlp+D", "+D"),
+    ("--sizes_mnist=15,1000", "multiples"),
+    ("--sizes_mnist=2000,1000", "increasing"),
+    ("--pool_size=0", "pool_size"),
+    ("--recipe=sgd", "recipe"),
+    ("--min_steps_overrides=cifar=10", "min_steps_overrides"),
+])
+def test_bad_input_is_one_line_error_before_data_loads(flag, message, tmp_path, capsys, monkeypatch):
+  def no_data(*args):
+    raise AssertionError("data must not load before validation")
+  monkeypatch.setitem(splits.LOADERS, "mnist", no_data)
+  status = cli.run_main("training-size", ["prog", flag, f"--output_dir={tmp_path}"])
+  err = capsys.readouterr().err.strip().splitlines()
+  assert status == 2
+  assert len(err) == 1 and err[0].startswith("error:") and message in err[0]
+
+
+def test_profiles_validate():
+  for profile in config_lib.PROFILE_CONFIGS.values():
+    profile.validate()
+  with pytest.raises(AdvTfError, match="unknown profile"):
+    config_lib.profile_config("huge")
