@@ -27,9 +27,9 @@ EXPECTED = {
                                      "learning_rate": 1e-2, "initial_const": 1e-3, "abort_early": True,
                                      "schedule": "carlini"}},
     "paper004": {
-        "minimal_linf": {"norm": np.inf, "nb_iter": 10, "bisection_steps": 10},
+        "minimal_linf": {"norm": np.inf, "nb_iter": 10, "bisection_steps": 14},
         "cw_l2": {"confidence": 0.0, "binary_search_steps": 9, "max_iterations": 1000, "learning_rate": 1e-2,
-                  "initial_const": 1e-3, "abort_early": True, "schedule": "fast"},
+                  "initial_const": 1e-3, "abort_early": True, "schedule": "carlini"},
     },
 }
 
