@@ -78,8 +78,7 @@ def _to_slices(a: tf.Tensor, layout: str) -> tf.Tensor:
   """NHWC [B,H,W,C] -> ART's slices [B*S, P, Q] (channels_last: [B*C,H,W]; quirk: [B*W,C,H])."""
   perm = (0, 3, 1, 2) if layout == "channels_last" else (0, 2, 3, 1)
   t = tf.transpose(a, perm)
-  s = tf.shape(t)
-  return tf.reshape(t, [s[0] * s[1], s[2], s[3]])
+  return tf.reshape(t, [-1, t.shape[2], t.shape[3]])
 
 
 def _from_slices(z: tf.Tensor, shape: tf.Tensor, layout: str) -> tf.Tensor:
@@ -92,8 +91,7 @@ def _from_slices(z: tf.Tensor, shape: tf.Tensor, layout: str) -> tf.Tensor:
 def _art_view_to_slices(mask: tf.Tensor, layout: str) -> tf.Tensor:
   """A mask in the array layout ART saw ([B,H,W,C] channels_last, [B,C,H,W] quirk) -> slices [B*S,P,Q]."""
   t = tf.transpose(mask, (0, 3, 1, 2))  # both: last axis of ART's view is the slice index
-  s = tf.shape(t)
-  return tf.reshape(t, [s[0] * s[1], s[2], s[3]])
+  return tf.reshape(t, [-1, t.shape[2], t.shape[3]])
 
 
 def art_view_shape(shape, layout: str) -> tuple[int, ...]:
@@ -102,26 +100,77 @@ def art_view_shape(shape, layout: str) -> tuple[int, ...]:
   return (b, h, w, c) if layout == "channels_last" else (b, c, h, w)
 
 
+def _keep(a: tf.Tensor) -> tf.Tensor:
+  """An exact no-op (max with -inf) that stops Grappler's arithmetic optimizer from merging a chain of
+  additions into one AddN, which would change the float32 rounding order."""
+  return tf.maximum(a, tf.constant(-np.inf, a.dtype))
+
+
+def _numpy_sum(a: tf.Tensor) -> tf.Tensor:
+  """Sum over the last (static) axis in numpy's order for a contiguous axis (pairwise, 8 lanes, blocks of
+  128), so float32 sums round exactly as ART's `.sum()` and `norm(..., axis=1)` do."""
+  n = a.shape[-1]
+  if n < 8:
+    res = tf.zeros(tf.shape(a)[:-1], a.dtype)
+    for i in range(n):
+      res = _keep(res + a[..., i])
+    return res
+  if n <= 128:
+    r = [a[..., j] for j in range(8)]
+    i = 8
+    while i < n - n % 8:
+      r = [_keep(r[j] + a[..., i + j]) for j in range(8)]
+      i += 8
+    pairs = [_keep(r[j] + r[j + 1]) for j in (0, 2, 4, 6)]
+    res = _keep(_keep(pairs[0] + pairs[1]) + _keep(pairs[2] + pairs[3]))
+    for k in range(i, n):
+      res = _keep(res + a[..., k])
+    return res
+  half = n // 2
+  half -= half % 8
+  return _keep(_numpy_sum(a[..., :half]) + _numpy_sum(a[..., half:]))
+
+
+def _numpy_sum_outer(a: tf.Tensor, axis: int) -> tf.Tensor:
+  """Sum over a non-last (static) axis in numpy's order: row after row."""
+  parts = tf.unstack(a, axis=axis)
+  res = parts[0]
+  for part in parts[1:]:
+    res = _keep(res + part)
+  return res
+
+
 def _loss_and_art_grad(z, x, mask, lamb, norm: int):
-  """ART's `_loss_func` and `_deri_loss_func` on slices [N,P,Q] (float64); returns f [N], g [N,P,Q]."""
-  r = z - x
-  nor1 = tf.sqrt(tf.reduce_sum(mask * r * r, axis=[1, 2]))
-  d1 = z[:, 1:, :] - z[:, :-1, :]  # row differences [N,P-1,Q]
-  d2 = z[:, :, 1:] - z[:, :, :-1]  # column differences [N,P,Q-1]
+  """ART's `_loss_func` and `_deri_loss_func` on slices [N,P,Q], with numpy's dtypes as ART runs them.
+
+  ART hands scipy float32 images, and scipy (>= 1.15) evaluates the function at the float32-rounded
+  iterate, so differences, squares and the TV norms and sums are float32, the fidelity sum and the gradient
+  accumulation float64 (int64 mask). Args: z float64 iterate, x float32 image, mask float64 0/1, lamb float64.
+  Returns f [N] and g [N,P,Q], float64.
+  """
+  z32 = tf.cast(z, tf.float32)
+  r32 = z32 - x
+  nor1 = tf.sqrt(tf.reduce_sum(tf.cast(r32 * r32, tf.float64) * mask, axis=[1, 2]))
+  d1 = z32[:, 1:, :] - z32[:, :-1, :]  # row differences [N,P-1,Q]
+  d2 = z32[:, :, 1:] - z32[:, :, :-1]  # column differences [N,P,Q-1]
   if norm == 2:
-    n1 = tf.sqrt(tf.reduce_sum(d1 * d1, axis=2))
-    n2 = tf.sqrt(tf.reduce_sum(d2 * d2, axis=1))
+    n1 = tf.sqrt(_numpy_sum(d1 * d1))  # norm(axis=1): contiguous, pairwise
+    n2 = tf.sqrt(_numpy_sum_outer(d2 * d2, axis=1))  # norm(axis=0): row by row
     t1 = 2.0 * d1 / tf.maximum(n1, 1e-6)[:, :, None]
     t2 = 2.0 * d2 / tf.maximum(n2, 1e-6)[:, None, :]
   else:  # norm 1
-    n1 = tf.reduce_sum(tf.abs(d1), axis=2)
-    n2 = tf.reduce_sum(tf.abs(d2), axis=1)
+    n1 = _numpy_sum(tf.abs(d1))
+    n2 = _numpy_sum_outer(tf.abs(d2), axis=1)
     t1, t2 = tf.sign(d1), tf.sign(d2)
-  f = nor1 + lamb * tf.reduce_sum(n1, axis=1) + lamb * tf.reduce_sum(n2, axis=1)
+  lamb32 = tf.cast(lamb, tf.float32)
+  f = nor1 + tf.cast(lamb32 * _numpy_sum(n1), tf.float64) + tf.cast(lamb32 * _numpy_sum(n2), tf.float64)
+  t1, t2 = tf.cast(t1, tf.float64), tf.cast(t2, tf.float64)
   zp = tf.zeros_like(z[:, :1, :])
   zq = tf.zeros_like(z[:, :, :1])
-  der2 = (tf.concat([zp, t1], 1) - tf.concat([t1, zp], 1)) + (tf.concat([zq, t2], 2) - tf.concat([t2, zq], 2))
-  g = mask * r / tf.maximum(nor1, 1e-6)[:, None, None] + lamb * der2
+  # der2[:-1,:] -= t1; der2[1:,:] += t1; der2[:,:-1] -= t2; der2[:,1:] += t2 (ART's order)
+  der2 = _keep(_keep(_keep(0.0 - tf.concat([t1, zp], 1)) + tf.concat([zp, t1], 1)) - tf.concat([t2, zq], 2))
+  der2 = der2 + tf.concat([zq, t2], 2)
+  g = tf.cast(r32, tf.float64) * mask / tf.maximum(nor1, 1e-6)[:, None, None] + lamb * der2
   return f, g
 
 
@@ -246,9 +295,9 @@ def _two_loop(g, s_mem, y_mem, valid, theta):
 
 @tf.function(reduce_retracing=True)
 def _lbfgs_art(x, mask, lamb, max_iter, norm: int):
-  """scipy L-BFGS-B (no bounds) on ART's function/gradient for every slice of x [N,P,Q] at once."""
+  """scipy L-BFGS-B (no bounds) on ART's function/gradient for every slice of x [N,P,Q] (float32) at once."""
   n_slices = tf.shape(x)[0]
-  p, q = tf.shape(x)[1], tf.shape(x)[2]
+  p, q = int(x.shape[1]), int(x.shape[2])
   flat = lambda a: tf.reshape(a, [n_slices, p * q])  # noqa: E731
   unflat = lambda a: tf.reshape(a, [n_slices, p, q])  # noqa: E731
 
@@ -257,7 +306,7 @@ def _lbfgs_art(x, mask, lamb, max_iter, norm: int):
     return f, flat(g)
 
   zeros_n = tf.zeros([n_slices], tf.float64)
-  x0 = flat(x)
+  x0 = flat(tf.cast(x, tf.float64))
   f0, g0 = fg(x0)
   done0 = tf.reduce_max(tf.abs(g0), axis=1) <= _PGTOL
   n = p * q
@@ -376,8 +425,10 @@ def tvm_art(x, mask, lamb: float, max_iter: int, norm: int = 2, layout: str = "c
   """
   _check(layout, norm, max_iter, lamb)
   x = tf.convert_to_tensor(x)
+  if x.shape.rank != 4 or None in x.shape[1:]:
+    raise AdvTfError(f"tvm_art needs NHWC images [B,H,W,C] with known H, W, C; got shape {x.shape}")
   shape = tf.shape(x)
-  xs = _to_slices(tf.cast(tf.cast(x, tf.float32), tf.float64), layout)
+  xs = _to_slices(tf.cast(x, tf.float32), layout)
   ms = _art_view_to_slices(tf.cast(mask, tf.float64), layout)
   z = _lbfgs_art(xs, ms, tf.constant(float(lamb), tf.float64), tf.constant(int(max_iter)), int(norm))
   return _from_slices(tf.cast(z, tf.float32), shape, layout)
