@@ -293,7 +293,19 @@ def _two_loop(g, s_mem, y_mem, valid, theta):
   return -r
 
 
-@tf.function(reduce_retracing=True)
+_SOLVERS: dict = {}
+
+
+def _solver(p: int, q: int, norm: int):
+  """One compiled solver per slice shape (P, Q) and norm, any number of slices."""
+  key = (p, q, norm)
+  if key not in _SOLVERS:
+    spec = [tf.TensorSpec([None, p, q], tf.float32), tf.TensorSpec([None, p, q], tf.float64),
+            tf.TensorSpec([], tf.float64), tf.TensorSpec([], tf.int32)]
+    _SOLVERS[key] = tf.function(lambda x, m, lamb, it: _lbfgs_art(x, m, lamb, it, norm), input_signature=spec)
+  return _SOLVERS[key]
+
+
 def _lbfgs_art(x, mask, lamb, max_iter, norm: int):
   """scipy L-BFGS-B (no bounds) on ART's function/gradient for every slice of x [N,P,Q] (float32) at once."""
   n_slices = tf.shape(x)[0]
@@ -430,7 +442,8 @@ def tvm_art(x, mask, lamb: float, max_iter: int, norm: int = 2, layout: str = "c
   shape = tf.shape(x)
   xs = _to_slices(tf.cast(x, tf.float32), layout)
   ms = _art_view_to_slices(tf.cast(mask, tf.float64), layout)
-  z = _lbfgs_art(xs, ms, tf.constant(float(lamb), tf.float64), tf.constant(int(max_iter)), int(norm))
+  solve = _solver(int(xs.shape[1]), int(xs.shape[2]), int(norm))
+  z = solve(xs, ms, tf.constant(float(lamb), tf.float64), tf.constant(int(max_iter)))
   return _from_slices(tf.cast(z, tf.float32), shape, layout)
 
 
