@@ -14,7 +14,8 @@ mask = `np.random.rand(*x_i.shape) < prob`: a Bernoulli(prob) keep mask drawn pe
 too); then clips to clip_values. ART hands L-BFGS-B a gradient that is not F's: its TV part is
 `norm * d**(norm-1) / max(||d||**(norm-1), 1e-6)`, i.e. twice F's for norm 2, and its fidelity part divides
 by max(sqrt(...), 1e-6). With 25-30 iterations the result is an early-stopped iterate, not F's minimum
-(on MNIST at prob 0.8 / lamb 0.5 the minimum changes pixels ~20% more than ART's 25-iteration output), so
+(five MNIST test images, prob 0.8 / lamb 0.5, channels_last: mean |change| 0.16-0.17 at F's minimum,
+0.138 after ART's 25 iterations), so
 matching ART means running ART's solver, not any solver of F. This module therefore runs, for every slice
 of a batch at once (float64), the algorithm scipy's L-BFGS-B runs without bounds: memory 10, first step
 1/||g||, More-Thuente line search (MINPACK-2 dcsrch/dcstep, ftol 1e-3, gtol 0.9, xtol 0.1, at most 20
@@ -365,7 +366,8 @@ def _lbfgs_art(x, mask, lamb, max_iter, norm: int):
     s_mem = tf.where(update[:, None, None], rolled_s, state["s_mem"])
     y_mem = tf.where(update[:, None, None], rolled_y, state["y_mem"])
     valid = tf.where(update[:, None], rolled_v, state["valid"])
-    theta = tf.where(update, tf.reduce_sum(y_vec * y_vec, axis=1) / tf.where(update, dr, tf.ones_like(dr)), state["theta"])
+    safe_dr = tf.where(update, dr, tf.ones_like(dr))
+    theta = tf.where(update, tf.reduce_sum(y_vec * y_vec, axis=1) / safe_dr, state["theta"])
 
     # failed search: restore the start point; restart from steepest descent unless the memory was empty
     has_mem = tf.reduce_any(valid, axis=1)
