@@ -144,7 +144,7 @@ def _numpy_sum_outer(a: tf.Tensor, axis: int) -> tf.Tensor:
 def _loss_and_art_grad(z, x, mask, lamb, norm: int):
   """ART's `_loss_func` and `_deri_loss_func` on slices [N,P,Q], with numpy's dtypes as ART runs them.
 
-  ART hands scipy float32 images, and scipy (>= 1.15) evaluates the function at the float32-rounded
+  ART hands scipy float32 images, and scipy (1.17.1 here) evaluates the function at the float32-rounded
   iterate, so differences, squares and the TV norms and sums are float32, the fidelity sum and the gradient
   accumulation float64 (int64 mask). Args: z float64 iterate, x float32 image, mask float64 0/1, lamb float64.
   Returns f [N] and g [N,P,Q], float64.
