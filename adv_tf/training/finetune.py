@@ -10,8 +10,7 @@ frozen or trained whole. Keras 3 semantics (as tf.keras since TF 2.0): a layer w
 no trainable variables (the optimizer never sees them) and a frozen `BatchNormalization` runs in inference
 mode even under `training=True`, so its moving mean and variance are not updated either (unlike PyTorch's
 `requires_grad=False`, where BatchNorm statistics keep moving unless the module is also put in eval mode).
-A frozen weight of the
-child therefore stays bit-identical to the parent's.
+A frozen weight of the child therefore stays bit-identical to the parent's.
 
 Caching: give the child's `ModelCache.get_or_train` `parent=` the parent's `ModelCache.key(...)` and put
 the freezing choice (`freeze_spec(...)`) in its model config, so a different parent or a different
