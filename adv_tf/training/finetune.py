@@ -48,6 +48,22 @@ def freeze_spec(*, trainable: Optional[tuple[str, ...]] = None, frozen_before: O
   return {"frozen_before": frozen_before}
 
 
+def _trainable_mask(model: keras.Model, spec: dict) -> list[bool]:
+  """Per layer of `_layers(model)`: stays trainable? Raises AdvTfError for a name that matches no layer."""
+  names = [layer.name for layer in _layers(model)]
+  if "trainable" in spec:
+    missing = sorted(set(spec["trainable"]) - set(names))
+    if missing:
+      raise AdvTfError(f"model {model.name!r} has no layer(s) {missing}; its layers: {', '.join(names)}")
+    return [name in spec["trainable"] for name in names]
+  prefix = spec["frozen_before"]
+  first = next((i for i, name in enumerate(names) if name.startswith(prefix)), None)
+  if first is None:
+    raise AdvTfError(f"model {model.name!r} has no layer whose name starts with {prefix!r}; "
+                     f"its layers: {', '.join(names)}")
+  return [i >= first for i in range(len(names))]
+
+
 def freeze(model: keras.Model, *, trainable: Optional[tuple[str, ...]] = None,
            frozen_before: Optional[str] = None) -> keras.Model:
   """Freezes part of `model` in place and returns it; exactly one of the two arguments:
@@ -61,22 +77,9 @@ def freeze(model: keras.Model, *, trainable: Optional[tuple[str, ...]] = None,
   Raises:
     AdvTfError: neither or both given, or a name matches no layer (the message lists the model's layers).
   """
-  spec = freeze_spec(trainable=trainable, frozen_before=frozen_before)
-  layers = _layers(model)
-  names = [layer.name for layer in layers]
-  if "trainable" in spec:
-    missing = sorted(set(spec["trainable"]) - set(names))
-    if missing:
-      raise AdvTfError(f"model {model.name!r} has no layer(s) {missing}; its layers: {', '.join(names)}")
-    keep = [name in spec["trainable"] for name in names]
-  else:
-    first = next((i for i, name in enumerate(names) if name.startswith(frozen_before)), None)
-    if first is None:
-      raise AdvTfError(f"model {model.name!r} has no layer whose name starts with {frozen_before!r}; "
-                       f"its layers: {', '.join(names)}")
-    keep = [i >= first for i in range(len(names))]
+  keep = _trainable_mask(model, freeze_spec(trainable=trainable, frozen_before=frozen_before))
   model.trainable = True
-  for layer, train_it in zip(layers, keep):
+  for layer, train_it in zip(_layers(model), keep):
     layer.trainable = train_it
   return model
 
@@ -84,5 +87,5 @@ def freeze(model: keras.Model, *, trainable: Optional[tuple[str, ...]] = None,
 def finetune_from(parent: keras.Model, *, trainable: Optional[tuple[str, ...]] = None,
                   frozen_before: Optional[str] = None) -> keras.Model:
   """A copy of `parent` (see `copy_model`) frozen as `freeze` says; the parent itself is not changed."""
-  freeze_spec(trainable=trainable, frozen_before=frozen_before)  # bad arguments fail before the copy
+  _trainable_mask(parent, freeze_spec(trainable=trainable, frozen_before=frozen_before))  # fail before copying
   return freeze(copy_model(parent), trainable=trainable, frozen_before=frozen_before)

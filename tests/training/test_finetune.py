@@ -107,6 +107,8 @@ def test_bad_names_and_arguments_are_one_line_errors():
     freeze(model, trainable=("logits", "fc9"))
   with pytest.raises(AdvTfError, match="no layer whose name starts with 'layer4'.*stage2_bn"):
     freeze(model, frozen_before="layer4")
+  with pytest.raises(AdvTfError, match="no layer whose name starts with 'layer4'"):
+    finetune_from(model, frozen_before="layer4")
   with pytest.raises(AdvTfError, match="exactly one"):
     freeze(model)
   with pytest.raises(AdvTfError, match="exactly one"):
