@@ -1,9 +1,12 @@
-"""Training: `TrainConfig`, losses, optimizers, schedules, `train_model` under tf.distribute, `ModelCache`."""
+"""Training: `TrainConfig`, losses, optimizers, schedules, `train_model` under tf.distribute, `ModelCache`,
+fine-tuning (`copy_model`, `freeze`, `finetune_from`)."""
 from adv_tf.training.cache import ModelCache
 from adv_tf.training.config import TrainConfig, TrainResult
+from adv_tf.training.finetune import copy_model, finetune_from, freeze, freeze_spec
 from adv_tf.training.loop import train_model
 from adv_tf.training.losses import LOSSES
 from adv_tf.training.optimizers import OPTIMIZERS
 from adv_tf.training.presets import PRESETS, preset
 
-__all__ = ["LOSSES", "ModelCache", "OPTIMIZERS", "PRESETS", "TrainConfig", "TrainResult", "preset", "train_model"]
+__all__ = ["LOSSES", "ModelCache", "OPTIMIZERS", "PRESETS", "TrainConfig", "TrainResult", "copy_model", "finetune_from",
+           "freeze", "freeze_spec", "preset", "train_model"]

@@ -64,7 +64,13 @@ class ModelCache:
 
   def key_dict(self, *, model_name: str, model_config: Mapping[str, Any], train_config: TrainConfig,
                data_identity: Mapping[str, Any], parent: Optional[str] = None) -> dict:
-    """The JSON text a key hashes (stored in the entry's metadata)."""
+    """The JSON text a key hashes (stored in the entry's metadata).
+
+    Args:
+      parent: for a model trained from another (a fine-tune), the parent's own `key(...)`, so a different
+        parent (its config, data or training) gives a different child key; the fine-tune's own choices
+        (e.g. `finetune.freeze_spec(...)`) belong in `model_config`.
+    """
     versions = provenance.versions()
     return to_jsonable({"model": model_name, "model_config": dict(model_config), "train": train_config.to_dict(),
                         "data": dict(data_identity), "parent": parent,

@@ -9,7 +9,8 @@ test set while training. Records say whether a model stopped by convergence or a
 
 "MNIST + Modified MNIST" (paper §4 "freezing all but the last layers", §5 "retrain the final layer"):
 ours is the raw model with every layer frozen except the final dense layer `logits`, retrained on the
-modified set with the same optimizer and stopping rule.
+modified set with the same optimizer and stopping rule (`adv_tf.training.finetune_from`, which copies the
+raw model and freezes it; frozen weights stay bit-identical).
 """
 from __future__ import annotations
 
@@ -62,25 +63,6 @@ def build_model(architecture: str, input_shape=(28, 28, 1), num_classes: int = 1
   arch = ARCHITECTURES[architecture]
   keras.utils.set_random_seed(seed)
   return build(arch.model, input_shape, num_classes, **arch.options)
-
-
-def freeze_all_but(model, trainable: tuple[str, ...] = TRAINABLE_IN_FINETUNING):
-  """Sets `trainable=False` on every layer whose name is not in `trainable`; returns the model."""
-  names = {layer.name for layer in model.layers}
-  missing = sorted(set(trainable) - names)
-  if missing:
-    raise AdvTfError(f"model {model.name!r} has no layer(s) {missing}; its layers: {sorted(names)}")
-  for layer in model.layers:
-    layer.trainable = layer.name in trainable
-  return model
-
-
-def copy_model(model):
-  """An independent copy (same architecture and weights) of a functional Keras model."""
-  import keras
-  clone = keras.models.clone_model(model)
-  clone.set_weights(model.get_weights())
-  return clone
 
 
 def fit(model, x, y, x_val, y_val, *, learning_rate: float, batch_size: int, max_epochs: int, patience: int,

@@ -47,7 +47,8 @@ def _get_or_fit(run, kwargs: dict, architecture: str, seed: int, x, y, xv, yv, *
 
   def build():
     if parent_model is not None:
-      return models.freeze_all_but(models.copy_model(parent_model))
+      from adv_tf.training.finetune import finetune_from
+      return finetune_from(parent_model, trainable=models.TRAINABLE_IN_FINETUNING)
     return models.build_model(architecture, x.shape[1:], 10, seed=seed)
 
   def train(builder):

@@ -1,4 +1,4 @@
-"""Last-layer fine-tuning leaves every frozen weight bit-identical; the fit summary states its stopping."""
+"""Last-layer fine-tuning (library `finetune_from`) keeps frozen weights bit-identical; fit summaries state stopping."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,6 +6,7 @@ import pytest
 
 from adv_tf.errors import AdvTfError
 from adv_tf.studies.minimal_dataset import models
+from adv_tf.training import finetune_from
 from tests.studies.minimal_dataset.conftest import generated_digits
 
 
@@ -15,7 +16,7 @@ def test_finetuning_changes_only_the_last_layer(architecture):
   xv, yv = generated_digits(64, 1)
   parent = models.build_model(architecture, seed=0)
   before = {w.path: np.array(w.numpy()) for w in parent.weights}
-  child = models.freeze_all_but(models.copy_model(parent))
+  child = finetune_from(parent, trainable=models.TRAINABLE_IN_FINETUNING)
   assert [layer.name for layer in child.layers if layer.trainable and layer.weights] == ["logits"]
   summary = models.fit(child, x, y, xv, yv, learning_rate=1e-2, batch_size=32, max_epochs=2, patience=5, seed=0)
   assert summary["steps"] == 6 and summary["stopped_by"] == "epoch cap"
@@ -33,7 +34,7 @@ def test_finetuning_changes_only_the_last_layer(architecture):
 
 def test_freeze_unknown_layer_is_an_error():
   with pytest.raises(AdvTfError, match="no layer"):
-    models.freeze_all_but(models.build_model("lenet5_relu", seed=0), ("fc9",))
+    finetune_from(models.build_model("lenet5_relu", seed=0), trainable=("fc9",))
 
 
 def test_early_stopping_restores_the_best_epoch():
