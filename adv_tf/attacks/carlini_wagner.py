@@ -220,7 +220,7 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
                       binary_search_steps: int = 9, max_iterations: int = 1000,
                       learning_rate: float = 1e-2, initial_const: float = 1e-3, abort_early: bool = True,
                       clip_min: float = 0.0, clip_max: float = 1.0, batch_size: int | None = None,
-                      schedule: CwSchedule | str = "carlini") -> AttackResult:
+                      schedule: CwSchedule | str = "carlini", verbose: bool = False) -> AttackResult:
   """Carlini-Wagner L2 (targeted when `target` is given, else untargeted against `y`).
 
   Args:
@@ -236,6 +236,7 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
     schedule: how the search spends iterations: a CwSchedule or a name in SCHEDULES ("carlini", the
       default: Carlini's schedule run per example; "fast": about 8x fewer iterations, larger distances
       on some pairs). See the module docstring.
+    verbose: a progress bar (tqdm.auto) over the examples whose search has ended, with the share found.
 
   Returns:
     AttackResult; x_adv = x where the search found no adversarial; success is the model's fresh
@@ -298,6 +299,8 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
   done = np.zeros(n, bool)
   repeat = binary_search_steps >= 10
   limit = n if batch_size is None else int(batch_size)
+  from adv_tf.attacks.progress import Progress  # pylint: disable=import-outside-toplevel
+  bar = Progress(total=n, desc="cw_l2", unit="img", verbose=verbose)  # examples whose search has ended
 
   while not done.all():
     active = np.flatnonzero(~done)[:limit]
@@ -349,6 +352,9 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
       st["best_step"][e] = np.inf
       st["const"][e] = const[e]
       st["lr"][e] = learning_rate if np.isfinite(st["best"][e]) else search_lr
+    bar.update(int(done[active].sum()))
+    bar.set_postfix(found=f"{np.isfinite(st['best']).mean():.0%}")
+  bar.close()
 
   success_any = np.isfinite(st["best"])
   x_adv = np.where(success_any.reshape(-1, *[1] * (x.ndim - 1)), st["best_adv"], x)

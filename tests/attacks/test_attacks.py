@@ -433,7 +433,7 @@ def test_runs_inside_a_distribution_strategy(data):
 
 
 def test_progress_bar_only_when_verbose(data, capsys):
-  """verbose=True shows a tqdm bar (on stderr in a terminal) for DeepFool and minimal_linf; the default is silent."""
+  """verbose=True shows a tqdm bar (on stderr) for DeepFool, minimal_linf and CW; the default is silent."""
   model, x, y = data
   x, y = x[:4], y[:4]
   quiet = attack("deepfool", model, x, y, max_iter=3, batch_size=2)
@@ -445,6 +445,12 @@ def test_progress_bar_only_when_verbose(data, capsys):
   attack("minimal_linf", model, x, y, nb_iter=2, bisection_steps=2, verbose=True)
   err = capsys.readouterr().err
   assert "minimal_linf bisection" in err and "3/3" in err
+  cw_quiet = attack("cw_l2", model, x, y, binary_search_steps=2, max_iterations=20)
+  assert capsys.readouterr().err == ""
+  cw_loud = attack("cw_l2", model, x, y, binary_search_steps=2, max_iterations=20, verbose=True)
+  err = capsys.readouterr().err
+  assert "cw_l2" in err and "4/4" in err and "found=" in err
+  np.testing.assert_array_equal(cw_quiet.x_adv, cw_loud.x_adv)
 
 
 def test_registry_names():
