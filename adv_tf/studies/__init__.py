@@ -4,3 +4,4 @@ Adding a study: a folder `adv_tf/studies/<name>/` (config.py, cells.py, run.py, 
 `__init__.py` that registers it) and one import line below. Studies never import each other.
 """
 from adv_tf.studies import hyperparams  # noqa: F401  paper 002
+from adv_tf.studies import imagenette_defenses  # noqa: F401  paper 003
