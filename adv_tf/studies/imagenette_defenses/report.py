@@ -163,7 +163,8 @@ def verdicts(cfg, results: dict) -> list[dict[str, str]]:
                                                           f"partly ({v2.verdict} for AT < averaging)")
       add("D12", f"{m}: averaging limits DGSM, adversarial training even more (eps* {a_last['eps']:g})", verdict,
           f"base {_pct(base_p)}, averaging N={n} {_pct(a_last)}, AT {_pct(at_p)}")
-  return rows
+  order = {f"D{i}": i for i in range(1, 13)}
+  return sorted(rows, key=lambda row: order[row["id"]])
 
 
 def changes_from_paper(cfg, results: dict) -> list[str]:
@@ -332,7 +333,7 @@ class ImagenetteDefensesReport(StudyReport):
     clean = Table(["model", "variant", "clean % [95% CI]", "n", "end-of-training %", "from cache",
                    "classified as target %"], clean_rows)
     sections.append(Section("Clean accuracy (paper: 99.9%)", clean.markdown() + (
-        "\nThe paper's 99.9% (§III-C) was measured on the training images: the authors' notebook loads its "
+        "\n\nThe paper's 99.9% (§III-C) was measured on the training images: the authors' notebook loads its "
         "'val' split from the training folder and its best 'val' accuracy 0.999683 is 9,466/9,469 = the "
         "imagenette2 train size. Moreover most imagenette2 validation images are ImageNet-1k training images "
         "(2,366 of the 2,500 in the local copy), so an ImageNet-pretrained backbone has seen them. Our numbers "
