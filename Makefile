@@ -15,6 +15,7 @@ STUDY_MODULES := $(filter-out __init__,$(basename $(notdir $(wildcard experiment
 STUDIES := $(subst _,-,$(STUDY_MODULES))
 # Datasets each study needs imported before it runs (default: all).
 DATASETS_hyperparams := mnist
+DATASETS_imagenette-defenses := imagenette
 
 .PHONY: install data test lint bench reproduce-all clean
 
