@@ -52,9 +52,10 @@ def _order(layer) -> int:
 
 def keras_layers(model: keras.Model) -> list:
   """The weighted layers in creation order (conv, its BN, ..., the logits Dense last)."""
-  convs = sorted((l for l in model.layers if isinstance(l, keras.layers.Conv2D)), key=_order)
-  bns = sorted((l for l in model.layers if isinstance(l, keras.layers.BatchNormalization)), key=_order)
-  dense = [l for l in model.layers if isinstance(l, keras.layers.Dense)]
+  layers = model.layers
+  convs = sorted((layer for layer in layers if isinstance(layer, keras.layers.Conv2D)), key=_order)
+  bns = sorted((layer for layer in layers if isinstance(layer, keras.layers.BatchNormalization)), key=_order)
+  dense = [layer for layer in layers if isinstance(layer, keras.layers.Dense)]
   if len(convs) != len(bns) or len(dense) != 1:
     raise AdvTfError(f"{model.name}: expected conv+BN pairs and one Dense head, got {len(convs)} convs, "
                      f"{len(bns)} BNs, {len(dense)} Dense")

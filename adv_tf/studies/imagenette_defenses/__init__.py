@@ -6,8 +6,10 @@ Run it with `python -m experiments.imagenette_defenses` or `adv-tf-imagenette-de
 from __future__ import annotations
 
 from adv_tf.experiment.study import register_study
-from adv_tf.studies.imagenette_defenses import config  # noqa: F401  (registers the profiles)
-from adv_tf.studies.imagenette_defenses import report  # noqa: F401  (registers the report)
+from adv_tf.studies.imagenette_defenses import (
+  config,  # noqa: F401  (registers the profiles)
+  report,  # noqa: F401  (registers the report)
+)
 from adv_tf.studies.imagenette_defenses.config import NAME
 from adv_tf.studies.imagenette_defenses.study import ImagenetteDefensesStudy
 

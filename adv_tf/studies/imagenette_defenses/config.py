@@ -92,8 +92,8 @@ class ImagenetteDefensesConfig:
 
   def validate(self) -> None:
     """Raises AdvTfError for settings the study cannot run (before any data loads)."""
-    from adv_tf.studies.imagenette_defenses.models import MODEL_BUILDERS  # lazy: keras
     from adv_tf.data.datasets import DATASETS
+    from adv_tf.studies.imagenette_defenses.models import MODEL_BUILDERS  # lazy: keras
     DATASETS.get(self.dataset)
     if self.split_mode not in SPLIT_MODES:
       raise AdvTfError(f"--split_mode must be one of {', '.join(SPLIT_MODES)}, got {self.split_mode!r}")

@@ -54,7 +54,8 @@ def _threshold_verdict(a: dict, b: dict, threshold: float, what: str) -> tuple[s
   """"a - b > threshold" from the Newcombe interval."""
   d, low, high = newcombe_interval(a["k"], a["n"], b["k"], b["n"])
   verdict = "holds" if low > threshold else ("does not hold" if high < threshold else "inconclusive")
-  return verdict, f"{what}: {100 * d:+.1f} points [{100 * low:+.1f}, {100 * high:+.1f}] vs threshold {100 * threshold:g}"
+  return verdict, (f"{what}: {100 * d:+.1f} points [{100 * low:+.1f}, {100 * high:+.1f}] vs threshold "
+                   f"{100 * threshold:g}")
 
 
 def verdicts(cfg, results: dict) -> list[dict[str, str]]:

@@ -145,7 +145,8 @@ def run_model_cell(model, train_result, variant: str, data, cfg, seed: int, *, c
   result: dict[str, Any] = {
       "variant": variant, "cache_hit": bool(cache_hit), "train": train_result.to_dict(),
       "clean": {**rate(pred == y), "confidence": box_stats(conf)},
-      "clean_target_rate": rate(pred == cfg.target_class), "true_target_fraction": float(np.mean(y == cfg.target_class)),
+      "clean_target_rate": rate(pred == cfg.target_class),
+      "true_target_fraction": float(np.mean(y == cfg.target_class)),
       "fgsm": fgsm_curve(model, x, y, cfg.fgsm_eps, direction),
   }
   result["dgsm"], dgsm_by_eps = dgsm_curve(model, x, y, cfg)

@@ -24,7 +24,6 @@ from adv_tf.studies.imagenette_defenses import data as study_data
 from adv_tf.training.config import TrainConfig
 from adv_tf.training.loop import prepare_datasets, train_model
 
-
 # ------------------------------------------------------------------------------------------------ configs
 
 
