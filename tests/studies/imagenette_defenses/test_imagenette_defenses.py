@@ -234,7 +234,7 @@ def test_tiny_end_to_end_run_writes_every_artifact(mocked, tmp_path, monkeypatch
   out = tmp_path / "out"
   status = cli.run_main(config.NAME, [
       "prog", "--profile=quick", f"--output_dir={out}", f"--data_dir={mocked}", "--dataset=imagenette/160px-v2",
-      "--train_per_class=5", "--test_per_class=3", "--image_size=32", "--batch_size=16", "--models=googlenet",
+      "--train_per_class=5", "--test_per_class=3", "--image_size=32", "--batch_size=16", "--models=wrn10_2",
       "--base_epochs=1", "--at_epochs=1", "--at_variants=fgsm,dgsm_random", "--fgsm_eps=0,0.025,0.3",
       "--dgsm_eps=0,0.015", "--dgsm_iterations=2", "--averaging_n=3", "--averaging_fgsm_eps=0,0.025",
       "--averaging_dgsm_eps=0.015", "--eot_fgsm_eps=0.025", "--eot_draws=2", "--copies_per_call=64"])
@@ -247,7 +247,7 @@ def test_tiny_end_to_end_run_writes_every_artifact(mocked, tmp_path, monkeypatch
     ids = {row["id"] for row in csv.DictReader(f)}
   assert {"D1", "D2", "D5", "D6", "D7", "D8", "D9", "D10", "D11", "D12"} <= ids
   for name in ("fgsm_curves.csv", "dgsm_curves.csv", "figures/fig3_fgsm_base.png", "figures/fig5_dgsm_base.png",
-               "figures/fig6_fgsm_averaging_googlenet.png", "figures/fig7_fgsm_at_fgsm_googlenet.png",
-               "figures/fig7_fgsm_at_dgsm_random_googlenet.png", "figures/box_fgsm_googlenet_base.png"):
+               "figures/fig6_fgsm_averaging_wrn10_2.png", "figures/fig7_fgsm_at_fgsm_wrn10_2.png",
+               "figures/fig7_fgsm_at_dgsm_random_wrn10_2.png", "figures/box_fgsm_wrn10_2_base.png"):
     assert (out / name).exists(), name
   assert pathlib.Path(out / "config.json").exists()
