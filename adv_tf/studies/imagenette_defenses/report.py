@@ -363,7 +363,7 @@ class ImagenetteDefensesReport(StudyReport):
     for (m, variant), r in results.items():
       for a in r.get("adaptive", []):
         for mode in ("gray_box", "eot"):
-          adaptive_rows.append([m, a["eps"], a["n"], mode, _pct(a[mode]["single_draw"]),
+          adaptive_rows.append([m, f"{a['eps']:g}", a["n"], mode, _pct(a[mode]["single_draw"]),
                                 f"worst of {a['draws']}: {_pct(a[mode]['worst_of_draws'])}"])
     if adaptive_rows:
       sections.append(Section("Beyond the paper: adaptive attacks on averaging", (
