@@ -16,6 +16,7 @@ STUDIES := $(subst _,-,$(STUDY_MODULES))
 # Datasets each study needs imported before it runs (default: all).
 DATASETS_hyperparams := mnist
 DATASETS_minimal-dataset := mnist
+DATASETS_imagenette-defenses := imagenette
 
 .PHONY: install data test lint bench reproduce-all clean
 

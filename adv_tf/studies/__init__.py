@@ -7,3 +7,4 @@ Adding a study: a folder `adv_tf/studies/<name>/` (config.py, cells.py, run.py, 
 from adv_tf.studies import hyperparams  # noqa: F401  paper 002
 from adv_tf.studies import minimal_dataset  # noqa: F401  paper 001
 from adv_tf.studies import training_size  # noqa: F401  paper 004
+from adv_tf.studies import imagenette_defenses  # noqa: F401  paper 003

@@ -18,7 +18,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Sequence
 
 import keras
 import numpy as np
@@ -64,8 +64,14 @@ class PreparedData:
 
 
 def prepare_datasets(train_ds: DatasetLike, eval_ds: DatasetLike, config: TrainConfig,
-                     strategy: tf.distribute.Strategy, *, cache_data: bool = True) -> PreparedData:
-  """Subsets, caches, shuffles and batches the examples (global batch, last partial batch dropped)."""
+                     strategy: tf.distribute.Strategy, *, cache_data: bool = True,
+                     train_transforms: Sequence = ()) -> PreparedData:
+  """Subsets, caches, shuffles and batches the examples (global batch, last partial batch dropped).
+
+  `train_transforms` (random augmentations, e.g. RandomResizedCrop + RandomFlip) run on the training batches
+  AFTER the cache and the shuffle, through `adv_tf.data.pipeline.augment`, so every epoch draws fresh crops
+  (reproducibly from `config.seed`); images must be in [0, 1].
+  """
   train = _examples(train_ds, "train_ds")
   evaluation = _examples(eval_ds, "eval_ds")
   if config.max_train_examples:
@@ -82,7 +88,11 @@ def prepare_datasets(train_ds: DatasetLike, eval_ds: DatasetLike, config: TrainC
     raise AdvTfError(f"train_ds has {num_train} examples, fewer than one batch of {config.batch_size}")
   if config.shuffle_buffer:
     train = train.shuffle(config.shuffle_buffer, seed=config.seed, reshuffle_each_iteration=True)
-  train = train.batch(config.batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+  train = train.batch(config.batch_size, drop_remainder=True)
+  if train_transforms:
+    from adv_tf.data.pipeline import augment  # lazy: the data package imports TFDS
+    train = augment(train, train_transforms, seed=config.seed)
+  train = train.prefetch(tf.data.AUTOTUNE)
   # Evaluation batches do not change results (inference mode), so use big ones: faster for small batches.
   evaluation = evaluation.batch(max(config.batch_size, 512))
   if cache_data:
@@ -186,7 +196,7 @@ def _evaluator(eval_step: Callable, dist_eval) -> Callable[[], tuple[float, floa
 def train_model(model_fn: Callable[[], keras.Model], train_ds: DatasetLike, eval_ds: DatasetLike,
                 config: TrainConfig, *, strategy: Optional[tf.distribute.Strategy] = None,
                 log_dir: Optional[str | os.PathLike] = None, verbose: int = 0,
-                cache_data: bool = True) -> tuple[keras.Model, TrainResult]:
+                cache_data: bool = True, train_transforms: Sequence = ()) -> tuple[keras.Model, TrainResult]:
   """Builds a model with `model_fn` under `strategy` and trains it with `config`.
 
   Args:
@@ -200,6 +210,8 @@ def train_model(model_fn: Callable[[], keras.Model], train_ds: DatasetLike, eval
     verbose: 0 silent; 1 a Keras progress bar per epoch.
     cache_data: keep the (decoded, subset) training examples in memory after the first epoch; turn
       off for datasets larger than RAM (ImageNet).
+    train_transforms: random augmentations applied to the training batches after the cache, re-drawn
+      every epoch (see `prepare_datasets`).
 
   Under a multi-replica strategy each replica gets batch_size / replicas examples of the same global
   batch and the gradients are summed, so training equals the single-device run up to round-off,
@@ -215,7 +227,8 @@ def train_model(model_fn: Callable[[], keras.Model], train_ds: DatasetLike, eval
   if config.batch_size % replicas:
     raise AdvTfError(f"batch_size {config.batch_size} must be divisible by the {replicas} replicas")
   keras.utils.set_random_seed(config.seed)
-  data = prepare_datasets(train_ds, eval_ds, config, strategy, cache_data=cache_data)
+  data = prepare_datasets(train_ds, eval_ds, config, strategy, cache_data=cache_data,
+                          train_transforms=train_transforms)
   with strategy.scope():
     model = model_fn()
     optimizer = OPTIMIZERS.get(config.optimizer)(config)

@@ -1,0 +1,150 @@
+"""Paper 003 study config: data, models, the fine-tuning recipe, attack grids, defenses, and the profiles.
+
+Section numbers refer to ../shared/papers/003_*.txt; settings marked UNSTATED are ours (the report lists them).
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Optional
+
+from adv_tf.errors import AdvTfError
+from adv_tf.experiment.study import register_config
+
+NAME = "imagenette-defenses"
+NUM_CLASSES = 10
+# §III-D: DGSM toward n02102040 (label 1 in sorted-wnid order). The paper calls it "English terrier"; the class
+# is "English springer".
+TARGET_CLASS = 1
+TARGET_NAME = "n02102040 English springer (the paper: 'English terrier')"
+# Figs. 3, 6, 7: eps* 0..0.3 step 0.025; Fig. 5: 0..0.015 step 0.001 (pixel range [0, 1], §III-D).
+FGSM_EPS = tuple(round(0.025 * i, 4) for i in range(13))
+DGSM_EPS = tuple(round(0.001 * i, 4) for i in range(16))
+SPLIT_MODES = ("balanced", "official")
+AT_VARIANTS = ("fgsm", "dgsm_random")
+
+
+def _help(text: str, **extra) -> dict:
+  return {"help": text, **extra}
+
+
+@dataclasses.dataclass(frozen=True)
+class ImagenetteDefensesConfig:
+  """How much of paper 003 to run. Every field is a flag of `experiments/imagenette_defenses.py`."""
+  profile: str
+  dataset: str = dataclasses.field(default="imagenette/local-224px", metadata=_help(
+      "Registered dataset: imagenette/local-224px (offline copy, 2,500 validation images) or a TFDS config "
+      "such as imagenette/320px (v1: validation = ImageNet val images) or imagenette/320px-v2."))
+  split_mode: str = dataclasses.field(default="balanced", metadata=_help(
+      "balanced: a seeded class-balanced train/test split of the dataset's validation split (the local copy "
+      "has no train split); official: its train and validation splits."))
+  train_per_class: int = dataclasses.field(default=200, metadata=_help("Training images per class (balanced)."))
+  test_per_class: int = dataclasses.field(default=50, metadata=_help("Held-out images per class (balanced)."))
+  split_seed: int = dataclasses.field(default=0, metadata=_help("Seed of the balanced split."))
+  image_size: int = dataclasses.field(default=224, metadata=_help(
+      "Crop size; eval is Resize(round(256/224*size), shorter side) + CenterCrop(size) (authors' code)."))
+  models: tuple[str, ...] = dataclasses.field(default=("wrn50_2", "googlenet"), metadata=_help(
+      "Models (see MODEL_BUILDERS in adv_tf/studies/imagenette_defenses/models.py)."))
+  pretrained_dir: Optional[str] = dataclasses.field(default=None, metadata=_help(
+      "Folder with torchvision ImageNet weights <model>.safetensors/.npz (converted by "
+      "data_prep/torchvision_weights.py); without it every model trains from scratch."))
+  base_epochs: int = dataclasses.field(default=5, metadata=_help("Fine-tuning epochs (§III-C: 5)."))
+  batch_size: int = dataclasses.field(default=64, metadata=_help("Batch size (authors' code: 64)."))
+  learning_rate: float = dataclasses.field(default=0.01, metadata=_help("SGD learning rate (§III-C: 0.01)."))
+  momentum: float = dataclasses.field(default=0.9, metadata=_help("SGD momentum (§III-C: 0.9)."))
+  at_epochs: int = dataclasses.field(default=10, metadata=_help("Adversarial retraining epochs (§III-E: 10)."))
+  at_eps: float = dataclasses.field(default=0.025, metadata=_help(
+      "FGSM eps of the adversarial training examples (UNSTATED; the headline eps* 0.025)."))
+  at_ratio: float = dataclasses.field(default=0.5, metadata=_help(
+      "Fraction of each batch replaced by adversarial examples (UNSTATED; Goodfellow's alpha = 0.5)."))
+  at_variants: tuple[str, ...] = dataclasses.field(default=("fgsm",), metadata=_help(
+      "Adversarial training examples: fgsm (the paper, §II-C), dgsm_random (the slides: DGSM toward random "
+      "targets)."))
+  fgsm_eps: tuple[float, ...] = dataclasses.field(default=FGSM_EPS, metadata=_help("FGSM eps* grid (Fig. 3)."))
+  dgsm_eps: tuple[float, ...] = dataclasses.field(default=DGSM_EPS, metadata=_help("DGSM eps* grid (Fig. 5)."))
+  dgsm_iterations: int = dataclasses.field(default=40, metadata=_help(
+      "DGSM iterations (UNSTATED; Madry-Kolter tutorial pgd_linf_targ: 40)."))
+  dgsm_step: float = dataclasses.field(default=0.01, metadata=_help(
+      "DGSM step size a (UNSTATED; tutorial: 1e-2)."))
+  target_class: int = dataclasses.field(default=TARGET_CLASS, metadata=_help("DGSM target label (§III-D: 1)."))
+  averaging_n: tuple[int, ...] = dataclasses.field(default=(20, 100), metadata=_help(
+      "Predictions averaged (UNSTATED; 'many')."))
+  averaging_eps_max: float = dataclasses.field(default=0.3, metadata=_help("Averaging noise radius (§II-C: 0.3)."))
+  averaging_fgsm_eps: tuple[float, ...] = dataclasses.field(default=FGSM_EPS, metadata=_help(
+      "FGSM eps* judged through averaging (Fig. 6)."))
+  averaging_dgsm_eps: tuple[float, ...] = dataclasses.field(default=DGSM_EPS, metadata=_help(
+      "DGSM eps* judged through averaging."))
+  eot_fgsm_eps: tuple[float, ...] = dataclasses.field(default=(0.025, 0.1), metadata=_help(
+      "Beyond the paper: FGSM eps* crafted through the averaging (EOT); empty: none."))
+  eot_draws: int = dataclasses.field(default=5, metadata=_help(
+      "Beyond the paper: evaluation draws of the averaging's noise; an image counts as correct only if every "
+      "draw classifies it correctly (worst case)."))
+  copies_per_call: int = dataclasses.field(default=2048, metadata=_help(
+      "Noisy copies sent through the model in one call (averaging is chunked to N x B <= this)."))
+  train_take: Optional[int] = dataclasses.field(default=None, metadata=_help(
+      "Use only the first N training images (smoke tests)."))
+  test_take: Optional[int] = dataclasses.field(default=None, metadata=_help(
+      "Use only the first N held-out images (smoke tests)."))
+
+  @property
+  def resize_size(self) -> int:
+    """Shorter side before the center crop: 256/224 of the crop (Resize(256) + CenterCrop(224) at 224)."""
+    return int(round(self.image_size * 256 / 224))
+
+  def validate(self) -> None:
+    """Raises AdvTfError for settings the study cannot run (before any data loads)."""
+    from adv_tf.data.datasets import DATASETS
+    from adv_tf.studies.imagenette_defenses.models import MODEL_BUILDERS  # lazy: keras
+    DATASETS.get(self.dataset)
+    if self.split_mode not in SPLIT_MODES:
+      raise AdvTfError(f"--split_mode must be one of {', '.join(SPLIT_MODES)}, got {self.split_mode!r}")
+    if not self.models:
+      raise AdvTfError("--models needs at least one model, e.g. googlenet")
+    for model in self.models:
+      if model not in MODEL_BUILDERS:
+        raise AdvTfError(f"unknown model {model!r} in --models; choose from: {', '.join(MODEL_BUILDERS)}")
+    for variant in self.at_variants:
+      if variant not in AT_VARIANTS:
+        raise AdvTfError(f"unknown --at_variants entry {variant!r}; choose from: {', '.join(AT_VARIANTS)}")
+    for name in ("train_per_class", "test_per_class", "base_epochs", "batch_size", "dgsm_iterations",
+                 "eot_draws", "copies_per_call"):
+      if getattr(self, name) < 1:
+        raise AdvTfError(f"--{name} must be >= 1")
+    if self.at_epochs < 0:
+      raise AdvTfError("--at_epochs must be >= 0 (0 skips adversarial training)")
+    if self.image_size < 32:
+      raise AdvTfError(f"--image_size must be >= 32 (the models pool globally), got {self.image_size}")
+    for name in ("train_take", "test_take"):
+      if getattr(self, name) is not None and getattr(self, name) < 1:
+        raise AdvTfError(f"--{name} must be >= 1 when set")
+    for name in ("fgsm_eps", "dgsm_eps", "averaging_fgsm_eps", "averaging_dgsm_eps", "eot_fgsm_eps"):
+      bad = [e for e in getattr(self, name) if not 0.0 <= e <= 1.0]
+      if bad:
+        raise AdvTfError(f"--{name} values must lie in [0, 1] (pixel range), got {bad[0]}")
+    if not 0.0 <= self.at_eps <= 1.0 or not 0.0 <= self.at_ratio <= 1.0:
+      raise AdvTfError("--at_eps and --at_ratio must lie in [0, 1]")
+    if not 0 <= self.target_class < NUM_CLASSES:
+      raise AdvTfError(f"--target_class must be in 0..{NUM_CLASSES - 1}, got {self.target_class}")
+    if any(n < 1 for n in self.averaging_n) or self.averaging_eps_max < 0:
+      raise AdvTfError("--averaging_n values must be >= 1 and --averaging_eps_max >= 0")
+    if self.learning_rate <= 0 or not 0 <= self.momentum <= 1:
+      raise AdvTfError("--learning_rate must be > 0 and --momentum in [0, 1]")
+
+
+# The quick profile (2-core CPU, <= 15 min; one GoogLeNet training step of 64 images at 64 px measured 0.35 CPU-s,
+# WRN-10-2 0.54 CPU-s, WRN-16-4 ~10x that): the protocol at a smaller scale, every change listed in the report.
+QUICK = ImagenetteDefensesConfig(
+    "quick", image_size=64, models=("googlenet", "wrn10_2"), base_epochs=8, at_epochs=3,
+    dgsm_eps=(0.0, 0.002, 0.005, 0.01, 0.015), dgsm_iterations=5, averaging_n=(20,),
+    averaging_fgsm_eps=(0.0, 0.025, 0.1, 0.3), averaging_dgsm_eps=(0.005, 0.015), eot_fgsm_eps=(0.025,),
+    eot_draws=3)
+PROFILES = {
+    "quick": QUICK,
+    # An afternoon on a laptop: full grids, N = 20 and 100, a larger Wide ResNet, both AT variants.
+    "cpu-full": ImagenetteDefensesConfig(
+        "cpu-full", image_size=112, models=("googlenet", "wrn16_4"), base_epochs=30,
+        at_variants=("fgsm", "dgsm_random")),
+    # The paper's setting (GPU): WRN-50-2 and GoogLeNet at 224, pretrained when --pretrained_dir is given.
+    "paper": ImagenetteDefensesConfig("paper", at_variants=("fgsm", "dgsm_random")),
+}
+for _name, _config in PROFILES.items():
+  register_config(f"{NAME}/{_name}", _config)

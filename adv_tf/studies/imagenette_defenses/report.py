@@ -1,0 +1,387 @@
+"""Paper 003 report: changes from the paper first, clean accuracies, curves like Figs. 3, 5, 6, 7 with the paper's
+values overlaid, top-class confidence box plots, verdicts D1-D12 with 95% intervals, and the beyond-paper checks.
+
+Verdict rules (stated in the report): proportions are compared with Newcombe's interval for a difference of
+two proportions (conservative here, where both come from the same 500 images); a claim with a threshold holds
+when the interval lies beyond it, does not hold when it lies on the other side, else inconclusive. Absolute
+claims (D1, D3, the 91%/70% of D9) are judged only with pretrained weights at the paper's scale; otherwise
+they are reported as context.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import pathlib
+import time
+
+import numpy as np
+
+from adv_tf.report.base import REPORTS, StudyReport
+from adv_tf.report.markdown import Section, figure_index
+from adv_tf.report.statistics import newcombe_interval, proportion_verdict
+from adv_tf.report.tables import Table
+from adv_tf.studies.imagenette_defenses import published
+from adv_tf.studies.imagenette_defenses.cells import build_cells
+from adv_tf.studies.imagenette_defenses.config import NAME, TARGET_NAME
+from adv_tf.studies.imagenette_defenses.models import MODEL_BUILDERS
+from adv_tf.studies.imagenette_defenses.study import STAGE
+
+
+def _records(run) -> dict[tuple[str, str], dict]:
+  ids = {c.id for c in build_cells(run.config, run.seed)}
+  return {(r["config"]["model"], r["config"]["variant"]): r["result"]
+          for r in run.records.get(STAGE, []) if r.get("id") in ids}
+
+
+def _at(curve: list[dict], eps: float) -> dict | None:
+  return next((p for p in curve if abs(p["eps"] - eps) < 1e-9), None)
+
+
+def _pct(p: dict | None) -> str:
+  return "-" if p is None else f"{100 * p['rate']:.1f} [{100 * p['low']:.1f}, {100 * p['high']:.1f}]"
+
+
+def _is_wrn(model: str) -> bool:
+  return model.startswith("wrn")
+
+
+def _absolute(cfg, results) -> bool:
+  """Absolute claims are judged only at the paper's scale with pretrained weights."""
+  return cfg.image_size >= 224 and any(r.get("pretrained") for r in results.values())
+
+
+def _threshold_verdict(a: dict, b: dict, threshold: float, what: str) -> tuple[str, str]:
+  """"a - b > threshold" from the Newcombe interval."""
+  d, low, high = newcombe_interval(a["k"], a["n"], b["k"], b["n"])
+  verdict = "holds" if low > threshold else ("does not hold" if high < threshold else "inconclusive")
+  return verdict, (f"{what}: {100 * d:+.1f} points [{100 * low:+.1f}, {100 * high:+.1f}] vs threshold "
+                   f"{100 * threshold:g}")
+
+
+def verdicts(cfg, results: dict) -> list[dict[str, str]]:
+  """D1-D12: id, claim, verdict, evidence (one row per model where the claim is per model)."""
+  rows: list[dict[str, str]] = []
+  absolute = _absolute(cfg, results)
+
+  def add(claim_id, claim, verdict, evidence):
+    rows.append({"id": claim_id, "claim": claim, "verdict": verdict, "evidence": evidence})
+
+  bases = {m: results[(m, "base")] for m in cfg.models if (m, "base") in results}
+  ats = {m: results[(m, "fgsm")] for m in cfg.models if (m, "fgsm") in results}
+  for m, r in bases.items():
+    c = r["clean"]
+    if absolute:
+      verdict = "holds" if c["high"] >= 0.999 else "does not hold"
+    else:
+      verdict = "context (not judged: no pretrained weights at this scale)"
+    add("D1", f"{m}: >= 99.9% held-out clean accuracy", verdict, f"{_pct(c)}% on {c['n']} held-out images")
+  for m, r in bases.items():
+    adv = _at(r["fgsm"], 0.025)
+    if adv is None:
+      continue
+    threshold = 0.5 if absolute else 0.0
+    v, ev = _threshold_verdict(r["clean"], adv, threshold, "clean minus FGSM(0.025)")
+    add("D2", f"{m}: FGSM eps* 0.025 lowers accuracy {'by > 50 points' if absolute else '(relative: significantly)'}",
+        v, ev + f"; drop relative to clean {100 * (1 - adv['rate'] / max(r['clean']['rate'], 1e-9)):.0f}%")
+  for m, r in bases.items():
+    p = _at(r["fgsm"], 0.3)
+    if p is None or not _is_wrn(m):
+      continue
+    verdict = ("holds" if p["low"] <= 0.23 <= p["high"] else "does not hold") if absolute else "context"
+    add("D3", f"{m}: FGSM eps* 0.3 leaves ~22-23%", verdict, f"{_pct(p)}%")
+  wrns = [m for m in bases if _is_wrn(m)]
+  if "googlenet" in bases and wrns:
+    g, w = _at(bases["googlenet"]["fgsm"], 0.025), _at(bases[wrns[0]]["fgsm"], 0.025)
+    if g and w:
+      v = proportion_verdict(w["k"], w["n"], g["k"], g["n"], claim="greater")
+      add("D4", f"GoogLeNet more vulnerable than {wrns[0]} at eps* 0.025 (lower FGSM accuracy)", v.verdict,
+          v.evidence + f"; clean {_pct(bases['googlenet']['clean'])} vs {_pct(bases[wrns[0]]['clean'])}")
+  for m, r in bases.items():
+    best = max(r["dgsm"], key=lambda p: p["rate"])
+    verdict = "holds" if best["high"] >= 0.98 else "does not hold"
+    add("D5", f"{m}: DGSM sends ~100% to the target at some eps* <= 0.015", verdict,
+        f"best {_pct(best)}% at eps* {best['eps']:g} ({cfg.dgsm_iterations} iterations of {cfg.dgsm_step:g}); "
+        "holds when the interval reaches 98% (49/50 in the paper's resolution)")
+  for m, r in bases.items():
+    for n, avg in r.get("averaging", {}).items():
+      a, b = _at(avg["fgsm"], 0.025), _at(r["fgsm"], 0.025)
+      if a and b:
+        v = proportion_verdict(a["k"], a["n"], b["k"], b["n"], claim="greater")
+        eps = np.array([p["eps"] for p in avg["fgsm"]])
+        acc = np.array([p["rate"] for p in avg["fgsm"]])
+        r2 = float(np.corrcoef(eps, acc)[0, 1] ** 2) if len(eps) > 2 and acc.std() > 0 else float("nan")
+        add("D6", f"{m}, N={n}: averaging keeps FGSM accuracy at eps* 0.025 above the undefended model's",
+            v.verdict, v.evidence + f"; linear fit R^2 over eps* {r2:.2f} (context)")
+      a0, b0 = _at(avg["fgsm"], 0.0), r["clean"]
+      if a0:
+        v = proportion_verdict(b0["k"], b0["n"], a0["k"], a0["n"], claim="greater")
+        add("D7", f"{m}, N={n}: averaging costs clean accuracy", v.verdict, v.evidence)
+      d0 = avg["dgsm"][0]
+      worst = max(avg["dgsm"][1:], key=lambda p: p["rate"], default=None)
+      if worst:
+        d, low, high = newcombe_interval(worst["k"], worst["n"], d0["k"], d0["n"])
+        verdict = "does not hold" if low > 0.02 else ("holds" if d <= 0.02 else "inconclusive")
+        add("D8", f"{m}, N={n}: with averaging DGSM raises the target rate by <= 2 points", verdict,
+            f"clean {_pct(d0)}%, worst {_pct(worst)}% at eps* {worst['eps']:g}: {100 * d:+.1f} "
+            f"[{100 * low:+.1f}, {100 * high:+.1f}] points")
+  for m, r in ats.items():
+    b = bases.get(m)
+    if b:
+      v = proportion_verdict(b["clean"]["k"], b["clean"]["n"], r["clean"]["k"], r["clean"]["n"], claim="greater")
+      paper = published.TEXT["at_clean_accuracy"]["wrn" if _is_wrn(m) else "googlenet"]
+      add("D9", f"{m}: adversarial training lowers clean accuracy (paper: to {100 * paper:.0f}%)", v.verdict,
+          v.evidence)
+      per_eps = []
+      for p in r["fgsm"]:
+        q = _at(b["fgsm"], p["eps"])
+        if q and p["eps"] > 0:
+          per_eps.append((p["eps"], proportion_verdict(p["k"], p["n"], q["k"], q["n"], claim="greater").verdict))
+      small = [v for e, v in per_eps if e <= 0.05]
+      verdict = ("holds" if small and all(v == "holds" for v in small) else
+                 "does not hold" if any(v == "does not hold" for v in small) else "inconclusive")
+      add("D10", f"{m}: adversarial training improves FGSM accuracy for eps* <= 0.05 (judged per eps)", verdict,
+          "; ".join(f"{e:g}: {v}" for e, v in per_eps))
+      d0 = r["dgsm"][0]
+      worst = max(r["dgsm"][1:], key=lambda p: p["rate"], default=None)
+      if worst:
+        margin = published.TEXT["at_dgsm_max_loss"]["wrn" if _is_wrn(m) else "googlenet"]
+        d, low, high = newcombe_interval(worst["k"], worst["n"], d0["k"], d0["n"])
+        verdict = "does not hold" if low > margin else ("holds" if d <= margin else "inconclusive")
+        add("D11", f"{m}: after adversarial training DGSM raises the target rate by <= {100 * margin:g} points",
+            verdict, f"clean {_pct(d0)}%, worst {_pct(worst)}% at eps* {worst['eps']:g}: {100 * d:+.1f} "
+            f"[{100 * low:+.1f}, {100 * high:+.1f}] points")
+  for m, r in bases.items():
+    avg = r.get("averaging", {})
+    if not avg or (m, "fgsm") not in results:
+      continue
+    n = next(iter(avg))
+    a_last = avg[n]["dgsm"][-1]
+    base_p, at_p = _at(r["dgsm"], a_last["eps"]), _at(results[(m, "fgsm")]["dgsm"], a_last["eps"])
+    if base_p and at_p:
+      v1 = proportion_verdict(base_p["k"], base_p["n"], a_last["k"], a_last["n"], claim="greater")
+      v2 = proportion_verdict(at_p["k"], at_p["n"], a_last["k"], a_last["n"], claim="less")
+      verdict = v1.verdict if v1.verdict != "holds" else ("holds" if v2.verdict in ("holds", "tie") else
+                                                          f"partly ({v2.verdict} for AT < averaging)")
+      add("D12", f"{m}: averaging limits DGSM, adversarial training even more (eps* {a_last['eps']:g})", verdict,
+          f"base {_pct(base_p)}, averaging N={n} {_pct(a_last)}, AT {_pct(at_p)}")
+  order = {f"D{i}": i for i in range(1, 13)}
+  return sorted(rows, key=lambda row: order[row["id"]])
+
+
+def changes_from_paper(cfg, results: dict) -> list[str]:
+  """Every way this run differs from the paper's setting."""
+  pretrained = any(r.get("pretrained") for r in results.values())
+  out = []
+  if cfg.split_mode == "balanced":
+    out.append(f"Data: {cfg.dataset}, a seeded class-balanced split of its validation split, {cfg.train_per_class} "
+               f"train / {cfg.test_per_class} held-out images per class (seed {cfg.split_seed}); the paper trained "
+               "on imagenette2 train (9,469) and evaluated on 50 val images drawn with replacement (seed 133742, "
+               "not replayable on another image list).")
+  else:
+    out.append(f"Data: {cfg.dataset} train / validation (the paper: imagenette2; 50 val images drawn with "
+               "replacement). All held-out images are evaluated.")
+  if cfg.image_size != 224:
+    out.append(f"Images: {cfg.image_size} px crops (Resize {cfg.resize_size} + CenterCrop {cfg.image_size}, the "
+               "paper's 256/224 ratio) instead of 224 px; training crops are RandomResizedCrop of the "
+               f"{cfg.resize_size} px image resized to {cfg.image_size}.")
+  out.append("Training augmentation: RandomResizedCrop + horizontal flip, re-drawn every epoch (the authors' "
+             "code: RandomResizedCrop only; the flip is ours).")
+  names = ", ".join(f"{m} = {MODEL_BUILDERS[m][2]}" for m in cfg.models)
+  out.append(f"Models: {names}." + ("" if set(cfg.models) == {"wrn50_2", "googlenet"} else
+                                    " The paper: WRN-50-2 and GoogLeNet."))
+  if pretrained:
+    out.append("Pretrained torchvision ImageNet weights loaded; backbone frozen up to the last stage (Keras "
+               "freezes BatchNorm statistics too; PyTorch kept updating them).")
+  else:
+    out.append("No pretrained weights: every model trains FROM SCRATCH (the paper fine-tuned ImageNet-pretrained "
+               "models); absolute accuracies are therefore not comparable. Reading the verdicts: a weak, "
+               "low-confidence from-scratch model needs larger eps* than a pretrained one, so DGSM at eps* <= 0.015 "
+               "(D5, D8, D11, D12) tests the scale as much as the claim; and adversarial retraining continues "
+               "training an undertrained base model, so its clean accuracy can rise (D9 is confounded).")
+  out.append(f"Training: SGD lr {cfg.learning_rate:g}, momentum {cfg.momentum:g}, batch {cfg.batch_size}, "
+             f"{cfg.base_epochs} epochs (paper: 5), last epoch kept (the authors kept the best epoch on their "
+             "training images).")
+  out.append(f"Adversarial retraining: {cfg.at_epochs} epochs (paper: 10) from the trained model, FGSM eps "
+             f"{cfg.at_eps:g} (unstated), round({cfg.at_ratio:g} x B) examples of each batch REPLACED by "
+             "adversarial ones crafted on the current weights (the paper says it adds them; with ratio 0.5 this is "
+             "Goodfellow's alpha = 0.5 objective). Variants: " + ", ".join(cfg.at_variants) + ".")
+  out.append(f"DGSM: {cfg.dgsm_iterations} iterations of step {cfg.dgsm_step:g} (unstated; tutorial: 40 x 0.01), "
+             f"x + delta clipped to [0, 1], target {TARGET_NAME}; eps* grid {list(cfg.dgsm_eps)}"
+             + (" (paper: 0..0.015 step 0.001)." if len(cfg.dgsm_eps) < 16 else "."))
+  if len(cfg.fgsm_eps) < 13:
+    out.append(f"FGSM eps* grid {list(cfg.fgsm_eps)} (paper: 0..0.3 step 0.025).")
+  out.append(f"Averaging: N = {', '.join(map(str, cfg.averaging_n))} (unstated), eps_max {cfg.averaging_eps_max:g}, "
+             "noisy copies clipped to [0, 1], gray-box (attacks crafted on the bare model); judged at FGSM eps* "
+             f"{list(cfg.averaging_fgsm_eps)} and DGSM eps* {list(cfg.averaging_dgsm_eps)}.")
+  out.append("Evaluation on every held-out image with 95% Wilson intervals (the paper: 50 images, no intervals).")
+  if cfg.train_take or cfg.test_take:
+    out.append(f"SMOKE RUN: train_take={cfg.train_take}, test_take={cfg.test_take}.")
+  return out
+
+
+def _plot_curves(path, title, ylabel, series: dict, paper: dict | None):
+  import matplotlib
+  matplotlib.use("Agg")
+  import matplotlib.pyplot as plt
+  fig, ax = plt.subplots(figsize=(6, 4))
+  for label, curve in series.items():
+    eps = [p["eps"] for p in curve]
+    rate = np.array([p["rate"] for p in curve]) * 100
+    err = np.array([[100 * (p["rate"] - p["low"]), 100 * (p["high"] - p["rate"])] for p in curve]).T
+    ax.errorbar(eps, rate, yerr=err, marker="o", ms=3, capsize=2, label=label)
+  if paper:
+    ax.plot(list(paper), [100 * v for v in paper.values()], "k--", marker="x", label="paper (WRN-50-2, 50 images)")
+  ax.set_xlabel("eps* (pixel range [0, 1])")
+  ax.set_ylabel(ylabel)
+  ax.set_ylim(-2, 102)
+  ax.set_title(title, fontsize=9)
+  ax.grid(alpha=0.3)
+  ax.legend(fontsize=7)
+  fig.tight_layout()
+  fig.savefig(path, dpi=110)
+  plt.close(fig)
+
+
+def _plot_boxes(path, title, curve: list[dict]):
+  import matplotlib
+  matplotlib.use("Agg")
+  import matplotlib.pyplot as plt
+  fig, ax = plt.subplots(figsize=(7, 3.5))
+  stats = [{**p["confidence"], "fliers": [], "label": f"{p['eps']:g}"} for p in curve]
+  ax.bxp(stats, showfliers=False)
+  ax.set_xlabel("eps*")
+  ax.set_ylabel("top-class confidence")
+  ax.set_title(title, fontsize=9)
+  ax.tick_params(axis="x", labelsize=7, rotation=90)
+  fig.tight_layout()
+  fig.savefig(path, dpi=110)
+  plt.close(fig)
+
+
+def write_figures(out: pathlib.Path, cfg, results: dict) -> dict[str, str]:
+  folder = out / "figures"
+  folder.mkdir(parents=True, exist_ok=True)
+  figs: dict[str, str] = {}
+  models = [m for m in cfg.models if (m, "base") in results]
+
+  def fig(key, *args, plot=_plot_curves):
+    plot(folder / f"{key}.png", *args)
+    figs[key] = f"{key}.png"
+
+  fig("fig3_fgsm_base", "FGSM vs the trained models (Fig. 3)", "% correctly classified",
+      {m: results[(m, "base")]["fgsm"] for m in models}, published.paper_fgsm("base"))
+  fig("fig5_dgsm_base", f"DGSM toward label {cfg.target_class} (Fig. 5)", "% classified as target",
+      {m: results[(m, "base")]["dgsm"] for m in models}, published.paper_dgsm("base"))
+  for m in models:
+    r = results[(m, "base")]
+    avg = {f"{m} + averaging N={n}": a["fgsm"] for n, a in r.get("averaging", {}).items()}
+    if avg:
+      fig(f"fig6_fgsm_averaging_{m}", f"{m}: FGSM with perturbed prediction averaging, gray-box (Fig. 6)",
+          "% correctly classified", {f"{m} (no defense)": r["fgsm"], **avg}, published.paper_fgsm("averaging"))
+      fig(f"dgsm_averaging_{m}", f"{m}: DGSM with averaging, gray-box (repo plot)", "% classified as target",
+          {f"{m} (no defense)": r["dgsm"],
+           **{f"averaging N={n}": a["dgsm"] for n, a in r["averaging"].items()}}, published.paper_dgsm("averaging"))
+    for variant in cfg.at_variants:
+      if (m, variant) in results:
+        at = results[(m, variant)]
+        fig(f"fig7_fgsm_at_{variant}_{m}", f"{m}: FGSM after adversarial training ({variant}) (Fig. 7)",
+            "% correctly classified", {f"{m} base": r["fgsm"], f"{m} AT-{variant}": at["fgsm"]},
+            published.paper_fgsm("fgsm"))
+        fig(f"dgsm_at_{variant}_{m}", f"{m}: DGSM after adversarial training ({variant}) (repo plot)",
+            "% classified as target", {f"{m} base": r["dgsm"], f"{m} AT-{variant}": at["dgsm"]},
+            published.paper_dgsm("fgsm"))
+  for (m, variant), r in results.items():
+    fig(f"box_fgsm_{m}_{variant}", f"{m} ({variant}): top-class confidence under FGSM", r["fgsm"], plot=_plot_boxes)
+    fig(f"box_dgsm_{m}_{variant}", f"{m} ({variant}): top-class confidence under DGSM", r["dgsm"], plot=_plot_boxes)
+  return figs
+
+
+def curve_table(results: dict, attack: str) -> Table:
+  rows = []
+  for (m, variant), r in results.items():
+    for p in r[attack]:
+      rows.append([m, variant, "none", p["eps"], p["k"], p["n"], p["rate"], p["low"], p["high"]])
+    for n, avg in r.get("averaging", {}).items():
+      for p in avg[attack]:
+        rows.append([m, variant, f"averaging N={n}", p["eps"], p["k"], p["n"], p["rate"], p["low"], p["high"]])
+  metric = "correct" if attack == "fgsm" else "target"
+  return Table(["model", "variant", "defense", "eps", metric, "n", "rate", "low", "high"], rows)
+
+
+@REPORTS.register(NAME)
+class ImagenetteDefensesReport(StudyReport):
+  title = "Paper 003 reproduction: adversarial examples and defenses on Imagenette"
+
+  def write(self, run) -> pathlib.Path:
+    self._run = run
+    return super().write(run)
+
+  def write_artifacts(self, run) -> None:
+    out = pathlib.Path(run.output_dir)
+    self._results = _records(run)
+    self._figures = write_figures(out, run.config, self._results) if self._results else {}
+    self._verdicts = verdicts(run.config, self._results)
+    Table(["id", "claim", "verdict", "evidence"], [list(v.values()) for v in self._verdicts]).write_csv(
+        out / "verdicts.csv")
+    for attack in ("fgsm", "dgsm"):
+      curve_table(self._results, attack).write_csv(out / f"{attack}_curves.csv")
+
+  def sections(self, run):
+    from adv_tf.utils import provenance
+    cfg, results = run.config, self._results
+    sections = [Section("Changes from the paper", "\n".join(f"- {c}" for c in changes_from_paper(cfg, results)))]
+    clean_rows = []
+    for (m, variant), r in results.items():
+      clean_rows.append([m, variant, _pct(r["clean"]), r["clean"]["n"], f"{100 * r['train']['test_accuracy']:.1f}",
+                         "yes" if r.get("cache_hit") else "no", _pct(r["clean_target_rate"])])
+    clean = Table(["model", "variant", "clean % [95% CI]", "n", "end-of-training %", "from cache",
+                   "classified as target %"], clean_rows)
+    sections.append(Section("Clean accuracy (paper: 99.9%)", clean.markdown() + (
+        "\n\nThe paper's 99.9% (§III-C) was measured on the training images: the authors' notebook loads its "
+        "'val' split from the training folder and its best 'val' accuracy 0.999683 is 9,466/9,469 = the "
+        "imagenette2 train size. Moreover most imagenette2 validation images are ImageNet-1k training images "
+        "(2,366 of the 2,500 in the local copy), so an ImageNet-pretrained backbone has seen them. Our numbers "
+        "are on held-out images never used for training or model selection.\n")))
+    vt = Table(["id", "claim", "verdict", "evidence"], [list(v.values()) for v in self._verdicts])
+    rule = ("Rules: differences of proportions with Newcombe's 95% interval (conservative for the paired images); "
+            "D5 holds when the best target-rate interval reaches 98%; D8/D11 hold when the observed increase is "
+            "within the paper's margin and do not hold when the interval's lower end exceeds it. "
+            + ("Absolute claims judged (pretrained, 224 px)." if _absolute(cfg, results) else
+               "Only relative claims are judged here; absolute numbers are context, never 'reproduced'.")
+            + " The non-monotone FGSM curve of Fig. 3 is single-step overshoot/noise, not a claim.\n")
+    sections.append(Section("Verdicts D1-D12", rule + "\n" + vt.markdown()))
+    for attack, label in (("fgsm", "FGSM: % correctly classified"), ("dgsm", "DGSM: % classified as target")):
+      rows = []
+      for (m, variant), r in results.items():
+        rows.append([m, variant, "none"] + [_pct(p) for p in r[attack]])
+        for n, avg in r.get("averaging", {}).items():
+          rows.append([m, variant, f"avg N={n}"] + [_pct(_at(avg[attack], p["eps"])) for p in r[attack]])
+      eps = [p["eps"] for p in next(iter(results.values()))[attack]] if results else []
+      sections.append(Section(label + " [95% Wilson]", Table(["model", "variant", "defense"] + [f"{e:g}" for e in eps],
+                                                             rows).markdown()))
+    adaptive_rows = []
+    for (m, variant), r in results.items():
+      for a in r.get("adaptive", []):
+        for mode in ("gray_box", "eot"):
+          adaptive_rows.append([m, f"{a['eps']:g}", a["n"], mode, _pct(a[mode]["single_draw"]),
+                                f"worst of {a['draws']}: {_pct(a[mode]['worst_of_draws'])}"])
+    if adaptive_rows:
+      sections.append(Section("Beyond the paper: adaptive attacks on averaging", (
+          "FGSM crafted through the averaged model (EOT: gradient of the averaged output over N noisy copies) vs "
+          "the paper's gray-box FGSM, and the worst of several evaluation draws of the noise (an image counts as "
+          "correct only if every draw classifies it correctly). Not part of the paper's claims.\n\n")
+          + Table(["model", "eps", "N", "attack", "accuracy % (one draw)", "worst case"], adaptive_rows).markdown()))
+    meta = {"profile": cfg.profile, "seed": run.seed, "config": dataclasses.asdict(cfg),
+            "versions": provenance.versions(), "wall time this invocation": f"{time.time() - run.started:.0f} s",
+            "cell seconds": {f"{r['config']['model']}/{r['config']['variant']}": r.get("seconds")
+                             for r in run.records.get(STAGE, [])},
+            "report written": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+    prov = next((r.get("data_provenance") for r in results.values() if r.get("data_provenance")), None)
+    lines = [f"- {k}: {v}" for k, v in meta.items()]
+    if prov:
+      lines.append(f"- data provenance (split, selection hash, class counts): {prov}")
+    sections.append(Section("Run", "\n".join(lines)))
+    sections.append(Section("Figures", "Dashed black: the paper's WRN-50-2 values (50 images; Tables 003-A/B).\n"
+                            + "\n".join(figure_index(self._figures))))
+    return sections
+

@@ -1,0 +1,49 @@
+"""The paper-003 study as a StudyDef: prepare (data, trainer), one stage of (model, variant) cells, report."""
+from __future__ import annotations
+
+import pathlib
+
+from adv_tf.experiment.runner import Cell
+from adv_tf.experiment.study import Stage, StudyRun
+from adv_tf.report.base import REPORTS
+from adv_tf.studies.imagenette_defenses import cells, config, data, models
+from adv_tf.studies.imagenette_defenses import run as cell_runs
+from adv_tf.studies.imagenette_defenses.config import NAME
+
+STAGE = "cells"
+
+
+class ImagenetteDefensesStudy:
+  """Paper 003: FGSM / DGSM against WRN and GoogLeNet on Imagenette; averaging and adversarial training."""
+  name = NAME
+  config_class = config.ImagenetteDefensesConfig
+
+  def prepare(self, run: StudyRun) -> None:
+    cfg = run.config
+    for name in cfg.models:  # a missing weight file fails before the data loads
+      models.pretrained_path(cfg.pretrained_dir, name)
+    study_data = data.load_study_data(cfg, run.data_dir)
+    run.resources["data"] = study_data
+    run.resources["trainer"] = models.Trainer(study_data, cfg, run.model_cache, run.strategy)
+
+  def stages(self, cfg) -> list[Stage]:
+    return [Stage(STAGE, self._cells, self._run_cell, subdir="")]
+
+  def _cells(self, run: StudyRun) -> list[Cell]:
+    return cells.build_cells(run.config, run.seed)
+
+  def _run_cell(self, cell: Cell, ctx, run: StudyRun) -> dict:
+    trainer: models.Trainer = run.resources["trainer"]
+    name, variant = cell.config["model"], cell.config["variant"]
+    ctx.log(f"training or loading {name} ({variant})")
+    model, result = trainer.base(name) if variant == "base" else trainer.adversarial(name, variant)
+    hit = bool(run.model_cache.last_hit)
+    ctx.log(f"clean test accuracy {result.test_accuracy:.3f}; attacking")
+    out = cell_runs.run_model_cell(model, result, variant, run.resources["data"], run.config, run.seed,
+                                   cache_hit=hit)
+    out["pretrained"] = cell.config.get("pretrained_dir") is not None
+    out["data_provenance"] = run.resources["data"].provenance
+    return out
+
+  def report(self, run: StudyRun) -> pathlib.Path:
+    return REPORTS.get(NAME)().write(run)
