@@ -14,6 +14,9 @@ from adv_tf.experiment.study import CONFIGS, STUDIES, StudyRun, profiles, result
 from adv_tf.utils.jsonable import to_jsonable
 
 COUNTS = {
+    "dataset-properties/quick": {"models": 5},
+    "dataset-properties/cpu-full": {"models": 45},
+    "dataset-properties/paper": {"models": 25},
     "hyperparams/quick": {"selection": 1, "cells": 16},
     "hyperparams/cpu-full": {"selection": 1, "cells": 87},
     "hyperparams/paper": {"selection": 1, "cells": 177},
