@@ -129,6 +129,14 @@ def trained_model(run, cell_config: dict):
   return model, summary, bool(run.model_cache.last_hit)
 
 
+def craft(preset, attack: str, model, x, y, eps: float, seed: int) -> np.ndarray:
+  """The preset's attack on the undefended model; a seed only where the attack draws (PGD's random start)."""
+  import inspect
+  from adv_tf.attacks.base import ATTACKS
+  extra = {"seed": seed} if "seed" in inspect.signature(ATTACKS.get(attack)).parameters else {}
+  return np.asarray(preset.run(attack, model, x, y, eps=float(eps), **extra).x_adv, np.float32)
+
+
 def predict(model, x: np.ndarray, batch: int = 512) -> np.ndarray:
   return np.concatenate([np.asarray(model(x[i:i + batch], training=False)).argmax(-1)
                          for i in range(0, len(x), batch)]) if len(x) else np.zeros((0,), np.int64)
@@ -175,7 +183,7 @@ def run_model(cell, ctx, run) -> dict:
     result["adversarial"][attack] = {}
     for eps in config.eps:
       t1 = time.perf_counter()
-      x_adv = preset.run(attack, model, x, y, eps=float(eps), seed=seed).x_adv
+      x_adv = craft(preset, attack, model, x, y, eps, seed)
       linf = float(np.max(np.abs(x_adv - x))) if n else 0.0
       judged = judge(model, np.clip(x_adv, 0.0, 1.0), y, defenses, config, seed + 1)
       result["adversarial"][attack][eps_label(eps)] = {"linf": linf, "judged": judged}
@@ -189,7 +197,7 @@ def run_model(cell, ctx, run) -> dict:
       result["contrast_control"]["accuracy"][attack] = {}
       for eps in config.eps:
         scaled = float(min(1.0, eps * ratio))
-        x_adv = preset.run(attack, model, x, y, eps=scaled, seed=seed).x_adv
+        x_adv = craft(preset, attack, model, x, y, scaled, seed)
         result["contrast_control"]["accuracy"][attack][eps_label(eps)] = {
             "scaled_eps": scaled, "accuracy": float(np.mean(predict(model, np.clip(x_adv, 0, 1)) == y))}
   return {"dataset": name, "size": size, "contrast": contrast, "setting": c["setting"], "seed": seed,
