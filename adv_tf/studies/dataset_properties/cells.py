@@ -15,7 +15,7 @@ from adv_tf.studies.dataset_properties import datasets
 STAGES = ("models",)
 
 # Settings that only choose which cells exist (not what a cell computes).
-_GRID_FIELDS = ("profile", "datasets", "properties", "seeds")
+_GRID_FIELDS = ("profile", "datasets", "properties", "seeds", "only_settings")
 
 
 def settings(config) -> dict[str, Any]:
@@ -34,6 +34,8 @@ def model_cells(config) -> list[Cell]:
       pairs.sort(key=lambda p: (p != (setup.original_size, 1.0)))
       for size, contrast in pairs:
         label = datasets.setting_label(size, contrast)
+        if config.only_settings and label not in config.only_settings:
+          continue
         out.append(Cell(f"{name} {label} seed={seed}",
                         {"stage": "models", "dataset": name, "size": size, "contrast": contrast, "setting": label,
                          "seed": seed, **base}, stage="models"))
