@@ -252,10 +252,14 @@ def judge_cell(cmp: Cmp, a: Value | None, b: Value | float | None, claim_id: str
   var = sum(v.mean * (100 - v.mean) / max(v.n * v.seeds, 1) for v in values)
   seeds = min(v.seeds for v in values)
   se = math.sqrt(max(var, 1e-6) + (seed_std ** 2 / max(seeds, 1) if seed_std else 0.0))
-  claim = "equal" if cmp.kind == "equal" else "greater"
   d_hi = _mean(hi) - (cmp.offset if hi is a else -cmp.offset)
+  if cmp.kind == "equal":  # "equal within the margin": beyond it only when significantly beyond
+    excess = abs(d_hi - _mean(lo)) - margin
+    if excess <= 0:
+      return "holds"
+    return "does not hold" if excess / se >= st.t_threshold(BOUND, seeds if seeds >= 2 else None) else "inconclusive"
   v = st.claim_verdict([st.Comparison(cmp.name(), d_hi, _mean(lo), se, seeds if seeds >= 2 else None)],
-                       claim=claim, bound=BOUND, tie_margin=margin)
+                       claim="greater", bound=BOUND, tie_margin=margin)
   if cmp.kind in ("at_least", "at_most") and v.verdict in ("tie", "inconclusive"):
     return "holds" if d_hi >= _mean(lo) - margin else v.verdict
   return v.verdict
