@@ -91,6 +91,7 @@ def train_config(config, name: str, label: str, seed: int):
 def trained_model(run, cell_config: dict):
   """(model, training summary, cache hit) of one (dataset, size, contrast, seed) through run.model_cache."""
   import tensorflow as tf
+
   from adv_tf.data.pipeline import augment
   from adv_tf.data.transforms import RandomFlip, RandomResizedCrop
   from adv_tf.models import build
@@ -132,6 +133,7 @@ def trained_model(run, cell_config: dict):
 def craft(preset, attack: str, model, x, y, eps: float, seed: int) -> np.ndarray:
   """The preset's attack on the undefended model; a seed only where the attack draws (PGD's random start)."""
   import inspect
+
   from adv_tf.attacks.base import ATTACKS
   extra = {"seed": seed} if "seed" in inspect.signature(ATTACKS.get(attack)).parameters else {}
   return np.asarray(preset.run(attack, model, x, y, eps=float(eps), **extra).x_adv, np.float32)

@@ -34,14 +34,14 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_split, 
   lines = (out / "models" / "records-shard0of1.jsonl").read_text().splitlines()
   results = [json.loads(line)["result"] for line in lines]
   assert sorted(r["setting"] for r in results) == ["14", "c0.5"]
-  r56 = next(r for r in results if r["setting"] == "14")
-  assert r56["contrast_stats"]["setting"]["image_shape"] == [14, 14, 1]
-  assert set(r56["adversarial"]) == {"fgsm", "bim", "pgd"}
-  assert set(r56["adversarial"]["pgd"]["8/255"]["judged"]) == {"none", "jpeg", "tvm_quirk", "tvm"}
-  assert r56["adversarial"]["pgd"]["8/255"]["linf"] <= 8 / 255 + 1e-5
-  assert r56["attack_preset"]["name"] == "foolbox3"
-  assert "quality=10" in r56["defense_settings"]["jpeg"]
-  assert "channels_first_quirk" in r56["defense_settings"]["tvm_quirk"]
+  r14 = next(r for r in results if r["setting"] == "14")
+  assert r14["contrast_stats"]["setting"]["image_shape"] == [14, 14, 1]
+  assert set(r14["adversarial"]) == {"fgsm", "bim", "pgd"}
+  assert set(r14["adversarial"]["pgd"]["8/255"]["judged"]) == {"none", "jpeg", "tvm_quirk", "tvm"}
+  assert r14["adversarial"]["pgd"]["8/255"]["linf"] <= 8 / 255 + 1e-5
+  assert r14["attack_preset"]["name"] == "foolbox3"
+  assert "quality=10" in r14["defense_settings"]["jpeg"]
+  assert "channels_first_quirk" in r14["defense_settings"]["tvm_quirk"]
   low = next(r for r in results if r["setting"] == "c0.5")
   assert low["contrast_stats"]["setting"]["rms_contrast"] < low["contrast_stats"]["same_size_1x"]["rms_contrast"]
   assert "contrast_control" in low
