@@ -321,6 +321,8 @@ def evaluate(claim: Claim, ours: Callable[[Key], Value | None], paper: Callable[
             "paper": aggregate(p, claim.mode), "paper_counts": counts(p), "cells": []}
   o = [judge_cell(c, val(c.a, ours), val(c.b, ours), claim.id) for c in claim.comparisons]
   verdict = aggregate(o, claim.mode)
+  if verdict == "not measured":
+    verdict = "not run in this profile (its cells were not measured)"
   if missing:
     verdict += f", partial (not run: {', '.join(missing)})"
   return {"ours": verdict, "ours_counts": counts([x for x in o if x != "not measured"]),
