@@ -11,8 +11,8 @@ from adv_tf.errors import AdvTfError
 def mnist_model():
   from adv_tf.data.pipeline import load_arrays
   try:
-    x, y, _ = load_arrays("mnist", "train", take=3000)
-    xt, yt, _ = load_arrays("mnist", "test", take=200)
+    x, y, _ = load_arrays("mnist", "train", take=2000)
+    xt, yt, _ = load_arrays("mnist", "test", take=100)
   except (AdvTfError, OSError) as err:  # no local MNIST: the test needs real digits
     pytest.skip(f"MNIST not available: {err}")
   from adv_tf.models import build
@@ -32,5 +32,5 @@ def test_bim_is_at_least_as_strong_as_pgd(mnist_model, eps):
   assert clean > 0.8
   preset = PRESETS.get("foolbox3")
   acc = {a: float(np.mean(predict(model, craft(preset, a, model, x, y, eps, 0)) == y)) for a in ("bim", "pgd")}
-  assert acc["bim"] <= acc["pgd"] + 0.01, acc
+  assert acc["bim"] <= acc["pgd"] + 0.02, acc  # 2 of 100 images of slack
   assert acc["pgd"] < clean
