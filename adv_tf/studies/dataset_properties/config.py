@@ -92,6 +92,12 @@ class DatasetPropertiesConfig:
     if not self.eps or any(not math.isfinite(e) or not 0 < e <= 1 for e in self.eps):
       raise AdvTfError(f"--eps are L-inf budgets in [0,1] pixel units: every value must be in (0, 1], got "
                        f"{list(self.eps)}")
+    from adv_tf.studies.dataset_properties.datasets import model_settings, setting_label
+    labels = {setting_label(sz, c) for d in self.datasets for sz, c in model_settings(d, self.properties)}
+    unknown = [v for v in self.only_settings if v not in labels]
+    if unknown:
+      raise AdvTfError(f"--only_settings: no model {unknown} in these datasets/properties; choose from "
+                       f"{', '.join(sorted(labels))}")
     if self.protocol not in PROTOCOLS:
       raise AdvTfError(f"--protocol {self.protocol!r} is not implemented; choose one of: {', '.join(PROTOCOLS)}")
     for name in ("eval_images", "validation_size", "max_epochs", "batch_size", "judge_batch"):

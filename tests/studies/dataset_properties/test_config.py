@@ -36,7 +36,8 @@ def test_only_settings_and_single_property():
 @pytest.mark.parametrize("overrides, message", [
     ({"datasets": ("svhn",)}, "unknown"), ({"properties": ("brightness",)}, "unknown"),
     ({"eps": (0.0,)}, "(0, 1]"), ({"eps": (1.5,)}, "(0, 1]"), ({"attack_preset": "nope"}, "preset"),
-    ({"defenses": ("jpeg", "jpeg")}, "repeated"), ({"train_examples": -1}, ">= 0")])
+    ({"defenses": ("jpeg", "jpeg")}, "repeated"), ({"train_examples": -1}, ">= 0"),
+    ({"only_settings": ("c3",)}, "only_settings")])
 def test_bad_config_is_one_line_error(overrides, message):
   with pytest.raises(AdvTfError, match=None) as err:
     get_config("quick", **overrides)
