@@ -166,7 +166,7 @@ def _build() -> list[Claim]:
   c.append(Claim("B12", "CIFAR-10 (GitHub figure, resized models fine-tuned): 32 is best in every no-defense and "
                  "TVM (FGSM/BIM/PGD) cell", tuple(b12), ("cifar10",)))
   c1 = [Cmp(("clean", ds, s), ("clean", ds, "1"), "equal", 0.0) for ds in ALL_KEYS for s in ("0.5", "2")]
-  c.append(Claim("C1", "Clean accuracy is roughly the same across contrasts (|diff| <= 2.5 pp)", tuple(c1),
+  c.append(Claim("C1", "Clean accuracy is roughly the same across contrasts (abs. difference <= 2.5 pp)", tuple(c1),
                  ALL_KEYS))
   c2 = _chain("mnist", "contrast", ["none"], ATTACKS, EPS, CON) + _chain("fmnist", "contrast", ["none"], ATTACKS,
                                                                         EPS, CON)
