@@ -14,6 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL ?= 2
 STUDY_MODULES := $(filter-out __init__,$(basename $(notdir $(wildcard experiments/*.py))))
 STUDIES := $(subst _,-,$(STUDY_MODULES))
 # Datasets each study needs imported before it runs (default: all).
+DATASETS_dataset-properties := mnist fashion_mnist
 DATASETS_hyperparams := mnist
 DATASETS_minimal-dataset := mnist
 DATASETS_imagenette-defenses := imagenette

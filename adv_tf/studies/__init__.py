@@ -8,3 +8,4 @@ from adv_tf.studies import hyperparams  # noqa: F401  paper 002
 from adv_tf.studies import minimal_dataset  # noqa: F401  paper 001
 from adv_tf.studies import training_size  # noqa: F401  paper 004
 from adv_tf.studies import imagenette_defenses  # noqa: F401  paper 003
+from adv_tf.studies import dataset_properties  # noqa: F401  paper 000

@@ -1,0 +1,212 @@
+"""What a cell of the study computes: train (or load) one (dataset, size, contrast) model, measure the setting's
+contrast, craft each (attack, eps) once on the undefended model and judge it with every defense (gray-box).
+
+Data: the stored images are loaded once per process (`load_split`, looked up at call time so tests can
+substitute generated images). Contrast is applied first at the stored resolution, then the bilinear resize to
+the model size (as the authors' code, spec §1.2-1.3). Training augmentation (random resized crop, horizontal
+flip; paper §IV-A) runs after that, re-drawn every epoch.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from adv_tf.errors import AdvTfError
+from adv_tf.studies.dataset_properties import datasets
+from adv_tf.studies.dataset_properties.config import eps_label
+
+TRAINER = "adv_tf.training.train_model + augment after cache (random resized crop, flip), dataset_properties v1"
+
+
+def load_split(name: str, split: str, data_dir) -> tuple[np.ndarray, np.ndarray, dict]:
+  """(x float32 [N,H,W,C] in [0,1] at the stored resolution, y int64, data identity) of a dataset split."""
+  from adv_tf.data.pipeline import load_arrays
+  x, y, info = load_arrays(datasets.setup(name).name, split, data_dir=data_dir)
+  return x, y, info.identity()
+
+
+def prepare(run) -> None:
+  """Loads every dataset's stored train/test images once (fails fast, one line, when a dataset has no copy)."""
+  data = run.resources.setdefault("data", {})
+  for name in run.config.datasets:
+    if name not in data:
+      x_tr, y_tr, ident = load_split(name, "train", run.data_dir)
+      x_te, y_te, _ = load_split(name, "test", run.data_dir)
+      data[name] = {"train": (x_tr, y_tr), "test": (x_te, y_te), "identity": ident}
+
+
+def transforms_for(size: int, contrast: float, antialias: bool) -> list:
+  """Contrast at the stored resolution first, then the bilinear resize (paper §IV-A/B; authors' code order)."""
+  from adv_tf.data.transforms import Contrast, Resize
+  out = [] if contrast == 1.0 else [Contrast(factor=contrast)]
+  return out + [Resize(size=size, method="bilinear", antialias=antialias)]
+
+
+def apply(transforms, x: np.ndarray, chunk: int = 2048) -> np.ndarray:
+  """Deterministic transforms on numpy images, in chunks."""
+  import tensorflow as tf
+  if len(x) == 0:
+    return x
+  parts = []
+  for i in range(0, len(x), chunk):
+    t = tf.convert_to_tensor(x[i:i + chunk])
+    for transform in transforms:
+      t = transform(t)
+    parts.append(np.asarray(t, np.float32))
+  return np.concatenate(parts)
+
+
+def split_indices(config, n_train: int) -> tuple[slice, slice]:
+  """(training slice, held-out slice): the held-out images are the LAST validation_size training images."""
+  if config.validation_size >= n_train:
+    raise AdvTfError(f"--validation_size={config.validation_size} leaves no training images of {n_train}")
+  stop = n_train - config.validation_size
+  train_stop = min(stop, config.train_examples) if config.train_examples else stop
+  return slice(0, train_stop), slice(stop, n_train)
+
+
+def defenses_for(config, name: str) -> dict[str, Any]:
+  """Defense objects of the configured rows with the dataset's settings (authors' parameter files)."""
+  from adv_tf.defenses.jpeg import Jpeg
+  from adv_tf.defenses.tvm_art import TotalVarMinART
+  setup = datasets.setup(name)
+  make = {"none": lambda: None, "jpeg": lambda: Jpeg(quality=setup.jpeg_quality),
+          "tvm_quirk": lambda: TotalVarMinART.from_preset(setup.tvm_preset, layout="channels_first_quirk"),
+          "tvm": lambda: TotalVarMinART.from_preset(setup.tvm_preset, layout="channels_last")}
+  return {d: make[d]() for d in config.defenses}
+
+
+def train_config(config, name: str, label: str, seed: int):
+  """The paper's recipe (adv_tf training preset) with the study's cap, batch, lr and target-accuracy stop."""
+  from adv_tf.training.presets import preset
+  setup = datasets.setup(name)
+  paper = setup.paper_clean.get(label, setup.paper_clean[str(setup.original_size)])
+  return preset(setup.train_preset, "paper").replace(
+      epochs=config.max_epochs, batch_size=config.batch_size, learning_rate=config.learning_rate,
+      target_accuracy=round(paper - config.target_margin, 6), seed=seed, shuffle_buffer=60000)
+
+
+def trained_model(run, cell_config: dict):
+  """(model, training summary, cache hit) of one (dataset, size, contrast, seed) through run.model_cache."""
+  import tensorflow as tf
+
+  from adv_tf.data.pipeline import augment
+  from adv_tf.data.transforms import RandomFlip, RandomResizedCrop
+  from adv_tf.models import build
+  from adv_tf.training.loop import train_model
+  config = run.config
+  name, size, contrast, seed = (cell_config[k] for k in ("dataset", "size", "contrast", "seed"))
+  setup = datasets.setup(name)
+  d = run.resources["data"][name]
+  x_all, y_all = d["train"]
+  tr, val = split_indices(config, len(y_all))
+  ts = transforms_for(size, contrast, config.antialias)
+  tc = train_config(config, name, cell_config["setting"], seed)
+  identity = {**d["identity"], "transforms": [t.spec() if hasattr(t, "spec") else repr(t) for t in ts],
+              "train": [tr.start, tr.stop], "validation": [val.start, val.stop],
+              "augmentation": ["random_resized_crop(0.08-1, 3/4-4/3)", "random_flip(horizontal)"]}
+  model_config = {"pooled_size": 7} if setup.model == "madry_cnn" else {}
+  num_classes = int(y_all.max()) + 1
+
+  def builder():
+    return build(setup.model, (size, size, x_all.shape[-1]), max(num_classes, 10), **model_config)
+
+  def train(build_fn):
+    x_tr, y_tr = apply(ts, x_all[tr]), y_all[tr]
+    x_val, y_val = apply(ts, x_all[val]), y_all[val]
+    ds = tf.data.Dataset.from_tensor_slices((x_tr, y_tr)).batch(256)
+    ds = augment(ds, [RandomResizedCrop(), RandomFlip()], seed=seed).unbatch()
+    ds = ds.apply(tf.data.experimental.assert_cardinality(len(y_tr)))
+    return train_model(build_fn, ds, (x_val, y_val), tc, cache_data=False)
+
+  model, result = run.model_cache.get_or_train(
+      model_name=setup.model, model_config={**model_config, "input_size": size, "trainer": TRAINER},
+      train_config=tc, data_identity=identity, build=builder, train=train)
+  summary = {"heldout_accuracy": float(result.test_accuracy), "epochs": float(result.epochs),
+             "seconds": float(result.seconds), "target_accuracy": tc.target_accuracy, "epoch_cap": tc.epochs,
+             "reached_target": bool(result.test_accuracy >= tc.target_accuracy)}
+  return model, summary, bool(run.model_cache.last_hit)
+
+
+def craft(preset, attack: str, model, x, y, eps: float, seed: int) -> np.ndarray:
+  """The preset's attack on the undefended model; a seed only where the attack draws (PGD's random start)."""
+  import inspect
+
+  from adv_tf.attacks.base import ATTACKS
+  extra = {"seed": seed} if "seed" in inspect.signature(ATTACKS.get(attack)).parameters else {}
+  return np.asarray(preset.run(attack, model, x, y, eps=float(eps), **extra).x_adv, np.float32)
+
+
+def predict(model, x: np.ndarray, batch: int = 512) -> np.ndarray:
+  return np.concatenate([np.asarray(model(x[i:i + batch], training=False)).argmax(-1)
+                         for i in range(0, len(x), batch)]) if len(x) else np.zeros((0,), np.int64)
+
+
+def judge(model, x, y, defenses, config, seed) -> dict[str, dict]:
+  from adv_tf.defenses.evaluate import judge_many
+  out = judge_many(model, x, y, defenses, seed=seed, batch_size=config.judge_batch)
+  return {k: {"accuracy": j.accuracy, "correct": int(j.correct.sum()), "n": int(len(j.correct)),
+              "low": j.estimate.low, "high": j.estimate.high} for k, j in out.items()}
+
+
+def contrast_stats(x: np.ndarray) -> dict:
+  from adv_tf.data.stats import image_stats
+  return image_stats(x).as_dict()
+
+
+def run_model(cell, ctx, run) -> dict:
+  """Trains (or loads) one model and runs every (attack, eps) x defense on the fixed test slice."""
+  from adv_tf.attacks.presets import PRESETS
+  config, c = run.config, cell.config
+  name, size, contrast, seed = c["dataset"], c["size"], c["contrast"], c["seed"]
+  t0 = time.perf_counter()
+  model, summary, hit = trained_model(run, c)
+  ctx.log(f"model {'loaded' if hit else 'trained'}: {summary['epochs']:.2f} epochs, held-out accuracy "
+          f"{summary['heldout_accuracy']:.4f} (target {summary['target_accuracy']:.4f})")
+  d = run.resources["data"][name]
+  ts = transforms_for(size, contrast, config.antialias)
+  x_test_all, y_test_all = d["test"]
+  x_test = apply(ts, x_test_all)
+  clean_full = float(np.mean(predict(model, x_test) == y_test_all))
+  n = min(config.eval_images, len(y_test_all))
+  x, y = x_test[:n], y_test_all[:n]
+  setup = datasets.setup(name)
+  original = apply(transforms_for(size, 1.0, config.antialias), x_test_all[:n])
+  stats = {"setting": contrast_stats(x), "same_size_1x": contrast_stats(original),
+           "stored_after_contrast": contrast_stats(apply(transforms_for(setup.stored_size, contrast, False),
+                                                         x_test_all[:n]))}
+  defenses = defenses_for(config, name)
+  preset = PRESETS.get(config.attack_preset)
+  result: dict[str, Any] = {"clean": judge(model, x, y, defenses, config, seed + 1), "adversarial": {}}
+  timings: dict[str, float] = {"train_or_load": time.perf_counter() - t0}
+  for attack in config.attacks:
+    result["adversarial"][attack] = {}
+    for eps in config.eps:
+      t1 = time.perf_counter()
+      x_adv = craft(preset, attack, model, x, y, eps, seed)
+      linf = float(np.max(np.abs(x_adv - x))) if n else 0.0
+      judged = judge(model, np.clip(x_adv, 0.0, 1.0), y, defenses, config, seed + 1)
+      result["adversarial"][attack][eps_label(eps)] = {"linf": linf, "judged": judged}
+      timings[f"{attack}@{eps_label(eps)}"] = time.perf_counter() - t1
+      ctx.log(f"{attack} eps={eps_label(eps)}: " + ", ".join(f"{k} {v['accuracy']:.3f}" for k, v in judged.items())
+              + f" ({timings[f'{attack}@{eps_label(eps)}']:.0f} s)")
+  if config.contrast_control and contrast != 1.0:
+    ratio = stats["setting"]["rms_contrast"] / max(stats["same_size_1x"]["rms_contrast"], 1e-12)
+    result["contrast_control"] = {"rms_ratio": ratio, "accuracy": {}}
+    for attack in config.attacks:
+      result["contrast_control"]["accuracy"][attack] = {}
+      for eps in config.eps:
+        scaled = float(min(1.0, eps * ratio))
+        x_adv = craft(preset, attack, model, x, y, scaled, seed)
+        result["contrast_control"]["accuracy"][attack][eps_label(eps)] = {
+            "scaled_eps": scaled, "accuracy": float(np.mean(predict(model, np.clip(x_adv, 0, 1)) == y))}
+  return {"dataset": name, "size": size, "contrast": contrast, "setting": c["setting"], "seed": seed,
+          "training": summary, "model_cache_hit": hit, "clean_accuracy_full_test": clean_full,
+          "test_images_full": int(len(y_test_all)), "eval_images": int(n), "contrast_stats": stats,
+          "attack_preset": preset.describe(), "defense_settings": {k: repr(v) for k, v in defenses.items()},
+          "seconds": {k: round(v, 1) for k, v in timings.items()}, **result}
+
+
+RUNNERS = {"models": run_model}

@@ -1,0 +1,36 @@
+"""Spec claim A1 on a small trained MNIST model: with the foolbox3 preset, acc(BIM) <= acc(PGD) (no defense)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from adv_tf.errors import AdvTfError
+
+
+@pytest.fixture(scope="module")
+def mnist_model():
+  from adv_tf.data.pipeline import load_arrays
+  try:
+    x, y, _ = load_arrays("mnist", "train", take=2000)
+    xt, yt, _ = load_arrays("mnist", "test", take=100)
+  except (AdvTfError, OSError) as err:  # no local MNIST: the test needs real digits
+    pytest.skip(f"MNIST not available: {err}")
+  from adv_tf.models import build
+  from adv_tf.training.loop import train_model
+  from adv_tf.training.presets import preset
+  config = preset("paper000_madry_cnn", "paper").replace(epochs=1, learning_rate=0.001, seed=0)
+  model, _ = train_model(lambda: build("madry_cnn", (28, 28, 1), 10, pooled_size=7), (x, y), (xt, yt), config)
+  return model, xt, yt
+
+
+@pytest.mark.parametrize("eps", [4 / 255, 16 / 255])
+def test_bim_is_at_least_as_strong_as_pgd(mnist_model, eps):
+  from adv_tf.attacks.presets import PRESETS
+  from adv_tf.studies.dataset_properties.run import craft, predict
+  model, x, y = mnist_model
+  clean = np.mean(predict(model, x) == y)
+  assert clean > 0.8
+  preset = PRESETS.get("foolbox3")
+  acc = {a: float(np.mean(predict(model, craft(preset, a, model, x, y, eps, 0)) == y)) for a in ("bim", "pgd")}
+  assert acc["bim"] <= acc["pgd"] + 0.02, acc  # 2 of 100 images of slack
+  assert acc["pgd"] < clean

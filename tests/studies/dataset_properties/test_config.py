@@ -1,0 +1,74 @@
+"""Config profiles, cells, per-dataset defenses and the attack preset of the dataset-properties study."""
+from __future__ import annotations
+
+import pytest
+
+from adv_tf.errors import AdvTfError
+from adv_tf.studies.dataset_properties import cells, datasets, run
+from adv_tf.studies.dataset_properties.config import CONFIGS, get_config
+
+
+@pytest.mark.parametrize("profile, n", [("quick", 5), ("cpu-full", 45), ("paper", 25)])
+def test_profiles_build_unique_cells(profile, n):
+  config = get_config(profile)
+  built = cells.model_cells(config)
+  assert len(built) == n
+  assert len({c.name for c in built}) == n
+  # The original-size model comes first in every dataset (a fine-tuned CIFAR-10 child needs it).
+  assert built[0].config["setting"] == "28" and built[0].config["dataset"] == "mnist"
+
+
+def test_quick_is_mnist_five_models_with_paper_eps():
+  config = CONFIGS["quick"]
+  labels = [c.config["setting"] for c in cells.model_cells(config)]
+  assert labels == ["28", "14", "56", "c0.5", "c2"]
+  assert [round(e * 255) for e in config.eps] == [2, 4, 8, 16]
+  assert config.attack_preset == "foolbox3" and config.attacks == ("fgsm", "bim", "pgd", "deepfool")
+
+
+def test_only_settings_and_single_property():
+  assert [c.config["setting"] for c in cells.model_cells(get_config("quick", only_settings=("c2", "14")))] == \
+      ["14", "c2"]
+  assert [c.config["setting"] for c in cells.model_cells(get_config("quick", properties=("contrast",)))] == \
+      ["28", "c0.5", "c2"]
+
+
+@pytest.mark.parametrize("overrides, message", [
+    ({"datasets": ("svhn",)}, "unknown"), ({"properties": ("brightness",)}, "unknown"),
+    ({"eps": (0.0,)}, "(0, 1]"), ({"eps": (1.5,)}, "(0, 1]"), ({"attack_preset": "nope"}, "preset"),
+    ({"defenses": ("jpeg", "jpeg")}, "repeated"), ({"train_examples": -1}, ">= 0"),
+    ({"only_settings": ("c3",)}, "only_settings")])
+def test_bad_config_is_one_line_error(overrides, message):
+  with pytest.raises(AdvTfError, match=None) as err:
+    get_config("quick", **overrides)
+  assert message in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("name, quality, tvm", [("mnist", 10, (0.8, 0.5, 25)), ("fashion_mnist", 10, (0.3, 0.5, 30)),
+                                                ("cifar10", 50, (0.8, 0.3, 25)), ("imagenet", 50, (0.8, 0.3, 25))])
+def test_defenses_use_each_datasets_settings(name, quality, tvm):
+  config = get_config("quick", datasets=(name,))
+  d = run.defenses_for(config, name)
+  assert list(d) == ["none", "jpeg", "tvm_quirk", "tvm"]
+  assert d["none"] is None and d["jpeg"].quality == quality
+  assert d["tvm_quirk"].layout == "channels_first_quirk" and d["tvm"].layout == "channels_last"
+  for key in ("tvm_quirk", "tvm"):
+    assert (d[key].prob, d[key].lamb, d[key].max_iter) == tvm
+
+
+def test_foolbox3_preset_settings_are_the_papers():
+  from adv_tf.attacks.presets import PRESETS
+  p = PRESETS.get(CONFIGS["quick"].attack_preset)
+  assert p.params("bim", 0.1) == pytest.approx({"norm": float("inf"), "nb_iter": 10, "eps_iter": 0.02})
+  pgd = p.params("pgd", 0.3)
+  assert pgd["nb_iter"] == 40 and pgd["rand_init"] and pgd["eps_iter"] == pytest.approx(0.01)
+  assert p.params("deepfool") == {"norm": float("inf"), "max_iter": 50, "overshoot": 0.02, "candidates": 10}
+
+
+def test_setting_labels_and_figures():
+  assert datasets.model_settings("mnist", ("size", "contrast")) == [(14, 1.0), (28, 1.0), (56, 1.0), (28, 0.5),
+                                                                    (28, 2.0)]
+  assert datasets.figure_settings("cifar10", "size") == [("16", "16"), ("32", "32"), ("64", "64")]
+  assert datasets.figure_settings("mnist", "contrast") == [("0.5", "c0.5"), ("1", "28"), ("2", "c2")]
+  with pytest.raises(AdvTfError, match="unknown dataset"):
+    datasets.setup("svhn")

@@ -1,0 +1,77 @@
+"""A tiny run of the whole study through the CLI produces every artifact; bad flags are one-line errors."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import adv_tf.studies  # noqa: F401  (registers the study)
+from adv_tf.experiment import cli
+from adv_tf.studies.dataset_properties import run as run_lib
+
+# Two models (one per figure), one eps, two attacks (PGD is in test_attack_ordering): every artifact.
+TINY = ["--eval_images=6", "--validation_size=100", "--train_examples=200", "--max_epochs=1", "--batch_size=50",
+        "--eps=0.0313725490196", "--judge_batch=8", "--contrast_control=true", "--only_settings=14,c0.5",
+        "--attacks=fgsm,bim"]
+
+
+def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_split, capsys):
+  monkeypatch.setattr(run_lib, "load_split", generated_split)
+  out = tmp_path / "out"
+  argv = ["prog", f"--output_dir={out}", f"--model_cache_dir={tmp_path / 'cache'}"] + TINY
+  assert cli.run_main("dataset-properties", argv) == 0, capsys.readouterr().err
+  report = (out / "report.md").read_text()
+  for heading in ("Verdicts (claims A1-D3", "Clean accuracies vs the paper", "Measured contrast per setting",
+                  "Sanity check: acc(BIM) <= acc(PGD)", "mnist_input_size: paper | ours | diff",
+                  "mnist_contrast: paper | ours | diff", "Not run in this profile", "contrast confound control",
+                  "Choices the paper leaves open"):
+    assert heading in report, heading
+  for claim in ("A1", "A2", "B1", "B3", "B12", "C1", "C5", "C11", "D1", "D3"):
+    assert f"| {claim} |" in report, claim
+  assert "not run in this profile" in report  # e.g. the CIFAR/ImageNet claims
+  for name in ("mnist_input_size.png", "mnist_contrast.png", "mnist_input_size.csv", "config.json"):
+    assert (out / name).is_file(), name
+  lines = (out / "models" / "records-shard0of1.jsonl").read_text().splitlines()
+  results = [json.loads(line)["result"] for line in lines]
+  assert sorted(r["setting"] for r in results) == ["14", "c0.5"]
+  r14 = next(r for r in results if r["setting"] == "14")
+  assert r14["contrast_stats"]["setting"]["image_shape"] == [14, 14, 1]
+  assert set(r14["adversarial"]) == {"fgsm", "bim"}
+  assert set(r14["adversarial"]["bim"]["8/255"]["judged"]) == {"none", "jpeg", "tvm_quirk", "tvm"}
+  assert r14["adversarial"]["bim"]["8/255"]["linf"] <= 8 / 255 + 1e-5
+  assert r14["attack_preset"]["name"] == "foolbox3"
+  assert "quality=10" in r14["defense_settings"]["jpeg"]
+  assert "channels_first_quirk" in r14["defense_settings"]["tvm_quirk"]
+  low = next(r for r in results if r["setting"] == "c0.5")
+  assert low["contrast_stats"]["setting"]["rms_contrast"] < low["contrast_stats"]["same_size_1x"]["rms_contrast"]
+  assert "contrast_control" in low
+  # The report rebuilds from the records alone.
+  (out / "report.md").unlink()
+  assert cli.run_main("dataset-properties", argv + ["--report_only"]) == 0
+  assert (out / "report.md").read_text() == report
+
+
+@pytest.mark.parametrize("flag, message", [
+    ("--datasets=svhn", "unknown"),
+    ("--properties=brightness", "unknown"),
+    ("--eps=0.5,1.5", "(0, 1]"),
+    ("--eps=0", "(0, 1]"),
+    ("--seeds=0,0", "distinct"),
+    ("--eval_images=0", "positive integer"),
+    ("--protocol=code", "not implemented"),
+    ("--profile=huge", "profile"),
+])
+def test_bad_flags_are_one_line_errors(tmp_path, flag, message, capsys):
+  assert cli.run_main("dataset-properties", ["prog", f"--output_dir={tmp_path}", flag]) == 2
+  err = capsys.readouterr().err.strip()
+  assert err.startswith("error:") and message in err and len(err.splitlines()) == 1, err
+  assert not (tmp_path / "config.json").exists()
+
+
+def test_dataset_without_local_copy_offline_is_one_line_error(tmp_path, monkeypatch, capsys):
+  monkeypatch.setenv("ADV_TF_OFFLINE", "1")
+  monkeypatch.setenv("ADV_TF_DATA_DIR", str(tmp_path / "empty"))
+  argv = ["prog", f"--output_dir={tmp_path / 'out'}", f"--data_dir={tmp_path / 'empty'}", "--datasets=cifar100"]
+  assert cli.run_main("dataset-properties", argv) == 2
+  err = capsys.readouterr().err.strip()
+  assert err.startswith("error:") and len(err.splitlines()) == 1 and "cifar100" in err, err
