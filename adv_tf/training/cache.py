@@ -8,7 +8,9 @@ callers that train the same LeNet on the same data therefore share one entry.
 Files under `root` (default `$ADV_TF_MODEL_CACHE` or `~/.cache/adv_tf/models`), per key hash:
   `<hash>.keras`  the model, written first (temporary file, fsync, rename);
   `<hash>.json`   the key and the TrainResult, written last the same way: its presence marks a complete
-                  entry, so a crash between the two leaves a model without metadata, which is trained again;
+                  entry, so a crash between the two leaves a model without metadata, which is trained again
+                  (a retrain removes the old metadata before it writes the new model, so a crash can never
+                  pair a new model with an old TrainResult);
   `<hash>.lock`   an exclusive lock held while one process trains the key, so concurrent shards do not
                   train the same model twice (the second waits, then loads).
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import pathlib
 from typing import Any, Callable, Mapping, Optional
@@ -25,8 +28,10 @@ import keras
 
 from adv_tf.training.config import TrainConfig, TrainResult
 from adv_tf.utils import provenance
-from adv_tf.utils.atomic import atomic_write_text, atomic_write_with
+from adv_tf.utils.atomic import atomic_write_text, atomic_write_with, fsync_dir
 from adv_tf.utils.jsonable import stable_hash, to_jsonable
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_ROOT = "~/.cache/adv_tf/models"
 # Versions that change what training computes; Python/TFDS/git are left out so a checkout does not retrain.
@@ -91,8 +96,11 @@ class ModelCache:
     try:
       result = TrainResult.from_dict(json.loads(meta_path.read_text())["result"])
       return keras.saving.load_model(model_path, compile=False), result
-    except (OSError, ValueError, KeyError, TypeError):
-      return None  # e.g. written by an older version: train again and overwrite it
+    except Exception as error:  # pylint: disable=broad-except  (zipfile.BadZipFile, zlib.error, ... too)
+      # e.g. written by an older version or damaged: train again and overwrite it, but say so.
+      logger.warning("model cache entry %s is unreadable (%s: %s); training it again", key,
+                     type(error).__name__, error)
+      return None
 
   def get_or_train(self, *, model_name: str, model_config: Mapping[str, Any], train_config: TrainConfig,
                    data_identity: Mapping[str, Any], build: Callable[[], keras.Model],
@@ -111,7 +119,6 @@ class ModelCache:
     self.root.mkdir(parents=True, exist_ok=True)
     with _locked(self.root / f"{key}.lock"):
       force = self.retrain and key not in self._retrained
-      self._retrained.add(key)
       if not force:
         cached = self.load(key)
         if cached is not None:
@@ -119,8 +126,12 @@ class ModelCache:
           return cached
       model, result = train(build)
       model_path, meta_path = self.paths(key)
+      if meta_path.exists():  # a retrain (or an unreadable entry): the old metadata goes before the new model
+        meta_path.unlink()
+        fsync_dir(self.root)
       atomic_write_with(model_path, model.save, suffix=".keras")
       atomic_write_text(meta_path, json.dumps({"key": key_dict, "hash": key, "result": result.to_dict()},
                                               indent=1, sort_keys=True) + "\n")
+      self._retrained.add(key)  # only once the new entry is complete
       self.last_hit = False
       return model, result

@@ -41,6 +41,11 @@ def _fsync_dir(folder: pathlib.Path) -> None:
   _fsync_path(folder)
 
 
+def fsync_dir(folder: PathLike) -> None:
+  """Makes a rename, creation or removal of a file in `folder` durable."""
+  _fsync_dir(pathlib.Path(folder))
+
+
 def atomic_write_bytes(path: PathLike, data: bytes) -> pathlib.Path:
   """Writes `data` to `path` atomically (temp file in the same folder, fsync, os.replace).
 

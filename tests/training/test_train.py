@@ -307,6 +307,49 @@ def test_cache_never_uses_a_half_written_entry(digits, tmp_path):
   assert not cache.last_hit and calls == [1, 1]
 
 
+def test_retrain_crash_never_pairs_a_new_model_with_old_metadata(digits, tmp_path, monkeypatch):
+  """--retrain overwrites an entry: a crash between the model write and the metadata write must leave an
+  entry that is trained again, never the new model with the old TrainResult."""
+  from adv_tf.training import cache as cache_mod
+  config = TrainConfig(batch_size=64, epochs=1, max_train_examples=128)
+  lenet = LeNetConfig(**SMALL_LENET)
+  calls = []
+  _cached(ModelCache(tmp_path), digits, config, lenet, calls)
+  retrain = ModelCache(tmp_path, retrain=True)
+
+  def crash(*args, **kwargs):
+    raise KeyboardInterrupt("killed between the model and the metadata write")
+
+  monkeypatch.setattr(cache_mod, "atomic_write_text", crash)
+  with pytest.raises(KeyboardInterrupt):
+    _cached(retrain, digits, config, lenet, calls)
+  key = retrain.key(model_name="lenet", model_config=lenet.to_dict(), train_config=config, data_identity=DATA)
+  assert (tmp_path / f"{key}.keras").exists() and not (tmp_path / f"{key}.json").exists()
+  assert retrain.load(key) is None
+  monkeypatch.undo()
+  # the failed retrain did not count as done: the same process retrains, then reuses
+  _cached(retrain, digits, config, lenet, calls)
+  assert not retrain.last_hit and len(calls) == 3
+  _cached(retrain, digits, config, lenet, calls)
+  assert retrain.last_hit and len(calls) == 3
+
+
+def test_damaged_model_file_is_trained_again_with_a_warning(digits, tmp_path, caplog):
+  config = TrainConfig(batch_size=64, epochs=1, max_train_examples=128)
+  lenet = LeNetConfig(**SMALL_LENET)
+  cache, calls = ModelCache(tmp_path), []
+  _cached(cache, digits, config, lenet, calls)
+  key = cache.key(model_name="lenet", model_config=lenet.to_dict(), train_config=config, data_identity=DATA)
+  path = tmp_path / f"{key}.keras"
+  data = bytearray(path.read_bytes())
+  data[len(data) // 3: len(data) // 3 + 64] = b"\0" * 64  # damaged inside, zip directory intact
+  path.write_bytes(bytes(data))
+  with caplog.at_level("WARNING"):
+    _cached(cache, digits, config, lenet, calls)
+  assert not cache.last_hit and len(calls) == 2
+  assert "unreadable" in caplog.text
+
+
 def test_cache_key_is_stable_across_processes_and_names_every_input(tmp_path):
   kwargs = dict(model_name="lenet", model_config=LeNetConfig(stride=2).to_dict(), train_config=TrainConfig(seed=3),
                 data_identity=DATA)
