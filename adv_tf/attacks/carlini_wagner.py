@@ -300,61 +300,59 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
   repeat = binary_search_steps >= 10
   limit = n if batch_size is None else int(batch_size)
   from adv_tf.attacks.progress import Progress  # pylint: disable=import-outside-toplevel
-  bar = Progress(total=n, desc="cw_l2", unit="img", verbose=verbose)  # examples whose search has ended
-
-  while not done.all():
-    active = np.flatnonzero(~done)[:limit]
-    sub = {k: v[active] for k, v in st.items()}
-    before = sub["it"].copy()
-    out = _run_distributed(run_chunk, sub, chunk)
-    for k in st:
-      if k in out:
-        st[k][active] = out[k]
-    it = out["it"]
-    succ_end = np.zeros(n, bool)
-    succ_end[active] = out["succ_end"]
-    iterations[active] += it - before
-    finished = it >= max_iterations
-    if abort_early:
-      aborted = (out["loss_end"] > 0.9999 * out["prev"]) & (it % chunk == 0)
-      st["prev"][active] = np.where(aborted, st["prev"][active], out["loss_end"])
-      finished |= aborted
-    for e in active[finished]:
-      step_iterations[e, step[e]] = st["it"][e]
-      step_const[e, step[e]] = const[e]
-      # Bisection on c, as in Carlini's code; a warm-started step is judged on the iterate it ended at.
-      ok = bool(succ_end[e]) if warm[e] else np.isfinite(st["best_step"][e])
-      if ok:
-        upper[e] = min(upper[e], const[e])
-        const[e] = (lower[e] + upper[e]) / 2 if upper[e] < 1e9 else const[e]
-      else:
-        lower[e] = max(lower[e], const[e])
-        const[e] = (lower[e] + upper[e]) / 2 if upper[e] < 1e9 else const[e] * 10
-      step[e] += 1
-      if step[e] >= binary_search_steps:
-        done[e] = True
-        continue
-      if repeat and step[e] == binary_search_steps - 1:
-        const[e] = upper[e]
-      warm[e] = warm_start and np.isfinite(st["best"][e])
-      if warm[e]:
-        st["w"][e] = st["best_w"][e]
-      elif not (warm_start and continuation):
-        st["w"][e] = 0.0
-      if const_tolerance > 0 and upper[e] < 1e9 and upper[e] - lower[e] <= const_tolerance * upper[e]:
-        done[e] = True
-        continue
-      st["m"][e] = 0.0
-      st["v"][e] = 0.0
-      st["t"][e] = 0.0
-      st["it"][e] = 0
-      st["prev"][e] = np.inf
-      st["best_step"][e] = np.inf
-      st["const"][e] = const[e]
-      st["lr"][e] = learning_rate if np.isfinite(st["best"][e]) else search_lr
-    bar.update(int(done[active].sum()))
-    bar.set_postfix(found=f"{np.isfinite(st['best']).mean():.0%}")
-  bar.close()
+  with Progress(total=n, desc="cw_l2", unit="img", verbose=verbose) as bar:  # examples whose search ended
+    while not done.all():
+      active = np.flatnonzero(~done)[:limit]
+      sub = {k: v[active] for k, v in st.items()}
+      before = sub["it"].copy()
+      out = _run_distributed(run_chunk, sub, chunk)
+      for k in st:
+        if k in out:
+          st[k][active] = out[k]
+      it = out["it"]
+      succ_end = np.zeros(n, bool)
+      succ_end[active] = out["succ_end"]
+      iterations[active] += it - before
+      finished = it >= max_iterations
+      if abort_early:
+        aborted = (out["loss_end"] > 0.9999 * out["prev"]) & (it % chunk == 0)
+        st["prev"][active] = np.where(aborted, st["prev"][active], out["loss_end"])
+        finished |= aborted
+      for e in active[finished]:
+        step_iterations[e, step[e]] = st["it"][e]
+        step_const[e, step[e]] = const[e]
+        # Bisection on c, as in Carlini's code; a warm-started step is judged on the iterate it ended at.
+        ok = bool(succ_end[e]) if warm[e] else np.isfinite(st["best_step"][e])
+        if ok:
+          upper[e] = min(upper[e], const[e])
+          const[e] = (lower[e] + upper[e]) / 2 if upper[e] < 1e9 else const[e]
+        else:
+          lower[e] = max(lower[e], const[e])
+          const[e] = (lower[e] + upper[e]) / 2 if upper[e] < 1e9 else const[e] * 10
+        step[e] += 1
+        if step[e] >= binary_search_steps:
+          done[e] = True
+          continue
+        if repeat and step[e] == binary_search_steps - 1:
+          const[e] = upper[e]
+        warm[e] = warm_start and np.isfinite(st["best"][e])
+        if warm[e]:
+          st["w"][e] = st["best_w"][e]
+        elif not (warm_start and continuation):
+          st["w"][e] = 0.0
+        if const_tolerance > 0 and upper[e] < 1e9 and upper[e] - lower[e] <= const_tolerance * upper[e]:
+          done[e] = True
+          continue
+        st["m"][e] = 0.0
+        st["v"][e] = 0.0
+        st["t"][e] = 0.0
+        st["it"][e] = 0
+        st["prev"][e] = np.inf
+        st["best_step"][e] = np.inf
+        st["const"][e] = const[e]
+        st["lr"][e] = learning_rate if np.isfinite(st["best"][e]) else search_lr
+      bar.update(int(done[active].sum()))
+      bar.set_postfix(found=f"{np.isfinite(st['best']).mean():.0%}")
 
   success_any = np.isfinite(st["best"])
   x_adv = np.where(success_any.reshape(-1, *[1] * (x.ndim - 1)), st["best_adv"], x)
