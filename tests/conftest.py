@@ -111,3 +111,24 @@ def imported_data_dir(raw_dir, tmp_path_factory) -> pathlib.Path:
   target = tmp_path_factory.mktemp("tfds_imported")
   import_raw.import_all(raw_dir, target, log=lambda line: None)
   return target
+
+
+@pytest.fixture
+def mock_tfds(monkeypatch):
+  """`with mock_tfds(num_examples=N):` runs tfds.testing.mock_data with adv_tf.data's memory cache cleared
+  around it; downloads are allowed inside (mock_data turns them into no-ops)."""
+  import contextlib
+
+  @contextlib.contextmanager
+  def mock(num_examples: int):
+    import tensorflow_datasets as tfds
+
+    from adv_tf import data
+    monkeypatch.setenv("ADV_TF_OFFLINE", "0")
+    data.clear_memory_cache()
+    try:
+      with tfds.testing.mock_data(num_examples=num_examples):
+        yield
+    finally:
+      data.clear_memory_cache()
+  return mock

@@ -8,8 +8,6 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import tensorflow_datasets as tfds  # noqa: E402
-
 import adv_tf.data as data  # noqa: E402
 from adv_tf.data import transforms as T  # noqa: E402
 from adv_tf.errors import AdvTfError  # noqa: E402
@@ -21,13 +19,9 @@ MOCKABLE = [n for n in data.DATASETS.names() if data.DATASETS.get(n).prepare != 
 
 
 @pytest.fixture
-def mocked(monkeypatch, tmp_path):
-  """tfds.testing.mock_data; downloads allowed because mock_data turns them into no-ops."""
-  monkeypatch.setenv("ADV_TF_OFFLINE", "0")
-  data.clear_memory_cache()
-  with tfds.testing.mock_data(num_examples=24):
+def mocked(mock_tfds, tmp_path):
+  with mock_tfds(num_examples=24):
     yield tmp_path
-  data.clear_memory_cache()
 
 
 @pytest.mark.parametrize("name", MOCKABLE)

@@ -10,8 +10,6 @@ import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import tensorflow_datasets as tfds  # noqa: E402
-
 import adv_tf.data as data  # noqa: E402
 from adv_tf.data import subsets  # noqa: E402
 from adv_tf.errors import AdvTfError  # noqa: E402
@@ -64,12 +62,9 @@ def test_split_and_index_subset_round_trip_through_specs():
 
 
 @pytest.fixture
-def mocked(monkeypatch, tmp_path):
-  monkeypatch.setenv("ADV_TF_OFFLINE", "0")
-  data.clear_memory_cache()
-  with tfds.testing.mock_data(num_examples=200):
+def mocked(mock_tfds, tmp_path):
+  with mock_tfds(num_examples=200):
     yield tmp_path
-  data.clear_memory_cache()
 
 
 def _split(part: str, seed: int = 1) -> dict:

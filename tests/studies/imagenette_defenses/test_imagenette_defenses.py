@@ -61,13 +61,9 @@ def test_missing_pretrained_file_is_a_one_line_error(tmp_path):
 
 
 @pytest.fixture
-def mocked(monkeypatch, tmp_path):
-  import tensorflow_datasets as tfds
-  monkeypatch.setenv("ADV_TF_OFFLINE", "0")
-  data.clear_memory_cache()
-  with tfds.testing.mock_data(num_examples=200):
+def mocked(mock_tfds, tmp_path):
+  with mock_tfds(num_examples=200):
     yield tmp_path
-  data.clear_memory_cache()
 
 
 def _tiny(**overrides):
