@@ -2,10 +2,13 @@
 
 A study's report subclasses it in `adv_tf/studies/<study>/report.py`: `sections(run)` returns the Markdown
 sections (study text lives there, never here); `write(run)` writes `<output_dir>/report.md` atomically plus
-whatever tables/figures `write_artifacts(run)` adds.
+whatever tables/figures `write_artifacts(run)` adds, and `claims.json` with one `ClaimVerdict` per claim of
+the paper when `claims(run)` returns any (the cross-study index, `adv_tf.report.index`, reads those files).
 """
 from __future__ import annotations
 
+import dataclasses
+import json
 import pathlib
 from typing import Any, Sequence
 
@@ -13,9 +16,30 @@ from adv_tf.registry import Registry
 from adv_tf.report.markdown import Section, document
 from adv_tf.utils.atomic import atomic_write_text
 
+CLAIMS_FILE = "claims.json"
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimVerdict:
+  """One claim of a paper and our verdict on it, as the cross-study index shows it.
+
+  Attributes:
+    claim: the claim's id in the study's spec (e.g. "M1", "C7", "§8 input dropout").
+    statement: the paper's claim in one line.
+    verdict: holds / does not hold / inconclusive / not testable / tie, optionally "partial (...)" — the
+      label `adv_tf.report.statistics` produced, never a free text.
+    evidence: one line with the numbers behind the verdict.
+    section: the report.md heading where the evidence is (the index links to it).
+  """
+  claim: str
+  statement: str
+  verdict: str
+  evidence: str = ""
+  section: str = ""
+
 
 class StudyReport:
-  """Writes report.md from sections; subclasses set `title` and implement `sections`."""
+  """Writes report.md from sections; subclasses set `title` and implement `sections` (and `claims`)."""
   title: str = "Report"
   intro: str = ""
 
@@ -25,11 +49,20 @@ class StudyReport:
   def sections(self, run: Any) -> Sequence[Section]:
     raise NotImplementedError
 
+  def claims(self, run: Any) -> Sequence[ClaimVerdict]:
+    """Our verdict on each of the paper's claims (default: none)."""
+    del run
+    return ()
+
   def write(self, run: Any) -> pathlib.Path:
     out = pathlib.Path(run.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     self.write_artifacts(run)
-    return atomic_write_text(out / "report.md", document(self.title, self.sections(run), self.intro))
+    path = atomic_write_text(out / "report.md", document(self.title, self.sections(run), self.intro))
+    claims = [dataclasses.asdict(c) for c in self.claims(run)]
+    if claims:
+      atomic_write_text(out / CLAIMS_FILE, json.dumps({"title": self.title, "claims": claims}, indent=1) + "\n")
+    return path
 
 
 REPORTS: Registry[Any] = Registry("study report")
