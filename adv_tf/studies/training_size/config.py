@@ -151,7 +151,7 @@ class TrainingSizeConfig:
 # (3 seeds: its curve gets a seed-noise test); CIFAR-10 gets 1 seed, because 3 would add ~510 CPU-s (over the
 # budget beside the MNIST seeds) and 2 seeds give a t threshold of ~14 SE (df 1), so "no significant turning
 # point" would only reflect the lack of power (its 1-seed curve peaks at 20k by a factor ~2: "not testable" needs
-# no seed noise). Measured alternative: MNIST 1 seed + CIFAR-10 3 seeds ~880 CPU-s (not run end to end).
+# no seed noise). Alternative estimated from these costs: MNIST 1 seed + CIFAR-10 3 seeds ~880 CPU-s (not run).
 # Fewer families, sizes and seeds save time; never weaker attacks.
 QUICK = TrainingSizeConfig(families=("mnist/mlp", "cifar10/mlp"), sizes_mnist=(1000, 10000, 54210),
                            sizes_cifar10=(1000, 5000, 20000), seeds=3, seeds_overrides=("cifar10=1",),
