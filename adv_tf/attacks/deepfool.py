@@ -81,7 +81,9 @@ def deepfool_graph(model, x, y, max_iter, overshoot, *, norm: str = "2", clip_mi
     else:
       step = d_best * tf.sign(w_best)
     mask = tf.cast(active, x.dtype)[:, None, None, None]
-    r_total += mask * step
+    # ensure_shape: a batch of one broadcasts against the gathered [None, ...] step to an unknown batch
+    # dimension, which the while_loop refuses (deepfool on a single example, or a last batch of one).
+    r_total = tf.ensure_shape(r_total + mask * step, x.shape)
     steps += tf.cast(active, tf.int32)
     x_adv = tf.clip_by_value(x + (1.0 + overshoot) * r_total, clip_min, clip_max)
     active = tf.logical_and(active, still_correct(x_adv))
