@@ -60,10 +60,17 @@ def _wrapper(fn: Callable, strategy: tf.distribute.Strategy, jit_compile: bool) 
   key = (id(strategy), bool(jit_compile))
   entry = table.get(key)
   if entry is None or entry[0]() is not strategy:
+    # `fn` through a weak reference: the table's value must not keep its own weak key (and the graphs and
+    # model variables `fn` captured) alive once the attack's cache drops `fn` with its model.
+    try:
+      fn_ref = weakref.ref(fn)
+    except TypeError:
+      fn_ref = lambda: fn  # noqa: E731  not weakly referenceable: not cached either (see above)
+
     def step(sliced, consts):
       # A plain Python callable: MirroredStrategy then calls `fn` once per replica with that replica's
       # tensors (given a tf.function itself, it would bind the PerReplica values to its signature).
-      return strategy.run(lambda *args: fn(*args), args=(*sliced, *consts))  # pylint: disable=unnecessary-lambda
+      return strategy.run(lambda *args: fn_ref()(*args), args=(*sliced, *consts))
     entry = (weakref.ref(strategy), tf.function(step, jit_compile=bool(jit_compile) or None))
     table[key] = entry
   return entry[1]

@@ -135,3 +135,12 @@ def test_jpeg_is_host_only_xla_refuses_it(tiny):
   np.asarray(tf.function(lambda a: jpeg_compress(a, 10))(x3))  # fine without XLA
   with pytest.raises((tf.errors.InvalidArgumentError, tf.errors.UnimplementedError, tf.errors.InternalError)):
     tf.function(lambda a: jpeg_compress(a, 10), jit_compile=True)(x3)
+
+
+def test_prediction_averaging_compiles_and_matches(tiny):
+  """The averaging defense's forward (noise draw, copies, logsumexp) runs inside compiled attack steps."""
+  from adv_tf.defenses.averaging import averaged_logits
+  model, x, _ = tiny
+  seed = tf.constant([1, 2], tf.int32)
+  plain, xla = _both(lambda a, s: averaged_logits(model, a, n=4, eps_max=0.3, seed=s), x, seed)
+  np.testing.assert_allclose(xla, plain, rtol=1e-4, atol=1e-5)
