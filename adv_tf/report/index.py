@@ -258,6 +258,11 @@ def markdown_index(entries: Sequence[StudyEntry], results_dir, profile: str = "q
     rows.append([entry.paper, entry.study, entry.title or "—", status, len(entry.claims),
                  format_run_time(entry.run_time), started, report])
   lines += _table(["paper", "study", "report title", "status", "claims", "run time", "started (UTC)", "report"], rows)
+  timed = [e.run_time for e in entries if e.run_time]
+  if timed:
+    total = {key: sum(t.get(key) or 0 for t in timed) for key in ("wall_seconds", "cpu_seconds")}
+    lines += ["", f"All {len(timed)} recorded runs together: {format_duration(total['wall_seconds'])} wall, "
+              f"{format_duration(total['cpu_seconds'])} CPU."]
   lines += ["", "Run time: the last invocation of the study's run (`run_time.json`), wall and process CPU seconds; "
             "wall time depends on what else shared the machine (the 1-minute load average at the end is shown)."]
   return "\n".join(lines) + "\n"

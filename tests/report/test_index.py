@@ -94,6 +94,7 @@ def test_every_claim_is_one_row_linked_to_its_report_section(results):
   assert [e.study for e in entries] == ["minimal-dataset", "hyperparams", "training-size", "never-run-test"]
   assert "12 min 5 s wall, 21 min 40 s CPU, load 2.5 (resumed: 4 of 18 records existed)" in text
   assert "42.0 s wall, 1 min 20 s CPU" in text
+  assert "All 2 recorded runs together: 12 min 47 s wall, 23 min 0 s CPU." in text
   assert "[report.md](training_size/quick/report.md) · [html](training_size/quick/report.html)" in text
 
   page = _Table()
