@@ -243,6 +243,7 @@ def execute(study_name: str, fv: flags.FlagValues, strategy: Any = None) -> path
     run.output_dir.mkdir(parents=True, exist_ok=True)
     write_config(run)
     run.strategy = strategy if strategy is not None else distribute.strategy(fv["strategy"].value)
+    run.strategy_name = run.strategy_name if strategy is None else f"{type(strategy).__name__} (built by the caller)"
     run.model_cache = ModelCache(fv["model_cache_dir"].value, retrain=fv["retrain"].value)
     run.study.prepare(run)
     run_stages(run, shard_index=fv["shard_index"].value, num_shards=fv["num_shards"].value,

@@ -88,7 +88,7 @@ def test_shards_write_one_file_each(timed, tmp_path):
 def test_a_strategy_built_by_the_caller_is_the_one_the_study_runs_under(timed, tmp_path, monkeypatch):
   import tensorflow as tf
   seen = []
-  monkeypatch.setattr(TimedStudy, "prepare", lambda self, run: seen.append(run.strategy))
+  monkeypatch.setattr(TimedStudy, "prepare", lambda self, run: seen.append((run.strategy, run.strategy_name)))
   mine = tf.distribute.OneDeviceStrategy("/cpu:0")
   assert cli.run_main("timed-test", _argv(tmp_path / "out"), strategy=mine) == 0
-  assert seen == [mine]
+  assert seen == [(mine, "OneDeviceStrategy (built by the caller)")]  # what reports print as the strategy
