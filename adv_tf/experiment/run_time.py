@@ -56,9 +56,11 @@ def _utc(timestamp: float) -> str:
 class RunTimer:
   """Measures one invocation of a study (`cli.execute`) and writes its `run_time.json`."""
 
-  def __init__(self, run: Any, *, shard_index: int = 0, num_shards: int = 1):
-    self.shard_index = shard_index
-    self.num_shards = num_shards
+  def __init__(self, run: Any, *, shard_index: Optional[int] = None, num_shards: Optional[int] = None):
+    """Starts the clock. The shard: the arguments, else `run.shard` (index, count) when the run has one, else 0/1."""
+    shard = getattr(run, "shard", None)
+    self.shard_index = shard_index if shard_index is not None else getattr(shard, "index", 0)
+    self.num_shards = num_shards if num_shards is not None else getattr(shard, "count", 1)
     self.started = time.time()
     self._monotonic = time.monotonic()
     self._cpu = _cpu_seconds()

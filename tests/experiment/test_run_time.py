@@ -92,3 +92,14 @@ def test_a_strategy_built_by_the_caller_is_the_one_the_study_runs_under(timed, t
   mine = tf.distribute.OneDeviceStrategy("/cpu:0")
   assert cli.run_main("timed-test", _argv(tmp_path / "out"), strategy=mine) == 0
   assert seen == [(mine, "OneDeviceStrategy (built by the caller)")]  # what reports print as the strategy
+
+
+def test_the_shard_comes_from_the_run_when_not_given(tmp_path):
+  import types
+
+  from adv_tf.experiment.run_time import RunTimer
+  run = types.SimpleNamespace(report_only=True, shard=types.SimpleNamespace(index=3, count=4))
+  timer = RunTimer(run)
+  assert (timer.shard_index, timer.num_shards) == (3, 4)
+  assert (RunTimer(run, shard_index=1, num_shards=2).shard_index, RunTimer(types.SimpleNamespace(
+      report_only=True)).num_shards) == (1, 1)
