@@ -28,6 +28,7 @@ from absl import flags
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment import study as study_lib
 from adv_tf.experiment.records import load_records
+from adv_tf.experiment.run_time import RunTimer
 from adv_tf.experiment.runner import Study, run_study, validate_shard
 from adv_tf.utils.atomic import atomic_write_text
 from adv_tf.utils.jsonable import to_jsonable
@@ -231,15 +232,18 @@ def write_config(run: study_lib.StudyRun) -> pathlib.Path:
   return atomic_write_text(run.output_dir / "config.json", json.dumps(payload, indent=1, sort_keys=True) + "\n")
 
 
-def execute(study_name: str, fv: flags.FlagValues) -> pathlib.Path:
-  """Runs a study from parsed flags; returns the report's path."""
+def execute(study_name: str, fv: flags.FlagValues, strategy: Any = None) -> pathlib.Path:
+  """Runs a study from parsed flags; returns the report's path. `strategy`: a tf.distribute strategy built
+  by the caller (a notebook) instead of --strategy. Writes `<output_dir>/run_time.json` (run_time.py)."""
   run = make_run(study_name, fv)
+  timer = RunTimer(run, shard_index=fv["shard_index"].value, num_shards=fv["num_shards"].value)
   if not run.report_only:
     from adv_tf import distribute  # pylint: disable=import-outside-toplevel
     from adv_tf.training.cache import ModelCache  # pylint: disable=import-outside-toplevel
     run.output_dir.mkdir(parents=True, exist_ok=True)
     write_config(run)
-    run.strategy = distribute.strategy(fv["strategy"].value)
+    run.strategy = strategy if strategy is not None else distribute.strategy(fv["strategy"].value)
+    run.strategy_name = run.strategy_name if strategy is None else f"{type(strategy).__name__} (built by the caller)"
     run.model_cache = ModelCache(fv["model_cache_dir"].value, retrain=fv["retrain"].value)
     run.study.prepare(run)
     run_stages(run, shard_index=fv["shard_index"].value, num_shards=fv["num_shards"].value,
@@ -247,11 +251,14 @@ def execute(study_name: str, fv: flags.FlagValues) -> pathlib.Path:
   else:
     for stage in run.study.stages(run.config):
       run.records[stage.name] = _stage_records(run, stage)
-  return run.study.report(run)
+  path = run.study.report(run)
+  timer.write(run)
+  return path
 
 
-def run_main(study_name: str, argv: Sequence[str]) -> int:
-  """In-process entry (tests): parses `argv` (argv[0] is the program) into fresh flags and runs the study.
+def run_main(study_name: str, argv: Sequence[str], strategy: Any = None) -> int:
+  """In-process entry (tests, notebooks): parses `argv` (argv[0] is the program) into fresh flags and runs the
+  study, under `strategy` when given (a tf.distribute strategy the caller built) instead of --strategy.
 
   The study must be registered (import `adv_tf.studies` first; this generic layer never imports it).
 
@@ -264,7 +271,7 @@ def run_main(study_name: str, argv: Sequence[str]) -> int:
       fv(list(argv))
     except flags.Error as e:
       raise AdvTfError(str(e).splitlines()[0]) from None
-    path = execute(study_name, fv)
+    path = execute(study_name, fv, strategy)
   except AdvTfError as error:
     print(f"error: {error}", file=sys.stderr)
     return 2
