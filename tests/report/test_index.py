@@ -187,5 +187,5 @@ def test_make_reproduce_all_runs_every_study_then_the_index(tmp_path):
     assert f"reproduce-{study} PROFILE=quick || echo {study} >> \"{out}/reproduce-all-failed.txt\"" in listing
   last = max(i for i, line in enumerate(lines) if "adv_tf.report.index" in line)
   assert last > max(runs) and "--studies=\"" + " ".join(studies) + "\"" in listing
-  assert "--dataset=mnist" in listing and "--dataset=fashion_mnist" in listing  # one import per dataset
+  assert "--dataset=\"mnist fashion_mnist\"" in listing  # one import of both datasets
   assert not out.exists()  # a dry run writes nothing
