@@ -199,11 +199,12 @@ def evaluate(model, d, config, weak_cw: dict | None, seed: int, log=print) -> tu
                 "accuracy": evaluation.pgd_accuracy(model, d.x_test[:m], d.y_test[:m], eps=config.headline_eps,
                                                     steps=config.pgd_steps, seed=seed)}
   timings["pgd"] = time.perf_counter() - t0 - sum(timings.values())
-  k = min(config.cw_images, len(d.y_test))
-  cw = evaluation.cw_full(model, d.x_test[:k], d.y_test[:k], config=config)
+  full = min(config.full_cw_images, len(d.y_test))
+  cw = evaluation.cw_full(model, d.x_test[:full], d.y_test[:full], config=config)
   cw_adv = cw.pop("x_adv")
   out["cw"] = cw
   timings["cw"] = time.perf_counter() - t0 - sum(timings.values())
+  k = min(config.cw_images, len(d.y_test))
   if weak_cw is not None:
     out["weak_cw"] = {"const": weak_cw["const"], "iterations": weak_cw["iterations"], "images": k,
                       "accuracy": evaluation.weak_cw_accuracy(model, d.x_test[:k], d.y_test[:k],
@@ -213,7 +214,7 @@ def evaluate(model, d, config, weak_cw: dict | None, seed: int, log=print) -> tu
   log(f"clean {out['clean_accuracy']:.4f}, FGSM@{head} {out['fgsm']['accuracy'][head]:.4f}, PGD "
       f"{out['pgd']['accuracy']:.3f}, CW median L2 {cw['median_l2']:.2f}, "
       f"weak CW {out.get('weak_cw', {}).get('accuracy', float('nan')):.2f}; seconds {out['seconds']}")
-  f = config.figure_images
+  f = min(config.figure_images, full)
   arrays = {"fgsm_x": x[fooled], "fgsm_x_adv": x_adv_head[fooled], "fgsm_y": y[fooled],
             "fgsm_pred": sweep["predictions"][head][fooled], "cw_x": d.x_test[:f], "cw_x_adv": cw_adv[:f],
             "cw_y": d.y_test[:f]}
