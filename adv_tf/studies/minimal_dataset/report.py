@@ -10,6 +10,7 @@ import numpy as np
 
 from adv_tf.report.base import REPORTS, ClaimVerdict, StudyReport
 from adv_tf.report.markdown import Section
+from adv_tf.report.statistics import wilson_interval
 from adv_tf.report.tables import Table
 from adv_tf.studies.minimal_dataset import claims as claims_lib
 from adv_tf.studies.minimal_dataset import published
@@ -263,7 +264,12 @@ def model_tables(group: claims_lib.Group, config) -> str:
                                                          sweep_rows)]
   cw_rows = [[arch, regime] + [_pct([r["cw"]["accuracy_at_l2"][f"{b:g}"] for r in rs]) for b in config.cw_budgets]
              for (arch, regime), rs in sorted(group.items())]
-  parts += ["### Full-strength CW-L2: accuracy at L2 budget (%)",
+  n = min(r["cw"]["images"] for rs in group.values() for r in rs) if group else config.full_cw_images
+  lo, hi = wilson_interval(n // 2, n) if n else (0.0, 1.0)
+  parts += [f"### Full-strength CW-L2 on the first {n} test images: accuracy at L2 budget (%)",
+            f"With {n} images an accuracy of {100 * (n // 2) / max(n, 1):.0f}% has the 95% Wilson interval "
+            f"[{100 * lo:.0f}, {100 * hi:.0f}]%: the CW median L2/L0 columns above and this curve rest on these "
+            f"{n} images (the weak CW on {config.cw_images}).",
             md_table(["arch", "regime"] + [f"L2<={b:g}" for b in config.cw_budgets], cw_rows)]
   return "\n\n".join(parts)
 
