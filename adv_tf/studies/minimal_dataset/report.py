@@ -103,7 +103,8 @@ def unstated_choices(config) -> list[str]:
       f"CW (UNSTATED): untargeted CW-L2 at full strength ({config.cw_binary_search_steps} x "
       f"{config.cw_max_iterations}, Carlini's schedule) on the first {config.full_cw_images} test images, and a "
       f"weak CW (1 search step, fixed constant, {config.weak_cw_iterations} iterations, Carlini's schedule) on the "
-      f"first {config.cw_images}, whose constant is calibrated once on the raw CNN toward the paper's 52% and then applied unchanged.",
+      f"first {config.cw_images}, whose constant is calibrated once on the raw CNN toward the paper's 52% and then "
+      "applied unchanged.",
       f"Fig. 3 (method UNSTATED): accuracy vs the number of pixels k the attacker may change, from the L0 of the "
       f"full-strength CW adversarials (pixels moved by more than {config.l0_tolerance:.4f}).",
       f"PGD-{config.pgd_steps} (beyond the paper) at the headline eps on the first {config.pgd_images} test images.",

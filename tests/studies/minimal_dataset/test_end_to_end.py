@@ -13,8 +13,8 @@ from adv_tf.studies.minimal_dataset import data as data_lib
 TINY = ["--architectures=lenet5_relu", "--regimes=raw,modified,finetuned",
         "--pool_size=200", "--keep=150", "--validation_size=100", "--batch_size=50", "--labeller_epochs=1",
         "--max_epochs_full=1", "--max_epochs_small=2", "--fgsm_images=100", "--pgd_images=10", "--pgd_steps=3",
-        "--cw_images=6", "--full_cw_images=4", "--cw_binary_search_steps=1", "--cw_max_iterations=10", "--weak_cw_consts=0.1,1",
-        "--weak_cw_iterations=5", "--figure_images=3"]
+        "--cw_images=6", "--full_cw_images=4", "--cw_binary_search_steps=1", "--cw_max_iterations=10",
+        "--weak_cw_consts=0.1,1", "--weak_cw_iterations=5", "--figure_images=3"]
 
 
 def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_loader, capsys):
