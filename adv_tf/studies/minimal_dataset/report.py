@@ -176,8 +176,8 @@ class MinimalDatasetReport(StudyReport):
   def claims(self, run) -> list[ClaimVerdict]:
     """M1-M6 (spec 001-3) as the verdict table states them; the controls are shown beside them, not judged."""
     return [ClaimVerdict(claim=c["claim"], statement=c["statement"], verdict=claims_lib.claim_label(c, run.config),
-                         evidence=f"{c['setting']}; {c['counts']}: "
-                                  + "; ".join(o.detail.split("; Wilson")[0] for o in c["orderings"]),
+                         evidence="; ".join([c["setting"], c["counts"]]
+                                            + [o.detail.split("; Wilson")[0] for o in c["orderings"]]),
                          section=VERDICT_SECTION)
             for c in claims_lib.judge_all(run.records.get("models") or [], run.config)]
 

@@ -50,8 +50,10 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_loader,
   assert [c["claim"] for c in claims] == ["M1", "M2", "M3", "M4", "M5", "M6"]
   for c in claims:
     assert c["verdict"].split(",")[0] in statistics.VERDICTS and c["statement"] and c["section"] in report, c
-    # Only a LeNet-5 ran: every verdict says what it was tested against.
+  # Only a LeNet-5 ran: every verdict says what it was tested against; M6 (LeNet vs CNN) cannot be tested.
+  for c in claims[:5]:
     assert "partial (tested against: LeNet" in c["verdict"], c
+  assert claims[5]["verdict"] == "not testable" and "models missing" in claims[5]["evidence"]
   m4 = next(c for c in claims if c["claim"] == "M4")
   assert "first 4 of 100 CW images" in m4["verdict"]
   # The report rebuilds from the records alone.
