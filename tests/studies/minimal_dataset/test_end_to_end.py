@@ -46,6 +46,10 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_loader,
   # The full-strength CW runs on its own (smaller) prefix of the weak-CW images.
   assert finetuned["cw"]["images"] == 4 and len(finetuned["cw"]["l2"]) == 4
   assert finetuned["weak_cw"]["images"] == 6
+  # Per-phase CPU seconds for sizing the profiles.
+  assert set(finetuned["cpu_seconds"]) == {"train", "clean", "fgsm", "pgd", "cw", "weak_cw"}
+  assert all(v >= 0 for v in finetuned["cpu_seconds"].values()) and sum(finetuned["cpu_seconds"].values()) > 0
+  assert "total" in selection[0]["result"]["cpu_seconds"]
   claims = json.loads((out / "claims.json").read_text())["claims"]
   assert [c["claim"] for c in claims] == ["M1", "M2", "M3", "M4", "M5", "M6"]
   for c in claims:
