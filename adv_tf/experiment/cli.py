@@ -15,7 +15,8 @@ grid's manifest, a missing earlier stage for --stage) -> `<output_dir>/config.js
 
 Stages (`--stage`, for clusters): `all` (default) runs every stage then the report; `<stage name>` runs only
 that stage (its earlier stages must be complete in the folder, else a one-line error) and no report;
-`report` rebuilds the report only (like --report_only). See deploy/README.md.
+`unsharded` / `sharded` run every unsharded / sharded stage (so one cluster template fits every study: the
+unsharded stages come first in each); `report` rebuilds the report only (like --report_only). See deploy/.
 """
 from __future__ import annotations
 
@@ -48,6 +49,8 @@ GENERIC_FLAGS = ("profile", "output_dir", "data_dir", "seed", "shard_index", "nu
                  "deterministic")
 ALL_STAGES = "all"
 REPORT_STAGE = "report"
+# Stage groups for study-independent cluster templates: every unsharded stage / every sharded stage.
+STAGE_GROUPS = {"unsharded": lambda stage: not stage.sharded, "sharded": lambda stage: stage.sharded}
 
 
 def _define_generic(study_name: str, fv: flags.FlagValues) -> None:
@@ -189,7 +192,7 @@ def make_run(study_name: str, fv: flags.FlagValues) -> study_lib.StudyRun:
   if fv["max_cells"].value is not None and fv["max_cells"].value < 0:
     raise AdvTfError("--max_cells must be >= 0")
   stage = fv["stage"].value
-  choices = [ALL_STAGES, *_stage_names(study, config), REPORT_STAGE]
+  choices = [ALL_STAGES, *_stage_names(study, config), *STAGE_GROUPS, REPORT_STAGE]
   if stage not in choices:
     raise AdvTfError(f"--stage={stage!r} is not a stage of {study_name}; choose one of: {', '.join(choices)}")
   report_only = fv["report_only"].value or stage == REPORT_STAGE
@@ -272,12 +275,22 @@ def check_seed(run: study_lib.StudyRun, stage: study_lib.Stage) -> None:
                      f"{', '.join(map(repr, seeds))}; rerun with that seed or choose another --output_dir")
 
 
+def selected_stages(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> list[str]:
+  """Names of the stages this process runs: all, one, or a group (`STAGE_GROUPS`), in run order."""
+  if run.stage == ALL_STAGES:
+    return [stage.name for stage in stages]
+  if run.stage in STAGE_GROUPS:
+    return [stage.name for stage in stages if STAGE_GROUPS[run.stage](stage)]
+  return [run.stage]
+
+
 def check_earlier_stages(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> None:
-  """For `--stage=<name>`: every earlier stage must be complete in the folder (their records are loaded into
-  `run.records`); otherwise one line saying which `--stage` to run first, instead of recomputing an unsharded
-  stage in every array task."""
+  """For `--stage=<name or group>`: every stage before the first selected one must be complete in the folder
+  (their records are loaded into `run.records`); otherwise one line saying which `--stage` to run first,
+  instead of recomputing an unsharded stage in every array task."""
+  selected = selected_stages(run, stages)
   for stage in stages:
-    if stage.name == run.stage:
+    if stage.name in selected:
       return
     run.records[stage.name] = _stage_records(run, stage)
     done = {r["id"] for r in run.records[stage.name]}
@@ -300,8 +313,9 @@ def preflight(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> Non
     check_seed(run, stage)
   if run.stage != ALL_STAGES:
     check_earlier_stages(run, stages)
+  selected = selected_stages(run, stages)
   for stage in stages:
-    if stage.sharded and run.stage in (ALL_STAGES, stage.name):
+    if stage.sharded and stage.name in selected:
       cells = _early_cells(run, stage)
       if cells is not None:
         check_manifest(stage.output_dir(run), stage.name, cells)
@@ -311,8 +325,10 @@ def run_stages(run: study_lib.StudyRun, *, shard_index: int = 0, num_shards: int
                max_cells: Optional[int] = None) -> None:
   """Runs the stages in order (unsharded ones whole; only `run.stage` unless it is "all"), filling
   `run.records`. Call `preflight` first (`execute` does): it refuses mismatched folders before any cell."""
-  for stage in run.study.stages(run.config):
-    if run.stage not in (ALL_STAGES, stage.name):
+  stages = list(run.study.stages(run.config))
+  selected = selected_stages(run, stages)
+  for stage in stages:
+    if stage.name not in selected:
       if stage.name not in run.records:
         run.records[stage.name] = _stage_records(run, stage)
       continue
@@ -329,8 +345,6 @@ def run_stages(run: study_lib.StudyRun, *, shard_index: int = 0, num_shards: int
                         seed=run.seed, **sharding)
     logger.info("stage %s: %s", stage.name, summary)
     run.records[stage.name] = _stage_records(run, stage)
-    if run.stage == stage.name:
-      return
 
 
 def write_config(run: study_lib.StudyRun) -> pathlib.Path:
@@ -346,6 +360,9 @@ def execute(study_name: str, fv: flags.FlagValues) -> Optional[pathlib.Path]:
   """Runs a study from parsed flags; returns the report's path (None for `--stage=<a stage>`: no report)."""
   run = make_run(study_name, fv)
   stages = list(run.study.stages(run.config))
+  if not run.report_only and not selected_stages(run, stages):
+    print(f"{study_name} has no {run.stage} stage; nothing to run")
+    return None
   if not run.report_only:
     from adv_tf import distribute  # pylint: disable=import-outside-toplevel
     from adv_tf.training.cache import ModelCache  # pylint: disable=import-outside-toplevel

@@ -68,7 +68,29 @@ def test_a_cells_stage_without_its_selection_is_a_one_line_error_before_data(toy
 
 def test_an_unknown_stage_lists_the_choices(toy, tmp_path, capsys):
   assert cli.run_main(toy_lib.NAME, _argv(tmp_path, "--stage=training")) == 2
-  assert "choose one of: all, selection, cells, report" in capsys.readouterr().err
+  assert "choose one of: all, selection, cells, unsharded, sharded, report" in capsys.readouterr().err
+
+
+def test_stage_groups_make_one_template_fit_every_study(toy, tmp_path, capsys):
+  out = tmp_path / "out"
+  assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=sharded")) == 2  # the unsharded stages come first
+  assert "run --stage=selection first" in capsys.readouterr().err
+  assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=unsharded")) == 0
+  assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=sharded")) == 0
+  assert toy.ran == ["selection", "v=1", "v=2", "v=3", "v=4", "v=5"] and not (out / "report.md").exists()
+
+
+def test_a_study_without_unsharded_stages_has_nothing_to_do_for_that_group(toy, tmp_path, monkeypatch, capsys):
+  stages = toy_lib.ToyClusterStudy.stages
+  monkeypatch.setattr(toy_lib.ToyClusterStudy, "stages",
+                      lambda self, config: [stage for stage in stages(self, config) if stage.sharded])
+  monkeypatch.setattr(toy_lib.ToyClusterStudy, "_run_cell", lambda self, cell, ctx, run: {"v": cell.config["v"]})
+  out = tmp_path / "out"
+  assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=unsharded")) == 0
+  assert "has no unsharded stage; nothing to run" in capsys.readouterr().out
+  assert toy.prepared == 0 and not (out / "config.json").exists()
+  assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=sharded")) == 0
+  assert len(load_records(out)) == 5
 
 
 def test_the_shard_comes_from_a_slurm_array_and_is_recorded(toy, tmp_path, monkeypatch):
