@@ -39,6 +39,7 @@ from adv_tf.experiment import shards as shards_lib
 from adv_tf.experiment import study as study_lib
 from adv_tf.experiment.records import load_records
 from adv_tf.experiment.runner import Study, run_study, validate_shard
+from adv_tf.remote import StagedFolder, is_remote, join
 from adv_tf.utils.atomic import atomic_write_text, create_exclusive_text
 from adv_tf.utils.jsonable import to_jsonable
 
@@ -207,14 +208,19 @@ def make_run(study_name: str, fv: flags.FlagValues) -> study_lib.StudyRun:
   if fv["retrain"].value and shard.count > 1 and not fv["retrain_token"].value and stage != REPORT_STAGE:
     raise AdvTfError("--retrain with several shards needs --retrain_token=<job id> (the same in every shard), "
                      "so each model is retrained once per job, not once per shard")
-  output_dir = pathlib.Path(fv["output_dir"].value or study_lib.results_dir(study_name, config.profile))
+  staged = None
+  if is_remote(fv["output_dir"].value or ""):
+    staged = StagedFolder(fv["output_dir"].value)  # gs://...: a local working copy, uploaded as stages finish
+    output_dir = staged.local
+  else:
+    output_dir = pathlib.Path(fv["output_dir"].value or study_lib.results_dir(study_name, config.profile))
   if not report_only:
     check_writable(output_dir.expanduser())
   return study_lib.StudyRun(study=study, config=config, output_dir=output_dir.expanduser(), seed=fv["seed"].value,
                             data_dir=fv["data_dir"].value, report_only=report_only,
                             strategy_name=strategy_name, started=time.time(), shard=shard,
                             stage=ALL_STAGES if stage == REPORT_STAGE else stage,
-                            deterministic=fv["deterministic"].value, tpu=fv["tpu"].value)
+                            deterministic=fv["deterministic"].value, tpu=fv["tpu"].value, staged=staged)
 
 
 def check_writable(output_dir: pathlib.Path) -> None:
@@ -345,6 +351,8 @@ def run_stages(run: study_lib.StudyRun, *, shard_index: int = 0, num_shards: int
                         seed=run.seed, **sharding)
     logger.info("stage %s: %s", stage.name, summary)
     run.records[stage.name] = _stage_records(run, stage)
+    if run.staged is not None:
+      run.staged.upload()
 
 
 def write_config(run: study_lib.StudyRun) -> pathlib.Path:
@@ -356,9 +364,30 @@ def write_config(run: study_lib.StudyRun) -> pathlib.Path:
   return atomic_write_text(run.output_dir / "config.json", json.dumps(payload, indent=1, sort_keys=True) + "\n")
 
 
-def execute(study_name: str, fv: flags.FlagValues) -> Optional[pathlib.Path]:
-  """Runs a study from parsed flags; returns the report's path (None for `--stage=<a stage>`: no report)."""
+def execute(study_name: str, fv: flags.FlagValues) -> Optional[pathlib.Path | str]:
+  """Runs a study from parsed flags; returns the report's path (its URL for a remote --output_dir; None for
+  `--stage=<a stage>`: no report).
+
+  A remote --output_dir (gs://...) is downloaded into a local working copy first and the files this process
+  wrote are uploaded after each stage and at the end, also after a failure (see adv_tf/remote.py).
+  """
   run = make_run(study_name, fv)
+  if run.staged is None:
+    return _execute(run, fv)
+  try:
+    run.staged.download()
+  except Exception as e:  # noqa: BLE001  tf.errors.OpError and friends of every filesystem
+    raise AdvTfError(f"cannot read --output_dir {run.staged.remote}: {type(e).__name__}: "
+                     f"{str(e).splitlines()[0] if str(e) else ''}; check the URL and credentials") from None
+  try:
+    path = _execute(run, fv)
+  finally:
+    run.staged.upload()
+  return None if path is None else join(run.staged.remote, path.relative_to(run.output_dir).as_posix())
+
+
+def _execute(run: study_lib.StudyRun, fv: flags.FlagValues) -> Optional[pathlib.Path]:
+  study_name = run.study.name
   stages = list(run.study.stages(run.config))
   if not run.report_only and not selected_stages(run, stages):
     print(f"{study_name} has no {run.stage} stage; nothing to run")

@@ -64,6 +64,8 @@ class StudyRun:
     stage: "all", or the one stage this process runs (--stage).
     deterministic: --deterministic (deterministic TF ops, seeded RNGs).
     tpu: the --tpu flag (a TPU name, "local" or None).
+    staged: for a remote --output_dir (gs://...), its `adv_tf.remote.StagedFolder`; `output_dir` is then
+      the local working copy.
   """
   study: Any
   config: Any
@@ -81,6 +83,7 @@ class StudyRun:
   stage: str = "all"
   deterministic: bool = False
   tpu: Optional[str] = None
+  staged: Any = None
 
 
 @runtime_checkable

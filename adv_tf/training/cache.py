@@ -18,6 +18,11 @@ Files under `root` (default `$ADV_TF_MODEL_CACHE` or `~/.cache/adv_tf/models`), 
 a cache whose token matches loads it instead of training again. One process gets a fresh token (retrain once
 per key and process, as before); the shards of one cluster job pass the same token (`--retrain_token`, e.g. the
 scheduler's job id), so the first shard to reach a model retrains it and the others load that model.
+
+A remote root (`gs://bucket/models`, any `tf.io.gfile` filesystem) is kept as a URL: entries are read through a
+local copy (`$ADV_TF_STAGING_DIR` or ~/.cache/adv_tf/staging) and a trained entry is uploaded model first,
+metadata last. The lock and fsyncs are local only there, so two machines may train the same key at once (both
+upload an entry; the last one wins, and either is a complete entry).
 """
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ from typing import Any, Callable, Mapping, Optional
 
 import keras
 
+from adv_tf import remote
 from adv_tf.training.config import TrainConfig, TrainResult
 from adv_tf.utils import provenance
 from adv_tf.utils.atomic import atomic_write_text, atomic_write_with, fsync_dir
@@ -70,7 +76,12 @@ class ModelCache:
 
   def __init__(self, root: Optional[str | os.PathLike] = None, *, retrain: bool = False,
                retrain_token: Optional[str] = None):
-    self.root = pathlib.Path(root).expanduser() if root else default_root()
+    root = root or os.environ.get("ADV_TF_MODEL_CACHE") or None
+    self.remote_root = os.fspath(root).rstrip("/") if root and remote.is_remote(root) else None
+    if self.remote_root:
+      self.root = remote.default_staging_root() / f"models-{stable_hash(self.remote_root)}"
+    else:
+      self.root = pathlib.Path(root).expanduser() if root else default_root()
     self.retrain = retrain
     self.retrain_token = retrain_token or uuid.uuid4().hex
     self.last_hit = False
@@ -95,6 +106,23 @@ class ModelCache:
 
   def paths(self, key: str) -> tuple[pathlib.Path, pathlib.Path]:
     return self.root / f"{key}.keras", self.root / f"{key}.json"
+
+  def _pull(self, key: str) -> None:
+    """Remote root: copies the remote entry of `key` (if complete there) over the local copy."""
+    if not self.remote_root:
+      return
+    gfile = remote._gfile()  # pylint: disable=protected-access
+    names = [path.name for path in self.paths(key)]  # model first, metadata last
+    if all(gfile.exists(remote.join(self.remote_root, name)) for name in names):
+      for name in names:
+        gfile.copy(remote.join(self.remote_root, name), str(self.root / name), overwrite=True)
+
+  def _push(self, key: str) -> None:
+    """Remote root: uploads the local entry of `key`, model first, metadata last."""
+    if not self.remote_root:
+      return
+    for path in self.paths(key):
+      remote.put(path, remote.join(self.remote_root, path.name))
 
   def _token(self, key: str) -> Optional[str]:
     """The retrain token stored with the entry of `key` (None when absent or unreadable)."""
@@ -133,6 +161,7 @@ class ModelCache:
     key = stable_hash(key_dict)
     self.root.mkdir(parents=True, exist_ok=True)
     with _locked(self.root / f"{key}.lock"):
+      self._pull(key)
       force = self.retrain and self._token(key) != self.retrain_token
       if not force:
         cached = self.load(key)
@@ -149,5 +178,6 @@ class ModelCache:
       if self.retrain:
         meta["retrain_token"] = self.retrain_token  # written last: only a complete entry counts as retrained
       atomic_write_text(meta_path, json.dumps(meta, indent=1, sort_keys=True) + "\n")
+      self._push(key)
       self.last_hit = False
       return model, result

@@ -9,13 +9,12 @@ import threading
 from typing import Mapping, Optional, Sequence
 
 import pytest
+import toy_cluster_study as toy_lib
 
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment import cli
 from adv_tf.experiment.records import load_records
 from adv_tf.experiment.study import CONFIGS, STUDIES, register_config, register_study
-
-import toy_cluster_study as toy_lib
 
 SCHEDULER_VARS = ("SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_STEP",
                   "JOB_COMPLETION_INDEX", "BATCH_TASK_INDEX", "BATCH_TASK_COUNT", "AWS_BATCH_JOB_ARRAY_INDEX",

@@ -8,10 +8,10 @@ import pathlib
 import subprocess
 import sys
 
+import toy_cluster_study as toy_lib
+
 from adv_tf.experiment import cli
 from adv_tf.experiment.records import load_records
-
-import toy_cluster_study as toy_lib
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = pathlib.Path(__file__).with_name("toy_cluster_study.py")
