@@ -10,8 +10,10 @@ Flags -> typed config -> stages -> report:
     Unset flags keep the profile's value.
     A field type no flag can express (a dict, nested tuples, ...) needs a `parse`, else registration fails.
 Everything is validated before any data loads; an `AdvTfError` prints one line `error: ...` and exits 2.
-Order: flags -> config -> shard -> refusals against the output folder (another seed's records, another
-grid's manifest, a missing earlier stage for --stage) -> `<output_dir>/config.json` -> strategy -> data -> cells.
+Order: flags -> config -> shard -> refusals against the output folder (another seed's records, a missing
+earlier stage for --stage, another grid: compared on the cells built without data) -> strategy -> data -> the
+full grid check (cell ids may include the data identity) -> `<output_dir>/config.json` -> cells. So config.json
+is written only after every refusal, and data loads only after every refusal that can be made without it.
 
 Stages (`--stage`, for clusters): `all` (default) runs every stage then the report; `<stage name>` runs only
 that stage (its earlier stages must be complete in the folder, else a one-line error) and no report;
@@ -196,6 +198,8 @@ def make_run(study_name: str, fv: flags.FlagValues) -> study_lib.StudyRun:
   choices = [ALL_STAGES, *_stage_names(study, config), *STAGE_GROUPS, REPORT_STAGE]
   if stage not in choices:
     raise AdvTfError(f"--stage={stage!r} is not a stage of {study_name}; choose one of: {', '.join(choices)}")
+  if fv["report_only"].value and stage not in (ALL_STAGES, REPORT_STAGE):
+    raise AdvTfError(f"--report_only runs no stage; drop it or --stage={stage}")
   report_only = fv["report_only"].value or stage == REPORT_STAGE
   from adv_tf.distribute import STRATEGIES  # pylint: disable=import-outside-toplevel
   strategy_name = fv["strategy"].value
@@ -250,11 +254,17 @@ def grid_manifest(cells: Sequence[Any]) -> dict:
   return {"num_cells": len(ids), "sha256": hashlib.sha256("\n".join(ids).encode()).hexdigest(), "ids": ids}
 
 
-def check_manifest(folder: pathlib.Path, stage_name: str, cells: Sequence[Any]) -> None:
+def check_manifest(folder: pathlib.Path, stage_name: str, cells: Sequence[Any],
+                   data_free_sha256: Optional[str] = None) -> None:
   """Creates `<stage folder>/grid-manifest.json` on the first run (an exclusive create: of two shards starting
   at once on a fresh folder one writes it, the other checks against it); refuses (one line) a run or shard
-  whose grid differs from the folder's, so shards of different settings never share a folder."""
+  whose grid differs from the folder's, so shards of different settings never share a folder.
+
+  `data_free_sha256`: the hash of the same stage's cells built before any data loaded (`preflight` compares it,
+  so most grid mismatches are refused before the data loads); stored in the manifest when given."""
   manifest = grid_manifest(cells)
+  if data_free_sha256 is not None:
+    manifest["data_free_sha256"] = data_free_sha256
   path = folder / MANIFEST
   if create_exclusive_text(path, json.dumps(manifest, indent=1) + "\n"):
     return
@@ -312,19 +322,42 @@ def check_earlier_stages(run: study_lib.StudyRun, stages: Sequence[study_lib.Sta
                        f"run --stage={stage.name} first (with the same flags)")
 
 
-def preflight(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> None:
-  """Every refusal that needs no data, before config.json is written or data loads: records of another seed,
-  another grid in a stage's manifest, and (for --stage) an incomplete earlier stage."""
+def preflight(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> dict[str, str]:
+  """The refusals that need no data, before config.json is written or data loads: records of another seed,
+  (for --stage) an incomplete earlier stage, and a grid whose data-free hash differs from the manifest's.
+
+  Returns the data-free grid hash of each selected sharded stage that builds without data (for
+  `check_grids`, which stores it in a new manifest)."""
   for stage in stages:
     check_seed(run, stage)
   if run.stage != ALL_STAGES:
     check_earlier_stages(run, stages)
+  hashes = {}
+  selected = selected_stages(run, stages)
+  for stage in stages:
+    cells = _early_cells(run, stage) if stage.sharded and stage.name in selected else None
+    if cells is None:
+      continue
+    hashes[stage.name] = grid_manifest(cells)["sha256"]
+    path = stage.output_dir(run) / MANIFEST
+    old = json.loads(path.read_text()) if path.exists() else {}
+    if old.get("data_free_sha256") not in (None, hashes[stage.name]):
+      raise AdvTfError(f"{stage.output_dir(run)} holds another grid of stage {stage.name} ({old.get('num_cells')} "
+                       "cells) than this run's: use the flags of the first run or another --output_dir")
+  return hashes
+
+
+def check_grids(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage],
+                data_free: Optional[dict[str, str]] = None) -> None:
+  """Grid refusals after `study.prepare` (cell ids may include the data identity and replica count, e.g.
+  hyperparams') but before config.json and any cell: every selected sharded stage whose cells can be built
+  now is checked against (or creates) its grid manifest; the others are checked when they run."""
   selected = selected_stages(run, stages)
   for stage in stages:
     if stage.sharded and stage.name in selected:
       cells = _early_cells(run, stage)
       if cells is not None:
-        check_manifest(stage.output_dir(run), stage.name, cells)
+        check_manifest(stage.output_dir(run), stage.name, cells, (data_free or {}).get(stage.name))
 
 
 def run_stages(run: study_lib.StudyRun, *, shard_index: int = 0, num_shards: int = 1,
@@ -395,14 +428,15 @@ def _execute(run: study_lib.StudyRun, fv: flags.FlagValues) -> Optional[pathlib.
   if not run.report_only:
     from adv_tf import distribute  # pylint: disable=import-outside-toplevel
     from adv_tf.training.cache import ModelCache  # pylint: disable=import-outside-toplevel
-    preflight(run, stages)
-    write_config(run)
+    data_free = preflight(run, stages)
     if run.deterministic:
       distribute.enable_determinism(run.seed)
     run.strategy = distribute.strategy(run.strategy_name, tpu=run.tpu)
     run.model_cache = ModelCache(fv["model_cache_dir"].value, retrain=fv["retrain"].value,
                                  retrain_token=fv["retrain_token"].value)
     run.study.prepare(run)
+    check_grids(run, stages, data_free)
+    write_config(run)
     run_stages(run, shard_index=run.shard.index, num_shards=run.shard.count, max_cells=fv["max_cells"].value)
     if run.stage != ALL_STAGES:
       return None

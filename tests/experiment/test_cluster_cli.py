@@ -66,6 +66,8 @@ def test_a_cells_stage_without_its_selection_is_a_one_line_error_before_data(toy
 
 
 def test_an_unknown_stage_lists_the_choices(toy, tmp_path, capsys):
+  assert cli.run_main(toy_lib.NAME, _argv(tmp_path, "--stage=cells", "--report_only")) == 2
+  assert "--report_only runs no stage" in capsys.readouterr().err
   assert cli.run_main(toy_lib.NAME, _argv(tmp_path, "--stage=training")) == 2
   assert "choose one of: all, selection, cells, unsharded, sharded, report" in capsys.readouterr().err
 
@@ -134,6 +136,21 @@ def test_a_grid_refusal_comes_before_config_json_and_data(toy, tmp_path, capsys)
   assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=cells", "--values=1,2,3")) == 2
   assert "holds another grid of stage cells" in capsys.readouterr().err
   assert toy.prepared == 0 and (out / "config.json").read_text() == before
+
+
+def test_a_grid_that_differs_only_with_the_data_is_refused_after_it_loads(toy, tmp_path, monkeypatch, capsys):
+  """Cell ids may include the data identity (hyperparams'): such a grid is checked once the data loaded, still
+  before config.json and any cell."""
+  out = tmp_path / "out"
+  monkeypatch.setattr(toy_lib.ToyClusterStudy, "_cells", lambda self, run: [
+      toy_lib.Cell(f"v={v}", {"v": v, "data": run.resources.get("offset")}) for v in run.config.values])
+  assert cli.run_main(toy_lib.NAME, _argv(out)) == 0
+  before = (out / "config.json").read_text()
+  monkeypatch.setattr(toy_lib.ToyClusterStudy, "prepare", lambda self, run: run.resources.update(offset=7))
+  toy.ran = []
+  assert cli.run_main(toy_lib.NAME, _argv(out)) == 2
+  assert "holds another grid of stage cells (5 cells, hash" in capsys.readouterr().err
+  assert toy.ran == [] and (out / "config.json").read_text() == before
 
 
 def test_two_shards_creating_the_manifest_at_once_agree(tmp_path, monkeypatch):
