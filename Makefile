@@ -18,6 +18,7 @@ DATASETS_dataset-properties := mnist fashion_mnist
 DATASETS_hyperparams := mnist
 DATASETS_minimal-dataset := mnist
 DATASETS_imagenette-defenses := imagenette
+DATASETS_training-size := mnist cifar10 tiny_imagenet
 
 .PHONY: install data test lint bench reproduce-all clean
 
@@ -33,7 +34,7 @@ $(VENV)/.installed: pyproject.toml
 # datasets download through TFDS on first use.
 data: install
 ifneq ($(strip $(RAW_DIR)),)
-	$(PY) -m data_prep.import_raw --raw_dir="$(RAW_DIR)" --data_dir="$(DATA_DIR)" --dataset=$(DATASETS)
+	$(PY) -m data_prep.import_raw --raw_dir="$(RAW_DIR)" --data_dir="$(DATA_DIR)" --dataset="$(strip $(DATASETS))"
 else
 	@echo "make data: RAW_DIR not set; datasets will be downloaded by tensorflow-datasets on first use."
 endif
@@ -50,7 +51,7 @@ bench: install
 
 # make reproduce-<study> [PROFILE=quick|cpu-full|paper]: results in $(OUTPUT_DIR)/<study with _>/<profile>.
 reproduce-%: install
-	$(MAKE) data DATASETS=$(or $(DATASETS_$*),all)
+	$(MAKE) data DATASETS="$(or $(DATASETS_$*),all)"
 	$(PY) -m experiments.$(subst -,_,$*) --profile=$(PROFILE) --data_dir="$(DATA_DIR)" \
 	  --output_dir="$(OUTPUT_DIR)/$(subst -,_,$*)/$(PROFILE)"
 
