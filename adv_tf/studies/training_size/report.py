@@ -242,8 +242,8 @@ def _choices(config, families, notes: Mapping[str, str]) -> list[str]:
   run_names = set(c.families)
   missing = [f"{d}/{a}" for d, a, *_ in published.TABLE1 if f"{d}/{a}" not in run_names]
   if missing:
-    lines.append("Not run in this profile: " + "; ".join(
-        f"{m} ({NOT_RUN_REASONS.get(m, NOT_RUN_REASONS.get(m.split('/')[0], 'profile'))})" for m in missing) + " (and their +D variants).")
+    reasons = [f"{m} ({NOT_RUN_REASONS.get(m, NOT_RUN_REASONS.get(m.split('/')[0], 'profile'))})" for m in missing]
+    lines.append("Not run in this profile: " + "; ".join(reasons) + " (and their +D variants).")
   return lines
 
 
