@@ -323,8 +323,9 @@ def evaluate(claim: Claim, ours: Callable[[Key], Value | None], paper: Callable[
   verdict = aggregate(o, claim.mode)
   if verdict == "not measured":
     verdict = "not run in this profile (its cells were not measured)"
-  if missing:
-    verdict += f", partial (not run: {', '.join(missing)})"
+  note = st.partial_label([ds for ds in claim.datasets if ds in run_keys], claim.datasets)
+  if note:
+    verdict += f", {note}"
   return {"ours": verdict, "ours_counts": counts([x for x in o if x != "not measured"]),
           "paper": aggregate(p, claim.mode), "paper_counts": counts(p),
           "cells": [(c.name(), x, y) for c, x, y in zip(claim.comparisons, o, p)]}

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from adv_tf.report.base import REPORTS, StudyReport
+from adv_tf.report.base import REPORTS, ClaimVerdict, StudyReport
 from adv_tf.report.markdown import Section
 from adv_tf.report.tables import Table
 from adv_tf.studies.dataset_properties import claims as claims_lib
@@ -20,6 +20,7 @@ from adv_tf.studies.dataset_properties.config import NAME, eps_label
 ROWS = {"none": "none", "tvm_quirk": "tvm", "tvm": None, "jpeg": "jpeg"}
 ROW_LABELS = {"none": "no defense", "tvm_quirk": "TVM (ART, channels-first quirk = paper)",
               "tvm": "TVM (ART, channels-last = real TVM)", "jpeg": "JPEG"}
+VERDICTS_SECTION = "Verdicts (claims A1-D3 of the spec)"
 CONTRAST_BARS = {"c0.5": "0.5", "c2": "2"}
 
 NOT_RUN_REASONS = {
@@ -189,6 +190,26 @@ class DatasetPropertiesReport(StudyReport):
     secs.append(self._choices(config))
     return secs
 
+  def claims(self, run) -> list[ClaimVerdict]:
+    """One row per claim of the spec (A1-A2, B1-B12, C1-C11, D1-D3) for claims.json; the spec's sub-checks
+    (A2 on MNIST, B1 part 2, C5 at 2/255) go into their claim's evidence."""
+    res = self._res(run)
+    found = {c.id: (c, claims_lib.evaluate(c, res.value, paper_value, res.keys)) for c in claims_lib.CLAIMS}
+    out = []
+    for claim_id, (claim, v) in found.items():
+      if "-" in claim_id:
+        continue
+      evidence = [f"ours: {v['ours_counts'] or '-'}", f"paper figure: {v['paper']} ({v['paper_counts']})"]
+      evidence += [f"{sub}: ours {found[sub][1]['ours']} ({found[sub][1]['ours_counts'] or '-'})"
+                   for sub in found if sub.startswith(claim_id + "-")]
+      if v["ours"].startswith("not run") or "partial" in v["ours"]:
+        evidence += [f"{n}: {NOT_RUN_REASONS.get(n, 'not in --datasets')}" for n, setup in datasets.SETUPS.items()
+                     if setup.key in claim.datasets and setup.key not in res.keys]
+      if claim.conflict:
+        evidence.append(f"text vs figure: {claim.conflict} (judged against the figure)")
+      out.append(ClaimVerdict(claim_id, claim.text, v["ours"], "; ".join(evidence), VERDICTS_SECTION))
+    return out
+
   def _verdicts(self, res: Results) -> Section:
     rows = []
     for claim in claims_lib.CLAIMS:
@@ -202,7 +223,7 @@ class DatasetPropertiesReport(StudyReport):
             "against it. 'paper' = the same comparisons on the digitized figure values (sign beyond 1 pp). "
             "Where the text contradicts its figure both are printed and the claim is judged against the figure. "
             "TVM claims use our channels-first-quirk TVM row (the one comparable with the figures).")
-    return Section("Verdicts (claims A1-D3 of the spec)", rule + "\n\n" + md(
+    return Section(VERDICTS_SECTION, rule + "\n\n" + md(
         ["claim", "statement", "ours", "our cells", "paper figure", "paper cells", "text vs figure"], rows))
 
   def _clean(self, res: Results, config) -> Section:

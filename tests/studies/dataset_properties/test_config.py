@@ -24,6 +24,8 @@ def test_quick_is_mnist_five_models_with_paper_eps():
   assert labels == ["28", "14", "56", "c0.5", "c2"]
   assert [round(e * 255) for e in config.eps] == [2, 4, 8, 16]
   assert config.attack_preset == "foolbox3" and config.attacks == ("fgsm", "bim", "pgd", "deepfool")
+  assert config.defenses == ("none", "jpeg", "tvm_quirk")  # the paper's three rows; channels-last TVM: cpu-full
+  assert CONFIGS["cpu-full"].defenses == ("none", "jpeg", "tvm_quirk", "tvm")
 
 
 def test_only_settings_and_single_property():
