@@ -9,6 +9,11 @@ EXTRAS ?= cpu,dev
 PROFILE ?= quick
 OUTPUT_DIR ?= results
 export TF_CPP_MIN_LOG_LEVEL ?= 2
+# A line break inside $(foreach ...), so that each item becomes its own recipe line.
+define newline
+
+
+endef
 
 # Studies: every experiments/<module>.py binary; the study name is the module name with dashes.
 STUDY_MODULES := $(filter-out __init__,$(basename $(notdir $(wildcard experiments/*.py))))
@@ -18,6 +23,7 @@ DATASETS_dataset-properties := mnist fashion_mnist
 DATASETS_hyperparams := mnist
 DATASETS_minimal-dataset := mnist
 DATASETS_imagenette-defenses := imagenette
+DATASETS_training-size := mnist cifar10 tiny_imagenet
 
 .PHONY: install data test lint bench reproduce-all clean
 
@@ -33,7 +39,7 @@ $(VENV)/.installed: pyproject.toml
 # datasets download through TFDS on first use.
 data: install
 ifneq ($(strip $(RAW_DIR)),)
-	$(PY) -m data_prep.import_raw --raw_dir="$(RAW_DIR)" --data_dir="$(DATA_DIR)" --dataset=$(DATASETS)
+	$(PY) -m data_prep.import_raw --raw_dir="$(RAW_DIR)" --data_dir="$(DATA_DIR)" --dataset="$(strip $(DATASETS))"
 else
 	@echo "make data: RAW_DIR not set; datasets will be downloaded by tensorflow-datasets on first use."
 endif
@@ -50,13 +56,19 @@ bench: install
 
 # make reproduce-<study> [PROFILE=quick|cpu-full|paper]: results in $(OUTPUT_DIR)/<study with _>/<profile>.
 reproduce-%: install
-	$(MAKE) data DATASETS=$(or $(DATASETS_$*),all)
+	$(MAKE) data DATASETS="$(or $(DATASETS_$*),all)"
 	$(PY) -m experiments.$(subst -,_,$*) --profile=$(PROFILE) --data_dir="$(DATA_DIR)" \
 	  --output_dir="$(OUTPUT_DIR)/$(subst -,_,$*)/$(PROFILE)"
 
-# Every registered study's quick profile, one after the other (a results index follows in a later issue).
+# Every study's quick profile, one after the other; a failing study is recorded and the next one runs. Then
+# $(OUTPUT_DIR)/index.md + index.html: every claim of the five papers, run times, report links
+# (adv_tf/report/index.py). Exits non-zero at the end when a study failed.
+FAILED_FILE := $(OUTPUT_DIR)/reproduce-all-failed.txt
 reproduce-all: install
-	$(foreach study,$(STUDIES),$(MAKE) reproduce-$(study) PROFILE=quick &&) true
+	rm -f "$(FAILED_FILE)" && mkdir -p "$(OUTPUT_DIR)"
+	$(foreach study,$(STUDIES),$(MAKE) reproduce-$(study) PROFILE=quick || echo $(study) >> "$(FAILED_FILE)"$(newline))
+	$(PY) -c "import adv_tf.studies, sys; from adv_tf.report.index import main; sys.exit(main())" \
+	  --results_dir="$(OUTPUT_DIR)" --profile=quick --studies="$(STUDIES)" --failed_file="$(FAILED_FILE)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -635,7 +635,8 @@ def main(argv: list[str] | None = None) -> int:
   parser = argparse.ArgumentParser(prog="python -m data_prep.import_raw", description=__doc__.split("\n")[0])
   parser.add_argument("--raw_dir", required=True, help="folder with the raw dataset files")
   parser.add_argument("--data_dir", required=True, help="TFDS data directory to write into")
-  parser.add_argument("--dataset", default="all", help=f"all, or one of: {', '.join(IMPORTERS.names())}")
+  parser.add_argument("--dataset", default="all",
+                      help=f"all, or a comma-separated list of: {', '.join(IMPORTERS.names())}")
   parser.add_argument("--overwrite", action="store_true", help="replace datasets prepared from another source")
   args = parser.parse_args(argv)
   import logging as py_logging
@@ -655,7 +656,11 @@ def main(argv: list[str] | None = None) -> int:
       print(f"import_raw: {len(results)} imported or present ({', '.join(r.tfds_name for r in results)}), "
             f"{len(skipped)} skipped ({', '.join(skipped) or 'none'}) in {time.time() - t0:.1f}s")
     else:
-      print(import_dataset(args.dataset, args.raw_dir, args.data_dir, args.overwrite).line())
+      names = [name for name in args.dataset.replace(" ", ",").split(",") if name]
+      for name in names:
+        IMPORTERS.get(name)  # every name checked before any import starts
+      for name in names:
+        print(import_dataset(name, args.raw_dir, args.data_dir, args.overwrite).line())
   except AdvTfError as e:
     print(f"import_raw: {e}", file=sys.stderr)
     return 2

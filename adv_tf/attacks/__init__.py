@@ -1,6 +1,11 @@
 """Attacks: one interface (`attack(name, model, x, y, ...)`), one registry, one module per attack.
 
 Importing this package registers every attack; add a new one with one module and one import line here.
+
+Accelerators: every attack step runs inside a `tf.function` with `strategy.run` on the replicas of the
+current tf.distribute strategy (`_replicas.py`; TPUStrategy refuses an eager `strategy.run`), and with
+`static_shapes` (default on under a TPUStrategy) batches are padded to one shape instead of shrinking,
+so XLA compiles once. tests/attacks/test_xla_compile.py compiles the steps with `jit_compile=True` on CPU.
 """
 from adv_tf.attacks.base import ATTACKS, AttackResult, attack, predict_labels, result_from
 

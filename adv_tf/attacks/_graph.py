@@ -94,20 +94,25 @@ def project(delta: tf.Tensor, eps: tf.Tensor, norm: str) -> tf.Tensor:
 
 
 def batched(fn: Callable[..., tuple], arrays: list[np.ndarray], batch_size: int | None, *,
-            verbose: bool = False, desc: str = "attack") -> list[np.ndarray]:
-  """Runs `fn` over aligned numpy arrays in batches and concatenates each output.
+            consts: tuple = (), static_shapes: bool | None = None, verbose: bool = False,
+            desc: str = "attack") -> list[np.ndarray]:
+  """Runs `fn(*batch_slices, *consts)` over aligned numpy arrays in batches and concatenates each output.
 
+  Each batch runs on the replicas of the current tf.distribute strategy, inside a `tf.function` with
+  `strategy.run` (`adv_tf.attacks._replicas`). `static_shapes` (default: on under a TPUStrategy) pads
+  the last, smaller batch to the full batch size so an XLA device compiles one program.
   `verbose` shows a progress bar over the examples (`adv_tf.attacks.progress.Progress`).
   """
+  from adv_tf.attacks import _replicas
   from adv_tf.attacks.progress import Progress
   n = len(arrays[0])
   size = n if not batch_size else int(batch_size)
+  static_size = min(size, n) if _replicas.resolve_static_shapes(static_shapes) else None
   outs: list[list[np.ndarray]] = []
   with Progress(total=n, desc=desc, unit="img", verbose=verbose) as bar:
     for start in range(0, n, max(size, 1)):
-      res = fn(*[tf.convert_to_tensor(a[start:start + size]) for a in arrays])
-      if not isinstance(res, (tuple, list)):
-        res = (res,)
+      res = _replicas.run_on_replicas(fn, [a[start:start + size] for a in arrays], consts,
+                                      static_size=static_size)
       if not outs:
         outs = [[] for _ in res]
       for acc, r in zip(outs, res):

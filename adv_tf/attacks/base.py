@@ -59,7 +59,15 @@ def result_from(model, x, x_adv, y, *, targeted: bool = False, target=None, info
 
 
 def predict_labels(model, x, batch_size: int = 1024) -> np.ndarray:
-  """Arg-max predictions of a logits model, in batches."""
+  """Arg-max predictions of a logits model, in batches: a fresh eager forward pass, or under a
+  tf.distribute strategy one `tf.function` with `strategy.run` per batch on its replicas (TPU-safe;
+  the last batch padded to the batch size on a TPU)."""
+  import tensorflow as tf  # pylint: disable=import-outside-toplevel
+  if tf.distribute.has_strategy() and len(x):
+    from adv_tf.attacks import _graph  # pylint: disable=import-outside-toplevel
+    fn = _graph.cached_function(model, ("predict_labels",), lambda ref: tf.function(
+        lambda a: tf.argmax(_graph.logits_of(ref, a), axis=-1)))
+    return _graph.batched(fn, [np.asarray(x, np.float32)], batch_size)[0]
   out = [np.argmax(np.asarray(model(x[i:i + batch_size], training=False)), axis=-1)
          for i in range(0, len(x), batch_size)]
   return np.concatenate(out) if out else np.zeros([0], np.int64)

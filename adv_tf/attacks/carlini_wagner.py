@@ -30,11 +30,14 @@ dropping the 10x search rate, judging warm steps on their last chunk, not lettin
 bound c, or Carlini's abort window each left p99 at 1.04-1.06 on the baseline, and from-zero steps with
 finer abort checks made it worse (1.12). Use it only where a mean over many pairs is all that matters.
 
-Under a `tf.distribute` strategy with several replicas, each chunk is split across the replicas with
-`strategy.run`; with the default strategy it runs in place.
+Each chunk runs inside a `tf.function` with `strategy.run` on the replicas of the current `tf.distribute`
+strategy (the working set split evenly; TPUStrategy refuses an eager `strategy.run`); with the default
+strategy it runs in place. On a TPU (`static_shapes`) the working set keeps one padded size instead of
+shrinking, so XLA compiles the chunk once (`adv_tf.attacks._replicas`).
 """
 from __future__ import annotations
 
+import collections
 import dataclasses
 import weakref
 from typing import Any
@@ -42,6 +45,7 @@ from typing import Any
 import numpy as np
 import tensorflow as tf
 
+from adv_tf.attacks import _replicas
 from adv_tf.attacks.base import ATTACKS, AttackResult, result_from, validate_inputs
 from adv_tf.attacks.logits_check import require_logits
 from adv_tf.errors import AdvTfError
@@ -98,22 +102,35 @@ SCHEDULES.register("carlini")(CwSchedule(warm_start=False, continuation=False, s
                                          checks_per_run=10, min_check_every=1))
 
 
-# One compiled chunk runner per (model, settings, image shape), held only as long as the model lives: the
-# table is keyed weakly by the model and the runner reaches its model through a weak reference (a strong
-# one in the value would keep the key alive). tf.function inputs have a None batch dimension.
-_RUNNERS: "weakref.WeakKeyDictionary[Any, dict[tuple[_Settings, tuple], Any]]" = weakref.WeakKeyDictionary()
+# One compiled chunk runner per (model, settings, image shape, static batch size, jit), held only as long as the
+# model lives: the table is keyed weakly by the model and the runner reaches its model through a weak reference
+# (a strong one in the value would keep the key alive). Without static shapes the tf.function inputs have a
+# None batch dimension (one trace for every working-set size); with them, the fixed padded size.
+_RUNNERS: "weakref.WeakKeyDictionary[Any, dict[tuple, Any]]" = weakref.WeakKeyDictionary()
 TRACE_COUNT = {"chunk": 0}  # incremented at trace time only; tests use it to prove there is no retrace
+# Batch size of every chunk call (after padding): with static shapes one value, else one per working-set size,
+# i.e. one XLA compilation each on a TPU or under jit_compile.
+CHUNK_BATCH_SIZES: "collections.Counter[int]" = collections.Counter()
+# The chunk's per-example inputs, in the order `run_chunk` takes them (then the iteration count n).
+STATE_KEYS = ("timg", "ximg", "labels", "const", "w", "m", "v", "t", "lr", "it", "prev", "best_step", "best",
+              "best_adv", "best_w")
 
 
-def _make_runner(model_ref: "weakref.ref", s: _Settings, image_shape: tuple):
-  """Builds the tf.function that runs `n` iterations for a batch of examples (see module docstring)."""
+def _make_runner(model_ref: "weakref.ref", s: _Settings, image_shape: tuple, static_size: int | None = None,
+                 jit_compile: bool = False):
+  """Builds the tf.function that runs `n` iterations for a batch of examples (see module docstring).
+
+  `static_size`: the batch dimension is that fixed size (TPU: one XLA program); None: any size.
+  `jit_compile`: compile with XLA (the path a TPU takes; tests run it on CPU).
+  """
   axes = list(range(1, len(image_shape) + 1))
   num_classes = int(model_ref().output_shape[-1])
-  img = tf.TensorSpec([None, *image_shape], tf.float32)
-  vec = tf.TensorSpec([None], tf.float32)
-  spec = dict(timg=img, ximg=img, labels=tf.TensorSpec([None], tf.int32), const=vec, w=img, m=img, v=img,
-              t=vec, lr=vec, it=tf.TensorSpec([None], tf.int32), prev=vec, best_step=vec, best=vec, best_adv=img,
-              best_w=img, n=tf.TensorSpec([], tf.int32))
+  img = tf.TensorSpec([static_size, *image_shape], tf.float32)
+  vec = tf.TensorSpec([static_size], tf.float32)
+  spec = dict(timg=img, ximg=img, labels=tf.TensorSpec([static_size], tf.int32), const=vec, w=img, m=img, v=img,
+              t=vec, lr=vec, it=tf.TensorSpec([static_size], tf.int32), prev=vec, best_step=vec, best=vec,
+              best_adv=img, best_w=img)
+  signature = [spec[k] for k in STATE_KEYS] + [tf.TensorSpec([], tf.int32)]
 
   def losses(w, timg, ximg, lab, const):
     newimg = tf.tanh(w + timg) * s.boxmul + s.boxplus
@@ -128,9 +145,11 @@ def _make_runner(model_ref: "weakref.ref", s: _Settings, image_shape: tuple):
     pred = tf.argmax(adjusted, axis=1, output_type=tf.int32)
     return newimg, l2, l2 + const * f, pred
 
-  @tf.function(input_signature=[spec], reduce_retracing=True)
-  def run_chunk(st):
+  @tf.function(input_signature=signature, jit_compile=bool(jit_compile) or None)
+  def run_chunk(*args):
     TRACE_COUNT["chunk"] += 1
+    st = dict(zip(STATE_KEYS, args[:-1]))
+    st["n"] = args[-1]
     lab = tf.one_hot(st["labels"], num_classes, dtype=tf.float32)
     timg, ximg, const, labels = st["timg"], st["ximg"], st["const"], st["labels"]
     keys = ("w", "m", "v", "t", "it", "prev", "best_step", "best", "best_adv", "best_w")
@@ -178,49 +197,38 @@ def _make_runner(model_ref: "weakref.ref", s: _Settings, image_shape: tuple):
   return run_chunk
 
 
-def _runner(model, s: _Settings, image_shape: tuple):
+def _runner(model, s: _Settings, image_shape: tuple, static_size: int | None = None, jit_compile: bool = False):
   try:
     table = _RUNNERS.setdefault(model, {})
   except TypeError as e:
     raise AdvTfError(f"carlini_wagner_l2 needs a model that can be weakly referenced (a Keras model or a "
                      f"function), got {type(model).__name__}") from e
-  key = (s, image_shape)
+  key = (s, image_shape, static_size, bool(jit_compile))
   if key not in table:
-    table[key] = _make_runner(weakref.ref(model), s, image_shape)
+    table[key] = _make_runner(weakref.ref(model), s, image_shape, static_size, jit_compile)
   return table[key]
 
 
-def _run_distributed(run_chunk, st: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
-  """Runs one chunk, split over the replicas of the current tf.distribute strategy."""
-  strategy = tf.distribute.get_strategy()
-  replicas = strategy.num_replicas_in_sync
-  batch = len(st["w"])
-  if replicas <= 1 or batch < replicas:
-    args = {k: tf.convert_to_tensor(v) for k, v in st.items()}
-    args["n"] = tf.constant(n, tf.int32)
-    out = strategy.run(run_chunk, args=(args,))
-    return {k: np.asarray(strategy.experimental_local_results(v)[0]) for k, v in out.items()}
-  bounds = np.linspace(0, batch, replicas + 1).astype(int)
+def _run_distributed(run_chunk, st: dict[str, np.ndarray], n: int, static_size: int | None = None,
+                     jit_compile: bool = False) -> dict[str, np.ndarray]:
+  """Runs one chunk of n iterations on the replicas of the current strategy (inside a tf.function).
 
-  def value_fn(ctx):
-    lo, hi = bounds[ctx.replica_id_in_sync_group], bounds[ctx.replica_id_in_sync_group + 1]
-    args = {k: tf.convert_to_tensor(v[lo:hi]) for k, v in st.items()}
-    args["n"] = tf.constant(n, tf.int32)
-    return args
-
-  dist = strategy.experimental_distribute_values_from_function(value_fn)
-  # A plain Python callable: MirroredStrategy then calls the traced chunk once per replica with that
-  # replica's tensors (handing it the tf.function itself would bind PerReplica values to its signature).
-  out = strategy.run(lambda args: run_chunk(args), args=(dist,))  # pylint: disable=unnecessary-lambda
-  return {k: np.concatenate([np.asarray(p) for p in strategy.experimental_local_results(v)])
-          for k, v in out.items()}
+  The working set is split evenly over the replicas (padded by repeating its last example; `static_size`
+  pads it to that fixed size, see `adv_tf.attacks._replicas`); padded rows are dropped from the result.
+  """
+  replicas = tf.distribute.get_strategy().num_replicas_in_sync
+  CHUNK_BATCH_SIZES[_replicas.padded_size(len(st["w"]), replicas, static_size)] += 1
+  out = _replicas.run_on_replicas(run_chunk, [st[k] for k in STATE_KEYS], (tf.constant(n, tf.int32),),
+                                  static_size=static_size, jit_compile=jit_compile)
+  return out
 
 
 def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
                       binary_search_steps: int = 9, max_iterations: int = 1000,
                       learning_rate: float = 1e-2, initial_const: float = 1e-3, abort_early: bool = True,
                       clip_min: float = 0.0, clip_max: float = 1.0, batch_size: int | None = None,
-                      schedule: CwSchedule | str = "carlini", verbose: bool = False) -> AttackResult:
+                      schedule: CwSchedule | str = "carlini", verbose: bool = False,
+                      static_shapes: bool | None = None) -> AttackResult:
   """Carlini-Wagner L2 (targeted when `target` is given, else untargeted against `y`).
 
   Args:
@@ -237,6 +245,9 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
       default: Carlini's schedule run per example; "fast": about 8x fewer iterations, larger distances
       on some pairs). See the module docstring.
     verbose: a progress bar (tqdm.auto) over the examples whose search has ended, with the share found.
+    static_shapes: pad the working set to a fixed size (min(batch_size, N), rounded up to a multiple of
+      the replicas) instead of shrinking it as examples finish, so an XLA device compiles the chunk once;
+      default: on under a TPUStrategy, off elsewhere (padding repeats a working example; results equal).
 
   Returns:
     AttackResult; x_adv = x where the search found no adversarial; success is the model's fresh
@@ -269,7 +280,11 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
   s = _Settings(targeted=targeted, confidence=float(confidence), max_iterations=int(max_iterations),
                 learning_rate=float(learning_rate), boxmul=(clip_max - clip_min) / 2.0,
                 boxplus=(clip_max + clip_min) / 2.0, abort_early=bool(abort_early))
-  run_chunk = _runner(model, s, tuple(x.shape[1:]))
+  limit = n if batch_size is None else int(batch_size)
+  replicas = tf.distribute.get_strategy().num_replicas_in_sync
+  static_size = (_replicas.padded_size(min(limit, n), replicas) if _replicas.resolve_static_shapes(static_shapes)
+                 else None)
+  run_chunk = _runner(model, s, tuple(x.shape[1:]), None if static_size is None else static_size // replicas)
   if isinstance(schedule, str):
     schedule = SCHEDULES.get(schedule)
   chunk = schedule.check_every(int(max_iterations))
@@ -298,14 +313,13 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
   step_const = np.zeros([n, binary_search_steps])
   done = np.zeros(n, bool)
   repeat = binary_search_steps >= 10
-  limit = n if batch_size is None else int(batch_size)
   from adv_tf.attacks.progress import Progress  # pylint: disable=import-outside-toplevel
   with Progress(total=n, desc="cw_l2", unit="img", verbose=verbose) as bar:  # examples whose search ended
     while not done.all():
       active = np.flatnonzero(~done)[:limit]
       sub = {k: v[active] for k, v in st.items()}
       before = sub["it"].copy()
-      out = _run_distributed(run_chunk, sub, chunk)
+      out = _run_distributed(run_chunk, sub, chunk, static_size)
       for k in st:
         if k in out:
           st[k][active] = out[k]

@@ -81,7 +81,9 @@ def deepfool_graph(model, x, y, max_iter, overshoot, *, norm: str = "2", clip_mi
     else:
       step = d_best * tf.sign(w_best)
     mask = tf.cast(active, x.dtype)[:, None, None, None]
-    r_total += mask * step
+    # ensure_shape: a batch of one broadcasts against the gathered [None, ...] step to an unknown batch
+    # dimension, which the while_loop refuses (deepfool on a single example, or a last batch of one).
+    r_total = tf.ensure_shape(r_total + mask * step, x.shape)
     steps += tf.cast(active, tf.int32)
     x_adv = tf.clip_by_value(x + (1.0 + overshoot) * r_total, clip_min, clip_max)
     active = tf.logical_and(active, still_correct(x_adv))
@@ -94,7 +96,7 @@ def deepfool_graph(model, x, y, max_iter, overshoot, *, norm: str = "2", clip_mi
 
 def _deepfool_fn(model, norm, clip_min, clip_max, project_eps, candidates=None):
   def build(model_ref):
-    def run(x, y, max_iter, overshoot, eps):
+    def run(x, y, eps, max_iter, overshoot):
       x_adv, steps = deepfool_graph(model_ref, x, y, max_iter, overshoot, norm=norm, clip_min=clip_min,
                                     clip_max=clip_max, candidates=candidates)
       if project_eps:
@@ -107,11 +109,13 @@ def _deepfool_fn(model, norm, clip_min, clip_max, project_eps, candidates=None):
 @ATTACKS.register("deepfool")
 def deepfool(model, x, y, *, eps=None, norm=2, targeted=False, target=None, clip_min=0.0, clip_max=1.0,
              max_iter: int = 50, overshoot: float = 0.02, candidates: int | None = None,
-             batch_size: int | None = 64, verbose: bool = False) -> AttackResult:
+             batch_size: int | None = 64, verbose: bool = False, static_shapes: bool | None = None) -> AttackResult:
   """Untargeted DeepFool, norm 2 or inf; `eps` (optional) projects the result onto the eps ball.
 
   `candidates`: only the top-k classes of the clean logits are tried (Foolbox 3's `candidates`; the
   preset `foolbox3` sets 10); None tries every class. `verbose` shows a progress bar over the examples.
+  Each batch runs on the replicas of the current strategy; `static_shapes` pads the last batch to the
+  batch size (default: on a TPU; examples are independent, so padding does not change results).
 
   info: "steps" (iterations used per example), "projected" (whether eps was applied), "candidates".
   """
@@ -132,8 +136,8 @@ def deepfool(model, x, y, *, eps=None, norm=2, targeted=False, target=None, clip
   eps_arr = _graph.per_example(0.0 if eps is None else eps, len(x), "eps")
   it = tf.constant(int(max_iter), tf.int32)
   ov = tf.constant(float(overshoot), tf.float32)
-  x_adv, steps = _graph.batched(lambda a, b, e: fn(a, b, it, ov, e),
-                                [np.asarray(x, np.float32), np.asarray(y, np.int64), eps_arr], batch_size,
-                                verbose=verbose, desc=f"deepfool L{'inf' if nk == 'inf' else 2}")
+  x_adv, steps = _graph.batched(fn, [np.asarray(x, np.float32), np.asarray(y, np.int64), eps_arr], batch_size,
+                                consts=(it, ov), static_shapes=static_shapes, verbose=verbose,
+                                desc=f"deepfool L{'inf' if nk == 'inf' else 2}")
   return result_from(model, x, x_adv, y, info={"steps": steps, "projected": eps is not None,
                                                "candidates": candidates})

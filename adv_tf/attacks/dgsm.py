@@ -38,7 +38,8 @@ def dgsm_graph(model, x, y_true, y_desired, eps, step, nb_iter, *, clip_min: flo
 
 @ATTACKS.register("dgsm")
 def dgsm(model, x, y, *, eps, norm=np.inf, targeted=True, target=None, clip_min=0.0, clip_max=1.0,
-         nb_iter: int = 20, step_size: float | None = None, batch_size: int | None = 512) -> AttackResult:
+         nb_iter: int = 20, step_size: float | None = None, batch_size: int | None = 512,
+         static_shapes: bool | None = None) -> AttackResult:
   """Paper 003 §II-B DGSM toward `target` (always targeted; Linf budget eps)."""
   if eps is None:
     raise AdvTfError("dgsm needs a perturbation budget: pass eps=... in the dataset's pixel units")
@@ -56,8 +57,7 @@ def dgsm(model, x, y, *, eps, norm=np.inf, targeted=True, target=None, clip_min=
                                                                    clip_max=cmax)))
   n = len(x)
   steps = tf.constant(int(nb_iter), tf.int32)
-  x_adv = _graph.batched(lambda a, b, c, e, s: fn(a, b, c, e, s, steps),
-                         [np.asarray(x, np.float32), np.asarray(y, np.int64), np.asarray(target, np.int64),
-                          _graph.per_example(eps, n, "eps"), _graph.per_example(step, n, "step_size")],
-                         batch_size)[0]
+  x_adv = _graph.batched(fn, [np.asarray(x, np.float32), np.asarray(y, np.int64), np.asarray(target, np.int64),
+                              _graph.per_example(eps, n, "eps"), _graph.per_example(step, n, "step_size")],
+                         batch_size, consts=(steps,), static_shapes=static_shapes)[0]
   return result_from(model, x, x_adv, y, targeted=True, target=target, info={"steps": int(nb_iter)})

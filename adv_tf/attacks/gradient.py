@@ -21,8 +21,6 @@ eq. 1); PGD with a uniform random start, 40 steps and step 2.5*eps/steps (Madry 
 """
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import tensorflow as tf
 from cleverhans.tf2.attacks.fast_gradient_method import fast_gradient_method
@@ -61,6 +59,15 @@ def batch_seed(seed: int, batch_index: int) -> tf.Tensor:
   return tf.constant([int(seed), int(batch_index)], tf.int32)
 
 
+def random_starts(shape: tuple, eps: np.ndarray, norm: str, seed: int, batch_size: int | None) -> np.ndarray:
+  """The random starts of all N examples: batch b (of `batch_size`) drawn with `batch_seed(seed, b)`."""
+  n = shape[0]
+  size = n if not batch_size else int(batch_size)
+  parts = [random_start((min(size, n - lo), *shape[1:]), tf.constant(eps[lo:lo + size]), norm,
+                        batch_seed(seed, b)).numpy() for b, lo in enumerate(range(0, n, max(size, 1)))]
+  return np.concatenate(parts) if parts else np.zeros(shape, np.float32)
+
+
 def fgsm_graph(model, x, y, eps, *, norm: str = "inf", targeted: bool = False, clip_min: float = 0.0,
                clip_max: float = 1.0) -> tf.Tensor:
   """One CleverHans fast-gradient step in graph code (usable inside `strategy.run`).
@@ -75,16 +82,19 @@ def fgsm_graph(model, x, y, eps, *, norm: str = "inf", targeted: bool = False, c
 
 
 def pgd_graph(model, x, y, eps, eps_iter, nb_iter, seed, *, norm: str = "inf", targeted: bool = False,
-              clip_min: float = 0.0, clip_max: float = 1.0, rand_init: bool = True) -> tf.Tensor:
+              clip_min: float = 0.0, clip_max: float = 1.0, rand_init: bool = True,
+              start: tf.Tensor | None = None) -> tf.Tensor:
   """PGD (or BIM with rand_init=False) in graph code; CleverHans steps and projection.
 
   Args:
     eps, eps_iter: scalar or [B,1,1,1] float32 budgets; nb_iter: int32 scalar tensor;
-    seed: int32 [2] for the random start.
+    seed: int32 [2] for the random start (unused when `start` is given).
+    start: the random start drawn beforehand (`random_start`), so a batch split over replicas starts
+      where the whole batch would (a draw inside each replica would depend on the slice's shape).
   """
   order = _NORMS[norm]
   if rand_init:
-    eta = clip_eta(random_start(tf.shape(x), eps, norm, seed), order, eps)
+    eta = clip_eta(random_start(tf.shape(x), eps, norm, seed) if start is None else start, order, eps)
   else:
     eta = tf.zeros_like(x)
   adv = tf.clip_by_value(x + eta, clip_min, clip_max)
@@ -115,12 +125,19 @@ def _fgsm_fn(model, norm, targeted, clip_min, clip_max, with_pred: bool = True):
 
 
 def _pgd_fn(model, norm, targeted, clip_min, clip_max, rand_init, nb_iter: int, with_pred: bool = True):
-  """One tf.function per static setting; eps, step size and seed are tensors (no retrace)."""
-  return _graph.cached_function(
-      model, ("pgd", norm, targeted, clip_min, clip_max, rand_init, nb_iter, with_pred),
-      lambda ref: tf.function(lambda x, y, eps, eps_iter, seed: _maybe_pred(ref, pgd_graph(
-          ref, x, y, eps, eps_iter, nb_iter, seed, norm=norm, targeted=targeted, clip_min=clip_min,
-          clip_max=clip_max, rand_init=rand_init), with_pred)))
+  """One tf.function per static setting; eps, step size and random start are tensors (no retrace).
+
+  Signature (x, y, eps, eps_iter, start): `start` is the drawn random start ([B,H,W,C]; with
+  rand_init=False a [B] placeholder that is not read).
+  """
+  def build(ref):
+    def run(x, y, eps, eps_iter, start):
+      adv = pgd_graph(ref, x, y, eps, eps_iter, nb_iter, None, norm=norm, targeted=targeted, clip_min=clip_min,
+                      clip_max=clip_max, rand_init=rand_init, start=start if rand_init else None)
+      return _maybe_pred(ref, adv, with_pred)
+    return tf.function(run)
+  return _graph.cached_function(model, ("pgd", norm, targeted, clip_min, clip_max, rand_init, nb_iter, with_pred),
+                                build)
 
 
 def _labels(y, targeted, target):
@@ -137,24 +154,28 @@ def _need_eps(eps, name):
 
 
 def fgsm_arrays(model, x, y, *, eps, norm=np.inf, targeted=False, clip_min=0.0, clip_max=1.0,
-                batch_size: int | None = 512, with_pred: bool = False):
+                batch_size: int | None = 512, with_pred: bool = False, static_shapes: bool | None = None):
   """FGSM adversarial images as numpy (y = target labels when targeted); eps scalar or [N].
 
+  Runs on the replicas of the current strategy; `static_shapes` pads the last batch (default: on a TPU).
   Returns x_adv, or (x_adv, predictions on x_adv) when `with_pred`.
   """
   nk = _graph.norm_key(norm)
   fn = _fgsm_fn(model, nk, bool(targeted), float(clip_min), float(clip_max), bool(with_pred))
   eps_arr = _graph.per_example(eps, len(x), "eps")
-  out = _graph.batched(fn, [np.asarray(x, np.float32), np.asarray(y, np.int64), eps_arr], batch_size)
+  out = _graph.batched(fn, [np.asarray(x, np.float32), np.asarray(y, np.int64), eps_arr], batch_size,
+                       static_shapes=static_shapes)
   return tuple(out) if with_pred else out[0]
 
 
 def pgd_arrays(model, x, y, *, eps, eps_iter, nb_iter, norm=np.inf, targeted=False, clip_min=0.0,
                clip_max=1.0, rand_init=True, seed: int = 0, batch_size: int | None = 512,
-               with_pred: bool = False):
+               with_pred: bool = False, static_shapes: bool | None = None):
   """PGD/BIM adversarial images as numpy; eps and eps_iter scalar or [N].
 
-  Same (seed, batch_size) -> same output; each batch draws its random start from (seed, batch index).
+  Same (seed, batch_size) -> same output; each batch draws its random start from (seed, batch index),
+  before the batch is split over the replicas of the current strategy (so any replica count gives the
+  same starts). `static_shapes` pads the last batch (default: on a TPU).
 
   Returns x_adv, or (x_adv, predictions on x_adv) when `with_pred`.
   """
@@ -168,27 +189,31 @@ def pgd_arrays(model, x, y, *, eps, eps_iter, nb_iter, norm=np.inf, targeted=Fal
   n = len(x)
   eps_arr = _graph.per_example(eps, n, "eps")
   step_arr = _graph.per_example(eps_iter, n, "eps_iter")
-  batch_index = itertools.count()
-  out = _graph.batched(lambda a, b, c, d: fn(a, b, c, d, batch_seed(seed, next(batch_index))),
-                       [np.asarray(x, np.float32), np.asarray(y, np.int64), eps_arr, step_arr], batch_size)
+  x = np.asarray(x, np.float32)
+  start = (random_starts(x.shape, eps_arr, nk, seed, batch_size) if rand_init
+           else np.zeros([n], np.float32))  # not read without a random start
+  out = _graph.batched(fn, [x, np.asarray(y, np.int64), eps_arr, step_arr, start], batch_size,
+                       static_shapes=static_shapes)
   return tuple(out) if with_pred else out[0]
 
 
 @ATTACKS.register("fgsm")
 def fgsm(model, x, y, *, eps, norm=np.inf, targeted=False, target=None, clip_min=0.0, clip_max=1.0,
-         batch_size: int | None = 512) -> AttackResult:
+         batch_size: int | None = 512, static_shapes: bool | None = None) -> AttackResult:
   """Fast Gradient Sign Method: x + eps*sign(grad J) (paper 003 §II-B; norm 2 gives the L2 FGM)."""
   _need_eps(eps, "fgsm")
   labels = _labels(y, targeted, target)
   x_adv, pred = fgsm_arrays(model, x, labels, eps=eps, norm=norm, targeted=targeted, clip_min=clip_min,
-                            clip_max=clip_max, batch_size=batch_size, with_pred=True)
+                            clip_max=clip_max, batch_size=batch_size, with_pred=True,
+                            static_shapes=static_shapes)
   return _graph.result_from_predictions(x, x_adv, pred, y, targeted=targeted, target=target,
                                         info={"steps": 1})
 
 
 @ATTACKS.register("bim")
 def bim(model, x, y, *, eps, norm=np.inf, targeted=False, target=None, clip_min=0.0, clip_max=1.0,
-        nb_iter: int = 10, eps_iter: float | None = None, batch_size: int | None = 512) -> AttackResult:
+        nb_iter: int = 10, eps_iter: float | None = None, batch_size: int | None = 512,
+        static_shapes: bool | None = None) -> AttackResult:
   """Basic Iterative Method / I-FGSM (Kurakin et al.): T steps of eps/T from x (paper 004 §2 eq. 1)."""
   _need_eps(eps, "bim")
   if int(nb_iter) < 1:
@@ -197,7 +222,7 @@ def bim(model, x, y, *, eps, norm=np.inf, targeted=False, target=None, clip_min=
   labels = _labels(y, targeted, target)
   x_adv, pred = pgd_arrays(model, x, labels, eps=eps, eps_iter=step, nb_iter=nb_iter, norm=norm,
                            targeted=targeted, clip_min=clip_min, clip_max=clip_max, rand_init=False,
-                           batch_size=batch_size, with_pred=True)
+                           batch_size=batch_size, with_pred=True, static_shapes=static_shapes)
   return _graph.result_from_predictions(x, x_adv, pred, y, targeted=targeted, target=target,
                                         info={"steps": int(nb_iter)})
 
@@ -205,7 +230,7 @@ def bim(model, x, y, *, eps, norm=np.inf, targeted=False, target=None, clip_min=
 @ATTACKS.register("pgd")
 def pgd(model, x, y, *, eps, norm=np.inf, targeted=False, target=None, clip_min=0.0, clip_max=1.0,
         nb_iter: int = 40, eps_iter: float | None = None, rand_init: bool = True, seed: int = 0,
-        batch_size: int | None = 512) -> AttackResult:
+        batch_size: int | None = 512, static_shapes: bool | None = None) -> AttackResult:
   """Madry et al. PGD: uniform random start in the eps ball, `nb_iter` steps of `eps_iter`.
 
   Defaults follow Madry et al. (2018): 40 steps; step size 2.5*eps/nb_iter when not given.
@@ -217,7 +242,7 @@ def pgd(model, x, y, *, eps, norm=np.inf, targeted=False, target=None, clip_min=
   labels = _labels(y, targeted, target)
   x_adv, pred = pgd_arrays(model, x, labels, eps=eps, eps_iter=step, nb_iter=nb_iter, norm=norm,
                            targeted=targeted, clip_min=clip_min, clip_max=clip_max, rand_init=rand_init,
-                           seed=seed, batch_size=batch_size, with_pred=True)
+                           seed=seed, batch_size=batch_size, with_pred=True, static_shapes=static_shapes)
   return _graph.result_from_predictions(x, x_adv, pred, y, targeted=targeted, target=target,
                                         info={"steps": int(nb_iter), "seed": int(seed)})
 

@@ -20,7 +20,8 @@ from adv_tf.errors import AdvTfError
 @ATTACKS.register("minimal_linf")
 def minimal_linf(model, x, y, *, eps=None, norm=np.inf, targeted=False, target=None, clip_min=0.0,
                  clip_max=1.0, nb_iter: int = 10, bisection_steps: int = 10,
-                 batch_size: int | None = 512, verbose: bool = False) -> AttackResult:
+                 batch_size: int | None = 512, verbose: bool = False,
+                 static_shapes: bool | None = None) -> AttackResult:
   """Smallest Linf eps (up to `eps`, default the pixel range width) at which I-FGSM succeeds.
 
   I-FGSM uses T = nb_iter steps of eps/T (paper 004 §3.2, eq. 1). After checking the upper bound, each
@@ -29,7 +30,8 @@ def minimal_linf(model, x, y, *, eps=None, norm=np.inf, targeted=False, target=N
   "resolution") above its lower end, the largest eps seen to fail (success need not be monotone in eps;
   bisection finds one boundary). For a resolution r use bisection_steps = ceil(log2(eps_max / r)).
 
-  `verbose` shows a progress bar over the 1 + bisection_steps I-FGSM runs.
+  `verbose` shows a progress bar over the 1 + bisection_steps I-FGSM runs. Every run attacks all N
+  examples (no shrinking working set); `static_shapes` pads the last batch (default: on a TPU).
 
   info: "eps_min" float32 [N] (upper end; np.inf where I-FGSM fails even at the upper bound),
   "eps_lower" float32 [N] (lower end), "resolution" (eps_max / 2**bisection_steps), "bisection_steps".
@@ -47,7 +49,7 @@ def minimal_linf(model, x, y, *, eps=None, norm=np.inf, targeted=False, target=N
   def run(e):
     adv, pred = pgd_arrays(model, x, labels, eps=e, eps_iter=e / int(nb_iter), nb_iter=nb_iter,
                            targeted=targeted, clip_min=clip_min, clip_max=clip_max, rand_init=False,
-                           batch_size=batch_size, with_pred=True)
+                           batch_size=batch_size, with_pred=True, static_shapes=static_shapes)
     return adv, (pred == labels) if targeted else (pred != labels)
 
   with Progress(total=1 + int(bisection_steps), desc="minimal_linf bisection", unit="step",

@@ -39,6 +39,7 @@ from adv_tf.data.info import DatasetInfo
 from adv_tf.data.subsets import indices_digest
 from adv_tf.data.transforms import Transform, output_shape, parse
 from adv_tf.errors import AdvTfError
+from adv_tf.utils.paths import is_remote
 
 DEFAULT_PIXEL_RANGE = (0.0, 1.0)
 _ARRAYS: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
@@ -47,9 +48,16 @@ _PRECOMPUTE_BYTES = 1 << 30
 
 
 def resolve_data_dir(data_dir: str | os.PathLike | None) -> str | None:
-  """`data_dir`, else $ADV_TF_DATA_DIR, else None (TFDS's default, ~/tensorflow_datasets or $TFDS_DATA_DIR)."""
+  """`data_dir`, else $ADV_TF_DATA_DIR, else None (TFDS's default, ~/tensorflow_datasets or $TFDS_DATA_DIR).
+
+  URLs (`gs://bucket/tfds`, which TFDS reads directly) are returned intact; local paths get `~` expanded.
+  """
   value = data_dir or os.environ.get("ADV_TF_DATA_DIR", "").strip() or None
-  return str(pathlib.Path(value).expanduser()) if value else None
+  if not value:
+    return None
+  if is_remote(value):
+    return os.fspath(value)
+  return str(pathlib.Path(value).expanduser())
 
 
 @functools.lru_cache(maxsize=1)

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 import tensorflow as tf
 
+from adv_tf.attacks._replicas import is_tpu_strategy
 from adv_tf.errors import AdvTfError
 from adv_tf.registry import Registry
 
@@ -57,6 +58,9 @@ class DefendedModel:
                        f"{', '.join(allowed)}")
     if eot_samples < 1:
       raise AdvTfError(f"eot_samples must be >= 1, got {eot_samples}")
+    if mode != "gray_box" and getattr(defense, "host_only", False) and is_tpu_strategy():
+      raise AdvTfError(f"{type(defense).__name__} is a host-only op (no TPU/XLA kernel), so a TPU cannot "
+                       f"differentiate through it: evaluate it gray_box on a TPU, or run {mode} on CPU/GPU")
     self.model = model
     self.defense = defense
     self.mode = mode
@@ -73,19 +77,25 @@ class DefendedModel:
   def _seed(self) -> tf.Tensor:
     return self._rng.make_seeds(1)[:, 0]
 
-  def __call__(self, x, training: bool = False) -> tf.Tensor:
+  def __call__(self, x, training: bool = False, seed: tf.Tensor | None = None) -> tf.Tensor:
+    """The defended logits; `seed` (int32 [2]) fixes the defense's random draws, default: the next seed
+    of the wrapper's own generator (drawn on the host before a replicated step, see `predict_defended`)."""
     x = tf.convert_to_tensor(x, tf.float32)
     if hasattr(self.defense, "wrap_logits"):  # model-level defenses (prediction averaging)
-      return self.defense.wrap_logits(self.model, x, self._seed(), self.clip_min, self.clip_max)
+      return self.defense.wrap_logits(self.model, x, self._seed() if seed is None else seed, self.clip_min,
+                                      self.clip_max)
     if self.mode == "eot" and self.defense.randomized:
-      logps = [tf.nn.log_softmax(self._straight_through(x)) for _ in range(self.eot_samples)]
+      seeds = [None] * self.eot_samples if seed is None else tf.unstack(
+          tf.random.experimental.stateless_split(seed, self.eot_samples))
+      logps = [tf.nn.log_softmax(self._straight_through(x, s)) for s in seeds]
       return tf.reduce_logsumexp(tf.stack(logps), axis=0) - np.log(self.eot_samples)
     if self.mode == "gray_box":
-      return _call(self.model, self.defense.transform(x, self._seed(), self.clip_min, self.clip_max))
-    return self._straight_through(x)
+      return _call(self.model, self.defense.transform(x, self._seed() if seed is None else seed, self.clip_min,
+                                                      self.clip_max))
+    return self._straight_through(x, seed)
 
-  def _straight_through(self, x: tf.Tensor) -> tf.Tensor:
-    xt = self.defense.transform(x, self._seed(), self.clip_min, self.clip_max)
+  def _straight_through(self, x: tf.Tensor, seed: tf.Tensor | None = None) -> tf.Tensor:
+    xt = self.defense.transform(x, self._seed() if seed is None else seed, self.clip_min, self.clip_max)
     return _call(self.model, x + tf.stop_gradient(xt - x))
 
 
@@ -104,10 +114,35 @@ def defended_model(model, defense, mode: str = "gray_box", **kwargs) -> Defended
 
 
 def predict_defended(defended: DefendedModel, x: np.ndarray, batch_size: int = 512) -> np.ndarray:
-  """Arg-max predictions of a defended model, in batches (one tf.function per wrapper)."""
+  """Arg-max predictions of a defended model, in batches, on the replicas of the current strategy.
+
+  Each batch runs inside one `tf.function` with `strategy.run` (`adv_tf.attacks._replicas`); the
+  defense's seed is drawn on the host per batch (one draw of the wrapper's generator, as before), so the
+  draws do not depend on the strategy. A randomized defense (TVM, averaging) draws its noise per replica
+  slice: under several replicas its predictions equal the one-device ones in distribution, not bit for
+  bit; a deterministic one (JPEG) gives the same predictions. A host-only defense (`host_only`, JPEG) runs
+  its transform on the host CPU under a TPUStrategy and the bare model classifies the result there (the
+  gray-box protocol: the transform, then the model).
+  """
+  from adv_tf.attacks import _replicas  # pylint: disable=import-outside-toplevel
+  from adv_tf.attacks.base import predict_labels  # pylint: disable=import-outside-toplevel
+  x = np.asarray(x, np.float32)
+  if not len(x):
+    return np.zeros([0], np.int64)
+  host = getattr(defended.defense, "host_only", False) and is_tpu_strategy()
+  if host and defended.mode != "gray_box":
+    raise AdvTfError(f"{type(defended.defense).__name__} is host-only: on a TPU only gray_box applies")
   fn = getattr(defended, "_predict_fn", None)
   if fn is None:
-    fn = tf.function(lambda a: tf.argmax(defended(a), axis=-1))
+    fn = tf.function(lambda a, seed: tf.argmax(defended(a, seed=seed), axis=-1))
     defended._predict_fn = fn
-  out = [np.asarray(fn(tf.convert_to_tensor(x[i:i + batch_size]))) for i in range(0, len(x), batch_size)]
-  return np.concatenate(out) if out else np.zeros([0], np.int64)
+  out = []
+  for i in range(0, len(x), batch_size):
+    seed = defended._seed()
+    if host:
+      with tf.device("/cpu:0"):
+        xt = defended.defense.transform(tf.constant(x[i:i + batch_size]), seed, defended.clip_min, defended.clip_max)
+      out.append(predict_labels(defended.model, np.asarray(xt), batch_size=batch_size))
+    else:
+      out.append(_replicas.run_on_replicas(fn, [x[i:i + batch_size]], (seed,))[0])
+  return np.concatenate(out).astype(np.int64)

@@ -1,6 +1,12 @@
 """JPEG compression defense (Dziugaite et al. 2016; paper 000 §3: quality 10 on small images, 50 on
 ImageNet, via ART's JpegCompression). Batched with `tf.map_fn` over `tf.image.adjust_jpeg_quality`,
-which takes one 3-D image; images are mapped from the pixel range to [0, 1] and back."""
+which takes one 3-D image; images are mapped from the pixel range to [0, 1] and back.
+
+Host-only: JPEG encoding/decoding has CPU kernels only (no GPU, TPU or XLA kernel; `jit_compile=True`
+refuses it, tested). Under a TPUStrategy, `predict_defended`/`judge_many` run the transform on the host
+CPU and classify the result with the bare model on the TPU (gray-box); the adaptive modes, which
+differentiate through the transform inside the attack's compiled step, are refused there with a
+one-line error (run them on CPU/GPU)."""
 from __future__ import annotations
 
 import dataclasses
@@ -26,6 +32,7 @@ class Jpeg:
   """JPEG compression at `quality` (1..100); default 10, paper 000's setting for small images."""
   quality: int = 10
   randomized = False
+  host_only = True  # CPU kernels only: see the module docstring
   modes = ("gray_box", "bpda")
 
   def __post_init__(self):

@@ -2,16 +2,27 @@
 
 Flags -> typed config -> stages -> report:
   * generic flags: --profile, --output_dir, --data_dir, --seed, --shard_index, --num_shards, --max_cells,
-    --report_only, --strategy, --model_cache_dir, --retrain;
+    --report_only, --strategy, --tpu, --model_cache_dir, --retrain, --retrain_token, --stage, --deterministic;
+    the shard also comes from a scheduler's array variables (`adv_tf.experiment.shards`, explicit flags win);
   * one flag per field of the study's config dataclass (except `profile`), generated from the dataclass:
     the type from the annotation (bool/int/float/str, Optional[...], tuple[...] as a comma list), the help
     from `field.metadata["help"]`, an optional `field.metadata["parse"]` (flag value -> field value).
     Unset flags keep the profile's value.
+    A field type no flag can express (a dict, nested tuples, ...) needs a `parse`, else registration fails.
 Everything is validated before any data loads; an `AdvTfError` prints one line `error: ...` and exits 2.
-The resolved config is written to `<output_dir>/config.json`.
+Order: flags -> config -> shard -> refusals against the output folder (another seed's records, a missing
+earlier stage for --stage, another grid: compared on the cells built without data) -> strategy -> data -> the
+full grid check (cell ids may include the data identity) -> `<output_dir>/config.json` -> cells. So config.json
+is written only after every refusal, and data loads only after every refusal that can be made without it.
+
+Stages (`--stage`, for clusters): `all` (default) runs every stage then the report; `<stage name>` runs only
+that stage (its earlier stages must be complete in the folder, else a one-line error) and no report;
+`unsharded` / `sharded` run every unsharded / sharded stage (so one cluster template fits every study: the
+unsharded stages come first in each); `report` rebuilds the report only (like --report_only). See deploy/.
 """
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import json
 import logging
@@ -26,16 +37,24 @@ from typing import Any, Optional, Sequence
 from absl import flags
 
 from adv_tf.errors import AdvTfError
+from adv_tf.experiment import shards as shards_lib
 from adv_tf.experiment import study as study_lib
 from adv_tf.experiment.records import load_records
+from adv_tf.experiment.run_time import RunTimer
 from adv_tf.experiment.runner import Study, run_study, validate_shard
-from adv_tf.utils.atomic import atomic_write_text
+from adv_tf.remote import StagedFolder, is_remote, join
+from adv_tf.utils.atomic import atomic_write_text, create_exclusive_text
 from adv_tf.utils.jsonable import to_jsonable
 
 logger = logging.getLogger(__name__)
 
 GENERIC_FLAGS = ("profile", "output_dir", "data_dir", "seed", "shard_index", "num_shards", "max_cells",
-                 "report_only", "strategy", "model_cache_dir", "retrain")
+                 "report_only", "strategy", "tpu", "model_cache_dir", "retrain", "retrain_token", "stage",
+                 "deterministic")
+ALL_STAGES = "all"
+REPORT_STAGE = "report"
+# Stage groups for study-independent cluster templates: every unsharded stage / every sharded stage.
+STAGE_GROUPS = {"unsharded": lambda stage: not stage.sharded, "sharded": lambda stage: stage.sharded}
 
 
 def _define_generic(study_name: str, fv: flags.FlagValues) -> None:
@@ -50,18 +69,32 @@ def _define_generic(study_name: str, fv: flags.FlagValues) -> None:
                       flag_values=fv)
   flags.DEFINE_integer("seed", 0, "Seed of the run: global RNGs are reseeded with it before each cell; it is in "
                        "every record. Same seed -> identical results.", flag_values=fv)
-  flags.DEFINE_integer("shard_index", 0, "Which shard this process runs (cells with index % num_shards == it).",
-                       flag_values=fv)
-  flags.DEFINE_integer("num_shards", 1, "Split sharded stages into this many processes/machines.", flag_values=fv)
+  flags.DEFINE_integer("shard_index", None, "Which shard this process runs (cells with index % num_shards == it). "
+                       "Default: from a scheduler array (SLURM, Kubernetes Indexed Job, Google Cloud Batch, AWS "
+                       "Batch), else 0.", flag_values=fv)
+  flags.DEFINE_integer("num_shards", None, "Split sharded stages into this many processes/machines. Default: "
+                       f"the scheduler array's size or ${shards_lib.COUNT_ENV}, else 1.", flag_values=fv)
   flags.DEFINE_integer("max_cells", None, "Compute at most this many new cells of the sharded stages, then stop.",
                        flag_values=fv)
   flags.DEFINE_bool("report_only", False, "Only rebuild the report from existing records (merges shards).",
                     flag_values=fv)
   flags.DEFINE_string("strategy", "auto", "tf.distribute strategy: auto|cpu|mirrored|tpu|multiworker.",
                       flag_values=fv)
+  flags.DEFINE_string("tpu", None, "TPU to run on: a TPU name, a grpc:// address, or 'local' (TPU VMs, Colab's "
+                      "TPU runtime). Implies --strategy=tpu.", flag_values=fv)
+  flags.DEFINE_bool("deterministic", False, "Deterministic TensorFlow ops (tf.config.experimental."
+                    "enable_op_determinism) and seeded RNGs: same seed -> same numbers on GPU too, slower. "
+                    "Recorded in config.json.", flag_values=fv)
+  flags.DEFINE_string("stage", ALL_STAGES, "Run only this stage (the study's stage names, or 'report'); default "
+                      "'all': every stage, then the report. For clusters: unsharded stage once, the cells as an "
+                      "array, then the report (deploy/README.md).", flag_values=fv)
   flags.DEFINE_string("model_cache_dir", None, "Trained-model cache (default: $ADV_TF_MODEL_CACHE or "
                       "~/.cache/adv_tf/models), shared by every study.", flag_values=fv)
-  flags.DEFINE_bool("retrain", False, "Train models again even when the cache has them.", flag_values=fv)
+  flags.DEFINE_bool("retrain", False, "Train models again even when the cache has them: once per model and "
+                    "--retrain_token (needed with several shards, e.g. the scheduler's job id, so that every "
+                    "shard of one job reuses the model the first shard retrained).", flag_values=fv)
+  flags.DEFINE_string("retrain_token", None, "Identifies one --retrain job across its shards (same value in "
+                      "every shard). Default with one shard: a fresh token per process.", flag_values=fv)
 
 
 def _unwrap_optional(annotation) -> Any:
@@ -72,15 +105,24 @@ def _unwrap_optional(annotation) -> Any:
   return annotation
 
 
+_SCALARS = (bool, int, float, str)
+_SEQUENCES = (tuple, list, collections.abc.Sequence)
+
+
 def _field_kind(annotation) -> tuple[str, Any]:
-  """("bool"|"int"|"float"|"str"|"list", item type) of a config field's annotation."""
+  """("bool"|"int"|"float"|"str"|"list", item type) of a config field's annotation; ("unsupported", annotation)
+  for types no flag expresses without a `parse` (dicts, nested sequences, classes)."""
   annotation = _unwrap_optional(annotation)
-  if annotation in (bool, int, float, str):
+  if annotation in _SCALARS:
     return annotation.__name__, annotation
-  if typing.get_origin(annotation) in (tuple, list, Sequence, typing.Sequence):
+  if annotation in _SEQUENCES:
+    return "list", str
+  if typing.get_origin(annotation) in _SEQUENCES:
     args = [a for a in typing.get_args(annotation) if a is not Ellipsis]
-    return "list", (_unwrap_optional(args[0]) if args else str)
-  return "str", str
+    item = _unwrap_optional(args[0]) if args else str
+    if item in (int, float, str) and len(set(args)) <= 1:
+      return "list", item
+  return "unsupported", annotation
 
 
 _DEFINE = {"bool": flags.DEFINE_bool, "int": flags.DEFINE_integer, "float": flags.DEFINE_float,
@@ -101,13 +143,22 @@ def define_flags(study_name: str, fv: flags.FlagValues = flags.FLAGS) -> None:
     if field.name in GENERIC_FLAGS:
       raise AdvTfError(f"config field {field.name!r} of {study_name} clashes with a generic flag; rename it")
     kind, _ = _field_kind(hints[field.name])
+    if kind == "unsupported":
+      if "parse" not in field.metadata:
+        raise AdvTfError(f"config field {field.name!r} of {study_name} has type {hints[field.name]} that no flag "
+                         "expresses; give it metadata={'parse': fn} (comma list -> value)")
+      kind = "list"
     help_text = field.metadata.get("help", field.name) + " Default: the profile's."
     _DEFINE[kind](field.name, None, help_text, flag_values=fv)
 
 
 def _convert(field: dataclasses.Field, annotation, value) -> Any:
   if "parse" in field.metadata:
-    return field.metadata["parse"](value)
+    try:
+      return field.metadata["parse"](value)
+    except (ValueError, TypeError) as e:
+      raise AdvTfError(f"--{field.name}={','.join(map(str, value)) if isinstance(value, list) else value}: "
+                       f"{e}") from None
   kind, item = _field_kind(annotation)
   if kind != "list":
     return value
@@ -132,23 +183,49 @@ def resolve_config(study_name: str, fv: flags.FlagValues) -> Any:
   return config
 
 
+def _stage_names(study: Any, config: Any) -> list[str]:
+  return [stage.name for stage in study.stages(config)]
+
+
 def make_run(study_name: str, fv: flags.FlagValues) -> study_lib.StudyRun:
   """Validates every flag (no data is loaded) and returns the StudyRun."""
   study = study_lib.STUDIES.get(study_name)
   config = resolve_config(study_name, fv)
-  validate_shard(fv["shard_index"].value, fv["num_shards"].value)
+  shard = shards_lib.resolve_shard(fv["shard_index"].value, fv["num_shards"].value)
+  validate_shard(shard.index, shard.count)
   if fv["max_cells"].value is not None and fv["max_cells"].value < 0:
     raise AdvTfError("--max_cells must be >= 0")
+  stage = fv["stage"].value
+  choices = [ALL_STAGES, *_stage_names(study, config), *STAGE_GROUPS, REPORT_STAGE]
+  if stage not in choices:
+    raise AdvTfError(f"--stage={stage!r} is not a stage of {study_name}; choose one of: {', '.join(choices)}")
+  if fv["report_only"].value and stage not in (ALL_STAGES, REPORT_STAGE):
+    raise AdvTfError(f"--report_only runs no stage; drop it or --stage={stage}")
+  report_only = fv["report_only"].value or stage == REPORT_STAGE
   from adv_tf.distribute import STRATEGIES  # pylint: disable=import-outside-toplevel
-  if fv["strategy"].value != "auto":
-    STRATEGIES.get(fv["strategy"].value)
-  output_dir = pathlib.Path(fv["output_dir"].value or study_lib.results_dir(study_name, config.profile))
-  if not fv["report_only"].value:
+  strategy_name = fv["strategy"].value
+  if fv["tpu"].value:
+    if strategy_name not in ("auto", "tpu"):
+      raise AdvTfError(f"--tpu={fv['tpu'].value} needs --strategy=tpu (or auto), not {strategy_name}")
+    strategy_name = "tpu"
+  if strategy_name != "auto":
+    STRATEGIES.get(strategy_name)
+  if fv["retrain"].value and shard.count > 1 and not fv["retrain_token"].value and stage != REPORT_STAGE:
+    raise AdvTfError("--retrain with several shards needs --retrain_token=<job id> (the same in every shard), "
+                     "so each model is retrained once per job, not once per shard")
+  staged = None
+  if is_remote(fv["output_dir"].value or ""):
+    staged = StagedFolder(fv["output_dir"].value)  # gs://...: a local working copy, uploaded as stages finish
+    output_dir = staged.local
+  else:
+    output_dir = pathlib.Path(fv["output_dir"].value or study_lib.results_dir(study_name, config.profile))
+  if not report_only:
     check_writable(output_dir.expanduser())
   return study_lib.StudyRun(study=study, config=config, output_dir=output_dir.expanduser(), seed=fv["seed"].value,
-                            data_dir=fv["data_dir"].value, report_only=fv["report_only"].value,
-                            strategy_name=fv["strategy"].value,
-                            started=time.time())
+                            data_dir=fv["data_dir"].value, report_only=report_only,
+                            strategy_name=strategy_name, started=time.time(), shard=shard,
+                            stage=ALL_STAGES if stage == REPORT_STAGE else stage,
+                            deterministic=fv["deterministic"].value, tpu=fv["tpu"].value, staged=staged)
 
 
 def check_writable(output_dir: pathlib.Path) -> None:
@@ -178,38 +255,123 @@ def grid_manifest(cells: Sequence[Any]) -> dict:
   return {"num_cells": len(ids), "sha256": hashlib.sha256("\n".join(ids).encode()).hexdigest(), "ids": ids}
 
 
-def check_manifest(folder: pathlib.Path, stage_name: str, cells: Sequence[Any]) -> None:
-  """Writes `<stage folder>/grid-manifest.json` on the first run; refuses (one line) a run or shard whose
-  grid differs from the folder's, so shards of different settings never share a folder."""
+def check_manifest(folder: pathlib.Path, stage_name: str, cells: Sequence[Any],
+                   data_free_sha256: Optional[str] = None) -> None:
+  """Creates `<stage folder>/grid-manifest.json` on the first run (an exclusive create: of two shards starting
+  at once on a fresh folder one writes it, the other checks against it); refuses (one line) a run or shard
+  whose grid differs from the folder's, so shards of different settings never share a folder.
+
+  `data_free_sha256`: the hash of the same stage's cells built before any data loaded (`preflight` compares it,
+  so most grid mismatches are refused before the data loads); stored in the manifest when given."""
   manifest = grid_manifest(cells)
+  if data_free_sha256 is not None:
+    manifest["data_free_sha256"] = data_free_sha256
   path = folder / MANIFEST
-  if path.exists():
-    old = json.loads(path.read_text())
-    if old.get("sha256") != manifest["sha256"]:
-      raise AdvTfError(f"{folder} holds another grid of stage {stage_name} ({old.get('num_cells')} cells, hash "
-                       f"{str(old.get('sha256'))[:12]}) than this run's ({manifest['num_cells']} cells, hash "
-                       f"{manifest['sha256'][:12]}): use the flags of the first run or another --output_dir")
+  if create_exclusive_text(path, json.dumps(manifest, indent=1) + "\n"):
     return
-  folder.mkdir(parents=True, exist_ok=True)
-  atomic_write_text(path, json.dumps(manifest, indent=1) + "\n")
+  old = json.loads(path.read_text())
+  if old.get("sha256") != manifest["sha256"]:
+    raise AdvTfError(f"{folder} holds another grid of stage {stage_name} ({old.get('num_cells')} cells, hash "
+                     f"{str(old.get('sha256'))[:12]}) than this run's ({manifest['num_cells']} cells, hash "
+                     f"{manifest['sha256'][:12]}): use the flags of the first run or another --output_dir")
+
+
+def _early_cells(run: study_lib.StudyRun, stage: study_lib.Stage) -> Optional[list]:
+  """The stage's cells when they can be built from the records in the folder alone (no data), else None."""
+  try:
+    return stage.build_cells(run)
+  except Exception:  # noqa: BLE001  (pylint: disable=broad-except)
+    return None  # needs data or earlier records: checked when it runs
+
+
+def check_seed(run: study_lib.StudyRun, stage: study_lib.Stage) -> None:
+  """Refuses (one line) a folder whose records of `stage` were made with another --seed."""
+  seeds = sorted({r.get("seed") for r in _stage_records(run, stage) if r.get("seed") != run.seed}, key=repr)
+  if seeds:
+    raise AdvTfError(f"--output_dir {run.output_dir} holds records of stage {stage.name} made with --seed "
+                     f"{', '.join(map(repr, seeds))}; rerun with that seed or choose another --output_dir")
+
+
+def selected_stages(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> list[str]:
+  """Names of the stages this process runs: all, one, or a group (`STAGE_GROUPS`), in run order."""
+  if run.stage == ALL_STAGES:
+    return [stage.name for stage in stages]
+  if run.stage in STAGE_GROUPS:
+    return [stage.name for stage in stages if STAGE_GROUPS[run.stage](stage)]
+  return [run.stage]
+
+
+def check_earlier_stages(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> None:
+  """For `--stage=<name or group>`: every stage before the first selected one must be complete in the folder
+  (their records are loaded into `run.records`); otherwise one line saying which `--stage` to run first,
+  instead of recomputing an unsharded stage in every array task."""
+  selected = selected_stages(run, stages)
+  for stage in stages:
+    if stage.name in selected:
+      return
+    run.records[stage.name] = _stage_records(run, stage)
+    done = {r["id"] for r in run.records[stage.name]}
+    cells = _early_cells(run, stage)
+    if cells is None:
+      manifest = stage.output_dir(run) / MANIFEST
+      expected = set(json.loads(manifest.read_text())["ids"]) if manifest.exists() else None
+    else:
+      expected = {c.id for c in cells}
+    if expected is None or not expected <= done:
+      missing = "?" if expected is None else len(expected - done)
+      raise AdvTfError(f"stage {stage.name} is not complete in {run.output_dir} ({missing} cells missing); "
+                       f"run --stage={stage.name} first (with the same flags)")
+
+
+def preflight(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> dict[str, str]:
+  """The refusals that need no data, before config.json is written or data loads: records of another seed,
+  (for --stage) an incomplete earlier stage, and a grid whose data-free hash differs from the manifest's.
+
+  Returns the data-free grid hash of each selected sharded stage that builds without data (for
+  `check_grids`, which stores it in a new manifest)."""
+  for stage in stages:
+    check_seed(run, stage)
+  if run.stage != ALL_STAGES:
+    check_earlier_stages(run, stages)
+  hashes = {}
+  selected = selected_stages(run, stages)
+  for stage in stages:
+    cells = _early_cells(run, stage) if stage.sharded and stage.name in selected else None
+    if cells is None:
+      continue
+    hashes[stage.name] = grid_manifest(cells)["sha256"]
+    path = stage.output_dir(run) / MANIFEST
+    old = json.loads(path.read_text()) if path.exists() else {}
+    if old.get("data_free_sha256") not in (None, hashes[stage.name]):
+      raise AdvTfError(f"{stage.output_dir(run)} holds another grid of stage {stage.name} ({old.get('num_cells')} "
+                       "cells) than this run's: use the flags of the first run or another --output_dir")
+  return hashes
+
+
+def check_grids(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage],
+                data_free: Optional[dict[str, str]] = None) -> None:
+  """Grid refusals after `study.prepare` (cell ids may include the data identity and replica count, e.g.
+  hyperparams') but before config.json and any cell: every selected sharded stage whose cells can be built
+  now is checked against (or creates) its grid manifest; the others are checked when they run."""
+  selected = selected_stages(run, stages)
+  for stage in stages:
+    if stage.sharded and stage.name in selected:
+      cells = _early_cells(run, stage)
+      if cells is not None:
+        check_manifest(stage.output_dir(run), stage.name, cells, (data_free or {}).get(stage.name))
 
 
 def run_stages(run: study_lib.StudyRun, *, shard_index: int = 0, num_shards: int = 1,
                max_cells: Optional[int] = None) -> None:
-  """Runs every stage in order (unsharded ones whole), filling `run.records`.
-
-  Every sharded stage whose cells can be built before the earlier stages ran is checked against its grid
-  manifest first, so a shard with a differing grid is refused before any cell runs.
-  """
+  """Runs the stages in order (unsharded ones whole; only `run.stage` unless it is "all"), filling
+  `run.records`. Call `preflight` first (`execute` does): it refuses mismatched folders before any cell."""
   stages = list(run.study.stages(run.config))
+  selected = selected_stages(run, stages)
   for stage in stages:
-    if stage.sharded:
-      try:
-        early = stage.build_cells(run)
-      except Exception:  # noqa: BLE001  (pylint: disable=broad-except)
-        continue  # needs earlier stages' records: checked when it runs
-      check_manifest(stage.output_dir(run), stage.name, early)
-  for stage in stages:
+    if stage.name not in selected:
+      if stage.name not in run.records:
+        run.records[stage.name] = _stage_records(run, stage)
+      continue
     cells = stage.build_cells(run)
     if stage.sharded:
       check_manifest(stage.output_dir(run), stage.name, cells)
@@ -223,35 +385,78 @@ def run_stages(run: study_lib.StudyRun, *, shard_index: int = 0, num_shards: int
                         seed=run.seed, **sharding)
     logger.info("stage %s: %s", stage.name, summary)
     run.records[stage.name] = _stage_records(run, stage)
+    if run.staged is not None:
+      run.staged.upload()
 
 
 def write_config(run: study_lib.StudyRun) -> pathlib.Path:
-  """`<output_dir>/config.json`: the study, the resolved config and the seed."""
-  payload = {"study": run.study.name, "seed": run.seed, "config": to_jsonable(run.config, "config")}
+  """`<output_dir>/config.json`: the study, the resolved config, the seed and how this process ran (shard and
+  where it came from, stage, strategy, TPU, determinism). Each process rewrites it (the last one wins)."""
+  payload = {"study": run.study.name, "seed": run.seed, "config": to_jsonable(run.config, "config"),
+             "runtime": {"shard": run.shard.to_dict() if run.shard else None, "stage": run.stage,
+                         "strategy": run.strategy_name, "tpu": run.tpu, "deterministic": run.deterministic}}
   return atomic_write_text(run.output_dir / "config.json", json.dumps(payload, indent=1, sort_keys=True) + "\n")
 
 
-def execute(study_name: str, fv: flags.FlagValues) -> pathlib.Path:
-  """Runs a study from parsed flags; returns the report's path."""
+def execute(study_name: str, fv: flags.FlagValues, strategy: Any = None) -> Optional[pathlib.Path | str]:
+  """Runs a study from parsed flags; returns the report's path (its URL for a remote --output_dir; None for
+  `--stage=<a stage>`: no report). `strategy`: a tf.distribute strategy built by the caller (a notebook)
+  instead of --strategy/--tpu. Writes `<output_dir>/run_time.json` (run_time.py).
+
+  A remote --output_dir (gs://...) is downloaded into a local working copy first and the files this process
+  wrote are uploaded after each stage and at the end, also after a failure (see adv_tf/remote.py).
+  """
   run = make_run(study_name, fv)
+  if run.staged is None:
+    return _execute(run, fv, strategy)
+  try:
+    run.staged.download()
+  except Exception as e:  # noqa: BLE001  tf.errors.OpError and friends of every filesystem
+    raise AdvTfError(f"cannot read --output_dir {run.staged.remote}: {type(e).__name__}: "
+                     f"{str(e).splitlines()[0] if str(e) else ''}; check the URL and credentials") from None
+  try:
+    path = _execute(run, fv, strategy)
+  finally:
+    run.staged.upload()
+  return None if path is None else join(run.staged.remote, path.relative_to(run.output_dir).as_posix())
+
+
+def _execute(run: study_lib.StudyRun, fv: flags.FlagValues, strategy: Any = None) -> Optional[pathlib.Path]:
+  study_name = run.study.name
+  timer = RunTimer(run)
+  stages = list(run.study.stages(run.config))
+  if not run.report_only and not selected_stages(run, stages):
+    print(f"{study_name} has no {run.stage} stage; nothing to run")
+    return None
   if not run.report_only:
     from adv_tf import distribute  # pylint: disable=import-outside-toplevel
     from adv_tf.training.cache import ModelCache  # pylint: disable=import-outside-toplevel
-    run.output_dir.mkdir(parents=True, exist_ok=True)
-    write_config(run)
-    run.strategy = distribute.strategy(fv["strategy"].value)
-    run.model_cache = ModelCache(fv["model_cache_dir"].value, retrain=fv["retrain"].value)
+    data_free = preflight(run, stages)
+    if run.deterministic:
+      distribute.enable_determinism(run.seed)
+    run.strategy = strategy if strategy is not None else distribute.strategy(run.strategy_name, tpu=run.tpu)
+    if strategy is not None:
+      run.strategy_name = f"{type(strategy).__name__} (built by the caller)"
+    run.model_cache = ModelCache(fv["model_cache_dir"].value, retrain=fv["retrain"].value,
+                                 retrain_token=fv["retrain_token"].value)
     run.study.prepare(run)
-    run_stages(run, shard_index=fv["shard_index"].value, num_shards=fv["num_shards"].value,
-               max_cells=fv["max_cells"].value)
+    check_grids(run, stages, data_free)
+    write_config(run)
+    run_stages(run, shard_index=run.shard.index, num_shards=run.shard.count, max_cells=fv["max_cells"].value)
+    if run.stage != ALL_STAGES:
+      timer.write(run)
+      return None
   else:
-    for stage in run.study.stages(run.config):
+    for stage in stages:
       run.records[stage.name] = _stage_records(run, stage)
-  return run.study.report(run)
+  path = run.study.report(run)
+  timer.write(run)
+  return path
 
 
-def run_main(study_name: str, argv: Sequence[str]) -> int:
-  """In-process entry (tests): parses `argv` (argv[0] is the program) into fresh flags and runs the study.
+def run_main(study_name: str, argv: Sequence[str], strategy: Any = None) -> int:
+  """In-process entry (tests, notebooks): parses `argv` (argv[0] is the program) into fresh flags and runs the
+  study, under `strategy` when given (a tf.distribute strategy the caller built) instead of --strategy.
 
   The study must be registered (import `adv_tf.studies` first; this generic layer never imports it).
 
@@ -264,11 +469,11 @@ def run_main(study_name: str, argv: Sequence[str]) -> int:
       fv(list(argv))
     except flags.Error as e:
       raise AdvTfError(str(e).splitlines()[0]) from None
-    path = execute(study_name, fv)
+    path = execute(study_name, fv, strategy)
   except AdvTfError as error:
     print(f"error: {error}", file=sys.stderr)
     return 2
-  print(f"report: {path}")
+  print(f"report: {path}" if path else f"stage {fv['stage'].value} done (no report: run --stage=report)")
   return 0
 
 
@@ -294,7 +499,7 @@ def main(study_name: str, argv: Optional[Sequence[str]] = None) -> None:
     except AdvTfError as error:
       print(f"error: {error}", file=sys.stderr)
       sys.exit(2)
-    print(f"report: {path}")
+    print(f"report: {path}" if path else f"stage {flags.FLAGS.stage} done (no report: run --stage=report)")
     sys.exit(0)
 
   app.run(_app_main, argv=list(argv) if argv is not None else None)

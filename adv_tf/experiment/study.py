@@ -58,8 +58,14 @@ class StudyRun:
     data_dir: TFDS data directory (None: TFDS's default).
     resources: what `study.prepare(run)` loaded (data, models, ...); empty for --report_only.
     records: finished records per stage name, filled as stages complete (and for --report_only).
-    report_only: only the report is being rebuilt.
+    report_only: only the report is being rebuilt (--report_only or --stage=report).
     started: time.time() at the start of the invocation.
+    shard: the `shards.ShardAssignment` of this process (flags or a scheduler array); None outside the CLI.
+    stage: "all", or the one stage this process runs (--stage).
+    deterministic: --deterministic (deterministic TF ops, seeded RNGs).
+    tpu: the --tpu flag (a TPU name, "local" or None).
+    staged: for a remote --output_dir (gs://...), its `adv_tf.remote.StagedFolder`; `output_dir` is then
+      the local working copy.
   """
   study: Any
   config: Any
@@ -73,6 +79,11 @@ class StudyRun:
   records: dict = dataclasses.field(default_factory=dict)
   report_only: bool = False
   started: float = 0.0
+  shard: Any = None
+  stage: str = "all"
+  deterministic: bool = False
+  tpu: Optional[str] = None
+  staged: Any = None
 
 
 @runtime_checkable

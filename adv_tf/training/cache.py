@@ -13,6 +13,16 @@ Files under `root` (default `$ADV_TF_MODEL_CACHE` or `~/.cache/adv_tf/models`), 
                   pair a new model with an old TrainResult);
   `<hash>.lock`   an exclusive lock held while one process trains the key, so concurrent shards do not
                   train the same model twice (the second waits, then loads).
+
+`retrain=True` retrains each key once per *retrain token*: the retrained entry's metadata stores the token, and
+a cache whose token matches loads it instead of training again. One process gets a fresh token (retrain once
+per key and process, as before); the shards of one cluster job pass the same token (`--retrain_token`, e.g. the
+scheduler's job id), so the first shard to reach a model retrains it and the others load that model.
+
+A remote root (`gs://bucket/models`, any `tf.io.gfile` filesystem) is kept as a URL: entries are read through a
+local copy (`$ADV_TF_STAGING_DIR` or ~/.cache/adv_tf/staging) and a trained entry is uploaded model first,
+metadata last. The lock and fsyncs are local only there, so two machines may train the same key at once (both
+upload an entry; the last one wins, and either is a complete entry).
 """
 from __future__ import annotations
 
@@ -22,10 +32,12 @@ import json
 import logging
 import os
 import pathlib
+import uuid
 from typing import Any, Callable, Mapping, Optional
 
 import keras
 
+from adv_tf import remote
 from adv_tf.training.config import TrainConfig, TrainResult
 from adv_tf.utils import provenance
 from adv_tf.utils.atomic import atomic_write_text, atomic_write_with, fsync_dir
@@ -57,15 +69,22 @@ class ModelCache:
 
   Attributes:
     root: the cache folder.
-    retrain: train again even on a hit; once per key and process (later calls in the process reuse it).
+    retrain: train again even on a hit; once per key and `retrain_token`.
+    retrain_token: identifies one retrain job (default: a fresh token per cache object, i.e. per process).
     last_hit: whether the last `get_or_train` loaded the model from the cache.
   """
 
-  def __init__(self, root: Optional[str | os.PathLike] = None, *, retrain: bool = False):
-    self.root = pathlib.Path(root).expanduser() if root else default_root()
+  def __init__(self, root: Optional[str | os.PathLike] = None, *, retrain: bool = False,
+               retrain_token: Optional[str] = None):
+    root = root or os.environ.get("ADV_TF_MODEL_CACHE") or None
+    self.remote_root = os.fspath(root).rstrip("/") if root and remote.is_remote(root) else None
+    if self.remote_root:
+      self.root = remote.default_staging_root() / f"models-{stable_hash(self.remote_root)}"
+    else:
+      self.root = pathlib.Path(root).expanduser() if root else default_root()
     self.retrain = retrain
+    self.retrain_token = retrain_token or uuid.uuid4().hex
     self.last_hit = False
-    self._retrained: set[str] = set()
 
   def key_dict(self, *, model_name: str, model_config: Mapping[str, Any], train_config: TrainConfig,
                data_identity: Mapping[str, Any], parent: Optional[str] = None) -> dict:
@@ -87,6 +106,30 @@ class ModelCache:
 
   def paths(self, key: str) -> tuple[pathlib.Path, pathlib.Path]:
     return self.root / f"{key}.keras", self.root / f"{key}.json"
+
+  def _pull(self, key: str) -> None:
+    """Remote root: copies the remote entry of `key` (if complete there) over the local copy."""
+    if not self.remote_root:
+      return
+    gfile = remote._gfile()  # pylint: disable=protected-access
+    names = [path.name for path in self.paths(key)]  # model first, metadata last
+    if all(gfile.exists(remote.join(self.remote_root, name)) for name in names):
+      for name in names:
+        gfile.copy(remote.join(self.remote_root, name), str(self.root / name), overwrite=True)
+
+  def _push(self, key: str) -> None:
+    """Remote root: uploads the local entry of `key`, model first, metadata last."""
+    if not self.remote_root:
+      return
+    for path in self.paths(key):
+      remote.put(path, remote.join(self.remote_root, path.name))
+
+  def _token(self, key: str) -> Optional[str]:
+    """The retrain token stored with the entry of `key` (None when absent or unreadable)."""
+    try:
+      return json.loads(self.paths(key)[1].read_text()).get("retrain_token")
+    except (OSError, ValueError, AttributeError):
+      return None
 
   def load(self, key: str) -> Optional[tuple[keras.Model, TrainResult]]:
     """The entry of `key`, or None when it is missing, incomplete or unreadable."""
@@ -118,7 +161,8 @@ class ModelCache:
     key = stable_hash(key_dict)
     self.root.mkdir(parents=True, exist_ok=True)
     with _locked(self.root / f"{key}.lock"):
-      force = self.retrain and key not in self._retrained
+      self._pull(key)
+      force = self.retrain and self._token(key) != self.retrain_token
       if not force:
         cached = self.load(key)
         if cached is not None:
@@ -130,8 +174,10 @@ class ModelCache:
         meta_path.unlink()
         fsync_dir(self.root)
       atomic_write_with(model_path, model.save, suffix=".keras")
-      atomic_write_text(meta_path, json.dumps({"key": key_dict, "hash": key, "result": result.to_dict()},
-                                              indent=1, sort_keys=True) + "\n")
-      self._retrained.add(key)  # only once the new entry is complete
+      meta = {"key": key_dict, "hash": key, "result": result.to_dict()}
+      if self.retrain:
+        meta["retrain_token"] = self.retrain_token  # written last: only a complete entry counts as retrained
+      atomic_write_text(meta_path, json.dumps(meta, indent=1, sort_keys=True) + "\n")
+      self._push(key)
       self.last_hit = False
       return model, result

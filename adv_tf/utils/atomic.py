@@ -70,6 +70,31 @@ def atomic_write_bytes(path: PathLike, data: bytes) -> pathlib.Path:
   return path
 
 
+def create_exclusive_text(path: PathLike, text: str, encoding: str = "utf-8") -> bool:
+  """Creates `path` with `text` only if it does not exist yet; returns whether this call created it.
+
+  The complete file appears at once or not at all (written to a temporary file, fsynced, then hard-linked
+  to `path`, which fails when `path` exists), so of two processes creating it at the same moment exactly
+  one wins and the other reads the winner's complete text. Local filesystems only (hard links).
+  """
+  path = pathlib.Path(path)
+  path.parent.mkdir(parents=True, exist_ok=True)
+  fd, tmp = tempfile.mkstemp(prefix=f".tmp-{path.name}.", dir=path.parent)
+  try:
+    with os.fdopen(fd, "wb") as f:
+      f.write(text.encode(encoding))
+      f.flush()
+      os.fsync(f.fileno())
+    try:
+      os.link(tmp, path)
+    except FileExistsError:
+      return False
+  finally:
+    os.unlink(tmp)
+  _fsync_dir(path.parent)
+  return True
+
+
 def atomic_write_with(path: PathLike, write: Callable[[str], None], *, suffix: str = "") -> pathlib.Path:
   """Atomically publishes a file that a library writes by name (e.g. `model.save(tmp)`).
 

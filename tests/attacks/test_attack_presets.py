@@ -34,7 +34,8 @@ EXPECTED = {
 }
 
 # Arguments that say what to attack and how to run it, not how strong the attack is.
-EXECUTION = {"eps", "targeted", "target", "y", "clip_min", "clip_max", "batch_size", "verbose", "seed"}
+EXECUTION = {"eps", "targeted", "target", "y", "clip_min", "clip_max", "batch_size", "verbose", "seed",
+             "static_shapes"}
 
 
 def _attack_settings(name: str) -> set[str]:

@@ -286,3 +286,18 @@ def test_cli_missing_or_unknown_is_one_line(tmp_path, capsys, args, needle):
 def test_missing_raw_folder(tmp_path):
   with pytest.raises(AdvTfError, match="does not exist"):
     import_raw.import_dataset("mnist", tmp_path / "nowhere", tmp_path / "tfds")
+
+
+def test_cli_imports_a_list_and_checks_every_name_first(tmp_path, capsys):
+  raw = tmp_path / "raw" / "mnist"
+  raw.mkdir(parents=True)
+  _write_idx(raw / "t10k-images-idx3-ubyte.gz", np.zeros((4, 28, 28)))
+  _write_idx(raw / "t10k-labels-idx1-ubyte.gz", np.arange(4))
+  # The Makefile passes a study's datasets space-separated (DATASETS_<study>); an unknown name anywhere in
+  # the list is refused before anything is imported.
+  rc = import_raw.main([f"--raw_dir={tmp_path / 'raw'}", f"--data_dir={tmp_path / 'tfds'}", "--dataset=mnist svhn"])
+  assert rc == 2 and "unknown raw dataset 'svhn'" in capsys.readouterr().err
+  assert not (tmp_path / "tfds").exists()
+  rc = import_raw.main([f"--raw_dir={tmp_path / 'raw'}", f"--data_dir={tmp_path / 'tfds'}", "--dataset=mnist,mnist"])
+  out = capsys.readouterr().out
+  assert rc == 0 and out.count("mnist") >= 2

@@ -1,8 +1,10 @@
 """Claims M1-M6 of paper 001 (spec 001-3) judged on our records with `verdicts` (plain Python + numpy).
 
 `by_model(records)` groups model records as {(architecture, regime): [result per seed, sorted by seed]};
-every claim function takes that and the config and returns a dict: claim, statement, setting, verdict,
-orderings (tested comparisons) and controls (the same test on the controls, shown beside the verdict).
+every claim function takes that and the config and returns a dict: claim, statement, setting, verdict (one of
+`adv_tf.report.statistics.VERDICTS`), counts, orderings (tested comparisons) and controls (the same test on the
+controls, shown beside the verdict, not judged). `claim_label` adds "partial (tested against: ...)" when a claim
+rests on a subset of what the paper names (an architecture not run, fewer full-strength CW images).
 """
 from __future__ import annotations
 
@@ -10,13 +12,15 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from adv_tf.report.statistics import Verdict, wilson_interval
+from adv_tf.studies.minimal_dataset import published
 from adv_tf.studies.minimal_dataset.evaluation import minimal_distances
 from adv_tf.studies.minimal_dataset.verdicts import (
   Comparison,
+  claim_counts,
   claim_verdict,
   compare_accuracies,
   compare_medians,
-  wilson_interval,
 )
 
 Group = dict[tuple[str, str], list[dict]]
@@ -61,9 +65,38 @@ def median_ordering(group: Group, a, b, norm: str) -> Comparison | None:
 def _claim(name, statement, setting, orderings, controls) -> dict[str, Any]:
   orderings = [c for c in orderings if c is not None]
   controls = [c for c in controls if c is not None]
+  support, oppose, testable = claim_counts(orderings)
   return {"claim": name, "statement": statement, "setting": setting,
-          "verdict": claim_verdict(orderings) if orderings else "not testable (models missing)",
+          "verdict": claim_verdict(orderings) if orderings else "not testable",
+          "counts": f"{support} of {testable} orderings significant as claimed, {oppose} the other way"
+                    if orderings else "models missing",
           "orderings": orderings, "controls": controls}
+
+
+# The paper's two architectures (Table 2), and which of ours stands for each.
+PAPER_ARCHITECTURES = {"CNN": ("cnn",), "LeNet": ("lenet5_classic", "lenet5_relu")}
+# Claims that rest on the full-strength CW images only (M4: the L0 of its adversarials).
+FULL_CW_CLAIMS = ("M4",)
+
+
+def scope(claim: dict, config) -> tuple[list[str], list[str]]:
+  """(tested, expected): the paper's architectures a claim names, and those our orderings covered. A claim
+  that rests on fewer full-strength CW images than the paper's 100 names them in `tested`, so that
+  `statistics.partial_label` marks its verdict "partial (tested against: ...)"."""
+  archs = {c.a.split("/")[0] for c in claim["orderings"]}
+  expected = list(PAPER_ARCHITECTURES)
+  tested = [paper for paper, ours in PAPER_ARCHITECTURES.items() if archs & set(ours)]
+  if claim["claim"] in FULL_CW_CLAIMS and config.full_cw_images < published.CW_IMAGES:
+    tested = [f"{name} on the first {config.full_cw_images} of {published.CW_IMAGES} CW images" for name in tested]
+  return tested, expected
+
+
+def claim_label(claim: dict, config) -> str:
+  """The claim's verdict as `statistics.Verdict.label` writes it (with "partial (tested against: ...)")."""
+  if not claim["orderings"]:
+    return claim["verdict"]
+  tested, expected = scope(claim, config)
+  return Verdict(claim["verdict"], claim["counts"], tuple(tested), tuple(expected)).label
 
 
 def _archs(group: Group) -> list[str]:
@@ -139,7 +172,8 @@ def m3(group: Group, config) -> dict:
                  accuracy_ordering(group, (arch, "random_undistorted"), (arch, "raw"), weak, n)]
   return _claim("M3", "CW accuracy rises, highest for the fine-tuned model (raw < modified < finetuned).",
                 f"weak CW (calibrated once on the raw CNN) on {config.cw_images} images; controls: full-strength CW "
-                f"median L2 and accuracy at L2 <= {budget}, and the size control", orderings, controls)
+                f"median L2 and accuracy at L2 <= {budget} on the first {config.full_cw_images} images, and the "
+                "size control", orderings, controls)
 
 
 def m4(group: Group, config) -> dict:
@@ -150,8 +184,8 @@ def m4(group: Group, config) -> dict:
     controls += [median_ordering(group, (arch, "random_undistorted"), (arch, "raw"), "l0")]
   return _claim("M4", "More pixels must be changed to fool the modified-data models (Fig. 3).",
                 f"median L0 (pixels changed by > {config.l0_tolerance:.4f}) of full-strength CW-L2 adversarials "
-                f"on {config.cw_images} images (0 if misclassified clean, inf if the attack failed)", orderings,
-                controls)
+                f"on the first {config.full_cw_images} test images (0 if misclassified clean, inf if the attack "
+                "failed)", orderings, controls)
 
 
 def m5(group: Group, config) -> dict:
@@ -164,7 +198,7 @@ def m5(group: Group, config) -> dict:
         continue
       acc = float(np.mean([_fgsm(eps)(r) for r in rs]))
       n = _fgsm_n(rs[0])
-      lo, hi = wilson_interval(acc * n, n)
+      lo, hi = wilson_interval(int(round(acc * n)), n)
       outcome = "A>B" if hi < 0.5 else "A<B" if lo > 0.5 else "no clear difference"
       orderings.append(Comparison(f"{arch}/{regime} vulnerable", "50% accuracy", outcome,
                                   f"FGSM accuracy {100 * acc:.2f}% (Wilson 95% [{100 * lo:.1f}, {100 * hi:.1f}]) "

@@ -116,6 +116,26 @@ def trained_model(run, architecture: str, regime: str, seed: int):
   return model, summary, hit
 
 
+class PhaseClock:
+  """Wall and process CPU seconds (all threads) per phase, for sizing the profiles (CPU is what a shared
+  machine's budget counts)."""
+
+  def __init__(self):
+    self.wall: dict[str, float] = {}
+    self.cpu: dict[str, float] = {}
+    self._wall, self._cpu = time.perf_counter(), time.process_time()
+
+  def lap(self, phase: str) -> None:
+    wall, cpu = time.perf_counter(), time.process_time()
+    self.wall[phase], self.cpu[phase] = round(wall - self._wall, 1), round(cpu - self._cpu, 1)
+    self._wall, self._cpu = wall, cpu
+
+
+def _total(clock: PhaseClock) -> dict[str, dict[str, float]]:
+  clock.lap("total")
+  return {"seconds": clock.wall, "cpu_seconds": clock.cpu}
+
+
 # ------------------------------------------------------------------------------------------ stage 1
 
 
@@ -123,6 +143,7 @@ def run_selection(cell, ctx, run) -> dict:
   """Trains the proxy labeller on the distorted labeller images and keeps the most recognisable pool images."""
   config, d = run.config, run.resources["data"]
   lab, val, pool = d.split(config, "labeller"), d.split(config, "validation"), d.split(config, "pool")
+  clock = PhaseClock()
   identity = {**d.identity, "distorted": True, "subset": {"name": "range", "range": [lab.start, lab.stop]},
               "validation": [val.start, val.stop]}
   kwargs = _cache_kwargs(config, config.labeller_architecture, config.labeller_epochs, identity, run.seed)
@@ -153,7 +174,7 @@ def run_selection(cell, ctx, run) -> dict:
           "kept_all_labeller_correct": bool(labeller_correct[kept].all()),
           "threshold_probability": float(p_true[kept].min()),
           "kept_class_counts": np.bincount(y_pool[kept], minlength=10).tolist(),
-          "pool_class_counts": np.bincount(y_pool, minlength=10).tolist()}
+          "pool_class_counts": np.bincount(y_pool, minlength=10).tolist(), **_total(clock)}
 
 
 # ------------------------------------------------------------------------------------------ stage 2
@@ -163,14 +184,17 @@ def run_calibration(cell, ctx, run) -> dict:
   """Calibrates the weak CW constant once on the raw model of the calibration architecture (first seed)."""
   config, d = run.config, run.resources["data"]
   arch, seed = calibration_architecture(config), config.seeds[0]
+  clock = PhaseClock()
   model, _, hit = trained_model(run, arch, "raw", seed)
+  clock.lap("train")
   x, y = d.x_test[:config.cw_images], d.y_test[:config.cw_images]
   weak = evaluation.calibrate_weak_cw(model, x, y, consts=config.weak_cw_consts, iterations=config.weak_cw_iterations,
                                       target=config.weak_cw_target)
   weak["calibrated_on"] = {"architecture": arch, "regime": "raw", "seed": seed}
   ctx.log(f"weak CW: c={weak['const']:g}, {weak['iterations']} iterations -> raw {arch} accuracy "
           f"{100 * weak['accuracy_on_raw_cnn']:.0f}% (target {100 * config.weak_cw_target:.0f}%)")
-  return {"weak_cw": weak, "model_cache_hit": hit}
+  clock.lap("calibrate")
+  return {"weak_cw": weak, "model_cache_hit": hit, "seconds": clock.wall, "cpu_seconds": clock.cpu}
 
 
 # ------------------------------------------------------------------------------------------ stage 3
@@ -178,19 +202,18 @@ def run_calibration(cell, ctx, run) -> dict:
 
 def evaluate(model, d, config, weak_cw: dict | None, seed: int, log=print) -> tuple[dict, dict]:
   """Every metric of one model: (JSON-able result, arrays for the figure grids)."""
-  t0 = time.perf_counter()
-  timings = {}
+  clock = PhaseClock()
   pred = evaluation.predict(model, d.x_test)
   pred_distorted = evaluation.predict(model, d.x_test_distorted)
   out: dict[str, Any] = {"clean_accuracy": float(np.mean(pred == d.y_test)),
                          "distorted_test_accuracy": float(np.mean(pred_distorted == d.y_test)),
                          "test_images": int(len(d.y_test))}
-  timings["clean"] = time.perf_counter() - t0
+  clock.lap("clean")
   n = min(config.fgsm_images, len(d.y_test))
   x, y = d.x_test[:n], d.y_test[:n]
   sweep = evaluation.fgsm_sweep(model, x, y, config.fgsm_eps)
   out["fgsm"] = {"images": n, "accuracy": sweep["accuracy"]}
-  timings["fgsm"] = time.perf_counter() - t0 - sum(timings.values())
+  clock.lap("fgsm")
   head = f"{config.headline_eps:g}"
   x_adv_head = np.clip(x + np.float32(config.headline_eps) * sweep["sign"], 0.0, 1.0)
   fooled = np.flatnonzero((pred[:n] == y) & (sweep["predictions"][head] != y))[:config.figure_images]
@@ -198,22 +221,24 @@ def evaluate(model, d, config, weak_cw: dict | None, seed: int, log=print) -> tu
   out["pgd"] = {"images": m, "eps": config.headline_eps, "steps": config.pgd_steps,
                 "accuracy": evaluation.pgd_accuracy(model, d.x_test[:m], d.y_test[:m], eps=config.headline_eps,
                                                     steps=config.pgd_steps, seed=seed)}
-  timings["pgd"] = time.perf_counter() - t0 - sum(timings.values())
-  k = min(config.cw_images, len(d.y_test))
-  cw = evaluation.cw_full(model, d.x_test[:k], d.y_test[:k], config=config)
+  clock.lap("pgd")
+  full = min(config.full_cw_images, len(d.y_test))
+  cw = evaluation.cw_full(model, d.x_test[:full], d.y_test[:full], config=config)
   cw_adv = cw.pop("x_adv")
   out["cw"] = cw
-  timings["cw"] = time.perf_counter() - t0 - sum(timings.values())
+  clock.lap("cw")
+  k = min(config.cw_images, len(d.y_test))
   if weak_cw is not None:
     out["weak_cw"] = {"const": weak_cw["const"], "iterations": weak_cw["iterations"], "images": k,
                       "accuracy": evaluation.weak_cw_accuracy(model, d.x_test[:k], d.y_test[:k],
                                                               const=weak_cw["const"], iterations=weak_cw["iterations"])}
-  timings["weak_cw"] = time.perf_counter() - t0 - sum(timings.values())
-  out["seconds"] = {k2: round(v, 1) for k2, v in timings.items()}
+  clock.lap("weak_cw")
+  out["seconds"], out["cpu_seconds"] = clock.wall, clock.cpu
   log(f"clean {out['clean_accuracy']:.4f}, FGSM@{head} {out['fgsm']['accuracy'][head]:.4f}, PGD "
       f"{out['pgd']['accuracy']:.3f}, CW median L2 {cw['median_l2']:.2f}, "
-      f"weak CW {out.get('weak_cw', {}).get('accuracy', float('nan')):.2f}; seconds {out['seconds']}")
-  f = config.figure_images
+      f"weak CW {out.get('weak_cw', {}).get('accuracy', float('nan')):.2f}; seconds {out['seconds']}, CPU "
+      f"{out['cpu_seconds']}")
+  f = min(config.figure_images, full)
   arrays = {"fgsm_x": x[fooled], "fgsm_x_adv": x_adv_head[fooled], "fgsm_y": y[fooled],
             "fgsm_pred": sweep["predictions"][head][fooled], "cw_x": d.x_test[:f], "cw_x_adv": cw_adv[:f],
             "cw_y": d.y_test[:f]}
@@ -223,13 +248,16 @@ def evaluate(model, d, config, weak_cw: dict | None, seed: int, log=print) -> tu
 def run_model(cell, ctx, run) -> dict:
   """Trains (or loads) one (architecture, regime, seed) model and runs every attack on it."""
   arch, regime, seed = cell.config["architecture"], cell.config["regime"], cell.config["seed"]
+  clock = PhaseClock()
   model, summary, hit = trained_model(run, arch, regime, seed)
+  clock.lap("train")
   ctx.log(f"model {'loaded' if hit else 'trained'}: {summary['epochs']} epochs ({summary['stopped_by']}), "
           f"held-out accuracy {summary['validation_accuracy']:.4f}")
   result, arrays = evaluate(model, run.resources["data"], run.config, _weak_cw(run), seed, log=ctx.log)
   np.savez_compressed(pathlib.Path(ctx.output_dir) / "examples.npz", **arrays)
   if regime == "finetuned":
     result["trainable_layers"] = [layer.name for layer in model.layers if layer.trainable and layer.weights]
+  result["seconds"], result["cpu_seconds"] = {**clock.wall, **result["seconds"]}, {**clock.cpu, **result["cpu_seconds"]}
   return {"architecture": arch, "regime": regime, "seed": seed, "training": summary, "model_cache_hit": hit,
           **result}
 

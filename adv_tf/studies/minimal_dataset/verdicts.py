@@ -2,21 +2,23 @@
 
 A claim is a set of orderings "A > B" between models under ONE fixed attack setting (never absolute
 accuracies under an attack the paper does not state). Each ordering is tested so that a difference the
-test images or the training seeds could produce by chance is not called a finding:
+test images or the training seeds could produce by chance is not called a finding. The intervals and
+critical values are the shared ones of `adv_tf.report.statistics` (no copies here):
 
-* accuracies (proportions of n test images), `compare_accuracies`: with one seed, A > B is "supported"
-  when the 95% Wilson intervals (scipy `binomtest(...).proportion_ci("wilson")`) of A and B do not
-  overlap; with k >= 2 seeds, additionally the paired per-seed difference must pass a one-sided t test at
-  5% (t critical value for k-1 degrees of freedom, 6.31 for 2 seeds, 2.92 for 3). Both at 0% or both at
-  100% -> "not testable (saturated)".
+* accuracies (proportions of n test images), `compare_accuracies`: with one seed, A > B is "A>B" when the
+  95% Wilson intervals (`statistics.wilson_interval`) of A and B do not overlap; with k >= 2 seeds,
+  additionally the paired per-seed difference must pass a one-sided t test at 5% (critical value
+  `statistics.t_threshold(z of a one-sided 5% normal tail, k)`: the t(k - 1) quantile with that tail, 6.31
+  for 2 seeds, 2.92 for 3). Both at 0% or both at 100% -> "not testable (saturated)".
 * medians of per-image distances (median L2 / L0 of CW), `compare_medians`: a paired bootstrap over
-  images (pooled over seeds, 2,000 resamples, fixed seed); A > B "supported" when the 95% percentile
+  images (pooled over seeds, 2,000 resamples, fixed seed); A > B "A>B" when the 95% percentile
   interval of median(A) - median(B) lies above 0.
 
 Outcomes: "A>B" or "A<B" (significant), "no clear difference", "not testable (...)".
-A claim's verdict: "supported" (every expected ordering significant), "contradicted" (every one
-significant the other way), "partial (k of m)" (some), "inconclusive" (none significant, none opposite),
-"not testable" (all saturated).
+A claim's verdict, one of `statistics.VERDICTS` and combined as `statistics.claim_verdict` combines its
+comparisons: "holds" (every testable expected ordering significant), "does not hold" (some ordering
+significant the other way), "inconclusive" (anything else), "not testable" (every ordering saturated).
+`claim_counts` says how many orderings were significant each way (the report prints it beside the verdict).
 """
 from __future__ import annotations
 
@@ -24,10 +26,14 @@ import dataclasses
 from typing import Sequence
 
 import numpy as np
+from scipy import stats as _stats
 
 from adv_tf.errors import AdvTfError
+from adv_tf.report import statistics
 
 CONFIDENCE = 0.95
+# A one-sided 5% tail of the normal, turned into a t(k - 1) critical value by `statistics.t_threshold`.
+Z_ONE_SIDED = float(_stats.norm.isf(1.0 - CONFIDENCE))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,20 +53,9 @@ class Comparison:
     return self.outcome == "A<B"
 
 
-def wilson_interval(successes: float, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
-  """Wilson score interval of a proportion (scipy.stats.binomtest)."""
-  from scipy.stats import binomtest
-  if n < 1:
-    raise AdvTfError(f"a proportion needs n >= 1 images, got {n}")
-  k = int(round(successes))
-  ci = binomtest(k, n).proportion_ci(confidence_level=confidence, method="wilson")
-  return float(ci.low), float(ci.high)
-
-
-def t_critical(dof: int, confidence: float = CONFIDENCE) -> float:
-  """One-sided Student t critical value (scipy.stats.t)."""
-  from scipy.stats import t
-  return float(t.ppf(confidence, dof))
+def t_critical(seeds: int) -> float:
+  """One-sided 5% critical value of the paired t test over `seeds` per-seed differences (t with seeds - 1 dof)."""
+  return statistics.t_threshold(Z_ONE_SIDED, seeds)
 
 
 def _check_pairs(a: Sequence, b: Sequence) -> tuple[np.ndarray, np.ndarray]:
@@ -79,15 +74,15 @@ def compare_accuracies(a: Sequence[float], b: Sequence[float], n: int, *, names=
   detail = f"{names[0]} {100 * ma:.2f}% vs {names[1]} {100 * mb:.2f}% (n={n}, seeds={len(a)})"
   if (np.all(a == 0) and np.all(b == 0)) or (np.all(a == 1) and np.all(b == 1)):
     return Comparison(names[0], names[1], "not testable (saturated)", detail)
-  lo_a, hi_a = wilson_interval(ma * n, n)
-  lo_b, hi_b = wilson_interval(mb * n, n)
+  lo_a, hi_a = statistics.wilson_interval(int(round(ma * n)), n)
+  lo_b, hi_b = statistics.wilson_interval(int(round(mb * n)), n)
   images = "A>B" if lo_a > hi_b else "A<B" if hi_a < lo_b else "no clear difference"
   detail += f"; Wilson 95% [{100 * lo_a:.1f}, {100 * hi_a:.1f}] vs [{100 * lo_b:.1f}, {100 * hi_b:.1f}]"
   if len(a) == 1:
     return Comparison(names[0], names[1], images, detail + "; one seed: model-to-model variance not measured")
   d = a - b
   sd = float(d.std(ddof=1))
-  crit = t_critical(len(d) - 1)
+  crit = t_critical(len(d))
   if sd == 0:
     seeds = "A>B" if d.mean() > 0 else "A<B" if d.mean() < 0 else "no clear difference"
     detail += "; identical per-seed differences"
@@ -121,19 +116,17 @@ def compare_medians(a: Sequence[np.ndarray], b: Sequence[np.ndarray], *, names=(
   return Comparison(names[0], names[1], outcome, detail + f"; bootstrap 95% of the difference [{lo:.3g}, {hi:.3g}]")
 
 
-def claim_verdict(comparisons: Sequence[Comparison]) -> str:
-  """Combines the expected orderings of one claim (see module docstring)."""
+def claim_counts(comparisons: Sequence[Comparison]) -> tuple[int, int, int]:
+  """(orderings significant as claimed, significant the other way, testable) of one claim."""
   testable = [c for c in comparisons if not c.outcome.startswith("not testable")]
+  return sum(c.supports for c in testable), sum(c.opposes for c in testable), len(testable)
+
+
+def claim_verdict(comparisons: Sequence[Comparison]) -> str:
+  """One of `statistics.VERDICTS` for a claim's expected orderings (see the module docstring)."""
+  support, oppose, testable = claim_counts(comparisons)
   if not testable:
     return "not testable"
-  support = sum(c.supports for c in testable)
-  oppose = sum(c.opposes for c in testable)
-  if support == len(testable):
-    return "supported"
-  if oppose == len(testable):
-    return "contradicted"
-  if support:
-    return f"partial ({support} of {len(testable)} orderings{f', {oppose} opposite' if oppose else ''})"
   if oppose:
-    return f"contradicted in {oppose} of {len(testable)} orderings, none supported"
-  return "inconclusive"
+    return "does not hold"
+  return "holds" if support == testable else "inconclusive"

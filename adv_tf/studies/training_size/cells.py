@@ -32,7 +32,7 @@ def build_cells(config: TrainingSizeConfig) -> list[Cell]:
   for name in config.families:
     family = parse_family(name)
     for size in config.sizes_for(family.dataset):
-      for seed in range(config.seeds):
+      for seed in range(config.seeds_for(family.dataset)):
         tc = train_config(family, recipe=config.recipe, epochs=config.epochs, max_epochs=config.max_epochs,
                           min_steps=config.min_steps_for(family.dataset), size=size, seed=seed)
         cfg = {"family": family.name, "size": int(size), "seed": int(seed), "train": tc.to_dict(),

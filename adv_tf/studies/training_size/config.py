@@ -39,6 +39,8 @@ class TrainingSizeConfig:
                                             "has 40 training images per class = 8,000)")
   seeds: int = _f(1, "seeds per (family, size): each seed draws its own nested subsets (shared by every "
                      "architecture of the dataset) and its own initialisation")
+  seeds_overrides: tuple[str, ...] = _f((), "per-dataset seed counts 'dataset=n' replacing seeds (e.g. cifar10=1: "
+                                             "where a profile can afford seeds on one dataset only)")
   pool_size: int = _f(100, "attack pool: the first N test images (§4.1 attacks the correctly classified ones; "
                            "N unstated)")
   eval_examples: Optional[int] = _f(None, "test images for clean accuracy (None: the whole test split)")
@@ -96,11 +98,12 @@ class TrainingSizeConfig:
       raise AdvTfError(f"training-size: eval_examples must be None or a positive integer, got {self.eval_examples!r}")
     if self.tiny_split not in ("standin", "official"):
       raise AdvTfError(f"training-size: tiny_split must be 'standin' or 'official', got {self.tiny_split!r}")
-    for entry in self.min_steps_overrides:
-      name, sep, value = str(entry).partition("=")
-      if not sep or name.strip() not in ("mnist", "cifar10", "stl10", "tiny_imagenet") or not value.strip().isdigit() \
-         or int(value) < 1:
-        raise AdvTfError(f"training-size: min_steps_overrides entries look like 'cifar10=3000', got {entry!r}")
+    for field, example in (("min_steps_overrides", "cifar10=3000"), ("seeds_overrides", "cifar10=1")):
+      for entry in getattr(self, field):
+        name, sep, value = str(entry).partition("=")
+        if not sep or name.strip() not in ("mnist", "cifar10", "stl10", "tiny_imagenet") \
+           or not value.strip().isdigit() or int(value) < 1:
+          raise AdvTfError(f"training-size: {field} entries look like '{example}', got {entry!r}")
     if isinstance(self.max_epochs, bool) or not isinstance(self.max_epochs, int) or self.max_epochs < 0:
       raise AdvTfError(f"training-size: max_epochs must be an integer >= 0, got {self.max_epochs!r}")
     if self.recipe not in ("adam", "per_family"):
@@ -112,13 +115,21 @@ class TrainingSizeConfig:
     if self.cw_learning_rate <= 0 or self.cw_initial_const <= 0 or self.cw_confidence < 0:
       raise AdvTfError("training-size: cw_learning_rate and cw_initial_const must be > 0, cw_confidence >= 0")
 
-  def min_steps_for(self, dataset: str) -> int:
-    """The step floor of a dataset: its override in min_steps_overrides, else min_steps."""
-    for entry in self.min_steps_overrides:
+  @staticmethod
+  def _override(entries, dataset: str, default: int) -> int:
+    for entry in entries:
       name, _, value = str(entry).partition("=")
       if name.strip() == dataset:
         return int(value)
-    return int(self.min_steps)
+    return int(default)
+
+  def min_steps_for(self, dataset: str) -> int:
+    """The step floor of a dataset: its override in min_steps_overrides, else min_steps."""
+    return self._override(self.min_steps_overrides, dataset, self.min_steps)
+
+  def seeds_for(self, dataset: str) -> int:
+    """Seeds per (family, size) on a dataset: its override in seeds_overrides, else seeds."""
+    return self._override(self.seeds_overrides, dataset, self.seeds)
 
   def sizes_for(self, dataset: str) -> tuple[int, ...]:
     field = f"sizes_{dataset}"
@@ -133,9 +144,18 @@ class TrainingSizeConfig:
     return dataclasses.asdict(self)
 
 
-# quick (<= 15 min on 2 cores): MNIST MLP + Simple CNN and the CIFAR-10 MLP, full-strength attacks on a small
-# pool; fewer sizes/images/seeds save time, never weaker attacks or shorter training.
-QUICK = TrainingSizeConfig(min_steps_overrides=("cifar10=3000",))
+# quick (budget 1,000 CPU-seconds from a fresh model cache). Measured CPU-s per model at the 100-image pool with the
+# exact CW (under load): MNIST MLP ~30 (train 7, attacks 22), CIFAR-10 MLP ~85 (train 60 at the 3,000-step floor,
+# attacks 25 on its ~36 correct pool images); MNIST Simple CNN ~285 (train ~75, exact CW ~2.1 per image), so it
+# runs in cpu-full. This grid measured 549 CPU-s in all (startup, data and report ~25). Seeds go to the MNIST MLP
+# (3 seeds: its curve gets a seed-noise test); CIFAR-10 gets 1 seed, because 3 would add ~510 CPU-s (over the
+# budget beside the MNIST seeds) and 2 seeds give a t threshold of ~14 SE (df 1), so "no significant turning
+# point" would only reflect the lack of power (its 1-seed curve peaks at 20k by a factor ~2: "not testable" needs
+# no seed noise). Alternative estimated from these costs: MNIST 1 seed + CIFAR-10 3 seeds ~880 CPU-s (not run).
+# Fewer families, sizes and seeds save time; never weaker attacks.
+QUICK = TrainingSizeConfig(families=("mnist/mlp", "cifar10/mlp"), sizes_mnist=(1000, 10000, 54210),
+                           sizes_cifar10=(1000, 5000, 20000), seeds=3, seeds_overrides=("cifar10=1",),
+                           min_steps_overrides=("cifar10=3000",))
 
 # cpu-full: adds the CIFAR-10 Simple CNN and ResNet-32 (+D) and the Tiny ImageNet stand-in, 3 seeds.
 CPU_FULL = TrainingSizeConfig(

@@ -1,7 +1,8 @@
 """Verdicts on paper 004's claims C1-C12 from the family summaries (rules stated here and in the report).
 
 Outcomes: "holds", "does not hold", "inconclusive", "not testable at this scale", "not run in this profile";
-a claim tested on only some of its families says "partial (tested on: ...)".
+a claim tested on only some of its families says "<outcome>, partial (tested against: ...)" (the shared
+label of `adv_tf.report.statistics.partial_label`).
 Turning-point claims use eq. 4 over the intersection X, both norms (turning.py's rule). A claimed turning
 point whose curve peaks at our largest size is "not testable at this scale" (it may lie beyond).
 """
@@ -12,6 +13,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from adv_tf.report.statistics import partial_label
 from adv_tf.studies.training_size import analysis, linear_regression, published, turning
 
 HOLDS, FAILS, INCONCLUSIVE, NOT_TESTABLE, NOT_RUN = (
@@ -40,10 +42,10 @@ def _combine(parts: Sequence[str]) -> str:
 
 
 def _partial(outcome: str, tested: Sequence[str], wanted: Sequence[str]) -> str:
-  missing = [w for w in wanted if w not in tested]
-  if outcome == NOT_RUN or not missing:
+  note = partial_label(tested, wanted)
+  if outcome == NOT_RUN or not note:
     return outcome
-  return f"{outcome}; partial (tested on: {', '.join(tested)})"
+  return f"{outcome}, {note}"
 
 
 def _turning_part(curve: turning.CurveVerdict, claimed: bool) -> str:
@@ -128,7 +130,8 @@ def c7(families) -> Verdict:
       evidence.append(f"{name} CW-L2 eq. 4 range {np.nanmin(m):.3f}-{np.nanmax(m):.3f} (paper {lo}-{hi})")
   outcome = _combine(parts)
   if outcome != NOT_RUN and "cifar10" not in tested:
-    outcome = f"{outcome}; partial (tested on: {', '.join(tested)}; the claim is about CIFAR-10)"
+    outcome = f"{outcome}, {partial_label(tested, [*tested, 'cifar10'])}"
+    evidence.append("the claim is about CIFAR-10, which has one architecture in this profile")
   return Verdict("C7", outcome, "; ".join(evidence) or "no dataset with two architectures was run")
 
 

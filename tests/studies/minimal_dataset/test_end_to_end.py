@@ -7,13 +7,14 @@ import pytest
 
 import adv_tf.studies  # noqa: F401  (registers the study)
 from adv_tf.experiment import cli
+from adv_tf.report import statistics
 from adv_tf.studies.minimal_dataset import data as data_lib
 
 TINY = ["--architectures=lenet5_relu", "--regimes=raw,modified,finetuned",
         "--pool_size=200", "--keep=150", "--validation_size=100", "--batch_size=50", "--labeller_epochs=1",
         "--max_epochs_full=1", "--max_epochs_small=2", "--fgsm_images=100", "--pgd_images=10", "--pgd_steps=3",
-        "--cw_images=6", "--cw_binary_search_steps=1", "--cw_max_iterations=10", "--weak_cw_consts=0.1,1",
-        "--weak_cw_iterations=5", "--figure_images=3"]
+        "--cw_images=6", "--full_cw_images=4", "--cw_binary_search_steps=1", "--cw_max_iterations=10",
+        "--weak_cw_consts=0.1,1", "--weak_cw_iterations=5", "--figure_images=3"]
 
 
 def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_loader, capsys):
@@ -42,6 +43,23 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_loader,
   assert finetuned["trainable_layers"] == ["logits"]
   assert set(finetuned["fgsm"]["accuracy"]) == {"0.05", "0.1", "0.15", "0.2", "0.25", "0.3"}
   assert len(finetuned["cw"]["l0_curve"]) == 785
+  # The full-strength CW runs on its own (smaller) prefix of the weak-CW images.
+  assert finetuned["cw"]["images"] == 4 and len(finetuned["cw"]["l2"]) == 4
+  assert finetuned["weak_cw"]["images"] == 6
+  # Per-phase CPU seconds for sizing the profiles.
+  assert set(finetuned["cpu_seconds"]) == {"train", "clean", "fgsm", "pgd", "cw", "weak_cw"}
+  assert all(v >= 0 for v in finetuned["cpu_seconds"].values()) and sum(finetuned["cpu_seconds"].values()) > 0
+  assert "total" in selection[0]["result"]["cpu_seconds"]
+  claims = json.loads((out / "claims.json").read_text())["claims"]
+  assert [c["claim"] for c in claims] == ["M1", "M2", "M3", "M4", "M5", "M6"]
+  for c in claims:
+    assert c["verdict"].split(",")[0] in statistics.VERDICTS and c["statement"] and c["section"] in report, c
+  # Only a LeNet-5 ran: every verdict says what it was tested against; M6 (LeNet vs CNN) cannot be tested.
+  for c in claims[:5]:
+    assert "partial (tested against: LeNet" in c["verdict"], c
+  assert claims[5]["verdict"] == "not testable" and "models missing" in claims[5]["evidence"]
+  m4 = next(c for c in claims if c["claim"] == "M4")
+  assert "first 4 of 100 CW images" in m4["verdict"]
   # The report rebuilds from the records alone.
   (out / "report.md").unlink()
   assert cli.run_main("minimal-dataset", argv + ["--report_only"]) == 0
@@ -54,6 +72,7 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_loader,
     ("--keep=6000", "exceeds"),
     ("--seeds=0,0", "distinct"),
     ("--cw_images=0", "positive integer"),
+    ("--full_cw_images=0", "positive integer"),
     ("--headline_eps=0.7", "must be one of --fgsm_eps"),
     ("--fgsm_eps=0.1,2", "(0, 1]"),
     ("--profile=huge", "profile"),

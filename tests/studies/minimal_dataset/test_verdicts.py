@@ -5,13 +5,25 @@ import numpy as np
 import pytest
 
 from adv_tf.errors import AdvTfError
+from adv_tf.report import statistics
 from adv_tf.studies.minimal_dataset import claims, published, verdicts
 from adv_tf.studies.minimal_dataset import config as cfg
 
 
 def test_wilson_matches_known_values():
-  lo, hi = verdicts.wilson_interval(52, 100)
+  lo, hi = statistics.wilson_interval(52, 100)
   assert lo == pytest.approx(0.4223, abs=1e-3) and hi == pytest.approx(0.6161, abs=1e-3)
+  c = verdicts.compare_accuracies([0.52], [0.52], 100)
+  assert "[42.3, 61.5]" in c.detail
+
+
+def test_the_rules_are_the_shared_ones():
+  """No copies: Wilson and the t critical values come from adv_tf.report.statistics."""
+  assert not hasattr(verdicts, "wilson_interval")
+  assert claims.wilson_interval is statistics.wilson_interval
+  # one-sided 5% t critical values for 2 and 3 seeds (scipy.stats.t.ppf(0.95, seeds - 1))
+  assert verdicts.t_critical(2) == pytest.approx(6.3138, abs=1e-3)
+  assert verdicts.t_critical(3) == pytest.approx(2.9200, abs=1e-3)
 
 
 def test_one_seed_orderings_use_the_test_images():
@@ -48,11 +60,16 @@ def test_claim_verdict_combines():
   no = verdicts.Comparison("a", "b", "A<B", "")
   flat = verdicts.Comparison("a", "b", "no clear difference", "")
   sat = verdicts.Comparison("a", "b", "not testable (saturated)", "")
-  assert verdicts.claim_verdict([yes, yes, sat]) == "supported"
-  assert verdicts.claim_verdict([no, no]) == "contradicted"
-  assert verdicts.claim_verdict([yes, flat]) == "partial (1 of 2 orderings)"
+  assert verdicts.claim_verdict([yes, yes, sat]) == "holds"
+  assert verdicts.claim_verdict([no, no]) == "does not hold"
+  # one ordering significant the other way is enough to reject (statistics.claim_verdict's rule)
+  assert verdicts.claim_verdict([yes, no]) == "does not hold"
+  assert verdicts.claim_verdict([yes, flat]) == "inconclusive"
+  assert verdicts.claim_counts([yes, flat, no, sat]) == (1, 1, 3)
   assert verdicts.claim_verdict([flat, flat]) == "inconclusive"
   assert verdicts.claim_verdict([sat]) == "not testable"
+  for combo in ([yes], [no], [flat], [sat], [yes, flat, no]):
+    assert verdicts.claim_verdict(combo) in statistics.VERDICTS
 
 
 def _record(arch, regime, clean, fgsm, weak, l2, seed=0):
@@ -77,12 +94,22 @@ def test_claims_on_the_papers_own_numbers():
                              t(arch, training, "CW") / 100, l2))
   config = cfg.QUICK.replace(fgsm_eps=(0.25,))
   judged = {c["claim"]: c for c in claims.judge_all(records, config)}
-  assert judged["M1"]["verdict"] == "supported"
+  assert judged["M1"]["verdict"] == "holds"
   # CNN FGSM 19.4 vs 6.49 is clear on 10k images; LeNet 31.7/30.4 vs 27.2 too.
-  assert judged["M2"]["verdict"] == "supported"
+  assert judged["M2"]["verdict"] == "holds"
   # CW on 100 images: 68 vs 52 and 73 vs 68 (CNN), 43 vs 30 and 47 vs 43 (LeNet) -> none clear with n=100.
   assert judged["M3"]["verdict"] == "inconclusive"
-  assert judged["M4"]["verdict"] == "supported"
-  assert judged["M5"]["verdict"] == "supported"
+  assert judged["M4"]["verdict"] == "holds"
+  assert judged["M5"]["verdict"] == "holds"
   # LeNet FGSM 27.2 > CNN 6.49 (clear); CNN CW 52 > LeNet 30 on 100 images (Wilson intervals just overlap?).
   assert judged["M6"]["orderings"][0].outcome == "A>B"
+  # Labels for claims.json: a claim resting on fewer full-strength CW images than the paper's 100 is partial.
+  assert claims.claim_label(judged["M1"], config) == "holds"
+  assert claims.claim_label(judged["M4"], config.replace(full_cw_images=100)) == "holds"
+  assert claims.claim_label(judged["M4"], config.replace(full_cw_images=5)) == (
+      "holds, partial (tested against: CNN on the first 5 of 100 CW images, LeNet on the first 5 of 100 CW images)")
+  # Only the CNN measured: every claim says so.
+  cnn_only = claims.judge_all([r for r in records if r["result"]["architecture"] == "cnn"], config)
+  assert all(claims.claim_label(c, config).endswith("partial (tested against: CNN)") for c in cnn_only
+             if c["claim"] not in ("M4", "M6")), [claims.claim_label(c, config) for c in cnn_only]
+  assert claims.claim_label(next(c for c in cnn_only if c["claim"] == "M6"), config) == "not testable"

@@ -27,14 +27,34 @@ def test_subsets_nested_balanced_deterministic_per_seed():
 
 
 def test_cells_of_two_architectures_share_sizes_and_seeds():
-  config = config_lib.QUICK
+  config = config_lib.QUICK.replace(families=("mnist/mlp", "mnist/simple_cnn", "cifar10/mlp"))
   grid = cells.build_cells(config)
   by_family = {}
   for cell in grid:
     by_family.setdefault(cell.config["family"], set()).add((cell.config["size"], cell.config["seed"]))
   assert by_family["mnist/mlp"] == by_family["mnist/simple_cnn"]
   assert len({c.id for c in grid}) == len(grid)
-  assert len(grid) == sum(len(config.sizes_for(parse_family(f).dataset)) for f in config.families) * config.seeds
+  assert len(grid) == sum(len(config.sizes_for(d)) * config.seeds_for(d)
+                          for d in (parse_family(f).dataset for f in config.families))
+
+
+def test_seeds_overrides_set_the_seed_count_per_dataset():
+  config = config_lib.QUICK.replace(families=("mnist/mlp", "cifar10/mlp"), seeds=3, seeds_overrides=("cifar10=1",))
+  seeds = {}
+  for cell in cells.build_cells(config):
+    seeds.setdefault((cell.config["family"], cell.config["size"]), []).append(cell.config["seed"])
+  assert {k: v for k, v in seeds.items() if k[0] == "mnist/mlp"} == {("mnist/mlp", n): [0, 1, 2]
+                                                                      for n in config.sizes_mnist}
+  assert {k: v for k, v in seeds.items() if k[0] == "cifar10/mlp"} == {("cifar10/mlp", n): [0]
+                                                                        for n in config.sizes_cifar10}
+
+
+def test_quick_profile_gives_one_curve_seed_noise():
+  """The quick profile (1,000 CPU-s) runs at least one curve with 3 seeds, so a turning point can be judged."""
+  config = config_lib.QUICK
+  config.validate()
+  assert max(config.seeds_for(parse_family(f).dataset) for f in config.families) >= 3
+  assert all(len(config.sizes_for(parse_family(f).dataset)) >= 3 for f in config.families)
 
 
 def test_step_policy_gives_small_subsets_at_least_min_steps():

@@ -9,6 +9,7 @@ import pytest
 import adv_tf.studies  # noqa: F401  (registers the study)
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment import cli
+from adv_tf.report.statistics import VERDICTS
 from adv_tf.studies.training_size import config as config_lib
 from adv_tf.studies.training_size import report as report_lib
 from adv_tf.studies.training_size import splits
@@ -48,6 +49,16 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch):
   assert "size of X" in report and "## Section 2: linear regression" in report and "## Table 1" in report
   verdicts = (out / "verdicts.csv").read_text().splitlines()
   assert len(verdicts) == 13
+  claims = json.loads((out / "claims.json").read_text())["claims"]
+  assert [c["claim"] for c in claims] == [f"C{i}" for i in range(1, 13)]
+  for c in claims:  # the shared labels (adv_tf.report.statistics), or "not run in this profile" with its reason
+    assert c["verdict"].split(",")[0] in (*VERDICTS, "not run in this profile"), c
+    assert c["statement"] and c["evidence"] and c["section"]
+    assert f"## {c['section']}" in report
+  by_id = {c["claim"]: c for c in claims}
+  assert by_id["C11"]["verdict"] == "holds" and by_id["C11"]["section"] == "Section 2: linear regression"
+  assert by_id["C4"]["verdict"] == "not run in this profile" and "STL-10" in by_id["C4"]["evidence"]
+  assert by_id["C6"]["verdict"].endswith("partial (tested against: mnist/mlp)")
   records = [json.loads(line) for line in (out / "records-shard0of1.jsonl").read_text().splitlines()]
   assert len(records) == 4
   result = records[0]["result"]
@@ -66,6 +77,7 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch):
     ("--pool_size=0", "pool_size"),
     ("--recipe=sgd", "recipe"),
     ("--min_steps_overrides=cifar=10", "min_steps_overrides"),
+    ("--seeds_overrides=cifar10=0", "seeds_overrides"),
 ])
 def test_bad_input_is_one_line_error_before_data_loads(flag, message, tmp_path, capsys, monkeypatch):
   def no_data(*args):

@@ -1,0 +1,93 @@
+"""`run_time.json`: how long one invocation of a study took, for the cross-study index (issue 15).
+
+`cli.execute` starts a `RunTimer` once the flags are validated and writes it after the report: wall seconds,
+process CPU seconds (user + system, TensorFlow's threads included: wall time means little while several jobs
+share the cores, CPU time does), UTC start and end, the load average, and how many stage records existed before
+and after, so a resumed run (records already there) is told apart from a fresh one. `--report_only`
+invocations write nothing (they would overwrite the time of the run that computed the cells). A sharded
+process writes `run_time-shard<k>of<n>.json` instead, so shards sharing a folder do not overwrite each other.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import pathlib
+import time
+from typing import Any, Optional
+
+from adv_tf.experiment.records import read_record_file, record_files
+from adv_tf.utils.atomic import atomic_write_text
+
+RUN_TIME_FILE = "run_time.json"
+
+
+def run_time_path(output_dir, shard_index: int = 0, num_shards: int = 1) -> pathlib.Path:
+  """`<output_dir>/run_time.json`, or `run_time-shard<k>of<n>.json` for one shard of several."""
+  name = RUN_TIME_FILE if num_shards == 1 else f"run_time-shard{shard_index}of{num_shards}.json"
+  return pathlib.Path(output_dir) / name
+
+
+def count_records(run: Any) -> int:
+  """Records present in the folders of every stage of `run` (cells already computed)."""
+  total = 0
+  for stage in run.study.stages(run.config):
+    for path in record_files(stage.output_dir(run)):
+      total += len(read_record_file(path))
+  return total
+
+
+def _cpu_seconds() -> float:
+  times = os.times()
+  return times.user + times.system + times.children_user + times.children_system
+
+
+def _load_average() -> Optional[float]:
+  try:
+    return round(os.getloadavg()[0], 2)
+  except (AttributeError, OSError):  # not available on this platform
+    return None
+
+
+def _utc(timestamp: float) -> str:
+  return datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+class RunTimer:
+  """Measures one invocation of a study (`cli.execute`) and writes its `run_time.json`."""
+
+  def __init__(self, run: Any, *, shard_index: Optional[int] = None, num_shards: Optional[int] = None):
+    """Starts the clock. The shard: the arguments, else `run.shard` (index, count) when the run has one, else 0/1."""
+    shard = getattr(run, "shard", None)
+    self.shard_index = shard_index if shard_index is not None else getattr(shard, "index", 0)
+    self.num_shards = num_shards if num_shards is not None else getattr(shard, "count", 1)
+    self.started = time.time()
+    self._monotonic = time.monotonic()
+    self._cpu = _cpu_seconds()
+    self._load = _load_average()
+    self.records_before = 0 if run.report_only else count_records(run)
+
+  def payload(self, run: Any) -> dict:
+    """What `write` stores: times, load and record counts of this invocation."""
+    records_after = count_records(run)
+    return {
+        "study": run.study.name,
+        "profile": getattr(run.config, "profile", None),
+        "started_utc": _utc(self.started),
+        "ended_utc": _utc(time.time()),
+        "wall_seconds": round(time.monotonic() - self._monotonic, 3),
+        "cpu_seconds": round(_cpu_seconds() - self._cpu, 3),
+        "load_average_1min": {"start": self._load, "end": _load_average()},
+        "shard_index": self.shard_index,
+        "num_shards": self.num_shards,
+        "records_before": self.records_before,
+        "records_after": records_after,
+        "resumed": self.records_before > 0,
+    }
+
+  def write(self, run: Any) -> Optional[pathlib.Path]:
+    """Writes the file into `run.output_dir`; nothing for --report_only. Returns its path (or None)."""
+    if run.report_only:
+      return None
+    path = run_time_path(run.output_dir, self.shard_index, self.num_shards)
+    return atomic_write_text(path, json.dumps(self.payload(run), indent=1, sort_keys=True) + "\n")

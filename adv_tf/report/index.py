@@ -1,0 +1,343 @@
+"""One index over every study's results: `results/index.md` and `results/index.html` (issue 15).
+
+`make reproduce-all` runs every study's quick profile, then this module's `main`, which reads only files the
+studies wrote under `<results_dir>/<study with _>/<profile>/`:
+
+  * `claims.json` (`adv_tf.report.base.CLAIMS_FILE`): the study's `ClaimVerdict` rows and its report title;
+  * `run_time.json` (`adv_tf.experiment.run_time`): wall and CPU time of the invocation, whether it resumed;
+  * `report.md`: linked, and rendered to `report.html` beside it so the HTML index can link into sections.
+
+The Markdown index holds one table with every claim across the five papers (paper, study, claim, statement,
+verdict, evidence linked to the report section it comes from), one table of the studies (status, run time,
+report links) and a count of verdicts. The HTML view is the same Markdown rendered by the `markdown` package,
+which TensorBoard (a dependency) already installs. A study that did not run or wrote no `claims.json` is
+"missing", not an error; studies named with `--failed` (their run exited non-zero) are "failed", and the
+command then exits 1 after writing the index. The paper number comes from the report's title ("Paper 002
+..."; for a study that wrote nothing, the title of its registered report class): this generic module never
+imports the studies, `make reproduce-all` registers them first (`python -c "import adv_tf.studies; ..."`).
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import dataclasses
+import html
+import json
+import os
+import pathlib
+import re
+import sys
+from typing import Iterable, Optional, Sequence
+
+from adv_tf.experiment.run_time import RUN_TIME_FILE
+from adv_tf.experiment.study import STUDIES
+from adv_tf.experiment.study import results_dir as study_results_dir
+from adv_tf.report.base import CLAIMS_FILE, REPORTS, ClaimVerdict
+from adv_tf.utils.atomic import atomic_write_text
+
+INDEX_MD = "index.md"
+INDEX_HTML = "index.html"
+REPORT_MD = "report.md"
+REPORT_HTML = "report.html"
+
+OK, FAILED, MISSING = "ok", "failed", "missing"
+_PAPER = re.compile(r"\bpaper\s+(\d{3})\b", re.IGNORECASE)
+
+
+@dataclasses.dataclass
+class StudyEntry:
+  """What the index knows about one study's results folder.
+
+  Attributes:
+    study: the study's name (registry key, e.g. "hyperparams").
+    folder: `<results_dir>/<study with _>/<profile>`.
+    status: "ok", "failed" (its run exited non-zero) or "missing" (no run, or no claims.json).
+    note: why a study is failed/missing, or what else is worth knowing (e.g. an unreadable file).
+    title: the report's title (claims.json, else report.md's first heading; "" when neither exists).
+    paper: the paper number from the title ("002"), "?" when unknown.
+    claims: the study's claims (empty unless status is "ok").
+    run_time: the parsed run_time.json, or None.
+    has_report: report.md exists.
+  """
+  study: str
+  folder: pathlib.Path
+  status: str
+  note: str = ""
+  title: str = ""
+  paper: str = "?"
+  claims: list = dataclasses.field(default_factory=list)
+  run_time: Optional[dict] = None
+  has_report: bool = False
+
+
+def github_slug(heading: str) -> str:
+  """The anchor GitHub (and `report.html` here) gives a Markdown heading: lower case, punctuation dropped,
+  spaces to hyphens ("## Table 5 — impact" -> "table-5--impact")."""
+  text = heading.strip().lstrip("#").strip().lower()
+  return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def paper_of(title: str) -> str:
+  """"002" from a title like "Paper 002 reproduction: ..."; "?" when the title names no paper."""
+  match = _PAPER.search(title or "")
+  return match.group(1) if match else "?"
+
+
+def _read_json(path: pathlib.Path) -> tuple[Optional[dict], str]:
+  """(payload, problem): payload None with a one-line problem when the file is absent or unreadable."""
+  try:
+    payload = json.loads(path.read_text("utf-8"))
+  except FileNotFoundError:
+    return None, f"no {path.name}"
+  except (OSError, ValueError) as e:
+    return None, f"{path.name} unreadable ({type(e).__name__})"
+  if not isinstance(payload, dict):
+    return None, f"{path.name} is not a JSON object"
+  return payload, ""
+
+
+def _report_title(report: pathlib.Path) -> str:
+  try:
+    for line in report.read_text("utf-8").splitlines():
+      if line.startswith("# "):
+        return line[2:].strip()
+  except OSError:
+    pass
+  return ""
+
+
+def _registered_title(study: str) -> str:
+  """The title of the study's registered report class, when the caller registered the studies."""
+  return str(getattr(REPORTS.get(study), "title", "")) if study in REPORTS else ""
+
+
+def _claims(payload: dict) -> tuple[list[ClaimVerdict], str]:
+  fields = {f.name for f in dataclasses.fields(ClaimVerdict)}
+  rows, bad = [], 0
+  for item in payload.get("claims") or []:
+    if isinstance(item, dict) and {"claim", "statement", "verdict"} <= set(item):
+      rows.append(ClaimVerdict(**{k: str(v) for k, v in item.items() if k in fields}))
+    else:
+      bad += 1
+  return rows, (f"{bad} malformed claim row(s) skipped" if bad else "")
+
+
+def read_study(results_dir: pathlib.Path, study: str, profile: str, failed: bool = False) -> StudyEntry:
+  """The index entry of one study's `<profile>` folder (never raises for absent or broken files)."""
+  folder = study_results_dir(study, profile, root=os.fspath(results_dir))
+  entry = StudyEntry(study=study, folder=folder, status=OK, has_report=(folder / REPORT_MD).is_file())
+  entry.run_time, _ = _read_json(folder / RUN_TIME_FILE)
+  payload, problem = _read_json(folder / CLAIMS_FILE)
+  entry.title = (str((payload or {}).get("title") or "") or _report_title(folder / REPORT_MD)
+                 or _registered_title(study))
+  entry.paper = paper_of(entry.title)
+  if failed:
+    entry.status = FAILED
+    entry.note = "its run exited non-zero" + ("; the linked report.md is from an earlier run" if entry.has_report
+                                              else "")
+  elif payload is None:
+    entry.status = MISSING
+    entry.note = "not run" if not folder.is_dir() else problem
+  else:
+    entry.claims, entry.note = _claims(payload)
+    if not entry.claims:
+      entry.status, entry.note = MISSING, "claims.json lists no claims"
+  return entry
+
+
+def discover_studies(results_dir: pathlib.Path, profile: str) -> list[str]:
+  """Studies with a `<results_dir>/*/<profile>/config.json` (written by every run), by name."""
+  names = set()
+  for config in pathlib.Path(results_dir).glob(f"*/{profile}/config.json"):
+    payload, _ = _read_json(config)
+    if payload and isinstance(payload.get("study"), str):
+      names.add(payload["study"])
+  return sorted(names)
+
+
+def collect(results_dir, studies: Sequence[str] = (), profile: str = "quick",
+            failed: Iterable[str] = ()) -> list[StudyEntry]:
+  """Entries of `studies` (default: those found under results_dir and every registered study) plus any failed
+  one, sorted by paper then name."""
+  results_dir = pathlib.Path(results_dir)
+  failed = set(failed)
+  names = list(dict.fromkeys([*(studies or [*discover_studies(results_dir, profile), *STUDIES.names()]),
+                               *sorted(failed)]))
+  entries = [read_study(results_dir, name, profile, failed=name in failed) for name in names]
+  return sorted(entries, key=lambda e: (e.paper == "?", e.paper, e.study))
+
+
+# --------------------------------------------------------------------------------------------- Markdown
+
+
+def _cell(text) -> str:
+  """A Markdown table cell: one line, pipes escaped."""
+  return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _row(cells: Sequence) -> str:
+  return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence]) -> list[str]:
+  return [_row(header), "|" + "---|" * len(header), *(_row(r) for r in rows)]
+
+
+def format_duration(seconds) -> str:
+  """42.1 s / 12 min 3 s / 2 h 5 min."""
+  if not isinstance(seconds, (int, float)) or seconds != seconds or seconds < 0:
+    return "?"
+  if seconds < 60:
+    return f"{seconds:.1f} s"
+  minutes, secs = divmod(int(round(seconds)), 60)
+  if minutes < 60:
+    return f"{minutes} min {secs} s"
+  hours, minutes = divmod(minutes, 60)
+  return f"{hours} h {minutes} min"
+
+
+def format_run_time(run_time: Optional[dict]) -> str:
+  """"12 min 3 s wall, 20 min 5 s CPU (resumed: 4 records existed)" from a run_time.json payload."""
+  if not run_time:
+    return "not recorded"
+  text = f"{format_duration(run_time.get('wall_seconds'))} wall, {format_duration(run_time.get('cpu_seconds'))} CPU"
+  load = (run_time.get("load_average_1min") or {}).get("end")
+  if isinstance(load, (int, float)):
+    text += f", load {load:g}"
+  if run_time.get("resumed"):
+    text += f" (resumed: {run_time.get('records_before')} of {run_time.get('records_after')} records existed)"
+  return text
+
+
+def _link(text: str, target: str) -> str:
+  """A Markdown link whose text may hold brackets."""
+  return "[" + text.replace("[", "\\[").replace("]", "\\]") + f"]({target})"
+
+
+def _report_target(entry: StudyEntry, results_dir: pathlib.Path, section: str = "") -> str:
+  target = (entry.folder / REPORT_MD).relative_to(results_dir).as_posix()
+  return target + (f"#{github_slug(section)}" if section.strip() else "")
+
+
+def _verdict_group(verdict: str) -> str:
+  """"partial (tested against: x)" -> "partial"; labels are counted by their first part."""
+  return verdict.split("(")[0].strip() or "?"
+
+
+def markdown_index(entries: Sequence[StudyEntry], results_dir, profile: str = "quick") -> str:
+  """The index as Markdown (links relative to results_dir, where index.md lives)."""
+  results_dir = pathlib.Path(results_dir)
+  claims = [(e, c) for e in entries for c in e.claims]
+  counts = collections.Counter(_verdict_group(c.verdict) for _, c in claims)
+  status_counts = collections.Counter(e.status for e in entries)
+  lines = [f"# Results index: every study's claims (profile `{profile}`)", "",
+           f"{len(claims)} claims from {status_counts[OK]} of {len(entries)} studies"
+           + (": " + ", ".join(f"{n} {label}" for label, n in counts.most_common()) if counts else "") + "."]
+  if status_counts[FAILED] or status_counts[MISSING]:
+    lines[-1] += f" Failed: {status_counts[FAILED]}, missing: {status_counts[MISSING]} (see Studies)."
+  lines += ["", "Verdicts are the studies' own labels (adv_tf.report.statistics); each evidence cell links to the "
+            "report section it comes from.", "", "## Claims", ""]
+  rows = []
+  for entry in entries:
+    if entry.status != OK:
+      rows.append([entry.paper, entry.study, "—", "—", entry.status, entry.note])
+      continue
+    for claim in entry.claims:
+      evidence = claim.evidence or "see report"
+      rows.append([entry.paper, entry.study, claim.claim, claim.statement, claim.verdict,
+                   _link(evidence, _report_target(entry, results_dir, claim.section))])
+  lines += _table(["paper", "study", "claim", "statement", "verdict", "evidence"], rows)
+  lines += ["", "## Studies", ""]
+  rows = []
+  for entry in entries:
+    report = (_link("report.md", _report_target(entry, results_dir)) + " · " +
+              _link("html", (entry.folder / REPORT_HTML).relative_to(results_dir).as_posix())
+              if entry.has_report else "—")
+    status = entry.status + (f": {entry.note}" if entry.note else "")
+    started = (entry.run_time or {}).get("started_utc", "—")
+    rows.append([entry.paper, entry.study, entry.title or "—", status, len(entry.claims),
+                 format_run_time(entry.run_time), started, report])
+  lines += _table(["paper", "study", "report title", "status", "claims", "run time", "started (UTC)", "report"], rows)
+  timed = [e.run_time for e in entries if e.run_time]
+  if timed:
+    total = {key: sum(t.get(key) or 0 for t in timed) for key in ("wall_seconds", "cpu_seconds")}
+    lines += ["", f"All {len(timed)} recorded runs together: {format_duration(total['wall_seconds'])} wall, "
+              f"{format_duration(total['cpu_seconds'])} CPU."]
+  lines += ["", "Run time: the last invocation of the study's run (`run_time.json`), wall and process CPU seconds; "
+            "wall time depends on what else shared the machine (the 1-minute load average at the end is shown)."]
+  return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------------------- HTML
+
+_STYLE = ("body{font-family:sans-serif;margin:2em;max-width:110em}table{border-collapse:collapse;margin:1em 0}"
+          "th,td{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;text-align:left}th{background:#f4f4f4}"
+          "img{max-width:100%}code{background:#f4f4f4}")
+
+
+def markdown_to_html(text: str, title: str) -> str:
+  """A standalone HTML page of Markdown text (tables, fenced code, GitHub-style heading anchors)."""
+  import markdown  # pylint: disable=import-outside-toplevel  (installed with tensorboard)
+  body = markdown.markdown(text, extensions=["tables", "fenced_code", "toc"],
+                           extension_configs={"toc": {"slugify": lambda value, separator: github_slug(value)}})
+  return (f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+          f"<style>{_STYLE}</style></head>\n<body>\n{body}\n</body></html>\n")
+
+
+def _html_links(text: str) -> str:
+  """The index's Markdown with links into report.md pointing at report.html instead (same anchors)."""
+  return re.sub(r"\]\(([^)#\s]*)/report\.md(#[^)\s]*)?\)", r"](\1/report.html\2)", text)
+
+
+def render_report_html(folder: pathlib.Path) -> Optional[pathlib.Path]:
+  """`report.html` beside `report.md` (figures keep their relative links), or None without a report."""
+  report = folder / REPORT_MD
+  if not report.is_file():
+    return None
+  text = report.read_text("utf-8")
+  return atomic_write_text(folder / REPORT_HTML, markdown_to_html(text, _report_title(report) or folder.name))
+
+
+def write_index(results_dir, studies: Sequence[str] = (), profile: str = "quick",
+                failed: Iterable[str] = ()) -> tuple[pathlib.Path, pathlib.Path, list[StudyEntry]]:
+  """Writes `<results_dir>/index.md`, `index.html` and every present study's `report.html`."""
+  results_dir = pathlib.Path(results_dir)
+  results_dir.mkdir(parents=True, exist_ok=True)
+  entries = collect(results_dir, studies, profile, failed)
+  for entry in entries:
+    render_report_html(entry.folder)
+  text = markdown_index(entries, results_dir, profile)
+  md_path = atomic_write_text(results_dir / INDEX_MD, text)
+  html_path = atomic_write_text(results_dir / INDEX_HTML, markdown_to_html(_html_links(text), "Results index"))
+  return md_path, html_path, entries
+
+
+def _names(values: Optional[Sequence[str]]) -> list[str]:
+  """Names from flags that may hold several space- or comma-separated names each."""
+  return [name for value in values or () for name in re.split(r"[\s,]+", value) if name]
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+  """`python -m adv_tf.report.index --results_dir=results --profile=quick --studies="a b" --failed_file=F`."""
+  parser = argparse.ArgumentParser(prog="python -m adv_tf.report.index", description=__doc__.splitlines()[0])
+  parser.add_argument("--results_dir", default="results", help="Folder holding <study>/<profile>/ (default: results).")
+  parser.add_argument("--profile", default="quick", help="Profile whose folders are indexed (default: quick).")
+  parser.add_argument("--studies", action="append", help="Studies to list, also when missing (default: every "
+                      "study with a config.json under results_dir). Space- or comma-separated; repeatable.")
+  parser.add_argument("--failed", action="append", help="Studies whose run failed (space/comma-separated).")
+  parser.add_argument("--failed_file", help="A file with one failed study per line (absent: none failed).")
+  args = parser.parse_args(argv)
+  failed = _names(args.failed)
+  if args.failed_file and pathlib.Path(args.failed_file).is_file():
+    failed += _names(pathlib.Path(args.failed_file).read_text("utf-8").splitlines())
+  md_path, html_path, entries = write_index(args.results_dir, _names(args.studies), args.profile, failed)
+  print(f"index: {md_path} and {html_path} ({sum(len(e.claims) for e in entries)} claims, {len(entries)} studies)")
+  bad = [e.study for e in entries if e.status == FAILED]
+  if bad:
+    print(f"error: study runs failed: {', '.join(bad)} (listed as failed in the index)", file=sys.stderr)
+    return 1
+  return 0
+
+
+if __name__ == "__main__":
+  sys.exit(main())

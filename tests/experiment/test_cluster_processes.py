@@ -1,0 +1,73 @@
+"""Two shards as two processes of the real binary (issue 15): selection once, the cells as a 2-task array
+(scheduler variables, started together into one folder), then the report, equal a one-process run's records
+and report (timing, host and shard fields excluded)."""
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+
+import toy_cluster_study as toy_lib
+
+from adv_tf.experiment import cli
+from adv_tf.experiment.records import load_records
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BINARY = pathlib.Path(__file__).with_name("toy_cluster_study.py")
+VOLATILE = {"seconds", "started", "finished", "host", "shard", "versions", "git"}
+SCHEDULER_VARS = ("SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_COUNT", "JOB_COMPLETION_INDEX",
+                  "BATCH_TASK_INDEX", "BATCH_TASK_COUNT", "AWS_BATCH_JOB_ARRAY_INDEX", "ADV_TF_NUM_SHARDS")
+
+
+def _env(**extra) -> dict:
+  env = {k: v for k, v in os.environ.items() if k not in SCHEDULER_VARS}
+  env.update(PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="", **extra)
+  return env
+
+
+def _start(out: pathlib.Path, *flags: str, **env) -> subprocess.Popen:
+  return subprocess.Popen([sys.executable, str(BINARY), f"--output_dir={out}", "--strategy=cpu", "--seed=4",
+                           "--values=1,2,3,4,5", *flags], cwd=ROOT, env=_env(**env), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+
+
+def _finish(process: subprocess.Popen) -> str:
+  output, _ = process.communicate(timeout=300)
+  assert process.returncode == 0, output
+  return output
+
+
+def _stable(records: list[dict]) -> list[dict]:
+  return [{k: v for k, v in r.items() if k not in VOLATILE} for r in records]
+
+
+def _one_process_run(out: pathlib.Path, monkeypatch) -> None:
+  for name in SCHEDULER_VARS:
+    monkeypatch.delenv(name, raising=False)
+  toy_lib.register()
+  try:
+    assert cli.run_main(toy_lib.NAME, ["prog", f"--output_dir={out}", "--strategy=cpu", "--seed=4",
+                                       "--values=1,2,3,4,5"]) == 0
+  finally:
+    toy_lib.unregister()
+
+
+def test_two_shard_processes_then_the_report_equal_one_process(tmp_path, monkeypatch):
+  one, two = tmp_path / "one", tmp_path / "two"
+  _finish(_start(two, "--stage=selection"))
+  # a Kubernetes Indexed Job of 2 completions: both tasks start at once on a folder without a grid manifest
+  shards = [_start(two, "--stage=cells", JOB_COMPLETION_INDEX=str(k), ADV_TF_NUM_SHARDS="2") for k in (0, 1)]
+  outputs = [_finish(p) for p in shards]
+  assert all("stage cells done" in o for o in outputs)
+  assert not (two / "report.md").exists()
+  _finish(_start(two, "--stage=report"))  # loads no data and no TensorFlow strategy
+  _one_process_run(one, monkeypatch)
+  assert sorted(p.name for p in two.glob("records-*.jsonl")) == ["records-shard0of2.jsonl",
+                                                                 "records-shard1of2.jsonl"]
+  for sub, name in (("", "toy-cluster"), ("selection", "toy-cluster-selection")):
+    assert _stable(load_records(two / sub, study_name=name)) == _stable(load_records(one / sub, study_name=name))
+  assert len(load_records(two)) == 5
+  for name in ("report.md", "claims.json", "grid-manifest.json"):
+    assert (two / name).read_text() == (one / name).read_text()
+  assert sorted(p.name for p in (two / "cells").iterdir()) == sorted(p.name for p in (one / "cells").iterdir())

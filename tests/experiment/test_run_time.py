@@ -1,0 +1,105 @@
+"""run_time.json: every study invocation records its wall and CPU time and whether it resumed (issue 15)."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from adv_tf.experiment import cli
+from adv_tf.experiment.run_time import RUN_TIME_FILE, run_time_path
+from adv_tf.experiment.runner import Cell
+from adv_tf.experiment.study import CONFIGS, STUDIES, Stage, register_config, register_study
+
+
+@dataclasses.dataclass(frozen=True)
+class TimedConfig:
+  profile: str
+  values: tuple[int, ...] = dataclasses.field(default=(1, 2, 3), metadata={"help": "Cells."})
+
+  def validate(self) -> None:
+    pass
+
+
+class TimedStudy:
+  name = "timed-test"
+  config_class = TimedConfig
+
+  def prepare(self, run):
+    pass
+
+  def stages(self, config):
+    return [Stage("setup", lambda run: [Cell("setup", {"kind": "setup"})], lambda cell, ctx, run: {}, sharded=False),
+            Stage("cells", lambda run: [Cell(f"v={v}", {"v": v}) for v in run.config.values],
+                  lambda cell, ctx, run: {"y": cell.config["v"] ** 2}, subdir="")]
+
+  def report(self, run):
+    path = run.output_dir / "report.md"
+    path.write_text(f"{len(run.records['cells'])} cells\n")
+    return path
+
+
+@pytest.fixture
+def timed():
+  register_study(TimedStudy())
+  register_config("timed-test/quick", TimedConfig("quick"))
+  yield
+  STUDIES._items.pop("timed-test", None)  # pylint: disable=protected-access
+  CONFIGS._items.pop("timed-test/quick", None)  # pylint: disable=protected-access
+
+
+def _argv(out, *extra):
+  return ["prog", f"--output_dir={out}", "--strategy=cpu", f"--model_cache_dir={out.parent / 'cache'}", *extra]
+
+
+def test_a_fresh_run_then_a_resumed_one_are_recorded(timed, tmp_path):
+  out = tmp_path / "out"
+  assert cli.run_main("timed-test", _argv(out, "--values=1,2")) == 0
+  first = json.loads((out / RUN_TIME_FILE).read_text())
+  assert first["study"] == "timed-test" and first["profile"] == "quick"
+  assert first["records_before"] == 0 and first["records_after"] == 3 and first["resumed"] is False
+  assert first["wall_seconds"] >= 0 and first["cpu_seconds"] >= 0
+  assert first["started_utc"] <= first["ended_utc"] and first["started_utc"].endswith("+00:00")
+  assert (first["shard_index"], first["num_shards"]) == (0, 1)
+  # The same folder with one more cell: the old records are reused, the file says so.
+  assert cli.run_main("timed-test", _argv(out, "--values=1,2")) == 0
+  again = json.loads((out / RUN_TIME_FILE).read_text())
+  assert again["records_before"] == 3 and again["records_after"] == 3 and again["resumed"] is True
+
+
+def test_report_only_keeps_the_time_of_the_run_that_computed_the_cells(timed, tmp_path):
+  out = tmp_path / "out"
+  assert cli.run_main("timed-test", _argv(out)) == 0
+  before = (out / RUN_TIME_FILE).read_text()
+  assert cli.run_main("timed-test", _argv(out, "--report_only")) == 0
+  assert (out / RUN_TIME_FILE).read_text() == before
+
+
+def test_shards_write_one_file_each(timed, tmp_path):
+  out = tmp_path / "out"
+  for index in (0, 1):
+    assert cli.run_main("timed-test", _argv(out, f"--shard_index={index}", "--num_shards=2")) == 0
+  assert not (out / RUN_TIME_FILE).exists()
+  second = json.loads(run_time_path(out, 1, 2).read_text())
+  assert second["shard_index"] == 1 and second["num_shards"] == 2
+  assert second["records_before"] == 1 + 2 and second["records_after"] == 1 + 2 + 1  # setup + shard 0's cells
+
+
+def test_a_strategy_built_by_the_caller_is_the_one_the_study_runs_under(timed, tmp_path, monkeypatch):
+  import tensorflow as tf
+  seen = []
+  monkeypatch.setattr(TimedStudy, "prepare", lambda self, run: seen.append((run.strategy, run.strategy_name)))
+  mine = tf.distribute.OneDeviceStrategy("/cpu:0")
+  assert cli.run_main("timed-test", _argv(tmp_path / "out"), strategy=mine) == 0
+  assert seen == [(mine, "OneDeviceStrategy (built by the caller)")]  # what reports print as the strategy
+
+
+def test_the_shard_comes_from_the_run_when_not_given(tmp_path):
+  import types
+
+  from adv_tf.experiment.run_time import RunTimer
+  run = types.SimpleNamespace(report_only=True, shard=types.SimpleNamespace(index=3, count=4))
+  timer = RunTimer(run)
+  assert (timer.shard_index, timer.num_shards) == (3, 4)
+  assert (RunTimer(run, shard_index=1, num_shards=2).shard_index, RunTimer(types.SimpleNamespace(
+      report_only=True)).num_shards) == (1, 1)

@@ -1,0 +1,87 @@
+"""A tiny two-stage study for the cluster tests: an unsharded "selection" stage, then sharded "cells".
+
+Run as a binary (the real `cli.main`, absl and all) by tests/experiment/test_cluster_processes.py:
+`PYTHONPATH=<repo> python tests/experiment/toy_cluster_study.py --output_dir=... --num_shards=2 --stage=cells`.
+Nothing here trains; each cell is arithmetic, so a process costs only its imports.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from adv_tf.errors import AdvTfError
+from adv_tf.experiment.runner import Cell
+from adv_tf.experiment.study import CONFIGS, STUDIES, Stage, StudyRun, register_config, register_study
+
+NAME = "toy-cluster"
+
+
+@dataclasses.dataclass(frozen=True)
+class ToyClusterConfig:
+  profile: str
+  values: tuple[int, ...] = dataclasses.field(default=(1, 2, 3, 4, 5), metadata={"help": "Cell values."})
+  scale: float = dataclasses.field(default=1.0, metadata={"help": "Multiplier."})
+
+  def validate(self) -> None:
+    if self.scale <= 0:
+      raise AdvTfError("--scale must be > 0")
+
+
+class ToyClusterStudy:
+  """selection (one cell, unsharded) -> cells (one per value, sharded) -> report.md."""
+  name = NAME
+  config_class = ToyClusterConfig
+
+  def __init__(self):
+    self.prepared = 0
+    self.ran: list[str] = []
+
+  def prepare(self, run: StudyRun) -> None:
+    self.prepared += 1
+    run.resources["offset"] = 100
+
+  def stages(self, config):
+    return [Stage("selection", self._selection_cells, self._run_selection, sharded=False),
+            Stage("cells", self._cells, self._run_cell, subdir="")]
+
+  def _selection_cells(self, run):
+    return [Cell("selection", {"kind": "selection", "scale": run.config.scale})]
+
+  def _run_selection(self, cell, ctx, run):
+    self.ran.append(cell.name)
+    return {"offset": run.resources["offset"] * run.config.scale}
+
+  def _cells(self, run):
+    return [Cell(f"v={v}", {"v": v, "scale": run.config.scale}) for v in run.config.values]
+
+  def _run_cell(self, cell, ctx, run):
+    self.ran.append(cell.name)
+    offset = run.records["selection"][0]["result"]["offset"]
+    (ctx.output_dir / "value.txt").write_text(str(cell.config["v"]))
+    return {"y": cell.config["v"] ** 2 * run.config.scale + offset}
+
+  def report(self, run):
+    path = run.output_dir / "report.md"
+    rows = [f"{r['name']}: {r['result']['y']}" for r in run.records["cells"]]
+    path.write_text("# toy\n\n" + "\n".join(rows) + "\n")
+    (run.output_dir / "claims.json").write_text(json.dumps({"cells": len(rows)}) + "\n")
+    return path
+
+
+def register() -> ToyClusterStudy:
+  """Registers the study and its profile `quick` (idempotent); returns the registered study."""
+  if NAME not in STUDIES:
+    register_study(ToyClusterStudy())
+    register_config(f"{NAME}/quick", ToyClusterConfig("quick"))
+  return STUDIES.get(NAME)
+
+
+def unregister() -> None:
+  STUDIES._items.pop(NAME, None)  # pylint: disable=protected-access
+  CONFIGS._items.pop(f"{NAME}/quick", None)  # pylint: disable=protected-access
+
+
+if __name__ == "__main__":
+  from adv_tf.experiment import cli
+  register()
+  cli.main(NAME)

@@ -1,0 +1,191 @@
+"""The cross-study index (results/index.md + index.html) on fake claims/run_time files, and `make reproduce-all`
+run dry (issue 15)."""
+from __future__ import annotations
+
+import dataclasses
+import html.parser
+import json
+import pathlib
+import shutil
+import subprocess
+
+import pytest
+
+from adv_tf.report import index
+from adv_tf.report.base import ClaimVerdict
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+
+
+def _study(root: pathlib.Path, folder: str, title: str, claims, *, run_time=None, report=None,
+           study: str = "") -> pathlib.Path:
+  out = root / folder / "quick"
+  out.mkdir(parents=True)
+  (out / "config.json").write_text(json.dumps({"study": study or folder.replace("_", "-")}))
+  if claims is not None:
+    (out / "claims.json").write_text(json.dumps({"title": title, "claims": [dataclasses.asdict(c) for c in claims]}))
+  if run_time is not None:
+    (out / "run_time.json").write_text(json.dumps(run_time))
+  (out / "report.md").write_text(report or f"# {title}\n\n## Verdicts\n\ntext\n")
+  return out
+
+
+HYPER = [ClaimVerdict("§6.1 activation", "ReLU is more robust than sigmoid | tanh", "holds",
+                      "mean 1.91 vs 1.55 [t = 4.2]", "Table 5 — impact (`quick`)"),
+         ClaimVerdict("§6.2 optimizer", "SGD beats Adam", "partial (tested against: adam)", "1.2 vs 1.1", "")]
+SIZE = [ClaimVerdict("C1", "More data, higher accuracy", "does not hold", "0.91 vs 0.93", "Verdicts")]
+
+
+@pytest.fixture
+def results(tmp_path):
+  _study(tmp_path, "hyperparams", "Paper 002 reproduction: hyperparameters", HYPER,
+         run_time={"wall_seconds": 725.4, "cpu_seconds": 1300.0, "resumed": True, "records_before": 4,
+                   "records_after": 18, "started_utc": "2026-12-01T05:00:00+00:00",
+                   "load_average_1min": {"start": 1.0, "end": 2.5}},
+         report="# Paper 002 reproduction: hyperparameters\n\n## Table 5 — impact (`quick`)\n\nx\n")
+  _study(tmp_path, "training_size", "Paper 004: training-set size", SIZE, run_time={"wall_seconds": 42.0,
+                                                                                      "cpu_seconds": 80.0})
+  _study(tmp_path, "minimal_dataset", "Paper 001 reproduction: minimal dataset", None)  # report but no claims.json
+  return tmp_path
+
+
+class _Table(html.parser.HTMLParser):
+  """Rows of the first <table> after a heading, as lists of cell texts and hrefs."""
+
+  def __init__(self):
+    super().__init__()
+    self.tables, self.hrefs, self._row, self._cell = [], [], None, None
+
+  def handle_starttag(self, tag, attrs):
+    if tag == "table":
+      self.tables.append([])
+    elif tag == "tr":
+      self._row = []
+    elif tag in ("td", "th"):
+      self._cell = ""
+    elif tag == "a":
+      self.hrefs.append(dict(attrs).get("href"))
+
+  def handle_endtag(self, tag):
+    if tag in ("td", "th"):
+      self._row.append(self._cell.strip())
+      self._cell = None
+    elif tag == "tr":
+      self.tables[-1].append(self._row)
+
+  def handle_data(self, data):
+    if self._cell is not None:
+      self._cell += data
+
+
+def test_every_claim_is_one_row_linked_to_its_report_section(results):
+  md_path, html_path, entries = index.write_index(results, ["hyperparams", "training-size", "minimal-dataset",
+                                                            "never-run-test"])
+  text = md_path.read_text()
+  assert "| 002 | hyperparams | §6.1 activation | ReLU is more robust than sigmoid \\| tanh | holds |" in text
+  assert "(hyperparams/quick/report.md#table-5--impact-quick)" in text
+  assert "[1.2 vs 1.1](hyperparams/quick/report.md)" in text  # no section: the report itself
+  assert "| 004 | training-size | C1 | More data, higher accuracy | does not hold |" in text
+  assert "[mean 1.91 vs 1.55 \\[t = 4.2\\]]" in text
+  assert "| 001 | minimal-dataset | — | — | missing | no claims.json |" in text
+  assert "| ? | never-run-test | — | — | missing | not run |" in text
+  assert "3 claims from 2 of 4 studies: 1 holds, 1 partial, 1 does not hold." in text
+  # Sorted by paper; the studies table has run times and report links.
+  assert [e.study for e in entries] == ["minimal-dataset", "hyperparams", "training-size", "never-run-test"]
+  assert "12 min 5 s wall, 21 min 40 s CPU, load 2.5 (resumed: 4 of 18 records existed)" in text
+  assert "42.0 s wall, 1 min 20 s CPU" in text
+  assert "All 2 recorded runs together: 12 min 47 s wall, 23 min 0 s CPU." in text
+  assert "[report.md](training_size/quick/report.md) · [html](training_size/quick/report.html)" in text
+
+  page = _Table()
+  page.feed(html_path.read_text())
+  claims, studies = page.tables
+  assert claims[0] == ["paper", "study", "claim", "statement", "verdict", "evidence"]
+  assert len(claims) == 1 + 3 + 2 and all(len(row) == 6 for row in claims)  # the escaped pipe stays in its cell
+  assert claims[2][3] == "ReLU is more robust than sigmoid | tanh"  # row 1: paper 001 (missing)
+  assert len(studies) == 1 + 4
+  # The HTML view links to report.html, whose headings carry the same anchors.
+  assert "hyperparams/quick/report.html#table-5--impact-quick" in page.hrefs
+  report_html = (results / "hyperparams" / "quick" / "report.html").read_text()
+  assert 'id="table-5--impact-quick"' in report_html
+
+
+def test_a_failed_study_is_listed_and_the_command_exits_non_zero(results, capsys):
+  failed = results / "failed.txt"
+  failed.write_text("training-size\n")
+  assert index.main([f"--results_dir={results}", "--studies=hyperparams training-size",
+                     f"--failed_file={failed}"]) == 1
+  assert "training-size" in capsys.readouterr().err
+  text = (results / "index.md").read_text()
+  assert "| 004 | training-size | — | — | failed | its run exited non-zero; the linked report.md is from an " \
+         "earlier run |" in text
+  assert "More data" not in text  # an earlier run's claims are not shown as this run's
+  assert index.main([f"--results_dir={results}", "--studies=hyperparams,training-size",
+                     f"--failed_file={results / 'absent.txt'}"]) == 0
+
+
+def test_a_study_that_wrote_nothing_takes_its_paper_from_its_registered_report(tmp_path):
+  from adv_tf.report.base import REPORTS
+
+  class FakeReport:
+    title = "Paper 009 reproduction: nothing yet"
+
+  REPORTS.register("registered-test")(FakeReport)
+  try:
+    entry = index.read_study(tmp_path, "registered-test", "quick")
+  finally:
+    REPORTS._items.pop("registered-test")  # pylint: disable=protected-access
+  assert (entry.status, entry.paper, entry.note) == ("missing", "009", "not run")
+
+
+def test_without_a_study_list_the_folders_with_a_config_are_indexed(results):
+  names = [e.study for e in index.collect(results)]
+  assert {"hyperparams", "training-size", "minimal-dataset"} <= set(names)
+
+
+def test_broken_files_make_a_missing_study_not_an_error(tmp_path):
+  out = _study(tmp_path, "hyperparams", "t", None)
+  (out / "claims.json").write_text("{not json")
+  (out / "run_time.json").write_text("[1, 2]")
+  entry = index.read_study(tmp_path, "hyperparams", "quick")
+  assert entry.status == "missing" and "claims.json unreadable" in entry.note and entry.run_time is None
+  (out / "claims.json").write_text(json.dumps({"title": "Paper 002 x", "claims": [{"claim": "A"}, "junk"]}))
+  entry = index.read_study(tmp_path, "hyperparams", "quick")
+  assert entry.status == "missing" and entry.paper == "002"
+
+
+@pytest.mark.parametrize("heading,slug", [
+    ("Verdicts (C1-C12)", "verdicts-c1-c12"),
+    ("## Section 2: linear regression", "section-2-linear-regression"),
+    ("Table 5 — impact (`quick`)", "table-5--impact-quick"),
+    ("snake_case & Ünïcode", "snake_case--ünïcode"),
+])
+def test_github_slug(heading, slug):
+  assert index.github_slug(heading) == slug
+
+
+def test_durations_and_paper_numbers():
+  assert index.format_duration(42.06) == "42.1 s"
+  assert index.format_duration(3 * 3600 + 125) == "3 h 2 min"
+  assert index.format_duration(None) == "?"
+  assert index.format_run_time(None) == "not recorded"
+  assert index.paper_of("Paper 000 — intrinsic dataset properties") == "000"
+  assert index.paper_of("a report") == "?"
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
+def test_make_reproduce_all_runs_every_study_then_the_index(tmp_path):
+  out = tmp_path / "results"
+  listing = subprocess.run(["make", "-n", "reproduce-all", f"OUTPUT_DIR={out}", "RAW_DIR=/raw"], cwd=REPO,
+                           capture_output=True, text=True, timeout=120, check=True).stdout
+  studies = sorted(p.stem.replace("_", "-") for p in (REPO / "experiments").glob("*.py") if p.stem != "__init__")
+  assert len(studies) >= 5
+  lines = listing.splitlines()
+  runs = [i for i, line in enumerate(lines) if " -m experiments." in line]
+  assert [lines[i].split(" -m experiments.")[1].split()[0] for i in runs] == [s.replace("-", "_") for s in studies]
+  for study in studies:  # each failure is recorded, and the next study still runs
+    assert f"reproduce-{study} PROFILE=quick || echo {study} >> \"{out}/reproduce-all-failed.txt\"" in listing
+  last = max(i for i, line in enumerate(lines) if "adv_tf.report.index" in line)
+  assert last > max(runs) and "--studies=\"" + " ".join(studies) + "\"" in listing
+  assert "--dataset=\"mnist fashion_mnist\"" in listing  # one import of both datasets
+  assert not out.exists()  # a dry run writes nothing
