@@ -98,7 +98,9 @@ def _build() -> list[Claim]:
         for ds in ("cifar10", "cifar100", "imagenet") for prop, bars in (("size", SIZES[ds]), ("contrast", CON))
         for d in DEFENDED for bar in bars]
   c.append(Claim("A2", "DeepFool-defended accuracy does not depend on eps (CIFAR-10, CIFAR-100, ImageNet; "
-                 "16/255 vs 2/255)", tuple(a2), ("cifar10", "cifar100", "imagenet")))
+                 "16/255 vs 2/255)", tuple(a2), ("cifar10", "cifar100", "imagenet"),
+                 conflict="text: MNIST/F-MNIST DeepFool-defended accuracy 'roughly the same regardless of eps'; "
+                 "figure: not at 14x14 (spread up to 19 pp; see A2-mnist)"))
   a2b = [Cmp((ds, "size", d, "deepfool", "16/255", bar), (ds, "size", d, "deepfool", "2/255", bar), "equal")
          for ds in ("mnist", "fmnist") for d in DEFENDED for bar in SIZES[ds]]
   c.append(Claim("A2-mnist", "(control, expected NOT to hold at small sizes) the same on MNIST/F-MNIST sizes",
@@ -108,7 +110,9 @@ def _build() -> list[Claim]:
     b1 += _cells(ds, "size", ["none"], ATTACKS, EPS, "14", "56")
     b1 += _cells(ds, "size", ["none"], ATTACKS, EPS, "28", "56")
   c.append(Claim("B1", "No defense, MNIST and F-MNIST: the largest size (56) is the least robust", tuple(b1),
-                 ("mnist", "fmnist")))
+                 ("mnist", "fmnist"), conflict="text: 14x14 'consistently better with only one outlier'; figure: "
+                 "two MNIST FGSM cells and F-MNIST 2/255 for all attacks (B1-part2); text calls MNIST '32x32' "
+                 "(it is 28x28)"))
   b1b = []
   for ds in ("mnist", "fmnist"):
     b1b += _cells(ds, "size", ["none"], ATTACKS, EPS, "14", "28", "at_least")
@@ -167,11 +171,12 @@ def _build() -> list[Claim]:
                  "TVM (FGSM/BIM/PGD) cell", tuple(b12), ("cifar10",)))
   c1 = [Cmp(("clean", ds, s), ("clean", ds, "1"), "equal", 0.0) for ds in ALL_KEYS for s in ("0.5", "2")]
   c.append(Claim("C1", "Clean accuracy is roughly the same across contrasts (abs. difference <= 2.5 pp)", tuple(c1),
-                 ALL_KEYS))
+                 ALL_KEYS, conflict="text: MNIST original model 98.39% (§IV-A-1) vs 98.34% (§IV-B-1)"))
   c2 = _chain("mnist", "contrast", ["none"], ATTACKS, EPS, CON) + _chain("fmnist", "contrast", ["none"], ATTACKS,
                                                                         EPS, CON)
   c.append(Claim("C2", "MNIST (and F-MNIST), no defense: 0.5x < 1x < 2x in every attack x eps cell", tuple(c2),
-                 ("mnist", "fmnist")))
+                 ("mnist", "fmnist"), conflict="text: MNIST and F-MNIST contrast results 'very similar'; figure: "
+                 "F-MNIST has 2x best almost everywhere incl. defended 16/255, MNIST has 2x < 1x there (C5)"))
   c3 = _chain("mnist", "contrast", ["none"], ATTACKS, ["2/255"], CON)
   c.append(Claim("C3", "MNIST, no defense, 2/255: 1x > 0.5x and 2x > 1x (signs; magnitudes in the table)",
                  tuple(c3), ("mnist",), conflict="text: 0.5x trails by 'around 7-8%'; figure: 8.9-15.8 pp; text "
@@ -323,8 +328,9 @@ def evaluate(claim: Claim, ours: Callable[[Key], Value | None], paper: Callable[
   verdict = aggregate(o, claim.mode)
   if verdict == "not measured":
     verdict = "not run in this profile (its cells were not measured)"
-  if missing:
-    verdict += f", partial (not run: {', '.join(missing)})"
+  note = st.partial_label([ds for ds in claim.datasets if ds in run_keys], claim.datasets)
+  if note:
+    verdict += f", {note}"
   return {"ours": verdict, "ours_counts": counts([x for x in o if x != "not measured"]),
           "paper": aggregate(p, claim.mode), "paper_counts": counts(p),
           "cells": [(c.name(), x, y) for c, x, y in zip(claim.comparisons, o, p)]}

@@ -85,58 +85,128 @@ def train_config(config, name: str, label: str, seed: int):
   paper = setup.paper_clean.get(label, setup.paper_clean[str(setup.original_size)])
   return preset(setup.train_preset, "paper").replace(
       epochs=config.max_epochs, batch_size=config.batch_size, learning_rate=config.learning_rate,
-      target_accuracy=round(paper - config.target_margin, 6), seed=seed, shuffle_buffer=60000)
+      target_accuracy=round(paper - config.target_margin, 6), seed=seed, shuffle_buffer=60000,
+      eval_every_steps=config.eval_every_steps)
+
+
+def finetune_train_config(tc):
+  """Our fine-tuning recipe for the resized CIFAR-10 models (paper §IV-A-2 fine-tunes them from the 32x32
+  weights but states no recipe; spec §1.6 suggestion): the whole network, lr 0.01, x0.1 at 50% and 75% of the
+  epoch cap, the rest of the dataset's recipe unchanged."""
+  cap = tc.epochs
+  return tc.replace(learning_rate=0.01, lr_schedule="step", lr_decay_factor=0.1,
+                    lr_decay_epochs=tuple(sorted({max(1, cap // 2), max(1, 3 * cap // 4)})))
+
+
+def finetunes_from_original(name: str, size: int, contrast: float) -> bool:
+  """Whether this model starts from the original-size model's weights (resized CIFAR-10, paper §IV-A-2)."""
+  setup = datasets.setup(name)
+  return setup.finetune_resized_from_original and size != setup.original_size and contrast == 1.0
+
+
+def _model_spec(run, cell_config: dict) -> dict:
+  """Everything the model cache keys on for one (dataset, size, contrast, seed), plus what training needs."""
+  config = run.config
+  name, size, contrast, seed = (cell_config[k] for k in ("dataset", "size", "contrast", "seed"))
+  setup = datasets.setup(name)
+  x_all, y_all = run.resources["data"][name]["train"]
+  tr, val = split_indices(config, len(y_all))
+  ts = transforms_for(size, contrast, config.antialias)
+  tc = train_config(config, name, cell_config["setting"], seed)
+  parent = None
+  if finetunes_from_original(name, size, contrast):
+    tc = finetune_train_config(tc)
+    parent_cell = {**cell_config, "size": setup.original_size, "contrast": 1.0,
+                   "setting": datasets.setting_label(setup.original_size, 1.0)}
+    parent = _model_spec(run, parent_cell)
+  identity = {**run.resources["data"][name]["identity"],
+              "transforms": [t.spec() if hasattr(t, "spec") else repr(t) for t in ts],
+              "train": [tr.start, tr.stop], "validation": [val.start, val.stop],
+              "augmentation": ["random_resized_crop(0.08-1, 3/4-4/3)", "random_flip(horizontal)"]}
+  model_config = {"pooled_size": 7} if setup.model == "madry_cnn" else {}
+  key_args = {"model_name": setup.model, "train_config": tc, "data_identity": identity,
+              "model_config": {**model_config, "input_size": size, "trainer": TRAINER,
+                               **({"finetune": "all layers from the original-size model"} if parent else {})},
+              "parent": run.model_cache.key(**parent["key_args"]) if parent else None}
+  return {"key_args": key_args, "parent_cell": parent_cell if parent else None, "transforms": ts, "train": tr,
+          "validation": val, "model_config": model_config, "train_config": tc}
 
 
 def trained_model(run, cell_config: dict):
-  """(model, training summary, cache hit) of one (dataset, size, contrast, seed) through run.model_cache."""
+  """(model, training summary, cache hit) of one (dataset, size, contrast, seed) through run.model_cache.
+
+  A resized CIFAR-10 model (paper §IV-A-2) is built at its own size and starts from the weights of the
+  original-size model of the same seed (trained or loaded first); both architectures are size-independent
+  (global/adaptive pooling), so every weight carries over."""
   import tensorflow as tf
 
   from adv_tf.data.pipeline import augment
   from adv_tf.data.transforms import RandomFlip, RandomResizedCrop
   from adv_tf.models import build
   from adv_tf.training.loop import train_model
-  config = run.config
-  name, size, contrast, seed = (cell_config[k] for k in ("dataset", "size", "contrast", "seed"))
+  name, size = cell_config["dataset"], cell_config["size"]
   setup = datasets.setup(name)
-  d = run.resources["data"][name]
-  x_all, y_all = d["train"]
-  tr, val = split_indices(config, len(y_all))
-  ts = transforms_for(size, contrast, config.antialias)
-  tc = train_config(config, name, cell_config["setting"], seed)
-  identity = {**d["identity"], "transforms": [t.spec() if hasattr(t, "spec") else repr(t) for t in ts],
-              "train": [tr.start, tr.stop], "validation": [val.start, val.stop],
-              "augmentation": ["random_resized_crop(0.08-1, 3/4-4/3)", "random_flip(horizontal)"]}
-  model_config = {"pooled_size": 7} if setup.model == "madry_cnn" else {}
+  x_all, y_all = run.resources["data"][name]["train"]
+  spec = _model_spec(run, cell_config)
+  tr, val, ts, tc = spec["train"], spec["validation"], spec["transforms"], spec["train_config"]
   num_classes = int(y_all.max()) + 1
+  parent_weights = None
+  if spec["parent_cell"] is not None:
+    parent_model, _, _ = trained_model(run, spec["parent_cell"])
+    parent_weights = parent_model.get_weights()
 
   def builder():
-    return build(setup.model, (size, size, x_all.shape[-1]), max(num_classes, 10), **model_config)
+    model = build(setup.model, (size, size, x_all.shape[-1]), max(num_classes, 10), **spec["model_config"])
+    if parent_weights is not None:
+      model.set_weights(parent_weights)
+    return model
 
   def train(build_fn):
     x_tr, y_tr = apply(ts, x_all[tr]), y_all[tr]
     x_val, y_val = apply(ts, x_all[val]), y_all[val]
     ds = tf.data.Dataset.from_tensor_slices((x_tr, y_tr)).batch(256)
-    ds = augment(ds, [RandomResizedCrop(), RandomFlip()], seed=seed).unbatch()
+    ds = augment(ds, [RandomResizedCrop(), RandomFlip()], seed=tc.seed).unbatch()
     ds = ds.apply(tf.data.experimental.assert_cardinality(len(y_tr)))
     return train_model(build_fn, ds, (x_val, y_val), tc, cache_data=False)
 
-  model, result = run.model_cache.get_or_train(
-      model_name=setup.model, model_config={**model_config, "input_size": size, "trainer": TRAINER},
-      train_config=tc, data_identity=identity, build=builder, train=train)
+  model, result = run.model_cache.get_or_train(build=builder, train=train, **spec["key_args"])
+  hit = bool(run.model_cache.last_hit)
   summary = {"heldout_accuracy": float(result.test_accuracy), "epochs": float(result.epochs),
              "seconds": float(result.seconds), "target_accuracy": tc.target_accuracy, "epoch_cap": tc.epochs,
-             "reached_target": bool(result.test_accuracy >= tc.target_accuracy)}
-  return model, summary, bool(run.model_cache.last_hit)
+             "reached_target": bool(result.test_accuracy >= tc.target_accuracy),
+             "finetuned_from": spec["key_args"]["parent"]}
+  return model, summary, hit
 
 
-def craft(preset, attack: str, model, x, y, eps: float, seed: int) -> np.ndarray:
-  """The preset's attack on the undefended model; a seed only where the attack draws (PGD's random start)."""
+# Attacks whose search does not depend on eps: the eps only projects the found point afterwards (Foolbox 3's
+# L-inf DeepFool and adv_tf's `deepfool(eps=...)` both clip the unbounded search result elementwise to
+# [-eps, eps] and to [0, 1]). The study searches once per model and projects per eps: the same adversarial
+# images as one full call per eps (tested), at a quarter of the cost.
+SEARCH_THEN_PROJECT = ("deepfool",)
+
+
+def craft(preset, attack: str, model, x, y, eps: float | None, seed: int) -> np.ndarray:
+  """The preset's attack on the undefended model; a seed only where the attack draws (PGD's random start).
+  eps=None runs an attack of SEARCH_THEN_PROJECT without the final projection."""
   import inspect
 
   from adv_tf.attacks.base import ATTACKS
   extra = {"seed": seed} if "seed" in inspect.signature(ATTACKS.get(attack)).parameters else {}
-  return np.asarray(preset.run(attack, model, x, y, eps=float(eps), **extra).x_adv, np.float32)
+  return np.asarray(preset.run(attack, model, x, y, eps=None if eps is None else float(eps), **extra).x_adv,
+                    np.float32)
+
+
+def project_linf(x: np.ndarray, x_found: np.ndarray, eps: float) -> np.ndarray:
+  """x + clip(x_found - x, -eps, eps), clipped to [0, 1]: the final step of L-inf DeepFool at budget eps."""
+  eps32 = np.float32(eps)
+  return np.clip(x + np.clip(x_found - x, -eps32, eps32), np.float32(0), np.float32(1))
+
+
+def adversarials(preset, attack: str, model, x, y, eps_list, seed: int):
+  """Yields (eps, x_adv) for every eps; SEARCH_THEN_PROJECT attacks search once and project per eps."""
+  found = craft(preset, attack, model, x, y, None, seed) if attack in SEARCH_THEN_PROJECT else None
+  for eps in eps_list:
+    yield eps, (project_linf(x, found, eps) if found is not None else craft(preset, attack, model, x, y, eps, seed))
 
 
 def predict(model, x: np.ndarray, batch: int = 512) -> np.ndarray:
@@ -183,13 +253,13 @@ def run_model(cell, ctx, run) -> dict:
   timings: dict[str, float] = {"train_or_load": time.perf_counter() - t0}
   for attack in config.attacks:
     result["adversarial"][attack] = {}
-    for eps in config.eps:
-      t1 = time.perf_counter()
-      x_adv = craft(preset, attack, model, x, y, eps, seed)
+    t1 = time.perf_counter()
+    for eps, x_adv in adversarials(preset, attack, model, x, y, config.eps, seed):
       linf = float(np.max(np.abs(x_adv - x))) if n else 0.0
       judged = judge(model, np.clip(x_adv, 0.0, 1.0), y, defenses, config, seed + 1)
       result["adversarial"][attack][eps_label(eps)] = {"linf": linf, "judged": judged}
       timings[f"{attack}@{eps_label(eps)}"] = time.perf_counter() - t1
+      t1 = time.perf_counter()
       ctx.log(f"{attack} eps={eps_label(eps)}: " + ", ".join(f"{k} {v['accuracy']:.3f}" for k, v in judged.items())
               + f" ({timings[f'{attack}@{eps_label(eps)}']:.0f} s)")
   if config.contrast_control and contrast != 1.0:
@@ -197,9 +267,8 @@ def run_model(cell, ctx, run) -> dict:
     result["contrast_control"] = {"rms_ratio": ratio, "accuracy": {}}
     for attack in config.attacks:
       result["contrast_control"]["accuracy"][attack] = {}
-      for eps in config.eps:
-        scaled = float(min(1.0, eps * ratio))
-        x_adv = craft(preset, attack, model, x, y, scaled, seed)
+      scaled_eps = [float(min(1.0, eps * ratio)) for eps in config.eps]
+      for eps, (scaled, x_adv) in zip(config.eps, adversarials(preset, attack, model, x, y, scaled_eps, seed)):
         result["contrast_control"]["accuracy"][attack][eps_label(eps)] = {
             "scaled_eps": scaled, "accuracy": float(np.mean(predict(model, np.clip(x_adv, 0, 1)) == y))}
   return {"dataset": name, "size": size, "contrast": contrast, "setting": c["setting"], "seed": seed,

@@ -24,6 +24,8 @@ def test_quick_is_mnist_five_models_with_paper_eps():
   assert labels == ["28", "14", "56", "c0.5", "c2"]
   assert [round(e * 255) for e in config.eps] == [2, 4, 8, 16]
   assert config.attack_preset == "foolbox3" and config.attacks == ("fgsm", "bim", "pgd", "deepfool")
+  assert config.defenses == ("none", "jpeg", "tvm_quirk")  # the paper's three rows; channels-last TVM: cpu-full
+  assert CONFIGS["cpu-full"].defenses == ("none", "jpeg", "tvm_quirk", "tvm")
 
 
 def test_only_settings_and_single_property():
@@ -47,7 +49,7 @@ def test_bad_config_is_one_line_error(overrides, message):
 @pytest.mark.parametrize("name, quality, tvm", [("mnist", 10, (0.8, 0.5, 25)), ("fashion_mnist", 10, (0.3, 0.5, 30)),
                                                 ("cifar10", 50, (0.8, 0.3, 25)), ("imagenet", 50, (0.8, 0.3, 25))])
 def test_defenses_use_each_datasets_settings(name, quality, tvm):
-  config = get_config("quick", datasets=(name,))
+  config = get_config("quick", datasets=(name,), defenses=("none", "jpeg", "tvm_quirk", "tvm"))
   d = run.defenses_for(config, name)
   assert list(d) == ["none", "jpeg", "tvm_quirk", "tvm"]
   assert d["none"] is None and d["jpeg"].quality == quality

@@ -12,7 +12,7 @@ from adv_tf.studies.dataset_properties import run as run_lib
 # Two models (one per figure), one eps, two attacks (PGD is in test_attack_ordering): every artifact.
 TINY = ["--eval_images=6", "--validation_size=100", "--train_examples=200", "--max_epochs=1", "--batch_size=50",
         "--eps=0.0313725490196", "--judge_batch=8", "--contrast_control=true", "--only_settings=14,c0.5",
-        "--attacks=fgsm,bim"]
+        "--attacks=fgsm,bim", "--defenses=none,jpeg,tvm_quirk,tvm", "--eval_every_steps=2"]
 
 
 def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_split, capsys):
@@ -29,6 +29,14 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_split, 
   for claim in ("A1", "A2", "B1", "B3", "B12", "C1", "C5", "C11", "D1", "D3"):
     assert f"| {claim} |" in report, claim
   assert "not run in this profile" in report  # e.g. the CIFAR/ImageNet claims
+  claims_json = json.loads((out / "claims.json").read_text())["claims"]
+  spec_ids = ["A1", "A2"] + [f"B{i}" for i in range(1, 13)] + [f"C{i}" for i in range(1, 12)] + ["D1", "D2", "D3"]
+  assert [c["claim"] for c in claims_json] == spec_ids
+  by_id = {c["claim"]: c for c in claims_json}
+  assert by_id["B6"]["verdict"] == "not run in this profile" and "no local copy" in by_id["B6"]["evidence"]
+  assert "partial (tested against: mnist)" in by_id["B1"]["verdict"]  # F-MNIST not run
+  assert "B1-part2" in by_id["B1"]["evidence"] and "text vs figure" in by_id["C5"]["evidence"]
+  assert all(c["section"] == "Verdicts (claims A1-D3 of the spec)" for c in claims_json)
   for name in ("mnist_input_size.png", "mnist_contrast.png", "mnist_input_size.csv", "config.json"):
     assert (out / name).is_file(), name
   lines = (out / "models" / "records-shard0of1.jsonl").read_text().splitlines()

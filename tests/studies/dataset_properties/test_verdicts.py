@@ -110,3 +110,13 @@ def test_published_copy_keeps_provenance():
   assert "7af7bc4" in published.meta()["what"]
   assert published.caption("mnist", "size") == "Fig. 3"
   assert published.figure("mnist", "contrast")["none"]["fgsm"]["16/255"] == {"0.5": 8.1, "1": 41.7, "2": 47.0}
+
+
+def test_text_vs_figure_conflicts_of_the_spec_are_printed():
+  """Spec P10 (a)-(j): each contradiction between the paper's text and its figures sits on its claim."""
+  conflicts = {c.id: c.conflict for c in claims.CLAIMS if c.conflict}
+  assert set(conflicts) == {"A2", "B1", "B5", "B8", "C1", "C2", "C3", "C5", "C11"}
+  for claim_id, needle in (("C3", "7-8%"), ("C5", "2/255"), ("B8", "19.4"), ("B1", "one outlier"),
+                           ("B1", "32x32"), ("B5", "96.7"), ("C2", "very similar"), ("C11", "14/16"),
+                           ("A2", "19 pp"), ("C1", "98.34")):
+    assert needle in conflicts[claim_id], (claim_id, needle)
