@@ -34,13 +34,15 @@ STATEMENTS = {
 # Claims about accuracy drops under attack: untestable on a model at chance.
 ACCURACY_DROP_CLAIMS = ("D2", "D4", "D6", "D7", "D9", "D10")
 NOT_RUN_REASON = {
-    "D6": "no averaging cells in this profile (--averaging_n / --averaging_fgsm_eps empty)",
-    "D7": "no averaging cells in this profile",
-    "D8": "no averaging cells with DGSM in this profile",
-    "D9": "no adversarial training in this profile (--at_epochs=0)",
-    "D10": "no adversarial training in this profile (--at_epochs=0)",
-    "D11": "no adversarial training in this profile (--at_epochs=0)",
-    "D12": "needs both averaging and adversarial training cells",
+    "D3": "needs a Wide ResNet base cell (--models without a wrn*)",
+    "D4": "needs both a GoogLeNet and a Wide ResNet base cell",
+    "D6": "no averaging results in this run (--averaging_fgsm_eps empty)",
+    "D7": "no averaging results in this run",
+    "D8": "no averaging results with DGSM in this run",
+    "D9": "no adversarial-training cell in this run (--at_epochs=0)",
+    "D10": "no adversarial-training cell in this run (--at_epochs=0)",
+    "D11": "no adversarial-training cell in this run (--at_epochs=0)",
+    "D12": "needs both averaging results and an adversarial-training cell of the same model",
 }
 ABSOLUTE_NOTE = {
     "D1": "the 99.9% is absolute (and was measured on training images); judged only with pretrained weights at "
