@@ -7,8 +7,9 @@ Input: a torchvision state dict as `.safetensors` (what model hubs publish; read
 A `.pth` file needs torch once: `safetensors.torch.save_file(torch.load("x.pth"), "x.safetensors")`.
 The weights are checked by loading them into our Keras layout (`adv_tf/models/torchvision_weights.py`: key
 names, shapes, conv OIHW -> HWIO), then written as `<output_dir>/<model>.safetensors` with only the keys used
-(float32; aux heads and BN `num_batches_tracked` dropped). Output equality with torchvision itself is not
-tested (no torch on the build machines), and our 'same' padding differs from torchvision's on stride-2 layers.
+(float32; aux heads and BN `num_batches_tracked` dropped). Our layouts pad as PyTorch does, so the converted
+weights give torchvision's outputs (tests/models/test_torchvision_weights.py: recorded torchvision block outputs
+to 1e-4, and whole models where torch is installed).
 """
 from __future__ import annotations
 

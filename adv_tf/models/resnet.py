@@ -11,6 +11,7 @@ from typing import Sequence
 import keras
 
 from adv_tf.errors import AdvTfError
+from adv_tf.models import torch_layers
 from adv_tf.models.registry import MODELS
 
 
@@ -29,12 +30,20 @@ def _basic_block(x, filters: int, strides: int):
   return keras.layers.Activation("relu")(keras.layers.Add()([x, y]))
 
 
+def _torch_conv_bn(x, filters: int, kernel: int, strides: int = 1, relu: bool = True):
+  """conv-BN(-ReLU) with PyTorch's symmetric padding (kernel - 1) // 2 (see `torch_layers`)."""
+  x = torch_layers.conv2d(x, filters, kernel, strides, use_bias=False, kernel_initializer="he_normal")
+  x = keras.layers.BatchNormalization(epsilon=1e-5)(x)
+  return keras.layers.Activation("relu")(x) if relu else x
+
+
 def _bottleneck(x, width: int, out: int, strides: int):
-  y = _conv_bn(x, width, 1)
-  y = _conv_bn(y, width, 3, strides)
-  y = _conv_bn(y, out, 1, relu=False)
+  """torchvision's Bottleneck (ResNet v1.5: the stride sits on the 3x3 conv), PyTorch padding."""
+  y = _torch_conv_bn(x, width, 1)
+  y = _torch_conv_bn(y, width, 3, strides)
+  y = _torch_conv_bn(y, out, 1, relu=False)
   if strides != 1 or x.shape[-1] != out:
-    x = _conv_bn(x, out, 1, strides, relu=False)
+    x = _torch_conv_bn(x, out, 1, strides, relu=False)
   return keras.layers.Activation("relu")(keras.layers.Add()([x, y]))
 
 
@@ -76,8 +85,15 @@ def build_resnet18(input_shape: Sequence[int], num_classes: int) -> keras.Model:
   return _head(x, num_classes, inputs, "resnet18")
 
 
+def _torch_stem(inputs, filters: int = 64):
+  """torchvision ResNet stem: conv1 7x7/2 (padding 3), bn1, relu, maxpool 3x3/2 (padding 1)."""
+  x = _torch_conv_bn(inputs, filters, 7, 2)
+  return torch_layers.max_pool(x, 3, 2, padding=1)
+
+
 def _wrn50_2(inputs, num_classes: int) -> keras.Model:
-  x = _imagenet_stem(inputs)
+  """torchvision `wide_resnet50_2` with PyTorch padding, so converted torchvision weights give its outputs."""
+  x = _torch_stem(inputs)
   for stage, blocks in enumerate((3, 4, 6, 3)):
     width, out = 128 * 2 ** stage, 256 * 2 ** stage
     for block in range(blocks):

@@ -7,10 +7,12 @@ fc; GoogLeNet: conv1..conv3, inceptionXY.{branch1, branch2.0, branch2.1, branch3
 torchvision's aux1/aux2 heads are ignored). Layouts: conv OIHW -> HWIO, linear (out, in) -> (in, out), BN
 weight/bias/running_mean/running_var -> gamma/beta/moving_mean/moving_variance.
 
-Known differences from torchvision's forward pass (so equal weights are not equal outputs everywhere):
-stride-2 convs and max pools use TensorFlow 'same' padding (asymmetric on even sizes) where torchvision pads
-symmetrically / uses ceil mode, and torchvision's pretrained GoogLeNet re-normalises its input
-(`transform_input=True`). Output equality with torchvision was NOT checked here (no torch on the build machine).
+Our builders pad as PyTorch does (`adv_tf.models.torch_layers`: symmetric padding on stride-2 convs and pools,
+ceil-mode pools in GoogLeNet), so converted weights give torchvision's outputs: tested against torchvision's own
+outputs of a ResNet stem, a stride-2 wide Bottleneck, the GoogLeNet stem and an Inception block
+(`tests/models/fixtures/torchvision_blocks.npz`, recorded by `record_torchvision_blocks.py` beside it), and,
+where torch is installed, whole models. torchvision's pretrained GoogLeNet re-normalises its input
+(`transform_input=True`): build ours with `transform_input=True` for those weights.
 """
 from __future__ import annotations
 
@@ -51,23 +53,28 @@ def _order(layer) -> int:
 
 
 def keras_layers(model: keras.Model) -> list:
-  """The weighted layers in creation order (conv, its BN, ..., the logits Dense last)."""
+  """The weighted layers in creation order (conv, its BN, ..., the logits Dense last when there is one)."""
   layers = model.layers
   convs = sorted((layer for layer in layers if isinstance(layer, keras.layers.Conv2D)), key=_order)
   bns = sorted((layer for layer in layers if isinstance(layer, keras.layers.BatchNormalization)), key=_order)
   dense = [layer for layer in layers if isinstance(layer, keras.layers.Dense)]
-  if len(convs) != len(bns) or len(dense) != 1:
-    raise AdvTfError(f"{model.name}: expected conv+BN pairs and one Dense head, got {len(convs)} convs, "
+  if len(convs) != len(bns) or len(dense) > 1:
+    raise AdvTfError(f"{model.name}: expected conv+BN pairs and at most one Dense head, got {len(convs)} convs, "
                      f"{len(bns)} BNs, {len(dense)} Dense")
   return [layer for pair in zip(convs, bns) for layer in pair] + dense
 
 
-def _pairs(model: keras.Model, name: str) -> list:
-  layout, layers = torch_layout(name), keras_layers(model)
+def pairs(model: keras.Model, layout: list[tuple[str, str]], name: str) -> list:
+  """((torchvision prefix, kind), Keras layer) for every weighted layer; `layout` as `torch_layout` gives."""
+  layers = keras_layers(model)
   if len(layout) != len(layers):
     raise AdvTfError(f"{name}: torchvision layout has {len(layout)} weighted layers, the Keras model "
                      f"{len(layers)}")
   return list(zip(layout, layers))
+
+
+def _pairs(model: keras.Model, name: str) -> list:
+  return pairs(model, torch_layout(name), name)
 
 
 def state_dict_from_keras(model: keras.Model, name: str) -> dict[str, np.ndarray]:
@@ -87,7 +94,12 @@ def state_dict_from_keras(model: keras.Model, name: str) -> dict[str, np.ndarray
 
 def load_into(model: keras.Model, state: dict, name: str, *, skip_head: bool = False) -> None:
   """Copies a torchvision state dict into our model (the head skipped when `skip_head`, e.g. 1000 -> 10)."""
-  for (prefix, kind), layer in _pairs(model, name):
+  assign(_pairs(model, name), state, name, skip_head=skip_head)
+
+
+def assign(layer_pairs: list, state: dict, name: str, *, skip_head: bool = False) -> None:
+  """Copies `state` into the Keras layers of `pairs(...)` (OIHW -> HWIO, (out, in) -> (in, out), BN 4-tuple)."""
+  for (prefix, kind), layer in layer_pairs:
     if kind == "fc" and skip_head:
       continue
     try:

@@ -34,9 +34,15 @@ MODEL_BUILDERS: dict[str, tuple[str, dict, str]] = {
 }
 
 
-def build_model(name: str, image_size: int, num_classes: int = 10) -> keras.Model:
+# Extra builder options with torchvision ImageNet weights: torchvision's pretrained GoogLeNet re-normalises its
+# [0, 1] input (`transform_input=True`), and the authors fed it [0, 1] images without normalisation (REPO).
+PRETRAINED_OPTIONS: dict[str, dict] = {"googlenet": {"transform_input": True}}
+
+
+def build_model(name: str, image_size: int, num_classes: int = 10, *, pretrained: bool = False) -> keras.Model:
   builder, options, _ = MODEL_BUILDERS[name]
-  return build(builder, (image_size, image_size, 3), num_classes, **options)
+  extra = PRETRAINED_OPTIONS.get(name, {}) if pretrained else {}
+  return build(builder, (image_size, image_size, 3), num_classes, **options, **extra)
 
 
 def last_stage_start(model: keras.Model, name: str) -> int:
@@ -79,7 +85,7 @@ def pretrained_path(pretrained_dir: Optional[str], name: str) -> Optional[pathli
 def make_builder(name: str, image_size: int, weights: Optional[pathlib.Path]) -> Callable[[], keras.Model]:
   """A builder of the model; with weights: ImageNet backbone loaded, new 10-way head, backbone frozen."""
   def builder() -> keras.Model:
-    model = build_model(name, image_size)
+    model = build_model(name, image_size, pretrained=weights is not None)
     if weights is not None:
       from adv_tf.models import torchvision_weights
       torchvision_weights.load_into(model, torchvision_weights.read_state_dict(weights), name, skip_head=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import json
 import pathlib
 
 import keras
@@ -223,6 +224,30 @@ def test_verdicts_on_hand_made_results():
   assert rows[("D1", "googlenet")].startswith("context")
 
 
+def test_claims_one_row_per_claim_with_scale_and_weakness_rules():
+  from adv_tf.studies.imagenette_defenses import claims
+  cfg = dataclasses.replace(config.QUICK, fgsm_eps=(0.0, 0.025, 0.05, 0.3), dgsm_eps=(0.0, 0.005, 0.015))
+  results = _fake_results()
+  rows = {c.claim: c for c in claims.claim_verdicts(cfg, results, report.verdicts(cfg, results), absolute=False)}
+  assert list(rows) == [f"D{i}" for i in range(1, 14)]
+  assert rows["D1"].verdict == "not testable" and "not testable at this scale" in rows["D1"].evidence
+  assert rows["D3"].verdict == "not testable" and rows["D13"].verdict == "not testable"
+  # D5: googlenet holds, wrn10_2 does not -> the claim about both models does not hold; not the paper's models.
+  assert rows["D5"].verdict == "does not hold, partial (tested against: googlenet, wrn10_2)"
+  assert rows["D2"].verdict.startswith("holds, partial") and "clean" in rows["D2"].evidence
+  labels = {"holds", "does not hold", "inconclusive", "tie", "not testable", "not run in this profile"}
+  assert all(c.verdict.split(",")[0] in labels for c in rows.values())
+  # A model at chance cannot show an accuracy drop: its D2 row is not testable, the other model decides.
+  weak = dict(results)
+  weak[("wrn10_2", "base")] = {**results[("wrn10_2", "base")], "clean": _curve([0], [52])[0]}
+  rows = {c.claim: c for c in claims.claim_verdicts(cfg, weak, report.verdicts(cfg, weak), absolute=False)}
+  assert "not testable on wrn10_2" in rows["D2"].evidence and rows["D2"].verdict.startswith("holds")
+  # Without adversarial training cells, D9-D11 are "not run in this profile".
+  no_at = {k: v for k, v in results.items() if k[1] == "base"}
+  rows = {c.claim: c for c in claims.claim_verdicts(cfg, no_at, report.verdicts(cfg, no_at), absolute=False)}
+  assert rows["D9"].verdict == rows["D11"].verdict == "not run in this profile"
+
+
 # ------------------------------------------------------------------------------------------------ end to end
 
 
@@ -237,7 +262,7 @@ def test_tiny_end_to_end_run_writes_every_artifact(mocked, tmp_path, monkeypatch
       "--averaging_dgsm_eps=0.015", "--eot_fgsm_eps=0.025", "--eot_draws=2", "--copies_per_call=64"])
   assert status == 0
   text = (out / "report.md").read_text()
-  for needle in ("## Changes from the paper", "FROM SCRATCH", "## Verdicts D1-D12", "9,466/9,469",
+  for needle in ("## Changes from the paper", "FROM SCRATCH", "## Verdicts D1-D13", "9,466/9,469",
                  "Beyond the paper", "D10", "D12"):
     assert needle in text, needle
   with open(out / "verdicts.csv") as f:
@@ -248,3 +273,6 @@ def test_tiny_end_to_end_run_writes_every_artifact(mocked, tmp_path, monkeypatch
                "figures/fig7_fgsm_at_dgsm_random_wrn10_2.png", "figures/box_fgsm_wrn10_2_base.png"):
     assert (out / name).exists(), name
   assert pathlib.Path(out / "config.json").exists()
+  claims = json.loads((out / "claims.json").read_text())["claims"]
+  assert [c["claim"] for c in claims] == [f"D{i}" for i in range(1, 14)]
+  assert all(c["verdict"] and c["section"] == "Verdicts D1-D13" for c in claims)
