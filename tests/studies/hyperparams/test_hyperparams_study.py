@@ -347,9 +347,9 @@ def test_transfer_verdict_reads_mid_kappa():
   rows = [{"kappa": 0.0, "transfer_target_rate": 0.0}, {"kappa": 5.0, "transfer_target_rate": 0.867},
           {"kappa": 10.0, "transfer_target_rate": 1.0}]
   text = report.transfer_verdict(rows)
-  assert "kappa = 0: 0.0%" in text and "**does not hold**" in text
+  assert "kappa = 0: 0.0%" in text and "**does not hold, partial (tested against: kappa 5)**" in text
   rows[1]["transfer_target_rate"] = 0.1
-  assert "**holds**" in report.transfer_verdict(rows)
+  assert "**holds, partial (tested against: kappa 5)**" in report.transfer_verdict(rows)
 
 
 # ------------------------------------------------------------------------- issue 10: statistics that do not overclaim
