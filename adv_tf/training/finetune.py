@@ -74,6 +74,9 @@ def freeze(model: keras.Model, *, trainable: Optional[tuple[str, ...]] = None,
     frozen_before: a layer-name prefix; every layer before the first layer whose name starts with it is
       frozen and that layer and all after it are trainable (e.g. "layer4": a ResNet trains its last stage).
 
+  Each top-level layer is set as a whole (Keras sets `trainable` recursively): a nested sub-model that stays
+  trainable has every layer inside it trainable, whatever was set inside it before.
+
   Raises:
     AdvTfError: neither or both given, or a name matches no layer (the message lists the model's layers).
   """
