@@ -170,8 +170,10 @@ def verdicts(summary: Summary) -> list[dict]:
     paper = paper_verdict(axis, rule)
     rows = [r for r in summary.rows.get(axis, []) if r.stats and not r.cw_failures]
     if len(rows) < 2:
-      out.append({"axis": axis, "claim": claim, "verdict": "inconclusive", "paper_on_paper": paper,
-                  "evidence": "axis not measured in this run (or its models were excluded)"})
+      excluded = [cells._label(r.value) for r in summary.rows.get(axis, []) if r.excluded]
+      out.append({"axis": axis, "claim": claim, "verdict": "not testable", "paper_on_paper": paper,
+                  "evidence": ("excluded (< 98% test accuracy): " + ", ".join(excluded)) if excluded
+                  else "axis not measured in this run"})
       continue
     # The baseline value's mean is the mean over the N baselines (§5.5), the others their one model.
     by_value = {r.value: r for r in rows}

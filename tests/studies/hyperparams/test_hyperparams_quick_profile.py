@@ -145,3 +145,11 @@ def test_not_run_items_list_what_cpu_full_runs_and_quick_does_not():
   assert "baselines 4..10" in text and "from 100 samples per class" in text
   assert all(item.endswith("not run in this profile (cpu-full runs it)") for item in items)
   assert report.not_run_items(study.get_profile("cpu-full")) == []
+
+
+def test_a_conclusion_whose_only_variant_was_excluded_is_not_testable():
+  records = [r for r in _records() if r["name"] != "activation=sigmoid"]
+  sigmoid = _record("activation=sigmoid", "variant", {"axis": "activation", "value": "sigmoid", "seed": 0}, 0)
+  sigmoid["result"] = {"train": {"test_accuracy": 0.9668, "epochs": 10}, "excluded": "test accuracy 0.9668 < 0.98"}
+  claims = {c.claim: c for c in report.claim_verdicts(report.summarize(records + [sigmoid]))}
+  assert claims["C2"].verdict == "not testable" and "excluded (< 98% test accuracy): sigmoid" in claims["C2"].evidence

@@ -207,7 +207,7 @@ def test_report_tables_and_verdicts_from_hand_made_records(tmp_path):
   assert verdict["input_dropout"] == "holds, partial (tested against: 0.0)"
   assert verdict["pool_size"].startswith("holds, partial")   # pool 2 (baseline) far above pool 6
   assert verdict["kernel_size"].startswith("inconclusive")    # kernel 5 vs 2 within noise
-  assert verdict["optimizer"] == "inconclusive"    # not measured
+  assert verdict["optimizer"] == "not testable"    # not measured
   # Paper on paper (issue 10): the kernel-size claim is inconclusive on the paper's own Table 5 numbers.
   assert all_verdicts["kernel_size"]["paper_on_paper"].startswith("inconclusive")
   # Kernel 2x2 lies 7.7 Table-2 stds from the control: "high" by the fixed 7, "medium" by the N = 100 bound 8.0.
