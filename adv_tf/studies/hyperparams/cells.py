@@ -87,9 +87,12 @@ def spec_from_config(config: Mapping[str, Any]) -> ModelSpec:
 
 def kappa_cell_config(kappa: float, baseline: ModelSpec, secure: ModelSpec, cw: CWSettings,
                       selection_id: str, *, resolved: Mapping[str, Any] | None = None,
-                      identity: Mapping[str, Any] | None = None) -> dict:
+                      identity: Mapping[str, Any] | None = None,
+                      reuse: Mapping[str, str] | None = None) -> dict:
+  """A kappa cell; `reuse` (kappa = 0 only) names the model cells whose attacks it may reuse (by id)."""
   resolved = resolved or {}
-  return {"kind": "kappa", "kappa": float(kappa),
+  extra = {"reuse": dict(sorted(reuse.items()))} if reuse else {}
+  return {"kind": "kappa", "kappa": float(kappa), **extra,
           "baseline": {"model": dict(baseline.model), "seed": baseline.seed,
                        "resolved": dict(resolved.get("baseline", {}))},
           "secure": {"model": dict(secure.model), "seed": secure.seed, "resolved": dict(resolved.get("secure", {}))},
@@ -142,9 +145,13 @@ def build_cells(profile: HyperparamsConfig, axes: Sequence[str], cw: CWSettings,
   cells.append(Cell("secure", model_cell_config("secure", secure, cw, selection_id, resolved=resolved(secure),
                                                 identity=identity), stage="secure"))
   both = {"baseline": resolved(baseline_spec(seed)), "secure": resolved(secure)}
+  # The kappa = 0 cell may reuse the attacks of the seed baseline's and the secure model's cells (the same
+  # models, samples and CW settings): it names their ids and recomputes only when their artifacts are absent.
+  model_cells = {"baseline": cells[0].id, "secure": cells[-1].id}
   for kappa in kappas:
-    cells.append(Cell(f"kappa={kappa:g}", kappa_cell_config(kappa, baseline_spec(seed), secure, cw, selection_id,
-                                                            resolved=both, identity=identity), stage="kappa"))
+    cells.append(Cell(f"kappa={kappa:g}", kappa_cell_config(
+        kappa, baseline_spec(seed), secure, cw, selection_id, resolved=both, identity=identity,
+        reuse=model_cells if float(kappa) == 0.0 else None), stage="kappa"))
   return cells
 
 

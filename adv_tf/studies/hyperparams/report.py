@@ -170,8 +170,10 @@ def verdicts(summary: Summary) -> list[dict]:
     paper = paper_verdict(axis, rule)
     rows = [r for r in summary.rows.get(axis, []) if r.stats and not r.cw_failures]
     if len(rows) < 2:
-      out.append({"axis": axis, "claim": claim, "verdict": "inconclusive", "paper_on_paper": paper,
-                  "evidence": "axis not measured in this run (or its models were excluded)"})
+      excluded = [cells._label(r.value) for r in summary.rows.get(axis, []) if r.excluded]
+      out.append({"axis": axis, "claim": claim, "verdict": "not testable", "paper_on_paper": paper,
+                  "evidence": ("excluded (< 98% test accuracy): " + ", ".join(excluded)) if excluded
+                  else "axis not measured in this run"})
       continue
     # The baseline value's mean is the mean over the N baselines (§5.5), the others their one model.
     by_value = {r.value: r for r in rows}
@@ -232,10 +234,9 @@ def transfer_verdict(kappa_rows: Sequence[Mapping[str, Any]]) -> str:
           "kappa.")
   if 0.0 in by_kappa:
     text += f" Ours at kappa = 0: {by_kappa[0.0]:.1f}%."
-  mid = [k for k in by_kappa if 3 <= k <= 7]
+  mid = [k for k in by_kappa if k in MID_KAPPAS]
   if mid:
-    worst = max(mid, key=lambda k: by_kappa[k])
-    verdict = "holds" if by_kappa[worst] < 50 else "does not hold"
+    verdict, _ = transfer_claim(kappa_rows)
     text += (f" Mid kappa ({', '.join(f'{k:g}: {by_kappa[k]:.1f}%' for k in sorted(mid))}): \"relatively low\" "
              f"(read as < 50%) **{verdict}**.")
   return text
@@ -301,6 +302,10 @@ def kappa0_agreement(summary: Summary, seed: int = 0) -> list[str]:
                    "secure": summary.secure}
   lines = []
   for name, record in cells_by_name.items():
+    if name in (row.get("reused_from") or {}):
+      lines.append(f"{name}: the kappa = 0 cell reused the {name} cell's attack (same run; nothing recomputed, "
+                   "so no determinism check)")
+      continue
     if record is None or "matrix" not in record["result"] or "matrix" not in row.get(name, {}):
       continue
     a = cell_runs.matrix_from_json(record["result"]["matrix"])
@@ -313,6 +318,97 @@ def kappa0_agreement(summary: Summary, seed: int = 0) -> list[str]:
     lines.append(f"{name}: the kappa = 0 cell's matrix agrees with the {name} cell's on {same}/{both.sum()} pairs "
                  f"(max |difference| {diff.max():.2g})")
   return lines
+
+
+def recheck_disagreements(summary: Summary) -> dict[str, int]:
+  """Per attacked model (and kappa side): pairs where the CW search's verdict and the model's fresh re-check
+  of the returned image disagree (`run.TargetedMatrix.disagreements`)."""
+  out = {r["name"]: int(r["result"].get("cw_recheck_disagreements", 0)) for r in records_with_matrix(summary)}
+  for k in summary.kappa:
+    for side in ("baseline", "secure"):
+      if side in k and side not in (k.get("reused_from") or {}):
+        out[f"kappa={k['kappa']:g} {side}"] = int(k[side].get("cw_recheck_disagreements", 0))
+  return out
+
+
+def recheck_summary(summary: Summary) -> str:
+  """One paragraph: how many pairs the search and the re-check disagree on, per model, and their treatment."""
+  counts = recheck_disagreements(summary)
+  flipped = {name: n for name, n in counts.items() if n}
+  where = (", ".join(f"{name}: {n}" for name, n in flipped.items()) if flipped
+           else f"none on any of the {len(counts)} attacks")
+  return ("Search verdict vs re-check: pairs where the CW search's verdict (Carlini's `compare`) and a fresh "
+          f"forward pass on the returned image disagree — {where} (of 90 pairs per model). Treatment: such a "
+          "pair counts as solved with the search's distance (at kappa = 0 the example lies on the decision "
+          "boundary, within float round-off of either side); it is never dropped and never counted as a CW "
+          "failure, so it does not remove a model's impact level.")
+
+
+def not_run_items(cfg, reference=None) -> list[str]:
+  """What this profile leaves out compared with `reference` (default: cpu-full), one line each, with the
+  reason: every such line ends "not run in this profile (cpu-full runs it)"."""
+  ref = reference or config.PROFILES["cpu-full"]
+  if cfg == ref:
+    return []
+  tail = f"not run in this profile ({ref.profile} runs it)"
+  items = []
+  for name in ref.axes:
+    axis = config.AXES_BY_NAME[name]
+    ref_values = axis.values if ref.all_values else axis.quick
+    if name not in cfg.axes:
+      items.append(f"axis {name} (values {', '.join(cells._label(v) for v in ref_values)}): {tail}")
+      continue
+    base = _base_values()[name]
+    ours = set(_value_key(v) for v in (axis.values if cfg.all_values else axis.quick))
+    missing = [cells._label(v) for v in ref_values if _value_key(v) not in ours and _value_key(v) != base]
+    if missing:
+      items.append(f"{name} = {', '.join(missing)}: {tail}")
+  missing_kappas = [k for k in ref.kappas if k not in cfg.kappas]
+  if missing_kappas:
+    items.append(f"kappa = {', '.join(f'{k:g}' for k in missing_kappas)}: {tail}")
+  if cfg.num_baseline_models < ref.num_baseline_models:
+    items.append(f"baselines {cfg.num_baseline_models + 1}..{ref.num_baseline_models} (levels need N >= 10): "
+                 f"{tail}")
+  if cfg.samples_per_class < ref.samples_per_class:
+    items.append(f"best-estimate selection from {ref.samples_per_class} samples per class (this run: "
+                 f"{cfg.samples_per_class}): {tail}")
+  return items
+
+
+CLAIM_SECTION = "Summary"
+
+
+def claim_verdicts(summary: Summary) -> list:
+  """One ClaimVerdict per claim of paper 002 this study checks: the six §8 conclusions (C1..C6), the secure
+  model's three claims (S1..S3) and the transfer claim of §6.4 / Fig. 10 (K1)."""
+  from adv_tf.report.base import ClaimVerdict
+  out = [ClaimVerdict(f"C{i}", v["claim"], v["verdict"], v["evidence"], CLAIM_SECTION)
+         for i, v in enumerate(verdicts(summary), 1)]
+  out += [ClaimVerdict(f"S{i}", v["claim"], v["verdict"], v["evidence"], CLAIM_SECTION)
+          for i, v in enumerate(secure_verdicts(summary), 1)]
+  verdict, evidence = transfer_claim(summary.kappa)
+  out.append(ClaimVerdict("K1", TRANSFER_CLAIM, verdict, evidence, CLAIM_SECTION))
+  return out
+
+
+TRANSFER_CLAIM = ("Examples crafted on the baseline rarely reach their target on the secure model: as low as 2% "
+                  "at kappa = 0, relatively low (read: < 50%) at mid confidence (§6.4, Fig. 10).")
+MID_KAPPAS = (3.0, 4.0, 5.0, 6.0, 7.0)  # "mid confidence levels" of Fig. 10's 0..10, read as 3..7
+
+
+def transfer_claim(kappa_rows: Sequence[Mapping[str, Any]]) -> tuple[str, str]:
+  """(verdict label, evidence) of the transfer claim: holds when the transfer rate stays < 50% at every
+  measured mid kappa (3..7), does not hold when one reaches 50%; partial when not every mid kappa was run.
+  A point comparison (one model each; no interval)."""
+  by_kappa = {float(row["kappa"]): row["transfer_target_rate"] * 100 for row in kappa_rows
+              if row.get("transfer_target_rate") is not None and math.isfinite(row["transfer_target_rate"])}
+  mid = sorted(k for k in by_kappa if k in MID_KAPPAS)
+  evidence = "; ".join(f"kappa {k:g}: {by_kappa[k]:.1f}% reach their target" for k in sorted(by_kappa))
+  if not mid:
+    return "not testable", (evidence + "; " if evidence else "") + "no mid kappa (3..7) measured"
+  verdict = "holds" if all(by_kappa[k] < 50 for k in mid) else "does not hold"
+  note = statistics.partial_label([f"kappa {k:g}" for k in mid], [f"kappa {k:g}" for k in MID_KAPPAS])
+  return (f"{verdict}, {note}" if note else verdict), evidence + "; one model each, no interval"
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -438,7 +534,17 @@ def write_report(output_dir: str | pathlib.Path, selection: Mapping[str, Any] | 
   figure_names = _write_figures(out, fig_dir, selection, summary, records, meta)
   text = _markdown(summary, selection, table2, table3, table4, table5, table6, figure_names, meta)
   atomic_write_text(out / "report.md", text)
+  write_claims(out, claim_verdicts(summary))
   return out / "report.md"
+
+
+def write_claims(out: pathlib.Path, claims: Sequence[Any]) -> None:
+  """`claims.json` beside report.md (the cross-study index reads it; the layout of StudyReport.write)."""
+  import json
+  from adv_tf.report.base import CLAIMS_FILE
+  from adv_tf.utils.atomic import atomic_write_text
+  atomic_write_text(out / CLAIMS_FILE, json.dumps(
+      {"title": HyperparamsReport.title, "claims": [dataclasses.asdict(c) for c in claims]}, indent=1) + "\n")
 
 
 RESULTS_HEADER = ["id", "name", "stage", "axis", "value", "seed", "kappa", *STATS, "test_accuracy", "epochs",
@@ -580,6 +686,11 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
     lines += ["", f"CW success over the {len(success)} attacked models: min {min(success) * 100:.1f}%"
               + (f"; a fresh forward pass agrees with the attack's verdict on min {min(agree) * 100:.1f}% of the "
                  "successful examples (kappa = 0 examples sit on the decision boundary)." if agree else ".")]
+  lines += ["", recheck_summary(summary)]
+  not_run = meta.get("not_run") or []
+  if not_run:
+    lines += ["", "Not run in this profile (the verdicts resting on the rest say \"partial (tested against: "
+              "...)\"):", ""] + [f"- {item}" for item in not_run]
   if summary.secure and summary.secure["result"].get("stats"):
     sm = summary.secure["result"]["stats"]["mean"]
     lines += ["", f"Secure model (§6.4): mean distance ours {sm:.2f} vs paper {published.SECURE['mean']:.2f} "
@@ -700,6 +811,7 @@ class HyperparamsReport(StudyReport):
     check_one_selection(records, selection["result"]["best_test_indices"])
     meta = report_meta(run)
     meta["completeness"] = completeness
+    meta["not_run"] = not_run_items(cfg)
     meta["code_warnings"] = code_version_warnings(class_records + records)
     meta["wall_time"] = (f"{time.time() - run.started:.0f} s this invocation; "
                          f"{sum(r.get('seconds', 0) for r in records) + selection['seconds']:.0f} s of cell time "
@@ -708,6 +820,13 @@ class HyperparamsReport(StudyReport):
     meta["provenance"] = (getattr(study_data.info, "provenance", None) if study_data is not None else None) \
         or selection["result"].get("data_provenance")
     return write_report(run.output_dir, selection, records, meta)
+
+  def claims(self, run) -> list:
+    """One ClaimVerdict per claim (C1..C6 §8, S1..S3 secure model, K1 transfer) from this run's records."""
+    from adv_tf.studies.hyperparams import study as study_module
+    sid = study_module.selection_id(run)
+    records = [r for r in run.records.get(CELLS, []) if r["config"].get("selection") == sid]
+    return claim_verdicts(summarize(records, run.seed))
 
 
 def grid_completeness(expected: Mapping[str, Sequence[Any]], records: Mapping[str, Sequence[Mapping]]) -> dict:

@@ -50,13 +50,37 @@ def targeted_pairs(labels: Sequence[int], num_classes: int = NUM_CLASSES) -> tup
   return np.asarray(src, np.int64), np.asarray(tgt, np.int64)
 
 
-def cw_targeted_all(model, x: np.ndarray, labels: np.ndarray, cw: CWSettings, confidence: float = 0.0):
+@dataclasses.dataclass
+class TargetedMatrix:
+  """Targeted CW-L2 from every sample to every other class ([N, C] arrays; the own class is nan / False).
+
+  Attributes:
+    distances: the L2 distance of each pair the search solved; nan on the own class and on failures.
+    success: the search's verdict (Carlini's `compare`, kappa margin included): the pair counts as solved.
+    recheck: the model's fresh prediction of the returned image is the target (the attack's `success`).
+    x_adv: [N, C, H, W, Ch] examples, the source image on the own class and where the search failed.
+  """
+  distances: np.ndarray
+  success: np.ndarray
+  recheck: np.ndarray
+  x_adv: np.ndarray
+
+  @property
+  def disagreements(self) -> int:
+    """Pairs where the search's verdict and the fresh re-check differ (kappa = 0 examples sit on the
+    decision boundary, where another batch's float round-off can flip the arg-max)."""
+    return int(np.sum(self.success != self.recheck))
+
+
+def cw_targeted_all(model, x: np.ndarray, labels: np.ndarray, cw: CWSettings,
+                    confidence: float = 0.0) -> TargetedMatrix:
   """Targeted CW-L2 from every sample to every other class, in one batched call.
 
-  Returns (distances [N, C] with nan on the own class and on failures, success [N, C] bool,
-  x_adv [N, C, H, W, Ch] with the source image on the own class). Success is the search's verdict with
-  Carlini's kappa margin; `agreement_rate` reports how often a fresh forward pass agrees (at kappa = 0 the
-  answer sits on the decision boundary, where float rounding can flip it).
+  A pair counts as solved when the search says so (its verdict, with Carlini's kappa margin), and keeps the
+  search's distance even where the model's fresh re-check of the returned image disagrees: at kappa = 0 the
+  example lies on the decision boundary, within float round-off of either side, and its distance is still
+  the minimal distance found. Such pairs are counted (`TargetedMatrix.disagreements`, per model in the report),
+  never dropped and never counted as CW failures.
   """
   from adv_tf.attacks.carlini_wagner import carlini_wagner_l2
   src, tgt = targeted_pairs(labels)
@@ -66,14 +90,17 @@ def cw_targeted_all(model, x: np.ndarray, labels: np.ndarray, cw: CWSettings, co
       learning_rate=cw.learning_rate, initial_const=cw.initial_const, schedule=cw.schedule,
       abort_early=cw.abort_early,
       clip_min=PIXEL_RANGE[0], clip_max=PIXEL_RANGE[1])
+  search = np.asarray(result.info.get("search_success", result.success), bool)
   n = len(x)
   distances = np.full((n, NUM_CLASSES), np.nan, np.float64)
   success = np.zeros((n, NUM_CLASSES), bool)
+  recheck = np.zeros((n, NUM_CLASSES), bool)
   x_adv = np.repeat(x[:, None], NUM_CLASSES, axis=1).astype(np.float32)
-  distances[src, tgt] = np.where(result.success, result.l2, np.nan)
-  success[src, tgt] = result.success
+  distances[src, tgt] = np.where(search, result.l2, np.nan)
+  success[src, tgt] = search
+  recheck[src, tgt] = np.asarray(result.success, bool)
   x_adv[src, tgt] = result.x_adv
-  return distances, success, x_adv
+  return TargetedMatrix(distances, success, recheck, x_adv)
 
 
 def misclassified_sources(model, best: "BestSamples") -> list[int]:
@@ -133,7 +160,8 @@ def run_selection_class(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTr
   candidates = pick_candidates(model, data.x_test, data.y_test, int(cell_config["samples_per_class"]), (c,))
   x, y = data.x_test[candidates], data.y_test[candidates]
   ctx.log(f"selection class {c}: targeted CW on {len(x)} samples x 9 targets")
-  distances, success, _ = cw_targeted_all(model, x, y, cw)
+  attacked = cw_targeted_all(model, x, y, cw)
+  distances, success = attacked.distances, attacked.success
   chosen, average = metrics.best_estimate_samples(distances, y, NUM_CLASSES)
   if chosen[c] < 0:
     raise AdvTfError(f"best-estimate selection: targeted CW failed on every sample of class {c}; "
@@ -145,6 +173,7 @@ def run_selection_class(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTr
           "average_row": _matrix_json(average[c:c + 1])[0],
           "best_row": _matrix_json(distances[chosen[c]:chosen[c] + 1])[0],
           "cw_success_rate": pair_success_rate(success, y),
+          "cw_recheck_disagreements": attacked.disagreements,
           "num_samples": int(len(x)),
           "data_provenance": dict(getattr(data.info, "provenance", None) or {})}
 
@@ -177,8 +206,10 @@ def run_model_cell(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer
     # §6.1: a model under 98% "is considered unusable for comparison"; recorded, not attacked.
     result["excluded"] = f"test accuracy {summary['test_accuracy']:.4f} < {summary['target_accuracy']}"
     return result
-  distances, success, x_adv = cw_targeted_all(model, best.x, best.y, cw)
+  attacked = cw_targeted_all(model, best.x, best.y, cw)
+  x_adv = attacked.x_adv
   misclassified = misclassified_sources(model, best)
+  distances, success = attacked.distances, attacked.success
   distances, success = exclude_sources(distances, success, best.y, misclassified)
   matrix = reorder_by_class(distances, best.y)
   kept = ~np.isin(best.y, misclassified)
@@ -186,49 +217,85 @@ def run_model_cell(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer
                  "cw_success_rate": pair_success_rate(success[kept], best.y[kept]) if kept.any() else math.nan,
                  "cw_failures": int(kept.sum() * (NUM_CLASSES - 1) - success[kept].sum()),
                  "misclassified_sources": misclassified,
+                 "cw_recheck_disagreements": attacked.disagreements,
                  "cw_prediction_agreement": agreement_rate(model, x_adv, success)})
-  save_arrays(ctx, "adversarial.npz", x_adv=x_adv, distances=distances)
+  # distances: the matrix's (misclassified sources excluded); the raw attack for the kappa = 0 cell's reuse.
+  save_arrays(ctx, "adversarial.npz", x_adv=x_adv, distances=distances, raw_distances=attacked.distances,
+              raw_success=attacked.success, raw_recheck=attacked.recheck)
   return result
 
 
 def run_kappa_cell(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer, best: "BestSamples",
                    cw: CWSettings) -> dict:
   """§6.4, Figs. 8-11: examples at confidence kappa on the baseline and the secure model; transfer of
-  the baseline's examples to the secure model; distortion metrics of both."""
-  from adv_tf import metrics
+  the baseline's examples to the secure model; distortion metrics of both.
+
+  At kappa = 0 the cell names the baseline and secure model cells of its grid (`reuse`): when their
+  finished artifacts are in this output folder (same selection, same CW settings: the ids say so), their
+  attacks are reused instead of recomputed; otherwise (another shard has not run them yet, or a grid
+  without them) the cell attacks both models itself, with the same result up to float round-off.
+  """
   from adv_tf.attacks import predict_labels
   kappa = float(cell_config["kappa"])
   specs = {name: spec_from_config(cell_config[name]) for name in ("baseline", "secure")}
   src, tgt = targeted_pairs(best.y)
-  out: dict[str, Any] = {"kappa": kappa, "best_test_indices": best.test_indices.tolist()}
+  out: dict[str, Any] = {"kappa": kappa, "best_test_indices": best.test_indices.tolist(), "reused_from": {}}
   arrays = {}
   trained = {name: trainer.get(spec)[0] for name, spec in specs.items()}
+  reuse = dict(cell_config.get("reuse") or {})
   for name, model in trained.items():
-    distances, success, x_adv = cw_targeted_all(model, best.x, best.y, cw, confidence=kappa)
-    pairs_adv = x_adv[src, tgt]
-    pairs_src = best.x[src]
-    ok = success[src, tgt]
-    out[name] = {
-        "matrix": _matrix_json(reorder_by_class(distances, best.y)),
-        "cw_success_rate": float(ok.mean()),
-        "mean_l2": float(np.nanmean(distances[src, tgt])) if ok.any() else math.nan,
-        "pixels_changed_percent": dict(zip(
-            [f"{t:.2f}" for t in DISTORTION_THRESHOLDS],
-            np.asarray(metrics.pixel_distortion_percent(
-                pairs_src[ok], pairs_adv[ok], DISTORTION_THRESHOLDS, PIXEL_RANGE)).tolist())),
-        "mean_percent_distortion": float(metrics.mean_percent_distortion(
-            pairs_src[ok], pairs_adv[ok], PIXEL_RANGE)),
-    }
-    arrays[f"{name}_x_adv"] = x_adv
-    arrays[f"{name}_success"] = success
+    attacked = reused_attack(ctx, reuse.get(name)) if kappa == 0.0 else None
+    if attacked is not None:
+      out["reused_from"][name] = reuse[name]
+      ctx.log(f"kappa 0, {name}: reusing the attack of model cell {reuse[name]}")
+    else:
+      attacked = cw_targeted_all(model, best.x, best.y, cw, confidence=kappa)
+    out[name] = kappa_side(best, attacked)
+    arrays[f"{name}_x_adv"] = attacked.x_adv
+    arrays[f"{name}_success"] = attacked.success
     if name == "baseline":
-      on_secure = predict_labels(trained["secure"], pairs_adv)
+      ok = attacked.success[src, tgt]
+      on_secure = predict_labels(trained["secure"], attacked.x_adv[src, tgt])
       # Fig. 10: examples crafted on the baseline, classified by the secure model as their target.
       out["transfer_target_rate"] = float((on_secure[ok] == tgt[ok]).mean()) if ok.any() else math.nan
       out["transfer_misclassified_rate"] = (float((on_secure[ok] != best.y[src][ok]).mean())
                                             if ok.any() else math.nan)
   save_arrays(ctx, "kappa.npz", **arrays)
   return out
+
+
+def kappa_side(best: "BestSamples", attacked: TargetedMatrix) -> dict:
+  """One model's row of the kappa table: matrix, success, mean L2 and the Fig. 8/9 distortion metrics."""
+  from adv_tf import metrics
+  src, tgt = targeted_pairs(best.y)
+  ok = attacked.success[src, tgt]
+  pairs_src, pairs_adv = best.x[src][ok], attacked.x_adv[src, tgt][ok]
+  return {
+      "matrix": _matrix_json(reorder_by_class(attacked.distances, best.y)),
+      "cw_success_rate": float(ok.mean()),
+      "cw_recheck_disagreements": attacked.disagreements,
+      "mean_l2": float(np.nanmean(attacked.distances[src, tgt])) if ok.any() else math.nan,
+      "pixels_changed_percent": dict(zip(
+          [f"{t:.2f}" for t in DISTORTION_THRESHOLDS],
+          np.asarray(metrics.pixel_distortion_percent(pairs_src, pairs_adv, DISTORTION_THRESHOLDS,
+                                                      PIXEL_RANGE)).tolist())),
+      "mean_percent_distortion": float(metrics.mean_percent_distortion(pairs_src, pairs_adv, PIXEL_RANGE)),
+  }
+
+
+def reused_attack(ctx, cell_id: str | None) -> TargetedMatrix | None:
+  """The kappa = 0 attack a finished model cell saved (`cells/<id>/adversarial.npz`), or None when that cell
+  has not finished in this output folder (its folder appears only once its artifacts are complete)."""
+  if not cell_id:
+    return None
+  path = pathlib.Path(ctx.study_output_dir) / "cells" / cell_id / "adversarial.npz"
+  if not path.exists():
+    return None
+  with np.load(path) as saved:
+    if "raw_success" not in saved:
+      return None
+    return TargetedMatrix(saved["raw_distances"], saved["raw_success"].astype(bool),
+                          saved["raw_recheck"].astype(bool), saved["x_adv"])
 
 
 # Helpers.

@@ -207,7 +207,7 @@ def test_report_tables_and_verdicts_from_hand_made_records(tmp_path):
   assert verdict["input_dropout"] == "holds, partial (tested against: 0.0)"
   assert verdict["pool_size"].startswith("holds, partial")   # pool 2 (baseline) far above pool 6
   assert verdict["kernel_size"].startswith("inconclusive")    # kernel 5 vs 2 within noise
-  assert verdict["optimizer"] == "inconclusive"    # not measured
+  assert verdict["optimizer"] == "not testable"    # not measured
   # Paper on paper (issue 10): the kernel-size claim is inconclusive on the paper's own Table 5 numbers.
   assert all_verdicts["kernel_size"]["paper_on_paper"].startswith("inconclusive")
   # Kernel 2x2 lies 7.7 Table-2 stds from the control: "high" by the fixed 7, "medium" by the N = 100 bound 8.0.
@@ -347,9 +347,9 @@ def test_transfer_verdict_reads_mid_kappa():
   rows = [{"kappa": 0.0, "transfer_target_rate": 0.0}, {"kappa": 5.0, "transfer_target_rate": 0.867},
           {"kappa": 10.0, "transfer_target_rate": 1.0}]
   text = report.transfer_verdict(rows)
-  assert "kappa = 0: 0.0%" in text and "**does not hold**" in text
+  assert "kappa = 0: 0.0%" in text and "**does not hold, partial (tested against: kappa 5)**" in text
   rows[1]["transfer_target_rate"] = 0.1
-  assert "**holds**" in report.transfer_verdict(rows)
+  assert "**holds, partial (tested against: kappa 5)**" in report.transfer_verdict(rows)
 
 
 # ------------------------------------------------------------------------- issue 10: statistics that do not overclaim
