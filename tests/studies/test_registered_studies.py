@@ -14,7 +14,7 @@ from adv_tf.experiment.study import CONFIGS, STUDIES, StudyRun, profiles, result
 from adv_tf.utils.jsonable import to_jsonable
 
 COUNTS = {
-    "hyperparams/quick": {"selection": 10, "cells": 18},
+    "hyperparams/quick": {"selection": 10, "cells": 11},
     "hyperparams/cpu-full": {"selection": 10, "cells": 87},
     "hyperparams/paper": {"selection": 10, "cells": 177},
     "dataset-properties/quick": {"models": 5},
