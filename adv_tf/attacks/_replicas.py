@@ -71,7 +71,8 @@ def _wrapper(fn: Callable, strategy: tf.distribute.Strategy, jit_compile: bool) 
       # A plain Python callable: MirroredStrategy then calls `fn` once per replica with that replica's
       # tensors (given a tf.function itself, it would bind the PerReplica values to its signature).
       return strategy.run(lambda *args: fn_ref()(*args), args=(*sliced, *consts))
-    entry = (weakref.ref(strategy), tf.function(step, jit_compile=bool(jit_compile) or None))
+    entry = (weakref.ref(strategy), tf.function(step, jit_compile=bool(jit_compile) or None,
+                                                 reduce_retracing=True))
     table[key] = entry
   return entry[1]
 

@@ -358,7 +358,12 @@ def check_grids(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage],
     if stage.sharded and stage.name in selected:
       cells = _early_cells(run, stage)
       if cells is not None:
-        check_manifest(stage.output_dir(run), stage.name, cells, (data_free or {}).get(stage.name))
+        # The data-free hash to store is the one a later process's `preflight` will compute: `prepare` may
+        # have written files that data-free cell ids read (hyperparams' run_identity.json), so it is built
+        # again now, without resources, rather than taken from this process's preflight.
+        free = _early_cells(dataclasses.replace(run, resources={}), stage)
+        free_hash = grid_manifest(free)["sha256"] if free is not None else (data_free or {}).get(stage.name)
+        check_manifest(stage.output_dir(run), stage.name, cells, free_hash)
 
 
 def run_stages(run: study_lib.StudyRun, *, shard_index: int = 0, num_shards: int = 1,

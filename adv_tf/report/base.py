@@ -26,8 +26,8 @@ class ClaimVerdict:
   Attributes:
     claim: the claim's id in the study's spec (e.g. "M1", "C7", "§8 input dropout").
     statement: the paper's claim in one line.
-    verdict: holds / does not hold / inconclusive / not testable / tie, optionally "partial (...)" — the
-      label `adv_tf.report.statistics` produced, never a free text.
+    verdict: holds / does not hold / inconclusive / not testable / tie (`adv_tf.report.statistics.VERDICTS`),
+      optionally with ", partial (tested against: ...)", or "not run in this profile" (reason in `evidence`).
     evidence: one line with the numbers behind the verdict.
     section: the report.md heading where the evidence is (the index links to it).
   """

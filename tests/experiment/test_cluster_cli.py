@@ -286,3 +286,37 @@ def test_fields_no_flag_expresses_are_refused_at_registration_unless_parsed(regi
   with pytest.raises(AdvTfError, match="config field 'odd' of bad-test has type .* that no flag expresses"):
     cli.define_flags("bad-test", flags.FlagValues())
   cli.define_flags("parsed-test", flags.FlagValues())
+
+
+class _IdentityFileStudy(toy_lib.ToyClusterStudy):
+  """Like hyperparams: `prepare` writes an identity file that data-free cell ids read when it exists."""
+  name = "toy-identity"
+
+  def prepare(self, run):
+    super().prepare(run)
+    (run.output_dir / "identity.txt").write_text("data-v1")
+
+  def stages(self, config):
+    return [toy_lib.Stage("cells", self._cells, self._run_cell, subdir="")]
+
+  def _cells(self, run):
+    ident = run.resources.get("ident")
+    path = run.output_dir / "identity.txt"
+    ident = ident or (path.read_text() if path.exists() else "placeholder")
+    return [toy_lib.Cell(f"v={v}", {"v": v, "identity": ident}) for v in run.config.values]
+
+  def _run_cell(self, cell, ctx, run):
+    return {"y": cell.config["v"]}
+
+
+def test_the_same_flags_resume_in_the_same_folder_when_prepare_writes_identity_files(tmp_path):
+  study = _IdentityFileStudy()
+  register_study(study)
+  register_config("toy-identity/quick", toy_lib.ToyClusterConfig("quick"))
+  try:
+    assert cli.run_main("toy-identity", _argv(tmp_path)) == 0
+    assert cli.run_main("toy-identity", _argv(tmp_path)) == 0  # a plain rerun resumes (was: another grid)
+    assert cli.run_main("toy-identity", _argv(tmp_path, "--values=1,2")) == 2  # other flags are still refused
+  finally:
+    STUDIES._items.pop("toy-identity", None)  # pylint: disable=protected-access
+    CONFIGS._items.pop("toy-identity/quick", None)  # pylint: disable=protected-access

@@ -541,6 +541,7 @@ def write_report(output_dir: str | pathlib.Path, selection: Mapping[str, Any] | 
 def write_claims(out: pathlib.Path, claims: Sequence[Any]) -> None:
   """`claims.json` beside report.md (the cross-study index reads it; the layout of StudyReport.write)."""
   import json
+
   from adv_tf.report.base import CLAIMS_FILE
   from adv_tf.utils.atomic import atomic_write_text
   atomic_write_text(out / CLAIMS_FILE, json.dumps(

@@ -40,6 +40,12 @@ def test_kappa0_cell_names_the_model_cells_it_may_reuse():
   assert all("reuse" not in c.config for c in cells if c.stage == "kappa" and c.config["kappa"] != 0.0)
 
 
+def test_larger_profiles_recompute_kappa0_so_the_agreement_is_a_determinism_check():
+  profile = study.get_profile("cpu-full")
+  cells = study.build_cells(profile, ("activation",), profile.cw, 0, "sel", 3, (0.0,))
+  assert all("reuse" not in c.config for c in cells if c.stage == "kappa")
+
+
 def _fake_ctx(tmp_path):
   return types.SimpleNamespace(study_output_dir=tmp_path, output_dir=tmp_path / "partial", log=lambda msg: None)
 
@@ -71,8 +77,8 @@ def test_search_verdict_counts_and_recheck_disagreements_are_counted(monkeypatch
     search[-1] = False
     recheck = search.copy()
     recheck[0] = False  # a kappa = 0 boundary flip
-    return AttackResult(x_adv=x + 0.01, success=recheck, l2=np.full(n, 0.5, np.float32), linf=np.full(n, 0.01, np.float32),
-                        info={"search_success": search})
+    return AttackResult(x_adv=x + 0.01, success=recheck, l2=np.full(n, 0.5, np.float32),
+                        linf=np.full(n, 0.01, np.float32), info={"search_success": search})
   monkeypatch.setattr(cw_module, "carlini_wagner_l2", fake_cw)
   x = np.zeros((2, 28, 28, 1), np.float32)
   attacked = cell_runs.cw_targeted_all(None, x, np.array([0, 1]), config.CWSettings())
