@@ -86,8 +86,12 @@ class RunTimer:
     }
 
   def write(self, run: Any) -> Optional[pathlib.Path]:
-    """Writes the file into `run.output_dir`; nothing for --report_only. Returns its path (or None)."""
+    """Writes the file into `run.output_dir`; nothing for --report_only, and nothing when this invocation
+    computed no new record and the folder already has the file (a rerun of a finished study keeps the time of
+    the run that computed it, which the results index shows). Returns its path (or None)."""
     if run.report_only:
       return None
     path = run_time_path(run.output_dir, self.shard_index, self.num_shards)
+    if path.exists() and count_records(run) == self.records_before:
+      return None
     return atomic_write_text(path, json.dumps(self.payload(run), indent=1, sort_keys=True) + "\n")

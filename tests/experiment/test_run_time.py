@@ -54,17 +54,20 @@ def _argv(out, *extra):
 
 def test_a_fresh_run_then_a_resumed_one_are_recorded(timed, tmp_path):
   out = tmp_path / "out"
-  assert cli.run_main("timed-test", _argv(out, "--values=1,2")) == 0
+  assert cli.run_main("timed-test", _argv(out, "--values=1,2", "--max_cells=1")) == 0
   first = json.loads((out / RUN_TIME_FILE).read_text())
   assert first["study"] == "timed-test" and first["profile"] == "quick"
-  assert first["records_before"] == 0 and first["records_after"] == 3 and first["resumed"] is False
+  assert first["records_before"] == 0 and first["records_after"] == 2 and first["resumed"] is False
   assert first["wall_seconds"] >= 0 and first["cpu_seconds"] >= 0
   assert first["started_utc"] <= first["ended_utc"] and first["started_utc"].endswith("+00:00")
   assert (first["shard_index"], first["num_shards"]) == (0, 1)
-  # The same folder with one more cell: the old records are reused, the file says so.
+  # The same folder again: the old records are reused, the last cell computed, the file says so.
   assert cli.run_main("timed-test", _argv(out, "--values=1,2")) == 0
   again = json.loads((out / RUN_TIME_FILE).read_text())
-  assert again["records_before"] == 3 and again["records_after"] == 3 and again["resumed"] is True
+  assert again["records_before"] == 2 and again["records_after"] == 3 and again["resumed"] is True
+  # A rerun that computes nothing keeps the time of the run that computed the last cells.
+  assert cli.run_main("timed-test", _argv(out, "--values=1,2")) == 0
+  assert json.loads((out / RUN_TIME_FILE).read_text()) == again
 
 
 def test_report_only_keeps_the_time_of_the_run_that_computed_the_cells(timed, tmp_path):
