@@ -88,3 +88,4 @@ def test_the_kubernetes_jobs_are_an_unsharded_job_an_indexed_job_and_a_report_jo
   assert int(env["ADV_TF_NUM_SHARDS"]) == indexed["completions"] == indexed["parallelism"]
   run_sh = (DEPLOY / "kubernetes" / "run.sh").read_text()
   assert "kubectl wait --for=condition=complete" in run_sh and "unsharded sharded report" in run_sh
+  assert "--for=condition=failed" in run_sh  # a failed Job stops the chain instead of hanging until the timeout
