@@ -26,7 +26,7 @@ COUNTS = {
     "minimal-dataset/quick": {"selection": 1, "calibration": 1, "models": 8},
     "minimal-dataset/cpu-full": {"selection": 1, "calibration": 1, "models": 45},
     "minimal-dataset/paper": {"selection": 1, "calibration": 1, "models": 45},
-    "training-size/quick": {"models": 12},
+    "training-size/quick": {"models": 9},
     "training-size/cpu-full": {"models": 192},
     "training-size/paper": {"models": 558},
 }

@@ -144,17 +144,16 @@ class TrainingSizeConfig:
     return dataclasses.asdict(self)
 
 
-# quick (budget 1,000 CPU-seconds from a fresh model cache). Measured CPU-s per model at the 100-image pool with the
-# exact CW (under load): MNIST MLP ~30 (train 7, attacks 22), CIFAR-10 MLP ~85 (train 60 at the 3,000-step floor,
-# attacks 25 on its ~36 correct pool images); MNIST Simple CNN ~285 (train ~75, exact CW ~2.1 per image), so it
-# runs in cpu-full. This grid measured 549 CPU-s in all (startup, data and report ~25). Seeds go to the MNIST MLP
-# (3 seeds: its curve gets a seed-noise test); CIFAR-10 gets 1 seed, because 3 would add ~510 CPU-s (over the
-# budget beside the MNIST seeds) and 2 seeds give a t threshold of ~14 SE (df 1), so "no significant turning
-# point" would only reflect the lack of power (its 1-seed curve peaks at 20k by a factor ~2: "not testable" needs
-# no seed noise). Alternative estimated from these costs: MNIST 1 seed + CIFAR-10 3 seeds ~880 CPU-s (not run).
-# Fewer families, sizes and seeds save time; never weaker attacks.
-QUICK = TrainingSizeConfig(families=("mnist/mlp", "cifar10/mlp"), sizes_mnist=(1000, 10000, 54210),
-                           sizes_cifar10=(1000, 5000, 20000), seeds=3, seeds_overrides=("cifar10=1",),
+# quick (budget 1,250 CPU-seconds from a fresh model cache). Measured CPU-s per model at the 100-image pool with
+# the exact CW (idle machine): MNIST MLP ~30 (train 7, attacks 22), CIFAR-10 MLP ~85 (train 60 at the 3,000-step
+# floor, attacks 25 on its ~36 correct pool images), MNIST Simple CNN ~285 (train ~75, exact CW ~2.1 per image:
+# compute-bound at ~0.36 ms per image-iteration, no retrace per working-set size; the I-FGSM bisection runs the
+# whole pool per step). Three Simple CNN sizes (~855) leave room for one seed per cell only: 3 MNIST MLP seeds
+# would add ~180, 3 CIFAR-10 MLP seeds ~510, a fourth MNIST size ~315 (over the budget). So quick has no seed
+# noise: an interior peak is "inconclusive", a peak at the largest size "not testable"; cpu-full has 3 seeds.
+# Fewer families, sizes and seeds save time; never weaker attacks or fewer training steps.
+QUICK = TrainingSizeConfig(families=("mnist/mlp", "mnist/simple_cnn", "cifar10/mlp"),
+                           sizes_mnist=(1000, 10000, 54210), sizes_cifar10=(1000, 5000, 20000), seeds=1,
                            min_steps_overrides=("cifar10=3000",))
 
 # cpu-full: adds the CIFAR-10 Simple CNN and ResNet-32 (+D) and the Tiny ImageNet stand-in, 3 seeds.

@@ -30,8 +30,6 @@ NOT_RUN_REASONS = {
     "tiny_imagenet": "run in cpu-full (stand-in split of the validation images) and paper (official split)",
     "mnist": "CPU time: run in cpu-full / paper",
     "cifar10": "CPU time: run in cpu-full / paper",
-    "mnist/simple_cnn": "CPU time: ~285 CPU-s per model at a 100-image pool (210 of them the exact CW), more than the "
-                        "quick budget allows beside the MLPs; run in cpu-full / paper",
 }
 
 

@@ -49,12 +49,20 @@ def test_seeds_overrides_set_the_seed_count_per_dataset():
                                                                         for n in config.sizes_cifar10}
 
 
-def test_quick_profile_gives_one_curve_seed_noise():
-  """The quick profile (1,000 CPU-s) runs at least one curve with 3 seeds, so a turning point can be judged."""
+def test_quick_profile_runs_the_issue_families_at_three_sizes_ending_at_the_full_sets():
+  """Issue 14's quick profile: MNIST MLP and Simple CNN and CIFAR-10 MLP, each at >= 3 sizes ending at the full
+  (class-balanced) training set, every family with its cells registered (the Simple CNN was left out before)."""
   config = config_lib.QUICK
   config.validate()
-  assert max(config.seeds_for(parse_family(f).dataset) for f in config.families) >= 3
-  assert all(len(config.sizes_for(parse_family(f).dataset)) >= 3 for f in config.families)
+  assert set(config.families) == {"mnist/mlp", "mnist/simple_cnn", "cifar10/mlp"}
+  registered = {}
+  for cell in cells.build_cells(config):
+    registered.setdefault(cell.config["family"], set()).add(cell.config["size"])
+  assert set(registered) == set(config.families)
+  assert registered["mnist/simple_cnn"] == registered["mnist/mlp"] == set(config.sizes_mnist)
+  assert max(config.sizes_mnist) == 54210 and max(config.sizes_cifar10) == 20000
+  assert all(len(sizes) >= 3 for sizes in registered.values())
+  assert all(config.seeds_for(parse_family(f).dataset) >= 1 for f in config.families)
 
 
 def test_step_policy_gives_small_subsets_at_least_min_steps():
