@@ -144,9 +144,10 @@ class TrainingSizeConfig:
     return dataclasses.asdict(self)
 
 
-# quick (budget 1,250 CPU-seconds from a fresh model cache). Measured CPU-s per model at the 100-image pool with
-# the exact CW (idle machine): MNIST MLP ~30 (train 7, attacks 22), CIFAR-10 MLP ~85 (train 60 at the 3,000-step
-# floor, attacks 25 on its ~36 correct pool images), MNIST Simple CNN ~285 (train ~75, exact CW ~2.1 per image:
+# quick (budget 1,250 CPU-seconds from a fresh model cache; measured 1,276 CPU-s, 22 min 35 s wall at load ~5).
+# Measured CPU-s per model at the 100-image pool with the exact CW: MNIST MLP ~32 (train 8-11, attacks 22-25),
+# CIFAR-10 MLP ~100 (train 74-79 at the 3,000-step floor, attacks ~24 on its ~35 correct pool images), MNIST
+# Simple CNN ~280 (train 55-72, attacks 203-227, of which the I-FGSM bisection ~5 s; exact CW ~2.1 per image:
 # compute-bound at ~0.36 ms per image-iteration, no retrace per working-set size; the I-FGSM bisection runs the
 # whole pool per step). Three Simple CNN sizes (~855) leave room for one seed per cell only: 3 MNIST MLP seeds
 # would add ~180, 3 CIFAR-10 MLP seeds ~510, a fourth MNIST size ~315 (over the budget). So quick has no seed
