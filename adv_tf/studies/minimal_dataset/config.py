@@ -51,9 +51,11 @@ class MinimalDatasetConfig:
   validation_size: int = _field(5000, "Held-out slice for early stopping: the LAST N training images (never the "
                                 "test set); every regime trains without them.")
   labeller_architecture: str = _field("lenet5_relu", "Proxy labeller model (ours: stands in for the human).")
-  labeller_epochs: int = _field(3, "Labeller training epochs on the distorted images pool_size..N-validation.")
-  max_epochs_full: int = _field(10, "Epoch cap for regimes trained on ~55,000 images (early stopping decides "
-                                "before the cap if the held-out loss stops improving).")
+  labeller_epochs: int = _field(30, "Labeller epoch cap on the distorted images pool_size..N-validation (it stops "
+                                "by the same held-out early-stopping rule as every model).")
+  max_epochs_full: int = _field(30, "Epoch cap for regimes trained on ~55,000 images (early stopping decides "
+                                "before the cap if the held-out loss stops improving; the same in every profile, so "
+                                "no profile saves time by undertraining; a model that reaches it is flagged).")
   max_epochs_small: int = _field(60, "Epoch cap for regimes trained on 4,736 images.")
   patience: int = _field(3, "Early stopping: epochs without a lower held-out loss before stopping; the best "
                          "epoch's weights are restored.")
@@ -145,7 +147,7 @@ class MinimalDatasetConfig:
 QUICK = MinimalDatasetConfig(profile="quick", pgd_images=100, full_cw_images=5)
 CPU_FULL = MinimalDatasetConfig(
     profile="cpu-full", seeds=(0, 1, 2), architectures=ARCHITECTURE_NAMES, regimes=REGIME_NAMES,
-    max_epochs_full=30, labeller_epochs=5, pgd_images=2000)
+    pgd_images=2000)
 PAPER = CPU_FULL.replace(profile="paper", pgd_images=10000)
 CONFIGS = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER}
 

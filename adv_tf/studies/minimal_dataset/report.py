@@ -176,7 +176,7 @@ class MinimalDatasetReport(StudyReport):
   def claims(self, run) -> list[ClaimVerdict]:
     """M1-M6 (spec 001-3) as the verdict table states them; the controls are shown beside them, not judged."""
     return [ClaimVerdict(claim=c["claim"], statement=c["statement"], verdict=claims_lib.claim_label(c, run.config),
-                         evidence="; ".join([c["setting"], c["counts"]]
+                         evidence="; ".join([c["setting"], c["counts"]] + [c["undertrained"]] * bool(c["undertrained"])
                                             + [o.detail.split("; Wilson")[0] for o in c["orderings"]]),
                          section=VERDICT_SECTION)
             for c in claims_lib.judge_all(run.records.get("models") or [], run.config)]
@@ -208,7 +208,8 @@ def report_sections(run, figure_lines: Sequence[str]) -> list[Section]:
   for c in claims_lib.judge_all(run.records.get("models") or [], config):
     extra = ("<br>per eps: " + ", ".join(f"{e}: {v}" for e, v in c["per_eps"].items())) if "per_eps" in c else ""
     verdict_rows.append([c["claim"], c["statement"], c["setting"],
-                         f"**{claims_lib.claim_label(c, config)}** ({c['counts']}){extra}",
+                         f"**{claims_lib.claim_label(c, config)}** ({c['counts']}){extra}"
+                         + (f"<br>**{c['undertrained']}**" if c["undertrained"] else ""),
                          _fmt_comparisons(c["orderings"]), _fmt_comparisons(c["controls"])])
   sections.append(Section(VERDICT_SECTION, "\n\n".join([
       "Rules (small-N aware, intervals and t critical values from `adv_tf.report.statistics`): an accuracy ordering "
@@ -225,7 +226,10 @@ def report_sections(run, figure_lines: Sequence[str]) -> list[Section]:
         f"Kept {s['selection']['keep']} of the first {config.pool_size} training images (paper: {published.KEPT} of "
         f"{published.POOL_SIZE}, human accuracy {100 * published.HUMAN_ACCURACY:.2f}% on the distorted images). "
         f"Labeller ({config.labeller_architecture}) arg-max accuracy on the distorted pool: "
-        f"{100 * s['labeller_pool_accuracy']:.2f}%; lowest kept true-class probability "
+        f"{100 * s['labeller_pool_accuracy']:.2f}%, trained {s['labeller_training']['epochs']} epochs "
+        f"(stopped by {s['labeller_training']['stopped_by']}"
+        f"{'; possibly undertrained' if s['labeller_training']['stopped_by'] != 'convergence' else ''}); "
+        f"lowest kept true-class probability "
         f"{s['threshold_probability']:.3f}; kept indices sha256 {s['selection']['indices_sha256']} (the full list "
         f"is in the selection record). Kept per class: {s['kept_class_counts']} (pool: {s['pool_class_counts']}).")))
   if weak:

@@ -15,7 +15,7 @@ from adv_tf.studies.minimal_dataset import data as data_lib
 from adv_tf.studies.minimal_dataset import evaluation, models
 from adv_tf.studies.minimal_dataset.cells import calibration_architecture
 
-TRAINER = "keras.Model.fit + EarlyStopping(val_loss, restore_best_weights), minimal_dataset/models.fit v1"
+TRAINER = "keras.Model.fit + EarlyStopping(val_loss, restore_best_weights), minimal_dataset/models.fit v2"
 
 
 def prepare(run) -> None:

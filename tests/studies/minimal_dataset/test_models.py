@@ -48,3 +48,19 @@ def test_early_stopping_restores_the_best_epoch():
   assert summary["train_images"] == 200 and summary["epochs"] == len(summary["history"]["loss"])
   with pytest.raises(AdvTfError, match="fewer than one batch"):
     models.fit(model, x[:10], y[:10], xv, yv, learning_rate=1e-3, batch_size=50, max_epochs=1, patience=1, seed=0)
+
+
+def test_stop_reason_is_convergence_when_patience_runs_out_on_the_last_allowed_epoch():
+  """The held-out loss rises from epoch 2 on (validation labels are shifted by one class), so with patience 1
+  early stopping ends training after epoch 2: convergence, even when the cap is exactly 2 epochs. Without
+  patience running out, the cap stops it."""
+  x, y = generated_digits(128, 0)
+  shifted = (y + 1) % 10
+  for cap in (2, 6):
+    summary = models.fit(models.build_model("lenet5_relu", seed=0), x, y, x, shifted, learning_rate=1e-2,
+                         batch_size=32, max_epochs=cap, patience=1, seed=0)
+    assert summary["best_epoch"] == 1 and summary["epochs"] == 2, summary["history"]["val_loss"]
+    assert summary["stopped_by"] == "convergence"
+  capped = models.fit(models.build_model("lenet5_relu", seed=0), x, y, x, shifted, learning_rate=1e-2, batch_size=32,
+                      max_epochs=2, patience=5, seed=0)
+  assert capped["epochs"] == 2 and capped["stopped_by"] == "epoch cap"
