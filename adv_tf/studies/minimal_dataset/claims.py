@@ -225,6 +225,31 @@ def m6(group: Group, config) -> dict:
 CLAIMS = (m1, m2, m3, m4, m5, m6)
 
 
+def capped_models(group: Group) -> dict[str, list[int]]:
+  """{"arch/regime": [seeds]} of the models whose training stopped at the epoch cap, not by the held-out
+  convergence rule: possibly undertrained, so every claim that compares them says so."""
+  out = {f"{a}/{g}": [r["seed"] for r in rs if r["training"]["stopped_by"] != "convergence"]
+         for (a, g), rs in sorted(group.items())}
+  return {name: seeds for name, seeds in out.items() if seeds}
+
+
+def undertrained_note(claim: dict, capped: dict[str, list[int]]) -> str:
+  """The claim's caveat naming the cap-stopped models among those it compares ("" when none)."""
+  # Comparison sides start with "arch/regime" (M5's read "arch/regime vulnerable").
+  names = sorted({n.split(" ")[0] for c in claim["orderings"] + claim["controls"] for n in (c.a, c.b)} & set(capped))
+  if not names:
+    return ""
+  return ("possibly undertrained (stopped at the epoch cap, not by convergence): "
+          + ", ".join(f"{n} seeds {capped[n]}" for n in names))
+
+
 def judge_all(records: Sequence[dict], config) -> list[dict]:
+  """Every claim; each carries `undertrained`, the caveat naming cap-stopped models it compares."""
   group = by_model(records)
-  return [claim(group, config) for claim in CLAIMS]
+  capped = capped_models(group)
+  out = []
+  for claim in CLAIMS:
+    c = claim(group, config)
+    c["undertrained"] = undertrained_note(c, capped)
+    out.append(c)
+  return out

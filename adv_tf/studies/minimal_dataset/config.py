@@ -51,9 +51,11 @@ class MinimalDatasetConfig:
   validation_size: int = _field(5000, "Held-out slice for early stopping: the LAST N training images (never the "
                                 "test set); every regime trains without them.")
   labeller_architecture: str = _field("lenet5_relu", "Proxy labeller model (ours: stands in for the human).")
-  labeller_epochs: int = _field(3, "Labeller training epochs on the distorted images pool_size..N-validation.")
-  max_epochs_full: int = _field(10, "Epoch cap for regimes trained on ~55,000 images (early stopping decides "
-                                "before the cap if the held-out loss stops improving).")
+  labeller_epochs: int = _field(30, "Labeller epoch cap on the distorted images pool_size..N-validation (it stops "
+                                "by the same held-out early-stopping rule as every model).")
+  max_epochs_full: int = _field(30, "Epoch cap for regimes trained on ~55,000 images (early stopping decides "
+                                "before the cap if the held-out loss stops improving; the same in every profile, so "
+                                "no profile saves time by undertraining; a model that reaches it is flagged).")
   max_epochs_small: int = _field(60, "Epoch cap for regimes trained on 4,736 images.")
   patience: int = _field(3, "Early stopping: epochs without a lower held-out loss before stopping; the best "
                          "epoch's weights are restored.")
@@ -138,14 +140,16 @@ class MinimalDatasetConfig:
             for f in dataclasses.fields(self)}
 
 
-# quick: a 700 CPU-second budget for the whole run (issue 15). Training every model from a fresh cache, FGSM on all
-# 10,000 test images, the distorted-test control and the weak CW on 100 images already cost ~600 CPU-s; the
-# full-strength CW (Carlini's 9 x 1000, unchanged) costs ~2.9 CPU-s per image on the CNN and ~0.4 on LeNet-5, so it
-# runs on the first 5 test images only (its intervals are wide and say so), and PGD-40 on the first 100.
-QUICK = MinimalDatasetConfig(profile="quick", pgd_images=100, full_cw_images=5)
+# quick: an 850 CPU-second budget for the whole run from a fresh model cache. Measured with 16 full-CW images (load
+# 5-8 on 2 cores): 1,010 CPU-s in all, of which 674 for everything but the full-strength CW (training the labeller and
+# the eight models to convergence: ~510; FGSM on 10,000, the distorted-test control, PGD-40 on 100, weak CW on 100).
+# The full-strength CW (Carlini's 9 x 1000 with abort-early, unchanged) is batched over the images, traced once per
+# architecture (run.attack_model) and compute-bound: ~4.3 CPU-s per image on each CNN, ~1.0 on each LeNet-5, 21 per
+# image over the 8 models. (850 - 674) / 21 -> the first 8 test images; PGD-40 on the first 100.
+QUICK = MinimalDatasetConfig(profile="quick", pgd_images=100, full_cw_images=8)
 CPU_FULL = MinimalDatasetConfig(
     profile="cpu-full", seeds=(0, 1, 2), architectures=ARCHITECTURE_NAMES, regimes=REGIME_NAMES,
-    max_epochs_full=30, labeller_epochs=5, pgd_images=2000)
+    pgd_images=2000)
 PAPER = CPU_FULL.replace(profile="paper", pgd_images=10000)
 CONFIGS = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER}
 

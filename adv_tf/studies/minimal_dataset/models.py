@@ -84,9 +84,11 @@ def fit(model, x, y, x_val, y_val, *, learning_rate: float, batch_size: int, max
                       shuffle=True, callbacks=[stop], verbose=verbose).history
   val_loss, val_acc = model.evaluate(x_val, y_val, batch_size=1024, verbose=0)[:2]
   epochs = len(history["loss"])
+  # EarlyStopping sets stopped_epoch (0-based, > 0) only when patience ran out, also on the last allowed epoch.
+  converged = stop.stopped_epoch > 0
   steps_per_epoch = -(-len(x) // batch_size)
   return {"epochs": epochs, "best_epoch": int(np.argmin(history["val_loss"])) + 1,
-          "stopped_by": "convergence" if epochs < max_epochs else "epoch cap", "max_epochs": max_epochs,
+          "stopped_by": "convergence" if converged else "epoch cap", "max_epochs": max_epochs,
           "steps": epochs * steps_per_epoch, "train_images": int(len(x)),
           "validation_accuracy": float(val_acc), "validation_loss": float(val_loss),
           "history": {k: [float(v) for v in vals] for k, vals in history.items()},

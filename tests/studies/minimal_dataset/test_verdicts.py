@@ -72,10 +72,11 @@ def test_claim_verdict_combines():
     assert verdicts.claim_verdict(combo) in statistics.VERDICTS
 
 
-def _record(arch, regime, clean, fgsm, weak, l2, seed=0):
+def _record(arch, regime, clean, fgsm, weak, l2, seed=0, stopped_by="convergence"):
   n = 100
   return {"result": {
       "architecture": arch, "regime": regime, "seed": seed, "clean_accuracy": clean, "test_images": 10000,
+      "training": {"stopped_by": stopped_by, "epochs": 5},
       "distorted_test_accuracy": clean - 0.1,
       "fgsm": {"images": 10000, "accuracy": {"0.25": fgsm}}, "pgd": {"images": 1000, "accuracy": fgsm / 2},
       "weak_cw": {"images": n, "accuracy": weak},
@@ -113,3 +114,31 @@ def test_claims_on_the_papers_own_numbers():
   assert all(claims.claim_label(c, config).endswith("partial (tested against: CNN)") for c in cnn_only
              if c["claim"] not in ("M4", "M6")), [claims.claim_label(c, config) for c in cnn_only]
   assert claims.claim_label(next(c for c in cnn_only if c["claim"] == "M6"), config) == "not testable"
+
+
+def test_claims_flag_cap_stopped_models_as_possibly_undertrained():
+  """A model that stopped at the epoch cap (not by the held-out rule) is named in the evidence of every claim
+  comparing it, and only there; converged models carry no caveat."""
+  t = published.table2_value
+  records = []
+  for arch, ours in (("CNN", "cnn"), ("LeNet", "lenet5_classic")):
+    for training, regime in published.TABLE2_REGIMES.items():
+      stop = "epoch cap" if (ours, regime) == ("lenet5_classic", "raw") else "convergence"
+      records.append(_record(ours, regime, t(arch, training, "None") / 100, t(arch, training, "FGSM") / 100,
+                             t(arch, training, "CW") / 100, 1.0, stopped_by=stop))
+  config = cfg.QUICK.replace(fgsm_eps=(0.25,))
+  judged = {c["claim"]: c for c in claims.judge_all(records, config)}
+  note = "possibly undertrained (stopped at the epoch cap, not by convergence): lenet5_classic/raw seeds [0]"
+  # M5 judges the modified-data models alone; every other claim compares the raw LeNet.
+  assert {k: c["undertrained"] for k, c in judged.items()} == {**{m: note for m in judged}, "M5": ""}
+  cnn_only = claims.judge_all([r for r in records if r["result"]["architecture"] == "cnn"], config)
+  assert all(c["undertrained"] == "" for c in cnn_only)
+
+
+def test_profiles_differ_only_in_cells_and_images_not_in_training():
+  """Profiles save time by fewer cells or images, never by undertrained models: every model's training recipe
+  (epoch caps, stopping rule, optimizer, batch, held-out slice) is the same in every profile."""
+  training = ("max_epochs_full", "max_epochs_small", "patience", "batch_size", "learning_rate", "validation_size",
+              "labeller_epochs")
+  for name in training:
+    assert len({getattr(c, name) for c in cfg.CONFIGS.values()}) == 1, name
