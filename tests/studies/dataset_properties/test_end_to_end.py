@@ -12,7 +12,8 @@ from adv_tf.studies.dataset_properties import run as run_lib
 # Two models (one per figure), one eps, two attacks (PGD is in test_attack_ordering): every artifact.
 TINY = ["--eval_images=6", "--validation_size=100", "--train_examples=200", "--max_epochs=1", "--batch_size=50",
         "--eps=0.0313725490196", "--judge_batch=8", "--contrast_control=true", "--only_settings=14,c0.5",
-        "--attacks=fgsm,bim", "--defenses=none,jpeg,tvm_quirk,tvm", "--eval_every_steps=2"]
+        "--attacks=fgsm,bim", "--adaptive_attack=bim", "--adaptive_eot_samples=2",
+        "--defenses=none,jpeg,tvm_quirk,tvm", "--eval_every_steps=2"]
 
 
 def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_split, capsys):
