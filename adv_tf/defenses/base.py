@@ -96,6 +96,8 @@ class DefendedModel:
 
   def _straight_through(self, x: tf.Tensor, seed: tf.Tensor | None = None) -> tf.Tensor:
     xt = self.defense.transform(x, self._seed() if seed is None else seed, self.clip_min, self.clip_max)
+    # A transform may lose the static H/W inside a graph (TF TVM's while_loop); the model's pooling needs them.
+    xt = tf.ensure_shape(xt, x.shape)
     return _call(self.model, x + tf.stop_gradient(xt - x))
 
 

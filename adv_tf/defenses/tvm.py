@@ -120,5 +120,7 @@ class TotalVarMin:
       seed = tf.constant([0, 0], tf.int32)
     keep = tf.random.stateless_uniform([shape[0], shape[1], shape[2], 1], seed) < self.keep_prob
     mask = tf.broadcast_to(tf.cast(keep, tf.float32), shape)
-    out = tv_minimize_masked(unit, mask, float(self.weight), int(self.iterations))
+    # The solver's while_loop (reduce_retracing) returns unknown H/W; keep the input's static shape so a model
+    # whose pooling needs H/W (madry_cnn's adaptive pool) can follow it inside a graph.
+    out = tf.ensure_shape(tv_minimize_masked(unit, mask, float(self.weight), int(self.iterations)), x.shape)
     return tf.clip_by_value(out, 0.0, 1.0) * (clip_max - clip_min) + clip_min

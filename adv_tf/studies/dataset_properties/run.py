@@ -251,17 +251,30 @@ def run_model(cell, ctx, run) -> dict:
   preset = PRESETS.get(config.attack_preset)
   result: dict[str, Any] = {"clean": judge(model, x, y, defenses, config, seed + 1), "adversarial": {}}
   timings: dict[str, float] = {"train_or_load": time.perf_counter() - t0}
+  kept: dict[str, np.ndarray] = {}
   for attack in config.attacks:
     result["adversarial"][attack] = {}
     t1 = time.perf_counter()
     for eps, x_adv in adversarials(preset, attack, model, x, y, config.eps, seed):
       linf = float(np.max(np.abs(x_adv - x))) if n else 0.0
       judged = judge(model, np.clip(x_adv, 0.0, 1.0), y, defenses, config, seed + 1)
+      if config.adaptive and attack == config.adaptive_attack:
+        kept[eps_label(eps)] = np.clip(x_adv, 0.0, 1.0)
       result["adversarial"][attack][eps_label(eps)] = {"linf": linf, "judged": judged}
       timings[f"{attack}@{eps_label(eps)}"] = time.perf_counter() - t1
       t1 = time.perf_counter()
       ctx.log(f"{attack} eps={eps_label(eps)}: " + ", ".join(f"{k} {v['accuracy']:.3f}" for k, v in judged.items())
               + f" ({timings[f'{attack}@{eps_label(eps)}']:.0f} s)")
+  if config.adaptive:
+    from adv_tf.studies.dataset_properties.adaptive import run_adaptive
+    t1 = time.perf_counter()
+    transfer = {k: v for k, v in defenses.items() if k in ("tvm_quirk", "tvm")}
+    result["adaptive"] = run_adaptive(model, x, y, kept, preset, config, setup.jpeg_quality, transfer, seed,
+                                      lambda images, ds: judge(model, images, y, ds, config, seed + 1))
+    timings["adaptive"] = time.perf_counter() - t1
+    ctx.log(f"adaptive {config.adaptive_attack}: ({timings['adaptive']:.0f} s) " + "; ".join(
+        f"{d} {e}: gray {v['gray_box'][d]:.3f} adaptive {v['adaptive'][d]:.3f}"
+        for d, per in result["adaptive"].items() for e, v in per.items()))
   if config.contrast_control and contrast != 1.0:
     ratio = stats["setting"]["rms_contrast"] / max(stats["same_size_1x"]["rms_contrast"], 1e-12)
     result["contrast_control"] = {"rms_ratio": ratio, "accuracy": {}}

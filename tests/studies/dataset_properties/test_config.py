@@ -26,6 +26,8 @@ def test_quick_is_mnist_five_models_with_paper_eps():
   assert config.attack_preset == "foolbox3" and config.attacks == ("fgsm", "bim", "pgd", "deepfool")
   assert config.defenses == ("none", "jpeg", "tvm_quirk")  # the paper's three rows; channels-last TVM: cpu-full
   assert CONFIGS["cpu-full"].defenses == ("none", "jpeg", "tvm_quirk", "tvm")
+  # Beyond the paper, in quick too: the contrast confound control and the adaptive PGD (BPDA / BPDA+EOT).
+  assert config.contrast_control and config.adaptive and config.adaptive_attack == "pgd"
 
 
 def test_only_settings_and_single_property():
@@ -39,7 +41,8 @@ def test_only_settings_and_single_property():
     ({"datasets": ("svhn",)}, "unknown"), ({"properties": ("brightness",)}, "unknown"),
     ({"eps": (0.0,)}, "(0, 1]"), ({"eps": (1.5,)}, "(0, 1]"), ({"attack_preset": "nope"}, "preset"),
     ({"defenses": ("jpeg", "jpeg")}, "repeated"), ({"train_examples": -1}, ">= 0"),
-    ({"only_settings": ("c3",)}, "only_settings")])
+    ({"only_settings": ("c3",)}, "only_settings"), ({"adaptive_attack": "deepfool"}, "adaptive_attack"),
+    ({"adaptive_eot_samples": 0}, "adaptive_eot_samples")])
 def test_bad_config_is_one_line_error(overrides, message):
   with pytest.raises(AdvTfError, match=None) as err:
     get_config("quick", **overrides)

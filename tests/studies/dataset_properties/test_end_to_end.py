@@ -12,7 +12,8 @@ from adv_tf.studies.dataset_properties import run as run_lib
 # Two models (one per figure), one eps, two attacks (PGD is in test_attack_ordering): every artifact.
 TINY = ["--eval_images=6", "--validation_size=100", "--train_examples=200", "--max_epochs=1", "--batch_size=50",
         "--eps=0.0313725490196", "--judge_batch=8", "--contrast_control=true", "--only_settings=14,c0.5",
-        "--attacks=fgsm,bim", "--defenses=none,jpeg,tvm_quirk,tvm", "--eval_every_steps=2"]
+        "--attacks=fgsm,bim", "--adaptive_attack=bim", "--adaptive_eot_samples=2",
+        "--defenses=none,jpeg,tvm_quirk,tvm", "--eval_every_steps=2"]
 
 
 def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_split, capsys):
@@ -24,7 +25,8 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_split, 
   for heading in ("Verdicts (claims A1-D3", "Clean accuracies vs the paper", "Measured contrast per setting",
                   "Sanity check: acc(BIM) <= acc(PGD)", "mnist_input_size: paper | ours | diff",
                   "mnist_contrast: paper | ours | diff", "Not run in this profile", "contrast confound control",
-                  "Choices the paper leaves open"):
+                  "Choices the paper leaves open", "Beyond the paper: adaptive attacks on JPEG and TVM",
+                  "Test protocol: we use `text`"):
     assert heading in report, heading
   for claim in ("A1", "A2", "B1", "B3", "B12", "C1", "C5", "C11", "D1", "D3"):
     assert f"| {claim} |" in report, claim
@@ -53,6 +55,9 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_split, 
   low = next(r for r in results if r["setting"] == "c0.5")
   assert low["contrast_stats"]["setting"]["rms_contrast"] < low["contrast_stats"]["same_size_1x"]["rms_contrast"]
   assert "contrast_control" in low
+  adaptive = r14["adaptive"]["jpeg"]["8/255"]
+  assert adaptive["mode"] == "bpda" and set(adaptive["adaptive"]) == set(adaptive["gray_box"]) == {"jpeg"}
+  assert set(r14["adaptive"]["tvm_tf"]["8/255"]["adaptive"]) == {"tvm_tf", "tvm_quirk", "tvm"}
   # The report rebuilds from the records alone.
   (out / "report.md").unlink()
   assert cli.run_main("dataset-properties", argv + ["--report_only"]) == 0

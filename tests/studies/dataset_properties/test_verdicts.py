@@ -120,3 +120,25 @@ def test_text_vs_figure_conflicts_of_the_spec_are_printed():
                            ("B1", "32x32"), ("B5", "96.7"), ("C2", "very similar"), ("C11", "14/16"),
                            ("A2", "19 pp"), ("C1", "98.34")):
     assert needle in conflicts[claim_id], (claim_id, needle)
+
+
+def _record(setting, none_acc, control_acc=None):
+  rec = {"dataset": "mnist", "setting": setting, "seed": 0, "eval_images": 1000,
+         "adversarial": {"fgsm": {"16/255": {"judged": {"none": {"accuracy": none_acc}}}}}}
+  if control_acc is not None:
+    rec["contrast_control"] = {"rms_ratio": 0.5, "accuracy": {"fgsm": {"16/255": {"scaled_eps": 8 / 255,
+                                                                                 "accuracy": control_acc}}}}
+  return {"result": rec}
+
+
+@pytest.mark.parametrize("control_acc, expected", [(0.80, "explained by the contrast confound"),
+                                                   (0.40, "survives the contrast-scaled eps")])
+def test_contrast_control_enters_the_verdict_evidence(control_acc, expected):
+  """C4 (MNIST FGSM 16/255: 1x beats 0.5x by > 20 pp) holds at the measured eps; at the contrast-scaled eps the
+  0.5x model either catches up (the confound explains the claim) or does not (the effect survives)."""
+  from adv_tf.studies.dataset_properties import claims as claims_lib
+  from adv_tf.studies.dataset_properties.report import Results, contrast_control_evidence
+  res = Results([_record("28", 0.80), _record("c0.5", 0.30, control_acc)])
+  c4 = next(c for c in claims_lib.CLAIMS if c.id == "C4")
+  line = contrast_control_evidence(c4, res)
+  assert line is not None and line.startswith("contrast control") and expected in line, line
