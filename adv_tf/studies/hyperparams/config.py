@@ -227,7 +227,7 @@ PROFILES = {
     # the best-estimate selection from 1 sample per class (the first correctly classified test image).
     # Every CW attack at Carlini's defaults; everything else is cpu-full's, listed in the report.
     "quick": HyperparamsConfig("quick", samples_per_class=1, kappas=(0.0,)),
-    # Every Appendix value (an afternoon on a laptop).
+    # Every Appendix value: at least 4 h of wall time on a 2-core CPU (README: measured per-cell times).
     "cpu-full": HyperparamsConfig("cpu-full", axes=ALL_AXES, all_values=True, num_baseline_models=10,
                                   samples_per_class=100, kappas=ALL_KAPPAS),
     # Full grid, 100 baselines, 100 samples per class (GPUs/TPUs, use shards).
