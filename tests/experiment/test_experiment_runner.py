@@ -110,8 +110,12 @@ def test_duplicate_configs_in_a_study_are_rejected(tmp_path):
 # ------------------------------------------------------------------------------------- kill -9 resume
 
 _KILL_SCRIPT = textwrap.dedent("""
-    import os, pathlib, random, sys, time
+    import os, pathlib, random, signal, sys, time
     from adv_tf.experiment import Cell, Study, atomic_write_text, run_study
+
+    # Ctrl-C raises KeyboardInterrupt even where SIGINT was ignored when this process started (a shell starts
+    # background jobs, e.g. `make test &` or nohup, with SIGINT ignored, and Python then keeps that).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
     out, calls, block = sys.argv[1], sys.argv[2], sys.argv[3]
 
