@@ -27,11 +27,14 @@ def adaptive_defenses(config, jpeg_quality: int) -> dict[str, Any]:
           "tvm_tf": TotalVarMin(keep_prob=0.8, weight=config.adaptive_tvm_weight, iterations=25)}
 
 
-def run_adaptive(model, x, y, gray_adv: dict, preset, config, jpeg_quality: int, transfer: dict, seed: int,
-                 judge) -> dict:
+def run_adaptive(model, x, y, gray_adv: dict, gray_judged: dict, preset, config, jpeg_quality: int, transfer: dict,
+                 seed: int, judge) -> dict:
   """{defense: {eps_label: {...}}}: gray-box vs adaptive accuracy of each defense, PGD at every eps.
 
   gray_adv: {eps_label: gray-box adversarial images of `config.adaptive_attack`} (already crafted);
+  gray_judged: {eps_label: {defense: {"accuracy": ...}}}: the main grid's judgements of those images, reused (the
+    judge seeds every defense alike, so judging again would give the same numbers); only defenses the grid does
+    not judge (the TF TVM) judge them here;
   transfer: {name: defense} that also judge the adaptive images of tvm_tf (the paper's ART TVM);
   judge(images, defenses) -> {name: {"accuracy": ...}} (the study's gray-box judge, seed + 1).
   """
@@ -47,7 +50,9 @@ def run_adaptive(model, x, y, gray_adv: dict, preset, config, jpeg_quality: int,
       x_adv = np.clip(craft(preset, config.adaptive_attack, dm.attack_model, x, y, eps, seed), 0.0, 1.0)
       judges = {name: defense, **(transfer if name == "tvm_tf" else {})}
       adaptive = judge(x_adv, judges)
-      gray = judge(gray_adv[label], judges)
+      known = gray_judged.get(label, {})
+      missing = {k: d for k, d in judges.items() if k not in known}
+      gray = {**{k: known[k] for k in judges if k in known}, **(judge(gray_adv[label], missing) if missing else {})}
       out[name][label] = {"mode": MODES[name], "linf": float(np.max(np.abs(x_adv - x))) if len(x) else 0.0,
                           "gray_box": {k: v["accuracy"] for k, v in gray.items()},
                           "adaptive": {k: v["accuracy"] for k, v in adaptive.items()}}

@@ -92,7 +92,7 @@ class Results:
     """The contrast control's view of a claim cell (beyond the paper, spec P6): a no-defense cell of a 0.5x/2x
     contrast model at eps x its measured RMS-contrast ratio; the 1x no-defense cell as measured; anything else
     (defended cells, clean) None, so a claim re-judged with it compares no-defense cells only."""
-    if k[0] == "clean" or k[1] != "contrast" or k[2] != "none":
+    if not _no_defense_contrast_cell(k):
       return None
     ds, _, _, attack, eps, bar = k
     if bar == "1":
@@ -111,9 +111,12 @@ class Results:
 
   def no_defense_value(self, k: tuple) -> claims_lib.Value | None:
     """The measured value of a no-defense contrast cell (None elsewhere): the control's like-for-like baseline."""
-    if k[0] == "clean" or k[1] != "contrast" or k[2] != "none":
-      return None
-    return self.value(k)
+    return self.value(k) if _no_defense_contrast_cell(k) else None
+
+
+def _no_defense_contrast_cell(k: tuple) -> bool:
+  """A claim cell key (dataset, property, defense, attack, eps, bar) of a no-defense contrast cell."""
+  return k[0] != "clean" and k[1] == "contrast" and k[2] == "none"
 
 
 def contrast_control_evidence(claim, res: "Results") -> str | None:

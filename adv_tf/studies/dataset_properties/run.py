@@ -269,8 +269,9 @@ def run_model(cell, ctx, run) -> dict:
     from adv_tf.studies.dataset_properties.adaptive import run_adaptive
     t1 = time.perf_counter()
     transfer = {k: v for k, v in defenses.items() if k in ("tvm_quirk", "tvm")}
-    result["adaptive"] = run_adaptive(model, x, y, kept, preset, config, setup.jpeg_quality, transfer, seed,
-                                      lambda images, ds: judge(model, images, y, ds, config, seed + 1))
+    result["adaptive"] = run_adaptive(
+        model, x, y, kept, {e: v["judged"] for e, v in result["adversarial"][config.adaptive_attack].items()}, preset,
+        config, setup.jpeg_quality, transfer, seed, lambda images, ds: judge(model, images, y, ds, config, seed + 1))
     timings["adaptive"] = time.perf_counter() - t1
     ctx.log(f"adaptive {config.adaptive_attack}: ({timings['adaptive']:.0f} s) " + "; ".join(
         f"{d} {e}: gray {v['gray_box'][d]:.3f} adaptive {v['adaptive'][d]:.3f}"

@@ -128,16 +128,13 @@ def attack_model(run, architecture: str, model):
   if architecture not in shells:
     shells[architecture] = models.build_model(architecture, tuple(model.input_shape[1:]), 10, seed=0)
   shell = shells[architecture]
-  if len(shell.layers) != len(model.layers):
-    raise AdvTfError(f"attack model of {architecture} does not match the trained model's layers")
-  for target, source in zip(shell.layers, model.layers):
-    weights = source.get_weights()
-    if type(target) is not type(source) or [w.shape for w in target.get_weights()] != [w.shape for w in weights]:
-      raise AdvTfError(f"attack model layer {target.name} does not match {source.name} of the trained model")
-    target.set_weights(weights)
+  try:
+    shell.set_weights(model.get_weights())  # Keras checks the count and every shape.
+  except ValueError as e:
+    raise AdvTfError(f"attack model of {architecture} does not match the trained model: {e}") from None
   x = run.resources["data"].x_test[:64]
   if not np.allclose(np.asarray(shell(x, training=False)), np.asarray(model(x, training=False)), atol=1e-5):
-    raise AdvTfError(f"attack model of {architecture} does not reproduce the trained model's logits")
+    raise AdvTfError(f"attack model of {architecture} does not match the trained model (its logits differ)")
   return shell
 
 

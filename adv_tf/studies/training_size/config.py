@@ -144,7 +144,8 @@ class TrainingSizeConfig:
     return dataclasses.asdict(self)
 
 
-# quick (budget 1,250 CPU-seconds from a fresh model cache; measured 1,276 CPU-s, 22 min 35 s wall at load ~5).
+# quick (budget 1,250 CPU-seconds from a fresh model cache; measured 1,276 CPU-s, 22 min 35 s wall at load ~5, and
+# 13 min 32 s wall, 1,364 CPU-s, by `make reproduce-training-size` on a fresh clone, idle machine, 2026-12-01).
 # Measured CPU-s per model at the 100-image pool with the exact CW: MNIST MLP ~32 (train 8-11, attacks 22-25),
 # CIFAR-10 MLP ~100 (train 74-79 at the 3,000-step floor, attacks ~24 on its ~35 correct pool images), MNIST
 # Simple CNN ~280 (train 55-72, attacks 203-227, of which the I-FGSM bisection ~5 s; exact CW ~2.1 per image:

@@ -47,7 +47,7 @@ def test_adaptive_pgd_is_at_least_as_strong_as_gray_box(mnist_model):
   config = get_config("quick", eps=(16 / 255,), adaptive_eot_samples=2)
   preset = PRESETS.get("foolbox3")
   gray = {"16/255": np.clip(craft(preset, "pgd", model, x, y, 16 / 255, 0), 0, 1)}
-  out = run_adaptive(model, x, y, gray, preset, config, 10, {}, 0,
+  out = run_adaptive(model, x, y, gray, {}, preset, config, 10, {}, 0,
                      lambda images, ds: judge(model, images, y, ds, config, 1))
   assert set(out) == {"jpeg", "tvm_tf"}
   for name, per in out.items():
