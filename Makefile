@@ -25,7 +25,7 @@ DATASETS_minimal-dataset := mnist
 DATASETS_imagenette-defenses := imagenette
 DATASETS_training-size := mnist cifar10 tiny_imagenet
 
-.PHONY: install data test lint bench reproduce-all clean
+.PHONY: install data test lint bench reproduce-all publish-results clean
 
 install: $(VENV)/.installed
 
@@ -69,6 +69,18 @@ reproduce-all: install
 	$(foreach study,$(STUDIES),$(MAKE) reproduce-$(study) PROFILE=quick || echo $(study) >> "$(FAILED_FILE)"$(newline))
 	$(PY) -c "import adv_tf.studies, sys; from adv_tf.report.index import main; sys.exit(main())" \
 	  --results_dir="$(OUTPUT_DIR)" --profile=quick --studies="$(STUDIES)" --failed_file="$(FAILED_FILE)"
+
+# make publish-results STUDY=<study> PROFILE=<profile> [RECORDS=1]: a finished run's report, claims.json, CSV
+# tables, run_time.json and small figures into docs/results/<study with _>/<profile>/ with its commit and machine
+# (adv_tf/report/publish.py); RECORDS=1 also keeps the records a later run resumes from (a partial long run).
+# Then docs/results/index.md: every claim, quick / cpu-full / paper verdicts side by side.
+STUDY ?=
+publish-results: install
+	@test -n "$(STUDY)" || { echo "error: name the study: make publish-results STUDY=<study> PROFILE=<profile>"; exit 2; }
+	$(PY) -m adv_tf.report.publish --study="$(STUDY)" --profile="$(PROFILE)" --results_dir="$(OUTPUT_DIR)" \
+	  $(if $(RECORDS),--with_records,)
+	$(PY) -c "import adv_tf.studies, sys; from adv_tf.report.index import main; sys.exit(main())" \
+	  --results_dir=docs/results --profile=quick --compare=cpu-full,paper --studies="$(STUDIES)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -2,8 +2,9 @@
 
 `cli.execute` starts a `RunTimer` once the flags are validated and writes it after the report: wall seconds,
 process CPU seconds (user + system, TensorFlow's threads included: wall time means little while several jobs
-share the cores, CPU time does), UTC start and end, the load average, and how many stage records existed before
-and after, so a resumed run (records already there) is told apart from a fresh one. `--report_only`
+share the cores, CPU time does), UTC start and end, the load average, how many stage records existed before
+and after, so a resumed run (records already there) is told apart from a fresh one, the commit the run started
+from (`code`: {"commit", "dirty"}, which `make publish-results` requires clean) and the machine. `--report_only`
 invocations write nothing (they would overwrite the time of the run that computed the cells). A sharded
 process writes `run_time-shard<k>of<n>.json` instead, so shards sharing a folder do not overwrite each other.
 """
@@ -13,10 +14,12 @@ import datetime
 import json
 import os
 import pathlib
+import platform
 import time
 from typing import Any, Optional
 
 from adv_tf.experiment.records import read_record_file, record_files
+from adv_tf.utils import provenance
 from adv_tf.utils.atomic import atomic_write_text
 
 RUN_TIME_FILE = "run_time.json"
@@ -53,6 +56,12 @@ def _utc(timestamp: float) -> str:
   return datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc).isoformat(timespec="seconds")
 
 
+def machine() -> dict:
+  """The machine a run ran on, for published reference results: host, platform, processor, CPU count."""
+  return {"host": provenance.host(), "platform": platform.platform(), "processor": platform.machine(),
+          "cpu_count": os.cpu_count()}
+
+
 class RunTimer:
   """Measures one invocation of a study (`cli.execute`) and writes its `run_time.json`."""
 
@@ -66,6 +75,7 @@ class RunTimer:
     self._cpu = _cpu_seconds()
     self._load = _load_average()
     self.records_before = 0 if run.report_only else count_records(run)
+    self.code = provenance.git_revision()  # at the start: the code the cells are computed with
 
   def payload(self, run: Any) -> dict:
     """What `write` stores: times, load and record counts of this invocation."""
@@ -83,6 +93,8 @@ class RunTimer:
         "records_before": self.records_before,
         "records_after": records_after,
         "resumed": self.records_before > 0,
+        "code": self.code,
+        "machine": machine(),
     }
 
   def write(self, run: Any) -> Optional[pathlib.Path]:

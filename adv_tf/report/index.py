@@ -146,12 +146,14 @@ def read_study(results_dir: pathlib.Path, study: str, profile: str, failed: bool
 
 
 def discover_studies(results_dir: pathlib.Path, profile: str) -> list[str]:
-  """Studies with a `<results_dir>/*/<profile>/config.json` (written by every run), by name."""
+  """Studies with a `<results_dir>/*/<profile>/config.json` (written by every run) or `published.json` (reference
+  results under docs/results, `adv_tf.report.publish`), by name."""
   names = set()
-  for config in pathlib.Path(results_dir).glob(f"*/{profile}/config.json"):
-    payload, _ = _read_json(config)
-    if payload and isinstance(payload.get("study"), str):
-      names.add(payload["study"])
+  for name in ("config.json", "published.json"):
+    for path in pathlib.Path(results_dir).glob(f"*/{profile}/{name}"):
+      payload, _ = _read_json(path)
+      if payload and isinstance(payload.get("study"), str):
+        names.add(payload["study"])
   return sorted(names)
 
 
@@ -268,6 +270,29 @@ def markdown_index(entries: Sequence[StudyEntry], results_dir, profile: str = "q
   return "\n".join(lines) + "\n"
 
 
+def markdown_side_by_side(by_profile: dict[str, Sequence[StudyEntry]], results_dir) -> list[str]:
+  """A "Claims by profile" section: one row per claim, one verdict column per profile (e.g. quick and
+  cpu-full), each linked to its report, and whether the profiles agree (by the verdict's first part)."""
+  results_dir = pathlib.Path(results_dir)
+  profiles = list(by_profile)
+  rows: dict[tuple, dict] = {}
+  for profile, entries in by_profile.items():
+    for entry in entries:
+      for claim in entry.claims:
+        row = rows.setdefault((entry.paper, entry.study, claim.claim), {"statement": claim.statement})
+        row[profile] = _link(claim.verdict, _report_target(entry, results_dir, claim.section))
+        row.setdefault("groups", {})[profile] = _verdict_group(claim.verdict)
+  table = []
+  for (paper, study, claim), row in sorted(rows.items()):
+    groups = set(row["groups"].values())
+    agree = ("—" if len(row["groups"]) < 2 else "yes" if len(groups) == 1
+             else "no: see the reports (sample size, cells not run in the smaller profile)")
+    table.append([paper, study, claim, row["statement"], *(row.get(p, "not published") for p in profiles), agree])
+  return (["", "## Claims by profile", "", "Each verdict links to its profile's report; where the profiles disagree "
+           "the larger profile's report says why."
+           , ""] + _table(["paper", "study", "claim", "statement", *profiles, "agree"], table))
+
+
 # ------------------------------------------------------------------------------------------------- HTML
 
 _STYLE = ("body{font-family:sans-serif;margin:2em;max-width:110em}table{border-collapse:collapse;margin:1em 0}"
@@ -299,14 +324,23 @@ def render_report_html(folder: pathlib.Path) -> Optional[pathlib.Path]:
 
 
 def write_index(results_dir, studies: Sequence[str] = (), profile: str = "quick",
-                failed: Iterable[str] = ()) -> tuple[pathlib.Path, pathlib.Path, list[StudyEntry]]:
-  """Writes `<results_dir>/index.md`, `index.html` and every present study's `report.html`."""
+                failed: Iterable[str] = (), compare: Sequence[str] = ()
+                ) -> tuple[pathlib.Path, pathlib.Path, list[StudyEntry]]:
+  """Writes `<results_dir>/index.md`, `index.html` and every present study's `report.html`; with `compare`
+  (other profiles, e.g. ["cpu-full"]), also the claims side by side across `profile` and those."""
   results_dir = pathlib.Path(results_dir)
   results_dir.mkdir(parents=True, exist_ok=True)
   entries = collect(results_dir, studies, profile, failed)
   for entry in entries:
     render_report_html(entry.folder)
   text = markdown_index(entries, results_dir, profile)
+  if compare:
+    by_profile = {profile: entries}
+    for other in compare:
+      by_profile[other] = collect(results_dir, studies, other)
+      for entry in by_profile[other]:
+        render_report_html(entry.folder)
+    text += "\n".join(markdown_side_by_side(by_profile, results_dir)) + "\n"
   md_path = atomic_write_text(results_dir / INDEX_MD, text)
   html_path = atomic_write_text(results_dir / INDEX_HTML, markdown_to_html(_html_links(text), "Results index"))
   return md_path, html_path, entries
@@ -326,11 +360,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                       "study with a config.json under results_dir). Space- or comma-separated; repeatable.")
   parser.add_argument("--failed", action="append", help="Studies whose run failed (space/comma-separated).")
   parser.add_argument("--failed_file", help="A file with one failed study per line (absent: none failed).")
+  parser.add_argument("--compare", action="append", help="Other profiles to show side by side with --profile, "
+                      "claim by claim (e.g. cpu-full). Space- or comma-separated; repeatable.")
   args = parser.parse_args(argv)
   failed = _names(args.failed)
   if args.failed_file and pathlib.Path(args.failed_file).is_file():
     failed += _names(pathlib.Path(args.failed_file).read_text("utf-8").splitlines())
-  md_path, html_path, entries = write_index(args.results_dir, _names(args.studies), args.profile, failed)
+  md_path, html_path, entries = write_index(args.results_dir, _names(args.studies), args.profile, failed,
+                                            _names(args.compare))
   print(f"index: {md_path} and {html_path} ({sum(len(e.claims) for e in entries)} claims, {len(entries)} studies)")
   bad = [e.study for e in entries if e.status == FAILED]
   if bad:

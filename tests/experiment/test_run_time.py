@@ -106,3 +106,12 @@ def test_the_shard_comes_from_the_run_when_not_given(tmp_path):
   assert (timer.shard_index, timer.num_shards) == (3, 4)
   assert (RunTimer(run, shard_index=1, num_shards=2).shard_index, RunTimer(types.SimpleNamespace(
       report_only=True)).num_shards) == (1, 1)
+
+
+def test_the_run_records_its_commit_and_machine_for_publication(timed, tmp_path):
+  from adv_tf.utils import provenance  # pylint: disable=import-outside-toplevel
+  out = tmp_path / "out"
+  assert cli.run_main("timed-test", _argv(out, "--values=1")) == 0
+  payload = json.loads((out / RUN_TIME_FILE).read_text())
+  assert payload["code"] == provenance.git_revision()
+  assert payload["machine"]["cpu_count"] >= 1 and payload["machine"]["host"] == provenance.host()

@@ -189,3 +189,21 @@ def test_make_reproduce_all_runs_every_study_then_the_index(tmp_path):
   assert last > max(runs) and "--studies=\"" + " ".join(studies) + "\"" in listing
   assert "--dataset=\"mnist fashion_mnist\"" in listing  # one import of both datasets
   assert not out.exists()  # a dry run writes nothing
+
+
+def test_published_profiles_are_shown_side_by_side_claim_by_claim(tmp_path):
+  """docs/results holds published.json instead of config.json; quick and cpu-full verdicts per claim, linked."""
+  for profile, verdict in (("quick", "inconclusive"), ("cpu-full", "does not hold")):
+    out = tmp_path / "training_size" / profile
+    out.mkdir(parents=True)
+    (out / "published.json").write_text(json.dumps({"study": "training-size", "profile": profile}))
+    claim = dataclasses.replace(SIZE[0], verdict=verdict)
+    (out / "claims.json").write_text(json.dumps({"title": "Paper 004: size", "claims": [dataclasses.asdict(claim)]}))
+    (out / "report.md").write_text("# Paper 004: size\n\n## Verdicts\n")
+  assert index.main([f"--results_dir={tmp_path}", "--profile=quick", "--compare=cpu-full"]) == 0
+  text = (tmp_path / "index.md").read_text()
+  side = text[text.index("## Claims by profile"):]
+  row = next(line for line in side.splitlines() if line.startswith("| 004 | training-size | C1 |"))
+  assert "[inconclusive](training_size/quick/report.md#verdicts)" in row
+  assert "[does not hold](training_size/cpu-full/report.md#verdicts)" in row
+  assert row.rstrip(" |").endswith("cells not run in the smaller profile)")

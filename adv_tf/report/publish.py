@@ -1,0 +1,188 @@
+"""Reference results in the repository: `make publish-results STUDY=<study> PROFILE=<profile>` (issue 22).
+
+Copies a finished run's results folder (`results/<study with _>/<profile>/`) into
+`docs/results/<study with _>/<profile>/`: `report.md`, `claims.json`, every tidy CSV table, the `run_time*.json`
+files and the figures (PNG, each at most `MAX_FIGURE_BYTES`; larger ones are left out and listed), keeping their
+relative paths so the report's links still work, plus `published.json`: the commit the run was computed with,
+the machine, the run's dates and CPU time, and a SHA-256 per copied file. Nothing there is edited by hand: a new
+publication replaces the folder whole (atomically: written beside it, then swapped in).
+
+`--with_records` also copies what a later run needs to resume (the stages' `records-shard*.jsonl`, `config.json`,
+`grid-manifest.json`, `run_identity.json`; no checkpoints, no datasets) under `run/`, so a long profile that
+did not finish in one sitting can be published part-way and resumed on a fresh machine:
+`mkdir -p results/<study>/<profile> && cp -r docs/results/<study>/<profile>/run/. results/<study>/<profile>/`.
+
+Refused with one line before anything is written: a folder without `report.md`, `claims.json` or
+`run_time.json`; a run whose `run_time.json` names no commit (computed outside a git checkout, or before the
+commit was recorded), a dirty tree, or a commit that is not an ancestor of HEAD (results must come from
+committed code that is part of this history).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import pathlib
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+from typing import Optional, Sequence
+
+from adv_tf.errors import AdvTfError
+from adv_tf.experiment.run_time import RUN_TIME_FILE
+from adv_tf.report.base import CLAIMS_FILE
+from adv_tf.utils import provenance
+
+PUBLISHED_FILE = "published.json"
+REPORT_FILE = "report.md"
+MAX_FIGURE_BYTES = 512 * 1024
+RUN_SUBDIR = "run"
+# What a resumed run reads (adv_tf.experiment.records / cli): records, the resolved config, grid manifests and
+# hyperparams' data identity. Checkpoints live in the model cache, outside the results folder.
+RESUME_PATTERNS = ("records-shard*.jsonl", "config.json", "grid-manifest.json", "run_identity.json")
+
+
+def _git(*args: str, cwd: pathlib.Path) -> subprocess.CompletedProcess:
+  env = dict(os.environ, GIT_OPTIONAL_LOCKS="0")
+  return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=30, env=env, check=False)
+
+
+def repository_root() -> pathlib.Path:
+  """The checkout holding adv_tf/ (where docs/results lives)."""
+  return pathlib.Path(__file__).resolve().parents[2]
+
+
+def is_ancestor(commit: str, repo: pathlib.Path) -> bool:
+  """True when `commit` is HEAD or one of its ancestors in the checkout at `repo`."""
+  return _git("merge-base", "--is-ancestor", commit, "HEAD", cwd=repo).returncode == 0
+
+
+def run_commit(run_time: dict) -> str:
+  """The commit a run was computed with (`run_time.json`'s "code"); AdvTfError when it cannot be trusted."""
+  code = run_time.get("code")
+  if not isinstance(code, dict) or not code.get("commit"):
+    raise AdvTfError("run_time.json names no commit (the run predates commit recording or ran outside a git "
+                     "checkout): rerun the profile from a clean checkout, then publish")
+  if code.get("dirty"):
+    raise AdvTfError(f"the run was computed from a dirty tree at {code['commit'][:12]}: commit the code, rerun, "
+                     "then publish")
+  return str(code["commit"])
+
+
+def _read_json(path: pathlib.Path) -> dict:
+  try:
+    payload = json.loads(path.read_text())
+  except (OSError, ValueError) as e:
+    raise AdvTfError(f"{path} is not readable JSON ({e}); rerun the study to rewrite it") from None
+  if not isinstance(payload, dict):
+    raise AdvTfError(f"{path} holds no JSON object; rerun the study to rewrite it")
+  return payload
+
+
+def _files(source: pathlib.Path, with_records: bool) -> tuple[list[tuple[pathlib.Path, str]], list[str]]:
+  """[(file, relative destination)] to copy and the figures left out for their size."""
+  chosen, left_out = [], []
+  for name in (REPORT_FILE, CLAIMS_FILE):
+    chosen.append((source / name, name))
+  for path in sorted(source.rglob("*")):
+    if not path.is_file():
+      continue
+    rel = path.relative_to(source).as_posix()
+    if path.suffix == ".csv" or (path.parent == source and path.name.startswith("run_time")
+                                  and path.suffix == ".json"):
+      chosen.append((path, rel))
+    elif path.suffix == ".png":
+      if path.stat().st_size <= MAX_FIGURE_BYTES:
+        chosen.append((path, rel))
+      else:
+        left_out.append(f"{rel} ({path.stat().st_size:,} bytes > {MAX_FIGURE_BYTES:,})")
+  if with_records:
+    for pattern in RESUME_PATTERNS:
+      for path in sorted(source.rglob(pattern)):
+        chosen.append((path, f"{RUN_SUBDIR}/{path.relative_to(source).as_posix()}"))
+  return chosen, left_out
+
+
+def _sha256(path: pathlib.Path) -> str:
+  return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def publish(results_dir, study: str, profile: str, dest_root=None, *, with_records: bool = False,
+            repo: Optional[pathlib.Path] = None, now: Optional[datetime.datetime] = None) -> pathlib.Path:
+  """Publishes `<results_dir>/<study with _>/<profile>` into `<dest_root>/<study with _>/<profile>`.
+
+  Returns the published folder. Raises AdvTfError (one line, nothing written) when the run cannot be published.
+  """
+  repo = repository_root() if repo is None else pathlib.Path(repo)
+  dest_root = repo / "docs" / "results" if dest_root is None else pathlib.Path(dest_root)
+  folder = study.replace("-", "_")
+  source = pathlib.Path(results_dir) / folder / profile
+  if not source.is_dir():
+    raise AdvTfError(f"no results folder {source}: run `make reproduce-{study} PROFILE={profile}` first")
+  for name in (REPORT_FILE, CLAIMS_FILE, RUN_TIME_FILE):
+    if not (source / name).is_file():
+      raise AdvTfError(f"{source} has no {name}: the run did not finish; rerun `make reproduce-{study} "
+                       f"PROFILE={profile}` (it resumes) and publish again")
+  run_time = _read_json(source / RUN_TIME_FILE)
+  _read_json(source / CLAIMS_FILE)
+  commit = run_commit(run_time)
+  if not is_ancestor(commit, repo):
+    raise AdvTfError(f"the run's commit {commit[:12]} is not an ancestor of HEAD in {repo}: publish from the "
+                     "history that holds the code it ran")
+  files, left_out = _files(source, with_records)
+  now = now or datetime.datetime.now(datetime.timezone.utc)
+  meta = {
+      "study": study, "profile": profile, "commit": commit,
+      "published_utc": now.isoformat(timespec="seconds"),
+      "run": {k: run_time.get(k) for k in ("started_utc", "ended_utc", "wall_seconds", "cpu_seconds",
+                                           "load_average_1min", "num_shards", "resumed", "machine")},
+      "machine": run_time.get("machine") or {"note": "not recorded by this run"},
+      "publisher": {"host": provenance.host(), "platform": platform.platform()},
+      "files": {rel: _sha256(path) for path, rel in files},
+      "left_out": left_out,
+  }
+  target = dest_root / folder / profile
+  target.parent.mkdir(parents=True, exist_ok=True)
+  staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{profile}-", dir=target.parent))
+  try:
+    for path, rel in files:
+      out = staging / rel
+      out.parent.mkdir(parents=True, exist_ok=True)
+      shutil.copyfile(path, out)
+    (staging / PUBLISHED_FILE).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
+    old = target.with_name(f".{profile}-old")
+    if target.exists():
+      shutil.rmtree(old, ignore_errors=True)
+      target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+  finally:
+    shutil.rmtree(staging, ignore_errors=True)
+  return target
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+  """`python -m adv_tf.report.publish --study=S --profile=P [--results_dir=results] [--dest=docs/results]`."""
+  parser = argparse.ArgumentParser(prog="python -m adv_tf.report.publish", description=__doc__.splitlines()[0])
+  parser.add_argument("--study", required=True, help="study name, e.g. hyperparams")
+  parser.add_argument("--profile", required=True, help="profile name, e.g. quick or cpu-full")
+  parser.add_argument("--results_dir", default="results", help="where `make reproduce-<study>` wrote results")
+  parser.add_argument("--dest", default=None, help="destination root (default: <checkout>/docs/results)")
+  parser.add_argument("--with_records", action="store_true",
+                      help="also copy the records a later run resumes from (a partial run of a long profile)")
+  args = parser.parse_args(argv)
+  try:
+    target = publish(args.results_dir, args.study, args.profile, args.dest, with_records=args.with_records)
+  except AdvTfError as e:
+    print(f"error: {e}", file=sys.stderr)
+    return 2
+  print(f"published {args.study} {args.profile} -> {target}")
+  return 0
+
+
+if __name__ == "__main__":
+  sys.exit(main())

@@ -1,0 +1,131 @@
+"""`make publish-results`: a finished run's report, claims, tables, times and small figures into docs/results."""
+from __future__ import annotations
+
+import json
+import pathlib
+import subprocess
+
+import pytest
+
+from adv_tf.errors import AdvTfError
+from adv_tf.report import publish as publish_lib
+
+REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def _git(repo: pathlib.Path, *args: str) -> str:
+  return subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+
+
+@pytest.fixture
+def repo(tmp_path) -> tuple[pathlib.Path, str]:
+  """A git checkout with one commit; returns (root, commit)."""
+  root = tmp_path / "repo"
+  root.mkdir()
+  _git(root, "init", "-q")
+  (root / "a.txt").write_text("a\n")
+  _git(root, "add", "a.txt")
+  _git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one")
+  return root, _git(root, "rev-parse", "HEAD")
+
+
+def _results(tmp_path, commit: str | None, dirty: bool = False, **skip) -> pathlib.Path:
+  """A finished quick run of a study "toy-study": report, claims, run_time, tables, figures and records."""
+  out = tmp_path / "results" / "toy_study" / "quick"
+  (out / "figures").mkdir(parents=True)
+  (out / "cells").mkdir()
+  files = {
+      "report.md": "# Toy\n![f](figures/fig.png)\n",
+      "claims.json": json.dumps({"title": "Toy", "claims": [{"claim": "T1", "statement": "s", "verdict": "holds"}]}),
+      "run_time.json": json.dumps({"study": "toy-study", "profile": "quick", "cpu_seconds": 3.0,
+                                   "code": None if commit is None else {"commit": commit, "dirty": dirty},
+                                   "machine": {"host": "h", "cpu_count": 2}}),
+      "results.csv": "a,b\n1,2\n",
+      "cells/index.csv": "id\nx\n",
+      "records-shard0of1.jsonl": '{"id": "x"}\n',
+      "config.json": "{}",
+  }
+  for name, text in files.items():
+    if name not in skip:
+      (out / name).write_text(text)
+  (out / "figures" / "fig.png").write_bytes(b"\x89PNG small")
+  (out / "figures" / "huge.png").write_bytes(b"\x89PNG" + b"0" * (publish_lib.MAX_FIGURE_BYTES + 1))
+  return tmp_path / "results"
+
+
+def test_publishes_report_claims_tables_times_and_small_figures(tmp_path, repo):
+  root, commit = repo
+  results = _results(tmp_path, commit)
+  target = publish_lib.publish(results, "toy-study", "quick", root / "docs" / "results", repo=root)
+  assert target == root / "docs" / "results" / "toy_study" / "quick"
+  got = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
+  assert got == ["cells/index.csv", "claims.json", "figures/fig.png", "published.json", "report.md", "results.csv",
+                 "run_time.json"]
+  meta = json.loads((target / "published.json").read_text())
+  assert meta["commit"] == commit and meta["study"] == "toy-study" and meta["profile"] == "quick"
+  assert meta["machine"] == {"host": "h", "cpu_count": 2}
+  assert meta["left_out"] and meta["left_out"][0].startswith("figures/huge.png")
+  assert meta["files"]["report.md"] == publish_lib._sha256(target / "report.md")  # pylint: disable=protected-access
+  assert set(meta["files"]) == set(got) - {"published.json"}
+
+
+def test_with_records_keeps_what_a_resumed_run_reads(tmp_path, repo):
+  root, commit = repo
+  target = publish_lib.publish(_results(tmp_path, commit), "toy-study", "quick", root / "out", repo=root,
+                               with_records=True)
+  assert (target / "run" / "records-shard0of1.jsonl").read_text() == '{"id": "x"}\n'
+  assert (target / "run" / "config.json").exists()
+
+
+def test_a_new_publication_replaces_the_old_folder_whole(tmp_path, repo):
+  root, commit = repo
+  results = _results(tmp_path, commit)
+  dest = root / "docs" / "results"
+  publish_lib.publish(results, "toy-study", "quick", dest, repo=root)
+  (results / "toy_study" / "quick" / "results.csv").unlink()
+  target = publish_lib.publish(results, "toy-study", "quick", dest, repo=root)
+  assert not (target / "results.csv").exists()
+  assert sorted(p.name for p in target.parent.iterdir()) == ["quick"]  # no staging or old folders left
+
+
+@pytest.mark.parametrize("case, message", [
+    ("no claims", "has no claims.json"),
+    ("no commit", "names no commit"),
+    ("dirty", "dirty tree"),
+    ("foreign commit", "not an ancestor of HEAD"),
+    ("no folder", "no results folder"),
+])
+def test_refusals_are_one_line_and_write_nothing(tmp_path, repo, case, message):
+  root, commit = repo
+  commit_for = {"no commit": None, "foreign commit": "0" * 40}.get(case, commit)
+  skip = {"claims.json": True} if case == "no claims" else {}
+  results = _results(tmp_path, commit_for, dirty=case == "dirty", **skip)
+  study = "other-study" if case == "no folder" else "toy-study"
+  dest = root / "docs" / "results"
+  with pytest.raises(AdvTfError, match=message) as err:
+    publish_lib.publish(results, study, "quick", dest, repo=root)
+  assert "\n" not in str(err.value)
+  assert not dest.exists()
+
+
+def test_main_prints_one_error_line_and_exits_2(tmp_path, capsys):
+  assert publish_lib.main(["--study=toy-study", "--profile=quick", f"--results_dir={tmp_path}"]) == 2
+  err = capsys.readouterr().err.strip().splitlines()
+  assert len(err) == 1 and err[0].startswith("error: no results folder")
+
+
+def _published() -> list[pathlib.Path]:
+  return sorted((REPO_ROOT / "docs" / "results").glob(f"*/*/{publish_lib.PUBLISHED_FILE}"))
+
+
+@pytest.mark.parametrize("published", _published(), ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}")
+def test_every_published_result_parses_and_comes_from_this_history(published):
+  folder = published.parent
+  meta = json.loads(published.read_text())
+  claims = json.loads((folder / "claims.json").read_text())
+  assert claims["claims"] and all({"claim", "verdict"} <= set(c) for c in claims["claims"])
+  for rel, digest in meta["files"].items():
+    assert publish_lib._sha256(folder / rel) == digest, f"{rel} was edited after publication"  # pylint: disable=protected-access
+  if _git(REPO_ROOT, "rev-parse", "--is-shallow-repository") == "true":
+    pytest.skip("shallow clone: the commit's ancestry cannot be checked")
+  assert publish_lib.is_ancestor(meta["commit"], REPO_ROOT), f"{meta['commit']} is not an ancestor of HEAD"
