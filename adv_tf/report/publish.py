@@ -13,7 +13,8 @@ did not finish in one sitting can be published part-way and resumed on a fresh m
 `mkdir -p results/<study>/<profile> && cp -r docs/results/<study>/<profile>/run/. results/<study>/<profile>/`.
 
 Refused with one line before anything is written: a folder without `report.md`, `claims.json` or
-`run_time.json`; a run whose `run_time.json` names no commit (computed outside a git checkout, or before the
+`run_time.json` (unless `--with_records` publishes a partial run: then every record's own commit is checked); a
+run whose `run_time.json` names no commit (computed outside a git checkout, or before the
 commit was recorded), a dirty tree, or a commit that is not an ancestor of HEAD (results must come from
 committed code that is part of this history).
 """
@@ -33,6 +34,7 @@ import tempfile
 from typing import Optional, Sequence
 
 from adv_tf.errors import AdvTfError
+from adv_tf.experiment.records import read_record_file
 from adv_tf.experiment.run_time import RUN_TIME_FILE
 from adv_tf.report.base import CLAIMS_FILE
 from adv_tf.utils import provenance
@@ -83,10 +85,24 @@ def _read_json(path: pathlib.Path) -> dict:
   return payload
 
 
-def _files(source: pathlib.Path, with_records: bool) -> tuple[list[tuple[pathlib.Path, str]], list[str]]:
+def record_commits(source: pathlib.Path) -> list[str]:
+  """The commits that computed the records under `source` (each record's "git"), oldest first; AdvTfError when a
+  record has none or came from a dirty tree, or there are no records."""
+  commits: dict[str, None] = {}
+  paths = sorted(source.rglob("records-shard*.jsonl"))
+  for path in paths:
+    for record in read_record_file(path):
+      commits[run_commit({"code": record.get("git")})] = None
+  if not commits:
+    raise AdvTfError(f"{source} holds no finished record: nothing to publish yet")
+  return list(commits)
+
+
+def _files(source: pathlib.Path, with_records: bool,
+           finished: bool = True) -> tuple[list[tuple[pathlib.Path, str]], list[str]]:
   """[(file, relative destination)] to copy and the figures left out for their size."""
   chosen, left_out = [], []
-  for name in (REPORT_FILE, CLAIMS_FILE):
+  for name in (REPORT_FILE, CLAIMS_FILE) if finished else ():
     chosen.append((source / name, name))
   for path in sorted(source.rglob("*")):
     if not path.is_file():
@@ -123,21 +139,28 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
   source = pathlib.Path(results_dir) / folder / profile
   if not source.is_dir():
     raise AdvTfError(f"no results folder {source}: run `make reproduce-{study} PROFILE={profile}` first")
-  for name in (REPORT_FILE, CLAIMS_FILE, RUN_TIME_FILE):
-    if not (source / name).is_file():
-      raise AdvTfError(f"{source} has no {name}: the run did not finish; rerun `make reproduce-{study} "
-                       f"PROFILE={profile}` (it resumes) and publish again")
-  run_time = _read_json(source / RUN_TIME_FILE)
-  _read_json(source / CLAIMS_FILE)
-  commit = run_commit(run_time)
-  if not is_ancestor(commit, repo):
-    raise AdvTfError(f"the run's commit {commit[:12]} is not an ancestor of HEAD in {repo}: publish from the "
-                     "history that holds the code it ran")
-  files, left_out = _files(source, with_records)
+  finished = all((source / name).is_file() for name in (REPORT_FILE, CLAIMS_FILE, RUN_TIME_FILE))
+  if finished:
+    run_time = _read_json(source / RUN_TIME_FILE)
+    _read_json(source / CLAIMS_FILE)
+    commits = [run_commit(run_time)]
+  elif with_records:  # a partial run of a long profile: its records name their commits
+    run_time = {}
+    commits = record_commits(source)
+  else:
+    missing = [n for n in (REPORT_FILE, CLAIMS_FILE, RUN_TIME_FILE) if not (source / n).is_file()]
+    raise AdvTfError(f"{source} has no {missing[0]}: the run did not finish; rerun `make reproduce-{study} "
+                     f"PROFILE={profile}` (it resumes) and publish again, or publish its records with RECORDS=1")
+  for commit in commits:
+    if not is_ancestor(commit, repo):
+      raise AdvTfError(f"the run's commit {commit[:12]} is not an ancestor of HEAD in {repo}: publish from the "
+                       "history that holds the code it ran")
+  commit = commits[-1]
+  files, left_out = _files(source, with_records, finished)
   now = now or datetime.datetime.now(datetime.timezone.utc)
   meta = {
       "study": study, "profile": profile, "commit": commit,
-      "published_utc": now.isoformat(timespec="seconds"),
+      "published_utc": now.isoformat(timespec="seconds"), "finished": finished, "record_commits": commits,
       "run": {k: run_time.get(k) for k in ("started_utc", "ended_utc", "wall_seconds", "cpu_seconds",
                                            "load_average_1min", "num_shards", "resumed", "machine")},
       "machine": run_time.get("machine") or {"note": "not recorded by this run"},

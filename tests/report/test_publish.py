@@ -42,7 +42,7 @@ def _results(tmp_path, commit: str | None, dirty: bool = False, **skip) -> pathl
                                    "machine": {"host": "h", "cpu_count": 2}}),
       "results.csv": "a,b\n1,2\n",
       "cells/index.csv": "id\nx\n",
-      "records-shard0of1.jsonl": '{"id": "x"}\n',
+      "records-shard0of1.jsonl": json.dumps({"id": "x", "git": {"commit": commit, "dirty": dirty}}) + "\n",
       "config.json": "{}",
   }
   for name, text in files.items():
@@ -73,8 +73,20 @@ def test_with_records_keeps_what_a_resumed_run_reads(tmp_path, repo):
   root, commit = repo
   target = publish_lib.publish(_results(tmp_path, commit), "toy-study", "quick", root / "out", repo=root,
                                with_records=True)
-  assert (target / "run" / "records-shard0of1.jsonl").read_text() == '{"id": "x"}\n'
+  assert json.loads((target / "run" / "records-shard0of1.jsonl").read_text())["id"] == "x"
   assert (target / "run" / "config.json").exists()
+
+
+def test_a_partial_run_publishes_its_records_under_their_own_commits(tmp_path, repo):
+  """A long profile stopped part-way (no report yet): RECORDS=1 keeps what a later run resumes from."""
+  root, commit = repo
+  results = _results(tmp_path, commit, **{"report.md": 1, "claims.json": 1, "run_time.json": 1})
+  with pytest.raises(AdvTfError, match="did not finish"):
+    publish_lib.publish(results, "toy-study", "quick", root / "out", repo=root)
+  target = publish_lib.publish(results, "toy-study", "quick", root / "out", repo=root, with_records=True)
+  meta = json.loads((target / "published.json").read_text())
+  assert meta["finished"] is False and meta["record_commits"] == [commit]
+  assert (target / "run" / "records-shard0of1.jsonl").exists() and not (target / "report.md").exists()
 
 
 def test_a_new_publication_replaces_the_old_folder_whole(tmp_path, repo):
