@@ -32,14 +32,18 @@ MODES = ("all", "most")
 
 @dataclasses.dataclass(frozen=True)
 class Cell:
-  """One comparison. `group`: which of the claim's named values (`Claim.names`, e.g. a dataset) it belongs
-  to; `label`: how the report names it (default: built from the keys)."""
+  """One comparison. `group`: which of the claim's named values (`Claim.names`, e.g. a dataset, or a tuple
+  such as (dataset, eps)) it belongs to; `label`: how the report names it (default: built from the keys)."""
   a: Hashable
   b: Hashable | float
   relation: str = "greater"
   offset: float = 0.0
-  group: str = ""
+  group: str | tuple[str, ...] = ""
   label: str = ""
+
+  @property
+  def groups(self) -> tuple[str, ...]:
+    return (self.group,) if isinstance(self.group, str) else tuple(self.group)
 
   def __post_init__(self):
     if self.relation not in RELATIONS:

@@ -292,6 +292,8 @@ def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules
   unit = weakest.test.unit if claim.unit == "seeds" or weakest.test.unit == "seeds" else claim.unit
   if verdict.startswith("this model"):
     seen = f"needs >= 2 seeds per compared model (a claim about a training method); {seen}"
+    if verdict.removeprefix("this model: ") in DECIDED:
+      return f"{seen}; on these images the verdict for this model is decided"
   for factor in SCALE_FACTORS:
     if factor > rules.max_factor:
       break
@@ -310,7 +312,7 @@ def judge(claim: Claim, measure: Measure, rules: Rules = Rules()) -> ClaimResult
   """The claim's verdict from `measure` (the study's tidy results, or the paper's numbers)."""
   cells = [judge_cell(claim, c, measure, rules) for c in claim.cells]
   verdict = combine(claim, cells, rules)
-  tested = tuple(n for n in claim.names if any(c.cell.group == n and c.status != "not measured" for c in cells))
+  tested = tuple(n for n in claim.names if any(n in c.cell.groups and c.status != "not measured" for c in cells))
   flagged = []
   for name, limit in claim.confound_limits.items():
     gaps = [c.confounds[name] for c in cells if name in c.confounds]

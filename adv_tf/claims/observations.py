@@ -95,3 +95,16 @@ class Scalar:
 
 
 Observation = Accuracy | Values | Scalar
+
+
+def pack_items(outcomes) -> str:
+  """Per-item 0/1 outcomes as a hex string (8 items a byte, first item in the high bit) for a JSON record."""
+  return np.packbits(np.asarray(outcomes, dtype=bool).ravel()).tobytes().hex()
+
+
+def unpack_items(packed: str, n: int) -> tuple[int, ...]:
+  """The inverse of `pack_items` for n items."""
+  bits = np.unpackbits(np.frombuffer(bytes.fromhex(packed), np.uint8))
+  if len(bits) < n or len(bits) - n >= 8:
+    raise AdvTfError(f"packed outcomes hold {len(bits)} bits, not n = {n} items")
+  return tuple(int(b) for b in bits[:n])

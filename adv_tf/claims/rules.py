@@ -29,9 +29,17 @@ import math
 import numpy as np
 from scipy import stats as _stats
 
-from adv_tf.metrics.accuracy import wilson_interval
-
 _Z_MAX = 40.0
+_BISECTIONS = 44   # z to within 40 / 2^44 ~ 2e-12
+
+
+def wilson_interval(k: float, n: float, z: float) -> tuple[float, float]:
+  """`adv_tf.metrics.accuracy.wilson_interval` without its argument checks (called ~10^5 times per report;
+  tested equal to it)."""
+  z2 = z * z
+  center = (k + z2 / 2.0) / (n + z2)
+  half = z / (n + z2) * math.sqrt(k * (n - k) / n + z2 / 4.0)
+  return (0.0 if k == 0 else max(0.0, center - half)), (1.0 if k == n else min(1.0, center + half))
 
 
 def _invert(lower_at_z, threshold: float, estimate: float) -> float:
@@ -41,7 +49,7 @@ def _invert(lower_at_z, threshold: float, estimate: float) -> float:
   lo, hi = 0.0, _Z_MAX
   if lower_at_z(hi) > threshold:
     return float(_stats.norm.sf(hi))
-  for _ in range(80):
+  for _ in range(_BISECTIONS):
     mid = (lo + hi) / 2
     lo, hi = (mid, hi) if lower_at_z(mid) > threshold else (lo, mid)
   return float(_stats.norm.sf(lo))

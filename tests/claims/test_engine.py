@@ -117,7 +117,9 @@ def test_one_seed_method_claim_reads_this_model_and_is_not_decided():
   r = judge(claim(Cell("a", "b"), unit="seeds"), m)
   assert r.verdict == "this model: holds"
   assert not r.decided
-  assert "needs >= 2 seeds" in r.to_decide
+  assert "needs >= 2 seeds" in r.to_decide and "decided" in r.to_decide and "would read" not in r.to_decide
+  small = judge(claim(Cell("a", "b"), unit="seeds"), measure({"a": acc(25), "b": acc(20)}))
+  assert small.verdict == "this model: inconclusive" and "would read 'holds'" in small.to_decide
 
 
 def test_replicated_method_claim_uses_the_seeds():

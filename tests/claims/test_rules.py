@@ -22,6 +22,12 @@ def test_mcnemar_is_the_exact_binomial_on_discordant_items():
   assert R.PairedProportions(40, 0, 0, 10).p_above(0) == 1.0
 
 
+def test_fast_wilson_equals_the_checked_one():
+  from adv_tf.metrics.accuracy import wilson_interval
+  for k, n, z in ((0, 10, Z), (10, 10, Z), (37, 50, 1.0), (4990, 10000, 3.3), (1, 2, 0.2)):
+    assert R.wilson_interval(k, n, z) == pytest.approx(wilson_interval(k, n, z), abs=1e-15)
+
+
 def test_unpaired_newcombe_matches_the_published_example():
   # Newcombe (1998), Statistics in Medicine 17:873, example (56/70 vs 48/80), method 10: 0.0524 to 0.3339.
   lo, hi = R.TwoProportions(56, 70, 48, 80).interval(Z)

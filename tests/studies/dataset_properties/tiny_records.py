@@ -8,6 +8,7 @@ import types
 
 import numpy as np
 
+from adv_tf.claims import pack_items
 from adv_tf.studies.dataset_properties import published
 from adv_tf.studies.dataset_properties.config import QUICK, eps_label
 
@@ -30,16 +31,16 @@ def _judged(setting: str, prop: str, bar: str, attack: str, eps: str) -> dict:
     k = int(round(fig[paper][attack][eps][bar] / 100 * N))
     items = np.zeros(N, np.int64)
     items[_order(setting, ours)[:k]] = 1
-    out[ours] = {"accuracy": k / N, "correct": k, "n": N, "items": "".join(map(str, items))}
+    out[ours] = {"accuracy": k / N, "correct": k, "n": N, "items": pack_items(items)}
   return out
 
 
-def records() -> list[dict]:
+def records(eps=QUICK.eps) -> list[dict]:
   out = []
   for setting in CLEAN:
     prop, bar = ("size", SIZE_BARS[setting]) if setting in SIZE_BARS else ("contrast", CONTRAST_BARS[setting])
     adversarial = {attack: {eps_label(e): {"linf": e, "judged": _judged(setting, prop, bar, attack, eps_label(e))}
-                            for e in QUICK.eps} for attack in published.ATTACKS}
+                            for e in eps} for attack in published.ATTACKS}
     out.append({"result": {"dataset": "mnist", "setting": setting, "seed": 0, "eval_images": N,
                            "clean_accuracy_full_test": CLEAN[setting], "test_images_full": 10000,
                            "adversarial": adversarial}})
@@ -47,4 +48,5 @@ def records() -> list[dict]:
 
 
 def run(config=QUICK) -> types.SimpleNamespace:
-  return types.SimpleNamespace(records={"models": records()}, config=config, output_dir="unused")
+  """A finished run of `config` (its --eps decide which cells the records hold)."""
+  return types.SimpleNamespace(records={"models": records(config.eps)}, config=config, output_dir="unused")
