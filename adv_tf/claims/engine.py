@@ -199,7 +199,8 @@ def _test(claim: Claim, a, b) -> tuple[R.Test, bool, str]:
     return R.TwoProportions(sum(a.k), a.n * len(a.k), sum(b.k), b.n * len(b.k)), this_model, note
   if pooled is None:
     raise AdvTfError(f"claim {claim.id}: per-item values of different items cannot be compared item by item")
-  return R.SignTest(pooled[0] - pooled[1]), this_model, ""
+  with np.errstate(invalid="ignore"):   # inf - inf (an attack failed on both): no difference, dropped as nan
+    return R.SignTest(pooled[0] - pooled[1]), this_model, ""
 
 
 def _p_values(cell: Cell, test: R.Test, margin: float) -> tuple[float, float, float]:

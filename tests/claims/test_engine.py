@@ -195,3 +195,11 @@ def test_rules_are_settable():
   m = measure({"a": acc(30), "b": acc(25, shift=25)})
   strict = judge_cell(claim(Cell("a", "b")), Cell("a", "b"), m, Rules(near_chance=0.5))
   assert strict.status == "undecided"
+
+
+def test_failed_attacks_on_both_sides_are_dropped_from_the_sign_test():
+  inf = float("inf")
+  a = Values(((inf, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0),), item_set="p", statistic="median")
+  b = Values(((inf, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0),), item_set="p", statistic="median")
+  r = judge(claim(Cell("a", "b"), unit="pairs", scale=1.0, value_unit=""), measure({"a": a, "b": b}))
+  assert r.cells[0].test.units == 7 and r.verdict == "holds"

@@ -98,3 +98,12 @@ def test_another_eps_changes_the_claims_inputs_and_names_what_it_lacks():
       rows["C5"].verdict
   assert "16/255" in rows["C5"].evidence
   assert not rows["A1"].verdict.startswith(NOT_RUN)   # BIM vs PGD at 8/255 on the five models
+
+
+def test_sanity_table_is_claim_a1s_cells():
+  report = DatasetPropertiesReport()
+  run = tiny_records.run()
+  body = report._sanity(report._res(run), run.config).body
+  assert "Violations (significant): 0 of 20." in body
+  assert "| mnist | 56 | 8/255 | 0.0 | 0.0 | not testable (floor/ceiling) |" in body
+  assert "| mnist | c0.5 | 4/255 | 32.0 | 44.0 | ok |" in body
