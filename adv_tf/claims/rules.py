@@ -1,18 +1,18 @@
 """The tests behind every verdict: one class per design, each giving one-sided p-values for "effect >
 threshold" and "effect < threshold", where effect = value(A) - value(B).
 
-| design                                        | test                                             |
-|-----------------------------------------------|--------------------------------------------------|
-| two accuracies, same items, outcomes recorded  | `PairedProportions`: exact McNemar (binomial on   |
-|                                               | the discordant items) at threshold 0; Newcombe's  |
-|                                               | paired interval (1998b, method 10) otherwise       |
-| two accuracies, other items or counts only     | `TwoProportions`: Newcombe's hybrid score interval |
-|                                               | (1998, method 10); conservative for paired data    |
-| an accuracy against a constant                | `OneProportion`: exact binomial; Wilson interval   |
-| paired continuous items (images, pairs)       | `SignTest`: exact sign test on item differences    |
-| seed-level values, same seeds on both sides   | `PairedT` over per-seed differences                |
-| seed-level values, different seeds            | `WelchT`                                          |
-| seed-level values against a constant          | `OneSampleT`                                      |
+| design                                       | test                                                    |
+|----------------------------------------------|---------------------------------------------------------|
+| two accuracies, same items, outcomes recorded | `PairedProportions`: exact McNemar (binomial on the     |
+|                                              | discordant items) at threshold 0, Newcombe's paired      |
+|                                              | interval (1998b, method 10) at other thresholds          |
+| two accuracies, other items or counts only    | `TwoProportions`: Newcombe's hybrid score interval       |
+|                                              | (1998, method 10); conservative for paired data          |
+| an accuracy against a constant               | `OneProportion`: exact binomial; Wilson interval         |
+| paired continuous items (images, pairs)      | `SignTest`: exact sign test on the item differences      |
+| seed-level values, same seeds on both sides  | `paired_t` over per-seed differences (a `TTest`)         |
+| seed-level values, different seeds           | `welch_t`                                               |
+| seed-level values against a constant         | `one_sample_t`                                          |
 
 p-values that come from an interval (Newcombe, Wilson at a threshold) invert it: p is the one-sided level at
 which the interval's bound reaches the threshold (bisection on z). Equivalence within a margin m (TOST) is
