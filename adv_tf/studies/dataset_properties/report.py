@@ -3,17 +3,19 @@ paper's digitized bars) and a paper | ours | diff table, clean accuracies vs the
 the BIM <= PGD sanity check, both TVM layouts, verdicts A1-D3 and every choice the paper leaves open."""
 from __future__ import annotations
 
+import dataclasses
 import math
 import pathlib
 from typing import Any, Sequence
 
 import numpy as np
 
+from adv_tf.claims import claim_verdicts, judge, judge_all, verdict_table
 from adv_tf.report.base import REPORTS, ClaimVerdict, StudyReport
 from adv_tf.report.markdown import Section
 from adv_tf.report.tables import Table
 from adv_tf.studies.dataset_properties import claims as claims_lib
-from adv_tf.studies.dataset_properties import datasets, published
+from adv_tf.studies.dataset_properties import datasets, measures, published
 from adv_tf.studies.dataset_properties.config import NAME, eps_label
 
 # Figure rows: our defense name -> the paper's row it is compared with (None: beyond the paper).
@@ -71,83 +73,27 @@ class Results:
       vals.append(100 * cell["judged"][defense]["accuracy"])
     return vals
 
-  def value(self, k: tuple) -> claims_lib.Value | None:
-    if k[0] == "clean":
-      found = self._results(k[1], "contrast", k[2])
-      if not found:
-        return None
-      vals = [100 * r["clean_accuracy_full_test"] for r in found[1]]
-      n = found[1][0]["test_images_full"]
-    else:
-      ds, prop, defense, attack, eps, bar = k
-      vals = self.accuracy(ds, prop, {"tvm": "tvm_quirk"}.get(defense, defense), attack, eps, bar)
-      if vals is None:
-        return None
-      n = self._results(ds, prop, bar)[1][0]["eval_images"]
-    std = float(np.std(vals, ddof=1)) if len(vals) > 1 else None
-    return claims_lib.Value(float(np.mean(vals)), std, int(n), len(vals))
-
-
-  def controlled_value(self, k: tuple) -> claims_lib.Value | None:
-    """The contrast control's view of a claim cell (beyond the paper, spec P6): a no-defense cell of a 0.5x/2x
-    contrast model at eps x its measured RMS-contrast ratio; the 1x no-defense cell as measured; anything else
-    (defended cells, clean) None, so a claim re-judged with it compares no-defense cells only."""
-    if not _no_defense_contrast_cell(k):
-      return None
-    ds, _, _, attack, eps, bar = k
-    if bar == "1":
-      return self.value(k)
-    found = self._results(ds, "contrast", bar)
-    if not found:
-      return None
-    vals = []
-    for r in found[1]:
-      cell = r.get("contrast_control", {}).get("accuracy", {}).get(attack, {}).get(eps)
-      if cell is None:
-        return None
-      vals.append(100 * cell["accuracy"])
-    std = float(np.std(vals, ddof=1)) if len(vals) > 1 else None
-    return claims_lib.Value(float(np.mean(vals)), std, int(found[1][0]["eval_images"]), len(vals))
-
-  def no_defense_value(self, k: tuple) -> claims_lib.Value | None:
-    """The measured value of a no-defense contrast cell (None elsewhere): the control's like-for-like baseline."""
-    return self.value(k) if _no_defense_contrast_cell(k) else None
-
-
-def _no_defense_contrast_cell(k: tuple) -> bool:
-  """A claim cell key (dataset, property, defense, attack, eps, bar) of a no-defense contrast cell."""
-  return k[0] != "clean" and k[1] == "contrast" and k[2] == "none"
+  def measure(self, k: tuple):
+    """Our value of a claim key (`measures.ours`)."""
+    return measures.ours(self, k)
 
 
 def contrast_control_evidence(claim, res: "Results") -> str | None:
   """Evidence line for a contrast claim: its no-defense cells judged at the measured eps and at eps scaled by the
   RMS-contrast ratio; when the effect holds at the measured eps but not at the scaled eps, the confound (absolute
   eps vs a shrunken signal range) explains it. None when the claim has no no-defense contrast cell measured."""
-  plain = claims_lib.evaluate(claim, res.no_defense_value, paper_value, res.keys)
-  scaled = claims_lib.evaluate(claim, res.controlled_value, paper_value, res.keys)
-  if not plain["ours_counts"] or not scaled["ours_counts"] or plain["ours"].startswith("not run"):
+  plain = judge(claim, lambda k: res.measure(k) if measures.no_defense_contrast(k) else None)
+  scaled = judge(claim, lambda k: measures.contrast_controlled(res, k))
+  if plain.verdict.startswith("not run") or scaled.verdict.startswith("not run"):
     return None
-  line = (f"contrast control (no-defense cells only): at the measured eps {plain['ours']} ({plain['ours_counts']}); "
-          f"at eps x RMS-contrast ratio {scaled['ours']} ({scaled['ours_counts']})")
-  if plain["ours"].startswith("holds") and not scaled["ours"].startswith("holds"):
+  line = (f"contrast control (no-defense cells only): at the measured eps {plain.verdict} ({plain.counts}); "
+          f"at eps x RMS-contrast ratio {scaled.verdict} ({scaled.counts})")
+  held = plain.verdict.removeprefix("this model: ") == "holds"
+  if held and scaled.verdict.removeprefix("this model: ") != "holds":
     line += " -> the effect disappears at contrast-scaled eps: explained by the contrast confound"
-  elif plain["ours"].startswith("holds"):
+  elif held:
     line += " -> the effect survives the contrast-scaled eps"
   return line
-
-
-def paper_value(k: tuple) -> float | None:
-  if k[0] == "clean":
-    name = next(n for n, s in datasets.SETUPS.items() if s.key == k[1])
-    s = datasets.setup(name)
-    label = {"1": str(s.original_size), "0.5": "c0.5", "2": "c2"}[k[2]]
-    v = s.paper_clean.get(label)
-    return None if v is None else 100 * v
-  ds, prop, defense, attack, eps, bar = k
-  try:
-    return published.figure(ds, prop)[defense][attack][eps][bar]
-  except KeyError:
-    return None
 
 
 def figure_tables(res: Results, name: str, prop: str, eps_labels: Sequence[str], defenses: Sequence[str]):
@@ -225,10 +171,10 @@ class DatasetPropertiesReport(StudyReport):
         + (", ".join(f"{r['dataset']} {r['setting']}: {sum(r['seconds'].values()):.0f}" for r in recs) or "-"),
         f"- attack settings: {recs[0]['attack_preset']['settings'] if recs else '-'}",
         f"- defense settings: {recs[0]['defense_settings'] if recs else '-'}"]))]
-    secs.append(self._verdicts(res))
+    secs.append(self._verdicts(run))
     secs.append(self._clean(res, config))
     secs.append(self._contrast(res))
-    secs.append(self._sanity(res, eps))
+    secs.append(self._sanity(res, config))
     secs.append(self._tvm_layouts(res))
     for name in res.datasets:
       for prop in config.properties:
@@ -255,44 +201,47 @@ class DatasetPropertiesReport(StudyReport):
     secs.append(self._choices(config))
     return secs
 
-  def claims(self, run) -> list[ClaimVerdict]:
-    """One row per claim of the spec (A1-A2, B1-B12, C1-C11, D1-D3) for claims.json; the spec's sub-checks
-    (A2 on MNIST, B1 part 2, C5 at 2/255) go into their claim's evidence."""
+  def _judged(self, run):
+    """(our results, the paper's) for every claim, with "every eps" taken as the run's --eps."""
     res = self._res(run)
-    found = {c.id: (c, claims_lib.evaluate(c, res.value, paper_value, res.keys)) for c in claims_lib.CLAIMS}
+    declared = claims_lib.claims(run.config.eps)
+    return res, judge_all(declared, res.measure), judge_all(declared, measures.paper)
+
+  def claims(self, run) -> list[ClaimVerdict]:
+    """One row per claim of the spec (A1-A2, B1-B12, C1-C11, D1-D3) and per sub-check (A2-mnist, B1-part2,
+    C5-2/255) for claims.json: the same rows as the verdict table."""
+    res, ours, paper = self._judged(run)
     out = []
-    for claim_id, (claim, v) in found.items():
-      if "-" in claim_id:
-        continue
-      evidence = [f"ours: {v['ours_counts'] or '-'}", f"paper figure: {v['paper']} ({v['paper_counts']})"]
-      evidence += [f"{sub}: ours {found[sub][1]['ours']} ({found[sub][1]['ours_counts'] or '-'})"
-                   for sub in found if sub.startswith(claim_id + "-")]
-      if v["ours"].startswith("not run") or "partial" in v["ours"]:
-        evidence += [f"{n}: {NOT_RUN_REASONS.get(n, 'not in --datasets')}" for n, setup in datasets.SETUPS.items()
-                     if setup.key in claim.datasets and setup.key not in res.keys]
-      control = contrast_control_evidence(claim, res)
+    for row, r, p in zip(claim_verdicts(ours, VERDICTS_SECTION), ours, paper):
+      extra = [f"paper figure: {p.label} ({p.counts})"]
+      extra += [f"{n}: {NOT_RUN_REASONS.get(n, 'not in --datasets')}" for n, setup in datasets.SETUPS.items()
+                if setup.key in r.claim.names and setup.key not in res.keys]
+      missing_eps = [e for e in r.claim.names if "/" in e and e not in r.tested and e not in
+                     {eps_label(x) for x in run.config.eps}]
+      if missing_eps:
+        extra.append(f"eps the claim names but --eps did not run: {', '.join(missing_eps)}")
+      control = contrast_control_evidence(r.claim, res)
       if control:
-        evidence.append(control)
-      if claim.conflict:
-        evidence.append(f"text vs figure: {claim.conflict} (judged against the figure)")
-      out.append(ClaimVerdict(claim_id, claim.text, v["ours"], "; ".join(evidence), VERDICTS_SECTION))
+        extra.append(control)
+      out.append(dataclasses.replace(row, evidence="; ".join([row.evidence] + extra)))
     return out
 
-  def _verdicts(self, res: Results) -> Section:
-    rows = []
-    for claim in claims_lib.CLAIMS:
-      v = claims_lib.evaluate(claim, res.value, paper_value, res.keys)
-      rows.append([claim.id, claim.text, v["ours"], v["ours_counts"], v["paper"], v["paper_counts"],
-                   claim.conflict or "-"])
-    rule = ("Per compared cell (claims.py): tie if |diff| <= max(1 pp, 2x seed-to-seed std) (C1: 2.5 pp); "
-            "significant at 2 standard errors (binomial over the attacked images, plus the seed std with >= 2 "
-            "seeds; `statistics.claim_verdict`); not testable when both values < 1%. A claim holds when every "
-            "testable cell holds ('most' claims: more than half), does not hold when a cell is significantly "
-            "against it. 'paper' = the same comparisons on the digitized figure values (sign beyond 1 pp). "
-            "Where the text contradicts its figure both are printed and the claim is judged against the figure. "
-            "TVM claims use our channels-first-quirk TVM row (the one comparable with the figures).")
-    return Section(VERDICTS_SECTION, rule + "\n\n" + md(
-        ["claim", "statement", "ours", "our cells", "paper figure", "paper cells", "text vs figure"], rows))
+  def _verdicts(self, run) -> Section:
+    _, ours, paper = self._judged(run)
+    rule = ("Every verdict comes from the shared claims engine (`adv_tf.claims`, rules in its engine.py): per cell an "
+            "exact McNemar test on the attacked images (the same images for every model), an exact binomial test "
+            "against a constant, or a t test over seeds when a claim about a data property has >= 2 seeds per "
+            "model; not testable when both accuracies sit at the floor or the ceiling (within max(1%, 2 images)) "
+            "or a model is near chance; 'does not hold' only when a cell is significantly against the claim "
+            "(Holm over the claim's cells); a tie only when every cell is equivalent within the margin (1 pp; C1 "
+            "2.5 pp; TOST; on 50 images a 1 pp margin cannot be resolved). Claims comparing models trained on "
+            "different sizes or contrasts read 'this model: ...' with one seed (not decided). Undecided claims say "
+            "at what sample "
+            "size the same rules would decide them. 'paper on paper' applies the same rules to the digitized "
+            "figure values (as counts of 10,000 test images, one model each). Where the text contradicts its "
+            "figure the claim is judged against the figure (evidence in claims.json). TVM claims use our "
+            "channels-first-quirk TVM row (the one comparable with the figures).")
+    return Section(VERDICTS_SECTION, rule + "\n\n" + verdict_table(ours, paper))
 
   def _clean(self, res: Results, config) -> Section:
     rows = []
@@ -329,24 +278,28 @@ class DatasetPropertiesReport(StudyReport):
                        ["dataset", "setting", "shape", "RMS", "RMS at 1x, same size", "ratio", "Michelson",
                         "mean luma"], rows))
 
-  def _sanity(self, res: Results, eps: Sequence[str]) -> Section:
+  def _sanity(self, res: Results, config) -> Section:
+    """acc(BIM) <= acc(PGD) per no-defense cell: the cells of claim A1, judged by the claims engine."""
+    a1 = next(c for c in claims_lib.claims(config.eps) if c.id == "A1")
+    status = {c.cell.a: c.status for c in judge(a1, res.measure).cells}
+    label = {"for": "ok", "against": "VIOLATED", "undecided": "not resolved at this sample size",
+             "not testable": "not testable (floor/ceiling)"}
     rows, bad = [], 0
-    for (name, label), rs in res.by_setting.items():
-      for e in eps:
-        bim = np.mean([100 * r["adversarial"]["bim"][e]["judged"]["none"]["accuracy"] for r in rs]) \
-            if all("bim" in r["adversarial"] and "pgd" in r["adversarial"] for r in rs) else None
-        if bim is None:
+    for (name, setting), rs in res.by_setting.items():
+      key = datasets.setup(name).key
+      prop, bar = next(((p, b) for p in ("size", "contrast") for b, lab in datasets.figure_settings(name, p)
+                        if lab == setting), (None, None))
+      for e in config.eps:
+        cell = (key, prop, bar, "none", "pgd", e)
+        if cell not in status or status[cell] == "not measured":
           continue
-        pgd = np.mean([100 * r["adversarial"]["pgd"][e]["judged"]["none"]["accuracy"] for r in rs])
-        n = rs[0]["eval_images"]
-        margin = max(1.0, 2 * 100 * math.sqrt(max(pgd * (100 - pgd), 25) / 1e4 * 2 / n))
-        ok = bim <= pgd + margin
-        bad += not ok
-        rows.append([name, label, e, _f(bim), _f(pgd), "ok" if bim <= pgd else ("ok (within noise)" if ok else
-                                                                                 "VIOLATED")])
+        bim, pgd = res.measure((key, prop, bar, "none", "bim", e)), res.measure(cell)
+        bad += status[cell] == "against"
+        rows.append([name, setting, eps_label(e), _f(100 * bim.value), _f(100 * pgd.value), label[status[cell]]])
     head = ("Must hold in every no-defense cell (true in all 61 non-zero cells of the paper's figures; it follows "
-            "from the Foolbox 3 step sizes). Noise margin max(1 pp, 2 binomial SE). "
-            f"Violations: {bad} of {len(rows)}.")
+            "from the Foolbox 3 step sizes). Each cell is claim A1's, judged by the claims engine (exact McNemar on "
+            "the attacked images, 1 pp tolerance, Holm over the cells). "
+            f"Violations (significant): {bad} of {len(rows)}.")
     return Section("Sanity check: acc(BIM) <= acc(PGD), no defense", head + "\n\n" + md(
         ["dataset", "setting", "eps", "BIM %", "PGD %", "check"], rows))
 
@@ -357,8 +310,8 @@ class DatasetPropertiesReport(StudyReport):
       setup = datasets.setup(name)
       bar = label if not label.startswith("c") else CONTRAST_BARS[label]
       prop = "contrast" if label.startswith("c") else "size"
-      pv = paper_value((setup.key, prop, "tvm", "deepfool", "16/255", bar))
-      pj = paper_value((setup.key, prop, "jpeg", "deepfool", "16/255", bar))
+      plateau = published.figure(setup.key, prop)
+      pv, pj = (plateau.get(d, {}).get("deepfool", {}).get("16/255", {}).get(bar) for d in ("tvm", "jpeg"))
       rows.append([name, label, _f(100 * clean["none"]["accuracy"]),
                    *[_f(100 * clean[d]["accuracy"]) if d in clean else "-" for d in ("tvm_quirk", "tvm", "jpeg")],
                    _f(pv), _f(pj)])

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from adv_tf.claims import pack_items
 from adv_tf.errors import AdvTfError
 from adv_tf.studies.dataset_properties import datasets
 from adv_tf.studies.dataset_properties.config import eps_label
@@ -217,8 +218,10 @@ def predict(model, x: np.ndarray, batch: int = 512) -> np.ndarray:
 def judge(model, x, y, defenses, config, seed) -> dict[str, dict]:
   from adv_tf.defenses.evaluate import judge_many
   out = judge_many(model, x, y, defenses, seed=seed, batch_size=config.judge_batch)
+  # "items": the per-image outcomes (`adv_tf.claims.pack_items`), so that claims compare models paired.
   return {k: {"accuracy": j.accuracy, "correct": int(j.correct.sum()), "n": int(len(j.correct)),
-              "low": j.estimate.low, "high": j.estimate.high} for k, j in out.items()}
+              "low": j.estimate.low, "high": j.estimate.high,
+              "items": pack_items(j.correct)} for k, j in out.items()}
 
 
 def contrast_stats(x: np.ndarray) -> dict:

@@ -43,10 +43,12 @@ def fgsm_sweep(model, x: np.ndarray, y: np.ndarray, eps_values) -> dict[str, Any
   return {"accuracy": accuracy, "predictions": predictions, "sign": sign}
 
 
-def pgd_accuracy(model, x, y, *, eps: float, steps: int, seed: int) -> float:
+def pgd_correct(model, x, y, *, eps: float, steps: int, seed: int) -> np.ndarray:
+  """Per image: still right under PGD (right clean and the attack failed)."""
   from adv_tf.attacks import attack
   result = attack("pgd", model, x, y, eps=eps, nb_iter=steps, seed=seed)
-  return float(np.mean(~result.success & (predict(model, x) == y)))
+  return ~result.success & (predict(model, x) == y)
+
 
 
 def minimal_distances(clean_correct: np.ndarray, success: np.ndarray, distances: np.ndarray) -> np.ndarray:
@@ -86,12 +88,18 @@ def cw_full(model, x, y, *, config) -> dict[str, Any]:
   }
 
 
-def weak_cw_accuracy(model, x, y, *, const: float, iterations: int) -> float:
-  """Accuracy under the weak CW: 1 search step at constant `const`, `iterations` Adam steps, Carlini's schedule."""
+def weak_cw_correct(model, x, y, *, const: float, iterations: int) -> np.ndarray:
+  """Per image, right under the weak CW: 1 search step at constant `const`, `iterations` Adam steps, Carlini's
+  schedule."""
   from adv_tf.attacks import attack
   result = attack("cw_l2", model, x, y, binary_search_steps=1, max_iterations=iterations, initial_const=const,
                   schedule="carlini")
-  return float(np.mean(~result.success & (predict(model, x) == y)))
+  return ~result.success & (predict(model, x) == y)
+
+
+def weak_cw_accuracy(model, x, y, *, const: float, iterations: int) -> float:
+  """Accuracy under the weak CW (`weak_cw_correct`)."""
+  return float(np.mean(weak_cw_correct(model, x, y, const=const, iterations=iterations)))
 
 
 def calibrate_weak_cw(model, x, y, *, consts, iterations: int, target: float, accuracy_fn=None) -> dict[str, Any]:

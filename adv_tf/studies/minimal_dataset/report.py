@@ -8,12 +8,13 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from adv_tf.claims import ClaimResult, claim_verdicts, judge_all, verdict_table
 from adv_tf.report.base import REPORTS, ClaimVerdict, StudyReport
-from adv_tf.report.markdown import Section
+from adv_tf.report.markdown import Section, table
 from adv_tf.report.statistics import wilson_interval
 from adv_tf.report.tables import Table
 from adv_tf.studies.minimal_dataset import claims as claims_lib
-from adv_tf.studies.minimal_dataset import published
+from adv_tf.studies.minimal_dataset import measures, published
 from adv_tf.studies.minimal_dataset.models import ARCHITECTURES, REGIMES
 
 ATTACK_LABELS = {"None": "clean", "FGSM": "FGSM", "CW": "weak CW"}
@@ -49,7 +50,7 @@ def ours_value(rs: list[dict], attack: str, config) -> list[float] | None:
   return None
 
 
-def table2_rows(group: claims_lib.Group, config, weak: dict | None) -> list[list[Any]]:
+def table2_rows(group: measures.Group, config, weak: dict | None) -> list[list[Any]]:
   """Every Table 2 row, once per our architecture variant of it: paper | ours (mean ± sd over seeds) | diff."""
   rows = []
   for arch, training, attack, paper in published.TABLE2:
@@ -77,8 +78,52 @@ def table2_rows(group: claims_lib.Group, config, weak: dict | None) -> list[list
   return rows
 
 
-def _fmt_comparisons(comps) -> str:
-  return "<br>".join(f"{c.a} vs {c.b}: **{c.outcome}** ({c.detail})" for c in comps) or "-"
+def capped_models(group: measures.Group) -> dict[tuple[str, str], list[int]]:
+  """{(arch, regime): [seeds]} of the models whose training stopped at the epoch cap, not by the held-out
+  convergence rule: possibly undertrained, so every claim that compares them says so."""
+  out = {key: [r["seed"] for r in rs if r["training"]["stopped_by"] != "convergence"] for key, rs in group.items()}
+  return {key: seeds for key, seeds in sorted(out.items()) if seeds}
+
+
+def undertrained_note(result: ClaimResult, capped: dict[tuple[str, str], list[int]]) -> str:
+  """The claim's caveat naming the cap-stopped models among those it compares ("" when none)."""
+  keys = {k[:2] for c in result.cells if c.status != "not measured" for k in (c.cell.a, c.cell.b)
+          if isinstance(k, tuple)}
+  names = [key for key in capped if key in keys]
+  return ("possibly undertrained (stopped at the epoch cap, not by convergence): "
+          + ", ".join(f"{a}/{g} seeds {capped[(a, g)]}" for a, g in names)) if names else ""
+
+
+def judged(run) -> tuple[list[ClaimResult], list[ClaimResult], dict[str, list[ClaimResult]], dict[str, str]]:
+  """(ours, Table 2 on itself, the controls per claim id, per-eps verdicts of M2a/M2b) of this run."""
+  config = run.config
+  group = measures.by_model(run.records.get("models") or [])
+  measure = measures.ours(group)
+  declared = claims_lib.claims(config)
+  ours = judge_all(declared, measure)
+  paper = judge_all(declared, measures.paper(config.headline_eps))
+  controls = {cid: judge_all(cs, measure) for cid, cs in claims_lib.controls(config).items()}
+  per_eps = {}
+  for claim_id in ("M2a", "M2b"):
+    per_eps[claim_id] = ", ".join(
+      f"{e:g}: {next(r for r in judge_all(claims_lib.claims(config, e), measure) if r.claim.id == claim_id).label}"
+      for e in config.fgsm_eps)
+  return ours, paper, controls, per_eps
+
+
+def claim_rows(run) -> list[ClaimVerdict]:
+  """claims.json rows: the engine's, with the caveats, the controls and the per-eps verdicts in the evidence."""
+  ours, paper, controls, per_eps = judged(run)
+  capped = capped_models(measures.by_model(run.records.get("models") or []))
+  out = []
+  for row, r, p in zip(claim_verdicts(ours, VERDICT_SECTION), ours, paper):
+    extra = [f"Table 2 on itself: {p.label} ({p.counts or '-'})"]
+    extra += [f"per eps: {per_eps[r.claim.id]}"] if r.claim.id in per_eps else []
+    extra += [f"control {c.claim.id}: {c.label} ({c.counts or '-'})" for c in controls.get(r.claim.id, [])]
+    note = undertrained_note(r, capped)
+    extra += [note] if note else []
+    out.append(dataclasses.replace(row, evidence="; ".join([row.evidence] + extra)))
+  return out
 
 
 def unstated_choices(config) -> list[str]:
@@ -165,7 +210,7 @@ class MinimalDatasetReport(StudyReport):
   title = "Paper 001 reproduction: minimally identifiable dataset"
 
   def write_artifacts(self, run) -> None:
-    group = claims_lib.by_model(run.records.get("models") or [])
+    group = measures.by_model(run.records.get("models") or [])
     weak = _weak(run)
     Table(TABLE2_HEADER, table2_rows(group, run.config, weak)).write_csv(pathlib.Path(run.output_dir) / "table2.csv")
     self._figure_lines = _figures(run, group, pathlib.Path(run.output_dir))
@@ -174,12 +219,8 @@ class MinimalDatasetReport(StudyReport):
     return report_sections(run, getattr(self, "_figure_lines", []))
 
   def claims(self, run) -> list[ClaimVerdict]:
-    """M1-M6 (spec 001-3) as the verdict table states them; the controls are shown beside them, not judged."""
-    return [ClaimVerdict(claim=c["claim"], statement=c["statement"], verdict=claims_lib.claim_label(c, run.config),
-                         evidence="; ".join([c["setting"], c["counts"]] + [c["undertrained"]] * bool(c["undertrained"])
-                                            + [o.detail.split("; Wilson")[0] for o in c["orderings"]]),
-                         section=VERDICT_SECTION)
-            for c in claims_lib.judge_all(run.records.get("models") or [], run.config)]
+    """M1-M6 (spec 001-3, M2 as M2a and M2b) as the verdict table states them; controls in the evidence."""
+    return claim_rows(run)
 
 
 def _weak(run) -> dict | None:
@@ -190,7 +231,7 @@ def _weak(run) -> dict | None:
 def report_sections(run, figure_lines: Sequence[str]) -> list[Section]:
   """The report's sections from run.records (plain records; no TensorFlow)."""
   config = run.config
-  group = claims_lib.by_model(run.records.get("models") or [])
+  group = measures.by_model(run.records.get("models") or [])
   weak = _weak(run)
   sel = (run.records.get("selection") or [None])[0]
   sections = [Section("Run", f"Profile `{config.profile}`; seeds {list(config.seeds)}; models "
@@ -204,21 +245,26 @@ def report_sections(run, figure_lines: Sequence[str]) -> list[Section]:
       "FGSM rows of the modified-data models both read 19.40% in the paper: a likely copy error, not a claim; no "
       "verdict rests on their equality. The paper's §5 'test accuracy is higher' means accuracy under attack; clean "
       "accuracy is lower for every modified-data model.", md_table(TABLE2_HEADER, rows)])))
-  verdict_rows = []
-  for c in claims_lib.judge_all(run.records.get("models") or [], config):
-    extra = ("<br>per eps: " + ", ".join(f"{e}: {v}" for e, v in c["per_eps"].items())) if "per_eps" in c else ""
-    verdict_rows.append([c["claim"], c["statement"], c["setting"],
-                         f"**{claims_lib.claim_label(c, config)}** ({c['counts']}){extra}"
-                         + (f"<br>**{c['undertrained']}**" if c["undertrained"] else ""),
-                         _fmt_comparisons(c["orderings"]), _fmt_comparisons(c["controls"])])
+  ours, paper, controls, per_eps = judged(run)
+  capped = capped_models(group)
+  notes = [f"- {r.claim.id}: {undertrained_note(r, capped)}" for r in ours if undertrained_note(r, capped)]
+  notes += [f"- {cid} per FGSM eps: {line}" for cid, line in per_eps.items()]
+  control_rows = [[cid, c.claim.id, c.claim.statement, f"**{c.label}**", c.counts or "-"]
+                  for cid, cs in controls.items() for c in cs]
   sections.append(Section(VERDICT_SECTION, "\n\n".join([
-      "Rules (small-N aware, intervals and t critical values from `adv_tf.report.statistics`): an accuracy ordering "
-      "counts when the 95% Wilson intervals do not overlap and, with >= 2 seeds, the paired per-seed t test passes; "
-      "medians of per-image distances use a paired bootstrap over images. Saturated cells (both 0% or both 100%) are "
-      "'not testable'. A claim holds when every ordering it expects is significant, does not hold when one is "
-      "significant the other way, else is inconclusive; 'partial (tested against: ...)' marks a verdict resting on "
-      "a subset of what the paper names.",
-      md_table(["claim", "statement", "setting", "verdict", "orderings tested", "controls"], verdict_rows)])))
+      "Every verdict comes from the shared claims engine (`adv_tf.claims`, rules in its engine.py): accuracies of "
+      "two models on the same test images by an exact McNemar test, medians of per-image CW distances by an exact "
+      "sign test on the image pairs, a t test over seeds when each model has >= 2 seeds (claims about a training "
+      "method: with one seed the verdict reads 'this model: ...' and is not decided); a model near chance (clean "
+      "accuracy <= 19%) or both accuracies at 0% or 100% make a comparison not testable; 'does not hold' only on "
+      "cells significantly against the claim (Holm over its cells); comparisons between models whose clean "
+      "accuracy (> 2 pp) or training-set size differ are flagged. Undecided claims say at what sample size the "
+      "same rules would decide them. 'paper on paper' = Table 2 judged by the same rules (one model per row; "
+      "clean and FGSM on 10,000 images, CW on 100).",
+      verdict_table(ours, paper), "\n".join(notes),
+      "Controls (the same rules; shown beside the claims, never counted in their verdicts; 'not run in this "
+      "profile' when the control's models were not trained):",
+      table(["claim", "control", "statement", "verdict", "cells"], control_rows)])))
   sections.append(Section("All models", model_tables(group, config)))
   if sel:
     s = sel["result"]
@@ -246,7 +292,7 @@ def report_sections(run, figure_lines: Sequence[str]) -> list[Section]:
   return sections
 
 
-def _cw_cost(group: claims_lib.Group, n: int, config) -> str:
+def _cw_cost(group: measures.Group, n: int, config) -> str:
   """Why the full-strength CW ran on n images: its measured CPU cost per image (from the records)."""
   if not group or n >= published.CW_IMAGES:
     return ""
@@ -260,7 +306,7 @@ def _cw_cost(group: claims_lib.Group, n: int, config) -> str:
           + f" CPU-s per image, {total:.0f} CPU-s per image over all models.")
 
 
-def model_tables(group: claims_lib.Group, config) -> str:
+def model_tables(group: measures.Group, config) -> str:
   """Every model's metrics, the FGSM sweep and the full-strength CW budget curve (mean ± sd over seeds)."""
   head = f"{config.headline_eps:g}"
   model_rows = []

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from adv_tf.claims import pack_items
 from adv_tf.errors import AdvTfError
 from adv_tf.studies.minimal_dataset import data as data_lib
 from adv_tf.studies.minimal_dataset import evaluation, models
@@ -227,22 +228,26 @@ def evaluate(model, d, config, weak_cw: dict | None, seed: int, log=print) -> tu
   clock = PhaseClock()
   pred = evaluation.predict(model, d.x_test)
   pred_distorted = evaluation.predict(model, d.x_test_distorted)
+  # "items": per-image outcomes (`adv_tf.claims.pack_items`), so that claims compare models on the same images.
   out: dict[str, Any] = {"clean_accuracy": float(np.mean(pred == d.y_test)),
+                         "clean_items": pack_items(pred == d.y_test),
                          "distorted_test_accuracy": float(np.mean(pred_distorted == d.y_test)),
                          "test_images": int(len(d.y_test))}
   clock.lap("clean")
   n = min(config.fgsm_images, len(d.y_test))
   x, y = d.x_test[:n], d.y_test[:n]
   sweep = evaluation.fgsm_sweep(model, x, y, config.fgsm_eps)
-  out["fgsm"] = {"images": n, "accuracy": sweep["accuracy"]}
+  out["fgsm"] = {"images": n, "accuracy": sweep["accuracy"],
+                 "items": {e: pack_items(p == y) for e, p in sweep["predictions"].items()}}
   clock.lap("fgsm")
   head = f"{config.headline_eps:g}"
   x_adv_head = np.clip(x + np.float32(config.headline_eps) * sweep["sign"], 0.0, 1.0)
   fooled = np.flatnonzero((pred[:n] == y) & (sweep["predictions"][head] != y))[:config.figure_images]
   m = min(config.pgd_images, len(d.y_test))
-  out["pgd"] = {"images": m, "eps": config.headline_eps, "steps": config.pgd_steps,
-                "accuracy": evaluation.pgd_accuracy(model, d.x_test[:m], d.y_test[:m], eps=config.headline_eps,
-                                                    steps=config.pgd_steps, seed=seed)}
+  pgd = evaluation.pgd_correct(model, d.x_test[:m], d.y_test[:m], eps=config.headline_eps, steps=config.pgd_steps,
+                               seed=seed)
+  out["pgd"] = {"images": m, "eps": config.headline_eps, "steps": config.pgd_steps, "accuracy": float(np.mean(pgd)),
+                "items": pack_items(pgd)}
   clock.lap("pgd")
   full = min(config.full_cw_images, len(d.y_test))
   cw = evaluation.cw_full(model, d.x_test[:full], d.y_test[:full], config=config)
@@ -251,9 +256,10 @@ def evaluate(model, d, config, weak_cw: dict | None, seed: int, log=print) -> tu
   clock.lap("cw")
   k = min(config.cw_images, len(d.y_test))
   if weak_cw is not None:
+    weak = evaluation.weak_cw_correct(model, d.x_test[:k], d.y_test[:k], const=weak_cw["const"],
+                                      iterations=weak_cw["iterations"])
     out["weak_cw"] = {"const": weak_cw["const"], "iterations": weak_cw["iterations"], "images": k,
-                      "accuracy": evaluation.weak_cw_accuracy(model, d.x_test[:k], d.y_test[:k],
-                                                              const=weak_cw["const"], iterations=weak_cw["iterations"])}
+                      "accuracy": float(np.mean(weak)), "items": pack_items(weak)}
   clock.lap("weak_cw")
   out["seconds"], out["cpu_seconds"] = clock.wall, clock.cpu
   log(f"clean {out['clean_accuracy']:.4f}, FGSM@{head} {out['fgsm']['accuracy'][head]:.4f}, PGD "

@@ -32,12 +32,17 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_split, 
     assert f"| {claim} |" in report, claim
   assert "not run in this profile" in report  # e.g. the CIFAR/ImageNet claims
   claims_json = json.loads((out / "claims.json").read_text())["claims"]
-  spec_ids = ["A1", "A2"] + [f"B{i}" for i in range(1, 13)] + [f"C{i}" for i in range(1, 12)] + ["D1", "D2", "D3"]
-  assert [c["claim"] for c in claims_json] == spec_ids
+  spec_ids = (["A1", "A2", "A2-mnist", "B1", "B1-part2"] + [f"B{i}" for i in range(2, 13)]
+              + [f"C{i}" for i in range(1, 6)] + ["C5-2/255"] + [f"C{i}" for i in range(6, 12)] + ["D1", "D2", "D3"])
+  assert [c["claim"] for c in claims_json] == spec_ids   # the spec's claims and sub-checks, as in report.md
   by_id = {c["claim"]: c for c in claims_json}
   assert by_id["B6"]["verdict"] == "not run in this profile" and "no local copy" in by_id["B6"]["evidence"]
-  assert "partial (tested against: mnist)" in by_id["B1"]["verdict"]  # F-MNIST not run
-  assert "B1-part2" in by_id["B1"]["evidence"] and "text vs figure" in by_id["C5"]["evidence"]
+  # --only_settings=14,c0.5: B1 (14 vs 56, 28 vs 56) has no cell measured; B3 (14: none vs TVM at 2-8/255) rests
+  # on MNIST at 8/255 only (F-MNIST and the other eps not run).
+  assert by_id["B1"]["verdict"] == "not run in this profile" and "fashion_mnist" in by_id["B1"]["evidence"]
+  assert by_id["B3"]["verdict"].endswith("partial (tested against: mnist, 8/255)")
+  assert "text vs figure" in by_id["C5"]["evidence"]
+  assert "16/255" in by_id["B4"]["evidence"] and by_id["B4"]["verdict"] == "not run in this profile"  # --eps 8/255
   assert all(c["section"] == "Verdicts (claims A1-D3 of the spec)" for c in claims_json)
   for name in ("mnist_input_size.png", "mnist_contrast.png", "mnist_input_size.csv", "config.json"):
     assert (out / name).is_file(), name

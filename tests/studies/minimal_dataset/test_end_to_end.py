@@ -26,7 +26,7 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_loader,
   for heading in ("Table 2: paper | ours | diff", "Verdicts", "All models", "Relabelling proxy",
                   "Weak-CW calibration", "Choices the paper leaves open"):
     assert heading in report
-  for claim in ("M1", "M2", "M3", "M4", "M5", "M6"):
+  for claim in ("M1", "M2a", "M2b", "M3", "M4", "M5", "M6"):
     assert f"| {claim} |" in report
   assert "likely copy error" in report
   for name in ("table2.csv", "config.json", "fig1_fig2_distortion.png", "fgsm_sweep_lenet5_relu.png",
@@ -51,15 +51,17 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_loader,
   assert all(v >= 0 for v in finetuned["cpu_seconds"].values()) and sum(finetuned["cpu_seconds"].values()) > 0
   assert "total" in selection[0]["result"]["cpu_seconds"]
   claims = json.loads((out / "claims.json").read_text())["claims"]
-  assert [c["claim"] for c in claims] == ["M1", "M2", "M3", "M4", "M5", "M6"]
+  assert [c["claim"] for c in claims] == ["M1", "M2a", "M2b", "M3", "M4", "M5", "M6"]
   for c in claims:
-    assert c["verdict"].split(",")[0] in statistics.VERDICTS and c["statement"] and c["section"] in report, c
-  # Only a LeNet-5 ran: every verdict says what it was tested against; M6 (LeNet vs CNN) cannot be tested.
-  for c in claims[:5]:
-    assert "partial (tested against: LeNet" in c["verdict"], c
-  assert claims[5]["verdict"] == "not testable" and "models missing" in claims[5]["evidence"]
+    verdict = c["verdict"].removeprefix("this model: ").split(",")[0]
+    assert verdict in statistics.VERDICTS + ("not run in this profile",) and c["statement"], c
+    assert c["section"] in report
+  # Only a LeNet-5 ran: every verdict says what it was tested against; M6 (LeNet vs CNN) has no CNN to compare.
+  for c in claims[:6]:
+    assert "partial (tested against: LeNet)" in c["verdict"], c
+  assert claims[6]["verdict"] == "not run in this profile"
   m4 = next(c for c in claims if c["claim"] == "M4")
-  assert "first 4 of 100 CW images" in m4["verdict"]
+  assert "first 4 of the paper's 100 CW images" in m4["statement"]
   # The report rebuilds from the records alone.
   (out / "report.md").unlink()
   assert cli.run_main("minimal-dataset", argv + ["--report_only"]) == 0

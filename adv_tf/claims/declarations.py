@@ -1,0 +1,109 @@
+"""A paper's claims as data: `Claim` (id, statement, section, cells, unit of noise, margin, combination) and
+`Cell` (one comparison between two quantities of the study's tidy results, or a quantity and a constant).
+
+Relations (effect = value(a) - value(b), with `offset` subtracted):
+  greater   a > b + offset             for: significantly above;  against: significantly below
+  less      a < b - offset             (mirror of greater)
+  at_least  a >= b - margin            for: non-inferior (lower bound above -margin); against: significantly
+                                        below -margin
+  at_most   a <= b + margin            (mirror of at_least)
+  equal     |a - b - offset| < margin  for: equivalent (TOST); against: significantly beyond the margin
+Quantities are keys (any hashable the study's `measure` function resolves to an observation) or numbers
+(constants, `observations.Scalar`).
+
+Units of noise (`Claim.unit`):
+  images / pairs  the compared models' per-item outcomes on the same items (exact McNemar / sign test);
+  seeds           a claim about a training method or a data property: its unit of replication is the trained
+                  model, so per-seed values are compared (paired t, Welch, one-sample t). With fewer than two
+                  seeds on a side the cell is judged on items and the verdict reads "this model: ..." and is
+                  not counted as decided.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Hashable, Mapping, Sequence
+
+from adv_tf.errors import AdvTfError
+
+RELATIONS = ("greater", "less", "at_least", "at_most", "equal")
+UNITS = ("images", "pairs", "seeds")
+MODES = ("all", "most")
+
+
+@dataclasses.dataclass(frozen=True)
+class Cell:
+  """One comparison. `group`: which of the claim's named values (`Claim.names`, e.g. a dataset, or a tuple
+  such as (dataset, eps)) it belongs to; `label`: how the report names it (default: built from the keys)."""
+  a: Hashable
+  b: Hashable | float
+  relation: str = "greater"
+  offset: float = 0.0
+  group: str | tuple[str, ...] = ""
+  label: str = ""
+
+  @property
+  def groups(self) -> tuple[str, ...]:
+    return (self.group,) if isinstance(self.group, str) else tuple(self.group)
+
+  def __post_init__(self):
+    if self.relation not in RELATIONS:
+      raise AdvTfError(f"unknown relation {self.relation!r}; choose one of {RELATIONS}")
+
+  @property
+  def name(self) -> str:
+    if self.label:
+      return self.label
+    show = lambda k: f"{k:g}" if isinstance(k, (int, float)) else "/".join(str(p) for p in (k if isinstance(
+      k, tuple) else (k,)))
+    return f"{show(self.a)} vs {show(self.b)}"
+
+
+@dataclasses.dataclass(frozen=True)
+class Claim:
+  """A claim of the paper, as the engine judges it.
+
+  Attributes:
+    id: the spec's id (one id per separately evidenced sub-claim).
+    statement: the paper's statement in one line; section: where the paper makes it.
+    cells: the comparisons; unit: "images", "pairs" or "seeds" (module docstring).
+    margin: the equivalence / tolerance margin (same units as the values, e.g. 0.01 = 1 pp of accuracy).
+    mode: "all" (every cell) or "most" (more than half of the testable cells).
+    names: the values the claim names (e.g. datasets); a verdict resting on some of them is "partial".
+    conflict: where the paper's text contradicts its own figure (printed; judged against the figure).
+    confound_limits: {confound: largest difference between compared sides that is not flagged}.
+    scale, value_unit: how effects are printed (default: accuracies as percentage points).
+  """
+  id: str
+  statement: str
+  cells: tuple[Cell, ...]
+  section: str = ""
+  unit: str = "images"
+  margin: float = 0.01
+  mode: str = "all"
+  names: tuple[str, ...] = ()
+  conflict: str = ""
+  confound_limits: Mapping[str, float] = dataclasses.field(default_factory=dict)
+  scale: float = 100.0
+  value_unit: str = "pp"
+
+  def __post_init__(self):
+    if self.unit not in UNITS:
+      raise AdvTfError(f"claim {self.id}: unknown unit {self.unit!r}; choose one of {UNITS}")
+    if self.mode not in MODES:
+      raise AdvTfError(f"claim {self.id}: unknown mode {self.mode!r}; choose one of {MODES}")
+    if not self.margin >= 0:
+      raise AdvTfError(f"claim {self.id}: margin must be >= 0, got {self.margin}")
+    if not self.cells:
+      raise AdvTfError(f"claim {self.id} has no cells")
+    keys = [(c.a, c.b, c.relation, c.offset) for c in self.cells]
+    twice = sorted({str(k[:2]) for k in keys if keys.count(k) > 1})
+    if twice:
+      raise AdvTfError(f"claim {self.id} compares the same quantities twice: {', '.join(twice)}")
+
+
+def check_unique(claims: Sequence[Claim]) -> None:
+  """One id per claim."""
+  seen = [c.id for c in claims]
+  dup = sorted({i for i in seen if seen.count(i) > 1})
+  if dup:
+    raise AdvTfError(f"claim ids must be unique, repeated: {dup}")

@@ -1,0 +1,327 @@
+"""The one verdict engine: every claim of every study is judged here, from the study's tidy results.
+
+`judge(claim, measure, rules)` resolves each cell's quantities with `measure(key) -> observation | None`,
+picks the test the design calls for (`rules` module table), and combines the cells:
+
+* per cell, "not testable at this scale" when a compared model is at or near chance (clean accuracy within
+  `near_chance` of the way from chance to 100%) or both compared accuracies are at the same bound (within
+  max(1%, 2 items) of 0% or of 100%: a floor or a ceiling cannot show a difference);
+* "does not hold" only when some cell is significantly against the claim, Holm-adjusted over the claim's
+  testable cells (family-wise error `alpha`, one-sided per direction: 0.025, i.e. two-sided 5%);
+* "holds" ("all" claims) when every testable cell is significantly for it: an intersection-union test, whose
+  size is `alpha` without adjustment; "most" claims count Holm-adjusted significant cells (more than half);
+* "tie" when every testable cell is equivalent within the claim's margin (TOST at `alpha`): a margin the
+  sample cannot resolve gives "inconclusive", never "tie";
+* "not testable" when no measured cell is testable; "not run in this profile" when none was measured;
+* a claim with unit "seeds" judged with fewer than two seeds on a side reads "this model: <verdict>" and is
+  not decided (`ClaimResult.decided`);
+* "partial (tested against: ...)" when only some of the values the claim names were measured;
+* confounds (observation `confounds`, and clean accuracy) that differ between compared sides by more than
+  the claim's `confound_limits` are attached to the evidence.
+For every claim that is not decided, `ClaimResult.to_decide` says what would decide it: the effect seen, the
+measured noise, and the sample size (items or seeds per side, as a multiple of today's) at which the same
+rules, applied to the same effect and noise, give a decided verdict (`max_factor` at most).
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Callable, Hashable, Sequence
+
+import numpy as np
+
+from adv_tf.claims import rules as R
+from adv_tf.claims.declarations import Cell, Claim
+from adv_tf.claims.observations import Accuracy, Observation, Scalar, Values
+from adv_tf.errors import AdvTfError
+from adv_tf.report.statistics import partial_label
+
+DECIDED = ("holds", "does not hold", "tie")
+NOT_RUN = "not run in this profile"
+SCALE_FACTORS = (2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024)
+Measure = Callable[[Hashable], "Observation | None"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Rules:
+  """The engine's settings: one-sided level per direction, saturation and near-chance bounds."""
+  alpha: float = 0.025
+  floor: float = 0.01
+  saturation_items: int = 2
+  near_chance: float = 0.1
+  max_factor: int = 1024
+
+
+@dataclasses.dataclass
+class CellResult:
+  cell: Cell
+  status: str               # for | against | tie | undecided | not testable | not measured
+  test: R.Test | None = None
+  note: str = ""
+  this_model: bool = False
+  p_for: float = 1.0
+  p_against: float = 1.0
+  p_tie: float = 1.0
+  confounds: dict = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class ClaimResult:
+  claim: Claim
+  verdict: str
+  cells: list[CellResult]
+  tested: tuple[str, ...] = ()
+  to_decide: str = ""
+  confounds: str = ""
+
+  @property
+  def this_model(self) -> bool:
+    return self.verdict.startswith("this model")
+
+  @property
+  def decided(self) -> bool:
+    return self.verdict in DECIDED
+
+  @property
+  def label(self) -> str:
+    note = partial_label(self.tested, self.claim.names) if self.verdict != NOT_RUN else None
+    return f"{self.verdict}, {note}" if note else self.verdict
+
+  @property
+  def counts(self) -> str:
+    keys = ("for", "against", "tie", "undecided", "not testable", "not measured")
+    n = {k: sum(c.status == k for c in self.cells) for k in keys}
+    return ", ".join(f"{k} {v}" for k, v in n.items() if v)
+
+  @property
+  def evidence(self) -> str:
+    parts = [self.counts]
+    tests = sorted({c.test.name for c in self.cells if c.test is not None})
+    if tests:
+      parts.append("tests: " + ", ".join(tests) + (", Holm over cells" if len(self.cells) > 1 else ""))
+    parts += [p for p in (self.confounds, self.to_decide) if p]
+    if self.claim.conflict:
+      parts.append(f"text vs figure: {self.claim.conflict} (judged against the figure)")
+    return "; ".join(parts)
+
+
+class _Negated(R.Test):
+  """The mirror of a test: effect -> -effect."""
+
+  def __init__(self, inner: R.Test):
+    self.inner, self.name, self.unit, self.units, self.noise = inner, inner.name, inner.unit, inner.units, inner.noise
+    self.effect = -inner.effect
+
+  def p_above(self, threshold):
+    return self.inner.p_below(-threshold)
+
+  def p_below(self, threshold):
+    return self.inner.p_above(-threshold)
+
+  def scaled(self, factor):
+    return _Negated(self.inner.scaled(factor))
+
+
+def _near_chance(obs, rules: Rules) -> str | None:
+  clean, chance = getattr(obs, "clean", None), getattr(obs, "chance", None)
+  if clean is None or chance is None:
+    return None
+  if clean <= chance + rules.near_chance * (1 - chance):
+    return f"a model at or near chance (clean {100 * clean:.1f}% vs chance {100 * chance:.1f}%)"
+  return None
+
+
+def _bound(obs, rules: Rules) -> str | None:
+  if not isinstance(obs, Accuracy):
+    return None
+  s = max(rules.floor, rules.saturation_items / (obs.n * len(obs.k)))
+  return "ceiling" if obs.value >= 1 - s else "floor" if obs.value <= s else None
+
+
+def _seed_floor(*obs: Accuracy) -> float:
+  p = float(np.mean([o.value for o in obs]))
+  return math.sqrt(max(p * (1 - p), 1e-12) / obs[0].n)
+
+
+def _pooled_items(a: Accuracy | Values, b: Accuracy | Values):
+  """Seed-matched, item-paired arrays, or None when the sides are not the same items."""
+  if a.item_set is None or a.item_set != b.item_set:
+    return None
+  seeds = [s for s in a.seeds if s in b.seeds]
+  if not seeds:
+    return None
+  rows = []
+  for obs in (a, b):
+    per = obs.items if isinstance(obs, Accuracy) else obs.per_seed
+    if per is None:
+      return None
+    rows.append([np.asarray(per[obs.seeds.index(s)], np.float64) for s in seeds])
+  if any(len(x) != len(y) for x, y in zip(*rows)):
+    return None
+  return np.concatenate(rows[0]), np.concatenate(rows[1])
+
+
+def _test(claim: Claim, a, b) -> tuple[R.Test, bool, str]:
+  """(test of value(a) - value(b), judged on one model only, note) for two resolved observations."""
+  if isinstance(a, Scalar) and isinstance(b, Scalar):
+    raise AdvTfError(f"claim {claim.id}: a cell compares two constants")
+  if isinstance(a, Scalar):
+    test, this_model, note = _test(claim, b, a)
+    return _Negated(test), this_model, note
+  replicated = claim.unit == "seeds" and len(a.seeds) >= 2 and (isinstance(b, Scalar) or len(b.seeds) >= 2)
+  this_model = claim.unit == "seeds" and not replicated
+  if isinstance(b, Scalar):
+    if replicated:
+      values = a.per_seed() if isinstance(a, Accuracy) else a.per_seed_values()
+      return R.one_sample_t(values, b.value, _seed_floor(a) if isinstance(a, Accuracy) else 0.0), False, ""
+    if isinstance(a, Accuracy):
+      return R.OneProportion(sum(a.k), a.n * len(a.k), b.value), this_model, ""
+    return R.SignTest(np.concatenate([np.asarray(v, np.float64) for v in a.per_seed]) - b.value), this_model, ""
+  if type(a) is not type(b):
+    raise AdvTfError(f"claim {claim.id}: a cell compares an {type(a).__name__} with a {type(b).__name__}")
+  if replicated:
+    va = a.per_seed() if isinstance(a, Accuracy) else a.per_seed_values()
+    vb = b.per_seed() if isinstance(b, Accuracy) else b.per_seed_values()
+    floor = _seed_floor(a, b) if isinstance(a, Accuracy) else 0.0
+    common = [s for s in a.seeds if s in b.seeds]
+    if len(common) >= 2 and a.item_set is not None and a.item_set == b.item_set:
+      d = [va[a.seeds.index(s)] - vb[b.seeds.index(s)] for s in common]
+      return R.paired_t(d, floor), False, ""
+    return R.welch_t(va, vb, floor), False, ""
+  pooled = _pooled_items(a, b)
+  if isinstance(a, Accuracy):
+    if pooled is not None:
+      x, y = pooled
+      return R.PairedProportions(int(np.sum((x == 1) & (y == 1))), int(np.sum((x == 1) & (y == 0))),
+                                 int(np.sum((x == 0) & (y == 1))), int(np.sum((x == 0) & (y == 0)))), this_model, ""
+    note = "per-item outcomes not recorded: unpaired test (conservative)" if a.item_set and a.item_set == b.item_set \
+        else ""
+    return R.TwoProportions(sum(a.k), a.n * len(a.k), sum(b.k), b.n * len(b.k)), this_model, note
+  if pooled is None:
+    raise AdvTfError(f"claim {claim.id}: per-item values of different items cannot be compared item by item")
+  with np.errstate(invalid="ignore"):   # inf - inf (an attack failed on both): no difference, dropped as nan
+    return R.SignTest(pooled[0] - pooled[1]), this_model, ""
+
+
+def _p_values(cell: Cell, test: R.Test, margin: float) -> tuple[float, float, float]:
+  """(p for, p against, p tie) of one cell (relations in `declarations`)."""
+  if cell.relation in ("less", "at_most"):
+    test = _Negated(test)
+  t = cell.offset
+  if cell.relation in ("greater", "less"):
+    return test.p_above(t), test.p_below(t), max(test.p_above(t - margin), test.p_below(t + margin))
+  if cell.relation in ("at_least", "at_most"):
+    return test.p_above(t - margin), test.p_below(t - margin), 1.0
+  return (max(test.p_above(t - margin), test.p_below(t + margin)),
+          min(1.0, 2 * min(test.p_above(t + margin), test.p_below(t - margin))), 1.0)
+
+
+def _confounds(a, b) -> dict:
+  out = {}
+  for name, (x, y) in {"clean accuracy": (getattr(a, "clean", None), getattr(b, "clean", None)),
+                       **{k: (v, getattr(b, "confounds", {}).get(k)) for k, v in getattr(a, "confounds", {}).items()}
+                       }.items():
+    if x is not None and y is not None:
+      out[name] = abs(x - y)
+  return out
+
+
+def judge_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules = Rules()) -> CellResult:
+  """The cell's test and p-values (status is set by `combine`, which knows the claim's other cells)."""
+  a = Scalar(float(cell.a)) if isinstance(cell.a, (int, float)) else measure(cell.a)
+  b = Scalar(float(cell.b)) if isinstance(cell.b, (int, float)) else measure(cell.b)
+  if a is None or b is None:
+    return CellResult(cell, "not measured")
+  sides = [o for o in (a, b) if not isinstance(o, Scalar)]
+  reasons = [r for r in (_near_chance(o, rules) for o in sides) if r]
+  bounds = {_bound(o, rules) for o in sides}
+  if len(sides) == 2 and len(bounds) == 1 and None not in bounds:
+    reasons.append(f"both compared accuracies at the {bounds.pop()}")
+  if reasons:
+    return CellResult(cell, "not testable", note="; ".join(reasons), confounds=_confounds(a, b))
+  test, this_model, note = _test(claim, a, b)
+  p_for, p_against, p_tie = _p_values(cell, test, claim.margin)
+  return CellResult(cell, "undecided", test, note, this_model, p_for, p_against, p_tie, _confounds(a, b))
+
+
+def combine(claim: Claim, cells: list[CellResult], rules: Rules = Rules()) -> str:
+  """Sets each cell's status and returns the claim's verdict (module docstring)."""
+  measured = [c for c in cells if c.status != "not measured"]
+  testable = [c for c in measured if c.status != "not testable"]
+  if not measured:
+    return NOT_RUN
+  if not testable:
+    return "not testable"
+  against = [p <= rules.alpha for p in R.holm([c.p_against for c in testable])]
+  if claim.mode == "most":
+    supported = [p <= rules.alpha for p in R.holm([c.p_for for c in testable])]
+  else:
+    supported = [c.p_for <= rules.alpha for c in testable]
+  for c, f, x in zip(testable, supported, against):
+    c.status = "against" if x else "for" if f else "tie" if c.p_tie <= rules.alpha else "undecided"
+  n, n_for, n_against = len(testable), sum(c.status == "for" for c in testable), sum(against)
+  if claim.mode == "most":
+    verdict = "holds" if 2 * n_for > n else "does not hold" if 2 * n_against >= n else "inconclusive"
+  elif n_against:
+    verdict = "does not hold"
+  elif n_for == n:
+    verdict = "holds"
+  elif all(c.status == "tie" for c in testable):
+    verdict = "tie"
+  else:
+    verdict = "inconclusive"
+  if any(c.this_model for c in testable):
+    verdict = f"this model: {verdict}"
+  return verdict
+
+
+def _fmt(claim: Claim, x: float) -> str:
+  return f"{claim.scale * x:+.3g} {claim.value_unit}".rstrip()
+
+
+def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules) -> str:
+  testable = [c for c in cells if c.test is not None]
+  if verdict == NOT_RUN or verdict in DECIDED:
+    return ""
+  if not testable:
+    reasons = sorted({c.note for c in cells if c.note})
+    return "not testable at this scale (" + "; ".join(reasons) + "): no sample size decides it" if reasons else ""
+  effects = [c.test.effect for c in testable]
+  weakest = max(testable, key=lambda c: min(c.p_for, c.p_against, c.p_tie))
+  seen = (f"effect seen {_fmt(claim, float(np.median(effects)))} (median over {len(effects)} cells, range "
+          f"{_fmt(claim, min(effects))} to {_fmt(claim, max(effects))}); noise: {weakest.test.noise}")
+  unit = weakest.test.unit if claim.unit == "seeds" or weakest.test.unit == "seeds" else claim.unit
+  if verdict.startswith("this model"):
+    seen = f"needs >= 2 seeds per compared model (a claim about a training method); {seen}"
+    if verdict.removeprefix("this model: ") in DECIDED:
+      return f"{seen}; on these images the verdict for this model is decided"
+  for factor in SCALE_FACTORS:
+    if factor > rules.max_factor:
+      break
+    scaled = [dataclasses.replace(c, test=c.test.scaled(factor), status="undecided") for c in testable]
+    for c in scaled:
+      c.p_for, c.p_against, c.p_tie = _p_values(c.cell, c.test, claim.margin)
+    outcome = combine(claim, scaled + [c for c in cells if c.test is None], rules).removeprefix("this model: ")
+    if outcome in DECIDED:
+      per_side = weakest.test.units * factor
+      where = f"{per_side} {unit} per side"
+      return f"{seen}; the same rules would read '{outcome}' at about {where} ({factor}x today's) if the effect held"
+  return f"{seen}; no sample up to {rules.max_factor}x today's decides it at this effect"
+
+
+def judge(claim: Claim, measure: Measure, rules: Rules = Rules()) -> ClaimResult:
+  """The claim's verdict from `measure` (the study's tidy results, or the paper's numbers)."""
+  cells = [judge_cell(claim, c, measure, rules) for c in claim.cells]
+  verdict = combine(claim, cells, rules)
+  tested = tuple(n for n in claim.names if any(n in c.cell.groups and c.status != "not measured" for c in cells))
+  flagged = []
+  for name, limit in claim.confound_limits.items():
+    gaps = [c.confounds[name] for c in cells if name in c.confounds]
+    if gaps and max(gaps) > limit:
+      flagged.append(f"{name} differs by up to {max(gaps):.3g} between compared sides (flagged above {limit:g})")
+  return ClaimResult(claim, verdict, cells, tested, _to_decide(claim, cells, verdict, rules),
+                     "confounds: " + "; ".join(flagged) if flagged else "")
+
+
+def judge_all(claims: Sequence[Claim], measure: Measure, rules: Rules = Rules()) -> list[ClaimResult]:
+  return [judge(c, measure, rules) for c in claims]

@@ -1,0 +1,296 @@
+"""The tests behind every verdict: one class per design, each giving one-sided p-values for "effect >
+threshold" and "effect < threshold", where effect = value(A) - value(B).
+
+| design                                       | test                                                    |
+|----------------------------------------------|---------------------------------------------------------|
+| two accuracies, same items, outcomes recorded | `PairedProportions`: exact McNemar (binomial on the     |
+|                                              | discordant items) at threshold 0, Newcombe's paired      |
+|                                              | interval (1998b, method 10) at other thresholds          |
+| two accuracies, other items or counts only    | `TwoProportions`: Newcombe's hybrid score interval       |
+|                                              | (1998, method 10); conservative for paired data          |
+| an accuracy against a constant               | `OneProportion`: exact binomial; Wilson interval         |
+| paired continuous items (images, pairs)      | `SignTest`: exact sign test on the item differences      |
+| seed-level values, same seeds on both sides  | `paired_t` over per-seed differences (a `TTest`)         |
+| seed-level values, different seeds           | `welch_t`                                               |
+| seed-level values against a constant         | `one_sample_t`                                          |
+
+p-values that come from an interval (Newcombe, Wilson at a threshold) invert it: p is the one-sided level at
+which the interval's bound reaches the threshold (bisection on z). Equivalence within a margin m (TOST) is
+max(p_above(-m), p_below(m)); a tie is therefore only called when the sample can resolve the margin.
+
+Every test has `scaled(factor)`: the same effect and per-unit noise with `factor` times the units (items or
+seeds), which `engine` uses to say at what sample size the same rule would decide a claim.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+from scipy import stats as _stats
+
+_Z_MAX = 40.0
+_BISECTIONS = 44   # z to within 40 / 2^44 ~ 2e-12
+
+
+def wilson_interval(k: float, n: float, z: float) -> tuple[float, float]:
+  """`adv_tf.metrics.accuracy.wilson_interval` without its argument checks (called ~10^5 times per report;
+  tested equal to it)."""
+  z2 = z * z
+  center = (k + z2 / 2.0) / (n + z2)
+  half = z / (n + z2) * math.sqrt(k * (n - k) / n + z2 / 4.0)
+  return (0.0 if k == 0 else max(0.0, center - half)), (1.0 if k == n else min(1.0, center + half))
+
+
+def _invert(lower_at_z, threshold: float, estimate: float) -> float:
+  """One-sided p for "effect > threshold" from a lower confidence bound lower_at_z(z) that decreases in z."""
+  if estimate <= threshold:
+    return 0.5 if estimate == threshold else 1.0
+  lo, hi = 0.0, _Z_MAX
+  if lower_at_z(hi) > threshold:
+    return float(_stats.norm.sf(hi))
+  for _ in range(_BISECTIONS):
+    mid = (lo + hi) / 2
+    lo, hi = (mid, hi) if lower_at_z(mid) > threshold else (lo, mid)
+  return float(_stats.norm.sf(lo))
+
+
+def _binom_upper(k: int, n: int) -> float:
+  """P(X >= k), X ~ Bin(n, 1/2)."""
+  return 1.0 if k <= 0 else float(_stats.binom.sf(k - 1, n, 0.5))
+
+
+class Test:
+  """Base: one-sided p-values about effect = A - B; subclasses fill `effect`, `units`, `unit`, `name`."""
+  name: str = ""
+  unit: str = "items"
+  effect: float = 0.0
+  units: int = 0
+  noise: str = ""
+
+  def p_above(self, threshold: float) -> float:
+    raise NotImplementedError
+
+  def p_below(self, threshold: float) -> float:
+    raise NotImplementedError
+
+  def scaled(self, factor: int) -> "Test":
+    raise NotImplementedError
+
+  def p_equivalent(self, margin: float) -> float:
+    """TOST: p for |effect| < margin."""
+    return max(self.p_above(-margin), self.p_below(margin))
+
+
+@dataclasses.dataclass
+class PairedProportions(Test):
+  """a: both right, b: only A right, c: only B right, d: both wrong (counts over the same items)."""
+  a: int
+  b: int
+  c: int
+  d: int
+  name = "exact McNemar / Newcombe paired interval"
+  unit = "images"
+
+  def __post_init__(self):
+    self.n = self.a + self.b + self.c + self.d
+    self.units = self.n
+    self.effect = (self.b - self.c) / self.n
+    disc = (self.b + self.c) / self.n
+    sd = math.sqrt(max(disc - self.effect ** 2, 0.0))
+    self.noise = f"discordant items {self.b + self.c}/{self.n} (per-item sd of the difference {sd:.3g})"
+
+  def _bounds(self, z: float) -> tuple[float, float]:
+    a, b, c, d, n = self.a, self.b, self.c, self.d, self.n
+    p1, p2 = (a + b) / n, (a + c) / n
+    l1, u1 = wilson_interval(a + b, n, z)
+    l2, u2 = wilson_interval(a + c, n, z)
+    den = math.sqrt((a + b) * (c + d) * (a + c) * (b + d))
+    num = a * d - b * c
+    num = max(num - n / 2, 0.0) if num > 0 else num
+    phi = num / den if den > 0 else 0.0
+    low = self.effect - math.sqrt(max((p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2, 0.0))
+    high = self.effect + math.sqrt(max((u1 - p1) ** 2 - 2 * phi * (u1 - p1) * (p2 - l2) + (p2 - l2) ** 2, 0.0))
+    return low, high
+
+  def interval(self, z: float) -> tuple[float, float]:
+    return self._bounds(z)
+
+  def p_above(self, threshold: float) -> float:
+    if threshold == 0:
+      return _binom_upper(self.b, self.b + self.c)
+    return _invert(lambda z: self._bounds(z)[0], threshold, self.effect)
+
+  def p_below(self, threshold: float) -> float:
+    if threshold == 0:
+      return _binom_upper(self.c, self.b + self.c)
+    return _invert(lambda z: -self._bounds(z)[1], -threshold, -self.effect)
+
+  def scaled(self, factor: int) -> "PairedProportions":
+    return PairedProportions(self.a * factor, self.b * factor, self.c * factor, self.d * factor)
+
+
+@dataclasses.dataclass
+class TwoProportions(Test):
+  """k1 of n1 against k2 of n2, independent samples (or paired data whose pairing was not recorded)."""
+  k1: int
+  n1: int
+  k2: int
+  n2: int
+  name = "Newcombe interval (unpaired)"
+  unit = "images"
+
+  def __post_init__(self):
+    self.effect = self.k1 / self.n1 - self.k2 / self.n2
+    self.units = min(self.n1, self.n2)
+    self.noise = f"binomial over {self.n1} and {self.n2} items"
+
+  def interval(self, z: float) -> tuple[float, float]:
+    l1, u1 = wilson_interval(self.k1, self.n1, z)
+    l2, u2 = wilson_interval(self.k2, self.n2, z)
+    p1, p2, d = self.k1 / self.n1, self.k2 / self.n2, self.effect
+    return d - math.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p2 - l2) ** 2)
+
+  def p_above(self, threshold: float) -> float:
+    return _invert(lambda z: self.interval(z)[0], threshold, self.effect)
+
+  def p_below(self, threshold: float) -> float:
+    return _invert(lambda z: -self.interval(z)[1], -threshold, -self.effect)
+
+  def scaled(self, factor: int) -> "TwoProportions":
+    return TwoProportions(self.k1 * factor, self.n1 * factor, self.k2 * factor, self.n2 * factor)
+
+
+@dataclasses.dataclass
+class OneProportion(Test):
+  """k of n against a constant c: effect = k/n - c; exact binomial tests at threshold 0, Wilson otherwise."""
+  k: int
+  n: int
+  c: float
+  name = "exact binomial vs constant"
+  unit = "images"
+
+  def __post_init__(self):
+    self.effect = self.k / self.n - self.c
+    self.units = self.n
+    self.noise = f"binomial over {self.n} items"
+
+  def interval(self, z: float) -> tuple[float, float]:
+    lo, hi = wilson_interval(self.k, self.n, z)
+    return lo - self.c, hi - self.c
+
+  def p_above(self, threshold: float) -> float:
+    p0 = self.c + threshold
+    if p0 <= 0:
+      return 0.0 if self.k > 0 or p0 < 0 else 1.0
+    if p0 >= 1:
+      return 1.0
+    return float(_stats.binom.sf(self.k - 1, self.n, p0))
+
+  def p_below(self, threshold: float) -> float:
+    p0 = self.c + threshold
+    if p0 >= 1:
+      return 0.0 if self.k < self.n or p0 > 1 else 1.0
+    if p0 <= 0:
+      return 1.0
+    return float(_stats.binom.cdf(self.k, self.n, p0))
+
+  def scaled(self, factor: int) -> "OneProportion":
+    return OneProportion(self.k * factor, self.n * factor, self.c)
+
+
+@dataclasses.dataclass
+class SignTest(Test):
+  """Paired item differences a_i - b_i (or a_i - constant); effect = their median."""
+  diffs: np.ndarray
+  name = "exact sign test"
+
+  def __post_init__(self):
+    self.diffs = np.asarray(self.diffs, np.float64)
+    finite = self.diffs[~np.isnan(self.diffs)]
+    self.effect = float(np.median(finite)) if len(finite) else 0.0
+    self.units = len(finite)
+    self.noise = f"{len(finite)} paired items"
+
+  def _counts(self, threshold: float) -> tuple[int, int]:
+    d = self.diffs[~np.isnan(self.diffs)] - threshold
+    return int(np.sum(d > 0)), int(np.sum(d < 0))
+
+  def p_above(self, threshold: float) -> float:
+    up, down = self._counts(threshold)
+    return _binom_upper(up, up + down)
+
+  def p_below(self, threshold: float) -> float:
+    up, down = self._counts(threshold)
+    return _binom_upper(down, up + down)
+
+  def scaled(self, factor: int) -> "SignTest":
+    return SignTest(np.tile(self.diffs, factor))
+
+
+@dataclasses.dataclass
+class TTest(Test):
+  """A t test on seed-level values: effect `mean` with standard error `se` and `df` degrees of freedom over
+  `units` seeds (per side). Build with `paired_t`, `one_sample_t` or `welch_t`."""
+  label: str
+  mean: float
+  se: float
+  df: float
+  n: int
+  sd: float
+  unit = "seeds"
+
+  def __post_init__(self):
+    self.name, self.effect, self.units = self.label, self.mean, self.n
+    self.noise = f"seed-to-seed sd {self.sd:.3g} over {self.n} seeds"
+
+  def p_above(self, threshold: float) -> float:
+    if self.se == 0:
+      return 0.0 if self.mean > threshold else 1.0
+    return float(_stats.t.sf((self.mean - threshold) / self.se, self.df))
+
+  def p_below(self, threshold: float) -> float:
+    if self.se == 0:
+      return 0.0 if self.mean < threshold else 1.0
+    return float(_stats.t.cdf((self.mean - threshold) / self.se, self.df))
+
+  def scaled(self, factor: int) -> "TTest":
+    n = self.n * factor
+    return TTest(self.label, self.mean, self.se / math.sqrt(factor), (self.df + 1) * factor - 1, n, self.sd)
+
+
+def paired_t(diffs, floor_sd: float = 0.0) -> TTest:
+  """Paired t over per-seed differences; the sd is floored at `floor_sd` (e.g. the binomial noise of one
+  accuracy, below which a seed-to-seed sd cannot really lie)."""
+  diffs = np.asarray(diffs, np.float64)
+  sd = max(float(diffs.std(ddof=1)), floor_sd)
+  return TTest("paired t over seeds", float(diffs.mean()), sd / math.sqrt(len(diffs)), len(diffs) - 1, len(diffs), sd)
+
+
+def one_sample_t(values, constant: float, floor_sd: float = 0.0) -> TTest:
+  """t of the per-seed values against a constant (effect = mean - constant)."""
+  values = np.asarray(values, np.float64)
+  sd = max(float(values.std(ddof=1)), floor_sd)
+  return TTest("one-sample t over seeds", float(values.mean()) - constant, sd / math.sqrt(len(values)),
+               len(values) - 1, len(values), sd)
+
+
+def welch_t(a, b, floor_sd: float = 0.0) -> TTest:
+  """Welch's t of two independent seed samples (Welch-Satterthwaite degrees of freedom)."""
+  a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+  va, vb = max(a.var(ddof=1), floor_sd ** 2) / len(a), max(b.var(ddof=1), floor_sd ** 2) / len(b)
+  se = math.sqrt(va + vb)
+  df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1)) if va + vb > 0 else len(a) + len(b) - 2
+  n = min(len(a), len(b))
+  return TTest("Welch t over seeds", float(a.mean() - b.mean()), se, df, n, se * math.sqrt(n / 2))
+
+
+def holm(p_values) -> list[float]:
+  """Holm (1979) step-down adjusted p-values (family-wise error), in the input order."""
+  p = list(p_values)
+  order = sorted(range(len(p)), key=lambda i: p[i])
+  out, running = [1.0] * len(p), 0.0
+  for rank, i in enumerate(order):
+    running = max(running, min(1.0, (len(p) - rank) * p[i]))
+    out[i] = running
+  return out

@@ -1,0 +1,35 @@
+"""The verdict table (report.md), the claims.json rows and the paper-on-paper column, from `ClaimResult`s."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from adv_tf.claims.engine import ClaimResult
+from adv_tf.report.base import ClaimVerdict
+from adv_tf.report.markdown import table
+
+HEADER = ("claim", "statement", "ours", "our cells", "what would decide it", "paper on paper", "paper cells")
+
+
+def verdict_rows(ours: Sequence[ClaimResult], paper: Sequence[ClaimResult] | None = None) -> list[list[str]]:
+  """One row per claim; `paper`: the same claims judged on the published numbers (same order)."""
+  rows = []
+  for i, r in enumerate(ours):
+    p = paper[i] if paper is not None else None
+    if p is not None and p.claim.id != r.claim.id:
+      raise ValueError(f"paper results out of order: {p.claim.id} beside {r.claim.id}")
+    decide = r.to_decide or ("decided" if r.decided else "-")
+    if r.confounds:
+      decide += f"; {r.confounds}"
+    rows.append([r.claim.id, r.claim.statement, f"**{r.label}**", r.counts or "-", decide,
+                 p.label if p else "-", p.counts if p else "-"])
+  return rows
+
+
+def verdict_table(ours: Sequence[ClaimResult], paper: Sequence[ClaimResult] | None = None) -> str:
+  """The Markdown verdict table every study's report prints."""
+  return table(HEADER, verdict_rows(ours, paper))
+
+
+def claim_verdicts(ours: Sequence[ClaimResult], section: str = "") -> list[ClaimVerdict]:
+  """The claims.json rows (`adv_tf.report.base.ClaimVerdict`) the cross-study index reads."""
+  return [ClaimVerdict(r.claim.id, r.claim.statement, r.label, r.evidence, section or r.claim.section) for r in ours]

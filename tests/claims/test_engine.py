@@ -1,0 +1,205 @@
+"""Every verdict rule on constructed data whose right verdict is known, including each fault of issue 20."""
+from __future__ import annotations
+
+import pytest
+
+from adv_tf.claims import Accuracy, Cell, Claim, Values, judge
+from adv_tf.claims.engine import Rules, judge_cell
+from adv_tf.errors import AdvTfError
+
+
+def outcomes(right: int, n: int, shift: int = 0) -> list[int]:
+  """n per-item outcomes with `right` ones, starting at item `shift` (cyclically): two models on the same
+  items overlap as much as their shifts allow."""
+  out = [0] * n
+  for i in range(right):
+    out[(i + shift) % n] = 1
+  return out
+
+
+def acc(right: int, n: int = 50, shift: int = 0, **kw) -> Accuracy:
+  return Accuracy.of(outcomes(right, n, shift), item_set=kw.pop("item_set", "test[:n]"), **kw)
+
+
+def claim(*cells: Cell, **kw) -> Claim:
+  return Claim(kw.pop("id", "X"), "constructed", tuple(cells), **kw)
+
+
+def measure(table: dict):
+  return table.get
+
+
+def test_clear_paired_difference_holds_and_its_reverse_does_not_hold():
+  m = measure({"a": acc(40), "b": acc(20)})
+  assert judge(claim(Cell("a", "b")), m).verdict == "holds"
+  r = judge(claim(Cell("b", "a")), m)
+  assert r.verdict == "does not hold"
+  assert r.cells[0].test.name.startswith("exact McNemar")
+
+
+def test_counts_only_fall_back_to_the_unpaired_newcombe_test_and_say_so():
+  m = measure({"a": Accuracy((40,), 50, item_set="s"), "b": Accuracy((20,), 50, item_set="s")})
+  r = judge(claim(Cell("a", "b")), m)
+  assert r.verdict == "holds" and r.cells[0].test.name.startswith("Newcombe")
+  assert "conservative" in r.cells[0].note
+
+
+def test_wald_collapse_at_100_percent_is_gone():
+  # Paper 000, B5: 50/50 against a constant 97% was counted as significant (Wald se 0 at 100%).
+  r = judge(claim(Cell("a", 0.97)), measure({"a": acc(50)}))
+  assert r.verdict == "inconclusive"
+  assert "at about" in r.to_decide and "images per side" in r.to_decide
+
+
+def test_ceiling_and_floor_are_not_testable():
+  # Paper 000: 98-vs-98 ceiling cells counted as ties or support; saturation was checked at the floor only.
+  assert judge(claim(Cell("a", "b")), measure({"a": acc(49), "b": acc(49, shift=1)})).verdict == "not testable"
+  assert judge(claim(Cell("a", "b")), measure({"a": acc(1), "b": acc(0)})).verdict == "not testable"
+  r = judge(claim(Cell("a", "b")), measure({"a": acc(50), "b": acc(0)}))   # one at each bound: a real difference
+  assert r.verdict == "holds"
+  assert "both compared accuracies at the ceiling" in judge(claim(Cell("a", "b")), measure(
+    {"a": acc(49), "b": acc(50)})).to_decide
+
+
+def test_a_tie_needs_a_margin_the_sample_can_resolve():
+  # Paper 000: a "tie" needed identical counts because 1 pp is below one image in 50.
+  small = judge(claim(Cell("a", "b")), measure({"a": acc(30), "b": acc(30)}))
+  assert small.verdict == "inconclusive"
+  assert "read 'tie'" in small.to_decide
+  large = judge(claim(Cell("a", "b")), measure({"a": acc(3000, 5000), "b": acc(3000, 5000)}))
+  assert large.verdict == "tie"
+
+
+def test_wide_interval_is_not_a_tie():
+  # Papers 001/003: a "tie" with interval [-6.8, +5.6] pp.
+  r = judge(claim(Cell("a", "b"), margin=0.01), measure({"a": Accuracy((97,), 200, item_set="s"),
+                                                         "b": Accuracy((98,), 200, item_set="s")}))
+  assert r.verdict == "inconclusive"
+
+
+def test_holm_controls_the_family_of_a_claims_cells():
+  # One cell 7 discordant items against (p = 1/128 < 0.025 alone), eleven cells with no difference.
+  table = {("a", i): acc(30) for i in range(12)}
+  table.update({("b", i): acc(30) for i in range(12)})
+  table[("b", 0)] = Accuracy.of([1] * 7 + outcomes(23, 43), item_set="test[:n]")   # b right on 7 more items
+  table[("a", 0)] = Accuracy.of([0] * 7 + outcomes(23, 43), item_set="test[:n]")
+  one = judge(claim(Cell(("a", 0), ("b", 0))), measure(table))
+  assert one.verdict == "does not hold"
+  twelve = judge(claim(*(Cell(("a", i), ("b", i)) for i in range(12))), measure(table))
+  assert twelve.verdict == "inconclusive"
+  assert "Holm" in twelve.evidence
+
+
+def test_does_not_hold_needs_cells_significantly_against():
+  # Paper 000, D3: "does not hold" with 0 cells against (inconclusive cells were counted as against).
+  table = {}
+  cells = []
+  for i in range(10):
+    table[("a", i)], table[("b", i)] = (acc(45), acc(10)) if i < 4 else (acc(26), acc(25))
+    cells.append(Cell(("a", i), ("b", i)))
+  r = judge(claim(*cells, mode="most"), measure(table))
+  assert r.verdict == "inconclusive"
+  assert "against" not in r.counts
+  table.update({("a", i): acc(45) for i in range(4, 6)})
+  table.update({("b", i): acc(10) for i in range(4, 6)})
+  assert judge(claim(*cells, mode="most"), measure(table)).verdict == "holds"   # 6 of 10
+
+
+def test_duplicate_cells_are_refused():
+  # Paper 000, A1 counted one model twice.
+  with pytest.raises(AdvTfError, match="twice"):
+    claim(Cell("a", "b"), Cell("a", "b"))
+
+
+def test_one_seed_method_claim_reads_this_model_and_is_not_decided():
+  # Papers 001/003: a training method judged "does not hold" from one seed by intervals over test images.
+  m = measure({"a": acc(40), "b": acc(20)})
+  r = judge(claim(Cell("a", "b"), unit="seeds"), m)
+  assert r.verdict == "this model: holds"
+  assert not r.decided
+  assert "needs >= 2 seeds" in r.to_decide and "decided" in r.to_decide and "would read" not in r.to_decide
+  small = judge(claim(Cell("a", "b"), unit="seeds"), measure({"a": acc(25), "b": acc(20)}))
+  assert small.verdict == "this model: inconclusive" and "would read 'holds'" in small.to_decide
+
+
+def test_replicated_method_claim_uses_the_seeds():
+  a = Accuracy.of([outcomes(40, 50), outcomes(41, 50), outcomes(39, 50)], seeds=(0, 1, 2), item_set="s")
+  b = Accuracy.of([outcomes(20, 50), outcomes(22, 50), outcomes(21, 50)], seeds=(0, 1, 2), item_set="s")
+  r = judge(claim(Cell("a", "b"), unit="seeds"), measure({"a": a, "b": b}))
+  assert r.verdict == "holds" and r.decided
+  assert r.cells[0].test.name == "paired t over seeds"
+  c = Accuracy.of([outcomes(20, 50), outcomes(22, 50)], seeds=(5, 6), item_set="s")
+  assert judge(claim(Cell("a", "c"), unit="seeds"), measure({"a": a, "c": c})).cells[0].test.name == \
+      "Welch t over seeds"
+
+
+def test_models_near_chance_are_not_testable():
+  # Papers 001/003: verdicts rested on models at 0% or 12% clean accuracy on 10 classes.
+  m = measure({"a": acc(40, clean=0.12, chance=0.1), "b": acc(20, clean=0.95, chance=0.1)})
+  r = judge(claim(Cell("a", "b")), m)
+  assert r.verdict == "not testable"
+  assert "near chance" in r.to_decide and "no sample size" in r.to_decide
+
+
+def test_confounds_are_attached():
+  # Papers 001/003: comparisons between models of very different clean accuracy were not flagged.
+  m = measure({"a": acc(40, clean=0.97, chance=0.1, confounds={"training images": 600}),
+               "b": acc(20, clean=0.80, chance=0.1, confounds={"training images": 60000})})
+  r = judge(claim(Cell("a", "b"), confound_limits={"clean accuracy": 0.05, "training images": 1000}), m)
+  assert r.verdict == "holds"
+  assert "clean accuracy differs by up to 0.17" in r.evidence and "training images" in r.evidence
+  quiet = judge(claim(Cell("a", "b"), confound_limits={"clean accuracy": 0.5}), m)
+  assert "confounds" not in quiet.evidence
+
+
+def test_partial_and_not_run():
+  c = claim(Cell("a", "b", group="mnist"), Cell("c", "d", group="cifar10"), names=("mnist", "cifar10"))
+  r = judge(c, measure({"a": acc(40), "b": acc(20)}))
+  assert r.label == "holds, partial (tested against: mnist)"
+  assert judge(c, measure({})).verdict == "not run in this profile"
+
+
+def test_relations_and_offsets():
+  m = measure({"a": acc(40), "b": acc(20), "hi": acc(4000, 5000), "hi2": acc(4010, 5000)})
+  assert judge(claim(Cell("b", "a", "less")), m).verdict == "holds"
+  assert judge(claim(Cell("a", "b", "greater", offset=0.3)), m).verdict == "inconclusive"  # 40 pp seen, > 30?
+  assert judge(claim(Cell("a", "b", "greater", offset=0.6)), m).verdict == "does not hold"
+  assert judge(claim(Cell("hi", "hi2", "at_least"), margin=0.02), m).verdict == "holds"
+  assert judge(claim(Cell("b", "a", "at_least"), margin=0.02), m).verdict == "does not hold"
+  assert judge(claim(Cell("a", "b", "at_most"), margin=0.02), m).verdict == "does not hold"
+  assert judge(claim(Cell("hi", "hi2", "equal"), margin=0.02), m).verdict == "holds"
+  assert judge(claim(Cell("a", "b", "equal"), margin=0.02), m).verdict == "does not hold"
+  assert judge(claim(Cell(0.2, "a")), m).verdict == "does not hold"   # a constant on the left
+
+
+def test_undecided_claims_say_what_would_decide_them():
+  # 5 discordant items for, none against: exact p = 1/32 > 0.025; twice the images decide it.
+  m = measure({"a": Accuracy.of([1] * 5 + outcomes(25, 45), item_set="s"),
+               "b": Accuracy.of([0] * 5 + outcomes(25, 45), item_set="s")})
+  r = judge(claim(Cell("a", "b")), m)
+  assert r.verdict == "inconclusive"
+  assert "effect seen +10 pp" in r.to_decide
+  assert "read 'holds' at about 100 images per side (2x today's)" in r.to_decide
+
+
+def test_paired_item_values_use_the_sign_test():
+  a = Values(((1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0),), item_set="pairs")
+  b = Values(((0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0),), item_set="pairs")
+  r = judge(claim(Cell("a", "b"), unit="pairs", scale=1.0, value_unit=""), measure({"a": a, "b": b}))
+  assert r.verdict == "holds" and r.cells[0].test.name == "exact sign test"
+  with pytest.raises(AdvTfError, match="different items"):
+    judge(claim(Cell("a", "c"), unit="pairs"), measure({"a": a, "c": Values(((1.0,),), item_set="other")}))
+
+
+def test_rules_are_settable():
+  m = measure({"a": acc(30), "b": acc(25, shift=25)})
+  strict = judge_cell(claim(Cell("a", "b")), Cell("a", "b"), m, Rules(near_chance=0.5))
+  assert strict.status == "undecided"
+
+
+def test_failed_attacks_on_both_sides_are_dropped_from_the_sign_test():
+  inf = float("inf")
+  a = Values(((inf, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0),), item_set="p", statistic="median")
+  b = Values(((inf, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0),), item_set="p", statistic="median")
+  r = judge(claim(Cell("a", "b"), unit="pairs", scale=1.0, value_unit=""), measure({"a": a, "b": b}))
+  assert r.cells[0].test.units == 7 and r.verdict == "holds"

@@ -1,0 +1,119 @@
+"""The tests behind the verdicts, against scipy's exact tests, published intervals and exact coverage."""
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from adv_tf.claims import rules as R
+
+Z = 1.959963984540054
+
+
+def test_mcnemar_is_the_exact_binomial_on_discordant_items():
+  t = R.PairedProportions(30, 7, 1, 12)
+  assert t.effect == pytest.approx(6 / 50)
+  assert t.p_above(0) == pytest.approx(stats.binomtest(7, 8, 0.5, alternative="greater").pvalue)
+  assert t.p_below(0) == pytest.approx(stats.binomtest(1, 8, 0.5, alternative="greater").pvalue)  # B better
+  # no discordant item: no evidence either way
+  assert R.PairedProportions(40, 0, 0, 10).p_above(0) == 1.0
+
+
+def test_fast_wilson_equals_the_checked_one():
+  from adv_tf.metrics.accuracy import wilson_interval
+  for k, n, z in ((0, 10, Z), (10, 10, Z), (37, 50, 1.0), (4990, 10000, 3.3), (1, 2, 0.2)):
+    assert R.wilson_interval(k, n, z) == pytest.approx(wilson_interval(k, n, z), abs=1e-15)
+
+
+def test_unpaired_newcombe_matches_the_published_example():
+  # Newcombe (1998), Statistics in Medicine 17:873, example (56/70 vs 48/80), method 10: 0.0524 to 0.3339.
+  lo, hi = R.TwoProportions(56, 70, 48, 80).interval(Z)
+  assert (lo, hi) == pytest.approx((0.0524, 0.3339), abs=1e-4)
+
+
+def test_paired_interval_without_correlation_is_the_unpaired_one():
+  # a d = b c: phi = 0, so the paired interval equals Newcombe's independent-samples formula on the margins.
+  t = R.PairedProportions(20, 10, 10, 5)
+  l1, u1 = R.wilson_interval(30, 45, Z)
+  l2, u2 = R.wilson_interval(30, 45, Z)
+  assert t.interval(Z) == pytest.approx((-math.hypot(30 / 45 - l1, u2 - 30 / 45), math.hypot(u1 - 30 / 45,
+                                                                                            30 / 45 - l2)))
+
+
+def test_paired_interval_covers_at_least_nominal_minus_slack_exactly():
+  # Exact coverage over every multinomial outcome of 30 paired items (no sampling, cannot fail by chance).
+  n, probs = 30, (0.6, 0.15, 0.05, 0.2)
+  truth = probs[1] - probs[2]
+  coverage = 0.0
+  for b, c in itertools.product(range(n + 1), repeat=2):
+    for a in range(n + 1 - b - c):
+      d = n - a - b - c
+      lo, hi = R.PairedProportions(a, b, c, d).interval(Z)
+      if lo <= truth <= hi:
+        coverage += math.exp(math.lgamma(n + 1) - sum(math.lgamma(x + 1) for x in (a, b, c, d))
+                             + sum(x * math.log(p) for x, p in zip((a, b, c, d), probs)))
+  assert coverage >= 0.93
+
+
+def test_interval_inversion_gives_the_level_where_the_bound_meets_the_threshold():
+  t = R.TwoProportions(40, 50, 25, 50)
+  p = t.p_above(0.05)
+  lo, _ = t.interval(stats.norm.isf(p))
+  assert lo == pytest.approx(0.05, abs=1e-6)
+  assert t.p_below(0.05) == 1.0
+
+
+def test_one_proportion_is_the_exact_binomial_and_does_not_collapse_at_100_percent():
+  # 50/50 against 97%: a Wald error of 0 would call it significant; the exact test gives 0.97^50 = 0.22.
+  t = R.OneProportion(50, 50, 0.97)
+  assert t.p_above(0) == pytest.approx(0.97 ** 50)
+  assert t.p_above(0) == pytest.approx(stats.binomtest(50, 50, 0.97, alternative="greater").pvalue)
+  assert R.OneProportion(10, 50, 0.5).p_below(0) == pytest.approx(stats.binomtest(10, 50, 0.5,
+                                                                                  alternative="less").pvalue)
+
+
+def test_sign_test_counts_items_above_and_below():
+  t = R.SignTest(np.array([1.0, 2.0, 0.5, -0.1, 0.0, 3.0]))
+  assert t.units == 6
+  assert t.p_above(0) == pytest.approx(stats.binomtest(4, 5, 0.5, alternative="greater").pvalue)
+  assert t.p_below(0.75) == pytest.approx(stats.binomtest(3, 6, 0.5, alternative="greater").pvalue)
+
+
+def test_t_tests_match_scipy():
+  a, b = np.array([0.91, 0.93, 0.92, 0.95]), np.array([0.88, 0.90, 0.91, 0.90])
+  assert R.paired_t(a - b).p_above(0) == pytest.approx(stats.ttest_rel(a, b, alternative="greater").pvalue)
+  assert R.welch_t(a, b).p_above(0) == pytest.approx(stats.ttest_ind(a, b, equal_var=False,
+                                                                      alternative="greater").pvalue)
+  assert R.one_sample_t(a, 0.9).p_above(0) == pytest.approx(stats.ttest_1samp(a, 0.9,
+                                                                               alternative="greater").pvalue)
+
+
+def test_seed_sd_floor_keeps_identical_seeds_from_collapsing():
+  same = np.array([0.02, 0.02, 0.02])
+  assert R.paired_t(same).p_above(0) == 0.0           # sd 0: degenerate
+  assert R.paired_t(same, floor_sd=0.03).p_above(0) > 0.1
+
+
+def test_scaling_keeps_effect_and_noise_and_shrinks_p():
+  for t in (R.PairedProportions(30, 4, 1, 15), R.TwoProportions(30, 50, 25, 50), R.OneProportion(30, 50, 0.5),
+            R.SignTest(np.array([1.0, -1.0, 2.0, 0.5])), R.paired_t(np.array([0.02, 0.01, 0.03])),
+            R.welch_t([0.9, 0.92], [0.88, 0.89]), R.one_sample_t([0.9, 0.92], 0.88)):
+    s = t.scaled(8)
+    assert s.effect == pytest.approx(t.effect)
+    assert s.units == 8 * t.units
+    assert s.p_above(0) < t.p_above(0)
+
+
+def test_equivalence_needs_a_resolvable_margin():
+  # 48/50 vs 48/50 on the same images, no discordant item: the 1 pp margin is below one image in 50.
+  t = R.PairedProportions(48, 0, 0, 2)
+  assert t.p_equivalent(0.01) > 0.025
+  assert t.scaled(64).p_equivalent(0.01) <= 0.025
+
+
+def test_holm_matches_the_step_down_definition():
+  assert R.holm([0.01, 0.04, 0.03, 0.2]) == pytest.approx([0.04, 0.09, 0.09, 0.2])
+  assert R.holm([]) == []
