@@ -12,7 +12,7 @@ from adv_tf.training.schedules import LR_SCHEDULES
 
 @dataclasses.dataclass(frozen=True)
 class TrainConfig:
-  """How a model is trained. Presets for each paper's recipe: `preset(name, profile)`.
+  """How a model is trained. Each paper's recipe is one instance in its study (e.g. hyperparams' `LENET_TRAIN`).
 
   Attributes:
     optimizer: 'sgd', 'adadelta', 'adagrad', 'adam', 'adamax', 'nadam' or 'rmsprop' (paper 002 Appendix).

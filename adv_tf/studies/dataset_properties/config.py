@@ -14,7 +14,7 @@ from adv_tf.errors import AdvTfError
 from adv_tf.studies.dataset_properties.datasets import PROPERTIES, SETUPS
 
 NAME = "dataset-properties"
-PROFILES = ("quick", "cpu-full", "paper")
+PROFILE_NAMES = ("quick", "cpu-full", "paper")
 ATTACKS = ("fgsm", "bim", "pgd", "deepfool")
 # Defense rows: none, JPEG (per-dataset quality), ART TVM as the authors ran it (channels-first arrays into a
 # channels-last solver, comparable with the figures) and ART TVM as TVM really is (channels-last), spec P3.
@@ -91,8 +91,8 @@ class DatasetPropertiesConfig:
 
   def validate(self) -> "DatasetPropertiesConfig":
     """Raises AdvTfError (one line) for a setting the study cannot run with."""
-    if self.profile not in PROFILES:
-      raise AdvTfError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILES)}")
+    if self.profile not in PROFILE_NAMES:
+      raise AdvTfError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILE_NAMES)}")
     for name, allowed in (("datasets", tuple(SETUPS)), ("properties", PROPERTIES), ("attacks", ATTACKS),
                           ("defenses", DEFENSES)):
       values = getattr(self, name)
@@ -156,20 +156,4 @@ CPU_FULL = DatasetPropertiesConfig(profile="cpu-full", datasets=("mnist", "fashi
                                    seeds=(0, 1, 2), eval_images=10000, max_epochs=100, contrast_control=True)
 PAPER = DatasetPropertiesConfig(profile="paper", datasets=tuple(SETUPS), eval_images=10000, max_epochs=100,
                                 contrast_control=True)
-CONFIGS = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER}
-
-
-def get_config(profile: str, **overrides: Any) -> DatasetPropertiesConfig:
-  """The profile's config with overrides, validated."""
-  if profile not in CONFIGS:
-    raise AdvTfError(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
-  return CONFIGS[profile].replace(**overrides).validate()
-
-
-def _register() -> None:
-  from adv_tf.experiment.study import register_config
-  for name, cfg in CONFIGS.items():
-    register_config(f"{NAME}/{name}", cfg)
-
-
-_register()
+PROFILES = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER}

@@ -16,7 +16,7 @@ from adv_tf.errors import AdvTfError
 # Keys of `models.ARCHITECTURES` and `models.REGIMES` (kept here as plain names so the config imports no TF).
 ARCHITECTURE_NAMES = ("cnn", "lenet5_classic", "lenet5_relu")
 REGIME_NAMES = ("raw", "modified", "finetuned", "random_undistorted", "random_distorted")
-PROFILES = ("quick", "cpu-full", "paper")
+PROFILE_NAMES = ("quick", "cpu-full", "paper")
 
 
 def _field(default: Any, help_text: str):
@@ -88,8 +88,8 @@ class MinimalDatasetConfig:
 
   def validate(self) -> "MinimalDatasetConfig":
     """Raises AdvTfError (one line) for a setting the study cannot run with."""
-    if self.profile not in PROFILES:
-      raise AdvTfError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILES)}")
+    if self.profile not in PROFILE_NAMES:
+      raise AdvTfError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILE_NAMES)}")
     for name, allowed in (("architectures", ARCHITECTURE_NAMES), ("regimes", REGIME_NAMES)):
       values = getattr(self, name)
       bad = [v for v in values if v not in allowed]
@@ -153,20 +153,4 @@ CPU_FULL = MinimalDatasetConfig(
     profile="cpu-full", seeds=(0, 1, 2), architectures=ARCHITECTURE_NAMES, regimes=REGIME_NAMES,
     pgd_images=2000)
 PAPER = CPU_FULL.replace(profile="paper", pgd_images=10000)
-CONFIGS = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER}
-
-
-def get_config(profile: str, **overrides: Any) -> MinimalDatasetConfig:
-  """The profile's config with overrides, validated."""
-  if profile not in CONFIGS:
-    raise AdvTfError(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
-  return CONFIGS[profile].replace(**overrides).validate()
-
-
-def _register() -> None:
-  from adv_tf.experiment.study import register_config
-  for name, cfg in CONFIGS.items():
-    register_config(f"minimal-dataset/{name}", cfg)
-
-
-_register()
+PROFILES = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER}

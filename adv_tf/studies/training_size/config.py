@@ -11,7 +11,7 @@ from typing import Optional
 
 from adv_tf.errors import AdvTfError
 
-PROFILES = ("quick", "cpu-full", "paper")
+PROFILE_NAMES = ("quick", "cpu-full", "paper")
 
 
 def _f(default, help_text: str):
@@ -74,8 +74,8 @@ class TrainingSizeConfig:
   def validate(self) -> None:
     """Raises AdvTfError (one line) on any bad value, before data loads."""
     from adv_tf.studies.training_size.families import parse_family  # avoids an import cycle
-    if self.profile not in PROFILES:
-      raise AdvTfError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILES)}")
+    if self.profile not in PROFILE_NAMES:
+      raise AdvTfError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILE_NAMES)}")
     if not self.families:
       raise AdvTfError("training-size: --families is empty; name at least one '<dataset>/<architecture>'")
     for name in self.families:
@@ -179,10 +179,4 @@ PAPER = TrainingSizeConfig(
     sizes_tiny_imagenet=tuple(range(10000, 100001, 10000)), tiny_split="official",
     seeds=3, pool_size=1000, epochs=50, min_steps=5000, recipe="per_family")
 
-PROFILE_CONFIGS = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER}
-
-
-def profile_config(profile: str) -> TrainingSizeConfig:
-  if profile not in PROFILE_CONFIGS:
-    raise AdvTfError(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
-  return PROFILE_CONFIGS[profile]
+PROFILES = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER}

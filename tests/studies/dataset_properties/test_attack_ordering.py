@@ -41,10 +41,10 @@ def test_adaptive_pgd_is_at_least_as_strong_as_gray_box(mnist_model):
   of the same defense (2 of 100 images of slack); every record field the report reads is there."""
   from adv_tf.attacks.presets import PRESETS
   from adv_tf.studies.dataset_properties.adaptive import run_adaptive
-  from adv_tf.studies.dataset_properties.config import get_config
   from adv_tf.studies.dataset_properties.run import craft, judge
+  from adv_tf.studies.dataset_properties.study import DatasetPropertiesStudy
   model, x, y = mnist_model
-  config = get_config("quick", eps=(16 / 255,), adaptive_eot_samples=2)
+  config = DatasetPropertiesStudy.profile("quick", eps=(16 / 255,), adaptive_eot_samples=2)
   preset = PRESETS.get("foolbox3")
   gray = {"16/255": np.clip(craft(preset, "pgd", model, x, y, 16 / 255, 0), 0, 1)}
   out = run_adaptive(model, x, y, gray, {}, preset, config, 10, {}, 0,

@@ -141,4 +141,4 @@ def test_profiles_differ_only_in_cells_and_images_not_in_training():
   training = ("max_epochs_full", "max_epochs_small", "patience", "batch_size", "learning_rate", "validation_size",
               "labeller_epochs")
   for name in training:
-    assert len({getattr(c, name) for c in cfg.CONFIGS.values()}) == 1, name
+    assert len({getattr(c, name) for c in cfg.PROFILES.values()}) == 1, name
