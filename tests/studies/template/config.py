@@ -4,20 +4,17 @@ from __future__ import annotations
 import dataclasses
 
 from adv_tf.errors import AdvTfError
-
-
-def _field(default, help_text: str):
-  return dataclasses.field(default=default, metadata={"help": help_text})
+from adv_tf.utils.config import ConfigMixin, flag_field
 
 
 @dataclasses.dataclass(frozen=True)
-class TemplateConfig:
+class TemplateConfig(ConfigMixin):
   """Settings of the toy paper T (its §2: two Gaussian classes, 1-nearest-neighbour, flipped training labels)."""
   profile: str = "quick"
-  noise_levels: tuple[float, ...] = _field((0.0, 0.4), "Fractions of flipped training labels (§2: 0 and 0.4).")
-  seeds: int = _field(2, "Seeds per noise level (one generated dataset each).")
-  train_size: int = _field(200, "Training points per seed.")
-  test_size: int = _field(200, "Test points per seed (clean labels).")
+  noise_levels: tuple[float, ...] = flag_field((0.0, 0.4), "Fractions of flipped training labels (§2: 0 and 0.4).")
+  seeds: int = flag_field(2, "Seeds per noise level (one generated dataset each).")
+  train_size: int = flag_field(200, "Training points per seed.")
+  test_size: int = flag_field(200, "Test points per seed (clean labels).")
 
   def validate(self) -> None:
     """One-line AdvTfError for settings the study cannot run, before any work."""
