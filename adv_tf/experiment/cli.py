@@ -349,17 +349,17 @@ def preflight(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> dic
 
 def check_grids(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage],
                 data_free: Optional[dict[str, str]] = None) -> None:
-  """Grid refusals after `study.prepare` (cell ids may include the data identity and replica count, e.g.
-  hyperparams') but before config.json and any cell: every selected sharded stage whose cells can be built
-  now is checked against (or creates) its grid manifest; the others are checked when they run."""
+  """Grid refusals after `study.prepare` (cell ids may include the data identity and replica count) but before
+  config.json and any cell: every selected sharded stage whose cells can be built now is checked against (or
+  creates) its grid manifest; the others are checked when they run."""
   selected = selected_stages(run, stages)
   for stage in stages:
     if stage.sharded and stage.name in selected:
       cells = _early_cells(run, stage)
       if cells is not None:
         # The data-free hash to store is the one a later process's `preflight` will compute: `prepare` may
-        # have written files that data-free cell ids read (hyperparams' run_identity.json), so it is built
-        # again now, without resources, rather than taken from this process's preflight.
+        # have written files into the output folder that data-free cell ids read (a study's record of its data
+        # identity, for --report_only), so it is built again now, without resources.
         free = _early_cells(dataclasses.replace(run, resources={}), stage)
         free_hash = grid_manifest(free)["sha256"] if free is not None else (data_free or {}).get(stage.name)
         check_manifest(stage.output_dir(run), stage.name, cells, free_hash)

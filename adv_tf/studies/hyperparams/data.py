@@ -24,5 +24,3 @@ def load_study_data(data_dir: str | None, *, train_take: int | None = None,
   x_test, y_test, test_info = data.load_arrays("mnist", "test", data_dir=data_dir, pixel_range=PIXEL_RANGE,
                                                take=test_take)
   return StudyData(x_train, y_train, x_test, y_test, info, test_info)
-
-

@@ -1,4 +1,4 @@
-"""The paper-002 study as a StudyDef: prepare (data, trainer), stages (selection, cells), report.
+"""The paper-002 study: prepare (data, trainer), stages (selection, cells), report.
 
 Stages: the best-estimate selection (§4.4) runs unsharded in `<output_dir>/selection/` (every shard needs the
 same 10 samples), then the grid's cells (sharded) in `<output_dir>/`; the report uses only the records of

@@ -68,4 +68,3 @@ def load_study_data(cfg, data_dir: str | None) -> StudyData:
                                 "split_mode": cfg.split_mode, "local_subset": info_te.is_subset}
   return StudyData(x_tr, y_tr, x_te, y_te, info_tr.identity(), info_te.identity(), provenance,
                    tuple(info_te.class_names), size)
-

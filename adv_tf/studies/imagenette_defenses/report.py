@@ -400,4 +400,3 @@ class ImagenetteDefensesReport(StudyReport):
     sections.append(Section("Figures", "Dashed black: the paper's WRN-50-2 values (50 images; Tables 003-A/B).\n"
                             + "\n".join(figure_index(self._figures))))
     return sections
-

@@ -287,4 +287,3 @@ def model_tables(group: claims_lib.Group, config) -> str:
             f"{n} images (the weak CW on {config.cw_images}).{_cw_cost(group, n, config)}",
             markdown_table(["arch", "regime"] + [f"L2<={b:g}" for b in config.cw_budgets], cw_rows)]
   return "\n\n".join(parts)
-

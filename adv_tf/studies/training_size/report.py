@@ -349,4 +349,3 @@ class TrainingSizeReport(StudyReport):
     """report.md, claims.json and the tables and figures (write_report)."""
     notes = {d: s.note for d, s in run.resources.get("data", {}).items()}
     return write_report(run.output_dir, self._results(run), run.config, notes=notes)
-

@@ -16,9 +16,9 @@ def mnist_model():
   except (AdvTfError, OSError) as err:  # no local MNIST: the test needs real digits
     pytest.skip(f"MNIST not available: {err}")
   from adv_tf.models import build
+  from adv_tf.studies.dataset_properties.recipes import recipe
   from adv_tf.training.loop import train_model
-  from adv_tf.training.presets import preset
-  config = preset("paper000_madry_cnn", "paper").replace(epochs=1, learning_rate=0.001, seed=0)
+  config = recipe("paper000_madry_cnn").replace(epochs=1, learning_rate=0.001, seed=0)
   model, _ = train_model(lambda: build("madry_cnn", (28, 28, 1), 10, pooled_size=7), (x, y), (xt, yt), config)
   return model, xt, yt
 
