@@ -15,7 +15,8 @@ define newline
 
 endef
 
-# Studies: every experiments/<module>.py binary; the study name is the module name with dashes.
+# Studies: every experiments/<module>.py binary (one per entry of adv_tf.studies.STUDIES, tests check it); the
+# study name is the module name with dashes.
 STUDY_MODULES := $(filter-out __init__,$(basename $(notdir $(wildcard experiments/*.py))))
 STUDIES := $(subst _,-,$(STUDY_MODULES))
 # Datasets each study needs imported before it runs (default: all).
@@ -67,7 +68,8 @@ FAILED_FILE := $(OUTPUT_DIR)/reproduce-all-failed.txt
 reproduce-all: install
 	rm -f "$(FAILED_FILE)" && mkdir -p "$(OUTPUT_DIR)"
 	$(foreach study,$(STUDIES),$(MAKE) reproduce-$(study) PROFILE=quick || echo $(study) >> "$(FAILED_FILE)"$(newline))
-	$(PY) -c "import adv_tf.studies, sys; from adv_tf.report.index import main; sys.exit(main())" \
+	$(PY) -c "import sys; from adv_tf.studies import STUDIES; from adv_tf.report.index import main; \
+	  sys.exit(main(studies=STUDIES))" \
 	  --results_dir="$(OUTPUT_DIR)" --profile=quick --studies="$(STUDIES)" --failed_file="$(FAILED_FILE)"
 
 # make publish-results STUDY=<study> PROFILE=<profile> [RECORDS=1]: a finished run's report, claims.json, CSV
@@ -79,8 +81,8 @@ publish-results: install
 	@test -n "$(STUDY)" || { echo "error: name the study: make publish-results STUDY=<study> PROFILE=<profile>"; exit 2; }
 	$(PY) -m adv_tf.report.publish --study="$(STUDY)" --profile="$(PROFILE)" --results_dir="$(OUTPUT_DIR)" \
 	  $(if $(RECORDS),--with_records,)
-	$(PY) -c "import adv_tf.studies, sys; from adv_tf.report.index import main; sys.exit(main())" \
-	  --results_dir=docs/results --profile=quick --compare=cpu-full,paper --studies="$(STUDIES)"
+	$(PY) -c "import sys; from adv_tf.studies import STUDIES; from adv_tf.report.index import main; \
+	  sys.exit(main(studies=STUDIES))" --results_dir=docs/results --profile=quick --compare=cpu-full,paper --studies="$(STUDIES)"
 
 clean:
 	rm -rf $(VENV) .pytest_cache

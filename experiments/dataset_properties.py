@@ -13,12 +13,12 @@ Flags: `--helpfull`; every field of adv_tf/studies/dataset_properties/config.py 
 """
 from __future__ import annotations
 
-import adv_tf.studies  # noqa: F401  (registers every study)
 from adv_tf.experiment import cli
+from adv_tf.studies.dataset_properties.study import DatasetPropertiesStudy
 
 
 def main() -> None:
-  cli.main("dataset-properties")
+  cli.main(DatasetPropertiesStudy())
 
 
 if __name__ == "__main__":

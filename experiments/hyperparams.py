@@ -10,12 +10,12 @@ field of adv_tf/studies/hyperparams/config.py is one.
 """
 from __future__ import annotations
 
-import adv_tf.studies  # noqa: F401  (registers every study)
 from adv_tf.experiment import cli
+from adv_tf.studies.hyperparams.study import HyperparamsStudy
 
 
 def main() -> None:
-  cli.main("hyperparams")
+  cli.main(HyperparamsStudy())
 
 
 if __name__ == "__main__":

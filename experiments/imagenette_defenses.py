@@ -11,12 +11,12 @@ field of adv_tf/studies/imagenette_defenses/config.py is one.
 """
 from __future__ import annotations
 
-import adv_tf.studies  # noqa: F401  (registers every study)
 from adv_tf.experiment import cli
+from adv_tf.studies.imagenette_defenses.study import ImagenetteDefensesStudy
 
 
 def main() -> None:
-  cli.main("imagenette-defenses")
+  cli.main(ImagenetteDefensesStudy())
 
 
 if __name__ == "__main__":

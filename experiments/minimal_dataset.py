@@ -14,12 +14,12 @@ both controls). Flags: `--helpfull`; every field of adv_tf/studies/minimal_datas
 """
 from __future__ import annotations
 
-import adv_tf.studies  # noqa: F401  (registers every study)
 from adv_tf.experiment import cli
+from adv_tf.studies.minimal_dataset.study import MinimalDatasetStudy
 
 
 def main() -> None:
-  cli.main("minimal-dataset")
+  cli.main(MinimalDatasetStudy())
 
 
 if __name__ == "__main__":

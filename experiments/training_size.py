@@ -12,12 +12,12 @@ Rerunning resumes: finished cells are skipped and trained models come from the m
 """
 from __future__ import annotations
 
-import adv_tf.studies  # noqa: F401  (registers every study)
 from adv_tf.experiment import cli
+from adv_tf.studies.training_size.study import TrainingSizeStudy
 
 
 def main() -> None:
-  cli.main("training-size")
+  cli.main(TrainingSizeStudy())
 
 
 if __name__ == "__main__":

@@ -121,20 +121,6 @@ def batched(fn: Callable[..., tuple], arrays: list[np.ndarray], batch_size: int 
   return [np.concatenate(o) for o in outs]
 
 
-def result_from_predictions(x, x_adv, pred, y, *, targeted: bool = False, target=None, info=None):
-  """Like `adv_tf.attacks.base.result_from`, with the predictions on x_adv already computed in-graph."""
-  from adv_tf.attacks.base import AttackResult
-  x = np.asarray(x, np.float32)
-  x_adv = np.asarray(x_adv, np.float32)
-  pred = np.asarray(pred)
-  success = pred == np.asarray(target) if targeted else pred != np.asarray(y)
-  delta = (x_adv - x).reshape(len(x), -1)
-  return AttackResult(x_adv=x_adv, success=success,
-                      l2=np.linalg.norm(delta, axis=1).astype(np.float32),
-                      linf=(np.abs(delta).max(axis=1) if delta.shape[1] else np.zeros(len(x))).astype(np.float32),
-                      info=dict(info or {}))
-
-
 def with_predictions(model, x_adv: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
   """(x_adv, arg-max prediction on x_adv) inside a graph."""
   return x_adv, tf.argmax(logits_of(model, x_adv), axis=-1)

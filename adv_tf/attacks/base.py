@@ -42,20 +42,22 @@ class AttackResult:
 
 def result_from(model, x, x_adv, y, *, targeted: bool = False, target=None, info=None) -> AttackResult:
   """Builds an AttackResult by evaluating `model` on `x_adv` (batched, no retrace per call)."""
+  x_adv = np.asarray(x_adv, np.float32)
+  return result_from_predictions(x, x_adv, predict_labels(model, x_adv), y, targeted=targeted, target=target,
+                                 info=info)
+
+
+def result_from_predictions(x, x_adv, pred, y, *, targeted: bool = False, target=None, info=None) -> AttackResult:
+  """Like `result_from`, with the predictions on x_adv already computed (e.g. in-graph)."""
   x = np.asarray(x, np.float32)
   x_adv = np.asarray(x_adv, np.float32)
-  pred = predict_labels(model, x_adv)
-  if targeted:
-    success = pred == np.asarray(target)
-  else:
-    success = pred != np.asarray(y)
+  pred = np.asarray(pred)
+  success = pred == np.asarray(target) if targeted else pred != np.asarray(y)
   delta = (x_adv - x).reshape(len(x), -1)
-  return AttackResult(
-      x_adv=x_adv,
-      success=success,
-      l2=np.linalg.norm(delta, axis=1).astype(np.float32),
-      linf=np.abs(delta).max(axis=1).astype(np.float32),
-      info=dict(info or {}))
+  return AttackResult(x_adv=x_adv, success=success,
+                      l2=np.linalg.norm(delta, axis=1).astype(np.float32),
+                      linf=(np.abs(delta).max(axis=1) if delta.shape[1] else np.zeros(len(x))).astype(np.float32),
+                      info=dict(info or {}))
 
 
 def predict_labels(model, x, batch_size: int = 1024) -> np.ndarray:
@@ -112,19 +114,13 @@ def validate_inputs(x, y, *, num_classes: int | None, eps, clip_min: float, clip
 
 
 def attack(name: str, model, x, y, *, eps=None, norm: float | None = None, targeted: bool | None = None,
-           target=None, clip_min: float = 0.0, clip_max: float = 1.0, preset: str | None = None,
-           **params) -> AttackResult:
+           target=None, clip_min: float = 0.0, clip_max: float = 1.0, **params) -> AttackResult:
   """Runs the registered attack `name` on a batch (see module docstring).
 
   `norm` and `targeted` default to the attack's own defaults (e.g. DeepFool and CW are L2, DGSM is
-  targeted); eps may be a scalar or one value per example. `preset` (e.g. "foolbox3", see
-  `adv_tf.attacks.presets`) fixes every setting of the attack; passing one it fixes raises AdvTfError.
+  targeted); eps may be a scalar or one value per example. A named preset that fixes every setting (e.g.
+  "foolbox3") runs with `adv_tf.attacks.presets.PRESETS.get(name).run(...)`.
   """
-  if preset is not None:
-    from adv_tf.attacks.presets import PRESETS  # pylint: disable=import-outside-toplevel
-    given = {k: v for k, v in (("norm", norm), ("targeted", targeted), ("target", target)) if v is not None}
-    return PRESETS.get(preset).run(name, model, x, y, eps=eps, clip_min=clip_min, clip_max=clip_max,
-                                   **given, **params)
   fn = ATTACKS.get(name)
   defaults = inspect.signature(fn).parameters
   norm = defaults["norm"].default if norm is None else norm

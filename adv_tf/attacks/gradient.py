@@ -27,7 +27,7 @@ from cleverhans.tf2.attacks.fast_gradient_method import fast_gradient_method
 from cleverhans.tf2.utils import clip_eta
 
 from adv_tf.attacks import _graph
-from adv_tf.attacks.base import ATTACKS, AttackResult
+from adv_tf.attacks.base import ATTACKS, AttackResult, result_from_predictions
 from adv_tf.errors import AdvTfError
 
 _NORMS = {"inf": np.inf, "2": 2, "1": 1}
@@ -206,7 +206,7 @@ def fgsm(model, x, y, *, eps, norm=np.inf, targeted=False, target=None, clip_min
   x_adv, pred = fgsm_arrays(model, x, labels, eps=eps, norm=norm, targeted=targeted, clip_min=clip_min,
                             clip_max=clip_max, batch_size=batch_size, with_pred=True,
                             static_shapes=static_shapes)
-  return _graph.result_from_predictions(x, x_adv, pred, y, targeted=targeted, target=target,
+  return result_from_predictions(x, x_adv, pred, y, targeted=targeted, target=target,
                                         info={"steps": 1})
 
 
@@ -223,7 +223,7 @@ def bim(model, x, y, *, eps, norm=np.inf, targeted=False, target=None, clip_min=
   x_adv, pred = pgd_arrays(model, x, labels, eps=eps, eps_iter=step, nb_iter=nb_iter, norm=norm,
                            targeted=targeted, clip_min=clip_min, clip_max=clip_max, rand_init=False,
                            batch_size=batch_size, with_pred=True, static_shapes=static_shapes)
-  return _graph.result_from_predictions(x, x_adv, pred, y, targeted=targeted, target=target,
+  return result_from_predictions(x, x_adv, pred, y, targeted=targeted, target=target,
                                         info={"steps": int(nb_iter)})
 
 
@@ -243,7 +243,7 @@ def pgd(model, x, y, *, eps, norm=np.inf, targeted=False, target=None, clip_min=
   x_adv, pred = pgd_arrays(model, x, labels, eps=eps, eps_iter=step, nb_iter=nb_iter, norm=norm,
                            targeted=targeted, clip_min=clip_min, clip_max=clip_max, rand_init=rand_init,
                            seed=seed, batch_size=batch_size, with_pred=True, static_shapes=static_shapes)
-  return _graph.result_from_predictions(x, x_adv, pred, y, targeted=targeted, target=target,
+  return result_from_predictions(x, x_adv, pred, y, targeted=targeted, target=target,
                                         info={"steps": int(nb_iter), "seed": int(seed)})
 
 

@@ -2,9 +2,8 @@
 
 A preset maps attack names to every setting that changes the attack's result (steps, step sizes,
 random start, norm, ...). Settings relative to the budget are `EpsFraction`s, resolved per call (per
-example when eps is an array). Use one through the attack interface or directly:
+example when eps is an array). Use one as
 
-    attack("bim", model, x, y, eps=8 / 255, preset="foolbox3")
     PRESETS.get("foolbox3").run("bim", model, x, y, eps=8 / 255)
 
 A caller may add what a preset leaves open (seed, batch_size, verbose, target) but not override what

@@ -5,7 +5,7 @@ from typing import Sequence
 
 from adv_tf.claims.engine import ClaimResult
 from adv_tf.report.base import ClaimVerdict
-from adv_tf.report.markdown import table
+from adv_tf.report.tables import markdown_table as table
 
 HEADER = ("claim", "statement", "ours", "our cells", "what would decide it", "paper on paper", "paper cells")
 

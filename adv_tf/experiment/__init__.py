@@ -2,16 +2,15 @@
 
 Generic for every study of the suite (hyperparameters, dataset properties, minimal dataset, Imagenette
 defenses, training size); nothing here knows about a particular paper. `study` defines what a study is
-(StudyDef, Stage, StudyRun, the STUDIES/CONFIGS registries), `grid` builds grids, `cli` is every binary.
-See `runner` for the crash-safety
+(the `Study` base class, `Stage`, `StudyRun`), `cli` is every binary. See `runner` for the crash-safety
 rules and `records` for the output folder layout. Importing this package does not import TensorFlow.
 """
 from adv_tf.experiment.records import load_records, progress_path, record_files, records_path
 from adv_tf.experiment.runner import (
                                       Cell,
                                       CellContext,
+                                      CellGrid,
                                       RunSummary,
-                                      Study,
                                       canonical_json,
                                       cell_id,
                                       derive_seed,
@@ -21,17 +20,7 @@ from adv_tf.experiment.runner import (
                                       shard_cells,
                                       validate_shard,
 )
-from adv_tf.experiment.runner_flags import define_runner_flags, output_dir_from_flags, runner_kwargs_from_flags
-from adv_tf.experiment.study import (
-                                      CONFIGS,
-                                      STUDIES,
-                                      Stage,
-                                      StudyDef,
-                                      StudyRun,
-                                      get_config,
-                                      register_config,
-                                      register_study,
-)
+from adv_tf.experiment.study import Stage, Study, StudyRun
 from adv_tf.experiment.summaries import write_scalar
 from adv_tf.utils.atomic import (
                                       append_line,
@@ -44,10 +33,9 @@ from adv_tf.utils.atomic import (
 from adv_tf.utils.jsonable import to_jsonable
 
 __all__ = [
-    "CONFIGS", "STUDIES", "Stage", "StudyDef", "StudyRun", "get_config", "register_config", "register_study",
-    "Cell", "CellContext", "RunSummary", "Study", "append_line", "atomic_save_npz", "atomic_write_bytes",
-    "atomic_write_text", "canonical_json", "cell_id", "define_runner_flags", "derive_seed", "load_records",
-    "output_dir_from_flags", "pending_cells", "progress_path", "read_complete_lines", "record_files",
-    "records_path", "repair_trailing_line", "run_study", "runner_kwargs_from_flags", "seed_everything",
+    "Stage", "Study", "StudyRun", "Cell", "CellContext", "CellGrid", "RunSummary", "append_line", "atomic_save_npz",
+    "atomic_write_bytes", "atomic_write_text", "canonical_json", "cell_id", "derive_seed", "load_records",
+    "pending_cells", "progress_path", "read_complete_lines", "record_files",
+    "records_path", "repair_trailing_line", "run_study", "seed_everything",
     "shard_cells", "to_jsonable", "validate_shard", "write_scalar",
 ]

@@ -1,4 +1,4 @@
-"""`main(study_name)`: the command line of every study binary (`experiments/<study>.py`, `adv-tf-<study>`).
+"""`main(study)`: the command line of every study binary (`experiments/<study>.py`, `adv-tf-<study>`).
 
 Flags -> typed config -> stages -> report:
   * generic flags: --profile, --output_dir, --data_dir, --seed, --shard_index, --num_shards, --max_cells,
@@ -41,7 +41,7 @@ from adv_tf.experiment import shards as shards_lib
 from adv_tf.experiment import study as study_lib
 from adv_tf.experiment.records import load_records
 from adv_tf.experiment.run_time import RunTimer
-from adv_tf.experiment.runner import Study, run_study, validate_shard
+from adv_tf.experiment.runner import CellGrid, run_study, validate_shard
 from adv_tf.remote import StagedFolder, is_remote, join
 from adv_tf.utils.atomic import atomic_write_text, create_exclusive_text
 from adv_tf.utils.jsonable import to_jsonable
@@ -57,10 +57,10 @@ REPORT_STAGE = "report"
 STAGE_GROUPS = {"unsharded": lambda stage: not stage.sharded, "sharded": lambda stage: stage.sharded}
 
 
-def _define_generic(study_name: str, fv: flags.FlagValues) -> None:
-  names = study_lib.profiles(study_name)
+def _define_generic(study: study_lib.Study, fv: flags.FlagValues) -> None:
+  names = list(study.PROFILES)
   if not names:
-    raise AdvTfError(f"study {study_name!r} has no registered profiles")
+    raise AdvTfError(f"study {study.name!r} has no profiles")
   flags.DEFINE_enum("profile", names[0], names, "Named config of the study (see its config.py).", flag_values=fv)
   flags.DEFINE_string("output_dir", None, "Output folder (default: results/<study>/<profile>): records, "
                       "cells/<id>/ artifacts, tensorboard/, config.json, report.md. Rerunning resumes.",
@@ -134,12 +134,12 @@ def config_flag_fields(config_class: type) -> list[dataclasses.Field]:
   return [f for f in dataclasses.fields(config_class) if f.name != "profile"]
 
 
-def define_flags(study_name: str, fv: flags.FlagValues = flags.FLAGS) -> None:
-  """Defines the generic flags and one flag per config field of `study_name` in `fv`."""
-  study = study_lib.STUDIES.get(study_name)
-  _define_generic(study_name, fv)
-  hints = typing.get_type_hints(study.config_class)
-  for field in config_flag_fields(study.config_class):
+def define_flags(study: study_lib.Study, fv: flags.FlagValues = flags.FLAGS) -> None:
+  """Defines the generic flags and one flag per config field of `study` in `fv`."""
+  study_name = study.name
+  _define_generic(study, fv)
+  hints = typing.get_type_hints(study.Config)
+  for field in config_flag_fields(study.Config):
     if field.name in GENERIC_FLAGS:
       raise AdvTfError(f"config field {field.name!r} of {study_name} clashes with a generic flag; rename it")
     kind, _ = _field_kind(hints[field.name])
@@ -168,13 +168,12 @@ def _convert(field: dataclasses.Field, annotation, value) -> Any:
     raise AdvTfError(f"--{field.name}: every entry must be a {item.__name__}, got {','.join(value)}") from None
 
 
-def resolve_config(study_name: str, fv: flags.FlagValues) -> Any:
+def resolve_config(study: study_lib.Study, fv: flags.FlagValues) -> Any:
   """The profile's config with the set flags applied, validated."""
-  study = study_lib.STUDIES.get(study_name)
-  config = study_lib.get_config(f"{study_name}/{fv['profile'].value}")
-  hints = typing.get_type_hints(study.config_class)
+  config = study.PROFILES[fv["profile"].value]
+  hints = typing.get_type_hints(study.Config)
   overrides = {}
-  for field in config_flag_fields(study.config_class):
+  for field in config_flag_fields(study.Config):
     value = fv[field.name].value
     if value is not None:
       overrides[field.name] = _convert(field, hints[field.name], value)
@@ -187,10 +186,10 @@ def _stage_names(study: Any, config: Any) -> list[str]:
   return [stage.name for stage in study.stages(config)]
 
 
-def make_run(study_name: str, fv: flags.FlagValues) -> study_lib.StudyRun:
+def make_run(study: study_lib.Study, fv: flags.FlagValues) -> study_lib.StudyRun:
   """Validates every flag (no data is loaded) and returns the StudyRun."""
-  study = study_lib.STUDIES.get(study_name)
-  config = resolve_config(study_name, fv)
+  study_name = study.name
+  config = resolve_config(study, fv)
   shard = shards_lib.resolve_shard(fv["shard_index"].value, fv["num_shards"].value)
   validate_shard(shard.index, shard.count)
   if fv["max_cells"].value is not None and fv["max_cells"].value < 0:
@@ -350,17 +349,17 @@ def preflight(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> dic
 
 def check_grids(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage],
                 data_free: Optional[dict[str, str]] = None) -> None:
-  """Grid refusals after `study.prepare` (cell ids may include the data identity and replica count, e.g.
-  hyperparams') but before config.json and any cell: every selected sharded stage whose cells can be built
-  now is checked against (or creates) its grid manifest; the others are checked when they run."""
+  """Grid refusals after `study.prepare` (cell ids may include the data identity and replica count) but before
+  config.json and any cell: every selected sharded stage whose cells can be built now is checked against (or
+  creates) its grid manifest; the others are checked when they run."""
   selected = selected_stages(run, stages)
   for stage in stages:
     if stage.sharded and stage.name in selected:
       cells = _early_cells(run, stage)
       if cells is not None:
         # The data-free hash to store is the one a later process's `preflight` will compute: `prepare` may
-        # have written files that data-free cell ids read (hyperparams' run_identity.json), so it is built
-        # again now, without resources, rather than taken from this process's preflight.
+        # have written files into the output folder that data-free cell ids read (a study's record of its data
+        # identity, for --report_only), so it is built again now, without resources.
         free = _early_cells(dataclasses.replace(run, resources={}), stage)
         free_hash = grid_manifest(free)["sha256"] if free is not None else (data_free or {}).get(stage.name)
         check_manifest(stage.output_dir(run), stage.name, cells, free_hash)
@@ -386,7 +385,7 @@ def run_stages(run: study_lib.StudyRun, *, shard_index: int = 0, num_shards: int
 
     sharding = ({"shard_index": shard_index, "num_shards": num_shards, "max_cells": max_cells}
                 if stage.sharded else {})
-    summary = run_study(Study(stage.runner_name(run.study.name), stage.output_dir(run), cells, run_cell),
+    summary = run_study(CellGrid(stage.runner_name(run.study.name), stage.output_dir(run), cells, run_cell),
                         seed=run.seed, **sharding)
     logger.info("stage %s: %s", stage.name, summary)
     run.records[stage.name] = _stage_records(run, stage)
@@ -403,7 +402,7 @@ def write_config(run: study_lib.StudyRun) -> pathlib.Path:
   return atomic_write_text(run.output_dir / "config.json", json.dumps(payload, indent=1, sort_keys=True) + "\n")
 
 
-def execute(study_name: str, fv: flags.FlagValues, strategy: Any = None) -> Optional[pathlib.Path | str]:
+def execute(study: study_lib.Study, fv: flags.FlagValues, strategy: Any = None) -> Optional[pathlib.Path | str]:
   """Runs a study from parsed flags; returns the report's path (its URL for a remote --output_dir; None for
   `--stage=<a stage>`: no report). `strategy`: a tf.distribute strategy built by the caller (a notebook)
   instead of --strategy/--tpu. Writes `<output_dir>/run_time.json` (run_time.py).
@@ -411,7 +410,7 @@ def execute(study_name: str, fv: flags.FlagValues, strategy: Any = None) -> Opti
   A remote --output_dir (gs://...) is downloaded into a local working copy first and the files this process
   wrote are uploaded after each stage and at the end, also after a failure (see adv_tf/remote.py).
   """
-  run = make_run(study_name, fv)
+  run = make_run(study, fv)
   if run.staged is None:
     return _execute(run, fv, strategy)
   try:
@@ -459,22 +458,20 @@ def _execute(run: study_lib.StudyRun, fv: flags.FlagValues, strategy: Any = None
   return path
 
 
-def run_main(study_name: str, argv: Sequence[str], strategy: Any = None) -> int:
+def run_main(study: study_lib.Study, argv: Sequence[str], strategy: Any = None) -> int:
   """In-process entry (tests, notebooks): parses `argv` (argv[0] is the program) into fresh flags and runs the
   study, under `strategy` when given (a tf.distribute strategy the caller built) instead of --strategy.
-
-  The study must be registered (import `adv_tf.studies` first; this generic layer never imports it).
 
   Returns the exit status: 0, or 2 after printing `error: ...` for an AdvTfError.
   """
   try:
     fv = flags.FlagValues()
-    define_flags(study_name, fv)
+    define_flags(study, fv)
     try:
       fv(list(argv))
     except flags.Error as e:
       raise AdvTfError(str(e).splitlines()[0]) from None
-    path = execute(study_name, fv, strategy)
+    path = execute(study, fv, strategy)
   except AdvTfError as error:
     print(f"error: {error}", file=sys.stderr)
     return 2
@@ -482,14 +479,13 @@ def run_main(study_name: str, argv: Sequence[str], strategy: Any = None) -> int:
   return 0
 
 
-def main(study_name: str, argv: Optional[Sequence[str]] = None) -> None:
-  """The binary: `experiments/<study>.py` and the `adv-tf-<study>` entry point call this after importing
-  `adv_tf.studies` (which registers every study)."""
+def main(study: study_lib.Study, argv: Optional[Sequence[str]] = None) -> None:
+  """The binary: `experiments/<study>.py` and the `adv-tf-<study>` entry point call this with their study."""
   from absl import app  # pylint: disable=import-outside-toplevel
   os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
   before = set(flags.FLAGS)
   try:
-    define_flags(study_name, flags.FLAGS)
+    define_flags(study, flags.FLAGS)
   except AdvTfError as error:
     print(f"error: {error}", file=sys.stderr)
     sys.exit(2)
@@ -500,7 +496,7 @@ def main(study_name: str, argv: Optional[Sequence[str]] = None) -> None:
     from adv_tf.logging_setup import quiet_logging  # pylint: disable=import-outside-toplevel
     quiet_logging()  # absl/TFDS INFO lines only with an explicit --verbosity
     try:
-      path = execute(study_name, flags.FLAGS)
+      path = execute(study, flags.FLAGS)
     except AdvTfError as error:
       print(f"error: {error}", file=sys.stderr)
       sys.exit(2)

@@ -1,6 +1,6 @@
 """A generic, resumable runner for studies: grids of cells, one record per finished cell.
 
-A `Study` is a list of `Cell`s (one cell = one configuration to evaluate, e.g. one LeNet variant of paper
+A `CellGrid` is a list of `Cell`s (one cell = one configuration to evaluate, e.g. one LeNet variant of paper
 002 Table 2) and a `run_cell(cell, ctx) -> dict` function. `run_study` runs the cells of one shard that
 have no record yet and appends one record per finished cell to `<output_dir>/records-shard<k>of<n>.jsonl`.
 
@@ -110,7 +110,7 @@ class Cell:
 
 
 @dataclasses.dataclass
-class Study:
+class CellGrid:
   """A named grid of cells and the function that computes one cell.
 
   Attributes:
@@ -272,7 +272,7 @@ def _check_unique(cells: Sequence[Cell]) -> None:
     seen[cell.id] = cell.name
 
 
-def pending_cells(study: Study, *, shard_index: int = 0, num_shards: int = 1) -> list[Cell]:
+def pending_cells(study: CellGrid, *, shard_index: int = 0, num_shards: int = 1) -> list[Cell]:
   """Cells of a shard that have no record yet in the study's output folder."""
   folder = pathlib.Path(study.output_dir).expanduser()
   done = {r["id"] for r in records_lib.load_records(folder)} if folder.is_dir() else set()
@@ -353,7 +353,7 @@ def _rmtree(path: pathlib.Path) -> None:
 class _Progress:
   """Console lines and `progress-shard<k>of<n>.json`."""
 
-  def __init__(self, study: Study, folder: pathlib.Path, shard_index: int, num_shards: int, total: int,
+  def __init__(self, study: CellGrid, folder: pathlib.Path, shard_index: int, num_shards: int, total: int,
                skipped: int, todo: int, log_fn: Callable[[str], None]):
     self.study = study
     self.path = records_lib.progress_path(folder, shard_index, num_shards)
@@ -388,7 +388,7 @@ class _Progress:
       logger.warning("could not write %s: %s", self.path, e)
 
 
-def run_study(study: Study, *, shard_index: int = 0, num_shards: int = 1, seed: int = 0,
+def run_study(study: CellGrid, *, shard_index: int = 0, num_shards: int = 1, seed: int = 0,
               max_cells: Optional[int] = None, stop_after: Optional[float] = None,
               tensorboard: bool = True, reseed: bool = True, lock_timeout: Optional[float] = None,
               log: Optional[Callable[[str], None]] = None) -> RunSummary:
@@ -499,7 +499,7 @@ def run_study(study: Study, *, shard_index: int = 0, num_shards: int = 1, seed: 
   return summary
 
 
-def _run_one(study: Study, index: int, cell: Cell, folder: pathlib.Path, cells_dir: pathlib.Path,
+def _run_one(study: CellGrid, index: int, cell: Cell, folder: pathlib.Path, cells_dir: pathlib.Path,
              tb_root: pathlib.Path, seed: int, shard_index: int, num_shards: int, tensorboard: bool,
              reseed: bool, log_fn: Callable[[str], None]) -> dict:
   """Runs one cell, publishes its artifacts and returns its record (not yet appended)."""

@@ -1,8 +1,8 @@
 """What a study is: a typed config, ordered stages of cells, and a report (issue 8).
 
-A study package (`adv_tf/studies/<name>/`) registers one `StudyDef` in `STUDIES` and its named profiles
-(frozen config instances) in `CONFIGS` as "<name>/<profile>". `adv_tf.experiment.cli.main(name)` turns flags
-into a config, runs the stages in order through the resumable runner and writes the report.
+A study subclasses `Study` (`adv_tf/studies/<name>/study.py`) and names its paper, config class, profiles,
+stages and report directly; `adv_tf.studies.STUDIES` lists every study. `adv_tf.experiment.cli.main(study)` turns
+flags into a config, runs the stages in order through the resumable runner and writes the report.
 
 Stages run in order. An unsharded stage (e.g. a selection every shard needs) runs whole in every process,
 resumably, before the next stage; a sharded stage's cells are split over `--num_shards` processes. A stage
@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import dataclasses
 import pathlib
-from typing import Any, Callable, Optional, Protocol, Sequence, runtime_checkable
+from typing import Any, Callable, ClassVar, Mapping, Optional, Sequence
 
+from adv_tf.errors import AdvTfError
 from adv_tf.experiment.runner import Cell, CellContext
-from adv_tf.registry import Registry
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,7 +48,7 @@ class StudyRun:
   """Everything one invocation of a study knows.
 
   Attributes:
-    study: the StudyDef.
+    study: the `Study`.
     config: the resolved, validated (frozen) config.
     output_dir: the study's output folder.
     seed: the run's seed (--seed).
@@ -86,49 +86,44 @@ class StudyRun:
   staged: Any = None
 
 
-@runtime_checkable
-class StudyDef(Protocol):
-  """A study: its name, config class, stages and report. Implementations are plain classes."""
-  name: str
-  config_class: type
+class Study:
+  """Base class of every study: a subclass names its parts directly, no registry stands between them.
+
+  Class attributes (set by every subclass):
+    name: e.g. "hyperparams": the binary (`experiments/<name with _>.py`), the results folder, the records.
+    paper: the paper's id, e.g. "002" (the cross-study index shows it).
+    Config: the config dataclass; every field but `profile` is a flag (`adv_tf.experiment.cli`).
+    PROFILES: profile name -> frozen `Config` instance; the first one is the default `--profile`.
+    Report: the report class (an `adv_tf.report.base.StudyReport`); its `claims(run)` gives the verdict on each
+      of the paper's claims, written to claims.json beside report.md.
+
+  Subclasses implement `stages` and, when the cells share data, `prepare`.
+  """
+  name: ClassVar[str]
+  paper: ClassVar[str]
+  Config: ClassVar[type]
+  PROFILES: ClassVar[Mapping[str, Any]]
+  Report: ClassVar[type]
 
   def prepare(self, run: StudyRun) -> None:
     """Loads data (and anything else the cells share) into `run.resources`; not called for --report_only."""
 
   def stages(self, config: Any) -> Sequence[Stage]:
     """The stages, in run order."""
+    raise NotImplementedError
 
   def report(self, run: StudyRun) -> pathlib.Path:
-    """Writes `<output_dir>/report.md` (+ CSV tables, figures) from `run.records`; returns its path."""
+    """Writes `<output_dir>/report.md` (+ CSV tables, figures, claims.json) from `run.records`; returns its path."""
+    return self.Report().write(run)
 
-
-STUDIES: Registry[StudyDef] = Registry("study")
-CONFIGS: Registry[Any] = Registry("study config")
-
-
-def register_study(study: StudyDef) -> StudyDef:
-  """Adds a study under `study.name`; returns it."""
-  STUDIES.register(study.name)(study)
-  return study
-
-
-def register_config(name: str, config: Any) -> Any:
-  """Adds a named profile, "<study>/<profile>" (e.g. "hyperparams/quick"); returns the config."""
-  if "/" not in name:
-    raise ValueError(f"study config names look like '<study>/<profile>', got {name!r}")
-  CONFIGS.register(name)(config)
-  return config
-
-
-def get_config(name: str) -> Any:
-  """The registered config "<study>/<profile>"; AdvTfError naming the known ones otherwise."""
-  return CONFIGS.get(name)
-
-
-def profiles(study_name: str) -> list[str]:
-  """The profile names registered for a study, in registration order."""
-  prefix = f"{study_name}/"
-  return [name[len(prefix):] for name in CONFIGS._items if name.startswith(prefix)]  # pylint: disable=protected-access
+  @classmethod
+  def profile(cls, name: str, **overrides: Any) -> Any:
+    """The profile's config with `overrides` applied, validated; AdvTfError naming the profiles otherwise."""
+    if name not in cls.PROFILES:
+      raise AdvTfError(f"unknown profile {name!r} of {cls.name}; choose one of: {', '.join(cls.PROFILES)}")
+    config = dataclasses.replace(cls.PROFILES[name], **overrides)
+    config.validate()
+    return config
 
 
 def results_dir(study_name: str, profile: str, root: str = "results") -> pathlib.Path:

@@ -23,6 +23,7 @@ import keras
 
 from adv_tf.errors import AdvTfError
 from adv_tf.models.registry import MODELS
+from adv_tf.utils.config import check_fields
 
 ACTIVATIONS = ("relu", "sigmoid", "linear", "tanh", "elu")
 KERNEL_INITIALIZERS = ("glorot_uniform", "orthogonal", "truncated_normal", "random_uniform")
@@ -50,7 +51,7 @@ class LeNetConfig:
     kernel_regularizer: None, 'l1', 'l2' or 'l1_l2' on every conv/dense kernel (logits included).
     activity_regularizer: None, 'l1', 'l2' or 'l1_l2' on the outputs of conv and hidden dense layers.
     regularizer_strength: the factor of the L1/L2 regularizers (L1+L2 uses it for both). The paper
-      gives none. Default 1e-4, our choice, measured with the paper002_lenet quick preset on full
+      gives none. Default 1e-4, our choice, measured with paper 002's quick LeNet recipe on full
       MNIST: kernel L1 at 1e-4 reaches 98% in 1 epoch as the paper's kernel-regularized models did
       (its §6.1 Table 3 reports them); at 1e-3 it stalls near 96.8% after 3 epochs, and at 0.01
       (the Keras 'l1' string default) training collapses to 11.35%. Activity L1 at 1e-4 reaches 98%
@@ -160,10 +161,7 @@ def build_lenet(input_shape: Sequence[int], num_classes: int, config: Optional[L
   if config is not None and fields:
     raise AdvTfError("pass either config=LeNetConfig(...) or LeNetConfig fields, not both")
   if config is None:
-    known = {f.name for f in dataclasses.fields(LeNetConfig)}
-    unknown = sorted(set(fields) - known)
-    if unknown:
-      raise AdvTfError(f"LeNetConfig has no field(s) {', '.join(unknown)}; fields: {', '.join(sorted(known))}")
+    check_fields(LeNetConfig, fields)
     config = LeNetConfig(**fields)
   elif not isinstance(config, LeNetConfig):
     raise AdvTfError(f"config must be a LeNetConfig, got {type(config).__name__}")

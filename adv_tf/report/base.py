@@ -1,4 +1,4 @@
-"""`StudyReport`: the base of every study's report class, and the `REPORTS` registry (keyed by study name).
+"""`StudyReport`: the base of every study's report class (a study names its class: `Study.Report`).
 
 A study's report subclasses it in `adv_tf/studies/<study>/report.py`: `sections(run)` returns the Markdown
 sections (study text lives there, never here); `write(run)` writes `<output_dir>/report.md` atomically plus
@@ -12,7 +12,6 @@ import json
 import pathlib
 from typing import Any, Sequence
 
-from adv_tf.registry import Registry
 from adv_tf.report.markdown import Section, document
 from adv_tf.utils.atomic import atomic_write_text
 
@@ -63,6 +62,3 @@ class StudyReport:
     if claims:
       atomic_write_text(out / CLAIMS_FILE, json.dumps({"title": self.title, "claims": claims}, indent=1) + "\n")
     return path
-
-
-REPORTS: Registry[Any] = Registry("study report")

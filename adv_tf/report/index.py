@@ -12,9 +12,9 @@ verdict, evidence linked to the report section it comes from), one table of the 
 report links) and a count of verdicts. The HTML view is the same Markdown rendered by the `markdown` package,
 which TensorBoard (a dependency) already installs. A study that did not run or wrote no `claims.json` is
 "missing", not an error; studies named with `--failed` (their run exited non-zero) are "failed", and the
-command then exits 1 after writing the index. The paper number comes from the report's title ("Paper 002
-..."; for a study that wrote nothing, the title of its registered report class): this generic module never
-imports the studies, `make reproduce-all` registers them first (`python -c "import adv_tf.studies; ..."`).
+command then exits 1 after writing the index. The paper id of a study comes from the study itself
+(`Study.paper`): this generic module never imports the studies, its caller passes them (`make reproduce-all`:
+`main(studies=adv_tf.studies.STUDIES)`).
 """
 from __future__ import annotations
 
@@ -30,9 +30,10 @@ import sys
 from typing import Iterable, Optional, Sequence
 
 from adv_tf.experiment.run_time import RUN_TIME_FILE
-from adv_tf.experiment.study import STUDIES
+from adv_tf.experiment.study import Study
 from adv_tf.experiment.study import results_dir as study_results_dir
-from adv_tf.report.base import CLAIMS_FILE, REPORTS, ClaimVerdict
+from adv_tf.report.base import CLAIMS_FILE, ClaimVerdict
+from adv_tf.report.tables import markdown_table
 from adv_tf.utils.atomic import atomic_write_text
 
 INDEX_MD = "index.md"
@@ -41,7 +42,6 @@ REPORT_MD = "report.md"
 REPORT_HTML = "report.html"
 
 OK, FAILED, MISSING = "ok", "failed", "missing"
-_PAPER = re.compile(r"\bpaper\s+(\d{3})\b", re.IGNORECASE)
 
 
 @dataclasses.dataclass
@@ -49,12 +49,12 @@ class StudyEntry:
   """What the index knows about one study's results folder.
 
   Attributes:
-    study: the study's name (registry key, e.g. "hyperparams").
+    study: the study's name (e.g. "hyperparams").
     folder: `<results_dir>/<study with _>/<profile>`.
     status: "ok", "failed" (its run exited non-zero) or "missing" (no run, or no claims.json).
     note: why a study is failed/missing, or what else is worth knowing (e.g. an unreadable file).
     title: the report's title (claims.json, else report.md's first heading; "" when neither exists).
-    paper: the paper number from the title ("002"), "?" when unknown.
+    paper: the study's paper id (`Study.paper`, e.g. "002"), "?" for a study the caller did not pass.
     claims: the study's claims (empty unless status is "ok").
     run_time: the parsed run_time.json, or None.
     has_report: report.md exists.
@@ -75,12 +75,6 @@ def github_slug(heading: str) -> str:
   spaces to hyphens ("## Table 5 — impact" -> "table-5--impact")."""
   text = heading.strip().lstrip("#").strip().lower()
   return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
-
-
-def paper_of(title: str) -> str:
-  """"002" from a title like "Paper 002 reproduction: ..."; "?" when the title names no paper."""
-  match = _PAPER.search(title or "")
-  return match.group(1) if match else "?"
 
 
 def _read_json(path: pathlib.Path) -> tuple[Optional[dict], str]:
@@ -106,11 +100,6 @@ def _report_title(report: pathlib.Path) -> str:
   return ""
 
 
-def _registered_title(study: str) -> str:
-  """The title of the study's registered report class, when the caller registered the studies."""
-  return str(getattr(REPORTS.get(study), "title", "")) if study in REPORTS else ""
-
-
 def _claims(payload: dict) -> tuple[list[ClaimVerdict], str]:
   fields = {f.name for f in dataclasses.fields(ClaimVerdict)}
   rows, bad = [], 0
@@ -122,15 +111,15 @@ def _claims(payload: dict) -> tuple[list[ClaimVerdict], str]:
   return rows, (f"{bad} malformed claim row(s) skipped" if bad else "")
 
 
-def read_study(results_dir: pathlib.Path, study: str, profile: str, failed: bool = False) -> StudyEntry:
+def read_study(results_dir: pathlib.Path, study: str, profile: str, failed: bool = False,
+               paper: str = "?") -> StudyEntry:
   """The index entry of one study's `<profile>` folder (never raises for absent or broken files)."""
   folder = study_results_dir(study, profile, root=os.fspath(results_dir))
   entry = StudyEntry(study=study, folder=folder, status=OK, has_report=(folder / REPORT_MD).is_file())
   entry.run_time, _ = _read_json(folder / RUN_TIME_FILE)
   payload, problem = _read_json(folder / CLAIMS_FILE)
-  entry.title = (str((payload or {}).get("title") or "") or _report_title(folder / REPORT_MD)
-                 or _registered_title(study))
-  entry.paper = paper_of(entry.title)
+  entry.title = str((payload or {}).get("title") or "") or _report_title(folder / REPORT_MD)
+  entry.paper = paper
   if failed:
     entry.status = FAILED
     entry.note = "its run exited non-zero" + ("; the linked report.md is from an earlier run" if entry.has_report
@@ -157,15 +146,16 @@ def discover_studies(results_dir: pathlib.Path, profile: str) -> list[str]:
   return sorted(names)
 
 
-def collect(results_dir, studies: Sequence[str] = (), profile: str = "quick",
-            failed: Iterable[str] = ()) -> list[StudyEntry]:
-  """Entries of `studies` (default: those found under results_dir and every registered study) plus any failed
-  one, sorted by paper then name."""
+def collect(results_dir, names: Sequence[str] = (), profile: str = "quick", failed: Iterable[str] = (),
+            studies: Sequence[Study] = ()) -> list[StudyEntry]:
+  """Entries of the studies `names` (default: those found under results_dir and every study in `studies`) plus
+  any failed one, sorted by paper then name; `studies` (e.g. `adv_tf.studies.STUDIES`) give the paper ids."""
   results_dir = pathlib.Path(results_dir)
   failed = set(failed)
-  names = list(dict.fromkeys([*(studies or [*discover_studies(results_dir, profile), *STUDIES.names()]),
-                               *sorted(failed)]))
-  entries = [read_study(results_dir, name, profile, failed=name in failed) for name in names]
+  papers = {study.name: study.paper for study in studies}
+  names = list(dict.fromkeys([*(names or [*discover_studies(results_dir, profile), *papers]), *sorted(failed)]))
+  entries = [read_study(results_dir, name, profile, failed=name in failed, paper=papers.get(name, "?"))
+             for name in names]
   return sorted(entries, key=lambda e: (e.paper == "?", e.paper, e.study))
 
 
@@ -177,12 +167,8 @@ def _cell(text) -> str:
   return " ".join(str(text).split()).replace("|", "\\|")
 
 
-def _row(cells: Sequence) -> str:
-  return "| " + " | ".join(_cell(c) for c in cells) + " |"
-
-
 def _table(header: Sequence[str], rows: Sequence[Sequence]) -> list[str]:
-  return [_row(header), "|" + "---|" * len(header), *(_row(r) for r in rows)]
+  return markdown_table(header, rows, cell=_cell).splitlines()
 
 
 def format_duration(seconds) -> str:
@@ -289,8 +275,8 @@ def markdown_side_by_side(by_profile: dict[str, Sequence[StudyEntry]], results_d
              else "no: see the reports (sample size, cells not run in the smaller profile)")
     table.append([paper, study, claim, row["statement"], *(row.get(p, "not published") for p in profiles), agree])
   return (["", "## Claims by profile", "", "Each verdict links to its profile's report; where the profiles disagree "
-           "the larger profile's report says why."
-           , ""] + _table(["paper", "study", "claim", "statement", *profiles, "agree"], table))
+           "the larger profile's report says why.", ""]
+          + _table(["paper", "study", "claim", "statement", *profiles, "agree"], table))
 
 
 # ------------------------------------------------------------------------------------------------- HTML
@@ -323,21 +309,21 @@ def render_report_html(folder: pathlib.Path) -> Optional[pathlib.Path]:
   return atomic_write_text(folder / REPORT_HTML, markdown_to_html(text, _report_title(report) or folder.name))
 
 
-def write_index(results_dir, studies: Sequence[str] = (), profile: str = "quick",
-                failed: Iterable[str] = (), compare: Sequence[str] = ()
+def write_index(results_dir, names: Sequence[str] = (), profile: str = "quick", failed: Iterable[str] = (),
+                studies: Sequence[Study] = (), compare: Sequence[str] = ()
                 ) -> tuple[pathlib.Path, pathlib.Path, list[StudyEntry]]:
-  """Writes `<results_dir>/index.md`, `index.html` and every present study's `report.html`; with `compare`
-  (other profiles, e.g. ["cpu-full"]), also the claims side by side across `profile` and those."""
+  """Writes `<results_dir>/index.md`, `index.html` and every present study's `report.html` (see `collect`); with
+  `compare` (other profiles, e.g. ["cpu-full"]), also the claims side by side across `profile` and those."""
   results_dir = pathlib.Path(results_dir)
   results_dir.mkdir(parents=True, exist_ok=True)
-  entries = collect(results_dir, studies, profile, failed)
+  entries = collect(results_dir, names, profile, failed, studies)
   for entry in entries:
     render_report_html(entry.folder)
   text = markdown_index(entries, results_dir, profile)
   if compare:
     by_profile = {profile: entries}
     for other in compare:
-      by_profile[other] = collect(results_dir, studies, other)
+      by_profile[other] = collect(results_dir, names, other, (), studies)
       for entry in by_profile[other]:
         render_report_html(entry.folder)
     text += "\n".join(markdown_side_by_side(by_profile, results_dir)) + "\n"
@@ -351,8 +337,9 @@ def _names(values: Optional[Sequence[str]]) -> list[str]:
   return [name for value in values or () for name in re.split(r"[\s,]+", value) if name]
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-  """`python -m adv_tf.report.index --results_dir=results --profile=quick --studies="a b" --failed_file=F`."""
+def main(argv: Optional[Sequence[str]] = None, studies: Sequence[Study] = ()) -> int:
+  """`--results_dir=results --profile=quick --studies="a b" --failed_file=F`; `studies`: the `Study` objects
+  that give the paper ids (`make reproduce-all` passes `adv_tf.studies.STUDIES`)."""
   parser = argparse.ArgumentParser(prog="python -m adv_tf.report.index", description=__doc__.splitlines()[0])
   parser.add_argument("--results_dir", default="results", help="Folder holding <study>/<profile>/ (default: results).")
   parser.add_argument("--profile", default="quick", help="Profile whose folders are indexed (default: quick).")
@@ -366,7 +353,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
   failed = _names(args.failed)
   if args.failed_file and pathlib.Path(args.failed_file).is_file():
     failed += _names(pathlib.Path(args.failed_file).read_text("utf-8").splitlines())
-  md_path, html_path, entries = write_index(args.results_dir, _names(args.studies), args.profile, failed,
+  md_path, html_path, entries = write_index(args.results_dir, _names(args.studies), args.profile, failed, studies,
                                             _names(args.compare))
   print(f"index: {md_path} and {html_path} ({sum(len(e.claims) for e in entries)} claims, {len(entries)} studies)")
   bad = [e.study for e in entries if e.status == FAILED]

@@ -47,11 +47,3 @@ def document(title: str, sections: Sequence[Section], intro: str = "") -> str:
   parts = [f"# {title}\n"] + ([intro.rstrip() + "\n"] if intro else []) + [s.render() for s in sections]
   return "\n".join(parts)
 
-
-def table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-  """A Markdown table; "|" inside a cell is escaped so that it cannot split the row."""
-  def cell(value: Any) -> str:
-    return str(value).replace("|", "\\|").replace("\n", " ")
-  lines = ["| " + " | ".join(cell(h) for h in header) + " |", "|" + "---|" * len(header)]
-  lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
-  return "\n".join(lines)

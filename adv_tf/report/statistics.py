@@ -6,9 +6,8 @@ Rules (each study's report states which it used; the numbers below are the defau
   degrees of freedom, not normal: with N = 3 baselines, |z| >= 3 happens about 12% of the time under no
   real effect (issue 10), not 0.27%. `t_threshold(z, n)` is the t(N - 1) quantile with the same two-sided
   tail probability as the normal at z, so "|t| >= t_threshold(3, N)" keeps the 0.27% false-alarm rate of
-  "3 sigma" at every N (tested by simulation at N = 3). `impact_thresholds(n)` gives the 3/5/7 bounds of
-  paper 002 §5.5 calibrated this way for a single model against N baselines (z = (x - mean) / std,
-  whose null distribution is sqrt(1 + 1/N) t(N - 1)).
+  "3 sigma" at every N (tested by simulation at N = 3). (Paper 002's impact levels, calibrated this way, live in
+  its study: adv_tf/studies/hyperparams/impact.py.)
 * `std_interval(std, n)`: the chi-square 95% interval for sigma from a sample std of N values.
 * `claim_verdict(...)`: one of VERDICTS for a claim "A is larger (smaller) than each of B_1..B_k" (or
   "A equals them"), from the differences and their standard errors:
@@ -29,7 +28,6 @@ Rules (each study's report states which it used; the numbers below are the defau
 * Two proportions (accuracies): `newcombe_interval` (Newcombe 1998, method 10: from the two Wilson
   intervals) for the difference, and `proportion_verdict` on it (holds when the interval excludes 0 in the
   claimed direction).
-* `agreement_label`: agreement of our impact levels with a paper's is printed only for N >= 10.
 """
 from __future__ import annotations
 
@@ -44,14 +42,10 @@ from adv_tf.metrics.accuracy import Z_95, wilson_interval
 
 VERDICTS = ("holds", "does not hold", "inconclusive", "tie", "not testable")
 CLAIMS = ("greater", "less", "equal")
-LEVELS = ("none", "low", "medium", "high")
-LEVEL_BOUNDS = (3.0, 5.0, 7.0)  # paper 002 §5.5, in (normal) standard deviations
-MIN_N_FOR_LEVELS = 10
 
-__all__ = ["VERDICTS", "CLAIMS", "LEVELS", "LEVEL_BOUNDS", "MIN_N_FOR_LEVELS", "wilson_interval", "t_threshold",
-           "impact_thresholds", "impact_level", "std_interval", "difference_standard_error", "outside",
-           "Comparison", "Verdict", "claim_verdict", "partial_label", "newcombe_interval", "proportion_verdict",
-           "agreement_label"]
+__all__ = ["VERDICTS", "CLAIMS", "wilson_interval", "t_threshold", "std_interval", "difference_standard_error",
+           "outside", "Comparison", "Verdict", "claim_verdict", "partial_label", "newcombe_interval",
+           "proportion_verdict"]
 
 
 def _check_n(n, minimum: int = 2) -> int:
@@ -73,34 +67,6 @@ def t_threshold(z_normal: float, n: int | None) -> float:
   n = _check_n(n)
   tail = _stats.norm.sf(z_normal)  # one side; log-space isf keeps z = 7 (tail 1.3e-12) accurate
   return float(_stats.t.isf(tail, n - 1))
-
-
-def impact_thresholds(n: int | None, bounds: Sequence[float] = LEVEL_BOUNDS, *,
-                      new_observation: bool = True) -> tuple[float, ...]:
-  """Level bounds for z = (x - baseline mean) / baseline std, calibrated for N baselines.
-
-  With `new_observation` (one model x against the mean and sample std of N other models) the null
-  distribution of z is sqrt(1 + 1/N) t(N - 1), so each bound is sqrt(1 + 1/N) t_threshold(b, N); otherwise
-  (z already a difference over its standard error) t_threshold(b, N). n = None gives `bounds` unchanged.
-  """
-  if n is None:
-    return tuple(float(b) for b in bounds)
-  factor = math.sqrt(1.0 + 1.0 / _check_n(n)) if new_observation else 1.0
-  return tuple(factor * t_threshold(b, n) for b in bounds)
-
-
-def impact_level(z: float, n: int | None, *, bounds: Sequence[float] = LEVEL_BOUNDS,
-                 levels: Sequence[str] = LEVELS, new_observation: bool = True) -> str | None:
-  """Level of |z| with `impact_thresholds(n)` (none < 3, low 3-5, medium 5-7, high > 7 in normal terms);
-  None where z is undefined."""
-  if z is None or not math.isfinite(z):
-    return None
-  if len(levels) != len(bounds) + 1:
-    raise AdvTfError(f"need one more level than bounds, got {len(levels)} levels and {len(bounds)} bounds")
-  for level, bound in zip(levels, impact_thresholds(n, bounds, new_observation=new_observation)):
-    if abs(z) < bound:
-      return level
-  return levels[-1]
 
 
 def std_interval(std: float, n: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -280,13 +246,3 @@ def proportion_verdict(k1: int, n1: int, k2: int, n2: int, *, claim: str = "grea
   else:
     verdict = "tie" if within else "inconclusive"
   return Verdict(verdict, evidence)
-
-
-def agreement_label(ours: str | None, paper: str | None, n: int, min_n: int = MIN_N_FOR_LEVELS) -> str:
-  """"agree" / "differ" between our level and the paper's, or "n/a (N < 10)" when fewer than `min_n`
-  baselines make our level too uncertain to compare (issue 10)."""
-  if n < min_n:
-    return f"n/a (N < {min_n})"
-  if ours is None or paper is None:
-    return "n/a"
-  return "agree" if ours == paper else "differ"

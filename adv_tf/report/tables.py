@@ -1,4 +1,5 @@
-"""`Table`: one object per table, written as CSV (every column, full precision) and as narrow Markdown.
+"""`Table`: one object per table, written as CSV (every column, full precision) and as narrow Markdown;
+`markdown_table`: the one Markdown table writer of the suite (Table, the studies' reports and the index use it).
 
 CSV cells: None -> empty, floats with 6 significant digits. Markdown cells: None/NaN/inf -> "–", floats
 with `digits` decimals; `markdown(columns=...)` shows only the named columns, so a wide CSV can stay readable
@@ -10,7 +11,7 @@ import csv
 import dataclasses
 import io
 import math
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 
 def format_cell(value: Any, digits: int = 2) -> str:
@@ -19,7 +20,18 @@ def format_cell(value: Any, digits: int = 2) -> str:
     return "–"
   if isinstance(value, float):
     return f"{value:.{digits}f}"
-  return str(value)
+  return str(value).replace("|", "\\|").replace("\n", " ")  # a "|" or a line break would split the row
+
+
+def markdown_table(header: Sequence[str], rows: Sequence[Sequence[Any]],
+                   cell: Callable[[Any], str] = format_cell) -> str:
+  """A Markdown table: the header, the separator, one line per row with every value written by `cell`."""
+  for i, row in enumerate(rows):
+    if len(row) != len(header):
+      raise ValueError(f"table row {i} has {len(row)} cells for {len(header)} columns")
+  lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+  lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
+  return "\n".join(lines)
 
 
 def csv_cell(value: Any) -> Any:
@@ -53,11 +65,8 @@ class Table:
     if missing:
       raise ValueError(f"unknown table column(s) {missing}; columns: {list(self.header)}")
     index = [list(self.header).index(c) for c in columns]
-    labels = list(labels or columns)
-    lines = ["| " + " | ".join(labels) + " |", "|" + "---|" * len(labels)]
-    for row in self.rows:
-      lines.append("| " + " | ".join(format_cell(row[i], digits) for i in index) + " |")
-    return "\n".join(lines)
+    return markdown_table(list(labels or columns), [[row[i] for i in index] for row in self.rows],
+                          cell=lambda value: format_cell(value, digits))
 
   def write_csv(self, path) -> None:
     from adv_tf.utils.atomic import atomic_write_text

@@ -1,11 +1,19 @@
-"""The suite's studies, one package per paper; importing this registers every study and its profiles.
+"""The suite's studies, one package per paper, and `STUDIES`: the one list of them (the CLI's binaries, the
+cross-study index and the tests read it).
 
-Adding a study: a folder `adv_tf/studies/<name>/` (config.py, cells.py, run.py, published.py, report.py and an
-`__init__.py` that registers it) and one import line below. Studies never import each other.
+Adding a study: copy the template in tests/studies/template/ into `adv_tf/studies/<name>/` (a `Study` subclass
+in study.py naming its paper, Config, PROFILES, stages and Report), add it to `STUDIES` below and add a binary
+`experiments/<name>.py` (README: "Add a study"). Studies never import each other.
 """
-# ruff: noqa: I001  (one line per study, so adding a study adds one line)
-from adv_tf.studies import hyperparams  # noqa: F401  paper 002
-from adv_tf.studies import minimal_dataset  # noqa: F401  paper 001
-from adv_tf.studies import training_size  # noqa: F401  paper 004
-from adv_tf.studies import imagenette_defenses  # noqa: F401  paper 003
-from adv_tf.studies import dataset_properties  # noqa: F401  paper 000
+from __future__ import annotations
+
+from adv_tf.experiment.study import Study
+from adv_tf.studies.dataset_properties.study import DatasetPropertiesStudy
+from adv_tf.studies.hyperparams.study import HyperparamsStudy
+from adv_tf.studies.imagenette_defenses.study import ImagenetteDefensesStudy
+from adv_tf.studies.minimal_dataset.study import MinimalDatasetStudy
+from adv_tf.studies.training_size.study import TrainingSizeStudy
+
+# In paper order.
+STUDIES: tuple[Study, ...] = (DatasetPropertiesStudy(), MinimalDatasetStudy(), HyperparamsStudy(),
+                              ImagenetteDefensesStudy(), TrainingSizeStudy())

@@ -6,7 +6,6 @@ from adv_tf.training.finetune import copy_model, finetune_from, freeze, freeze_s
 from adv_tf.training.loop import train_model
 from adv_tf.training.losses import LOSSES
 from adv_tf.training.optimizers import OPTIMIZERS
-from adv_tf.training.presets import PRESETS, preset
 
-__all__ = ["LOSSES", "ModelCache", "OPTIMIZERS", "PRESETS", "TrainConfig", "TrainResult", "copy_model", "finetune_from",
-           "freeze", "freeze_spec", "preset", "train_model"]
+__all__ = ["LOSSES", "ModelCache", "OPTIMIZERS", "TrainConfig", "TrainResult", "copy_model", "finetune_from",
+           "freeze", "freeze_spec", "train_model"]

@@ -8,11 +8,12 @@ from adv_tf.errors import AdvTfError
 from adv_tf.training.losses import LOSSES
 from adv_tf.training.optimizers import OPTIMIZERS
 from adv_tf.training.schedules import LR_SCHEDULES
+from adv_tf.utils.config import check_fields
 
 
 @dataclasses.dataclass(frozen=True)
 class TrainConfig:
-  """How a model is trained. Presets for each paper's recipe: `preset(name, profile)`.
+  """How a model is trained. Each paper's recipe is one instance in its study (e.g. hyperparams' `LENET_TRAIN`).
 
   Attributes:
     optimizer: 'sgd', 'adadelta', 'adagrad', 'adam', 'adamax', 'nadam' or 'rmsprop' (paper 002 Appendix).
@@ -96,10 +97,7 @@ class TrainConfig:
 
   def replace(self, **overrides: Any) -> TrainConfig:
     """A copy with fields replaced; unknown fields raise AdvTfError."""
-    known = {f.name for f in dataclasses.fields(self)}
-    unknown = sorted(set(overrides) - known)
-    if unknown:
-      raise AdvTfError(f"TrainConfig has no field(s) {', '.join(unknown)}; fields: {', '.join(sorted(known))}")
+    check_fields(TrainConfig, overrides)
     return dataclasses.replace(self, **overrides)
 
 

@@ -81,11 +81,11 @@ def test_preset_errors_are_one_line(mnist_arrays):
   x, y = mnist_arrays["x_test"][:2], mnist_arrays["y_test"][:2]
   model = None  # every error below is raised before the model is used
   cases = [
-      lambda: attack("bim", model, x, y, eps=EPS, preset="no_such_preset"),
-      lambda: attack("dgsm", model, x, y, eps=EPS, target=y, preset="foolbox3"),
-      lambda: attack("bim", model, x, y, eps=EPS, nb_iter=5, preset="foolbox3"),
-      lambda: attack("pgd", model, x, y, eps=EPS, norm=2, preset="foolbox3"),
-      lambda: attack("bim", model, x, y, preset="foolbox3"),
+      lambda: PRESETS.get("no_such_preset").run("bim", model, x, y, eps=EPS),
+      lambda: PRESETS.get("foolbox3").run("dgsm", model, x, y, eps=EPS, target=y),
+      lambda: PRESETS.get("foolbox3").run("bim", model, x, y, eps=EPS, nb_iter=5),
+      lambda: PRESETS.get("foolbox3").run("pgd", model, x, y, eps=EPS, norm=2),
+      lambda: PRESETS.get("foolbox3").run("bim", model, x, y),
   ]
   for case in cases:
     with pytest.raises(AdvTfError) as err:
@@ -102,10 +102,10 @@ def data(mnist_arrays, mnist_model):
 
 def test_preset_equals_the_explicit_call(data):
   model, x, y = data
-  via_preset = attack("bim", model, x, y, eps=EPS, preset="foolbox3")
+  via_preset = PRESETS.get("foolbox3").run("bim", model, x, y, eps=EPS)
   explicit = attack("bim", model, x, y, eps=EPS, norm=np.inf, nb_iter=10, eps_iter=0.2 * EPS)
   np.testing.assert_array_equal(via_preset.x_adv, explicit.x_adv)
-  seeded = attack("pgd", model, x, y, eps=EPS, seed=7, preset="foolbox3")  # seed is the caller's to give
+  seeded = PRESETS.get("foolbox3").run("pgd", model, x, y, eps=EPS, seed=7)  # seed is the caller's to give
   assert seeded.info == {"steps": 40, "seed": 7}
 
 
@@ -114,7 +114,7 @@ def test_foolbox3_deepfool_matches_foolbox_clipped_to_eps(data):
   fb = pytest.importorskip("foolbox")
   model, x, y = data
   eps = 8 / 255
-  ours = attack("deepfool", model, x, y, eps=eps, preset="foolbox3")
+  ours = PRESETS.get("foolbox3").run("deepfool", model, x, y, eps=eps)
   _, clipped, _ = fb.attacks.LinfDeepFoolAttack()(fb.TensorFlowModel(model, bounds=(0.0, 1.0)), tf.constant(x),
                                                   tf.constant(y), epsilons=eps)
   assert ours.linf.max() <= eps + 1e-6
@@ -126,7 +126,7 @@ def test_foolbox3_pgd_is_as_strong_as_foolbox(data):
   fb = pytest.importorskip("foolbox")
   model, x, y = data
   eps = 0.1
-  ours = attack("pgd", model, x, y, eps=eps, seed=0, preset="foolbox3")
+  ours = PRESETS.get("foolbox3").run("pgd", model, x, y, eps=eps, seed=0)
   tf.random.set_seed(0)  # Foolbox draws its random start from the global TF generator
   _, clipped, _ = fb.attacks.LinfProjectedGradientDescentAttack()(
       fb.TensorFlowModel(model, bounds=(0.0, 1.0)), tf.constant(x), tf.constant(y), epsilons=eps)

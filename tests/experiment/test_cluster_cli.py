@@ -14,7 +14,6 @@ import toy_cluster_study as toy_lib
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment import cli
 from adv_tf.experiment.records import load_records
-from adv_tf.experiment.study import CONFIGS, STUDIES, register_config, register_study
 
 SCHEDULER_VARS = ("SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_STEP",
                   "JOB_COMPLETION_INDEX", "BATCH_TASK_INDEX", "BATCH_TASK_COUNT", "AWS_BATCH_JOB_ARRAY_INDEX",
@@ -25,10 +24,7 @@ SCHEDULER_VARS = ("SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TA
 def toy(monkeypatch):
   for name in SCHEDULER_VARS:
     monkeypatch.delenv(name, raising=False)
-  study = toy_lib.register()
-  study.prepared, study.ran = 0, []
-  yield study
-  toy_lib.unregister()
+  return toy_lib.ToyClusterStudy()
 
 
 def _argv(out, *extra):
@@ -41,43 +37,43 @@ def _config(out) -> dict:
 
 def test_stages_run_one_at_a_time_and_the_report_last(toy, tmp_path, capsys):
   out = tmp_path / "out"
-  assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=selection")) == 0
+  assert cli.run_main(toy, _argv(out, "--stage=selection")) == 0
   assert toy.ran == ["selection"] and not (out / "report.md").exists()
   assert "stage selection done" in capsys.readouterr().out
   for shard in (0, 1):
-    assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=cells", f"--shard_index={shard}", "--num_shards=2")) == 0
+    assert cli.run_main(toy, _argv(out, "--stage=cells", f"--shard_index={shard}", "--num_shards=2")) == 0
   assert toy.ran == ["selection", "v=1", "v=3", "v=5", "v=2", "v=4"]  # the selection is not recomputed
   assert not (out / "report.md").exists()
-  assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=report")) == 0
+  assert cli.run_main(toy, _argv(out, "--stage=report")) == 0
   assert (out / "report.md").read_text().splitlines()[2:] == [f"v={v}: {v * v + 100.0}" for v in range(1, 6)]
   assert toy.prepared == 3  # --stage=report loads no data
 
 
 def test_a_cells_stage_without_its_selection_is_a_one_line_error_before_data(toy, tmp_path, capsys):
   out = tmp_path / "out"
-  assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=cells", "--num_shards=2")) == 2
+  assert cli.run_main(toy, _argv(out, "--stage=cells", "--num_shards=2")) == 2
   err = capsys.readouterr().err.strip()
   assert err == (f"error: stage selection is not complete in {out} (1 cells missing); run --stage=selection first "
                  "(with the same flags)")
   assert toy.prepared == 0 and toy.ran == [] and not (out / "config.json").exists()
-  assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=selection", "--scale=2")) == 0
-  assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=cells")) == 2  # a selection of other flags
+  assert cli.run_main(toy, _argv(out, "--stage=selection", "--scale=2")) == 0
+  assert cli.run_main(toy, _argv(out, "--stage=cells")) == 2  # a selection of other flags
   assert "run --stage=selection first" in capsys.readouterr().err
 
 
 def test_an_unknown_stage_lists_the_choices(toy, tmp_path, capsys):
-  assert cli.run_main(toy_lib.NAME, _argv(tmp_path, "--stage=cells", "--report_only")) == 2
+  assert cli.run_main(toy, _argv(tmp_path, "--stage=cells", "--report_only")) == 2
   assert "--report_only runs no stage" in capsys.readouterr().err
-  assert cli.run_main(toy_lib.NAME, _argv(tmp_path, "--stage=training")) == 2
+  assert cli.run_main(toy, _argv(tmp_path, "--stage=training")) == 2
   assert "choose one of: all, selection, cells, unsharded, sharded, report" in capsys.readouterr().err
 
 
 def test_stage_groups_make_one_template_fit_every_study(toy, tmp_path, capsys):
   out = tmp_path / "out"
-  assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=sharded")) == 2  # the unsharded stages come first
+  assert cli.run_main(toy, _argv(out, "--stage=sharded")) == 2  # the unsharded stages come first
   assert "run --stage=selection first" in capsys.readouterr().err
-  assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=unsharded")) == 0
-  assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=sharded")) == 0
+  assert cli.run_main(toy, _argv(out, "--stage=unsharded")) == 0
+  assert cli.run_main(toy, _argv(out, "--stage=sharded")) == 0
   assert toy.ran == ["selection", "v=1", "v=2", "v=3", "v=4", "v=5"] and not (out / "report.md").exists()
 
 
@@ -87,10 +83,10 @@ def test_a_study_without_unsharded_stages_has_nothing_to_do_for_that_group(toy, 
                       lambda self, config: [stage for stage in stages(self, config) if stage.sharded])
   monkeypatch.setattr(toy_lib.ToyClusterStudy, "_run_cell", lambda self, cell, ctx, run: {"v": cell.config["v"]})
   out = tmp_path / "out"
-  assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=unsharded")) == 0
+  assert cli.run_main(toy, _argv(out, "--stage=unsharded")) == 0
   assert "has no unsharded stage; nothing to run" in capsys.readouterr().out
   assert toy.prepared == 0 and not (out / "config.json").exists()
-  assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=sharded")) == 0
+  assert cli.run_main(toy, _argv(out, "--stage=sharded")) == 0
   assert len(load_records(out)) == 5
 
 
@@ -99,7 +95,7 @@ def test_the_shard_comes_from_a_slurm_array_and_is_recorded(toy, tmp_path, monke
   monkeypatch.setenv("SLURM_ARRAY_TASK_ID", "6")
   monkeypatch.setenv("SLURM_ARRAY_TASK_MIN", "5")
   monkeypatch.setenv("SLURM_ARRAY_TASK_COUNT", "2")
-  assert cli.run_main(toy_lib.NAME, _argv(out)) == 0
+  assert cli.run_main(toy, _argv(out)) == 0
   runtime = _config(out)["runtime"]
   assert runtime["shard"] == {"index": 1, "count": 2, "source": "slurm",
                               "variables": {"SLURM_ARRAY_TASK_ID": "6", "SLURM_ARRAY_TASK_MIN": "5",
@@ -112,28 +108,28 @@ def test_inconsistent_scheduler_values_fail_before_anything_is_written(toy, tmp_
   out = tmp_path / "out"
   monkeypatch.setenv("BATCH_TASK_INDEX", "0")
   monkeypatch.setenv("BATCH_TASK_COUNT", "3")
-  assert cli.run_main(toy_lib.NAME, _argv(out, "--num_shards=2")) == 2
+  assert cli.run_main(toy, _argv(out, "--num_shards=2")) == 2
   assert "inconsistent shard counts" in capsys.readouterr().err
   assert toy.prepared == 0 and not out.exists()
 
 
 def test_a_seed_refusal_comes_before_config_json_and_data(toy, tmp_path, capsys):
   out = tmp_path / "out"
-  assert cli.run_main(toy_lib.NAME, _argv(out, "--seed=1")) == 0
+  assert cli.run_main(toy, _argv(out, "--seed=1")) == 0
   before = (out / "config.json").read_text()
   toy.prepared = 0
-  assert cli.run_main(toy_lib.NAME, _argv(out, "--seed=2", "--scale=3")) == 2
+  assert cli.run_main(toy, _argv(out, "--seed=2", "--scale=3")) == 2
   assert "made with --seed 1" in capsys.readouterr().err
   assert toy.prepared == 0 and (out / "config.json").read_text() == before
 
 
 def test_a_grid_refusal_comes_before_config_json_and_data(toy, tmp_path, capsys):
   out = tmp_path / "out"
-  assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=selection")) == 0
-  assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=cells", "--values=1,2")) == 0
+  assert cli.run_main(toy, _argv(out, "--stage=selection")) == 0
+  assert cli.run_main(toy, _argv(out, "--stage=cells", "--values=1,2")) == 0
   before = (out / "config.json").read_text()
   toy.prepared = 0
-  assert cli.run_main(toy_lib.NAME, _argv(out, "--stage=cells", "--values=1,2,3")) == 2
+  assert cli.run_main(toy, _argv(out, "--stage=cells", "--values=1,2,3")) == 2
   assert "holds another grid of stage cells" in capsys.readouterr().err
   assert toy.prepared == 0 and (out / "config.json").read_text() == before
 
@@ -144,11 +140,11 @@ def test_a_grid_that_differs_only_with_the_data_is_refused_after_it_loads(toy, t
   out = tmp_path / "out"
   monkeypatch.setattr(toy_lib.ToyClusterStudy, "_cells", lambda self, run: [
       toy_lib.Cell(f"v={v}", {"v": v, "data": run.resources.get("offset")}) for v in run.config.values])
-  assert cli.run_main(toy_lib.NAME, _argv(out)) == 0
+  assert cli.run_main(toy, _argv(out)) == 0
   before = (out / "config.json").read_text()
   monkeypatch.setattr(toy_lib.ToyClusterStudy, "prepare", lambda self, run: run.resources.update(offset=7))
   toy.ran = []
-  assert cli.run_main(toy_lib.NAME, _argv(out)) == 2
+  assert cli.run_main(toy, _argv(out)) == 2
   assert "holds another grid of stage cells (5 cells, hash" in capsys.readouterr().err
   assert toy.ran == [] and (out / "config.json").read_text() == before
 
@@ -190,7 +186,7 @@ def test_tpu_and_determinism_flags_reach_the_strategy_and_config_json(toy, tmp_p
   monkeypatch.setattr(distribute, "strategy", lambda kind, tpu=None: calls.append((kind, tpu)))
   monkeypatch.setattr(distribute, "enable_determinism", lambda seed: calls.append(("deterministic", seed)))
   out = tmp_path / "out"
-  assert cli.run_main(toy_lib.NAME, ["prog", f"--output_dir={out}", "--tpu=local", "--deterministic",
+  assert cli.run_main(toy, ["prog", f"--output_dir={out}", "--tpu=local", "--deterministic",
                                      "--seed=3"]) == 0
   assert calls == [("deterministic", 3), ("tpu", "local")]
   runtime = _config(out)["runtime"]
@@ -206,14 +202,14 @@ def test_enable_determinism_turns_on_deterministic_ops(monkeypatch):
 
 
 def test_tpu_with_another_strategy_is_refused(toy, tmp_path, capsys):
-  assert cli.run_main(toy_lib.NAME, _argv(tmp_path, "--tpu=local")) == 2
+  assert cli.run_main(toy, _argv(tmp_path, "--tpu=local")) == 2
   assert "--tpu=local needs --strategy=tpu" in capsys.readouterr().err
 
 
 def test_retrain_with_several_shards_needs_a_token(toy, tmp_path, capsys):
-  assert cli.run_main(toy_lib.NAME, _argv(tmp_path, "--retrain", "--num_shards=2")) == 2
+  assert cli.run_main(toy, _argv(tmp_path, "--retrain", "--num_shards=2")) == 2
   assert "--retrain_token" in capsys.readouterr().err
-  assert cli.run_main(toy_lib.NAME, _argv(tmp_path, "--retrain", "--num_shards=2", "--retrain_token=j1",
+  assert cli.run_main(toy, _argv(tmp_path, "--retrain", "--num_shards=2", "--retrain_token=j1",
                                           f"--model_cache_dir={tmp_path / 'cache'}")) == 0
 
 
@@ -232,40 +228,25 @@ class SeqConfig:
 
 class SeqStudy(toy_lib.ToyClusterStudy):
   name = "seq-test"
-  config_class = SeqConfig
+  Config = SeqConfig
+  PROFILES = {"quick": SeqConfig("quick")}
 
 
-@pytest.fixture
-def registered():
-  names = []
-
-  def add(study, config):
-    register_study(study)
-    register_config(f"{study.name}/quick", config)
-    names.append(study.name)
-
-  yield add
-  for name in names:
-    STUDIES._items.pop(name, None)  # pylint: disable=protected-access
-    CONFIGS._items.pop(f"{name}/quick", None)  # pylint: disable=protected-access
-
-
-def test_sequence_fields_are_parsed_as_typed_lists(registered):
+def test_sequence_fields_are_parsed_as_typed_lists():
   from absl import flags
-  registered(SeqStudy(), SeqConfig("quick"))
   fv = flags.FlagValues()
-  cli.define_flags("seq-test", fv)
+  cli.define_flags(SeqStudy(), fv)
   fv(["prog", "--steps=3,4", "--rates=0.5"])
-  assert cli.resolve_config("seq-test", fv) == SeqConfig("quick", steps=(3, 4), rates=(0.5,))
+  assert cli.resolve_config(SeqStudy(), fv) == SeqConfig("quick", steps=(3, 4), rates=(0.5,))
   fv = flags.FlagValues()
-  cli.define_flags("seq-test", fv)
+  cli.define_flags(SeqStudy(), fv)
   fv(["prog", "--steps=3,x"])
   with pytest.raises(AdvTfError, match="--steps: every entry must be a int"):
-    cli.resolve_config("seq-test", fv)
+    cli.resolve_config(SeqStudy(), fv)
 
 
 @pytest.mark.parametrize("annotation", [Mapping[str, int], dict, tuple[tuple[int, int], ...], tuple[int, str]])
-def test_fields_no_flag_expresses_are_refused_at_registration_unless_parsed(registered, annotation):
+def test_fields_no_flag_expresses_are_refused_unless_parsed(annotation):
   from absl import flags
   bad = dataclasses.make_dataclass("Bad", [("profile", str), ("odd", annotation, dataclasses.field(default=None))],
                                    frozen=True, namespace={"validate": lambda self: None})
@@ -275,17 +256,17 @@ def test_fields_no_flag_expresses_are_refused_at_registration_unless_parsed(regi
 
   class BadStudy(SeqStudy):
     name = "bad-test"
-    config_class = bad
+    Config = bad
+    PROFILES = {"quick": bad("quick")}
 
   class ParsedStudy(SeqStudy):
     name = "parsed-test"
-    config_class = parsed
+    Config = parsed
+    PROFILES = {"quick": parsed("quick")}
 
-  registered(BadStudy(), bad("quick"))
-  registered(ParsedStudy(), parsed("quick"))
   with pytest.raises(AdvTfError, match="config field 'odd' of bad-test has type .* that no flag expresses"):
-    cli.define_flags("bad-test", flags.FlagValues())
-  cli.define_flags("parsed-test", flags.FlagValues())
+    cli.define_flags(BadStudy(), flags.FlagValues())
+  cli.define_flags(ParsedStudy(), flags.FlagValues())
 
 
 class _IdentityFileStudy(toy_lib.ToyClusterStudy):
@@ -311,12 +292,6 @@ class _IdentityFileStudy(toy_lib.ToyClusterStudy):
 
 def test_the_same_flags_resume_in_the_same_folder_when_prepare_writes_identity_files(tmp_path):
   study = _IdentityFileStudy()
-  register_study(study)
-  register_config("toy-identity/quick", toy_lib.ToyClusterConfig("quick"))
-  try:
-    assert cli.run_main("toy-identity", _argv(tmp_path)) == 0
-    assert cli.run_main("toy-identity", _argv(tmp_path)) == 0  # a plain rerun resumes (was: another grid)
-    assert cli.run_main("toy-identity", _argv(tmp_path, "--values=1,2")) == 2  # other flags are still refused
-  finally:
-    STUDIES._items.pop("toy-identity", None)  # pylint: disable=protected-access
-    CONFIGS._items.pop("toy-identity/quick", None)  # pylint: disable=protected-access
+  assert cli.run_main(study, _argv(tmp_path)) == 0
+  assert cli.run_main(study, _argv(tmp_path)) == 0  # a plain rerun resumes (was: another grid)
+  assert cli.run_main(study, _argv(tmp_path, "--values=1,2")) == 2  # other flags are still refused

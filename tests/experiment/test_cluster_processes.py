@@ -45,12 +45,9 @@ def _stable(records: list[dict]) -> list[dict]:
 def _one_process_run(out: pathlib.Path, monkeypatch) -> None:
   for name in SCHEDULER_VARS:
     monkeypatch.delenv(name, raising=False)
-  toy_lib.register()
-  try:
-    assert cli.run_main(toy_lib.NAME, ["prog", f"--output_dir={out}", "--strategy=cpu", "--seed=4",
-                                       "--values=1,2,3,4,5"]) == 0
-  finally:
-    toy_lib.unregister()
+  assert cli.run_main(toy_lib.ToyClusterStudy(),
+                     ["prog", f"--output_dir={out}", "--strategy=cpu", "--seed=4",
+                                     "--values=1,2,3,4,5"]) == 0
 
 
 def test_two_shard_processes_then_the_report_equal_one_process(tmp_path, monkeypatch):

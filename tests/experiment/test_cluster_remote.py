@@ -24,20 +24,19 @@ def test_a_study_runs_into_a_remote_output_dir_and_reports_from_it(tmp_path, mon
                "ADV_TF_NUM_SHARDS"):
     monkeypatch.delenv(name, raising=False)
   url = _url()
-  toy_lib.register()
-  try:
-    for k, staging in ((0, "a"), (1, "b")):  # two machines: separate working copies, one remote folder
-      monkeypatch.setenv("ADV_TF_STAGING_DIR", str(tmp_path / staging))
-      assert cli.run_main(toy_lib.NAME, ["prog", f"--output_dir={url}", "--strategy=cpu", f"--shard_index={k}",
-                                         "--num_shards=2", "--stage=unsharded" if k == 0 else "--stage=sharded",
-                                         f"--model_cache_dir={tmp_path / 'cache'}"]) == 0, capsys.readouterr()
-    monkeypatch.setenv("ADV_TF_STAGING_DIR", str(tmp_path / "c"))
-    assert cli.run_main(toy_lib.NAME, ["prog", f"--output_dir={url}", "--strategy=cpu", "--shard_index=0",
-                                       "--num_shards=2", "--stage=sharded"]) == 0
-    monkeypatch.setenv("ADV_TF_STAGING_DIR", str(tmp_path / "d"))
-    assert cli.run_main(toy_lib.NAME, ["prog", f"--output_dir={url}", "--stage=report"]) == 0
-  finally:
-    toy_lib.unregister()
+  for k, staging in ((0, "a"), (1, "b")):  # two machines: separate working copies, one remote folder
+    monkeypatch.setenv("ADV_TF_STAGING_DIR", str(tmp_path / staging))
+    assert cli.run_main(toy_lib.ToyClusterStudy(),
+                     ["prog", f"--output_dir={url}", "--strategy=cpu", f"--shard_index={k}",
+                                       "--num_shards=2", "--stage=unsharded" if k == 0 else "--stage=sharded",
+                                       f"--model_cache_dir={tmp_path / 'cache'}"]) == 0, capsys.readouterr()
+  monkeypatch.setenv("ADV_TF_STAGING_DIR", str(tmp_path / "c"))
+  assert cli.run_main(toy_lib.ToyClusterStudy(),
+                     ["prog", f"--output_dir={url}", "--strategy=cpu", "--shard_index=0",
+                                     "--num_shards=2", "--stage=sharded"]) == 0
+  monkeypatch.setenv("ADV_TF_STAGING_DIR", str(tmp_path / "d"))
+  assert cli.run_main(toy_lib.ToyClusterStudy(),
+                     ["prog", f"--output_dir={url}", "--stage=report"]) == 0
   gfile = tf.io.gfile
   with gfile.GFile(join(url, "report.md")) as f:
     assert f.read().splitlines()[2:] == [f"v={v}: {v * v + 100.0}" for v in range(1, 6)]

@@ -8,9 +8,8 @@ import subprocess
 
 import pytest
 
-import adv_tf.studies  # noqa: F401  (registers every study)
 from adv_tf.experiment import cli
-from adv_tf.experiment.study import STUDIES
+from adv_tf.studies import STUDIES
 
 yaml = pytest.importorskip("yaml", reason="pyyaml (dev extra) parses the Kubernetes templates")
 
@@ -22,10 +21,10 @@ FLAG = re.compile(r"(?<![\w-])--([a-z_]+)(?:=(\S+))?")
 def _study_flags() -> dict[str, set[str]]:
   from absl import flags
   out = {}
-  for name in STUDIES.names():
+  for study in STUDIES:
     fv = flags.FlagValues()
-    cli.define_flags(name, fv)
-    out[name] = set(fv)
+    cli.define_flags(study, fv)
+    out[study.name] = set(fv)
   return out
 
 

@@ -17,21 +17,18 @@ import time
 
 import numpy as np
 import pytest
-from absl import flags
 
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment import (
   Cell,
-  Study,
+  CellGrid,
   atomic_save_npz,
   atomic_write_text,
   cell_id,
-  define_runner_flags,
   load_records,
   pending_cells,
   records_path,
   run_study,
-  runner_kwargs_from_flags,
 )
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
@@ -102,7 +99,7 @@ def test_bad_cell_configs_are_one_line_errors():
 
 
 def test_duplicate_configs_in_a_study_are_rejected(tmp_path):
-  study = Study("dup", tmp_path, [Cell("a", {"k": 1}), Cell("b", {"k": 1})], _random_cell)
+  study = CellGrid("dup", tmp_path, [Cell("a", {"k": 1}), Cell("b", {"k": 1})], _random_cell)
   with pytest.raises(AdvTfError, match="same config"):
     run_study(study, tensorboard=False, log=_quiet)
 
@@ -111,7 +108,7 @@ def test_duplicate_configs_in_a_study_are_rejected(tmp_path):
 
 _KILL_SCRIPT = textwrap.dedent("""
     import os, pathlib, random, signal, sys, time
-    from adv_tf.experiment import Cell, Study, atomic_write_text, run_study
+    from adv_tf.experiment import Cell, CellGrid, atomic_write_text, run_study
 
     # Ctrl-C raises KeyboardInterrupt even where SIGINT was ignored when this process started (a shell starts
     # background jobs, e.g. `make test &` or nohup, with SIGINT ignored, and Python then keeps that).
@@ -137,7 +134,7 @@ _KILL_SCRIPT = textwrap.dedent("""
       return {"value": value}
 
     cells = [Cell("k=%d" % k, {"k": k, "study": "kill"}) for k in range(6)]
-    run_study(Study("killtest", out, cells, run_cell), seed=7, tensorboard=False)
+    run_study(CellGrid("killtest", out, cells, run_cell), seed=7, tensorboard=False)
     """)
 
 
@@ -214,7 +211,7 @@ def test_same_shard_running_twice_at_once_waits_or_is_refused(tmp_path):
     assert release.wait(30)
     return {"n": 1}
 
-  study = Study("lock", tmp_path, _grid(2), run_cell)
+  study = CellGrid("lock", tmp_path, _grid(2), run_cell)
   first_summary, second_lines, second_summary = [], [], []
   first = threading.Thread(target=lambda: first_summary.append(
       run_study(study, tensorboard=False, reseed=False, log=_quiet)))
@@ -242,13 +239,13 @@ def test_same_shard_running_twice_at_once_waits_or_is_refused(tmp_path):
 
 def test_shards_partition_the_grid_and_merge_back(tmp_path):
   cells = _grid(8)
-  whole = run_study(Study("shards", tmp_path / "whole", cells, _random_cell), seed=1, tensorboard=False,
+  whole = run_study(CellGrid("shards", tmp_path / "whole", cells, _random_cell), seed=1, tensorboard=False,
                     log=_quiet)
   assert (whole.done, whole.total) == (8, 8)
 
   ran = []
   for k in range(3):
-    summary = run_study(Study("shards", tmp_path / "split", cells, _random_cell), shard_index=k, num_shards=3,
+    summary = run_study(CellGrid("shards", tmp_path / "split", cells, _random_cell), shard_index=k, num_shards=3,
                         seed=1, tensorboard=False, log=_quiet)
     assert summary.total == len(range(k, 8, 3))
     ran.append(set(summary.ran_ids))
@@ -261,14 +258,14 @@ def test_shards_partition_the_grid_and_merge_back(tmp_path):
   assert [r["shard"] for r in merged] == [[i % 3, 3] for i in range(8)]
   assert _deterministic(merged) == _deterministic(load_records(tmp_path / "whole"))
   # A different sharding of the same folder finds everything done.
-  again = run_study(Study("shards", tmp_path / "split", cells, _random_cell), shard_index=1, num_shards=2,
+  again = run_study(CellGrid("shards", tmp_path / "split", cells, _random_cell), shard_index=1, num_shards=2,
                     seed=1, tensorboard=False, log=_quiet)
   assert (again.done, again.skipped) == (0, 4)
 
 
 def test_duplicate_records_across_shards_keep_the_first_with_a_warning(tmp_path, caplog):
   cells = _grid(2)
-  run_study(Study("dup", tmp_path, cells, _random_cell), seed=0, tensorboard=False, log=_quiet)
+  run_study(CellGrid("dup", tmp_path, cells, _random_cell), seed=0, tensorboard=False, log=_quiet)
   original = records_path(tmp_path, 0, 1).read_text().splitlines()
   later = json.loads(original[0])
   later["result"] = {"k": -1}
@@ -283,7 +280,7 @@ def test_duplicate_records_across_shards_keep_the_first_with_a_warning(tmp_path,
 @pytest.mark.parametrize("shard_index,num_shards,match", [(2, 2, "shard_index"), (-1, 2, "shard_index"),
                                                           (0, 0, "num_shards")])
 def test_bad_shard_arguments_are_one_line_errors(tmp_path, shard_index, num_shards, match):
-  study = Study("s", tmp_path, _grid(3), _random_cell)
+  study = CellGrid("s", tmp_path, _grid(3), _random_cell)
   with pytest.raises(AdvTfError, match=match) as info:
     run_study(study, shard_index=shard_index, num_shards=num_shards, log=_quiet)
   assert "\n" not in str(info.value)
@@ -292,7 +289,7 @@ def test_bad_shard_arguments_are_one_line_errors(tmp_path, shard_index, num_shar
 # ---------------------------------------------------------------------------- corrupt / partial lines
 
 def test_partial_trailing_line_is_ignored_and_never_corrupts_earlier_records(tmp_path, caplog):
-  study = Study("crash", tmp_path, _grid(5), _random_cell)
+  study = CellGrid("crash", tmp_path, _grid(5), _random_cell)
   run_study(study, max_cells=3, seed=2, tensorboard=False, log=_quiet)
   path = records_path(tmp_path, 0, 1)
   before = path.read_bytes()
@@ -309,14 +306,14 @@ def test_partial_trailing_line_is_ignored_and_never_corrupts_earlier_records(tmp
   after = path.read_bytes()
   assert after.startswith(before)  # Earlier records byte for byte; the fragment is gone.
   assert [json.loads(line)["id"] for line in after.splitlines()] == [c.id for c in study.cells]
-  reference = run_study(Study("crash", tmp_path / "ref", _grid(5), _random_cell), seed=2, tensorboard=False,
+  reference = run_study(CellGrid("crash", tmp_path / "ref", _grid(5), _random_cell), seed=2, tensorboard=False,
                         log=_quiet)
   assert reference.done == 5
   assert _deterministic(load_records(tmp_path)) == _deterministic(load_records(tmp_path / "ref"))
 
 
 def test_unparsable_line_in_the_middle_is_skipped_and_that_cell_rerun(tmp_path, caplog):
-  study = Study("garbage", tmp_path, _grid(3), _random_cell)
+  study = CellGrid("garbage", tmp_path, _grid(3), _random_cell)
   run_study(study, max_cells=1, tensorboard=False, log=_quiet)
   with open(records_path(tmp_path, 0, 1), "ab") as f:
     f.write(b'{"id": "not json\n')
@@ -332,7 +329,7 @@ def test_unparsable_line_in_the_middle_is_skipped_and_that_cell_rerun(tmp_path, 
 def test_identical_seeds_give_identical_records_and_other_seeds_differ(tmp_path):
   runs = {}
   for name, seed in (("a", 5), ("b", 5), ("c", 6)):
-    run_study(Study("seeds", tmp_path / name, _grid(4), _random_cell), seed=seed, tensorboard=False,
+    run_study(CellGrid("seeds", tmp_path / name, _grid(4), _random_cell), seed=seed, tensorboard=False,
               log=_quiet)
     runs[name] = load_records(tmp_path / name)
   assert _deterministic(runs["a"]) == _deterministic(runs["b"])
@@ -348,12 +345,12 @@ def test_identical_seeds_give_identical_records_and_other_seeds_differ(tmp_path)
 
 
 def test_rerun_with_another_seed_or_study_name_is_refused(tmp_path):
-  run_study(Study("first", tmp_path, _grid(2), _random_cell), seed=0, max_cells=1, tensorboard=False,
+  run_study(CellGrid("first", tmp_path, _grid(2), _random_cell), seed=0, max_cells=1, tensorboard=False,
             log=_quiet)
   with pytest.raises(AdvTfError, match="--seed 0"):
-    run_study(Study("first", tmp_path, _grid(2), _random_cell), seed=1, tensorboard=False, log=_quiet)
+    run_study(CellGrid("first", tmp_path, _grid(2), _random_cell), seed=1, tensorboard=False, log=_quiet)
   with pytest.raises(AdvTfError, match="study 'first'"):
-    run_study(Study("second", tmp_path, _grid(2), _random_cell), seed=0, tensorboard=False, log=_quiet)
+    run_study(CellGrid("second", tmp_path, _grid(2), _random_cell), seed=0, tensorboard=False, log=_quiet)
   with pytest.raises(AdvTfError, match="study 'first'"):
     load_records(tmp_path, study_name="second")
   with pytest.raises(AdvTfError, match="no study output folder"):
@@ -372,7 +369,7 @@ def test_failed_cell_leaves_no_record_and_no_artifacts(tmp_path):
       raise RuntimeError("boom")
     return {"n": len(calls)}
 
-  study = Study("fail", tmp_path, _grid(3), run_cell)
+  study = CellGrid("fail", tmp_path, _grid(3), run_cell)
   with pytest.raises(RuntimeError, match="boom"):
     run_study(study, tensorboard=False, log=_quiet)
   assert [r["name"] for r in load_records(tmp_path)] == ["k=0"]
@@ -411,7 +408,7 @@ def test_atomic_writes_leave_old_content_on_failure(tmp_path, monkeypatch):
 
 def test_progress_lines_max_cells_and_pending(tmp_path):
   lines = []
-  study = Study("progress", tmp_path, _grid(4), _random_cell)
+  study = CellGrid("progress", tmp_path, _grid(4), _random_cell)
   summary = run_study(study, max_cells=3, tensorboard=False, log=lines.append)
   assert (summary.done, summary.remaining, summary.total) == (3, 1, 4)
   done_lines = [line for line in lines if "done in" in line]
@@ -425,22 +422,6 @@ def test_progress_lines_max_cells_and_pending(tmp_path):
   assert (summary.done, summary.remaining) == (0, 1)
 
 
-def test_runner_flags_define_twice_parse_and_validate():
-  fv = flags.FlagValues()
-  define_runner_flags(fv, default_output_dir="results/x")
-  define_runner_flags(fv)  # A second import of a binary must not clash.
-  fv(["prog", "--seed=3", "--shard_index=1", "--num_shards=2", "--max_cells=5"])
-  assert runner_kwargs_from_flags(fv) == {"shard_index": 1, "num_shards": 2, "seed": 3, "max_cells": 5}
-  assert fv["output_dir"].value == "results/x"
-  for name in ("output_dir", "seed", "shard_index", "num_shards", "max_cells"):
-    assert fv[name].help
-  bad = flags.FlagValues()
-  define_runner_flags(bad)
-  bad(["prog", "--shard_index=2", "--num_shards=2"])
-  with pytest.raises(AdvTfError, match="shard_index"):
-    runner_kwargs_from_flags(bad)
-
-
 def test_tensorboard_summaries_per_cell(tmp_path):
   tf = pytest.importorskip("tensorflow")
 
@@ -450,7 +431,7 @@ def test_tensorboard_summaries_per_cell(tmp_path):
     return {"accuracy": 0.5 + cell.config["k"] / 10, "nested": {"eps": 0.3}, "label": "text"}
 
   cells = [Cell("pool size=6/x", {"k": 1}), Cell("k=2", {"k": 2})]
-  run_study(Study("tb", tmp_path, cells, run_cell), log=_quiet)
+  run_study(CellGrid("tb", tmp_path, cells, run_cell), log=_quiet)
   runs = sorted(p.name for p in (tmp_path / "tensorboard").iterdir())
   assert runs == sorted([f"pool_size=6_x_{cells[0].id}", f"k=2_{cells[1].id}"])
   tags = {}
@@ -473,6 +454,6 @@ def test_a_failing_summary_never_loses_a_computed_cell(tmp_path, monkeypatch, ca
 
   monkeypatch.setattr(runner, "_write_result_summaries", broken)
   with caplog.at_level(logging.WARNING):
-    summary = run_study(Study("tbfail", tmp_path, _grid(2), _random_cell), log=_quiet)
+    summary = run_study(CellGrid("tbfail", tmp_path, _grid(2), _random_cell), log=_quiet)
   assert summary.done == 2 and len(load_records(tmp_path)) == 2
   assert "could not write TensorBoard summaries" in caplog.text

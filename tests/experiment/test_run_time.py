@@ -9,7 +9,7 @@ import pytest
 from adv_tf.experiment import cli
 from adv_tf.experiment.run_time import RUN_TIME_FILE, run_time_path
 from adv_tf.experiment.runner import Cell
-from adv_tf.experiment.study import CONFIGS, STUDIES, Stage, register_config, register_study
+from adv_tf.experiment.study import Stage, Study
 
 
 @dataclasses.dataclass(frozen=True)
@@ -21,12 +21,11 @@ class TimedConfig:
     pass
 
 
-class TimedStudy:
+class TimedStudy(Study):
   name = "timed-test"
-  config_class = TimedConfig
-
-  def prepare(self, run):
-    pass
+  paper = "test"
+  Config = TimedConfig
+  PROFILES = {"quick": TimedConfig("quick")}
 
   def stages(self, config):
     return [Stage("setup", lambda run: [Cell("setup", {"kind": "setup"})], lambda cell, ctx, run: {}, sharded=False),
@@ -41,11 +40,7 @@ class TimedStudy:
 
 @pytest.fixture
 def timed():
-  register_study(TimedStudy())
-  register_config("timed-test/quick", TimedConfig("quick"))
-  yield
-  STUDIES._items.pop("timed-test", None)  # pylint: disable=protected-access
-  CONFIGS._items.pop("timed-test/quick", None)  # pylint: disable=protected-access
+  return TimedStudy()
 
 
 def _argv(out, *extra):
@@ -54,7 +49,7 @@ def _argv(out, *extra):
 
 def test_a_fresh_run_then_a_resumed_one_are_recorded(timed, tmp_path):
   out = tmp_path / "out"
-  assert cli.run_main("timed-test", _argv(out, "--values=1,2", "--max_cells=1")) == 0
+  assert cli.run_main(timed, _argv(out, "--values=1,2", "--max_cells=1")) == 0
   first = json.loads((out / RUN_TIME_FILE).read_text())
   assert first["study"] == "timed-test" and first["profile"] == "quick"
   assert first["records_before"] == 0 and first["records_after"] == 2 and first["resumed"] is False
@@ -62,26 +57,26 @@ def test_a_fresh_run_then_a_resumed_one_are_recorded(timed, tmp_path):
   assert first["started_utc"] <= first["ended_utc"] and first["started_utc"].endswith("+00:00")
   assert (first["shard_index"], first["num_shards"]) == (0, 1)
   # The same folder again: the old records are reused, the last cell computed, the file says so.
-  assert cli.run_main("timed-test", _argv(out, "--values=1,2")) == 0
+  assert cli.run_main(timed, _argv(out, "--values=1,2")) == 0
   again = json.loads((out / RUN_TIME_FILE).read_text())
   assert again["records_before"] == 2 and again["records_after"] == 3 and again["resumed"] is True
   # A rerun that computes nothing keeps the time of the run that computed the last cells.
-  assert cli.run_main("timed-test", _argv(out, "--values=1,2")) == 0
+  assert cli.run_main(timed, _argv(out, "--values=1,2")) == 0
   assert json.loads((out / RUN_TIME_FILE).read_text()) == again
 
 
 def test_report_only_keeps_the_time_of_the_run_that_computed_the_cells(timed, tmp_path):
   out = tmp_path / "out"
-  assert cli.run_main("timed-test", _argv(out)) == 0
+  assert cli.run_main(timed, _argv(out)) == 0
   before = (out / RUN_TIME_FILE).read_text()
-  assert cli.run_main("timed-test", _argv(out, "--report_only")) == 0
+  assert cli.run_main(timed, _argv(out, "--report_only")) == 0
   assert (out / RUN_TIME_FILE).read_text() == before
 
 
 def test_shards_write_one_file_each(timed, tmp_path):
   out = tmp_path / "out"
   for index in (0, 1):
-    assert cli.run_main("timed-test", _argv(out, f"--shard_index={index}", "--num_shards=2")) == 0
+    assert cli.run_main(timed, _argv(out, f"--shard_index={index}", "--num_shards=2")) == 0
   assert not (out / RUN_TIME_FILE).exists()
   second = json.loads(run_time_path(out, 1, 2).read_text())
   assert second["shard_index"] == 1 and second["num_shards"] == 2
@@ -93,7 +88,7 @@ def test_a_strategy_built_by_the_caller_is_the_one_the_study_runs_under(timed, t
   seen = []
   monkeypatch.setattr(TimedStudy, "prepare", lambda self, run: seen.append((run.strategy, run.strategy_name)))
   mine = tf.distribute.OneDeviceStrategy("/cpu:0")
-  assert cli.run_main("timed-test", _argv(tmp_path / "out"), strategy=mine) == 0
+  assert cli.run_main(timed, _argv(tmp_path / "out"), strategy=mine) == 0
   assert seen == [(mine, "OneDeviceStrategy (built by the caller)")]  # what reports print as the strategy
 
 

@@ -1,4 +1,4 @@
-"""The study framework: grids, the StudyDef/Stage contract, the CLI (flags from the config dataclass,
+"""The study framework: the Study/Stage contract, the CLI (flags from the config dataclass,
 validation before data, one-line errors, config.json, stages in order, resume) on a toy study."""
 from __future__ import annotations
 
@@ -9,27 +9,9 @@ from typing import Optional
 import pytest
 
 from adv_tf.errors import AdvTfError
-from adv_tf.experiment import cli, grid
+from adv_tf.experiment import cli
 from adv_tf.experiment.runner import Cell
-from adv_tf.experiment.study import CONFIGS, STUDIES, Stage, StudyRun, profiles, register_config, register_study
-
-# ------------------------------------------------------------------------------------------------ grid
-
-
-def test_product_is_every_combination_in_order():
-  assert grid.product(a=[1, 2], b=["x", "y"]) == [{"a": 1, "b": "x"}, {"a": 1, "b": "y"},
-                                                   {"a": 2, "b": "x"}, {"a": 2, "b": "y"}]
-  assert grid.product(a=[1], b=[]) == []
-  assert grid.product() == [{}]
-
-
-def test_one_at_a_time_changes_exactly_one_key_and_skips_the_base_value():
-  base = {"lr": 0.1, "bs": 128}
-  got = grid.one_at_a_time(base, {"lr": [0.1, 0.01], "bs": [32, 128, 512]})
-  assert got == [{"lr": 0.01, "bs": 128}, {"lr": 0.1, "bs": 32}, {"lr": 0.1, "bs": 512}]
-  for row in got:
-    assert sum(row[k] != base[k] for k in base) == 1
-
+from adv_tf.experiment.study import Stage, Study, StudyRun
 
 # ----------------------------------------------------------------------------------------- a toy study
 
@@ -50,9 +32,11 @@ class ToyConfig:
       raise AdvTfError("--scale must be > 0")
 
 
-class ToyStudy:
+class ToyStudy(Study):
   name = "toy-test"
-  config_class = ToyConfig
+  paper = "test"
+  Config = ToyConfig
+  PROFILES = {"quick": ToyConfig("quick"), "big": ToyConfig("big", values=(1, 2, 3, 4, 5))}
 
   def __init__(self):
     self.prepared = 0
@@ -91,27 +75,28 @@ class ToyStudy:
 
 @pytest.fixture
 def toy():
-  study = ToyStudy()
-  register_study(study)
-  register_config("toy-test/quick", ToyConfig("quick"))
-  register_config("toy-test/big", ToyConfig("big", values=(1, 2, 3, 4, 5)))
-  yield study
-  for registry, names in ((STUDIES, ["toy-test"]), (CONFIGS, ["toy-test/quick", "toy-test/big"])):
-    for name in names:
-      registry._items.pop(name, None)  # pylint: disable=protected-access
+  return ToyStudy()
 
 
-def test_profiles_are_listed_in_registration_order(toy):
-  assert profiles("toy-test") == ["quick", "big"]
+def test_the_first_profile_is_the_default_and_profile_applies_overrides(toy):
+  from absl import flags
+  fv = flags.FlagValues()
+  cli.define_flags(toy, fv)
+  assert fv["profile"].default == "quick" and fv["profile"].parser.enum_values == ["quick", "big"]
+  assert ToyStudy.profile("big", scale=2.0) == ToyConfig("big", values=(1, 2, 3, 4, 5), scale=2.0)
+  with pytest.raises(AdvTfError, match="unknown profile 'huge' of toy-test; choose one of: quick, big"):
+    ToyStudy.profile("huge")
+  with pytest.raises(AdvTfError, match="--scale must be > 0"):
+    ToyStudy.profile("quick", scale=-1.0)
 
 
 def test_flags_come_from_the_config_dataclass_and_override_the_profile(toy, tmp_path, capsys):
   from absl import flags
   fv = flags.FlagValues()
-  cli.define_flags("toy-test", fv)
+  cli.define_flags(toy, fv)
   assert "Values to square." in fv["values"].help
   fv(["prog", "--profile=big", "--scale=2", "--limit=3", "--pairs=3:8,7:1", "--verbose"])
-  config = cli.resolve_config("toy-test", fv)
+  config = cli.resolve_config(toy, fv)
   assert config == ToyConfig("big", values=(1, 2, 3, 4, 5), scale=2.0, limit=3, verbose=True,
                              pairs=((3, 8), (7, 1)))
 
@@ -120,15 +105,15 @@ def test_a_run_writes_config_runs_stages_in_order_and_resumes(toy, tmp_path, cap
   out = tmp_path / "out"
   argv = ["prog", f"--output_dir={out}", "--scale=2", "--values=1,2,3", "--strategy=cpu",
           f"--model_cache_dir={tmp_path / 'cache'}"]
-  assert cli.run_main("toy-test", argv) == 0
+  assert cli.run_main(toy, argv) == 0
   assert toy.ran == ["base", "v=1", "v=2", "v=3"]
   assert (out / "report.md").read_text() == "v=1: 102.0\nv=2: 108.0\nv=3: 118.0\n"
   saved = json.loads((out / "config.json").read_text())
   assert saved["study"] == "toy-test" and saved["config"]["values"] == [1, 2, 3] and saved["config"]["scale"] == 2.0
   assert (out / "base").is_dir()  # an unsharded stage has its own folder
-  assert cli.run_main("toy-test", argv) == 0  # resumes: nothing is computed again
+  assert cli.run_main(toy, argv) == 0  # resumes: nothing is computed again
   assert toy.ran == ["base", "v=1", "v=2", "v=3"]
-  assert cli.run_main("toy-test", argv + ["--report_only"]) == 0
+  assert cli.run_main(toy, argv + ["--report_only"]) == 0
   assert toy.prepared == 2  # --report_only loads no data
 
 
@@ -141,7 +126,7 @@ def test_a_run_writes_config_runs_stages_in_order_and_resumes(toy, tmp_path, cap
     ("--nosuchflag=1", "nosuchflag"),
 ])
 def test_bad_flags_are_one_line_errors_before_any_data_loads(toy, tmp_path, capsys, flag, message):
-  assert cli.run_main("toy-test", ["prog", f"--output_dir={tmp_path}", flag]) == 2
+  assert cli.run_main(toy, ["prog", f"--output_dir={tmp_path}", flag]) == 2
   err = capsys.readouterr().err.strip()
   assert err.startswith("error: ") and message in err and "\n" not in err
   assert toy.prepared == 0 and not (tmp_path / "config.json").exists()
@@ -155,14 +140,9 @@ def test_a_config_field_may_not_shadow_a_generic_flag(toy):
 
   class ClashStudy(ToyStudy):
     name = "clash-test"
-    config_class = Clash
+    Config = Clash
+    PROFILES = {"quick": Clash("quick")}
 
-  register_study(ClashStudy())
-  register_config("clash-test/quick", Clash("quick"))
-  try:
-    from absl import flags
-    with pytest.raises(AdvTfError, match="clashes with a generic flag"):
-      cli.define_flags("clash-test", flags.FlagValues())
-  finally:
-    STUDIES._items.pop("clash-test")  # pylint: disable=protected-access
-    CONFIGS._items.pop("clash-test/quick")  # pylint: disable=protected-access
+  from absl import flags
+  with pytest.raises(AdvTfError, match="clashes with a generic flag"):
+    cli.define_flags(ClashStudy(), flags.FlagValues())

@@ -11,7 +11,7 @@ import json
 
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment.runner import Cell
-from adv_tf.experiment.study import CONFIGS, STUDIES, Stage, StudyRun, register_config, register_study
+from adv_tf.experiment.study import Stage, Study, StudyRun
 
 NAME = "toy-cluster"
 
@@ -27,10 +27,12 @@ class ToyClusterConfig:
       raise AdvTfError("--scale must be > 0")
 
 
-class ToyClusterStudy:
+class ToyClusterStudy(Study):
   """selection (one cell, unsharded) -> cells (one per value, sharded) -> report.md."""
   name = NAME
-  config_class = ToyClusterConfig
+  paper = "toy"
+  Config = ToyClusterConfig
+  PROFILES = {"quick": ToyClusterConfig("quick")}
 
   def __init__(self):
     self.prepared = 0
@@ -68,20 +70,6 @@ class ToyClusterStudy:
     return path
 
 
-def register() -> ToyClusterStudy:
-  """Registers the study and its profile `quick` (idempotent); returns the registered study."""
-  if NAME not in STUDIES:
-    register_study(ToyClusterStudy())
-    register_config(f"{NAME}/quick", ToyClusterConfig("quick"))
-  return STUDIES.get(NAME)
-
-
-def unregister() -> None:
-  STUDIES._items.pop(NAME, None)  # pylint: disable=protected-access
-  CONFIGS._items.pop(f"{NAME}/quick", None)  # pylint: disable=protected-access
-
-
 if __name__ == "__main__":
   from adv_tf.experiment import cli
-  register()
-  cli.main(NAME)
+  cli.main(ToyClusterStudy())

@@ -8,6 +8,7 @@ import json
 import pathlib
 import shutil
 import subprocess
+import types
 
 import pytest
 
@@ -34,6 +35,11 @@ HYPER = [ClaimVerdict("§6.1 activation", "ReLU is more robust than sigmoid | ta
                       "mean 1.91 vs 1.55 [t = 4.2]", "Table 5 — impact (`quick`)"),
          ClaimVerdict("§6.2 optimizer", "SGD beats Adam", "partial (tested against: adam)", "1.2 vs 1.1", "")]
 SIZE = [ClaimVerdict("C1", "More data, higher accuracy", "does not hold", "0.91 vs 0.93", "Verdicts")]
+
+
+# The studies the index is told about (make reproduce-all passes adv_tf.studies.STUDIES): they give paper ids.
+KNOWN = [types.SimpleNamespace(name=name, paper=paper) for name, paper in
+         (("minimal-dataset", "001"), ("hyperparams", "002"), ("training-size", "004"))]
 
 
 @pytest.fixture
@@ -80,7 +86,7 @@ class _Table(html.parser.HTMLParser):
 
 def test_every_claim_is_one_row_linked_to_its_report_section(results):
   md_path, html_path, entries = index.write_index(results, ["hyperparams", "training-size", "minimal-dataset",
-                                                            "never-run-test"])
+                                                            "never-run-test"], studies=KNOWN)
   text = md_path.read_text()
   assert "| 002 | hyperparams | §6.1 activation | ReLU is more robust than sigmoid \\| tanh | holds |" in text
   assert "(hyperparams/quick/report.md#table-5--impact-quick)" in text
@@ -114,7 +120,7 @@ def test_a_failed_study_is_listed_and_the_command_exits_non_zero(results, capsys
   failed = results / "failed.txt"
   failed.write_text("training-size\n")
   assert index.main([f"--results_dir={results}", "--studies=hyperparams training-size",
-                     f"--failed_file={failed}"]) == 1
+                     f"--failed_file={failed}"], studies=KNOWN) == 1
   assert "training-size" in capsys.readouterr().err
   text = (results / "index.md").read_text()
   assert "| 004 | training-size | — | — | failed | its run exited non-zero; the linked report.md is from an " \
@@ -124,23 +130,19 @@ def test_a_failed_study_is_listed_and_the_command_exits_non_zero(results, capsys
                      f"--failed_file={results / 'absent.txt'}"]) == 0
 
 
-def test_a_study_that_wrote_nothing_takes_its_paper_from_its_registered_report(tmp_path):
-  from adv_tf.report.base import REPORTS
-
-  class FakeReport:
-    title = "Paper 009 reproduction: nothing yet"
-
-  REPORTS.register("registered-test")(FakeReport)
-  try:
-    entry = index.read_study(tmp_path, "registered-test", "quick")
-  finally:
-    REPORTS._items.pop("registered-test")  # pylint: disable=protected-access
-  assert (entry.status, entry.paper, entry.note) == ("missing", "009", "not run")
+def test_the_paper_id_comes_from_the_study_never_from_a_title(tmp_path):
+  _study(tmp_path, "titled_test", "Paper 007 reproduction: a title naming a paper", [SIZE[0]])
+  entries = index.collect(tmp_path, ["titled-test", "known-test"],
+                          studies=[types.SimpleNamespace(name="known-test", paper="009")])
+  assert [(e.study, e.paper, e.status) for e in entries] == [("known-test", "009", "missing"),
+                                                              ("titled-test", "?", "ok")]
 
 
 def test_without_a_study_list_the_folders_with_a_config_are_indexed(results):
   names = [e.study for e in index.collect(results)]
   assert {"hyperparams", "training-size", "minimal-dataset"} <= set(names)
+  names = [e.study for e in index.collect(results, studies=[*KNOWN, types.SimpleNamespace(name="new", paper="9")])]
+  assert {"hyperparams", "training-size", "minimal-dataset", "new"} == set(names)  # plus every known study
 
 
 def test_broken_files_make_a_missing_study_not_an_error(tmp_path):
@@ -150,7 +152,7 @@ def test_broken_files_make_a_missing_study_not_an_error(tmp_path):
   entry = index.read_study(tmp_path, "hyperparams", "quick")
   assert entry.status == "missing" and "claims.json unreadable" in entry.note and entry.run_time is None
   (out / "claims.json").write_text(json.dumps({"title": "Paper 002 x", "claims": [{"claim": "A"}, "junk"]}))
-  entry = index.read_study(tmp_path, "hyperparams", "quick")
+  entry = index.read_study(tmp_path, "hyperparams", "quick", paper="002")
   assert entry.status == "missing" and entry.paper == "002"
 
 
@@ -164,13 +166,11 @@ def test_github_slug(heading, slug):
   assert index.github_slug(heading) == slug
 
 
-def test_durations_and_paper_numbers():
+def test_durations():
   assert index.format_duration(42.06) == "42.1 s"
   assert index.format_duration(3 * 3600 + 125) == "3 h 2 min"
   assert index.format_duration(None) == "?"
   assert index.format_run_time(None) == "not recorded"
-  assert index.paper_of("Paper 000 — intrinsic dataset properties") == "000"
-  assert index.paper_of("a report") == "?"
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")

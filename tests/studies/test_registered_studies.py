@@ -1,16 +1,18 @@
-"""Every registered study profile: the config validates and is JSON-able, every stage's cells build without
-data, cell ids are unique, and the cell counts are the ones below (a change must be deliberate).
+"""Every study profile (`adv_tf.studies.STUDIES`): the config validates and is JSON-able, every stage's cells
+build without data, cell ids are unique, and the cell counts and the hash of the cell ids are the ones below
+(a change must be deliberate: a changed id means existing results folders compute that cell again).
 
-A new study adds its profiles' counts to COUNTS."""
+A new study adds its profiles' counts and id hashes here."""
 from __future__ import annotations
 
+import hashlib
 import json
 import pathlib
 
 import pytest
 
-import adv_tf.studies  # noqa: F401  (registers every study)
-from adv_tf.experiment.study import CONFIGS, STUDIES, StudyRun, profiles, results_dir
+from adv_tf.experiment.study import StudyRun, results_dir
+from adv_tf.studies import STUDIES
 from adv_tf.utils.jsonable import to_jsonable
 
 COUNTS = {
@@ -31,19 +33,55 @@ COUNTS = {
     "training-size/paper": {"models": 558},
 }
 
+# sha256 (first 16 hex digits) of each stage's cell ids, one per line, seed 0.
+ID_HASHES = {
+    "dataset-properties/cpu-full:models": "4ac6d25d5000a759",
+    "dataset-properties/paper:models": "c6933428fe1aa943",
+    "dataset-properties/quick:models": "6a7e1478831b1c71",
+    "hyperparams/cpu-full:selection": "eb75d45724b9ccb1",
+    "hyperparams/cpu-full:cells": "01eedcbe3baa9f11",
+    "hyperparams/paper:selection": "f15798e3dd611061",
+    "hyperparams/paper:cells": "6d1de88d3448f514",
+    "hyperparams/quick:selection": "49305d92271e26a5",
+    "hyperparams/quick:cells": "a9715e9b6e49bcd8",
+    "imagenette-defenses/cpu-full:cells": "e1d53d0f9ce4a007",
+    "imagenette-defenses/paper:cells": "dedbeb5776e25e7c",
+    "imagenette-defenses/quick:cells": "ecde8b21db27011b",
+    "minimal-dataset/cpu-full:selection": "4629f41a51bb5e04",
+    "minimal-dataset/cpu-full:calibration": "ba1f3af55269fbf1",
+    "minimal-dataset/cpu-full:models": "093e83b3d7ea2f93",
+    "minimal-dataset/paper:selection": "4629f41a51bb5e04",
+    "minimal-dataset/paper:calibration": "ba1f3af55269fbf1",
+    "minimal-dataset/paper:models": "5ca3f8903b4320d4",
+    "minimal-dataset/quick:selection": "4629f41a51bb5e04",
+    "minimal-dataset/quick:calibration": "ba1f3af55269fbf1",
+    "minimal-dataset/quick:models": "83a28c048816e844",
+    "training-size/cpu-full:models": "53b2a1eab488fa7b",
+    "training-size/paper:models": "2cf5c81d1e397e30",
+    "training-size/quick:models": "8f279f7ad72ec79d",
+}
+BY_NAME = {study.name: study for study in STUDIES}
 
-def test_every_registered_profile_is_listed_here():
-  assert sorted(CONFIGS) == sorted(COUNTS)
+
+def test_every_profile_is_listed_here_and_studies_are_unique():
+  assert len(BY_NAME) == len(STUDIES) and len({study.paper for study in STUDIES}) == len(STUDIES)
+  assert sorted(f"{study.name}/{profile}" for study in STUDIES for profile in study.PROFILES) == sorted(COUNTS)
   for study in STUDIES:
-    assert {"quick", "paper"} <= set(profiles(study)), study
+    assert {"quick", "paper"} <= set(study.PROFILES), study.name
+
+
+def test_every_study_has_a_binary():
+  binaries = pathlib.Path(__file__).resolve().parents[2] / "experiments"
+  assert sorted(p.stem for p in binaries.glob("*.py") if p.stem != "__init__") == \
+      sorted(name.replace("-", "_") for name in BY_NAME)
 
 
 @pytest.mark.parametrize("name", sorted(COUNTS))
-def test_profile_builds_unique_cells_with_stable_counts(name, tmp_path):
+def test_profile_builds_unique_cells_with_stable_counts_and_ids(name, tmp_path):
   study_name, profile = name.split("/")
-  study = STUDIES.get(study_name)
-  config = CONFIGS.get(name)
-  assert isinstance(config, study.config_class) and config.profile == profile
+  study = BY_NAME[study_name]
+  config = study.PROFILES[profile]
+  assert isinstance(config, study.Config) and config.profile == profile
   config.validate()
   json.dumps(to_jsonable(config), allow_nan=False)
   run = StudyRun(study=study, config=config, output_dir=tmp_path, seed=0)
@@ -51,6 +89,8 @@ def test_profile_builds_unique_cells_with_stable_counts(name, tmp_path):
   for stage in study.stages(config):
     cells = stage.build_cells(run)
     counts[stage.name] = len(cells)
+    assert hashlib.sha256("\n".join(c.id for c in cells).encode()).hexdigest()[:16] == \
+        ID_HASHES[f"{name}:{stage.name}"], stage.name
     ids += [cell.id for cell in cells]
     for cell in cells:
       json.dumps(cell.config, allow_nan=False)

@@ -12,10 +12,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-import adv_tf.studies  # noqa: F401  (registers paper 002's "paper002_lenet" recipe)
 from adv_tf.errors import AdvTfError
 from adv_tf.models import LeNetConfig, build
-from adv_tf.training import LOSSES, PRESETS, ModelCache, TrainConfig, preset, train_model
+from adv_tf.training import LOSSES, ModelCache, TrainConfig, train_model
 from adv_tf.training.schedules import Plateau
 
 SMALL_LENET = dict(filters=(4, 8), hidden_units=32)
@@ -47,39 +46,6 @@ def test_invalid_train_config_gives_one_line_error(kwargs):
   with pytest.raises(AdvTfError) as info:
     TrainConfig(**kwargs)
   assert "\n" not in str(info.value)
-
-
-def test_every_preset_has_quick_and_paper_profiles():
-  assert {"paper000_madry_cnn", "paper000_cifar10_resnet18", "paper000_cifar100_resnet18",
-          "paper000_imagenet_resnet18", "paper002_lenet", "paper003_imagenette"} <= set(PRESETS.names())
-  for name in PRESETS.names():
-    quick, paper = preset(name, "quick"), preset(name, "paper")
-    assert quick.epochs <= paper.epochs and quick.optimizer == paper.optimizer
-  with pytest.raises(AdvTfError, match="profile"):
-    preset("paper002_lenet", "slow")
-  with pytest.raises(AdvTfError, match="unknown training preset"):
-    preset("paper009")
-  with pytest.raises(AdvTfError, match="no field"):
-    preset("paper002_lenet", lr=0.1)
-
-
-def test_presets_carry_the_published_settings():
-  madry = preset("paper000_madry_cnn", "paper")
-  assert (madry.optimizer, madry.learning_rate, madry.beta_1, madry.beta_2, madry.batch_size, madry.epochs,
-          madry.lr_schedule, madry.plateau_patience) == ("adam", 0.01, 0.9, 0.999, 64, 100, "plateau", 5)
-  c10 = preset("paper000_cifar10_resnet18", "paper")
-  assert (c10.optimizer, c10.learning_rate, c10.weight_decay, c10.momentum, c10.epochs, c10.lr_decay_epochs,
-          c10.lr_decay_factor) == ("sgd", 0.1, 5e-4, 0.9, 350, (150, 250), 0.1)
-  c100 = preset("paper000_cifar100_resnet18", "paper")
-  assert (c100.learning_rate, c100.weight_decay, c100.epochs, c100.lr_decay_epochs, c100.lr_decay_factor) == (
-      0.05, 1e-3, 200, (60, 120, 160), 0.2)
-  imnet = preset("paper000_imagenet_resnet18", "paper")
-  assert (imnet.learning_rate, imnet.weight_decay, imnet.epochs, imnet.batch_size, imnet.lr_decay_epochs) == (
-      0.1, 1e-4, 90, 256, (30, 60))
-  lenet = preset("paper002_lenet", "quick", optimizer="adam")
-  assert (lenet.optimizer, lenet.momentum, lenet.target_accuracy) == ("adam", 0.9, 0.98)
-  p3 = preset("paper003_imagenette", "paper")
-  assert (p3.optimizer, p3.learning_rate, p3.momentum, p3.epochs) == ("sgd", 0.01, 0.9, 5)
 
 
 # -------------------------------------------------------------------------------------------- losses
@@ -135,11 +101,17 @@ def test_every_optimizer_takes_steps(digits, optimizer):
   assert np.isfinite(result.history["loss"]).all() and np.isfinite(result.history["test_loss"]).all()
 
 
+# Paper 002's quick LeNet recipe (adv_tf/studies/hyperparams/config.py: LENET_TRAIN["quick"]), written out here
+# so that the generic training tests import no study.
+LENET_SGD = TrainConfig(optimizer="sgd", learning_rate=0.01, momentum=0.9, batch_size=128, epochs=10,
+                        target_accuracy=0.98, loss="cross_entropy", eval_every_steps=100)
+
+
 @pytest.mark.parametrize("momentum", [0.2, 0.4, 0.6, 0.8, 1])
 def test_paper002_momentum_grid_values_train(digits, momentum):
   """Paper 002 Appendix momentum 0.2 .. 1.0 (an int 1 from a JSON grid included)."""
   (x, y), test = digits
-  config = preset("paper002_lenet", "quick", momentum=momentum, epochs=1, max_train_examples=256)
+  config = LENET_SGD.replace(momentum=momentum, epochs=1, max_train_examples=256)
   model, result = train_model(_lenet(), (x, y), test, config)
   assert result.steps == 2 and np.isfinite(result.history["loss"]).all()
 
@@ -228,7 +200,7 @@ def test_train_model_input_errors(digits):
 def test_paper002_quick_preset_trains_lenet_on_a_subset(mnist_arrays):
   """The quick preset with the Table 1 LeNet learns MNIST (12k examples, one pass) well above chance."""
   a = mnist_arrays
-  config = preset("paper002_lenet", "quick", epochs=2)
+  config = LENET_SGD.replace(epochs=2)
   model, result = train_model(lambda: build("lenet", (28, 28, 1), 10), (a["x_train"] - 0.5, a["y_train"]),
                               (a["x_test"] - 0.5, a["y_test"]), config)
   assert result.test_accuracy > (0.9 if a["real"] else 0.5)

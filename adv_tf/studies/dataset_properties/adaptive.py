@@ -40,7 +40,7 @@ def run_adaptive(model, x, y, gray_adv: dict, gray_judged: dict, preset, config,
   """
   from adv_tf.defenses.base import defended_model
   from adv_tf.studies.dataset_properties.config import eps_label
-  from adv_tf.studies.dataset_properties.run import craft
+  from adv_tf.studies.dataset_properties.crafting import craft
   out: dict[str, Any] = {}
   for name, defense in adaptive_defenses(config, jpeg_quality).items():
     dm = defended_model(model, defense, MODES[name], seed=seed, eot_samples=config.adaptive_eot_samples)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
 
 from adv_tf.errors import AdvTfError
 from adv_tf.studies.dataset_properties.datasets import PROPERTIES, SETUPS
+from adv_tf.utils.config import ConfigMixin, flag_field
 
 NAME = "dataset-properties"
-PROFILES = ("quick", "cpu-full", "paper")
+PROFILE_NAMES = ("quick", "cpu-full", "paper")
 ATTACKS = ("fgsm", "bim", "pgd", "deepfool")
 # Defense rows: none, JPEG (per-dataset quality), ART TVM as the authors ran it (channels-first arrays into a
 # channels-last solver, comparable with the figures) and ART TVM as TVM really is (channels-last), spec P3.
@@ -23,10 +23,6 @@ PROTOCOLS = ("text",)
 PAPER_EPS = (2 / 255, 4 / 255, 8 / 255, 16 / 255)
 
 
-def _field(default: Any, help_text: str):
-  if isinstance(default, (list, tuple)):
-    return dataclasses.field(default=tuple(default), metadata={"help": help_text})
-  return dataclasses.field(default=default, metadata={"help": help_text})
 
 
 def eps_label(eps: float) -> str:
@@ -36,63 +32,63 @@ def eps_label(eps: float) -> str:
 
 
 @dataclasses.dataclass(frozen=True)
-class DatasetPropertiesConfig:
+class DatasetPropertiesConfig(ConfigMixin):
   """Paper 000 reproduction settings (see the field help texts; UNSTATED = our choice)."""
-  profile: str = _field("quick", "Profile name: quick, cpu-full or paper.")
-  datasets: tuple[str, ...] = _field(("mnist",), "Datasets: mnist, fashion_mnist, cifar10, cifar100, imagenet "
-                                     "(paper §IV). Those not listed are reported as 'not run in this profile'.")
-  properties: tuple[str, ...] = _field(PROPERTIES, "Properties varied: size (1/2x, 1x, 2x, bilinear; §IV-A) and "
-                                       "contrast (0.5x, 1x, 2x at the original size; §IV-B).")
-  seeds: tuple[int, ...] = _field((0,), "Training seeds per model (ties vs effects need >= 2; the paper ran one).")
-  only_settings: tuple[str, ...] = _field((), "Run only these settings (labels as in the records: 14, 28, 56 "
-                                         "for sizes, c0.5, c2 for contrasts); empty = every setting.")
-  eps: tuple[float, ...] = _field(PAPER_EPS, "L-inf budgets in [0,1] pixel units (paper §IV: 2, 4, 8, 16 /255).")
-  attacks: tuple[str, ...] = _field(ATTACKS, "White-box attacks (paper §IV), all run with --attack_preset.")
-  attack_preset: str = _field("foolbox3", "Attack settings: Foolbox 3 defaults as the authors' run_adv.py "
-                              "(BIM 10 x 0.2 eps; PGD 40 x eps/30, random start; DeepFool L-inf, 10 candidates, "
-                              "overshoot 0.02, 50 steps, clipped to eps after the search). The paper states none.")
-  defenses: tuple[str, ...] = _field(DEFENSES, "Defense rows, gray-box (crafted on the undefended model, then "
-                                     "defended; craft once, judge many): none, jpeg, tvm_quirk (ART TotalVarMin "
-                                     "on channels-first arrays as the authors called it: comparable with the "
-                                     "figures), tvm (ART's objective on channels-last arrays: what TVM does).")
-  eval_images: int = _field(1000, "Attacked test images: the first N of the test split (paper: all 10,000).")
-  validation_size: int = _field(5000, "Held-out slice for the stop rule: the LAST N training images (the paper "
-                                "picked the best epoch on the test set; we never look at the test set).")
-  train_examples: int = _field(0, "Training images (the first N before the held-out slice); 0 = all the rest.")
-  max_epochs: int = _field(5, "Epoch cap (paper: 100 epochs). Training stops earlier as soon as the held-out "
-                           "accuracy reaches the paper's clean accuracy minus --target_margin.")
-  eval_every_steps: int = _field(250, "Also check the stop rule every this many optimizer steps (on the held-out "
-                                 "slice), so a model stops within 250 steps of reaching the target.")
-  target_margin: float = _field(0.01, "Stop rule: held-out accuracy >= paper's clean accuracy - this (1 pp).")
-  batch_size: int = _field(64, "Training batch (paper §IV-A-1 MNIST/F-MNIST: 64; CIFAR 128, ImageNet 256).")
-  learning_rate: float = _field(0.001, "Adam learning rate. Paper §IV-A-1: 0.01 for MNIST and F-MNIST, but with "
-                                "Keras Adam and Keras' default initialisation the Madry CNN stays at chance with "
-                                "0.01 (measured: 10.6% held-out after one epoch on 10k MNIST images, with and "
-                                "without augmentation; 87.4% with 0.001). We use 0.001, the authors' own F-MNIST "
-                                "script value; --learning_rate=0.01 reproduces the failure.")
-  protocol: str = _field("text", "Test-time resize protocol: text = plain bilinear resize of the stored image to "
-                         "the model size (paper §IV-A); the code's resize(s/0.875)+center-crop is not built yet.")
-  antialias: bool = _field(False, "Antialias when downscaling (MNIST 28->14 bilinear is then an exact 2x2 "
-                           "average either way; ImageNet needs True, spec §1.2).")
-  judge_batch: int = _field(256, "Images per defended forward pass (TVM draws its keep mask per batch).")
-  contrast_control: bool = _field(False, "Beyond the paper: also attack the contrast models at eps scaled by "
-                                  "measured RMS contrast / original RMS contrast (the contrast confound, P6).")
-  adaptive: bool = _field(True, "Beyond the paper: adaptive evaluation of JPEG (BPDA) and the TF TVM (BPDA + EOT) "
-                          "with --adaptive_attack at every eps on the same images (adaptive.py).")
-  adaptive_attack: str = _field("pgd", "Attack crafted through the defense (preset settings, full strength).")
-  adaptive_eot_samples: int = _field(2, "EOT: TVM keep masks averaged per attack step (fresh masks every step, "
-                                     "so PGD-40 averages over 80 masks in all).")
-  adaptive_tvm_weight: float = _field(0.1, "Weight of the TF TVM (isotropic TV, squared fidelity; not ART's "
-                                      "lambda) attacked adaptively. 0.1: at 0.5 (ART's lambda) this different "
-                                      "objective itself destroyed the images (a trained 28 px Madry CNN behind it "
-                                      "scored 8-14% even at 2/255, measured in a quick run), while 0.1 keeps clean "
-                                      "accuracy (0.93 on the TVM module's fixture). Chosen for clean accuracy, not "
-                                      "tuned against attacks.")
+  profile: str = flag_field("quick", "Profile name: quick, cpu-full or paper.")
+  datasets: tuple[str, ...] = flag_field(("mnist",), "Datasets: mnist, fashion_mnist, cifar10, cifar100, imagenet "
+                                         "(paper §IV). Those not listed are reported as 'not run in this profile'.")
+  properties: tuple[str, ...] = flag_field(PROPERTIES, "Properties varied: size (1/2x, 1x, 2x, bilinear; §IV-A) and "
+                                           "contrast (0.5x, 1x, 2x at the original size; §IV-B).")
+  seeds: tuple[int, ...] = flag_field((0,), "Training seeds per model (ties vs effects need >= 2; the paper ran one).")
+  only_settings: tuple[str, ...] = flag_field((), "Run only these settings (labels as in the records: 14, 28, 56 "
+                                              "for sizes, c0.5, c2 for contrasts); empty = every setting.")
+  eps: tuple[float, ...] = flag_field(PAPER_EPS, "L-inf budgets in [0,1] pixel units (paper §IV: 2, 4, 8, 16 /255).")
+  attacks: tuple[str, ...] = flag_field(ATTACKS, "White-box attacks (paper §IV), all run with --attack_preset.")
+  attack_preset: str = flag_field("foolbox3", "Attack settings: Foolbox 3 defaults as the authors' run_adv.py "
+                                  "(BIM 10 x 0.2 eps; PGD 40 x eps/30, random start; DeepFool L-inf, 10 candidates, "
+                                  "overshoot 0.02, 50 steps, clipped to eps after the search). The paper states none.")
+  defenses: tuple[str, ...] = flag_field(DEFENSES, "Defense rows, gray-box (crafted on the undefended model, then "
+                                         "defended; craft once, judge many): none, jpeg, tvm_quirk (ART TotalVarMin "
+                                         "on channels-first arrays as the authors called it: comparable with the "
+                                         "figures), tvm (ART's objective on channels-last arrays: what TVM does).")
+  eval_images: int = flag_field(1000, "Attacked test images: the first N of the test split (paper: all 10,000).")
+  validation_size: int = flag_field(5000, "Held-out slice for the stop rule: the LAST N training images (the paper "
+                                    "picked the best epoch on the test set; we never look at the test set).")
+  train_examples: int = flag_field(0, "Training images (the first N before the held-out slice); 0 = all the rest.")
+  max_epochs: int = flag_field(5, "Epoch cap (paper: 100 epochs). Training stops earlier as soon as the held-out "
+                               "accuracy reaches the paper's clean accuracy minus --target_margin.")
+  eval_every_steps: int = flag_field(250, "Also check the stop rule every this many optimizer steps (on the held-out "
+                                     "slice), so a model stops within 250 steps of reaching the target.")
+  target_margin: float = flag_field(0.01, "Stop rule: held-out accuracy >= paper's clean accuracy - this (1 pp).")
+  batch_size: int = flag_field(64, "Training batch (paper §IV-A-1 MNIST/F-MNIST: 64; CIFAR 128, ImageNet 256).")
+  learning_rate: float = flag_field(0.001, "Adam learning rate. Paper §IV-A-1: 0.01 for MNIST and F-MNIST, but with "
+                                    "Keras Adam and Keras' default initialisation the Madry CNN stays at chance with "
+                                    "0.01 (measured: 10.6% held-out after one epoch on 10k MNIST images, with and "
+                                    "without augmentation; 87.4% with 0.001). We use 0.001, the authors' own F-MNIST "
+                                    "script value; --learning_rate=0.01 reproduces the failure.")
+  protocol: str = flag_field("text", "Test-time resize protocol: text = plain bilinear resize of the stored image to "
+                             "the model size (paper §IV-A); the code's resize(s/0.875)+center-crop is not built yet.")
+  antialias: bool = flag_field(False, "Antialias when downscaling (MNIST 28->14 bilinear is then an exact 2x2 "
+                               "average either way; ImageNet needs True, spec §1.2).")
+  judge_batch: int = flag_field(256, "Images per defended forward pass (TVM draws its keep mask per batch).")
+  contrast_control: bool = flag_field(False, "Beyond the paper: also attack the contrast models at eps scaled by "
+                                      "measured RMS contrast / original RMS contrast (the contrast confound, P6).")
+  adaptive: bool = flag_field(True, "Beyond the paper: adaptive evaluation of JPEG (BPDA) and the TF TVM (BPDA + EOT) "
+                              "with --adaptive_attack at every eps on the same images (adaptive.py).")
+  adaptive_attack: str = flag_field("pgd", "Attack crafted through the defense (preset settings, full strength).")
+  adaptive_eot_samples: int = flag_field(2, "EOT: TVM keep masks averaged per attack step (fresh masks every step, "
+                                         "so PGD-40 averages over 80 masks in all).")
+  adaptive_tvm_weight: float = flag_field(0.1, "Weight of the TF TVM (isotropic TV, squared fidelity; not ART's "
+                                          "lambda) attacked adaptively. 0.1: at 0.5 (ART's lambda) this different "
+                                          "objective itself destroyed the images (a trained 28 px Madry CNN behind it "
+                                          "scored 8-14% even at 2/255, measured in a quick run), while 0.1 keeps clean "
+                                          "accuracy (0.93 on the TVM module's fixture). Chosen for clean accuracy, not "
+                                          "tuned against attacks.")
 
   def validate(self) -> "DatasetPropertiesConfig":
     """Raises AdvTfError (one line) for a setting the study cannot run with."""
-    if self.profile not in PROFILES:
-      raise AdvTfError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILES)}")
+    if self.profile not in PROFILE_NAMES:
+      raise AdvTfError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILE_NAMES)}")
     for name, allowed in (("datasets", tuple(SETUPS)), ("properties", PROPERTIES), ("attacks", ATTACKS),
                           ("defenses", DEFENSES)):
       values = getattr(self, name)
@@ -132,16 +128,6 @@ class DatasetPropertiesConfig:
                        f"{', '.join(PRESETS.names())}")
     return self
 
-  def replace(self, **overrides: Any) -> "DatasetPropertiesConfig":
-    known = {f.name for f in dataclasses.fields(self)}
-    unknown = sorted(set(overrides) - known)
-    if unknown:
-      raise AdvTfError(f"{NAME} config has no field(s) {', '.join(unknown)}")
-    return dataclasses.replace(self, **overrides)
-
-  def to_dict(self) -> dict[str, Any]:
-    return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v
-            for f in dataclasses.fields(self)}
 
 
 # quick: sized to ~900 CPU-seconds on the 2-core CPU from a fresh model cache. Measured (28 px Madry CNN, 50
@@ -156,20 +142,4 @@ CPU_FULL = DatasetPropertiesConfig(profile="cpu-full", datasets=("mnist", "fashi
                                    seeds=(0, 1, 2), eval_images=10000, max_epochs=100, contrast_control=True)
 PAPER = DatasetPropertiesConfig(profile="paper", datasets=tuple(SETUPS), eval_images=10000, max_epochs=100,
                                 contrast_control=True)
-CONFIGS = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER}
-
-
-def get_config(profile: str, **overrides: Any) -> DatasetPropertiesConfig:
-  """The profile's config with overrides, validated."""
-  if profile not in CONFIGS:
-    raise AdvTfError(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
-  return CONFIGS[profile].replace(**overrides).validate()
-
-
-def _register() -> None:
-  from adv_tf.experiment.study import register_config
-  for name, cfg in CONFIGS.items():
-    register_config(f"{NAME}/{name}", cfg)
-
-
-_register()
+PROFILES = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER}

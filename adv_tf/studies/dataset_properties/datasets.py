@@ -22,7 +22,7 @@ class DatasetSetup:
   sizes: tuple[int, int, int]  # 1/2x, 1x, 2x (ImageNet 1/4x, 1/2x, 1x of 224)
   original_size: int
   model: str                   # adv_tf.models name
-  train_preset: str            # adv_tf.training preset (the paper's recipe)
+  train_preset: str            # `recipes.RECIPES` key (the paper's recipe)
   jpeg_quality: int            # authors' code: 10 for MNIST/F-MNIST, 50 for CIFAR and ImageNet
   tvm_preset: str              # adv_tf.defenses.tvm_art.PRESETS key
   paper_clean: dict            # setting label -> published clean accuracy (fraction) where the text gives one

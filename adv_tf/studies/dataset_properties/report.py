@@ -11,12 +11,12 @@ from typing import Any, Sequence
 import numpy as np
 
 from adv_tf.claims import claim_verdicts, judge, judge_all, verdict_table
-from adv_tf.report.base import REPORTS, ClaimVerdict, StudyReport
+from adv_tf.report.base import ClaimVerdict, StudyReport
 from adv_tf.report.markdown import Section
 from adv_tf.report.tables import Table
 from adv_tf.studies.dataset_properties import claims as claims_lib
 from adv_tf.studies.dataset_properties import datasets, measures, published
-from adv_tf.studies.dataset_properties.config import NAME, eps_label
+from adv_tf.studies.dataset_properties.config import eps_label
 
 # Figure rows: our defense name -> the paper's row it is compared with (None: beyond the paper).
 ROWS = {"none": "none", "tvm_quirk": "tvm", "tvm": None, "jpeg": "jpeg"}
@@ -131,7 +131,6 @@ def _eps_order(label: str) -> float:
     return math.inf
 
 
-@REPORTS.register(NAME)
 class DatasetPropertiesReport(StudyReport):
   title = "Paper 000 — intrinsic dataset properties (input size, contrast) and adversarial robustness"
   intro = ("Reproduction of Pan & Zufelt (2020). Accuracies in % on the first N test images (paper: full test "

@@ -17,6 +17,7 @@ from adv_tf.claims import pack_items
 from adv_tf.errors import AdvTfError
 from adv_tf.studies.dataset_properties import datasets
 from adv_tf.studies.dataset_properties.config import eps_label
+from adv_tf.studies.dataset_properties.crafting import adversarials, craft  # noqa: F401  (craft: tests)
 
 TRAINER = "adv_tf.training.train_model + augment after cache (random resized crop, flip), dataset_properties v1"
 
@@ -80,11 +81,11 @@ def defenses_for(config, name: str) -> dict[str, Any]:
 
 
 def train_config(config, name: str, label: str, seed: int):
-  """The paper's recipe (adv_tf training preset) with the study's cap, batch, lr and target-accuracy stop."""
-  from adv_tf.training.presets import preset
+  """The paper's recipe (`recipes.py`) with the study's cap, batch, lr and target-accuracy stop."""
+  from adv_tf.studies.dataset_properties.recipes import recipe
   setup = datasets.setup(name)
   paper = setup.paper_clean.get(label, setup.paper_clean[str(setup.original_size)])
-  return preset(setup.train_preset, "paper").replace(
+  return recipe(setup.train_preset).replace(
       epochs=config.max_epochs, batch_size=config.batch_size, learning_rate=config.learning_rate,
       target_accuracy=round(paper - config.target_margin, 6), seed=seed, shuffle_buffer=60000,
       eval_every_steps=config.eval_every_steps)
@@ -177,37 +178,6 @@ def trained_model(run, cell_config: dict):
              "reached_target": bool(result.test_accuracy >= tc.target_accuracy),
              "finetuned_from": spec["key_args"]["parent"]}
   return model, summary, hit
-
-
-# Attacks whose search does not depend on eps: the eps only projects the found point afterwards (Foolbox 3's
-# L-inf DeepFool and adv_tf's `deepfool(eps=...)` both clip the unbounded search result elementwise to
-# [-eps, eps] and to [0, 1]). The study searches once per model and projects per eps: the same adversarial
-# images as one full call per eps (tested), at a quarter of the cost.
-SEARCH_THEN_PROJECT = ("deepfool",)
-
-
-def craft(preset, attack: str, model, x, y, eps: float | None, seed: int) -> np.ndarray:
-  """The preset's attack on the undefended model; a seed only where the attack draws (PGD's random start).
-  eps=None runs an attack of SEARCH_THEN_PROJECT without the final projection."""
-  import inspect
-
-  from adv_tf.attacks.base import ATTACKS
-  extra = {"seed": seed} if "seed" in inspect.signature(ATTACKS.get(attack)).parameters else {}
-  return np.asarray(preset.run(attack, model, x, y, eps=None if eps is None else float(eps), **extra).x_adv,
-                    np.float32)
-
-
-def project_linf(x: np.ndarray, x_found: np.ndarray, eps: float) -> np.ndarray:
-  """x + clip(x_found - x, -eps, eps), clipped to [0, 1]: the final step of L-inf DeepFool at budget eps."""
-  eps32 = np.float32(eps)
-  return np.clip(x + np.clip(x_found - x, -eps32, eps32), np.float32(0), np.float32(1))
-
-
-def adversarials(preset, attack: str, model, x, y, eps_list, seed: int):
-  """Yields (eps, x_adv) for every eps; SEARCH_THEN_PROJECT attacks search once and project per eps."""
-  found = craft(preset, attack, model, x, y, None, seed) if attack in SEARCH_THEN_PROJECT else None
-  for eps in eps_list:
-    yield eps, (project_linf(x, found, eps) if found is not None else craft(preset, attack, model, x, y, eps, seed))
 
 
 def predict(model, x: np.ndarray, batch: int = 512) -> np.ndarray:

@@ -16,12 +16,11 @@ from adv_tf.studies.hyperparams.config import (  # noqa: F401  (re-exported for 
   NUM_CLASSES,
   OPTIMIZER_LEARNING_RATES,
   PIXEL_RANGE,
+  PROFILES,
   SECURE_MODEL,
   STUDY_VERSION,
   CWSettings,
   HyperparamsConfig,
-  Profile,
-  get_profile,
   grid_values,
   train_config,
 )
@@ -145,11 +144,11 @@ def build_cells(profile: HyperparamsConfig, axes: Sequence[str], cw: CWSettings,
   cells.append(Cell("secure", model_cell_config("secure", secure, cw, selection_id, resolved=resolved(secure),
                                                 identity=identity), stage="secure"))
   both = {"baseline": resolved(baseline_spec(seed)), "secure": resolved(secure)}
-  # In the quick profile the kappa = 0 cell may reuse the attacks of the seed baseline's and the secure model's
-  # cells (the same models, samples and CW settings): it names their ids and recomputes only when their
-  # artifacts are absent. The larger profiles recompute them, so the report's kappa-0 agreement is a real
-  # determinism check there (issue 10).
-  model_cells = {"baseline": cells[0].id, "secure": cells[-1].id} if profile.name == "quick" else None
+  # With --kappa0_reuse (quick) the kappa = 0 cell may reuse the attacks of the seed baseline's and the secure
+  # model's cells (the same models, samples and CW settings): it names their ids and recomputes only when their
+  # artifacts are absent. Without it (cpu-full, paper) they are recomputed, so the report's kappa-0 agreement is
+  # a real determinism check there (issue 10).
+  model_cells = {"baseline": cells[0].id, "secure": cells[-1].id} if profile.kappa0_reuse else None
   for kappa in kappas:
     cells.append(Cell(f"kappa={kappa:g}", kappa_cell_config(
         kappa, baseline_spec(seed), secure, cw, selection_id, resolved=both, identity=identity,

@@ -4,18 +4,13 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import numpy as np
-
+from adv_tf.data.arrays import TrainTestArrays
 from adv_tf.studies.hyperparams.config import PIXEL_RANGE
 
 
 @dataclasses.dataclass
-class StudyData:
+class StudyData(TrainTestArrays):
   """MNIST in [-0.5, 0.5] (§5.3.1) as arrays, read through TFDS (adv_tf.data)."""
-  x_train: np.ndarray
-  y_train: np.ndarray
-  x_test: np.ndarray
-  y_test: np.ndarray
   info: Any
   test_info: Any
 
@@ -29,5 +24,3 @@ def load_study_data(data_dir: str | None, *, train_take: int | None = None,
   x_test, y_test, test_info = data.load_arrays("mnist", "test", data_dir=data_dir, pixel_range=PIXEL_RANGE,
                                                take=test_take)
   return StudyData(x_train, y_train, x_test, y_test, info, test_info)
-
-

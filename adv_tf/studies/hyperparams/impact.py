@@ -3,8 +3,8 @@
 A variant's impact on a statistic is |variant - mean over the N baseline models| divided by the std of that
 statistic over the baselines: none < 3, low 3-5, medium 5-7, high > 7 (§5.5) in normal terms. With N
 baselines that z is sqrt(1 + 1/N) t(N - 1) distributed under no effect, so the bounds are calibrated for N
-(`adv_tf.report.statistics.impact_thresholds`: with N = 3 "3 sigma" becomes 22 sigma); the levels and
-verdicts here delegate to adv_tf.report.statistics (issue 10), N = None keeps the paper's fixed 3/5/7.
+(`impact_thresholds`: with N = 3 "3 sigma" becomes 22 sigma, from `adv_tf.report.statistics.t_threshold`);
+the verdicts delegate to adv_tf.report.statistics (issue 10), N = None keeps the paper's fixed 3/5/7.
 """
 from __future__ import annotations
 
@@ -13,10 +13,12 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from adv_tf.errors import AdvTfError
 from adv_tf.report import statistics
 
-LEVELS = statistics.LEVELS
-THRESHOLDS = statistics.LEVEL_BOUNDS  # §5.5 in normal terms; calibrated for N by statistics.impact_thresholds
+LEVELS = ("none", "low", "medium", "high")
+LEVEL_BOUNDS = (3.0, 5.0, 7.0)  # §5.5, in (normal) standard deviations; calibrated for N by impact_thresholds
+MIN_N_FOR_LEVELS = 10
 
 
 def baseline_moments(values: Sequence[float]) -> tuple[float, float]:
@@ -34,9 +36,33 @@ def std_units(value: float, mean: float, std: float) -> float:
   return (value - mean) / std
 
 
-def impact_level(z: float, n: int | None = None) -> str | None:
-  """Level of |z| per §5.5 with bounds calibrated for `n` baselines (None: the paper's fixed 3/5/7)."""
-  return statistics.impact_level(z, n)
+def impact_thresholds(n: int | None, bounds: Sequence[float] = LEVEL_BOUNDS, *,
+                      new_observation: bool = True) -> tuple[float, ...]:
+  """Level bounds for z = (x - baseline mean) / baseline std, calibrated for N baselines.
+
+  With `new_observation` (one model x against the mean and sample std of N other models) the null
+  distribution of z is sqrt(1 + 1/N) t(N - 1), so each bound is sqrt(1 + 1/N) t_threshold(b, N); otherwise
+  (z already a difference over its standard error) t_threshold(b, N). n = None gives `bounds` unchanged.
+  """
+  if n is None:
+    return tuple(float(b) for b in bounds)
+  thresholds = [statistics.t_threshold(b, n) for b in bounds]  # checks n (an int >= 2)
+  factor = math.sqrt(1.0 + 1.0 / n) if new_observation else 1.0
+  return tuple(factor * threshold for threshold in thresholds)
+
+
+def impact_level(z: float, n: int | None = None, *, bounds: Sequence[float] = LEVEL_BOUNDS,
+                 levels: Sequence[str] = LEVELS, new_observation: bool = True) -> str | None:
+  """Level of |z| with `impact_thresholds(n)` (none < 3, low 3-5, medium 5-7, high > 7 in normal terms);
+  None where z is undefined."""
+  if z is None or not math.isfinite(z):
+    return None
+  if len(levels) != len(bounds) + 1:
+    raise AdvTfError(f"need one more level than bounds, got {len(levels)} levels and {len(bounds)} bounds")
+  for level, bound in zip(levels, impact_thresholds(n, bounds, new_observation=new_observation)):
+    if abs(z) < bound:
+      return level
+  return levels[-1]
 
 
 def axis_level(levels: Sequence[str | None]) -> str | None:
@@ -76,3 +102,13 @@ def stats_with_levels(stats: Mapping[str, float], baseline: Mapping[str, tuple[f
     z = std_units(value, mean, std)
     out[name] = {"value": value, "z": z, "level": impact_level(z, n)}
   return out
+
+
+def agreement_label(ours: str | None, paper: str | None, n: int, min_n: int = MIN_N_FOR_LEVELS) -> str:
+  """"agree" / "differ" between our level and the paper's, or "n/a (N < 10)" when fewer than `min_n`
+  baselines make our level too uncertain to compare (issue 10)."""
+  if n < min_n:
+    return f"n/a (N < {min_n})"
+  if ours is None or paper is None:
+    return "n/a"
+  return "agree" if ours == paper else "differ"

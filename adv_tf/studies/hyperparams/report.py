@@ -16,8 +16,8 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from adv_tf.report import figures, markdown, statistics
-from adv_tf.report.base import REPORTS, StudyReport
-from adv_tf.report.tables import Table, format_cell
+from adv_tf.report.base import StudyReport
+from adv_tf.report.tables import Table, format_cell, markdown_table
 from adv_tf.studies.hyperparams import cells, config, impact, published
 from adv_tf.studies.hyperparams import run as cell_runs
 
@@ -467,7 +467,7 @@ def _impact_rows(summary: Summary, table: Mapping[str, str | None]) -> list[list
     failed = [f"{cells._label(r.value)} ({r.cw_failures})" for r in measured if r.cw_failures]
     if ours is None:
       ours = "X" if excluded else "–"
-    agree = "" if paper_level is None else statistics.agreement_label(ours, paper_level, summary.n_base)
+    agree = "" if paper_level is None else impact.agreement_label(ours, paper_level, summary.n_base)
     notes = ([("excluded (<98%): " + ", ".join(excluded))] if excluded else []) + \
         ([("CW failures, no level: " + ", ".join(failed))] if failed else [])
     rows.append([axis, paper_level or "X", paper_on_paper, ours, ours_p or "–", agree, "; ".join(notes)])
@@ -491,7 +491,7 @@ def _sigma_interval(summary: Summary, stat: str) -> tuple[float, float]:
 
 
 def _bounds(n: int) -> tuple[float, ...]:
-  return statistics.impact_thresholds(n) if n >= 2 else (math.nan,) * 3
+  return impact.impact_thresholds(n) if n >= 2 else (math.nan,) * 3
 
 
 NARROW_COLUMNS = ["axis", "value", "paper_mean", "ours_mean", "diff_mean", "z_mean", "level", "level_paper_on_paper",
@@ -502,10 +502,6 @@ NARROW_LABELS = ["axis", "value", "paper mean", "ours", "difference", "z", "leve
 
 def _narrow(rows: Sequence[Sequence[Any]]) -> str:
   return Table(DISTANCE_HEADER, rows).markdown(columns=NARROW_COLUMNS, labels=NARROW_LABELS)
-
-
-def _md_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-  return Table(header, rows).markdown()
 
 
 def write_report(output_dir: str | pathlib.Path, selection: Mapping[str, Any] | None,
@@ -742,13 +738,13 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
               + ", ".join(f"{k} {v:.2f}" for k, v in res['best_estimate_stats'].items())]
     lines += markdown.figure_index(figs, ("average_matrix", "best_estimate_matrix"))
   lines += ["", "## Baseline variability (Table 2)", "",
-            _md_table(["stat", "paper std (100 models)", f"ours std ({n_base} models)", "95% low", "95% high",
+            markdown_table(["stat", "paper std (100 models)", f"ours std ({n_base} models)", "95% low", "95% high",
                        "ours mean", "paper mean"], table2)]
   if n_base < 10:
     lines.append(f"\nWith {n_base} baselines the std — the unit of every impact level below — is itself "
                  "uncertain; the `level (paper σ)` columns use the paper's Table 2 stds instead.")
-  lines += ["", "## Network hyperparameters: impact (Table 3)", "", _md_table(IMPACT_HEADER, table3),
-            "", "## Training hyperparameters: impact (Table 4)", "", _md_table(IMPACT_HEADER, table4),
+  lines += ["", "## Network hyperparameters: impact (Table 3)", "", markdown_table(IMPACT_HEADER, table3),
+            "", "## Training hyperparameters: impact (Table 4)", "", markdown_table(IMPACT_HEADER, table4),
             "", "Levels (§5.5) are of the mean distance, in baseline stds: none < 3, low 3–5, medium 5–7, "
             "high > 7 in normal terms, each bound calibrated for our N baselines (the Student-t(N − 1) value with "
             f"the same tail, times √(1+1/N): {', '.join(f'{b:.1f}' for b in _bounds(n_base))} at N = {n_base}); "
@@ -764,7 +760,7 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
            for r in rows if not r.is_baseline_value]
   if other:
     lines += ["", "## Other axes (no per-value numbers in the paper)", "",
-              _md_table(["axis", "value", *STATS, "test_accuracy", "note"],
+              markdown_table(["axis", "value", *STATS, "test_accuracy", "note"],
                         [[r.axis, cells._label(r.value), *[(r.stats or {}).get(s) for s in STATS],
                           r.train.get("test_accuracy"), r.excluded or ""] for r in other])]
   if summary.kappa:
@@ -792,15 +788,14 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
 # The report of a run.
 
 
-@REPORTS.register(NAME)
 class HyperparamsReport(StudyReport):
   """Paper 002's report: the records of this run's settings, our numbers beside the published ones."""
   title = "Paper 002 reproduction: hyperparameters vs adversarial distance"
 
   def write(self, run) -> pathlib.Path:
-    from adv_tf.studies.hyperparams import study as study_module
+    from adv_tf.studies.hyperparams.identity import selection_id
     cfg = run.config
-    sid = study_module.selection_id(run)
+    sid = selection_id(run)
     class_records = cells.selection_records(run.records.get(SELECTION, []), sid)
     selection = {"result": cell_runs.combine_selection(class_records), "config": {"seed": run.seed},
                  "seconds": sum(r.get("seconds", 0) for r in class_records)}
@@ -824,8 +819,8 @@ class HyperparamsReport(StudyReport):
 
   def claims(self, run) -> list:
     """One ClaimVerdict per claim (C1..C6 §8, S1..S3 secure model, K1 transfer) from this run's records."""
-    from adv_tf.studies.hyperparams import study as study_module
-    sid = study_module.selection_id(run)
+    from adv_tf.studies.hyperparams.identity import selection_id
+    sid = selection_id(run)
     records = [r for r in run.records.get(CELLS, []) if r["config"].get("selection") == sid]
     return claim_verdicts(summarize(records, run.seed))
 

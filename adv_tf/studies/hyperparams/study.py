@@ -1,4 +1,4 @@
-"""The paper-002 study as a StudyDef: prepare (data, trainer), stages (selection, cells), report.
+"""The paper-002 study: prepare (data, trainer), stages (selection, cells), report.
 
 Stages: the best-estimate selection (§4.4) runs unsharded in `<output_dir>/selection/` (every shard needs the
 same 10 samples), then the grid's cells (sharded) in `<output_dir>/`; the report uses only the records of
@@ -7,21 +7,21 @@ CW settings never mixes them into one table.
 """
 from __future__ import annotations
 
-import json
-import pathlib
-
 from adv_tf.experiment.runner import Cell
-from adv_tf.experiment.study import Stage, StudyRun
-from adv_tf.report.base import REPORTS
+from adv_tf.experiment.study import Stage, Study, StudyRun
 from adv_tf.studies.hyperparams import cells, config, data, models
 from adv_tf.studies.hyperparams import run as cell_runs
-from adv_tf.studies.hyperparams.report import CELLS, NAME, SELECTION
+from adv_tf.studies.hyperparams.identity import identity, selection_id, write_identity
+from adv_tf.studies.hyperparams.report import CELLS, NAME, SELECTION, HyperparamsReport
 
 
-class HyperparamsStudy:
+class HyperparamsStudy(Study):
   """Paper 002: LeNet hyperparameters vs targeted CW-L2 class distances on MNIST."""
   name = NAME
-  config_class = config.HyperparamsConfig
+  paper = "002"
+  Config = config.HyperparamsConfig
+  PROFILES = config.PROFILES
+  Report = HyperparamsReport
 
   def prepare(self, run: StudyRun) -> None:
     cfg = run.config
@@ -65,43 +65,3 @@ class HyperparamsStudy:
   def _run_grid_cell(self, cell: Cell, ctx, run: StudyRun) -> dict:
     runner = cell_runs.make_cell_runner(trainer=run.resources["trainer"], best=self._best(run), cw=run.config.cw)
     return runner(cell, ctx)
-
-  # ------------------------------------------------------------------------------------------- report
-
-  def report(self, run: StudyRun) -> pathlib.Path:
-    return REPORTS.get(NAME)().write(run)
-
-
-IDENTITY_FILE = "run_identity.json"
-
-
-def identity(run: StudyRun) -> dict:
-  """The run identity (study version, data identity, replicas) of this run: from the loaded data, else (for
-  `--report_only`) the one the computing run wrote to `<output_dir>/run_identity.json`."""
-  if "identity" in run.resources:
-    return run.resources["identity"]
-  path = pathlib.Path(run.output_dir) / IDENTITY_FILE
-  if path.exists():
-    return json.loads(path.read_text())
-  return cells.run_identity()
-
-
-def selection_id(run: StudyRun) -> str:
-  return cells.selection_id(run.config, run.config.cw, run.seed, cells.run_settings(run.config), identity(run))
-
-
-def write_identity(output_dir: pathlib.Path, ident: dict) -> None:
-  """Writes the run identity on the first run; refuses a run whose data or replica count differs from the
-  folder's (one line, before any cell runs)."""
-  from adv_tf.errors import AdvTfError
-  from adv_tf.utils.atomic import atomic_write_text
-  path = pathlib.Path(output_dir) / IDENTITY_FILE
-  if path.exists():
-    old = json.loads(path.read_text())
-    if old != ident:
-      diff = sorted(k for k in set(old) | set(ident) if old.get(k) != ident.get(k))
-      raise AdvTfError(f"{output_dir} holds results of another run identity (differs in: {', '.join(diff)}); "
-                       "use another --output_dir or the data and strategy of the first run")
-    return
-  path.parent.mkdir(parents=True, exist_ok=True)
-  atomic_write_text(path, json.dumps(ident, indent=1, sort_keys=True) + "\n")

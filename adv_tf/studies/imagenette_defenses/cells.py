@@ -8,6 +8,8 @@ import dataclasses
 
 from adv_tf.experiment.runner import Cell
 
+STAGE = "cells"  # the study's one stage
+
 
 def variants(cfg) -> list[str]:
   """"base", then the adversarial retraining variants (none when --at_epochs=0)."""

@@ -8,7 +8,6 @@ import dataclasses
 from typing import Optional
 
 from adv_tf.errors import AdvTfError
-from adv_tf.experiment.study import register_config
 
 NAME = "imagenette-defenses"
 NUM_CLASSES = 10
@@ -148,5 +147,3 @@ PROFILES = {
     # The paper's setting (GPU): WRN-50-2 and GoogLeNet at 224, pretrained when --pretrained_dir is given.
     "paper": ImagenetteDefensesConfig("paper", at_variants=("fgsm", "dgsm_random")),
 }
-for _name, _config in PROFILES.items():
-  register_config(f"{NAME}/{_name}", _config)

@@ -14,8 +14,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-import numpy as np
-
+from adv_tf.data.arrays import TrainTestArrays
 from adv_tf.data.pipeline import load_arrays
 from adv_tf.data.subsets import BalancedSplit
 from adv_tf.data.transforms import CenterCrop, RandomFlip, RandomResizedCrop, Resize, ResizeShorter
@@ -23,12 +22,8 @@ from adv_tf.errors import AdvTfError
 
 
 @dataclasses.dataclass
-class StudyData:
+class StudyData(TrainTestArrays):
   """Training images (resized, not yet cropped), held-out images (eval preprocessing), identities."""
-  x_train: np.ndarray
-  y_train: np.ndarray
-  x_test: np.ndarray
-  y_test: np.ndarray
   train_identity: dict
   test_identity: dict
   provenance: dict
@@ -73,4 +68,3 @@ def load_study_data(cfg, data_dir: str | None) -> StudyData:
                                 "split_mode": cfg.split_mode, "local_subset": info_te.is_subset}
   return StudyData(x_tr, y_tr, x_te, y_te, info_tr.identity(), info_te.identity(), provenance,
                    tuple(info_te.class_names), size)
-

@@ -16,16 +16,15 @@ import time
 
 import numpy as np
 
-from adv_tf.report.base import REPORTS, StudyReport
+from adv_tf.report.base import StudyReport
 from adv_tf.report.markdown import Section, figure_index
 from adv_tf.report.statistics import newcombe_interval, proportion_verdict
 from adv_tf.report.tables import Table
 from adv_tf.studies.imagenette_defenses import claims as claims_module
 from adv_tf.studies.imagenette_defenses import published
-from adv_tf.studies.imagenette_defenses.cells import build_cells
-from adv_tf.studies.imagenette_defenses.config import NAME, TARGET_NAME
+from adv_tf.studies.imagenette_defenses.cells import STAGE, build_cells
+from adv_tf.studies.imagenette_defenses.config import TARGET_NAME
 from adv_tf.studies.imagenette_defenses.models import MODEL_BUILDERS
-from adv_tf.studies.imagenette_defenses.study import STAGE
 
 
 def _records(run) -> dict[tuple[str, str], dict]:
@@ -314,7 +313,6 @@ def curve_table(results: dict, attack: str) -> Table:
   return Table(["model", "variant", "defense", "eps", metric, "n", "rate", "low", "high"], rows)
 
 
-@REPORTS.register(NAME)
 class ImagenetteDefensesReport(StudyReport):
   title = "Paper 003 reproduction: adversarial examples and defenses on Imagenette"
 
@@ -402,4 +400,3 @@ class ImagenetteDefensesReport(StudyReport):
     sections.append(Section("Figures", "Dashed black: the paper's WRN-50-2 values (50 images; Tables 003-A/B).\n"
                             + "\n".join(figure_index(self._figures))))
     return sections
-

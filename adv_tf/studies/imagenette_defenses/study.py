@@ -1,22 +1,21 @@
-"""The paper-003 study as a StudyDef: prepare (data, trainer), one stage of (model, variant) cells, report."""
+"""The paper-003 study: prepare (data, trainer), one stage of (model, variant) cells, report."""
 from __future__ import annotations
 
-import pathlib
-
 from adv_tf.experiment.runner import Cell
-from adv_tf.experiment.study import Stage, StudyRun
-from adv_tf.report.base import REPORTS
+from adv_tf.experiment.study import Stage, Study, StudyRun
 from adv_tf.studies.imagenette_defenses import cells, config, data, models
 from adv_tf.studies.imagenette_defenses import run as cell_runs
-from adv_tf.studies.imagenette_defenses.config import NAME
+from adv_tf.studies.imagenette_defenses.cells import STAGE
+from adv_tf.studies.imagenette_defenses.report import ImagenetteDefensesReport
 
-STAGE = "cells"
 
-
-class ImagenetteDefensesStudy:
+class ImagenetteDefensesStudy(Study):
   """Paper 003: FGSM / DGSM against WRN and GoogLeNet on Imagenette; averaging and adversarial training."""
-  name = NAME
-  config_class = config.ImagenetteDefensesConfig
+  name = config.NAME
+  paper = "003"
+  Config = config.ImagenetteDefensesConfig
+  PROFILES = config.PROFILES
+  Report = ImagenetteDefensesReport
 
   def prepare(self, run: StudyRun) -> None:
     cfg = run.config
@@ -44,6 +43,3 @@ class ImagenetteDefensesStudy:
     out["pretrained"] = cell.config.get("pretrained_dir") is not None
     out["data_provenance"] = run.resources["data"].provenance
     return out
-
-  def report(self, run: StudyRun) -> pathlib.Path:
-    return REPORTS.get(NAME)().write(run)

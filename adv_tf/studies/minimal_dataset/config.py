@@ -9,87 +9,88 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Any
 
 from adv_tf.errors import AdvTfError
+from adv_tf.utils.config import ConfigMixin, flag_field
 
 # Keys of `models.ARCHITECTURES` and `models.REGIMES` (kept here as plain names so the config imports no TF).
 ARCHITECTURE_NAMES = ("cnn", "lenet5_classic", "lenet5_relu")
 REGIME_NAMES = ("raw", "modified", "finetuned", "random_undistorted", "random_distorted")
-PROFILES = ("quick", "cpu-full", "paper")
+PROFILE_NAMES = ("quick", "cpu-full", "paper")
 
 
-def _field(default: Any, help_text: str):
-  if isinstance(default, (list, tuple)):
-    return dataclasses.field(default=tuple(default), metadata={"help": help_text})
-  return dataclasses.field(default=default, metadata={"help": help_text})
 
 
 @dataclasses.dataclass(frozen=True)
-class MinimalDatasetConfig:
+class MinimalDatasetConfig(ConfigMixin):
   """Paper 001 reproduction settings (see the field help texts; UNSTATED = our choice)."""
-  profile: str = _field("quick", "Profile name: quick, cpu-full or paper.")
-  seeds: tuple[int, ...] = _field((0,), "Training seeds per model (orderings get error bars with >= 2).")
-  architectures: tuple[str, ...] = _field(
+  profile: str = flag_field("quick", "Profile name: quick, cpu-full or paper.")
+  seeds: tuple[int, ...] = flag_field((0,), "Training seeds per model (orderings get error bars with >= 2).")
+  architectures: tuple[str, ...] = flag_field(
+
       ("cnn", "lenet5_classic"),
       "Models: cnn = paper 001 Table 1 (adv_tf madry_cnn at 28x28, ReLU + 2x2 max-pool, UNSTATED activations); "
       "lenet5_classic = LeNet-5 with tanh + average pooling (LeCun 1998); lenet5_relu = the common PyTorch "
       "variant with ReLU + max pooling. The paper names only 'LeNet-5' (§4).")
-  regimes: tuple[str, ...] = _field(
+  regimes: tuple[str, ...] = flag_field(
+
       ("raw", "modified", "finetuned", "random_undistorted"),
       "Training regimes: raw (MNIST), modified (the proxy-selected distorted 4,736), finetuned (raw model, only "
       "the last layer retrained on modified), random_undistorted (size control: a random 4,736 of the first "
       "5,000, undistorted), random_distorted (selection control: a random 4,736 of the first 5,000, distorted).")
-  antialias: bool = _field(True, "Antialiased bilinear 28->10 downscale (UNSTATED; the paper's PyTorch/torchvision "
-                           "Resize on PIL images is antialiased).")
-  low_size: int = _field(10, "Side of the downscaled image (paper §3.2: 10).")
-  contrast_factor: float = _field(4.0, "Contrast factor (paper §3.2: four-fold; definition UNSTATED: mean-luma "
-                                  "blend, clipped, as torchvision adjust_contrast).")
-  pool_size: int = _field(5000, "The relabelled pool: the first N training images (paper §3.2: 5,000; which "
-                          "ones is UNSTATED).")
-  keep: int = _field(4736, "Images kept from the pool (paper §3.2: 4,736 labelled correctly by a human).")
-  validation_size: int = _field(5000, "Held-out slice for early stopping: the LAST N training images (never the "
-                                "test set); every regime trains without them.")
-  labeller_architecture: str = _field("lenet5_relu", "Proxy labeller model (ours: stands in for the human).")
-  labeller_epochs: int = _field(30, "Labeller epoch cap on the distorted images pool_size..N-validation (it stops "
-                                "by the same held-out early-stopping rule as every model).")
-  max_epochs_full: int = _field(30, "Epoch cap for regimes trained on ~55,000 images (early stopping decides "
-                                "before the cap if the held-out loss stops improving; the same in every profile, so "
-                                "no profile saves time by undertraining; a model that reaches it is flagged).")
-  max_epochs_small: int = _field(60, "Epoch cap for regimes trained on 4,736 images.")
-  patience: int = _field(3, "Early stopping: epochs without a lower held-out loss before stopping; the best "
-                         "epoch's weights are restored.")
-  batch_size: int = _field(128, "Training batch (UNSTATED; adv_tf preset paper001_mnist: 128).")
-  learning_rate: float = _field(1e-3, "Adam learning rate (UNSTATED; preset paper001_mnist: 1e-3).")
-  fgsm_eps: tuple[float, ...] = _field((0.05, 0.1, 0.15, 0.2, 0.25, 0.3), "FGSM eps sweep, [0,1] units "
-                                       "(UNSTATED in the paper).")
-  headline_eps: float = _field(0.25, "FGSM eps of Table 2 'ours' and of the verdicts (Goodfellow et al. 2015's "
-                               "MNIST value; the paper cites that FGSM).")
-  fgsm_images: int = _field(10000, "Test images under FGSM (paper: all 10,000, from 6.49% = 649/10,000).")
-  pgd_images: int = _field(1000, "Test images under PGD-40 (beyond the paper).")
-  pgd_steps: int = _field(40, "PGD steps (Madry et al.: 40, step 2.5*eps/steps, random start).")
-  cw_images: int = _field(100, "Test images under the weak CW and its calibration (the first N; the paper's integer "
-                          "CW accuracies suggest 100).")
-  full_cw_images: int = _field(100, "Test images under the full-strength CW-L2 (the first N; median L2/L0, accuracy "
-                               "at L2 budgets, the Fig. 3 L0 curve). It costs ~3 CPU-s per image on the CNN.")
-  cw_binary_search_steps: int = _field(9, "Full-strength CW-L2: binary search steps (Carlini: 9).")
-  cw_max_iterations: int = _field(1000, "Full-strength CW-L2: iterations per search step (Carlini: 1000).")
-  cw_budgets: tuple[float, ...] = _field((0.5, 1.0, 1.5, 2.0, 2.5, 3.0), "L2 budgets of the accuracy-at-budget "
-                                         "curve of the full-strength CW.")
-  verdict_cw_budget: float = _field(1.5, "The fixed L2 budget at which full-strength CW orderings are judged.")
-  weak_cw_iterations: int = _field(100, "Weak CW: Adam iterations (one search step, fixed constant).")
-  weak_cw_consts: tuple[float, ...] = _field((0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0), "Weak CW: candidate "
-                                             "constants c, bisected on the raw CNN (calibration).")
-  weak_cw_target: float = _field(0.52, "Weak CW calibration target: the paper's raw-CNN CW accuracy (Table 2: "
-                                 "52%). The constant nearest it is then used unchanged for every model.")
-  l0_tolerance: float = _field(1.0 / 255.0, "A pixel counts as changed (L0, Fig. 3) when it moves by more "
-                               "than this.")
-  figure_images: int = _field(8, "Images kept per model for the Fig. 1/2/4-style grids.")
+  antialias: bool = flag_field(True, "Antialiased bilinear 28->10 downscale (UNSTATED; the paper's PyTorch/torchvision "
+                               "Resize on PIL images is antialiased).")
+  low_size: int = flag_field(10, "Side of the downscaled image (paper §3.2: 10).")
+  contrast_factor: float = flag_field(4.0, "Contrast factor (paper §3.2: four-fold; definition UNSTATED: mean-luma "
+                                      "blend, clipped, as torchvision adjust_contrast).")
+  pool_size: int = flag_field(5000, "The relabelled pool: the first N training images (paper §3.2: 5,000; which "
+                              "ones is UNSTATED).")
+  keep: int = flag_field(4736, "Images kept from the pool (paper §3.2: 4,736 labelled correctly by a human).")
+  validation_size: int = flag_field(5000, "Held-out slice for early stopping: the LAST N training images (never the "
+                                    "test set); every regime trains without them.")
+  labeller_architecture: str = flag_field("lenet5_relu", "Proxy labeller model (ours: stands in for the human).")
+  labeller_epochs: int = flag_field(30, "Labeller epoch cap on the distorted images pool_size..N-validation (it stops "
+                                    "by the same held-out early-stopping rule as every model).")
+  max_epochs_full: int = flag_field(
+      30, "Epoch cap for regimes trained on ~55,000 images (early stopping decides "
+      "before the cap if the held-out loss stops improving; the same in every profile, so "
+      "no profile saves time by undertraining; a model that reaches it is flagged).")
+  max_epochs_small: int = flag_field(60, "Epoch cap for regimes trained on 4,736 images.")
+  patience: int = flag_field(3, "Early stopping: epochs without a lower held-out loss before stopping; the best "
+                             "epoch's weights are restored.")
+  batch_size: int = flag_field(128, "Training batch (UNSTATED; our choice: 128).")
+  learning_rate: float = flag_field(1e-3, "Adam learning rate (UNSTATED; our choice: 1e-3).")
+  fgsm_eps: tuple[float, ...] = flag_field((0.05, 0.1, 0.15, 0.2, 0.25, 0.3), "FGSM eps sweep, [0,1] units "
+                                           "(UNSTATED in the paper).")
+  headline_eps: float = flag_field(0.25, "FGSM eps of Table 2 'ours' and of the verdicts (Goodfellow et al. 2015's "
+                                   "MNIST value; the paper cites that FGSM).")
+  fgsm_images: int = flag_field(10000, "Test images under FGSM (paper: all 10,000, from 6.49% = 649/10,000).")
+  pgd_images: int = flag_field(1000, "Test images under PGD-40 (beyond the paper).")
+  pgd_steps: int = flag_field(40, "PGD steps (Madry et al.: 40, step 2.5*eps/steps, random start).")
+  cw_images: int = flag_field(
+      100, "Test images under the weak CW and its calibration (the first N; the paper's integer "
+      "CW accuracies suggest 100).")
+  full_cw_images: int = flag_field(
+      100, "Test images under the full-strength CW-L2 (the first N; median L2/L0, accuracy "
+      "at L2 budgets, the Fig. 3 L0 curve). It costs ~3 CPU-s per image on the CNN.")
+  cw_binary_search_steps: int = flag_field(9, "Full-strength CW-L2: binary search steps (Carlini: 9).")
+  cw_max_iterations: int = flag_field(1000, "Full-strength CW-L2: iterations per search step (Carlini: 1000).")
+  cw_budgets: tuple[float, ...] = flag_field((0.5, 1.0, 1.5, 2.0, 2.5, 3.0), "L2 budgets of the accuracy-at-budget "
+                                             "curve of the full-strength CW.")
+  verdict_cw_budget: float = flag_field(1.5, "The fixed L2 budget at which full-strength CW orderings are judged.")
+  weak_cw_iterations: int = flag_field(100, "Weak CW: Adam iterations (one search step, fixed constant).")
+  weak_cw_consts: tuple[float, ...] = flag_field((0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0), "Weak CW: candidate "
+                                                 "constants c, bisected on the raw CNN (calibration).")
+  weak_cw_target: float = flag_field(0.52, "Weak CW calibration target: the paper's raw-CNN CW accuracy (Table 2: "
+                                     "52%). The constant nearest it is then used unchanged for every model.")
+  l0_tolerance: float = flag_field(1.0 / 255.0, "A pixel counts as changed (L0, Fig. 3) when it moves by more "
+                                   "than this.")
+  figure_images: int = flag_field(8, "Images kept per model for the Fig. 1/2/4-style grids.")
 
   def validate(self) -> "MinimalDatasetConfig":
     """Raises AdvTfError (one line) for a setting the study cannot run with."""
-    if self.profile not in PROFILES:
-      raise AdvTfError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILES)}")
+    if self.profile not in PROFILE_NAMES:
+      raise AdvTfError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILE_NAMES)}")
     for name, allowed in (("architectures", ARCHITECTURE_NAMES), ("regimes", REGIME_NAMES)):
       values = getattr(self, name)
       bad = [v for v in values if v not in allowed]
@@ -128,16 +129,6 @@ class MinimalDatasetConfig:
       raise AdvTfError(f"--l0_tolerance must be in [0, 1), got {self.l0_tolerance}")
     return self
 
-  def replace(self, **overrides: Any) -> "MinimalDatasetConfig":
-    known = {f.name for f in dataclasses.fields(self)}
-    unknown = sorted(set(overrides) - known)
-    if unknown:
-      raise AdvTfError(f"minimal-dataset config has no field(s) {', '.join(unknown)}")
-    return dataclasses.replace(self, **overrides)
-
-  def to_dict(self) -> dict[str, Any]:
-    return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v
-            for f in dataclasses.fields(self)}
 
 
 # quick: an 850 CPU-second budget for the whole run from a fresh model cache. Measured with 16 full-CW images (load
@@ -153,20 +144,4 @@ CPU_FULL = MinimalDatasetConfig(
     profile="cpu-full", seeds=(0, 1, 2), architectures=ARCHITECTURE_NAMES, regimes=REGIME_NAMES,
     pgd_images=2000)
 PAPER = CPU_FULL.replace(profile="paper", pgd_images=10000)
-CONFIGS = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER}
-
-
-def get_config(profile: str, **overrides: Any) -> MinimalDatasetConfig:
-  """The profile's config with overrides, validated."""
-  if profile not in CONFIGS:
-    raise AdvTfError(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
-  return CONFIGS[profile].replace(**overrides).validate()
-
-
-def _register() -> None:
-  from adv_tf.experiment.study import register_config
-  for name, cfg in CONFIGS.items():
-    register_config(f"minimal-dataset/{name}", cfg)
-
-
-_register()
+PROFILES = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER}

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from adv_tf.data.arrays import TrainTestArrays
 from adv_tf.data.transforms import MinimalIdentifiable
 from adv_tf.errors import AdvTfError
 
@@ -40,12 +41,8 @@ def distort(x: np.ndarray, config, chunk: int = 4096) -> np.ndarray:
 
 
 @dataclasses.dataclass
-class StudyData:
+class StudyData(TrainTestArrays):
   """Raw and distorted MNIST arrays (float32 [0,1] NHWC, int64 labels) and where they came from."""
-  x_train: np.ndarray
-  y_train: np.ndarray
-  x_test: np.ndarray
-  y_test: np.ndarray
   x_train_distorted: np.ndarray
   x_test_distorted: np.ndarray
   identity: dict

@@ -1,7 +1,7 @@
 """Paper 001 models and training regimes: build, train to convergence on held-out training data, fine-tune.
 
 Step-budget policy (ours; the paper states no training recipe): every model trains with Adam (lr 1e-3,
-batch 128, preset `paper001_mnist`) until the cross-entropy on the held-out validation slice (the last
+batch 128) until the cross-entropy on the held-out validation slice (the last
 training images, in the regime's own input distribution) has not improved for `patience` epochs, up to an
 epoch cap; the best epoch's weights are restored (Keras EarlyStopping). So the 4,736-image regimes are
 not starved of steps (10 epochs would give them 13x fewer steps than raw MNIST) and no model sees the

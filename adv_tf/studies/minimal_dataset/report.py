@@ -9,10 +9,10 @@ from typing import Any, Sequence
 import numpy as np
 
 from adv_tf.claims import ClaimResult, claim_verdicts, judge_all, verdict_table
-from adv_tf.report.base import REPORTS, ClaimVerdict, StudyReport
-from adv_tf.report.markdown import Section, table
+from adv_tf.report.base import ClaimVerdict, StudyReport
+from adv_tf.report.markdown import Section
 from adv_tf.report.statistics import wilson_interval
-from adv_tf.report.tables import Table
+from adv_tf.report.tables import Table, markdown_table
 from adv_tf.studies.minimal_dataset import claims as claims_lib
 from adv_tf.studies.minimal_dataset import measures, published
 from adv_tf.studies.minimal_dataset.models import ARCHITECTURES, REGIMES
@@ -24,10 +24,6 @@ NAME = "minimal-dataset"
 VERDICT_SECTION = "Verdicts (orderings under one fixed attack setting, controls beside them)"
 TABLE2_HEADER = ["Architecture", "ours", "Training data", "Attack", "paper %", "ours %", "diff (pp)", "our setting",
                  "note"]
-
-
-def md_table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-  return Table(list(header), [list(r) for r in rows]).markdown()
 
 
 def _mean_sd(values: Sequence[float]) -> tuple[float, float]:
@@ -244,7 +240,7 @@ def report_sections(run, figure_lines: Sequence[str]) -> list[Section]:
       "constant was calibrated on our raw CNN toward the paper's 52% (that row agrees by construction). The two CNN "
       "FGSM rows of the modified-data models both read 19.40% in the paper: a likely copy error, not a claim; no "
       "verdict rests on their equality. The paper's §5 'test accuracy is higher' means accuracy under attack; clean "
-      "accuracy is lower for every modified-data model.", md_table(TABLE2_HEADER, rows)])))
+      "accuracy is lower for every modified-data model.", markdown_table(TABLE2_HEADER, rows)])))
   ours, paper, controls, per_eps = judged(run)
   capped = capped_models(group)
   notes = [f"- {r.claim.id}: {undertrained_note(r, capped)}" for r in ours if undertrained_note(r, capped)]
@@ -264,7 +260,7 @@ def report_sections(run, figure_lines: Sequence[str]) -> list[Section]:
       verdict_table(ours, paper), "\n".join(notes),
       "Controls (the same rules; shown beside the claims, never counted in their verdicts; 'not run in this "
       "profile' when the control's models were not trained):",
-      table(["claim", "control", "statement", "verdict", "cells"], control_rows)])))
+      markdown_table(["claim", "control", "statement", "verdict", "cells"], control_rows)])))
   sections.append(Section("All models", model_tables(group, config)))
   if sel:
     s = sel["result"]
@@ -320,12 +316,12 @@ def model_tables(group: measures.Group, config) -> str:
                        f"{np.mean([r['cw']['median_l0'] for r in rs]):.0f}",
                        _pct([r["weak_cw"]["accuracy"] for r in rs]) if all("weak_cw" in r for r in rs) else "-",
                        f"{tr['epochs']} ({tr['stopped_by']}), {tr['train_images']} imgs"])
-  parts = [md_table(["arch", "regime", "seeds", "clean %", "distorted test %", f"FGSM {head} %",
+  parts = [markdown_table(["arch", "regime", "seeds", "clean %", "distorted test %", f"FGSM {head} %",
                      f"PGD-{config.pgd_steps} {head} %", "CW median L2", f"CW acc L2<={config.verdict_cw_budget:g} %",
                      "CW median L0", "weak CW %", "epochs (stop), train images"], model_rows)]
   sweep_rows = [[arch, regime] + [_pct([r["fgsm"]["accuracy"][f"{e:g}"] for r in rs]) for e in config.fgsm_eps]
                 for (arch, regime), rs in sorted(group.items())]
-  parts += ["### FGSM eps sweep (accuracy %)", md_table(["arch", "regime"] + [f"{e:g}" for e in config.fgsm_eps],
+  parts += ["### FGSM eps sweep (accuracy %)", markdown_table(["arch", "regime"] + [f"{e:g}" for e in config.fgsm_eps],
                                                          sweep_rows)]
   cw_rows = [[arch, regime] + [_pct([r["cw"]["accuracy_at_l2"][f"{b:g}"] for r in rs]) for b in config.cw_budgets]
              for (arch, regime), rs in sorted(group.items())]
@@ -335,8 +331,5 @@ def model_tables(group: measures.Group, config) -> str:
             f"With {n} images an accuracy of {100 * (n // 2) / max(n, 1):.0f}% has the 95% Wilson interval "
             f"[{100 * lo:.0f}, {100 * hi:.0f}]%: the CW median L2/L0 columns above and this curve rest on these "
             f"{n} images (the weak CW on {config.cw_images}).{_cw_cost(group, n, config)}",
-            md_table(["arch", "regime"] + [f"L2<={b:g}" for b in config.cw_budgets], cw_rows)]
+            markdown_table(["arch", "regime"] + [f"L2<={b:g}" for b in config.cw_budgets], cw_rows)]
   return "\n\n".join(parts)
-
-
-REPORTS.register(NAME)(MinimalDatasetReport)

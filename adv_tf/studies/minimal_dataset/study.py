@@ -1,23 +1,23 @@
-"""The paper-001 study as a StudyDef: prepare (MNIST, distorted once), stages, report.
+"""The paper-001 study: prepare (MNIST, distorted once), stages, report.
 
 Stages (see `cells`): `selection` and `calibration` run whole in every process before `models`, which is
 sharded; each stage writes to `<output_dir>/<stage>/`.
 """
 from __future__ import annotations
 
-import pathlib
-
-from adv_tf.experiment.study import Stage, StudyRun
-from adv_tf.report.base import REPORTS
+from adv_tf.experiment.study import Stage, Study, StudyRun
 from adv_tf.studies.minimal_dataset import cells, config
 from adv_tf.studies.minimal_dataset import run as cell_runs
-from adv_tf.studies.minimal_dataset.report import NAME
+from adv_tf.studies.minimal_dataset.report import NAME, MinimalDatasetReport
 
 
-class MinimalDatasetStudy:
+class MinimalDatasetStudy(Study):
   """Paper 001: are models trained on a minimally identifiable MNIST more robust to FGSM and CW?"""
   name = NAME
-  config_class = config.MinimalDatasetConfig
+  paper = "001"
+  Config = config.MinimalDatasetConfig
+  PROFILES = config.PROFILES
+  Report = MinimalDatasetReport
 
   def prepare(self, run: StudyRun) -> None:
     cell_runs.prepare(run)
@@ -25,6 +25,3 @@ class MinimalDatasetStudy:
   def stages(self, cfg: config.MinimalDatasetConfig) -> list[Stage]:
     return [Stage(stage, lambda run, s=stage: cells.BUILDERS[s](run.config), cell_runs.RUNNERS[stage],
                   sharded=stage == "models") for stage in cells.STAGES]
-
-  def report(self, run: StudyRun) -> pathlib.Path:
-    return REPORTS.get(NAME)().write(run)

@@ -10,72 +10,77 @@ import dataclasses
 from typing import Optional
 
 from adv_tf.errors import AdvTfError
+from adv_tf.utils.config import ConfigMixin, flag_field
 
-PROFILES = ("quick", "cpu-full", "paper")
+PROFILE_NAMES = ("quick", "cpu-full", "paper")
 
 
-def _f(default, help_text: str):
-  if isinstance(default, (list, tuple)):
-    return dataclasses.field(default=tuple(default), metadata={"help": help_text})
-  return dataclasses.field(default=default, metadata={"help": help_text})
 
 
 @dataclasses.dataclass(frozen=True)
-class TrainingSizeConfig:
+class TrainingSizeConfig(ConfigMixin):
   """The study's settings (paper 004 §3-§4, Appendix). Sizes are totals over classes, multiples of the class count."""
-  profile: str = _f("quick", "profile name: quick, cpu-full or paper")
-  families: tuple[str, ...] = _f(("mnist/mlp", "mnist/simple_cnn", "cifar10/mlp"),
-                                 "curves to run, '<dataset>/<architecture>[+D]' (paper 004 Table 1, Figs. 1-4)")
-  sizes_mnist: tuple[int, ...] = _f((1000, 3000, 10000, 30000, 54210),
-                                    "MNIST nested subset sizes (ours; the paper states none), ending at 54,210, the "
-                                    "largest class-balanced subset of the 60k (the smallest class has 5,421 images)")
-  sizes_cifar10: tuple[int, ...] = _f((1000, 2000, 5000, 10000, 20000),
-                                      "CIFAR-10 nested subset sizes (paper: 11 models, sizes unstated); the local "
-                                      "copy holds 20k training images, the paper's full set 50k")
-  sizes_stl10: tuple[int, ...] = _f(tuple(range(1000, 10001, 1000)),
-                                    "STL-10 sizes on the 10,000-image re-split training set (§3.3)")
-  sizes_tiny_imagenet: tuple[int, ...] = _f((2000, 4000, 8000),
-                                            "Tiny ImageNet sizes (the stand-in split of the 10k validation images "
-                                            "has 40 training images per class = 8,000)")
-  seeds: int = _f(1, "seeds per (family, size): each seed draws its own nested subsets (shared by every "
-                     "architecture of the dataset) and its own initialisation")
-  seeds_overrides: tuple[str, ...] = _f((), "per-dataset seed counts 'dataset=n' replacing seeds (e.g. cifar10=1: "
-                                             "where a profile can afford seeds on one dataset only)")
-  pool_size: int = _f(100, "attack pool: the first N test images (§4.1 attacks the correctly classified ones; "
-                           "N unstated)")
-  eval_examples: Optional[int] = _f(None, "test images for clean accuracy (None: the whole test split)")
-  recipe: str = _f("adam", "training recipe: 'adam' (Adam 1e-3, batch 128, one recipe for all, library preset "
-                           "paper004_default) or 'per_family' (the public recipe each family's counts match)")
-  epochs: int = _f(2, "epochs per model with recipe 'adam' (before the step policy)")
-  max_epochs: int = _f(0, "per_family recipes: cap on the recipe's epochs (0: the recipe's own); step decays scale")
-  min_steps: int = _f(1000, "step policy: every model takes at least this many optimizer steps, i.e. "
-                            "epochs = max(epochs, ceil(min_steps / steps_per_epoch)), so small subsets are not "
-                            "trained for far fewer steps than large ones")
-  min_steps_overrides: tuple[str, ...] = _f((), "per-dataset step floors 'dataset=steps' replacing min_steps (e.g. "
-                                                 "cifar10=3000: the CIFAR-10 MLP needs more steps to fit)")
-  cw_binary_steps: int = _f(9, "CW-L2 binary-search steps (C&W default; §3.2 unstated)")
-  cw_max_iterations: int = _f(1000, "CW-L2 Adam iterations per step (C&W default)")
-  cw_learning_rate: float = _f(1e-2, "CW-L2 Adam learning rate (C&W default)")
-  cw_initial_const: float = _f(1e-3, "CW-L2 initial constant c (C&W default)")
-  cw_confidence: float = _f(0.0, "CW-L2 kappa (eq. 3; unstated, 0 = minimal adversarial)")
-  ifgsm_iterations: int = _f(10, "I-FGSM iterations T (eq. 1; unstated)")
-  ifgsm_tolerance: float = _f(1e-4, "resolution of the per-image eps bisection; the upper end (a succeeding eps) "
-                                    "is reported")
-  delta_quantile: float = _f(0.5, "eq. 5 Delta per (dataset, architecture, norm): this quantile of the minimal "
-                                  "distortions of that architecture's largest-size models (ours; unstated)")
-  stl10_train_per_class: int = _f(1000, "STL-10 re-split: training images per class (§3.3: 1,000)")
-  stl10_test_per_class: int = _f(300, "STL-10 re-split: test images per class (§3.3: 300)")
-  split_seed: int = _f(0, "seed of the per-class re-splits (STL-10 10,000/3,000; Tiny ImageNet stand-in 40/10)")
-  tiny_split: str = _f("standin", "Tiny ImageNet: 'standin' (seeded per-class split of the 10k validation images, "
-                                  "offline) or 'official' (train 100k / validation 10k, §3.3; needs the full data)")
-  tiny_train_per_class: int = _f(40, "Tiny ImageNet stand-in: training images per class taken from validation")
-  tiny_test_per_class: int = _f(10, "Tiny ImageNet stand-in: test images per class taken from validation")
+  profile: str = flag_field("quick", "profile name: quick, cpu-full or paper")
+  families: tuple[str, ...] = flag_field(("mnist/mlp", "mnist/simple_cnn", "cifar10/mlp"),
+                                         "curves to run, '<dataset>/<architecture>[+D]' (paper 004 Table 1, Figs. 1-4)")
+  sizes_mnist: tuple[int, ...] = flag_field(
+      (1000, 3000, 10000, 30000, 54210),
+      "MNIST nested subset sizes (ours; the paper states none), ending at 54,210, the "
+      "largest class-balanced subset of the 60k (the smallest class has 5,421 images)")
+  sizes_cifar10: tuple[int, ...] = flag_field(
+      (1000, 2000, 5000, 10000, 20000),
+      "CIFAR-10 nested subset sizes (paper: 11 models, sizes unstated); the local "
+      "copy holds 20k training images, the paper's full set 50k")
+  sizes_stl10: tuple[int, ...] = flag_field(tuple(range(1000, 10001, 1000)),
+                                            "STL-10 sizes on the 10,000-image re-split training set (§3.3)")
+  sizes_tiny_imagenet: tuple[int, ...] = flag_field(
+      (2000, 4000, 8000),
+      "Tiny ImageNet sizes (the stand-in split of the 10k validation images "
+      "has 40 training images per class = 8,000)")
+  seeds: int = flag_field(1, "seeds per (family, size): each seed draws its own nested subsets (shared by every "
+                          "architecture of the dataset) and its own initialisation")
+  seeds_overrides: tuple[str, ...] = flag_field(
+      (), "per-dataset seed counts 'dataset=n' replacing seeds (e.g. cifar10=1: "
+      "where a profile can afford seeds on one dataset only)")
+  pool_size: int = flag_field(100, "attack pool: the first N test images (§4.1 attacks the correctly classified ones; "
+                              "N unstated)")
+  eval_examples: Optional[int] = flag_field(None, "test images for clean accuracy (None: the whole test split)")
+  recipe: str = flag_field("adam", "training recipe: 'adam' (Adam 1e-3, batch 128, one recipe for all) "
+                           "or 'per_family' (the public recipe each family's counts match)")
+  epochs: int = flag_field(2, "epochs per model with recipe 'adam' (before the step policy)")
+  max_epochs: int = flag_field(
+      0, "per_family recipes: cap on the recipe's epochs (0: the recipe's own); step decays scale")
+  min_steps: int = flag_field(1000, "step policy: every model takes at least this many optimizer steps, i.e. "
+                              "epochs = max(epochs, ceil(min_steps / steps_per_epoch)), so small subsets are not "
+                              "trained for far fewer steps than large ones")
+  min_steps_overrides: tuple[str, ...] = flag_field(
+      (), "per-dataset step floors 'dataset=steps' replacing min_steps (e.g. "
+      "cifar10=3000: the CIFAR-10 MLP needs more steps to fit)")
+  cw_binary_steps: int = flag_field(9, "CW-L2 binary-search steps (C&W default; §3.2 unstated)")
+  cw_max_iterations: int = flag_field(1000, "CW-L2 Adam iterations per step (C&W default)")
+  cw_learning_rate: float = flag_field(1e-2, "CW-L2 Adam learning rate (C&W default)")
+  cw_initial_const: float = flag_field(1e-3, "CW-L2 initial constant c (C&W default)")
+  cw_confidence: float = flag_field(0.0, "CW-L2 kappa (eq. 3; unstated, 0 = minimal adversarial)")
+  ifgsm_iterations: int = flag_field(10, "I-FGSM iterations T (eq. 1; unstated)")
+  ifgsm_tolerance: float = flag_field(
+      1e-4, "resolution of the per-image eps bisection; the upper end (a succeeding eps) "
+      "is reported")
+  delta_quantile: float = flag_field(0.5, "eq. 5 Delta per (dataset, architecture, norm): this quantile of the minimal "
+                                     "distortions of that architecture's largest-size models (ours; unstated)")
+  stl10_train_per_class: int = flag_field(1000, "STL-10 re-split: training images per class (§3.3: 1,000)")
+  stl10_test_per_class: int = flag_field(300, "STL-10 re-split: test images per class (§3.3: 300)")
+  split_seed: int = flag_field(0, "seed of the per-class re-splits (STL-10 10,000/3,000; Tiny ImageNet stand-in 40/10)")
+  tiny_split: str = flag_field(
+      "standin", "Tiny ImageNet: 'standin' (seeded per-class split of the 10k validation images, "
+      "offline) or 'official' (train 100k / validation 10k, §3.3; needs the full data)")
+  tiny_train_per_class: int = flag_field(40, "Tiny ImageNet stand-in: training images per class taken from validation")
+  tiny_test_per_class: int = flag_field(10, "Tiny ImageNet stand-in: test images per class taken from validation")
 
   def validate(self) -> None:
     """Raises AdvTfError (one line) on any bad value, before data loads."""
     from adv_tf.studies.training_size.families import parse_family  # avoids an import cycle
-    if self.profile not in PROFILES:
-      raise AdvTfError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILES)}")
+    if self.profile not in PROFILE_NAMES:
+      raise AdvTfError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILE_NAMES)}")
     if not self.families:
       raise AdvTfError("training-size: --families is empty; name at least one '<dataset>/<architecture>'")
     for name in self.families:
@@ -179,10 +184,4 @@ PAPER = TrainingSizeConfig(
     sizes_tiny_imagenet=tuple(range(10000, 100001, 10000)), tiny_split="official",
     seeds=3, pool_size=1000, epochs=50, min_steps=5000, recipe="per_family")
 
-PROFILE_CONFIGS = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER}
-
-
-def profile_config(profile: str) -> TrainingSizeConfig:
-  if profile not in PROFILE_CONFIGS:
-    raise AdvTfError(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
-  return PROFILE_CONFIGS[profile]
+PROFILES = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER}

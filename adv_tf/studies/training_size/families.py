@@ -5,7 +5,7 @@ shifting and flipping" (Keras ResNet example: shift 0.1 + horizontal flip); Dens
 flipping and rotation" (Keras DenseNet example: rotation 15 degrees, shift 5/32, flip), drawn afresh every
 epoch. Flips on MNIST digits are kept as the paper states them (flagged in the report).
 
-Recipes (§4.1 states none): 'adam' is one recipe for every family (library preset paper004_default:
+Recipes (§4.1 states none): 'adam' is one recipe for every family (ours:
 Adam 1e-3, batch 128); 'per_family' uses the public recipe whose parameter counts the paper's models match:
 C&W's train_models.py for the MLP and Simple CNN (SGD 0.01, Nesterov momentum 0.9, batch 128, 50 epochs;
 its 1e-6 learning-rate decay is not applied), the Keras CIFAR-10 ResNet example (Adam 1e-3, batch 32, 200

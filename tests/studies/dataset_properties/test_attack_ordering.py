@@ -16,9 +16,9 @@ def mnist_model():
   except (AdvTfError, OSError) as err:  # no local MNIST: the test needs real digits
     pytest.skip(f"MNIST not available: {err}")
   from adv_tf.models import build
+  from adv_tf.studies.dataset_properties.recipes import recipe
   from adv_tf.training.loop import train_model
-  from adv_tf.training.presets import preset
-  config = preset("paper000_madry_cnn", "paper").replace(epochs=1, learning_rate=0.001, seed=0)
+  config = recipe("paper000_madry_cnn").replace(epochs=1, learning_rate=0.001, seed=0)
   model, _ = train_model(lambda: build("madry_cnn", (28, 28, 1), 10, pooled_size=7), (x, y), (xt, yt), config)
   return model, xt, yt
 
@@ -41,10 +41,10 @@ def test_adaptive_pgd_is_at_least_as_strong_as_gray_box(mnist_model):
   of the same defense (2 of 100 images of slack); every record field the report reads is there."""
   from adv_tf.attacks.presets import PRESETS
   from adv_tf.studies.dataset_properties.adaptive import run_adaptive
-  from adv_tf.studies.dataset_properties.config import get_config
   from adv_tf.studies.dataset_properties.run import craft, judge
+  from adv_tf.studies.dataset_properties.study import DatasetPropertiesStudy
   model, x, y = mnist_model
-  config = get_config("quick", eps=(16 / 255,), adaptive_eot_samples=2)
+  config = DatasetPropertiesStudy.profile("quick", eps=(16 / 255,), adaptive_eot_samples=2)
   preset = PRESETS.get("foolbox3")
   gray = {"16/255": np.clip(craft(preset, "pgd", model, x, y, 16 / 255, 0), 0, 1)}
   out = run_adaptive(model, x, y, gray, {}, preset, config, 10, {}, 0,

@@ -5,12 +5,13 @@ import pytest
 
 from adv_tf.errors import AdvTfError
 from adv_tf.studies.dataset_properties import cells, datasets, run
-from adv_tf.studies.dataset_properties.config import CONFIGS, get_config
+from adv_tf.studies.dataset_properties.config import PROFILES
+from adv_tf.studies.dataset_properties.study import DatasetPropertiesStudy
 
 
 @pytest.mark.parametrize("profile, n", [("quick", 5), ("cpu-full", 45), ("paper", 25)])
 def test_profiles_build_unique_cells(profile, n):
-  config = get_config(profile)
+  config = DatasetPropertiesStudy.profile(profile)
   built = cells.model_cells(config)
   assert len(built) == n
   assert len({c.name for c in built}) == n
@@ -19,21 +20,22 @@ def test_profiles_build_unique_cells(profile, n):
 
 
 def test_quick_is_mnist_five_models_with_paper_eps():
-  config = CONFIGS["quick"]
+  config = PROFILES["quick"]
   labels = [c.config["setting"] for c in cells.model_cells(config)]
   assert labels == ["28", "14", "56", "c0.5", "c2"]
   assert [round(e * 255) for e in config.eps] == [2, 4, 8, 16]
   assert config.attack_preset == "foolbox3" and config.attacks == ("fgsm", "bim", "pgd", "deepfool")
   assert config.defenses == ("none", "jpeg", "tvm_quirk")  # the paper's three rows; channels-last TVM: cpu-full
-  assert CONFIGS["cpu-full"].defenses == ("none", "jpeg", "tvm_quirk", "tvm")
+  assert PROFILES["cpu-full"].defenses == ("none", "jpeg", "tvm_quirk", "tvm")
   # Beyond the paper, in quick too: the contrast confound control and the adaptive PGD (BPDA / BPDA+EOT).
   assert config.contrast_control and config.adaptive and config.adaptive_attack == "pgd"
 
 
 def test_only_settings_and_single_property():
-  assert [c.config["setting"] for c in cells.model_cells(get_config("quick", only_settings=("c2", "14")))] == \
+  profile = DatasetPropertiesStudy.profile
+  assert [c.config["setting"] for c in cells.model_cells(profile("quick", only_settings=("c2", "14")))] == \
       ["14", "c2"]
-  assert [c.config["setting"] for c in cells.model_cells(get_config("quick", properties=("contrast",)))] == \
+  assert [c.config["setting"] for c in cells.model_cells(profile("quick", properties=("contrast",)))] == \
       ["28", "c0.5", "c2"]
 
 
@@ -45,14 +47,14 @@ def test_only_settings_and_single_property():
     ({"adaptive_eot_samples": 0}, "adaptive_eot_samples")])
 def test_bad_config_is_one_line_error(overrides, message):
   with pytest.raises(AdvTfError, match=None) as err:
-    get_config("quick", **overrides)
+    DatasetPropertiesStudy.profile("quick", **overrides)
   assert message in str(err.value) and "\n" not in str(err.value)
 
 
 @pytest.mark.parametrize("name, quality, tvm", [("mnist", 10, (0.8, 0.5, 25)), ("fashion_mnist", 10, (0.3, 0.5, 30)),
                                                 ("cifar10", 50, (0.8, 0.3, 25)), ("imagenet", 50, (0.8, 0.3, 25))])
 def test_defenses_use_each_datasets_settings(name, quality, tvm):
-  config = get_config("quick", datasets=(name,), defenses=("none", "jpeg", "tvm_quirk", "tvm"))
+  config = DatasetPropertiesStudy.profile("quick", datasets=(name,), defenses=("none", "jpeg", "tvm_quirk", "tvm"))
   d = run.defenses_for(config, name)
   assert list(d) == ["none", "jpeg", "tvm_quirk", "tvm"]
   assert d["none"] is None and d["jpeg"].quality == quality
@@ -63,7 +65,7 @@ def test_defenses_use_each_datasets_settings(name, quality, tvm):
 
 def test_foolbox3_preset_settings_are_the_papers():
   from adv_tf.attacks.presets import PRESETS
-  p = PRESETS.get(CONFIGS["quick"].attack_preset)
+  p = PRESETS.get(PROFILES["quick"].attack_preset)
   assert p.params("bim", 0.1) == pytest.approx({"norm": float("inf"), "nb_iter": 10, "eps_iter": 0.02})
   pgd = p.params("pgd", 0.3)
   assert pgd["nb_iter"] == 40 and pgd["rand_init"] and pgd["eps_iter"] == pytest.approx(0.01)

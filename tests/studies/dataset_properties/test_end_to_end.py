@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-import adv_tf.studies  # noqa: F401  (registers the study)
 from adv_tf.experiment import cli
 from adv_tf.studies.dataset_properties import run as run_lib
+from adv_tf.studies.dataset_properties.study import DatasetPropertiesStudy
 
 # Two models (one per figure), one eps, two attacks (PGD is in test_attack_ordering): every artifact.
 TINY = ["--eval_images=6", "--validation_size=100", "--train_examples=200", "--max_epochs=1", "--batch_size=50",
@@ -20,7 +20,7 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_split, 
   monkeypatch.setattr(run_lib, "load_split", generated_split)
   out = tmp_path / "out"
   argv = ["prog", f"--output_dir={out}", f"--model_cache_dir={tmp_path / 'cache'}"] + TINY
-  assert cli.run_main("dataset-properties", argv) == 0, capsys.readouterr().err
+  assert cli.run_main(DatasetPropertiesStudy(), argv) == 0, capsys.readouterr().err
   report = (out / "report.md").read_text()
   for heading in ("Verdicts (claims A1-D3", "Clean accuracies vs the paper", "Measured contrast per setting",
                   "Sanity check: acc(BIM) <= acc(PGD)", "mnist_input_size: paper | ours | diff",
@@ -65,7 +65,7 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_split, 
   assert set(r14["adaptive"]["tvm_tf"]["8/255"]["adaptive"]) == {"tvm_tf", "tvm_quirk", "tvm"}
   # The report rebuilds from the records alone.
   (out / "report.md").unlink()
-  assert cli.run_main("dataset-properties", argv + ["--report_only"]) == 0
+  assert cli.run_main(DatasetPropertiesStudy(), argv + ["--report_only"]) == 0
   assert (out / "report.md").read_text() == report
 
 
@@ -80,7 +80,7 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_split, 
     ("--profile=huge", "profile"),
 ])
 def test_bad_flags_are_one_line_errors(tmp_path, flag, message, capsys):
-  assert cli.run_main("dataset-properties", ["prog", f"--output_dir={tmp_path}", flag]) == 2
+  assert cli.run_main(DatasetPropertiesStudy(), ["prog", f"--output_dir={tmp_path}", flag]) == 2
   err = capsys.readouterr().err.strip()
   assert err.startswith("error:") and message in err and len(err.splitlines()) == 1, err
   assert not (tmp_path / "config.json").exists()
@@ -90,6 +90,6 @@ def test_dataset_without_local_copy_offline_is_one_line_error(tmp_path, monkeypa
   monkeypatch.setenv("ADV_TF_OFFLINE", "1")
   monkeypatch.setenv("ADV_TF_DATA_DIR", str(tmp_path / "empty"))
   argv = ["prog", f"--output_dir={tmp_path / 'out'}", f"--data_dir={tmp_path / 'empty'}", "--datasets=cifar100"]
-  assert cli.run_main("dataset-properties", argv) == 2
+  assert cli.run_main(DatasetPropertiesStudy(), argv) == 2
   err = capsys.readouterr().err.strip()
   assert err.startswith("error:") and len(err.splitlines()) == 1 and "cifar100" in err, err

@@ -9,12 +9,12 @@ import numpy as np
 
 from adv_tf.studies.dataset_properties import datasets
 from adv_tf.studies.dataset_properties import run as run_lib
-from adv_tf.studies.dataset_properties.config import get_config
+from adv_tf.studies.dataset_properties.study import DatasetPropertiesStudy
 from adv_tf.training.cache import ModelCache
 
 
 def _run(tmp_path, generated_split):
-  config = get_config("quick", train_examples=200, validation_size=100, max_epochs=1, batch_size=50)
+  config = DatasetPropertiesStudy.profile("quick", train_examples=200, validation_size=100, max_epochs=1, batch_size=50)
   x, y, ident = generated_split("mnist", "train", None)
   return types.SimpleNamespace(config=config, model_cache=ModelCache(tmp_path / "cache"),
                                resources={"data": {"mnist": {"train": (x, y), "identity": ident}}})

@@ -23,7 +23,7 @@ RUN = {"target_accuracy": 0.98, "max_epochs": None, "train_take": None, "test_ta
 
 
 def _quick_ids() -> dict:
-  profile = study.get_profile("quick")
+  profile = study.PROFILES["quick"]
   cw = study.CWSettings()
   from adv_tf.experiment import Cell
   selection = Cell("best_estimate_selection", study.selection_cell_config(profile, cw, 0, RUN), stage="selection")

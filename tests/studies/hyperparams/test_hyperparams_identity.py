@@ -13,13 +13,13 @@ from adv_tf.studies.hyperparams import run as cell_runs
 
 
 def _ids(profile=None, cw=None, identity=None, axes=("pool_size",)):
-  profile = profile or study.get_profile("quick")
+  profile = profile or study.PROFILES["quick"]
   return [c.id for c in study.build_cells(profile, list(axes), cw or profile.cw, 0, "sel", 1, (0.0,),
                                           identity=identity)]
 
 
 def test_cells_name_the_resolved_model_and_training_configs():
-  cell = study.build_cells(study.get_profile("quick"), ["pool_size"], study.CWSettings(), 0, "sel", 1, ())[0]
+  cell = study.build_cells(study.PROFILES["quick"], ["pool_size"], study.CWSettings(), 0, "sel", 1, ())[0]
   resolved = cell.config["resolved"]
   assert resolved["lenet"]["regularizer_strength"] == pytest.approx(1e-4)
   assert resolved["lenet"]["padding"] == "auto" and resolved["padding"] == "valid"
@@ -27,7 +27,7 @@ def test_cells_name_the_resolved_model_and_training_configs():
   assert resolved["train"]["eval_every_steps"] == 100 and resolved["train"]["epochs"] == 10
   assert resolved["train"]["target_accuracy"] == 0.98
   assert cell.config["identity"]["study_version"] == config.STUDY_VERSION
-  pool6 = study.build_cells(study.get_profile("quick"), ["pool_size"], study.CWSettings(), 0, "sel", 1, ())[1]
+  pool6 = study.build_cells(study.PROFILES["quick"], ["pool_size"], study.CWSettings(), 0, "sel", 1, ())[1]
   assert pool6.config["resolved"]["padding"] == "same"
 
 
@@ -39,7 +39,7 @@ def test_a_changed_preset_default_rekeys_every_model_cell(monkeypatch):
 
 
 def test_cw_schedule_data_replicas_and_version_rekey_the_cells(monkeypatch):
-  profile = study.get_profile("quick")
+  profile = study.PROFILES["quick"]
   base = _ids()
   assert not set(base) & set(_ids(cw=study.CWSettings(schedule="fast")))
   assert not set(base) & set(_ids(identity=study.run_identity({"train": {"num_examples": 5}})))
@@ -59,7 +59,7 @@ def test_grid_manifest_refuses_a_differing_grid(tmp_path):
 
 
 def test_selection_is_one_cell_per_class_and_combines():
-  profile = study.get_profile("quick")
+  profile = study.PROFILES["quick"]
   sel = study.selection_cells(profile, 0)
   assert [c.name for c in sel] == [f"selection/class={c}" for c in range(10)]
   assert len({c.config["selection"] for c in sel}) == 1 and len({c.id for c in sel}) == 10

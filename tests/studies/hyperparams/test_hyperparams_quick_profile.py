@@ -15,7 +15,7 @@ from adv_tf.studies.hyperparams import run as cell_runs
 
 
 def _quick_cells():
-  profile = study.get_profile("quick")
+  profile = study.PROFILES["quick"]
   return profile, study.build_cells(profile, profile.axes, profile.cw, 0, "sel", profile.num_baseline_models,
                                     profile.kappas)
 
@@ -41,7 +41,7 @@ def test_kappa0_cell_names_the_model_cells_it_may_reuse():
 
 
 def test_larger_profiles_recompute_kappa0_so_the_agreement_is_a_determinism_check():
-  profile = study.get_profile("cpu-full")
+  profile = study.PROFILES["cpu-full"]
   cells = study.build_cells(profile, ("activation",), profile.cw, 0, "sel", 3, (0.0,))
   assert all("reuse" not in c.config for c in cells if c.stage == "kappa")
 
@@ -144,13 +144,13 @@ def test_transfer_claim_without_mid_kappa_is_not_testable():
 
 
 def test_not_run_items_list_what_cpu_full_runs_and_quick_does_not():
-  items = report.not_run_items(study.get_profile("quick"))
+  items = report.not_run_items(study.PROFILES["quick"])
   text = "\n".join(items)
   assert "activation = sigmoid, linear, tanh: not run in this profile (cpu-full runs it)" in text
   assert "axis weight_init" in text and "kappa = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10" in text
   assert "baselines 4..10" in text and "from 100 samples per class" in text
   assert all(item.endswith("not run in this profile (cpu-full runs it)") for item in items)
-  assert report.not_run_items(study.get_profile("cpu-full")) == []
+  assert report.not_run_items(study.PROFILES["cpu-full"]) == []
 
 
 def test_a_conclusion_whose_only_variant_was_excluded_is_not_testable():

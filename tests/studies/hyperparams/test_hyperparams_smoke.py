@@ -5,12 +5,12 @@ import json
 
 import numpy as np
 
-import adv_tf.studies  # noqa: F401  (registers every study)
 from adv_tf.data.info import DatasetInfo
 from adv_tf.experiment import cli
 from adv_tf.experiment.records import load_records
 from adv_tf.studies.hyperparams import data as study_data
 from adv_tf.studies.hyperparams import study as study_module
+from adv_tf.studies.hyperparams.study import HyperparamsStudy
 
 from conftest import _generated_digits
 
@@ -33,7 +33,7 @@ def test_hyperparams_study_runs_end_to_end_on_generated_digits(tmp_path, monkeyp
           "--axes=stride", "--num_baseline_models=1", "--samples_per_class=1", "--kappas=0",
           "--cw_binary_search_steps=3", "--cw_max_iterations=100", "--cw_initial_const=10", "--max_epochs=3",
           "--target_accuracy=0.5", "--train_take=4096", "--test_take=200", "--figure_pairs=3:8"]
-  assert cli.run_main("hyperparams", argv) == 0, capsys.readouterr().err
+  assert cli.run_main(HyperparamsStudy(), argv) == 0, capsys.readouterr().err
   records = load_records(out, study_name="hyperparams")
   assert [r["name"] for r in records] == ["baseline/seed=0", "stride=2", "secure", "kappa=0"]
   selection = load_records(out / "selection", study_name="hyperparams-selection")
@@ -46,10 +46,10 @@ def test_hyperparams_study_runs_end_to_end_on_generated_digits(tmp_path, monkeyp
   assert list((out / "tensorboard" / "training").rglob("events.out.tfevents*"))  # training curves (issue 10)
   assert (out / "cells" / "index.csv").exists() and (out / "results.csv").exists()
   capsys.readouterr()
-  assert cli.run_main("hyperparams", argv + ["--report_only"]) == 0
+  assert cli.run_main(HyperparamsStudy(), argv + ["--report_only"]) == 0
   assert "cells of stage cells: expected 4, present 4, missing 0, extra 0" in capsys.readouterr().out
   # Another grid into the same folder is refused before any cell runs.
-  assert cli.run_main("hyperparams", [a for a in argv if not a.startswith("--axes")] + ["--axes=pool_size"]) == 2
+  assert cli.run_main(HyperparamsStudy(), [a for a in argv if not a.startswith("--axes")] + ["--axes=pool_size"]) == 2
   assert "another grid of stage cells" in capsys.readouterr().err
   baseline = records[0]["result"]
   assert baseline["model_cache_hit"] is True  # the selection stage trained the seed-0 control model
@@ -63,6 +63,6 @@ def test_hyperparams_study_runs_end_to_end_on_generated_digits(tmp_path, monkeyp
   assert all(c["verdict"] and c["statement"] for c in claims)
   assert "Search verdict vs re-check" in text
   # Every model is in the shared cache: a second output folder trains nothing.
-  assert cli.run_main("hyperparams", argv[:1] + [f"--output_dir={tmp_path / 'again'}"] + argv[2:]) == 0
+  assert cli.run_main(HyperparamsStudy(), argv[:1] + [f"--output_dir={tmp_path / 'again'}"] + argv[2:]) == 0
   again = load_records(tmp_path / "again", study_name="hyperparams")
   assert all(r["result"]["model_cache_hit"] for r in again if "model_cache_hit" in r["result"])

@@ -83,7 +83,7 @@ def test_difference_std_of_single_models_and_baseline_means():
 
 
 def test_every_result_changing_setting_rekeys_the_study():
-  profile, cw = study.get_profile("quick"), study.CWSettings()
+  profile, cw = study.PROFILES["quick"], study.CWSettings()
   run = {"target_accuracy": 0.98, "max_epochs": None, "train_take": None, "test_take": None}
   from adv_tf.experiment import cell_id
   base = cell_id(study.selection_cell_config(profile, cw, 0, run))
@@ -96,7 +96,7 @@ def test_every_result_changing_setting_rekeys_the_study():
 
 
 def test_optimizer_variants_carry_their_learning_rates():
-  profile = study.get_profile("paper")
+  profile = study.PROFILES["paper"]
   cells = study.build_cells(profile, ["optimizer"], study.CWSettings(), 0, "s", 1, ())
   rates = {c.config["value"]: c.config["train"]["learning_rate"] for c in cells if c.stage == "variant"}
   assert rates == {k: v for k, v in study.OPTIMIZER_LEARNING_RATES.items() if k != "sgd"}
@@ -133,7 +133,7 @@ def test_targeted_pairs_and_matrix_layout():
 
 
 def test_quick_grid_runs_extremes_of_high_and_medium_axes_without_baseline_values():
-  profile = study.get_profile("quick")
+  profile = study.PROFILES["quick"]
   cells = study.build_cells(profile, profile.axes, study.CWSettings(), 0, "sel", 3, profile.kappas)
   names = [c.name for c in cells]
   assert names[:3] == ["baseline/seed=0", "baseline/seed=1", "baseline/seed=2"]
@@ -148,7 +148,7 @@ def test_quick_grid_runs_extremes_of_high_and_medium_axes_without_baseline_value
 
 
 def test_paper_profile_covers_every_appendix_value():
-  profile = study.get_profile("paper")
+  profile = study.PROFILES["paper"]
   cells = study.build_cells(profile, profile.axes, study.CWSettings(), 0, "sel", 2, (0.0,))
   variants = [c for c in cells if c.stage == "variant"]
   expected = sum(len(a.values) - 1 for a in study.AXES)  # every value but the baseline's own
@@ -158,9 +158,10 @@ def test_paper_profile_covers_every_appendix_value():
 def test_unknown_axis_and_profile_are_one_line_errors():
   from adv_tf.errors import AdvTfError
   with pytest.raises(AdvTfError, match="unknown axis 'poolsize'"):
-    study.build_cells(study.get_profile("quick"), ["poolsize"], study.CWSettings(), 0, "s", 1, ())
+    study.build_cells(study.PROFILES["quick"], ["poolsize"], study.CWSettings(), 0, "s", 1, ())
+  from adv_tf.studies.hyperparams.study import HyperparamsStudy
   with pytest.raises(AdvTfError, match="unknown profile"):
-    study.get_profile("fast")
+    HyperparamsStudy.profile("fast")
 
 
 # ----------------------------------------------------------------------- the report from hand-made records
@@ -405,7 +406,7 @@ def test_secure_verdicts_and_kappa0_agreement():
 
 
 def test_every_choice_that_moves_a_number_is_in_the_report(tmp_path):
-  cfg = study.get_profile("quick")
+  cfg = study.PROFILES["quick"]
   text = "\n".join(report.choice_notes(cfg))
   for phrase in ('schedule "carlini"', "1,000 Adam iterations", "10,000", "every 100 training steps",
                  "at most 10 epochs", "same test split supplies the best-estimate candidates",
@@ -431,24 +432,24 @@ def test_every_choice_that_moves_a_number_is_in_the_report(tmp_path):
     ("--max_cells=-1", "--max_cells must be >= 0"),
 ])
 def test_bad_input_is_a_one_line_error_before_any_work(tmp_path, monkeypatch, capsys, flag, message):
-  import adv_tf.studies  # noqa: F401
   from adv_tf.experiment import cli
   from adv_tf.studies.hyperparams import study as study_module
+  from adv_tf.studies.hyperparams.study import HyperparamsStudy
 
   def no_data(*args, **kwargs):
     raise AssertionError("data loaded before the flags were validated")
   monkeypatch.setattr(study_module.data, "load_study_data", no_data)
-  assert cli.run_main("hyperparams", ["prog", f"--output_dir={tmp_path}", flag]) == 2
+  assert cli.run_main(HyperparamsStudy(), ["prog", f"--output_dir={tmp_path}", flag]) == 2
   err = capsys.readouterr().err.strip().splitlines()
   assert len(err) == 1 and err[0].startswith("error: ") and message in err[0], err
 
 
 def test_unwritable_output_folder_is_a_one_line_error(tmp_path, capsys):
-  import adv_tf.studies  # noqa: F401
   from adv_tf.experiment import cli
+  from adv_tf.studies.hyperparams.study import HyperparamsStudy
   blocker = tmp_path / "file"
   blocker.write_text("x")
-  assert cli.run_main("hyperparams", ["prog", f"--output_dir={blocker / 'sub'}"]) == 2
+  assert cli.run_main(HyperparamsStudy(), ["prog", f"--output_dir={blocker / 'sub'}"]) == 2
   err = capsys.readouterr().err.strip().splitlines()
   assert len(err) == 1 and "--output_dir" in err[0]
 
@@ -456,10 +457,10 @@ def test_unwritable_output_folder_is_a_one_line_error(tmp_path, capsys):
 def test_help_lists_the_runner_flags_and_the_axis_names():
   from absl import flags as absl_flags
 
-  import adv_tf.studies  # noqa: F401
   from adv_tf.experiment import cli
+  from adv_tf.studies.hyperparams.study import HyperparamsStudy
   fv = absl_flags.FlagValues()
-  cli.define_flags("hyperparams", fv)
+  cli.define_flags(HyperparamsStudy(), fv)
   for name in ("shard_index", "num_shards", "max_cells", "report_only", "output_dir"):
     assert name in fv
   assert all(axis.name in fv["axes"].help for axis in study.AXES)

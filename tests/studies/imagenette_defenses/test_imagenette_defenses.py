@@ -12,26 +12,25 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-import adv_tf.studies  # noqa: F401  (registers every study)
 from adv_tf import data
 from adv_tf.attacks.base import attack
 from adv_tf.data import subsets
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment import cli
-from adv_tf.experiment.study import CONFIGS, get_config, profiles
 from adv_tf.models import torchvision_weights as tvw
 from adv_tf.studies.imagenette_defenses import config, models, report
 from adv_tf.studies.imagenette_defenses import data as study_data
+from adv_tf.studies.imagenette_defenses.study import ImagenetteDefensesStudy
 from adv_tf.training.config import TrainConfig
 from adv_tf.training.loop import prepare_datasets, train_model
 
 # ------------------------------------------------------------------------------------------------ configs
 
 
-def test_every_registered_study_config_validates():
-  assert profiles(config.NAME) == ["quick", "cpu-full", "paper"]
-  for name in CONFIGS.names():
-    get_config(name).validate()
+def test_every_profile_validates():
+  assert list(ImagenetteDefensesStudy.PROFILES) == ["quick", "cpu-full", "paper"]
+  for cfg in ImagenetteDefensesStudy.PROFILES.values():
+    cfg.validate()
 
 
 @pytest.mark.parametrize("overrides,needle", [
@@ -47,7 +46,8 @@ def test_bad_settings_are_one_line_errors(overrides, needle):
 
 
 def test_bad_flag_exits_2_before_any_data_loads(tmp_path, capsys):
-  status = cli.run_main(config.NAME, ["prog", "--profile=quick", f"--output_dir={tmp_path}", "--models=nope"])
+  status = cli.run_main(ImagenetteDefensesStudy(), ["prog", "--profile=quick", f"--output_dir={tmp_path}",
+                                                    "--models=nope"])
   assert status == 2
   assert "unknown model 'nope'" in capsys.readouterr().err
 
@@ -254,7 +254,7 @@ def test_claims_one_row_per_claim_with_scale_and_weakness_rules():
 def test_tiny_end_to_end_run_writes_every_artifact(mocked, tmp_path, monkeypatch):
   monkeypatch.setenv("ADV_TF_MODEL_CACHE", str(tmp_path / "cache"))
   out = tmp_path / "out"
-  status = cli.run_main(config.NAME, [
+  status = cli.run_main(ImagenetteDefensesStudy(), [
       "prog", "--profile=quick", f"--output_dir={out}", f"--data_dir={mocked}", "--dataset=imagenette/160px-v2",
       "--train_per_class=5", "--test_per_class=3", "--image_size=32", "--batch_size=16", "--models=wrn10_2",
       "--base_epochs=1", "--at_epochs=1", "--at_variants=fgsm,dgsm_random", "--fgsm_eps=0,0.025,0.3",

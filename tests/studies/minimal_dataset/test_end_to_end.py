@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-import adv_tf.studies  # noqa: F401  (registers the study)
 from adv_tf.experiment import cli
 from adv_tf.report import statistics
 from adv_tf.studies.minimal_dataset import data as data_lib
+from adv_tf.studies.minimal_dataset.study import MinimalDatasetStudy
 
 TINY = ["--architectures=lenet5_relu", "--regimes=raw,modified,finetuned",
         "--pool_size=200", "--keep=150", "--validation_size=100", "--batch_size=50", "--labeller_epochs=1",
@@ -21,7 +21,7 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_loader,
   monkeypatch.setattr(data_lib, "load_mnist", generated_loader)
   out = tmp_path / "out"
   argv = ["prog", f"--output_dir={out}", f"--model_cache_dir={tmp_path / 'cache'}"] + TINY
-  assert cli.run_main("minimal-dataset", argv) == 0, capsys.readouterr().err
+  assert cli.run_main(MinimalDatasetStudy(), argv) == 0, capsys.readouterr().err
   report = (out / "report.md").read_text()
   for heading in ("Table 2: paper | ours | diff", "Verdicts", "All models", "Relabelling proxy",
                   "Weak-CW calibration", "Choices the paper leaves open"):
@@ -64,7 +64,7 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_loader,
   assert "first 4 of the paper's 100 CW images" in m4["statement"]
   # The report rebuilds from the records alone.
   (out / "report.md").unlink()
-  assert cli.run_main("minimal-dataset", argv + ["--report_only"]) == 0
+  assert cli.run_main(MinimalDatasetStudy(), argv + ["--report_only"]) == 0
   assert (out / "report.md").read_text() == report
 
 
@@ -80,7 +80,7 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_loader,
     ("--profile=huge", "profile"),
 ])
 def test_bad_flags_are_one_line_errors(tmp_path, flag, message, capsys):
-  assert cli.run_main("minimal-dataset", ["prog", f"--output_dir={tmp_path}", flag]) == 2
+  assert cli.run_main(MinimalDatasetStudy(), ["prog", f"--output_dir={tmp_path}", flag]) == 2
   err = capsys.readouterr().err.strip()
   assert err.startswith("error:") and message in err and len(err.splitlines()) == 1, err
   assert not (tmp_path / "config.json").exists()

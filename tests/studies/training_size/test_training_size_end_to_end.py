@@ -6,13 +6,13 @@ import json
 import numpy as np
 import pytest
 
-import adv_tf.studies  # noqa: F401  (registers the study)
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment import cli
 from adv_tf.report.statistics import VERDICTS
 from adv_tf.studies.training_size import config as config_lib
 from adv_tf.studies.training_size import report as report_lib
 from adv_tf.studies.training_size import splits
+from adv_tf.studies.training_size.study import TrainingSizeStudy
 
 
 def _synthetic_digits(config, data_dir):
@@ -38,7 +38,7 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch):
   monkeypatch.setitem(splits.LOADERS, "mnist", _synthetic_digits)
   monkeypatch.setattr(report_lib, "our_counts", lambda: {("mnist", "mlp"): 814_090})
   out = tmp_path / "out"
-  status = cli.run_main("training-size", TINY + [f"--output_dir={out}", f"--model_cache_dir={tmp_path / 'cache'}"])
+  status = cli.run_main(TrainingSizeStudy(), TINY + [f"--output_dir={out}", f"--model_cache_dir={tmp_path / 'cache'}"])
   assert status == 0
   for name in ("report.md", "curves.csv", "verdicts.csv", "table1.csv", "regression.csv", "config.json",
                "figures/mnist_eq4.png", "figures/mnist_eq5.png"):
@@ -65,7 +65,7 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch):
   assert len(result["correct"]) == 6 and result["train_accuracy"] >= 0 and result["steps"] >= 4
   assert result["linf_resolution"] <= 1e-4
   # Rerunning resumes: nothing new is computed, the report is rebuilt from the records.
-  assert cli.run_main("training-size", TINY + [f"--output_dir={out}", "--report_only"]) == 0
+  assert cli.run_main(TrainingSizeStudy(), TINY + [f"--output_dir={out}", "--report_only"]) == 0
 
 
 @pytest.mark.parametrize("flag, message", [
@@ -83,14 +83,14 @@ def test_bad_input_is_one_line_error_before_data_loads(flag, message, tmp_path, 
   def no_data(*args):
     raise AssertionError("data must not load before validation")
   monkeypatch.setitem(splits.LOADERS, "mnist", no_data)
-  status = cli.run_main("training-size", ["prog", flag, f"--output_dir={tmp_path}"])
+  status = cli.run_main(TrainingSizeStudy(), ["prog", flag, f"--output_dir={tmp_path}"])
   err = capsys.readouterr().err.strip().splitlines()
   assert status == 2
   assert len(err) == 1 and err[0].startswith("error:") and message in err[0]
 
 
 def test_profiles_validate():
-  for profile in config_lib.PROFILE_CONFIGS.values():
+  for profile in config_lib.PROFILES.values():
     profile.validate()
   with pytest.raises(AdvTfError, match="unknown profile"):
-    config_lib.profile_config("huge")
+    TrainingSizeStudy.profile("huge")

@@ -1,0 +1,42 @@
+"""Behaviour stays (issue 20): each study's report, rebuilt with --report_only from the records of a tiny run,
+has the tables, claims and CSV files that the code before the restructure wrote from the same records.
+
+The fixtures in golden/<study>/ were made once with the code before issue 20 (the tiny end-to-end runs of
+tests/studies/<study>/, their record files kept, the report rebuilt and its table lines, claims.json and CSVs
+stored in expected.json). Regenerate them only for an intended change of a report. hyperparams has its own
+golden test (hyperparams/test_hyperparams_golden.py)."""
+from __future__ import annotations
+
+import json
+import pathlib
+import shutil
+
+import pytest
+
+from adv_tf.experiment import cli
+from adv_tf.studies import STUDIES
+
+FIXTURES = pathlib.Path(__file__).parent / "golden"
+BY_NAME = {study.name: study for study in STUDIES}
+
+
+def _written(folder: pathlib.Path) -> dict:
+  report = (folder / "report.md").read_text()
+  claims = folder / "claims.json"
+  return {"tables": [line for line in report.splitlines() if line.startswith("|")],
+          "claims": json.loads(claims.read_text()) if claims.exists() else None,
+          "csv": {p.relative_to(folder).as_posix(): p.read_text() for p in sorted(folder.rglob("*.csv"))}}
+
+
+@pytest.mark.parametrize("folder", ["dataset_properties", "minimal_dataset", "training_size", "imagenette_defenses"])
+def test_report_from_pinned_records_is_unchanged(folder, tmp_path, monkeypatch, capsys):
+  if folder == "training_size":  # as its end-to-end test: the parameter counts of Table 1 without building models
+    from adv_tf.studies.training_size import report as report_lib
+    monkeypatch.setattr(report_lib, "our_counts", lambda: {("mnist", "mlp"): 814_090})
+  fixture = FIXTURES / folder
+  out = tmp_path / "out"
+  shutil.copytree(fixture / "records", out)
+  argv = json.loads((fixture / "argv.json").read_text())
+  study = BY_NAME[folder.replace("_", "-")]
+  assert cli.run_main(study, ["prog", "--report_only", f"--output_dir={out}", *argv]) == 0, capsys.readouterr().err
+  assert _written(out) == json.loads((fixture / "expected.json").read_text())
