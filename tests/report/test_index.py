@@ -200,7 +200,8 @@ def test_published_profiles_are_shown_side_by_side_claim_by_claim(tmp_path):
     claim = dataclasses.replace(SIZE[0], verdict=verdict)
     (out / "claims.json").write_text(json.dumps({"title": "Paper 004: size", "claims": [dataclasses.asdict(claim)]}))
     (out / "report.md").write_text("# Paper 004: size\n\n## Verdicts\n")
-  assert index.main([f"--results_dir={tmp_path}", "--profile=quick", "--compare=cpu-full"]) == 0
+  paper_004 = types.SimpleNamespace(name="training-size", paper="004")
+  assert index.main([f"--results_dir={tmp_path}", "--profile=quick", "--compare=cpu-full"], studies=[paper_004]) == 0
   text = (tmp_path / "index.md").read_text()
   side = text[text.index("## Claims by profile"):]
   row = next(line for line in side.splitlines() if line.startswith("| 004 | training-size | C1 |"))
