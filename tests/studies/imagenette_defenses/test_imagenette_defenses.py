@@ -24,6 +24,7 @@ from adv_tf.studies.imagenette_defenses import config, models, report
 from adv_tf.studies.imagenette_defenses import data as study_data
 from adv_tf.training.config import TrainConfig
 from adv_tf.training.loop import prepare_datasets, train_model
+from tests.studies.imagenette_defenses import tiny_results
 
 # ------------------------------------------------------------------------------------------------ configs
 
@@ -188,30 +189,9 @@ def test_fgsm_direction_gives_the_library_fgsm_images():
 # ------------------------------------------------------------------------------------------------ verdicts
 
 
-def _curve(eps, ks, n=500):
-  from adv_tf.metrics.accuracy import wilson_interval
-  return [{"eps": e, "k": k, "n": n, "rate": k / n, "low": wilson_interval(k, n)[0], "high": wilson_interval(k, n)[1],
-           "confidence": {"med": 0.5, "q1": 0.4, "q3": 0.6, "whislo": 0.1, "whishi": 0.9, "mean": 0.5}}
-          for e, k in zip(eps, ks)]
-
-
-def _fake_results():
-  fe, de = (0.0, 0.025, 0.05, 0.3), (0.0, 0.005, 0.015)
-  def cell(clean, fgsm, dgsm, averaging=None):
-    r = {"clean": _curve([0], [clean])[0], "fgsm": _curve(fe, fgsm), "dgsm": _curve(de, dgsm), "train": {
-        "test_accuracy": clean / 500}, "clean_target_rate": _curve([0], [50])[0]}
-    if averaging:
-      r["averaging"] = {"20": {"fgsm": _curve(fe, averaging[0]), "dgsm": _curve(de, averaging[1])}}
-    return r
-  return {("googlenet", "base"): cell(300, [300, 60, 40, 20], [50, 300, 500], ([280, 250, 230, 100], [50, 52, 75])),
-          ("googlenet", "fgsm"): cell(250, [250, 200, 60, 10], [50, 52, 53]),
-          ("wrn10_2", "base"): cell(320, [320, 120, 80, 40], [50, 200, 480], ([300, 290, 270, 120], [50, 51, 51]))}
-
-
 def test_verdicts_on_hand_made_results():
-  cfg = dataclasses.replace(config.QUICK, fgsm_eps=(0.0, 0.025, 0.05, 0.3), dgsm_eps=(0.0, 0.005, 0.015))
   rows = {(r["id"], r["claim"].split(":")[0].split(",")[0]): r["verdict"]
-          for r in report.verdicts(cfg, _fake_results())}
+          for r in report.verdicts(tiny_results.CONFIG, tiny_results.results())}
   assert rows[("D2", "googlenet")] == "holds" and rows[("D2", "wrn10_2")] == "holds"
   assert rows[("D4", "GoogLeNet more vulnerable than wrn10_2 at eps* 0.025 (lower FGSM accuracy)")] == "holds"
   assert rows[("D5", "googlenet")] == "holds" and rows[("D5", "wrn10_2")] == "does not hold"
@@ -226,8 +206,8 @@ def test_verdicts_on_hand_made_results():
 
 def test_claims_one_row_per_claim_with_scale_and_weakness_rules():
   from adv_tf.studies.imagenette_defenses import claims
-  cfg = dataclasses.replace(config.QUICK, fgsm_eps=(0.0, 0.025, 0.05, 0.3), dgsm_eps=(0.0, 0.005, 0.015))
-  results = _fake_results()
+  cfg = tiny_results.CONFIG
+  results = tiny_results.results()
   rows = {c.claim: c for c in claims.claim_verdicts(cfg, results, report.verdicts(cfg, results), absolute=False)}
   assert list(rows) == [f"D{i}" for i in range(1, 14)]
   assert rows["D1"].verdict == "not testable" and "not testable at this scale" in rows["D1"].evidence
@@ -238,12 +218,11 @@ def test_claims_one_row_per_claim_with_scale_and_weakness_rules():
   labels = {"holds", "does not hold", "inconclusive", "tie", "not testable", "not run in this profile"}
   assert all(c.verdict.split(",")[0] in labels for c in rows.values())
   # A model at chance cannot show an accuracy drop: its D2 row is not testable, the other model decides.
-  weak = dict(results)
-  weak[("wrn10_2", "base")] = {**results[("wrn10_2", "base")], "clean": _curve([0], [52])[0]}
+  weak = tiny_results.weak_results()
   rows = {c.claim: c for c in claims.claim_verdicts(cfg, weak, report.verdicts(cfg, weak), absolute=False)}
   assert "not testable on wrn10_2" in rows["D2"].evidence and rows["D2"].verdict.startswith("holds")
   # Without adversarial training cells, D9-D11 are "not run in this profile".
-  no_at = {k: v for k, v in results.items() if k[1] == "base"}
+  no_at = tiny_results.base_only_results()
   rows = {c.claim: c for c in claims.claim_verdicts(cfg, no_at, report.verdicts(cfg, no_at), absolute=False)}
   assert rows["D9"].verdict == rows["D11"].verdict == "not run in this profile"
 
