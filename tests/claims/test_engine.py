@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from adv_tf.claims import Accuracy, Cell, Claim, Values, judge
+from adv_tf.claims import Accuracy, Cell, Claim, Untestable, Values, judge
 from adv_tf.claims.engine import Rules, judge_cell
 from adv_tf.errors import AdvTfError
 
@@ -193,3 +193,14 @@ def test_rules_are_settable():
   m = measure({"a": acc(30), "b": acc(25, shift=25)})
   strict = judge_cell(claim(Cell("a", "b")), Cell("a", "b"), m, Rules(near_chance=0.5))
   assert strict.status == "undecided"
+
+
+def test_untestable_sides_make_a_cell_not_testable_with_their_reason():
+  # Paper 003: absolute numbers measured with pretrained weights at 224 px cannot be tested by a from-scratch run
+  # at 32 px; a qualitative statement has no number at all.
+  m = measure({"a": acc(40), "b": acc(20), "abs": Untestable("absolute number: needs pretrained weights")})
+  declared = judge(claim(Cell(Untestable("qualitative, no number"), 0.0)), m)
+  assert declared.verdict == "not testable" and "qualitative, no number" in declared.to_decide
+  measured = judge(claim(Cell("abs", 0.9), Cell("a", "b")), m)
+  assert measured.verdict == "holds" and "not testable 1" in measured.counts
+  assert judge(claim(Cell("abs", "missing")), m).verdict == "not testable"
