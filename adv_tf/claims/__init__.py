@@ -26,7 +26,8 @@ and its report resolves the cells' keys from its tidy results:
 API:
   observations  `Accuracy` (k of n per seed, optional per-item 0/1 outcomes, `item_set` naming the items so
                 that equal names pair), `Values` (per-seed per-item continuous values), `Scalar` (a constant),
-                `Untestable` (a quantity this run cannot test, with the reason).
+                `Exact` (a value computed without sampling noise), `Untestable` (a quantity this
+                run cannot test, with the reason).
   declarations  `Cell(a, b, relation, offset, group, label)`, relations greater / less / at_least /
                 at_most / equal; `Claim(id, statement, cells, section, unit, margin, mode, names, conflict,
                 confound_limits, scale, value_unit)`, units images / pairs / seeds.
@@ -41,5 +42,5 @@ tests/claims/.
 """
 from adv_tf.claims.declarations import RELATIONS, UNITS, Cell, Claim, check_unique
 from adv_tf.claims.engine import DECIDED, NOT_RUN, ClaimResult, Rules, judge, judge_all
-from adv_tf.claims.observations import Accuracy, Scalar, Untestable, Values
+from adv_tf.claims.observations import Accuracy, Exact, Scalar, Untestable, Values
 from adv_tf.claims.writers import claim_verdicts, verdict_rows, verdict_table

@@ -33,7 +33,7 @@ import numpy as np
 
 from adv_tf.claims import rules as R
 from adv_tf.claims.declarations import Cell, Claim
-from adv_tf.claims.observations import Accuracy, Observation, Scalar, Untestable, Values
+from adv_tf.claims.observations import Accuracy, Exact, Observation, Scalar, Untestable, Values
 from adv_tf.errors import AdvTfError
 from adv_tf.report.statistics import partial_label
 
@@ -166,6 +166,10 @@ def _test(claim: Claim, a, b) -> tuple[R.Test, bool, str]:
   """(test of value(a) - value(b), judged on one model only, note) for two resolved observations."""
   if isinstance(a, Scalar) and isinstance(b, Scalar):
     raise AdvTfError(f"claim {claim.id}: a cell compares two constants")
+  if isinstance(a, Exact) or isinstance(b, Exact):
+    if not all(isinstance(o, (Exact, Scalar)) for o in (a, b)):
+      raise AdvTfError(f"claim {claim.id}: an Exact value is compared with an Exact value or a constant only")
+    return R.ExactDifference(a.value - b.value), False, ""
   if isinstance(a, Scalar):
     test, this_model, note = _test(claim, b, a)
     return _Negated(test), this_model, note
