@@ -25,8 +25,10 @@ and its report resolves the cells' keys from its tidy results:
 
 API:
   observations  `Accuracy` (k of n per seed, optional per-item 0/1 outcomes, `item_set` naming the items so
-                that equal names pair), `Values` (per-seed per-item continuous values), `Scalar` (a constant);
-                `pack_items` / `unpack_items` store per-item outcomes in a JSON record as hex.
+                that equal names pair), `Values` (per-seed per-item continuous values), `Scalar` (a constant),
+                `Exact` (a value computed without sampling noise), `Untestable` (a quantity this run cannot
+                test, with the reason); `pack_items` / `unpack_items` store per-item outcomes in a JSON record
+                as hex.
   declarations  `Cell(a, b, relation, offset, group, label)`, relations greater / less / at_least /
                 at_most / equal; `Claim(id, statement, cells, section, unit, margin, mode, names, conflict,
                 confound_limits, scale, value_unit)`, units images / pairs / seeds.
@@ -41,5 +43,5 @@ tests/claims/.
 """
 from adv_tf.claims.declarations import RELATIONS, UNITS, Cell, Claim, check_unique
 from adv_tf.claims.engine import DECIDED, NOT_RUN, ClaimResult, Rules, judge, judge_all
-from adv_tf.claims.observations import Accuracy, Scalar, Values, pack_items, unpack_items
+from adv_tf.claims.observations import Accuracy, Exact, Scalar, Untestable, Values, pack_items, unpack_items
 from adv_tf.claims.writers import claim_verdicts, verdict_rows, verdict_table

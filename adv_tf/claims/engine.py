@@ -12,7 +12,8 @@ picks the test the design calls for (`rules` module table), and combines the cel
   size is `alpha` without adjustment; "most" claims count Holm-adjusted significant cells (more than half);
 * "tie" when every testable cell is equivalent within the claim's margin (TOST at `alpha`): a margin the
   sample cannot resolve gives "inconclusive", never "tie";
-* "not testable" when no measured cell is testable; "not run in this profile" when none was measured;
+* "not testable" when no measured cell is testable (a cell with an `Untestable` side, declared or measured,
+  is not testable, with its reason); "not run in this profile" when none was measured;
 * a claim with unit "seeds" judged with fewer than two seeds on a side reads "this model: <verdict>" and is
   not decided (`ClaimResult.decided`);
 * "partial (tested against: ...)" when only some of the values the claim names were measured;
@@ -32,7 +33,7 @@ import numpy as np
 
 from adv_tf.claims import rules as R
 from adv_tf.claims.declarations import Cell, Claim
-from adv_tf.claims.observations import Accuracy, Observation, Scalar, Values
+from adv_tf.claims.observations import Accuracy, Exact, Observation, Scalar, Untestable, Values
 from adv_tf.errors import AdvTfError
 from adv_tf.report.statistics import partial_label
 
@@ -165,6 +166,10 @@ def _test(claim: Claim, a, b) -> tuple[R.Test, bool, str]:
   """(test of value(a) - value(b), judged on one model only, note) for two resolved observations."""
   if isinstance(a, Scalar) and isinstance(b, Scalar):
     raise AdvTfError(f"claim {claim.id}: a cell compares two constants")
+  if isinstance(a, Exact) or isinstance(b, Exact):
+    if not all(isinstance(o, (Exact, Scalar)) for o in (a, b)):
+      raise AdvTfError(f"claim {claim.id}: an Exact value is compared with an Exact value or a constant only")
+    return R.ExactDifference(a.value - b.value), False, ""
   if isinstance(a, Scalar):
     test, this_model, note = _test(claim, b, a)
     return _Negated(test), this_model, note
@@ -226,10 +231,19 @@ def _confounds(a, b) -> dict:
   return out
 
 
+def _resolve(side, measure: Measure):
+  """A cell's side: an `Untestable` declared in the cell, a constant, or what `measure` returns for a key."""
+  if isinstance(side, Untestable):
+    return side
+  return Scalar(float(side)) if isinstance(side, (int, float)) else measure(side)
+
+
 def judge_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules = Rules()) -> CellResult:
   """The cell's test and p-values (status is set by `combine`, which knows the claim's other cells)."""
-  a = Scalar(float(cell.a)) if isinstance(cell.a, (int, float)) else measure(cell.a)
-  b = Scalar(float(cell.b)) if isinstance(cell.b, (int, float)) else measure(cell.b)
+  a, b = _resolve(cell.a, measure), _resolve(cell.b, measure)
+  untestable = [o.reason for o in (a, b) if isinstance(o, Untestable)]
+  if untestable:
+    return CellResult(cell, "not testable", note="; ".join(untestable))
   if a is None or b is None:
     return CellResult(cell, "not measured")
   sides = [o for o in (a, b) if not isinstance(o, Scalar)]

@@ -5,6 +5,8 @@
 * `Values`: continuous values per seed and per item (e.g. per-image L2 distances, per-pair scores); the
   seed-level value is the `statistic` (mean or median) over items.
 * `Scalar`: a constant the claim names (a published threshold such as "97%").
+* `Exact`: a quantity computed without sampling noise (compared by its difference alone).
+* `Untestable`: a quantity this run cannot test (the reason is printed beside the verdict).
 
 `clean` (the model's clean accuracy) and `chance` (1 / classes) let the engine call a model at or near chance
 "not testable at this scale"; `confounds` (e.g. {"clean accuracy": 0.91, "training images": 600}) are
@@ -94,7 +96,26 @@ class Scalar:
       raise AdvTfError(f"a Scalar must be finite, got {self.value}")
 
 
-Observation = Accuracy | Values | Scalar
+@dataclasses.dataclass(frozen=True)
+class Exact:
+  """A quantity the study computes exactly, without sampling noise (e.g. a worked example's closed-form fit):
+  two `Exact` values (or one and a constant) are compared by their difference alone."""
+  value: float
+
+  def __post_init__(self):
+    if not math.isfinite(self.value):
+      raise AdvTfError(f"an Exact value must be finite, got {self.value}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Untestable:
+  """A quantity this run cannot test, with the reason (e.g. an absolute number the paper measured with weights
+  this run does not have, or a qualitative statement): a cell with an `Untestable` side (declared in the cell,
+  or returned by `measure`) is "not testable" whatever the other side, and `reason` is printed."""
+  reason: str
+
+
+Observation = Accuracy | Values | Scalar | Exact | Untestable
 
 
 def pack_items(outcomes) -> str:

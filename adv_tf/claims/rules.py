@@ -13,6 +13,7 @@ threshold" and "effect < threshold", where effect = value(A) - value(B).
 | seed-level values, same seeds on both sides  | `paired_t` over per-seed differences (a `TTest`)         |
 | seed-level values, different seeds           | `welch_t`                                               |
 | seed-level values against a constant         | `one_sample_t`                                          |
+| quantities computed exactly (no sampling)    | `ExactDifference`: p 0 or 1 from the difference         |
 
 p-values that come from an interval (Newcombe, Wilson at a threshold) invert it: p is the one-sided level at
 which the interval's bound reaches the threshold (bisection on z). Equivalence within a margin m (TOST) is
@@ -257,6 +258,26 @@ class TTest(Test):
   def scaled(self, factor: int) -> "TTest":
     n = self.n * factor
     return TTest(self.label, self.mean, self.se / math.sqrt(factor), (self.df + 1) * factor - 1, n, self.sd)
+
+
+@dataclasses.dataclass
+class ExactDifference(Test):
+  """Two quantities computed without sampling noise (`observations.Exact`): the difference decides alone."""
+  difference: float
+  name = "exact difference (no sampling noise)"
+  unit = "computations"
+
+  def __post_init__(self):
+    self.effect, self.units, self.noise = self.difference, 1, "none (computed exactly)"
+
+  def p_above(self, threshold: float) -> float:
+    return 0.0 if self.effect > threshold else 1.0
+
+  def p_below(self, threshold: float) -> float:
+    return 0.0 if self.effect < threshold else 1.0
+
+  def scaled(self, factor: int) -> "ExactDifference":
+    return self
 
 
 def paired_t(diffs, floor_sd: float = 0.0) -> TTest:

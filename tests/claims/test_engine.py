@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from adv_tf.claims import Accuracy, Cell, Claim, Values, judge
+from adv_tf.claims import Accuracy, Cell, Claim, Exact, Untestable, Values, judge
 from adv_tf.claims.engine import Rules, judge_cell
 from adv_tf.errors import AdvTfError
 
@@ -203,3 +203,26 @@ def test_failed_attacks_on_both_sides_are_dropped_from_the_sign_test():
   b = Values(((inf, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0),), item_set="p", statistic="median")
   r = judge(claim(Cell("a", "b"), unit="pairs", scale=1.0, value_unit=""), measure({"a": a, "b": b}))
   assert r.cells[0].test.units == 7 and r.verdict == "holds"
+
+
+def test_untestable_sides_make_a_cell_not_testable_with_their_reason():
+  # Paper 003: absolute numbers measured with pretrained weights at 224 px cannot be tested by a from-scratch run
+  # at 32 px; a qualitative statement has no number at all.
+  m = measure({"a": acc(40), "b": acc(20), "abs": Untestable("absolute number: needs pretrained weights")})
+  declared = judge(claim(Cell(Untestable("qualitative, no number"), 0.0)), m)
+  assert declared.verdict == "not testable" and "qualitative, no number" in declared.to_decide
+  measured = judge(claim(Cell("abs", 0.9), Cell("a", "b")), m)
+  assert measured.verdict == "holds" and "not testable 1" in measured.counts
+  assert judge(claim(Cell("abs", "missing")), m).verdict == "not testable"
+
+
+def test_exact_values_are_decided_by_their_difference_alone():
+  # Paper 004 §2: the worked regression example's MSEs are computed in closed form, without sampling noise.
+  m = measure({"m1": Exact(0.0450), "m2": Exact(0.0396), "a": acc(40)})
+  r = judge(claim(Cell("m2", "m1", "less"), scale=1.0, value_unit=""), m)
+  assert r.verdict == "holds" and r.cells[0].test.name.startswith("exact difference")
+  assert judge(claim(Cell("m1", "m2", "less")), m).verdict == "does not hold"
+  assert judge(claim(Cell("m1", "m1", "less")), m).verdict == "tie"   # equal within the margin, exactly
+  assert judge(claim(Cell("m1", 0.05, "less")), m).verdict == "holds"
+  with pytest.raises(AdvTfError, match="Exact"):
+    judge(claim(Cell("m1", "a")), m)

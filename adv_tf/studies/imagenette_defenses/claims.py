@@ -1,117 +1,147 @@
-"""Paper 003 claims D1-D13 (../shared/specs/paper003_imagenette_defenses.md §003.3) as `ClaimVerdict` rows for the
-cross-study index: one row per claim, combining the per-model rows of `report.verdicts`.
+"""Paper 003 claims D1-D13 (../shared/specs/paper003_imagenette_defenses.md §003.3; D12 as D12a and D12b) as
+data for the shared engine (`adv_tf.claims`): which quantities of the tidy results each claim compares, the
+relation, the unit of noise and the margin. The engine judges them (report.py resolves the keys with
+measures.py); nothing here decides a verdict.
 
-Combination rule (stated in the report): a claim about both models holds when every tested model's row holds, does
-not hold when any row does not hold, else inconclusive. Absolute numbers (D1's 99.9%, D3's 22-23%, D9's 91%/70%,
-D10's 30% marks, D2's "> 50 points") are judged only with pretrained weights at 224 px; otherwise the claim's
-relative part is judged and the absolute part is "not testable at this scale". A model whose clean accuracy's
-95% interval reaches chance (10%) is too weak to show an accuracy drop: its accuracy-drop rows are not testable.
-When the models are not the paper's (WRN-50-2, GoogLeNet) the verdict says "partial (tested against: ...)".
+Keys: (model, variant, defense, metric, eps) with variant "base" (fine-tuned, §III-C) or "fgsm" (FGSM
+adversarial retraining, §III-E), defense "none" or "averaging N=<n>" (gray-box), metric "clean" (accuracy),
+"fgsm" (accuracy under FGSM at eps*) or "dgsm" (rate classified as the target n02102040 under DGSM at eps*).
+
+Units: a claim about adversarial (re)training (D9-D11, D12b) or one comparing two trained architectures (D4)
+is about a training method, whose replicate is the trained model ("seeds": one seed reads "this model: ...");
+claims about one trained model, with or without averaging at prediction time (D1-D3, D5-D8, D12a), are judged
+on its held-out images. Absolute numbers (D1, D3, D2's "> 50 points") are judged only with pretrained weights
+at 224 px (`absolute`); otherwise D2 is judged in its relative form and D1, D3 are not testable at this scale.
 """
 from __future__ import annotations
 
-from adv_tf.report.base import ClaimVerdict
-from adv_tf.report.statistics import partial_label
+from adv_tf.claims import Cell, Claim, Untestable, check_unique
+from adv_tf.studies.imagenette_defenses import published
 
 SECTION = "Verdicts D1-D13"
 PAPER_MODELS = ("wrn50_2", "googlenet")
 CHANCE = 0.1
-STATEMENTS = {
-    "D1": "Fine-tuning WRN-50-2 / GoogLeNet for 5 epochs gives >= 99.9% held-out accuracy (§III-C)",
-    "D2": "FGSM at eps* 0.025 lowers WRN accuracy by more than 50 points (§III-D, Fig. 3)",
-    "D3": "FGSM at eps* 0.3 leaves WRN at ~22-23% accuracy (§III-D, Fig. 3)",
-    "D4": "GoogLeNet is more vulnerable than WRN at eps* 0.025 and ends at ~20% at 0.3 (§III-D)",
-    "D5": "DGSM toward n02102040 sends 100% of images to the target at some eps* <= 0.014, both models (Fig. 5)",
-    "D6": "With averaging (eps_max 0.3) FGSM accuracy no longer collapses at small eps* (Fig. 6)",
-    "D7": "Averaging costs clean accuracy (Fig. 6: 94% vs 98%)",
-    "D8": "With averaging, DGSM raises the target rate by at most 2 points on both models (§III-E)",
-    "D9": "Adversarial training lowers clean accuracy (to ~91% WRN / ~70% GoogLeNet) (§III-E)",
-    "D10": "Adversarial training improves FGSM robustness for small eps* (judged per eps <= 0.05; Figs. 3, 7)",
-    "D11": "After adversarial training DGSM has no effect on WRN; GoogLeNet loses <= 4 points (§III-E)",
-    "D12": "Averaging drastically limits DGSM success; adversarial training is even more effective (§IV)",
-    "D13": "DGSM perturbations keep image features; adversarial training finds flatter minima (§IV, qualitative)",
-}
-# Claims about accuracy drops under attack: untestable on a model at chance.
-ACCURACY_DROP_CLAIMS = ("D2", "D4", "D6", "D7", "D9", "D10")
+HEADLINE_EPS = 0.025           # §III-D: the eps* of D2, D4, D6 and of adversarial training
+FINAL_EPS = 0.3                # §III-D: the end of the FGSM grid (D3, D4)
+DGSM_PAPER_MAX_EPS = 0.015     # Fig. 5: the DGSM grid ends at 0.015
+AT_SMALL_EPS = 0.05            # spec D10 caveat: AT beats the base model only for eps* <= 0.05
+NO_EFFECT = 0.02             # "no effect" (D11, WRN) read as D8's 2 points: a rise of 0 cannot be shown
+NO_PRETRAINED = "needs the paper's pretrained weights at 224 px (this run trains from scratch or at a smaller size)"
+# Why a claim is "not run in this profile" (printed beside the verdict).
 NOT_RUN_REASON = {
-    "D3": "needs a Wide ResNet base cell (--models without a wrn*)",
-    "D4": "needs both a GoogLeNet and a Wide ResNet base cell",
-    "D6": "no averaging results in this run (--averaging_fgsm_eps empty)",
-    "D7": "no averaging results in this run",
-    "D8": "no averaging results with DGSM in this run",
-    "D9": "no adversarial-training cell in this run (--at_epochs=0)",
-    "D10": "no adversarial-training cell in this run (--at_epochs=0)",
-    "D11": "no adversarial-training cell in this run (--at_epochs=0)",
-    "D12": "needs both averaging results and an adversarial-training cell of the same model",
-}
-ABSOLUTE_NOTE = {
-    "D1": "the 99.9% is absolute (and was measured on training images); judged only with pretrained weights at "
-          "224 px",
-    "D2": "relative form judged (a significant drop); '> 50 points' is absolute",
-    "D3": "absolute number; judged only with pretrained weights at 224 px",
-    "D4": "relative form judged; '~20% at 0.3' is absolute",
-    "D9": "relative form judged (AT lowers clean accuracy); 91% / 70% are absolute",
-    "D10": "relative form judged per eps*; the 30% marks are absolute",
+    "D2": "needs a Wide ResNet base cell and FGSM eps* 0.025 in --fgsm_eps",
+    "D3": "needs a Wide ResNet base cell and FGSM eps* 0.3 in --fgsm_eps",
+    "D4": "needs both a GoogLeNet and a Wide ResNet base cell and FGSM eps* 0.025",
+    "D6": "no averaging results at FGSM eps* 0.025 in this run (--averaging_fgsm_eps)",
+    "D7": "no averaging results at eps* 0 in this run (--averaging_fgsm_eps)",
+    "D8": "no averaging results with DGSM in this run (--averaging_dgsm_eps)",
+    "D9": "no FGSM adversarial-training cell in this run (--at_epochs=0 or 'fgsm' not in --at_variants)",
+    "D10": "no FGSM adversarial-training cell in this run (--at_epochs=0 or 'fgsm' not in --at_variants)",
+    "D11": "no FGSM adversarial-training cell in this run (--at_epochs=0 or 'fgsm' not in --at_variants)",
+    "D12": "needs averaging and an FGSM adversarial-training cell of the same model",
 }
 
 
-def _model_of(row: dict) -> str:
-  return row["claim"].split(":")[0].split(",")[0].strip()
+def is_wrn(model: str) -> bool:
+  return model.startswith("wrn")
 
 
-def _combine(labels: list[str]) -> str:
-  if labels and all(v == "holds" for v in labels):
-    return "holds"
-  if any(v == "does not hold" for v in labels):
-    return "does not hold"
-  if labels and all(v == "tie" for v in labels):
-    return "tie"
-  return "inconclusive"
+def averaging(n) -> str:
+  return f"averaging N={n}"
 
 
-def weak_models(results: dict) -> dict[str, str]:
-  """model -> clean accuracy text, for base models whose clean interval reaches chance (10%)."""
-  return {m: f"{100 * r['clean']['rate']:.1f}% [{100 * r['clean']['low']:.1f}, {100 * r['clean']['high']:.1f}]"
-          for (m, variant), r in results.items() if variant == "base" and r["clean"]["low"] <= CHANCE}
+def _names(models, paper=PAPER_MODELS) -> tuple[str, ...]:
+  """The paper's models the claim names, then this run's: a run on other models reads "partial (tested
+  against: <this run's models>)"."""
+  return tuple(dict.fromkeys((*paper, *models)))
 
 
-def claim_verdicts(cfg, results: dict, rows: list[dict], *, absolute: bool) -> list[ClaimVerdict]:
-  """One ClaimVerdict per claim D1-D13 from the per-model rows of `report.verdicts`."""
-  weak = weak_models(results)
-  clean = "; ".join(f"{m} clean {100 * r['clean']['rate']:.1f}% [{100 * r['clean']['low']:.1f}, "
-                    f"{100 * r['clean']['high']:.1f}]" for (m, v), r in results.items() if v == "base")
-  partial = partial_label([m for m in cfg.models if (m, "base") in results], PAPER_MODELS)
-  out = []
-  for claim, statement in STATEMENTS.items():
-    mine = [r for r in rows if r["id"] == claim]
-    if claim == "D13":
-      out.append(ClaimVerdict(claim, statement, "not testable", "qualitative (Fig. 8, speculation), no number to "
-                              "test", SECTION))
-      continue
-    if not mine:
-      reason = NOT_RUN_REASON.get(claim, "its cells are not in this run")
-      out.append(ClaimVerdict(claim, statement, "not run in this profile", reason, SECTION))
-      continue
-    judged = [r for r in mine if not r["verdict"].startswith("context")]
-    if claim in ACCURACY_DROP_CLAIMS:
-      too_weak = [r for r in judged if _model_of(r) in weak or any(m in r["claim"] for m in weak)]
-      judged = [r for r in judged if r not in too_weak]
-    else:
-      too_weak = []
-    evidence = " | ".join(f"{r['claim']}: {r['verdict']} ({r['evidence']})" for r in mine)
-    notes = []
-    if claim in ABSOLUTE_NOTE and not absolute:
-      notes.append("not testable at this scale: " + ABSOLUTE_NOTE[claim])
-    if too_weak:
-      notes.append("not testable on " + ", ".join(sorted({_model_of(r) for r in too_weak})) + ": clean accuracy "
-                   "at chance (" + "; ".join(f"{m} {t}" for m, t in weak.items()) + ")")
-    if not judged:
-      verdict = "not testable"
-    else:
-      verdict = _combine([r["verdict"] for r in judged])
-      if partial:
-        verdict = f"{verdict}, {partial}"
-    if claim in ("D2", "D4", "D6", "D7", "D9", "D10") and clean:
-      notes.append(clean)
-    out.append(ClaimVerdict(claim, statement, verdict, "; ".join(notes + [evidence]), SECTION))
+def _key(model, metric, eps=0.0, variant="base", defense="none"):
+  return (model, variant, defense, metric, float(eps))
+
+
+def claims(cfg, absolute: bool) -> tuple[Claim, ...]:
+  """D1-D13 for this config's models and grids; `absolute`: pretrained weights at 224 px (see module doc)."""
+  models, wrns = tuple(cfg.models), tuple(m for m in cfg.models if is_wrn(m))
+  avg = [averaging(n) for n in cfg.averaging_n]
+  dgsm_eps = max([e for e in cfg.dgsm_eps if 0 < e <= DGSM_PAPER_MAX_EPS], default=DGSM_PAPER_MAX_EPS)
+  avg_dgsm = [e for e in cfg.averaging_dgsm_eps if e > 0]
+  last_avg_dgsm = max(avg_dgsm, default=DGSM_PAPER_MAX_EPS)
+  at_eps = [e for e in cfg.fgsm_eps if 0 < e <= AT_SMALL_EPS]
+  at_loss = published.TEXT["at_dgsm_max_loss"]
+  drop = published.TEXT["wrn_fgsm_drop_at_0.025"] if absolute else 0.0
+  one_model = {"clean accuracy": 0.05}     # flagged when compared models' clean accuracies differ by more
+  out = (
+      Claim("D1", "Fine-tuning WRN-50-2 / GoogLeNet for 5 epochs gives >= 99.9% held-out accuracy", section="§III-C",
+            margin=0.0, names=_names(models),
+            cells=tuple(Cell(_key(m, "clean") if absolute else Untestable(f"{m}: the 99.9% is absolute (and was "
+                                                                           f"measured on training images); "
+                                                                           f"{NO_PRETRAINED}"),
+                             published.TEXT["clean_accuracy"], "at_least", group=m) for m in models)),
+      Claim("D2", "FGSM at eps* 0.025 lowers WRN accuracy " + ("by more than 50 points" if absolute else
+                                                              "(relative form: significantly; '> 50 points' is "
+                                                              "absolute)"), section="§III-D, Fig. 3",
+            names=_names(wrns, ("wrn50_2",)),
+            cells=tuple(Cell(_key(m, "clean"), _key(m, "fgsm", HEADLINE_EPS), "greater", offset=drop, group=m)
+                        for m in wrns) or (Cell(_key("wrn", "clean"), _key("wrn", "fgsm", HEADLINE_EPS)),)),
+      Claim("D3", "FGSM at eps* 0.3 leaves WRN at ~22-23% accuracy (equal within 5 points)", section="§III-D, Fig. 3",
+            margin=0.05, names=_names(wrns, ("wrn50_2",)),
+            cells=tuple(Cell(_key(m, "fgsm", FINAL_EPS) if absolute else Untestable(f"{m}: an absolute number; "
+                                                                                     f"{NO_PRETRAINED}"),
+                             published.TEXT["wrn_fgsm_at_0.3"], "equal", group=m) for m in wrns)
+            or (Cell(_key("wrn", "fgsm", FINAL_EPS), published.TEXT["wrn_fgsm_at_0.3"], "equal"),)),
+      Claim("D4", "GoogLeNet is more vulnerable than WRN at eps* 0.025 (lower FGSM accuracy; the '~20% at 0.3' is "
+            "absolute, not judged)", section="§III-D", unit="seeds", names=_names(wrns, ("wrn50_2",)),
+            confound_limits=one_model,
+            cells=tuple(Cell(_key(w, "fgsm", HEADLINE_EPS), _key("googlenet", "fgsm", HEADLINE_EPS), "greater",
+                             group=w) for w in wrns) or (Cell(_key("wrn", "fgsm", HEADLINE_EPS),
+                                                              _key("googlenet", "fgsm", HEADLINE_EPS)),)),
+      Claim("D5", f"DGSM toward n02102040 sends ~100% (>= 98%) of images to the target at some eps* <= 0.014, both "
+            f"models (judged at the largest DGSM eps* <= {DGSM_PAPER_MAX_EPS:g} run: {dgsm_eps:g})",
+            section="§III-D, Fig. 5", margin=0.0, names=_names(models),
+            cells=tuple(Cell(_key(m, "dgsm", dgsm_eps), 0.98, "at_least", group=m) for m in models)),
+      Claim("D6", "With averaging (eps_max 0.3) FGSM accuracy at eps* 0.025 stays above the undefended model's "
+            "(gray-box; the linear shape is context)", section="§III-E, Fig. 6", names=_names(models),
+            cells=tuple(Cell(_key(m, "fgsm", HEADLINE_EPS, defense=a), _key(m, "fgsm", HEADLINE_EPS), "greater",
+                             group=m) for m in models for a in avg)),
+      Claim("D7", "Averaging costs clean accuracy (Fig. 6: 94% vs 98%)", section="§II-C, Fig. 6", names=_names(models),
+            cells=tuple(Cell(_key(m, "clean"), _key(m, "clean", defense=a), "greater", group=m)
+                        for m in models for a in avg)),
+      Claim("D8", "With averaging, DGSM raises the target rate by at most 2 points over its eps* 0 rate, both "
+            "models, every eps* run", section="§III-E", margin=published.TEXT["averaging_dgsm_max_increase"],
+            names=_names(models),
+            cells=tuple(Cell(_key(m, "dgsm", e, defense=a), _key(m, "dgsm", 0.0, defense=a), "at_most", group=m)
+                        for m in models for a in avg for e in avg_dgsm)),
+      Claim("D9", "Adversarial training lowers clean accuracy (to ~91% WRN / ~70% GoogLeNet: absolute, not judged)",
+            section="§III-E", unit="seeds", names=_names(models),
+            cells=tuple(Cell(_key(m, "clean"), _key(m, "clean", variant="fgsm"), "greater", group=m)
+                        for m in models)),
+      Claim("D10", "Adversarial training improves FGSM accuracy at every eps* in (0, 0.05] (the 30% marks are "
+            "absolute, not judged)", section="§III-E, Figs. 3, 7", unit="seeds", names=_names(models),
+            confound_limits=one_model,
+            cells=tuple(Cell(_key(m, "fgsm", e, variant="fgsm"), _key(m, "fgsm", e), "greater", group=m)
+                        for m in models for e in at_eps)),
+      # D11's tolerance: WRN's "no effect" read as NO_EFFECT (the claim's margin), GoogLeNet's 4 points (§III-E)
+      # through the offset (at_most: a <= b + margin - offset).
+      Claim("D11", "After adversarial training DGSM raises the target rate by <= 2 points on WRN ('no effect') and "
+            "<= 4 points on GoogLeNet, every eps* run", section="§III-E", unit="seeds", margin=NO_EFFECT,
+            names=_names(models),
+            cells=tuple(Cell(_key(m, "dgsm", e, variant="fgsm"), _key(m, "dgsm", 0.0, variant="fgsm"), "at_most",
+                             offset=NO_EFFECT - max(NO_EFFECT, at_loss["wrn" if is_wrn(m) else "googlenet"]), group=m)
+                        for m in models for e in cfg.dgsm_eps if e > 0)),
+      # §IV's sentence holds two claims with different units: averaging (prediction time, the same model: images)
+      # and adversarial training compared with it (another trained model: seeds).
+      Claim("D12a", f"Averaging drastically limits DGSM success (target rate at eps* {last_avg_dgsm:g}: undefended > "
+            f"averaging)", section="§IV", names=_names(models),
+            cells=tuple(Cell(_key(m, "dgsm", last_avg_dgsm), _key(m, "dgsm", last_avg_dgsm, defense=a), "greater",
+                             group=m) for m in models for a in avg[:1])),
+      Claim("D12b", f"Adversarial training is even more effective against DGSM than averaging (target rate at eps* "
+            f"{last_avg_dgsm:g}: averaging > adversarially trained)", section="§IV", unit="seeds",
+            names=_names(models), confound_limits=one_model,
+            cells=tuple(Cell(_key(m, "dgsm", last_avg_dgsm, defense=a), _key(m, "dgsm", last_avg_dgsm, variant="fgsm"),
+                             "greater", group=m) for m in models for a in avg[:1])),
+      Claim("D13", "DGSM perturbations keep image features; adversarial training finds flatter minima", section="§IV",
+            cells=(Cell(Untestable("qualitative (Fig. 8, speculation): no number to test"), 0.0),)),
+  )
+  check_unique(out)
   return out

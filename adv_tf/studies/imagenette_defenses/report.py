@@ -1,11 +1,9 @@
 """Paper 003 report: changes from the paper first, clean accuracies, curves like Figs. 3, 5, 6, 7 with the paper's
 values overlaid, top-class confidence box plots, verdicts D1-D13 with 95% intervals, and the beyond-paper checks.
 
-Verdict rules (stated in the report): proportions are compared with Newcombe's interval for a difference of
-two proportions (conservative here, where both come from the same 500 images); a claim with a threshold holds
-when the interval lies beyond it, does not hold when it lies on the other side, else inconclusive. Absolute
-claims (D1, D3, the 91%/70% of D9) are judged only with pretrained weights at the paper's scale; otherwise
-they are reported as context.
+Verdicts: the claims declared in claims.py, judged by the shared engine (adv_tf.claims) on this run's
+results (measures.py) and, for the paper-on-paper column, on the published numbers; the engine writes the
+verdict table, the claims.json rows and, for every undecided claim, what would decide it.
 """
 from __future__ import annotations
 
@@ -16,14 +14,16 @@ import time
 
 import numpy as np
 
-from adv_tf.report.base import StudyReport
+from adv_tf.claims import NOT_RUN, ClaimResult, claim_verdicts, judge_all, verdict_rows, verdict_table
+from adv_tf.claims.writers import HEADER
+from adv_tf.report.base import ClaimVerdict, StudyReport
 from adv_tf.report.markdown import Section, figure_index
-from adv_tf.report.statistics import newcombe_interval, proportion_verdict
 from adv_tf.report.tables import Table
-from adv_tf.studies.imagenette_defenses import claims as claims_module
-from adv_tf.studies.imagenette_defenses import published
+from adv_tf.studies.imagenette_defenses import claims as claims_lib
+from adv_tf.studies.imagenette_defenses import measures, published
 from adv_tf.studies.imagenette_defenses.cells import STAGE, build_cells
 from adv_tf.studies.imagenette_defenses.config import TARGET_NAME
+from adv_tf.studies.imagenette_defenses.measures import point
 from adv_tf.studies.imagenette_defenses.models import MODEL_BUILDERS
 
 
@@ -33,16 +33,8 @@ def _records(run) -> dict[tuple[str, str], dict]:
           for r in run.records.get(STAGE, []) if r.get("id") in ids}
 
 
-def _at(curve: list[dict], eps: float) -> dict | None:
-  return next((p for p in curve if abs(p["eps"] - eps) < 1e-9), None)
-
-
 def _pct(p: dict | None) -> str:
   return "-" if p is None else f"{100 * p['rate']:.1f} [{100 * p['low']:.1f}, {100 * p['high']:.1f}]"
-
-
-def _is_wrn(model: str) -> bool:
-  return model.startswith("wrn")
 
 
 def _absolute(cfg, results) -> bool:
@@ -50,127 +42,29 @@ def _absolute(cfg, results) -> bool:
   return cfg.image_size >= 224 and any(r.get("pretrained") for r in results.values())
 
 
-def _threshold_verdict(a: dict, b: dict, threshold: float, what: str) -> tuple[str, str]:
-  """"a - b > threshold" from the Newcombe interval."""
-  d, low, high = newcombe_interval(a["k"], a["n"], b["k"], b["n"])
-  verdict = "holds" if low > threshold else ("does not hold" if high < threshold else "inconclusive")
-  return verdict, (f"{what}: {100 * d:+.1f} points [{100 * low:+.1f}, {100 * high:+.1f}] vs threshold "
-                   f"{100 * threshold:g}")
+def judged(cfg, results: dict, seed: int) -> tuple[list[ClaimResult], list[ClaimResult]]:
+  """(ours, the paper's): D1-D13 judged by the shared engine on this run's results and on the published numbers."""
+  declared = claims_lib.claims(cfg, _absolute(cfg, results))
+  return (judge_all(declared, measures.results_measure(results, seed)),
+          judge_all(declared, measures.published_measure))
 
 
-def verdicts(cfg, results: dict) -> list[dict[str, str]]:
-  """D1-D12: id, claim, verdict, evidence (one row per model where the claim is per model)."""
-  rows: list[dict[str, str]] = []
-  absolute = _absolute(cfg, results)
+def claim_rows(ours: list[ClaimResult]) -> list[ClaimVerdict]:
+  """The claims.json rows; a claim not run says which setting would run it."""
+  return [dataclasses.replace(row, evidence=f"{row.evidence}; {claims_lib.NOT_RUN_REASON[row.claim]}")
+          if r.verdict == NOT_RUN and row.claim in claims_lib.NOT_RUN_REASON else row
+          for r, row in zip(ours, claim_verdicts(ours, claims_lib.SECTION))]
 
-  def add(claim_id, claim, verdict, evidence):
-    rows.append({"id": claim_id, "claim": claim, "verdict": verdict, "evidence": evidence})
 
-  bases = {m: results[(m, "base")] for m in cfg.models if (m, "base") in results}
-  ats = {m: results[(m, "fgsm")] for m in cfg.models if (m, "fgsm") in results}
-  for m, r in bases.items():
-    c = r["clean"]
-    if absolute:
-      verdict = "holds" if c["high"] >= 0.999 else "does not hold"
-    else:
-      verdict = "context (not judged: no pretrained weights at this scale)"
-    add("D1", f"{m}: >= 99.9% held-out clean accuracy", verdict, f"{_pct(c)}% on {c['n']} held-out images")
-  for m, r in bases.items():
-    adv = _at(r["fgsm"], 0.025)
-    if adv is None:
-      continue
-    threshold = 0.5 if absolute else 0.0
-    v, ev = _threshold_verdict(r["clean"], adv, threshold, "clean minus FGSM(0.025)")
-    add("D2", f"{m}: FGSM eps* 0.025 lowers accuracy {'by > 50 points' if absolute else '(relative: significantly)'}",
-        v, ev + f"; drop relative to clean {100 * (1 - adv['rate'] / max(r['clean']['rate'], 1e-9)):.0f}%")
-  for m, r in bases.items():
-    p = _at(r["fgsm"], 0.3)
-    if p is None or not _is_wrn(m):
-      continue
-    verdict = ("holds" if p["low"] <= 0.23 <= p["high"] else "does not hold") if absolute else "context"
-    add("D3", f"{m}: FGSM eps* 0.3 leaves ~22-23%", verdict, f"{_pct(p)}%")
-  wrns = [m for m in bases if _is_wrn(m)]
-  if "googlenet" in bases and wrns:
-    g, w = _at(bases["googlenet"]["fgsm"], 0.025), _at(bases[wrns[0]]["fgsm"], 0.025)
-    if g and w:
-      v = proportion_verdict(w["k"], w["n"], g["k"], g["n"], claim="greater")
-      add("D4", f"GoogLeNet more vulnerable than {wrns[0]} at eps* 0.025 (lower FGSM accuracy)", v.verdict,
-          v.evidence + f"; clean {_pct(bases['googlenet']['clean'])} vs {_pct(bases[wrns[0]]['clean'])}")
-  for m, r in bases.items():
-    best = max(r["dgsm"], key=lambda p: p["rate"])
-    verdict = "holds" if best["high"] >= 0.98 else "does not hold"
-    add("D5", f"{m}: DGSM sends ~100% to the target at some eps* <= 0.015", verdict,
-        f"best {_pct(best)}% at eps* {best['eps']:g} ({cfg.dgsm_iterations} iterations of {cfg.dgsm_step:g}); "
-        "holds when the interval reaches 98% (49/50 in the paper's resolution)")
-  for m, r in bases.items():
-    for n, avg in r.get("averaging", {}).items():
-      a, b = _at(avg["fgsm"], 0.025), _at(r["fgsm"], 0.025)
-      if a and b:
-        v = proportion_verdict(a["k"], a["n"], b["k"], b["n"], claim="greater")
-        eps = np.array([p["eps"] for p in avg["fgsm"]])
-        acc = np.array([p["rate"] for p in avg["fgsm"]])
-        r2 = float(np.corrcoef(eps, acc)[0, 1] ** 2) if len(eps) > 2 and acc.std() > 0 else float("nan")
-        add("D6", f"{m}, N={n}: averaging keeps FGSM accuracy at eps* 0.025 above the undefended model's",
-            v.verdict, v.evidence + f"; linear fit R^2 over eps* {r2:.2f} (context)")
-      a0, b0 = _at(avg["fgsm"], 0.0), r["clean"]
-      if a0:
-        v = proportion_verdict(b0["k"], b0["n"], a0["k"], a0["n"], claim="greater")
-        add("D7", f"{m}, N={n}: averaging costs clean accuracy", v.verdict, v.evidence)
-      d0 = avg["dgsm"][0]
-      worst = max(avg["dgsm"][1:], key=lambda p: p["rate"], default=None)
-      if worst:
-        d, low, high = newcombe_interval(worst["k"], worst["n"], d0["k"], d0["n"])
-        verdict = "does not hold" if low > 0.02 else ("holds" if d <= 0.02 else "inconclusive")
-        add("D8", f"{m}, N={n}: with averaging DGSM raises the target rate by <= 2 points", verdict,
-            f"clean {_pct(d0)}%, worst {_pct(worst)}% at eps* {worst['eps']:g}: {100 * d:+.1f} "
-            f"[{100 * low:+.1f}, {100 * high:+.1f}] points")
-  for m, r in ats.items():
-    b = bases.get(m)
-    if b:
-      v = proportion_verdict(b["clean"]["k"], b["clean"]["n"], r["clean"]["k"], r["clean"]["n"], claim="greater")
-      paper = published.TEXT["at_clean_accuracy"]["wrn" if _is_wrn(m) else "googlenet"]
-      add("D9", f"{m}: adversarial training lowers clean accuracy (paper: to {100 * paper:.0f}%)", v.verdict,
-          v.evidence)
-      per_eps = []
-      for p in r["fgsm"]:
-        q = _at(b["fgsm"], p["eps"])
-        if q and p["eps"] > 0:
-          per_eps.append((p["eps"], proportion_verdict(p["k"], p["n"], q["k"], q["n"], claim="greater").verdict))
-      small = [v for e, v in per_eps if e <= 0.05]
-      verdict = ("holds" if small and all(v == "holds" for v in small) else
-                 "does not hold" if any(v == "does not hold" for v in small) else "inconclusive")
-      add("D10", f"{m}: adversarial training improves FGSM accuracy for eps* <= 0.05 (judged per eps)", verdict,
-          "; ".join(f"{e:g}: {v}" for e, v in per_eps))
-      d0 = r["dgsm"][0]
-      worst = max(r["dgsm"][1:], key=lambda p: p["rate"], default=None)
-      if worst:
-        margin = published.TEXT["at_dgsm_max_loss"]["wrn" if _is_wrn(m) else "googlenet"]
-        d, low, high = newcombe_interval(worst["k"], worst["n"], d0["k"], d0["n"])
-        verdict = "does not hold" if low > margin else ("holds" if d <= margin else "inconclusive")
-        add("D11", f"{m}: after adversarial training DGSM raises the target rate by <= {100 * margin:g} points",
-            verdict, f"clean {_pct(d0)}%, worst {_pct(worst)}% at eps* {worst['eps']:g}: {100 * d:+.1f} "
-            f"[{100 * low:+.1f}, {100 * high:+.1f}] points")
-  for m, r in bases.items():
-    avg = r.get("averaging", {})
-    if not avg or (m, "fgsm") not in results:
-      continue
-    n = next(iter(avg))
-    a_last = avg[n]["dgsm"][-1]
-    base_p, at_p = _at(r["dgsm"], a_last["eps"]), _at(results[(m, "fgsm")]["dgsm"], a_last["eps"])
-    if base_p and at_p:
-      v1 = proportion_verdict(base_p["k"], base_p["n"], a_last["k"], a_last["n"], claim="greater")
-      v2 = proportion_verdict(at_p["k"], at_p["n"], a_last["k"], a_last["n"], claim="less")
-      if v1.verdict == "does not hold" or v2.verdict == "does not hold":
-        verdict = "does not hold"
-      elif v1.verdict == "holds" and v2.verdict in ("holds", "tie"):
-        verdict = "holds"
-      else:
-        verdict = "inconclusive"
-      add("D12", f"{m}: averaging limits DGSM, adversarial training even more (eps* {a_last['eps']:g})", verdict,
-          f"base {_pct(base_p)}, averaging N={n} {_pct(a_last)}, AT {_pct(at_p)}: averaging < base "
-          f"{v1.verdict}, AT <= averaging {v2.verdict}")
-  order = {f"D{i}": i for i in range(1, 13)}
-  return sorted(rows, key=lambda row: order[row["id"]])
+def cell_rows(ours: list[ClaimResult]) -> list[list]:
+  """One row per compared cell: its status, the effect seen and the test (or why it is not testable)."""
+  rows = []
+  for r in ours:
+    for c in r.cells:
+      effect = "-" if c.test is None else f"{100 * c.test.effect:+.1f}"
+      rows.append([r.claim.id, c.cell.name, c.cell.relation, c.status, effect,
+                   "; ".join(p for p in (c.test.name if c.test else "", c.note) if p) or "-"])
+  return rows
 
 
 def changes_from_paper(cfg, results: dict) -> list[str]:
@@ -324,18 +218,16 @@ class ImagenetteDefensesReport(StudyReport):
     out = pathlib.Path(run.output_dir)
     self._results = _records(run)
     self._figures = write_figures(out, run.config, self._results) if self._results else {}
-    self._verdicts = verdicts(run.config, self._results)
-    Table(["id", "claim", "verdict", "evidence"], [list(v.values()) for v in self._verdicts]).write_csv(
-        out / "verdicts.csv")
+    self._judged = judged(run.config, self._results, run.seed)
+    Table(list(HEADER), verdict_rows(*self._judged)).write_csv(out / "verdicts.csv")
     for attack in ("fgsm", "dgsm"):
       curve_table(self._results, attack).write_csv(out / f"{attack}_curves.csv")
 
   def claims(self, run):
-    if not hasattr(self, "_results"):
+    if not hasattr(self, "_judged"):
       self._results = _records(run)
-      self._verdicts = verdicts(run.config, self._results)
-    return claims_module.claim_verdicts(run.config, self._results, self._verdicts,
-                                        absolute=_absolute(run.config, self._results))
+      self._judged = judged(run.config, self._results, run.seed)
+    return claim_rows(self._judged[0])
 
   def sections(self, run):
     from adv_tf.utils import provenance
@@ -353,25 +245,23 @@ class ImagenetteDefensesReport(StudyReport):
         "imagenette2 train size. Moreover most imagenette2 validation images are ImageNet-1k training images "
         "(2,366 of the 2,500 in the local copy), so an ImageNet-pretrained backbone has seen them. Our numbers "
         "are on held-out images never used for training or model selection.\n")))
-    vt = Table(["id", "claim", "verdict", "evidence"], [list(v.values()) for v in self._verdicts])
-    rule = ("Rules: differences of proportions with Newcombe's 95% interval (conservative for the paired images); "
-            "D5 holds when the best target-rate interval reaches 98%; D8/D11 hold when the observed increase is "
-            "within the paper's margin and do not hold when the interval's lower end exceeds it. "
-            + ("Absolute claims judged (pretrained, 224 px)." if _absolute(cfg, results) else
-               "Only relative claims are judged here; absolute numbers are context, never 'reproduced'.")
+    ours, paper = self._judged
+    rule = ("Claims as data (claims.py), judged by the shared engine (adv_tf.claims; its rules: exact or "
+            "interval tests per cell, Holm over a claim's cells, ties only by equivalence within a margin the "
+            "sample resolves, models at or near chance not testable). " + claims_lib.__doc__.split("\n\n", 1)[1]
+            .replace("\n", " ") + " The paper column applies the same rules to the published WRN-50-2 numbers "
+            "(k of 50 images). " + ("Absolute claims judged (pretrained, 224 px)." if _absolute(cfg, results) else
+                                   "Absolute numbers are not testable at this scale, never 'reproduced'.")
             + " The non-monotone FGSM curve of Fig. 3 is single-step overshoot/noise, not a claim.\n")
-    rule += ("\nOne row per claim (the cross-study index, claims.json): " + claims_module.__doc__.split(
-        "\n\n", 1)[1].replace("\n", " ") + "\n")
-    ct = Table(["id", "claim", "verdict", "evidence"],
-               [[c.claim, c.statement, c.verdict, c.evidence] for c in self.claims(run)])
-    sections.append(Section(claims_module.SECTION, rule + "\n" + ct.markdown() + "\n\nPer model:\n\n"
-                            + vt.markdown()))
+    cells = Table(["claim", "cell", "relation", "status", "effect (points)", "test / note"], cell_rows(ours))
+    sections.append(Section(claims_lib.SECTION, rule + "\n" + verdict_table(ours, paper) + "\n\nCells:\n\n"
+                            + cells.markdown()))
     for attack, label in (("fgsm", "FGSM: % correctly classified"), ("dgsm", "DGSM: % classified as target")):
       rows = []
       for (m, variant), r in results.items():
         rows.append([m, variant, "none"] + [_pct(p) for p in r[attack]])
         for n, avg in r.get("averaging", {}).items():
-          rows.append([m, variant, f"avg N={n}"] + [_pct(_at(avg[attack], p["eps"])) for p in r[attack]])
+          rows.append([m, variant, f"avg N={n}"] + [_pct(point(avg[attack], p["eps"])) for p in r[attack]])
       eps = [p["eps"] for p in next(iter(results.values()))[attack]] if results else []
       sections.append(Section(label + " [95% Wilson]", Table(["model", "variant", "defense"] + [f"{e:g}" for e in eps],
                                                              rows).markdown()))

@@ -1,4 +1,5 @@
-"""From cell results to per-family curves (paper 004 Figs. 1-8): accuracy, eq. 4 and eq. 5 per size and seed.
+"""From cell results to per-family curves (paper 004 Figs. 1-8): accuracy, eq. 4 and eq. 5 per size and seed,
+where each curve peaks, and the attacks' success counts. Measurement only (the claims engine judges).
 
 Pure numpy on the result dicts of `run.run_cell`, so it is testable on hand-made numbers.
 """
@@ -19,7 +20,9 @@ NORM_LABELS = {"l2": "CW-L2", "linf": "I-FGSM Linf"}
 
 @dataclasses.dataclass
 class FamilySummary:
-  """One family's curves. `values[metric][k]` lists the seeds' values at sizes[k]."""
+  """One family's curves. `values[metric][k]` lists the seeds' values at sizes[k] (in `seeds` order);
+  `curves[metric]`: where the curve peaks; `attacks[norm]`: (successful attacks, attacked images) over all
+  the family's models."""
   family: str
   dataset: str
   architecture: str
@@ -31,7 +34,8 @@ class FamilySummary:
   dropped_failed: dict[str, int]
   delta: dict[str, float]
   test_examples: int
-  curves: dict[str, turning.CurveVerdict]
+  curves: dict[str, turning.Peak]
+  attacks: dict[str, tuple[int, int]]
 
   def means(self, metric: str) -> np.ndarray:
     return np.array([np.nanmean(v) if np.isfinite(v).any() else np.nan for v in map(np.asarray, self.values[metric])])
@@ -63,10 +67,11 @@ def summarize_family(results: Sequence[Mapping], *, delta_quantile: float = 0.5)
   dist = {norm: np.array([_array(r[norm], n) for r in ordered]) for norm in NORMS}
   # Not attacked (nan: misclassified) never enters X; failed attacks are inf.
   per_model: dict[str, list[float]] = {}
-  size_x, dropped, delta = {}, {}, {}
+  size_x, dropped, delta, attacks = {}, {}, {}, {}
   largest = np.array([int(r["size"]) == sizes[-1] for r in ordered])
   for norm in NORMS:
     d = np.where(np.isnan(dist[norm]), np.inf, dist[norm])
+    attacks[norm] = (int((np.isfinite(dist[norm]) & correct).sum()), int(correct.sum()))
     scores = robustness.eq4(d, correct)
     size_x[norm], dropped[norm] = scores.size_x, scores.dropped_failed
     per_model[f"eq4_{norm}"] = list(scores.scores)
@@ -82,9 +87,9 @@ def summarize_family(results: Sequence[Mapping], *, delta_quantile: float = 0.5)
             for metric, vals in per_model.items()}
   curves = {}
   for metric in ("eq4_l2", "eq4_linf", "own_l2", "own_linf", "eq5_l2", "eq5_linf"):
-    curves[metric] = turning.turning_point(sizes, values[metric])
+    curves[metric] = turning.peak(sizes, values[metric])
   return FamilySummary(first["family"], first["dataset"], first["architecture"], bool(first["augment"]), sizes,
-                       seeds, values, size_x, dropped, delta, int(first.get("test_examples", 0)), curves)
+                       seeds, values, size_x, dropped, delta, int(first.get("test_examples", 0)), curves, attacks)
 
 
 def summarize(results: Sequence[Mapping], *, delta_quantile: float = 0.5) -> dict[str, FamilySummary]:
@@ -93,12 +98,3 @@ def summarize(results: Sequence[Mapping], *, delta_quantile: float = 0.5) -> dic
   for r in results:
     groups.setdefault(r["family"], []).append(r)
   return {name: summarize_family(rs, delta_quantile=delta_quantile) for name, rs in groups.items()}
-
-
-def accuracy_drops(summary: FamilySummary) -> list[tuple[int, int, float]]:
-  """Significant accuracy drops between consecutive sizes (C1): seed SE plus the binomial SE of the test set."""
-  means = summary.means("test_accuracy")
-  n = max(summary.test_examples, 1)
-  binomial = [math.sqrt(max(p * (1 - p), 0.0) / n / max(len(summary.seeds), 1)) if np.isfinite(p) else 0.0
-              for p in means]
-  return turning.significant_drops(summary.sizes, summary.values["test_accuracy"], extra_se=binomial)

@@ -157,8 +157,9 @@ class TrainingSizeConfig(ConfigMixin):
 # compute-bound at ~0.36 ms per image-iteration, no retrace per working-set size; the I-FGSM bisection runs the
 # whole pool per step). Three Simple CNN sizes (~855) leave room for one seed per cell only: 3 MNIST MLP seeds
 # would add ~180, 3 CIFAR-10 MLP seeds ~510, a fourth MNIST size ~315 (over the budget). So quick has no seed
-# noise: an interior peak is "inconclusive", a peak at the largest size "not testable"; cpu-full has 3 seeds.
-# Fewer families, sizes and seeds save time; never weaker attacks or fewer training steps.
+# noise: claims about training read "this model: ..." (not decided), a peak at the largest size "not
+# testable"; cpu-full has 3 seeds. Fewer families, sizes and seeds save time; never weaker attacks or fewer
+# training steps.
 QUICK = TrainingSizeConfig(families=("mnist/mlp", "mnist/simple_cnn", "cifar10/mlp"),
                            sizes_mnist=(1000, 10000, 54210), sizes_cifar10=(1000, 5000, 20000), seeds=1,
                            min_steps_overrides=("cifar10=3000",))

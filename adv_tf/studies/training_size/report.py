@@ -1,4 +1,5 @@
-"""The training-size report (paper 004): verdicts C1-C12, §2 numbers, curves per dataset, Table 1, choices.
+"""The training-size report (paper 004): verdicts C1-C12 (claims.py, judged by adv_tf.claims), §2 numbers,
+curves per dataset, Table 1, choices.
 
 Writes into the output folder: report.md, claims.json (one `ClaimVerdict` per claim C1-C12, for the
 cross-study index), curves.csv (one row per family x size), verdicts.csv,
@@ -18,10 +19,12 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from adv_tf.claims import NOT_RUN, ClaimResult, claim_verdicts, judge_all, verdict_rows, verdict_table
+from adv_tf.claims.writers import HEADER
 from adv_tf.report.base import CLAIMS_FILE, ClaimVerdict, StudyReport
 from adv_tf.report.tables import Table, markdown_table
-from adv_tf.studies.training_size import analysis, linear_regression, published
-from adv_tf.studies.training_size import verdicts as verdicts_lib
+from adv_tf.studies.training_size import analysis, linear_regression, measures, published
+from adv_tf.studies.training_size import claims as claims_lib
 from adv_tf.studies.training_size.families import DATASET_LABELS, parse_family
 from adv_tf.utils.atomic import atomic_write_bytes, atomic_write_text
 
@@ -44,35 +47,23 @@ NOT_RUN_REASONS = {
 }
 
 
-# Where report.md gives each claim's evidence (the index links to the heading).
-CLAIM_SECTIONS = {"C11": "Section 2: linear regression"}
-VERDICTS_SECTION = "Verdicts (C1-C12)"
-# The study's outcome labels -> the shared verdict labels of adv_tf.report.statistics (the reason goes to evidence).
-SHARED_LABELS = {verdicts_lib.NOT_TESTABLE: ("not testable", "the turning point may lie beyond our largest size")}
+def judged(config, families: Mapping[str, analysis.FamilySummary]) -> tuple[list[ClaimResult], list[ClaimResult]]:
+  """(ours, the paper's): C1-C12 judged by the shared engine on the family summaries and on the published
+  numbers."""
+  declared = claims_lib.claims(config)
+  return judge_all(declared, measures.results_measure(families)), judge_all(declared, measures.published_measure)
 
 
-def claim_verdicts(verdicts: Sequence[verdicts_lib.Verdict]) -> list[ClaimVerdict]:
-  """One ClaimVerdict per claim (C1-C12) with the shared verdict labels; "not run in this profile" is kept as
-  the rules allow, with the reason in the evidence."""
+def claim_rows(ours: Sequence[ClaimResult]) -> list[ClaimVerdict]:
+  """The claims.json rows: the engine's, with the section of report.md and the reason a claim was not run."""
   rows = []
-  for v in verdicts:
-    outcome, evidence = v.outcome, v.evidence
-    for ours, (shared, reason) in SHARED_LABELS.items():
-      if outcome.startswith(ours):
-        outcome, evidence = shared + outcome[len(ours):], f"{reason}: {evidence}"
-    if outcome == verdicts_lib.NOT_RUN:
-      evidence = f"{evidence} ({NOT_RUN_CLAIMS.get(v.claim, 'CPU time: run in cpu-full / paper')})"
-    rows.append(ClaimVerdict(claim=v.claim, statement=published.CLAIMS[v.claim], verdict=outcome, evidence=evidence,
-                             section=CLAIM_SECTIONS.get(v.claim, VERDICTS_SECTION)))
+  for r, row in zip(ours, claim_verdicts(ours)):
+    evidence = row.evidence
+    if r.verdict == NOT_RUN:
+      evidence = f"{evidence}; {claims_lib.NOT_RUN_REASON.get(row.claim, 'CPU time: run in cpu-full / paper')}"
+    rows.append(dataclasses.replace(row, evidence=evidence, section=claims_lib.CLAIM_SECTIONS.get(
+        row.claim, claims_lib.VERDICTS_SECTION)))
   return rows
-
-
-NOT_RUN_CLAIMS = {
-    "C3": "CIFAR-10 ResNet-32 / DenseNet-40: CPU time, run in cpu-full (ResNet) / paper (DenseNet)",
-    "C4": "STL-10: no offline copy here (paper profile)",
-    "C5": "Tiny ImageNet: run in cpu-full (stand-in split) and paper (official split)",
-    "C8": "no +D family in this profile (CPU time): run in cpu-full / paper",
-}
 
 
 def _fmt(value, digits: int = 4) -> str:
@@ -222,15 +213,19 @@ def _choices(config, families, notes: Mapping[str, str]) -> list[str]:
       "where some attack failed are left out of X (counted); own-correct means are the sensitivity check.",
       f"Eq. 5: over the pool (the paper: the whole test set); Delta per (family, norm) = the {c.delta_quantile:g} "
       "quantile of the minimal distortions of the family's largest-size models on their correct pool images.",
-      "Turning point (ours): the size with the largest mean over seeds, before the largest size, with peak - last > "
-      "2 SE of the difference (SE from the seeds; the 2 calibrated for the seed count with Student's t, "
-      "adv_tf.report.statistics.t_threshold: 4.5 for 3 seeds); fewer than 2 seeds -> inconclusive; a peak at the "
-      "largest size "
-      "-> 'not testable at this scale' for a claimed turning point.",
-      f"C1: a drop counts when larger than 2 SE (seed SE and the test set's binomial SE). C6: 'saturates early' = "
-      f"accuracy at the middle size within {verdicts_lib.SATURATION_POINTS:g} of the largest; 'changes little' = "
-      f"(max - min)/mean of the robustness means <= {verdicts_lib.SPREAD_LIMIT:g}. C7: at the largest size, across "
-      "architectures (own-correct eq. 4, since X differs per architecture).",
+      "Verdicts: the claims declared in claims.py, judged by the shared engine (adv_tf.claims): seed-level t "
+      "tests (unit: the trained model; one seed reads 'this model'), Holm over a claim's cells, models or curves "
+      "it cannot judge 'not testable'. A turning point (ours): the curve's peak (largest mean over seeds) before "
+      "the largest size with the per-seed ratio peak / largest size significantly above 1; the peak is chosen on "
+      "the same seeds (optimistic); a peak at the largest size -> 'not testable at this scale' for a claimed "
+      f"turning point. 'No turning point': the ratio significantly below {1 + claims_lib.NO_TURNING_MARGIN:g}. "
+      f"C1: each size's accuracy at least the previous size's minus {claims_lib.ACCURACY_MARGIN:g}. C6: accuracy "
+      f"at the middle size at least the largest's minus {claims_lib.SATURATION_POINTS:g}; each seed's (max - "
+      f"min)/mean of the robustness curve below {claims_lib.SPREAD_LIMIT:g}. C7: per pair of architectures at the "
+      "largest size, (accuracy difference) x (own-correct eq. 4 difference) below 0. C9: at least "
+      f"{1 - claims_lib.SUCCESS_MARGIN:.0%} of the attacked images. C10 is not testable by this engine (it "
+      "compares two analyses' conclusions). The paper column: the same rules on the published numbers (the §2 "
+      "example; the curves are published as figures only).",
       "MNIST 'ResNet+D' uses flips as §4.2 states, though flips do not suit digits. §3.1 lists ResNet-20 on Tiny "
       "ImageNet, Table 1 and Fig. 4 do not: we follow Table 1.",
       "The 20-layer VGG (STL-10/Tiny ImageNet): " + VGG20_FINDING,
@@ -260,13 +255,12 @@ def write_report(output_dir, results: Sequence[Mapping], config, *, notes: Mappi
   out = pathlib.Path(output_dir)
   (out / "figures").mkdir(parents=True, exist_ok=True)
   families = analysis.summarize(results, delta_quantile=config.delta_quantile) if results else {}
-  verdicts = verdicts_lib.all_verdicts(families)
+  ours, paper = judged(config, families)
   figures = write_figures(families, out / "figures")
   counts = our_counts() if count_params else None
   reg = regression_rows()
   atomic_write_text(out / "curves.csv", _csv(CURVE_HEADER, curve_rows(families)))
-  atomic_write_text(out / "verdicts.csv", _csv(("claim", "outcome", "evidence"),
-                                               [[v.claim, v.outcome, v.evidence] for v in verdicts]))
+  atomic_write_text(out / "verdicts.csv", _csv(HEADER, verdict_rows(ours, paper)))
   t1_header = ("dataset", "model", "layers", "paper params", "our params", "difference")
   atomic_write_text(out / "table1.csv", _csv(t1_header, table1_rows(counts)))
   reg_header = ("model", "slope", "intercept", "MSE", "paper MSE", "mean delta (both)", "mean delta (+delta)",
@@ -276,9 +270,8 @@ def write_report(output_dir, results: Sequence[Mapping], config, *, notes: Mappi
   md = [f"# Paper 004: training-set size vs accuracy and robustness (profile `{config.profile}`)", ""]
   if header:
     md += [header, ""]
-  md += [f"{len(results)} models in {len(families)} families.", "", f"## {VERDICTS_SECTION}", "",
-         _md(("claim", "statement", "verdict", "evidence"),
-             [[v.claim, published.CLAIMS[v.claim], v.outcome, v.evidence] for v in verdicts]), "",
+  md += [f"{len(results)} models in {len(families)} families.", "", f"## {claims_lib.VERDICTS_SECTION}", "",
+         verdict_table(ours, paper), "",
          "## Section 2: linear regression", "", _md(reg_header, reg), "",
          _regression_note(reg), ""]
   for dataset, paths in figures.items():
@@ -288,13 +281,13 @@ def write_report(output_dir, results: Sequence[Mapping], config, *, notes: Mappi
                [[k, s.size_x["l2"], s.size_x["linf"], s.dropped_failed["l2"] + s.dropped_failed["linf"],
                  s.delta["l2"], s.delta["linf"]] for k, s in group.items()]), ""]
     md += [_md(CURVE_HEADER, curve_rows(group, mean_se=True)), ""]
-    md += [_md(("family", "curve", "turning-point rule"),
+    md += [_md(("family", "curve", "peak (turning.py)"),
                [[k, metric, c.describe()] for k, s in group.items() for metric, c in s.curves.items()]), ""]
   md += ["## Table 1: architectures and parameter counts", "", _md(t1_header, table1_rows(counts)), "",
          "## Numbers in the text beside ours", "", _md(("what", "paper", "ours"), _text_rows(families)), "",
          "## Choices (everything the paper leaves open)", ""] + [f"- {line}" for line in _choices(
              config, families, notes or {})] + [""]
-  claims = [dataclasses.asdict(c) for c in claim_verdicts(verdicts)]
+  claims = [dataclasses.asdict(c) for c in claim_rows(ours)]
   atomic_write_text(out / CLAIMS_FILE, json.dumps({"title": TrainingSizeReport.title, "claims": claims}, indent=1)
                     + "\n")
   for name, s in families.items():
@@ -343,7 +336,7 @@ class TrainingSizeReport(StudyReport):
     """C1-C12 from the run's cells (the same verdicts as report.md, with the shared labels)."""
     results = self._results(run)
     families = analysis.summarize(results, delta_quantile=run.config.delta_quantile) if results else {}
-    return claim_verdicts(verdicts_lib.all_verdicts(families))
+    return claim_rows(judged(run.config, families)[0])
 
   def write(self, run) -> pathlib.Path:
     """report.md, claims.json and the tables and figures (write_report)."""

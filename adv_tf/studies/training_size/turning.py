@@ -1,14 +1,11 @@
-"""Turning points and trends of a curve over subset sizes, judged against seed noise (paper 004 §4.2).
+"""Where a curve over subset sizes peaks (paper 004 §4.2's "turning point": robustness peaks and then falls while
+data grows), as quantities for the claims engine. Measurement only: whether the fall exceeds seed noise is
+judged by `adv_tf.claims` (claims.py declares the comparison).
 
-A turning point is where robustness peaks and then falls while data grows. Paper 004 calls them by eye;
-ours (stated rule): with the mean over seeds per size, the peak is the size with the largest mean; it is a
-turning point only when it lies before the largest size AND peak mean - last mean > z (2) standard errors
-of that difference, SE_diff = sqrt(SE_peak^2 + SE_last^2), SE = sample std / sqrt(seeds), with z calibrated
-for the few seeds (`adv_tf.report.statistics.t_threshold(2, seeds)`: the Student-t quantile with df = seeds - 1
-and the normal's tail at 2 SE, e.g. 4.5 for 3 seeds, so the false-alarm rate stays that of 2 SE). With fewer than
-2 seeds there is no seed-noise estimate and an interior peak is "inconclusive". A curve whose peak is the
-largest size has no turning point within the sizes trained: a turning point claimed for it may lie beyond
-them ("not testable at this scale", never "refuted").
+The peak is the size with the largest mean over seeds; the interior peak the one before the largest size with
+the largest mean. Per seed, `ratios` gives the seed's value at the interior peak over its value at the largest
+size. Both peaks are chosen on the same seeds they are then tested with, so a comparison that needs a ratio
+above 1 is optimistic and one that needs a ratio below a bound is conservative (the report says so).
 """
 from __future__ import annotations
 
@@ -19,22 +16,6 @@ from typing import Sequence
 import numpy as np
 
 from adv_tf.errors import AdvTfError
-
-TURNING = "turning point"
-NO_TURNING = "no significant turning point"
-PEAK_AT_END = "peak at the largest size"
-INCONCLUSIVE = "inconclusive (fewer than 2 seeds)"
-NO_DATA = "inconclusive (no finite values)"
-
-
-def is_inconclusive(outcome: str) -> bool:
-  return outcome.startswith("inconclusive")
-
-
-def threshold(z: float, seeds: int) -> float:
-  """z calibrated for an SE estimated from `seeds` values per size (t_threshold; z itself below 2 seeds)."""
-  from adv_tf.report.statistics import t_threshold
-  return t_threshold(z, seeds) if seeds >= 2 else z
 
 
 def standard_error(values: Sequence[float]) -> float:
@@ -52,68 +33,40 @@ def _means(values_per_size) -> np.ndarray:
 
 
 @dataclasses.dataclass(frozen=True)
-class CurveVerdict:
-  """Outcome of `turning_point`: the rule's outcome and the numbers it used."""
-  outcome: str
-  peak_size: int
+class Peak:
+  """A curve's peak: sizes[index] with mean `peak_mean`; `last_mean` at the largest size; `ratios` per seed
+  (value at the interior peak sizes[interior] / value at the largest size, finite pairs only); `finite`: every
+  size has a finite mean."""
+  index: int
+  size: int
   peak_mean: float
   last_mean: float
-  difference: float
-  se_difference: float
-  min_seeds: int
+  ratios: tuple[float, ...]
+  finite: bool
+  at_end: bool
+  interior: int
 
   def describe(self) -> str:
-    if self.outcome == NO_DATA:
-      return f"{self.outcome} (a size without a finite value)"
-    if self.outcome == PEAK_AT_END:
-      return f"{self.outcome} (n={self.peak_size})"
-    return (f"{self.outcome}: peak at n={self.peak_size} ({self.peak_mean:.4g}) vs last {self.last_mean:.4g}, "
-            f"diff {self.difference:.3g}, SE_diff {self.se_difference:.2g}, seeds {self.min_seeds}")
+    if not self.finite:
+      return "a size without a finite value"
+    where = "at the largest size" if self.at_end else "before the largest size"
+    return (f"peak at n={self.size} ({where}): mean {self.peak_mean:.4g} vs last {self.last_mean:.4g}; per seed, "
+            f"interior peak (index {self.interior}) / last: " + ", ".join(f"{r:.3g}" for r in self.ratios))
 
 
-def turning_point(sizes: Sequence[int], values_per_size: Sequence[Sequence[float]], *, z: float = 2.0) -> CurveVerdict:
-  """Applies the module's rule to one curve (values_per_size[k] = the seeds' values at sizes[k])."""
+def peak(sizes: Sequence[int], values_per_size: Sequence[Sequence[float]]) -> Peak:
+  """The module's peak of one curve (values_per_size[k] = the seeds' values at sizes[k], same seed order)."""
   if len(sizes) != len(values_per_size) or len(sizes) < 2:
-    raise AdvTfError(f"turning_point needs >= 2 sizes with one value list each, got {len(sizes)} sizes and "
+    raise AdvTfError(f"a curve needs >= 2 sizes with one value list each, got {len(sizes)} sizes and "
                      f"{len(values_per_size)} lists")
   means = _means(values_per_size)
-  if not np.isfinite(means).all():
-    return CurveVerdict(NO_DATA, int(sizes[-1]), math.nan, math.nan, math.nan, math.nan, 0)
-  peak = int(np.nanargmax(means))
-  seeds = min(sum(1 for x in v if x is not None and np.isfinite(x)) for v in values_per_size)
-  last = len(sizes) - 1
-  diff = float(means[peak] - means[last])
-  se = math.sqrt(standard_error(values_per_size[peak]) ** 2 + standard_error(values_per_size[last]) ** 2)
-  if peak == last:
-    outcome = PEAK_AT_END
-  elif not np.isfinite(se):
-    outcome = INCONCLUSIVE
-  else:
-    outcome = TURNING if diff > threshold(z, seeds) * se else NO_TURNING
-  return CurveVerdict(outcome, int(sizes[peak]), float(means[peak]), float(means[last]), diff, se, seeds)
-
-
-def significant_drops(sizes: Sequence[int], values_per_size, *, z: float = 2.0,
-                      extra_se: Sequence[float] | None = None) -> list[tuple[int, int, float]]:
-  """Consecutive sizes where the mean falls by more than z SE of the difference (C1's "allow seed noise";
-  z calibrated for the seeds as in `turning_point`).
-
-  extra_se: an SE per size added in quadrature (e.g. the binomial SE of a test accuracy), so a single seed
-  still has a noise estimate. Returns (size_before, size_after, drop) for every significant drop.
-  """
-  means = _means(values_per_size)
-  seeds = min(sum(1 for x in v if x is not None and np.isfinite(x)) for v in values_per_size)
-  drops = []
-  for k in range(len(sizes) - 1):
-    parts = [standard_error(values_per_size[k]), standard_error(values_per_size[k + 1])]
-    parts = [p if np.isfinite(p) else 0.0 for p in parts]
-    if extra_se is not None:
-      parts += [extra_se[k], extra_se[k + 1]]
-    se = math.sqrt(sum(p * p for p in parts))
-    drop = float(means[k] - means[k + 1])
-    if np.isfinite(drop) and drop > threshold(z, seeds) * se:
-      drops.append((int(sizes[k]), int(sizes[k + 1]), drop))
-  return drops
+  finite = bool(np.isfinite(means).all())
+  index = int(np.nanargmax(means)) if np.isfinite(means).any() else len(sizes) - 1
+  interior = int(np.nanargmax(means[:-1])) if np.isfinite(means[:-1]).any() else 0
+  at, last = np.asarray(values_per_size[interior], np.float64), np.asarray(values_per_size[-1], np.float64)
+  ratios = tuple(float(a / b) for a, b in zip(at, last) if np.isfinite(a) and np.isfinite(b) and b != 0)
+  return Peak(index, int(sizes[index]), float(means[index]), float(means[-1]), ratios, finite,
+              index == len(sizes) - 1, interior)
 
 
 def relative_spread(values_per_size) -> float:
@@ -121,3 +74,9 @@ def relative_spread(values_per_size) -> float:
   means = _means(values_per_size)
   means = means[np.isfinite(means)]
   return float((means.max() - means.min()) / means.mean()) if len(means) and means.mean() else float("nan")
+
+
+def seed_spreads(values_per_size) -> tuple[float, ...]:
+  """relative_spread of each seed's own curve (values_per_size[k][i]: seed i at size k)."""
+  per_seed = np.asarray(values_per_size, np.float64).T
+  return tuple(relative_spread([[v] for v in curve]) for curve in per_seed)

@@ -1,30 +1,92 @@
-"""claims(run) of the training-size report: one ClaimVerdict per claim C1-C12 with the shared verdict labels."""
+"""Paper 004's claims judged by the shared engine on constructed family curves whose verdicts are known, and
+claims.json rows equal to the report's verdict table."""
 from __future__ import annotations
 
+import dataclasses
 import types
 
-from adv_tf.report.statistics import VERDICTS
+from adv_tf.claims import verdict_rows
+from adv_tf.studies.training_size import analysis, claims, measures, report
 from adv_tf.studies.training_size import config as config_lib
-from adv_tf.studies.training_size import report as report_lib
-from adv_tf.studies.training_size import verdicts as verdicts_lib
+from tests.studies.training_size import tiny_records as tiny
+
+CONFIG = dataclasses.replace(config_lib.QUICK, families=tuple(tiny.SHAPES), sizes_mnist=tiny.SIZES,
+                             sizes_cifar10=tiny.SIZES)
 
 
-def test_study_labels_map_to_the_shared_labels():
-  rows = report_lib.claim_verdicts([
-      verdicts_lib.Verdict("C2", "not testable at this scale, partial (tested against: cifar10/mlp)", "peak at 20000"),
-      verdicts_lib.Verdict("C4", verdicts_lib.NOT_RUN, "no family of this claim was run"),
-      verdicts_lib.Verdict("C11", "holds", "MSE ...")])
-  assert rows[0].verdict == "not testable, partial (tested against: cifar10/mlp)"
-  assert "beyond our largest size" in rows[0].evidence and "peak at 20000" in rows[0].evidence
-  assert rows[1].verdict == "not run in this profile" and "STL-10" in rows[1].evidence
-  assert rows[2].section == "Section 2: linear regression" and rows[0].section == report_lib.VERDICTS_SECTION
+def judged(records, cfg=CONFIG):
+  ours, paper = report.judged(cfg, analysis.summarize(records) if records else {})
+  return {r.claim.id: r for r in ours}, {r.claim.id: r for r in paper}
 
 
-def test_claims_of_a_run_without_cells_cover_every_claim():
-  run = types.SimpleNamespace(config=config_lib.QUICK, records={}, resources={})
-  claims = report_lib.TrainingSizeReport().claims(run)
-  assert [c.claim for c in claims] == [f"C{i}" for i in range(1, 13)]
-  by_id = {c.claim: c for c in claims}
-  assert by_id["C11"].verdict == "holds"  # the §2 example needs no cells
-  for c in claims:
-    assert c.verdict in (*VERDICTS, "not run in this profile", "inconclusive"), c
+def test_declarations_cover_every_claim_once():
+  assert [c.id for c in claims.claims(CONFIG)] == [f"C{i}" for i in range(1, 13)]
+
+
+def test_a_clear_turning_point_over_three_seeds_holds_and_one_seed_reads_this_model():
+  ours, _ = judged(tiny.results())
+  assert ours["C2"].label == "holds, partial (tested against: cifar10/mlp, cifar10/resnet32+D)"
+  assert ours["C2"].cells[0].test.name == "one-sample t over seeds"
+  one, _ = judged(tiny.one_seed_results())
+  assert one["C2"].verdict == "this model: inconclusive" and "needs >= 2 seeds" in one["C2"].to_decide
+
+
+def test_a_peak_at_the_largest_size_is_not_testable_for_a_claimed_turning_point():
+  rising = [dict(r, family="cifar10/simple_cnn", architecture="simple_cnn")
+            for r in tiny.results(("cifar10/resnet32",))]
+  cfg = dataclasses.replace(CONFIG, families=("cifar10/simple_cnn",))
+  ours, _ = judged(rising, cfg)
+  assert ours["C2"].label == "not testable, partial (tested against: cifar10/simple_cnn)"
+  assert "may lie beyond the sizes trained" in ours["C2"].to_decide
+
+
+def test_no_turning_point_needs_the_interior_peak_below_the_margin():
+  ours, _ = judged(tiny.results())   # cifar10/resnet32 rises 0.20 -> 0.25: interior peak 0.88 of the last
+  assert ours["C3"].verdict == "holds"
+  turning = [dict(r, family="cifar10/resnet32", architecture="resnet32", augment=False)
+             for r in tiny.results(("cifar10/mlp",))]     # the MLP's curve under ResNet-32's name
+  assert judged(turning)[0]["C3"].verdict == "does not hold"
+
+
+def test_accuracy_non_decrease_needs_the_seeds_to_show_it():
+  # The old rule said "holds" when no drop was significant; a 0.1-point rise over 3 seeds cannot show that
+  # accuracy did not fall by more than 1 point.
+  ours, _ = judged(tiny.results())
+  assert ours["C1"].verdict == "inconclusive" and "seeds per side" in ours["C1"].to_decide
+  assert "undecided 2" in ours["C1"].counts
+
+
+def test_the_tradeoff_pairs_and_augmentation_claims():
+  ours, _ = judged(tiny.results())
+  assert ours["C7"].verdict == "holds"   # cifar10: the MLP is less accurate and more robust than ResNet-32
+  assert ours["C8"].label == "holds, partial (tested against: cifar10/resnet32+D)"
+
+
+def test_success_rates_and_the_worked_example():
+  ours, paper = judged(tiny.results())
+  assert ours["C9"].verdict == "inconclusive" and "images per side" in ours["C9"].to_decide
+  assert ours["C11"].verdict == paper["C11"].verdict == "holds"
+  assert ours["C11"].cells[0].test.name.startswith("exact difference")
+  assert ours["C10"].verdict == "not testable" and "not expressible" in ours["C10"].to_decide
+  assert paper["C2"].verdict == "not run in this profile"   # the curves are published as figures only
+
+
+def test_measures_come_from_the_summaries():
+  families = analysis.summarize(tiny.results())
+  m = measures.results_measure(families)
+  acc = m(("accuracy", "cifar10/mlp", 2000))
+  assert acc.n == tiny.TEST_EXAMPLES and acc.seeds == tiny.SEEDS and len(acc.k) == 3
+  assert m(("turning", "cifar10/resnet32", "eq4_l2")).reason.startswith("cifar10/resnet32 eq4_l2: peak at")
+  assert m(("accuracy", "stl10/vgg20", 1000)) is None
+  k, n = families["cifar10/mlp"].attacks["l2"]
+  assert (m(("success", "cifar10/mlp", "l2")).k, m(("success", "cifar10/mlp", "l2")).n) == ((k,), n) == ((k,), k)
+
+
+def test_claims_json_rows_equal_the_report_rows():
+  run = types.SimpleNamespace(config=CONFIG, records={}, resources={})
+  rows = report.TrainingSizeReport().claims(run)
+  table = verdict_rows(*report.judged(CONFIG, {}))
+  assert [(r.claim, r.statement, f"**{r.verdict}**") for r in rows] == [tuple(t[:3]) for t in table]
+  by_id = {r.claim: r for r in rows}
+  assert by_id["C11"].verdict == "holds" and by_id["C11"].section == "Section 2: linear regression"
+  assert by_id["C4"].verdict == "not run in this profile" and "STL-10" in by_id["C4"].evidence

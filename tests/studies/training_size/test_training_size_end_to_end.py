@@ -1,6 +1,7 @@
 """A tiny end-to-end run through the framework CLI (synthetic digits, no data needed) and bad-input errors."""
 from __future__ import annotations
 
+import csv
 import json
 
 import numpy as np
@@ -51,14 +52,18 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch):
   assert len(verdicts) == 13
   claims = json.loads((out / "claims.json").read_text())["claims"]
   assert [c["claim"] for c in claims] == [f"C{i}" for i in range(1, 13)]
-  for c in claims:  # the shared labels (adv_tf.report.statistics), or "not run in this profile" with its reason
-    assert c["verdict"].split(",")[0] in (*VERDICTS, "not run in this profile"), c
+  for c in claims:  # the shared labels ("this model: " on one seed), or "not run in this profile" with its reason
+    assert c["verdict"].removeprefix("this model: ").split(",")[0] in (*VERDICTS, "not run in this profile"), c
     assert c["statement"] and c["evidence"] and c["section"]
     assert f"## {c['section']}" in report
   by_id = {c["claim"]: c for c in claims}
   assert by_id["C11"]["verdict"] == "holds" and by_id["C11"]["section"] == "Section 2: linear regression"
   assert by_id["C4"]["verdict"] == "not run in this profile" and "STL-10" in by_id["C4"]["evidence"]
   assert by_id["C6"]["verdict"].endswith("partial (tested against: mnist/mlp)")
+  # claims.json, verdicts.csv and report.md carry the same verdicts (one engine run).
+  with open(out / "verdicts.csv") as f:
+    assert [row["ours"].strip("*") for row in csv.DictReader(f)] == [c["verdict"] for c in claims]
+  assert all(f"**{c['verdict']}**" in report for c in claims)
   records = [json.loads(line) for line in (out / "records-shard0of1.jsonl").read_text().splitlines()]
   assert len(records) == 4
   result = records[0]["result"]

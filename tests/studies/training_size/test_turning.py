@@ -1,4 +1,4 @@
-"""Turning-point detection against seed noise on synthetic noisy curves."""
+"""Where a curve peaks (measurement for the claims engine) on synthetic curves."""
 from __future__ import annotations
 
 import numpy as np
@@ -15,44 +15,31 @@ def _noisy(means, noise, seeds=5, seed=0):
   return [list(m + noise * rng.standard_normal(seeds)) for m in means]
 
 
-def test_clear_peak_is_a_turning_point():
-  curve = _noisy([0.30, 0.40, 0.50, 0.42, 0.35], noise=0.01)
-  verdict = turning.turning_point(SIZES, curve)
-  assert verdict.outcome == turning.TURNING
-  assert verdict.peak_size == 5000
+def test_interior_peak_and_per_seed_ratios():
+  curve = [[0.3, 0.3], [0.4, 0.4], [0.5, 0.6], [0.42, 0.4], [0.25, 0.3]]
+  p = turning.peak(SIZES, curve)
+  assert (p.size, p.index, p.interior, p.at_end, p.finite) == (5000, 2, 2, False, True)
+  assert p.ratios == pytest.approx((2.0, 2.0))
+  assert p.peak_mean == pytest.approx(0.55) and p.last_mean == pytest.approx(0.275)
+  assert "before the largest size" in p.describe()
 
 
-def test_peak_within_noise_is_not_a_turning_point():
-  curve = _noisy([0.40, 0.41, 0.42, 0.41, 0.415], noise=0.05)
-  assert turning.turning_point(SIZES, curve).outcome in (turning.NO_TURNING, turning.PEAK_AT_END)
+def test_rising_curve_peaks_at_the_end_and_its_interior_peak_is_below_the_last():
+  p = turning.peak(SIZES, _noisy([0.1, 0.2, 0.3, 0.4, 0.5], 0.01))
+  assert p.at_end and p.interior == 3
+  assert all(r < 1 for r in p.ratios)
 
 
-def test_noise_only_curves_rarely_call_turning_points():
-  calls = sum(turning.turning_point(SIZES, _noisy([0.4] * 5, noise=0.02, seed=s)).outcome == turning.TURNING
-              for s in range(40))
-  assert calls <= 8  # a 2-SE rule on the max of 5 noisy means: well below half
+def test_a_size_without_finite_values_is_flagged():
+  p = turning.peak([1, 2, 3], [[0.1], [float("nan")], [0.2]])
+  assert not p.finite and "without a finite value" in p.describe()
 
 
-def test_rising_curve_peaks_at_the_end():
-  assert turning.turning_point(SIZES, _noisy([0.1, 0.2, 0.3, 0.4, 0.5], 0.01)).outcome == turning.PEAK_AT_END
-
-
-def test_one_seed_is_inconclusive_for_an_interior_peak():
-  verdict = turning.turning_point(SIZES, [[0.3], [0.5], [0.4], [0.35], [0.3]])
-  assert verdict.outcome == turning.INCONCLUSIVE
-  assert turning.is_inconclusive(verdict.outcome)
-
-
-def test_significant_drops_with_extra_se():
-  values = [[0.90], [0.80], [0.95]]
-  assert turning.significant_drops([1, 2, 3], values, extra_se=[0.01, 0.01, 0.01]) == [(1, 2, pytest.approx(0.1))]
-  assert turning.significant_drops([1, 2, 3], values, extra_se=[0.1, 0.1, 0.1]) == []
-
-
-def test_relative_spread():
+def test_relative_spread_of_the_means_and_of_each_seed():
   assert turning.relative_spread([[1.0], [1.5], [0.5]]) == pytest.approx(1.0)
+  assert turning.seed_spreads([[1.0, 2.0], [1.5, 2.0], [0.5, 2.0]]) == pytest.approx((1.0, 0.0))
 
 
 def test_bad_input():
   with pytest.raises(AdvTfError):
-    turning.turning_point([1, 2], [[1.0]])
+    turning.peak([1, 2], [[1.0]])

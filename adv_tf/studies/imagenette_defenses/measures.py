@@ -1,0 +1,61 @@
+"""The quantities paper 003's claims compare (keys of `claims`), resolved from this run's cell results or from
+the paper's published numbers, as `adv_tf.claims` observations. Measurement only: the engine judges.
+
+Ours: k of n held-out images per quantity, one seed (the run's), and the model's clean accuracy so that a
+model at or near chance (10 classes) is not testable. The cells store counts only (no per-image outcomes), so
+two accuracies on the same images are compared unpaired (Newcombe; conservative, the engine says so).
+The paper's: the WRN-50-2 figure values (Tables 003-A/B) as k of 50 images; GoogLeNet's were never published.
+"""
+from __future__ import annotations
+
+from adv_tf.claims import Accuracy
+from adv_tf.studies.imagenette_defenses import published
+from adv_tf.studies.imagenette_defenses.claims import CHANCE, is_wrn
+from adv_tf.studies.imagenette_defenses.config import DGSM_EPS, FGSM_EPS
+
+HELD_OUT = "held-out images"
+PAPER_IMAGES = 50
+
+
+def point(curve: list[dict], eps: float) -> dict | None:
+  """The curve's entry at eps, or None."""
+  return next((p for p in curve if abs(p["eps"] - eps) < 1e-9), None)
+
+
+def _entry(result: dict, defense: str, metric: str, eps: float) -> dict | None:
+  if defense == "none":
+    return result["clean"] if metric == "clean" else point(result[metric], eps)
+  curves = result.get("averaging", {}).get(defense.removeprefix("averaging N="))
+  if curves is None:
+    return None
+  return point(curves["fgsm"], 0.0) if metric == "clean" else point(curves[metric], eps)
+
+
+def results_measure(results: dict, seed: int):
+  """measure(key) over {(model, variant): cell result} (None: not measured in this run)."""
+  def measure(key):
+    model, variant, defense, metric, eps = key
+    result = results.get((model, variant))
+    entry = None if result is None else _entry(result, defense, metric, eps)
+    if entry is None:
+      return None
+    return Accuracy((int(entry["k"]),), int(entry["n"]), seeds=(seed,), item_set=HELD_OUT,
+                    clean=float(result["clean"]["rate"]), chance=CHANCE)
+  return measure
+
+
+def published_measure(key):
+  """The paper's WRN-50-2 numbers for a key (base: Figs. 3/5; averaging: Fig. 6 / repo plot; FGSM adversarial
+  training: Fig. 7 / repo plot), k of 50 images; None where the paper published none."""
+  model, variant, defense, metric, eps = key
+  kind = "fgsm" if variant == "fgsm" else "averaging" if defense != "none" else "base"
+  if not is_wrn(model) or variant not in ("base", "fgsm") or (variant == "fgsm" and defense != "none"):
+    return None
+  grid, figures = (DGSM_EPS, published.DGSM_FIGURES) if metric == "dgsm" else (FGSM_EPS, published.FGSM_FIGURES)
+  eps = 0.0 if metric == "clean" else eps
+  index = next((i for i, e in enumerate(grid) if abs(e - eps) < 1e-9), None)
+  if index is None:
+    return None
+  percent = figures[kind][index]
+  return Accuracy((round(percent * PAPER_IMAGES / 100),), PAPER_IMAGES, item_set="the paper's 50 images",
+                  clean=published.FGSM_FIGURES[kind][0] / 100, chance=CHANCE)

@@ -1,0 +1,117 @@
+"""Paper 004 claims C1-C12 (../shared/specs/paper004_training_size.md §004.3) as data for the shared engine
+(`adv_tf.claims`): which quantities of the family curves each claim compares, the relation and the margin.
+measures.py resolves the keys from analysis.py's summaries; nothing here decides a verdict.
+
+Keys:
+  ("accuracy", family, size)      test accuracy, k of the test examples per seed
+  ("turning", family, metric)     per seed, the curve's value at its interior peak over its value at the largest
+                                  size (turning.py); not testable when the curve peaks at the largest size (a
+                                  turning point may lie beyond the sizes trained: "not testable at this scale")
+  ("peak", family, metric)        the same ratio, also when the curve peaks at the largest size
+  ("spread", family, metric)      per seed, (max - min) / mean of the seed's curve over the sizes
+  ("tradeoff", dataset, a, b, n)  per seed at the largest size, (accuracy a - accuracy b) x (own-correct eq. 4
+                                  robustness a - robustness b): negative when the more accurate is less robust
+  ("success", family, norm)       successful attacks of all attacked pool images over the family's models
+  ("regression", model, what)     the §2 example's test MSE / mean delta, computed exactly
+Units: every claim about training-set size is about training, whose replicate is the trained model ("seeds":
+one seed reads "this model: ..."); C9 is about the attacks on each model's images; C11 is computed exactly.
+"A turning point" = the peak/last ratio significantly above 1; "no turning point" = the ratio significantly
+below 1 + NO_TURNING_MARGIN (the peak at most 10% above the largest size's value).
+C10 compares the conclusions of two analyses (eq. 4 vs eq. 5 turning points), not two quantities: the engine's
+relations cannot express it, so it is declared not testable by this engine (the report prints both curves).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from adv_tf.claims import Cell, Claim, Untestable, check_unique
+from adv_tf.studies.training_size import published
+from adv_tf.studies.training_size.families import parse_family
+
+NORMS = ("l2", "linf")
+RATIO = "% of the largest size's value"
+NO_TURNING_MARGIN = 0.1     # "no turning point" / "roughly constant": the peak within 10% of the last size's value
+ACCURACY_MARGIN = 0.01      # C1 "non-decreasing, seed noise allowed": a fall of at most 1 point
+SATURATION_POINTS = 0.01    # C6 "saturates early": accuracy at the middle size within 1 point of the largest's
+SPREAD_LIMIT = 0.25         # C6 "changes little": (max - min) / mean of a seed's robustness curve below 25%
+SUCCESS_MARGIN = 0.01       # C9 "100% success": read as at least 99% of the attacked images
+MNIST_FAMILIES = ("mnist/mlp", "mnist/simple_cnn", "mnist/resnet20", "mnist/resnet20+D")
+AUGMENTED_TURNING = ("cifar10/resnet32+D", "stl10/resnet20+D")   # C8's evidence (§4.2 last paragraph)
+# Which section of report.md gives each claim's evidence (the index links to the heading).
+VERDICTS_SECTION = "Verdicts (C1-C12)"
+CLAIM_SECTIONS = {"C11": "Section 2: linear regression"}
+NOT_RUN_REASON = {
+    "C3": "CIFAR-10 ResNet-32 / DenseNet-40: CPU time, run in cpu-full (ResNet) / paper (DenseNet)",
+    "C4": "STL-10: no offline copy here (paper profile)",
+    "C5": "Tiny ImageNet: run in cpu-full (stand-in split) and paper (official split)",
+    "C8": "no +D family with its plain family in this profile (CPU time): run in cpu-full / paper",
+}
+
+
+def _turning_cells(family: str, claimed: bool) -> tuple[Cell, ...]:
+  """A claimed turning point (peak/last > 1) or a claimed absence (peak/last < 1 + margin), both norms."""
+  return tuple(Cell(("turning", family, f"eq4_{n}"), 1.0, "greater", group=family) if claimed else
+               Cell(("peak", family, f"eq4_{n}"), 1.0 + NO_TURNING_MARGIN, "at_most", group=family)
+               for n in NORMS)
+
+
+def _turning_claim(claim_id: str) -> Claim:
+  wanted = published.TURNING_CLAIMS[claim_id]
+  return Claim(claim_id, published.CLAIMS[claim_id], section="§4.2", unit="seeds", margin=0.0, value_unit=RATIO,
+               names=tuple(wanted), cells=tuple(c for f, claimed in wanted.items() for c in _turning_cells(f, claimed)))
+
+
+def claims(config) -> tuple[Claim, ...]:
+  """C1-C12 for the config's families and sizes."""
+  families = list(config.families)
+  parsed = {f: parse_family(f) for f in families}
+  by_dataset: dict[str, list[str]] = {}
+  for f, p in parsed.items():
+    if not p.augment:
+      by_dataset.setdefault(p.dataset, []).append(f)
+  pairs = [(d, a, b) for d, fs in by_dataset.items() for i, a in enumerate(fs) for b in fs[i + 1:]]
+  c1 = tuple(Cell(("accuracy", f, big), ("accuracy", f, small), "at_least", group=f)
+             for f in families for small, big in zip(config.sizes_for(parsed[f].dataset),
+                                                     config.sizes_for(parsed[f].dataset)[1:]))
+  c6 = []
+  for f in (f for f in families if f in MNIST_FAMILIES):
+    sizes = config.sizes_for("mnist")
+    c6.append(Cell(("accuracy", f, sizes[len(sizes) // 2]), ("accuracy", f, sizes[-1]), "at_least",
+                   offset=-SATURATION_POINTS, group=f))
+    c6 += [Cell(("spread", f, f"eq4_{n}"), SPREAD_LIMIT, "at_most", group=f) for n in NORMS]
+  c8 = tuple(c for f in families if parsed[f].augment and f.removesuffix("+D") in families
+             for c in (*_turning_cells(f, True), *(dataclasses.replace(c, group=f) for c in _turning_cells(
+                 f.removesuffix("+D"), False))))
+  all_turning = {f: claimed for cid in ("C2", "C3", "C4", "C5") for f, claimed in published.TURNING_CLAIMS[cid].items()}
+  out = (
+      Claim("C1", published.CLAIMS["C1"], section="Abstract, §4.2, §6", unit="seeds", margin=ACCURACY_MARGIN,
+            names=tuple(families), cells=c1 or (Cell(("accuracy", "none", 0), ("accuracy", "none", 1), "at_least"),)),
+      _turning_claim("C2"), _turning_claim("C3"), _turning_claim("C4"), _turning_claim("C5"),
+      Claim("C6", published.CLAIMS["C6"], section="§4.2, Fig. 2", unit="seeds", margin=0.0, names=MNIST_FAMILIES,
+            cells=tuple(c6) or (Cell(("spread", "mnist/mlp", "eq4_l2"), SPREAD_LIMIT, "at_most", group="mnist/mlp"),)),
+      Claim("C7", published.CLAIMS["C7"] + " (judged: at the largest size, each pair of architectures of a dataset)",
+            section="§4.2", unit="seeds", margin=0.0, scale=1.0, value_unit="",
+            names=tuple(dict.fromkeys(("cifar10", *(d for d, _, _ in pairs)))),
+            cells=tuple(Cell(("tradeoff", d, a, b, n), 0.0, "less", group=d) for d, a, b in pairs for n in NORMS)
+            or (Cell(("tradeoff", "cifar10", "none", "none", "l2"), 0.0, "less"),)),
+      Claim("C8", published.CLAIMS["C8"] + " (judged: a turning point with +D and none without)", section="§4.2",
+            unit="seeds", margin=0.0, names=AUGMENTED_TURNING, value_unit=RATIO,
+            cells=c8 or (Cell(("turning", AUGMENTED_TURNING[0], "eq4_l2"), 1.0, "greater"),)),
+      Claim("C9", published.CLAIMS["C9"] + " (judged: >= 99% of all attacked images per family)", section="§4.1",
+            margin=SUCCESS_MARGIN, names=tuple(families),
+            cells=tuple(Cell(("success", f, n), 1.0, "at_least", group=f) for f in families for n in NORMS)
+            or (Cell(("success", "none", "l2"), 1.0, "at_least"),)),
+      Claim("C10", published.CLAIMS["C10"], section="Appendix",
+            cells=(Cell(Untestable("compares the conclusions of two analyses (eq. 4 vs eq. 5 turning points), not "
+                                   "two quantities: not expressible by the claims engine's relations"), 0.0),)),
+      Claim("C11", published.CLAIMS["C11"], section="§2", margin=0.0, scale=1.0, value_unit="",
+            cells=(Cell(("regression", "M2", "mse"), ("regression", "M1", "mse"), "less"),
+                   Cell(("regression", "M2", "mean_delta"), ("regression", "M1", "mean_delta"), "less"))),
+      Claim("C12", published.CLAIMS["C12"] + " (judged: every family of C2-C5 shows, or lacks, a turning point as "
+            "the paper says)", section="Abstract, §4.2, §6", unit="seeds", margin=0.0, names=tuple(all_turning),
+            value_unit=RATIO,
+            cells=tuple(c for f, claimed in all_turning.items() for c in _turning_cells(f, claimed))),
+  )
+  check_unique(out)
+  return out
+

@@ -1,0 +1,123 @@
+"""Paper 003's claims judged by the shared engine on constructed records whose verdicts are known, the paper
+column on the published numbers, and claims.json rows equal to the report's verdict table."""
+from __future__ import annotations
+
+import dataclasses
+import types
+
+from adv_tf.claims import DECIDED, verdict_rows
+from adv_tf.studies.imagenette_defenses import claims, measures, report
+from adv_tf.studies.imagenette_defenses.cells import build_cells
+from adv_tf.studies.imagenette_defenses.study import STAGE
+from tests.studies.imagenette_defenses import tiny_results as tiny
+
+
+def judged(results, cfg=tiny.CONFIG, seed=0):
+  ours, paper = report.judged(cfg, results, seed)
+  return {r.claim.id: r for r in ours}, {r.claim.id: r for r in paper}
+
+
+def with_cell(results, key, **fields):
+  out = dict(results)
+  out[key] = {**results[key], **fields}
+  return out
+
+
+def test_declarations_cover_every_claim_once_and_hold_no_verdict_logic():
+  ids = [c.id for c in claims.claims(tiny.CONFIG, absolute=False)]
+  assert ids == [f"D{i}" for i in range(1, 12)] + ["D12a", "D12b", "D13"]
+  assert {c.unit for c in claims.claims(tiny.CONFIG, False) if c.id in ("D4", "D9", "D10", "D11", "D12b")} == \
+      {"seeds"}
+
+
+def test_training_method_claims_on_one_seed_read_this_model_and_are_not_decided():
+  # Issue 20, papers 001/003: adversarial retraining was judged from one seed by intervals over test images.
+  ours, _ = judged(tiny.results())
+  for claim in ("D4", "D9", "D10", "D12b"):
+    assert ours[claim].verdict == "this model: holds" and not ours[claim].decided, claim
+    assert "needs >= 2 seeds" in ours[claim].to_decide
+  assert ours["D12a"].verdict == "holds" and ours["D12a"].decided   # averaging: the same model, its images
+
+
+def test_a_model_at_chance_is_not_testable_whatever_its_attack_numbers():
+  ours, _ = judged(tiny.weak_results())   # wrn10_2 at 52/500 clean on 10 classes
+  assert ours["D2"].label == "not testable, partial (tested against: wrn10_2)"
+  assert "near chance" in ours["D2"].to_decide and "no sample size" in ours["D2"].to_decide
+  assert "not testable 1" in ours["D5"].counts and ours["D5"].verdict.startswith("holds")   # googlenet decides
+
+
+def test_a_small_rise_is_not_within_the_margin_until_the_sample_shows_it():
+  # The old D8 rule called "holds" on the point estimate (+0.2 points <= 2); the engine needs the upper bound.
+  ours, _ = judged(tiny.results())
+  assert ours["D8"].verdict.startswith("inconclusive") and "at about" in ours["D8"].to_decide
+  big = tiny.results()
+  big[("googlenet", "base")]["averaging"]["20"]["dgsm"] = tiny.curve(tiny.DGSM_EPS, [50, 150, 50])
+  ours, _ = judged(big)
+  assert ours["D8"].verdict.startswith("does not hold") and "against 1" in ours["D8"].counts
+
+
+def test_dgsm_full_success_needs_the_rate_significantly_at_98_percent():
+  ours, _ = judged(tiny.results())   # googlenet 500/500, wrn10_2 480/500 at eps* 0.015
+  assert ours["D5"].verdict.startswith("does not hold") and ours["D5"].counts == "for 1, against 1"
+  fixed = with_cell(tiny.results(), ("wrn10_2", "base"), dgsm=tiny.curve(tiny.DGSM_EPS, [50, 200, 499]))
+  assert judged(fixed)[0]["D5"].verdict.startswith("holds")
+
+
+def test_different_clean_accuracies_are_attached_as_a_confound():
+  ours, _ = judged(tiny.results())   # googlenet 60% base vs 50% after adversarial training
+  assert "clean accuracy differs by up to 0.1" in ours["D10"].confounds
+  assert "confounds: clean accuracy" in ours["D10"].evidence
+
+
+def test_absolute_claims_are_judged_only_with_pretrained_weights_at_224_px():
+  ours, _ = judged(tiny.results())
+  assert ours["D1"].verdict.startswith("not testable") and "pretrained weights" in ours["D1"].to_decide
+  assert ours["D3"].verdict.startswith("not testable")
+  cfg = dataclasses.replace(tiny.CONFIG, image_size=224)
+  pretrained = {k: {**v, "pretrained": True} for k, v in tiny.results().items()}
+  ours, _ = judged(pretrained, cfg)
+  assert "not testable" not in ours["D1"].counts   # 60% vs 99.9%: significantly below
+  assert ours["D1"].verdict.startswith("does not hold")
+  assert "by more than 50 points" in ours["D2"].claim.statement and ours["D2"].claim.cells[0].offset == 0.5
+
+
+def test_qualitative_claim_is_not_testable_with_its_reason():
+  ours, paper = judged(tiny.results())
+  assert ours["D13"].verdict == paper["D13"].verdict == "not testable"
+  assert "qualitative" in ours["D13"].to_decide
+
+
+def test_paper_column_applies_the_same_rules_to_the_published_numbers():
+  _, paper = judged(tiny.results())
+  assert paper["D2"].verdict == "holds"                # Fig. 3: 49/50 -> 21/50 at eps* 0.025
+  assert paper["D6"].verdict == "holds"                # Fig. 6 vs Fig. 3 at 0.025: 43/50 vs 21/50
+  assert paper["D4"].verdict == "not run in this profile"   # GoogLeNet's figures were never published
+  assert paper["D5"].verdict.startswith("inconclusive")     # 50/50 cannot show >= 98% on 50 images
+  assert paper["D9"].verdict.startswith("this model")       # one published model per variant
+  assert measures.published_measure(("googlenet", "base", "none", "clean", 0.0)) is None
+  fig3 = measures.published_measure(("wrn10_2", "base", "none", "fgsm", 0.025))
+  assert (fig3.k, fig3.n) == ((21,), 50)
+
+
+def test_ours_come_from_the_cells_counts():
+  m = measures.results_measure(tiny.results(), seed=3)
+  obs = m(("googlenet", "base", "averaging N=20", "dgsm", 0.015))
+  assert (obs.k, obs.n, obs.seeds, obs.clean) == ((75,), 500, (3,), 0.6)
+  assert m(("googlenet", "base", "averaging N=20", "clean", 0.0)).k == (280,)
+  assert m(("wrn10_2", "fgsm", "none", "clean", 0.0)) is None
+  assert m(("googlenet", "base", "averaging N=99", "fgsm", 0.025)) is None
+
+
+def test_claims_json_rows_equal_the_report_rows():
+  records = [{"id": c.id, "config": c.config, "result": tiny.results()[(c.config["model"], c.config["variant"])]}
+             for c in build_cells(tiny.CONFIG, 0) if (c.config["model"], c.config["variant"]) in tiny.results()]
+  run = types.SimpleNamespace(config=tiny.CONFIG, seed=0, records={STAGE: records})
+  rows = report.ImagenetteDefensesReport().claims(run)
+  table = verdict_rows(*report.judged(tiny.CONFIG, tiny.results(), 0))
+  assert [(r.claim, r.statement, f"**{r.verdict}**") for r in rows] == [tuple(t[:3]) for t in table]
+  assert all(r.section == claims.SECTION for r in rows)
+  assert all(r.verdict in DECIDED or r.evidence for r in rows)
+  no_at = types.SimpleNamespace(config=tiny.CONFIG, seed=0, records={STAGE: [
+      r for r in records if r["config"]["variant"] == "base"]})
+  by_id = {r.claim: r for r in report.ImagenetteDefensesReport().claims(no_at)}
+  assert by_id["D9"].verdict == "not run in this profile" and "--at_epochs" in by_id["D9"].evidence
