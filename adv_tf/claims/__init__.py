@@ -25,12 +25,13 @@ and its report resolves the cells' keys from its tidy results:
 
 API:
   observations  `Accuracy` (k of n per seed, optional per-item 0/1 outcomes, `item_set` naming the items so
-                that equal names pair), `Values` (per-seed per-item continuous values), `Scalar` (a constant).
+                that equal names pair), `Values` (per-seed per-item continuous values), `Scalar` (a constant),
+                `Untestable` (run but not comparable, with the reason).
   declarations  `Cell(a, b, relation, offset, group, label)`, relations greater / less / at_least /
                 at_most / equal; `Claim(id, statement, cells, section, unit, margin, mode, names, conflict,
-                confound_limits, scale, value_unit)`, units images / pairs / seeds.
+                confound_limits, scale, value_unit, noise_from)`, units images / pairs / seeds.
   rules         the tests (exact McNemar, Newcombe paired/unpaired, exact binomial, sign test, paired /
-                Welch / one-sample t) and `holm`.
+                Welch / one-sample t, `reference_t`: one model against N with their sd) and `holm`.
   engine        `judge`, `judge_all`, `Rules` (alpha, floor, saturation_items, near_chance, max_factor),
                 `ClaimResult` (verdict, label with "partial", decided, counts, evidence, to_decide,
                 confounds, cells).
@@ -40,5 +41,5 @@ tests/claims/.
 """
 from adv_tf.claims.declarations import RELATIONS, UNITS, Cell, Claim, check_unique
 from adv_tf.claims.engine import DECIDED, NOT_RUN, ClaimResult, Rules, judge, judge_all
-from adv_tf.claims.observations import Accuracy, Scalar, Values
+from adv_tf.claims.observations import Accuracy, Scalar, Untestable, Values
 from adv_tf.claims.writers import claim_verdicts, verdict_rows, verdict_table

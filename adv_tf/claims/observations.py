@@ -5,6 +5,7 @@
 * `Values`: continuous values per seed and per item (e.g. per-image L2 distances, per-pair scores); the
   seed-level value is the `statistic` (mean or median) over items.
 * `Scalar`: a constant the claim names (a published threshold such as "97%").
+* `Untestable`: a quantity that was run but cannot enter a comparison, with the reason.
 
 `clean` (the model's clean accuracy) and `chance` (1 / classes) let the engine call a model at or near chance
 "not testable at this scale"; `confounds` (e.g. {"clean accuracy": 0.91, "training images": 600}) are
@@ -92,6 +93,13 @@ class Scalar:
   def __post_init__(self):
     if not math.isfinite(self.value):
       raise AdvTfError(f"a Scalar must be finite, got {self.value}")
+
+
+@dataclasses.dataclass(frozen=True)
+class Untestable:
+  """A quantity the study ran but cannot compare, and why (e.g. a model below the paper's accuracy bar, or an
+  attack that failed on some items): its cells read "not testable" with this reason."""
+  reason: str
 
 
 Observation = Accuracy | Values | Scalar
