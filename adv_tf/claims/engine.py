@@ -252,7 +252,7 @@ def judge_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules = Rules(
     return CellResult(cell, "not measured")
   unusable = [o.reason for o in (a, b) if isinstance(o, Untestable)]
   if unusable:
-    return CellResult(cell, "not testable", note="; ".join(unusable))
+    return CellResult(cell, "not testable", note="; ".join(dict.fromkeys(unusable)))
   sides = [o for o in (a, b) if not isinstance(o, Scalar)]
   reasons = [r for r in (_near_chance(o, rules) for o in sides) if r]
   bounds = {_bound(o, rules) for o in sides}
