@@ -16,7 +16,10 @@ Units of noise (`Claim.unit`):
   seeds           a claim about a training method or a data property: its unit of replication is the trained
                   model, so per-seed values are compared (paired t, Welch, one-sample t). With fewer than two
                   seeds on a side the cell is judged on items and the verdict reads "this model: ..." and is
-                  not counted as decided.
+                  not counted as decided, unless the claim names a `noise_from` quantity whose seeds
+                  estimate the seed-to-seed sd (a design that assumes every compared side shares it, e.g.
+                  paper 002 §5.5's N baselines): then one model against the mean of N is the t test
+                  (x - mean) / (sd sqrt(1 + 1/N)) ~ t(N - 1), two single models use sd sqrt(2).
 """
 from __future__ import annotations
 
@@ -72,6 +75,9 @@ class Claim:
     conflict: where the paper's text contradicts its own figure (printed; judged against the figure).
     confound_limits: {confound: largest difference between compared sides that is not flagged}.
     scale, value_unit: how effects are printed (default: accuracies as percentage points).
+    noise_from: unit "seeds" only: the key of a quantity with >= 2 seeds whose seed-to-seed sd stands for every
+      compared side's (`rules.reference_t`); a side with one seed is then tested with it instead of reading
+      "this model". None: no such assumption.
   """
   id: str
   statement: str
@@ -85,6 +91,7 @@ class Claim:
   confound_limits: Mapping[str, float] = dataclasses.field(default_factory=dict)
   scale: float = 100.0
   value_unit: str = "pp"
+  noise_from: Hashable | None = None
 
   def __post_init__(self):
     if self.unit not in UNITS:
@@ -95,6 +102,8 @@ class Claim:
       raise AdvTfError(f"claim {self.id}: margin must be >= 0, got {self.margin}")
     if not self.cells:
       raise AdvTfError(f"claim {self.id} has no cells")
+    if self.noise_from is not None and self.unit != "seeds":
+      raise AdvTfError(f"claim {self.id}: noise_from needs unit 'seeds', got {self.unit!r}")
     keys = [(c.a, c.b, c.relation, c.offset) for c in self.cells]
     twice = sorted({str(k[:2]) for k in keys if keys.count(k) > 1})
     if twice:

@@ -15,7 +15,8 @@ picks the test the design calls for (`rules` module table), and combines the cel
 * "not testable" when no measured cell is testable (a cell with an `Untestable` side, declared or measured,
   is not testable, with its reason); "not run in this profile" when none was measured;
 * a claim with unit "seeds" judged with fewer than two seeds on a side reads "this model: <verdict>" and is
-  not decided (`ClaimResult.decided`);
+  not decided (`ClaimResult.decided`), unless the claim names `noise_from`: then that side is tested with the
+  seed-to-seed sd of that quantity's seeds (`rules.reference_t`, a decided verdict);
 * "partial (tested against: ...)" when only some of the values the claim names were measured;
 * confounds (observation `confounds`, and clean accuracy) that differ between compared sides by more than
   the claim's `confound_limits` are attached to the evidence.
@@ -40,7 +41,7 @@ from adv_tf.report.statistics import partial_label
 DECIDED = ("holds", "does not hold", "tie")
 NOT_RUN = "not run in this profile"
 SCALE_FACTORS = (2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024)
-Measure = Callable[[Hashable], "Observation | None"]
+Measure = Callable[[Hashable], "Observation | Untestable | None"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -162,8 +163,22 @@ def _pooled_items(a: Accuracy | Values, b: Accuracy | Values):
   return np.concatenate(rows[0]), np.concatenate(rows[1])
 
 
-def _test(claim: Claim, a, b) -> tuple[R.Test, bool, str]:
-  """(test of value(a) - value(b), judged on one model only, note) for two resolved observations."""
+def _seed_values(obs: Accuracy | Values) -> np.ndarray:
+  return obs.per_seed() if isinstance(obs, Accuracy) else obs.per_seed_values()
+
+
+def _reference_test(claim: Claim, a, b, reference) -> R.Test:
+  """value(a) - value(b) with the seed-to-seed sd of `reference` (`Claim.noise_from`)."""
+  n_b = math.inf if isinstance(b, Scalar) else len(b.seeds)
+  floor = _seed_floor(reference) if isinstance(reference, Accuracy) else 0.0
+  source = "/".join(str(p) for p in claim.noise_from) if isinstance(claim.noise_from, tuple) else str(
+    claim.noise_from)
+  return R.reference_t(a.value - b.value, len(a.seeds), n_b, _seed_values(reference), source, floor)
+
+
+def _test(claim: Claim, a, b, reference=None) -> tuple[R.Test, bool, str]:
+  """(test of value(a) - value(b), judged on one model only, note) for two resolved observations;
+  `reference`: the resolved `Claim.noise_from` (None: not named or not measured)."""
   if isinstance(a, Scalar) and isinstance(b, Scalar):
     raise AdvTfError(f"claim {claim.id}: a cell compares two constants")
   if isinstance(a, Exact) or isinstance(b, Exact):
@@ -171,10 +186,13 @@ def _test(claim: Claim, a, b) -> tuple[R.Test, bool, str]:
       raise AdvTfError(f"claim {claim.id}: an Exact value is compared with an Exact value or a constant only")
     return R.ExactDifference(a.value - b.value), False, ""
   if isinstance(a, Scalar):
-    test, this_model, note = _test(claim, b, a)
+    test, this_model, note = _test(claim, b, a, reference)
     return _Negated(test), this_model, note
   replicated = claim.unit == "seeds" and len(a.seeds) >= 2 and (isinstance(b, Scalar) or len(b.seeds) >= 2)
   this_model = claim.unit == "seeds" and not replicated
+  if this_model and isinstance(reference, (Accuracy, Values)) and len(reference.seeds) >= 2 and (
+      isinstance(b, Scalar) or type(a) is type(b)):
+    return _reference_test(claim, a, b, reference), False, ""
   if isinstance(b, Scalar):
     if replicated:
       values = a.per_seed() if isinstance(a, Accuracy) else a.per_seed_values()
@@ -243,7 +261,7 @@ def judge_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules = Rules(
   a, b = _resolve(cell.a, measure), _resolve(cell.b, measure)
   untestable = [o.reason for o in (a, b) if isinstance(o, Untestable)]
   if untestable:
-    return CellResult(cell, "not testable", note="; ".join(untestable))
+    return CellResult(cell, "not testable", note="; ".join(dict.fromkeys(untestable)))
   if a is None or b is None:
     return CellResult(cell, "not measured")
   sides = [o for o in (a, b) if not isinstance(o, Scalar)]
@@ -253,7 +271,8 @@ def judge_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules = Rules(
     reasons.append(f"both compared accuracies at the {bounds.pop()}")
   if reasons:
     return CellResult(cell, "not testable", note="; ".join(reasons), confounds=_confounds(a, b))
-  test, this_model, note = _test(claim, a, b)
+  reference = measure(claim.noise_from) if claim.noise_from is not None else None
+  test, this_model, note = _test(claim, a, b, reference)
   p_for, p_against, p_tie = _p_values(cell, test, claim.margin)
   return CellResult(cell, "undecided", test, note, this_model, p_for, p_against, p_tie, _confounds(a, b))
 

@@ -6,7 +6,8 @@
   seed-level value is the `statistic` (mean or median) over items.
 * `Scalar`: a constant the claim names (a published threshold such as "97%").
 * `Exact`: a quantity computed without sampling noise (compared by its difference alone).
-* `Untestable`: a quantity this run cannot test (the reason is printed beside the verdict).
+* `Untestable`: a quantity this run cannot test or compare (e.g. a model below the paper's accuracy bar), with the
+  reason printed beside the verdict.
 
 `clean` (the model's clean accuracy) and `chance` (1 / classes) let the engine call a model at or near chance
 "not testable at this scale"; `confounds` (e.g. {"clean accuracy": 0.91, "training images": 600}) are

@@ -14,6 +14,8 @@ threshold" and "effect < threshold", where effect = value(A) - value(B).
 | seed-level values, different seeds           | `welch_t`                                               |
 | seed-level values against a constant         | `one_sample_t`                                          |
 | quantities computed exactly (no sampling)    | `ExactDifference`: p 0 or 1 from the difference         |
+| a side with one seed, the seed-to-seed sd     | `reference_t`: pooled t with the reference's sd,       |
+| estimated from a reference's seeds           | df = N - 1 (`Claim.noise_from`)                          |
 
 p-values that come from an interval (Newcombe, Wilson at a threshold) invert it: p is the one-sided level at
 which the interval's bound reaches the threshold (bisection on z). Equivalence within a margin m (TOST) is
@@ -304,6 +306,39 @@ def welch_t(a, b, floor_sd: float = 0.0) -> TTest:
   df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1)) if va + vb > 0 else len(a) + len(b) - 2
   n = min(len(a), len(b))
   return TTest("Welch t over seeds", float(a.mean() - b.mean()), se, df, n, se * math.sqrt(n / 2))
+
+
+@dataclasses.dataclass
+class ReferenceT(TTest):
+  """A t test whose seed-to-seed sd comes from the `reference_n` seeds of `reference` (a third quantity or
+  one of the compared sides): `n` is the smaller side's seed count. Build with `reference_t`."""
+  reference_n: int = 2
+  reference: str = "the reference"
+
+  def __post_init__(self):
+    super().__post_init__()
+    self.noise = (f"seed-to-seed sd {self.sd:.3g} over the {self.reference_n} seeds of {self.reference} "
+                  f"(se {self.se:.3g}, t with {self.df:g} degrees of freedom)")
+
+  def scaled(self, factor: int) -> "ReferenceT":
+    return ReferenceT(self.label, self.mean, self.se / math.sqrt(factor), self.reference_n * factor - 1,
+                      self.n * factor, self.sd, self.reference_n * factor, self.reference)
+
+
+def reference_t(effect: float, n_a: float, n_b: float, reference, source: str = "the reference",
+                floor_sd: float = 0.0) -> ReferenceT:
+  """t of a difference of seed means over n_a and n_b seeds (math.inf: a constant) whose common seed-to-seed
+  sd is estimated from `reference` (N >= 2 per-seed values): se = sd sqrt(1/n_a + 1/n_b), N - 1 degrees of
+  freedom. One model against the mean of the N reference seeds (n_a = 1, n_b = N) is the new-observation t,
+  (x - mean) / (sd sqrt(1 + 1/N)) ~ t(N - 1) under no effect; two single models give sd sqrt(2)."""
+  values = np.asarray(reference, np.float64)
+  if len(values) < 2 or min(n_a, n_b) < 1:
+    raise ValueError(f"reference_t needs >= 2 reference values and >= 1 seed per side, got {len(values)}, "
+                     f"{n_a}, {n_b}")
+  sd = max(float(values.std(ddof=1)), floor_sd)
+  se = sd * math.sqrt(1.0 / n_a + 1.0 / n_b)
+  return ReferenceT("t over seeds, sd from a reference", float(effect), se, len(values) - 1, int(min(n_a, n_b)),
+                    sd, len(values), source)
 
 
 def holm(p_values) -> list[float]:

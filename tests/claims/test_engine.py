@@ -226,3 +226,32 @@ def test_exact_values_are_decided_by_their_difference_alone():
   assert judge(claim(Cell("m1", 0.05, "less")), m).verdict == "holds"
   with pytest.raises(AdvTfError, match="Exact"):
     judge(claim(Cell("m1", "a")), m)
+
+
+def _models(*means: float, seed0: int = 0) -> Values:
+  return Values(tuple((m,) for m in means), seeds=tuple(range(seed0, seed0 + len(means))), item_set="pairs")
+
+
+def test_one_model_against_n_uses_the_reference_seeds_when_the_claim_names_them():
+  # Paper 002: one variant against the mean of N baselines whose seed-to-seed sd stands for the variant's.
+  table = {"variant": _models(2.60), "other": _models(2.58), "base": _models(2.27, 2.29, 2.28)}
+  r = judge(claim(Cell("variant", "base"), unit="seeds", noise_from="base", margin=0.09), measure(table))
+  assert r.verdict == "holds" and r.decided           # t = 0.32 / (0.01 sqrt(4/3)) = 27.7, t(2) bound 4.3
+  assert r.cells[0].test.name == "t over seeds, sd from a reference" and r.cells[0].test.df == 2
+  close = judge(claim(Cell("variant", "other"), unit="seeds", noise_from="base", margin=0.01), measure(table))
+  assert close.verdict == "inconclusive" and "seeds per side" in close.to_decide   # two single models: sd sqrt(2)
+  assert judge(claim(Cell("variant", "other"), unit="seeds", noise_from="base", margin=0.09),
+               measure(table)).verdict == "tie"
+  without = judge(claim(Cell("variant", "base"), unit="seeds"), measure(table))
+  assert without.verdict.startswith("this model")   # no reference named: the default is unchanged
+  unmeasured = judge(claim(Cell("variant", "base"), unit="seeds", noise_from="nothing"), measure(table))
+  assert unmeasured.verdict.startswith("this model")
+  with pytest.raises(AdvTfError, match="noise_from needs unit 'seeds'"):
+    claim(Cell("variant", "base"), noise_from="base")
+
+
+def test_an_untestable_quantity_makes_its_cells_not_testable_with_its_reason():
+  from adv_tf.claims import Untestable
+  table = {"a": Untestable("model below the 98% accuracy bar"), "b": _models(2.28)}
+  r = judge(claim(Cell("a", "b"), unit="seeds"), measure(table))
+  assert r.verdict == "not testable" and "model below the 98% accuracy bar" in r.to_decide

@@ -117,3 +117,36 @@ def test_equivalence_needs_a_resolvable_margin():
 def test_holm_matches_the_step_down_definition():
   assert R.holm([0.01, 0.04, 0.03, 0.2]) == pytest.approx([0.04, 0.09, 0.09, 0.2])
   assert R.holm([]) == []
+
+
+def test_reference_t_is_the_pooled_t_of_one_model_against_n():
+  # Paper 002 §5.5: one variant x against N baselines; the pooled two-sample t with a sample of one is
+  # (x - mean) / (sd sqrt(1 + 1/N)) with N - 1 degrees of freedom (the variant adds no variance estimate).
+  baselines, x = np.array([2.27, 2.29, 2.28, 2.30]), 2.40
+  t = R.reference_t(x - baselines.mean(), 1, len(baselines), baselines)
+  pooled = stats.ttest_ind([x], baselines, equal_var=True, alternative="greater")
+  assert t.p_above(0) == pytest.approx(pooled.pvalue)
+  assert t.df == 3 and t.se == pytest.approx(baselines.std(ddof=1) * math.sqrt(1 + 1 / 4))
+  two_singles = R.reference_t(0.05, 1, 1, baselines)   # two single models, sd from the baselines: sd sqrt(2)
+  assert two_singles.se == pytest.approx(baselines.std(ddof=1) * math.sqrt(2)) and two_singles.df == 3
+  against_constant = R.reference_t(0.05, 1, math.inf, baselines)
+  assert against_constant.se == pytest.approx(baselines.std(ddof=1))
+  with pytest.raises(ValueError, match=">= 2 reference values"):
+    R.reference_t(0.1, 1, 1, [2.28])
+
+
+def test_reference_t_keeps_its_level_for_one_model_against_three():
+  # Under no effect, the one-vs-N test rejects at its nominal one-sided 2.5% (a known-seed simulation; a
+  # normal 3-sigma rule would reject at 12% two-sided with N = 3, issue 10).
+  rng = np.random.default_rng(20)
+  draws = rng.normal(size=(20000, 4))
+  rejected = sum(R.reference_t(row[0] - row[1:].mean(), 1, 3, row[1:]).p_above(0) <= 0.025 for row in draws)
+  assert 0.02 < rejected / len(draws) < 0.03
+
+
+def test_reference_t_scales_both_sides_and_the_reference():
+  t = R.reference_t(0.05, 1, 3, [2.27, 2.29, 2.28])
+  s = t.scaled(4)
+  assert s.effect == t.effect and s.units == 4 and s.reference_n == 12 and s.df == 11
+  assert s.se == pytest.approx(t.se / 2) and s.p_above(0) < t.p_above(0)
+  assert "over the 3 seeds of the reference" in t.noise

@@ -1,4 +1,4 @@
-"""Impact levels in baseline standard deviations (paper 002 §5.5) and claim verdicts.
+"""Impact levels in baseline standard deviations (paper 002 §5.5); the claims are judged by adv_tf.claims.
 
 A variant's impact on a statistic is |variant - mean over the N baseline models| divided by the std of that
 statistic over the baselines: none < 3, low 3-5, medium 5-7, high > 7 (§5.5) in normal terms. With N
@@ -69,28 +69,6 @@ def axis_level(levels: Sequence[str | None]) -> str | None:
   """An axis's level: the strongest level among its values (the paper rates each parameter once)."""
   known = [LEVELS.index(level) for level in levels if level is not None]
   return LEVELS[max(known)] if known else None
-
-
-def claim_verdict(better: float, alternatives: Sequence[float], diff_stds: Sequence[float],
-                  n: int | None = None, names: Sequence[str] | None = None,
-                  expected: Sequence[str] | None = None, claim: str = "greater") -> statistics.Verdict:
-  """Verdict on "the `better` setting gives a larger distance than (claim="equal": the same as) the
-  alternatives", by adv_tf.report.statistics.claim_verdict: per alternative t = (better - alternative) /
-  diff_std, significant beyond t_threshold(3, n) (the §5.5 bound, calibrated for the n baselines behind the
-  std); holds when every comparison is significant for the claim, does not hold when one is significant
-  against it, else inconclusive. `expected` names every value the claim covers (a verdict on fewer is
-  labelled partial). Alternatives whose diff_std is unknown are skipped."""
-  names = list(names) if names is not None else [f"alternative {i + 1}" for i in range(len(alternatives))]
-  comparisons = [statistics.Comparison(name, better, alt, sd, n)
-                 for name, alt, sd in zip(names, alternatives, diff_stds) if math.isfinite(sd) and sd > 0]
-  return statistics.claim_verdict(comparisons, claim=claim, expected=expected if expected is not None else names)
-
-
-def difference_std(sigma: float, n_baselines: int, a_is_baseline_mean: bool, b_is_baseline_mean: bool) -> float:
-  """Std of (a - b) when each side is one model (variance sigma^2) or the mean of N baselines (sigma^2/N)."""
-  var = sum(sigma ** 2 / max(n_baselines, 1) if is_mean else sigma ** 2
-            for is_mean in (a_is_baseline_mean, b_is_baseline_mean))
-  return math.sqrt(var)
 
 
 def stats_with_levels(stats: Mapping[str, float], baseline: Mapping[str, tuple[float, float]],

@@ -54,19 +54,6 @@ TABLE3 = {
 }
 TABLE4 = {"batch_size": "low", "loss": "low", "optimizer": "high", "momentum": "none"}
 
-# §8: the paper's conclusions, checked by the report: (axis, the setting the paper calls better, claim).
-# "better" is a value of the axis, or "max"/"min" for the largest/smallest value measured. The report
-# compares the mean distance of that setting against every other setting of the axis it measured.
-CONCLUSIONS = (
-    ("input_dropout", "max", "Dropout on the input layer increases adversarial distance (§6.3, §8)."),
-    ("activation", "relu", "ReLU is among the activations with the largest adversarial distance (§6.3, §8)."),
-    ("kernel_size", "max", "Larger convolution kernels increase adversarial distance (§6.3, §8)."),
-    ("pool_size", "min", "Smaller max-pooling sizes increase adversarial distance (§6.3, §8)."),
-    ("optimizer", "sgd", "SGD with momentum gives the largest adversarial distance of the optimizers (§6.2, §8)."),
-    ("stride", "min", "A stride of 2 lowers adversarial distance compared with stride 1 (§6.3)."),
-)
-
-
 def table_row(axis: str, value) -> dict | None:
   """The paper's mean/min/max/std for one grid value, or None where the paper gives no row."""
   for table in (TABLE5, TABLE6):

@@ -1,0 +1,115 @@
+"""The claims of paper 002 as data for `adv_tf.claims` (issue 20); no verdict logic lives here.
+
+Keys the report resolves from the tidy results (`measures`):
+  (axis, value)                    the mean CW-L2 class distance (over the 90 best-estimate pairs) of the model
+                                   with that one hyperparameter changed; the control's value of an axis is
+                                   the N baselines (§5.5: "the LeNet average")
+  BASELINES                        the N baseline models: their seed-to-seed sd is the noise of every model
+                                   (§5.5 measures it on 100 baselines; Table 2)
+  SECURE                           the secure model of §6.4
+  ("transfer", kappa)              Fig. 10: the share of the baseline's kappa examples that the secure model
+                                   classifies as their target
+  ("pixels changed", model, kappa, threshold)   Figs. 8/9: % of pixels changed by more than the threshold
+
+Units and noise: every claim about a hyperparameter is a claim about a training choice, so its replicate is
+the trained model (unit "seeds"); a variant is one model, judged against the baselines' seed-to-seed sd
+(`noise_from`): one model against the mean of N is (x - mean) / (sd sqrt(1 + 1/N)) ~ t(N - 1), two single
+models differ with sd sqrt(2) (§5.5's z, with the small-N null distribution). The margin, 0.09, is §5.5's
+"no impact" bound in the paper's units: 3 Table-2 stds of the mean distance (3 x 0.03).
+
+§6.3 states dropout, kernel and pool size as trends ("as the percentage dropout in the input layer increases,
+the mean distance ... increased", "an upward trend as the kernel size increases", "as pool sizes increase"),
+so C1, C3 and C4 compare every larger Appendix value with every smaller one; a run that measured some of
+them judges the pairs it has, labelled "partial (tested against: ...)". C2 and C5 compare the setting §8
+names with every other value of its axis; C6 the two strides.
+"""
+from __future__ import annotations
+
+import itertools
+
+from adv_tf.claims import Cell, Claim, check_unique
+from adv_tf.studies.hyperparams import cells as grid
+from adv_tf.studies.hyperparams import config
+
+SECTION = "§6.3-§8"
+BASELINES = ("baselines",)
+SECURE = ("secure",)
+MARGIN = 0.09                         # §5.5: < 3 Table-2 stds (0.03) of the mean distance is "no impact"
+MID_KAPPAS = (3.0, 4.0, 5.0, 6.0, 7.0)  # "mid confidence levels" of Fig. 10's 0..10, read as 3..7
+FIG_KAPPAS = tuple(float(k) for k in range(11))   # Figs. 8-10: kappa 0..10
+TRANSFER_BOUND = 0.5                  # "relatively low", read as below one half
+# Models that valid padding would leave without a feature map use 'same' padding (report notes): a comparison
+# across paddings is not ceteris paribus, so the verdict flags it.
+PADDING = "'same' padding (1) vs 'valid' (0)"
+DISTANCE = {"scale": 1.0, "value_unit": "L2",   # effects printed as mean CW-L2 distance
+            "noise_from": BASELINES, "confound_limits": {PADDING: 0.0}}
+
+
+def _label(value) -> str:
+  return grid._label(value)
+
+
+def _values(axis: str) -> tuple:
+  return tuple(config.AXES_BY_NAME[axis].values)
+
+
+def _pair(axis: str, a, b) -> Cell:
+  name = f"{_label(a)} vs {_label(b)}"
+  return Cell((axis, a), (axis, b), "greater", group=name, label=f"{axis} {name}")
+
+
+def _trend(cid: str, axis: str, statement: str, larger_is_better: bool, **kw) -> Claim:
+  """Every value on the better side of the trend against every value on the other."""
+  ordered = sorted(_values(axis), reverse=larger_is_better)
+  cells = tuple(_pair(axis, a, b) for a, b in itertools.combinations(ordered, 2))
+  return Claim(cid, statement, cells, SECTION, "seeds", MARGIN, names=tuple(c.group for c in cells),
+               **DISTANCE, **kw)
+
+
+def _best(cid: str, axis: str, best, statement: str, **kw) -> Claim:
+  """The named setting against every other value of its axis."""
+  cells = tuple(_pair(axis, best, v) for v in _values(axis) if v != best)
+  return Claim(cid, statement, cells, SECTION, "seeds", MARGIN, names=tuple(c.group for c in cells),
+               **DISTANCE, **kw)
+
+
+def _distortion_cells() -> tuple[Cell, ...]:
+  out = []
+  for kappa in FIG_KAPPAS:
+    for t in config.DISTORTION_THRESHOLDS:
+      relation = "greater" if t > 0.10 + 1e-9 else "less"
+      out.append(Cell(("pixels changed", "secure", kappa, t), ("pixels changed", "baseline", kappa, t), relation,
+                      group=f"kappa {kappa:g}", label=f"kappa {kappa:g}, pixels changed > {t:.2f}"))
+  return tuple(out)
+
+
+CLAIMS: tuple[Claim, ...] = (
+    _trend("C1", "input_dropout", "Dropout on the input layer increases adversarial distance (§6.3, §8).", True),
+    _best("C2", "activation", "relu", "ReLU gives a larger adversarial distance than the other activations "
+          "(§8; §6.3 names ReLU and sigmoid).",
+          conflict="§6.3: 'ReLU and Sigmoid were found to contribute the most'; Table 5: sigmoid 2.26, ReLU 2.25"),
+    _trend("C3", "kernel_size", "Larger convolution kernels increase adversarial distance (§6.3, §8).", True,
+           conflict="Table 3: 'smaller kernel sizes cause an increase'; Table 5, §6.3, §8: larger kernels"),
+    _trend("C4", "pool_size", "Smaller max-pooling sizes increase adversarial distance (§6.3, §8).", False),
+    _best("C5", "optimizer", "sgd", "SGD with momentum gives the largest adversarial distance of the optimizers "
+          "(§6.2, §8).", conflict="§6.3: 'AdaDelta performed just as well' (Table 6: 2.27)"),
+    _trend("C6", "stride", "A stride of 2 lowers adversarial distance compared with stride 1 (§6.3).", False,
+           conflict="Table 3: 'stride of size 1 causes lower adversarial distance'; Table 5 and §6.3: stride 2 "
+           "lower"),
+    Claim("S1", "The secure model's mean distance is not significantly different from the input-dropout 0.4/0.5 "
+          "models' (§6.4): equal within the 'no impact' margin.",
+          tuple(Cell(SECURE, ("input_dropout", v), "equal", group=_label(v), label=f"secure vs input dropout {v}")
+                for v in (0.4, 0.5)), "§6.4", "seeds", MARGIN, names=("0.4", "0.5"), **DISTANCE),
+    Claim("S2", "The secure model has a larger mean distance than the baseline (§6.4).",
+          (Cell(SECURE, BASELINES, "greater", label="secure vs baselines"),), "§6.4", "seeds", MARGIN,
+          **DISTANCE),
+    Claim("S3", "Fig. 9 vs Fig. 8: the secure model changes more pixels than the baseline above the 0.10 "
+          "modification thresholds and fewer at 0.05/0.10 (§6.4).", _distortion_cells(), "§6.4", "seeds",
+          margin=1.0, scale=1.0, value_unit="% of pixels"),
+    Claim("K1", "Examples crafted on the baseline rarely reach their target on the secure model: relatively low "
+          "(read: < 50%) at mid confidence, kappa 3..7 (§6.4, Fig. 10).",
+          tuple(Cell(("transfer", k), TRANSFER_BOUND, "less", group=f"kappa {k:g}",
+                     label=f"transfer at kappa {k:g} vs 50%") for k in MID_KAPPAS), "§6.4", "images", 0.01,
+          names=tuple(f"kappa {k:g}" for k in MID_KAPPAS)),
+)
+check_unique(CLAIMS)

@@ -1,0 +1,107 @@
+"""Paper 002's claim declarations judged by adv_tf.claims on constructed records with known verdicts."""
+from __future__ import annotations
+
+import json
+
+import hyperparams_tiny_records as tiny
+import pytest
+
+from adv_tf.claims import NOT_RUN
+from adv_tf.studies.hyperparams import claims, config, report
+
+
+def _judged(records) -> dict:
+  return {r.claim.id: r for r in report.judge_claims(records)[0]}
+
+
+def _with(records, name: str, mean: float) -> list[dict]:
+  """`records` with the model `name` moved to mean distance `mean`."""
+  out = [r for r in records if r["name"] != name]
+  old = next(r for r in records if r["name"] == name)
+  return out + [tiny.record(name, old["stage"], old["config"], mean)]
+
+
+def test_every_claim_id_is_declared_once_with_cells_from_the_appendix_grid():
+  assert [c.id for c in claims.CLAIMS] == ["C1", "C2", "C3", "C4", "C5", "C6", "S1", "S2", "S3", "K1"]
+  dropout = next(c for c in claims.CLAIMS if c.id == "C1")
+  values = config.AXES_BY_NAME["input_dropout"].values
+  assert len(dropout.cells) == len(values) * (len(values) - 1) // 2     # every larger value vs every smaller
+  assert all(c.a[1] > c.b[1] for c in dropout.cells)
+  pool = next(c for c in claims.CLAIMS if c.id == "C4")
+  assert all(c.a[1] < c.b[1] for c in pool.cells)                        # smaller pools claimed better
+  assert all(c.noise_from == claims.BASELINES for c in claims.CLAIMS if c.id[0] in "CS" and c.id != "S3")
+
+
+def test_a_clear_variant_holds_and_a_reversed_one_does_not_hold():
+  got = _judged(tiny.records())
+  assert got["C6"].verdict == "holds"                 # stride 2 at 1.6 vs the baselines' 2.28, sd 0.01
+  assert got["C6"].cells[0].test.df == 2              # one model against N = 3: t(N - 1)
+  reversed_stride = _judged(_with(tiny.records(), "stride=2", 2.6))
+  assert reversed_stride["C6"].verdict == "does not hold"
+
+
+def test_a_difference_within_the_noise_is_inconclusive_and_says_what_would_decide_it():
+  noisy = _with(tiny.records(baseline_means=(2.2, 2.3, 2.4)), "stride=2", 2.2)   # sd 0.1: t = 0.1 / 0.115
+  got = _judged(noisy)
+  assert got["C6"].verdict == "inconclusive" and not got["C6"].decided
+  text = got["C6"].to_decide
+  assert "effect seen +0.1 L2" in text and "seed-to-seed sd 0.1 over the 3 seeds of baselines" in text
+  assert "the same rules would read 'holds' at about " in text and "seeds per side" in text
+  rows = {c.claim: c for c in report.claim_verdicts(noisy)}
+  assert text in rows["C6"].evidence
+
+
+def test_not_testable_without_two_baselines_and_not_run_without_the_variant():
+  one_baseline = [r for r in tiny.records() if r["name"] not in ("baseline/seed=1", "baseline/seed=2")]
+  got = _judged(one_baseline)
+  assert got["C6"].verdict == "not testable" and "fewer than 2 usable baselines" in got["C6"].to_decide
+  no_stride = _judged([r for r in tiny.records() if r["name"] != "stride=2"])
+  assert no_stride["C6"].verdict == NOT_RUN
+
+
+def test_a_variant_whose_cw_search_failed_on_a_pair_is_not_testable():
+  records = tiny.records()
+  next(r for r in records if r["name"] == "stride=2")["result"]["cw_failures"] = 2
+  got = _judged(records)
+  assert got["C6"].verdict == "not testable" and "failed on 2 of its pairs" in got["C6"].to_decide
+
+
+def test_paper_on_paper_uses_100_baselines_with_table2_std():
+  paper = {r.claim.id: r for r in report.judge_claims(tiny.records())[1]}
+  assert paper["C6"].verdict == "holds"               # Table 5: stride 2 at 1.60 vs the control 2.28, sd 0.03
+  assert paper["C6"].cells[0].test.df == 99
+  assert paper["S2"].verdict == "holds"               # §6.4: 2.58 vs 2.28
+  assert paper["K1"].verdict == "not testable"        # Fig. 10 is a plot: no values at mid kappa
+
+
+def test_claims_json_rows_equal_the_report_rows(tmp_path):
+  records = tiny.records()
+  report.write_report(tmp_path, None, records, {"profile": "test", "seed": 0})
+  written = json.loads((tmp_path / "claims.json").read_text())["claims"]
+  rows = report.claim_verdicts(records)
+  assert len(written) == len(rows) == len(claims.CLAIMS)
+  assert [(c["claim"], c["verdict"], c["evidence"]) for c in written] == [(c.claim, c.verdict, c.evidence)
+                                                                          for c in rows]
+  text = (tmp_path / "report.md").read_text()
+  table = [line for line in text.splitlines() if line.startswith("| C") or line.startswith("| S")
+           or line.startswith("| K")]
+  assert [line.split(" | ")[0].strip("| ") for line in table] == [c.claim for c in rows]
+  for c in rows:
+    assert f"**{c.verdict}**" in text
+
+
+@pytest.mark.parametrize("rate,verdict", [(0.2, "holds"), (0.8, "does not hold"), (0.48, "inconclusive")])
+def test_transfer_at_mid_kappa_against_one_half(rate, verdict):
+  records = [r for r in tiny.records() if r["stage"] != "kappa"]
+  records.append({"id": "k5", "name": "kappa=5", "stage": "kappa", "config": {}, "seconds": 1.0,
+                  "result": {"kappa": 5.0, "baseline": tiny.side(3.0), "secure": tiny.side(4.0),
+                             "transfer_target_rate": rate, "transfer_misclassified_rate": rate}})
+  assert _judged(records)["K1"].verdict == verdict    # k of the 90 examples, exact binomial against 50%
+
+
+def test_a_comparison_across_paddings_is_flagged_as_a_confound():
+  records = tiny.records()
+  next(r for r in records if r["name"] == "pool_size=6")["result"]["train"]["padding"] = "same"
+  got = _judged(records)
+  assert "'same' padding (1) vs 'valid' (0) differs by up to 1" in got["C4"].confounds
+  assert not got["C6"].confounds
