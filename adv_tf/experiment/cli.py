@@ -37,12 +37,14 @@ from typing import Any, Optional, Sequence
 from absl import flags
 
 from adv_tf.errors import AdvTfError
+from adv_tf.experiment import bounds, path_flags
 from adv_tf.experiment import shards as shards_lib
 from adv_tf.experiment import study as study_lib
 from adv_tf.experiment.records import load_records
 from adv_tf.experiment.run_time import RunTimer
 from adv_tf.experiment.runner import Study, run_study, validate_shard
 from adv_tf.remote import StagedFolder, is_remote, join
+from adv_tf.report import smoke
 from adv_tf.utils.atomic import atomic_write_text, create_exclusive_text
 from adv_tf.utils.jsonable import to_jsonable
 
@@ -169,7 +171,8 @@ def _convert(field: dataclasses.Field, annotation, value) -> Any:
 
 
 def resolve_config(study_name: str, fv: flags.FlagValues) -> Any:
-  """The profile's config with the set flags applied, validated."""
+  """The profile's config with the set flags applied, validated: every numeric field against its declared bounds
+(bounds.py), then the study's own `validate()`."""
   study = study_lib.STUDIES.get(study_name)
   config = study_lib.get_config(f"{study_name}/{fv['profile'].value}")
   hints = typing.get_type_hints(study.config_class)
@@ -179,6 +182,7 @@ def resolve_config(study_name: str, fv: flags.FlagValues) -> Any:
     if value is not None:
       overrides[field.name] = _convert(field, hints[field.name], value)
   config = dataclasses.replace(config, **overrides)
+  bounds.check_config(config)
   config.validate()
   return config
 
@@ -220,7 +224,9 @@ def make_run(study_name: str, fv: flags.FlagValues) -> study_lib.StudyRun:
   else:
     output_dir = pathlib.Path(fv["output_dir"].value or study_lib.results_dir(study_name, config.profile))
   if not report_only:
-    check_writable(output_dir.expanduser())
+    path_flags.check_output_dir(output_dir.expanduser())
+    path_flags.check_data_dir(fv["data_dir"].value)
+    path_flags.check_model_cache_dir(fv["model_cache_dir"].value)
   return study_lib.StudyRun(study=study, config=config, output_dir=output_dir.expanduser(), seed=fv["seed"].value,
                             data_dir=fv["data_dir"].value, report_only=report_only,
                             strategy_name=strategy_name, started=time.time(), shard=shard,
@@ -228,21 +234,11 @@ def make_run(study_name: str, fv: flags.FlagValues) -> study_lib.StudyRun:
                             deterministic=fv["deterministic"].value, tpu=fv["tpu"].value, staged=staged)
 
 
-def check_writable(output_dir: pathlib.Path) -> None:
-  """AdvTfError (one line) when the output folder cannot be created or written, before any work."""
-  try:
-    output_dir.mkdir(parents=True, exist_ok=True)
-  except OSError as e:
-    raise AdvTfError(f"cannot create --output_dir {output_dir}: {e.strerror or e}; choose a writable folder") from None
-  if not output_dir.is_dir() or not os.access(output_dir, os.W_OK | os.X_OK):
-    raise AdvTfError(f"--output_dir {output_dir} is not a writable folder; choose another")
-
-
 def _stage_records(run: study_lib.StudyRun, stage: study_lib.Stage) -> list[dict]:
   folder = stage.output_dir(run)
   if not folder.is_dir():
     return []
-  return load_records(folder, study_name=stage.runner_name(run.study.name))
+  return load_records(folder, study_name=stage.runner_name(run.study.name), check=stage.check_record)
 
 
 MANIFEST = "grid-manifest.json"
@@ -348,6 +344,18 @@ def preflight(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> dic
   return hashes
 
 
+def all_cells_recorded(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> bool:
+  """Whether every cell of every stage has a record, judged without data: each stage's cells are built from the
+  records of the stages before it (filled into `run.records`). False as soon as a stage cannot be built without
+  data or misses a cell; then the run loads its data and runs as usual."""
+  for stage in stages:
+    run.records[stage.name] = _stage_records(run, stage)
+    cells = _early_cells(run, stage)
+    if cells is None or not {c.id for c in cells} <= {r["id"] for r in run.records[stage.name]}:
+      return False
+  return True
+
+
 def check_grids(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage],
                 data_free: Optional[dict[str, str]] = None) -> None:
   """Grid refusals after `study.prepare` (cell ids may include the data identity and replica count, e.g.
@@ -386,8 +394,8 @@ def run_stages(run: study_lib.StudyRun, *, shard_index: int = 0, num_shards: int
 
     sharding = ({"shard_index": shard_index, "num_shards": num_shards, "max_cells": max_cells}
                 if stage.sharded else {})
-    summary = run_study(Study(stage.runner_name(run.study.name), stage.output_dir(run), cells, run_cell),
-                        seed=run.seed, **sharding)
+    summary = run_study(Study(stage.runner_name(run.study.name), stage.output_dir(run), cells, run_cell,
+                              check_record=stage.check_record), seed=run.seed, **sharding)
     logger.info("stage %s: %s", stage.name, summary)
     run.records[stage.name] = _stage_records(run, stage)
     if run.staged is not None:
@@ -437,6 +445,13 @@ def _execute(run: study_lib.StudyRun, fv: flags.FlagValues, strategy: Any = None
     from adv_tf import distribute  # pylint: disable=import-outside-toplevel
     from adv_tf.training.cache import ModelCache  # pylint: disable=import-outside-toplevel
     data_free = preflight(run, stages)
+    run.output_dir.mkdir(parents=True, exist_ok=True)
+    if run.stage == ALL_STAGES and all_cells_recorded(run, stages):
+      print(f"{study_name}: every cell is recorded in {run.output_dir}; rebuilding the report (no data loaded)")
+      write_config(run)
+      path = write_report(run)
+      timer.write(run)
+      return path
     if run.deterministic:
       distribute.enable_determinism(run.seed)
     run.strategy = strategy if strategy is not None else distribute.strategy(run.strategy_name, tpu=run.tpu)
@@ -454,8 +469,16 @@ def _execute(run: study_lib.StudyRun, fv: flags.FlagValues, strategy: Any = None
   else:
     for stage in stages:
       run.records[stage.name] = _stage_records(run, stage)
-  path = run.study.report(run)
+  path = write_report(run)
   timer.write(run)
+  return path
+
+
+def write_report(run: study_lib.StudyRun) -> pathlib.Path:
+  """The study's report; for the smoke profile marked as deciding nothing (adv_tf/report/smoke.py)."""
+  path = run.study.report(run)
+  if run.config.profile == smoke.SMOKE_PROFILE:
+    smoke.mark_undecided(run.output_dir)
   return path
 
 
@@ -507,4 +530,14 @@ def main(study_name: str, argv: Optional[Sequence[str]] = None) -> None:
     print(f"report: {path}" if path else f"stage {flags.FLAGS.stage} done (no report: run --stage=report)")
     sys.exit(0)
 
-  app.run(_app_main, argv=list(argv) if argv is not None else None)
+  app.run(_app_main, argv=list(argv) if argv is not None else None, flags_parser=_parse_flags_or_exit)
+
+
+def _parse_flags_or_exit(argv: Sequence[str]) -> list[str]:
+  """absl's flag parsing with the CLI's contract for bad flags (an unknown flag or profile, a value of the wrong
+  type): one line `error: ...` and exit 2, instead of absl's usage text and exit 1."""
+  try:
+    return flags.FLAGS(list(argv))
+  except flags.Error as e:
+    print(f"error: {str(e).splitlines()[0]}", file=sys.stderr)
+    sys.exit(2)

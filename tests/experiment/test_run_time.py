@@ -7,6 +7,7 @@ import json
 import pytest
 
 from adv_tf.experiment import cli
+from adv_tf.experiment.bounds import Bounds
 from adv_tf.experiment.run_time import RUN_TIME_FILE, run_time_path
 from adv_tf.experiment.runner import Cell
 from adv_tf.experiment.study import CONFIGS, STUDIES, Stage, register_config, register_study
@@ -15,7 +16,7 @@ from adv_tf.experiment.study import CONFIGS, STUDIES, Stage, register_config, re
 @dataclasses.dataclass(frozen=True)
 class TimedConfig:
   profile: str
-  values: tuple[int, ...] = dataclasses.field(default=(1, 2, 3), metadata={"help": "Cells."})
+  values: tuple[int, ...] = dataclasses.field(default=(1, 2, 3), metadata={"help": "Cells.", "bounds": Bounds()})
 
   def validate(self) -> None:
     pass

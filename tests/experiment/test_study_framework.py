@@ -10,6 +10,7 @@ import pytest
 
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment import cli, grid
+from adv_tf.experiment.bounds import AT_LEAST_ONE, Bounds
 from adv_tf.experiment.runner import Cell
 from adv_tf.experiment.study import CONFIGS, STUDIES, Stage, StudyRun, profiles, register_config, register_study
 
@@ -37,9 +38,11 @@ def test_one_at_a_time_changes_exactly_one_key_and_skips_the_base_value():
 @dataclasses.dataclass(frozen=True)
 class ToyConfig:
   profile: str
-  values: tuple[int, ...] = dataclasses.field(default=(1, 2, 3), metadata={"help": "Values to square."})
-  scale: float = dataclasses.field(default=1.0, metadata={"help": "Multiplier."})
-  limit: Optional[int] = dataclasses.field(default=None, metadata={"help": "Keep values <= limit."})
+  values: tuple[int, ...] = dataclasses.field(default=(1, 2, 3), metadata={"help": "Values to square.",
+                                                                           "bounds": Bounds()})
+  scale: float = dataclasses.field(default=1.0, metadata={"help": "Multiplier.", "bounds": Bounds()})
+  limit: Optional[int] = dataclasses.field(default=None, metadata={"help": "Keep values <= limit.",
+                                                                   "bounds": AT_LEAST_ONE})
   verbose: bool = False
   pairs: tuple[tuple[int, int], ...] = dataclasses.field(
       default=((1, 2),), metadata={"help": "a:b pairs.", "parse": lambda v: tuple(tuple(map(int, p.split(":")))
@@ -129,7 +132,7 @@ def test_a_run_writes_config_runs_stages_in_order_and_resumes(toy, tmp_path, cap
   assert cli.run_main("toy-test", argv) == 0  # resumes: nothing is computed again
   assert toy.ran == ["base", "v=1", "v=2", "v=3"]
   assert cli.run_main("toy-test", argv + ["--report_only"]) == 0
-  assert toy.prepared == 2  # --report_only loads no data
+  assert toy.prepared == 1  # a rerun with every cell recorded and --report_only load no data
 
 
 @pytest.mark.parametrize("flag,message", [
