@@ -70,7 +70,7 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_split, 
     ("--eps=0.5,1.5", "(0, 1]"),
     ("--eps=0", "(0, 1]"),
     ("--seeds=0,0", "distinct"),
-    ("--eval_images=0", "positive integer"),
+    ("--eval_images=0", "an integer >= 1"),
     ("--protocol=code", "not implemented"),
     ("--profile=huge", "profile"),
 ])
