@@ -9,11 +9,16 @@ Flags -> typed config -> stages -> report:
     from `field.metadata["help"]`, an optional `field.metadata["parse"]` (flag value -> field value).
     Unset flags keep the profile's value.
     A field type no flag can express (a dict, nested tuples, ...) needs a `parse`, else registration fails.
-Everything is validated before any data loads; an `AdvTfError` prints one line `error: ...` and exits 2.
-Order: flags -> config -> shard -> refusals against the output folder (another seed's records, a missing
-earlier stage for --stage, another grid: compared on the cells built without data) -> strategy -> data -> the
-full grid check (cell ids may include the data identity) -> `<output_dir>/config.json` -> cells. So config.json
-is written only after every refusal, and data loads only after every refusal that can be made without it.
+Everything is validated before any data loads; an `AdvTfError` (and a flag absl cannot parse) prints one line
+`error: ...` and exits 2.
+Order: flags -> config (every numeric field against its declared bounds, bounds.py; then the study's validate)
+-> shard -> the path flags (path_flags.py; nothing is created) -> refusals against the output folder (another
+seed's records, a missing earlier stage for --stage, another grid: compared on the cells built without data) ->
+[a rerun whose config.json would not change and whose every cell is recorded: the report, without data] ->
+strategy -> data -> the full grid check (cell ids may include the data identity) -> `<output_dir>/config.json` ->
+cells. So nothing is written before every refusal that needs no data, and data loads only after them.
+Records that parse but lack what their stage returns (`Stage.result_schema`) do not count as done: the runner
+drops them from its file, with one warning, and computes their cells again (record_schema.py).
 
 Stages (`--stage`, for clusters): `all` (default) runs every stage then the report; `<stage name>` runs only
 that stage (its earlier stages must be complete in the folder, else a one-line error) and no report;
@@ -345,9 +350,14 @@ def preflight(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> dic
 
 
 def all_cells_recorded(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> bool:
-  """Whether every cell of every stage has a record, judged without data: each stage's cells are built from the
-  records of the stages before it (filled into `run.records`). False as soon as a stage cannot be built without
-  data or misses a cell; then the run loads its data and runs as usual."""
+  """Whether this run would compute nothing, judged without data: the folder's config.json is the one this run
+  would write (same config, seed, --data_dir, strategy: cell ids that include the data identity or the replica
+  count then match too) and every cell of every stage has a record, each stage's cells built from the records of
+  the stages before it (filled into `run.records`). False as soon as a stage cannot be built without data or
+  misses a cell; then the run loads its data and runs as usual."""
+  path = run.output_dir / "config.json"
+  if not path.is_file() or path.read_text() != config_text(run):
+    return False
   for stage in stages:
     run.records[stage.name] = _stage_records(run, stage)
     cells = _early_cells(run, stage)
@@ -402,13 +412,19 @@ def run_stages(run: study_lib.StudyRun, *, shard_index: int = 0, num_shards: int
       run.staged.upload()
 
 
-def write_config(run: study_lib.StudyRun) -> pathlib.Path:
-  """`<output_dir>/config.json`: the study, the resolved config, the seed and how this process ran (shard and
-  where it came from, stage, strategy, TPU, determinism). Each process rewrites it (the last one wins)."""
+def config_text(run: study_lib.StudyRun) -> str:
+  """The text of `<output_dir>/config.json` for this process (see `write_config`)."""
   payload = {"study": run.study.name, "seed": run.seed, "config": to_jsonable(run.config, "config"),
+             "data_dir": run.data_dir,
              "runtime": {"shard": run.shard.to_dict() if run.shard else None, "stage": run.stage,
                          "strategy": run.strategy_name, "tpu": run.tpu, "deterministic": run.deterministic}}
-  return atomic_write_text(run.output_dir / "config.json", json.dumps(payload, indent=1, sort_keys=True) + "\n")
+  return json.dumps(payload, indent=1, sort_keys=True) + "\n"
+
+
+def write_config(run: study_lib.StudyRun) -> pathlib.Path:
+  """`<output_dir>/config.json`: the study, the resolved config, the seed, --data_dir and how this process ran
+  (shard and where it came from, stage, strategy, TPU, determinism). Each process rewrites it (the last one wins)."""
+  return atomic_write_text(run.output_dir / "config.json", config_text(run))
 
 
 def execute(study_name: str, fv: flags.FlagValues, strategy: Any = None) -> Optional[pathlib.Path | str]:

@@ -135,6 +135,20 @@ def test_a_run_writes_config_runs_stages_in_order_and_resumes(toy, tmp_path, cap
   assert toy.prepared == 1  # a rerun with every cell recorded and --report_only load no data
 
 
+def test_a_rerun_loads_data_only_when_a_cell_is_missing_or_the_run_differs(toy, tmp_path, capsys):
+  """Issue 23, 5: a rerun with nothing to do loaded the data. It still does when config.json would change (here
+  --data_dir: cell ids may include the data identity, known only after loading)."""
+  out = tmp_path / "out"
+  (tmp_path / "d1").mkdir()
+  (tmp_path / "d2").mkdir()
+  argv = ["prog", f"--output_dir={out}", "--values=1,2", "--strategy=cpu", f"--model_cache_dir={tmp_path / 'cache'}"]
+  assert cli.run_main("toy-test", argv + [f"--data_dir={tmp_path / 'd1'}"]) == 0
+  assert cli.run_main("toy-test", argv + [f"--data_dir={tmp_path / 'd1'}"]) == 0
+  assert toy.prepared == 1 and "every cell is recorded" in capsys.readouterr().out
+  assert cli.run_main("toy-test", argv + [f"--data_dir={tmp_path / 'd2'}"]) == 0
+  assert toy.prepared == 2 and toy.ran == ["base", "v=1", "v=2"]
+
+
 @pytest.mark.parametrize("flag,message", [
     ("--scale=-1", "--scale must be > 0"),
     ("--values=1,x", "--values: every entry must be a int"),

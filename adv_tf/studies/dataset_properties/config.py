@@ -159,8 +159,8 @@ PAPER = DatasetPropertiesConfig(profile="paper", datasets=tuple(SETUPS), eval_im
 # smoke: checks an install (every stage on real data, under a minute of CPU) and decides nothing: its report says
 # so and every claim comes out "not decided" (adv_tf/report/smoke.py). Its attacks and training are cut far below
 # the paper's, which only this profile may do.
-SMOKE = DatasetPropertiesConfig(profile="smoke", only_settings=("14", "c0.5"), eps=(8 / 255,), attacks=("fgsm", "bim"),
-                                adaptive_attack="bim", adaptive_eot_samples=1, eval_images=6, validation_size=100,
+SMOKE = DatasetPropertiesConfig(profile="smoke", only_settings=("14", "c0.5"), eps=(8 / 255,), attacks=("fgsm",),
+                                adaptive_attack="fgsm", adaptive_eot_samples=1, eval_images=6, validation_size=100,
                                 train_examples=200, max_epochs=1, eval_every_steps=2, batch_size=50, judge_batch=8,
                                 contrast_control=True)
 CONFIGS = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER, "smoke": SMOKE}
