@@ -176,8 +176,8 @@ def _convert(field: dataclasses.Field, annotation, value) -> Any:
 
 
 def resolve_config(study_name: str, fv: flags.FlagValues) -> Any:
-  """The profile's config with the set flags applied, validated: every numeric field against its declared bounds
-(bounds.py), then the study's own `validate()`."""
+  """The profile's config with the set flags applied, validated: every numeric field against its declared
+  bounds (bounds.py), then the study's own `validate()`."""
   study = study_lib.STUDIES.get(study_name)
   config = study_lib.get_config(f"{study_name}/{fv['profile'].value}")
   hints = typing.get_type_hints(study.config_class)

@@ -17,25 +17,30 @@ COUNTS = {
     "hyperparams/quick": {"selection": 10, "cells": 11},
     "hyperparams/cpu-full": {"selection": 10, "cells": 87},
     "hyperparams/paper": {"selection": 10, "cells": 177},
+    "hyperparams/smoke": {"selection": 10, "cells": 4},
     "dataset-properties/quick": {"models": 5},
     "dataset-properties/cpu-full": {"models": 45},
     "dataset-properties/paper": {"models": 25},
+    "dataset-properties/smoke": {"models": 2},
     "imagenette-defenses/quick": {"cells": 4},
     "imagenette-defenses/cpu-full": {"cells": 6},
     "imagenette-defenses/paper": {"cells": 6},
+    "imagenette-defenses/smoke": {"cells": 2},
     "minimal-dataset/quick": {"selection": 1, "calibration": 1, "models": 8},
     "minimal-dataset/cpu-full": {"selection": 1, "calibration": 1, "models": 45},
     "minimal-dataset/paper": {"selection": 1, "calibration": 1, "models": 45},
+    "minimal-dataset/smoke": {"selection": 1, "calibration": 1, "models": 3},
     "training-size/quick": {"models": 9},
     "training-size/cpu-full": {"models": 192},
     "training-size/paper": {"models": 558},
+    "training-size/smoke": {"models": 2},
 }
 
 
 def test_every_registered_profile_is_listed_here():
   assert sorted(CONFIGS) == sorted(COUNTS)
   for study in STUDIES:
-    assert {"quick", "paper"} <= set(profiles(study)), study
+    assert {"quick", "paper", "smoke"} <= set(profiles(study)), study
 
 
 @pytest.mark.parametrize("name", sorted(COUNTS))

@@ -29,7 +29,7 @@ from adv_tf.training.loop import prepare_datasets, train_model
 
 
 def test_every_registered_study_config_validates():
-  assert profiles(config.NAME) == ["quick", "cpu-full", "paper"]
+  assert profiles(config.NAME) == ["quick", "cpu-full", "paper", "smoke"]
   for name in CONFIGS.names():
     get_config(name).validate()
 
