@@ -1,4 +1,4 @@
-"""The `smoke` profile of every study checks an install: every stage runs on real data in under a minute of CPU,
+"""The `smoke` profile of every study checks an install: every stage runs on real data in about a minute of CPU,
 with training and attacks cut far below the paper's, so its numbers decide nothing (issue 23). After a smoke run's
 report is written, `mark_undecided` says so at the top of report.md and turns every verdict of claims.json into
 "not decided", so neither the report nor the cross-study index can be read as a result.

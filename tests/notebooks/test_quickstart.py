@@ -8,6 +8,7 @@ the notebook in a fresh kernel with nbclient and checks what the cells displayed
 from __future__ import annotations
 
 import json
+import os
 import pathlib
 import re
 
@@ -53,7 +54,11 @@ def test_the_notebook_declares_every_parameter_ci_overrides():
   assert notebook.metadata["kernelspec"]["name"] == "python3"
 
 
-def test_the_quickstart_notebook_runs_on_cpu(imported_data_dir, tmp_path):
+def test_the_quickstart_notebook_runs_on_cpu(imported_data_dir, tmp_path, monkeypatch):
+  # The kernel runs in tmp_path: put this checkout first on its path, so that it imports the adv_tf under test and
+  # not whichever checkout the environment has installed.
+  repo = str(NOTEBOOK.parents[1])
+  monkeypatch.setenv("PYTHONPATH", ":".join(p for p in (repo, os.environ.get("PYTHONPATH", "")) if p))
   notebook = _with_parameters(
       nbformat.read(NOTEBOOK, as_version=4), INSTALL=False, STUDY="training-size", PROFILE="smoke",
       STUDY_FLAGS=[], OUTPUT_ROOT=str(tmp_path / "results"), DATA_DIR=str(imported_data_dir),

@@ -84,6 +84,7 @@ def test_bad_flags_are_one_line_errors(tmp_path, flag, message, capsys):
 def test_dataset_without_local_copy_offline_is_one_line_error(tmp_path, monkeypatch, capsys):
   monkeypatch.setenv("ADV_TF_OFFLINE", "1")
   monkeypatch.setenv("ADV_TF_DATA_DIR", str(tmp_path / "empty"))
+  (tmp_path / "empty").mkdir()  # a missing --data_dir is refused before the dataset is looked up (issue 23)
   argv = ["prog", f"--output_dir={tmp_path / 'out'}", f"--data_dir={tmp_path / 'empty'}", "--datasets=cifar100"]
   assert cli.run_main("dataset-properties", argv) == 2
   err = capsys.readouterr().err.strip()

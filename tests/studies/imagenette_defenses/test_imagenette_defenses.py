@@ -35,7 +35,7 @@ def test_every_registered_study_config_validates():
 
 
 @pytest.mark.parametrize("overrides,needle", [
-    ({"models": ("resnet9000",)}, "unknown model"), ({"fgsm_eps": (0.0, 2.0)}, "pixel range"),
+    ({"models": ("resnet9000",)}, "unknown model"), ({"fgsm_eps": (0.0, 2.0)}, r"fgsm_eps entries .* in \[0, 1\]"),
     ({"at_variants": ("pgd",)}, "at_variants"), ({"target_class": 10}, "target_class"),
     ({"split_mode": "random"}, "split_mode"), ({"image_size": 16}, "image_size"),
     ({"dataset": "imagenette/nope"}, "dataset")])
