@@ -55,7 +55,8 @@ lint: install
 bench: install
 	$(PY) -m benchmarks.run_all --data_dir="$(DATA_DIR)" --raw_dir="$(RAW_DIR)"
 
-# make reproduce-<study> [PROFILE=quick|cpu-full|paper]: results in $(OUTPUT_DIR)/<study with _>/<profile>.
+# make reproduce-<study> [PROFILE=quick|cpu-full|paper|smoke]: results in $(OUTPUT_DIR)/<study with _>/<profile>.
+# smoke checks an install: every stage on real data in about a minute of CPU (README); its report decides nothing.
 reproduce-%: install
 	$(MAKE) data DATASETS="$(or $(DATASETS_$*),all)"
 	$(PY) -m experiments.$(subst -,_,$*) --profile=$(PROFILE) --data_dir="$(DATA_DIR)" \

@@ -9,11 +9,16 @@ Flags -> typed config -> stages -> report:
     from `field.metadata["help"]`, an optional `field.metadata["parse"]` (flag value -> field value).
     Unset flags keep the profile's value.
     A field type no flag can express (a dict, nested tuples, ...) needs a `parse`, else registration fails.
-Everything is validated before any data loads; an `AdvTfError` prints one line `error: ...` and exits 2.
-Order: flags -> config -> shard -> refusals against the output folder (another seed's records, a missing
-earlier stage for --stage, another grid: compared on the cells built without data) -> strategy -> data -> the
-full grid check (cell ids may include the data identity) -> `<output_dir>/config.json` -> cells. So config.json
-is written only after every refusal, and data loads only after every refusal that can be made without it.
+Everything is validated before any data loads; an `AdvTfError` (and a flag absl cannot parse) prints one line
+`error: ...` and exits 2.
+Order: flags -> config (every numeric field against its declared bounds, bounds.py; then the study's validate)
+-> shard -> the path flags (path_flags.py; nothing is created) -> refusals against the output folder (another
+seed's records, a missing earlier stage for --stage, another grid: compared on the cells built without data) ->
+[a rerun whose config.json would not change and whose every cell is recorded: the report, without data] ->
+strategy -> data -> the full grid check (cell ids may include the data identity) -> `<output_dir>/config.json` ->
+cells. So nothing is written before every refusal that needs no data, and data loads only after them.
+Records that parse but lack what their stage returns (`Stage.result_schema`) do not count as done: the runner
+drops them from its file, with one warning, and computes their cells again (record_schema.py).
 
 Stages (`--stage`, for clusters): `all` (default) runs every stage then the report; `<stage name>` runs only
 that stage (its earlier stages must be complete in the folder, else a one-line error) and no report;
@@ -37,12 +42,14 @@ from typing import Any, Optional, Sequence
 from absl import flags
 
 from adv_tf.errors import AdvTfError
+from adv_tf.experiment import bounds, path_flags
 from adv_tf.experiment import shards as shards_lib
 from adv_tf.experiment import study as study_lib
 from adv_tf.experiment.records import load_records
 from adv_tf.experiment.run_time import RunTimer
 from adv_tf.experiment.runner import CellGrid, run_study, validate_shard
 from adv_tf.remote import StagedFolder, is_remote, join
+from adv_tf.report import smoke
 from adv_tf.utils.atomic import atomic_write_text, create_exclusive_text
 from adv_tf.utils.jsonable import to_jsonable
 
@@ -169,7 +176,8 @@ def _convert(field: dataclasses.Field, annotation, value) -> Any:
 
 
 def resolve_config(study: study_lib.Study, fv: flags.FlagValues) -> Any:
-  """The profile's config with the set flags applied, validated."""
+  """The profile's config with the set flags applied, validated: every numeric field against its declared
+  bounds (bounds.py), then the study's own `validate()`."""
   config = study.PROFILES[fv["profile"].value]
   hints = typing.get_type_hints(study.Config)
   overrides = {}
@@ -178,6 +186,7 @@ def resolve_config(study: study_lib.Study, fv: flags.FlagValues) -> Any:
     if value is not None:
       overrides[field.name] = _convert(field, hints[field.name], value)
   config = dataclasses.replace(config, **overrides)
+  bounds.check_config(config)
   config.validate()
   return config
 
@@ -219,7 +228,9 @@ def make_run(study: study_lib.Study, fv: flags.FlagValues) -> study_lib.StudyRun
   else:
     output_dir = pathlib.Path(fv["output_dir"].value or study_lib.results_dir(study_name, config.profile))
   if not report_only:
-    check_writable(output_dir.expanduser())
+    path_flags.check_output_dir(output_dir.expanduser())
+    path_flags.check_data_dir(fv["data_dir"].value)
+    path_flags.check_model_cache_dir(fv["model_cache_dir"].value)
   return study_lib.StudyRun(study=study, config=config, output_dir=output_dir.expanduser(), seed=fv["seed"].value,
                             data_dir=fv["data_dir"].value, report_only=report_only,
                             strategy_name=strategy_name, started=time.time(), shard=shard,
@@ -227,21 +238,11 @@ def make_run(study: study_lib.Study, fv: flags.FlagValues) -> study_lib.StudyRun
                             deterministic=fv["deterministic"].value, tpu=fv["tpu"].value, staged=staged)
 
 
-def check_writable(output_dir: pathlib.Path) -> None:
-  """AdvTfError (one line) when the output folder cannot be created or written, before any work."""
-  try:
-    output_dir.mkdir(parents=True, exist_ok=True)
-  except OSError as e:
-    raise AdvTfError(f"cannot create --output_dir {output_dir}: {e.strerror or e}; choose a writable folder") from None
-  if not output_dir.is_dir() or not os.access(output_dir, os.W_OK | os.X_OK):
-    raise AdvTfError(f"--output_dir {output_dir} is not a writable folder; choose another")
-
-
 def _stage_records(run: study_lib.StudyRun, stage: study_lib.Stage) -> list[dict]:
   folder = stage.output_dir(run)
   if not folder.is_dir():
     return []
-  return load_records(folder, study_name=stage.runner_name(run.study.name))
+  return load_records(folder, study_name=stage.runner_name(run.study.name), check=stage.check_record)
 
 
 MANIFEST = "grid-manifest.json"
@@ -347,6 +348,23 @@ def preflight(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> dic
   return hashes
 
 
+def all_cells_recorded(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> bool:
+  """Whether this run would compute nothing, judged without data: the folder's config.json is the one this run
+  would write (same config, seed, --data_dir, strategy: cell ids that include the data identity or the replica
+  count then match too) and every cell of every stage has a record, each stage's cells built from the records of
+  the stages before it (filled into `run.records`). False as soon as a stage cannot be built without data or
+  misses a cell; then the run loads its data and runs as usual."""
+  path = run.output_dir / "config.json"
+  if not path.is_file() or path.read_text() != config_text(run):
+    return False
+  for stage in stages:
+    run.records[stage.name] = _stage_records(run, stage)
+    cells = _early_cells(run, stage)
+    if cells is None or not {c.id for c in cells} <= {r["id"] for r in run.records[stage.name]}:
+      return False
+  return True
+
+
 def check_grids(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage],
                 data_free: Optional[dict[str, str]] = None) -> None:
   """Grid refusals after `study.prepare` (cell ids may include the data identity and replica count) but before
@@ -385,21 +403,27 @@ def run_stages(run: study_lib.StudyRun, *, shard_index: int = 0, num_shards: int
 
     sharding = ({"shard_index": shard_index, "num_shards": num_shards, "max_cells": max_cells}
                 if stage.sharded else {})
-    summary = run_study(CellGrid(stage.runner_name(run.study.name), stage.output_dir(run), cells, run_cell),
-                        seed=run.seed, **sharding)
+    summary = run_study(CellGrid(stage.runner_name(run.study.name), stage.output_dir(run), cells, run_cell,
+                                 check_record=stage.check_record), seed=run.seed, **sharding)
     logger.info("stage %s: %s", stage.name, summary)
     run.records[stage.name] = _stage_records(run, stage)
     if run.staged is not None:
       run.staged.upload()
 
 
-def write_config(run: study_lib.StudyRun) -> pathlib.Path:
-  """`<output_dir>/config.json`: the study, the resolved config, the seed and how this process ran (shard and
-  where it came from, stage, strategy, TPU, determinism). Each process rewrites it (the last one wins)."""
+def config_text(run: study_lib.StudyRun) -> str:
+  """The text of `<output_dir>/config.json` for this process (see `write_config`)."""
   payload = {"study": run.study.name, "seed": run.seed, "config": to_jsonable(run.config, "config"),
+             "data_dir": run.data_dir,
              "runtime": {"shard": run.shard.to_dict() if run.shard else None, "stage": run.stage,
                          "strategy": run.strategy_name, "tpu": run.tpu, "deterministic": run.deterministic}}
-  return atomic_write_text(run.output_dir / "config.json", json.dumps(payload, indent=1, sort_keys=True) + "\n")
+  return json.dumps(payload, indent=1, sort_keys=True) + "\n"
+
+
+def write_config(run: study_lib.StudyRun) -> pathlib.Path:
+  """`<output_dir>/config.json`: the study, the resolved config, the seed, --data_dir and how this process ran
+  (shard and where it came from, stage, strategy, TPU, determinism). Each process rewrites it (the last one wins)."""
+  return atomic_write_text(run.output_dir / "config.json", config_text(run))
 
 
 def execute(study: study_lib.Study, fv: flags.FlagValues, strategy: Any = None) -> Optional[pathlib.Path | str]:
@@ -436,6 +460,13 @@ def _execute(run: study_lib.StudyRun, fv: flags.FlagValues, strategy: Any = None
     from adv_tf import distribute  # pylint: disable=import-outside-toplevel
     from adv_tf.training.cache import ModelCache  # pylint: disable=import-outside-toplevel
     data_free = preflight(run, stages)
+    run.output_dir.mkdir(parents=True, exist_ok=True)
+    if run.stage == ALL_STAGES and all_cells_recorded(run, stages):
+      print(f"{study_name}: every cell is recorded in {run.output_dir}; rebuilding the report (no data loaded)")
+      write_config(run)
+      path = write_report(run)
+      timer.write(run)
+      return path
     if run.deterministic:
       distribute.enable_determinism(run.seed)
     run.strategy = strategy if strategy is not None else distribute.strategy(run.strategy_name, tpu=run.tpu)
@@ -453,8 +484,16 @@ def _execute(run: study_lib.StudyRun, fv: flags.FlagValues, strategy: Any = None
   else:
     for stage in stages:
       run.records[stage.name] = _stage_records(run, stage)
-  path = run.study.report(run)
+  path = write_report(run)
   timer.write(run)
+  return path
+
+
+def write_report(run: study_lib.StudyRun) -> pathlib.Path:
+  """The study's report; for the smoke profile marked as deciding nothing (adv_tf/report/smoke.py)."""
+  path = run.study.report(run)
+  if run.config.profile == smoke.SMOKE_PROFILE:
+    smoke.mark_undecided(run.output_dir)
   return path
 
 
@@ -503,4 +542,14 @@ def main(study: study_lib.Study, argv: Optional[Sequence[str]] = None) -> None:
     print(f"report: {path}" if path else f"stage {flags.FLAGS.stage} done (no report: run --stage=report)")
     sys.exit(0)
 
-  app.run(_app_main, argv=list(argv) if argv is not None else None)
+  app.run(_app_main, argv=list(argv) if argv is not None else None, flags_parser=_parse_flags_or_exit)
+
+
+def _parse_flags_or_exit(argv: Sequence[str]) -> list[str]:
+  """absl's flag parsing with the CLI's contract for bad flags (an unknown flag or profile, a value of the wrong
+  type): one line `error: ...` and exit 2, instead of absl's usage text and exit 1."""
+  try:
+    return flags.FLAGS(list(argv))
+  except flags.Error as e:
+    print(f"error: {str(e).splitlines()[0]}", file=sys.stderr)
+    sys.exit(2)

@@ -19,9 +19,10 @@ import logging
 import os
 import pathlib
 import re
-from typing import Iterable
+from typing import Iterable, Optional
 
 from adv_tf.errors import AdvTfError
+from adv_tf.experiment.record_schema import RecordCheck
 from adv_tf.utils.atomic import atomic_write_text, read_complete_lines
 
 logger = logging.getLogger(__name__)
@@ -52,8 +53,32 @@ def record_files(output_dir) -> list[pathlib.Path]:
   return [path for _, _, path in sorted(found)]
 
 
-def read_record_file(path) -> list[dict]:
-  """Reads one records file; skips (with a warning) a partial trailing line and unparsable lines."""
+# (path, line) pairs already warned about in this process: a damaged line is reported once, not by every reader.
+_WARNED: set[tuple[str, str]] = set()
+
+
+def _warn_once(path, line: str, message: str, *args) -> None:
+  key = (os.fspath(path), line)
+  if key not in _WARNED:
+    _WARNED.add(key)
+    logger.warning(message, *args)
+
+
+def _line_problem(line: str, check: Optional[RecordCheck]) -> tuple[Optional[dict], Optional[str]]:
+  """(the record of one line, None) or (None, why the line is not a usable record)."""
+  try:
+    record = json.loads(line)
+  except ValueError:
+    return None, "not valid JSON"
+  if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+    return None, "not a record (no string 'id')"
+  reason = check(record) if check is not None else None
+  return (None, f"a damaged record: {reason}") if reason else (record, None)
+
+
+def read_record_file(path, check: Optional[RecordCheck] = None) -> list[dict]:
+  """Reads one records file; skips (with one warning per line and process) a partial trailing line, unparsable
+  lines and, with `check` (record -> reason or None; see record_schema.py), damaged records."""
   lines, partial = read_complete_lines(path)
   if partial.strip():
     logger.warning("%s: ignoring a partial trailing line (%d bytes) left by an interrupted run",
@@ -62,16 +87,36 @@ def read_record_file(path) -> list[dict]:
   for number, line in enumerate(lines, start=1):
     if not line.strip():
       continue
-    try:
-      record = json.loads(line)
-    except ValueError:
-      logger.warning("%s:%d: skipping a line that is not valid JSON", path, number)
-      continue
-    if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-      logger.warning("%s:%d: skipping a line that is not a record (no string 'id')", path, number)
+    record, reason = _line_problem(line, check)
+    if reason:
+      _warn_once(path, line, "%s:%d: skipping a line that is %s; its cell counts as not done", path, number, reason)
       continue
     records.append(record)
   return records
+
+
+def drop_damaged_lines(path, check: Optional[RecordCheck] = None) -> int:
+  """Rewrites a records file (atomically) without its lines that are not usable records, so that later runs
+  neither skip nor warn about them again; returns how many lines were dropped. The caller holds the file's
+  shard lock (adv_tf.experiment.runner) and has repaired a partial trailing line."""
+  path = pathlib.Path(path)
+  if not path.is_file():
+    return 0
+  lines, partial = read_complete_lines(path)
+  kept, dropped = [], 0
+  for number, line in enumerate(lines, start=1):
+    if not line.strip():
+      continue
+    _, reason = _line_problem(line, check)
+    if reason:
+      dropped += 1
+      _warn_once(path, line, "%s:%d: skipping a line that is %s; its cell counts as not done", path, number, reason)
+      logger.warning("%s:%d: dropped that line from the file; its cell runs again", path, number)
+    else:
+      kept.append(line)
+  if dropped:
+    atomic_write_text(path, "".join(f"{line}\n" for line in kept) + partial.decode("utf-8", errors="replace"))
+  return dropped
 
 
 def read_study_name(output_dir) -> str | None:
@@ -115,12 +160,13 @@ def _all_records(folder: pathlib.Path) -> list[dict]:
   return out
 
 
-def load_records(output_dir, *, study_name: str | None = None) -> list[dict]:
+def load_records(output_dir, *, study_name: str | None = None, check: Optional[RecordCheck] = None) -> list[dict]:
   """All records of a study folder, merged over its shard files, one per cell id.
 
   Args:
     output_dir: the study's output folder.
     study_name: when given, raise AdvTfError if the folder belongs to another study.
+    check: record -> None or why it is damaged (record_schema.py); damaged records are skipped (not done).
 
   Returns:
     Records sorted by their cell's position in the study grid ("index"), then id. When two files hold
@@ -133,7 +179,7 @@ def load_records(output_dir, *, study_name: str | None = None) -> list[dict]:
                      "first")
   by_id: dict[str, dict] = {}
   for path in record_files(folder):
-    for record in read_record_file(path):
+    for record in read_record_file(path, check):
       if record["id"] in by_id:
         logger.warning("cell %s (%s) is recorded twice; keeping the first record, ignoring the one in %s",
                        record["id"], record.get("name"), path.name)

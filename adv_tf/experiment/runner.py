@@ -55,6 +55,7 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment import records as records_lib
 from adv_tf.experiment import summaries
+from adv_tf.experiment.record_schema import RecordCheck
 from adv_tf.utils import atomic, provenance
 from adv_tf.utils.jsonable import to_jsonable
 
@@ -119,11 +120,14 @@ class CellGrid:
     cells: the grid, in run order. Ids must be unique.
     run_cell: `(cell, ctx) -> result`, a JSON-able dict (NumPy scalars/arrays, tuples and dataclasses are
       converted); it becomes the record's "result".
+    check_record: record -> None, or why it is damaged (`record_schema.ResultSchema.problem`): a damaged record
+      does not count as done; `run_study` drops it from its shard's file and runs its cell again.
   """
   name: str
   output_dir: Any
   cells: Sequence[Cell]
   run_cell: Callable[[Cell, "CellContext"], dict]
+  check_record: Optional[RecordCheck] = None
 
 
 @dataclasses.dataclass
@@ -275,7 +279,8 @@ def _check_unique(cells: Sequence[Cell]) -> None:
 def pending_cells(study: CellGrid, *, shard_index: int = 0, num_shards: int = 1) -> list[Cell]:
   """Cells of a shard that have no record yet in the study's output folder."""
   folder = pathlib.Path(study.output_dir).expanduser()
-  done = {r["id"] for r in records_lib.load_records(folder)} if folder.is_dir() else set()
+  done = ({r["id"] for r in records_lib.load_records(folder, check=study.check_record)} if folder.is_dir()
+          else set())
   return [c for _, c in shard_cells(study.cells, shard_index, num_shards) if c.id not in done]
 
 
@@ -441,7 +446,8 @@ def run_study(study: CellGrid, *, shard_index: int = 0, num_shards: int = 1, see
     if removed:
       logger.warning("%s: removed a partial trailing line (%d bytes) left by an interrupted run",
                      path, len(removed))
-    existing = records_lib.load_records(folder, study_name=study.name)
+    records_lib.drop_damaged_lines(path, study.check_record)
+    existing = records_lib.load_records(folder, study_name=study.name, check=study.check_record)
     other_seeds = sorted({r.get("seed") for r in existing if r.get("seed") != seed}, key=repr)
     if other_seeds:
       raise AdvTfError(f"--output_dir {os.fspath(folder)} holds records made with --seed "

@@ -16,6 +16,7 @@ import pathlib
 from typing import Any, Callable, ClassVar, Mapping, Optional, Sequence
 
 from adv_tf.errors import AdvTfError
+from adv_tf.experiment.record_schema import ResultSchema
 from adv_tf.experiment.runner import Cell, CellContext
 
 
@@ -29,12 +30,19 @@ class Stage:
     run_cell: (cell, ctx, run) -> the JSON-able result of one cell.
     sharded: False: every process runs the stage whole (resumable) before the next one.
     subdir: output subfolder; None: the stage's name; "": the study's output folder.
+    result_schema: the keys of what `run_cell` returns: a record without them is damaged, so its cell runs
+      again (record_schema.py); None: only the runner's own record fields are checked.
   """
   name: str
   build_cells: Callable[["StudyRun"], list[Cell]]
   run_cell: Callable[[Cell, CellContext, "StudyRun"], dict]
   sharded: bool = True
   subdir: Optional[str] = None
+  result_schema: Optional[ResultSchema] = None
+
+  def check_record(self, record: dict) -> Optional[str]:
+    """None for a finished cell's record of this stage, else why it is damaged."""
+    return (self.result_schema or ResultSchema()).problem(record)
 
   def output_dir(self, run: "StudyRun") -> pathlib.Path:
     return run.output_dir / (self.name if self.subdir is None else self.subdir)

@@ -42,16 +42,12 @@ from adv_tf.training.config import TrainConfig, TrainResult
 from adv_tf.utils import provenance
 from adv_tf.utils.atomic import atomic_write_text, atomic_write_with, fsync_dir
 from adv_tf.utils.jsonable import stable_hash, to_jsonable
+from adv_tf.utils.model_cache_root import default_root
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_ROOT = "~/.cache/adv_tf/models"
 # Versions that change what training computes; Python/TFDS/git are left out so a checkout does not retrain.
 KEY_VERSIONS = ("adv_tf", "tensorflow", "keras", "numpy")
-
-
-def default_root() -> pathlib.Path:
-  return pathlib.Path(os.environ.get("ADV_TF_MODEL_CACHE") or DEFAULT_ROOT).expanduser()
 
 
 @contextlib.contextmanager

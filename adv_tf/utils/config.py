@@ -1,6 +1,6 @@
 """What config dataclasses share (study configs, `TrainConfig`, `LeNetConfig`): `check_fields` (one line naming
-unknown fields), `flag_field` (a field whose help the CLI shows as its flag's) and `ConfigMixin` (`replace`,
-`to_dict`)."""
+unknown fields), `flag_field` (a field whose help the CLI shows as its flag's, with a numeric field's bounds) and
+`ConfigMixin` (`replace`, `to_dict`)."""
 from __future__ import annotations
 
 import dataclasses
@@ -18,12 +18,14 @@ def check_fields(config_class: type, names: Iterable[str]) -> None:
                      f"{', '.join(sorted(known))}")
 
 
-def flag_field(default: Any, help_text: str) -> Any:
+def flag_field(default: Any, help_text: str, bounds: Any = None) -> Any:
   """A config field with `help_text` (where the setting comes from: the paper's section, or our choice and
-  why); list/tuple defaults become tuples, so frozen configs stay hashable."""
+  why); list/tuple defaults become tuples, so frozen configs stay hashable. A numeric field declares its
+  `bounds` (an `adv_tf.experiment.bounds.Bounds`, which the CLI checks every value against)."""
+  metadata = {"help": help_text} if bounds is None else {"help": help_text, "bounds": bounds}
   if isinstance(default, (list, tuple)):
-    return dataclasses.field(default=tuple(default), metadata={"help": help_text})
-  return dataclasses.field(default=default, metadata={"help": help_text})
+    return dataclasses.field(default=tuple(default), metadata=metadata)
+  return dataclasses.field(default=default, metadata=metadata)
 
 
 class ConfigMixin:

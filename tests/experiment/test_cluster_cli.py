@@ -13,6 +13,7 @@ import toy_cluster_study as toy_lib
 
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment import cli
+from adv_tf.experiment.bounds import Bounds
 from adv_tf.experiment.records import load_records
 
 SCHEDULER_VARS = ("SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_COUNT", "SLURM_ARRAY_TASK_STEP",
@@ -219,8 +220,8 @@ def test_retrain_with_several_shards_needs_a_token(toy, tmp_path, capsys):
 @dataclasses.dataclass(frozen=True)
 class SeqConfig:
   profile: str
-  steps: Sequence[int] = dataclasses.field(default=(1, 2), metadata={"help": "Steps."})
-  rates: Optional[list[float]] = None
+  steps: Sequence[int] = dataclasses.field(default=(1, 2), metadata={"help": "Steps.", "bounds": Bounds()})
+  rates: Optional[list[float]] = dataclasses.field(default=None, metadata={"bounds": Bounds()})
 
   def validate(self) -> None:
     pass

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from adv_tf.experiment import cli
+from adv_tf.experiment.bounds import Bounds
 from adv_tf.experiment.run_time import RUN_TIME_FILE, run_time_path
 from adv_tf.experiment.runner import Cell
 from adv_tf.experiment.study import Stage, Study
@@ -15,7 +16,7 @@ from adv_tf.experiment.study import Stage, Study
 @dataclasses.dataclass(frozen=True)
 class TimedConfig:
   profile: str
-  values: tuple[int, ...] = dataclasses.field(default=(1, 2, 3), metadata={"help": "Cells."})
+  values: tuple[int, ...] = dataclasses.field(default=(1, 2, 3), metadata={"help": "Cells.", "bounds": Bounds()})
 
   def validate(self) -> None:
     pass
@@ -106,7 +107,7 @@ def test_the_shard_comes_from_the_run_when_not_given(tmp_path):
 def test_the_run_records_its_commit_and_machine_for_publication(timed, tmp_path):
   from adv_tf.utils import provenance  # pylint: disable=import-outside-toplevel
   out = tmp_path / "out"
-  assert cli.run_main("timed-test", _argv(out, "--values=1")) == 0
+  assert cli.run_main(timed, _argv(out, "--values=1")) == 0
   payload = json.loads((out / RUN_TIME_FILE).read_text())
   assert payload["code"] == provenance.git_revision()
   assert payload["machine"]["cpu_count"] >= 1 and payload["machine"]["host"] == provenance.host()

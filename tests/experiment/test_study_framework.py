@@ -10,6 +10,7 @@ import pytest
 
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment import cli
+from adv_tf.experiment.bounds import AT_LEAST_ONE, Bounds
 from adv_tf.experiment.runner import Cell
 from adv_tf.experiment.study import Stage, Study, StudyRun
 
@@ -19,9 +20,11 @@ from adv_tf.experiment.study import Stage, Study, StudyRun
 @dataclasses.dataclass(frozen=True)
 class ToyConfig:
   profile: str
-  values: tuple[int, ...] = dataclasses.field(default=(1, 2, 3), metadata={"help": "Values to square."})
-  scale: float = dataclasses.field(default=1.0, metadata={"help": "Multiplier."})
-  limit: Optional[int] = dataclasses.field(default=None, metadata={"help": "Keep values <= limit."})
+  values: tuple[int, ...] = dataclasses.field(default=(1, 2, 3), metadata={"help": "Values to square.",
+                                                                           "bounds": Bounds()})
+  scale: float = dataclasses.field(default=1.0, metadata={"help": "Multiplier.", "bounds": Bounds()})
+  limit: Optional[int] = dataclasses.field(default=None, metadata={"help": "Keep values <= limit.",
+                                                                   "bounds": AT_LEAST_ONE})
   verbose: bool = False
   pairs: tuple[tuple[int, int], ...] = dataclasses.field(
       default=((1, 2),), metadata={"help": "a:b pairs.", "parse": lambda v: tuple(tuple(map(int, p.split(":")))
@@ -114,7 +117,21 @@ def test_a_run_writes_config_runs_stages_in_order_and_resumes(toy, tmp_path, cap
   assert cli.run_main(toy, argv) == 0  # resumes: nothing is computed again
   assert toy.ran == ["base", "v=1", "v=2", "v=3"]
   assert cli.run_main(toy, argv + ["--report_only"]) == 0
-  assert toy.prepared == 2  # --report_only loads no data
+  assert toy.prepared == 1  # a rerun with every cell recorded and --report_only load no data
+
+
+def test_a_rerun_loads_data_only_when_a_cell_is_missing_or_the_run_differs(toy, tmp_path, capsys):
+  """Issue 23, 5: a rerun with nothing to do loaded the data. It still does when config.json would change (here
+  --data_dir: cell ids may include the data identity, known only after loading)."""
+  out = tmp_path / "out"
+  (tmp_path / "d1").mkdir()
+  (tmp_path / "d2").mkdir()
+  argv = ["prog", f"--output_dir={out}", "--values=1,2", "--strategy=cpu", f"--model_cache_dir={tmp_path / 'cache'}"]
+  assert cli.run_main(toy, argv + [f"--data_dir={tmp_path / 'd1'}"]) == 0
+  assert cli.run_main(toy, argv + [f"--data_dir={tmp_path / 'd1'}"]) == 0
+  assert toy.prepared == 1 and "every cell is recorded" in capsys.readouterr().out
+  assert cli.run_main(toy, argv + [f"--data_dir={tmp_path / 'd2'}"]) == 0
+  assert toy.prepared == 2 and toy.ran == ["base", "v=1", "v=2"]
 
 
 @pytest.mark.parametrize("flag,message", [

@@ -10,6 +10,8 @@ import dataclasses
 import json
 
 from adv_tf.errors import AdvTfError
+from adv_tf.experiment.bounds import Bounds
+from adv_tf.experiment.record_schema import ResultSchema
 from adv_tf.experiment.runner import Cell
 from adv_tf.experiment.study import Stage, Study, StudyRun
 
@@ -19,8 +21,9 @@ NAME = "toy-cluster"
 @dataclasses.dataclass(frozen=True)
 class ToyClusterConfig:
   profile: str
-  values: tuple[int, ...] = dataclasses.field(default=(1, 2, 3, 4, 5), metadata={"help": "Cell values."})
-  scale: float = dataclasses.field(default=1.0, metadata={"help": "Multiplier."})
+  values: tuple[int, ...] = dataclasses.field(default=(1, 2, 3, 4, 5), metadata={"help": "Cell values.",
+                                                                                 "bounds": Bounds()})
+  scale: float = dataclasses.field(default=1.0, metadata={"help": "Multiplier.", "bounds": Bounds()})
 
   def validate(self) -> None:
     if self.scale <= 0:
@@ -43,8 +46,9 @@ class ToyClusterStudy(Study):
     run.resources["offset"] = 100
 
   def stages(self, config):
-    return [Stage("selection", self._selection_cells, self._run_selection, sharded=False),
-            Stage("cells", self._cells, self._run_cell, subdir="")]
+    return [Stage("selection", self._selection_cells, self._run_selection, sharded=False,
+                  result_schema=ResultSchema(required=("offset",))),
+            Stage("cells", self._cells, self._run_cell, subdir="", result_schema=ResultSchema(required=("y",)))]
 
   def _selection_cells(self, run):
     return [Cell("selection", {"kind": "selection", "scale": run.config.scale})]

@@ -19,18 +19,23 @@ COUNTS = {
     "hyperparams/quick": {"selection": 10, "cells": 11},
     "hyperparams/cpu-full": {"selection": 10, "cells": 87},
     "hyperparams/paper": {"selection": 10, "cells": 177},
+    "hyperparams/smoke": {"selection": 10, "cells": 4},
     "dataset-properties/quick": {"models": 5},
     "dataset-properties/cpu-full": {"models": 45},
     "dataset-properties/paper": {"models": 25},
+    "dataset-properties/smoke": {"models": 2},
     "imagenette-defenses/quick": {"cells": 4},
     "imagenette-defenses/cpu-full": {"cells": 6},
     "imagenette-defenses/paper": {"cells": 6},
+    "imagenette-defenses/smoke": {"cells": 2},
     "minimal-dataset/quick": {"selection": 1, "calibration": 1, "models": 8},
     "minimal-dataset/cpu-full": {"selection": 1, "calibration": 1, "models": 45},
     "minimal-dataset/paper": {"selection": 1, "calibration": 1, "models": 45},
+    "minimal-dataset/smoke": {"selection": 1, "calibration": 1, "models": 3},
     "training-size/quick": {"models": 9},
     "training-size/cpu-full": {"models": 192},
     "training-size/paper": {"models": 558},
+    "training-size/smoke": {"models": 2},
 }
 
 # sha256 (first 16 hex digits) of each stage's cell ids, one per line, seed 0.
@@ -38,15 +43,19 @@ ID_HASHES = {
     "dataset-properties/cpu-full:models": "4ac6d25d5000a759",
     "dataset-properties/paper:models": "c6933428fe1aa943",
     "dataset-properties/quick:models": "6a7e1478831b1c71",
+    "dataset-properties/smoke:models": "43fd085df6ebed7d",
     "hyperparams/cpu-full:selection": "eb75d45724b9ccb1",
     "hyperparams/cpu-full:cells": "01eedcbe3baa9f11",
     "hyperparams/paper:selection": "f15798e3dd611061",
     "hyperparams/paper:cells": "6d1de88d3448f514",
     "hyperparams/quick:selection": "49305d92271e26a5",
     "hyperparams/quick:cells": "a9715e9b6e49bcd8",
+    "hyperparams/smoke:selection": "a0e8b62104648966",
+    "hyperparams/smoke:cells": "3502657f97747b71",
     "imagenette-defenses/cpu-full:cells": "e1d53d0f9ce4a007",
     "imagenette-defenses/paper:cells": "dedbeb5776e25e7c",
     "imagenette-defenses/quick:cells": "ecde8b21db27011b",
+    "imagenette-defenses/smoke:cells": "c08f546de65f9bbc",
     "minimal-dataset/cpu-full:selection": "4629f41a51bb5e04",
     "minimal-dataset/cpu-full:calibration": "ba1f3af55269fbf1",
     "minimal-dataset/cpu-full:models": "093e83b3d7ea2f93",
@@ -56,9 +65,13 @@ ID_HASHES = {
     "minimal-dataset/quick:selection": "4629f41a51bb5e04",
     "minimal-dataset/quick:calibration": "ba1f3af55269fbf1",
     "minimal-dataset/quick:models": "83a28c048816e844",
+    "minimal-dataset/smoke:selection": "1d28e575ab6ef907",
+    "minimal-dataset/smoke:calibration": "5d55f330c84ad0b9",
+    "minimal-dataset/smoke:models": "5f9403e5d115d4d6",
     "training-size/cpu-full:models": "53b2a1eab488fa7b",
     "training-size/paper:models": "2cf5c81d1e397e30",
     "training-size/quick:models": "8f279f7ad72ec79d",
+    "training-size/smoke:models": "a6728d3051dba4d6",
 }
 BY_NAME = {study.name: study for study in STUDIES}
 
@@ -67,7 +80,7 @@ def test_every_profile_is_listed_here_and_studies_are_unique():
   assert len(BY_NAME) == len(STUDIES) and len({study.paper for study in STUDIES}) == len(STUDIES)
   assert sorted(f"{study.name}/{profile}" for study in STUDIES for profile in study.PROFILES) == sorted(COUNTS)
   for study in STUDIES:
-    assert {"quick", "paper"} <= set(study.PROFILES), study.name
+    assert {"quick", "paper", "smoke"} <= set(study.PROFILES), study.name
 
 
 def test_every_study_has_a_binary():

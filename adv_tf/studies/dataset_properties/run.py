@@ -15,6 +15,7 @@ import numpy as np
 
 from adv_tf.claims import pack_items
 from adv_tf.errors import AdvTfError
+from adv_tf.experiment.record_schema import ResultSchema
 from adv_tf.studies.dataset_properties import datasets
 from adv_tf.studies.dataset_properties.config import eps_label
 from adv_tf.studies.dataset_properties.crafting import adversarials, craft  # noqa: F401  (craft: tests)
@@ -266,3 +267,7 @@ def run_model(cell, ctx, run) -> dict:
 
 
 RUNNERS = {"models": run_model}
+# What each stage's run_cell returns: a record without these keys is damaged and its cell runs again
+# (adv_tf/experiment/record_schema.py).
+RESULT_SCHEMAS = {"models": ResultSchema(required=("dataset", "size", "contrast", "setting", "seed", "training",
+                                                   "clean_accuracy_full_test", "eval_images", "contrast_stats"))}

@@ -19,5 +19,5 @@ class DatasetPropertiesStudy(Study):
     cell_runs.prepare(run)
 
   def stages(self, cfg: config.DatasetPropertiesConfig) -> list[Stage]:
-    return [Stage(stage, lambda run, s=stage: cells.BUILDERS[s](run.config), cell_runs.RUNNERS[stage])
-            for stage in cells.STAGES]
+    return [Stage(stage, lambda run, s=stage: cells.BUILDERS[s](run.config), cell_runs.RUNNERS[stage],
+                  result_schema=cell_runs.RESULT_SCHEMAS[stage]) for stage in cells.STAGES]

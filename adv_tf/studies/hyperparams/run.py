@@ -26,6 +26,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from adv_tf.errors import AdvTfError
+from adv_tf.experiment.record_schema import ResultSchema
 from adv_tf.studies.hyperparams.cells import spec_from_config
 from adv_tf.studies.hyperparams.config import (
   DISTORTION_THRESHOLDS,
@@ -334,6 +335,14 @@ def matrix_from_json(rows) -> np.ndarray:
 def save_arrays(ctx, filename: str, **arrays) -> None:
   from adv_tf.utils.atomic import atomic_save_npz
   atomic_save_npz(pathlib.Path(ctx.output_dir) / filename, **arrays)
+
+
+# What the stages' cells return (run_selection_class; make_cell_runner by cell kind): a record without these keys is
+# damaged and its cell runs again (adv_tf/experiment/record_schema.py).
+SELECTION_SCHEMA = ResultSchema(required=("class", "train", "best_test_index", "candidate_indices", "num_samples"))
+GRID_SCHEMA = ResultSchema(required=("best_test_indices", "cell_seconds"),
+                           by_kind={"model": ("train", "model_cache_hit"),
+                                    "kappa": ("kappa", "reused_from", "baseline", "secure")})
 
 
 def make_cell_runner(*, trainer: LeNetTrainer, best: BestSamples, cw: CWSettings) -> Callable:

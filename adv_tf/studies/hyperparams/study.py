@@ -37,8 +37,9 @@ class HyperparamsStudy(Study):
     write_identity(run.output_dir, run.resources["identity"])
 
   def stages(self, cfg: config.HyperparamsConfig) -> list[Stage]:
-    return [Stage(SELECTION, self._selection_cells, self._run_selection, sharded=False),
-            Stage(CELLS, self._grid_cells, self._run_grid_cell, subdir="")]
+    return [Stage(SELECTION, self._selection_cells, self._run_selection, sharded=False,
+                  result_schema=cell_runs.SELECTION_SCHEMA),
+            Stage(CELLS, self._grid_cells, self._run_grid_cell, subdir="", result_schema=cell_runs.GRID_SCHEMA)]
 
   # ------------------------------------------------------------------------------------------- stages
 

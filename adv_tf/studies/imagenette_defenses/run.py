@@ -20,6 +20,7 @@ from adv_tf.attacks.gradient import fgsm_arrays
 from adv_tf.defenses.averaging import PredictionAveraging
 from adv_tf.defenses.base import defended_model
 from adv_tf.defenses.evaluate import judge_many
+from adv_tf.experiment.record_schema import ResultSchema
 from adv_tf.metrics.accuracy import accuracy_interval
 
 
@@ -135,6 +136,12 @@ def adaptive_checks(model, x, y, cfg, direction, seed: int) -> list[dict]:
       entry[name] = {"single_draw": rate(draws[0]), "worst_of_draws": rate(draws.all(0))}
     out.append(entry)
   return out
+
+
+# What every cell returns (run_model_cell, plus the study's provenance keys): a record without these keys is
+# damaged and its cell runs again (adv_tf/experiment/record_schema.py).
+RESULT_SCHEMA = ResultSchema(required=("variant", "cache_hit", "train", "clean", "fgsm", "dgsm", "pretrained",
+                                       "data_provenance"))
 
 
 def run_model_cell(model, train_result, variant: str, data, cfg, seed: int, *, cache_hit: bool) -> dict:

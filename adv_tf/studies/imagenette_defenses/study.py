@@ -26,7 +26,7 @@ class ImagenetteDefensesStudy(Study):
     run.resources["trainer"] = models.Trainer(study_data, cfg, run.model_cache, run.strategy)
 
   def stages(self, cfg) -> list[Stage]:
-    return [Stage(STAGE, self._cells, self._run_cell, subdir="")]
+    return [Stage(STAGE, self._cells, self._run_cell, subdir="", result_schema=cell_runs.RESULT_SCHEMA)]
 
   def _cells(self, run: StudyRun) -> list[Cell]:
     return cells.build_cells(run.config, run.seed)

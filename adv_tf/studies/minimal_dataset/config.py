@@ -8,15 +8,23 @@ up to a cap the report states).
 from __future__ import annotations
 
 import dataclasses
-import math
 
 from adv_tf.errors import AdvTfError
+from adv_tf.experiment.bounds import (
+  AT_LEAST_ONE,
+  NON_NEGATIVE,
+  POSITIVE,
+  UNIT_LOW_OPEN,
+  UNIT_OPEN,
+  Bounds,
+  check_config,
+)
 from adv_tf.utils.config import ConfigMixin, flag_field
 
 # Keys of `models.ARCHITECTURES` and `models.REGIMES` (kept here as plain names so the config imports no TF).
 ARCHITECTURE_NAMES = ("cnn", "lenet5_classic", "lenet5_relu")
 REGIME_NAMES = ("raw", "modified", "finetuned", "random_undistorted", "random_distorted")
-PROFILE_NAMES = ("quick", "cpu-full", "paper")
+PROFILE_NAMES = ("quick", "cpu-full", "paper", "smoke")
 
 
 
@@ -25,7 +33,8 @@ PROFILE_NAMES = ("quick", "cpu-full", "paper")
 class MinimalDatasetConfig(ConfigMixin):
   """Paper 001 reproduction settings (see the field help texts; UNSTATED = our choice)."""
   profile: str = flag_field("quick", "Profile name: quick, cpu-full or paper.")
-  seeds: tuple[int, ...] = flag_field((0,), "Training seeds per model (orderings get error bars with >= 2).")
+  seeds: tuple[int, ...] = flag_field((0,), "Training seeds per model (orderings get error bars with >= 2).",
+                                      bounds=NON_NEGATIVE)
   architectures: tuple[str, ...] = flag_field(
 
       ("cnn", "lenet5_classic"),
@@ -40,55 +49,64 @@ class MinimalDatasetConfig(ConfigMixin):
       "5,000, undistorted), random_distorted (selection control: a random 4,736 of the first 5,000, distorted).")
   antialias: bool = flag_field(True, "Antialiased bilinear 28->10 downscale (UNSTATED; the paper's PyTorch/torchvision "
                                "Resize on PIL images is antialiased).")
-  low_size: int = flag_field(10, "Side of the downscaled image (paper §3.2: 10).")
+  low_size: int = flag_field(10, "Side of the downscaled image (paper §3.2: 10).", bounds=AT_LEAST_ONE)
   contrast_factor: float = flag_field(4.0, "Contrast factor (paper §3.2: four-fold; definition UNSTATED: mean-luma "
-                                      "blend, clipped, as torchvision adjust_contrast).")
+                                      "blend, clipped, as torchvision adjust_contrast).", bounds=POSITIVE)
   pool_size: int = flag_field(5000, "The relabelled pool: the first N training images (paper §3.2: 5,000; which "
-                              "ones is UNSTATED).")
-  keep: int = flag_field(4736, "Images kept from the pool (paper §3.2: 4,736 labelled correctly by a human).")
+                              "ones is UNSTATED).", bounds=AT_LEAST_ONE)
+  keep: int = flag_field(4736, "Images kept from the pool (paper §3.2: 4,736 labelled correctly by a human).",
+                         bounds=AT_LEAST_ONE)
   validation_size: int = flag_field(5000, "Held-out slice for early stopping: the LAST N training images (never the "
-                                    "test set); every regime trains without them.")
+                                    "test set); every regime trains without them.", bounds=AT_LEAST_ONE)
   labeller_architecture: str = flag_field("lenet5_relu", "Proxy labeller model (ours: stands in for the human).")
   labeller_epochs: int = flag_field(30, "Labeller epoch cap on the distorted images pool_size..N-validation (it stops "
-                                    "by the same held-out early-stopping rule as every model).")
+                                    "by the same held-out early-stopping rule as every model).", bounds=AT_LEAST_ONE)
   max_epochs_full: int = flag_field(
       30, "Epoch cap for regimes trained on ~55,000 images (early stopping decides "
       "before the cap if the held-out loss stops improving; the same in every profile, so "
-      "no profile saves time by undertraining; a model that reaches it is flagged).")
-  max_epochs_small: int = flag_field(60, "Epoch cap for regimes trained on 4,736 images.")
+      "no profile saves time by undertraining; a model that reaches it is flagged).", bounds=AT_LEAST_ONE)
+  max_epochs_small: int = flag_field(60, "Epoch cap for regimes trained on 4,736 images.", bounds=AT_LEAST_ONE)
   patience: int = flag_field(3, "Early stopping: epochs without a lower held-out loss before stopping; the best "
-                             "epoch's weights are restored.")
-  batch_size: int = flag_field(128, "Training batch (UNSTATED; our choice: 128).")
-  learning_rate: float = flag_field(1e-3, "Adam learning rate (UNSTATED; our choice: 1e-3).")
+                             "epoch's weights are restored.", bounds=AT_LEAST_ONE)
+  batch_size: int = flag_field(128, "Training batch (UNSTATED; our choice: 128).", bounds=AT_LEAST_ONE)
+  learning_rate: float = flag_field(1e-3, "Adam learning rate (UNSTATED; our choice: 1e-3).", bounds=POSITIVE)
   fgsm_eps: tuple[float, ...] = flag_field((0.05, 0.1, 0.15, 0.2, 0.25, 0.3), "FGSM eps sweep, [0,1] units "
-                                           "(UNSTATED in the paper).")
+                                           "(UNSTATED in the paper).", bounds=UNIT_LOW_OPEN)
   headline_eps: float = flag_field(0.25, "FGSM eps of Table 2 'ours' and of the verdicts (Goodfellow et al. 2015's "
-                                   "MNIST value; the paper cites that FGSM).")
-  fgsm_images: int = flag_field(10000, "Test images under FGSM (paper: all 10,000, from 6.49% = 649/10,000).")
-  pgd_images: int = flag_field(1000, "Test images under PGD-40 (beyond the paper).")
-  pgd_steps: int = flag_field(40, "PGD steps (Madry et al.: 40, step 2.5*eps/steps, random start).")
+                                   "MNIST value; the paper cites that FGSM).", bounds=UNIT_LOW_OPEN)
+  fgsm_images: int = flag_field(10000, "Test images under FGSM (paper: all 10,000, from 6.49% = 649/10,000).",
+                                bounds=AT_LEAST_ONE)
+  pgd_images: int = flag_field(1000, "Test images under PGD-40 (beyond the paper).", bounds=AT_LEAST_ONE)
+  pgd_steps: int = flag_field(40, "PGD steps (Madry et al.: 40, step 2.5*eps/steps, random start).",
+                              bounds=AT_LEAST_ONE)
   cw_images: int = flag_field(
       100, "Test images under the weak CW and its calibration (the first N; the paper's integer "
-      "CW accuracies suggest 100).")
+      "CW accuracies suggest 100).", bounds=AT_LEAST_ONE)
   full_cw_images: int = flag_field(
       100, "Test images under the full-strength CW-L2 (the first N; median L2/L0, accuracy "
-      "at L2 budgets, the Fig. 3 L0 curve). It costs ~3 CPU-s per image on the CNN.")
-  cw_binary_search_steps: int = flag_field(9, "Full-strength CW-L2: binary search steps (Carlini: 9).")
-  cw_max_iterations: int = flag_field(1000, "Full-strength CW-L2: iterations per search step (Carlini: 1000).")
+      "at L2 budgets, the Fig. 3 L0 curve). It costs ~3 CPU-s per image on the CNN.", bounds=AT_LEAST_ONE)
+  cw_binary_search_steps: int = flag_field(9, "Full-strength CW-L2: binary search steps (Carlini: 9).",
+                                           bounds=AT_LEAST_ONE)
+  cw_max_iterations: int = flag_field(1000, "Full-strength CW-L2: iterations per search step (Carlini: 1000).",
+                                      bounds=AT_LEAST_ONE)
   cw_budgets: tuple[float, ...] = flag_field((0.5, 1.0, 1.5, 2.0, 2.5, 3.0), "L2 budgets of the accuracy-at-budget "
-                                             "curve of the full-strength CW.")
-  verdict_cw_budget: float = flag_field(1.5, "The fixed L2 budget at which full-strength CW orderings are judged.")
-  weak_cw_iterations: int = flag_field(100, "Weak CW: Adam iterations (one search step, fixed constant).")
+                                             "curve of the full-strength CW.", bounds=POSITIVE)
+  verdict_cw_budget: float = flag_field(1.5, "The fixed L2 budget at which full-strength CW orderings are judged.",
+                                        bounds=POSITIVE)
+  weak_cw_iterations: int = flag_field(100, "Weak CW: Adam iterations (one search step, fixed constant).",
+                                       bounds=AT_LEAST_ONE)
   weak_cw_consts: tuple[float, ...] = flag_field((0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0), "Weak CW: candidate "
-                                                 "constants c, bisected on the raw CNN (calibration).")
+                                                 "constants c, bisected on the raw CNN (calibration).", bounds=POSITIVE)
   weak_cw_target: float = flag_field(0.52, "Weak CW calibration target: the paper's raw-CNN CW accuracy (Table 2: "
-                                     "52%). The constant nearest it is then used unchanged for every model.")
+                                     "52%). The constant nearest it is then used unchanged for every model.",
+                                     bounds=UNIT_OPEN)
   l0_tolerance: float = flag_field(1.0 / 255.0, "A pixel counts as changed (L0, Fig. 3) when it moves by more "
-                                   "than this.")
-  figure_images: int = flag_field(8, "Images kept per model for the Fig. 1/2/4-style grids.")
+                                   "than this.", bounds=Bounds(0, 1, high_open=True))
+  figure_images: int = flag_field(8, "Images kept per model for the Fig. 1/2/4-style grids.", bounds=AT_LEAST_ONE)
 
   def validate(self) -> "MinimalDatasetConfig":
-    """Raises AdvTfError (one line) for a setting the study cannot run with."""
+    """Raises AdvTfError (one line) for a setting the study cannot run with (numeric ranges: the fields' bounds)."""
+    check_config(self)
     if self.profile not in PROFILE_NAMES:
       raise AdvTfError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILE_NAMES)}")
     for name, allowed in (("architectures", ARCHITECTURE_NAMES), ("regimes", REGIME_NAMES)):
@@ -102,31 +120,17 @@ class MinimalDatasetConfig(ConfigMixin):
       raise AdvTfError(f"--labeller_architecture: choose one of {', '.join(ARCHITECTURE_NAMES)}")
     if not self.seeds or len(set(self.seeds)) != len(self.seeds):
       raise AdvTfError(f"--seeds must be distinct integers, got {self.seeds!r}")
-    positive = ("low_size", "pool_size", "keep", "validation_size", "labeller_epochs", "max_epochs_full",
-                "max_epochs_small", "patience", "batch_size", "fgsm_images", "pgd_images", "pgd_steps", "cw_images",
-                "full_cw_images", "cw_binary_search_steps", "cw_max_iterations", "weak_cw_iterations", "figure_images")
-    for name in positive:
-      value = getattr(self, name)
-      if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise AdvTfError(f"--{name} must be a positive integer, got {value!r}")
     if self.keep > self.pool_size:
       raise AdvTfError(f"--keep={self.keep} exceeds --pool_size={self.pool_size}")
     if self.keep < self.batch_size:
       raise AdvTfError(f"--keep={self.keep} is smaller than one batch of {self.batch_size}")
     for name in ("fgsm_eps", "cw_budgets", "weak_cw_consts"):
-      values = getattr(self, name)
-      if not values or any(not math.isfinite(v) or v <= 0 for v in values):
-        raise AdvTfError(f"--{name} must be a non-empty list of numbers > 0, got {values!r}")
-    if any(v > 1 for v in self.fgsm_eps) or not 0 < self.headline_eps <= 1:
-      raise AdvTfError("FGSM eps are in [0,1] pixel units: every --fgsm_eps and --headline_eps must be in (0, 1]")
+      if not getattr(self, name):
+        raise AdvTfError(f"--{name} must be a non-empty list")
     if self.headline_eps not in self.fgsm_eps:
       raise AdvTfError(f"--headline_eps={self.headline_eps} must be one of --fgsm_eps {list(self.fgsm_eps)}")
     if self.verdict_cw_budget not in self.cw_budgets:
       raise AdvTfError(f"--verdict_cw_budget={self.verdict_cw_budget} must be one of --cw_budgets")
-    if not 0 < self.weak_cw_target < 1 or not 0 < self.contrast_factor or not 0 < self.learning_rate:
-      raise AdvTfError("--weak_cw_target must be in (0, 1); --contrast_factor and --learning_rate must be > 0")
-    if not 0 <= self.l0_tolerance < 1:
-      raise AdvTfError(f"--l0_tolerance must be in [0, 1), got {self.l0_tolerance}")
     return self
 
 
@@ -144,4 +148,12 @@ CPU_FULL = MinimalDatasetConfig(
     profile="cpu-full", seeds=(0, 1, 2), architectures=ARCHITECTURE_NAMES, regimes=REGIME_NAMES,
     pgd_images=2000)
 PAPER = CPU_FULL.replace(profile="paper", pgd_images=10000)
-PROFILES = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER}
+# smoke: checks an install (every stage on real data, under a minute of CPU) and decides nothing: its report says
+# so and every claim comes out "not decided" (adv_tf/report/smoke.py). Its attacks and training are cut far below
+# the paper's, which only this profile may do.
+SMOKE = MinimalDatasetConfig(
+    profile="smoke", architectures=("lenet5_relu",), regimes=("raw", "modified", "finetuned"), pool_size=200, keep=150,
+    validation_size=100, batch_size=50, labeller_epochs=1, max_epochs_full=1, max_epochs_small=2, fgsm_images=100,
+    pgd_images=10, pgd_steps=3, cw_images=6, full_cw_images=4, cw_binary_search_steps=1, cw_max_iterations=10,
+    weak_cw_consts=(0.1, 1.0), weak_cw_iterations=5, figure_images=3)
+PROFILES = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER, "smoke": SMOKE}

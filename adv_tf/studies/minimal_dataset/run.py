@@ -12,6 +12,7 @@ import numpy as np
 
 from adv_tf.claims import pack_items
 from adv_tf.errors import AdvTfError
+from adv_tf.experiment.record_schema import ResultSchema
 from adv_tf.studies.minimal_dataset import data as data_lib
 from adv_tf.studies.minimal_dataset import evaluation, models
 from adv_tf.studies.minimal_dataset.cells import calibration_architecture
@@ -292,3 +293,8 @@ def run_model(cell, ctx, run) -> dict:
 
 
 RUNNERS = {"selection": run_selection, "calibration": run_calibration, "models": run_model}
+# What each stage's run_cell returns: a record without these keys is damaged and its cell runs again
+# (adv_tf/experiment/record_schema.py).
+RESULT_SCHEMAS = {"selection": ResultSchema(required=("selection", "dropped_indices")),
+                  "calibration": ResultSchema(required=("weak_cw", "model_cache_hit")),
+                  "models": ResultSchema(required=("architecture", "regime", "seed", "training", "model_cache_hit"))}

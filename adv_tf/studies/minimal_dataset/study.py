@@ -24,4 +24,5 @@ class MinimalDatasetStudy(Study):
 
   def stages(self, cfg: config.MinimalDatasetConfig) -> list[Stage]:
     return [Stage(stage, lambda run, s=stage: cells.BUILDERS[s](run.config), cell_runs.RUNNERS[stage],
-                  sharded=stage == "models") for stage in cells.STAGES]
+                  sharded=stage == "models", result_schema=cell_runs.RESULT_SCHEMAS[stage])
+            for stage in cells.STAGES]

@@ -10,9 +10,10 @@ import dataclasses
 from typing import Optional
 
 from adv_tf.errors import AdvTfError
+from adv_tf.experiment.bounds import AT_LEAST_ONE, NON_NEGATIVE, POSITIVE, UNIT_OPEN, Bounds, check_config
 from adv_tf.utils.config import ConfigMixin, flag_field
 
-PROFILE_NAMES = ("quick", "cpu-full", "paper")
+PROFILE_NAMES = ("quick", "cpu-full", "paper", "smoke")
 
 
 
@@ -20,65 +21,73 @@ PROFILE_NAMES = ("quick", "cpu-full", "paper")
 @dataclasses.dataclass(frozen=True)
 class TrainingSizeConfig(ConfigMixin):
   """The study's settings (paper 004 §3-§4, Appendix). Sizes are totals over classes, multiples of the class count."""
-  profile: str = flag_field("quick", "profile name: quick, cpu-full or paper")
+  profile: str = flag_field("quick", "profile name: quick, cpu-full, paper or smoke")
   families: tuple[str, ...] = flag_field(("mnist/mlp", "mnist/simple_cnn", "cifar10/mlp"),
                                          "curves to run, '<dataset>/<architecture>[+D]' (paper 004 Table 1, Figs. 1-4)")
   sizes_mnist: tuple[int, ...] = flag_field(
       (1000, 3000, 10000, 30000, 54210),
       "MNIST nested subset sizes (ours; the paper states none), ending at 54,210, the "
-      "largest class-balanced subset of the 60k (the smallest class has 5,421 images)")
+      "largest class-balanced subset of the 60k (the smallest class has 5,421 images)", bounds=AT_LEAST_ONE)
   sizes_cifar10: tuple[int, ...] = flag_field(
       (1000, 2000, 5000, 10000, 20000),
       "CIFAR-10 nested subset sizes (paper: 11 models, sizes unstated); the local "
-      "copy holds 20k training images, the paper's full set 50k")
+      "copy holds 20k training images, the paper's full set 50k", bounds=AT_LEAST_ONE)
   sizes_stl10: tuple[int, ...] = flag_field(tuple(range(1000, 10001, 1000)),
-                                            "STL-10 sizes on the 10,000-image re-split training set (§3.3)")
+                                            "STL-10 sizes on the 10,000-image re-split training set (§3.3)",
+                                            bounds=AT_LEAST_ONE)
   sizes_tiny_imagenet: tuple[int, ...] = flag_field(
       (2000, 4000, 8000),
       "Tiny ImageNet sizes (the stand-in split of the 10k validation images "
-      "has 40 training images per class = 8,000)")
+      "has 40 training images per class = 8,000)", bounds=AT_LEAST_ONE)
   seeds: int = flag_field(1, "seeds per (family, size): each seed draws its own nested subsets (shared by every "
-                          "architecture of the dataset) and its own initialisation")
+                          "architecture of the dataset) and its own initialisation", bounds=AT_LEAST_ONE)
   seeds_overrides: tuple[str, ...] = flag_field(
       (), "per-dataset seed counts 'dataset=n' replacing seeds (e.g. cifar10=1: "
       "where a profile can afford seeds on one dataset only)")
   pool_size: int = flag_field(100, "attack pool: the first N test images (§4.1 attacks the correctly classified ones; "
-                              "N unstated)")
-  eval_examples: Optional[int] = flag_field(None, "test images for clean accuracy (None: the whole test split)")
+                              "N unstated)", bounds=AT_LEAST_ONE)
+  eval_examples: Optional[int] = flag_field(None, "test images for clean accuracy (None: the whole test split)",
+                                            bounds=AT_LEAST_ONE)
   recipe: str = flag_field("adam", "training recipe: 'adam' (Adam 1e-3, batch 128, one recipe for all) "
                            "or 'per_family' (the public recipe each family's counts match)")
-  epochs: int = flag_field(2, "epochs per model with recipe 'adam' (before the step policy)")
+  epochs: int = flag_field(2, "epochs per model with recipe 'adam' (before the step policy)", bounds=AT_LEAST_ONE)
   max_epochs: int = flag_field(
-      0, "per_family recipes: cap on the recipe's epochs (0: the recipe's own); step decays scale")
+      0, "per_family recipes: cap on the recipe's epochs (0: the recipe's own); step decays scale", bounds=NON_NEGATIVE)
   min_steps: int = flag_field(1000, "step policy: every model takes at least this many optimizer steps, i.e. "
                               "epochs = max(epochs, ceil(min_steps / steps_per_epoch)), so small subsets are not "
-                              "trained for far fewer steps than large ones")
+                              "trained for far fewer steps than large ones", bounds=AT_LEAST_ONE)
   min_steps_overrides: tuple[str, ...] = flag_field(
       (), "per-dataset step floors 'dataset=steps' replacing min_steps (e.g. "
       "cifar10=3000: the CIFAR-10 MLP needs more steps to fit)")
-  cw_binary_steps: int = flag_field(9, "CW-L2 binary-search steps (C&W default; §3.2 unstated)")
-  cw_max_iterations: int = flag_field(1000, "CW-L2 Adam iterations per step (C&W default)")
-  cw_learning_rate: float = flag_field(1e-2, "CW-L2 Adam learning rate (C&W default)")
-  cw_initial_const: float = flag_field(1e-3, "CW-L2 initial constant c (C&W default)")
-  cw_confidence: float = flag_field(0.0, "CW-L2 kappa (eq. 3; unstated, 0 = minimal adversarial)")
-  ifgsm_iterations: int = flag_field(10, "I-FGSM iterations T (eq. 1; unstated)")
+  cw_binary_steps: int = flag_field(9, "CW-L2 binary-search steps (C&W default; §3.2 unstated)", bounds=AT_LEAST_ONE)
+  cw_max_iterations: int = flag_field(1000, "CW-L2 Adam iterations per step (C&W default)", bounds=AT_LEAST_ONE)
+  cw_learning_rate: float = flag_field(1e-2, "CW-L2 Adam learning rate (C&W default)", bounds=POSITIVE)
+  cw_initial_const: float = flag_field(1e-3, "CW-L2 initial constant c (C&W default)", bounds=POSITIVE)
+  cw_confidence: float = flag_field(0.0, "CW-L2 kappa (eq. 3; unstated, 0 = minimal adversarial)", bounds=NON_NEGATIVE)
+  ifgsm_iterations: int = flag_field(10, "I-FGSM iterations T (eq. 1; unstated)", bounds=AT_LEAST_ONE)
   ifgsm_tolerance: float = flag_field(
       1e-4, "resolution of the per-image eps bisection; the upper end (a succeeding eps) "
-      "is reported")
+      "is reported", bounds=Bounds(0, 0.5, low_open=True, high_open=True))
   delta_quantile: float = flag_field(0.5, "eq. 5 Delta per (dataset, architecture, norm): this quantile of the minimal "
-                                     "distortions of that architecture's largest-size models (ours; unstated)")
-  stl10_train_per_class: int = flag_field(1000, "STL-10 re-split: training images per class (§3.3: 1,000)")
-  stl10_test_per_class: int = flag_field(300, "STL-10 re-split: test images per class (§3.3: 300)")
-  split_seed: int = flag_field(0, "seed of the per-class re-splits (STL-10 10,000/3,000; Tiny ImageNet stand-in 40/10)")
+                                     "distortions of that architecture's largest-size models (ours; unstated)",
+                                     bounds=UNIT_OPEN)
+  stl10_train_per_class: int = flag_field(1000, "STL-10 re-split: training images per class (§3.3: 1,000)",
+                                          bounds=AT_LEAST_ONE)
+  stl10_test_per_class: int = flag_field(300, "STL-10 re-split: test images per class (§3.3: 300)", bounds=AT_LEAST_ONE)
+  split_seed: int = flag_field(0, "seed of the per-class re-splits (STL-10 10,000/3,000; Tiny ImageNet stand-in 40/10)",
+                               bounds=NON_NEGATIVE)
   tiny_split: str = flag_field(
       "standin", "Tiny ImageNet: 'standin' (seeded per-class split of the 10k validation images, "
       "offline) or 'official' (train 100k / validation 10k, §3.3; needs the full data)")
-  tiny_train_per_class: int = flag_field(40, "Tiny ImageNet stand-in: training images per class taken from validation")
-  tiny_test_per_class: int = flag_field(10, "Tiny ImageNet stand-in: test images per class taken from validation")
+  tiny_train_per_class: int = flag_field(40, "Tiny ImageNet stand-in: training images per class taken from validation",
+                                         bounds=AT_LEAST_ONE)
+  tiny_test_per_class: int = flag_field(10, "Tiny ImageNet stand-in: test images per class taken from validation",
+                                        bounds=AT_LEAST_ONE)
 
   def validate(self) -> None:
-    """Raises AdvTfError (one line) on any bad value, before data loads."""
+    """Raises AdvTfError (one line) on any bad value, before data loads (numeric ranges: the fields' bounds)."""
     from adv_tf.studies.training_size.families import parse_family  # avoids an import cycle
+    check_config(self)
     if self.profile not in PROFILE_NAMES:
       raise AdvTfError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILE_NAMES)}")
     if not self.families:
@@ -93,14 +102,6 @@ class TrainingSizeConfig(ConfigMixin):
       if any(s <= 0 or s % family.num_classes for s in sizes):
         raise AdvTfError(f"training-size: sizes_{family.dataset} must be positive multiples of "
                          f"{family.num_classes} (class-balanced), got {sizes}")
-    for name in ("seeds", "pool_size", "epochs", "min_steps", "cw_binary_steps", "cw_max_iterations",
-                 "ifgsm_iterations", "tiny_train_per_class", "stl10_train_per_class", "stl10_test_per_class",
-                 "tiny_test_per_class"):
-      value = getattr(self, name)
-      if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise AdvTfError(f"training-size: {name} must be a positive integer, got {value!r}")
-    if self.eval_examples is not None and (not isinstance(self.eval_examples, int) or self.eval_examples < 1):
-      raise AdvTfError(f"training-size: eval_examples must be None or a positive integer, got {self.eval_examples!r}")
     if self.tiny_split not in ("standin", "official"):
       raise AdvTfError(f"training-size: tiny_split must be 'standin' or 'official', got {self.tiny_split!r}")
     for field, example in (("min_steps_overrides", "cifar10=3000"), ("seeds_overrides", "cifar10=1")):
@@ -109,16 +110,8 @@ class TrainingSizeConfig(ConfigMixin):
         if not sep or name.strip() not in ("mnist", "cifar10", "stl10", "tiny_imagenet") \
            or not value.strip().isdigit() or int(value) < 1:
           raise AdvTfError(f"training-size: {field} entries look like '{example}', got {entry!r}")
-    if isinstance(self.max_epochs, bool) or not isinstance(self.max_epochs, int) or self.max_epochs < 0:
-      raise AdvTfError(f"training-size: max_epochs must be an integer >= 0, got {self.max_epochs!r}")
     if self.recipe not in ("adam", "per_family"):
       raise AdvTfError(f"training-size: recipe must be 'adam' or 'per_family', got {self.recipe!r}")
-    if not 0 < self.ifgsm_tolerance < 0.5:
-      raise AdvTfError(f"training-size: ifgsm_tolerance must be in (0, 0.5), got {self.ifgsm_tolerance!r}")
-    if not 0 < self.delta_quantile < 1:
-      raise AdvTfError(f"training-size: delta_quantile must be in (0, 1), got {self.delta_quantile!r}")
-    if self.cw_learning_rate <= 0 or self.cw_initial_const <= 0 or self.cw_confidence < 0:
-      raise AdvTfError("training-size: cw_learning_rate and cw_initial_const must be > 0, cw_confidence >= 0")
 
   @staticmethod
   def _override(entries, dataset: str, default: int) -> int:
@@ -185,4 +178,11 @@ PAPER = TrainingSizeConfig(
     sizes_tiny_imagenet=tuple(range(10000, 100001, 10000)), tiny_split="official",
     seeds=3, pool_size=1000, epochs=50, min_steps=5000, recipe="per_family")
 
-PROFILES = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER}
+# smoke: checks an install (every stage on real data, under a minute of CPU) and decides nothing: its report says
+# so and every claim comes out "not decided" (adv_tf/report/smoke.py). Its attacks and training are cut far below
+# the paper's, which only this profile may do.
+SMOKE = TrainingSizeConfig(profile="smoke", families=("mnist/mlp",), sizes_mnist=(40, 80), seeds=1, pool_size=6,
+                           eval_examples=60, epochs=1, min_steps=4, cw_binary_steps=3, cw_max_iterations=30,
+                           cw_initial_const=10.0)
+
+PROFILES = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER, "smoke": SMOKE}

@@ -340,5 +340,18 @@ class TrainingSizeReport(StudyReport):
 
   def write(self, run) -> pathlib.Path:
     """report.md, claims.json and the tables and figures (write_report)."""
-    notes = {d: s.note for d, s in run.resources.get("data", {}).items()}
-    return write_report(run.output_dir, self._results(run), run.config, notes=notes)
+    return write_report(run.output_dir, self._results(run), run.config, notes=data_notes(run))
+
+
+DATA_NOTES_FILE = "data-notes.json"
+
+
+def data_notes(run) -> dict[str, str]:
+  """How each dataset was split ({dataset: note}): from the loaded data, kept in `<output_dir>/data-notes.json` so
+  that a report rebuilt without loading the data (--report_only, a rerun with every cell recorded) says the same."""
+  path = pathlib.Path(run.output_dir) / DATA_NOTES_FILE
+  if "data" in run.resources:
+    notes = {d: s.note for d, s in run.resources["data"].items()}
+    atomic_write_text(path, json.dumps(notes, indent=1) + "\n")
+    return notes
+  return json.loads(path.read_text()) if path.is_file() else {}

@@ -14,6 +14,7 @@ import time
 import numpy as np
 
 from adv_tf.errors import AdvTfError
+from adv_tf.experiment.record_schema import ResultSchema
 from adv_tf.studies.training_size.families import Family, parse_family
 from adv_tf.studies.training_size.splits import SplitData, load_split
 
@@ -138,6 +139,12 @@ def attack_pool(model, x, y, config) -> dict:
           "cw_success_rate": float(np.isfinite(l2[idx]).sum() / attacked) if len(idx) else float("nan"),
           "ifgsm_success_rate": float(np.isfinite(linf[idx]).sum() / attacked) if len(idx) else float("nan"),
           "attack_seconds": seconds}
+
+
+# What every cell returns (run_cell below; the attack keys come from `attack_pool`): a record without them is
+# damaged and its cell runs again (adv_tf/experiment/record_schema.py).
+RESULT_SCHEMA = ResultSchema(required=("family", "dataset", "architecture", "augment", "size", "seed", "test_accuracy",
+                                       "train_accuracy", "trainable_params", "pool_size", "correct", "l2", "linf"))
 
 
 def run_cell(cell_config: dict, resources: dict[str, SplitData], config, model_cache, *, strategy=None,

@@ -21,7 +21,8 @@ class TrainingSizeStudy(Study):
     run.resources["data"] = run_lib.prepare(run.config, run.data_dir)
 
   def stages(self, config) -> list[Stage]:
-    return [Stage("models", build_cells=lambda run: cells_lib.build_cells(run.config), run_cell=_run_cell, subdir="")]
+    return [Stage("models", build_cells=lambda run: cells_lib.build_cells(run.config), run_cell=_run_cell, subdir="",
+                  result_schema=run_lib.RESULT_SCHEMA)]
 
 
 def _run_cell(cell, ctx, run: StudyRun) -> dict:

@@ -75,7 +75,7 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_split, 
     ("--eps=0.5,1.5", "(0, 1]"),
     ("--eps=0", "(0, 1]"),
     ("--seeds=0,0", "distinct"),
-    ("--eval_images=0", "positive integer"),
+    ("--eval_images=0", "an integer >= 1"),
     ("--protocol=code", "not implemented"),
     ("--profile=huge", "profile"),
 ])
@@ -89,6 +89,7 @@ def test_bad_flags_are_one_line_errors(tmp_path, flag, message, capsys):
 def test_dataset_without_local_copy_offline_is_one_line_error(tmp_path, monkeypatch, capsys):
   monkeypatch.setenv("ADV_TF_OFFLINE", "1")
   monkeypatch.setenv("ADV_TF_DATA_DIR", str(tmp_path / "empty"))
+  (tmp_path / "empty").mkdir()  # a missing --data_dir is refused before the dataset is looked up (issue 23)
   argv = ["prog", f"--output_dir={tmp_path / 'out'}", f"--data_dir={tmp_path / 'empty'}", "--datasets=cifar100"]
   assert cli.run_main(DatasetPropertiesStudy(), argv) == 2
   err = capsys.readouterr().err.strip()

@@ -392,10 +392,10 @@ def test_every_choice_that_moves_a_number_is_in_the_report(tmp_path):
 
 
 @pytest.mark.parametrize("flag,message", [
-    ("--num_baseline_models=0", "--num_baseline_models must be >= 1"),
-    ("--samples_per_class=-1", "--samples_per_class must be >= 1"),
+    ("--num_baseline_models=0", "--num_baseline_models must be an integer >= 1"),
+    ("--samples_per_class=-1", "--samples_per_class must be an integer >= 1"),
     ("--kappas=abc", "--kappas: every entry must be a float"),
-    ("--kappas=-1", "--kappas entries must be finite numbers >= 0"),
+    ("--kappas=-1", "--kappas entries must be a finite number >= 0"),
     ("--figure_pairs=3:12", "--figure_pairs entry 3:12 must name two different classes"),
     ("--figure_pairs=3", "--figure_pairs entry '3' must look like 3:8"),
     ("--cw_schedule=slow", "unknown --cw_schedule 'slow'"),

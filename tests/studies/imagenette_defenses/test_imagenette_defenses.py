@@ -28,13 +28,13 @@ from adv_tf.training.loop import prepare_datasets, train_model
 
 
 def test_every_profile_validates():
-  assert list(ImagenetteDefensesStudy.PROFILES) == ["quick", "cpu-full", "paper"]
+  assert list(ImagenetteDefensesStudy.PROFILES) == ["quick", "cpu-full", "paper", "smoke"]
   for cfg in ImagenetteDefensesStudy.PROFILES.values():
     cfg.validate()
 
 
 @pytest.mark.parametrize("overrides,needle", [
-    ({"models": ("resnet9000",)}, "unknown model"), ({"fgsm_eps": (0.0, 2.0)}, "pixel range"),
+    ({"models": ("resnet9000",)}, "unknown model"), ({"fgsm_eps": (0.0, 2.0)}, r"fgsm_eps entries .* in \[0, 1\]"),
     ({"at_variants": ("pgd",)}, "at_variants"), ({"target_class": 10}, "target_class"),
     ({"split_mode": "random"}, "split_mode"), ({"image_size": 16}, "image_size"),
     ({"dataset": "imagenette/nope"}, "dataset")])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from adv_tf.experiment.record_schema import ResultSchema
 from adv_tf.experiment.runner import Cell
 from adv_tf.experiment.study import Stage, Study, StudyRun
 
@@ -19,7 +20,7 @@ class TemplateStudy(Study):
   Report = TemplateReport
 
   def stages(self, config: TemplateConfig) -> list[Stage]:
-    return [Stage("cells", build_cells, run_cell, subdir="")]
+    return [Stage("cells", build_cells, run_cell, subdir="", result_schema=RESULT_SCHEMA)]
 
 
 def build_cells(run: StudyRun) -> list[Cell]:
@@ -28,6 +29,10 @@ def build_cells(run: StudyRun) -> list[Cell]:
   return [Cell(f"noise={noise:g}/seed={seed}", {"noise": noise, "seed": seed, "train_size": c.train_size,
                                                 "test_size": c.test_size})
           for noise in c.noise_levels for seed in range(c.seeds)]
+
+
+# What run_cell returns: a record without these keys is damaged and its cell runs again (record_schema.py).
+RESULT_SCHEMA = ResultSchema(required=("correct", "total"))
 
 
 def run_cell(cell: Cell, ctx, run: StudyRun) -> dict:

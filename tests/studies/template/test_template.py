@@ -23,4 +23,4 @@ def test_a_quick_run_writes_the_report_and_both_claims_hold(tmp_path, capsys):
 def test_bad_flags_are_one_line_errors(tmp_path, capsys):
   assert cli.run_main(TemplateStudy(), ["prog", f"--output_dir={tmp_path}", "--noise_levels=0,0.7"]) == 2
   err = capsys.readouterr().err.strip()
-  assert err == "error: --noise_levels must lie in [0, 0.5)"
+  assert err == "error: --noise_levels entries must be a finite number in [0, 0.5), got 0.7"

@@ -75,7 +75,9 @@ def test_step_policy_gives_small_subsets_at_least_min_steps():
 
 
 def test_attack_settings_are_full_strength_in_every_profile():
-  for profile in config_lib.PROFILES.values():
+  for name, profile in config_lib.PROFILES.items():
+    if name == "smoke":  # checks an install and decides nothing (its claims come out "not decided")
+      continue
     assert profile.cw_binary_steps == 9 and profile.cw_max_iterations == 1000
     assert profile.cw_learning_rate == 1e-2 and profile.cw_initial_const == 1e-3
     assert profile.ifgsm_tolerance <= 1e-4

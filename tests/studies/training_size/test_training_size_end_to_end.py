@@ -71,6 +71,17 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch):
   assert result["linf_resolution"] <= 1e-4
   # Rerunning resumes: nothing new is computed, the report is rebuilt from the records.
   assert cli.run_main(TrainingSizeStudy(), TINY + [f"--output_dir={out}", "--report_only"]) == 0
+  # Issue 23: a record whose result is damaged ("result": {}) made the report fail with KeyError: 'family'. Now
+  # it is not done: dropped from the file and its cell computed again, and the report is complete.
+  path = out / "records-shard0of1.jsonl"
+  records[1]["result"] = {}
+  path.write_text("".join(json.dumps(r) + "\n" for r in records))
+  argv = TINY + [f"--output_dir={out}", f"--model_cache_dir={tmp_path / 'cache'}"]
+  assert cli.run_main(TrainingSizeStudy(), argv) == 0
+  after = [json.loads(line) for line in path.read_text().splitlines()]
+  assert [r["id"] for r in after] == [r["id"] for r in records[:1] + records[2:] + records[1:2]]
+  assert after[-1]["result"]["family"] == "mnist/mlp"
+  assert "| C11 |" in (out / "report.md").read_text()
 
 
 @pytest.mark.parametrize("flag, message", [
