@@ -5,14 +5,13 @@ defenses, training size); nothing here knows about a particular paper. `study` d
 (the `Study` base class, `Stage`, `StudyRun`), `cli` is every binary. See `runner` for the crash-safety
 rules and `records` for the output folder layout. Importing this package does not import TensorFlow.
 """
+from adv_tf.experiment.cell_ids import canonical_json, cell_id
 from adv_tf.experiment.records import load_records, progress_path, record_files, records_path
 from adv_tf.experiment.runner import (
                                       Cell,
                                       CellContext,
                                       CellGrid,
                                       RunSummary,
-                                      canonical_json,
-                                      cell_id,
                                       derive_seed,
                                       pending_cells,
                                       run_study,

@@ -42,14 +42,13 @@ from typing import Any, Optional, Sequence
 from absl import flags
 
 from adv_tf.errors import AdvTfError
-from adv_tf.experiment import bounds, path_flags
+from adv_tf.experiment import bounds, path_flags, smoke
 from adv_tf.experiment import shards as shards_lib
 from adv_tf.experiment import study as study_lib
 from adv_tf.experiment.records import load_records
 from adv_tf.experiment.run_time import RunTimer
 from adv_tf.experiment.runner import CellGrid, run_study, validate_shard
 from adv_tf.remote import StagedFolder, is_remote, join
-from adv_tf.report import smoke
 from adv_tf.utils.atomic import atomic_write_text, create_exclusive_text
 from adv_tf.utils.jsonable import to_jsonable
 
@@ -490,7 +489,7 @@ def _execute(run: study_lib.StudyRun, fv: flags.FlagValues, strategy: Any = None
 
 
 def write_report(run: study_lib.StudyRun) -> pathlib.Path:
-  """The study's report; for the smoke profile marked as deciding nothing (adv_tf/report/smoke.py)."""
+  """The study's report; for the smoke profile marked as deciding nothing (adv_tf/experiment/smoke.py)."""
   path = run.study.report(run)
   if run.config.profile == smoke.SMOKE_PROFILE:
     smoke.mark_undecided(run.output_dir)

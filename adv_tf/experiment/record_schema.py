@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Callable, Mapping, Optional
 
+from adv_tf.experiment.cell_ids import cell_id
+
 # The keys the runner writes in every record (adv_tf.experiment.runner._run_one) and what each must be.
 RECORD_FIELDS = {"id": str, "config": dict, "result": dict, "index": int, "seed": int}
 
@@ -20,7 +22,6 @@ RecordCheck = Callable[[dict], Optional[str]]
 def record_problem(record: dict) -> Optional[str]:
   """Why a parsed record is not a finished cell (missing or mistyped runner fields, a config whose hash is not its
   id), or None."""
-  from adv_tf.experiment.runner import cell_id  # pylint: disable=import-outside-toplevel  (runner imports records)
   for key, kind in RECORD_FIELDS.items():
     value = record.get(key)
     if not isinstance(value, kind) or isinstance(value, bool):

@@ -55,31 +55,12 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment import records as records_lib
 from adv_tf.experiment import summaries
+from adv_tf.experiment.cell_ids import cell_id
 from adv_tf.experiment.record_schema import RecordCheck
 from adv_tf.utils import atomic, provenance
 from adv_tf.utils.jsonable import to_jsonable
 
 logger = logging.getLogger(__name__)
-
-ID_LENGTH = 12
-
-
-def canonical_json(config: Mapping) -> str:
-  """`json.dumps(config, sort_keys=True)`: the text a cell id is the hash of."""
-  try:
-    return json.dumps(config, sort_keys=True, allow_nan=False)
-  except (TypeError, ValueError) as e:
-    raise AdvTfError(f"cell config must be JSON-serialisable (str/int/float/bool/None, lists, dicts with "
-                     f"str keys; no NaN): {e}") from None
-
-
-def cell_id(config: Mapping) -> str:
-  """Short stable id of a cell: first 12 hex digits of sha256(json.dumps(config, sort_keys=True)).
-
-  Independent of key order, process and Python hash seed; tuples and lists give the same id.
-  """
-  return hashlib.sha256(canonical_json(config).encode("utf-8")).hexdigest()[:ID_LENGTH]
-
 
 @dataclasses.dataclass(frozen=True)
 class Cell:

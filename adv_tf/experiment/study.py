@@ -134,6 +134,10 @@ class Study:
     return config
 
 
+# The file beside report.md with the study's verdict on each of the paper's claims (`Study.Report.claims`).
+CLAIMS_FILE = "claims.json"
+
+
 def results_dir(study_name: str, profile: str, root: str = "results") -> pathlib.Path:
   """The default output folder: `results/<name with _>/<profile>`."""
   return pathlib.Path(root) / study_name.replace("-", "_") / profile

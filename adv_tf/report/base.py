@@ -12,10 +12,9 @@ import json
 import pathlib
 from typing import Any, Sequence
 
+from adv_tf.experiment.study import CLAIMS_FILE
 from adv_tf.report.markdown import Section, document
 from adv_tf.utils.atomic import atomic_write_text
-
-CLAIMS_FILE = "claims.json"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -10,10 +10,9 @@ import json
 
 import pytest
 
-from adv_tf.experiment import cli
+from adv_tf.experiment import cli, smoke
 from adv_tf.experiment.records import load_records
 from adv_tf.experiment.study import StudyRun
-from adv_tf.report import smoke
 from adv_tf.studies import STUDIES
 
 # Study -> the TFDS dataset folder its smoke profile reads.

@@ -142,7 +142,7 @@ CPU_FULL = DatasetPropertiesConfig(profile="cpu-full", datasets=("mnist", "fashi
 PAPER = DatasetPropertiesConfig(profile="paper", datasets=tuple(SETUPS), eval_images=10000, max_epochs=100,
                                 contrast_control=True)
 # smoke: checks an install (every stage on real data, under a minute of CPU) and decides nothing: its report says
-# so and every claim comes out "not decided" (adv_tf/report/smoke.py). Its attacks and training are cut far below
+# so and every claim comes out "not decided" (adv_tf/experiment/smoke.py). Its attacks and training are cut far below
 # the paper's, which only this profile may do.
 SMOKE = DatasetPropertiesConfig(profile="smoke", only_settings=("14", "c0.5"), eps=(8 / 255,), attacks=("fgsm",),
                                 adaptive_attack="fgsm", adaptive_eot_samples=1, eval_images=6, validation_size=100,

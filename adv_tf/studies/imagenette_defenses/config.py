@@ -140,8 +140,8 @@ PROFILES = {
     # The paper's setting (GPU): WRN-50-2 and GoogLeNet at 224, pretrained when --pretrained_dir is given.
     "paper": ImagenetteDefensesConfig("paper", at_variants=("fgsm", "dgsm_random")),
     # smoke: checks an install (every stage on real data, under a minute of CPU) and decides nothing: its report says
-    # so and every claim comes out "not decided" (adv_tf/report/smoke.py). Its attacks and training are cut far below
-    # the paper's, which only this profile may do.
+    # so and every claim comes out "not decided" (adv_tf/experiment/smoke.py). Its attacks and training are cut far
+    # below the paper's, which only this profile may do.
     "smoke": ImagenetteDefensesConfig(
         "smoke", image_size=32, models=("wrn10_2",), train_per_class=10, test_per_class=5, base_epochs=1, at_epochs=1,
         fgsm_eps=(0.0, 0.025), dgsm_eps=(0.0, 0.005), dgsm_iterations=5, averaging_n=(4,),

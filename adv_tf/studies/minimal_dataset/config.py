@@ -149,7 +149,7 @@ CPU_FULL = MinimalDatasetConfig(
     pgd_images=2000)
 PAPER = CPU_FULL.replace(profile="paper", pgd_images=10000)
 # smoke: checks an install (every stage on real data, under a minute of CPU) and decides nothing: its report says
-# so and every claim comes out "not decided" (adv_tf/report/smoke.py). Its attacks and training are cut far below
+# so and every claim comes out "not decided" (adv_tf/experiment/smoke.py). Its attacks and training are cut far below
 # the paper's, which only this profile may do.
 SMOKE = MinimalDatasetConfig(
     profile="smoke", architectures=("lenet5_relu",), regimes=("raw", "modified", "finetuned"), pool_size=200, keep=150,

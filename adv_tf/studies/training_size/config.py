@@ -179,7 +179,7 @@ PAPER = TrainingSizeConfig(
     seeds=3, pool_size=1000, epochs=50, min_steps=5000, recipe="per_family")
 
 # smoke: checks an install (every stage on real data, under a minute of CPU) and decides nothing: its report says
-# so and every claim comes out "not decided" (adv_tf/report/smoke.py). Its attacks and training are cut far below
+# so and every claim comes out "not decided" (adv_tf/experiment/smoke.py). Its attacks and training are cut far below
 # the paper's, which only this profile may do.
 SMOKE = TrainingSizeConfig(profile="smoke", families=("mnist/mlp",), sizes_mnist=(40, 80), seeds=1, pool_size=6,
                            eval_examples=60, epochs=1, min_steps=4, cw_binary_steps=3, cw_max_iterations=30,

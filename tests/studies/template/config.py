@@ -23,6 +23,6 @@ class TemplateConfig(ConfigMixin):
     check_config(self)
 
 
-# smoke: checks an install and decides nothing (its claims come out "not decided", adv_tf/report/smoke.py).
+# smoke: checks an install and decides nothing (its claims come out "not decided", adv_tf/experiment/smoke.py).
 PROFILES = {"quick": TemplateConfig(), "paper": TemplateConfig("paper", seeds=10, train_size=1000, test_size=1000),
             "smoke": TemplateConfig("smoke", seeds=1, train_size=20, test_size=20)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import pathlib
 
-from adv_tf.report.base import CLAIMS_FILE
+from adv_tf.experiment.study import CLAIMS_FILE
 from adv_tf.utils.atomic import atomic_write_text
 
 SMOKE_PROFILE = "smoke"
