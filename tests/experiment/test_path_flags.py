@@ -10,10 +10,7 @@ from adv_tf.experiment import cli, path_flags
 
 @pytest.fixture
 def toy():
-  study = toy_lib.register()
-  study.prepared, study.ran = 0, []
-  yield study
-  toy_lib.unregister()
+  return toy_lib.ToyClusterStudy()
 
 
 def test_a_missing_folder_under_a_writable_one_is_accepted_and_not_created(tmp_path):
@@ -64,9 +61,9 @@ def test_a_model_cache_file_is_refused_before_anything_is_written_and_leaves_not
   (tmp_path / "cache-file").write_text("x")
   out = tmp_path / "out"
   argv = ["prog", f"--output_dir={out}", "--strategy=cpu"]
-  assert cli.run_main(toy_lib.NAME, argv + [f"--model_cache_dir={tmp_path / 'cache-file'}", "--values=1,2"]) == 2
+  assert cli.run_main(toy, argv + [f"--model_cache_dir={tmp_path / 'cache-file'}", "--values=1,2"]) == 2
   err = capsys.readouterr().err.strip()
   assert err.startswith("error: --model_cache_dir") and "\n" not in err
   assert not out.exists() and toy.prepared == 0
-  assert cli.run_main(toy_lib.NAME, argv + [f"--model_cache_dir={tmp_path / 'cache'}", "--values=3"]) == 0
+  assert cli.run_main(toy, argv + [f"--model_cache_dir={tmp_path / 'cache'}", "--values=3"]) == 0
   assert toy.ran == ["selection", "v=3"]
