@@ -299,7 +299,7 @@ def test_tiny_end_to_end_run_killed_and_resumed(tmp_path, tmp_path_factory):
     assert (out / name).exists(), name
   assert list((out / "tensorboard").rglob("events.out.tfevents*"))
   text = (out / "report.md").read_text()
-  assert "SMOKE RUN" in text and "Conclusions of §8" in text
+  assert "SMOKE RUN" in text and "Claims of the paper, judged on our measurements" in text
 
   # A third run computes nothing and rebuilds the same records.
   third = subprocess.run(_smoke_command(out, data_dir), cwd=REPO, env=env, capture_output=True, text=True,
