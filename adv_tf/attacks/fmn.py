@@ -12,8 +12,8 @@ keeps the smallest adversarial delta seen (L < 0: Carlini's `compare` with the k
 * delta <- delta - alpha * grad L / ||grad L||, projected onto the L2 ball of radius eps and the box;
 
 with alpha and gamma cosine-annealed (alpha from `max_stepsize` x the box width to 1/100 of it, gamma
-from 0.05 to 0.001), as in Foolbox's `L2FMNAttack` (tests: never more than 2% above Foolbox's distance per
-example; the closed-form minimum of a linear model).
+from 0.05 to 0.001), as in Foolbox's `L2FMNAttack` (tests: the closed-form minimum of a linear model, with
+and without kappa; Foolbox 3.3 itself no longer runs under NumPy 2).
 Used as the cheap first stage of CW's "fmn-start" schedule (`carlini_wagner.py`): its boundary point
 gives each example its own starting constant.
 """
