@@ -17,7 +17,7 @@ def minimal_dataset_cnn(data_dir: str | None, cache_dir: str | None) -> tuple:
   from adv_tf.studies.minimal_dataset import config as md_config  # pylint: disable=import-outside-toplevel
   from adv_tf.studies.minimal_dataset import run as md_run  # pylint: disable=import-outside-toplevel
   from adv_tf.training import ModelCache  # pylint: disable=import-outside-toplevel
-  run = types.SimpleNamespace(config=md_config.get_config("quick"), seed=0, model_cache=ModelCache(cache_dir),
+  run = types.SimpleNamespace(config=md_config.PROFILES["quick"], seed=0, model_cache=ModelCache(cache_dir),
                               data_dir=data_dir, resources={}, records={})
   md_run.prepare(run)
   start = time.time()
