@@ -379,7 +379,7 @@ def test_secure_verdicts_and_kappa0_agreement():
 def test_every_choice_that_moves_a_number_is_in_the_report(tmp_path):
   cfg = study.PROFILES["quick"]
   text = "\n".join(report.choice_notes(cfg))
-  for phrase in ('schedule "carlini"', "1,000 Adam iterations", "10,000", "every 100 training steps",
+  for phrase in ('schedule "carlini" (Carlini\'s exact', "1,000 Adam iterations", "10,000", "every 100 training steps",
                  "at most 10 epochs", "same test split supplies the best-estimate candidates",
                  "Regularizer strength 0.0001", '"X"', "smallest L1 difference", "random-uniform initializer on "
                  "every kernel", "bias (not weight)", "train_models.py"):
