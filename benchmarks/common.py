@@ -36,6 +36,8 @@ class Context:
   # lenet(overrides) -> (model, test accuracy, source): a LeNetConfig variant trained (or loaded from the
   # cache) exactly as the baseline is (paper002_lenet quick preset: stops at 98% test accuracy).
   lenet: Callable[[Mapping[str, Any]], tuple] | None = None
+  data_dir: str | None = None   # where MNIST was loaded from (other studies' loaders use it too)
+  cache_dir: str | None = None  # the model cache (None: the suite's)
 
   def test_batch(self, n: int) -> tuple[np.ndarray, np.ndarray]:
     """The first `n` test images and labels (throughput benchmarks)."""
@@ -81,7 +83,8 @@ def load_context(data_dir: str | None = None, raw_dir: str | None = None, cache_
   idx = [int(np.flatnonzero((yte[:1000] == c) & (pred == c))[0]) for c in range(10)]
   return Context(model=model, x=xte[idx], y=yte[idx], clip_min=PIXEL_RANGE[0], clip_max=PIXEL_RANGE[1],
                  x_test=xte, y_test=yte, x_train=data.x_train, y_train=data.y_train,
-                 test_accuracy=accuracy, model_source=model_source, lenet=lenet,
+                 test_accuracy=accuracy, model_source=model_source, lenet=lenet, data_dir=data_dir,
+                 cache_dir=cache_dir,
                  notes=[f"MNIST through adv_tf.data "
                         f"({info.provenance.get('source', 'TFDS') if info.provenance else 'TFDS'}); "
                         f"sources = first correctly classified test image of each class (test indices {idx})"])

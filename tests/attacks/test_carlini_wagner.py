@@ -1,6 +1,8 @@
 """Carlini-Wagner L2: properties that must hold, and agreement with the plain reference port."""
 from __future__ import annotations
 
+import dataclasses
+
 import keras
 import numpy as np
 import pytest
@@ -302,3 +304,51 @@ def test_runs_split_over_two_replicas_of_a_mirrored_strategy():
   proc = subprocess.run([sys.executable, "-c", _MIRRORED_SCRIPT], capture_output=True, text=True,
                         env=env, timeout=300, check=False)
   assert proc.returncode == 0 and proc.stdout.strip().endswith("OK"), proc.stderr[-2000:]
+
+
+# --- schedule "fmn": FMN-L2 first, Carlini's search where FMN fails ------------------------------------
+
+
+def test_fmn_schedule_agrees_with_exact_schedule_per_pair(mnist_model, default_runs):
+  """At Carlini's defaults, per pair: success wherever the exact schedule succeeds and L2 at most 2% above it."""
+  x, target, exact, _ = default_runs
+  res = cw.carlini_wagner_l2(mnist_model, x, target=target, schedule="fmn")
+  assert (res.success >= exact.success).all()
+  ratio = res.l2 / exact.l2
+  print("fmn/carlini L2 per pair", np.round(ratio, 4), "fmn solved", res.info["fmn_solved"])
+  assert (ratio <= PER_EXAMPLE_TOLERANCE).all(), ratio
+
+
+def test_fmn_schedule_success_is_the_fresh_recheck_with_kappa(mnist_model, batch):
+  """success = the model's fresh arg-max on x_adv; FMN's points count only with the kappa margin."""
+  x, y = batch
+  target = (y + 4) % 10
+  kappa = 2.0
+  res = cw.carlini_wagner_l2(mnist_model, x, target=target, confidence=kappa, schedule="fmn", **FAST)
+  np.testing.assert_array_equal(res.success, np.argmax(mnist_model.predict(res.x_adv, verbose=0), axis=1) == target)
+  assert res.success.all() and res.info["fmn_solved"].any()
+  assert (_margin(mnist_model, res.x_adv, target) >= kappa - 1e-3).all()
+  assert res.x_adv.min() >= 0.0 and res.x_adv.max() <= 1.0
+  np.testing.assert_allclose(res.info["best_l2"], res.l2, rtol=1e-4, atol=1e-5)
+
+
+def test_fmn_schedule_falls_back_to_carlinis_search(mnist_model, batch):
+  """With one FMN step (an unperturbed, correctly classified image is never adversarial) every example
+  runs Carlini's search: the result is the exact schedule's, example by example."""
+  x, y = batch
+  settings = dict(target=(y + 1) % 10, **FAST)
+  one_step = dataclasses.replace(cw.SCHEDULES.get("fmn"), fmn_steps=1)
+  res = cw.carlini_wagner_l2(mnist_model, x, schedule=one_step, **settings)
+  exact = cw.carlini_wagner_l2(mnist_model, x, schedule="carlini", **settings)
+  assert not res.info["fmn_solved"].any()
+  np.testing.assert_array_equal(res.success, exact.success)
+  np.testing.assert_allclose(res.l2, exact.l2, rtol=1e-5)
+  np.testing.assert_array_equal(res.info["const"], exact.info["const"])
+  np.testing.assert_array_equal(res.info["iterations"], exact.info["iterations"] + 1)
+
+
+def test_fmn_schedule_untargeted(mnist_model, batch):
+  x, y = batch
+  res = cw.carlini_wagner_l2(mnist_model, x, y=y, schedule="fmn", **FAST)
+  assert res.success.all()
+  assert (np.argmax(mnist_model.predict(res.x_adv, verbose=0), axis=1) != y).all()

@@ -3,7 +3,10 @@ has the tables, claims and CSV files that the code before the restructure wrote 
 
 The fixtures in golden/<study>/ were made once with the code before issue 20 (the tiny end-to-end runs of
 tests/studies/<study>/, their record files kept, the report rebuilt and its table lines, claims.json and CSVs
-stored in expected.json). Regenerate them only for an intended change of a report. hyperparams has its own
+stored in expected.json). Regenerate them only for an intended change of a report. Regenerated once since, when
+the studies' verdicts moved onto the claims engine (adv_tf.claims): only the claim/verdict tables, the turning-point
+table of training-size and the verdicts.csv files changed (every other table line and CSV was identical); each
+study's own pin test lists every verdict that changed and why. hyperparams has its own
 golden test (hyperparams/test_hyperparams_golden.py)."""
 from __future__ import annotations
 

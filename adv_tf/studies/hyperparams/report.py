@@ -736,6 +736,7 @@ def code_version_warnings(records: Sequence[Mapping[str, Any]]) -> list[str]:
 
 def choice_notes(cfg) -> list[str]:
   """Every choice of ours that moves a number, stated in report.md (issue 10)."""
+  from adv_tf.attacks.carlini_wagner import SCHEDULE_QUALITY
   from adv_tf.models import LeNetConfig
   from adv_tf.studies.hyperparams import models
   cw = cfg.cw
@@ -744,11 +745,11 @@ def choice_notes(cfg) -> list[str]:
   when = (f"every {train.eval_every_steps} training steps (and after each epoch)" if train.eval_every_steps
           else "after each epoch")
   return [
-      f"CW-L2: schedule \"{cw.schedule}\", {cw.max_iterations:,} Adam iterations per binary-search step x "
-      f"{cw.binary_search_steps} steps, learning rate {cw.learning_rate:g}, initial c {cw.initial_const:g}, "
-      f"abort_early {cw.abort_early}; Carlini's own code uses 10,000 iterations (paper 002 gives no count). "
-      "Fewer iterations can only overestimate a minimal distance; the fast schedule's per-pair error is "
-      "measured in adv_tf/attacks/carlini_wagner.py and `make bench`.",
+      f"CW-L2: schedule \"{cw.schedule}\" ({SCHEDULE_QUALITY[cw.schedule]}), {cw.max_iterations:,} Adam "
+      f"iterations per binary-search step x {cw.binary_search_steps} steps, learning rate {cw.learning_rate:g}, "
+      f"initial c {cw.initial_const:g}, abort_early {cw.abort_early}; Carlini's own code uses 10,000 iterations "
+      "(paper 002 gives no count). Fewer iterations can only overestimate a minimal distance; each schedule's "
+      "per-pair error is measured in adv_tf/attacks/carlini_wagner.py and `make bench`.",
       f"Stop rule: training stops at the first evaluation on the MNIST test split with accuracy >= "
       f"{train.target_accuracy:g}, evaluated {when}, at most {train.epochs} epochs (§5.1 says \"until it reaches "
       "at least 98%\"; the interval and cap are ours). The same test split supplies the best-estimate "

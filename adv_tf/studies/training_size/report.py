@@ -203,7 +203,8 @@ def _choices(config, families, notes: Mapping[str, str]) -> list[str]:
       "correctly (§4.1).",
       f"CW-L2 (eqs. 2-3), untargeted, full strength: kappa {c.cw_confidence}, {c.cw_binary_steps} binary steps x "
       f"{c.cw_max_iterations} iterations, Adam lr {c.cw_learning_rate}, c0 {c.cw_initial_const}, abort early "
-      "(adv_tf's fast schedule: same objective and result quality).",
+      "(Carlini's exact schedule, adv_tf's default; the hyperparams study's \"fmn\" schedule is verified per pair "
+      "on targeted class distances only, so this untargeted study keeps the exact one).",
       f"I-FGSM (eq. 1): T = {c.ifgsm_iterations} steps of eps/T, no random start; per image the minimal eps is found "
       f"by bisection on [0, 1] to a resolution of {c.ifgsm_tolerance:g} (minimal_linf tolerance). The UPPER end "
       "of the final interval (an eps that succeeds) is the search result; the robustness value is the measured "

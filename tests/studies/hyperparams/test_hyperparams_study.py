@@ -299,7 +299,7 @@ def test_tiny_end_to_end_run_killed_and_resumed(tmp_path, tmp_path_factory):
     assert (out / name).exists(), name
   assert list((out / "tensorboard").rglob("events.out.tfevents*"))
   text = (out / "report.md").read_text()
-  assert "SMOKE RUN" in text and "Conclusions of §8" in text
+  assert "SMOKE RUN" in text and "Claims of the paper, judged on our measurements" in text
 
   # A third run computes nothing and rebuilds the same records.
   third = subprocess.run(_smoke_command(out, data_dir), cwd=REPO, env=env, capture_output=True, text=True,
@@ -379,7 +379,7 @@ def test_secure_verdicts_and_kappa0_agreement():
 def test_every_choice_that_moves_a_number_is_in_the_report(tmp_path):
   cfg = study.PROFILES["quick"]
   text = "\n".join(report.choice_notes(cfg))
-  for phrase in ('schedule "carlini"', "1,000 Adam iterations", "10,000", "every 100 training steps",
+  for phrase in ('schedule "carlini" (Carlini\'s exact', "1,000 Adam iterations", "10,000", "every 100 training steps",
                  "at most 10 epochs", "same test split supplies the best-estimate candidates",
                  "Regularizer strength 0.0001", '"X"', "smallest L1 difference", "random-uniform initializer on "
                  "every kernel", "bias (not weight)", "train_models.py"):
