@@ -248,14 +248,20 @@ class TTest(Test):
     self.noise = f"seed-to-seed sd {self.sd:.3g} over {self.n} seeds"
 
   def p_above(self, threshold: float) -> float:
-    if self.se == 0:
-      return 0.0 if self.mean > threshold else 1.0
+    if not self._usable():
+      return 1.0
     return float(_stats.t.sf((self.mean - threshold) / self.se, self.df))
 
   def p_below(self, threshold: float) -> float:
-    if self.se == 0:
-      return 0.0 if self.mean < threshold else 1.0
+    if not self._usable():
+      return 1.0
     return float(_stats.t.cdf((self.mean - threshold) / self.se, self.df))
+
+  def _usable(self) -> bool:
+    """A zero sd estimated from a few seeds is no evidence of zero noise (it would make any difference
+    'significant'), and a non-finite mean or se (an infinite per-item value) measures nothing: neither decides.
+    Quantities without sampling noise are `observations.Exact`."""
+    return self.se > 0 and math.isfinite(self.se) and math.isfinite(self.mean)
 
   def scaled(self, factor: int) -> "TTest":
     n = self.n * factor

@@ -93,7 +93,7 @@ def test_t_tests_match_scipy():
 
 def test_seed_sd_floor_keeps_identical_seeds_from_collapsing():
   same = np.array([0.02, 0.02, 0.02])
-  assert R.paired_t(same).p_above(0) == 0.0           # sd 0: degenerate
+  assert R.paired_t(same).p_above(0) == 1.0           # sd 0 from three seeds: no evidence, decides nothing
   assert R.paired_t(same, floor_sd=0.03).p_above(0) > 0.1
 
 
@@ -150,3 +150,12 @@ def test_reference_t_scales_both_sides_and_the_reference():
   assert s.effect == t.effect and s.units == 4 and s.reference_n == 12 and s.df == 11
   assert s.se == pytest.approx(t.se / 2) and s.p_above(0) < t.p_above(0)
   assert "over the 3 seeds of the reference" in t.noise
+
+
+def test_a_zero_or_undefined_seed_sd_decides_nothing():
+  """Identical seeds (sd 0) would make any difference 'significant'; an infinite per-item value gives NaN."""
+  from adv_tf.claims.rules import reference_t, welch_t  # pylint: disable=import-outside-toplevel
+  zero = reference_t(0.001, 1, 2, [0.5, 0.5])
+  assert zero.p_above(0.0) == 1.0 and zero.p_below(0.0) == 1.0
+  undefined = welch_t([float("inf"), 1.0], [1.0, 2.0])
+  assert undefined.p_above(0.0) == 1.0 and undefined.p_below(0.0) == 1.0
