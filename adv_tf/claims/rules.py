@@ -166,7 +166,8 @@ class TwoProportions(Test):
 
 @dataclasses.dataclass
 class OneProportion(Test):
-  """k of n against a constant c: effect = k/n - c; exact binomial tests at threshold 0, Wilson otherwise."""
+  """k of n against a constant c: effect = k/n - c; exact binomial tests at every threshold (the Wilson
+  interval is only shown)."""
   k: int
   n: int
   c: float

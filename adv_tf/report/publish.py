@@ -162,7 +162,7 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
       "study": study, "profile": profile, "commit": commit,
       "published_utc": now.isoformat(timespec="seconds"), "finished": finished, "record_commits": commits,
       "run": {k: run_time.get(k) for k in ("started_utc", "ended_utc", "wall_seconds", "cpu_seconds",
-                                           "load_average_1min", "num_shards", "resumed", "machine")},
+                                           "load_average_1min", "num_shards", "resumed")},
       "machine": run_time.get("machine") or {"note": "not recorded by this run"},
       "publisher": {"host": provenance.host(), "platform": platform.platform()},
       "files": {rel: _sha256(path) for path, rel in files},
