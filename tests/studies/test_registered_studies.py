@@ -51,7 +51,7 @@ ID_HASHES = {
     "hyperparams/quick:selection": "49305d92271e26a5",
     "hyperparams/quick:cells": "a9715e9b6e49bcd8",
     "hyperparams/smoke:selection": "a0e8b62104648966",
-    "hyperparams/smoke:cells": "3502657f97747b71",
+    "hyperparams/smoke:cells": "f0d82dc5181ffa7a",
     "imagenette-defenses/cpu-full:cells": "e1d53d0f9ce4a007",
     "imagenette-defenses/paper:cells": "dedbeb5776e25e7c",
     "imagenette-defenses/quick:cells": "ecde8b21db27011b",

@@ -230,14 +230,15 @@ PROFILES = {
     # Full grid, 100 baselines, 100 samples per class (GPUs/TPUs, use shards).
     "paper": HyperparamsConfig("paper", axes=ALL_AXES, all_values=True, num_baseline_models=100,
                                samples_per_class=100, kappas=ALL_KAPPAS, train_profile="paper"),
-    # smoke: checks an install (every stage on real data; measured 75 CPU-s, 62 s wall: the ten per-class selection
-    # cells and three trained LeNets keep it above the other studies' minute) and decides nothing: its report says
-    # so and every claim comes out "not decided" (adv_tf/experiment/smoke.py). Its attacks and training are cut far
+    # smoke: checks an install (every stage on real data; measured 56 CPU-s, 48 s wall for the whole process, its
+    # kappa = 0 cell reusing the model cells' attacks as quick's does) and decides nothing: its report says so and
+    # every claim comes out "not decided" (adv_tf/experiment/smoke.py). Its attacks and training are cut far
     # below the paper's, which only this profile may do: CW 3 x 50 iterations at Adam step 0.1 (10x Carlini's, so
     # that 50 steps reach the class boundaries); models stop at 90% test accuracy (issue 23: the suite's old smoke
     # flags stopped them at 50%, where whole classes of the first test images were misclassified or out of CW's
     # reach).
     "smoke": HyperparamsConfig("smoke", axes=("stride",), num_baseline_models=1, samples_per_class=1, kappas=(0.0,),
+                               kappa0_reuse=True,
                                cw_binary_search_steps=3, cw_max_iterations=50, cw_learning_rate=0.1,
                                cw_initial_const=1.0, cw_schedule="fast", max_epochs=4, target_accuracy=0.9,
                                train_take=8192, test_take=500, figure_pairs=((3, 8),)),
