@@ -746,7 +746,7 @@ def choice_notes(cfg) -> list[str]:
           else "after each epoch")
   return [
       f"CW-L2: schedule \"{cw.schedule}\" ({SCHEDULE_QUALITY[cw.schedule]}), {cw.max_iterations:,} Adam "
-      f"iterations per binary-search step x {cw.binary_search_steps} steps, learning rate {cw.learning_rate:g}, "
+      f"iterations per binary-search step x {cw.binary_steps} steps, learning rate {cw.learning_rate:g}, "
       f"initial c {cw.initial_const:g}, abort_early {cw.abort_early}; Carlini's own code uses 10,000 iterations "
       "(paper 002 gives no count). Fewer iterations can only overestimate a minimal distance; each schedule's "
       "per-pair error is measured in adv_tf/attacks/carlini_wagner.py and `make bench`.",
@@ -778,7 +778,7 @@ def report_meta(run) -> dict[str, Any]:
   meta: dict[str, Any] = {
       "profile": cfg.profile, "seed": seed, "num_baseline_models": cfg.num_baseline_models,
       "samples_per_class": cfg.samples_per_class, "axes": ", ".join(cfg.axes),
-      "kappas": ", ".join(f"{k:g}" for k in cfg.kappas), "cw": dataclasses.asdict(cfg.cw),
+      "kappas": ", ".join(f"{k:g}" for k in cfg.kappas), "cw": cfg.cw.to_dict(),
       "train_preset": f"paper002_lenet ({cfg.train_profile})",
       "strategy": run.strategy_name,
       "versions": provenance.versions(), "data_dir": run.data_dir or "TFDS default",

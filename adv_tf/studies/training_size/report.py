@@ -181,6 +181,7 @@ def write_figures(families: Mapping[str, analysis.FamilySummary], folder: pathli
 
 
 def _choices(config, families, notes: Mapping[str, str]) -> list[str]:
+  from adv_tf.attacks.carlini_wagner import SCHEDULE_QUALITY  # pylint: disable=import-outside-toplevel
   c = config
   lines = [
       f"Profile `{c.profile}`; families run: {', '.join(c.families)}; seeds per cell: "
@@ -201,10 +202,10 @@ def _choices(config, families, notes: Mapping[str, str]) -> list[str]:
       "selection on test data (the test split only reports).",
       f"Attack pool: the first {c.pool_size} test images; each model attacks the pool images it classifies "
       "correctly (§4.1).",
-      f"CW-L2 (eqs. 2-3), untargeted, full strength: kappa {c.cw_confidence}, {c.cw_binary_steps} binary steps x "
-      f"{c.cw_max_iterations} iterations, Adam lr {c.cw_learning_rate}, c0 {c.cw_initial_const}, abort early "
-      "(Carlini's exact schedule, adv_tf's default; the hyperparams study's \"fmn\" schedule is verified per pair "
-      "on targeted class distances only, so this untargeted study keeps the exact one).",
+      f"CW-L2 (eqs. 2-3), untargeted, full strength: kappa {c.cw.confidence}, {c.cw.binary_steps} binary steps x "
+      f"{c.cw.max_iterations} iterations, Adam lr {c.cw.learning_rate}, c0 {c.cw.initial_const}, abort early "
+      f"{c.cw.abort_early}, schedule \"{c.cw.schedule}\" ({SCHEDULE_QUALITY[c.cw.schedule]}; every profile keeps "
+      "the exact one: the \"fmn\" schedule is verified per pair on targeted class distances only).",
       f"I-FGSM (eq. 1): T = {c.ifgsm_iterations} steps of eps/T, no random start; per image the minimal eps is found "
       f"by bisection on [0, 1] to a resolution of {c.ifgsm_tolerance:g} (minimal_linf tolerance). The UPPER end "
       "of the final interval (an eps that succeeds) is the search result; the robustness value is the measured "
