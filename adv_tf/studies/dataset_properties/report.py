@@ -96,6 +96,9 @@ def contrast_control_evidence(claim, res: "Results") -> str | None:
   return line
 
 
+FIGURE_HEADER = ["defense", "attack", "eps", "setting", "paper %", "ours %", "diff pp"]
+
+
 def figure_tables(res: Results, name: str, prop: str, eps_values: Sequence[float], defenses: Sequence[str]):
   """(rows of paper | ours | diff, ours panel dict, paper panel dict) of one figure; `eps_values` are numbers (the
   run's --eps), labelled ('8/255') only to find a record's cell and to print."""
@@ -132,16 +135,20 @@ class DatasetPropertiesReport(StudyReport):
   def _res(self, run) -> Results:
     return Results(run.records.get("models") or [])
 
+  def tables(self, run) -> dict[str, Table]:
+    res, config = self._res(run), run.config
+    return {f"{published.figure_name(datasets.setup(name).key, prop)}.csv":
+            Table(FIGURE_HEADER, figure_tables(res, name, prop, config.eps, config.defenses)[0])
+            for name in res.datasets for prop in config.properties}
+
   def write_artifacts(self, run) -> None:
     from adv_tf.report.figures import grouped_bar_grid
     res, config = self._res(run), run.config
     out = pathlib.Path(run.output_dir)
     for name in res.datasets:
       for prop in config.properties:
-        rows, ours_p, paper_p = figure_tables(res, name, prop, config.eps, config.defenses)
+        _, ours_p, paper_p = figure_tables(res, name, prop, config.eps, config.defenses)
         fig = published.figure_name(datasets.setup(name).key, prop)
-        Table(["defense", "attack", "eps", "setting", "paper %", "ours %", "diff pp"], rows).write_csv(
-            out / f"{fig}.csv")
         if ours_p:
           grouped_bar_grid(ours_p, out / f"{fig}.png", paper=paper_p,
                            rows=[ROW_LABELS[d] for d in config.defenses], cols=list(claims_lib.ATTACKS),
@@ -174,7 +181,7 @@ class DatasetPropertiesReport(StudyReport):
         body = (f"![{fig}]({fig}.png)\n\nPaper: {published.caption(setup.key, prop)} (`figs/{fig}.png`). "
                 f"Rows 'TVM (channels-first quirk)' are compared with the paper's TVM row; the channels-last TVM "
                 f"row is beyond the paper. CSV: `{fig}.csv`.\n\n"
-                + md(["defense", "attack", "eps", "setting", "paper %", "ours %", "diff pp"], rows))
+                + md(FIGURE_HEADER, rows))
         secs.append(Section(f"{fig}: paper | ours | diff", body))
     secs.append(self._control(res))
     secs.append(self._adaptive(res, config))

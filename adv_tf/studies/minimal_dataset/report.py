@@ -206,10 +206,12 @@ class MinimalDatasetReport(StudyReport):
   """report.md: Table 2 paper | ours | diff, verdicts with controls, all metrics, figures, our choices."""
   title = "Paper 001 reproduction: minimally identifiable dataset"
 
+  def tables(self, run) -> dict[str, Table]:
+    group = measures.by_model(run.records.get("models") or [])
+    return {"table2.csv": Table(TABLE2_HEADER, table2_rows(group, run.config, _weak(run)))}
+
   def write_artifacts(self, run) -> None:
     group = measures.by_model(run.records.get("models") or [])
-    weak = _weak(run)
-    Table(TABLE2_HEADER, table2_rows(group, run.config, weak)).write_csv(pathlib.Path(run.output_dir) / "table2.csv")
     self._figure_lines = _figures(run, group, pathlib.Path(run.output_dir))
 
   def sections(self, run) -> list[Section]:
