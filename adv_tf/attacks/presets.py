@@ -18,6 +18,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from adv_tf.attacks.cw_config import CWConfig
 from adv_tf.errors import AdvTfError
 from adv_tf.registry import Registry
 
@@ -127,13 +128,13 @@ register(AttackPreset(
     source="Kolter & Madry, Adversarial Robustness tutorial ch. 3, pgd_linf_targ: alpha 1e-2, 40 iterations",
     settings={"dgsm": {"norm": np.inf, "nb_iter": 40, "step_size": 0.01}}))
 
-# Carlini & Wagner 2017's L2 attack with their defaults and their exact search (no fast schedule).
-_CW2017 = {"confidence": 0.0, "binary_search_steps": 9, "max_iterations": 1000, "learning_rate": 1e-2,
-           "initial_const": 1e-3, "abort_early": True}
+# Carlini & Wagner 2017's L2 attack with their defaults and their exact search (no fast schedule): the defaults
+# of `CWConfig`, the settings every study's `--cw.*` flags start from.
+_CW2017 = CWConfig().attack_kwargs()
 register(AttackPreset(
     name="carlini_wagner2017",
     source="Carlini & Wagner 2017 L2 defaults (kappa 0, 9 x 1000, Adam 1e-2, c0 1e-3), 'carlini' schedule",
-    settings={"cw_l2": {**_CW2017, "schedule": "carlini"}}))
+    settings={"cw_l2": _CW2017}))
 
 # Paper 004 (spec §Attacks): I-FGSM minimal eps by bisection, T = 10, 14 halvings (upper bound: the pixel
 # range width, 1.0 in [0, 1]); CW-L2 with C&W's constants on Carlini's exact schedule.
@@ -143,4 +144,4 @@ register(AttackPreset(
            "about 6e-5; the spec's 10 steps leave up to 1e-3, 12% of CIFAR-scale distortions); CW-L2 C&W "
            "defaults on Carlini's exact schedule (the fast one's per-pair tail is measured in make bench)",
     settings={"minimal_linf": {"norm": np.inf, "nb_iter": 10, "bisection_steps": 14},
-              "cw_l2": {**_CW2017, "schedule": "carlini"}}))
+              "cw_l2": _CW2017}))

@@ -6,8 +6,9 @@ Flags -> typed config -> stages -> report:
     the shard also comes from a scheduler's array variables (`adv_tf.experiment.shards`, explicit flags win);
   * one flag per field of the study's config dataclass (except `profile`), generated from the dataclass:
     the type from the annotation (bool/int/float/str, Optional[...], tuple[...] as a comma list), the help
-    from `field.metadata["help"]`, an optional `field.metadata["parse"]` (flag value -> field value).
-    Unset flags keep the profile's value.
+    from `field.metadata["help"]`, an optional `field.metadata["parse"]` (flag value -> field value); a field
+    that is itself a config dataclass (`cw: CWConfig`) gives one flag per field of it, named with a dot
+    (`--cw.binary_steps`). Unset flags keep the profile's value.
     A field type no flag can express (a dict, nested tuples, ...) needs a `parse`, else registration fails.
 Everything is validated before any data loads; an `AdvTfError` (and a flag absl cannot parse) prints one line
 `error: ...` and exits 2.
@@ -50,6 +51,7 @@ from adv_tf.experiment.run_time import RunTimer
 from adv_tf.experiment.runner import CellGrid, run_study, validate_shard
 from adv_tf.remote import StagedFolder, is_remote, join
 from adv_tf.utils.atomic import atomic_write_text, create_exclusive_text
+from adv_tf.utils.config import leaf_fields, replace_leaves
 from adv_tf.utils.jsonable import to_jsonable
 
 logger = logging.getLogger(__name__)
@@ -135,35 +137,35 @@ _DEFINE = {"bool": flags.DEFINE_bool, "int": flags.DEFINE_integer, "float": flag
            "str": flags.DEFINE_string, "list": flags.DEFINE_list}
 
 
-def config_flag_fields(config_class: type) -> list[dataclasses.Field]:
-  """The config fields that become flags (every field but `profile`)."""
-  return [f for f in dataclasses.fields(config_class) if f.name != "profile"]
+def config_flag_fields(config_class: type) -> list[tuple[str, dataclasses.Field, Any]]:
+  """(flag name, field, annotation) of the config fields that become flags: every field but `profile`, the fields
+  of a nested config dataclass under dotted names (`cw: CWConfig` -> `cw.binary_steps`, ...; utils/config.py)."""
+  return [leaf for leaf in leaf_fields(config_class) if leaf[0] != "profile"]
 
 
 def define_flags(study: study_lib.Study, fv: flags.FlagValues = flags.FLAGS) -> None:
   """Defines the generic flags and one flag per config field of `study` in `fv`."""
   study_name = study.name
   _define_generic(study, fv)
-  hints = typing.get_type_hints(study.Config)
-  for field in config_flag_fields(study.Config):
-    if field.name in GENERIC_FLAGS:
-      raise AdvTfError(f"config field {field.name!r} of {study_name} clashes with a generic flag; rename it")
-    kind, _ = _field_kind(hints[field.name])
+  for name, field, annotation in config_flag_fields(study.Config):
+    if name in GENERIC_FLAGS:
+      raise AdvTfError(f"config field {name!r} of {study_name} clashes with a generic flag; rename it")
+    kind, _ = _field_kind(annotation)
     if kind == "unsupported":
       if "parse" not in field.metadata:
-        raise AdvTfError(f"config field {field.name!r} of {study_name} has type {hints[field.name]} that no flag "
+        raise AdvTfError(f"config field {name!r} of {study_name} has type {annotation} that no flag "
                          "expresses; give it metadata={'parse': fn} (comma list -> value)")
       kind = "list"
-    help_text = field.metadata.get("help", field.name) + " Default: the profile's."
-    _DEFINE[kind](field.name, None, help_text, flag_values=fv)
+    help_text = field.metadata.get("help", name) + " Default: the profile's."
+    _DEFINE[kind](name, None, help_text, flag_values=fv)
 
 
-def _convert(field: dataclasses.Field, annotation, value) -> Any:
+def _convert(name: str, field: dataclasses.Field, annotation, value) -> Any:
   if "parse" in field.metadata:
     try:
       return field.metadata["parse"](value)
     except (ValueError, TypeError) as e:
-      raise AdvTfError(f"--{field.name}={','.join(map(str, value)) if isinstance(value, list) else value}: "
+      raise AdvTfError(f"--{name}={','.join(map(str, value)) if isinstance(value, list) else value}: "
                        f"{e}") from None
   kind, item = _field_kind(annotation)
   if kind != "list":
@@ -171,20 +173,19 @@ def _convert(field: dataclasses.Field, annotation, value) -> Any:
   try:
     return tuple(item(v) if item in (int, float, str) else v for v in value)
   except ValueError:
-    raise AdvTfError(f"--{field.name}: every entry must be a {item.__name__}, got {','.join(value)}") from None
+    raise AdvTfError(f"--{name}: every entry must be a {item.__name__}, got {','.join(value)}") from None
 
 
 def resolve_config(study: study_lib.Study, fv: flags.FlagValues) -> Any:
-  """The profile's config with the set flags applied, validated: every numeric field against its declared
-  bounds (bounds.py), then the study's own `validate()`."""
+  """The profile's config with the set flags applied (nested fields by their dotted names), validated: every
+  numeric field against its declared bounds (bounds.py), then the study's own `validate()`."""
   config = study.PROFILES[fv["profile"].value]
-  hints = typing.get_type_hints(study.Config)
   overrides = {}
-  for field in config_flag_fields(study.Config):
-    value = fv[field.name].value
+  for name, field, annotation in config_flag_fields(study.Config):
+    value = fv[name].value
     if value is not None:
-      overrides[field.name] = _convert(field, hints[field.name], value)
-  config = dataclasses.replace(config, **overrides)
+      overrides[name] = _convert(name, field, annotation, value)
+  config = replace_leaves(config, overrides)
   bounds.check_config(config)
   config.validate()
   return config

@@ -1,19 +1,22 @@
 """`StudyReport`: the base of every study's report class (a study names its class: `Study.Report`).
 
-A study's report subclasses it in `adv_tf/studies/<study>/report.py`: `sections(run)` returns the Markdown
-sections (study text lives there, never here); `write(run)` writes `<output_dir>/report.md` atomically plus
-whatever tables/figures `write_artifacts(run)` adds, and `claims.json` with one `ClaimVerdict` per claim of
-the paper when `claims(run)` returns any (the cross-study index, `adv_tf.report.index`, reads those files).
+`StudyReport.write(run)` is the one writer of a study's outputs, for every study: the tidy CSV tables that
+`tables(run)` returns, whatever figures `write_artifacts(run)` draws, `<output_dir>/report.md` (`markdown(run)`:
+by default the title, intro and `sections(run)`) and `claims.json` with one `ClaimVerdict` per claim of the paper
+when `claims(run)` returns any (the cross-study index, `adv_tf.report.index`, reads those files). A study's report
+subclasses it in `adv_tf/studies/<study>/report.py` and supplies only these hooks (study text lives there, never
+here); `prepare(run)` runs first, once, for what the hooks share (the records of this run's grid, judged claims).
 """
 from __future__ import annotations
 
 import dataclasses
 import json
 import pathlib
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from adv_tf.experiment.study import CLAIMS_FILE
 from adv_tf.report.markdown import Section, document
+from adv_tf.report.tables import Table
 from adv_tf.utils.atomic import atomic_write_text
 
 
@@ -37,15 +40,28 @@ class ClaimVerdict:
 
 
 class StudyReport:
-  """Writes report.md from sections; subclasses set `title` and implement `sections` (and `claims`)."""
+  """Writes a study's report from its hooks; subclasses set `title` and implement `sections` (or `markdown`)
+  and `claims`, and add `tables`, `write_artifacts` and `prepare` where they have them. Never override `write`."""
   title: str = "Report"
   intro: str = ""
 
+  def prepare(self, run: Any) -> None:
+    """Computes, once per `write` and before every other hook, what the hooks share (default: nothing)."""
+
+  def tables(self, run: Any) -> Mapping[str, Table]:
+    """The tidy CSV tables: file name under run.output_dir -> Table (default: none)."""
+    del run
+    return {}
+
   def write_artifacts(self, run: Any) -> None:
-    """Writes CSV tables and figures under run.output_dir (default: none)."""
+    """Writes figures and other files under run.output_dir (default: none)."""
 
   def sections(self, run: Any) -> Sequence[Section]:
     raise NotImplementedError
+
+  def markdown(self, run: Any) -> str:
+    """The text of report.md: the title, the intro and `sections(run)`."""
+    return document(self.title, self.sections(run), self.intro)
 
   def claims(self, run: Any) -> Sequence[ClaimVerdict]:
     """Our verdict on each of the paper's claims (default: none)."""
@@ -53,11 +69,21 @@ class StudyReport:
     return ()
 
   def write(self, run: Any) -> pathlib.Path:
+    """The tables, the figures, report.md and claims.json; returns report.md's path."""
     out = pathlib.Path(run.output_dir)
     out.mkdir(parents=True, exist_ok=True)
+    self.prepare(run)
+    for name, table in self.tables(run).items():
+      (out / name).parent.mkdir(parents=True, exist_ok=True)
+      table.write_csv(out / name)
     self.write_artifacts(run)
-    path = atomic_write_text(out / "report.md", document(self.title, self.sections(run), self.intro))
-    claims = [dataclasses.asdict(c) for c in self.claims(run)]
-    if claims:
-      atomic_write_text(out / CLAIMS_FILE, json.dumps({"title": self.title, "claims": claims}, indent=1) + "\n")
+    path = atomic_write_text(out / "report.md", self.markdown(run))
+    write_claims(out, self.title, self.claims(run))
     return path
+
+
+def write_claims(out: pathlib.Path, title: str, claims: Sequence[ClaimVerdict]) -> None:
+  """`<out>/claims.json`: the report's title and one row per claim (none written when there are no claims)."""
+  rows = [dataclasses.asdict(c) for c in claims]
+  if rows:
+    atomic_write_text(out / CLAIMS_FILE, json.dumps({"title": title, "claims": rows}, indent=1) + "\n")

@@ -7,6 +7,7 @@ by field, in test_bounds.py.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import pathlib
 import subprocess
@@ -44,19 +45,30 @@ SPECIFIC = {
     "dataset-properties": {"unknown dataset": ["--datasets=svhn"], "eps outside [0, 1]": ["--eps=0.5,1.5"],
                            "learning rate inf": ["--learning_rate=inf"], "repeated seeds": ["--seeds=0,0"],
                            "tvm weight nan": ["--adaptive_tvm_weight=nan"]},
-    "hyperparams": {"unknown axis": ["--axes=nope"], "cw learning rate nan": ["--cw_learning_rate=nan"],
-                    "cw initial const inf": ["--cw_initial_const=inf"], "bad figure pair": ["--figure_pairs=3-8"],
-                    "figure pair of one class": ["--figure_pairs=3:3"]},
+    "hyperparams": {"unknown axis": ["--axes=nope"], "cw learning rate nan": ["--cw.learning_rate=nan"],
+                    "cw initial const inf": ["--cw.initial_const=inf"], "bad figure pair": ["--figure_pairs=3-8"],
+                    "figure pair of one class": ["--figure_pairs=3:3"], "cw kappa (--kappas sweeps it)":
+                    ["--cw.confidence=5"]},
     "imagenette-defenses": {"unknown model": ["--models=nope"], "learning rate nan": ["--learning_rate=nan"],
                             "averaging radius inf": ["--averaging_eps_max=inf"], "unknown dataset": ["--dataset=nope"],
                             "eps list of words": ["--fgsm_eps=a,b"]},
     "minimal-dataset": {"unknown architecture": ["--architectures=vgg"], "learning rate inf": ["--learning_rate=inf"],
                         "contrast nan": ["--contrast_factor=nan"], "keep above the pool": ["--keep=6000"],
-                        "finetuned without raw": ["--regimes=finetuned"]},
-    "training-size": {"unknown family": ["--families=mnist/nope"], "cw confidence nan": ["--cw_confidence=nan"],
-                      "cw learning rate inf": ["--cw_learning_rate=inf"], "sizes decrease": ["--sizes_mnist=80,40"],
-                      "bad override": ["--min_steps_overrides=x"]},
+                        "finetuned without raw": ["--regimes=finetuned"], "cw steps zero": ["--cw.binary_steps=0"],
+                        "cw learning rate negative": ["--cw.learning_rate=-1"]},
+    "training-size": {"unknown family": ["--families=mnist/nope"], "cw confidence nan": ["--cw.confidence=nan"],
+                      "cw learning rate inf": ["--cw.learning_rate=inf"], "sizes decrease": ["--sizes_mnist=80,40"],
+                      "bad override": ["--min_steps_overrides=x"], "cw learning rate zero": ["--cw.learning_rate=0"],
+                      "cw steps not a number": ["--cw.max_iterations=many"]},
 }
+# The CW settings are one nested CWConfig (`--cw.binary_steps`, ...) in every study that runs CW-L2: an unknown
+# schedule and the flat names the studies used before (each its own) are refused by each of them.
+CW_STUDIES = ("hyperparams", "minimal-dataset", "training-size")
+OLD_CW_FLAGS = ("--cw_binary_search_steps=3", "--cw_binary_steps=3", "--cw_max_iterations=10", "--cw_learning_rate=0.1",
+                "--cw_initial_const=1", "--cw_confidence=0", "--cw_schedule=fast")
+for _study in CW_STUDIES:
+  SPECIFIC[_study]["unknown cw schedule"] = ["--cw.schedule=slow"]
+  SPECIFIC[_study].update({f"old flat flag {flag.split('=')[0]}": [flag] for flag in OLD_CW_FLAGS})
 BY_NAME = {study.name: study for study in ALL_STUDIES}
 CASES = [pytest.param(study, flags, id=f"{study}: {label}")
          for study in STUDIES for label, flags in {**GENERIC, **SPECIFIC[study]}.items()]
@@ -88,6 +100,27 @@ def test_bad_input_is_one_error_line_and_exit_2_with_nothing_written(study_name,
   assert err.startswith("error: ") and "\n" not in err, err
   assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "file"]  # no output, no cache folder
   assert (tmp_path / "file").read_text() == "not a folder\n"
+
+
+@pytest.mark.parametrize("study_name", CW_STUDIES)
+def test_the_nested_cw_flags_reach_the_studys_config(study_name):
+  from absl import flags
+  fv = flags.FlagValues()
+  cli.define_flags(BY_NAME[study_name], fv)
+  fv(["prog", "--cw.binary_steps=3", "--cw.max_iterations=7", "--cw.schedule=fast", "--nocw.abort_early"])
+  config = cli.resolve_config(BY_NAME[study_name], fv)
+  profile = BY_NAME[study_name].PROFILES[fv["profile"].value]
+  assert config.cw == profile.cw.replace(binary_steps=3, max_iterations=7, schedule="fast", abort_early=False)
+  assert config == dataclasses.replace(profile, cw=config.cw)  # nothing else moved
+
+
+@pytest.mark.parametrize("study_name", CW_STUDIES)
+def test_an_old_flat_cw_flag_is_one_error_line_naming_it(study_name, tmp_path, capsys):
+  status = cli.run_main(BY_NAME[study_name], ["prog", f"--output_dir={tmp_path / 'out'}", "--cw_binary_search_steps=3"])
+  err = capsys.readouterr().err.strip()
+  assert status == 2 and "\n" not in err, err
+  assert err.startswith("error: Unknown command line flag 'cw_binary_search_steps'"), err
+  assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize("flag", ["--profile=nope", "--nosuchflag=1"])

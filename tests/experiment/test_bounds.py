@@ -2,8 +2,9 @@
 
 The generated test below tries NaN, inf, -1 and 0 on every numeric field of every registered study config and
 expects, wherever the field's bounds refuse the value, one `error:` line naming the flag and exit 2 before any
-work. Among them the values issue 23 found passing: imagenette --learning_rate / --averaging_eps_max, training-size
---cw_learning_rate / --cw_confidence, hyperparams --cw_learning_rate / --cw_initial_const, dataset-properties
+work; the fields of nested configs (`--cw.learning_rate`, ...) too. Among them the values issue 23 found passing:
+imagenette --learning_rate / --averaging_eps_max, training-size --cw.learning_rate / --cw.confidence (then
+--cw_learning_rate / --cw_confidence), hyperparams --cw.learning_rate / --cw.initial_const, dataset-properties
 --learning_rate / --adaptive_tvm_weight, minimal-dataset --contrast_factor / --learning_rate set to NaN or inf.
 """
 from __future__ import annotations
@@ -31,11 +32,11 @@ def _refused(number: type, field_bounds: bounds.Bounds, text: str) -> bool:
 def _cases() -> list:
   cases = []
   for name in STUDY_NAMES:
-    for field, number in bounds.numeric_fields(BY_NAME[name].Config):
+    for flag, field, number in bounds.numeric_fields(BY_NAME[name].Config):
       field_bounds = field.metadata.get("bounds")
       for text in TRIED:
         if field_bounds is None or _refused(number, field_bounds, text):
-          cases.append(pytest.param(name, field.name, text, id=f"{name}-{field.name}={text}"))
+          cases.append(pytest.param(name, flag, text, id=f"{name}-{flag}={text}"))
   return cases
 
 
@@ -47,13 +48,21 @@ def test_the_five_studies_are_registered_and_the_sweep_is_not_empty():
   assert len(CASES) > 300  # ~100 numeric fields, most refusing at least 3 of the 4 values
 
 
+def test_the_sweep_covers_the_nested_cw_fields_of_the_three_cw_studies():
+  """The CW settings are one nested `CWConfig` (`--cw.learning_rate`, ...); its numeric fields are swept too."""
+  swept = {(study, flag) for study, flag, _ in (case.values for case in CASES)}
+  for study in ("hyperparams", "minimal-dataset", "training-size"):
+    for flag in ("cw.binary_steps", "cw.max_iterations", "cw.learning_rate", "cw.initial_const", "cw.confidence"):
+      assert (study, flag) in swept
+
+
 @pytest.mark.parametrize("study_name", STUDY_NAMES)
 def test_every_numeric_field_declares_bounds(study_name):
   config_class = BY_NAME[study_name].Config
   fields = bounds.numeric_fields(config_class)
   assert fields
-  for field, _ in fields:
-    assert isinstance(bounds.field_bounds(config_class, field), bounds.Bounds), field.name
+  for flag, field, _ in fields:
+    assert isinstance(bounds.field_bounds(config_class, field), bounds.Bounds), flag
 
 
 @pytest.mark.parametrize("study_name", STUDY_NAMES)
@@ -104,7 +113,22 @@ def test_check_config_names_the_flag_and_the_range(changes, message):
 def test_values_inside_the_bounds_and_unset_optionals_pass():
   bounds.check_config(_Config())
   bounds.check_config(_Config(rate=0.999, steps=(1, 10**6), cap=0))
-  assert [f.name for f, _ in bounds.numeric_fields(_Config)] == ["rate", "steps", "cap"]
+  assert [name for name, _, _ in bounds.numeric_fields(_Config)] == ["rate", "steps", "cap"]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Outer:
+  profile: str = "p"
+  inner: _Config = dataclasses.field(default_factory=_Config)
+  scale: float = dataclasses.field(default=1.0, metadata={"bounds": bounds.POSITIVE})
+
+
+def test_check_config_walks_into_nested_configs_and_names_the_dotted_flag():
+  assert [name for name, _, _ in bounds.numeric_fields(_Outer)] == ["inner.rate", "inner.steps", "inner.cap", "scale"]
+  bounds.check_config(_Outer())
+  with pytest.raises(AdvTfError) as error:
+    bounds.check_config(_Outer(inner=_Config(rate=float("nan"))))
+  assert str(error.value) == "--inner.rate must be a finite number in (0, 1), got nan"
 
 
 def test_a_numeric_field_without_bounds_is_refused():

@@ -22,7 +22,7 @@ NOTEBOOK = pathlib.Path(__file__).resolve().parents[2] / "notebooks" / "quicksta
 
 # training-size's smoke profile as flags (two MLPs on 40 and 80 MNIST images), for the shard of the paper profile.
 TINY = ["--families=mnist/mlp", "--sizes_mnist=40,80", "--seeds=1", "--pool_size=6", "--epochs=1", "--min_steps=4",
-        "--cw_binary_steps=3", "--cw_max_iterations=30", "--cw_initial_const=10", "--eval_examples=60"]
+        "--cw.binary_steps=3", "--cw.max_iterations=30", "--cw.initial_const=10", "--eval_examples=60"]
 # Shard 0 of 2 of the paper profile on sizes 40, 80, 120 computes 40 and 120: the report needs two sizes.
 SHARD = [flag for flag in TINY if not flag.startswith("--sizes_mnist")] + ["--sizes_mnist=40,80,120"]
 

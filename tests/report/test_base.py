@@ -1,4 +1,5 @@
-"""StudyReport writes report.md and, when the study names claims, claims.json beside it."""
+"""StudyReport is the one writer of a study's outputs: its tables, report.md and, when the study names claims,
+claims.json beside it."""
 from __future__ import annotations
 
 import json
@@ -6,6 +7,7 @@ import types
 
 from adv_tf.report.base import CLAIMS_FILE, ClaimVerdict, StudyReport
 from adv_tf.report.markdown import Section
+from adv_tf.report.tables import Table
 
 
 class _Report(StudyReport):
@@ -35,3 +37,48 @@ def test_claims_file_written_with_every_claim(tmp_path):
 def test_no_claims_no_file(tmp_path):
   _Report([]).write(types.SimpleNamespace(output_dir=str(tmp_path)))
   assert (tmp_path / "report.md").exists() and not (tmp_path / CLAIMS_FILE).exists()
+
+
+class _Hooks(StudyReport):
+  """Records the order of the hooks `write` calls."""
+  title = "Hooks"
+
+  def __init__(self):
+    self.calls = []
+
+  def prepare(self, run):
+    self.calls.append("prepare")
+    self.rows = [[1, 0.5], [2, 0.25]]
+
+  def tables(self, run):
+    self.calls.append("tables")
+    return {"curve.csv": Table(["n", "rate"], self.rows), "cells/index.csv": Table(["id"], [["abc"]])}
+
+  def write_artifacts(self, run):
+    self.calls.append("artifacts")
+
+  def sections(self, run):
+    self.calls.append("sections")
+    return [Section("Results", f"{len(self.rows)} rows")]
+
+  def claims(self, run):
+    self.calls.append("claims")
+    return [ClaimVerdict("C1", "rate falls", "holds")]
+
+
+def test_write_runs_prepare_once_first_then_writes_every_table_the_report_and_the_claims(tmp_path):
+  report = _Hooks()
+  path = report.write(types.SimpleNamespace(output_dir=str(tmp_path)))
+  assert report.calls == ["prepare", "tables", "artifacts", "sections", "claims"]
+  assert (tmp_path / "curve.csv").read_text() == Table(["n", "rate"], report.rows).csv()
+  assert (tmp_path / "cells" / "index.csv").read_text().splitlines() == ["id", "abc"]
+  assert path == tmp_path / "report.md" and "2 rows" in path.read_text()
+  assert json.loads((tmp_path / CLAIMS_FILE).read_text())["claims"][0]["claim"] == "C1"
+
+
+def test_no_study_report_overrides_write():
+  """Every study supplies hooks; the base is the one writer of report.md, claims.json and the tables (issue 20)."""
+  from adv_tf.studies import STUDIES
+  assert STUDIES
+  for study in STUDIES:
+    assert all("write" not in vars(cls) for cls in study.Report.__mro__ if cls is not StudyReport), study.name

@@ -96,8 +96,12 @@ def contrast_control_evidence(claim, res: "Results") -> str | None:
   return line
 
 
-def figure_tables(res: Results, name: str, prop: str, eps_labels: Sequence[str], defenses: Sequence[str]):
-  """(rows of paper | ours | diff, ours panel dict, paper panel dict) of one figure."""
+FIGURE_HEADER = ["defense", "attack", "eps", "setting", "paper %", "ours %", "diff pp"]
+
+
+def figure_tables(res: Results, name: str, prop: str, eps_values: Sequence[float], defenses: Sequence[str]):
+  """(rows of paper | ours | diff, ours panel dict, paper panel dict) of one figure; `eps_values` are numbers (the
+  run's --eps), labelled ('8/255') only to find a record's cell and to print."""
   setup = datasets.setup(name)
   paper = published.figure(setup.key, prop)
   bars = [b for b, _ in datasets.figure_settings(name, prop)]
@@ -105,7 +109,7 @@ def figure_tables(res: Results, name: str, prop: str, eps_labels: Sequence[str],
   for d in defenses:
     prow = ROWS[d]
     for attack in claims_lib.ATTACKS:
-      for eps in eps_labels:
+      for eps in map(eps_label, eps_values):
         for bar in bars:
           vals = res.accuracy(setup.key, prop, d, attack, eps, bar)
           ours = float(np.mean(vals)) if vals else None
@@ -122,15 +126,6 @@ def figure_tables(res: Results, name: str, prop: str, eps_labels: Sequence[str],
   return rows, ours_p, paper_p
 
 
-def _eps_order(label: str) -> float:
-  """Sort key of an eps label ('8/255' -> 8/255; other budgets as written)."""
-  num, _, den = label.partition("/")
-  try:
-    return float(num) / float(den or 1)
-  except ValueError:
-    return math.inf
-
-
 class DatasetPropertiesReport(StudyReport):
   title = "Paper 000 — intrinsic dataset properties (input size, contrast) and adversarial robustness"
   intro = ("Reproduction of Pan & Zufelt (2020). Accuracies in % on the first N test images (paper: full test "
@@ -140,17 +135,20 @@ class DatasetPropertiesReport(StudyReport):
   def _res(self, run) -> Results:
     return Results(run.records.get("models") or [])
 
+  def tables(self, run) -> dict[str, Table]:
+    res, config = self._res(run), run.config
+    return {f"{published.figure_name(datasets.setup(name).key, prop)}.csv":
+            Table(FIGURE_HEADER, figure_tables(res, name, prop, config.eps, config.defenses)[0])
+            for name in res.datasets for prop in config.properties}
+
   def write_artifacts(self, run) -> None:
     from adv_tf.report.figures import grouped_bar_grid
     res, config = self._res(run), run.config
     out = pathlib.Path(run.output_dir)
-    eps = [eps_label(e) for e in config.eps]
     for name in res.datasets:
       for prop in config.properties:
-        rows, ours_p, paper_p = figure_tables(res, name, prop, eps, config.defenses)
+        _, ours_p, paper_p = figure_tables(res, name, prop, config.eps, config.defenses)
         fig = published.figure_name(datasets.setup(name).key, prop)
-        Table(["defense", "attack", "eps", "setting", "paper %", "ours %", "diff pp"], rows).write_csv(
-            out / f"{fig}.csv")
         if ours_p:
           grouped_bar_grid(ours_p, out / f"{fig}.png", paper=paper_p,
                            rows=[ROW_LABELS[d] for d in config.defenses], cols=list(claims_lib.ATTACKS),
@@ -177,13 +175,13 @@ class DatasetPropertiesReport(StudyReport):
     secs.append(self._tvm_layouts(res))
     for name in res.datasets:
       for prop in config.properties:
-        rows, _, _ = figure_tables(res, name, prop, eps, config.defenses)
+        rows, _, _ = figure_tables(res, name, prop, config.eps, config.defenses)
         setup = datasets.setup(name)
         fig = published.figure_name(setup.key, prop)
         body = (f"![{fig}]({fig}.png)\n\nPaper: {published.caption(setup.key, prop)} (`figs/{fig}.png`). "
                 f"Rows 'TVM (channels-first quirk)' are compared with the paper's TVM row; the channels-last TVM "
                 f"row is beyond the paper. CSV: `{fig}.csv`.\n\n"
-                + md(["defense", "attack", "eps", "setting", "paper %", "ours %", "diff pp"], rows))
+                + md(FIGURE_HEADER, rows))
         secs.append(Section(f"{fig}: paper | ours | diff", body))
     secs.append(self._control(res))
     secs.append(self._adaptive(res, config))
@@ -353,7 +351,7 @@ class DatasetPropertiesReport(StudyReport):
     for (name, label), rs in res.by_setting.items():
       for attacked, per in rs[0].get("adaptive", {}).items():
         for judged in {j: None for v in per.values() for j in v["adaptive"]}:
-          for e in sorted(per, key=_eps_order):  # 2/255 before 16/255, not the records' order
+          for e in (eps_label(x) for x in sorted(config.eps) if eps_label(x) in per):  # 2/255 before 16/255
             acc, gray = per[e]["adaptive"].get(judged), per[e]["gray_box"].get(judged)
             if acc is None or gray is None:
               continue

@@ -5,9 +5,9 @@ when a setting does (every cell names the selection it uses).
 """
 from __future__ import annotations
 
-import dataclasses
 from typing import Any, Mapping, Sequence
 
+from adv_tf.attacks.cw_config import CWConfig
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment.runner import Cell, cell_id
 from adv_tf.studies.hyperparams.config import (  # noqa: F401  (re-exported for callers of the grid)
@@ -19,7 +19,6 @@ from adv_tf.studies.hyperparams.config import (  # noqa: F401  (re-exported for 
   PROFILES,
   SECURE_MODEL,
   STUDY_VERSION,
-  CWSettings,
   HyperparamsConfig,
   grid_values,
   train_config,
@@ -46,7 +45,7 @@ def _resolved(spec: ModelSpec, profile: HyperparamsConfig, run: Mapping[str, Any
                            max_epochs=run.get("max_epochs"))
 
 
-def selection_base_config(profile: HyperparamsConfig, cw: CWSettings, seed: int, run: Mapping[str, Any],
+def selection_base_config(profile: HyperparamsConfig, cw: CWConfig, seed: int, run: Mapping[str, Any],
                           identity: Mapping[str, Any] | None = None) -> dict:
   """The selection's identity; every later cell names its hash, so any setting here re-keys the whole study.
 
@@ -54,7 +53,7 @@ def selection_base_config(profile: HyperparamsConfig, cw: CWSettings, seed: int,
   `identity` the study version, data identity and replica count (`run_identity`).
   """
   return {"kind": "selection", "samples_per_class": profile.samples_per_class,
-          "cw": dataclasses.asdict(cw), "seed": seed, "train_profile": profile.train_profile,
+          "cw": cw.to_dict(), "seed": seed, "train_profile": profile.train_profile,
           "run": dict(sorted(run.items())), "identity": dict(identity or run_identity()),
           "resolved": _resolved(baseline_spec(seed), profile, run)}
 
@@ -62,19 +61,19 @@ def selection_base_config(profile: HyperparamsConfig, cw: CWSettings, seed: int,
 selection_cell_config = selection_base_config  # the name older callers use
 
 
-def selection_id(profile: HyperparamsConfig, cw: CWSettings, seed: int, run: Mapping[str, Any],
+def selection_id(profile: HyperparamsConfig, cw: CWConfig, seed: int, run: Mapping[str, Any],
                  identity: Mapping[str, Any] | None = None) -> str:
   """The hash of the selection's identity; every grid cell names it."""
   return cell_id(selection_base_config(profile, cw, seed, run, identity))
 
 
-def model_cell_config(stage: str, spec: ModelSpec, cw: CWSettings, selection_id: str, *,
+def model_cell_config(stage: str, spec: ModelSpec, cw: CWConfig, selection_id: str, *,
                       axis: str | None = None, value=None, resolved: Mapping[str, Any] | None = None,
                       identity: Mapping[str, Any] | None = None) -> dict:
   return {"kind": "model", "stage": stage, "axis": axis, "value": to_jsonable(value),
           "model": {k: to_jsonable(v) for k, v in sorted(spec.model.items())},
           "train": dict(sorted(spec.train.items())), "seed": spec.seed,
-          "cw": dataclasses.asdict(cw), "selection": selection_id,
+          "cw": cw.to_dict(), "selection": selection_id,
           "resolved": dict(resolved or {}), "identity": dict(identity or run_identity())}
 
 
@@ -84,7 +83,7 @@ def spec_from_config(config: Mapping[str, Any]) -> ModelSpec:
   return ModelSpec(model, dict(config.get("train", {})), int(config["seed"]))
 
 
-def kappa_cell_config(kappa: float, baseline: ModelSpec, secure: ModelSpec, cw: CWSettings,
+def kappa_cell_config(kappa: float, baseline: ModelSpec, secure: ModelSpec, cw: CWConfig,
                       selection_id: str, *, resolved: Mapping[str, Any] | None = None,
                       identity: Mapping[str, Any] | None = None,
                       reuse: Mapping[str, str] | None = None) -> dict:
@@ -95,7 +94,7 @@ def kappa_cell_config(kappa: float, baseline: ModelSpec, secure: ModelSpec, cw: 
           "baseline": {"model": dict(baseline.model), "seed": baseline.seed,
                        "resolved": dict(resolved.get("baseline", {}))},
           "secure": {"model": dict(secure.model), "seed": secure.seed, "resolved": dict(resolved.get("secure", {}))},
-          "cw": dataclasses.asdict(cw), "selection": selection_id, "identity": dict(identity or run_identity())}
+          "cw": cw.to_dict(), "selection": selection_id, "identity": dict(identity or run_identity())}
 
 
 def baseline_spec(seed: int) -> ModelSpec:
@@ -106,7 +105,7 @@ def secure_spec(seed: int) -> ModelSpec:
   return ModelSpec(dict(SECURE_MODEL), {}, seed)
 
 
-def build_cells(profile: HyperparamsConfig, axes: Sequence[str], cw: CWSettings, seed: int, selection_id: str,
+def build_cells(profile: HyperparamsConfig, axes: Sequence[str], cw: CWConfig, seed: int, selection_id: str,
                 num_baseline_models: int, kappas: Sequence[float], *, run: Mapping[str, Any] | None = None,
                 identity: Mapping[str, Any] | None = None) -> list:
   """Cells of the main study in run order: baselines, variants, the secure model, the kappa sweep.

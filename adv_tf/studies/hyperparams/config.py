@@ -7,9 +7,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Mapping, Optional
 
+from adv_tf.attacks.cw_config import CWConfig
 from adv_tf.errors import AdvTfError
-from adv_tf.experiment.bounds import AT_LEAST_ONE, NON_NEGATIVE, POSITIVE, UNIT_LOW_OPEN, check_config
+from adv_tf.experiment.bounds import AT_LEAST_ONE, NON_NEGATIVE, UNIT_LOW_OPEN, check_config
 from adv_tf.training.config import TrainConfig
+from adv_tf.utils.config import nested_field
 
 # Pixel range of paper 002 §5.3.1.
 PIXEL_RANGE = (-0.5, 0.5)
@@ -98,23 +100,6 @@ SECURE_MODEL = {"input_dropout": 0.4, "dense_dropout": 0.1, "kernel_size": 6, "s
 STUDY_VERSION = 2
 
 
-@dataclasses.dataclass(frozen=True)
-class CWSettings:
-  """Targeted Carlini-Wagner L2 settings (Carlini's defaults; §5.2: kappa = 0 for distances).
-
-  `schedule` is how the search spends its iterations (adv_tf.attacks.carlini_wagner.SCHEDULES: "carlini",
-  Carlini's per-example binary search, every profile's default; "fmn", FMN-L2 with Carlini's search where FMN
-  fails; or "fast"); `abort_early` is Carlini's early stop.
-  """
-  binary_search_steps: int = 9
-  max_iterations: int = 1000
-  learning_rate: float = 1e-2
-  initial_const: float = 1e-3
-  schedule: str = "carlini"
-  abort_early: bool = True
-
-
-
 HIGH_OR_MEDIUM_AXES = ("activation", "input_dropout", "kernel_size", "pool_size", "stride", "optimizer")
 TRAIN_PROFILES = ("quick", "paper")
 
@@ -161,18 +146,9 @@ class HyperparamsConfig:
       "kappa-0 agreement is a real determinism check (issue 10)."))
   train_profile: str = dataclasses.field(default="quick", metadata=_help(
       "Variant of the paper-002 training recipe: quick (evaluate every 100 steps, <= 10 epochs) or paper."))
-  cw_binary_search_steps: int = dataclasses.field(default=9, metadata=_help(
-      "CW binary search steps over c (Carlini: 9).", bounds=AT_LEAST_ONE))
-  cw_max_iterations: int = dataclasses.field(default=1000, metadata=_help(
-      "CW iterations per search step (Carlini: 10000 in the paper's code, 1000 here by default).", bounds=AT_LEAST_ONE))
-  cw_learning_rate: float = dataclasses.field(default=1e-2, metadata=_help("CW Adam learning rate (Carlini: 1e-2).",
-                                                                           bounds=POSITIVE))
-  cw_initial_const: float = dataclasses.field(default=1e-3, metadata=_help("CW initial constant c (Carlini: 1e-3).",
-                                                                           bounds=POSITIVE))
-  cw_schedule: str = dataclasses.field(default="carlini", metadata=_help(
-      "CW search schedule: carlini (Carlini's per-example binary search), fmn (FMN-L2, Carlini's search where "
-      "FMN fails; ~11x less CPU) or fast (warm-started); see adv_tf/attacks/carlini_wagner.py for their "
-      "measured per-pair error."))
+  cw: CWConfig = nested_field(CWConfig, "Targeted CW-L2 of every distance matrix (§5.2: Carlini's attack and "
+                              "defaults). Its kappa is 0 (§5.2: distances at kappa = 0); --kappas sweeps it for the "
+                              "secure-model comparison, so --cw.confidence must stay 0.")
   max_epochs: Optional[int] = dataclasses.field(default=None, metadata=_help(
       "Cap on training epochs (default: the recipe's).", bounds=AT_LEAST_ONE))
   target_accuracy: float = dataclasses.field(default=TARGET_ACCURACY, metadata=_help(
@@ -190,11 +166,6 @@ class HyperparamsConfig:
     """The profile's name."""
     return self.profile
 
-  @property
-  def cw(self) -> CWSettings:
-    return CWSettings(self.cw_binary_search_steps, self.cw_max_iterations, self.cw_learning_rate,
-                      self.cw_initial_const, self.cw_schedule)
-
   def validate(self) -> None:
     """Raises AdvTfError for settings the study cannot run (before any data loads; numeric ranges: the fields'
     bounds)."""
@@ -204,9 +175,10 @@ class HyperparamsConfig:
       raise AdvTfError(f"unknown axis {unknown[0]!r} in --axes; choose from: {', '.join(AXES_BY_NAME)}")
     if self.train_profile not in TRAIN_PROFILES:
       raise AdvTfError(f"--train_profile must be one of {', '.join(TRAIN_PROFILES)}")
-    from adv_tf.attacks.carlini_wagner import SCHEDULES
-    if self.cw_schedule not in SCHEDULES:
-      raise AdvTfError(f"unknown --cw_schedule {self.cw_schedule!r}; choose one of: {', '.join(SCHEDULES)}")
+    self.cw.validate()
+    if self.cw.confidence != 0:
+      raise AdvTfError(f"--cw.confidence={self.cw.confidence:g}: paper 002 measures distances at kappa 0 (§5.2); "
+                       "set the kappas of the secure-model comparison with --kappas")
     for source, target in _pairs(self.figure_pairs):
       if not (0 <= source < NUM_CLASSES and 0 <= target < NUM_CLASSES) or source == target:
         raise AdvTfError(f"--figure_pairs entry {source}:{target} must name two different classes in 0..9")
@@ -221,7 +193,7 @@ PROFILES = {
     # cell reuses the baseline's and secure model's attacks (the transfer and Fig. 8/9 claims at kappa 0);
     # the best-estimate selection from 1 sample per class (the first correctly classified test image).
     # Every CW attack at Carlini's defaults and exact schedule; everything else is cpu-full's, listed in the
-    # report. The "fmn" schedule (--cw_schedule=fmn, ~11x less CPU) stays opt-in: on the secure and pool-6
+    # report. The "fmn" schedule (--cw.schedule=fmn, ~11x less CPU) stays opt-in: on the secure and pool-6
     # models 3 and 4 of 90 pairs came out more than 2% above the exact distance (issue 21's bound: at most 1).
     "quick": HyperparamsConfig("quick", samples_per_class=1, kappas=(0.0,), kappa0_reuse=True),
     # Every Appendix value: at least 4 h of wall time on a 2-core CPU (README: measured per-cell times).
@@ -239,8 +211,8 @@ PROFILES = {
     # reach).
     "smoke": HyperparamsConfig("smoke", axes=("stride",), num_baseline_models=1, samples_per_class=1, kappas=(0.0,),
                                kappa0_reuse=True,
-                               cw_binary_search_steps=3, cw_max_iterations=50, cw_learning_rate=0.1,
-                               cw_initial_const=1.0, cw_schedule="fast", max_epochs=4, target_accuracy=0.9,
+                               cw=CWConfig(binary_steps=3, max_iterations=50, learning_rate=0.1, initial_const=1.0,
+                                           schedule="fast"), max_epochs=4, target_accuracy=0.9,
                                train_take=8192, test_take=500, figure_pairs=((3, 8),)),
 }
 

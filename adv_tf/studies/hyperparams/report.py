@@ -1,7 +1,8 @@
 """Paper 002 report: our measurements beside the published ones (tables, figures, verdicts).
 
-Reads the records of the selection and cells stages (adv_tf.studies.hyperparams) and writes, atomically:
-CSV tables in the layouts of paper 002 Tables 2-6, heatmaps and figures (PNG), and `report.md`.
+Reads the records of the selection and cells stages (adv_tf.studies.hyperparams) and supplies the hooks of
+`StudyReport.write`, which writes them atomically: CSV tables in the layouts of paper 002 Tables 2-6 (and
+results.csv, cells/index.csv), heatmaps and figures (PNG), `report.md` and `claims.json`.
 The report never adjusts a number toward the paper: it prints ours, the paper's, and the difference.
 """
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime
 import math
 import pathlib
 import time
+import types
 from typing import Any, Mapping, Sequence
 
 import numpy as np
@@ -362,45 +364,26 @@ def _narrow(rows: Sequence[Sequence[Any]]) -> str:
   return Table(DISTANCE_HEADER, rows).markdown(columns=NARROW_COLUMNS, labels=NARROW_LABELS)
 
 
+TABLE_FILES = {2: ("table2_baseline_variability.csv", TABLE2_HEADER), 3: ("table3_network_impact.csv", IMPACT_HEADER),
+               4: ("table4_training_impact.csv", IMPACT_HEADER), 5: ("table5_network_distances.csv", DISTANCE_HEADER),
+               6: ("table6_optimizer_distances.csv", DISTANCE_HEADER)}
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportInputs:
+  """What a report is built from: the combined selection (None: not run), the cell records of that selection and
+  the run's meta (report_meta)."""
+  selection: Mapping[str, Any] | None
+  records: Sequence[Mapping[str, Any]]
+  meta: Mapping[str, Any]
+
+
 def write_report(output_dir: str | pathlib.Path, selection: Mapping[str, Any] | None,
                  records: Sequence[Mapping[str, Any]], meta: Mapping[str, Any]) -> pathlib.Path:
-  """Writes tables, figures and report.md under output_dir; returns the report's path."""
-  from adv_tf.utils.atomic import atomic_write_text
-  out = pathlib.Path(output_dir)
-  fig_dir = out / "figures"
-  fig_dir.mkdir(parents=True, exist_ok=True)
-  summary = summarize(records, int(meta.get("seed", 0)))
-  table5 = _distance_rows(summary, published.TABLE5)
-  table6 = _distance_rows(summary, published.TABLE6)
-  table3 = _impact_rows(summary, published.TABLE3)
-  table4 = _impact_rows(summary, published.TABLE4)
-  table2 = [[s, published.BASELINE_STD[s], summary.baseline_moments[s][1], *_sigma_interval(summary, s),
-             summary.baseline_moments[s][0], published.BASELINE[s]] for s in STATS]
-  for name, header, rows in (
-      ("table2_baseline_variability.csv", TABLE2_HEADER, table2),
-      ("table3_network_impact.csv", IMPACT_HEADER, table3),
-      ("table4_training_impact.csv", IMPACT_HEADER, table4),
-      ("table5_network_distances.csv", DISTANCE_HEADER, table5),
-      ("table6_optimizer_distances.csv", DISTANCE_HEADER, table6)):
-    Table(header, rows).write_csv(out / name)
-  write_cell_index(out, records)
-  Table(RESULTS_HEADER, [results_row(r) for r in records]).write_csv(out / "results.csv")
-  figure_names = _write_figures(out, fig_dir, selection, summary, records, meta)
-  ours, paper = judge_claims(records)
-  text = _markdown(summary, selection, table2, table3, table4, table5, table6, figure_names, meta, (ours, paper))
-  atomic_write_text(out / "report.md", text)
-  write_claims(out, engine_claim_verdicts(ours, CLAIM_SECTION))
-  return out / "report.md"
-
-
-def write_claims(out: pathlib.Path, claims: Sequence[Any]) -> None:
-  """`claims.json` beside report.md (the cross-study index reads it; the layout of StudyReport.write)."""
-  import json
-
-  from adv_tf.report.base import CLAIMS_FILE
-  from adv_tf.utils.atomic import atomic_write_text
-  atomic_write_text(out / CLAIMS_FILE, json.dumps(
-      {"title": HyperparamsReport.title, "claims": [dataclasses.asdict(c) for c in claims]}, indent=1) + "\n")
+  """The report of records given directly (tests; a run's goes through `HyperparamsReport().write(run)`): tables,
+  figures, report.md and claims.json under output_dir; returns the report's path."""
+  run = types.SimpleNamespace(output_dir=pathlib.Path(output_dir))
+  return HyperparamsReport(ReportInputs(selection, records, meta)).write(run)
 
 
 RESULTS_HEADER = ["id", "name", "stage", "axis", "value", "seed", "kappa", *STATS, "test_accuracy", "epochs",
@@ -428,7 +411,7 @@ def _transfer_examples(result: Mapping[str, Any]) -> int | None:
   return int(round(rate * measures.PAIRS)) if rate is not None and math.isfinite(rate) else None
 
 
-def write_cell_index(out: pathlib.Path, records: Sequence[Mapping[str, Any]]) -> None:
+def cell_index(records: Sequence[Mapping[str, Any]]) -> Table:
   """`cells/index.csv`: id, name, axis, value of every cell, so `cells/<id>/` artifacts are findable."""
   rows = []
   for r in records:
@@ -436,8 +419,7 @@ def write_cell_index(out: pathlib.Path, records: Sequence[Mapping[str, Any]]) ->
     value = cfg.get("value", cfg.get("kappa", cfg.get("class")))
     rows.append([r["id"], r["name"], cfg.get("axis") or r["stage"],
                  cells._label(_value_key(value)) if value is not None else None])
-  (out / "cells").mkdir(parents=True, exist_ok=True)
-  Table(["id", "name", "axis", "value"], rows).write_csv(out / "cells" / "index.csv")
+  return Table(["id", "name", "axis", "value"], rows)
 
 
 def _write_figures(out, fig_dir, selection, summary: Summary, records, meta) -> dict[str, str]:
@@ -658,37 +640,74 @@ class HyperparamsReport(StudyReport):
   """Paper 002's report: the records of this run's settings, our numbers beside the published ones."""
   title = "Paper 002 reproduction: hyperparameters vs adversarial distance"
 
-  def write(self, run) -> pathlib.Path:
-    from adv_tf.studies.hyperparams.identity import selection_id
-    cfg = run.config
-    sid = selection_id(run)
-    class_records = cells.selection_records(run.records.get(SELECTION, []), sid)
-    selection = {"result": cell_runs.combine_selection(class_records), "config": {"seed": run.seed},
-                 "seconds": sum(r.get("seconds", 0) for r in class_records)}
-    expected = {stage.name: stage.build_cells(run) for stage in run.study.stages(cfg)}
-    completeness = grid_completeness(expected, run.records)
-    for line in completeness["lines"]:
-      print(line)
-    records = [r for r in run.records.get(CELLS, []) if r["config"].get("selection") == sid]
-    check_one_selection(records, selection["result"]["best_test_indices"])
-    meta = report_meta(run)
-    meta["completeness"] = completeness
-    meta["not_run"] = not_run_items(cfg)
-    meta["code_warnings"] = code_version_warnings(class_records + records)
-    meta["wall_time"] = (f"{time.time() - run.started:.0f} s this invocation; "
-                         f"{sum(r.get('seconds', 0) for r in records) + selection['seconds']:.0f} s of cell time "
-                         "in the records of this report")
-    study_data = run.resources.get("data")
-    meta["provenance"] = (getattr(study_data.info, "provenance", None) if study_data is not None else None) \
-        or selection["result"].get("data_provenance")
-    return write_report(run.output_dir, selection, records, meta)
+  def __init__(self, inputs: ReportInputs | None = None):
+    self._inputs = inputs
+    self._judged: tuple[list, list] | None = None
+
+  def prepare(self, run) -> None:
+    if self._inputs is None:
+      self._inputs = run_inputs(run)
+    records, meta = self._inputs.records, self._inputs.meta
+    self._summary = summary = summarize(records, int(meta.get("seed", 0)))
+    table2 = [[s, published.BASELINE_STD[s], summary.baseline_moments[s][1], *_sigma_interval(summary, s),
+               summary.baseline_moments[s][0], published.BASELINE[s]] for s in STATS]
+    self._rows = {2: table2, 3: _impact_rows(summary, published.TABLE3), 4: _impact_rows(summary, published.TABLE4),
+                  5: _distance_rows(summary, published.TABLE5), 6: _distance_rows(summary, published.TABLE6)}
+    self._judged = judge_claims(records)
+
+  def tables(self, run) -> dict[str, Table]:
+    records = self._inputs.records
+    return {**{name: Table(header, self._rows[k]) for k, (name, header) in TABLE_FILES.items()},
+            "cells/index.csv": cell_index(records),
+            "results.csv": Table(RESULTS_HEADER, [results_row(r) for r in records])}
+
+  def write_artifacts(self, run) -> None:
+    out = pathlib.Path(run.output_dir)
+    fig_dir = out / "figures"
+    fig_dir.mkdir(parents=True, exist_ok=True)
+    self._figures = _write_figures(out, fig_dir, self._inputs.selection, self._summary, self._inputs.records,
+                                   self._inputs.meta)
+
+  def markdown(self, run) -> str:
+    rows = self._rows
+    return _markdown(self._summary, self._inputs.selection, rows[2], rows[3], rows[4], rows[5], rows[6],
+                     self._figures, self._inputs.meta, self._judged)
 
   def claims(self, run) -> list:
     """One ClaimVerdict per claim (C1..C6 §8, S1..S3 secure model, K1 transfer) from this run's records."""
-    from adv_tf.studies.hyperparams.identity import selection_id
-    sid = selection_id(run)
-    records = [r for r in run.records.get(CELLS, []) if r["config"].get("selection") == sid]
-    return claim_verdicts(records)
+    if self._judged is None:  # called on its own, not by write
+      from adv_tf.studies.hyperparams.identity import selection_id
+      sid = selection_id(run)
+      return claim_verdicts([r for r in run.records.get(CELLS, []) if r["config"].get("selection") == sid])
+    return engine_claim_verdicts(self._judged[0], CLAIM_SECTION)
+
+
+def run_inputs(run) -> ReportInputs:
+  """A run's report inputs: the combined selection of this run's settings, the cell records of that selection
+  (records of other settings in the folder are left out) and the meta (completeness, provenance, wall time)."""
+  from adv_tf.studies.hyperparams.identity import selection_id
+  cfg = run.config
+  sid = selection_id(run)
+  class_records = cells.selection_records(run.records.get(SELECTION, []), sid)
+  selection = {"result": cell_runs.combine_selection(class_records), "config": {"seed": run.seed},
+               "seconds": sum(r.get("seconds", 0) for r in class_records)}
+  expected = {stage.name: stage.build_cells(run) for stage in run.study.stages(cfg)}
+  completeness = grid_completeness(expected, run.records)
+  for line in completeness["lines"]:
+    print(line)
+  records = [r for r in run.records.get(CELLS, []) if r["config"].get("selection") == sid]
+  check_one_selection(records, selection["result"]["best_test_indices"])
+  meta = report_meta(run)
+  meta["completeness"] = completeness
+  meta["not_run"] = not_run_items(cfg)
+  meta["code_warnings"] = code_version_warnings(class_records + records)
+  meta["wall_time"] = (f"{time.time() - run.started:.0f} s this invocation; "
+                       f"{sum(r.get('seconds', 0) for r in records) + selection['seconds']:.0f} s of cell time "
+                       "in the records of this report")
+  study_data = run.resources.get("data")
+  meta["provenance"] = (getattr(study_data.info, "provenance", None) if study_data is not None else None) \
+      or selection["result"].get("data_provenance")
+  return ReportInputs(selection, records, meta)
 
 
 def grid_completeness(expected: Mapping[str, Sequence[Any]], records: Mapping[str, Sequence[Mapping]]) -> dict:
@@ -746,7 +765,7 @@ def choice_notes(cfg) -> list[str]:
           else "after each epoch")
   return [
       f"CW-L2: schedule \"{cw.schedule}\" ({SCHEDULE_QUALITY[cw.schedule]}), {cw.max_iterations:,} Adam "
-      f"iterations per binary-search step x {cw.binary_search_steps} steps, learning rate {cw.learning_rate:g}, "
+      f"iterations per binary-search step x {cw.binary_steps} steps, learning rate {cw.learning_rate:g}, "
       f"initial c {cw.initial_const:g}, abort_early {cw.abort_early}; Carlini's own code uses 10,000 iterations "
       "(paper 002 gives no count). Fewer iterations can only overestimate a minimal distance; each schedule's "
       "per-pair error is measured in adv_tf/attacks/carlini_wagner.py and `make bench`.",
@@ -778,7 +797,7 @@ def report_meta(run) -> dict[str, Any]:
   meta: dict[str, Any] = {
       "profile": cfg.profile, "seed": seed, "num_baseline_models": cfg.num_baseline_models,
       "samples_per_class": cfg.samples_per_class, "axes": ", ".join(cfg.axes),
-      "kappas": ", ".join(f"{k:g}" for k in cfg.kappas), "cw": dataclasses.asdict(cfg.cw),
+      "kappas": ", ".join(f"{k:g}" for k in cfg.kappas), "cw": cfg.cw.to_dict(),
       "train_preset": f"paper002_lenet ({cfg.train_profile})",
       "strategy": run.strategy_name,
       "versions": provenance.versions(), "data_dir": run.data_dir or "TFDS default",

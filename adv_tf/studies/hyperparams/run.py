@@ -21,10 +21,11 @@ import dataclasses
 import math
 import pathlib
 import time
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
+from adv_tf.attacks.cw_config import CWConfig
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment.record_schema import ResultSchema
 from adv_tf.studies.hyperparams.cells import spec_from_config
@@ -32,7 +33,6 @@ from adv_tf.studies.hyperparams.config import (
   DISTORTION_THRESHOLDS,
   NUM_CLASSES,
   PIXEL_RANGE,
-  CWSettings,
 )
 from adv_tf.studies.hyperparams.data import StudyData
 from adv_tf.studies.hyperparams.models import LeNetTrainer, ModelSpec, train_summary
@@ -73,8 +73,8 @@ class TargetedMatrix:
     return int(np.sum(self.success != self.recheck))
 
 
-def cw_targeted_all(model, x: np.ndarray, labels: np.ndarray, cw: CWSettings,
-                    confidence: float = 0.0) -> TargetedMatrix:
+def cw_targeted_all(model, x: np.ndarray, labels: np.ndarray, cw: CWConfig,
+                    confidence: Optional[float] = None) -> TargetedMatrix:
   """Targeted CW-L2 from every sample to every other class, in one batched call.
 
   A pair counts as solved when the search says so (its verdict, with Carlini's kappa margin), and keeps the
@@ -86,10 +86,8 @@ def cw_targeted_all(model, x: np.ndarray, labels: np.ndarray, cw: CWSettings,
   from adv_tf.attacks.carlini_wagner import carlini_wagner_l2
   src, tgt = targeted_pairs(labels)
   result = carlini_wagner_l2(
-      model, x[src], target=tgt, confidence=confidence,
-      binary_search_steps=cw.binary_search_steps, max_iterations=cw.max_iterations,
-      learning_rate=cw.learning_rate, initial_const=cw.initial_const, schedule=cw.schedule,
-      abort_early=cw.abort_early,
+      model, x[src], target=tgt,
+      **{**cw.attack_kwargs(), "confidence": cw.confidence if confidence is None else confidence},
       clip_min=PIXEL_RANGE[0], clip_max=PIXEL_RANGE[1])
   search = np.asarray(result.info.get("search_success", result.success), bool)
   n = len(x)
@@ -152,7 +150,7 @@ def pick_candidates(model, x: np.ndarray, y: np.ndarray, per_class: int,
 
 
 def run_selection_class(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer, data: StudyData,
-                        cw: CWSettings) -> dict:
+                        cw: CWConfig) -> dict:
   """§4.4 for one class: its `samples_per_class` candidates on the control model, targeted CW to the 9
   other classes, and the candidate whose distances are closest (L1) to the class's average distances."""
   from adv_tf import metrics
@@ -166,7 +164,7 @@ def run_selection_class(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTr
   chosen, average = metrics.best_estimate_samples(distances, y, NUM_CLASSES)
   if chosen[c] < 0:
     raise AdvTfError(f"best-estimate selection: targeted CW failed on every sample of class {c}; "
-                     "raise --cw_max_iterations or --cw_binary_search_steps")
+                     "raise --cw.max_iterations or --cw.binary_steps")
   save_arrays(ctx, "selection.npz", candidate_indices=candidates, distances=distances)
   return {"class": c, "train": train_summary(train_record),
           "best_test_index": int(candidates[chosen[c]]),
@@ -195,7 +193,7 @@ def combine_selection(class_records: Sequence[Mapping[str, Any]]) -> dict:
 
 
 def run_model_cell(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer, best: "BestSamples",
-                   cw: CWSettings) -> dict:
+                   cw: CWConfig) -> dict:
   """Steps 4-6: train one LeNet variant, then its 10x10 targeted CW class-distance matrix (kappa 0)."""
   from adv_tf import metrics
   spec = spec_from_config(cell_config)
@@ -227,7 +225,7 @@ def run_model_cell(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer
 
 
 def run_kappa_cell(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer, best: "BestSamples",
-                   cw: CWSettings) -> dict:
+                   cw: CWConfig) -> dict:
   """§6.4, Figs. 8-11: examples at confidence kappa on the baseline and the secure model; transfer of
   the baseline's examples to the secure model; distortion metrics of both.
 
@@ -345,7 +343,7 @@ GRID_SCHEMA = ResultSchema(required=("best_test_indices", "cell_seconds"),
                                     "kappa": ("kappa", "reused_from", "baseline", "secure")})
 
 
-def make_cell_runner(*, trainer: LeNetTrainer, best: BestSamples, cw: CWSettings) -> Callable:
+def make_cell_runner(*, trainer: LeNetTrainer, best: BestSamples, cw: CWConfig) -> Callable:
   """run_cell for the main study, dispatching on the cell's kind through a table."""
   runners = {"model": run_model_cell, "kappa": run_kappa_cell}
 

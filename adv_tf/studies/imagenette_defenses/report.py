@@ -210,23 +210,20 @@ def curve_table(results: dict, attack: str) -> Table:
 class ImagenetteDefensesReport(StudyReport):
   title = "Paper 003 reproduction: adversarial examples and defenses on Imagenette"
 
-  def write(self, run) -> pathlib.Path:
-    self._run = run
-    return super().write(run)
+  def prepare(self, run) -> None:
+    self._results = _records(run)
+    self._judged = judged(run.config, self._results, run.seed)
+
+  def tables(self, run) -> dict[str, Table]:
+    return {"verdicts.csv": Table(list(HEADER), verdict_rows(*self._judged)),
+            **{f"{attack}_curves.csv": curve_table(self._results, attack) for attack in ("fgsm", "dgsm")}}
 
   def write_artifacts(self, run) -> None:
-    out = pathlib.Path(run.output_dir)
-    self._results = _records(run)
-    self._figures = write_figures(out, run.config, self._results) if self._results else {}
-    self._judged = judged(run.config, self._results, run.seed)
-    Table(list(HEADER), verdict_rows(*self._judged)).write_csv(out / "verdicts.csv")
-    for attack in ("fgsm", "dgsm"):
-      curve_table(self._results, attack).write_csv(out / f"{attack}_curves.csv")
+    self._figures = write_figures(pathlib.Path(run.output_dir), run.config, self._results) if self._results else {}
 
   def claims(self, run):
-    if not hasattr(self, "_judged"):
-      self._results = _records(run)
-      self._judged = judged(run.config, self._results, run.seed)
+    if not hasattr(self, "_judged"):  # called on its own, not by write
+      self.prepare(run)
     return claim_rows(self._judged[0])
 
   def sections(self, run):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from adv_tf.attacks.cw_config import CWConfig
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment.bounds import (
   AT_LEAST_ONE,
@@ -19,7 +20,7 @@ from adv_tf.experiment.bounds import (
   Bounds,
   check_config,
 )
-from adv_tf.utils.config import ConfigMixin, flag_field
+from adv_tf.utils.config import ConfigMixin, flag_field, nested_field
 
 # Keys of `models.ARCHITECTURES` and `models.REGIMES` (kept here as plain names so the config imports no TF).
 ARCHITECTURE_NAMES = ("cnn", "lenet5_classic", "lenet5_relu")
@@ -85,10 +86,8 @@ class MinimalDatasetConfig(ConfigMixin):
   full_cw_images: int = flag_field(
       100, "Test images under the full-strength CW-L2 (the first N; median L2/L0, accuracy "
       "at L2 budgets, the Fig. 3 L0 curve). It costs ~3 CPU-s per image on the CNN.", bounds=AT_LEAST_ONE)
-  cw_binary_search_steps: int = flag_field(9, "Full-strength CW-L2: binary search steps (Carlini: 9).",
-                                           bounds=AT_LEAST_ONE)
-  cw_max_iterations: int = flag_field(1000, "Full-strength CW-L2: iterations per search step (Carlini: 1000).",
-                                      bounds=AT_LEAST_ONE)
+  cw: CWConfig = nested_field(CWConfig, "The full-strength untargeted CW-L2 (UNSTATED in the paper: Carlini & Wagner "
+                              "2017's defaults and exact schedule, kappa 0). The weak CW below has its own settings.")
   cw_budgets: tuple[float, ...] = flag_field((0.5, 1.0, 1.5, 2.0, 2.5, 3.0), "L2 budgets of the accuracy-at-budget "
                                              "curve of the full-strength CW.", bounds=POSITIVE)
   verdict_cw_budget: float = flag_field(1.5, "The fixed L2 budget at which full-strength CW orderings are judged.",
@@ -107,6 +106,7 @@ class MinimalDatasetConfig(ConfigMixin):
   def validate(self) -> "MinimalDatasetConfig":
     """Raises AdvTfError (one line) for a setting the study cannot run with (numeric ranges: the fields' bounds)."""
     check_config(self)
+    self.cw.validate()
     if self.profile not in PROFILE_NAMES:
       raise AdvTfError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILE_NAMES)}")
     for name, allowed in (("architectures", ARCHITECTURE_NAMES), ("regimes", REGIME_NAMES)):
@@ -154,6 +154,6 @@ PAPER = CPU_FULL.replace(profile="paper", pgd_images=10000)
 SMOKE = MinimalDatasetConfig(
     profile="smoke", architectures=("lenet5_relu",), regimes=("raw", "modified", "finetuned"), pool_size=200, keep=150,
     validation_size=100, batch_size=50, labeller_epochs=1, max_epochs_full=1, max_epochs_small=2, fgsm_images=100,
-    pgd_images=10, pgd_steps=3, cw_images=6, full_cw_images=4, cw_binary_search_steps=1, cw_max_iterations=10,
+    pgd_images=10, pgd_steps=3, cw_images=6, full_cw_images=4, cw=CWConfig(binary_steps=1, max_iterations=10),
     weak_cw_consts=(0.1, 1.0), weak_cw_iterations=5, figure_images=3)
 PROFILES = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER, "smoke": SMOKE}

@@ -67,8 +67,7 @@ def cw_full(model, x, y, *, config) -> dict[str, Any]:
   from adv_tf.attacks import attack
   from adv_tf.metrics import lp_norms
   clean_correct = predict(model, x) == y
-  result = attack("cw_l2", model, x, y, binary_search_steps=config.cw_binary_search_steps,
-                  max_iterations=config.cw_max_iterations)
+  result = attack("cw_l2", model, x, y, **config.cw.attack_kwargs())
   success = result.success & clean_correct
   l0 = lp_norms(x, result.x_adv, tol=config.l0_tolerance)["l0"].astype(np.float64)
   pixels = int(np.prod(x.shape[1:]))

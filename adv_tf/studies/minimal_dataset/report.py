@@ -141,8 +141,9 @@ def unstated_choices(config) -> list[str]:
       "LeNet (ours, §4 names only LeNet-5): lenet5_classic = tanh + average pooling, input zero-padded to 32x32, "
       "C1 6@5x5, C3 16@5x5, C5 120@5x5, F6 84, dense logits; lenet5_relu = ReLU + max pooling (PyTorch-style).",
       f"FGSM (UNSTATED): untargeted, eps sweep {list(config.fgsm_eps)}, headline eps {config.headline_eps:g}.",
-      f"CW (UNSTATED): untargeted CW-L2 at full strength ({config.cw_binary_search_steps} x "
-      f"{config.cw_max_iterations}, Carlini's schedule) on the first {config.full_cw_images} test images, and a "
+      f"CW (UNSTATED): untargeted CW-L2 at full strength ({config.cw.binary_steps} x "
+      f"{config.cw.max_iterations}, schedule {config.cw.schedule}, kappa {config.cw.confidence:g}) on the first "
+      f"{config.full_cw_images} test images, and a "
       f"weak CW (1 search step, fixed constant, {config.weak_cw_iterations} iterations, Carlini's schedule) on the "
       f"first {config.cw_images}, whose constant is calibrated once on the raw CNN toward the paper's 52% and then "
       "applied unchanged.",
@@ -205,10 +206,12 @@ class MinimalDatasetReport(StudyReport):
   """report.md: Table 2 paper | ours | diff, verdicts with controls, all metrics, figures, our choices."""
   title = "Paper 001 reproduction: minimally identifiable dataset"
 
+  def tables(self, run) -> dict[str, Table]:
+    group = measures.by_model(run.records.get("models") or [])
+    return {"table2.csv": Table(TABLE2_HEADER, table2_rows(group, run.config, _weak(run)))}
+
   def write_artifacts(self, run) -> None:
     group = measures.by_model(run.records.get("models") or [])
-    weak = _weak(run)
-    Table(TABLE2_HEADER, table2_rows(group, run.config, weak)).write_csv(pathlib.Path(run.output_dir) / "table2.csv")
     self._figure_lines = _figures(run, group, pathlib.Path(run.output_dir))
 
   def sections(self, run) -> list[Section]:
@@ -296,8 +299,8 @@ def _cw_cost(group: measures.Group, n: int, config) -> str:
                for (a, g), rs in sorted(group.items())}
   total = sum(v for v in per_image.values() if np.isfinite(v))
   return (f" Fewer than the paper's {published.CW_IMAGES} (its integer CW accuracies suggest 100) to fit the "
-          f"profile's CPU budget, never by weakening the attack (Carlini's {config.cw_binary_search_steps} x "
-          f"{config.cw_max_iterations} with abort-early, batched over the images): measured here "
+          f"profile's CPU budget, never by weakening the attack (Carlini's {config.cw.binary_steps} x "
+          f"{config.cw.max_iterations} with abort-early, batched over the images): measured here "
           + ", ".join(f"{k} {v:.1f}" for k, v in per_image.items() if np.isfinite(v))
           + f" CPU-s per image, {total:.0f} CPU-s per image over all models.")
 

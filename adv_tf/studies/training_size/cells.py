@@ -11,8 +11,7 @@ from adv_tf.experiment import Cell
 from adv_tf.studies.training_size.config import TrainingSizeConfig
 from adv_tf.studies.training_size.families import parse_family, train_config
 
-ATTACK_FIELDS = ("cw_binary_steps", "cw_max_iterations", "cw_learning_rate", "cw_initial_const", "cw_confidence",
-                 "ifgsm_iterations", "ifgsm_tolerance", "pool_size")
+ATTACK_FIELDS = ("ifgsm_iterations", "ifgsm_tolerance", "pool_size")
 
 
 def split_fields(config: TrainingSizeConfig, dataset: str) -> dict:
@@ -37,6 +36,6 @@ def build_cells(config: TrainingSizeConfig) -> list[Cell]:
                           min_steps=config.min_steps_for(family.dataset), size=size, seed=seed)
         cfg = {"family": family.name, "size": int(size), "seed": int(seed), "train": tc.to_dict(),
                "eval_examples": config.eval_examples, "split": split_fields(config, family.dataset),
-               "attacks": {k: getattr(config, k) for k in ATTACK_FIELDS}}
+               "attacks": {"cw": config.cw.to_dict(), **{k: getattr(config, k) for k in ATTACK_FIELDS}}}
         cells.append(Cell(name=f"{family.name} n={size} seed={seed}", config=cfg, stage="models"))
   return cells

@@ -9,9 +9,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Optional
 
+from adv_tf.attacks.cw_config import CWConfig
 from adv_tf.errors import AdvTfError
-from adv_tf.experiment.bounds import AT_LEAST_ONE, NON_NEGATIVE, POSITIVE, UNIT_OPEN, Bounds, check_config
-from adv_tf.utils.config import ConfigMixin, flag_field
+from adv_tf.experiment.bounds import AT_LEAST_ONE, NON_NEGATIVE, UNIT_OPEN, Bounds, check_config
+from adv_tf.utils.config import ConfigMixin, flag_field, nested_field
 
 PROFILE_NAMES = ("quick", "cpu-full", "paper", "smoke")
 
@@ -59,11 +60,8 @@ class TrainingSizeConfig(ConfigMixin):
   min_steps_overrides: tuple[str, ...] = flag_field(
       (), "per-dataset step floors 'dataset=steps' replacing min_steps (e.g. "
       "cifar10=3000: the CIFAR-10 MLP needs more steps to fit)")
-  cw_binary_steps: int = flag_field(9, "CW-L2 binary-search steps (C&W default; §3.2 unstated)", bounds=AT_LEAST_ONE)
-  cw_max_iterations: int = flag_field(1000, "CW-L2 Adam iterations per step (C&W default)", bounds=AT_LEAST_ONE)
-  cw_learning_rate: float = flag_field(1e-2, "CW-L2 Adam learning rate (C&W default)", bounds=POSITIVE)
-  cw_initial_const: float = flag_field(1e-3, "CW-L2 initial constant c (C&W default)", bounds=POSITIVE)
-  cw_confidence: float = flag_field(0.0, "CW-L2 kappa (eq. 3; unstated, 0 = minimal adversarial)", bounds=NON_NEGATIVE)
+  cw: CWConfig = nested_field(CWConfig, "the untargeted CW-L2 (eqs. 2-3; §3.2 states no settings: Carlini & Wagner "
+                              "2017's defaults, kappa 0 = minimal adversarial, their exact schedule)")
   ifgsm_iterations: int = flag_field(10, "I-FGSM iterations T (eq. 1; unstated)", bounds=AT_LEAST_ONE)
   ifgsm_tolerance: float = flag_field(
       1e-4, "resolution of the per-image eps bisection; the upper end (a succeeding eps) "
@@ -88,6 +86,7 @@ class TrainingSizeConfig(ConfigMixin):
     """Raises AdvTfError (one line) on any bad value, before data loads (numeric ranges: the fields' bounds)."""
     from adv_tf.studies.training_size.families import parse_family  # avoids an import cycle
     check_config(self)
+    self.cw.validate()
     if self.profile not in PROFILE_NAMES:
       raise AdvTfError(f"unknown profile {self.profile!r}; choose one of: {', '.join(PROFILE_NAMES)}")
     if not self.families:
@@ -135,12 +134,6 @@ class TrainingSizeConfig(ConfigMixin):
       raise AdvTfError(f"training-size: no subset sizes for dataset {dataset!r}")
     return tuple(int(s) for s in getattr(self, field))
 
-  def replace(self, **changes) -> "TrainingSizeConfig":
-    return dataclasses.replace(self, **changes)
-
-  def to_dict(self) -> dict:
-    return dataclasses.asdict(self)
-
 
 # quick (budget 1,250 CPU-seconds from a fresh model cache; measured 1,276 CPU-s, 22 min 35 s wall at load ~5, and
 # 13 min 32 s wall, 1,364 CPU-s, by `make reproduce-training-size` on a fresh clone, idle machine, 2026-12-01).
@@ -182,7 +175,7 @@ PAPER = TrainingSizeConfig(
 # so and every claim comes out "not decided" (adv_tf/experiment/smoke.py). Its attacks and training are cut far below
 # the paper's, which only this profile may do.
 SMOKE = TrainingSizeConfig(profile="smoke", families=("mnist/mlp",), sizes_mnist=(40, 80), seeds=1, pool_size=6,
-                           eval_examples=60, epochs=1, min_steps=4, cw_binary_steps=3, cw_max_iterations=30,
-                           cw_initial_const=10.0)
+                           eval_examples=60, epochs=1, min_steps=4,
+                           cw=CWConfig(binary_steps=3, max_iterations=30, initial_const=10.0))
 
 PROFILES = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER, "smoke": SMOKE}

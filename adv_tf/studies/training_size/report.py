@@ -1,11 +1,11 @@
 """The training-size report (paper 004): verdicts C1-C12 (claims.py, judged by adv_tf.claims), §2 numbers,
 curves per dataset, Table 1, choices.
 
-Writes into the output folder: report.md, claims.json (one `ClaimVerdict` per claim C1-C12, for the
-cross-study index), curves.csv (one row per family x size), verdicts.csv,
-table1.csv, regression.csv and figures/<dataset>_eq4.png (accuracy, CW-L2 and I-FGSM Linf robustness vs
-size, one curve per family, mean +- SE band over seeds; Figs. 1-4) and figures/<dataset>_eq5.png (clean and
-adversarial accuracy at Delta; Figs. 5-8).
+Its hooks give `StudyReport.write` (which writes them) for the output folder: report.md, claims.json (one
+`ClaimVerdict` per claim C1-C12, for the cross-study index), curves.csv (one row per family x size), verdicts.csv,
+table1.csv, regression.csv and figures/<dataset>_eq4.png (accuracy, CW-L2 and I-FGSM Linf robustness vs size, one
+curve per family, mean +- SE band over seeds; Figs. 1-4) and figures/<dataset>_eq5.png (clean and adversarial
+accuracy at Delta; Figs. 5-8).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ import numpy as np
 
 from adv_tf.claims import NOT_RUN, ClaimResult, claim_verdicts, judge_all, verdict_rows, verdict_table
 from adv_tf.claims.writers import HEADER
-from adv_tf.report.base import CLAIMS_FILE, ClaimVerdict, StudyReport
+from adv_tf.report.base import ClaimVerdict, StudyReport
 from adv_tf.report.tables import Table, markdown_table
 from adv_tf.studies.training_size import analysis, linear_regression, measures, published
 from adv_tf.studies.training_size import claims as claims_lib
@@ -76,10 +76,6 @@ def _fmt(value, digits: int = 4) -> str:
 
 def _md(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
   return markdown_table(header, rows, cell=lambda value: _fmt(value).replace("|", "/"))
-
-
-def _csv(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-  return Table(list(header), [list(r) for r in rows]).csv()
 
 
 def _mean_se(summary: analysis.FamilySummary, metric: str, k: int) -> str:
@@ -181,6 +177,7 @@ def write_figures(families: Mapping[str, analysis.FamilySummary], folder: pathli
 
 
 def _choices(config, families, notes: Mapping[str, str]) -> list[str]:
+  from adv_tf.attacks.carlini_wagner import SCHEDULE_QUALITY  # pylint: disable=import-outside-toplevel
   c = config
   lines = [
       f"Profile `{c.profile}`; families run: {', '.join(c.families)}; seeds per cell: "
@@ -201,10 +198,10 @@ def _choices(config, families, notes: Mapping[str, str]) -> list[str]:
       "selection on test data (the test split only reports).",
       f"Attack pool: the first {c.pool_size} test images; each model attacks the pool images it classifies "
       "correctly (§4.1).",
-      f"CW-L2 (eqs. 2-3), untargeted, full strength: kappa {c.cw_confidence}, {c.cw_binary_steps} binary steps x "
-      f"{c.cw_max_iterations} iterations, Adam lr {c.cw_learning_rate}, c0 {c.cw_initial_const}, abort early "
-      "(Carlini's exact schedule, adv_tf's default; the hyperparams study's \"fmn\" schedule is verified per pair "
-      "on targeted class distances only, so this untargeted study keeps the exact one).",
+      f"CW-L2 (eqs. 2-3), untargeted, full strength: kappa {c.cw.confidence}, {c.cw.binary_steps} binary steps x "
+      f"{c.cw.max_iterations} iterations, Adam lr {c.cw.learning_rate}, c0 {c.cw.initial_const}, abort early "
+      f"{c.cw.abort_early}, schedule \"{c.cw.schedule}\" ({SCHEDULE_QUALITY[c.cw.schedule]}; every profile keeps "
+      "the exact one: the \"fmn\" schedule is verified per pair on targeted class distances only).",
       f"I-FGSM (eq. 1): T = {c.ifgsm_iterations} steps of eps/T, no random start; per image the minimal eps is found "
       f"by bisection on [0, 1] to a resolution of {c.ifgsm_tolerance:g} (minimal_linf tolerance). The UPPER end "
       "of the final interval (an eps that succeeds) is the search result; the robustness value is the measured "
@@ -250,30 +247,18 @@ def _choices(config, families, notes: Mapping[str, str]) -> list[str]:
   return lines
 
 
-def write_report(output_dir, results: Sequence[Mapping], config, *, notes: Mapping[str, str] | None = None,
-                 count_params: bool = True, header: str = "") -> pathlib.Path:
-  """Builds every artifact from the cell results; returns the path of report.md."""
-  out = pathlib.Path(output_dir)
-  (out / "figures").mkdir(parents=True, exist_ok=True)
-  families = analysis.summarize(results, delta_quantile=config.delta_quantile) if results else {}
-  ours, paper = judged(config, families)
-  figures = write_figures(families, out / "figures")
-  counts = our_counts() if count_params else None
-  reg = regression_rows()
-  atomic_write_text(out / "curves.csv", _csv(CURVE_HEADER, curve_rows(families)))
-  atomic_write_text(out / "verdicts.csv", _csv(HEADER, verdict_rows(ours, paper)))
-  t1_header = ("dataset", "model", "layers", "paper params", "our params", "difference")
-  atomic_write_text(out / "table1.csv", _csv(t1_header, table1_rows(counts)))
-  reg_header = ("model", "slope", "intercept", "MSE", "paper MSE", "mean delta (both)", "mean delta (+delta)",
-                "mean delta (-delta)", "paper mean delta")
-  atomic_write_text(out / "regression.csv", _csv(reg_header, reg))
+T1_HEADER = ("dataset", "model", "layers", "paper params", "our params", "difference")
+REG_HEADER = ("model", "slope", "intercept", "MSE", "paper MSE", "mean delta (both)", "mean delta (+delta)",
+              "mean delta (-delta)", "paper mean delta")
 
+
+def report_markdown(config, results: Sequence[Mapping], families: Mapping[str, analysis.FamilySummary], ours, paper,
+                    figures: Mapping[str, list[str]], counts, reg, notes: Mapping[str, str]) -> str:
+  """The text of report.md."""
   md = [f"# Paper 004: training-set size vs accuracy and robustness (profile `{config.profile}`)", ""]
-  if header:
-    md += [header, ""]
   md += [f"{len(results)} models in {len(families)} families.", "", f"## {claims_lib.VERDICTS_SECTION}", "",
          verdict_table(ours, paper), "",
-         "## Section 2: linear regression", "", _md(reg_header, reg), "",
+         "## Section 2: linear regression", "", _md(REG_HEADER, reg), "",
          _regression_note(reg), ""]
   for dataset, paths in figures.items():
     group = {k: s for k, s in families.items() if s.dataset == dataset}
@@ -284,16 +269,11 @@ def write_report(output_dir, results: Sequence[Mapping], config, *, notes: Mappi
     md += [_md(CURVE_HEADER, curve_rows(group, mean_se=True)), ""]
     md += [_md(("family", "curve", "peak (turning.py)"),
                [[k, metric, c.describe()] for k, s in group.items() for metric, c in s.curves.items()]), ""]
-  md += ["## Table 1: architectures and parameter counts", "", _md(t1_header, table1_rows(counts)), "",
+  md += ["## Table 1: architectures and parameter counts", "", _md(T1_HEADER, table1_rows(counts)), "",
          "## Numbers in the text beside ours", "", _md(("what", "paper", "ours"), _text_rows(families)), "",
          "## Choices (everything the paper leaves open)", ""] + [f"- {line}" for line in _choices(
-             config, families, notes or {})] + [""]
-  claims = [dataclasses.asdict(c) for c in claim_rows(ours)]
-  atomic_write_text(out / CLAIMS_FILE, json.dumps({"title": TrainingSizeReport.title, "claims": claims}, indent=1)
-                    + "\n")
-  for name, s in families.items():
-    print(f"[training-size] {name}: |X| CW-L2 {s.size_x['l2']}, I-FGSM {s.size_x['linf']}")
-  return atomic_write_text(out / "report.md", "\n".join(md))
+             config, families, notes)] + [""]
+  return "\n".join(md)
 
 
 def _regression_note(reg: Sequence[Sequence]) -> str:
@@ -324,7 +304,7 @@ def _text_rows(families: Mapping[str, analysis.FamilySummary]) -> list[list]:
 
 
 class TrainingSizeReport(StudyReport):
-  """The study's report; `write(run)` builds every artifact."""
+  """The study's report: the hooks of `StudyReport.write` over this run's cells."""
   title = "Paper 004: training-set size vs accuracy and robustness"
 
   @staticmethod
@@ -333,15 +313,37 @@ class TrainingSizeReport(StudyReport):
     grid = {cell.id for cell in build_cells(run.config)}  # records of other settings in the folder are ignored
     return [r["result"] for r in run.records.get("models", []) if r["id"] in grid]
 
+  def prepare(self, run) -> None:
+    self._cell_results = results = self._results(run)
+    self._families = families = (analysis.summarize(results, delta_quantile=run.config.delta_quantile) if results
+                                 else {})
+    self._judged = judged(run.config, families)
+    self._counts, self._reg = our_counts(), regression_rows()
+    for name, s in families.items():
+      print(f"[training-size] {name}: |X| CW-L2 {s.size_x['l2']}, I-FGSM {s.size_x['linf']}")
+
+  def tables(self, run) -> dict[str, Table]:
+    return {"curves.csv": Table(list(CURVE_HEADER), curve_rows(self._families)),
+            "verdicts.csv": Table(list(HEADER), verdict_rows(*self._judged)),
+            "table1.csv": Table(list(T1_HEADER), table1_rows(self._counts)),
+            "regression.csv": Table(list(REG_HEADER), self._reg)}
+
+  def write_artifacts(self, run) -> None:
+    folder = pathlib.Path(run.output_dir) / "figures"
+    folder.mkdir(parents=True, exist_ok=True)
+    self._figures = write_figures(self._families, folder)
+
+  def markdown(self, run) -> str:
+    return report_markdown(run.config, self._cell_results, self._families, *self._judged, self._figures, self._counts,
+                           self._reg, data_notes(run))
+
   def claims(self, run) -> list[ClaimVerdict]:
     """C1-C12 from the run's cells (the same verdicts as report.md, with the shared labels)."""
-    results = self._results(run)
-    families = analysis.summarize(results, delta_quantile=run.config.delta_quantile) if results else {}
-    return claim_rows(judged(run.config, families)[0])
-
-  def write(self, run) -> pathlib.Path:
-    """report.md, claims.json and the tables and figures (write_report)."""
-    return write_report(run.output_dir, self._results(run), run.config, notes=data_notes(run))
+    if not hasattr(self, "_judged"):  # called on its own, not by write
+      results = self._results(run)
+      families = analysis.summarize(results, delta_quantile=run.config.delta_quantile) if results else {}
+      return claim_rows(judged(run.config, families)[0])
+    return claim_rows(self._judged[0])
 
 
 DATA_NOTES_FILE = "data-notes.json"

@@ -120,9 +120,7 @@ def attack_pool(model, x, y, config) -> dict:
   resolution = float("nan")
   if len(idx):
     t = time.perf_counter()
-    cw = carlini_wagner_l2(model, x[idx], y=y[idx], confidence=config.cw_confidence,
-                           binary_search_steps=config.cw_binary_steps, max_iterations=config.cw_max_iterations,
-                           learning_rate=config.cw_learning_rate, initial_const=config.cw_initial_const)
+    cw = carlini_wagner_l2(model, x[idx], y=y[idx], **config.cw.attack_kwargs())
     seconds["cw"] = time.perf_counter() - t
     l2[idx] = np.where(cw.success, cw.l2, np.inf)
     t = time.perf_counter()

@@ -24,7 +24,7 @@ RUN = {"target_accuracy": 0.98, "max_epochs": None, "train_take": None, "test_ta
 
 def _quick_ids() -> dict:
   profile = study.PROFILES["quick"]
-  cw = study.CWSettings()
+  cw = study.CWConfig()
   from adv_tf.experiment import Cell
   selection = Cell("best_estimate_selection", study.selection_cell_config(profile, cw, 0, RUN), stage="selection")
   cells = study.build_cells(profile, profile.axes, cw, 0, selection.id, profile.num_baseline_models,

@@ -19,7 +19,7 @@ def _ids(profile=None, cw=None, identity=None, axes=("pool_size",)):
 
 
 def test_cells_name_the_resolved_model_and_training_configs():
-  cell = study.build_cells(study.PROFILES["quick"], ["pool_size"], study.CWSettings(), 0, "sel", 1, ())[0]
+  cell = study.build_cells(study.PROFILES["quick"], ["pool_size"], study.CWConfig(), 0, "sel", 1, ())[0]
   resolved = cell.config["resolved"]
   assert resolved["lenet"]["regularizer_strength"] == pytest.approx(1e-4)
   assert resolved["lenet"]["padding"] == "auto" and resolved["padding"] == "valid"
@@ -27,7 +27,7 @@ def test_cells_name_the_resolved_model_and_training_configs():
   assert resolved["train"]["eval_every_steps"] == 100 and resolved["train"]["epochs"] == 10
   assert resolved["train"]["target_accuracy"] == 0.98
   assert cell.config["identity"]["study_version"] == config.STUDY_VERSION
-  pool6 = study.build_cells(study.PROFILES["quick"], ["pool_size"], study.CWSettings(), 0, "sel", 1, ())[1]
+  pool6 = study.build_cells(study.PROFILES["quick"], ["pool_size"], study.CWConfig(), 0, "sel", 1, ())[1]
   assert pool6.config["resolved"]["padding"] == "same"
 
 
@@ -41,7 +41,7 @@ def test_a_changed_preset_default_rekeys_every_model_cell(monkeypatch):
 def test_cw_schedule_data_replicas_and_version_rekey_the_cells(monkeypatch):
   profile = study.PROFILES["quick"]
   base = _ids()
-  assert not set(base) & set(_ids(cw=study.CWSettings(schedule="fast")))
+  assert not set(base) & set(_ids(cw=study.CWConfig(schedule="fast")))
   assert not set(base) & set(_ids(identity=study.run_identity({"train": {"num_examples": 5}})))
   assert not set(base) & set(_ids(identity=study.run_identity(replicas=8)))
   monkeypatch.setattr(study, "STUDY_VERSION", config.STUDY_VERSION + 1)

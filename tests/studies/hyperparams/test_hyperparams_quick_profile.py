@@ -28,7 +28,7 @@ def test_quick_profile_tests_each_section8_conclusion_once():
                              "optimizer=adadelta", "stride=2"])
   assert {c.cells[0].a[0] for c in claims.CLAIMS if c.id.startswith("C")} == set(profile.axes)
   assert profile.num_baseline_models >= 3 and "secure" in [c.name for c in cells]
-  assert profile.cw == config.CWSettings()  # Carlini's defaults, exact schedule: fewer cells, never weaker CW
+  assert profile.cw == config.CWConfig()  # Carlini's defaults, exact schedule: fewer cells, never weaker CW
   assert 0.0 in profile.kappas and profile.samples_per_class >= 1
 
 
@@ -81,7 +81,7 @@ def test_search_verdict_counts_and_recheck_disagreements_are_counted(monkeypatch
                         linf=np.full(n, 0.01, np.float32), info={"search_success": search})
   monkeypatch.setattr(cw_module, "carlini_wagner_l2", fake_cw)
   x = np.zeros((2, 28, 28, 1), np.float32)
-  attacked = cell_runs.cw_targeted_all(None, x, np.array([0, 1]), config.CWSettings())
+  attacked = cell_runs.cw_targeted_all(None, x, np.array([0, 1]), config.CWConfig())
   assert attacked.success.sum() == 17 and attacked.recheck.sum() == 16 and attacked.disagreements == 1
   assert np.isfinite(attacked.distances).sum() == 17  # the flipped pair keeps the search's distance
   assert attacked.distances[0, 1] == pytest.approx(0.5)

@@ -54,13 +54,13 @@ def test_impact_levels_are_calibrated_for_the_number_of_baselines():
 
 
 def test_every_result_changing_setting_rekeys_the_study():
-  profile, cw = study.PROFILES["quick"], study.CWSettings()
+  profile, cw = study.PROFILES["quick"], study.CWConfig()
   run = {"target_accuracy": 0.98, "max_epochs": None, "train_take": None, "test_take": None}
   from adv_tf.experiment import cell_id
   base = cell_id(study.selection_cell_config(profile, cw, 0, run))
   for key, value in (("target_accuracy", 0.5), ("max_epochs", 2), ("train_take", 100), ("test_take", 10)):
     assert cell_id(study.selection_cell_config(profile, cw, 0, {**run, key: value})) != base, key
-  assert cell_id(study.selection_cell_config(profile, study.CWSettings(max_iterations=10), 0, run)) != base
+  assert cell_id(study.selection_cell_config(profile, study.CWConfig(max_iterations=10), 0, run)) != base
   cells = study.build_cells(profile, ["pool_size"], cw, 0, base, 1, ())
   other = study.build_cells(profile, ["pool_size"], cw, 0, "another-selection", 1, ())
   assert not {c.id for c in cells} & {c.id for c in other}  # every cell names its selection
@@ -68,7 +68,7 @@ def test_every_result_changing_setting_rekeys_the_study():
 
 def test_optimizer_variants_carry_their_learning_rates():
   profile = study.PROFILES["paper"]
-  cells = study.build_cells(profile, ["optimizer"], study.CWSettings(), 0, "s", 1, ())
+  cells = study.build_cells(profile, ["optimizer"], study.CWConfig(), 0, "s", 1, ())
   rates = {c.config["value"]: c.config["train"]["learning_rate"] for c in cells if c.stage == "variant"}
   assert rates == {k: v for k, v in study.OPTIMIZER_LEARNING_RATES.items() if k != "sgd"}
 
@@ -105,7 +105,7 @@ def test_targeted_pairs_and_matrix_layout():
 
 def test_quick_grid_runs_extremes_of_high_and_medium_axes_without_baseline_values():
   profile = study.PROFILES["quick"]
-  cells = study.build_cells(profile, profile.axes, study.CWSettings(), 0, "sel", 3, profile.kappas)
+  cells = study.build_cells(profile, profile.axes, study.CWConfig(), 0, "sel", 3, profile.kappas)
   names = [c.name for c in cells]
   assert names[:3] == ["baseline/seed=0", "baseline/seed=1", "baseline/seed=2"]
   assert "pool_size=6" in names and "stride=2" in names and "secure" in names
@@ -120,7 +120,7 @@ def test_quick_grid_runs_extremes_of_high_and_medium_axes_without_baseline_value
 
 def test_paper_profile_covers_every_appendix_value():
   profile = study.PROFILES["paper"]
-  cells = study.build_cells(profile, profile.axes, study.CWSettings(), 0, "sel", 2, (0.0,))
+  cells = study.build_cells(profile, profile.axes, study.CWConfig(), 0, "sel", 2, (0.0,))
   variants = [c for c in cells if c.stage == "variant"]
   expected = sum(len(a.values) - 1 for a in study.AXES)  # every value but the baseline's own
   assert len(variants) == expected
@@ -129,7 +129,7 @@ def test_paper_profile_covers_every_appendix_value():
 def test_unknown_axis_and_profile_are_one_line_errors():
   from adv_tf.errors import AdvTfError
   with pytest.raises(AdvTfError, match="unknown axis 'poolsize'"):
-    study.build_cells(study.PROFILES["quick"], ["poolsize"], study.CWSettings(), 0, "s", 1, ())
+    study.build_cells(study.PROFILES["quick"], ["poolsize"], study.CWConfig(), 0, "s", 1, ())
   from adv_tf.studies.hyperparams.study import HyperparamsStudy
   with pytest.raises(AdvTfError, match="unknown profile"):
     HyperparamsStudy.profile("fast")
@@ -237,7 +237,7 @@ def _prepared_data_dir(tmp_path_factory) -> str:
 def _smoke_command(output_dir, data_dir) -> list[str]:
   return [sys.executable, "-m", "experiments.hyperparams", "--profile=quick", "--axes=pool_size,stride",
           "--num_baseline_models=2", "--samples_per_class=1", "--kappas=0,3",
-          "--cw_binary_search_steps=5", "--cw_max_iterations=100", "--cw_initial_const=0.1", "--cw_schedule=fast",
+          "--cw.binary_steps=5", "--cw.max_iterations=100", "--cw.initial_const=0.1", "--cw.schedule=fast",
           "--train_take=8000", "--test_take=400",
           "--max_epochs=3", "--target_accuracy=0.5", "--strategy=cpu", f"--data_dir={data_dir}",
           f"--output_dir={output_dir}", "--figure_pairs=3:8", f"--model_cache_dir={output_dir}/model_cache"]
@@ -398,7 +398,7 @@ def test_every_choice_that_moves_a_number_is_in_the_report(tmp_path):
     ("--kappas=-1", "--kappas entries must be a finite number >= 0"),
     ("--figure_pairs=3:12", "--figure_pairs entry 3:12 must name two different classes"),
     ("--figure_pairs=3", "--figure_pairs entry '3' must look like 3:8"),
-    ("--cw_schedule=slow", "unknown --cw_schedule 'slow'"),
+    ("--cw.schedule=slow", "unknown --cw.schedule 'slow'"),
     ("--shard_index=5", "shard"),
     ("--max_cells=-1", "--max_cells must be >= 0"),
 ])

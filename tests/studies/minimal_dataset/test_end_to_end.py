@@ -13,7 +13,7 @@ from adv_tf.studies.minimal_dataset.study import MinimalDatasetStudy
 TINY = ["--architectures=lenet5_relu", "--regimes=raw,modified,finetuned",
         "--pool_size=200", "--keep=150", "--validation_size=100", "--batch_size=50", "--labeller_epochs=1",
         "--max_epochs_full=1", "--max_epochs_small=2", "--fgsm_images=100", "--pgd_images=10", "--pgd_steps=3",
-        "--cw_images=6", "--full_cw_images=4", "--cw_binary_search_steps=1", "--cw_max_iterations=10",
+        "--cw_images=6", "--full_cw_images=4", "--cw.binary_steps=1", "--cw.max_iterations=10",
         "--weak_cw_consts=0.1,1", "--weak_cw_iterations=5", "--figure_images=3"]
 
 

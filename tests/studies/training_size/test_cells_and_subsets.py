@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from adv_tf.attacks.cw_config import CWConfig
 from adv_tf.studies.training_size import cells, run
 from adv_tf.studies.training_size import config as config_lib
 from adv_tf.studies.training_size.families import parse_family
@@ -78,6 +79,5 @@ def test_attack_settings_are_full_strength_in_every_profile():
   for name, profile in config_lib.PROFILES.items():
     if name == "smoke":  # checks an install and decides nothing (its claims come out "not decided")
       continue
-    assert profile.cw_binary_steps == 9 and profile.cw_max_iterations == 1000
-    assert profile.cw_learning_rate == 1e-2 and profile.cw_initial_const == 1e-3
+    assert profile.cw == CWConfig()  # Carlini & Wagner 2017's defaults, their exact schedule
     assert profile.ifgsm_tolerance <= 1e-4

@@ -31,8 +31,8 @@ def _synthetic_digits(config, data_dir):
 
 
 TINY = ["prog", "--profile=quick", "--families=mnist/mlp", "--sizes_mnist=40,80", "--seeds=2",
-        "--pool_size=6", "--epochs=1", "--min_steps=4", "--cw_binary_steps=3", "--cw_max_iterations=30",
-        "--cw_initial_const=10", "--eval_examples=60"]
+        "--pool_size=6", "--epochs=1", "--min_steps=4", "--cw.binary_steps=3", "--cw.max_iterations=30",
+        "--cw.initial_const=10", "--eval_examples=60"]
 
 
 def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch):
