@@ -7,7 +7,8 @@ the study uses them. Three parts, all in this process on the same inputs:
 1. Speed on the baseline LeNet: ours (default schedule, "carlini") vs the plain tf.function loop
    (`cw_reference`, Carlini's batched algorithm), and the per-pair L2 ratio ours/plain. Goal: ours >= 5x
    faster.
-2. Per-pair quality and cost of the "fmn" schedule (FMN-L2, Carlini's search where FMN fails) against
+2. Per-pair quality and cost of the "fmn-cw" schedule (FMN-L2, one step of Carlini's inner loop at 1.5x each
+   FMN point's stationary constant, the smaller distance kept; Carlini's search where both fail) against
    `schedule="carlini"` (Carlini's schedule run per example), one line per model and kappa, in the form
    `cw-perpair <model> kappa=<k>: speedup=<x>x p99=<r> max=<r> mean=<r> over1.02=<n>/<N> success=<a>/<b>`:
    ratios are L2(fmn) / L2(carlini) over the pairs both solve, speedup is the ratio of the two runs'
@@ -16,7 +17,8 @@ the study uses them. Three parts, all in this process on the same inputs:
    accuracy): the bench LeNet (paper 002 Table 1) and the secure model (Sec. 6.4) at kappa 0 and 10, and
    the pool-6 grid model (Appendix) at kappa 0; then, at kappa 0, a minimal-dataset CNN and a training-size
    Simple CNN trained by their studies' code (`benchmarks/cw_models.py`). Goal (issue 21): at most 1 pair in
-   90 above 1.02, none above 1.05, mean <= 1.000, success >= carlini's, speedup >= 5x.
+   90 above 1.02, none above 1.05, mean <= 1.000, success >= carlini's, speedup >= 5x. `run_all
+   --only=cw --cw_perpair_only=<model>` runs only this part on the named models (one model per run).
 3. CleverHans 4.0.0's own TF2 `carlini_wagner_l2` (what a user would pick) on the baseline, same
    settings, all 90 pairs in one batch. It needs two patches on Keras 3, applied to its source text:
    * `const = tf.ones(shape)` has the image's shape [N, H, W, C] and broadcasts against the per-example
@@ -48,7 +50,7 @@ SETTINGS = dict(confidence=0.0, binary_search_steps=9, max_iterations=1000, lear
 SPEED_GOAL = 5.0
 L2_BOUND = 1.01          # mean L2 ours / plain loop
 PERPAIR_BOUND = 1.02     # a pair counts in over1.02 when L2(new) / L2(carlini) is above this
-NEW_SCHEDULE = "fmn"
+NEW_SCHEDULE = "fmn-cw"
 # (name, Table 1 overrides of the bench LeNet or None for the bench LeNet itself, kappas): paper 002's bench
 # LeNet, the hyperparams quick profile's secure model (Sec. 6.4) and a pool-6 grid model (Appendix).
 POOL6 = {"pool_size": 6}
@@ -177,14 +179,21 @@ def _perpair_runs(name: str, model, x, tgt, clip: tuple, settings: dict, kappas,
   return lines
 
 
-def _perpair(ctx, settings: dict, baseline_exact: tuple) -> list[str]:
-  """Part 2: schedule NEW_SCHEDULE vs schedule="carlini" per pair, on every bench model and kappa.
+def perpair_names() -> tuple[str, ...]:
+  """Every `cw-perpair` model name, in bench order."""
+  return tuple(name for name, _, _ in perpair_models()) + tuple(STUDY_MODELS)
 
-  `baseline_exact` = (carlini result, its CPU-seconds) already run on the bench LeNet at kappa 0.
+
+def _perpair(ctx, settings: dict, baseline_exact: tuple | None, names=None) -> list[str]:
+  """Part 2: schedule NEW_SCHEDULE vs schedule="carlini" per pair, on every bench model (or `names`) and kappa.
+
+  `baseline_exact` = (carlini result, its CPU-seconds) already run on the bench LeNet at kappa 0 (None: run it).
   """
   lines = []
   clip = (ctx.clip_min, ctx.clip_max)
   for name, overrides, kappas in perpair_models():
+    if names and name not in names:
+      continue
     model, exact_done = ctx.model, baseline_exact
     if overrides is not None:
       model, accuracy, source = ctx.lenet(overrides)
@@ -193,6 +202,8 @@ def _perpair(ctx, settings: dict, baseline_exact: tuple) -> list[str]:
     x, _, tgt = pairs_for(model, ctx.x_test, ctx.y_test)
     lines += _perpair_runs(name, model, x, tgt, clip, settings, kappas, exact_done)
   for name, loader in STUDY_MODELS.items():
+    if names and name not in names:
+      continue
     model, x_test, y_test, clip_min, clip_max, source = loader(ctx.data_dir, ctx.cache_dir)
     lines.append(f"[cw] {name}: {loader.__doc__ or ''}model from {source}".strip())
     x, _, tgt = pairs_for(model, x_test, y_test)
@@ -237,9 +248,14 @@ def _cleverhans(ctx, settings: dict, x, target, carlini_l2: np.ndarray | None) -
   return [line]
 
 
-def run(ctx, settings: dict | None = None) -> list[str]:
-  """Runs the three parts and returns the lines to print."""
+def run(ctx, settings: dict | None = None, perpair_only=()) -> list[str]:
+  """Runs the three parts and returns the lines to print; `perpair_only`: only part 2, on these models."""
   settings = dict(SETTINGS, **(settings or {}))
+  unknown = sorted(set(perpair_only) - set(perpair_names()))
+  if unknown:
+    raise ValueError(f"unknown cw-perpair model(s) {unknown}; choose from {list(perpair_names())}")
+  if perpair_only:
+    return _perpair(ctx, settings, None, perpair_only)
   x, _, target = ctx.pairs()
   s = ", ".join(f"{k}={v}" for k, v in settings.items())
   lines = [f"[cw] CW-L2 class-distance matrix: {len(x)} targeted pairs, {s}"]

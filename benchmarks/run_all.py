@@ -24,6 +24,9 @@ flags.DEFINE_string("cache_dir", None, "Model cache of the trained LeNet (defaul
                     "~/.cache/adv_tf/models).")
 flags.DEFINE_list("only", [], "Run only these benchmarks (train, cw, gradient, deepfool).")
 
+flags.DEFINE_list("cw_perpair_only", [], "cw: run only the cw-perpair lines of these models (bench-lenet, secure, "
+                  "pool6, minimal-cnn, simple-cnn), e.g. one model per run on a shared machine.")
+
 BENCHMARKS = ("train", "cw", "gradient", "deepfool")
 
 
@@ -52,7 +55,8 @@ def main(argv):
         print(f"[bench] benchmarks/bench_{name}.py not present; skipped")
         continue
       raise
-    for line in module.run(ctx):
+    kwargs = {"perpair_only": FLAGS.cw_perpair_only} if name == "cw" and FLAGS.cw_perpair_only else {}
+    for line in module.run(ctx, **kwargs):
       print(line, flush=True)
   load2 = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
   print(f"[bench] total {time.time() - start:.0f} s; load average at end {load2:.2f}")

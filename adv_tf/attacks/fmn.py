@@ -14,8 +14,8 @@ keeps the smallest adversarial delta seen (L < 0: Carlini's `compare` with the k
 with alpha and gamma cosine-annealed (alpha from `max_stepsize` x the box width to 1/100 of it, gamma
 from 0.05 to 0.001), as in Foolbox's `L2FMNAttack` (tests: the closed-form minimum of a linear model, with
 and without kappa; Foolbox 3.3 itself no longer runs under NumPy 2).
-Used as the cheap first stage of CW's "fmn-start" schedule (`carlini_wagner.py`): its boundary point
-gives each example its own starting constant.
+Used as the cheap first stage of CW's "fmn" and "fmn-cw" schedules (`carlini_wagner.py`); in "fmn-cw" its
+boundary point also gives each example its own constant for one step of Carlini's inner loop.
 """
 from __future__ import annotations
 

@@ -239,6 +239,8 @@ def test_registry_entry(mnist_model, batch):
     (dict(y=np.zeros(3, np.int64)), "labels must have shape"),
     (dict(target=np.full(2, 10)), "target labels"),
     (dict(y=np.zeros(2, np.int64), schedule="nope"), "unknown CW schedule"),
+    (dict(y=np.zeros(2, np.int64), initial_const=np.ones(3)), "initial_const must be a number or one per"),
+    (dict(y=np.zeros(2, np.int64), initial_const=np.array([1.0, 0.0])), "initial_const must be > 0"),
 ])
 def test_bad_input_one_line_errors(mnist_model, batch, kwargs, match):
   x = batch[0][:2]
@@ -309,22 +311,25 @@ def test_runs_split_over_two_replicas_of_a_mirrored_strategy():
 # --- schedule "fmn": FMN-L2 first, Carlini's search where FMN fails ------------------------------------
 
 
-def test_fmn_schedule_agrees_with_exact_schedule_per_pair(mnist_model, default_runs):
+@pytest.mark.parametrize("schedule", ["fmn", "fmn-cw"])
+def test_fmn_schedule_agrees_with_exact_schedule_per_pair(mnist_model, default_runs, schedule):
   """At Carlini's defaults, per pair: success wherever the exact schedule succeeds and L2 at most 2% above it."""
   x, target, exact, _ = default_runs
-  res = cw.carlini_wagner_l2(mnist_model, x, target=target, schedule="fmn")
+  res = cw.carlini_wagner_l2(mnist_model, x, target=target, schedule=schedule)
   assert (res.success >= exact.success).all()
   ratio = res.l2 / exact.l2
   print("fmn/carlini L2 per pair", np.round(ratio, 4), "fmn solved", res.info["fmn_solved"])
   assert (ratio <= PER_EXAMPLE_TOLERANCE).all(), ratio
 
 
-def test_fmn_schedule_success_is_the_fresh_recheck_with_kappa(mnist_model, batch):
-  """success = the model's fresh arg-max on x_adv; FMN's points count only with the kappa margin."""
+@pytest.mark.parametrize("schedule", ["fmn", "fmn-cw"])
+def test_fmn_schedule_success_is_the_fresh_recheck_with_kappa(mnist_model, batch, schedule):
+  """success = the model's fresh arg-max on x_adv; FMN's (and the CW step's) points count only with the kappa
+  margin."""
   x, y = batch
   target = (y + 4) % 10
   kappa = 2.0
-  res = cw.carlini_wagner_l2(mnist_model, x, target=target, confidence=kappa, schedule="fmn", **FAST)
+  res = cw.carlini_wagner_l2(mnist_model, x, target=target, confidence=kappa, schedule=schedule, **FAST)
   np.testing.assert_array_equal(res.success, np.argmax(mnist_model.predict(res.x_adv, verbose=0), axis=1) == target)
   assert res.success.all() and res.info["fmn_solved"].any()
   assert (_margin(mnist_model, res.x_adv, target) >= kappa - 1e-3).all()
@@ -332,12 +337,14 @@ def test_fmn_schedule_success_is_the_fresh_recheck_with_kappa(mnist_model, batch
   np.testing.assert_allclose(res.info["best_l2"], res.l2, rtol=1e-4, atol=1e-5)
 
 
-def test_fmn_schedule_falls_back_to_carlinis_search(mnist_model, batch):
+@pytest.mark.parametrize("schedule", ["fmn", "fmn-cw"])
+def test_fmn_schedule_falls_back_to_carlinis_search(mnist_model, batch, schedule):
   """With one FMN step (an unperturbed, correctly classified image is never adversarial) every example
-  runs Carlini's search: the result is the exact schedule's, example by example."""
+  runs Carlini's search (no CW step: there is no FMN point to take a constant from): the result is the
+  exact schedule's, example by example."""
   x, y = batch
   settings = dict(target=(y + 1) % 10, **FAST)
-  one_step = dataclasses.replace(cw.SCHEDULES.get("fmn"), fmn_steps=1)
+  one_step = dataclasses.replace(cw.SCHEDULES.get(schedule), fmn_steps=1)
   res = cw.carlini_wagner_l2(mnist_model, x, schedule=one_step, **settings)
   exact = cw.carlini_wagner_l2(mnist_model, x, schedule="carlini", **settings)
   assert not res.info["fmn_solved"].any()
@@ -347,8 +354,74 @@ def test_fmn_schedule_falls_back_to_carlinis_search(mnist_model, batch):
   np.testing.assert_array_equal(res.info["iterations"], exact.info["iterations"] + 1)
 
 
-def test_fmn_schedule_untargeted(mnist_model, batch):
+@pytest.mark.parametrize("schedule", ["fmn", "fmn-cw"])
+def test_fmn_schedule_untargeted(mnist_model, batch, schedule):
   x, y = batch
-  res = cw.carlini_wagner_l2(mnist_model, x, y=y, schedule="fmn", **FAST)
+  res = cw.carlini_wagner_l2(mnist_model, x, y=y, schedule=schedule, **FAST)
   assert res.success.all()
   assert (np.argmax(mnist_model.predict(res.x_adv, verbose=0), axis=1) != y).all()
+
+
+# --- schedule "fmn-cw": FMN, then one step of Carlini's inner loop at 1.5x each FMN point's constant --------
+
+
+def test_fmn_cw_keeps_the_smaller_of_fmn_point_and_cw_step(mnist_model, batch):
+  """The CW step's candidate can only lower a distance: per example, L2 <= FMN's own point (the same FMN run
+  without the step), and the step's constant is 1.5x the stationary constant estimated at FMN's point."""
+  x, y = batch
+  settings = dict(target=(y + 5) % 10, **FAST)
+  with_step = cw.SCHEDULES.get("fmn-cw")
+  fmn_only = dataclasses.replace(with_step, fmn_const_factors=())
+  res = cw.carlini_wagner_l2(mnist_model, x, schedule=with_step, **settings)
+  alone = cw.carlini_wagner_l2(mnist_model, x, schedule=fmn_only, **settings)
+  assert res.info["fmn_solved"].all() and alone.info["fmn_solved"].all()
+  assert res.success.all()
+  assert (res.l2 <= alone.l2 * (1 + 1e-6)).all(), (res.l2, alone.l2)
+  lam = res.info["fmn_const"]
+  assert (lam > 0).all()
+  from_step = res.info["const"] > 0  # rows whose kept point is the CW step's (0: FMN's point)
+  np.testing.assert_allclose(res.info["const"][from_step], 1.5 * lam[from_step], rtol=1e-5)
+  assert (res.info["iterations"] > with_step.fmn_steps).all()  # every example also ran the step
+
+
+def test_per_example_initial_const(mnist_model, batch):
+  """initial_const may be one constant per example: each example's first step runs at its own constant, and
+  one constant repeated per example is the scalar run, example by example."""
+  x, y = batch
+  target = (y + 2) % 10
+  consts = np.where(np.arange(len(x)) % 2 == 0, 0.1, 3.0)
+  mixed = cw.carlini_wagner_l2(mnist_model, x, target=target, **dict(FAST, initial_const=consts))
+  np.testing.assert_allclose(mixed.info["step_const"][:, 0], consts, rtol=1e-6)
+  scalar = cw.carlini_wagner_l2(mnist_model, x, target=target, **dict(FAST, initial_const=3.0))
+  repeated = cw.carlini_wagner_l2(mnist_model, x, target=target, **dict(FAST, initial_const=np.full(len(x), 3.0)))
+  np.testing.assert_array_equal(repeated.success, scalar.success)
+  np.testing.assert_array_equal(repeated.l2, scalar.l2)
+  np.testing.assert_array_equal(repeated.info["const"], scalar.info["const"])
+
+
+@pytest.mark.parametrize("kappa", [0.0, 0.5])
+def test_fmn_cw_linear_model_reaches_the_closed_form_minimum(kappa):
+  """A linear 2-class model on 6x6 images, targeted at class 1 from x near 0.5: the minimal L2 with margin
+  kappa is (kappa - m(x)) / ||w_1 - w_0|| (m = z_1 - z_0; the straight-line minimizer stays in the box)."""
+  rng = np.random.default_rng(0)
+  inp = keras.Input((6, 6, 1))
+  dense = keras.layers.Dense(2)
+  model = keras.Model(inp, dense(keras.layers.Flatten()(inp)))
+  w = rng.normal(0.0, 0.3, (36, 2)).astype(np.float32)
+  dense.set_weights([w, np.array([1.0, -1.0], np.float32)])
+  x = np.full((3, 6, 6, 1), 0.5, np.float32)
+  x[1] += 0.05
+  x[2] -= 0.05
+  logits = np.asarray(model(x, training=False))
+  direction = w[:, 1] - w[:, 0]
+  closed_form = (kappa - (logits[:, 1] - logits[:, 0])) / np.linalg.norm(direction)
+  step = closed_form[:, None] * direction[None] / np.linalg.norm(direction)
+  assert (closed_form > 0).all() and (np.abs(x.reshape(3, -1) + step - 0.5) < 0.5).all()
+  res = cw.carlini_wagner_l2(model, x, target=np.ones(3, np.int64), confidence=kappa, schedule="fmn-cw")
+  assert res.success.all() and res.info["fmn_solved"].all()
+  assert (res.l2 >= closed_form * (1 - 1e-4)).all(), (res.l2, closed_form)  # nothing beats the minimum
+  assert (res.l2 <= closed_form * 1.01).all(), (res.l2, closed_form)
+  margin = np.diff(np.asarray(model(res.x_adv, training=False)), axis=1)[:, 0]
+  assert (margin > kappa - 1e-4).all()
+  # FMN's point lies along grad f from x (the model is linear): its stationary constant is positive and finite.
+  assert np.isfinite(res.info["fmn_const"]).all() and (res.info["fmn_const"] > 0).all()

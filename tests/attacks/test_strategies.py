@@ -138,7 +138,7 @@ def test_cw_static_shapes_keep_one_batch_shape_and_one_trace(tiny):
   static = cw.carlini_wagner_l2(model, x, static_shapes=True, **kw)
   assert set(cw.CHUNK_BATCH_SIZES) == {5}
   assert cw.TRACE_COUNT["chunk"] - traces == 1
-  runner = cw._runner(model, cw._Settings(False, 0.0, 30, 1e-2, 0.5, 0.5, True), (6, 6, 1), 5)
+  runner = cw._runner(model, cw._Settings(False, 0.0, 30, 0.5, 0.5), (6, 6, 1), 5)
   assert runner.input_signature[0].shape.as_list() == [5, 6, 6, 1]  # a fixed batch: any other shape is refused
   np.testing.assert_array_equal(static.success, shrinking.success)
   np.testing.assert_allclose(static.l2, shrinking.l2, rtol=1e-5)

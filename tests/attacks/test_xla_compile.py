@@ -80,8 +80,7 @@ def test_deepfool_loop_compiles_and_matches(tiny):
 
 def test_cw_chunk_compiles_and_matches(tiny):
   model, x, y = tiny
-  s = cw._Settings(targeted=False, confidence=0.0, max_iterations=50, learning_rate=5e-2, boxmul=0.5,
-                   boxplus=0.5, abort_early=True)
+  s = cw._Settings(targeted=False, confidence=0.0, max_iterations=50, boxmul=0.5, boxplus=0.5)
   n = len(x)
   timg = np.arctanh((np.clip(x, 0, 1) - 0.5) / 0.5 * cw._TANH_SHRINK).astype(np.float32)
   zeros = np.zeros_like(x)
