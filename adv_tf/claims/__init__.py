@@ -32,7 +32,7 @@ API:
   declarations  `Cell(a, b, relation, offset, group, label)`, relations greater / less / at_least /
                 at_most / equal; `Claim(id, statement, cells, section, unit, margin, mode, names, conflict,
                 confound_limits, scale, value_unit, noise_from)`, units images / pairs / seeds.
-  rules         the tests (exact McNemar, Newcombe paired/unpaired, exact binomial, sign test, paired /
+  rules         the tests (exact McNemar, Newcombe paired/unpaired, exact binomial, t over items, sign test, paired /
                 Welch / one-sample t, `reference_t`: one model against N with their sd) and `holm`.
   engine        `judge`, `judge_all`, `Rules` (alpha, floor, saturation_items, near_chance, max_factor),
                 `ClaimResult` (verdict, label with "partial", decided, counts, evidence, to_decide,

@@ -17,12 +17,20 @@ picks the test the design calls for (`rules` module table), and combines the cel
 * a claim with unit "seeds" judged with fewer than two seeds on a side reads "this model: <verdict>" and is
   not decided (`ClaimResult.decided`), unless the claim names `noise_from`: then that side is tested with the
   seed-to-seed sd of that quantity's seeds (`rules.reference_t`, a decided verdict);
-* "partial (tested against: ...)" when only some of the values the claim names were measured;
+* "partial (tested against: ...)" when only some of the values the claim names were measured; "partial
+  (testable: k of n cells)" when some of the n measured cells were not testable (the verdict rests on the k
+  testable cells alone, whatever their share: a claim of 12 cells with 2 testable reads "holds, partial
+  (testable: 2 of 12 cells)", never a bare "holds"); both in one parenthesis when both apply (`ClaimResult.label`);
 * confounds (observation `confounds`, and clean accuracy) that differ between compared sides by more than
   the claim's `confound_limits` are attached to the evidence.
+* tests on items (images, pairs) count each item once: with several seeds on a side, its outcome averaged over
+  them (`rules` docstring), never once per seed.
 For every claim that is not decided, `ClaimResult.to_decide` says what would decide it: the effect seen, the
 measured noise, and the sample size (items or seeds per side, as a multiple of today's) at which the same
-rules, applied to the same effect and noise, give a decided verdict (`max_factor` at most).
+rules, applied to the same effect and noise, give a decided verdict (`max_factor` at most). A "this model"
+verdict says first that it needs >= 2 seeds per compared model whatever the images (the images it names then
+decide it for this model alone); a one-model-against-N test (`rules.ReferenceT`) names the reference size N at
+which it would be decided, or says that no N decides it and the single model needs seeds of its own.
 """
 from __future__ import annotations
 
@@ -85,8 +93,23 @@ class ClaimResult:
     return self.verdict in DECIDED
 
   @property
+  def testable(self) -> str | None:
+    """"testable: k of n cells" when some measured cells were not testable and some were (the verdict rests on
+    the k alone), else None."""
+    measured = [c for c in self.cells if c.status != "not measured"]
+    k = sum(c.status != "not testable" for c in measured)
+    return f"testable: {k} of {len(measured)} cells" if 0 < k < len(measured) else None
+
+  @property
   def label(self) -> str:
-    note = partial_label(self.tested, self.claim.names) if self.verdict != NOT_RUN else None
+    """The verdict with its "partial" note: the values the claim names that were tested (`partial_label`) and the
+    cells that were testable, in one parenthesis, e.g. "holds, partial (tested against: mnist; testable: 3 of 12
+    cells)"."""
+    if self.verdict == NOT_RUN:
+      return self.verdict
+    note, testable = partial_label(self.tested, self.claim.names), self.testable
+    if testable:
+      note = f"{note[:-1]}; {testable})" if note else f"partial ({testable})"
     return f"{self.verdict}, {note}" if note else self.verdict
 
   @property
@@ -123,6 +146,12 @@ class _Negated(R.Test):
   def scaled(self, factor):
     return _Negated(self.inner.scaled(factor))
 
+  def grown(self, factor, unit):
+    return self.inner.grown(factor, unit)
+
+  def never(self, max_factor):
+    return self.inner.never(max_factor)
+
 
 def _near_chance(obs, rules: Rules) -> str | None:
   clean, chance = getattr(obs, "clean", None), getattr(obs, "chance", None)
@@ -145,40 +174,54 @@ def _seed_floor(*obs: Accuracy) -> float:
   return math.sqrt(max(p * (1 - p), 1e-12) / obs[0].n)
 
 
-def _pooled_items(a: Accuracy | Values, b: Accuracy | Values):
-  """Seed-matched, item-paired arrays, or None when the sides are not the same items."""
+def _item_means(obs: Accuracy | Values) -> np.ndarray | None:
+  """Each item's outcome (or value) averaged over the side's seeds, or None when per-item outcomes were not
+  recorded: the item, not the (item, seed) pair, is the unit of noise of a test on items (`rules` docstring), so
+  an image measured on three seeds counts once, not three times."""
+  per = obs.items if isinstance(obs, Accuracy) else obs.per_seed
+  if per is None or len({len(v) for v in per}) != 1:
+    return None
+  with np.errstate(invalid="ignore"):   # inf and -inf on two seeds: undefined (NaN), dropped by the item tests
+    return np.mean(np.asarray(per, np.float64), axis=0)
+
+
+def _paired_items(a: Accuracy | Values, b: Accuracy | Values):
+  """Item-paired, seed-averaged arrays (`_item_means`), or None when the sides are not the same items."""
   if a.item_set is None or a.item_set != b.item_set:
     return None
-  seeds = [s for s in a.seeds if s in b.seeds]
-  if not seeds:
+  x, y = _item_means(a), _item_means(b)
+  if x is None or y is None or len(x) != len(y):
     return None
-  rows = []
-  for obs in (a, b):
-    per = obs.items if isinstance(obs, Accuracy) else obs.per_seed
-    if per is None:
-      return None
-    rows.append([np.asarray(per[obs.seeds.index(s)], np.float64) for s in seeds])
-  if any(len(x) != len(y) for x, y in zip(*rows)):
-    return None
-  return np.concatenate(rows[0]), np.concatenate(rows[1])
+  return x, y
+
+
+def _paired_table(x: np.ndarray, y: np.ndarray, seeds: tuple[int, int]) -> R.PairedProportions:
+  """The 2x2 table of two sides' seed-averaged outcomes on the same images (`rules` docstring): with one seed per
+  side, the counts of both right, only A, only B, both wrong."""
+  both, only_a, only_b = (float(np.round(np.sum(v), 9)) for v in (np.minimum(x, y), np.maximum(x - y, 0),
+                                                                     np.maximum(y - x, 0)))
+  return R.PairedProportions(both, only_a, only_b, float(np.round(len(x) - both - only_a - only_b, 9)), seeds)
 
 
 def _seed_values(obs: Accuracy | Values) -> np.ndarray:
   return obs.per_seed() if isinstance(obs, Accuracy) else obs.per_seed_values()
 
 
-def _reference_test(claim: Claim, a, b, reference) -> R.Test:
-  """value(a) - value(b) with the seed-to-seed sd of `reference` (`Claim.noise_from`)."""
+def _reference_test(claim: Claim, a, b, reference, from_reference: tuple[bool, bool]) -> R.Test:
+  """value(a) - value(b) with the seed-to-seed sd of `reference` (`Claim.noise_from`); `from_reference`: whether
+  a, b is that quantity itself."""
   n_b = math.inf if isinstance(b, Scalar) else len(b.seeds)
   floor = _seed_floor(reference) if isinstance(reference, Accuracy) else 0.0
   source = "/".join(str(p) for p in claim.noise_from) if isinstance(claim.noise_from, tuple) else str(
     claim.noise_from)
-  return R.reference_t(a.value - b.value, len(a.seeds), n_b, _seed_values(reference), source, floor)
+  return R.reference_t(a.value - b.value, len(a.seeds), n_b, _seed_values(reference), source, floor, from_reference)
 
 
-def _test(claim: Claim, a, b, reference=None) -> tuple[R.Test, bool, str]:
+def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] = (False, False)
+          ) -> tuple[R.Test, bool, str]:
   """(test of value(a) - value(b), judged on one model only, note) for two resolved observations;
-  `reference`: the resolved `Claim.noise_from` (None: not named or not measured)."""
+  `reference`: the resolved `Claim.noise_from` (None: not named or not measured); `from_reference`: whether a, b
+  is that quantity. Tests on items count each item once, averaged over its side's seeds (`_item_means`)."""
   if isinstance(a, Scalar) and isinstance(b, Scalar):
     raise AdvTfError(f"claim {claim.id}: a cell compares two constants")
   if isinstance(a, Exact) or isinstance(b, Exact):
@@ -186,20 +229,23 @@ def _test(claim: Claim, a, b, reference=None) -> tuple[R.Test, bool, str]:
       raise AdvTfError(f"claim {claim.id}: an Exact value is compared with an Exact value or a constant only")
     return R.ExactDifference(a.value - b.value), False, ""
   if isinstance(a, Scalar):
-    test, this_model, note = _test(claim, b, a, reference)
+    test, this_model, note = _test(claim, b, a, reference, from_reference[::-1])
     return _Negated(test), this_model, note
   replicated = claim.unit == "seeds" and len(a.seeds) >= 2 and (isinstance(b, Scalar) or len(b.seeds) >= 2)
   this_model = claim.unit == "seeds" and not replicated
   if this_model and isinstance(reference, (Accuracy, Values)) and len(reference.seeds) >= 2 and (
       isinstance(b, Scalar) or type(a) is type(b)):
-    return _reference_test(claim, a, b, reference), False, ""
+    return _reference_test(claim, a, b, reference, from_reference), False, ""
   if isinstance(b, Scalar):
     if replicated:
       values = a.per_seed() if isinstance(a, Accuracy) else a.per_seed_values()
       return R.one_sample_t(values, b.value, _seed_floor(a) if isinstance(a, Accuracy) else 0.0), False, ""
     if isinstance(a, Accuracy):
-      return R.OneProportion(sum(a.k), a.n * len(a.k), b.value), this_model, ""
-    return R.SignTest(np.concatenate([np.asarray(v, np.float64) for v in a.per_seed]) - b.value), this_model, ""
+      return R.OneProportion(float(np.mean(a.k)), a.n, b.value, len(a.k)), this_model, ""
+    means = _item_means(a)
+    if means is None:
+      raise AdvTfError(f"claim {claim.id}: per-item values must cover the same items on every seed")
+    return _item_test(a, means - b.value), this_model, ""
   if type(a) is not type(b):
     raise AdvTfError(f"claim {claim.id}: a cell compares an {type(a).__name__} with a {type(b).__name__}")
   if replicated:
@@ -211,19 +257,24 @@ def _test(claim: Claim, a, b, reference=None) -> tuple[R.Test, bool, str]:
       d = [va[a.seeds.index(s)] - vb[b.seeds.index(s)] for s in common]
       return R.paired_t(d, floor), False, ""
     return R.welch_t(va, vb, floor), False, ""
-  pooled = _pooled_items(a, b)
+  paired = _paired_items(a, b)
+  seeds = (len(a.seeds), len(b.seeds))
   if isinstance(a, Accuracy):
-    if pooled is not None:
-      x, y = pooled
-      return R.PairedProportions(int(np.sum((x == 1) & (y == 1))), int(np.sum((x == 1) & (y == 0))),
-                                 int(np.sum((x == 0) & (y == 1))), int(np.sum((x == 0) & (y == 0)))), this_model, ""
+    if paired is not None:
+      return _paired_table(*paired, seeds), this_model, ""
     note = "per-item outcomes not recorded: unpaired test (conservative)" if a.item_set and a.item_set == b.item_set \
         else ""
-    return R.TwoProportions(sum(a.k), a.n * len(a.k), sum(b.k), b.n * len(b.k)), this_model, note
-  if pooled is None:
+    return R.TwoProportions(float(np.mean(a.k)), a.n, float(np.mean(b.k)), b.n, seeds), this_model, note
+  if paired is None:
     raise AdvTfError(f"claim {claim.id}: per-item values of different items cannot be compared item by item")
   with np.errstate(invalid="ignore"):   # inf - inf (an attack failed on both): no difference, dropped as nan
-    return R.SignTest(pooled[0] - pooled[1]), this_model, ""
+    return _item_test(a, paired[0] - paired[1]), this_model, ""
+
+
+def _item_test(obs: Values, diffs: np.ndarray) -> R.Test:
+  """The test of per-item differences that matches the quantity's statistic: the mean's t (`rules.item_t`) or
+  the median's sign test."""
+  return R.item_t(diffs) if obs.statistic == "mean" else R.SignTest(diffs)
 
 
 def _p_values(cell: Cell, test: R.Test, margin: float) -> tuple[float, float, float]:
@@ -272,7 +323,9 @@ def judge_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules = Rules(
   if reasons:
     return CellResult(cell, "not testable", note="; ".join(reasons), confounds=_confounds(a, b))
   reference = measure(claim.noise_from) if claim.noise_from is not None else None
-  test, this_model, note = _test(claim, a, b, reference)
+  from_reference = (claim.noise_from is not None and cell.a == claim.noise_from,
+                    claim.noise_from is not None and cell.b == claim.noise_from)
+  test, this_model, note = _test(claim, a, b, reference, from_reference)
   p_for, p_against, p_tie = _p_values(cell, test, claim.margin)
   return CellResult(cell, "undecided", test, note, this_model, p_for, p_against, p_tie, _confounds(a, b))
 
@@ -324,10 +377,14 @@ def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules
   seen = (f"effect seen {_fmt(claim, float(np.median(effects)))} (median over {len(effects)} cells, range "
           f"{_fmt(claim, min(effects))} to {_fmt(claim, max(effects))}); noise: {weakest.test.noise}")
   unit = weakest.test.unit if claim.unit == "seeds" or weakest.test.unit == "seeds" else claim.unit
+  alone = ""
   if verdict.startswith("this model"):
-    seen = f"needs >= 2 seeds per compared model (a claim about a training method); {seen}"
+    seen = (f"needs >= 2 seeds per compared model (a claim about a training method: one seed stays 'this model' "
+            f"whatever the number of images, and its seed-to-seed noise is unmeasured, so no seed count that decides "
+            f"it can be computed); {seen}")
     if verdict.removeprefix("this model: ") in DECIDED:
       return f"{seen}; on these images the verdict for this model is decided"
+    alone = " for this model alone"
   for factor in SCALE_FACTORS:
     if factor > rules.max_factor:
       break
@@ -336,10 +393,9 @@ def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules
       c.p_for, c.p_against, c.p_tie = _p_values(c.cell, c.test, claim.margin)
     outcome = combine(claim, scaled + [c for c in cells if c.test is None], rules).removeprefix("this model: ")
     if outcome in DECIDED:
-      per_side = weakest.test.units * factor
-      where = f"{per_side} {unit} per side"
-      return f"{seen}; the same rules would read '{outcome}' at about {where} ({factor}x today's) if the effect held"
-  return f"{seen}; no sample up to {rules.max_factor}x today's decides it at this effect"
+      return (f"{seen}; the same rules would read '{outcome}'{alone} at {weakest.test.grown(factor, unit)} if the "
+              "effect held")
+  return f"{seen}; {weakest.test.never(rules.max_factor)}{alone}"
 
 
 def judge(claim: Claim, measure: Measure, rules: Rules = Rules()) -> ClaimResult:

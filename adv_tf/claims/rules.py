@@ -9,7 +9,8 @@ threshold" and "effect < threshold", where effect = value(A) - value(B).
 | two accuracies, other items or counts only    | `TwoProportions`: Newcombe's hybrid score interval       |
 |                                              | (1998, method 10); conservative for paired data          |
 | an accuracy against a constant               | `OneProportion`: exact binomial; Wilson interval         |
-| paired continuous items (images, pairs)      | `SignTest`: exact sign test on the item differences      |
+| paired continuous items, statistic "mean"    | `item_t`: t test of the mean item difference             |
+| paired continuous items, statistic "median"  | `SignTest`: exact sign test on the item differences      |
 | seed-level values, same seeds on both sides  | `paired_t` over per-seed differences (a `TTest`)         |
 | seed-level values, different seeds           | `welch_t`                                               |
 | seed-level values against a constant         | `one_sample_t`                                          |
@@ -21,6 +22,19 @@ p-values that come from an interval (Newcombe, Wilson at a threshold) invert it:
 which the interval's bound reaches the threshold (bisection on z). Equivalence within a margin m (TOST) is
 max(p_above(-m), p_below(m)); a tie is therefore only called when the sample can resolve the margin.
 
+Items measured on several seeds (per side, same items): the item is the unit of noise, so each item counts
+once, at its outcome averaged over that side's seeds (`engine`), never once per seed. For accuracies the
+averaged outcome of an image lies in [0, 1]; the proportion tests above then run on the seed-averaged counts
+(`PairedProportions` on the table a = sum min(x, y), b = sum (x - y)+, c = sum (y - x)+, d = the rest, over images;
+`OneProportion` / `TwoProportions` on the mean count over seeds of n images), with the binomial extended to
+non-integer counts (the regularized incomplete beta function). This is conservative: a [0, 1] outcome is less
+dispersed than a 0/1 outcome of the same mean (it is a conditional mean of one, so smaller in convex order),
+and so is the sign-flip distribution of the per-image differences (variance sum d_i^2 <= sum |d_i| = b + c,
+McNemar's); with one seed per side the tables are the 0/1 counts and the tests are unchanged. A cluster
+bootstrap would not be exact in the sparse case that matters (few discordant images) and a t over per-image
+differences is anti-conservative there; a paired test over per-seed accuracies answers a claim about seeds
+(unit "seeds"), not about images.
+
 Every test has `scaled(factor)`: the same effect and per-unit noise with `factor` times the units (items or
 seeds), which `engine` uses to say at what sample size the same rule would decide a claim.
 """
@@ -30,6 +44,7 @@ import dataclasses
 import math
 
 import numpy as np
+from scipy import special as _special
 from scipy import stats as _stats
 
 _Z_MAX = 40.0
@@ -58,9 +73,31 @@ def _invert(lower_at_z, threshold: float, estimate: float) -> float:
   return float(_stats.norm.sf(lo))
 
 
-def _binom_upper(k: int, n: int) -> float:
+def binom_at_least(k: float, n: float, p: float) -> float:
+  """P(X >= k), X ~ Bin(n, p), for real 0 <= k <= n (the regularized incomplete beta I_p(k, n - k + 1), which at
+  integer k is the binomial tail): seed-averaged counts are not integers."""
+  if k <= 0:
+    return 1.0
+  if k > n or p <= 0:
+    return 0.0
+  if p >= 1:
+    return 1.0
+  return float(_special.betainc(k, n - k + 1, p))
+
+
+def binom_at_most(k: float, n: float, p: float) -> float:
+  """P(X <= k), X ~ Bin(n, p), for real k (`binom_at_least`'s mirror: the count of failures is at least n - k)."""
+  return binom_at_least(n - k, n, 1 - p)
+
+
+def _binom_upper(k: float, n: float) -> float:
   """P(X >= k), X ~ Bin(n, 1/2)."""
-  return 1.0 if k <= 0 else float(_stats.binom.sf(k - 1, n, 0.5))
+  return binom_at_least(k, n, 0.5)
+
+
+def _count(x: float) -> str:
+  """A count as printed: integers as integers, seed-averaged counts to 4 digits."""
+  return f"{int(x)}" if float(x).is_integer() else f"{x:.4g}"
 
 
 class Test:
@@ -80,6 +117,14 @@ class Test:
   def scaled(self, factor: int) -> "Test":
     raise NotImplementedError
 
+  def grown(self, factor: int, unit: str) -> str:
+    """The sample `scaled(factor)` stands for, as the engine's "what would decide it" prints it."""
+    return f"about {_count(self.units * factor)} {unit} per side ({factor}x today's)"
+
+  def never(self, max_factor: int) -> str:
+    """What the engine prints when no `scaled(factor)` up to `max_factor` decides the claim."""
+    return f"no sample up to {max_factor}x today's decides it at this effect"
+
   def p_equivalent(self, margin: float) -> float:
     """TOST: p for |effect| < margin."""
     return max(self.p_above(-margin), self.p_below(margin))
@@ -87,11 +132,14 @@ class Test:
 
 @dataclasses.dataclass
 class PairedProportions(Test):
-  """a: both right, b: only A right, c: only B right, d: both wrong (counts over the same items)."""
-  a: int
-  b: int
-  c: int
-  d: int
+  """a: both right, b: only A right, c: only B right, d: both wrong (counts over the same items). `seeds`: how many
+  seeds each side's outcomes were averaged over (module docstring); then the counts are sums of per-image
+  averages, not integers."""
+  a: float
+  b: float
+  c: float
+  d: float
+  seeds: tuple[int, int] = (1, 1)
   name = "exact McNemar / Newcombe paired interval"
   unit = "images"
 
@@ -101,7 +149,10 @@ class PairedProportions(Test):
     self.effect = (self.b - self.c) / self.n
     disc = (self.b + self.c) / self.n
     sd = math.sqrt(max(disc - self.effect ** 2, 0.0))
-    self.noise = f"discordant items {self.b + self.c}/{self.n} (per-item sd of the difference {sd:.3g})"
+    self.noise = f"discordant items {_count(self.b + self.c)}/{_count(self.n)} (per-item sd of the difference {sd:.3g})"
+    if max(self.seeds) > 1:
+      self.name = "McNemar / Newcombe paired interval on seed-averaged images"
+      self.noise += f"; each image once, its outcomes averaged over {self.seeds[0]} and {self.seeds[1]} seeds"
 
   def _bounds(self, z: float) -> tuple[float, float]:
     a, b, c, d, n = self.a, self.b, self.c, self.d, self.n
@@ -130,16 +181,18 @@ class PairedProportions(Test):
     return _invert(lambda z: -self._bounds(z)[1], -threshold, -self.effect)
 
   def scaled(self, factor: int) -> "PairedProportions":
-    return PairedProportions(self.a * factor, self.b * factor, self.c * factor, self.d * factor)
+    return PairedProportions(self.a * factor, self.b * factor, self.c * factor, self.d * factor, self.seeds)
 
 
 @dataclasses.dataclass
 class TwoProportions(Test):
-  """k1 of n1 against k2 of n2, independent samples (or paired data whose pairing was not recorded)."""
-  k1: int
+  """k1 of n1 against k2 of n2, independent samples (or paired data whose pairing was not recorded); `seeds`: how
+  many seeds each side's count is the mean of (module docstring)."""
+  k1: float
   n1: int
-  k2: int
+  k2: float
   n2: int
+  seeds: tuple[int, int] = (1, 1)
   name = "Newcombe interval (unpaired)"
   unit = "images"
 
@@ -147,6 +200,9 @@ class TwoProportions(Test):
     self.effect = self.k1 / self.n1 - self.k2 / self.n2
     self.units = min(self.n1, self.n2)
     self.noise = f"binomial over {self.n1} and {self.n2} items"
+    if max(self.seeds) > 1:
+      self.name = "Newcombe interval (unpaired) on seed-averaged images"
+      self.noise += f", each once (counts averaged over {self.seeds[0]} and {self.seeds[1]} seeds)"
 
   def interval(self, z: float) -> tuple[float, float]:
     l1, u1 = wilson_interval(self.k1, self.n1, z)
@@ -161,16 +217,17 @@ class TwoProportions(Test):
     return _invert(lambda z: -self.interval(z)[1], -threshold, -self.effect)
 
   def scaled(self, factor: int) -> "TwoProportions":
-    return TwoProportions(self.k1 * factor, self.n1 * factor, self.k2 * factor, self.n2 * factor)
+    return TwoProportions(self.k1 * factor, self.n1 * factor, self.k2 * factor, self.n2 * factor, self.seeds)
 
 
 @dataclasses.dataclass
 class OneProportion(Test):
   """k of n against a constant c: effect = k/n - c; exact binomial tests at every threshold (the Wilson
-  interval is only shown)."""
-  k: int
+  interval is only shown). `seeds` > 1: k is the mean count over that many seeds (module docstring)."""
+  k: float
   n: int
   c: float
+  seeds: int = 1
   name = "exact binomial vs constant"
   unit = "images"
 
@@ -178,6 +235,9 @@ class OneProportion(Test):
     self.effect = self.k / self.n - self.c
     self.units = self.n
     self.noise = f"binomial over {self.n} items"
+    if self.seeds > 1:
+      self.name = "binomial vs constant on seed-averaged images"
+      self.noise += f", each once (count averaged over {self.seeds} seeds)"
 
   def interval(self, z: float) -> tuple[float, float]:
     lo, hi = wilson_interval(self.k, self.n, z)
@@ -189,7 +249,7 @@ class OneProportion(Test):
       return 0.0 if self.k > 0 or p0 < 0 else 1.0
     if p0 >= 1:
       return 1.0
-    return float(_stats.binom.sf(self.k - 1, self.n, p0))
+    return binom_at_least(self.k, self.n, p0)
 
   def p_below(self, threshold: float) -> float:
     p0 = self.c + threshold
@@ -197,15 +257,16 @@ class OneProportion(Test):
       return 0.0 if self.k < self.n or p0 > 1 else 1.0
     if p0 <= 0:
       return 1.0
-    return float(_stats.binom.cdf(self.k, self.n, p0))
+    return binom_at_most(self.k, self.n, p0)
 
   def scaled(self, factor: int) -> "OneProportion":
-    return OneProportion(self.k * factor, self.n * factor, self.c)
+    return OneProportion(self.k * factor, self.n * factor, self.c, self.seeds)
 
 
 @dataclasses.dataclass
 class SignTest(Test):
-  """Paired item differences a_i - b_i (or a_i - constant); effect = their median."""
+  """Paired item differences a_i - b_i (or a_i - constant); effect = their median. It tests the median of the
+  differences, so it judges quantities whose statistic is the median (`Values.statistic`); a mean is `item_t`'s."""
   diffs: np.ndarray
   name = "exact sign test"
 
@@ -265,8 +326,33 @@ class TTest(Test):
     return self.se > 0 and math.isfinite(self.se) and math.isfinite(self.mean)
 
   def scaled(self, factor: int) -> "TTest":
-    n = self.n * factor
-    return TTest(self.label, self.mean, self.se / math.sqrt(factor), (self.df + 1) * factor - 1, n, self.sd)
+    return dataclasses.replace(self, se=self.se / math.sqrt(factor), df=(self.df + 1) * factor - 1, n=self.n * factor)
+
+
+@dataclasses.dataclass
+class ItemT(TTest):
+  """A t test over items (images, pairs): build with `item_t`."""
+  unit = "items"
+
+  def __post_init__(self):
+    super().__post_init__()
+    self.noise = f"item-to-item sd {self.sd:.3g} over {self.n} items"
+
+
+def item_t(diffs) -> ItemT:
+  """t test of the mean of per-item differences a_i - b_i (or a_i - constant; NaN, a difference undefined on both
+  sides, dropped): quantities whose statistic is the mean (`Values.statistic`). The sign test would test the
+  median of the differences, which is not the difference of the means for skewed values (e.g. distances); the t
+  is exact for normal differences and, by the central limit theorem, right for the mean of any finite-variance
+  differences over the tens of items a study compares. Fewer than two items, or an infinite difference left, give
+  an undefined se or mean, which decides nothing (`TTest._usable`)."""
+  diffs = np.asarray(diffs, np.float64)
+  diffs = diffs[~np.isnan(diffs)]
+  n = len(diffs)
+  with np.errstate(invalid="ignore"):
+    sd = float(diffs.std(ddof=1)) if n >= 2 else math.nan
+    mean = float(diffs.mean()) if n else math.nan
+  return ItemT("t over items (mean)", mean, sd / math.sqrt(max(n, 1)), max(n - 1, 1), n, sd)
 
 
 @dataclasses.dataclass
@@ -318,9 +404,17 @@ def welch_t(a, b, floor_sd: float = 0.0) -> TTest:
 @dataclasses.dataclass
 class ReferenceT(TTest):
   """A t test whose seed-to-seed sd comes from the `reference_n` seeds of `reference` (a third quantity or
-  one of the compared sides): `n` is the smaller side's seed count. Build with `reference_t`."""
+  one of the compared sides): `n` is the smaller side's seed count, `sides` the two sides' seed counts and
+  `from_reference` which sides are the reference itself. Build with `reference_t`.
+
+  What decides it is a larger reference: `scaled(factor)` grows the reference to `factor` N seeds (the degrees of
+  freedom and a side that is the reference grow with it) and keeps a single compared model at its one seed,
+  which a one-model-against-N design does not replicate: its own seed noise (sd sqrt(1/n_a)) stays, so some
+  effects no reference decides (`never`)."""
   reference_n: int = 2
   reference: str = "the reference"
+  sides: tuple[float, float] = (1.0, 1.0)
+  from_reference: tuple[bool, bool] = (False, False)
 
   def __post_init__(self):
     super().__post_init__()
@@ -328,16 +422,29 @@ class ReferenceT(TTest):
                   f"(se {self.se:.3g}, t with {self.df:g} degrees of freedom)")
 
   def scaled(self, factor: int) -> "ReferenceT":
-    return ReferenceT(self.label, self.mean, self.se / math.sqrt(factor), self.reference_n * factor - 1,
-                      self.n * factor, self.sd, self.reference_n * factor, self.reference)
+    big = self.reference_n * factor
+    n_a, n_b = (big if ref else n for n, ref in zip(self.sides, self.from_reference))
+    se = self.sd * math.sqrt(1.0 / n_a + 1.0 / n_b)
+    return ReferenceT(self.label, self.mean, se, big - 1, int(min(n_a, n_b)), self.sd, big, self.reference,
+                      (n_a, n_b), self.from_reference)
+
+  def grown(self, factor: int, unit: str) -> str:
+    return (f"a reference of about N = {self.reference_n * factor} seeds of {self.reference} ({factor}x today's "
+            f"N = {self.reference_n}; a single compared model stays one seed)")
+
+  def never(self, max_factor: int) -> str:
+    return (f"no reference up to N = {self.reference_n * max_factor} seeds of {self.reference} ({max_factor}x today's) "
+            f"decides it at this effect: a single compared model's own seed noise (sd {self.sd:.3g}) does not shrink "
+            "with N, so it needs seeds of its own")
 
 
 def reference_t(effect: float, n_a: float, n_b: float, reference, source: str = "the reference",
-                floor_sd: float = 0.0) -> ReferenceT:
+                floor_sd: float = 0.0, from_reference: tuple[bool, bool] = (False, False)) -> ReferenceT:
   """t of a difference of seed means over n_a and n_b seeds (math.inf: a constant) whose common seed-to-seed
   sd is estimated from `reference` (N >= 2 per-seed values): se = sd sqrt(1/n_a + 1/n_b), N - 1 degrees of
   freedom. One model against the mean of the N reference seeds (n_a = 1, n_b = N) is the new-observation t,
-  (x - mean) / (sd sqrt(1 + 1/N)) ~ t(N - 1) under no effect; two single models give sd sqrt(2)."""
+  (x - mean) / (sd sqrt(1 + 1/N)) ~ t(N - 1) under no effect; two single models give sd sqrt(2).
+  `from_reference`: whether side a, b is the reference itself (it grows with the reference in `scaled`)."""
   values = np.asarray(reference, np.float64)
   if len(values) < 2 or min(n_a, n_b) < 1:
     raise ValueError(f"reference_t needs >= 2 reference values and >= 1 seed per side, got {len(values)}, "
@@ -345,7 +452,7 @@ def reference_t(effect: float, n_a: float, n_b: float, reference, source: str = 
   sd = max(float(values.std(ddof=1)), floor_sd)
   se = sd * math.sqrt(1.0 / n_a + 1.0 / n_b)
   return ReferenceT("t over seeds, sd from a reference", float(effect), se, len(values) - 1, int(min(n_a, n_b)),
-                    sd, len(values), source)
+                    sd, len(values), source, (float(n_a), float(n_b)), tuple(from_reference))
 
 
 def holm(p_values) -> list[float]:

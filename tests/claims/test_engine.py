@@ -1,6 +1,8 @@
 """Every verdict rule on constructed data whose right verdict is known, including each fault of issue 20."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from adv_tf.claims import Accuracy, Cell, Claim, Exact, Untestable, Values, judge
@@ -182,11 +184,14 @@ def test_undecided_claims_say_what_would_decide_them():
   assert "read 'holds' at about 100 images per side (2x today's)" in r.to_decide
 
 
-def test_paired_item_values_use_the_sign_test():
-  a = Values(((1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0),), item_set="pairs")
-  b = Values(((0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0),), item_set="pairs")
+def test_paired_item_values_use_the_test_of_their_statistic():
+  a = Values(((1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0),), item_set="pairs", statistic="median")
+  b = Values(((0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0),), item_set="pairs", statistic="median")
   r = judge(claim(Cell("a", "b"), unit="pairs", scale=1.0, value_unit=""), measure({"a": a, "b": b}))
   assert r.verdict == "holds" and r.cells[0].test.name == "exact sign test"
+  means = {k: dataclasses.replace(v, statistic="mean") for k, v in (("a", a), ("b", b))}
+  r = judge(claim(Cell("a", "b"), unit="pairs", scale=1.0, value_unit=""), measure(means))
+  assert r.verdict == "holds" and r.cells[0].test.name == "t over items (mean)"
   with pytest.raises(AdvTfError, match="different items"):
     judge(claim(Cell("a", "c"), unit="pairs"), measure({"a": a, "c": Values(((1.0,),), item_set="other")}))
 
@@ -239,7 +244,7 @@ def test_one_model_against_n_uses_the_reference_seeds_when_the_claim_names_them(
   assert r.verdict == "holds" and r.decided           # t = 0.32 / (0.01 sqrt(4/3)) = 27.7, t(2) bound 4.3
   assert r.cells[0].test.name == "t over seeds, sd from a reference" and r.cells[0].test.df == 2
   close = judge(claim(Cell("variant", "other"), unit="seeds", noise_from="base", margin=0.01), measure(table))
-  assert close.verdict == "inconclusive" and "seeds per side" in close.to_decide   # two single models: sd sqrt(2)
+  assert close.verdict == "inconclusive" and "seeds of base" in close.to_decide   # two single models: sd sqrt(2)
   assert judge(claim(Cell("variant", "other"), unit="seeds", noise_from="base", margin=0.09),
                measure(table)).verdict == "tie"
   without = judge(claim(Cell("variant", "base"), unit="seeds"), measure(table))
@@ -255,3 +260,88 @@ def test_an_untestable_quantity_makes_its_cells_not_testable_with_its_reason():
   table = {"a": Untestable("model below the 98% accuracy bar"), "b": _models(2.28)}
   r = judge(claim(Cell("a", "b"), unit="seeds"), measure(table))
   assert r.verdict == "not testable" and "model below the 98% accuracy bar" in r.to_decide
+
+
+def _seeds(*rows: list[int]) -> Accuracy:
+  return Accuracy.of(list(rows), seeds=tuple(range(len(rows))), item_set="test[:50]")
+
+
+def test_several_seeds_on_the_same_images_count_each_image_once():
+  # Three seeds per side that agree image by image: A is right where B is wrong on the same 5 of 50 images. The
+  # evidence is 5 images (exact p = 1/32 > 0.025), as with one seed; pooling the seeds counted 15 discordant
+  # (image, seed) pairs (p = 2^-15: "holds").
+  a = [1] * 5 + outcomes(25, 45)
+  b = [0] * 5 + outcomes(25, 45)
+  r = judge(claim(Cell("a", "b")), measure({"a": _seeds(a, a, a), "b": _seeds(b, b, b)}))
+  assert r.verdict == "inconclusive"
+  assert r.cells[0].test.name == "McNemar / Newcombe paired interval on seed-averaged images"
+  assert "discordant items 5/50" in r.to_decide and "averaged over 3 and 3 seeds" in r.to_decide
+  assert "read 'holds' at about 100 images per side (2x today's)" in r.to_decide
+  one = judge(claim(Cell("a", "b")), measure({"a": Accuracy.of(a, item_set="s"), "b": Accuracy.of(b, item_set="s")}))
+  assert one.verdict == "inconclusive" and one.cells[0].test.name == "exact McNemar / Newcombe paired interval"
+  # Seeds that disagree: image i right on some seeds only counts as a fraction of one discordant image.
+  half = judge(claim(Cell("a", "b")), measure({"a": _seeds(a, b), "b": _seeds(b, b)}))
+  assert half.cells[0].test.b == 2.5 and half.cells[0].test.c == 0
+
+
+def test_several_seeds_against_a_constant_or_unpaired_count_each_image_once():
+  # 50/50 on each of three seeds against 97%: the evidence is 50 images (0.97^50 = 0.22), not 150 (0.97^150 = 0.01).
+  r = judge(claim(Cell("a", 0.97)), measure({"a": _seeds(*[[1] * 50] * 3)}))
+  assert r.verdict == "inconclusive" and r.cells[0].test.n == 50
+  # Counts only, three seeds each, 38/50 vs 30/50 every seed: Newcombe over 50 images per side (p = 0.043), not
+  # over 150 (p = 0.0015).
+  counts = measure({"a": Accuracy((38,) * 3, 50, (0, 1, 2)), "b": Accuracy((30,) * 3, 50, (0, 1, 2))})
+  r = judge(claim(Cell("a", "b")), counts)
+  assert r.verdict == "inconclusive" and r.cells[0].test.units == 50
+  assert "averaged over 3 and 3 seeds" in r.to_decide
+
+
+def test_a_mean_of_item_values_is_tested_by_its_mean_not_its_median():
+  # 12 pairs a little larger under A, 3 much smaller: the median difference is +0.1 (the sign test: 12 of 15,
+  # p = 0.018, "holds"), but the mean of A is lower by 1.92: "A's mean is larger" must not hold.
+  a = Values((tuple([1.1] * 12 + [0.0] * 3),), item_set="pairs")
+  b = Values((tuple([1.0] * 12 + [10.0] * 3),), item_set="pairs")
+  c = claim(Cell("a", "b"), unit="pairs", scale=1.0, value_unit="")
+  r = judge(c, measure({"a": a, "b": b}))
+  assert r.verdict == "inconclusive" and r.cells[0].test.effect == pytest.approx(-1.92)
+  assert r.cells[0].test.name == "t over items (mean)"
+  medians = {k: dataclasses.replace(v, statistic="median") for k, v in (("a", a), ("b", b))}
+  assert judge(c, measure(medians)).verdict == "holds"   # the median of the differences is larger: honest
+  # several seeds: each pair once, at its mean over the seeds
+  two = Values((a.per_seed[0], a.per_seed[0]), seeds=(0, 1), item_set="pairs")
+  assert judge(c, measure({"a": two, "b": b})).cells[0].test.units == 15
+
+
+def test_this_model_says_that_seeds_not_images_would_decide_the_claim():
+  r = judge(claim(Cell("a", "b"), unit="seeds"), measure({"a": acc(25), "b": acc(20)}))
+  assert r.verdict == "this model: inconclusive"
+  assert "one seed stays 'this model' whatever the number of images" in r.to_decide
+  assert "would read 'holds' for this model alone at about" in r.to_decide
+
+
+def test_one_model_against_n_says_to_what_n_the_reference_must_grow():
+  # variant 2.30 vs three baselines 2.26, 2.28, 2.30 (sd 0.02): t = 0.02 / (0.02 sqrt(4/3)) = 0.87. Only a larger
+  # reference can decide it, and with the variant at one seed even an infinite one leaves se = sd: t = 1 < 1.96.
+  table = {"variant": _models(2.30), "base": _models(2.26, 2.28, 2.30), "far": _models(2.36)}
+  r = judge(claim(Cell("variant", "base"), unit="seeds", noise_from="base", margin=0.0), measure(table))
+  assert r.verdict == "inconclusive"
+  assert "no reference up to N = 3072 seeds of base" in r.to_decide and "needs seeds of its own" in r.to_decide
+  # far: t = 0.08 / 0.0231 = 3.46 < t(2) 4.30; with N = 6 baselines t(5) 2.57 < 0.08 / (0.02 sqrt(7/6)) = 3.70
+  far = judge(claim(Cell("far", "base"), unit="seeds", noise_from="base", margin=0.0), measure(table))
+  assert far.verdict == "inconclusive"
+  assert "would read 'holds' at a reference of about N = 6 seeds of base (2x today's N = 3" in far.to_decide
+
+
+def test_a_claim_with_untestable_cells_names_how_many_were_testable():
+  # Ten cells at the ceiling (not testable), two clearly for: the verdict rests on 2 of 12 cells.
+  table = {("a", i): acc(49) for i in range(10)}
+  table.update({("b", i): acc(49, shift=1) for i in range(10)})
+  table.update({("a", i): acc(40) for i in (10, 11)})
+  table.update({("b", i): acc(20) for i in (10, 11)})
+  cells = [Cell(("a", i), ("b", i), group="mnist" if i < 6 else "cifar10") for i in range(12)]
+  r = judge(claim(*cells), measure(table))
+  assert r.verdict == "holds" and r.label == "holds, partial (testable: 2 of 12 cells)"
+  named = judge(claim(*cells, names=("mnist", "cifar10", "svhn")), measure(table))
+  assert named.label == "holds, partial (tested against: mnist, cifar10; testable: 2 of 12 cells)"
+  every = judge(claim(*cells[10:]), measure(table))
+  assert every.label == "holds"

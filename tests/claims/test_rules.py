@@ -99,7 +99,8 @@ def test_seed_sd_floor_keeps_identical_seeds_from_collapsing():
 
 def test_scaling_keeps_effect_and_noise_and_shrinks_p():
   for t in (R.PairedProportions(30, 4, 1, 15), R.TwoProportions(30, 50, 25, 50), R.OneProportion(30, 50, 0.5),
-            R.SignTest(np.array([1.0, -1.0, 2.0, 0.5])), R.paired_t(np.array([0.02, 0.01, 0.03])),
+            R.SignTest(np.array([1.0, -1.0, 2.0, 0.5])), R.item_t([1.0, -1.0, 2.0, 0.5]),
+            R.paired_t(np.array([0.02, 0.01, 0.03])),
             R.welch_t([0.9, 0.92], [0.88, 0.89]), R.one_sample_t([0.9, 0.92], 0.88)):
     s = t.scaled(8)
     assert s.effect == pytest.approx(t.effect)
@@ -144,12 +145,53 @@ def test_reference_t_keeps_its_level_for_one_model_against_three():
   assert 0.02 < rejected / len(draws) < 0.03
 
 
-def test_reference_t_scales_both_sides_and_the_reference():
-  t = R.reference_t(0.05, 1, 3, [2.27, 2.29, 2.28])
+def test_reference_t_scales_the_reference_and_keeps_a_single_model_at_one_seed():
+  # One model against the mean of N = 3 baselines that are the compared side: a reference 4x larger has N = 12
+  # seeds, se sd sqrt(1 + 1/12), df 11; the single model is still one seed.
+  t = R.reference_t(0.05, 1, 3, [2.27, 2.29, 2.28], "base", from_reference=(False, True))
   s = t.scaled(4)
-  assert s.effect == t.effect and s.units == 4 and s.reference_n == 12 and s.df == 11
-  assert s.se == pytest.approx(t.se / 2) and s.p_above(0) < t.p_above(0)
-  assert "over the 3 seeds of the reference" in t.noise
+  assert s.effect == t.effect and s.units == 1 and s.reference_n == 12 and s.df == 11
+  assert s.se == pytest.approx(0.01 * math.sqrt(1 + 1 / 12)) and s.p_above(0) < t.p_above(0)
+  assert "over the 3 seeds of base" in t.noise
+  assert s.grown(1, "seeds") == "a reference of about N = 12 seeds of base (1x today's N = 12; a single compared " \
+      "model stays one seed)"
+  # two single models: only the degrees of freedom grow, se stays sd sqrt(2)
+  two = R.reference_t(0.05, 1, 1, [2.27, 2.29, 2.28]).scaled(8)
+  assert two.se == pytest.approx(0.01 * math.sqrt(2)) and two.df == 23
+
+
+def test_binomial_tails_extend_to_seed_averaged_counts():
+  for k, n, p in ((0, 10, 0.3), (3, 10, 0.3), (10, 10, 0.3), (49, 50, 0.97), (7, 8, 0.5)):
+    assert R.binom_at_least(k, n, p) == pytest.approx(stats.binom.sf(k - 1, n, p), rel=1e-10, abs=1e-300)
+    assert R.binom_at_most(k, n, p) == pytest.approx(stats.binom.cdf(k, n, p), rel=1e-10, abs=1e-300)
+  assert R.binom_at_least(3, 4, 0.5) < R.binom_at_least(2.5, 3.5, 0.5) < R.binom_at_least(2, 3, 0.5)   # between
+
+
+def test_seed_averaged_mcnemar_is_no_less_conservative_than_the_exact_sign_flip_test():
+  # Per-image differences of outcomes averaged over S seeds per side; under "the sides are exchangeable on each
+  # image" the exact test flips the sign of each image's difference. The McNemar p on the seed-averaged
+  # discordant counts is at least that exact p wherever the exact p is below 0.2 (every case enumerated).
+  rng = np.random.default_rng(0)
+  for _ in range(300):
+    s, m = int(rng.integers(2, 5)), int(rng.integers(1, 11))
+    d = (rng.integers(0, s + 1, m) - rng.integers(0, s + 1, m)) / s
+    d = d[d != 0]
+    if not len(d):
+      continue
+    signs = np.array(list(itertools.product((1, -1), repeat=len(d))))
+    exact = float(np.mean(signs @ np.abs(d) >= d.sum() - 1e-12))
+    b, c = float(np.sum(np.maximum(d, 0))), float(np.sum(np.maximum(-d, 0)))
+    if exact < 0.2:
+      assert R.PairedProportions(10.0, b, c, 10.0, (s, s)).p_above(0) >= exact * (1 - 1e-9)
+
+
+def test_the_t_over_items_is_scipys_one_sample_t_and_drops_undefined_differences():
+  d = np.array([0.3, -0.1, 0.5, 0.2, np.nan, 0.4])
+  t = R.item_t(d)
+  assert t.units == 5 and t.unit == "items"
+  assert t.p_above(0) == pytest.approx(stats.ttest_1samp(d[~np.isnan(d)], 0, alternative="greater").pvalue)
+  assert R.item_t([0.2]).p_above(0) == 1.0 and R.item_t([np.inf, 1.0]).p_above(0) == 1.0   # undefined: no decision
+  assert isinstance(t.scaled(4), R.ItemT) and t.scaled(4).units == 20
 
 
 def test_a_zero_or_undefined_seed_sd_decides_nothing():

@@ -23,35 +23,42 @@ BEFORE = {
   "C11": NOT_RUN, "D1": "holds" + PARTIAL, "D2": "inconclusive" + PARTIAL, "D3": "does not hold" + PARTIAL,
 }
 ONE_SEED = "one seed: a claim about a data property (models trained on different sizes/contrasts) needs seeds"
+# Engine fix (2026-12-04, issue 20 review): a verdict resting on part of its measured cells (the others at a floor,
+# ceiling or near chance) names how many were testable, e.g. "testable: 13 of 20 cells"; the verdict is the same.
+TESTABLE = "; names the testable cells (engine fix: the rest at floor/ceiling)"
 CHANGED = {
   # 1 pp non-inferiority cannot be resolved on 50 images (the old rule counted any cell within 1 pp as holding
   # whatever the noise), and the 28 px model is no longer counted twice (size 28 = contrast 1x).
-  "A1": ("inconclusive" + PARTIAL, "tie margin the sample cannot resolve; one model counted twice"),
-  "B1": ("this model: inconclusive" + PARTIAL, ONE_SEED),
-  "B2": ("this model: inconclusive, partial (tested against: mnist, 2/255, 4/255)", ONE_SEED),
+  "A1": ("inconclusive, partial (tested against: mnist; testable: 13 of 20 cells)",
+         "tie margin the sample cannot resolve; one model counted twice; " + TESTABLE),
+  "B1": ("this model: inconclusive, partial (tested against: mnist; testable: 30 of 32 cells)", ONE_SEED + TESTABLE),
+  "B2": ("this model: inconclusive, partial (tested against: mnist, 2/255, 4/255; testable: 24 of 32 cells)",
+         ONE_SEED + TESTABLE),
   "B4": ("this model: inconclusive, partial (tested against: mnist, 16/255)", ONE_SEED),
   # 49/50 against 97% (Wald se collapses near 100%) and 48/50 vs 97% were ties at a 1 pp margin that 50 images
   # cannot resolve: the exact binomial test leaves them undecided.
   "B5": ("inconclusive", "Wald collapse at 100%; unresolvable tie margin"),
   "C1": ("this model: holds" + PARTIAL, ONE_SEED),
-  "C2": ("this model: inconclusive" + PARTIAL, ONE_SEED),
-  "C3": ("this model: inconclusive", ONE_SEED),
+  "C2": ("this model: inconclusive, partial (tested against: mnist; testable: 29 of 32 cells)", ONE_SEED + TESTABLE),
+  "C3": ("this model: inconclusive, partial (testable: 7 of 8 cells)", ONE_SEED + TESTABLE),
   "C4": ("this model: inconclusive", ONE_SEED),
   "C5": ("this model: inconclusive", ONE_SEED),
   "C6": ("this model: inconclusive", ONE_SEED),
   # 0 cells significantly against: the old "most" rule counted inconclusive cells as against.
-  "C10": ("inconclusive, partial (tested against: mnist, 16/255, 2/255)", "inconclusive counted as against"),
+  "C10": ("inconclusive, partial (tested against: mnist, 16/255, 2/255; testable: 5 of 6 cells)",
+          "inconclusive counted as against; " + TESTABLE),
   "D1": ("holds, partial (tested against: mnist, 16/255)", "same verdict; the label names the eps the claim names"),
-  "D2": ("this model: inconclusive" + PARTIAL, ONE_SEED),
-  "D3": ("this model: inconclusive" + PARTIAL, "inconclusive counted as against (1 cell against of 96); "
-         + ONE_SEED),
+  "D2": ("this model: inconclusive, partial (tested against: mnist; testable: 30 of 32 cells)", ONE_SEED + TESTABLE),
+  "D3": ("this model: inconclusive, partial (tested against: mnist; testable: 84 of 96 cells)",
+         "inconclusive counted as against (1 cell against of 96); " + ONE_SEED + TESTABLE),
 }
 # The spec's sub-checks, printed in report.md but folded into their parent's evidence in claims.json before:
 # now one id each in both (31 rows in both).
 NEW_IDS = {
-  "A2-mnist": "does not hold, partial (tested against: mnist, 16/255, 2/255)",   # the control: as expected
-  "B1-part2": "this model: inconclusive" + PARTIAL,
-  "C5-2/255": "this model: inconclusive",
+  # the control: as expected. The "testable: k of n cells" notes: TESTABLE.
+  "A2-mnist": "does not hold, partial (tested against: mnist, 16/255, 2/255; testable: 3 of 6 cells)",
+  "B1-part2": "this model: inconclusive, partial (tested against: mnist; testable: 15 of 16 cells)",
+  "C5-2/255": "this model: inconclusive, partial (testable: 4 of 8 cells)",
 }
 
 

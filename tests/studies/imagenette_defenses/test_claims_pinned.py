@@ -10,6 +10,7 @@ from tests.studies.imagenette_defenses import tiny_results
 
 NOT_RUN = "not run in this profile"
 BOTH = ", partial (tested against: googlenet, wrn10_2)"
+WEAK_BOTH = ", partial (tested against: googlenet, wrn10_2; testable: {} cells)"
 WRN = ", partial (tested against: wrn10_2)"
 GOOGLENET = ", partial (tested against: googlenet)"
 # The claims.json verdicts of the old claims.claim_verdicts (combining report.verdicts' per-model rows), pinned
@@ -42,7 +43,12 @@ AFTER_BY_CONFIG = {
   # Before: D4 "not testable", the rest as in `results`. wrn10_2 at chance: every claim resting on it is now
   # not testable (before, only accuracy-drop claims were), so D5 rests on googlenet alone (before: "does not
   # hold" from wrn10_2's DGSM rate); D2 (WRN only) is not testable (before: "holds" from googlenet).
-  "weak_results": {**AFTER, "D2": "not testable" + WRN, "D4": "not testable" + WRN, "D5": "holds" + BOTH},
+  # Engine fix (2026-12-04, issue 20 review): D5-D8 and D12a rest on googlenet's cells alone (wrn10_2's are not
+  # testable), and now say so: "testable: k of n cells"; the verdicts are the same.
+  "weak_results": {**AFTER, "D2": "not testable" + WRN, "D4": "not testable" + WRN,
+                   "D5": "holds" + WEAK_BOTH.format("1 of 2"), "D6": "holds" + WEAK_BOTH.format("1 of 2"),
+                   "D7": "inconclusive" + WEAK_BOTH.format("1 of 2"), "D8": "inconclusive" + WEAK_BOTH.format("2 of 4"),
+                   "D12a": "holds" + WEAK_BOTH.format("1 of 2")},
   # Before: D9-D12 "not run in this profile"; now D12a (averaging only) is judged.
   "base_only_results": {**AFTER, **{c: NOT_RUN for c in ("D9", "D10", "D11", "D12b")}},
 }

@@ -58,7 +58,7 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_loader,
     assert c["section"] in report
   # Only a LeNet-5 ran: every verdict says what it was tested against; M6 (LeNet vs CNN) has no CNN to compare.
   for c in claims[:6]:
-    assert "partial (tested against: LeNet)" in c["verdict"], c
+    assert "partial (tested against: LeNet" in c["verdict"], c   # "; testable: k of n cells)" may follow
   assert claims[6]["verdict"] == "not run in this profile"
   m4 = next(c for c in claims if c["claim"] == "M4")
   assert "first 4 of the paper's 100 CW images" in m4["statement"]
