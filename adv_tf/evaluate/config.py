@@ -44,6 +44,8 @@ class EvaluateConfig(ConfigMixin):
   input_range: tuple[float, ...] = flag_field((0.0, 1.0), "low,high: the pixel range the model was trained on "
                                               "(e.g. 0,1 or -0.5,0.5 or 0,255); images are scaled to it.",
                                               bounds=Bounds())
+  check_range: bool = flag_field(True, "Refuse an --input_range under which the model misclassifies far more of "
+                                 "the first 256 images than under another common range (adv_tf/evaluate/checks.py).")
   strip_softmax: bool = flag_field(False, "The model ends in a softmax (a Softmax layer or a Dense layer with "
                                    "activation='softmax'): evaluate it without, on its logits.")
   eval_images: int = flag_field(500, "Images of the split for clean accuracy, the eps sweeps and the defenses "
@@ -110,8 +112,10 @@ class EvaluateConfig(ConfigMixin):
     from adv_tf.attacks.carlini_wagner import SCHEDULES
     from adv_tf.attacks.presets import PRESETS
     from adv_tf.data.datasets import DATASETS
+    from adv_tf.evaluate.checks import check_model_path
     if not self.model:
       raise AdvTfError("--model is required: the path of a .keras file (keras.Model.save('model.keras'))")
+    check_model_path(self.model)
     if not self.dataset:
       raise AdvTfError("--dataset is required, e.g. --dataset=mnist or --dataset=cifar10:test[:1000]")
     if self.dataset_name not in DATASETS:

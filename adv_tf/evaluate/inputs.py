@@ -47,5 +47,6 @@ def load_inputs(config, data_dir) -> Inputs:
   if config.strip_softmax:
     model = checks.strip_softmax(model)
   checks.check_logits(model, x)
-  checks.check_input_range(model, x, y, (low, high))
+  if config.check_range:
+    checks.check_input_range(model, x, y, (low, high))
   return Inputs(model=model, x=x, y=y, num_classes=num_classes, info=info)

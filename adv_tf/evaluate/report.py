@@ -122,17 +122,18 @@ class EvaluateReport(StudyReport):
 
   def sections(self, run) -> list[Section]:
     records = grid_records(run)
-    return [self._settings(run), self._clean(records, run.config.defenses), self._sweeps(run, records),
-            self._minimal(records), self._matrix(records), self._adaptive(records)]
+    return [self._settings(run, records), self._clean(records, run.config.defenses), self._sweeps(run, records),
+            self._minimal(records), self._matrix(records), self._adaptive(records, run.config.defenses)]
 
-  def _settings(self, run) -> Section:
+  def _settings(self, run, records: dict) -> Section:
     from adv_tf.attacks.presets import PRESETS
     from adv_tf.evaluate.defenses import defense_objects
     config = run.config
     preset = PRESETS.get(config.attack_preset).describe()
     lines = [f"- model: `{config.model}` (sha256 {cells.model_sha256(config.model)}), softmax stripped: "
              f"{config.strip_softmax}; input range {list(config.input_range)}",
-             f"- dataset: {config.dataset_name}, split `{config.split}`; seed {run.seed}; profile `{config.profile}`",
+             f"- dataset: {config.dataset_name}, split `{config.split}`; seed {run.seed}; profile `{config.profile}`; "
+             f"data identity: {records['clean'][0].get('data') if records.get('clean') else '-'}",
              f"- eps sweeps: first {config.eval_images} images; eps {list(config.eps)} (x range width "
              f"{config.range_width:g}); attacks {list(config.attacks)} with preset `{preset['name']}` "
              f"({preset['source']}): " + "; ".join(f"{a}: {preset['settings'][a]}" for a in config.attacks),
@@ -190,8 +191,9 @@ class EvaluateReport(StudyReport):
         f"success {result['cw_success_rate']:.3f}. Over the off-diagonal pairs: {stats}.",
         markdown_table(header, rows), "(class_distance.csv, figures/class_distance.png)"]))
 
-  def _adaptive(self, records: dict) -> Section:
-    results = sorted(records.get("adaptive", []), key=lambda r: (r["defense"], r["eps"]))
+  def _adaptive(self, records: dict, defenses) -> Section:
+    order = {name: i for i, name in enumerate(defenses)}
+    results = sorted(records.get("adaptive", []), key=lambda r: (order.get(r["defense"], len(order)), r["eps"]))
     if not results:
       return Section("Defenses: gray-box vs adaptive", "not run in this profile")
     rows = [[r["defense"], r["mode"], f"{r['eps']:.4g}", r["images"], _interval(r["gray_box"]),

@@ -15,7 +15,8 @@ def eval_images(inputs, config) -> tuple[np.ndarray, np.ndarray]:
 
 def run_clean(inputs, config, seed: int) -> dict:
   x, y = eval_images(inputs, config)
-  return {"images": int(len(y)), "judged": judge(inputs.model, x, y, defense_objects(config), config, seed)}
+  return {"images": int(len(y)), "data": inputs.info.identity(),
+          "judged": judge(inputs.model, x, y, defense_objects(config), config, seed)}
 
 
 def run_attack(inputs, config, attack: str, eps: float, seed: int) -> dict:
