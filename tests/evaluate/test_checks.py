@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import run_command
+from tests.evaluate.helpers import run_command
 
 
 def _one_error_line(capsys) -> str:

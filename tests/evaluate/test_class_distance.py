@@ -6,7 +6,7 @@ import types
 
 import numpy as np
 
-from conftest import CENTERED, records
+from tests.evaluate.helpers import CENTERED, records
 
 
 def test_matrix_equals_the_hyperparams_studys(matrix_run, models, mnist_dir):

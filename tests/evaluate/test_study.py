@@ -1,7 +1,7 @@
 """The evaluation runs on the studies' machinery (records, resume) without being one of the studies."""
 from __future__ import annotations
 
-from conftest import SWEEP_FLAGS, records, smoke_run
+from tests.evaluate.helpers import SWEEP_FLAGS, records, smoke_run
 
 
 def test_not_a_registered_study():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from conftest import records
+from tests.evaluate.helpers import records
 
 
 def test_fgsm_pgd_accuracies_equal_the_dataset_properties_studys(sweep_run, models, mnist_dir):
