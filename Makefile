@@ -15,9 +15,9 @@ define newline
 
 endef
 
-# Studies: every experiments/<module>.py binary (one per entry of adv_tf.studies.STUDIES, tests check it); the
-# study name is the module name with dashes.
-STUDY_MODULES := $(filter-out __init__,$(basename $(notdir $(wildcard experiments/*.py))))
+# Studies: every experiments/<module>.py binary (one per entry of adv_tf.studies.STUDIES, tests check it) but
+# evaluate.py (adv-tf-evaluate: the user's own model, no paper); the study name is the module name with dashes.
+STUDY_MODULES := $(filter-out __init__ evaluate,$(basename $(notdir $(wildcard experiments/*.py))))
 STUDIES := $(subst _,-,$(STUDY_MODULES))
 # Datasets each study needs imported before it runs (default: all).
 DATASETS_dataset-properties := mnist fashion_mnist

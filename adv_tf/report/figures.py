@@ -76,6 +76,20 @@ def line_plot(x: Sequence[float], series: Mapping[str, Sequence[float]], *, xlab
   _save(fig, path)
 
 
+def histogram(series: Mapping[str, Sequence[float]], *, xlabel: str, title: str, path, bins: int = 20) -> None:
+  """The distribution of each series (e.g. minimal distances per image) on shared bins; non-finite values skipped."""
+  finite = {label: np.asarray(v, np.float64)[np.isfinite(np.asarray(v, np.float64))] for label, v in series.items()}
+  values = np.concatenate([v for v in finite.values()] or [np.zeros(0)])
+  edges = np.histogram_bin_edges(values, bins=bins) if values.size else np.linspace(0, 1, bins + 1)
+  fig, ax = plt.subplots(figsize=(5.5, 3.8))
+  for label, v in finite.items():
+    ax.hist(v, bins=edges, alpha=0.6, label=f"{label} (n={v.size})")
+  ax.set_xlabel(xlabel)
+  ax.set_ylabel("images")
+  ax.set_title(title, fontsize=10)
+  ax.legend(fontsize=7)
+  _save(fig, path)
+
 def category_plot(labels: Sequence[str], series: Mapping[str, Sequence[float]], *, xlabel: str, ylabel: str,
                   title: str, path) -> None:
   """Values per category (e.g. a hyperparameter's settings), one marker line per series; nan points skipped."""
