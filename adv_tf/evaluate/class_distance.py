@@ -61,7 +61,7 @@ def select_class(inputs, label: int, per_class: int, cw_params: dict, clip) -> d
   chosen, _ = metrics.best_estimate_samples(attacked.distances, inputs.y[candidates], inputs.num_classes)
   if chosen[label] < 0:
     raise AdvTfError(f"best-estimate selection: targeted CW failed on every sample of class {label}; raise "
-                     "--cw_max_iterations or --cw_binary_search_steps")
+                     "--cw.max_iterations or --cw.binary_steps")
   return {"class": int(label), "best_index": int(candidates[chosen[label]]),
           "candidate_indices": candidates.tolist(), "distances": to_json(attacked.distances)}
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 
+from adv_tf.attacks.cw_config import CWConfig
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment.bounds import AT_LEAST_ONE, NON_NEGATIVE, POSITIVE, UNIT_LOW_OPEN, Bounds
-from adv_tf.utils.config import ConfigMixin, flag_field
+from adv_tf.utils.config import ConfigMixin, flag_field, nested_field
 
 NAME = "evaluate"
 EPS_ATTACKS = ("fgsm", "bim", "pgd", "deepfool")
@@ -63,14 +64,9 @@ class EvaluateConfig(ConfigMixin):
                                       bounds=AT_LEAST_ONE)
   deepfool_overshoot: float = flag_field(0.02, "DeepFool overshoot (Moosavi-Dezfooli et al. 2016 §3: 0.02).",
                                          bounds=NON_NEGATIVE)
-  cw_binary_search_steps: int = flag_field(9, "CW binary search steps over c (Carlini & Wagner 2017: 9).",
-                                           bounds=AT_LEAST_ONE)
-  cw_max_iterations: int = flag_field(1000, "CW Adam steps per search step (Carlini & Wagner 2017: 1000).",
-                                      bounds=AT_LEAST_ONE)
-  cw_learning_rate: float = flag_field(1e-2, "CW Adam learning rate (Carlini & Wagner 2017: 1e-2).", bounds=POSITIVE)
-  cw_initial_const: float = flag_field(1e-3, "CW initial constant c (Carlini & Wagner 2017: 1e-3).", bounds=POSITIVE)
-  cw_schedule: str = flag_field("carlini", "CW search schedule (adv_tf.attacks.carlini_wagner.SCHEDULES): carlini "
-                                "= Carlini's exact per-example binary search (paper 002's).")
+  cw: CWConfig = nested_field(CWConfig, "CW-L2 of the minimal distances and the class-distance matrix (Carlini & "
+                              "Wagner 2017's defaults and exact schedule, as paper 002 §5.2). Its kappa stays 0: "
+                              "minimal distances are measured at the decision boundary.")
   samples_per_class: int = flag_field(1, "Candidates per class for the best-estimate samples of the class-distance "
                                       "matrix (paper 002 §4.4: 100); 0 skips the matrix.", bounds=NON_NEGATIVE)
   defenses: tuple[str, ...] = flag_field(DEFENSES, "Defense rows judged gray-box (crafted on the undefended model; "
@@ -109,7 +105,6 @@ class EvaluateConfig(ConfigMixin):
 
   def validate(self) -> None:
     """One line for settings no run can use, before anything loads (the CLI checked the numeric bounds)."""
-    from adv_tf.attacks.carlini_wagner import SCHEDULES
     from adv_tf.attacks.presets import PRESETS
     from adv_tf.data.datasets import DATASETS
     from adv_tf.evaluate.checks import check_model_path
@@ -131,16 +126,16 @@ class EvaluateConfig(ConfigMixin):
     if missing:
       raise AdvTfError(f"--attack_preset={self.attack_preset} has no setting for {missing[0]}; drop it from "
                        f"--attacks or choose a preset covering it")
-    if self.cw_schedule not in SCHEDULES:
-      raise AdvTfError(f"unknown --cw_schedule {self.cw_schedule!r}; choose one of: {', '.join(SCHEDULES)}")
+    self.cw.validate()
+    if self.cw.confidence != 0:
+      raise AdvTfError(f"--cw.confidence={self.cw.confidence:g}: minimal distances are measured at kappa 0 "
+                       "(paper 002 §5.2); leave it at 0")
     if self.adaptive_eps and "pgd" not in preset.settings:
       raise AdvTfError(f"the adaptive rows run the preset's PGD, which --attack_preset={self.attack_preset} lacks")
 
   def cw_params(self) -> dict:
     """Keyword arguments of `carlini_wagner_l2` (kappa 0: minimal distances, paper 002 §5.2)."""
-    return {"binary_search_steps": self.cw_binary_search_steps, "max_iterations": self.cw_max_iterations,
-            "learning_rate": self.cw_learning_rate, "initial_const": self.cw_initial_const,
-            "schedule": self.cw_schedule, "abort_early": True, "confidence": 0.0}
+    return self.cw.attack_kwargs()
 
 
 # Profiles: fewer images and budgets, the same attacks. quick: baseline LeNet + MNIST within 10 minutes on 2 cores

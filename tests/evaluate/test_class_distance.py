@@ -13,13 +13,13 @@ def test_matrix_equals_the_hyperparams_studys(matrix_run, models, mnist_dir):
   import keras
 
   from adv_tf import metrics
+  from adv_tf.attacks.cw_config import CWConfig
   from adv_tf.data import load_arrays
   from adv_tf.evaluate.class_distance import from_json
   from adv_tf.studies.hyperparams import run as study
-  from adv_tf.studies.hyperparams.config import CWSettings
   model = keras.models.load_model(models["centered"], compile=False)
   x, y, _ = load_arrays("mnist", "test[:200]", data_dir=mnist_dir, pixel_range=CENTERED)
-  cw = CWSettings()  # Carlini's defaults, the command's in every profile
+  cw = CWConfig()  # Carlini's defaults, the command's in every profile
   best = []
   for label in range(10):  # the study's selection stage, class by class (run_selection_class)
     candidates = study.pick_candidates(model, x, y, 2, (label,))

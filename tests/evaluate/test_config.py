@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from adv_tf.attacks.cw_config import CWConfig
 from adv_tf.errors import AdvTfError
 from adv_tf.evaluate import cells
 from adv_tf.evaluate.config import PROFILES, parse_dataset
@@ -24,7 +25,8 @@ def model_file(tmp_path):
     ({"model": ""}, "--model is required"), ({"dataset": ""}, "--dataset is required"),
     ({"dataset": "nope"}, "unknown --dataset"), ({"input_range": (1.0, 0.0)}, "--input_range"),
     ({"attacks": ("fgsm", "cw")}, "unknown --attacks"), ({"defenses": ("tvm_art",)}, "unknown --defenses"),
-    ({"attack_preset": "madry_pgd40"}, "no setting for fgsm"), ({"cw_schedule": "slow"}, "--cw_schedule")])
+    ({"attack_preset": "madry_pgd40"}, "no setting for fgsm"), ({"cw": CWConfig(schedule="slow")}, "--cw.schedule"),
+    ({"cw": CWConfig(confidence=1.0)}, "--cw.confidence")])
 def test_validate_refuses_in_one_line(overrides, words, model_file):
   config = PROFILES["quick"].replace(**{"model": model_file, "dataset": "mnist", **overrides})
   with pytest.raises(AdvTfError, match=words):
@@ -45,8 +47,7 @@ def test_profiles_build_unique_cells(profile, selection, grid, model_file):
 
 def test_profiles_run_the_same_attacks():
   """Profiles differ in images and budgets only (never weaker attacks)."""
-  attack_fields = ("attack_preset", "deepfool_max_iter", "deepfool_overshoot", "cw_binary_search_steps",
-                   "cw_max_iterations", "cw_learning_rate", "cw_initial_const", "cw_schedule", "eot_samples",
+  attack_fields = ("attack_preset", "deepfool_max_iter", "deepfool_overshoot", "cw", "eot_samples",
                    "jpeg_quality", "tvm_keep_prob", "tvm_weight", "tvm_iterations", "averaging_n", "averaging_eps")
   assert len({tuple(getattr(p, f) for f in attack_fields) for p in PROFILES.values()}) == 1
 

@@ -16,11 +16,13 @@ from typing import Optional
 import pytest
 
 from adv_tf.errors import AdvTfError
+from adv_tf.evaluate.study import EvaluateStudy
 from adv_tf.experiment import bounds, cli
 from adv_tf.studies import STUDIES
 
 TRIED = ("nan", "inf", "-1", "0")
-BY_NAME = {study.name: study for study in STUDIES}
+# The five studies and adv-tf-evaluate (the same CLI machinery, not a registered study).
+BY_NAME = {study.name: study for study in (*STUDIES, EvaluateStudy())}
 STUDY_NAMES = sorted(BY_NAME)
 
 
@@ -43,15 +45,15 @@ def _cases() -> list:
 CASES = _cases()
 
 
-def test_the_five_studies_are_registered_and_the_sweep_is_not_empty():
-  assert len(STUDY_NAMES) == 5
+def test_the_five_studies_and_evaluate_are_swept_and_the_sweep_is_not_empty():
+  assert len(STUDIES) == 5 and len(STUDY_NAMES) == 6
   assert len(CASES) > 300  # ~100 numeric fields, most refusing at least 3 of the 4 values
 
 
 def test_the_sweep_covers_the_nested_cw_fields_of_the_three_cw_studies():
   """The CW settings are one nested `CWConfig` (`--cw.learning_rate`, ...); its numeric fields are swept too."""
   swept = {(study, flag) for study, flag, _ in (case.values for case in CASES)}
-  for study in ("hyperparams", "minimal-dataset", "training-size"):
+  for study in ("hyperparams", "minimal-dataset", "training-size", "evaluate"):
     for flag in ("cw.binary_steps", "cw.max_iterations", "cw.learning_rate", "cw.initial_const", "cw.confidence"):
       assert (study, flag) in swept
 
