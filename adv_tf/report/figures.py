@@ -63,17 +63,23 @@ def class_distance_grid(matrices: Mapping[str, np.ndarray], path, columns: int =
   _save(fig, path)
 
 
+def _finish(fig, ax, path, *, xlabel: str, ylabel: str, title: str, grid: bool = True) -> None:
+  """Axis labels, title, grid (unless `grid` is False), legend; then saves and closes the figure."""
+  ax.set_xlabel(xlabel)
+  ax.set_ylabel(ylabel)
+  ax.set_title(title, fontsize=10)
+  if grid:
+    ax.grid(alpha=0.3)
+  ax.legend(fontsize=7)
+  _save(fig, path)
+
+
 def line_plot(x: Sequence[float], series: Mapping[str, Sequence[float]], *, xlabel: str, ylabel: str,
               title: str, path) -> None:
   fig, ax = plt.subplots(figsize=(5.5, 3.8))
   for label, ys in series.items():
     ax.plot(x, ys, marker="o", label=label)
-  ax.set_xlabel(xlabel)
-  ax.set_ylabel(ylabel)
-  ax.set_title(title, fontsize=10)
-  ax.grid(alpha=0.3)
-  ax.legend(fontsize=7)
-  _save(fig, path)
+  _finish(fig, ax, path, xlabel=xlabel, ylabel=ylabel, title=title)
 
 
 def histogram(series: Mapping[str, Sequence[float]], *, xlabel: str, title: str, path, bins: int = 20) -> None:
@@ -84,11 +90,8 @@ def histogram(series: Mapping[str, Sequence[float]], *, xlabel: str, title: str,
   fig, ax = plt.subplots(figsize=(5.5, 3.8))
   for label, v in finite.items():
     ax.hist(v, bins=edges, alpha=0.6, label=f"{label} (n={v.size})")
-  ax.set_xlabel(xlabel)
-  ax.set_ylabel("images")
-  ax.set_title(title, fontsize=10)
-  ax.legend(fontsize=7)
-  _save(fig, path)
+  _finish(fig, ax, path, xlabel=xlabel, ylabel="images", title=title, grid=False)
+
 
 def category_plot(labels: Sequence[str], series: Mapping[str, Sequence[float]], *, xlabel: str, ylabel: str,
                   title: str, path) -> None:
@@ -100,12 +103,7 @@ def category_plot(labels: Sequence[str], series: Mapping[str, Sequence[float]], 
     ok = np.isfinite(ys)
     ax.plot(x[ok], ys[ok], marker="o", label=label)
   ax.set_xticks(x, list(labels))
-  ax.set_xlabel(xlabel)
-  ax.set_ylabel(ylabel)
-  ax.set_title(title, fontsize=10)
-  ax.grid(alpha=0.3)
-  ax.legend(fontsize=7)
-  _save(fig, path)
+  _finish(fig, ax, path, xlabel=xlabel, ylabel=ylabel, title=title)
 
 
 def image_grid(images: np.ndarray, row_labels: Sequence[str], col_labels: Sequence[str], path, *,
