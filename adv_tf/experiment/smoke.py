@@ -12,8 +12,10 @@ from adv_tf.experiment.study import CLAIMS_FILE
 from adv_tf.utils.atomic import atomic_write_text
 
 SMOKE_PROFILE = "smoke"
-NOTE = ("**smoke profile: decides nothing.** Every stage ran on a few real images with training and attacks cut far "
-        "below the paper's, to check an install; no claim is judged (run the quick profile for results).")
+NOTE = ("**smoke profile: decides nothing.** Every stage ran on a few real images (in the paper studies with "
+        "training and attacks cut far below the paper's) to check an install. No claim is judged: the verdict "
+        "columns below only show the claims engine's rules applied to these numbers, and claims.json (which the "
+        "index reads) marks every claim \"not decided\". Run the quick profile for results.")
 UNDECIDED = "not decided (smoke profile)"
 
 

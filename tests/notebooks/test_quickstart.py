@@ -14,6 +14,8 @@ import re
 
 import pytest
 
+from tests.evaluate.helpers import CENTERED, train_tiny_model
+
 nbformat = pytest.importorskip("nbformat", reason="nbformat is in the dev extra")
 nbclient = pytest.importorskip("nbclient", reason="nbclient is in the dev extra")
 pytest.importorskip("ipykernel", reason="ipykernel is in the dev extra")
@@ -59,11 +61,15 @@ def test_the_quickstart_notebook_runs_on_cpu(imported_data_dir, tmp_path, monkey
   # not whichever checkout the environment has installed.
   repo = str(NOTEBOOK.parents[1])
   monkeypatch.setenv("PYTHONPATH", ":".join(p for p in (repo, os.environ.get("PYTHONPATH", "")) if p))
+  # The "Your own model" cell: adv-tf-evaluate's smoke profile on a tiny MLP (no class-distance matrix: seconds).
+  tiny_model = train_tiny_model(str(imported_data_dir), CENTERED, tmp_path / "tiny.keras")
   notebook = _with_parameters(
       nbformat.read(NOTEBOOK, as_version=4), INSTALL=False, STUDY="training-size", PROFILE="smoke",
       STUDY_FLAGS=[], OUTPUT_ROOT=str(tmp_path / "results"), DATA_DIR=str(imported_data_dir),
       MODEL_CACHE_DIR=str(tmp_path / "cache"), STRATEGY="auto", RUN_SHARD=True, SHARD_PROFILE="paper",
-      SHARD_INDEX=0, NUM_SHARDS=2, SHARD_FLAGS=SHARD)
+      SHARD_INDEX=0, NUM_SHARDS=2, SHARD_FLAGS=SHARD, RUN_EVALUATE=True, EVALUATE_MODEL=str(tiny_model),
+      EVALUATE_DATASET="mnist:test[:200]", EVALUATE_PROFILE="smoke",
+      EVALUATE_FLAGS={"input_range": CENTERED, "samples_per_class": 0, "minimal_images": 2, "adaptive_eps": ()})
   client = nbclient.NotebookClient(notebook, timeout=600, kernel_name="python3",
                                    resources={"metadata": {"path": str(tmp_path)}})
   client.execute()  # raises CellExecutionError (with the cell's traceback) when a cell fails
@@ -84,3 +90,6 @@ def test_the_quickstart_notebook_runs_on_cpu(imported_data_dir, tmp_path, monkey
   shard = paper / "records-shard0of2.jsonl"
   assert shard.is_file() and len(shard.read_text().splitlines()) == 2
   assert not (paper / "records-shard1of2.jsonl").exists() and (paper / "report.md").is_file()
+  evaluated = tmp_path / "results" / "evaluate" / "smoke"
+  assert (evaluated / "report.md").read_text().startswith("**smoke profile: decides nothing.**")
+  assert "# Robustness evaluation" in markdown
