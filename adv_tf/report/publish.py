@@ -176,6 +176,11 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
       out = staging / rel
       out.parent.mkdir(parents=True, exist_ok=True)
       shutil.copyfile(path, out)
+      if rel == CLAIMS_FILE:  # the verdicts name the commit that computed them (published.json has the rest)
+        claims = _read_json(out)
+        claims["commit"] = commit
+        out.write_text(json.dumps(claims, indent=1) + "\n")
+        meta["files"][rel] = _sha256(out)
     (staging / PUBLISHED_FILE).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
     old = target.with_name(f".{profile}-old")
     if target.exists():

@@ -136,6 +136,7 @@ def test_every_published_result_parses_and_comes_from_this_history(published):
   meta = json.loads(published.read_text())
   claims = json.loads((folder / "claims.json").read_text())
   assert claims["claims"] and all({"claim", "verdict"} <= set(c) for c in claims["claims"])
+  assert claims["commit"] == meta["commit"]  # the verdicts name the commit that computed them
   for rel, digest in meta["files"].items():
     assert publish_lib._sha256(folder / rel) == digest, f"{rel} was edited after publication"  # pylint: disable=protected-access
   if _git(REPO_ROOT, "rev-parse", "--is-shallow-repository") == "true":
