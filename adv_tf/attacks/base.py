@@ -87,11 +87,7 @@ def validate_inputs(x, y, *, num_classes: int | None, eps, clip_min: float, clip
     raise AdvTfError(f"attack input lies outside the pixel range [{clip_min}, {clip_max}]; "
                      "pass the dataset's pixel_range as clip_min/clip_max")
   if y is not None:
-    y = np.asarray(y)
-    if y.shape != (x.shape[0],):
-      raise AdvTfError(f"labels must have shape [{x.shape[0]}], got {y.shape}")
-    if num_classes is not None and y.size and (y.min() < 0 or y.max() >= num_classes):
-      raise AdvTfError(f"labels must lie in [0, {num_classes}), got range [{y.min()}, {y.max()}]")
+    _check_labels("labels", y, x.shape[0], num_classes)
   if eps is not None:
     eps_values = np.asarray(eps, np.float64)
     if np.any(eps_values < 0):
@@ -106,11 +102,16 @@ def validate_inputs(x, y, *, num_classes: int | None, eps, clip_min: float, clip
   if targeted and target is None:
     raise AdvTfError("a targeted attack needs target labels (target=...)")
   if target is not None:
-    target = np.asarray(target)
-    if target.shape != (x.shape[0],):
-      raise AdvTfError(f"target must have shape [{x.shape[0]}], got {target.shape}")
-    if num_classes is not None and target.size and (target.min() < 0 or target.max() >= num_classes):
-      raise AdvTfError(f"target labels must lie in [0, {num_classes})")
+    _check_labels("target labels", target, x.shape[0], num_classes)
+
+
+def _check_labels(what: str, labels, count: int, num_classes: int | None) -> None:
+  """AdvTfError (one line, naming `what`) unless `labels` holds one class index in [0, num_classes) per image."""
+  labels = np.asarray(labels)
+  if labels.shape != (count,):
+    raise AdvTfError(f"{what} must have shape [{count}], got {labels.shape}")
+  if num_classes is not None and labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+    raise AdvTfError(f"{what} must lie in [0, {num_classes}), got range [{labels.min()}, {labels.max()}]")
 
 
 def attack(name: str, model, x, y, *, eps=None, norm: float | None = None, targeted: bool | None = None,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Mapping, Sequence
+from typing import ClassVar, Mapping, Sequence
 
 import numpy as np
 
@@ -88,24 +88,27 @@ class Values:
 
 
 @dataclasses.dataclass(frozen=True)
-class Scalar:
-  """A constant the claim names (in the same units as the compared quantity)."""
+class _FiniteValue:
+  """One number without sampling noise; `what` names the kind in the error on a NaN or infinity."""
   value: float
+  what: ClassVar[str] = "a value"
 
   def __post_init__(self):
     if not math.isfinite(self.value):
-      raise AdvTfError(f"a Scalar must be finite, got {self.value}")
+      raise AdvTfError(f"{self.what} must be finite, got {self.value}")
 
 
 @dataclasses.dataclass(frozen=True)
-class Exact:
+class Scalar(_FiniteValue):
+  """A constant the claim names (in the same units as the compared quantity)."""
+  what: ClassVar[str] = "a Scalar"
+
+
+@dataclasses.dataclass(frozen=True)
+class Exact(_FiniteValue):
   """A quantity the study computes exactly, without sampling noise (e.g. a worked example's closed-form fit):
   two `Exact` values (or one and a constant) are compared by their difference alone."""
-  value: float
-
-  def __post_init__(self):
-    if not math.isfinite(self.value):
-      raise AdvTfError(f"an Exact value must be finite, got {self.value}")
+  what: ClassVar[str] = "an Exact value"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -51,6 +51,16 @@ class Stage:
     return study_name if self.subdir == "" else f"{study_name}-{self.name}"
 
 
+def table_stages(names: Sequence[str], builders: Mapping[str, Callable[[Any], list[Cell]]],
+                 runners: Mapping[str, Callable[[Cell, CellContext, "StudyRun"], dict]],
+                 schemas: Mapping[str, ResultSchema], unsharded: Sequence[str] = ()) -> list[Stage]:
+  """The stages of a study whose stages are tables keyed by stage name, in the order of `names`: stage `s`
+  builds its cells with `builders[s](run.config)`, runs them with `runners[s]`, checks them against `schemas[s]`,
+  and is sharded unless named in `unsharded`."""
+  return [Stage(name, lambda run, build=builders[name]: build(run.config), runners[name],
+                sharded=name not in unsharded, result_schema=schemas[name]) for name in names]
+
+
 @dataclasses.dataclass
 class StudyRun:
   """Everything one invocation of a study knows.

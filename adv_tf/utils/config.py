@@ -21,11 +21,16 @@ def check_fields(config_class: type, names: Iterable[str]) -> None:
                      f"{', '.join(sorted(known))}")
 
 
-def flag_field(default: Any, help_text: str, bounds: Any = None) -> Any:
+def flag_field(default: Any, help_text: str, bounds: Any = None, parse: Any = None) -> Any:
   """A config field with `help_text` (where the setting comes from: the paper's section, or our choice and
   why); list/tuple defaults become tuples, so frozen configs stay hashable. A numeric field declares its
-  `bounds` (an `adv_tf.utils.bounds.Bounds`, which the CLI checks every value against)."""
-  metadata = {"help": help_text} if bounds is None else {"help": help_text, "bounds": bounds}
+  `bounds` (an `adv_tf.utils.bounds.Bounds`, which the CLI checks every value against); a field of a type no
+  flag can express declares `parse` (flag value -> field value, e.g. "3:8,7:1" -> ((3, 8), (7, 1)))."""
+  metadata = {"help": help_text}
+  if bounds is not None:
+    metadata["bounds"] = bounds
+  if parse is not None:
+    metadata["parse"] = parse
   if isinstance(default, (list, tuple)):
     return dataclasses.field(default=tuple(default), metadata=metadata)
   return dataclasses.field(default=default, metadata=metadata)

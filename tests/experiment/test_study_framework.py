@@ -11,8 +11,9 @@ import pytest
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment import cli
 from adv_tf.experiment.bounds import AT_LEAST_ONE, Bounds
+from adv_tf.experiment.record_schema import ResultSchema
 from adv_tf.experiment.runner import Cell
-from adv_tf.experiment.study import Stage, Study, StudyRun
+from adv_tf.experiment.study import Stage, Study, StudyRun, table_stages
 
 # ----------------------------------------------------------------------------------------- a toy study
 
@@ -163,3 +164,16 @@ def test_a_config_field_may_not_shadow_a_generic_flag(toy):
   from absl import flags
   with pytest.raises(AdvTfError, match="clashes with a generic flag"):
     cli.define_flags(ClashStudy(), flags.FlagValues())
+
+
+def test_table_stages_follow_the_names_and_wire_each_stage_from_its_tables(tmp_path):
+  schemas = {"pick": ResultSchema(required=("picked",)), "grid": ResultSchema(required=("value",))}
+  runners = {"pick": lambda cell, ctx, run: {"picked": 1}, "grid": lambda cell, ctx, run: {"value": 2}}
+  builders = {"grid": lambda config: [Cell("g", {"n": len(config.values)})],
+              "pick": lambda config: [Cell("p", {"scale": config.scale})]}
+  stages = table_stages(("pick", "grid"), builders, runners, schemas, unsharded=("pick",))
+  run = StudyRun(study=None, config=ToyConfig("quick", scale=2.0), output_dir=tmp_path)
+  assert [(s.name, s.sharded, s.result_schema) for s in stages] == [("pick", False, schemas["pick"]),
+                                                                     ("grid", True, schemas["grid"])]
+  assert [s.build_cells(run)[0].config for s in stages] == [{"scale": 2.0}, {"n": 3}]
+  assert [s.run_cell(None, None, run) for s in stages] == [{"picked": 1}, {"value": 2}]

@@ -21,6 +21,13 @@ def test_flag_field_keeps_the_help_and_makes_sequences_tuples():
   assert _Config().values == (1, 2) and fields["scale"].metadata["help"] == "Scale."
 
 
+def test_flag_field_records_bounds_and_parse_only_when_given():
+  bounds, parse = object(), str.split
+  assert dict(flag_field(1, "N.").metadata) == {"help": "N."}
+  assert dict(flag_field(1, "N.", bounds=bounds).metadata) == {"help": "N.", "bounds": bounds}
+  assert dict(flag_field((), "Pairs.", parse=parse).metadata) == {"help": "Pairs.", "parse": parse}
+
+
 def test_replace_and_to_dict():
   config = _Config().replace(scale=2.0)
   assert config == _Config(scale=2.0) and config.to_dict() == {"profile": "quick", "values": [1, 2], "scale": 2.0}

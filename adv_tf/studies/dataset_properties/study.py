@@ -1,7 +1,7 @@
 """The paper-000 study: prepare (stored images once), one sharded stage `models`, report."""
 from __future__ import annotations
 
-from adv_tf.experiment.study import Stage, Study, StudyRun
+from adv_tf.experiment.study import Stage, Study, StudyRun, table_stages
 from adv_tf.studies.dataset_properties import cells, config
 from adv_tf.studies.dataset_properties import run as cell_runs
 from adv_tf.studies.dataset_properties.report import DatasetPropertiesReport
@@ -19,5 +19,4 @@ class DatasetPropertiesStudy(Study):
     cell_runs.prepare(run)
 
   def stages(self, cfg: config.DatasetPropertiesConfig) -> list[Stage]:
-    return [Stage(stage, lambda run, s=stage: cells.BUILDERS[s](run.config), cell_runs.RUNNERS[stage],
-                  result_schema=cell_runs.RESULT_SCHEMAS[stage]) for stage in cells.STAGES]
+    return table_stages(cells.STAGES, cells.BUILDERS, cell_runs.RUNNERS, cell_runs.RESULT_SCHEMAS)

@@ -11,7 +11,7 @@ from adv_tf.attacks.cw_config import CWConfig
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment.bounds import AT_LEAST_ONE, NON_NEGATIVE, UNIT_LOW_OPEN, check_config
 from adv_tf.training.config import TrainConfig
-from adv_tf.utils.config import nested_field
+from adv_tf.utils.config import flag_field, nested_field
 
 # Pixel range of paper 002 §5.3.1.
 PIXEL_RANGE = (-0.5, 0.5)
@@ -119,10 +119,6 @@ def _pairs(values) -> tuple[tuple[int, int], ...]:
   return tuple(out)
 
 
-def _help(text: str, **extra) -> dict:
-  return {"help": text, **extra}
-
-
 @dataclasses.dataclass(frozen=True)
 class HyperparamsConfig:
   """How much of the study to run, and how. Profiles save time by running fewer cells, never weaker attacks.
@@ -130,36 +126,37 @@ class HyperparamsConfig:
   Every field is a flag of `experiments/hyperparams.py` (see adv_tf.experiment.cli).
   """
   profile: str
-  axes: tuple[str, ...] = dataclasses.field(default=HIGH_OR_MEDIUM_AXES, metadata=_help(
-      "Grid axes to run, comma-separated; known: " + ", ".join(axis.name for axis in AXES) + "."))
-  all_values: bool = dataclasses.field(default=False, metadata=_help(
-      "Run every Appendix value of each axis (True) or only its `quick` extremes (False)."))
-  num_baseline_models: int = dataclasses.field(default=3, metadata=_help(
-      "Baseline LeNets with seeds seed..seed+N-1 (§5.5; paper: 100).", bounds=AT_LEAST_ONE))
-  samples_per_class: int = dataclasses.field(default=10, metadata=_help(
-      "Test images per class for the best-estimate selection (§4.4; paper: 100).", bounds=AT_LEAST_ONE))
-  kappas: tuple[float, ...] = dataclasses.field(default=(0.0, 5.0, 10.0), metadata=_help(
-      "CW confidences for the secure-model comparison (Figs. 8-11; paper: 0..10).", bounds=NON_NEGATIVE))
-  kappa0_reuse: bool = dataclasses.field(default=False, metadata=_help(
+  axes: tuple[str, ...] = flag_field(
+      HIGH_OR_MEDIUM_AXES, "Grid axes to run, comma-separated; known: " + ", ".join(axis.name for axis in AXES) + ".")
+  all_values: bool = flag_field(
+      False, "Run every Appendix value of each axis (True) or only its `quick` extremes (False).")
+  num_baseline_models: int = flag_field(3, "Baseline LeNets with seeds seed..seed+N-1 (§5.5; paper: 100).",
+                                        bounds=AT_LEAST_ONE)
+  samples_per_class: int = flag_field(10, "Test images per class for the best-estimate selection (§4.4; paper: 100).",
+                                      bounds=AT_LEAST_ONE)
+  kappas: tuple[float, ...] = flag_field(
+      (0.0, 5.0, 10.0), "CW confidences for the secure-model comparison (Figs. 8-11; paper: 0..10).",
+      bounds=NON_NEGATIVE)
+  kappa0_reuse: bool = flag_field(
+      False,
       "The kappa = 0 cell reuses the attacks of the seed baseline's and the secure model's cells (the same models, "
       "samples and CW settings) when their artifacts exist, instead of recomputing them; off, the report's "
-      "kappa-0 agreement is a real determinism check (issue 10)."))
-  train_profile: str = dataclasses.field(default="quick", metadata=_help(
-      "Variant of the paper-002 training recipe: quick (evaluate every 100 steps, <= 10 epochs) or paper."))
+      "kappa-0 agreement is a real determinism check (issue 10).")
+  train_profile: str = flag_field(
+      "quick", "Variant of the paper-002 training recipe: quick (evaluate every 100 steps, <= 10 epochs) or paper.")
   cw: CWConfig = nested_field(CWConfig, "Targeted CW-L2 of every distance matrix (§5.2: Carlini's attack and "
                               "defaults). Its kappa is 0 (§5.2: distances at kappa = 0); --kappas sweeps it for the "
                               "secure-model comparison, so --cw.confidence must stay 0.")
-  max_epochs: Optional[int] = dataclasses.field(default=None, metadata=_help(
-      "Cap on training epochs (default: the recipe's).", bounds=AT_LEAST_ONE))
-  target_accuracy: float = dataclasses.field(default=TARGET_ACCURACY, metadata=_help(
+  max_epochs: Optional[int] = flag_field(None, "Cap on training epochs (default: the recipe's).", bounds=AT_LEAST_ONE)
+  target_accuracy: float = flag_field(
+      TARGET_ACCURACY,
       "Test accuracy every model is trained to (§5.1: 98%); models that do not reach it are recorded and "
-      "excluded. Lower it only for smoke tests.", bounds=UNIT_LOW_OPEN))
-  train_take: Optional[int] = dataclasses.field(default=None, metadata=_help(
-      "Use only the first N training images (smoke tests).", bounds=AT_LEAST_ONE))
-  test_take: Optional[int] = dataclasses.field(default=None, metadata=_help(
-      "Use only the first N test images (smoke tests).", bounds=AT_LEAST_ONE))
-  figure_pairs: tuple[tuple[int, int], ...] = dataclasses.field(default=((3, 8), (7, 1)), metadata=_help(
-      "source:target pairs shown in Fig. 11, e.g. 3:8,7:1.", parse=_pairs))
+      "excluded. Lower it only for smoke tests.", bounds=UNIT_LOW_OPEN)
+  train_take: Optional[int] = flag_field(None, "Use only the first N training images (smoke tests).",
+                                         bounds=AT_LEAST_ONE)
+  test_take: Optional[int] = flag_field(None, "Use only the first N test images (smoke tests).", bounds=AT_LEAST_ONE)
+  figure_pairs: tuple[tuple[int, int], ...] = flag_field(
+      ((3, 8), (7, 1)), "source:target pairs shown in Fig. 11, e.g. 3:8,7:1.", parse=_pairs)
 
   @property
   def name(self) -> str:

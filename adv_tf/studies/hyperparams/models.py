@@ -49,20 +49,22 @@ def resolved_identity(spec: ModelSpec, train_profile: str, *, target_accuracy: f
           "train": to_jsonable(dataclasses.asdict(train))}
 
 
+@dataclasses.dataclass(eq=False)
 class LeNetTrainer:
   """Trains (or loads from the cache) the LeNet of a ModelSpec, to the 98% target of §5.1."""
+  data: StudyData
+  _: dataclasses.KW_ONLY
+  cache: Any
+  train_profile: str
+  strategy: Any = None
+  verbose: int = 0
+  max_epochs: int | None = None
+  target_accuracy: float = TARGET_ACCURACY
+  log_dir: Any = None  # TensorBoard training curves, one subfolder per trained model
+  data_identity: dict = dataclasses.field(init=False)
 
-  def __init__(self, data: StudyData, *, cache, train_profile: str, strategy=None, verbose: int = 0,
-               max_epochs: int | None = None, target_accuracy: float = TARGET_ACCURACY, log_dir=None):
-    self.data = data
-    self.cache = cache
-    self.train_profile = train_profile
-    self.strategy = strategy
-    self.verbose = verbose
-    self.max_epochs = max_epochs
-    self.target_accuracy = target_accuracy
-    self.log_dir = log_dir  # TensorBoard training curves, one subfolder per trained model
-    self.data_identity = {"train": data.info.identity(), "eval": data.test_info.identity()}
+  def __post_init__(self):
+    self.data_identity = {"train": self.data.info.identity(), "eval": self.data.test_info.identity()}
 
   def lenet_config(self, spec: ModelSpec):
     return lenet_config(spec)

@@ -9,6 +9,7 @@ from typing import Optional
 
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment.bounds import AT_LEAST_ONE, NON_NEGATIVE, POSITIVE, UNIT_CLOSED, Bounds, check_config
+from adv_tf.utils.config import flag_field
 
 NAME = "imagenette-defenses"
 NUM_CLASSES = 10
@@ -23,80 +24,66 @@ SPLIT_MODES = ("balanced", "official")
 AT_VARIANTS = ("fgsm", "dgsm_random")
 
 
-def _help(text: str, **extra) -> dict:
-  return {"help": text, **extra}
-
-
 @dataclasses.dataclass(frozen=True)
 class ImagenetteDefensesConfig:
   """How much of paper 003 to run. Every field is a flag of `experiments/imagenette_defenses.py`."""
   profile: str
-  dataset: str = dataclasses.field(default="imagenette/local-224px", metadata=_help(
+  dataset: str = flag_field(
+      "imagenette/local-224px",
       "Registered dataset: imagenette/local-224px (offline copy, 2,500 validation images) or a TFDS config "
-      "such as imagenette/320px (v1: validation = ImageNet val images) or imagenette/320px-v2."))
-  split_mode: str = dataclasses.field(default="balanced", metadata=_help(
+      "such as imagenette/320px (v1: validation = ImageNet val images) or imagenette/320px-v2.")
+  split_mode: str = flag_field(
+      "balanced",
       "balanced: a seeded class-balanced train/test split of the dataset's validation split (the local copy "
-      "has no train split); official: its train and validation splits."))
-  train_per_class: int = dataclasses.field(default=200, metadata=_help("Training images per class (balanced).",
-                                                                       bounds=AT_LEAST_ONE))
-  test_per_class: int = dataclasses.field(default=50, metadata=_help("Held-out images per class (balanced).",
-                                                                     bounds=AT_LEAST_ONE))
-  split_seed: int = dataclasses.field(default=0, metadata=_help("Seed of the balanced split.", bounds=NON_NEGATIVE))
-  image_size: int = dataclasses.field(default=224, metadata=_help(
-      "Crop size; eval is Resize(round(256/224*size), shorter side) + CenterCrop(size) (authors' code); at least "
-      "32 (the models pool globally).",
-      bounds=Bounds(32)))
-  models: tuple[str, ...] = dataclasses.field(default=("wrn50_2", "googlenet"), metadata=_help(
-      "Models (see MODEL_BUILDERS in adv_tf/studies/imagenette_defenses/models.py)."))
-  pretrained_dir: Optional[str] = dataclasses.field(default=None, metadata=_help(
-      "Folder with torchvision ImageNet weights <model>.safetensors/.npz (converted by "
-      "data_prep/torchvision_weights.py); without it every model trains from scratch."))
-  base_epochs: int = dataclasses.field(default=5, metadata=_help("Fine-tuning epochs (§III-C: 5).",
-                                                                 bounds=AT_LEAST_ONE))
-  batch_size: int = dataclasses.field(default=64, metadata=_help("Batch size (authors' code: 64).",
-                                                                 bounds=AT_LEAST_ONE))
-  learning_rate: float = dataclasses.field(default=0.01, metadata=_help("SGD learning rate (§III-C: 0.01).",
-                                                                        bounds=POSITIVE))
-  momentum: float = dataclasses.field(default=0.9, metadata=_help("SGD momentum (§III-C: 0.9).", bounds=UNIT_CLOSED))
-  at_epochs: int = dataclasses.field(default=10, metadata=_help("Adversarial retraining epochs (§III-E: 10).",
-                                                                bounds=NON_NEGATIVE))
-  at_eps: float = dataclasses.field(default=0.025, metadata=_help(
-      "FGSM eps of the adversarial training examples (UNSTATED; the headline eps* 0.025).", bounds=UNIT_CLOSED))
-  at_ratio: float = dataclasses.field(default=0.5, metadata=_help(
-      "Fraction of each batch replaced by adversarial examples (UNSTATED; Goodfellow's alpha = 0.5).",
-      bounds=UNIT_CLOSED))
-  at_variants: tuple[str, ...] = dataclasses.field(default=("fgsm",), metadata=_help(
-      "Adversarial training examples: fgsm (the paper, §II-C), dgsm_random (the slides: DGSM toward random "
-      "targets)."))
-  fgsm_eps: tuple[float, ...] = dataclasses.field(default=FGSM_EPS, metadata=_help("FGSM eps* grid (Fig. 3).",
-                                                                                   bounds=UNIT_CLOSED))
-  dgsm_eps: tuple[float, ...] = dataclasses.field(default=DGSM_EPS, metadata=_help("DGSM eps* grid (Fig. 5).",
-                                                                                   bounds=UNIT_CLOSED))
-  dgsm_iterations: int = dataclasses.field(default=40, metadata=_help(
-      "DGSM iterations (UNSTATED; Madry-Kolter tutorial pgd_linf_targ: 40).", bounds=AT_LEAST_ONE))
-  dgsm_step: float = dataclasses.field(default=0.01, metadata=_help(
-      "DGSM step size a (UNSTATED; tutorial: 1e-2).", bounds=POSITIVE))
-  target_class: int = dataclasses.field(default=TARGET_CLASS, metadata=_help("DGSM target label (§III-D: 1).",
-                                                                             bounds=Bounds(0, NUM_CLASSES - 1)))
-  averaging_n: tuple[int, ...] = dataclasses.field(default=(20, 100), metadata=_help(
-      "Predictions averaged (UNSTATED; 'many').", bounds=AT_LEAST_ONE))
-  averaging_eps_max: float = dataclasses.field(default=0.3, metadata=_help("Averaging noise radius (§II-C: 0.3).",
-                                                                           bounds=NON_NEGATIVE))
-  averaging_fgsm_eps: tuple[float, ...] = dataclasses.field(default=FGSM_EPS, metadata=_help(
-      "FGSM eps* judged through averaging (Fig. 6).", bounds=UNIT_CLOSED))
-  averaging_dgsm_eps: tuple[float, ...] = dataclasses.field(default=DGSM_EPS, metadata=_help(
-      "DGSM eps* judged through averaging.", bounds=UNIT_CLOSED))
-  eot_fgsm_eps: tuple[float, ...] = dataclasses.field(default=(0.025, 0.1), metadata=_help(
-      "Beyond the paper: FGSM eps* crafted through the averaging (EOT); empty: none.", bounds=UNIT_CLOSED))
-  eot_draws: int = dataclasses.field(default=5, metadata=_help(
-      "Beyond the paper: evaluation draws of the averaging's noise; an image counts as correct only if every "
-      "draw classifies it correctly (worst case).", bounds=AT_LEAST_ONE))
-  copies_per_call: int = dataclasses.field(default=2048, metadata=_help(
-      "Noisy copies sent through the model in one call (averaging is chunked to N x B <= this).", bounds=AT_LEAST_ONE))
-  train_take: Optional[int] = dataclasses.field(default=None, metadata=_help(
-      "Use only the first N training images (smoke tests).", bounds=AT_LEAST_ONE))
-  test_take: Optional[int] = dataclasses.field(default=None, metadata=_help(
-      "Use only the first N held-out images (smoke tests).", bounds=AT_LEAST_ONE))
+      "has no train split); official: its train and validation splits.")
+  train_per_class: int = flag_field(200, "Training images per class (balanced).", bounds=AT_LEAST_ONE)
+  test_per_class: int = flag_field(50, "Held-out images per class (balanced).", bounds=AT_LEAST_ONE)
+  split_seed: int = flag_field(0, "Seed of the balanced split.", bounds=NON_NEGATIVE)
+  image_size: int = flag_field(
+      224, "Crop size; eval is Resize(round(256/224*size), shorter side) + CenterCrop(size) (authors' code); at least "
+      "32 (the models pool globally).", bounds=Bounds(32))
+  models: tuple[str, ...] = flag_field(
+      ("wrn50_2", "googlenet"), "Models (see MODEL_BUILDERS in adv_tf/studies/imagenette_defenses/models.py).")
+  pretrained_dir: Optional[str] = flag_field(
+      None, "Folder with torchvision ImageNet weights <model>.safetensors/.npz (converted by "
+      "data_prep/torchvision_weights.py); without it every model trains from scratch.")
+  base_epochs: int = flag_field(5, "Fine-tuning epochs (§III-C: 5).", bounds=AT_LEAST_ONE)
+  batch_size: int = flag_field(64, "Batch size (authors' code: 64).", bounds=AT_LEAST_ONE)
+  learning_rate: float = flag_field(0.01, "SGD learning rate (§III-C: 0.01).", bounds=POSITIVE)
+  momentum: float = flag_field(0.9, "SGD momentum (§III-C: 0.9).", bounds=UNIT_CLOSED)
+  at_epochs: int = flag_field(10, "Adversarial retraining epochs (§III-E: 10).", bounds=NON_NEGATIVE)
+  at_eps: float = flag_field(
+      0.025, "FGSM eps of the adversarial training examples (UNSTATED; the headline eps* 0.025).", bounds=UNIT_CLOSED)
+  at_ratio: float = flag_field(
+      0.5, "Fraction of each batch replaced by adversarial examples (UNSTATED; Goodfellow's alpha = 0.5).",
+      bounds=UNIT_CLOSED)
+  at_variants: tuple[str, ...] = flag_field(
+      ("fgsm",), "Adversarial training examples: fgsm (the paper, §II-C), dgsm_random (the slides: DGSM toward random "
+      "targets).")
+  fgsm_eps: tuple[float, ...] = flag_field(FGSM_EPS, "FGSM eps* grid (Fig. 3).", bounds=UNIT_CLOSED)
+  dgsm_eps: tuple[float, ...] = flag_field(DGSM_EPS, "DGSM eps* grid (Fig. 5).", bounds=UNIT_CLOSED)
+  dgsm_iterations: int = flag_field(40, "DGSM iterations (UNSTATED; Madry-Kolter tutorial pgd_linf_targ: 40).",
+                                    bounds=AT_LEAST_ONE)
+  dgsm_step: float = flag_field(0.01, "DGSM step size a (UNSTATED; tutorial: 1e-2).", bounds=POSITIVE)
+  target_class: int = flag_field(TARGET_CLASS, "DGSM target label (§III-D: 1).", bounds=Bounds(0, NUM_CLASSES - 1))
+  averaging_n: tuple[int, ...] = flag_field((20, 100), "Predictions averaged (UNSTATED; 'many').", bounds=AT_LEAST_ONE)
+  averaging_eps_max: float = flag_field(0.3, "Averaging noise radius (§II-C: 0.3).", bounds=NON_NEGATIVE)
+  averaging_fgsm_eps: tuple[float, ...] = flag_field(FGSM_EPS, "FGSM eps* judged through averaging (Fig. 6).",
+                                                     bounds=UNIT_CLOSED)
+  averaging_dgsm_eps: tuple[float, ...] = flag_field(DGSM_EPS, "DGSM eps* judged through averaging.",
+                                                     bounds=UNIT_CLOSED)
+  eot_fgsm_eps: tuple[float, ...] = flag_field(
+      (0.025, 0.1), "Beyond the paper: FGSM eps* crafted through the averaging (EOT); empty: none.", bounds=UNIT_CLOSED)
+  eot_draws: int = flag_field(
+      5, "Beyond the paper: evaluation draws of the averaging's noise; an image counts as correct only if every "
+      "draw classifies it correctly (worst case).", bounds=AT_LEAST_ONE)
+  copies_per_call: int = flag_field(
+      2048, "Noisy copies sent through the model in one call (averaging is chunked to N x B <= this).",
+      bounds=AT_LEAST_ONE)
+  train_take: Optional[int] = flag_field(None, "Use only the first N training images (smoke tests).",
+                                         bounds=AT_LEAST_ONE)
+  test_take: Optional[int] = flag_field(None, "Use only the first N held-out images (smoke tests).",
+                                        bounds=AT_LEAST_ONE)
 
   @property
   def resize_size(self) -> int:

@@ -5,7 +5,7 @@ sharded; each stage writes to `<output_dir>/<stage>/`.
 """
 from __future__ import annotations
 
-from adv_tf.experiment.study import Stage, Study, StudyRun
+from adv_tf.experiment.study import Stage, Study, StudyRun, table_stages
 from adv_tf.studies.minimal_dataset import cells, config
 from adv_tf.studies.minimal_dataset import run as cell_runs
 from adv_tf.studies.minimal_dataset.report import NAME, MinimalDatasetReport
@@ -23,6 +23,5 @@ class MinimalDatasetStudy(Study):
     cell_runs.prepare(run)
 
   def stages(self, cfg: config.MinimalDatasetConfig) -> list[Stage]:
-    return [Stage(stage, lambda run, s=stage: cells.BUILDERS[s](run.config), cell_runs.RUNNERS[stage],
-                  sharded=stage == "models", result_schema=cell_runs.RESULT_SCHEMAS[stage])
-            for stage in cells.STAGES]
+    return table_stages(cells.STAGES, cells.BUILDERS, cell_runs.RUNNERS, cell_runs.RESULT_SCHEMAS,
+                        unsharded=("selection", "calibration"))

@@ -61,6 +61,9 @@ RECIPES: dict[str, TrainConfig] = {
 }
 
 
+AUGMENT_SUFFIX = "+D"  # a family trained with §4.2's augmentation: "cifar10/resnet32+D"
+
+
 @dataclasses.dataclass(frozen=True)
 class Family:
   """One curve: `dataset/architecture` with or without "+D"."""
@@ -70,7 +73,7 @@ class Family:
 
   @property
   def name(self) -> str:
-    return f"{self.dataset}/{self.architecture}{'+D' if self.augment else ''}"
+    return _augmented(f"{self.dataset}/{self.architecture}", self.augment)
 
   @property
   def arch(self) -> Architecture:
@@ -78,11 +81,16 @@ class Family:
 
   @property
   def label(self) -> str:
-    return f"{self.arch.label}{'+D' if self.augment else ''}"
+    return _augmented(self.arch.label, self.augment)
 
   @property
   def num_classes(self) -> int:
     return NUM_CLASSES[self.dataset]
+
+
+def _augmented(text: str, augment: bool) -> str:
+  """A family's name or label: `text`, with the "+D" of the augmented variant (§4.2)."""
+  return text + AUGMENT_SUFFIX if augment else text
 
 
 def parse_family(name: str) -> Family:
@@ -90,8 +98,8 @@ def parse_family(name: str) -> Family:
   if not isinstance(name, str) or name.count("/") != 1:
     raise AdvTfError(f"family {name!r} must look like '<dataset>/<architecture>[+D]', e.g. 'cifar10/resnet32+D'")
   dataset, arch = name.split("/")
-  augment = arch.endswith("+D")
-  arch = arch[:-2] if augment else arch
+  augment = arch.endswith(AUGMENT_SUFFIX)
+  arch = arch.removesuffix(AUGMENT_SUFFIX)
   if dataset not in NUM_CLASSES:
     raise AdvTfError(f"family {name!r}: unknown dataset {dataset!r}; choose one of: {', '.join(NUM_CLASSES)}")
   if arch not in ARCHITECTURES:
