@@ -18,6 +18,9 @@ from scipy import stats as _stats
 
 from adv_tf.errors import AdvTfError
 
+# What a run writes beside claims.json and `make publish-results` copies (adv_tf.report.publish).
+NOISE_FILE = "noise_reference.json"
+
 
 @dataclasses.dataclass(frozen=True)
 class NoiseReference:
