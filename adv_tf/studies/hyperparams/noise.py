@@ -29,7 +29,7 @@ def reference(cfg: HyperparamsConfig, seed: int) -> NoiseReference | None:
   (AdvTfError when they differ)."""
   if not cfg.noise_reference:
     return None
-  ref = noise_reference.load(pathlib.Path(cfg.noise_reference))
+  ref = noise_reference.load(pathlib.Path(cfg.noise_reference).expanduser())
   ref.check_settings(settings(cfg, seed))
   return ref
 
