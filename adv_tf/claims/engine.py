@@ -36,12 +36,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Callable, Hashable, Sequence
+from typing import Callable, Hashable, Mapping, Sequence
 
 import numpy as np
 
 from adv_tf.claims import rules as R
 from adv_tf.claims.declarations import Cell, Claim
+from adv_tf.claims.noise_reference import NoiseReference
 from adv_tf.claims.observations import Accuracy, Exact, Observation, Scalar, Untestable, Values
 from adv_tf.errors import AdvTfError
 from adv_tf.report.statistics import partial_label
@@ -211,9 +212,16 @@ def _reference_test(claim: Claim, a, b, reference, from_reference: tuple[bool, b
   """value(a) - value(b) with the seed-to-seed sd of `reference` (`Claim.noise_from`); `from_reference`: whether
   a, b is that quantity itself."""
   n_b = math.inf if isinstance(b, Scalar) else len(b.seeds)
-  floor = _seed_floor(reference) if isinstance(reference, Accuracy) else 0.0
   source = "/".join(str(p) for p in claim.noise_from) if isinstance(claim.noise_from, tuple) else str(
     claim.noise_from)
+  if isinstance(reference, NoiseReference):  # a published larger run's sd and N (issue 22 item 1)
+    n_a = len(a.seeds)
+    se = reference.sd * math.sqrt(1.0 / n_a + 1.0 / n_b)
+    return R.ReferenceT("t over seeds, sd from a published run", a.value - b.value, se, reference.df,
+                        int(min(n_a, n_b)), reference.sd, reference.n,
+                        f"{source} (published run, commit {reference.commit[:12]})", (float(n_a), float(n_b)),
+                        tuple(from_reference))
+  floor = _seed_floor(reference) if isinstance(reference, Accuracy) else 0.0
   return R.reference_t(a.value - b.value, len(a.seeds), n_b, _seed_values(reference), source, floor, from_reference)
 
 
@@ -233,7 +241,8 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
     return _Negated(test), this_model, note
   replicated = claim.unit == "seeds" and len(a.seeds) >= 2 and (isinstance(b, Scalar) or len(b.seeds) >= 2)
   this_model = claim.unit == "seeds" and not replicated
-  if this_model and isinstance(reference, (Accuracy, Values)) and len(reference.seeds) >= 2 and (
+  if this_model and (isinstance(reference, NoiseReference) or isinstance(reference, (Accuracy, Values)) and len(
+      reference.seeds) >= 2) and (
       isinstance(b, Scalar) or type(a) is type(b)):
     return _reference_test(claim, a, b, reference, from_reference), False, ""
   if isinstance(b, Scalar):
@@ -307,8 +316,11 @@ def _resolve(side, measure: Measure):
   return Scalar(float(side)) if isinstance(side, (int, float)) else measure(side)
 
 
-def judge_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules = Rules()) -> CellResult:
-  """The cell's test and p-values (status is set by `combine`, which knows the claim's other cells)."""
+def judge_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules = Rules(),
+               noise: Mapping[Hashable, NoiseReference] | None = None) -> CellResult:
+  """The cell's test and p-values (status is set by `combine`, which knows the claim's other cells). `noise`: a
+  published run's seed-to-seed sd per `noise_from` key (`noise_reference`), used instead of measuring that key's
+  own seeds."""
   a, b = _resolve(cell.a, measure), _resolve(cell.b, measure)
   untestable = [o.reason for o in (a, b) if isinstance(o, Untestable)]
   if untestable:
@@ -322,7 +334,9 @@ def judge_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules = Rules(
     reasons.append(f"both compared accuracies at the {bounds.pop()}")
   if reasons:
     return CellResult(cell, "not testable", note="; ".join(reasons), confounds=_confounds(a, b))
-  reference = measure(claim.noise_from) if claim.noise_from is not None else None
+  reference = None
+  if claim.noise_from is not None:
+    reference = (noise or {}).get(claim.noise_from) or measure(claim.noise_from)
   from_reference = (claim.noise_from is not None and cell.a == claim.noise_from,
                     claim.noise_from is not None and cell.b == claim.noise_from)
   test, this_model, note = _test(claim, a, b, reference, from_reference)
@@ -398,9 +412,11 @@ def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules
   return f"{seen}; {weakest.test.never(rules.max_factor)}{alone}"
 
 
-def judge(claim: Claim, measure: Measure, rules: Rules = Rules()) -> ClaimResult:
-  """The claim's verdict from `measure` (the study's tidy results, or the paper's numbers)."""
-  cells = [judge_cell(claim, c, measure, rules) for c in claim.cells]
+def judge(claim: Claim, measure: Measure, rules: Rules = Rules(),
+          noise: Mapping[Hashable, NoiseReference] | None = None) -> ClaimResult:
+  """The claim's verdict from `measure` (the study's tidy results, or the paper's numbers); `noise`: published
+  seed-to-seed noise per `noise_from` key (`judge_cell`)."""
+  cells = [judge_cell(claim, c, measure, rules, noise) for c in claim.cells]
   verdict = combine(claim, cells, rules)
   tested = tuple(n for n in claim.names if any(n in c.cell.groups and c.status != "not measured" for c in cells))
   flagged = []
@@ -412,5 +428,6 @@ def judge(claim: Claim, measure: Measure, rules: Rules = Rules()) -> ClaimResult
                      "confounds: " + "; ".join(flagged) if flagged else "")
 
 
-def judge_all(claims: Sequence[Claim], measure: Measure, rules: Rules = Rules()) -> list[ClaimResult]:
-  return [judge(c, measure, rules) for c in claims]
+def judge_all(claims: Sequence[Claim], measure: Measure, rules: Rules = Rules(),
+              noise: Mapping[Hashable, NoiseReference] | None = None) -> list[ClaimResult]:
+  return [judge(c, measure, rules, noise) for c in claims]

@@ -45,6 +45,8 @@ MAX_FIGURE_BYTES = 512 * 1024
 RUN_SUBDIR = "run"
 # What a resumed run reads (adv_tf.experiment.records / cli): records, the resolved config, grid manifests and
 # hyperparams' data identity. Checkpoints live in the model cache, outside the results folder.
+# A run's published noise reference (adv_tf.claims.noise_reference.NOISE_FILE; report never imports claims).
+NOISE_FILE = "noise_reference.json"
 RESUME_PATTERNS = ("records-shard*.jsonl", "config.json", "grid-manifest.json", "run_identity.json")
 
 
@@ -108,8 +110,8 @@ def _files(source: pathlib.Path, with_records: bool,
     if not path.is_file():
       continue
     rel = path.relative_to(source).as_posix()
-    if path.suffix == ".csv" or (path.parent == source and path.name.startswith("run_time")
-                                  and path.suffix == ".json"):
+    if path.suffix == ".csv" or (path.parent == source and (path.name.startswith("run_time") and path.suffix == ".json"
+                                                            or path.name == NOISE_FILE)):
       chosen.append((path, rel))
     elif path.suffix == ".png":
       if path.stat().st_size <= MAX_FIGURE_BYTES:

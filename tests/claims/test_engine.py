@@ -7,6 +7,7 @@ import pytest
 
 from adv_tf.claims import Accuracy, Cell, Claim, Exact, Untestable, Values, judge
 from adv_tf.claims.engine import Rules, judge_cell
+from adv_tf.claims.noise_reference import NoiseReference
 from adv_tf.errors import AdvTfError
 
 
@@ -345,3 +346,18 @@ def test_a_claim_with_untestable_cells_names_how_many_were_testable():
   assert named.label == "holds, partial (tested against: mnist, cifar10; testable: 2 of 12 cells)"
   every = judge(claim(*cells[10:]), measure(table))
   assert every.label == "holds"
+
+
+def test_a_published_reference_decides_what_the_runs_own_three_seeds_cannot():
+  # far 2.36 vs three baselines 2.26, 2.28, 2.30: with their own sd 0.02 (df 2) t = 0.08 / 0.0231 = 3.46 < 4.30;
+  # with a published sd 0.02 over N = 10 seeds (df 9) the same t exceeds t(0.975, 9) = 2.26.
+  table = {"base": _models(2.26, 2.28, 2.30), "far": _models(2.36)}
+  one = claim(Cell("far", "base"), unit="seeds", noise_from="base", margin=0.0)
+  assert judge(one, measure(table)).verdict == "inconclusive"
+  published = NoiseReference("base", 0.02, 10, "0123456789abcdef", {"cw": "exact"})
+  r = judge(one, measure(table), noise={"base": published})
+  assert r.verdict == "holds" and r.decided
+  test = r.cells[0].test
+  assert test.name == "t over seeds, sd from a published run" and test.df == 9 and test.reference_n == 10
+  assert "published run, commit 0123456789ab" in test.noise
+  assert judge(one, measure(table), noise={"other": published}).verdict == "inconclusive"   # keyed by noise_from

@@ -16,6 +16,9 @@ the trained model (unit "seeds"); a variant is one model, judged against the bas
 (`noise_from`): one model against the mean of N is (x - mean) / (sd sqrt(1 + 1/N)) ~ t(N - 1), two single
 models differ with sd sqrt(2) (§5.5's z, with the small-N null distribution). The margin, 0.09, is §5.5's
 "no impact" bound in the paper's units: 3 Table-2 stds of the mean distance (3 x 0.03).
+With `--noise_reference` (a published run's noise_reference.json, `noise`) the sd and N of that run's baselines
+replace this run's own in every `noise_from` test (issue 22: quick's 3 baselines give t(0.975, 2) = 4.30, 10 give
+2.26); this run's baselines stay the compared mean. Paper on paper keeps the paper's 100 baselines.
 
 §6.3 states dropout, kernel and pool size as trends ("as the percentage dropout in the input layer increases,
 the mean distance ... increased", "an upward trend as the kernel size increases", "as pool sizes increase"),

@@ -155,6 +155,10 @@ class HyperparamsConfig:
   train_take: Optional[int] = flag_field(None, "Use only the first N training images (smoke tests).",
                                          bounds=AT_LEAST_ONE)
   test_take: Optional[int] = flag_field(None, "Use only the first N test images (smoke tests).", bounds=AT_LEAST_ONE)
+  noise_reference: str = flag_field(
+      "", "A published noise reference (docs/results/hyperparams/<profile>/noise_reference.json, written by a run "
+      "with more baselines): its baselines' seed-to-seed sd and N replace this run's own in the claims (issue 22); "
+      "the run is refused when its settings differ from the reference's. Empty: this run's own baselines.")
   figure_pairs: tuple[tuple[int, int], ...] = flag_field(
       ((3, 8), (7, 1)), "source:target pairs shown in Fig. 11, e.g. 3:8,7:1.", parse=_pairs)
 

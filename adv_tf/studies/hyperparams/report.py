@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 import math
 import pathlib
 import time
@@ -18,13 +19,15 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from adv_tf.claims import claim_verdicts as engine_claim_verdicts
-from adv_tf.claims import judge_all, verdict_table
+from adv_tf.claims import judge_all, noise_reference, verdict_table
 from adv_tf.report import figures, markdown, statistics
 from adv_tf.report.base import StudyReport
 from adv_tf.report.tables import Table, format_cell, markdown_table
 from adv_tf.studies.hyperparams import cells, config, impact, measures, published
 from adv_tf.studies.hyperparams import claims as claims_lib
+from adv_tf.studies.hyperparams import noise as noise_lib
 from adv_tf.studies.hyperparams import run as cell_runs
+from adv_tf.utils.atomic import atomic_write_text
 
 NAME = "hyperparams"
 SELECTION, CELLS = "selection", "cells"  # the stage names
@@ -161,11 +164,13 @@ def tidy_rows(records: Sequence[Mapping[str, Any]]) -> list[dict]:
   return [dict(zip(RESULTS_HEADER, results_row(r))) for r in records]
 
 
-def judge_claims(records: Sequence[Mapping[str, Any]]) -> tuple[list, list]:
+def judge_claims(records: Sequence[Mapping[str, Any]], noise=None) -> tuple[list, list]:
   """(ours, paper on paper): every claim of `claims.CLAIMS` judged by adv_tf.claims on our tidy results and,
-  with the same rules, on the published numbers."""
+  with the same rules, on the published numbers. `noise`: a published `NoiseReference` of the baselines (ours
+  only: paper on paper keeps the paper's own 100 baselines' std)."""
   base = _base_values()
-  return (judge_all(claims_lib.CLAIMS, measures.ours(tidy_rows(records), base)),
+  return (judge_all(claims_lib.CLAIMS, measures.ours(tidy_rows(records), base),
+                    noise={claims_lib.BASELINES: noise} if noise is not None else None),
           judge_all(claims_lib.CLAIMS, measures.paper(base)))
 
 
@@ -542,7 +547,9 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
               f"(difference {sm - published.SECURE['mean']:+.2f}); baseline mean ours {_fmt(bm['mean'][0])}."]
   lines += ["", "Claims of the paper, judged on our measurements and, with the same rules, on the paper's own "
             "numbers (*paper on paper*: Table 5/6 rows as single models, the control as the mean of 100 baselines "
-            "with Table 2's std, §6.4's secure model 2.58):", "", verdict_table(*judged),
+            "with Table 2's std, §6.4's secure model 2.58):", "",
+            *([f"Baseline noise of our verdicts: {meta['noise_line']} (this run's own baselines enter only as the "
+               "compared mean).", ""] if meta.get("noise_line") else []), verdict_table(*judged),
             "", "Verdict rules (adv_tf.claims; the paper gives none): a hyperparameter claim is about a training "
             "choice, so its unit is the trained model; one model against the mean of N baselines is judged by "
             "t = (x − mean) / (sd·√(1+1/N)) with N − 1 degrees of freedom, two single models by sd·√2, sd = the "
@@ -653,7 +660,13 @@ class HyperparamsReport(StudyReport):
                summary.baseline_moments[s][0], published.BASELINE[s]] for s in STATS]
     self._rows = {2: table2, 3: _impact_rows(summary, published.TABLE3), 4: _impact_rows(summary, published.TABLE4),
                   5: _distance_rows(summary, published.TABLE5), 6: _distance_rows(summary, published.TABLE6)}
-    self._judged = judge_claims(records)
+    cfg, seed = getattr(run, "config", None), int(meta.get("seed", 0))
+    self._noise = noise_lib.reference(cfg, seed) if cfg is not None else None
+    self._judged = judge_claims(records, self._noise)
+    baselines = measures.ours(tidy_rows(records), _base_values())(claims_lib.BASELINES)
+    self._own_noise = (noise_lib.measured(baselines.per_seed_values(), records, cfg, seed)
+                       if cfg is not None and hasattr(baselines, "per_seed_values") and len(baselines.seeds) >= 2
+                       else None)
 
   def tables(self, run) -> dict[str, Table]:
     records = self._inputs.records
@@ -667,11 +680,14 @@ class HyperparamsReport(StudyReport):
     fig_dir.mkdir(parents=True, exist_ok=True)
     self._figures = _write_figures(out, fig_dir, self._inputs.selection, self._summary, self._inputs.records,
                                    self._inputs.meta)
+    if self._own_noise is not None:  # what a smaller run may name as --noise_reference once published
+      atomic_write_text(out / noise_reference.NOISE_FILE, json.dumps(self._own_noise.to_json(), indent=1) + "\n")
 
   def markdown(self, run) -> str:
     rows = self._rows
+    meta = {**self._inputs.meta, "noise_line": self._noise.describe() if self._noise is not None else ""}
     return _markdown(self._summary, self._inputs.selection, rows[2], rows[3], rows[4], rows[5], rows[6],
-                     self._figures, self._inputs.meta, self._judged)
+                     self._figures, meta, self._judged)
 
   def claims(self, run) -> list:
     """One ClaimVerdict per claim (C1..C6 §8, S1..S3 secure model, K1 transfer) from this run's records."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from adv_tf.experiment.runner import Cell
 from adv_tf.experiment.study import Stage, Study, StudyRun
-from adv_tf.studies.hyperparams import cells, config, data, models
+from adv_tf.studies.hyperparams import cells, config, data, models, noise
 from adv_tf.studies.hyperparams import run as cell_runs
 from adv_tf.studies.hyperparams.identity import identity, selection_id, write_identity
 from adv_tf.studies.hyperparams.report import CELLS, NAME, SELECTION, HyperparamsReport
@@ -25,6 +25,7 @@ class HyperparamsStudy(Study):
 
   def prepare(self, run: StudyRun) -> None:
     cfg = run.config
+    noise.reference(cfg, run.seed)  # a published noise reference of other settings is refused before data loads
     study_data = data.load_study_data(run.data_dir, train_take=cfg.train_take, test_take=cfg.test_take)
     run.resources["data"] = study_data
     run.resources["trainer"] = models.LeNetTrainer(
