@@ -29,6 +29,10 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_loader,
   for claim in ("M1", "M2a", "M2b", "M3", "M4", "M5", "M6"):
     assert f"| {claim} |" in report
   assert "likely copy error" in report
+  # No CNN ran: the weak CW was calibrated on the raw LeNet-5 (toward the CNN's 52%), and the report says so.
+  assert "calibrated on our raw lenet5_relu toward the paper's raw-CNN 52%" in report
+  assert "calibrated once on the raw lenet5_relu toward" in report
+  assert "calibration model: the weak-CW constant was chosen on it toward the CNN row's 52%" in report
   for name in ("table2.csv", "config.json", "fig1_fig2_distortion.png", "fgsm_sweep_lenet5_relu.png",
                "fig3_l0_lenet5_relu.png", "cw_budget_lenet5_relu.png"):
     assert (out / name).is_file(), name
