@@ -138,20 +138,20 @@ class MinimalDatasetConfig(ConfigMixin):
 # quick: designed to decide claims within the 10-minute goal on 2 cores (issue 22). A claim about a training method
 # needs >= 2 seeds per compared model (one seed reads "this model", never decided); with k seeds the paired t over
 # seeds has k - 1 degrees of freedom, one-sided 2.5% bound 12.7 (k = 2), 4.30 (3), 3.18 (4). Wall seconds measured
-# in the b801b87 quick run (fresh model cache, idle machine): labeller + selection 60; training to convergence
-# LeNet-5 (classic) raw 43, modified 16, finetuned 10, random_undistorted 21; CNN raw 138 (the calibration cell
-# trained it), modified 21, finetuned 11, random_undistorted 31; attacks per model (clean + distorted test, FGSM
-# sweep on 10,000, PGD-40 on 100, full-strength CW on 6, weak CW on 100) ~15 on a LeNet-5, ~40 on the CNN;
-# process start, data and report ~13. One CNN seed of raw/modified/finetuned costs ~290, so two CNN seeds alone
-# overrun; one LeNet-5 seed costs ~69 + 3 x 16 = ~117 (weak CW on 300 images: 1.6 s per model instead of 0.7 for
-# 100, measured), so quick runs FOUR seeds of the LeNet-5 and no CNN: 13 + 60 + ~7 (calibration on the first raw
-# LeNet-5, 4 constants x 300 images) + 4 x 117 = ~548 s. Spent on seeds, not on controls: the size control
-# (random_undistorted, ~37 per seed) and the CNN (so M6, LeNet vs CNN, reads "not run in this profile") run in
-# cpu-full. The weak CW runs on the first 300 (3x the paper's 100: its per-seed noise floor in the seed t falls
+# (fresh model cache, 2 cores): labeller + selection 57-60; the CNN's raw model alone trains ~138 and its attacks
+# (clean + distorted test, FGSM sweep on 10,000, PGD-40 on 100, full-strength CW on 6, weak CW on 100) cost ~40 per
+# model, so one CNN seed of raw/modified/finetuned costs ~290 and two CNN seeds alone overrun. The classic LeNet-5
+# (run of 8f9eff9, 4 seeds, 2026-12-05): raw trains 45-75 (10-17 epochs), modified 11-18, finetuned 10-16; its
+# attacks cost ~16 per model (weak CW on 300: ~2; full-strength CW on 6: ~10, of it ~7 fixed); one seed of the three
+# regimes ~135-150. Four seeds took 622 s (10 min 22 s, over the goal), so quick runs THREE seeds of the LeNet-5 and
+# no CNN: ~11 (start, data, report) + 57 + 53 (calibration, with the first raw model's training) + ~75 (the rest of
+# seed 0) + 2 x ~140 = ~475 s, a margin for seeds that train longer. Spent on seeds, not on controls: the size
+# control (random_undistorted, ~40 per seed) and the CNN (so M6, LeNet vs CNN, reads "not run in this profile") run
+# in cpu-full. The weak CW runs on the first 300 (3x the paper's 100: its per-seed noise floor in the seed t falls
 # from 4.9 to 2.8 pp) and calibrates the constant once, on the raw LeNet-5 of the first seed, toward the paper's
 # raw-CNN 52% (one fixed attack setting for every model; not per seed). The full-strength CW stays on the first 6
-# (~7 s per LeNet-5 model fixed + 0.35 per image: M4 rests on them; 100 in cpu-full); PGD-40 on the first 100.
-QUICK = MinimalDatasetConfig(profile="quick", seeds=(0, 1, 2, 3), architectures=("lenet5_classic",),
+# (M4 rests on them; 100 in cpu-full); PGD-40 on the first 100.
+QUICK = MinimalDatasetConfig(profile="quick", seeds=(0, 1, 2), architectures=("lenet5_classic",),
                              regimes=("raw", "modified", "finetuned"), cw_images=300, pgd_images=100,
                              full_cw_images=6)
 CPU_FULL = MinimalDatasetConfig(

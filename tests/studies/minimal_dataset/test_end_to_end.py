@@ -10,7 +10,8 @@ from adv_tf.report import statistics
 from adv_tf.studies.minimal_dataset import data as data_lib
 from adv_tf.studies.minimal_dataset.study import MinimalDatasetStudy
 
-TINY = ["--architectures=lenet5_relu", "--regimes=raw,modified,finetuned",
+# One seed (quick now runs several): the tiny run checks the CLI and the artifacts, not seed statistics.
+TINY = ["--seeds=0", "--architectures=lenet5_relu", "--regimes=raw,modified,finetuned",
         "--pool_size=200", "--keep=150", "--validation_size=100", "--batch_size=50", "--labeller_epochs=1",
         "--max_epochs_full=1", "--max_epochs_small=2", "--fgsm_images=100", "--pgd_images=10", "--pgd_steps=3",
         "--cw_images=6", "--full_cw_images=4", "--cw.binary_steps=1", "--cw.max_iterations=10",
