@@ -28,7 +28,8 @@ COUNTS = {
     "imagenette-defenses/cpu-full": {"cells": 6},
     "imagenette-defenses/paper": {"cells": 6},
     "imagenette-defenses/smoke": {"cells": 2},
-    "minimal-dataset/quick": {"selection": 1, "calibration": 1, "models": 8},
+    # issue 22: quick = 3 seeds x 1 LeNet-5 x 3 regimes (was 1 seed x 2 architectures x 4 regimes).
+    "minimal-dataset/quick": {"selection": 1, "calibration": 1, "models": 9},
     "minimal-dataset/cpu-full": {"selection": 1, "calibration": 1, "models": 45},
     "minimal-dataset/paper": {"selection": 1, "calibration": 1, "models": 45},
     "minimal-dataset/smoke": {"selection": 1, "calibration": 1, "models": 3},
@@ -63,8 +64,8 @@ ID_HASHES = {
     "minimal-dataset/paper:calibration": "ba1f3af55269fbf1",
     "minimal-dataset/paper:models": "0cddaa5d15b4c2d0",
     "minimal-dataset/quick:selection": "4629f41a51bb5e04",
-    "minimal-dataset/quick:calibration": "ba1f3af55269fbf1",
-    "minimal-dataset/quick:models": "18e1ca9e2e32faa5",
+    "minimal-dataset/quick:calibration": "7656b2f0c31b6678",   # issue 22: on the raw LeNet-5, weak CW on 300
+    "minimal-dataset/quick:models": "6fddad92d394d1f5",        # issue 22: 3 seeds of the LeNet-5, 3 regimes
     "minimal-dataset/smoke:selection": "1d28e575ab6ef907",
     "minimal-dataset/smoke:calibration": "5d55f330c84ad0b9",
     "minimal-dataset/smoke:models": "08522f6f48cef60c",

@@ -8,7 +8,8 @@
 * CW-L2 untargeted at full strength (Carlini's 9 x 1000) on the first `cw_images` test images: median L2
   and accuracy at L2 budgets (`adversarial_accuracy_at`), and the L0 curve of Fig. 3.
 * "Weak CW": one binary-search step, a fixed constant, `weak_cw_iterations` Adam steps (Carlini's plain
-  schedule); the constant is calibrated once on the raw CNN (`calibrate_weak_cw`) and used for all models.
+  schedule); the constant is calibrated once on the raw CNN, or the first architecture without it
+  (`cells.calibration_architecture`, `calibrate_weak_cw`), and used for all models.
 """
 from __future__ import annotations
 
@@ -102,7 +103,7 @@ def weak_cw_accuracy(model, x, y, *, const: float, iterations: int) -> float:
 
 
 def calibrate_weak_cw(model, x, y, *, consts, iterations: int, target: float, accuracy_fn=None) -> dict[str, Any]:
-  """Picks, once, the weak-CW constant whose accuracy on `model` (the raw CNN) is nearest `target`.
+  """Picks, once, the weak-CW constant whose accuracy on `model` (the raw calibration model) is nearest `target`.
 
   Accuracy falls as the constant grows (a larger c weights misclassification over distance), so the sorted
   candidates are bisected for the crossing of `target` and only its two neighbours are compared (ties: the

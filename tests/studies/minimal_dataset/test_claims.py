@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from adv_tf.claims import judge, judge_all
 from adv_tf.studies.minimal_dataset import claims, measures
-from adv_tf.studies.minimal_dataset import config as cfg
 from adv_tf.studies.minimal_dataset.report import capped_models, claim_rows, undertrained_note
 from tests.studies.minimal_dataset import tiny_records
 
-CONFIG = cfg.QUICK
+CONFIG = tiny_records.CONFIG
 
 
 def _by_id(results):

@@ -1,6 +1,6 @@
-"""Paper 001's verdicts on a tiny deterministic run (tiny_records: quick config, one seed, Table 2's numbers),
-pinned before the claims moved onto the shared engine (issue 20); every verdict that changed is listed with the
-rule fix that changed it."""
+"""Paper 001's verdicts on a tiny deterministic run (tiny_records.CONFIG: the quick config before issue 22, one
+seed, Table 2's numbers), pinned before the claims moved onto the shared engine (issue 20); every verdict that
+changed is listed with the rule fix that changed it."""
 from __future__ import annotations
 
 from adv_tf.studies.minimal_dataset.report import MinimalDatasetReport
