@@ -21,8 +21,10 @@ NORM_LABELS = {"l2": "CW-L2", "linf": "I-FGSM Linf"}
 @dataclasses.dataclass
 class FamilySummary:
   """One family's curves. `values[metric][k]` lists the seeds' values at sizes[k] (in `seeds` order);
-  `curves[metric]`: where the curve peaks; `attacks[norm]`: (successful attacks, attacked images) over all
-  the family's models."""
+  `curves[metric]`: where the curve peaks; `attacks[norm]`: (successes, attacked images) with each pool image
+  that some model of the family attacked counted once, at its success averaged over the models that attacked it
+  (the claims engine's rule: an item counts once, never once per model or seed), so the successes may be
+  fractional."""
   family: str
   dataset: str
   architecture: str
@@ -35,7 +37,7 @@ class FamilySummary:
   delta: dict[str, float]
   test_examples: int
   curves: dict[str, turning.Peak]
-  attacks: dict[str, tuple[int, int]]
+  attacks: dict[str, tuple[float, int]]
 
   def means(self, metric: str) -> np.ndarray:
     return np.array([np.nanmean(v) if np.isfinite(v).any() else np.nan for v in map(np.asarray, self.values[metric])])
@@ -50,6 +52,15 @@ def _array(values, n: int) -> np.ndarray:
     raise AdvTfError(f"a cell result has {a.shape} pool entries, expected {n}: all cells of a family must "
                      "share the attack pool")
   return a
+
+
+def image_successes(succeeded: np.ndarray, attacked: np.ndarray) -> tuple[float, int]:
+  """(successes, images) over a family's models (rows) and pool images (columns): every image attacked by some
+  model counts once, at the share of those models on which the attack succeeded (paper 004 §4.1's success rate;
+  the same image attacked on several models is one item, not several)."""
+  hit = attacked.any(axis=0)
+  share = succeeded[:, hit].sum(axis=0) / attacked[:, hit].sum(axis=0)
+  return float(np.round(share.sum(), 9)), int(hit.sum())
 
 
 def summarize_family(results: Sequence[Mapping], *, delta_quantile: float = 0.5) -> FamilySummary:
@@ -71,7 +82,7 @@ def summarize_family(results: Sequence[Mapping], *, delta_quantile: float = 0.5)
   largest = np.array([int(r["size"]) == sizes[-1] for r in ordered])
   for norm in NORMS:
     d = np.where(np.isnan(dist[norm]), np.inf, dist[norm])
-    attacks[norm] = (int((np.isfinite(dist[norm]) & correct).sum()), int(correct.sum()))
+    attacks[norm] = image_successes(np.isfinite(dist[norm]) & correct, correct)
     scores = robustness.eq4(d, correct)
     size_x[norm], dropped[norm] = scores.size_x, scores.dropped_failed
     per_model[f"eq4_{norm}"] = list(scores.scores)

@@ -11,10 +11,13 @@ Keys:
   ("spread", family, metric)      per seed, (max - min) / mean of the seed's curve over the sizes
   ("tradeoff", dataset, a, b, n)  per seed at the largest size, (accuracy a - accuracy b) x (own-correct eq. 4
                                   robustness a - robustness b): negative when the more accurate is less robust
-  ("success", family, norm)       successful attacks of all attacked pool images over the family's models
+  ("success", family, norm)       successful attacks over the attacked pool images, each image once at its
+                                  success averaged over the family's models (analysis.image_successes)
   ("regression", model, what)     the §2 example's test MSE / mean delta, computed exactly
 Units: every claim about training-set size is about training, whose replicate is the trained model ("seeds":
-one seed reads "this model: ..."); C9 is about the attacks on each model's images; C11 is computed exactly.
+one seed reads "this model: ..."); C9 is about the attacks, whose replicate is the attacked image (each pool
+image once, however many models or seeds attacked it: more seeds do not decide C9, more images do); C11 is
+computed exactly.
 "A turning point" = the peak/last ratio significantly above 1; "no turning point" = the ratio significantly
 below 1 + NO_TURNING_MARGIN (the peak at most 10% above the largest size's value).
 C10 compares the conclusions of two analyses (eq. 4 vs eq. 5 turning points), not two quantities: the engine's

@@ -221,7 +221,9 @@ def _choices(config, families, notes: Mapping[str, str]) -> list[str]:
       f"at the middle size at least the largest's minus {claims_lib.SATURATION_POINTS:g}; each seed's (max - "
       f"min)/mean of the robustness curve below {claims_lib.SPREAD_LIMIT:g}. C7: per pair of architectures at the "
       "largest size, (accuracy difference) x (own-correct eq. 4 difference) below 0. C9: at least "
-      f"{1 - claims_lib.SUCCESS_MARGIN:.0%} of the attacked images. C10 is not testable by this engine (it "
+      f"{1 - claims_lib.SUCCESS_MARGIN:.0%} of the attacked pool images per family, each image once (its "
+      "success averaged over the family's models: the same image attacked on several models or seeds is one "
+      "item). C10 is not testable by this engine (it "
       "compares two analyses' conclusions). The paper column: the same rules on the published numbers (the §2 "
       "example; the curves are published as figures only).",
       "MNIST 'ResNet+D' uses flips as §4.2 states, though flips do not suit digits. §3.1 lists ResNet-20 on Tiny "
