@@ -55,11 +55,6 @@ def _git(*args: str, cwd: pathlib.Path) -> subprocess.CompletedProcess:
   return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=30, env=env, check=False)
 
 
-def repository_root() -> pathlib.Path:
-  """The checkout holding adv_tf/ (where docs/results lives)."""
-  return pathlib.Path(__file__).resolve().parents[2]
-
-
 def is_ancestor(commit: str, repo: pathlib.Path) -> bool:
   """True when `commit` is HEAD or one of its ancestors in the checkout at `repo`."""
   return _git("merge-base", "--is-ancestor", commit, "HEAD", cwd=repo).returncode == 0
@@ -135,7 +130,7 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
 
   Returns the published folder. Raises AdvTfError (one line, nothing written) when the run cannot be published.
   """
-  repo = repository_root() if repo is None else pathlib.Path(repo)
+  repo = provenance.repository_root() if repo is None else pathlib.Path(repo)
   dest_root = repo / "docs" / "results" if dest_root is None else pathlib.Path(dest_root)
   folder = study.replace("-", "_")
   source = pathlib.Path(results_dir) / folder / profile

@@ -51,10 +51,15 @@ def host() -> str:
   return socket.gethostname()
 
 
+def repository_root() -> pathlib.Path:
+  """The checkout holding adv_tf/ (where docs/results lives)."""
+  return pathlib.Path(__file__).resolve().parents[2]
+
+
 @functools.lru_cache(maxsize=1)
 def git_revision() -> dict | None:
   """{"commit", "dirty"} of the adv_tf checkout, or None outside a git checkout / without git."""
-  root = pathlib.Path(__file__).resolve().parents[2]  # the checkout holding adv_tf/
+  root = repository_root()
   if not (root / ".git").exists():
     return None
   env = dict(os.environ, GIT_OPTIONAL_LOCKS="0")  # Never take the index lock of a shared checkout.

@@ -17,6 +17,7 @@ from adv_tf.claims.noise_reference import NoiseReference
 from adv_tf.studies.hyperparams import cells
 from adv_tf.studies.hyperparams.claims import BASELINES
 from adv_tf.studies.hyperparams.config import HyperparamsConfig
+from adv_tf.utils import provenance
 
 
 def settings(cfg: HyperparamsConfig, seed: int) -> dict:
@@ -24,12 +25,21 @@ def settings(cfg: HyperparamsConfig, seed: int) -> dict:
   return cells.selection_base_config(cfg, cfg.cw, seed, cells.run_settings(cfg))
 
 
+def reference_path(name: str) -> pathlib.Path:
+  """`name` as given, or (a relative path not found from here) in this checkout, where the profiles' default
+  `docs/results/...` reference is published."""
+  path = pathlib.Path(name).expanduser()
+  if path.is_absolute() or path.exists():
+    return path
+  return provenance.repository_root() / path
+
+
 def reference(cfg: HyperparamsConfig, seed: int) -> NoiseReference | None:
   """The published reference `cfg.noise_reference` names (None: none), checked against this run's settings
   (AdvTfError when they differ)."""
   if not cfg.noise_reference:
     return None
-  ref = noise_reference.load(pathlib.Path(cfg.noise_reference).expanduser())
+  ref = noise_reference.load(reference_path(cfg.noise_reference))
   ref.check_settings(settings(cfg, seed))
   return ref
 

@@ -429,7 +429,7 @@ def cell_index(records: Sequence[Mapping[str, Any]]) -> Table:
 
 def _write_figures(out, fig_dir, selection, summary: Summary, records, meta) -> dict[str, str]:
   names = {}
-  if selection:
+  if selection and selection["result"].get("average_matrix") is not None:
     res = selection["result"]
     for key, title, fname in (
         ("average_matrix", f"Average over {res['num_samples'] // 10} samples per class (Fig. 6)",
@@ -580,7 +580,15 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
   lines += ["", "## Run", ""]
   lines += markdown.run_section(meta, RUN_KEYS, meta.get("notes", []))
   lines += markdown.provenance_lines(meta.get("provenance"))
-  if selection:
+  if selection and selection["result"].get("average_matrix") is None:
+    res = selection["result"]
+    lines += ["", "## Best-estimate samples (§4.4)", "",
+              f"One candidate per class (the paper used 100): the first test image of each class that the "
+              f"seed-{selection['config']['seed']} control model classifies correctly, test indices (class 0..9) "
+              f"{res['best_test_indices']}. With one candidate there is nothing to choose, so the selection runs no "
+              f"attack: its distances would be the seed-{selection['config']['seed']} baseline's matrix (the same "
+              "model, images and CW), so Fig. 6 and Fig. 7 are that baseline's matrix (in the baselines' heat map)."]
+  elif selection:
     res = selection["result"]
     lines += ["", "## Best-estimate samples (§4.4)", "",
               f"{res['num_samples']} correctly classified test images ({res['num_samples'] // 10} per class; "

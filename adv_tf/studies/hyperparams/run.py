@@ -157,6 +157,8 @@ def run_selection_class(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTr
   c = int(cell_config["class"])
   model, train_record, _ = trainer.get(ModelSpec({}, {}, int(cell_config["seed"])))
   candidates = pick_candidates(model, data.x_test, data.y_test, int(cell_config["samples_per_class"]), (c,))
+  if len(candidates) == 1:
+    return _single_candidate(c, candidates, train_record, data)
   x, y = data.x_test[candidates], data.y_test[candidates]
   ctx.log(f"selection class {c}: targeted CW on {len(x)} samples x 9 targets")
   attacked = cw_targeted_all(model, x, y, cw)
@@ -177,19 +179,33 @@ def run_selection_class(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTr
           "data_provenance": dict(getattr(data.info, "provenance", None) or {})}
 
 
+def _single_candidate(c: int, candidates: np.ndarray, train_record, data: StudyData) -> dict:
+  """§4.4 with one candidate per class (quick, smoke): there is nothing to choose, so no attack runs. Its 9
+  distances would be the first baseline's row for this class (the control model is that baseline: the same
+  model, image and CW), which that baseline cell measures; Fig. 6 and Fig. 7 are that matrix (the report says so)."""
+  return {"class": c, "train": train_summary(train_record), "best_test_index": int(candidates[0]),
+          "candidate_indices": candidates.tolist(), "average_row": None, "best_row": None,
+          "cw_success_rate": None, "cw_recheck_disagreements": 0, "num_samples": 1,
+          "data_provenance": dict(getattr(data.info, "provenance", None) or {})}
+
+
 def combine_selection(class_records: Sequence[Mapping[str, Any]]) -> dict:
   """The selection's result from its 10 per-class records (class order): best-estimate test indices, the
   average (Fig. 6) and best-estimate (Fig. 7) matrices and their statistics."""
   from adv_tf import metrics
   results = [r["result"] for r in class_records]
+  num = sum(res["num_samples"] for res in results)
+  combined = {"train": results[0]["train"], "best_test_indices": [res["best_test_index"] for res in results],
+              "num_samples": int(num), "data_provenance": results[0].get("data_provenance", {}),
+              "average_matrix": None, "best_estimate_matrix": None, "average_stats": None,
+              "best_estimate_stats": None, "cw_success_rate": None}
+  if any(res.get("average_row") is None for res in results):  # one candidate per class: no attack ran
+    return combined
   average = matrix_from_json([res["average_row"] for res in results])
   best = matrix_from_json([res["best_row"] for res in results])
-  num = sum(res["num_samples"] for res in results)
-  return {"train": results[0]["train"], "best_test_indices": [res["best_test_index"] for res in results],
-          "average_matrix": _matrix_json(average), "best_estimate_matrix": _matrix_json(best),
+  return {**combined, "average_matrix": _matrix_json(average), "best_estimate_matrix": _matrix_json(best),
           "average_stats": metrics.distance_stats(average), "best_estimate_stats": metrics.distance_stats(best),
-          "cw_success_rate": float(sum(res["cw_success_rate"] * res["num_samples"] for res in results) / num),
-          "num_samples": int(num), "data_provenance": results[0].get("data_provenance", {})}
+          "cw_success_rate": float(sum(res["cw_success_rate"] * res["num_samples"] for res in results) / num)}
 
 
 def run_model_cell(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer, best: "BestSamples",

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import math
+import types
 
+import numpy as np
 import pytest
 
 from adv_tf.errors import AdvTfError
@@ -75,6 +77,30 @@ def test_selection_is_one_cell_per_class_and_combines():
   assert combined["best_estimate_stats"]["max"] == pytest.approx(10.0)
   with pytest.raises(AdvTfError, match="classes 9 missing"):
     study.selection_records(records[:9], sel[0].config["selection"])
+
+
+def test_one_candidate_per_class_runs_no_attack_and_the_report_says_whose_matrix_figs_6_7_are(monkeypatch, tmp_path):
+  # §4.4 chooses among candidates; with one (quick, smoke) there is nothing to choose and no CW runs.
+  class Trainer:
+    def get(self, spec):
+      return None, {"test_accuracy": 0.99, "epochs": 1}, False
+
+  def no_attack(*args, **kwargs):
+    raise AssertionError("the selection attacked a single candidate")
+
+  monkeypatch.setattr(cell_runs, "pick_candidates", lambda model, x, y, per_class, classes: np.array([40 + classes[0]]))
+  monkeypatch.setattr(cell_runs, "cw_targeted_all", no_attack)
+  data = types.SimpleNamespace(x_test=np.zeros((60, 28, 28, 1)), y_test=np.zeros(60), info=None)
+  sel = study.selection_cells(study.PROFILES["quick"], 0)
+  records = [{"config": {**cell.config}, "name": cell.name, "id": cell.id,
+              "result": cell_runs.run_selection_class(None, cell.config, trainer=Trainer(), data=data, cw=None)}
+             for cell in sel]
+  combined = cell_runs.combine_selection(study.selection_records(records, sel[0].config["selection"]))
+  assert combined["best_test_indices"] == list(range(40, 50)) and combined["num_samples"] == 10
+  assert combined["average_matrix"] is None and combined["cw_success_rate"] is None
+  text = report.write_report(tmp_path, {"result": combined, "config": {"seed": 3}}, [], {"profile": "t"}).read_text()
+  assert "selection runs no attack" in text and "the seed-3 baseline's matrix" in text
+  assert not (tmp_path / "figures" / "fig6_average_distances.png").exists()
 
 
 def test_report_refuses_records_of_another_selection():
