@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import pathlib
 
 import hyperparams_tiny_records as tiny
 import pytest
@@ -56,3 +57,12 @@ def _write(tmp_path, cfg, seed):
 
 def test_publish_copies_the_file_the_claims_engine_names():
   assert publish.NOISE_FILE == noise_reference.NOISE_FILE
+
+
+def test_a_relative_reference_path_is_found_in_the_checkout_from_any_folder(tmp_path, monkeypatch):
+  inside = noise.reference_path("docs/results/hyperparams/x/noise_reference.json")
+  monkeypatch.chdir(tmp_path)   # where a user may run the binary from
+  assert noise.reference_path("docs/results/hyperparams/x/noise_reference.json") == inside
+  assert inside.is_absolute() and inside.parts[-4:-2] == ("results", "hyperparams")
+  (tmp_path / "here.json").write_text("{}")
+  assert noise.reference_path("here.json") == pathlib.Path("here.json")   # found from here: used as given
