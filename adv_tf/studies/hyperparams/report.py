@@ -509,6 +509,21 @@ def _example_grid(out, records, pairs):
   return np.asarray(rows), labels, cols
 
 
+def _selection_lines(res: Mapping[str, Any], seed: int) -> list[str]:
+  if res.get("average_matrix") is None:  # one candidate per class (run.py: _single_candidate)
+    return [f"One candidate per class (the paper used 100): the first test image of each class that the seed-{seed} "
+            f"control model classifies correctly, test indices (class 0..9) {res['best_test_indices']}. With one "
+            f"candidate there is nothing to choose, so the selection runs no attack: its distances would be the "
+            f"seed-{seed} baseline's matrix (the same model, images and CW), so Fig. 6 and Fig. 7 are that "
+            "baseline's matrix (in the baselines' heat map)."]
+  return [f"{res['num_samples']} correctly classified test images ({res['num_samples'] // 10} per class; the paper "
+          f"used 100 per class), targeted CW to the 9 other classes on the seed-{seed} control model: success "
+          f"{res['cw_success_rate'] * 100:.1f}%. Chosen test indices (class 0..9): {res['best_test_indices']}.", "",
+          "- average matrix (Fig. 6): " + ", ".join(f"{k} {v:.2f}" for k, v in res['average_stats'].items()),
+          "- best-estimate matrix (Fig. 7): "
+          + ", ".join(f"{k} {v:.2f}" for k, v in res['best_estimate_stats'].items())]
+
+
 def _markdown(summary: Summary, selection, table2, table3, table4, table5, table6, figs, meta, judged) -> str:
   lines = [f"# Paper 002 reproduction: hyperparameters vs adversarial distance ({meta.get('profile')} profile)",
            ""]
@@ -580,25 +595,9 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
   lines += ["", "## Run", ""]
   lines += markdown.run_section(meta, RUN_KEYS, meta.get("notes", []))
   lines += markdown.provenance_lines(meta.get("provenance"))
-  if selection and selection["result"].get("average_matrix") is None:
-    res = selection["result"]
-    lines += ["", "## Best-estimate samples (§4.4)", "",
-              f"One candidate per class (the paper used 100): the first test image of each class that the "
-              f"seed-{selection['config']['seed']} control model classifies correctly, test indices (class 0..9) "
-              f"{res['best_test_indices']}. With one candidate there is nothing to choose, so the selection runs no "
-              f"attack: its distances would be the seed-{selection['config']['seed']} baseline's matrix (the same "
-              "model, images and CW), so Fig. 6 and Fig. 7 are that baseline's matrix (in the baselines' heat map)."]
-  elif selection:
-    res = selection["result"]
-    lines += ["", "## Best-estimate samples (§4.4)", "",
-              f"{res['num_samples']} correctly classified test images ({res['num_samples'] // 10} per class; "
-              f"the paper used 100 per class), targeted CW to the 9 other classes on the "
-              f"seed-{selection['config']['seed']} "
-              f"control model: success {res['cw_success_rate'] * 100:.1f}%. Chosen test indices (class 0..9): "
-              f"{res['best_test_indices']}.", "",
-              "- average matrix (Fig. 6): " + ", ".join(f"{k} {v:.2f}" for k, v in res['average_stats'].items()),
-              "- best-estimate matrix (Fig. 7): "
-              + ", ".join(f"{k} {v:.2f}" for k, v in res['best_estimate_stats'].items())]
+  if selection:
+    lines += ["", "## Best-estimate samples (§4.4)", ""]
+    lines += _selection_lines(selection["result"], selection["config"]["seed"])
     lines += markdown.figure_index(figs, ("average_matrix", "best_estimate_matrix"))
   lines += ["", "## Baseline variability (Table 2)", "",
             markdown_table(["stat", "paper std (100 models)", f"ours std ({n_base} models)", "95% low", "95% high",
