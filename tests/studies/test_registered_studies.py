@@ -33,7 +33,7 @@ COUNTS = {
     "minimal-dataset/cpu-full": {"selection": 1, "calibration": 1, "models": 45},
     "minimal-dataset/paper": {"selection": 1, "calibration": 1, "models": 45},
     "minimal-dataset/smoke": {"selection": 1, "calibration": 1, "models": 3},
-    "training-size/quick": {"models": 9},
+    "training-size/quick": {"models": 24},
     "training-size/cpu-full": {"models": 192},
     "training-size/paper": {"models": 558},
     "training-size/smoke": {"models": 2},
@@ -71,7 +71,7 @@ ID_HASHES = {
     "minimal-dataset/smoke:models": "08522f6f48cef60c",
     "training-size/cpu-full:models": "dbc4bebdc581010a",
     "training-size/paper:models": "043b51be211994f7",
-    "training-size/quick:models": "161001a10ae42828",
+    "training-size/quick:models": "0f526d2e3d8f923e",
     "training-size/smoke:models": "fec6e1c14ab2007b",
 }
 BY_NAME = {study.name: study for study in STUDIES}

@@ -14,6 +14,7 @@ from typing import Any, Mapping, Sequence
 
 from adv_tf.claims import noise_reference
 from adv_tf.claims.noise_reference import NoiseReference
+from adv_tf.errors import AdvTfError
 from adv_tf.studies.hyperparams import cells
 from adv_tf.studies.hyperparams.claims import BASELINES
 from adv_tf.studies.hyperparams.config import HyperparamsConfig
@@ -40,7 +41,10 @@ def reference(cfg: HyperparamsConfig, seed: int) -> NoiseReference | None:
   if not cfg.noise_reference:
     return None
   ref = noise_reference.load(reference_path(cfg.noise_reference))
-  ref.check_settings(settings(cfg, seed))
+  try:
+    ref.check_settings(settings(cfg, seed))
+  except AdvTfError as e:
+    raise AdvTfError(f"{e} (--noise_reference= judges by this run's own baselines)") from None
   return ref
 
 

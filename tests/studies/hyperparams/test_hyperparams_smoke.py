@@ -32,7 +32,8 @@ def test_hyperparams_study_runs_end_to_end_on_generated_digits(tmp_path, monkeyp
   argv = ["prog", f"--output_dir={out}", f"--model_cache_dir={tmp_path / 'cache'}", "--strategy=cpu",
           "--axes=stride", "--num_baseline_models=1", "--samples_per_class=1", "--kappas=0",
           "--cw.binary_steps=3", "--cw.max_iterations=100", "--cw.initial_const=10", "--max_epochs=3",
-          "--target_accuracy=0.5", "--train_take=4096", "--test_take=200", "--figure_pairs=3:8"]
+          "--target_accuracy=0.5", "--train_take=4096", "--test_take=200", "--figure_pairs=3:8",
+          "--noise_reference="]  # its own baselines: quick's published reference is of quick's full settings
   assert cli.run_main(HyperparamsStudy(), argv) == 0, capsys.readouterr().err
   records = load_records(out, study_name="hyperparams")
   assert [r["name"] for r in records] == ["baseline/seed=0", "stride=2", "secure", "kappa=0"]

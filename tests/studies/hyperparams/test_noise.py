@@ -46,7 +46,7 @@ def test_a_reference_measured_under_other_settings_is_refused(tmp_path):
   with pytest.raises(AdvTfError, match=r"seed differ"):   # the baselines' seeds are part of the settings
     noise.reference(dataclasses.replace(quick, noise_reference=str(_write(tmp_path, QUICK, 0))), 1)
   assert noise.reference(dataclasses.replace(quick, noise_reference=str(_write(tmp_path, QUICK, 0))), 0).n == 10
-  assert noise.reference(QUICK, 0) is None   # none named: the run's own baselines
+  assert noise.reference(dataclasses.replace(QUICK, noise_reference=""), 0) is None   # none: the run's own baselines
 
 
 def _write(tmp_path, cfg, seed):
@@ -66,3 +66,11 @@ def test_a_relative_reference_path_is_found_in_the_checkout_from_any_folder(tmp_
   assert inside.is_absolute() and inside.parts[-4:-2] == ("results", "hyperparams")
   (tmp_path / "here.json").write_text("{}")
   assert noise.reference_path("here.json") == pathlib.Path("here.json")   # found from here: used as given
+
+
+def test_quick_names_the_published_reference_and_matches_its_settings():
+  # the committed file (docs/results/hyperparams/quick-baselines10) was measured under quick's settings at seed 0
+  ref = noise.reference(QUICK, 0)
+  assert ref.n == 10 and ref.df == 9 and ref.key == ("baselines",)
+  with pytest.raises(AdvTfError, match=r"seed differ.*--noise_reference= judges by this run's own baselines"):
+    noise.reference(QUICK, 1)
