@@ -133,12 +133,13 @@ class ImagenetteDefensesConfig:
 #   claim: the EOT / worst-of-draws checks (beyond the paper; cpu-full runs them) and DGSM at eps* 0.005 (D5 and
 #   D12 read the largest eps* <= 0.015; D8 and D11's smaller 0.005 cells only add Holm multiplicity). DGSM runs at
 #   0.015; averaging at FGSM eps* 0 and 0.025 (D7, D6) and 0.1, 0.3 (Fig. 6's shape, forward passes only).
-#   Estimate: ~240 s per seed (123 + 48 training, ~70 attacks), ~12.5 minutes with start, data and report.
+#   Measured (run of 85d5003, 2026-12-05, fresh cache, 2 cores, load 1.9-2.2): 13 min 54 s wall (827 s in the
+#   study), 1,425 CPU-s; base cells 192-196 s, retraining cells 80 s. 8 of 14 claims decided (D2, D5-D8, D10, D11,
+#   D12a; before: 2). Seed 0 alone put D8 at a floor (0.2% / 1.0% target rate through averaging); seeds 1, 2 lift it.
 # * Left to other profiles: D4 needs GoogLeNet and a Wide ResNet with >= 2 seeds each (cpu-full runs both
 #   architectures; with --seeds=0,1,2 it decides D4); D1, D3 are absolute numbers that need pretrained weights at
-#   224 px (paper profile); D13 is qualitative. D8 is not testable on WRN-10-2 at this scale: through averaging it
-#   almost never predicts the target (0.2% and 1.0% at eps* 0 and 0.015 in the run above: a floor); GoogLeNet
-#   (cpu-full) tests it.
+#   224 px (paper profile); D13 is qualitative. Undecided in that run: D9 (effect -0.4 pp, seed sd 4.0 pp: no seed
+#   count quick affords) and D12b (-11.2 pp, seed sd 6.6 pp: about 6 seeds, 2x quick's budget).
 QUICK = ImagenetteDefensesConfig(
     "quick", image_size=32, models=("wrn10_2",), seeds=(0, 1, 2), base_epochs=30, at_epochs=10,
     dgsm_eps=(0.0, 0.015), averaging_n=(20,), averaging_fgsm_eps=(0.0, 0.025, 0.1, 0.3),
