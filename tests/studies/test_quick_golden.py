@@ -6,7 +6,9 @@ tests/studies/<study>/, their record files kept, the report rebuilt and its tabl
 stored in expected.json). Regenerate them only for an intended change of a report. Regenerated once since, when
 the studies' verdicts moved onto the claims engine (adv_tf.claims): only the claim/verdict tables, the turning-point
 table of training-size and the verdicts.csv files changed (every other table line and CSV was identical); each
-study's own pin test lists every verdict that changed and why. hyperparams has its own
+study's own pin test lists every verdict that changed and why. imagenette_defenses' was regenerated once more when
+its cells gained training seeds (issue 22): a seed column in its tables and CSVs, and "--seeds=0" in its argv (the
+quick profile now runs three seeds); its verdicts and every other table line are unchanged. hyperparams has its own
 golden test (hyperparams/test_hyperparams_golden.py)."""
 from __future__ import annotations
 

@@ -24,7 +24,8 @@ COUNTS = {
     "dataset-properties/cpu-full": {"models": 45},
     "dataset-properties/paper": {"models": 25},
     "dataset-properties/smoke": {"models": 2},
-    "imagenette-defenses/quick": {"cells": 4},
+    # issue 22: quick = 3 seeds x WRN-10-2 x (base, FGSM retraining) (was 1 seed x 2 architectures x 2 variants).
+    "imagenette-defenses/quick": {"cells": 6},
     "imagenette-defenses/cpu-full": {"cells": 6},
     "imagenette-defenses/paper": {"cells": 6},
     "imagenette-defenses/smoke": {"cells": 2},
@@ -55,7 +56,7 @@ ID_HASHES = {
     "hyperparams/smoke:cells": "65ceac5ac9f30fbd",
     "imagenette-defenses/cpu-full:cells": "e1d53d0f9ce4a007",
     "imagenette-defenses/paper:cells": "dedbeb5776e25e7c",
-    "imagenette-defenses/quick:cells": "ecde8b21db27011b",
+    "imagenette-defenses/quick:cells": "79484584659838d2",
     "imagenette-defenses/smoke:cells": "c08f546de65f9bbc",
     "minimal-dataset/cpu-full:selection": "4629f41a51bb5e04",
     "minimal-dataset/cpu-full:calibration": "ba1f3af55269fbf1",

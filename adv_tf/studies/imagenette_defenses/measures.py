@@ -1,14 +1,18 @@
 """The quantities paper 003's claims compare (keys of `claims`), resolved from this run's cell results or from
 the paper's published numbers, as `adv_tf.claims` observations. Measurement only: the engine judges.
 
-Ours: k of n held-out images per quantity, one seed (the run's), and the model's clean accuracy so that a
-model at or near chance (10 classes) is not testable. The cells store counts only (no per-image outcomes), so
-two accuracies on the same images are compared unpaired (Newcombe; conservative, the engine says so).
+Ours: k of n held-out images per quantity and seed (the run's --seeds), the per-image outcomes on the held-out
+images (every cell sees the same ones, so the engine compares two quantities image by image: exact McNemar; records
+made before the outcomes were kept give counts only, then the unpaired Newcombe interval, which the engine names),
+and the model's clean accuracy averaged over the seeds, so that a model at or near chance (10 classes) is not
+testable.
 The paper's: the WRN-50-2 figure values (Tables 003-A/B) as k of 50 images; GoogLeNet's were never published.
 """
 from __future__ import annotations
 
-from adv_tf.claims import Accuracy
+import numpy as np
+
+from adv_tf.claims import Accuracy, unpack_items
 from adv_tf.studies.imagenette_defenses import published
 from adv_tf.studies.imagenette_defenses.claims import CHANCE, is_wrn
 from adv_tf.studies.imagenette_defenses.config import DGSM_EPS, FGSM_EPS
@@ -31,16 +35,20 @@ def _entry(result: dict, defense: str, metric: str, eps: float) -> dict | None:
   return point(curves["fgsm"], 0.0) if metric == "clean" else point(curves[metric], eps)
 
 
-def results_measure(results: dict, seed: int):
-  """measure(key) over {(model, variant): cell result} (None: not measured in this run)."""
+def results_measure(results: dict):
+  """measure(key) over {(model, variant, seed): cell result}: one count per seed of the (model, variant), with the
+  per-image outcomes when every seed's record holds them (None: not measured in this run, or not on every seed)."""
   def measure(key):
     model, variant, defense, metric, eps = key
-    result = results.get((model, variant))
-    entry = None if result is None else _entry(result, defense, metric, eps)
-    if entry is None:
+    per_seed = sorted((s, r) for (m, v, s), r in results.items() if (m, v) == (model, variant))
+    entries = [_entry(r, defense, metric, eps) for _, r in per_seed]
+    if not entries or any(e is None for e in entries):
       return None
-    return Accuracy((int(entry["k"]),), int(entry["n"]), seeds=(seed,), item_set=HELD_OUT,
-                    clean=float(result["clean"]["rate"]), chance=CHANCE)
+    n = int(entries[0]["n"])
+    items = tuple(unpack_items(e["items"], n) for e in entries) if all("items" in e for e in entries) else None
+    return Accuracy(tuple(int(e["k"]) for e in entries), n, seeds=tuple(s for s, _ in per_seed), items=items,
+                    item_set=HELD_OUT, clean=float(np.mean([r["clean"]["rate"] for _, r in per_seed])),
+                    chance=CHANCE)
   return measure
 
 

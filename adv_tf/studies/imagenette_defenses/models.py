@@ -94,10 +94,11 @@ def make_builder(name: str, image_size: int, weights: Optional[pathlib.Path]) ->
   return builder
 
 
-def base_train_config(cfg) -> TrainConfig:
-  """§III-C recipe (authors' batch 64); shuffle the whole training set every epoch."""
+def base_train_config(cfg, seed: int) -> TrainConfig:
+  """§III-C recipe (authors' batch 64); shuffle the whole training set every epoch; `seed` seeds the weights,
+  the data order and the augmentation."""
   return TrainConfig(optimizer="sgd", learning_rate=cfg.learning_rate, momentum=cfg.momentum,
-                     batch_size=cfg.batch_size, epochs=cfg.base_epochs, shuffle_buffer=100_000, seed=0)
+                     batch_size=cfg.batch_size, epochs=cfg.base_epochs, shuffle_buffer=100_000, seed=seed)
 
 
 class DgsmRandomTargetTrainer(AdversarialTrainer):
@@ -121,11 +122,11 @@ class DgsmRandomTargetTrainer(AdversarialTrainer):
     return tf.concat([tf.stop_gradient(adv), x[n_adv:]], axis=0)
 
 
-def adversarial_retrain(base: keras.Model, variant: str, cfg, train_ds: tf.data.Dataset, x_test, y_test
-                        ) -> tuple[keras.Model, TrainResult]:
+def adversarial_retrain(base: keras.Model, variant: str, cfg, train_ds: tf.data.Dataset, x_test, y_test,
+                        seed: int) -> tuple[keras.Model, TrainResult]:
   """§III-E: `cfg.at_epochs` epochs of retraining from the fine-tuned model, round(ratio * B) of each batch
   replaced by adversarial examples crafted against the current weights (the library's AdversarialTrainer; the
-  paper's wording "adds" them: see the report)."""
+  paper's wording "adds" them: see the report). `seed`: the base model's (global RNGs get seed + 1)."""
   model = keras.models.clone_model(base)
   model.set_weights(base.get_weights())
   at = AdversarialTrainingConfig(eps=cfg.at_eps, ratio=cfg.at_ratio)
@@ -133,7 +134,7 @@ def adversarial_retrain(base: keras.Model, variant: str, cfg, train_ds: tf.data.
              DgsmRandomTargetTrainer(model, at, step=cfg.dgsm_step, iterations=cfg.dgsm_iterations))
   trainer.compile(optimizer=keras.optimizers.SGD(cfg.learning_rate, momentum=cfg.momentum),
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
-  keras.utils.set_random_seed(1)
+  keras.utils.set_random_seed(seed + 1)
   start = time.perf_counter()
   history = trainer.fit(train_ds, epochs=cfg.at_epochs, verbose=0)
   accuracy = float(np.mean(np.argmax(model.predict(x_test, batch_size=256, verbose=0), -1) == y_test))
@@ -151,13 +152,14 @@ class Trainer:
     self.data, self.cfg, self.cache, self.strategy = data, cfg, cache, strategy
     self._models: dict = {}
 
-  def _train_ds(self) -> tf.data.Dataset:
+  def _train_ds(self, seed: int) -> tf.data.Dataset:
+    """The retraining batches: order and augmentation seeded from the model's seed (seed + 2, seed + 3)."""
     from adv_tf.data.pipeline import augment
     d = self.data
     ds = tf.data.Dataset.from_tensor_slices((d.x_train, d.y_train)).cache()
-    ds = ds.shuffle(len(d.y_train), seed=2, reshuffle_each_iteration=True).batch(self.cfg.batch_size,
-                                                                                  drop_remainder=True)
-    return augment(ds, d.train_transforms, seed=3).prefetch(tf.data.AUTOTUNE)
+    ds = ds.shuffle(len(d.y_train), seed=seed + 2, reshuffle_each_iteration=True).batch(self.cfg.batch_size,
+                                                                                         drop_remainder=True)
+    return augment(ds, d.train_transforms, seed=seed + 3).prefetch(tf.data.AUTOTUNE)
 
   def model_config(self, name: str) -> dict:
     weights = pretrained_path(self.cfg.pretrained_dir, name)
@@ -166,31 +168,32 @@ class Trainer:
             "pretrained": None if weights is None else weights.name, "frozen_backbone": weights is not None,
             "train_transforms": [t.spec() for t in self.data.train_transforms]}
 
-  def base(self, name: str) -> tuple[keras.Model, TrainResult]:
-    if ("base", name) not in self._models:
+  def base(self, name: str, seed: int) -> tuple[keras.Model, TrainResult]:
+    if ("base", name, seed) not in self._models:
       weights = pretrained_path(self.cfg.pretrained_dir, name)
       d = self.data
-      tc = base_train_config(self.cfg)
-      self._models[("base", name)] = self.cache.get_or_train(
+      tc = base_train_config(self.cfg, seed)
+      self._models[("base", name, seed)] = self.cache.get_or_train(
           model_name=f"paper003_{name}", model_config=self.model_config(name), train_config=tc,
           data_identity=d.train_identity, build=make_builder(name, self.cfg.image_size, weights),
           train=lambda b: train_model(b, (d.x_train, d.y_train), (d.x_test, d.y_test), tc,
                                       strategy=self.strategy, train_transforms=d.train_transforms))
-    return self._models[("base", name)]
+    return self._models[("base", name, seed)]
 
-  def adversarial(self, name: str, variant: str) -> tuple[keras.Model, TrainResult]:
-    if (variant, name) not in self._models:
-      base, _ = self.base(name)
+  def adversarial(self, name: str, variant: str, seed: int) -> tuple[keras.Model, TrainResult]:
+    """`variant` retraining of the base model of the same seed."""
+    if (variant, name, seed) not in self._models:
+      base, _ = self.base(name, seed)
       cfg = self.cfg
-      tc = base_train_config(cfg).replace(epochs=cfg.at_epochs)
+      tc = base_train_config(cfg, seed).replace(epochs=cfg.at_epochs)
       extra = {"at_variant": variant, "at_eps": cfg.at_eps, "at_ratio": cfg.at_ratio}
       if variant == "dgsm_random":
         extra.update(dgsm_step=cfg.dgsm_step, dgsm_iterations=cfg.dgsm_iterations)
       parent = self.cache.key(model_name=f"paper003_{name}", model_config=self.model_config(name),
-                              train_config=base_train_config(cfg), data_identity=self.data.train_identity)
-      self._models[(variant, name)] = self.cache.get_or_train(
+                              train_config=base_train_config(cfg, seed), data_identity=self.data.train_identity)
+      self._models[(variant, name, seed)] = self.cache.get_or_train(
           model_name=f"paper003_{name}_at", model_config={**self.model_config(name), **extra}, train_config=tc,
           data_identity=self.data.train_identity, parent=parent, build=lambda: base,
-          train=lambda b: adversarial_retrain(b(), variant, cfg, self._train_ds(), self.data.x_test,
-                                              self.data.y_test))
-    return self._models[(variant, name)]
+          train=lambda b: adversarial_retrain(b(), variant, cfg, self._train_ds(seed), self.data.x_test,
+                                              self.data.y_test, seed))
+    return self._models[(variant, name, seed)]

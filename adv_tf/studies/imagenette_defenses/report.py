@@ -21,15 +21,16 @@ from adv_tf.report.markdown import Section, figure_index
 from adv_tf.report.tables import Table
 from adv_tf.studies.imagenette_defenses import claims as claims_lib
 from adv_tf.studies.imagenette_defenses import measures, published
-from adv_tf.studies.imagenette_defenses.cells import STAGE, build_cells
+from adv_tf.studies.imagenette_defenses.cells import STAGE, build_cells, variants
 from adv_tf.studies.imagenette_defenses.config import TARGET_NAME
 from adv_tf.studies.imagenette_defenses.measures import point
 from adv_tf.studies.imagenette_defenses.models import MODEL_BUILDERS
 
 
-def _records(run) -> dict[tuple[str, str], dict]:
-  ids = {c.id for c in build_cells(run.config, run.seed)}
-  return {(r["config"]["model"], r["config"]["variant"]): r["result"]
+def _records(run) -> dict[tuple[str, str, int], dict]:
+  """{(model, variant, seed): cell result} of this config's cells."""
+  ids = {c.id for c in build_cells(run.config)}
+  return {(r["config"]["model"], r["config"]["variant"], r["config"]["seed"]): r["result"]
           for r in run.records.get(STAGE, []) if r.get("id") in ids}
 
 
@@ -42,10 +43,11 @@ def _absolute(cfg, results) -> bool:
   return cfg.image_size >= 224 and any(r.get("pretrained") for r in results.values())
 
 
-def judged(cfg, results: dict, seed: int) -> tuple[list[ClaimResult], list[ClaimResult]]:
-  """(ours, the paper's): D1-D13 judged by the shared engine on this run's results and on the published numbers."""
+def judged(cfg, results: dict) -> tuple[list[ClaimResult], list[ClaimResult]]:
+  """(ours, the paper's): D1-D13 judged by the shared engine on this run's results ({(model, variant, seed):
+  result}) and on the published numbers."""
   declared = claims_lib.claims(cfg, _absolute(cfg, results))
-  return (judge_all(declared, measures.results_measure(results, seed)),
+  return (judge_all(declared, measures.results_measure(results)),
           judge_all(declared, measures.published_measure))
 
 
@@ -97,6 +99,11 @@ def changes_from_paper(cfg, results: dict) -> list[str]:
                "low-confidence from-scratch model needs larger eps* than a pretrained one, so DGSM at eps* <= 0.015 "
                "(D5, D8, D11, D12) tests the scale as much as the claim; and adversarial retraining continues "
                "training an undertrained base model, so its clean accuracy can rise (D9 is confounded).")
+  seeds = ", ".join(map(str, cfg.seeds))
+  out.append(f"Seeds: {len(cfg.seeds)} training seed{'s' if len(cfg.seeds) > 1 else ''} per model ({seeds}; the "
+             "paper trained one model each), common to the base and the retrained model (the retraining of seed s "
+             "starts from base seed s). Claims about a training method are judged over seeds, the others on the "
+             "held-out images, image by image (every cell sees the same images).")
   out.append(f"Training: SGD lr {cfg.learning_rate:g}, momentum {cfg.momentum:g}, batch {cfg.batch_size}, "
              f"{cfg.base_epochs} epochs (paper: 5), last epoch kept (the authors kept the best epoch on their "
              "training images).")
@@ -158,53 +165,71 @@ def _plot_boxes(path, title, curve: list[dict]):
 
 
 def write_figures(out: pathlib.Path, cfg, results: dict) -> dict[str, str]:
+  """Figs. 3, 5 (every base model and seed), per model Figs. 6, 7 and the repository's DGSM plots (one series per
+  seed), and the confidence box plots of the first seed's cells."""
   folder = out / "figures"
   folder.mkdir(parents=True, exist_ok=True)
   figs: dict[str, str] = {}
-  models = [m for m in cfg.models if (m, "base") in results]
+  bases = [(m, s) for m in cfg.models for s in cfg.seeds if (m, "base", s) in results]
 
   def fig(key, *args, plot=_plot_curves):
     plot(folder / f"{key}.png", *args)
     figs[key] = f"{key}.png"
 
   fig("fig3_fgsm_base", "FGSM vs the trained models (Fig. 3)", "% correctly classified",
-      {m: results[(m, "base")]["fgsm"] for m in models}, published.paper_fgsm("base"))
+      {f"{m} seed {s}": results[(m, "base", s)]["fgsm"] for m, s in bases}, published.paper_fgsm("base"))
   fig("fig5_dgsm_base", f"DGSM toward label {cfg.target_class} (Fig. 5)", "% classified as target",
-      {m: results[(m, "base")]["dgsm"] for m in models}, published.paper_dgsm("base"))
-  for m in models:
-    r = results[(m, "base")]
-    avg = {f"{m} + averaging N={n}": a["fgsm"] for n, a in r.get("averaging", {}).items()}
-    if avg:
+      {f"{m} seed {s}": results[(m, "base", s)]["dgsm"] for m, s in bases}, published.paper_dgsm("base"))
+  for m in dict.fromkeys(m for m, _ in bases):
+    seeds = [s for b, s in bases if b == m]
+    fgsm, dgsm = {}, {}
+    for s in seeds:
+      r = results[(m, "base", s)]
+      fgsm.update({f"{m} seed {s} (no defense)": r["fgsm"],
+                   **{f"{m} seed {s} + averaging N={n}": a["fgsm"] for n, a in r.get("averaging", {}).items()}})
+      dgsm.update({f"{m} seed {s} (no defense)": r["dgsm"],
+                   **{f"{m} seed {s} + averaging N={n}": a["dgsm"] for n, a in r.get("averaging", {}).items()}})
+    if any(results[(m, "base", s)].get("averaging") for s in seeds):
       fig(f"fig6_fgsm_averaging_{m}", f"{m}: FGSM with perturbed prediction averaging, gray-box (Fig. 6)",
-          "% correctly classified", {f"{m} (no defense)": r["fgsm"], **avg}, published.paper_fgsm("averaging"))
-      fig(f"dgsm_averaging_{m}", f"{m}: DGSM with averaging, gray-box (repo plot)", "% classified as target",
-          {f"{m} (no defense)": r["dgsm"],
-           **{f"averaging N={n}": a["dgsm"] for n, a in r["averaging"].items()}}, published.paper_dgsm("averaging"))
+          "% correctly classified", fgsm, published.paper_fgsm("averaging"))
+      fig(f"dgsm_averaging_{m}", f"{m}: DGSM with averaging, gray-box (repo plot)", "% classified as target", dgsm,
+          published.paper_dgsm("averaging"))
     for variant in cfg.at_variants:
-      if (m, variant) in results:
-        at = results[(m, variant)]
+      pairs = [(results[(m, "base", s)], results[(m, variant, s)], s) for s in seeds if (m, variant, s) in results]
+      if pairs:
         fig(f"fig7_fgsm_at_{variant}_{m}", f"{m}: FGSM after adversarial training ({variant}) (Fig. 7)",
-            "% correctly classified", {f"{m} base": r["fgsm"], f"{m} AT-{variant}": at["fgsm"]},
+            "% correctly classified", {k: v for r, at, s in pairs for k, v in (
+                (f"{m} seed {s} base", r["fgsm"]), (f"{m} seed {s} AT-{variant}", at["fgsm"]))},
             published.paper_fgsm("fgsm"))
         fig(f"dgsm_at_{variant}_{m}", f"{m}: DGSM after adversarial training ({variant}) (repo plot)",
-            "% classified as target", {f"{m} base": r["dgsm"], f"{m} AT-{variant}": at["dgsm"]},
+            "% classified as target", {k: v for r, at, s in pairs for k, v in (
+                (f"{m} seed {s} base", r["dgsm"]), (f"{m} seed {s} AT-{variant}", at["dgsm"]))},
             published.paper_dgsm("fgsm"))
-  for (m, variant), r in results.items():
-    fig(f"box_fgsm_{m}_{variant}", f"{m} ({variant}): top-class confidence under FGSM", r["fgsm"], plot=_plot_boxes)
-    fig(f"box_dgsm_{m}_{variant}", f"{m} ({variant}): top-class confidence under DGSM", r["dgsm"], plot=_plot_boxes)
+  first = cfg.seeds[0]
+  for (m, variant, s), r in results.items():
+    if s == first:
+      for attack in ("fgsm", "dgsm"):
+        fig(f"box_{attack}_{m}_{variant}", f"{m} ({variant}, seed {s}): top-class confidence under "
+            f"{attack.upper()}", r[attack], plot=_plot_boxes)
   return figs
 
 
-def curve_table(results: dict, attack: str) -> Table:
+def ordered(cfg, results: dict) -> list[tuple[tuple[str, str, int], dict]]:
+  """The results in the config's order: model, variant (base first), seed."""
+  return [((m, v, s), results[(m, v, s)]) for m in cfg.models for v in variants(cfg) for s in cfg.seeds
+          if (m, v, s) in results]
+
+
+def curve_table(cfg, results: dict, attack: str) -> Table:
   rows = []
-  for (m, variant), r in results.items():
+  for (m, variant, seed), r in ordered(cfg, results):
     for p in r[attack]:
-      rows.append([m, variant, "none", p["eps"], p["k"], p["n"], p["rate"], p["low"], p["high"]])
+      rows.append([m, variant, seed, "none", p["eps"], p["k"], p["n"], p["rate"], p["low"], p["high"]])
     for n, avg in r.get("averaging", {}).items():
       for p in avg[attack]:
-        rows.append([m, variant, f"averaging N={n}", p["eps"], p["k"], p["n"], p["rate"], p["low"], p["high"]])
+        rows.append([m, variant, seed, f"averaging N={n}", p["eps"], p["k"], p["n"], p["rate"], p["low"], p["high"]])
   metric = "correct" if attack == "fgsm" else "target"
-  return Table(["model", "variant", "defense", "eps", metric, "n", "rate", "low", "high"], rows)
+  return Table(["model", "variant", "seed", "defense", "eps", metric, "n", "rate", "low", "high"], rows)
 
 
 class ImagenetteDefensesReport(StudyReport):
@@ -212,11 +237,11 @@ class ImagenetteDefensesReport(StudyReport):
 
   def prepare(self, run) -> None:
     self._results = _records(run)
-    self._judged = judged(run.config, self._results, run.seed)
+    self._judged = judged(run.config, self._results)
 
   def tables(self, run) -> dict[str, Table]:
     return {"verdicts.csv": Table(list(HEADER), verdict_rows(*self._judged)),
-            **{f"{attack}_curves.csv": curve_table(self._results, attack) for attack in ("fgsm", "dgsm")}}
+            **{f"{attack}_curves.csv": curve_table(run.config, self._results, attack) for attack in ("fgsm", "dgsm")}}
 
   def write_artifacts(self, run) -> None:
     self._figures = write_figures(pathlib.Path(run.output_dir), run.config, self._results) if self._results else {}
@@ -231,10 +256,11 @@ class ImagenetteDefensesReport(StudyReport):
     cfg, results = run.config, self._results
     sections = [Section("Changes from the paper", "\n".join(f"- {c}" for c in changes_from_paper(cfg, results)))]
     clean_rows = []
-    for (m, variant), r in results.items():
-      clean_rows.append([m, variant, _pct(r["clean"]), r["clean"]["n"], f"{100 * r['train']['test_accuracy']:.1f}",
-                         "yes" if r.get("cache_hit") else "no", _pct(r["clean_target_rate"])])
-    clean = Table(["model", "variant", "clean % [95% CI]", "n", "end-of-training %", "from cache",
+    for (m, variant, seed), r in ordered(cfg, results):
+      clean_rows.append([m, variant, seed, _pct(r["clean"]), r["clean"]["n"],
+                         f"{100 * r['train']['test_accuracy']:.1f}", "yes" if r.get("cache_hit") else "no",
+                         _pct(r["clean_target_rate"])])
+    clean = Table(["model", "variant", "seed", "clean % [95% CI]", "n", "end-of-training %", "from cache",
                    "classified as target %"], clean_rows)
     sections.append(Section("Clean accuracy (paper: 99.9%)", clean.markdown() + (
         "\n\nThe paper's 99.9% (§III-C) was measured on the training images: the authors' notebook loads its "
@@ -255,29 +281,29 @@ class ImagenetteDefensesReport(StudyReport):
                             + cells.markdown()))
     for attack, label in (("fgsm", "FGSM: % correctly classified"), ("dgsm", "DGSM: % classified as target")):
       rows = []
-      for (m, variant), r in results.items():
-        rows.append([m, variant, "none"] + [_pct(p) for p in r[attack]])
+      for (m, variant, seed), r in ordered(cfg, results):
+        rows.append([m, variant, seed, "none"] + [_pct(p) for p in r[attack]])
         for n, avg in r.get("averaging", {}).items():
-          rows.append([m, variant, f"avg N={n}"] + [_pct(point(avg[attack], p["eps"])) for p in r[attack]])
+          rows.append([m, variant, seed, f"avg N={n}"] + [_pct(point(avg[attack], p["eps"])) for p in r[attack]])
       eps = [p["eps"] for p in next(iter(results.values()))[attack]] if results else []
-      sections.append(Section(label + " [95% Wilson]", Table(["model", "variant", "defense"] + [f"{e:g}" for e in eps],
-                                                             rows).markdown()))
+      sections.append(Section(label + " [95% Wilson]", Table(
+          ["model", "variant", "seed", "defense"] + [f"{e:g}" for e in eps], rows).markdown()))
     adaptive_rows = []
-    for (m, variant), r in results.items():
+    for (m, variant, seed), r in ordered(cfg, results):
       for a in r.get("adaptive", []):
         for mode in ("gray_box", "eot"):
-          adaptive_rows.append([m, f"{a['eps']:g}", a["n"], mode, _pct(a[mode]["single_draw"]),
+          adaptive_rows.append([m, seed, f"{a['eps']:g}", a["n"], mode, _pct(a[mode]["single_draw"]),
                                 f"worst of {a['draws']}: {_pct(a[mode]['worst_of_draws'])}"])
     if adaptive_rows:
       sections.append(Section("Beyond the paper: adaptive attacks on averaging", (
           "FGSM crafted through the averaged model (EOT: gradient of the averaged output over N noisy copies) vs "
           "the paper's gray-box FGSM, and the worst of several evaluation draws of the noise (an image counts as "
           "correct only if every draw classifies it correctly). Not part of the paper's claims.\n\n")
-          + Table(["model", "eps", "N", "attack", "accuracy % (one draw)", "worst case"], adaptive_rows).markdown()))
+          + Table(["model", "seed", "eps", "N", "attack", "accuracy % (one draw)", "worst case"],
+                  adaptive_rows).markdown()))
     meta = {"profile": cfg.profile, "seed": run.seed, "config": dataclasses.asdict(cfg),
             "versions": provenance.versions(), "wall time this invocation": f"{time.time() - run.started:.0f} s",
-            "cell seconds": {f"{r['config']['model']}/{r['config']['variant']}": r.get("seconds")
-                             for r in run.records.get(STAGE, [])},
+            "cell seconds": {r.get("name"): r.get("seconds") for r in run.records.get(STAGE, [])},
             "report written": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
     prov = next((r.get("data_provenance") for r in results.values() if r.get("data_provenance")), None)
     lines = [f"- {k}: {v}" for k, v in meta.items()]

@@ -3,7 +3,9 @@ base model, perturbed prediction averaging (gray-box, as the paper) plus the bey
 
 Metrics: FGSM "percent correctly classified" (every held-out image, also those misclassified when clean);
 DGSM "percent classified as the target", counting the images whose true class is the target (§III-D). Every
-rate comes with its 95% Wilson interval; box plots use the top-class softmax confidence per eps.
+rate comes with its 95% Wilson interval and its per-image outcomes (`items`, packed by `adv_tf.claims.pack_items`):
+every cell sees the same held-out images, so the claims compare two rates image by image (paired). Box plots use
+the top-class softmax confidence per eps.
 
 FGSM's perturbation sign(grad_x J(x, y)) does not depend on eps, so it is computed once per model (the
 library's FGSM at eps = 1 without clipping gives it) and x_adv(eps) = clip(x + eps * sign, 0, 1) for the whole
@@ -17,6 +19,7 @@ import numpy as np
 
 from adv_tf.attacks.base import attack
 from adv_tf.attacks.gradient import fgsm_arrays
+from adv_tf.claims import pack_items
 from adv_tf.defenses.averaging import PredictionAveraging
 from adv_tf.defenses.base import defended_model
 from adv_tf.defenses.evaluate import judge_many
@@ -48,10 +51,11 @@ def box_stats(values: np.ndarray) -> dict[str, float]:
 
 
 def rate(hits: np.ndarray) -> dict[str, Any]:
-  """k, n, rate and its Wilson interval."""
-  est = accuracy_interval(np.asarray(hits, bool))
+  """k, n, rate, its Wilson interval and the per-image outcomes (packed hex, image order of the held-out set)."""
+  hits = np.asarray(hits, bool)
+  est = accuracy_interval(hits)
   return {"k": int(np.sum(hits)), "n": int(len(hits)), "rate": float(est.accuracy), "low": float(est.low),
-          "high": float(est.high)}
+          "high": float(est.high), "items": pack_items(hits)}
 
 
 def fgsm_direction(model, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -145,7 +149,8 @@ RESULT_SCHEMA = ResultSchema(required=("variant", "cache_hit", "train", "clean",
 
 
 def run_model_cell(model, train_result, variant: str, data, cfg, seed: int, *, cache_hit: bool) -> dict:
-  """Everything one (model, variant) cell measures; see the module docstring."""
+  """Everything one (model, variant, seed) cell measures; see the module docstring. `seed`: the model's training
+  seed, which also seeds the averaging's noise."""
   x, y = data.x_test, data.y_test
   pred, conf = predict(model, x)
   direction = fgsm_direction(model, x, y)

@@ -29,17 +29,16 @@ class ImagenetteDefensesStudy(Study):
     return [Stage(STAGE, self._cells, self._run_cell, subdir="", result_schema=cell_runs.RESULT_SCHEMA)]
 
   def _cells(self, run: StudyRun) -> list[Cell]:
-    return cells.build_cells(run.config, run.seed)
+    return cells.build_cells(run.config)
 
   def _run_cell(self, cell: Cell, ctx, run: StudyRun) -> dict:
     trainer: models.Trainer = run.resources["trainer"]
-    name, variant = cell.config["model"], cell.config["variant"]
-    ctx.log(f"training or loading {name} ({variant})")
-    model, result = trainer.base(name) if variant == "base" else trainer.adversarial(name, variant)
+    name, variant, seed = cell.config["model"], cell.config["variant"], cell.config["seed"]
+    ctx.log(f"training or loading {name} ({variant}, seed {seed})")
+    model, result = trainer.base(name, seed) if variant == "base" else trainer.adversarial(name, variant, seed)
     hit = bool(run.model_cache.last_hit)
     ctx.log(f"clean test accuracy {result.test_accuracy:.3f}; attacking")
-    out = cell_runs.run_model_cell(model, result, variant, run.resources["data"], run.config, run.seed,
-                                   cache_hit=hit)
+    out = cell_runs.run_model_cell(model, result, variant, run.resources["data"], run.config, seed, cache_hit=hit)
     out["pretrained"] = cell.config.get("pretrained_dir") is not None
     out["data_provenance"] = run.resources["data"].provenance
     return out

@@ -12,8 +12,8 @@ from adv_tf.studies.imagenette_defenses.study import STAGE
 from tests.studies.imagenette_defenses import tiny_results as tiny
 
 
-def judged(results, cfg=tiny.CONFIG, seed=0):
-  ours, paper = report.judged(cfg, results, seed)
+def judged(results, cfg=tiny.CONFIG):
+  ours, paper = report.judged(cfg, results)
   return {r.claim.id: r for r in ours}, {r.claim.id: r for r in paper}
 
 
@@ -51,7 +51,7 @@ def test_a_small_rise_is_not_within_the_margin_until_the_sample_shows_it():
   ours, _ = judged(tiny.results())
   assert ours["D8"].verdict.startswith("inconclusive") and "at about" in ours["D8"].to_decide
   big = tiny.results()
-  big[("googlenet", "base")]["averaging"]["20"]["dgsm"] = tiny.curve(tiny.DGSM_EPS, [50, 150, 50])
+  big[("googlenet", "base", 0)]["averaging"]["20"]["dgsm"] = tiny.curve(tiny.DGSM_EPS, [50, 150, 50])
   ours, _ = judged(big)
   assert ours["D8"].verdict.startswith("does not hold") and "against 1" in ours["D8"].counts
 
@@ -59,7 +59,7 @@ def test_a_small_rise_is_not_within_the_margin_until_the_sample_shows_it():
 def test_dgsm_full_success_needs_the_rate_significantly_at_98_percent():
   ours, _ = judged(tiny.results())   # googlenet 500/500, wrn10_2 480/500 at eps* 0.015
   assert ours["D5"].verdict.startswith("does not hold") and ours["D5"].counts == "for 1, against 1"
-  fixed = with_cell(tiny.results(), ("wrn10_2", "base"), dgsm=tiny.curve(tiny.DGSM_EPS, [50, 200, 499]))
+  fixed = with_cell(tiny.results(), ("wrn10_2", "base", 0), dgsm=tiny.curve(tiny.DGSM_EPS, [50, 200, 499]))
   assert judged(fixed)[0]["D5"].verdict.startswith("holds")
 
 
@@ -100,7 +100,7 @@ def test_paper_column_applies_the_same_rules_to_the_published_numbers():
 
 
 def test_ours_come_from_the_cells_counts():
-  m = measures.results_measure(tiny.results(), seed=3)
+  m = measures.results_measure(tiny.results(seed=3))
   obs = m(("googlenet", "base", "averaging N=20", "dgsm", 0.015))
   assert (obs.k, obs.n, obs.seeds, obs.clean) == ((75,), 500, (3,), 0.6)
   assert m(("googlenet", "base", "averaging N=20", "clean", 0.0)).k == (280,)
@@ -109,11 +109,12 @@ def test_ours_come_from_the_cells_counts():
 
 
 def test_claims_json_rows_equal_the_report_rows():
-  records = [{"id": c.id, "config": c.config, "result": tiny.results()[(c.config["model"], c.config["variant"])]}
-             for c in build_cells(tiny.CONFIG, 0) if (c.config["model"], c.config["variant"]) in tiny.results()]
+  key = lambda c: (c.config["model"], c.config["variant"], c.config["seed"])
+  records = [{"id": c.id, "config": c.config, "result": tiny.results()[key(c)]}
+             for c in build_cells(tiny.CONFIG) if key(c) in tiny.results()]
   run = types.SimpleNamespace(config=tiny.CONFIG, seed=0, records={STAGE: records})
   rows = report.ImagenetteDefensesReport().claims(run)
-  table = verdict_rows(*report.judged(tiny.CONFIG, tiny.results(), 0))
+  table = verdict_rows(*report.judged(tiny.CONFIG, tiny.results()))
   assert [(r.claim, r.statement, f"**{r.verdict}**") for r in rows] == [tuple(t[:3]) for t in table]
   assert all(r.section == claims.SECTION for r in rows)
   assert all(r.verdict in DECIDED or r.evidence for r in rows)
@@ -121,3 +122,19 @@ def test_claims_json_rows_equal_the_report_rows():
       r for r in records if r["config"]["variant"] == "base"]})
   by_id = {r.claim: r for r in report.ImagenetteDefensesReport().claims(no_at)}
   assert by_id["D9"].verdict == "not run in this profile" and "--at_epochs" in by_id["D9"].evidence
+
+
+def test_three_common_seeds_judge_the_training_method_claims_over_seeds():
+  # The quick design (issue 22): one architecture, three seeds, base and FGSM retraining of each seed.
+  cfg = dataclasses.replace(tiny.CONFIG, models=("wrn10_2",), seeds=(0, 1, 2))
+  results = {}
+  for s, (base, at) in enumerate([(20, 100), (24, 108), (18, 97)]):
+    results[("wrn10_2", "base", s)] = tiny.cell(250 + s, [250 + s, base, 10, 2], [30, 60, 150],
+                                                ([100, 60, 40, 5], [2, 2, 3]))
+    results[("wrn10_2", "fgsm", s)] = tiny.cell(240 + s, [240 + s, at, 60 + s, 5], [50, 52, 60])
+  ours, _ = judged(results, cfg)
+  d10 = ours["D10"]
+  assert d10.verdict == "holds" and d10.decided and d10.label == "holds, partial (tested against: wrn10_2)"
+  assert {c.test.name for c in d10.cells} == {"paired t over seeds"}
+  assert ours["D4"].verdict == "not run in this profile"
+  assert "--seeds=0,1,2" in {r.claim: r for r in report.claim_rows(list(ours.values()))}["D4"].evidence

@@ -56,7 +56,7 @@ AFTER_BY_CONFIG = {
 
 @pytest.mark.parametrize("name", list(AFTER_BY_CONFIG))
 def test_claim_verdicts_are_pinned(name):
-  ours, _ = report.judged(tiny_results.CONFIG, getattr(tiny_results, name)(), 0)
+  ours, _ = report.judged(tiny_results.CONFIG, getattr(tiny_results, name)())
   assert {r.claim: r.verdict for r in report.claim_rows(ours)} == AFTER_BY_CONFIG[name]
 
 

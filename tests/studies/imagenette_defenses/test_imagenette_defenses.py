@@ -37,7 +37,8 @@ def test_every_profile_validates():
     ({"models": ("resnet9000",)}, "unknown model"), ({"fgsm_eps": (0.0, 2.0)}, r"fgsm_eps entries .* in \[0, 1\]"),
     ({"at_variants": ("pgd",)}, "at_variants"), ({"target_class": 10}, "target_class"),
     ({"split_mode": "random"}, "split_mode"), ({"image_size": 16}, "image_size"),
-    ({"dataset": "imagenette/nope"}, "dataset")])
+    ({"dataset": "imagenette/nope"}, "dataset"), ({"seeds": (0, 0)}, "--seeds must be distinct"),
+    ({"seeds": ()}, "--seeds must be distinct")])
 def test_bad_settings_are_one_line_errors(overrides, needle):
   cfg = dataclasses.replace(config.QUICK, **overrides)
   with pytest.raises(AdvTfError, match=needle) as e:
@@ -192,6 +193,7 @@ IDS = [f"D{i}" for i in range(1, 12)] + ["D12a", "D12b", "D13"]
 
 
 def test_tiny_end_to_end_run_writes_every_artifact(mocked, tmp_path, monkeypatch):
+  """Two seeds: each seed's retraining starts from its own base model; every rate keeps its per-image outcomes."""
   monkeypatch.setenv("ADV_TF_MODEL_CACHE", str(tmp_path / "cache"))
   out = tmp_path / "out"
   status = cli.run_main(ImagenetteDefensesStudy(), [
@@ -199,8 +201,18 @@ def test_tiny_end_to_end_run_writes_every_artifact(mocked, tmp_path, monkeypatch
       "--train_per_class=5", "--test_per_class=3", "--image_size=32", "--batch_size=16", "--models=wrn10_2",
       "--base_epochs=1", "--at_epochs=1", "--at_variants=fgsm,dgsm_random", "--fgsm_eps=0,0.025,0.3",
       "--dgsm_eps=0,0.015", "--dgsm_iterations=2", "--averaging_n=3", "--averaging_fgsm_eps=0,0.025",
-      "--averaging_dgsm_eps=0.015", "--eot_fgsm_eps=0.025", "--eot_draws=2", "--copies_per_call=64"])
+      "--averaging_dgsm_eps=0.015", "--eot_fgsm_eps=0.025", "--eot_draws=2", "--copies_per_call=64", "--seeds=0,1"])
   assert status == 0
+  metas = [json.loads(p.read_text()) for p in (tmp_path / "cache").glob("*.json")]
+  bases = {m["hash"]: m["key"]["train"]["seed"] for m in metas if m["key"]["parent"] is None}
+  assert sorted(bases.values()) == [0, 1]
+  retrained = [m for m in metas if m["key"]["parent"] is not None]
+  assert len(retrained) == 4 and {bases[m["key"]["parent"]] for m in retrained} == {0, 1}
+  assert all(m["key"]["train"]["seed"] == bases[m["key"]["parent"]] for m in retrained)
+  records = [json.loads(line) for line in (out / "records-shard0of1.jsonl").read_text().splitlines()]
+  assert sorted((r["config"]["seed"], r["config"]["variant"]) for r in records) == [
+      (s, v) for s in (0, 1) for v in ("base", "dgsm_random", "fgsm")]
+  assert all("items" in r["result"]["clean"] and all("items" in p for p in r["result"]["fgsm"]) for r in records)
   text = (out / "report.md").read_text()
   for needle in ("## Changes from the paper", "FROM SCRATCH", "## Verdicts D1-D13", "9,466/9,469",
                  "Beyond the paper", "D10", "D12b", "paper on paper",
