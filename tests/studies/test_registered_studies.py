@@ -20,7 +20,8 @@ COUNTS = {
     "hyperparams/cpu-full": {"selection": 10, "cells": 87},
     "hyperparams/paper": {"selection": 10, "cells": 177},
     "hyperparams/smoke": {"selection": 10, "cells": 4},
-    "dataset-properties/quick": {"models": 5},
+    # issue 22: the contrast trio x 3 seeds + the 14 px model x 1 seed (was 5 settings x 1 seed).
+    "dataset-properties/quick": {"models": 10},
     "dataset-properties/cpu-full": {"models": 45},
     "dataset-properties/paper": {"models": 25},
     "dataset-properties/smoke": {"models": 2},
@@ -44,7 +45,7 @@ COUNTS = {
 ID_HASHES = {
     "dataset-properties/cpu-full:models": "4ac6d25d5000a759",
     "dataset-properties/paper:models": "c6933428fe1aa943",
-    "dataset-properties/quick:models": "6a7e1478831b1c71",
+    "dataset-properties/quick:models": "a0e8ccd1efd1fffe",  # issue 22: 10 models, 100 images, no adaptive
     "dataset-properties/smoke:models": "43fd085df6ebed7d",
     "hyperparams/cpu-full:selection": "bf0ff360d604fe86",
     "hyperparams/cpu-full:cells": "532f270074f69586",

@@ -14,8 +14,9 @@ from adv_tf.studies.dataset_properties import datasets
 
 STAGES = ("models",)
 
-# Settings that only choose which cells exist (not what a cell computes).
-_GRID_FIELDS = ("profile", "datasets", "properties", "seeds", "only_settings")
+# Settings that only choose which cells exist (not what a cell computes); --defense_settings enters each cell
+# as the rows that cell judges (its "defenses").
+_GRID_FIELDS = ("profile", "datasets", "properties", "seeds", "only_settings", "setting_seeds", "defense_settings")
 
 
 def settings(config) -> dict[str, Any]:
@@ -34,11 +35,11 @@ def model_cells(config) -> list[Cell]:
       pairs.sort(key=lambda p: (p != (setup.original_size, 1.0)))
       for size, contrast in pairs:
         label = datasets.setting_label(size, contrast)
-        if config.only_settings and label not in config.only_settings:
+        if config.only_settings and label not in config.only_settings or seed not in config.seeds_for(label):
           continue
         out.append(Cell(f"{name} {label} seed={seed}",
                         {"stage": "models", "dataset": name, "size": size, "contrast": contrast, "setting": label,
-                         "seed": seed, **base}, stage="models"))
+                         "seed": seed, **base, "defenses": config.defenses_for(label)}, stage="models"))
   return out
 
 

@@ -16,7 +16,7 @@ from adv_tf.report.markdown import Section
 from adv_tf.report.tables import Table
 from adv_tf.studies.dataset_properties import claims as claims_lib
 from adv_tf.studies.dataset_properties import datasets, measures, published
-from adv_tf.studies.dataset_properties.config import eps_label
+from adv_tf.studies.dataset_properties.config import PROFILE_DESIGNS, eps_label
 
 # Figure rows: our defense name -> the paper's row it is compared with (None: beyond the paper).
 ROWS = {"none": "none", "tvm_quirk": "tvm", "tvm": None, "jpeg": "jpeg"}
@@ -40,6 +40,22 @@ def md(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def _f(v, digits=1) -> str:
   return "-" if v is None or (isinstance(v, float) and not math.isfinite(v)) else f"{v:.{digits}f}"
+
+
+def settings_not_run(res: "Results", config) -> dict[tuple[str, str], list[str]]:
+  """{(dataset, setting): ids of the claims with a cell on it} for every setting of a dataset this run measured
+  that has no record (left out of the profile by --only_settings): those claims read "not run" or "partial"."""
+  out: dict[tuple[str, str], list[str]] = {}
+  for name in res.datasets:
+    key, figure = datasets.setup(name).key, datasets.figure_settings
+    bars = {(key, prop, bar): label for prop in datasets.PROPERTIES for bar, label in figure(name, prop)}
+    for label in dict.fromkeys(label for prop in config.properties for _, label in figure(name, prop)):
+      if (name, label) in res.by_setting:
+        continue
+      out[(name, label)] = [c.id for c in claims_lib.claims(config.eps)
+                            if any(isinstance(k, tuple) and bars.get(tuple(k[:3])) == label
+                                   for cell in c.cells for k in (cell.a, cell.b))]
+  return out
 
 
 class Results:
@@ -160,14 +176,19 @@ class DatasetPropertiesReport(StudyReport):
     eps = [eps_label(e) for e in config.eps]
     recs = [r for rs in res.by_setting.values() for r in rs]
     images = sorted({r["eval_images"] for r in recs})
+    seeds = "; ".join(f"{name} {label}: {[r['seed'] for r in rs]}" for (name, label), rs in res.by_setting.items())
+    design = PROFILE_DESIGNS.get(config.profile)
     secs = [Section("Run", "\n".join([
         f"- profile `{config.profile}`; datasets run: {', '.join(res.datasets) or 'none'}; seeds "
         f"{list(config.seeds)}; attacked images per model: {images or '-'} (first N of the test split); eps "
         f"{eps}; attack preset `{config.attack_preset}`; defenses {list(config.defenses)}.",
+        f"- seeds per model (common seeds: seed s gives every setting the same initialisation and data order): "
+        f"{seeds or '-'}",
+        *([f"- design of this profile: {design}"] if design else []),
         f"- models recorded: {len(recs)}; wall seconds per model (train/load + attacks): "
         + (", ".join(f"{r['dataset']} {r['setting']}: {sum(r['seconds'].values()):.0f}" for r in recs) or "-"),
         f"- attack settings: {recs[0]['attack_preset']['settings'] if recs else '-'}",
-        f"- defense settings: {recs[0]['defense_settings'] if recs else '-'}"]))]
+        f"- defense settings: {({k: v for r in recs for k, v in r['defense_settings'].items()}) or '-'}"]))]
     secs.append(self._verdicts(run))
     secs.append(self._clean(res, config))
     secs.append(self._contrast(res))
@@ -185,18 +206,31 @@ class DatasetPropertiesReport(StudyReport):
         secs.append(Section(f"{fig}: paper | ours | diff", body))
     secs.append(self._control(res))
     secs.append(self._adaptive(res, config))
-    not_run = [n for n in datasets.SETUPS if n not in res.datasets]
-    lines = [f"- {n}: {NOT_RUN_REASONS.get(n, 'not in --datasets')}" for n in not_run]
-    lines += [f"- defense row `{d}` ({ROW_LABELS[d]}): not in this profile's --defenses (cost; cpu-full runs it)"
-              for d in ROWS if d not in config.defenses]
-    if not config.contrast_control:
-      lines.append("- contrast confound control (beyond the paper): --contrast_control=false")
-    if not config.adaptive:
-      lines.append("- adaptive BPDA/EOT evaluation of JPEG/TVM (beyond the paper): --adaptive=false")
-    lines.append("- the authors' resize(s/0.875)+centre-crop test protocol: not built (--protocol=text only)")
-    secs.append(Section("Not run in this profile", "\n".join(lines)))
+    secs.append(self._not_run(res, config))
     secs.append(self._choices(config))
     return secs
+
+  def _not_run(self, res: Results, config) -> Section:
+    """What this profile left out: datasets, settings (--only_settings, with the claims that have cells on them),
+    defense rows (per setting with --defense_settings) and the beyond-the-paper extras."""
+    not_run = [n for n in datasets.SETUPS if n not in res.datasets]
+    lines = [f"- {n}: {NOT_RUN_REASONS.get(n, 'not in --datasets')}" for n in not_run]
+    lines += [f"- {name} {label}: not in this profile's --only_settings (cost; cpu-full runs every setting); claims "
+              f"with cells on it: {', '.join(ids) or 'none'}"
+              for (name, label), ids in settings_not_run(res, config).items()]
+    lines += [f"- defense row `{d}` ({ROW_LABELS[d]}): not in this profile's --defenses (cost; cpu-full runs it)"
+              for d in ROWS if d not in config.defenses]
+    lines += [f"- defense row `{d}` ({ROW_LABELS[d]}) on {name} {label}: not judged in this profile "
+              "(--defense_settings: cost; cpu-full judges every setting)"
+              for (name, label) in res.by_setting for d in config.defenses if d not in config.defenses_for(label)]
+    if not config.contrast_control:
+      lines.append("- contrast confound control (beyond the paper; decides no claim): --contrast_control=false "
+                   "(cpu-full runs it)")
+    if not config.adaptive:
+      lines.append("- adaptive BPDA/EOT evaluation of JPEG/TVM (beyond the paper; decides no claim): --adaptive=false "
+                   "(cpu-full runs it)")
+    lines.append("- the authors' resize(s/0.875)+centre-crop test protocol: not built (--protocol=text only)")
+    return Section("Not run in this profile", "\n".join(lines))
 
   def _judged(self, run):
     """(our results, the paper's) for every claim, with "every eps" taken as the run's --eps."""
@@ -208,11 +242,14 @@ class DatasetPropertiesReport(StudyReport):
     """One row per claim of the spec (A1-A2, B1-B12, C1-C11, D1-D3) and per sub-check (A2-mnist, B1-part2,
     C5-2/255) for claims.json: the same rows as the verdict table."""
     res, ours, paper = self._judged(run)
+    unrun = settings_not_run(res, run.config)
     out = []
     for row, r, p in zip(claim_verdicts(ours, VERDICTS_SECTION), ours, paper):
       extra = [f"paper figure: {p.label} ({p.counts})"]
       extra += [f"{n}: {NOT_RUN_REASONS.get(n, 'not in --datasets')}" for n, setup in datasets.SETUPS.items()
                 if setup.key in r.claim.names and setup.key not in res.keys]
+      extra += [f"{name} {label}: not run in this profile (--only_settings; cpu-full runs it)"
+                for (name, label), ids in unrun.items() if r.claim.id in ids]
       missing_eps = [e for e in r.claim.names if "/" in e and e not in r.tested and e not in
                      {eps_label(x) for x in run.config.eps}]
       if missing_eps:
@@ -231,10 +268,10 @@ class DatasetPropertiesReport(StudyReport):
             "model; not testable when both accuracies sit at the floor or the ceiling (within max(1%, 2 images)) "
             "or a model is near chance; 'does not hold' only when a cell is significantly against the claim "
             "(Holm over the claim's cells); a tie only when every cell is equivalent within the margin (1 pp; C1 "
-            "2.5 pp; TOST; on 50 images a 1 pp margin cannot be resolved). Claims comparing models trained on "
-            "different sizes or contrasts read 'this model: ...' with one seed (not decided). Undecided claims say "
-            "at what sample "
-            "size the same rules would decide them. 'paper on paper' applies the same rules to the digitized "
+            "2.5 pp; TOST: on a few hundred images a 1 pp margin is resolved only where few images differ). Claims "
+            "comparing models trained on different sizes or contrasts are judged over seeds (a paired t over the "
+            "common seeds) and read 'this model: ...' with one seed (not decided). Undecided claims say at what "
+            "sample size the same rules would decide them. 'paper on paper' applies the same rules to the digitized "
             "figure values (as counts of 10,000 test images, one model each). Where the text contradicts its "
             "figure the claim is judged against the figure (evidence in claims.json). TVM claims use our "
             "channels-first-quirk TVM row (the one comparable with the figures).")

@@ -9,7 +9,7 @@ flip; paper §IV-A) runs after that, re-drawn every epoch.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -70,15 +70,16 @@ def split_indices(config, n_train: int) -> tuple[slice, slice]:
   return slice(0, train_stop), slice(stop, n_train)
 
 
-def defenses_for(config, name: str) -> dict[str, Any]:
-  """Defense objects of the configured rows with the dataset's settings (authors' parameter files)."""
+def defenses_for(config, name: str, rows: Sequence[str] | None = None) -> dict[str, Any]:
+  """Defense objects of `rows` (default: the configured rows) with the dataset's settings (authors' parameter
+  files); a cell passes its own rows (--defenses less those --defense_settings keeps off its setting)."""
   from adv_tf.defenses.jpeg import Jpeg
   from adv_tf.defenses.tvm_art import TotalVarMinART
   setup = datasets.setup(name)
   make = {"none": lambda: None, "jpeg": lambda: Jpeg(quality=setup.jpeg_quality),
           "tvm_quirk": lambda: TotalVarMinART.from_preset(setup.tvm_preset, layout="channels_first_quirk"),
           "tvm": lambda: TotalVarMinART.from_preset(setup.tvm_preset, layout="channels_last")}
-  return {d: make[d]() for d in config.defenses}
+  return {d: make[d]() for d in (config.defenses if rows is None else rows)}
 
 
 def train_config(config, name: str, label: str, seed: int):
@@ -221,7 +222,7 @@ def run_model(cell, ctx, run) -> dict:
   stats = {"setting": contrast_stats(x), "same_size_1x": contrast_stats(original),
            "stored_after_contrast": contrast_stats(apply(transforms_for(setup.stored_size, contrast, False),
                                                          x_test_all[:n]))}
-  defenses = defenses_for(config, name)
+  defenses = defenses_for(config, name, c["defenses"])
   preset = PRESETS.get(config.attack_preset)
   result: dict[str, Any] = {"clean": judge(model, x, y, defenses, config, seed + 1), "adversarial": {}}
   timings: dict[str, float] = {"train_or_load": time.perf_counter() - t0}

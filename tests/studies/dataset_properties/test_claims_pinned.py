@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 from adv_tf.studies.dataset_properties import claims as claims_lib
-from adv_tf.studies.dataset_properties.config import QUICK
 from adv_tf.studies.dataset_properties.report import VERDICTS_SECTION, DatasetPropertiesReport
 from tests.studies.dataset_properties import tiny_records
 
@@ -97,7 +96,7 @@ def test_undecided_claims_print_the_sample_size_that_would_decide_them():
 
 def test_another_eps_changes_the_claims_inputs_and_names_what_it_lacks():
   """--eps=8/255: "every eps" claims are judged at 8/255; a claim that names 16/255 is not run and says why."""
-  run = tiny_records.run(QUICK.replace(eps=(8 / 255,)))
+  run = tiny_records.run(tiny_records.CONFIG.replace(eps=(8 / 255,)))
   rows = {r.claim: r for r in DatasetPropertiesReport().claims(run)}
   assert rows["B4"].verdict == NOT_RUN
   assert "eps the claim names but --eps did not run: 16/255" in rows["B4"].evidence

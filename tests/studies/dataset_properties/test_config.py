@@ -9,7 +9,7 @@ from adv_tf.studies.dataset_properties.config import PROFILES
 from adv_tf.studies.dataset_properties.study import DatasetPropertiesStudy
 
 
-@pytest.mark.parametrize("profile, n", [("quick", 5), ("cpu-full", 45), ("paper", 25)])
+@pytest.mark.parametrize("profile, n", [("quick", 10), ("cpu-full", 45), ("paper", 25)])
 def test_profiles_build_unique_cells(profile, n):
   config = DatasetPropertiesStudy.profile(profile)
   built = cells.model_cells(config)
@@ -19,24 +19,53 @@ def test_profiles_build_unique_cells(profile, n):
   assert built[0].config["setting"] == "28" and built[0].config["dataset"] == "mnist"
 
 
-def test_quick_is_mnist_five_models_with_paper_eps():
+def test_quick_is_designed_to_decide_with_the_paper_eps_attacks_and_targets():
   config = PROFILES["quick"]
-  labels = [c.config["setting"] for c in cells.model_cells(config)]
-  assert labels == ["28", "14", "56", "c0.5", "c2"]
+  built = cells.model_cells(config)
+  # The contrast trio at 3 common seeds (claims over seeds), the 14 px model at one (claims over images).
+  assert [(c.config["setting"], c.config["seed"]) for c in built] == [
+      ("28", 0), ("14", 0), ("c0.5", 0), ("c2", 0), ("28", 1), ("c0.5", 1), ("c2", 1), ("28", 2), ("c0.5", 2),
+      ("c2", 2)]
+  # Only the 14 px model is judged by the ART TVM (B3, A2-mnist); the others by none and JPEG.
+  assert {c.config["setting"]: c.config["defenses"] for c in built} == {
+      "28": ("none", "jpeg"), "14": ("none", "jpeg", "tvm_quirk"), "c0.5": ("none", "jpeg"), "c2": ("none", "jpeg")}
+  assert config.eval_images == 100
   assert [round(e * 255) for e in config.eps] == [2, 4, 8, 16]
   assert config.attack_preset == "foolbox3" and config.attacks == ("fgsm", "bim", "pgd", "deepfool")
   assert config.defenses == ("none", "jpeg", "tvm_quirk")  # the paper's three rows; channels-last TVM: cpu-full
+  # Training targets as every profile: the paper's clean accuracy - 1 pp, the same recipe and learning rate.
+  full = PROFILES["cpu-full"]
+  assert (config.target_margin, config.learning_rate, config.batch_size, config.validation_size) == (
+      full.target_margin, full.learning_rate, full.batch_size, full.validation_size)
   assert PROFILES["cpu-full"].defenses == ("none", "jpeg", "tvm_quirk", "tvm")
-  # Beyond the paper, in quick too: the contrast confound control and the adaptive PGD (BPDA / BPDA+EOT).
-  assert config.contrast_control and config.adaptive and config.adaptive_attack == "pgd"
+  # Beyond the paper and deciding no claim: the contrast control and the adaptive PGD run in cpu-full only.
+  assert not config.contrast_control and not config.adaptive
+  assert full.contrast_control and full.adaptive and not full.setting_seeds and not full.defense_settings
+
+
+def test_setting_seeds_and_defense_settings():
+  profile = DatasetPropertiesStudy.profile
+  config = profile("cpu-full", datasets=("mnist",), seeds=(3, 5), setting_seeds=("c2=1",),
+                   defense_settings=("tvm=56+c0.5",))
+  assert config.seeds_for("c2") == (3,) and config.seeds_for("14") == (3, 5)
+  assert config.defenses_for("56") == config.defenses and config.defenses_for("14") == ("none", "jpeg", "tvm_quirk")
+  built = cells.model_cells(config)
+  assert [c.name for c in built if "c2" in c.name] == ["mnist c2 seed=3"]
+  assert len(built) == 9
+  # A cell holds the rows it judges (its id changes with them); run.defenses_for builds exactly those.
+  cell = next(c for c in built if c.config["setting"] == "14")
+  assert list(run.defenses_for(config, "mnist", cell.config["defenses"])) == ["none", "jpeg", "tvm_quirk"]
+  # Profiles without these fields keep their cell ids (the fields are grid fields, not cell settings).
+  assert "setting_seeds" not in cell.config and "defense_settings" not in cell.config
 
 
 def test_only_settings_and_single_property():
   profile = DatasetPropertiesStudy.profile
-  assert [c.config["setting"] for c in cells.model_cells(profile("quick", only_settings=("c2", "14")))] == \
-      ["14", "c2"]
-  assert [c.config["setting"] for c in cells.model_cells(profile("quick", properties=("contrast",)))] == \
-      ["28", "c0.5", "c2"]
+  one_seed = {"seeds": (0,), "setting_seeds": ()}
+  assert [c.config["setting"] for c in cells.model_cells(profile("quick", **one_seed, only_settings=("c2", "14")))] \
+      == ["14", "c2"]
+  contrast = profile("quick", **one_seed, only_settings=(), defense_settings=(), properties=("contrast",))
+  assert [c.config["setting"] for c in cells.model_cells(contrast)] == ["28", "c0.5", "c2"]
 
 
 @pytest.mark.parametrize("overrides, message", [
@@ -44,6 +73,9 @@ def test_only_settings_and_single_property():
     ({"eps": (0.0,)}, "(0, 1]"), ({"eps": (1.5,)}, "(0, 1]"), ({"attack_preset": "nope"}, "preset"),
     ({"defenses": ("jpeg", "jpeg")}, "repeated"), ({"train_examples": -1}, ">= 0"),
     ({"only_settings": ("c3",)}, "only_settings"), ({"adaptive_attack": "deepfool"}, "adaptive_attack"),
+    ({"setting_seeds": ("14",)}, "setting_seeds"), ({"setting_seeds": ("c3=1",)}, "setting_seeds"),
+    ({"setting_seeds": ("14=4",)}, "setting_seeds"), ({"defense_settings": ("tvm=14",)}, "defense_settings"),
+    ({"defense_settings": ("jpeg=c3",)}, "defense_settings"),
     ({"adaptive_eot_samples": 0}, "adaptive_eot_samples")])
 def test_bad_config_is_one_line_error(overrides, message):
   with pytest.raises(AdvTfError, match=None) as err:
@@ -54,7 +86,8 @@ def test_bad_config_is_one_line_error(overrides, message):
 @pytest.mark.parametrize("name, quality, tvm", [("mnist", 10, (0.8, 0.5, 25)), ("fashion_mnist", 10, (0.3, 0.5, 30)),
                                                 ("cifar10", 50, (0.8, 0.3, 25)), ("imagenet", 50, (0.8, 0.3, 25))])
 def test_defenses_use_each_datasets_settings(name, quality, tvm):
-  config = DatasetPropertiesStudy.profile("quick", datasets=(name,), defenses=("none", "jpeg", "tvm_quirk", "tvm"))
+  config = DatasetPropertiesStudy.profile("quick", datasets=(name,), only_settings=(),
+                                          defenses=("none", "jpeg", "tvm_quirk", "tvm"))
   d = run.defenses_for(config, name)
   assert list(d) == ["none", "jpeg", "tvm_quirk", "tvm"]
   assert d["none"] is None and d["jpeg"].quality == quality

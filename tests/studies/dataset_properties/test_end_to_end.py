@@ -13,7 +13,8 @@ from adv_tf.studies.dataset_properties.study import DatasetPropertiesStudy
 TINY = ["--eval_images=6", "--validation_size=100", "--train_examples=200", "--max_epochs=1", "--batch_size=50",
         "--eps=0.0313725490196", "--judge_batch=8", "--contrast_control=true", "--only_settings=14,c0.5",
         "--attacks=fgsm,bim", "--adaptive_attack=bim", "--adaptive_eot_samples=2",
-        "--defenses=none,jpeg,tvm_quirk,tvm", "--eval_every_steps=2"]
+        "--defenses=none,jpeg,tvm_quirk,tvm", "--eval_every_steps=2", "--seeds=0", "--defense_settings=",
+        "--adaptive=true"]
 
 
 def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_split, capsys):
@@ -90,7 +91,8 @@ def test_dataset_without_local_copy_offline_is_one_line_error(tmp_path, monkeypa
   monkeypatch.setenv("ADV_TF_OFFLINE", "1")
   monkeypatch.setenv("ADV_TF_DATA_DIR", str(tmp_path / "empty"))
   (tmp_path / "empty").mkdir()  # a missing --data_dir is refused before the dataset is looked up (issue 23)
-  argv = ["prog", f"--output_dir={tmp_path / 'out'}", f"--data_dir={tmp_path / 'empty'}", "--datasets=cifar100"]
+  argv = ["prog", f"--output_dir={tmp_path / 'out'}", f"--data_dir={tmp_path / 'empty'}", "--datasets=cifar100",
+          "--only_settings="]   # quick's settings are MNIST's
   assert cli.run_main(DatasetPropertiesStudy(), argv) == 2
   err = capsys.readouterr().err.strip()
   assert err.startswith("error:") and len(err.splitlines()) == 1 and "cifar100" in err, err
