@@ -8,7 +8,10 @@ the studies' verdicts moved onto the claims engine (adv_tf.claims): only the cla
 table of training-size and the verdicts.csv files changed (every other table line and CSV was identical); each
 study's own pin test lists every verdict that changed and why. imagenette_defenses' was regenerated once more when
 its cells gained training seeds (issue 22): a seed column in its tables and CSVs, and "--seeds=0" in its argv (the
-quick profile now runs three seeds); its verdicts and every other table line are unchanged. hyperparams has its own
+quick profile now runs three seeds); its verdicts and every other table line are unchanged. minimal_dataset's and
+dataset_properties' were regenerated when their quick profiles were redesigned (issue 22): only evidence texts
+(settings a profile leaves out, "not run in this profile (--only_settings; cpu-full runs it)") and minimal-dataset's
+note on the weak-CW calibration model changed; no verdict and no number. hyperparams has its own
 golden test (hyperparams/test_hyperparams_golden.py)."""
 from __future__ import annotations
 
