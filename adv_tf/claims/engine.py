@@ -215,14 +215,17 @@ def _reference_test(claim: Claim, a, b, reference, from_reference: tuple[bool, b
   source = "/".join(str(p) for p in claim.noise_from) if isinstance(claim.noise_from, tuple) else str(
     claim.noise_from)
   if isinstance(reference, NoiseReference):  # a published larger run's sd and N (issue 22 item 1)
-    n_a = len(a.seeds)
-    se = reference.sd * math.sqrt(1.0 / n_a + 1.0 / n_b)
-    return R.ReferenceT("t over seeds, sd from a published run", a.value - b.value, se, reference.df,
-                        int(min(n_a, n_b)), reference.sd, reference.n,
-                        f"{source} (published run, commit {reference.commit[:12]})", (float(n_a), float(n_b)),
-                        tuple(from_reference))
+    return R.reference_t_from_sd(a.value - b.value, len(a.seeds), n_b, reference.sd, reference.n,
+                                 f"{source} (published run, commit {reference.commit[:12]})", from_reference,
+                                 label="t over seeds, sd from a published run")
   floor = _seed_floor(reference) if isinstance(reference, Accuracy) else 0.0
   return R.reference_t(a.value - b.value, len(a.seeds), n_b, _seed_values(reference), source, floor, from_reference)
+
+
+def _has_seed_noise(reference) -> bool:
+  """Whether `reference` gives a seed-to-seed sd: a published one, or >= 2 seeds of a measured quantity."""
+  return isinstance(reference, NoiseReference) or (
+      isinstance(reference, (Accuracy, Values)) and len(reference.seeds) >= 2)
 
 
 def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] = (False, False)
@@ -241,9 +244,7 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
     return _Negated(test), this_model, note
   replicated = claim.unit == "seeds" and len(a.seeds) >= 2 and (isinstance(b, Scalar) or len(b.seeds) >= 2)
   this_model = claim.unit == "seeds" and not replicated
-  if this_model and (isinstance(reference, NoiseReference) or isinstance(reference, (Accuracy, Values)) and len(
-      reference.seeds) >= 2) and (
-      isinstance(b, Scalar) or type(a) is type(b)):
+  if this_model and _has_seed_noise(reference) and (isinstance(b, Scalar) or type(a) is type(b)):
     return _reference_test(claim, a, b, reference, from_reference), False, ""
   if isinstance(b, Scalar):
     if replicated:

@@ -446,13 +446,22 @@ def reference_t(effect: float, n_a: float, n_b: float, reference, source: str = 
   (x - mean) / (sd sqrt(1 + 1/N)) ~ t(N - 1) under no effect; two single models give sd sqrt(2).
   `from_reference`: whether side a, b is the reference itself (it grows with the reference in `scaled`)."""
   values = np.asarray(reference, np.float64)
-  if len(values) < 2 or min(n_a, n_b) < 1:
-    raise ValueError(f"reference_t needs >= 2 reference values and >= 1 seed per side, got {len(values)}, "
+  if len(values) < 2:
+    raise ValueError(f"reference_t needs >= 2 reference values, got {len(values)}")
+  return reference_t_from_sd(effect, n_a, n_b, max(float(values.std(ddof=1)), floor_sd), len(values), source,
+                             from_reference)
+
+
+def reference_t_from_sd(effect: float, n_a: float, n_b: float, sd: float, reference_n: int,
+                        source: str = "the reference", from_reference: tuple[bool, bool] = (False, False),
+                        label: str = "t over seeds, sd from a reference") -> ReferenceT:
+  """`reference_t` with the sd and its seed count N given (e.g. a published run's, `noise_reference`)."""
+  if reference_n < 2 or min(n_a, n_b) < 1:
+    raise ValueError(f"reference_t needs >= 2 reference seeds and >= 1 seed per side, got {reference_n}, "
                      f"{n_a}, {n_b}")
-  sd = max(float(values.std(ddof=1)), floor_sd)
   se = sd * math.sqrt(1.0 / n_a + 1.0 / n_b)
-  return ReferenceT("t over seeds, sd from a reference", float(effect), se, len(values) - 1, int(min(n_a, n_b)),
-                    sd, len(values), source, (float(n_a), float(n_b)), tuple(from_reference))
+  return ReferenceT(label, float(effect), se, reference_n - 1, int(min(n_a, n_b)), sd, reference_n, source,
+                    (float(n_a), float(n_b)), tuple(from_reference))
 
 
 def holm(p_values) -> list[float]:
