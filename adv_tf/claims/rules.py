@@ -379,14 +379,16 @@ def paired_t(diffs, floor_sd: float = 0.0) -> TTest:
   """Paired t over per-seed differences; the sd is floored at `floor_sd` (e.g. the binomial noise of one
   accuracy, below which a seed-to-seed sd cannot really lie)."""
   diffs = np.asarray(diffs, np.float64)
-  sd = max(float(diffs.std(ddof=1)), floor_sd)
+  with np.errstate(invalid="ignore"):   # an infinite difference: sd NaN, which decides nothing (TTest._usable)
+    sd = max(float(diffs.std(ddof=1)), floor_sd)
   return TTest("paired t over seeds", float(diffs.mean()), sd / math.sqrt(len(diffs)), len(diffs) - 1, len(diffs), sd)
 
 
 def one_sample_t(values, constant: float, floor_sd: float = 0.0) -> TTest:
   """t of the per-seed values against a constant (effect = mean - constant)."""
   values = np.asarray(values, np.float64)
-  sd = max(float(values.std(ddof=1)), floor_sd)
+  with np.errstate(invalid="ignore"):   # an infinite value: sd NaN, which decides nothing (TTest._usable)
+    sd = max(float(values.std(ddof=1)), floor_sd)
   return TTest("one-sample t over seeds", float(values.mean()) - constant, sd / math.sqrt(len(values)),
                len(values) - 1, len(values), sd)
 
@@ -394,7 +396,8 @@ def one_sample_t(values, constant: float, floor_sd: float = 0.0) -> TTest:
 def welch_t(a, b, floor_sd: float = 0.0) -> TTest:
   """Welch's t of two independent seed samples (Welch-Satterthwaite degrees of freedom)."""
   a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
-  va, vb = max(a.var(ddof=1), floor_sd ** 2) / len(a), max(b.var(ddof=1), floor_sd ** 2) / len(b)
+  with np.errstate(invalid="ignore"):   # an infinite value: variance NaN, which decides nothing (TTest._usable)
+    va, vb = max(a.var(ddof=1), floor_sd ** 2) / len(a), max(b.var(ddof=1), floor_sd ** 2) / len(b)
   se = math.sqrt(va + vb)
   df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1)) if va + vb > 0 else len(a) + len(b) - 2
   n = min(len(a), len(b))
