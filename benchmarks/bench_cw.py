@@ -38,6 +38,7 @@ import inspect
 import os
 import time
 import types
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -165,18 +166,16 @@ def perpair_line(model_name: str, kappa: float, new, exact, new_cpu: float, exac
           f"success={int(new.success.sum())}/{int(exact.success.sum())}")
 
 
-def _perpair_runs(name: str, model, x, tgt, clip: tuple, settings: dict, kappas, exact_done=None) -> list[str]:
-  """The `cw-perpair` lines of one model: "carlini" (unless `exact_done` = (result, CPU-s) at kappa 0), then NEW."""
-  lines = []
+def _perpair_runs(name: str, model, x, tgt, clip: tuple, settings: dict, kappas, exact_done=None) -> Iterator[str]:
+  """The `cw-perpair` lines of one model, each as soon as it is measured: "carlini" (unless `exact_done` =
+  (result, CPU-s) at kappa 0), then NEW."""
   for kappa in kappas:
     run = lambda schedule: carlini_wagner_l2(  # noqa: E731
         model, x, target=tgt, clip_min=clip[0], clip_max=clip[1], schedule=schedule,
         **dict(settings, confidence=kappa))
     exact, exact_cpu = exact_done if exact_done and kappa == 0.0 else _cpu_time(lambda: run("carlini"))
     new, new_cpu = _cpu_time(lambda: run(NEW_SCHEDULE))
-    lines.append(perpair_line(name, kappa, new, exact, new_cpu, exact_cpu))
-    print(lines[-1], flush=True)  # each line as soon as it is measured (the whole part takes long)
-  return lines
+    yield perpair_line(name, kappa, new, exact, new_cpu, exact_cpu)
 
 
 def perpair_names() -> tuple[str, ...]:
@@ -184,12 +183,11 @@ def perpair_names() -> tuple[str, ...]:
   return tuple(name for name, _, _ in perpair_models()) + tuple(STUDY_MODELS)
 
 
-def _perpair(ctx, settings: dict, baseline_exact: tuple | None, names=None) -> list[str]:
+def _perpair(ctx, settings: dict, baseline_exact: tuple | None, names=None) -> Iterator[str]:
   """Part 2: schedule NEW_SCHEDULE vs schedule="carlini" per pair, on every bench model (or `names`) and kappa.
 
   `baseline_exact` = (carlini result, its CPU-seconds) already run on the bench LeNet at kappa 0 (None: run it).
   """
-  lines = []
   clip = (ctx.clip_min, ctx.clip_max)
   for name, overrides, kappas in perpair_models():
     if names and name not in names:
@@ -198,17 +196,16 @@ def _perpair(ctx, settings: dict, baseline_exact: tuple | None, names=None) -> l
     if overrides is not None:
       model, accuracy, source = ctx.lenet(overrides)
       exact_done = None
-      lines.append(f"[cw] {name} LeNet {overrides}: test accuracy {accuracy:.4f}, model from {source}")
+      yield f"[cw] {name} LeNet {overrides}: test accuracy {accuracy:.4f}, model from {source}"
     x, _, tgt = pairs_for(model, ctx.x_test, ctx.y_test)
-    lines += _perpair_runs(name, model, x, tgt, clip, settings, kappas, exact_done)
+    yield from _perpair_runs(name, model, x, tgt, clip, settings, kappas, exact_done)
   for name, loader in STUDY_MODELS.items():
     if names and name not in names:
       continue
     model, x_test, y_test, clip_min, clip_max, source = loader(ctx.data_dir, ctx.cache_dir)
-    lines.append(f"[cw] {name}: {loader.__doc__ or ''}model from {source}".strip())
+    yield f"[cw] {name}: {loader.__doc__ or ''}model from {source}".strip()
     x, _, tgt = pairs_for(model, x_test, y_test)
-    lines += _perpair_runs(name, model, x, tgt, (clip_min, clip_max), settings, (0.0,))
-  return lines
+    yield from _perpair_runs(name, model, x, tgt, (clip_min, clip_max), settings, (0.0,))
 
 
 def cleverhans_cw_l2():
@@ -248,20 +245,25 @@ def _cleverhans(ctx, settings: dict, x, target, carlini_l2: np.ndarray | None) -
   return [line]
 
 
-def run(ctx, settings: dict | None = None, perpair_only=()) -> list[str]:
-  """Runs the three parts and returns the lines to print; `perpair_only`: only part 2, on these models."""
+def run(ctx, settings: dict | None = None, perpair_only=()) -> Iterator[str]:
+  """Runs the three parts and yields the lines to print, each part's as soon as it is measured (part 2 takes
+  long); `perpair_only`: only part 2, on these models. Bad names are refused before anything runs."""
   settings = dict(SETTINGS, **(settings or {}))
   unknown = sorted(set(perpair_only) - set(perpair_names()))
   if unknown:
     raise ValueError(f"unknown cw-perpair model(s) {unknown}; choose from {list(perpair_names())}")
+  return _run(ctx, settings, perpair_only)
+
+
+def _run(ctx, settings: dict, perpair_only) -> Iterator[str]:
   if perpair_only:
-    return _perpair(ctx, settings, None, perpair_only)
+    yield from _perpair(ctx, settings, None, perpair_only)
+    return
   x, _, target = ctx.pairs()
   s = ", ".join(f"{k}={v}" for k, v in settings.items())
-  lines = [f"[cw] CW-L2 class-distance matrix: {len(x)} targeted pairs, {s}"]
+  yield f"[cw] CW-L2 class-distance matrix: {len(x)} targeted pairs, {s}"
   speed_lines, ours, ours_cpu = _speed(ctx, settings, x, target)
-  lines += speed_lines
+  yield from speed_lines
   # The default schedule is "carlini": ours is the exact arm on the baseline at kappa 0.
-  lines += _cleverhans(ctx, settings, x, target, np.where(ours.success, ours.l2, np.nan))
-  lines += _perpair(ctx, settings, (ours, ours_cpu))
-  return lines
+  yield from _cleverhans(ctx, settings, x, target, np.where(ours.success, ours.l2, np.nan))
+  yield from _perpair(ctx, settings, (ours, ours_cpu))

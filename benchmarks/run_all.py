@@ -3,7 +3,7 @@
 Benchmarks: train_model vs model.fit (`bench_train`), CW-L2 matrix vs the plain loop (`bench_cw`),
 PGD/FGSM throughput vs CleverHans
 (`bench_gradient`, when present) and DeepFool vs Foolbox (`bench_deepfool`, when present). Each module
-exposes `run(ctx) -> list[str]`.
+exposes `run(ctx)`, an iterable of the lines to print (a generator prints each as soon as it is measured).
 """
 from __future__ import annotations
 
