@@ -27,9 +27,9 @@ COUNTS = {
     "dataset-properties/smoke": {"models": 2},
     # issue 22: quick = 3 seeds x WRN-10-2 x (base, FGSM retraining) (was 1 seed x 2 architectures x 2 variants).
     "imagenette-defenses/quick": {"cells": 6},
-    # issue 22 item 2: cpu-full sized to ~8 h on 2 cores: 1 seed x (GoogLeNet, WRN-16-4) x (base, FGSM retraining)
-    # (was 1 seed x 2 architectures x 3 variants, an estimated ~58 h).
-    "imagenette-defenses/cpu-full": {"cells": 4},
+    # issue 22 item 2: cpu-full sized to ~8 h on 2 cores: 3 seeds x (GoogLeNet, WRN-10-2) x (base, FGSM retraining)
+    # (was 1 seed x (GoogLeNet, WRN-16-4) x 3 variants, an estimated ~58 h).
+    "imagenette-defenses/cpu-full": {"cells": 12},
     "imagenette-defenses/paper": {"cells": 6},
     "imagenette-defenses/smoke": {"cells": 2},
     # issue 22: quick = 3 seeds x 1 LeNet-5 x 3 regimes (was 1 seed x 2 architectures x 4 regimes).
@@ -59,7 +59,7 @@ ID_HASHES = {
     "hyperparams/quick:cells": "8deb2e03e73f08b4",
     "hyperparams/smoke:selection": "e87b46788230cf53",
     "hyperparams/smoke:cells": "65ceac5ac9f30fbd",
-    "imagenette-defenses/cpu-full:cells": "865c00affb550ef1",  # issue 22 item 2: 4 cells, quick's grids, EOT at 0.025
+    "imagenette-defenses/cpu-full:cells": "a8e984518970cb84",  # issue 22 item 2: 12 cells, quick's grids, EOT at 0.025
     "imagenette-defenses/paper:cells": "dedbeb5776e25e7c",
     "imagenette-defenses/quick:cells": "79484584659838d2",
     "imagenette-defenses/smoke:cells": "c08f546de65f9bbc",
