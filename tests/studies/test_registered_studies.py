@@ -27,7 +27,9 @@ COUNTS = {
     "dataset-properties/smoke": {"models": 2},
     # issue 22: quick = 3 seeds x WRN-10-2 x (base, FGSM retraining) (was 1 seed x 2 architectures x 2 variants).
     "imagenette-defenses/quick": {"cells": 6},
-    "imagenette-defenses/cpu-full": {"cells": 6},
+    # issue 22 item 2: cpu-full sized to ~8 h on 2 cores: 3 seeds x (GoogLeNet, WRN-10-2) x (base, FGSM retraining)
+    # (was 1 seed x (GoogLeNet, WRN-16-4) x 3 variants, an estimated ~58 h).
+    "imagenette-defenses/cpu-full": {"cells": 12},
     "imagenette-defenses/paper": {"cells": 6},
     "imagenette-defenses/smoke": {"cells": 2},
     # issue 22: quick = 3 seeds x 1 LeNet-5 x 3 regimes (was 1 seed x 2 architectures x 4 regimes).
@@ -36,7 +38,9 @@ COUNTS = {
     "minimal-dataset/paper": {"selection": 1, "calibration": 1, "models": 45},
     "minimal-dataset/smoke": {"selection": 1, "calibration": 1, "models": 3},
     "training-size/quick": {"models": 24},
-    "training-size/cpu-full": {"models": 192},
+    # issue 22 item 2: cpu-full sized to ~8 h on 2 cores: MLP and Simple CNN on MNIST (3 sizes) and CIFAR-10 (2 sizes)
+    # x 3 seeds (was 8 families incl. ResNet-32 and Tiny ImageNet, 192 models, an estimated ~135 h).
+    "training-size/cpu-full": {"models": 30},
     "training-size/paper": {"models": 558},
     "training-size/smoke": {"models": 2},
 }
@@ -55,7 +59,7 @@ ID_HASHES = {
     "hyperparams/quick:cells": "8deb2e03e73f08b4",
     "hyperparams/smoke:selection": "e87b46788230cf53",
     "hyperparams/smoke:cells": "65ceac5ac9f30fbd",
-    "imagenette-defenses/cpu-full:cells": "e1d53d0f9ce4a007",
+    "imagenette-defenses/cpu-full:cells": "a8e984518970cb84",  # issue 22 item 2: 12 cells, quick's grids, EOT at 0.025
     "imagenette-defenses/paper:cells": "dedbeb5776e25e7c",
     "imagenette-defenses/quick:cells": "79484584659838d2",
     "imagenette-defenses/smoke:cells": "c08f546de65f9bbc",
@@ -71,7 +75,7 @@ ID_HASHES = {
     "minimal-dataset/smoke:selection": "1d28e575ab6ef907",
     "minimal-dataset/smoke:calibration": "5d55f330c84ad0b9",
     "minimal-dataset/smoke:models": "08522f6f48cef60c",
-    "training-size/cpu-full:models": "dbc4bebdc581010a",
+    "training-size/cpu-full:models": "9dba30eb28f6f7d1",  # issue 22 item 2: 30 models, pool 500, 50 epochs
     "training-size/paper:models": "043b51be211994f7",
     "training-size/quick:models": "0f526d2e3d8f923e",
     "training-size/smoke:models": "fec6e1c14ab2007b",

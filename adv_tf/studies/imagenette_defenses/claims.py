@@ -32,7 +32,7 @@ NOT_RUN_REASON = {
     "D2": "needs a Wide ResNet base cell and FGSM eps* 0.025 in --fgsm_eps",
     "D3": "needs a Wide ResNet base cell and FGSM eps* 0.3 in --fgsm_eps",
     "D4": "needs both a GoogLeNet and a Wide ResNet base cell and FGSM eps* 0.025, with >= 2 seeds each to be "
-          "decided (quick affords the seeds of one architecture: cpu-full runs both, decided with --seeds=0,1,2)",
+          "decided (quick affords the seeds of one architecture; cpu-full runs GoogLeNet and WRN-10-2 at 3 seeds each)",
     "D6": "no averaging results at FGSM eps* 0.025 in this run (--averaging_fgsm_eps)",
     "D7": "no averaging results at eps* 0 in this run (--averaging_fgsm_eps)",
     "D8": "no averaging results with DGSM in this run (--averaging_dgsm_eps)",

@@ -137,19 +137,49 @@ class ImagenetteDefensesConfig:
 #   study), 1,425 CPU-s; base cells 192-196 s, retraining cells 80 s. 8 of 14 claims decided (D2, D5-D8, D10, D11,
 #   D12a; before: 2). Seed 0 alone put D8 at a floor (0.2% / 1.0% target rate through averaging); seeds 1, 2 lift it.
 # * Left to other profiles: D4 needs GoogLeNet and a Wide ResNet with >= 2 seeds each (cpu-full runs both
-#   architectures; with --seeds=0,1,2 it decides D4); D1, D3 are absolute numbers that need pretrained weights at
-#   224 px (paper profile); D13 is qualitative. Undecided in that run: D9 (effect -0.4 pp, seed sd 4.0 pp: no seed
-#   count quick affords) and D12b (-11.2 pp, seed sd 6.6 pp: about 6 seeds, 2x quick's budget).
+#   architectures at 112 px at 3 seeds, so it can decide D4); D1, D3 are absolute numbers
+#   that need pretrained weights at 224 px (paper profile); D13 is qualitative. Undecided in that run: D9 (effect
+#   -0.4 pp, seed sd 4.0 pp: no seed count quick affords) and D12b (-11.2 pp, seed sd 6.6 pp: about 6 seeds, 2x
+#   quick's budget).
 QUICK = ImagenetteDefensesConfig(
     "quick", image_size=32, models=("wrn10_2",), seeds=(0, 1, 2), base_epochs=30, at_epochs=10,
     dgsm_eps=(0.0, 0.015), averaging_n=(20,), averaging_fgsm_eps=(0.0, 0.025, 0.1, 0.3),
     averaging_dgsm_eps=(0.015,), eot_fgsm_eps=())
+# cpu-full: the paper's two architectures (GoogLeNet and a Wide ResNet) from scratch at 112 px, sized
+# to about 8 h wall on 2 cores (issue 22 item 2; it resumes, so it may be split across sessions). ESTIMATE, not a
+# measurement. Unit t = the wall time of one training image-step; from the quick run above (WRN-10-2, 32 px):
+# t = 134 s / 59,520 image-steps = 2.25 ms, a forward pass ~t/4 and an input gradient ~t/2 (the base cell's other
+# 58 s: 20.5k gradients + 66.5k forwards), an FGSM-retraining image-step 1.19 t. The cpu-full models scale t by
+# the CPU-ms of a training step measured at batch 16 on this machine (2026-12-05, niced, one core busy elsewhere):
+# WRN-16-4 at 112 px 265.6 vs WRN-10-2 at 32 px 3.78 (x70: t ~158 ms); GoogLeNet at 112 px 28.2 vs 32 px 5.97
+# (x4.7 on quick's GoogLeNet t of 2.12 ms: t ~10 ms). Uncertain by about +-30%.
+# * The former cpu-full (full grids, N = 20 and 100, EOT at 2 eps*, FGSM and DGSM-random AT) per (model, seed):
+#   base training 60,000 t; base evaluation 647,000 t (DGSM: 15 eps* x 40 x 500 gradients = 150,000 t; averaging:
+#   29 eps* x 500 x 120 copies = 435,000 t; EOT 60,000 t); FGSM AT 23,800 t + its grids 152,000 t; DGSM-random AT
+#   (40 DGSM gradients per adversarial half-batch image) 220,000 t + 152,000 t: 1,255,000 t = ~55 h for WRN-16-4
+#   and ~3.5 h for GoogLeNet per seed, not one sitting but two and a half days.
+# * So cpu-full keeps what the claims read, as quick does, and drops what decides none: DGSM at eps* 0.015 (D5,
+#   D11, D12; the other 14 eps* only draw Fig. 5 at 10,000 t each per cell), averaging N = 20 at FGSM eps* 0,
+#   0.025, 0.1, 0.3 and DGSM 0.015 (D6-D8, D12a; N = 100 would add 75,000 t, ~3.3 h on WRN-16-4), FGSM AT only
+#   (the DGSM-random variant is the slides', no claim), EOT with 5 draws at eps* 0.025 only (D6's eps*; beyond the
+#   paper, no claim, but the adaptive check of averaging: 30,000 t). Per (model, seed): 60,000 + base grids 1,875 +
+#   10,000 + 15,000 + 30,000 + AT 23,800 + 11,875 = 152,550 t: WRN-16-4 ~24,100 s, GoogLeNet ~1,530 s. One seed:
+#   ~25,600 s = ~7.1 h.
+# * Seeds: D4 and D9-D12b are about a training method and need >= 2 seeds of both architectures (t bound 12.7 at
+#   2 seeds: with quick's D9 seed sd of 4.0 pp only an effect > 12.7 x 4.0 / sqrt(2) = 36 pp is decided; 4.30 at 3
+#   seeds, as quick). With WRN-16-4 they do not fit: 2 seeds ~14 h, 3 seeds ~21 h. So cpu-full's Wide ResNet is
+#   quick's WRN-10-2 (545M vs WRN-16-4's 4,810M multiply-adds per image at 112 px; t ~18-27 ms by that ratio, not
+#   measured): both architectures at 3 seeds, (1,530 + 2,750 to 4,100 s) x 3 = ~3.6-4.7 h, so that D4 and D9-D12b
+#   can be decided, which one seed of the larger WRN-16-4 never can. A smaller stand-in for the paper's WRN-50-2,
+#   trained to convergence by the same recipe (not an undertrained model): the paper profile keeps WRN-50-2;
+#   `--models=googlenet,wrn16_4 --seeds=0` is the one-seed run with the wider model (~7.1 h). Not run: D1, D3
+#   (pretrained weights at 224 px: paper profile); D13 is qualitative.
 PROFILES = {
     "quick": QUICK,
-    # An afternoon on a laptop: full grids, N = 20 and 100, a larger Wide ResNet, both AT variants.
     "cpu-full": ImagenetteDefensesConfig(
-        "cpu-full", image_size=112, models=("googlenet", "wrn16_4"), base_epochs=30,
-        at_variants=("fgsm", "dgsm_random")),
+        "cpu-full", image_size=112, models=("googlenet", "wrn10_2"), seeds=(0, 1, 2), base_epochs=30, at_epochs=10,
+        dgsm_eps=(0.0, 0.015), averaging_n=(20,), averaging_fgsm_eps=(0.0, 0.025, 0.1, 0.3),
+        averaging_dgsm_eps=(0.015,), eot_fgsm_eps=(0.025,)),
     # The paper's setting (GPU): WRN-50-2 and GoogLeNet at 224, pretrained when --pretrained_dir is given.
     "paper": ImagenetteDefensesConfig("paper", at_variants=("fgsm", "dgsm_random")),
     # smoke: checks an install (every stage on real data, under a minute of CPU) and decides nothing: its report says

@@ -44,10 +44,12 @@ AUGMENTED_TURNING = ("cifar10/resnet32+D", "stl10/resnet20+D")   # C8's evidence
 VERDICTS_SECTION = "Verdicts (C1-C12)"
 CLAIM_SECTIONS = {"C11": "Section 2: linear regression"}
 NOT_RUN_REASON = {
-    "C3": "CIFAR-10 ResNet-32 / DenseNet-40: CPU time, run in cpu-full (ResNet) / paper (DenseNet)",
+    "C3": "CIFAR-10 ResNet-32 / DenseNet-40: CPU time (ResNet-32 +-D at 3 sizes x 3 seeds: an estimated ~29 h on "
+          "2 cores, config.py), paper profile",
     "C4": "STL-10: no offline copy here (paper profile)",
-    "C5": "Tiny ImageNet: run in cpu-full (stand-in split) and paper (official split)",
-    "C8": "no +D family with its plain family in this profile (CPU time): run in cpu-full / paper",
+    "C5": "Tiny ImageNet: CPU time (an estimated ~1.6 h per VGG-20, ~5 h per DenseNet-40 on 2 cores, config.py), "
+          "paper profile (official split; the stand-in split runs when --families names it)",
+    "C8": "no +D family with its plain family in this profile (CPU time): paper profile",
 }
 
 

@@ -25,3 +25,18 @@ def test_a_cell_does_not_depend_on_the_other_seeds():
 def test_quick_runs_three_seeds_of_one_architecture_with_base_and_fgsm_retraining():
   names = [c.name for c in cells.build_cells(config.QUICK)]
   assert names == [f"wrn10_2/{v} seed={s}" for s in (0, 1, 2) for v in ("base", "fgsm")]
+
+
+def test_cpu_full_runs_both_architectures_with_the_cells_every_claim_reads():
+  """Issue 22 item 2 (the arithmetic is in config.py): 3 seeds of GoogLeNet and WRN-10-2 at 112 px (>= 2 seeds per
+  architecture: D4, D9-D12b are about a training method), base and FGSM retraining, with the eps* that D2, D4-D12
+  read (FGSM 0.025, averaging at 0 and 0.025, DGSM 0.015)."""
+  cfg = config.PROFILES["cpu-full"]
+  cfg.validate()
+  names = [c.name for c in cells.build_cells(cfg)]
+  assert sorted(names) == sorted(f"{m}/{v} seed={s}" for s in (0, 1, 2) for m in ("googlenet", "wrn10_2")
+                                 for v in ("base", "fgsm"))
+  assert cfg.image_size == 112 and cfg.base_epochs == 30 and cfg.at_epochs == 10
+  assert {0.025, 0.05, 0.3} <= set(cfg.fgsm_eps) and 0.015 in cfg.dgsm_eps
+  assert {0.0, 0.025} <= set(cfg.averaging_fgsm_eps) and 0.015 in cfg.averaging_dgsm_eps
+  assert (cfg.dgsm_iterations, cfg.dgsm_step) == (40, 0.01)  # DGSM at full strength, as every profile but smoke

@@ -5,6 +5,7 @@ import numpy as np
 
 from adv_tf.attacks.cw_config import CWConfig
 from adv_tf.studies.training_size import cells, run
+from adv_tf.studies.training_size import claims as claims_lib
 from adv_tf.studies.training_size import config as config_lib
 from adv_tf.studies.training_size.families import parse_family
 
@@ -84,3 +85,24 @@ def test_attack_settings_are_full_strength_in_every_profile():
       continue
     assert profile.cw == CWConfig()  # Carlini & Wagner 2017's defaults, their exact schedule
     assert profile.ifgsm_tolerance <= 1e-4
+
+
+def test_cpu_full_profile_has_what_its_claims_need():
+  """Issue 22 item 2 (the arithmetic is in config.py): cpu-full replicates every family (>= 3 seeds: its training
+  claims are seed-level t tests), gives C7 a pair of architectures on each dataset, attacks a pool that can hold the
+  368 distinct images C9 needs per family (0.99^368 < 0.025), and trains with the family recipes' own epochs."""
+  config = config_lib.CPU_FULL
+  config.validate()
+  declared = {c.id: c for c in claims_lib.claims(config)}
+  assert {cell.a[1] for cell in declared["C7"].cells} == {"mnist", "cifar10"}
+  assert {cell.a[1] for cell in declared["C9"].cells} == set(config.families)
+  assert config.pool_size >= 368
+  registered = {}
+  for cell in cells.build_cells(config):
+    registered.setdefault(cell.config["family"], set()).add((cell.config["size"], cell.config["seed"]))
+    assert cell.config["train"]["epochs"] >= 50  # the C&W recipe's 50 epochs, uncapped
+  for family in config.families:
+    dataset = parse_family(family).dataset
+    assert config.seeds_for(dataset) >= 3
+    assert registered[family] == {(n, s) for n in config.sizes_for(dataset) for s in range(config.seeds_for(dataset))}
+  assert config_lib.PAPER.pool_size == 1000 and len(config_lib.PAPER.families) == 18  # paper keeps full scale
