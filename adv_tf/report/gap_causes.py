@@ -28,11 +28,13 @@ class Control:
 
   Attributes:
     test: what it runs (one line).
-    profile: which profile runs it, or why none does yet (e.g. "cpu-full", "none yet: not built").
+    profile: the profile that runs it (e.g. "cpu-full"); "": no profile runs it yet.
+    note: how it runs there (a flag), or why no profile runs it yet.
     key: the name under which a report says that it ran in this run (`gaps_section(..., ran=...)`); "": never here.
   """
   test: str
-  profile: str
+  profile: str = ""
+  note: str = ""
   key: str = ""
 
 
@@ -95,12 +97,14 @@ def assess(rows: Sequence[GapRow], causes: Sequence[Cause], rule: GapRule = GapR
 
 
 def control_status(control: Control | None, ran: Mapping[str, str]) -> str:
-  """"ran in this run: <pointer>", "not run here (runs in: <profile>)" or "no control declared"."""
+  """"ran in this run: <pointer>", "not run here; runs in <profile> (<note>)", "no profile runs it yet: <note>" or
+  "no control declared"."""
   if control is None:
     return "no control declared"
   if control.key and control.key in ran:
     return f"ran in this run: {ran[control.key]}"
-  return f"not run here (runs in: {control.profile})"
+  note = f" ({control.note})" if control.note else ""
+  return f"not run here; runs in {control.profile}{note}" if control.profile else f"no profile runs it yet{note}"
 
 
 def _labels(rows: Sequence[GapRow], limit: int) -> str:

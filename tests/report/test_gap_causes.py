@@ -58,7 +58,8 @@ def test_section_states_the_rule_the_counts_and_the_control_status():
   assert "margin of 5 pp" in section.body
   assert "ran in this run: section 'Paper recipe'" in section.body
   assert "no control declared" in section.body
-  assert "not run here (runs in: cpu-full)" in C.gaps_section(ROWS, (TRAINING,), RULE).body
+  assert "not run here; runs in cpu-full |" in C.gaps_section(ROWS, (TRAINING,), RULE).body
+  assert C.control_status(C.Control("x", note="not built"), {}) == "no profile runs it yet (not built)"
 
 
 def test_a_selector_on_an_unknown_field_or_a_bad_direction_is_refused():
