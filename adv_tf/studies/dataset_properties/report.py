@@ -12,10 +12,12 @@ import numpy as np
 
 from adv_tf.claims import claim_verdicts, judge, judge_all, verdict_table
 from adv_tf.report.base import ClaimVerdict, StudyReport
+from adv_tf.report.gap_causes import gaps_section
+from adv_tf.report.gaps import GapRow
 from adv_tf.report.markdown import Section
 from adv_tf.report.tables import Table
 from adv_tf.studies.dataset_properties import claims as claims_lib
-from adv_tf.studies.dataset_properties import datasets, measures, published
+from adv_tf.studies.dataset_properties import datasets, gaps, measures, published
 from adv_tf.studies.dataset_properties.config import PROFILE_DESIGNS, eps_label
 
 # Figure rows: our defense name -> the paper's row it is compared with (None: beyond the paper).
@@ -115,31 +117,51 @@ def contrast_control_evidence(claim, res: "Results") -> str | None:
 FIGURE_HEADER = ["defense", "attack", "eps", "setting", "paper %", "ours %", "diff pp"]
 
 
-def figure_tables(res: Results, name: str, prop: str, eps_values: Sequence[float], defenses: Sequence[str]):
-  """(rows of paper | ours | diff, ours panel dict, paper panel dict) of one figure; `eps_values` are numbers (the
-  run's --eps), labelled ('8/255') only to find a record's cell and to print."""
+def figure_cells(res: Results, name: str, prop: str, eps_values: Sequence[float], defenses: Sequence[str]):
+  """(defense, attack, eps label, bar, paper % or None, our % per seed or None) of every bar of one figure that
+  has a paper value or ours; `eps_values` are numbers (the run's --eps), labelled ('8/255') to find a record's cell."""
   setup = datasets.setup(name)
   paper = published.figure(setup.key, prop)
   bars = [b for b, _ in datasets.figure_settings(name, prop)]
-  rows, ours_p, paper_p = [], {}, {}
   for d in defenses:
     prow = ROWS[d]
     for attack in claims_lib.ATTACKS:
       for eps in map(eps_label, eps_values):
         for bar in bars:
           vals = res.accuracy(setup.key, prop, d, attack, eps, bar)
-          ours = float(np.mean(vals)) if vals else None
-          sd = float(np.std(vals, ddof=1)) if vals and len(vals) > 1 else None
           pv = paper.get(prow, {}).get(attack, {}).get(eps, {}).get(bar) if prow else None
-          if ours is not None:
-            ours_p.setdefault((ROW_LABELS[d], attack), {}).setdefault(eps, {})[bar] = ours
-          if pv is not None:
-            paper_p.setdefault((ROW_LABELS[d], attack), {}).setdefault(eps, {})[bar] = pv
-          if ours is None and pv is None:
-            continue
-          rows.append([ROW_LABELS[d], attack, eps, bar, _f(pv), _f(ours) + (f" ± {sd:.1f}" if sd else ""),
-                       _f(None if ours is None or pv is None else ours - pv)])
+          if vals or pv is not None:
+            yield d, attack, eps, bar, pv, vals
+
+
+def figure_tables(res: Results, name: str, prop: str, eps_values: Sequence[float], defenses: Sequence[str]):
+  """(rows of paper | ours | diff, ours panel dict, paper panel dict) of one figure (`figure_cells`)."""
+  rows, ours_p, paper_p = [], {}, {}
+  for d, attack, eps, bar, pv, vals in figure_cells(res, name, prop, eps_values, defenses):
+    ours = float(np.mean(vals)) if vals else None
+    sd = float(np.std(vals, ddof=1)) if vals and len(vals) > 1 else None
+    if ours is not None:
+      ours_p.setdefault((ROW_LABELS[d], attack), {}).setdefault(eps, {})[bar] = ours
+    if pv is not None:
+      paper_p.setdefault((ROW_LABELS[d], attack), {}).setdefault(eps, {})[bar] = pv
+    rows.append([ROW_LABELS[d], attack, eps, bar, _f(pv), _f(ours) + (f" ± {sd:.1f}" if sd else ""),
+                 _f(None if ours is None or pv is None else ours - pv)])
   return rows, ours_p, paper_p
+
+
+def gap_rows(res: Results, config) -> list[GapRow]:
+  """Every bar with a paper value and ours, as a `GapRow` (adv_tf.report.gaps) of this study's `gaps.gap_row`."""
+  out = []
+  for name in res.datasets:
+    for prop in config.properties:
+      images = dict(datasets.figure_settings(name, prop))
+      for d, attack, eps, bar, pv, vals in figure_cells(res, name, prop, config.eps, config.defenses):
+        if pv is None or not vals:
+          continue
+        rec = res.by_setting[(name, images[bar])][0]
+        out.append(gaps.gap_row(name, prop, bar, d, ROW_LABELS[d], attack, eps, pv, vals, rec["eval_images"],
+                                rec["test_images_full"]))
+  return out
 
 
 class DatasetPropertiesReport(StudyReport):
@@ -204,6 +226,7 @@ class DatasetPropertiesReport(StudyReport):
                 f"row is beyond the paper. CSV: `{fig}.csv`.\n\n"
                 + md(FIGURE_HEADER, rows))
         secs.append(Section(f"{fig}: paper | ours | diff", body))
+    secs.append(self._gaps(res, config))
     secs.append(self._control(res))
     secs.append(self._adaptive(res, config))
     secs.append(self._not_run(res, config))
@@ -357,6 +380,18 @@ class DatasetPropertiesReport(StudyReport):
         "column on MNIST), 'channels-last' = the real 2-D TVM.\n\n") + md(
         ["dataset", "setting", "none", "TVM quirk", "TVM channels-last", "JPEG", "paper TVM plateau",
          "paper JPEG plateau"], rows))
+
+  def _gaps(self, res: Results, config) -> Section:
+    """Which figure bars differ from the paper beyond the noise, and the declared causes (`gaps.CAUSES`)."""
+    recs = [r for rs in res.by_setting.values() for r in rs]
+    ran = {}
+    if recs and all(r["eval_images"] >= r["test_images_full"] for r in recs):
+      ran["all_images"] = "every model was attacked on its whole test split (the figure tables above)"
+    if any("tvm_quirk" in r.get("clean", {}) for r in recs):
+      ran["defenses_on_clean"] = "section 'Defenses on clean images (both TVM layouts)'"
+    return gaps_section(gap_rows(res, config), gaps.CAUSES, ran=ran, intro=(
+        "Every bar of the figure tables above with a paper value and ours (TVM: our channels-first-quirk row). "
+        "Paper noise: binomial on its full test split (one model; the digitization's +-0.2 pp is smaller)."))
 
   def _control(self, res: Results) -> Section:
     rows = []

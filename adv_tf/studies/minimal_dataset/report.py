@@ -10,11 +10,13 @@ import numpy as np
 
 from adv_tf.claims import ClaimResult, claim_verdicts, judge_all, verdict_table
 from adv_tf.report.base import ClaimVerdict, StudyReport
+from adv_tf.report.gap_causes import gaps_section
+from adv_tf.report.gaps import GapRow
 from adv_tf.report.markdown import Section
 from adv_tf.report.statistics import wilson_interval
 from adv_tf.report.tables import Table, markdown_table
 from adv_tf.studies.minimal_dataset import claims as claims_lib
-from adv_tf.studies.minimal_dataset import measures, published
+from adv_tf.studies.minimal_dataset import gaps, measures, published
 from adv_tf.studies.minimal_dataset.cells import calibration_architecture
 from adv_tf.studies.minimal_dataset.models import ARCHITECTURES, REGIMES
 
@@ -47,34 +49,68 @@ def ours_value(rs: list[dict], attack: str, config) -> list[float] | None:
   return None
 
 
+def table2_cells(group: measures.Group, config):
+  """(Table 2 architecture, our variant, training, attack, paper %, our values per seed, our records) of every
+  Table 2 row, once per our architecture variant of it that this run measured."""
+  for arch, training, attack, paper in published.TABLE2:
+    for ours_arch in (a for a in ARCHITECTURES if a.startswith(published.TABLE2_ARCHITECTURES[arch])):
+      rs = group.get((ours_arch, published.TABLE2_REGIMES[training]))
+      values = ours_value(rs, attack, config) if rs else None
+      if values is not None:
+        yield arch, ours_arch, training, attack, paper, values, rs
+
+
 def table2_rows(group: measures.Group, config, weak: dict | None) -> list[list[Any]]:
   """Every Table 2 row, once per our architecture variant of it: paper | ours (mean ± sd over seeds) | diff."""
   rows = []
-  for arch, training, attack, paper in published.TABLE2:
-    ours_archs = [a for a in ARCHITECTURES if a.startswith(published.TABLE2_ARCHITECTURES[arch])]
-    for ours_arch in ours_archs:
-      rs = group.get((ours_arch, published.TABLE2_REGIMES[training]))
-      if not rs:
-        continue
-      values = ours_value(rs, attack, config)
-      if values is None:
-        continue
-      ours = float(np.mean(values)) * 100
-      setting = {"None": "clean test set", "FGSM": f"eps={config.headline_eps:g}, {rs[0]['fgsm']['images']} images",
-                 "CW": (f"weak CW c={weak['const']:g}, {weak['iterations']} it., {rs[0]['weak_cw']['images']} images"
-                        if weak else "")}[attack]
-      note = ("likely copy error (both CNN FGSM rows read 19.40%)"
-              if (arch, training, attack) in published.SUSPECTED_COPY_ERRORS else "")
-      if attack == "CW" and training == "MNIST" and ours_arch == calibration_architecture(config):
-        note = ("calibration target: the weak-CW constant was chosen to land near this row" if ours_arch == "cnn" else
-                f"calibration model: the weak-CW constant was chosen on it toward the CNN row's "
-                f"{100 * config.weak_cw_target:.0f}%")
-      capped = [r["seed"] for r in rs if r["training"]["stopped_by"] == "epoch cap"]
-      if attack == "None" and capped:
-        note = f"stopped at the epoch cap, not by convergence (seeds {capped})"
-      rows.append([arch, ours_arch, training, attack, f"{paper:.2f}", _pct(values), f"{ours - paper:+.2f}",
-                   setting, note])
+  for arch, ours_arch, training, attack, paper, values, rs in table2_cells(group, config):
+    ours = float(np.mean(values)) * 100
+    setting = {"None": "clean test set", "FGSM": f"eps={config.headline_eps:g}, {rs[0]['fgsm']['images']} images",
+               "CW": (f"weak CW c={weak['const']:g}, {weak['iterations']} it., {rs[0]['weak_cw']['images']} images"
+                      if weak else "")}[attack]
+    note = ("likely copy error (both CNN FGSM rows read 19.40%)"
+            if (arch, training, attack) in published.SUSPECTED_COPY_ERRORS else "")
+    if attack == "CW" and training == "MNIST" and ours_arch == calibration_architecture(config):
+      note = ("calibration target: the weak-CW constant was chosen to land near this row" if ours_arch == "cnn" else
+              f"calibration model: the weak-CW constant was chosen on it toward the CNN row's "
+              f"{100 * config.weak_cw_target:.0f}%")
+    capped = [r["seed"] for r in rs if r["training"]["stopped_by"] == "epoch cap"]
+    if attack == "None" and capped:
+      note = f"stopped at the epoch cap, not by convergence (seeds {capped})"
+    rows.append([arch, ours_arch, training, attack, f"{paper:.2f}", _pct(values), f"{ours - paper:+.2f}",
+                 setting, note])
   return rows
+
+
+def gap_rows(group: measures.Group, config) -> list[GapRow]:
+  """Every Table 2 row as a `GapRow` (`gaps.gap_row`): our images per attack from the records, the paper's
+  10,000 (CW: published.CW_IMAGES)."""
+  images = {"None": lambda r: r["test_images"], "FGSM": lambda r: r["fgsm"]["images"],
+            "CW": lambda r: r["weak_cw"]["images"]}
+  return [gaps.gap_row(arch, ours_arch, training, attack, paper, values, images[attack](rs[0]),
+                       published.CW_IMAGES if attack == "CW" else 10000)
+          for arch, ours_arch, training, attack, paper, values, rs in table2_cells(group, config)]
+
+
+def gaps_of(group: measures.Group, config) -> Section:
+  """"Gaps to the paper beyond the noise" over the Table 2 rows, with the causes of `gaps.CAUSES`."""
+  return gaps_section(gap_rows(group, config), gaps.CAUSES, ran=gap_controls(group, config), intro=(
+      "Every Table 2 row above. Paper noise: binomial on 10,000 test images (CW: 100, as its integer accuracies "
+      "suggest; spec 001-1), one model."))
+
+
+def gap_controls(group: measures.Group, config) -> dict[str, str]:
+  """Which declared controls (`gaps.CAUSES`) ran in this run, and where their results are."""
+  ran = {}
+  if group and len(config.fgsm_eps) > 1:
+    ran["fgsm_sweep"] = "section 'All models', FGSM eps sweep"
+  if group:
+    ran["full_cw"] = "section 'All models', full-strength CW-L2 at L2 budget"
+  if len({a for a, _ in group if a.startswith("lenet5")}) > 1:
+    ran["variants"] = "Table 2 above, one row per LeNet-5 variant"
+  if any(g == "random_distorted" for _, g in group):
+    ran["random_distorted"] = "the controls of the Verdicts section (random_distorted)"
+  return ran
 
 
 def capped_models(group: measures.Group) -> dict[tuple[str, str], list[int]]:
@@ -248,6 +284,7 @@ def report_sections(run, figure_lines: Sequence[str]) -> list[Section]:
       "two CNN FGSM rows of the modified-data models both read 19.40% in the paper: a likely copy error, not a claim; "
       "no verdict rests on their equality. The paper's §5 'test accuracy is higher' means accuracy under attack; clean "
       "accuracy is lower for every modified-data model.", markdown_table(TABLE2_HEADER, rows)])))
+  sections.append(gaps_of(group, config))
   ours, paper, controls, per_eps = judged(run)
   capped = capped_models(group)
   notes = [f"- {r.claim.id}: {undertrained_note(r, capped)}" for r in ours if undertrained_note(r, capped)]

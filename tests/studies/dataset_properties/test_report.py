@@ -35,3 +35,27 @@ def test_not_run_section_lists_left_out_settings_and_defense_rows():
   assert "- mnist 56: not in this profile's --only_settings" in body
   assert "defense row `tvm_quirk` (TVM (ART, channels-first quirk = paper)) on mnist 28: not judged" in body
   assert "on mnist 14: not judged" not in body
+
+
+def _set_accuracy(run, setting: str, defense: str, attack: str, eps: str, correct: int) -> None:
+  for r in run.records["models"]:
+    if r["result"]["setting"] == setting:
+      r["result"]["adversarial"][attack][eps]["judged"][defense]["accuracy"] = correct / tiny_records.N
+
+
+def test_gaps_section_flags_only_a_bar_far_from_the_paper_and_names_its_causes():
+  report = DatasetPropertiesReport()
+  run = tiny_records.run()
+  within = report._gaps(report._res(run), run.config).body
+  assert "Beyond the noise: 0 (ours above the paper: 0, below: 0)" in within  # every bar is the paper's, rounded
+  _set_accuracy(run, "28", "none", "bim", "8/255", 50)  # paper 43.7%
+  section = report._gaps(report._res(run), run.config)
+  assert section.title == "Gaps to the paper beyond the noise"
+  # the 28 px model is the 1x bar of both figures: two rows
+  assert "Beyond the noise: 2 (ours above the paper: 2, below: 0)" in section.body
+  assert "| mnist size 28, no defense, bim 8/255 | 43.7 | 100.0 | +56.3 |" in section.body
+  assert "| mnist contrast 1, no defense, bim 8/255 | 43.7 | 100.0 | +56.3 |" in section.body
+  causes = {line.split(" | ")[0].lstrip("| "): line for line in section.body.splitlines() if line.startswith("| ")}
+  assert "2: mnist size 28, no defense, bim 8/255 (+56.3); mnist contrast 1" in causes["easier test images"]
+  assert "0: none" in causes["TVM as the authors ran it"] and "0: none" in causes["contrast applied in float"]
+  assert "Unexplained (beyond the noise, no declared cause fits): 0" in section.body
