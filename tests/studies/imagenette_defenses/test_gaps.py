@@ -33,4 +33,4 @@ def test_each_cause_covers_exactly_its_rows():
 def test_section_says_which_controls_ran():
   section = gaps_of(tiny_results.results())
   assert section.title == SECTION_TITLE and "Compared: 14 rows" in section.body
-  assert "averaging with N = 100 | not run here; runs in cpu-full" in section.body
+  assert "averaging with N = 100 | not run here; runs in paper (--averaging_n=20,100)" in section.body
