@@ -232,7 +232,9 @@ PROFILE_DESIGNS = {
 #   channels-last tvm on the three 14 px models ~= 820 s.
 # * adaptive PGD (BPDA JPEG, BPDA+EOT TF TVM, 4 eps): 22-62 s per 50 images in quick runs (0.44 s per image at
 #   14/28 px, ~1.24 at 56 px) ~= 12 x 440 + 3 x 1,240 ~= 9,000 s; the contrast control 6 x 0.12 x 1,000 ~= 720 s.
-# * ~75 s of per-model set-up. Total ~= 21,800 s ~= 6 h wall expected (8 h leaves ~30% for the guessed 56 px costs).
+# * ~75 s of per-model set-up. Total ~= 21,800 s ~= 6 h wall expected (8 h leaves ~30% for the guessed 56 px costs;
+#   if quick's 62 s per 50 images was not the 56 px model's but every model's adaptive cost, +9,600 s ~= 8.7 h:
+#   then it runs over two sittings, resumed, or sharded with --num_shards).
 # What it should decide: the MNIST size claims over seeds (B1, D2, B1-part2, B2, B4: the 14, 28, 56 px models at
 # 3 common seeds, paired t; quick had 14 at one seed and no 56), A1 (~600 images needed), C10 (~300), D1 (~200)
 # and the per-image parts of B2/B1-part2 (200-300 images), besides quick's decided claims (B3, A2-mnist, C1, C4,
