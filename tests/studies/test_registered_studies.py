@@ -22,7 +22,7 @@ COUNTS = {
     "hyperparams/smoke": {"selection": 10, "cells": 4},
     # issue 22: the contrast trio x 3 seeds + the 14 px model x 1 seed (was 5 settings x 1 seed).
     "dataset-properties/quick": {"models": 10},
-    "dataset-properties/cpu-full": {"models": 45},
+    "dataset-properties/cpu-full": {"models": 15},
     "dataset-properties/paper": {"models": 25},
     "dataset-properties/smoke": {"models": 2},
     # issue 22: quick = 3 seeds x WRN-10-2 x (base, FGSM retraining) (was 1 seed x 2 architectures x 2 variants).
@@ -47,7 +47,7 @@ COUNTS = {
 
 # sha256 (first 16 hex digits) of each stage's cell ids, one per line, seed 0.
 ID_HASHES = {
-    "dataset-properties/cpu-full:models": "4ac6d25d5000a759",
+    "dataset-properties/cpu-full:models": "348806a86a6c9903",
     "dataset-properties/paper:models": "c6933428fe1aa943",
     "dataset-properties/quick:models": "a0e8ccd1efd1fffe",  # issue 22: 10 models, 100 images, no adaptive
     "dataset-properties/smoke:models": "43fd085df6ebed7d",
