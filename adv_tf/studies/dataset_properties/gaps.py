@@ -20,7 +20,7 @@ CAUSES = (
           "ours can read more robust",
           "spec §1.9 (metric: the whole test set); report 'Choices': evaluation on the first N test images",
           {"dataset": ("mnist",)}, "above",
-          Control("the same models on all 10,000 test images", "cpu-full", "--eval_images=10000", key="all_images")),
+          Control("the same models on all 10,000 test images", "paper", "--eval_images=10000", key="all_images")),
     Cause("training recipe and stop rule",
           "ours stop at held-out accuracy >= the paper's clean accuracy - 1 pp (about 2 epochs of Adam 0.001 on "
           "MNIST); the paper trains 100 epochs at 0.01 and keeps the best-on-test checkpoint; a model fitted that "
