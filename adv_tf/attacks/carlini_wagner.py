@@ -90,10 +90,33 @@ max_iterations // 20: 1.5 lambda the same secure distances at 8.0x but pool-6 2/
 1.0222), 1.1 lambda pool-6 1/90 but secure 2/90 (max 1.0480: the step fails more often), 1.2 lambda pool-6
 2/90, 2 lambda pool-6 3/90 (max 1.0322); two steps (1.5 and 3 lambda): secure max 1.0013 but 3.1x; 500 FMN
 steps before the step: the same worst pair (1.0149) at 4.4x; 100 FMN steps: pool-6 2/90 over 1.02 and a
-longer step (873 iterations per pair). Kernel-level work (issue 21's
-small-input-channel convolution gradient, selects, thread settings) was not tried: it speeds the exact
-schedule and the CW step alike, so it would not move the CPU-s ratio; the chunk's trace no longer depends
-on the learning rate or abort_early (one trace serves the search and the step).
+longer step (873 iterations per pair). The chunk's trace no longer depends on the learning rate or
+abort_early (one trace serves the search and the step).
+
+Why one CW step cannot meet the bound (2026-12-05, `info["step_best"]`, each search step's best distance, on
+the seven model/kappa cases' 90 pairs, exact schedule at Carlini's defaults; 2-core CPU, load ~2 from this
+run alone). Carlini's distance is the minimum over a pair's 1-6 successful steps, and a step's own best
+depends on its constant (a successful step's ratio to the pair's minimum: median 1.001-1.003, p90
+1.011-1.058, p99 1.04-1.14). At 5x the exact schedule's 5,570-6,403 example-iterations per pair (its
+successful steps run 786-995 iterations, its failing ones 483-618 and take 44-53% of all iterations) there
+is room for FMN's 200 steps and one step. Even with an oracle constant, the minimum of FMN's point and the
+exact schedule's own step at its smallest successful constant (the step that is most often the argmin:
+39-77% of pairs) gives, per case, pairs above 1.02 / max: bench LeNet 0 / 1.0010, kappa 10 0 / 1.0020;
+secure 0 / 1.0149, kappa 10 0 / 1.0050; pool-6 2 / 1.0226; minimal-dataset CNN 1 / 1.0200; training-size
+CNN 0 / 1.0113; with its worst successful step instead, 0-4 pairs above 1.02, max 1.0909. And FMN's
+stationary constant does not locate that step: lambda / (smallest successful constant) has an inter-quartile
+range of 0.63-0.97 (bench LeNet, kappa 0) to 0.22-0.63 (secure, kappa 10), while the final bisection bracket
+is 6-21% of that constant wide (median per case). So FMN followed by one of Carlini's steps misses issue 21's pool-6 bound
+even with the oracle; meeting it at 5x needs a minimizer that is per pair at least as good as the minimum
+over Carlini's successful steps, not a better guess of the constant.
+
+Kernel-level work, measured the same day on the bench LeNet's 90 pairs (exact schedule, identical
+iterations): one intra-op thread costs 136.9 CPU-s (136.9 s wall) against the default two threads' 189.3
+CPU-s (103.1 s wall), and two single-thread processes on 45 pairs each 150.3 CPU-s, 84.4 s wall (the
+slower half): a CPU-s saving of 28% and a wall saving of 18-27%, at the price of a process per worker (not
+done). The first convolution's input gradient (one input channel, 5 x 5 x 32, B = 90) takes 5.6 ms as
+TF's Conv2DBackpropInput and 4.0 ms as a matmul plus 25 shifted adds (relative error 3e-7): about 1.6 ms
+of an iteration, too little for a custom gradient (not done).
 
 Each chunk runs inside a `tf.function` with `strategy.run` on the replicas of the current `tf.distribute`
 strategy (the working set split evenly; TPUStrategy refuses an eager `strategy.run`); with the default
@@ -353,7 +376,9 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
     prediction on x_adv (the target, or not the label); l2 is the distance of x_adv from x;
     info["search_success"] is the search's verdict (Carlini's `compare`, kappa margin included),
     info["const"] each example's final constant, info["iterations"] the Adam steps each example ran,
-    info["best_l2"] Carlini's distance (to the tanh-rounded input).
+    info["best_l2"] Carlini's distance (to the tanh-rounded input); for the search schedules (no FMN) also
+    info["step_const"], info["step_iterations"] and info["step_best"] [N, binary_search_steps]: each search
+    step's constant, Adam steps and best successful distance (inf: the step found none; 0 iterations: not run).
   """
   x = np.asarray(x, np.float32)
   targeted = target is not None
@@ -420,6 +445,7 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
   iterations = np.zeros(n, np.int64)
   step_iterations = np.zeros([n, binary_search_steps], np.int64)
   step_const = np.zeros([n, binary_search_steps])
+  step_best = np.full([n, binary_search_steps], np.inf, np.float32)  # each step's best squared L2 (inf: none)
   done = np.zeros(n, bool)
   repeat = binary_search_steps >= 10
   from adv_tf.attacks.progress import Progress  # pylint: disable=import-outside-toplevel
@@ -444,6 +470,7 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
       for e in active[finished]:
         step_iterations[e, step[e]] = st["it"][e]
         step_const[e, step[e]] = const[e]
+        step_best[e, step[e]] = st["best_step"][e]
         # Bisection on c, as in Carlini's code; a warm-started step is judged on the iterate it ended at.
         ok = bool(succ_end[e]) if warm[e] else np.isfinite(st["best_step"][e])
         if ok:
@@ -481,7 +508,7 @@ def carlini_wagner_l2(model, x, *, y=None, target=None, confidence: float = 0.0,
   x_adv = np.where(success_any.reshape(-1, *[1] * (x.ndim - 1)), st["best_adv"], x)
   x_adv = np.clip(x_adv, clip_min, clip_max)
   info = dict(const=const.astype(np.float32), iterations=iterations, step_iterations=step_iterations,
-              step_const=step_const.astype(np.float32),
+              step_const=step_const.astype(np.float32), step_best=np.sqrt(step_best),
               best_l2=np.sqrt(st["best"]).astype(np.float32), search_success=success_any)
   # success: a fresh forward pass on the returned image (the search's own verdict is info["search_success"];
   # at kappa = 0 the best iterate sits on the decision boundary, where another batch's float round-off

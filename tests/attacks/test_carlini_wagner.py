@@ -425,3 +425,18 @@ def test_fmn_cw_linear_model_reaches_the_closed_form_minimum(kappa):
   assert (margin > kappa - 1e-4).all()
   # FMN's point lies along grad f from x (the model is linear): its stationary constant is positive and finite.
   assert np.isfinite(res.info["fmn_const"]).all() and (res.info["fmn_const"] > 0).all()
+
+
+def test_step_best_records_each_search_steps_own_minimum(default_runs):
+  """info["step_best"]: Carlini's distance is the minimum over the steps that succeeded (inf: a step that found
+  nothing), and the bisection read each step's verdict from it: every later constant lies below a successful
+  step's constant and above a failed step's (Carlini's search: upper = c on success, lower = c on failure)."""
+  _, _, res, _ = default_runs
+  steps, consts, ran = res.info["step_best"], res.info["step_const"], res.info["step_iterations"] > 0
+  finite = np.isfinite(steps)
+  assert finite.any(axis=1).all() and ran.all()  # 9 steps each at the defaults, each example found one
+  np.testing.assert_allclose(np.where(finite, steps, np.inf).min(axis=1), res.info["best_l2"], rtol=1e-6)
+  for row in range(len(steps)):
+    for j in range(steps.shape[1] - 1):
+      later = consts[row, j + 1:]
+      assert (later < consts[row, j]).all() if finite[row, j] else (later > consts[row, j]).all(), (row, j)
