@@ -199,7 +199,8 @@ def _evaluator(eval_step: Callable, dist_eval) -> Callable[[], tuple[float, floa
 def train_model(model_fn: Callable[[], keras.Model], train_ds: DatasetLike, eval_ds: DatasetLike,
                 config: TrainConfig, *, strategy: Optional[tf.distribute.Strategy] = None,
                 log_dir: Optional[str | os.PathLike] = None, verbose: int = 0,
-                cache_data: bool = True, train_transforms: Sequence = ()) -> tuple[keras.Model, TrainResult]:
+                cache_data: bool = True, train_transforms: Sequence = (),
+                on_epoch: Optional[Callable[[str], None]] = None) -> tuple[keras.Model, TrainResult]:
   """Builds a model with `model_fn` under `strategy` and trains it with `config`.
 
   Args:
@@ -211,6 +212,8 @@ def train_model(model_fn: Callable[[], keras.Model], train_ds: DatasetLike, eval
     strategy: a tf.distribute strategy (default: the current one); the global batch is split evenly.
     log_dir: write tf.summary scalars (TensorBoard) here.
     verbose: 0 silent; 1 a Keras progress bar per epoch.
+    on_epoch: called with one progress line after each epoch (epoch k/N, training loss, test accuracy, lr,
+      seconds so far), e.g. a study cell's log, so that a long training shows progress in a run's output.
     cache_data: keep the (decoded, subset) training examples in memory after the first epoch; turn
       off for datasets larger than RAM (ImageNet).
     train_transforms: random augmentations applied to the training batches after the cache, re-drawn
@@ -238,7 +241,8 @@ def train_model(model_fn: Callable[[], keras.Model], train_ds: DatasetLike, eval
     optimizer.build(model.trainable_variables)
   train_step, eval_step = make_steps(model, optimizer, config, strategy)
   history = History(_evaluator(eval_step, data.evaluation), log_dir)
-  steps, accuracy, reached, epoch_done = _run_epochs(config, data, train_step, optimizer, history, verbose)
+  steps, accuracy, reached, epoch_done = _run_epochs(config, data, train_step, optimizer, history, verbose,
+                                                     on_epoch)
   result = TrainResult(test_accuracy=float(accuracy), epochs=float(epoch_done),
                        seconds=time.perf_counter() - history.start,
                        reached_target=None if config.target_accuracy is None else bool(reached),
@@ -247,7 +251,7 @@ def train_model(model_fn: Callable[[], keras.Model], train_ds: DatasetLike, eval
 
 
 def _run_epochs(config: TrainConfig, data: PreparedData, train_step: Callable, optimizer, history: History,
-                verbose: int) -> tuple[int, float, bool, float]:
+                verbose: int, on_epoch: Optional[Callable[[str], None]] = None) -> tuple[int, float, bool, float]:
   """The epoch loop: schedules, steps, evaluations, early stop at the target. Returns
   (steps, last test accuracy, reached the target, epochs done)."""
   plateau = Plateau(config.plateau_patience, config.plateau_factor)
@@ -288,6 +292,9 @@ def _run_epochs(config: TrainConfig, data: PreparedData, train_step: Callable, o
       accuracy = history.record(float(epoch + 1), steps, lr)
     if verbose:
       print(f"epoch {epoch + 1}: test accuracy {accuracy:.4f}, lr {lr:g}")
+    if on_epoch is not None:
+      on_epoch(f"epoch {epoch + 1}/{config.epochs}: loss {epoch_totals[0] / max(epoch_totals[2], 1):.4f}, "
+               f"test accuracy {accuracy:.4f}, lr {lr:g}, {time.perf_counter() - history.start:.0f} s")
     if config.target_accuracy is not None and accuracy >= config.target_accuracy:
       reached = True
       break

@@ -151,6 +151,18 @@ def test_step_schedule_and_plateau_change_the_learning_rate(digits):
 
 # ---------------------------------------------------------------------------------------- behaviour
 
+def test_on_epoch_gets_one_progress_line_per_epoch_with_the_recorded_accuracy(digits):
+  """A long training shows progress: `on_epoch` gets "epoch k/N" after every epoch, with the test accuracy the
+  history recorded for it (so the line is the result, not a placeholder)."""
+  (x, y), test = digits
+  lines = []
+  _, result = train_model(_lenet(), (x, y), test, TrainConfig(batch_size=128, epochs=2, max_train_examples=256),
+                          on_epoch=lines.append)
+  assert [line.split(":")[0] for line in lines] == ["epoch 1/2", "epoch 2/2"]
+  for line, accuracy in zip(lines, result.history["test_accuracy"]):
+    assert f"test accuracy {accuracy:.4f}" in line and line.endswith(" s")
+
+
 def test_same_seed_same_weights_and_other_seed_differs(digits):
   (x, y), test = digits
   config = TrainConfig(batch_size=64, epochs=1, max_train_examples=1024, seed=7)

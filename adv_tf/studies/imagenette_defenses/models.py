@@ -123,10 +123,11 @@ class DgsmRandomTargetTrainer(AdversarialTrainer):
 
 
 def adversarial_retrain(base: keras.Model, variant: str, cfg, train_ds: tf.data.Dataset, x_test, y_test,
-                        seed: int) -> tuple[keras.Model, TrainResult]:
+                        seed: int, log: Optional[Callable[[str], None]] = None) -> tuple[keras.Model, TrainResult]:
   """§III-E: `cfg.at_epochs` epochs of retraining from the fine-tuned model, round(ratio * B) of each batch
   replaced by adversarial examples crafted against the current weights (the library's AdversarialTrainer; the
-  paper's wording "adds" them: see the report). `seed`: the base model's (global RNGs get seed + 1)."""
+  paper's wording "adds" them: see the report). `seed`: the base model's (global RNGs get seed + 1). `log`:
+  called with one progress line per epoch."""
   model = keras.models.clone_model(base)
   model.set_weights(base.get_weights())
   at = AdversarialTrainingConfig(eps=cfg.at_eps, ratio=cfg.at_ratio)
@@ -136,7 +137,10 @@ def adversarial_retrain(base: keras.Model, variant: str, cfg, train_ds: tf.data.
                   loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
   keras.utils.set_random_seed(seed + 1)
   start = time.perf_counter()
-  history = trainer.fit(train_ds, epochs=cfg.at_epochs, verbose=0)
+  callbacks = [] if log is None else [keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: log(
+      f"retraining epoch {epoch + 1}/{cfg.at_epochs}: loss {logs.get('loss', float('nan')):.4f}, "
+      f"{time.perf_counter() - start:.0f} s"))]
+  history = trainer.fit(train_ds, epochs=cfg.at_epochs, verbose=0, callbacks=callbacks)
   accuracy = float(np.mean(np.argmax(model.predict(x_test, batch_size=256, verbose=0), -1) == y_test))
   result = TrainResult(test_accuracy=accuracy, epochs=float(cfg.at_epochs),
                        seconds=time.perf_counter() - start, reached_target=None,
@@ -168,7 +172,8 @@ class Trainer:
             "pretrained": None if weights is None else weights.name, "frozen_backbone": weights is not None,
             "train_transforms": [t.spec() for t in self.data.train_transforms]}
 
-  def base(self, name: str, seed: int) -> tuple[keras.Model, TrainResult]:
+  def base(self, name: str, seed: int, log: Optional[Callable[[str], None]] = None) -> tuple[keras.Model, TrainResult]:
+    """The §III-C model of `seed` (from the cache or trained; `log` gets a line per training epoch)."""
     if ("base", name, seed) not in self._models:
       weights = pretrained_path(self.cfg.pretrained_dir, name)
       d = self.data
@@ -177,13 +182,14 @@ class Trainer:
           model_name=f"paper003_{name}", model_config=self.model_config(name), train_config=tc,
           data_identity=d.train_identity, build=make_builder(name, self.cfg.image_size, weights),
           train=lambda b: train_model(b, (d.x_train, d.y_train), (d.x_test, d.y_test), tc,
-                                      strategy=self.strategy, train_transforms=d.train_transforms))
+                                      strategy=self.strategy, train_transforms=d.train_transforms, on_epoch=log))
     return self._models[("base", name, seed)]
 
-  def adversarial(self, name: str, variant: str, seed: int) -> tuple[keras.Model, TrainResult]:
-    """`variant` retraining of the base model of the same seed."""
+  def adversarial(self, name: str, variant: str, seed: int,
+                  log: Optional[Callable[[str], None]] = None) -> tuple[keras.Model, TrainResult]:
+    """`variant` retraining of the base model of the same seed (`log`: a line per training epoch)."""
     if (variant, name, seed) not in self._models:
-      base, _ = self.base(name, seed)
+      base, _ = self.base(name, seed, log)
       cfg = self.cfg
       tc = base_train_config(cfg, seed).replace(epochs=cfg.at_epochs)
       extra = {"at_variant": variant, "at_eps": cfg.at_eps, "at_ratio": cfg.at_ratio}
@@ -195,5 +201,5 @@ class Trainer:
           model_name=f"paper003_{name}_at", model_config={**self.model_config(name), **extra}, train_config=tc,
           data_identity=self.data.train_identity, parent=parent, build=lambda: base,
           train=lambda b: adversarial_retrain(b(), variant, cfg, self._train_ds(seed), self.data.x_test,
-                                              self.data.y_test, seed))
+                                              self.data.y_test, seed, log))
     return self._models[(variant, name, seed)]

@@ -35,7 +35,8 @@ class ImagenetteDefensesStudy(Study):
     trainer: models.Trainer = run.resources["trainer"]
     name, variant, seed = cell.config["model"], cell.config["variant"], cell.config["seed"]
     ctx.log(f"training or loading {name} ({variant}, seed {seed})")
-    model, result = trainer.base(name, seed) if variant == "base" else trainer.adversarial(name, variant, seed)
+    model, result = (trainer.base(name, seed, ctx.log) if variant == "base" else
+                     trainer.adversarial(name, variant, seed, ctx.log))
     hit = bool(run.model_cache.last_hit)
     ctx.log(f"clean test accuracy {result.test_accuracy:.3f}; attacking")
     out = cell_runs.run_model_cell(model, result, variant, run.resources["data"], run.config, seed, cache_hit=hit)

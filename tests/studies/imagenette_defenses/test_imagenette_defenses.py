@@ -192,8 +192,9 @@ def test_fgsm_direction_gives_the_library_fgsm_images():
 IDS = [f"D{i}" for i in range(1, 12)] + ["D12a", "D12b", "D13"]
 
 
-def test_tiny_end_to_end_run_writes_every_artifact(mocked, tmp_path, monkeypatch):
-  """Two seeds: each seed's retraining starts from its own base model; every rate keeps its per-image outcomes."""
+def test_tiny_end_to_end_run_writes_every_artifact(mocked, tmp_path, monkeypatch, capsys):
+  """Two seeds: each seed's retraining starts from its own base model; every rate keeps its per-image outcomes;
+  the cells' training shows a progress line per epoch."""
   monkeypatch.setenv("ADV_TF_MODEL_CACHE", str(tmp_path / "cache"))
   out = tmp_path / "out"
   status = cli.run_main(ImagenetteDefensesStudy(), [
@@ -203,6 +204,9 @@ def test_tiny_end_to_end_run_writes_every_artifact(mocked, tmp_path, monkeypatch
       "--dgsm_eps=0,0.015", "--dgsm_iterations=2", "--averaging_n=3", "--averaging_fgsm_eps=0,0.025",
       "--averaging_dgsm_eps=0.015", "--eot_fgsm_eps=0.025", "--eot_draws=2", "--copies_per_call=64", "--seeds=0,1"])
   assert status == 0
+  printed = capsys.readouterr().out
+  assert "[wrn10_2/base seed=0] epoch 1/1: loss " in printed, printed[-2000:]
+  assert "[wrn10_2/fgsm seed=1] retraining epoch 1/1: loss " in printed, printed[-2000:]
   metas = [json.loads(p.read_text()) for p in (tmp_path / "cache").glob("*.json")]
   bases = {m["hash"]: m["key"]["train"]["seed"] for m in metas if m["key"]["parent"] is None}
   assert sorted(bases.values()) == [0, 1]
