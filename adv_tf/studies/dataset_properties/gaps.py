@@ -59,6 +59,14 @@ CAUSES = (
 )
 
 
+# Control key -> whether a run with that config runs the control (tests/studies/test_gap_controls.py checks that
+# each keyed Control's named profile does; the report reads what actually ran from the records).
+CONTROL_RUNS = {
+    "all_images": lambda cfg: cfg.eval_images >= 10_000,
+    "defenses_on_clean": lambda cfg: "tvm_quirk" in cfg.defenses,
+}
+
+
 def gap_row(dataset: str, prop: str, setting: str, defense: str, defense_label: str, attack: str, eps: str,
             paper: float, values: Sequence[float], images: int, paper_images: int) -> GapRow:
   """One figure bar: the digitized paper value against the mean of our seeds (both in %); our noise from the seeds

@@ -28,9 +28,10 @@ VERDICTS_SECTION = "Verdicts (claims A1-D3 of the spec)"
 CONTRAST_BARS = {"c0.5": "0.5", "c2": "2"}
 
 NOT_RUN_REASONS = {
-    "fashion_mnist": "not in this profile's --datasets (fits cpu-full: full local copy)",
+    "fashion_mnist": "not in this profile's --datasets (paper profile: cpu-full runs MNIST only, see config.py's "
+                     "CPU_FULL arithmetic; full local copy)",
     "cifar10": "not in this profile's --datasets; local copy is a 20k class-balanced JPEG-q75 subset; resized "
-               "models need fine-tuning from the 32x32 model (cpu-full/paper)",
+               "models need fine-tuning from the 32x32 model (paper profile)",
     "cifar100": "no local copy (TFDS download only; paper profile)",
     "imagenet": "no local copy (TFDS manual download of ILSVRC-2012; paper profile)",
 }

@@ -55,6 +55,14 @@ CAUSES = (
 )
 
 
+# Control key -> whether a run with that config runs the control (tests/studies/test_gap_controls.py checks that
+# each keyed Control's named profile does; the report reads what actually ran from the records).
+CONTROL_RUNS = {
+    "averaging_n100": lambda cfg: 100 in cfg.averaging_n,
+    "dgsm_random": lambda cfg: cfg.at_epochs > 0 and "dgsm_random" in cfg.at_variants,
+}
+
+
 def _curves(result: dict) -> Iterable[tuple[str, str, str, list[dict]]]:
   """(defense, n, attack, our curve) of one model's result: undefended and each averaging N."""
   yield "none", "-", "FGSM", result["fgsm"]

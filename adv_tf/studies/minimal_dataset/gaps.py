@@ -56,6 +56,16 @@ CAUSES = (
 )
 
 
+# Control key -> whether a run with that config runs the control (tests/studies/test_gap_controls.py checks that
+# each keyed Control's named profile does; the report reads what actually ran from the records).
+CONTROL_RUNS = {
+    "fgsm_sweep": lambda cfg: len(cfg.fgsm_eps) > 1,
+    "full_cw": lambda cfg: cfg.full_cw_images > 0,
+    "variants": lambda cfg: len({a for a in cfg.architectures if a.startswith("lenet5")}) > 1,
+    "random_distorted": lambda cfg: "random_distorted" in cfg.regimes,
+}
+
+
 def gap_row(architecture: str, ours: str, training: str, attack: str, paper: float, values: Sequence[float],
             images: int, paper_images: int) -> GapRow:
   """One Table 2 row: the paper's accuracy against the mean of our seeds (values are fractions, shown in %); our
