@@ -81,6 +81,10 @@ class GapAssessment:
   def count(self, direction: str) -> int:
     return sum(r.direction == direction for r in self.beyond)
 
+  def causes_of(self, row: GapRow) -> tuple[Cause, ...]:
+    """The causes that could explain `row` (a row of `beyond`), read from `by_cause`."""
+    return tuple(cause for cause, covered in self.by_cause if any(r is row for r in covered))
+
 
 def assess(rows: Sequence[GapRow], causes: Sequence[Cause], rule: GapRule = GapRule()) -> GapAssessment:
   """Applies the rule to every row and every cause to the rows beyond the noise. A cause that selects on a field
@@ -92,7 +96,8 @@ def assess(rows: Sequence[GapRow], causes: Sequence[Cause], rule: GapRule = GapR
       raise AdvTfError(f"cause {cause.name!r} selects on {unknown}, which no row has; row fields: {sorted(known)}")
   beyond = tuple(sorted((r for r in rows if rule.beyond(r)), key=lambda r: -abs(r.diff)))
   by_cause = tuple((c, tuple(r for r in beyond if c.covers(r))) for c in causes)
-  unexplained = tuple(r for r in beyond if not any(c.covers(r) for c in causes))
+  explained = {id(r) for _, covered in by_cause for r in covered}
+  unexplained = tuple(r for r in beyond if id(r) not in explained)
   return GapAssessment(rule, tuple(rows), beyond, by_cause, unexplained)
 
 
@@ -128,7 +133,7 @@ def gaps_section(rows: Sequence[GapRow], causes: Sequence[Cause], rule: GapRule 
     parts.append(markdown_table(
         ["row", "paper", "ours", f"diff {unit}", f"bound {unit}", "our noise", "candidate causes"],
         [[r.label, f"{r.paper:.1f}", f"{r.ours:.1f}", f"{r.diff:+.1f}", f"{rule.bound(r):.1f}", r.noise.source,
-          ", ".join(c.name for c in causes if c.covers(r)) or "unexplained"] for r in a.beyond[:largest]]))
+          ", ".join(c.name for c in a.causes_of(r)) or "unexplained"] for r in a.beyond[:largest]]))
   if causes:
     parts.append("Candidate causes (rows beyond the noise each could explain, largest first):")
     parts.append(markdown_table(

@@ -29,6 +29,8 @@ def test_a_selector_picks_exactly_its_rows_beyond_the_noise():
   a = C.assess(ROWS, (TRAINING, BIM), RULE)
   covered = dict((c.name, [r.label for r in rows]) for c, rows in a.by_cause)
   assert covered == {"short training": ["fgsm 8", "bim 8"], "bim steps": ["bim 8", "bim 16"]}
+  assert {r.label: [c.name for c in a.causes_of(r)] for r in a.beyond} == {
+      "fgsm 8": ["short training"], "bim 8": ["short training", "bim steps"], "bim 16": ["bim steps"], "pgd 16": []}
 
 
 def test_counts_by_direction_and_largest_first():
