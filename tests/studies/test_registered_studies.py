@@ -59,8 +59,8 @@ ID_HASHES = {
     "hyperparams/quick:cells": "8deb2e03e73f08b4",
     "hyperparams/smoke:selection": "e87b46788230cf53",
     "hyperparams/smoke:cells": "65ceac5ac9f30fbd",
-    "imagenette-defenses/cpu-full:cells": "a8e984518970cb84",  # issue 22 item 2: 12 cells, quick's grids, EOT at 0.025
-    "imagenette-defenses/paper:cells": "dedbeb5776e25e7c",
+    "imagenette-defenses/cpu-full:cells": "9ae7cd8c73ea239e",  # 12 cells, quick's grids, EOT at 0.025; 167 copies/call
+    "imagenette-defenses/paper:cells": "65e346586c9b7815",  # 41 copies per call at 224 px
     "imagenette-defenses/quick:cells": "79484584659838d2",
     "imagenette-defenses/smoke:cells": "c08f546de65f9bbc",
     "minimal-dataset/cpu-full:selection": "4629f41a51bb5e04",

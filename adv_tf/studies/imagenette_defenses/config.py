@@ -82,8 +82,9 @@ class ImagenetteDefensesConfig:
       5, "Beyond the paper: evaluation draws of the averaging's noise; an image counts as correct only if every "
       "draw classifies it correctly (worst case).", bounds=AT_LEAST_ONE)
   copies_per_call: int = flag_field(
-      2048, "Noisy copies sent through the model in one call (averaging is chunked to N x B <= this).",
-      bounds=AT_LEAST_ONE)
+      2048, "Noisy copies sent through the model in one call (averaging is chunked to N x B <= this; the EOT attack "
+      "takes gradients through them, so memory grows with copies x pixels: 2048 at 32 px fits 24 GB, a profile at "
+      "a larger size scales it down by the pixel ratio).", bounds=AT_LEAST_ONE)
   train_take: Optional[int] = flag_field(None, "Use only the first N training images (smoke tests).",
                                          bounds=AT_LEAST_ONE)
   test_take: Optional[int] = flag_field(None, "Use only the first N held-out images (smoke tests).",
@@ -174,14 +175,20 @@ QUICK = ImagenetteDefensesConfig(
 #   trained to convergence by the same recipe (not an undertrained model): the paper profile keeps WRN-50-2;
 #   `--models=googlenet,wrn16_4 --seeds=0` is the one-seed run with the wider model (~7.1 h). Not run: D1, D3
 #   (pretrained weights at 224 px: paper profile); D13 is qualitative.
+# Copies per model call: 2048 at 32 px is what quick runs on a 24 GB, 2-core machine; the first cpu-full attempt
+# at 112 px with 2048 (EOT's gradients through 2048 GoogLeNet copies) was killed at 24.4 GB resident (2026-12-05),
+# so the larger profiles keep copies x pixels at quick's (167 at 112 px, 41 at 224 px). Chunking changes no
+# setting of an attack, only how many noisy copies share a call.
+COPIES_AT_32PX = 2048
 PROFILES = {
     "quick": QUICK,
     "cpu-full": ImagenetteDefensesConfig(
         "cpu-full", image_size=112, models=("googlenet", "wrn10_2"), seeds=(0, 1, 2), base_epochs=30, at_epochs=10,
         dgsm_eps=(0.0, 0.015), averaging_n=(20,), averaging_fgsm_eps=(0.0, 0.025, 0.1, 0.3),
-        averaging_dgsm_eps=(0.015,), eot_fgsm_eps=(0.025,)),
+        averaging_dgsm_eps=(0.015,), eot_fgsm_eps=(0.025,), copies_per_call=COPIES_AT_32PX * 32 ** 2 // 112 ** 2),
     # The paper's setting (GPU): WRN-50-2 and GoogLeNet at 224, pretrained when --pretrained_dir is given.
-    "paper": ImagenetteDefensesConfig("paper", at_variants=("fgsm", "dgsm_random")),
+    "paper": ImagenetteDefensesConfig("paper", at_variants=("fgsm", "dgsm_random"),
+                                      copies_per_call=COPIES_AT_32PX * 32 ** 2 // 224 ** 2),
     # smoke: checks an install (every stage on real data, under a minute of CPU) and decides nothing: its report says
     # so and every claim comes out "not decided" (adv_tf/experiment/smoke.py). Its attacks and training are cut far
     # below the paper's, which only this profile may do.
