@@ -65,7 +65,7 @@ CAUSES = (
 CONTROL_RUNS = {
     "per_family_recipe": lambda cfg: cfg.recipe == "per_family",
     "pool_500": lambda cfg: cfg.pool_size >= 500,
-  "full_cifar10": lambda cfg: (any(f.startswith("cifar10/") for f in cfg.families)
+    "full_cifar10": lambda cfg: (any(f.startswith("cifar10/") for f in cfg.families)
                                  and max(cfg.sizes_for("cifar10")) > 20000),
 }
 
