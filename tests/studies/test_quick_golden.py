@@ -14,8 +14,9 @@ dataset_properties' were regenerated when their quick profiles were redesigned (
 note on the weak-CW calibration model changed; no verdict and no number. The reports wired to "Gaps to the paper
 beyond the noise" (issue 22 item 5) were regenerated once more: that section's table lines were added, no other line,
 claim or CSV changed. dataset_properties' once more when F-MNIST and CIFAR-10 moved from cpu-full to paper: the two
-"not in this profile" reasons that named cpu-full, no other text. hyperparams has its own golden test
-(hyperparams/test_hyperparams_golden.py)."""
+"not in this profile" reasons that named cpu-full, no other text. training_size's was regenerated when its report
+gained the gaps section (issue 22 item 5): that section's table lines were added, no other line, claim or CSV
+changed. hyperparams has its own golden test (hyperparams/test_hyperparams_golden.py)."""
 from __future__ import annotations
 
 import json
