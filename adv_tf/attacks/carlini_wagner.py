@@ -93,30 +93,35 @@ steps before the step: the same worst pair (1.0149) at 4.4x; 100 FMN steps: pool
 longer step (873 iterations per pair). The chunk's trace no longer depends on the learning rate or
 abort_early (one trace serves the search and the step).
 
-Why one CW step cannot meet the bound (2026-12-05, `info["step_best"]`, each search step's best distance, on
-the seven model/kappa cases' 90 pairs, exact schedule at Carlini's defaults; 2-core CPU, load ~2 from this
-run alone). Carlini's distance is the minimum over a pair's 1-6 successful steps, and a step's own best
-depends on its constant (a successful step's ratio to the pair's minimum: median 1.001-1.003, p90
-1.011-1.058, p99 1.04-1.14). At 5x the exact schedule's 5,570-6,403 example-iterations per pair (its
-successful steps run 786-995 iterations, its failing ones 483-618 and take 44-53% of all iterations) there
-is room for FMN's 200 steps and one step. Even with an oracle constant, the minimum of FMN's point and the
-exact schedule's own step at its smallest successful constant (the step that is most often the argmin:
-39-77% of pairs) gives, per case, pairs above 1.02 / max: bench LeNet 0 / 1.0010, kappa 10 0 / 1.0020;
-secure 0 / 1.0149, kappa 10 0 / 1.0050; pool-6 2 / 1.0226; minimal-dataset CNN 1 / 1.0200; training-size
-CNN 0 / 1.0113; with its worst successful step instead, 0-4 pairs above 1.02, max 1.0909. And FMN's
-stationary constant does not locate that step: lambda / (smallest successful constant) has an inter-quartile
-range of 0.63-0.97 (bench LeNet, kappa 0) to 0.22-0.63 (secure, kappa 10), while the final bisection bracket
-is 6-21% of that constant wide (median per case). So FMN followed by one of Carlini's steps misses issue 21's pool-6 bound
-even with the oracle; meeting it at 5x needs a minimizer that is per pair at least as good as the minimum
-over Carlini's successful steps, not a better guess of the constant.
+Why FMN plus one CW step does not meet the bound (2026-12-05, `info["step_best"]`, each search step's best
+distance, on the seven model/kappa cases' 90 pairs, exact schedule at Carlini's defaults; 2-core CPU, load ~2
+from that run alone; ad-hoc analysis scripts, not committed). Carlini's distance is the minimum over a pair's
+1-6 successful steps, and a step's own best depends on its constant (a successful step's ratio to the pair's
+minimum: median 1.001-1.003, p90 1.011-1.058, p99 1.04-1.14). A step at exactly the constant of the pair's best
+step would reproduce that minimum (each step of this schedule starts from x with fresh Adam state), so the
+question is whether that constant can be predicted. At 5x the exact schedule's 5,570-6,403 example-iterations
+per pair (1,114-1,281; its successful steps run 786-995 iterations, its failing ones 483-618 and take 44-53% of
+all iterations) the budget holds FMN's 200 steps and at most one step, and only when that step aborts early.
+The most frequent best step is the one at the smallest successful constant (39-77% of pairs); choosing it by
+that rule with hindsight, the minimum of FMN's point and that step gives, per case, pairs above 1.02 / max:
+bench LeNet 0 / 1.0010, kappa 10 0 / 1.0020; secure 0 / 1.0149, kappa 10 0 / 1.0050; pool-6 2 / 1.0226;
+minimal-dataset CNN 1 / 1.0200; training-size CNN 0 / 1.0113; with the worst successful step instead, 0-4
+pairs above 1.02, max 1.0909. And FMN's stationary constant does not locate even that step: lambda / (smallest
+successful constant) has lower quartiles 0.63 (bench LeNet), 0.69 (secure), 0.72 (pool-6), 0.42 (bench LeNet,
+kappa 10), 0.22 (secure, kappa 10), 0.84 (minimal-dataset CNN), 0.47 (training-size CNN), while the final
+bisection bracket is 6-21% of that constant wide (median per case). So FMN followed by one of Carlini's steps
+misses issue 21's pool-6 bound even with hindsight of the usual best step; meeting it at 5x needs a predictor
+of each pair's best constant far sharper than FMN's (none is known) or a minimizer that is per pair at least
+as good as the minimum over Carlini's successful steps.
 
-Kernel-level work, measured the same day on the bench LeNet's 90 pairs (exact schedule, identical
-iterations): one intra-op thread costs 136.9 CPU-s (136.9 s wall) against the default two threads' 189.3
-CPU-s (103.1 s wall), and two single-thread processes on 45 pairs each 150.3 CPU-s, 84.4 s wall (the
-slower half): a CPU-s saving of 28% and a wall saving of 18-27%, at the price of a process per worker (not
-done). The first convolution's input gradient (one input channel, 5 x 5 x 32, B = 90) takes 5.6 ms as
-TF's Conv2DBackpropInput and 4.0 ms as a matmul plus 25 shifted adds (relative error 3e-7): about 1.6 ms
-of an iteration, too little for a custom gradient (not done).
+Kernel-level work, measured the same day on the bench LeNet's 90 pairs (exact schedule, identical iterations,
+each run alone on the idle 2-core machine): one intra-op thread costs 136.9 CPU-s (136.9 s wall) against the
+default two threads' 189.3 CPU-s (103.1 s wall), and two single-thread processes on 45 pairs each 150.3 CPU-s,
+84.4 s wall (the slower half): 28% / 21% fewer CPU-s, and the two processes 18% less wall time than the default,
+at the price of a process per worker (not done). The first convolution's input gradient (one input channel,
+5 x 5 x 32, B = 90) takes 5.6 ms as TF's Conv2DBackpropInput and 4.0 ms as a matmul plus 25 shifted adds
+(relative error 3e-7): about 1.6 ms of an iteration, too little for a custom gradient (not done). Both would
+speed the exact schedule as much as a new one, so neither moves the ratio issue 21 asks for.
 
 Each chunk runs inside a `tf.function` with `strategy.run` on the replicas of the current `tf.distribute`
 strategy (the working set split evenly; TPUStrategy refuses an eager `strategy.run`); with the default

@@ -178,7 +178,7 @@ QUICK = ImagenetteDefensesConfig(
 # Copies per model call: 2048 at 32 px is what quick runs on a 24 GB, 2-core machine; the first cpu-full attempt
 # at 112 px with 2048 (EOT's gradients through 2048 GoogLeNet copies) was killed at 24.4 GB resident (2026-12-05),
 # so the larger profiles keep copies x pixels at quick's (167 at 112 px, 41 at 224 px). Chunking changes no
-# setting of an attack, only how many noisy copies share a call.
+# setting of an attack, only how many noisy copies share a call (and so the random draws, not their distribution).
 COPIES_AT_32PX = 2048
 PROFILES = {
     "quick": QUICK,
