@@ -112,8 +112,8 @@ def control_status(control: Control | None, ran: Mapping[str, str]) -> str:
   return f"not run here; runs in {control.profile}{note}" if control.profile else f"no profile runs it yet{note}"
 
 
-def _labels(rows: Sequence[GapRow], limit: int) -> str:
-  shown = "; ".join(f"{r.label} ({r.diff:+.1f})" for r in rows[:limit])
+def _labels(rows: Sequence[GapRow], limit: int, rule: GapRule) -> str:
+  shown = "; ".join(f"{r.label} ({rule.format(r.diff, signed=True)})" for r in rows[:limit])
   return shown + (f"; ... and {len(rows) - limit} more" if len(rows) > limit else "") if rows else "none"
 
 
@@ -132,15 +132,17 @@ def gaps_section(rows: Sequence[GapRow], causes: Sequence[Cause], rule: GapRule 
     parts.append(f"Largest gaps beyond the noise ({min(largest, len(a.beyond))} of {len(a.beyond)}):")
     parts.append(markdown_table(
         ["row", "paper", "ours", f"diff {unit}", f"bound {unit}", "our noise", "candidate causes"],
-        [[r.label, f"{r.paper:.1f}", f"{r.ours:.1f}", f"{r.diff:+.1f}", f"{rule.bound(r):.1f}", r.noise.source,
+        [[r.label, rule.format(r.paper), rule.format(r.ours), rule.format(r.diff, signed=True),
+          rule.format(rule.bound(r)), r.noise.source,
           ", ".join(c.name for c in a.causes_of(r)) or "unexplained"] for r in a.beyond[:largest]]))
   if causes:
     parts.append("Candidate causes (rows beyond the noise each could explain, largest first):")
     parts.append(markdown_table(
         ["cause", "why", "source", "rows it could explain", "control", "control status"],
-        [[c.name, c.why, c.source, f"{len(covered)}: {_labels(covered, 6)}",
+        [[c.name, c.why, c.source, f"{len(covered)}: {_labels(covered, 6, rule)}",
           c.control.test if c.control else "-", control_status(c.control, ran)] for c, covered in a.by_cause]))
   parts.append(f"Unexplained (beyond the noise, no declared cause fits): {len(a.unexplained)}"
-               + "".join(f"\n- {r.label}: paper {r.paper:.1f}, ours {r.ours:.1f}, diff {r.diff:+.1f} {unit}"
+               + "".join(f"\n- {r.label}: paper {rule.format(r.paper)}, ours {rule.format(r.ours)}, diff "
+                         f"{rule.format(r.diff, signed=True)} {unit}"
                          for r in a.unexplained))
   return Section(SECTION_TITLE, "\n\n".join(parts))

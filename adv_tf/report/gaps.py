@@ -111,10 +111,14 @@ class GapRule:
   z: float = 2.0
   margin: float = 5.0
   unit: str = "pp"
+  decimals: int = 1  # how the report prints values, differences and bounds in `unit`
+  without_seed_sd: str = ("the binomial se of the accuracy on its images (Agresti-Coull), seed-to-seed noise "
+                          "unmeasured")  # what se_ours is for a row with no seed sd (the rule's description)
 
   def __post_init__(self):
-    if not (self.z > 0 and self.margin >= 0):
-      raise AdvTfError(f"a gap rule needs z > 0 and margin >= 0, got z={self.z}, margin={self.margin}")
+    if not (self.z > 0 and self.margin >= 0 and self.decimals >= 0):
+      raise AdvTfError(f"a gap rule needs z > 0, margin >= 0 and decimals >= 0, got z={self.z}, "
+                       f"margin={self.margin}, decimals={self.decimals}")
 
   def bound(self, row: GapRow) -> float:
     """The smallest |diff| beyond the noise for this row."""
@@ -123,9 +127,13 @@ class GapRule:
   def beyond(self, row: GapRow) -> bool:
     return abs(row.diff) > self.bound(row)
 
+  def format(self, value: float, signed: bool = False) -> str:
+    """A value in the rule's unit as the report prints it."""
+    return f"{value:{'+' if signed else ''}.{self.decimals}f}"
+
   def describe(self) -> str:
     return (f"a row's gap is beyond the noise when |ours - paper| exceeds both {self.z:g} x the combined standard "
             f"error sqrt(se_ours^2 + se_paper^2) (two-sided, Student's t with S - 1 df instead of the normal when "
             f"se_ours rests on a seed-to-seed sd of S seeds) and a practical margin of {self.margin:g} {self.unit}; "
-            "each row on its own, no correction for the number of rows. se_ours where a row has no seed sd: the "
-            "binomial se of the accuracy on its images (Agresti-Coull), seed-to-seed noise unmeasured")
+            f"each row on its own, no correction for the number of rows. se_ours where a row has no seed sd: "
+            f"{self.without_seed_sd}")
