@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 from adv_tf.report.gap_causes import Cause, Control
 from adv_tf.report.gaps import GapRow, GapRule, Noise
-from adv_tf.studies.hyperparams import published
+from adv_tf.studies.hyperparams import cells, published
 from adv_tf.studies.hyperparams.cells import _label
 
 STATS = published.STATS
@@ -69,12 +69,24 @@ CAUSES = (
                           note="no profile or flag builds that variant")),
 )
 
-# Control key -> whether a run with that config runs the control (tests/studies/test_gap_controls.py checks that
-# each keyed Control's named profile does; the report reads what ran from the selection record).
-CONTROL_RUNS = {
-    "best_estimate_100": lambda cfg: cfg.samples_per_class >= 100,
-    "paper_training": lambda cfg: cfg.train_profile == "paper",
+# Control key -> (does a run with this best-estimate selection config run the control, where its result is). Every
+# setting a control changes is part of the selection's identity (`cells.selection_base_config`), which the
+# selection record carries, so the report and the profiles are judged by the same predicate.
+SELECTION_CONTROLS = {
+    "best_estimate_100": (lambda selection: int(selection.get("samples_per_class") or 0) >= 100,
+                          "every model of this run ('Best-estimate samples (§4.4)')"),
+    "paper_training": (lambda selection: selection.get("train_profile") == "paper",
+                       "every model of this run ('Choices': stop rule)"),
 }
+
+
+def _selection_config(cfg) -> dict:
+  return cells.selection_base_config(cfg, cfg.cw, 0, cells.run_settings(cfg))
+
+
+# Control key -> whether a run with that config runs the control (tests/studies/test_gap_controls.py).
+CONTROL_RUNS = {key: (lambda cfg, runs=runs: runs(_selection_config(cfg)))
+                for key, (runs, _) in SELECTION_CONTROLS.items()}
 
 
 def paper_noise(stat: str) -> Noise:
@@ -127,11 +139,6 @@ def gap_rows(summary) -> list[GapRow]:
 
 
 def controls_ran(selection: Mapping[str, Any] | None) -> dict[str, str]:
-  """Which keyed controls ran in this run (read from its best-estimate selection record), and where."""
+  """Which keyed controls ran in this run (`SELECTION_CONTROLS` on its best-estimate selection record), and where."""
   config = (selection or {}).get("config") or {}
-  ran = {}
-  if int(config.get("samples_per_class") or 0) >= 100:
-    ran["best_estimate_100"] = "every model of this run ('Best-estimate samples (§4.4)')"
-  if config.get("train_profile") == "paper":
-    ran["paper_training"] = "every model of this run ('Choices': stop rule)"
-  return ran
+  return {key: where for key, (runs, where) in SELECTION_CONTROLS.items() if config and runs(config)}
