@@ -385,12 +385,7 @@ class DatasetPropertiesReport(StudyReport):
   def _gaps(self, res: Results, config) -> Section:
     """Which figure bars differ from the paper beyond the noise, and the declared causes (`gaps.CAUSES`)."""
     recs = [r for rs in res.by_setting.values() for r in rs]
-    ran = {}
-    if recs and all(r["eval_images"] >= r["test_images_full"] for r in recs):
-      ran["all_images"] = "every model was attacked on its whole test split (the figure tables above)"
-    if any("tvm_quirk" in r.get("clean", {}) for r in recs):
-      ran["defenses_on_clean"] = "section 'Defenses on clean images (both TVM layouts)'"
-    return gaps_section(gap_rows(res, config), gaps.CAUSES, ran=ran, intro=(
+    return gaps_section(gap_rows(res, config), gaps.CAUSES, ran=gaps.controls_ran(recs), intro=(
         "Every bar of the figure tables above with a paper value and ours (TVM: our channels-first-quirk row). "
         "Paper noise: binomial on its full test split (one model; the digitization's +-0.2 pp is smaller)."))
 

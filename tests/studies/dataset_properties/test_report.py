@@ -59,3 +59,16 @@ def test_gaps_section_flags_only_a_bar_far_from_the_paper_and_names_its_causes()
   assert "2: mnist size 28, no defense, bim 8/255 (+56.3); mnist contrast 1" in causes["easier test images"]
   assert "0: none" in causes["TVM as the authors ran it"] and "0: none" in causes["contrast applied in float"]
   assert "Unexplained (beyond the noise, no declared cause fits): 0" in section.body
+
+
+def _model(dataset: str, eval_images: int, full: int = 10000) -> dict:
+  return {"dataset": dataset, "eval_images": eval_images, "test_images_full": full, "clean": {}}
+
+
+def test_the_all_images_control_asks_only_of_the_mnist_models_its_cause_covers():
+  from adv_tf.studies.dataset_properties import gaps
+  assert "all_images" in gaps.controls_ran([_model("mnist", 10000), _model("imagenet", 10000, full=50000)])
+  assert "all_images" not in gaps.controls_ran([_model("mnist", 10000), _model("mnist", 1000)])
+  assert "all_images" not in gaps.controls_ran([_model("cifar10", 10000)])  # no MNIST model: nothing to say
+  assert "defenses_on_clean" not in gaps.controls_ran([_model("mnist", 1000)])
+  assert "defenses_on_clean" in gaps.controls_ran([dict(_model("mnist", 1000), clean={"tvm_quirk": 0.9})])
