@@ -3,7 +3,8 @@
 A report points readers at the profile that runs a control ("cpu-full", "paper", "every profile"); when a profile
 is resized, a control can silently move out of it (two such texts were once corrected by hand). Each study's
 gaps module declares CONTROL_RUNS (control key -> does a config run it?); this test holds every Control to it:
-a named profile runs it, "every profile" means every registered profile, any other wording at least one.
+a named profile runs it, "every profile" means every registered profile, no profile ("": a flag runs it, the report
+still sees it) none, any other wording at least one.
 """
 from __future__ import annotations
 
@@ -41,6 +42,8 @@ def test_each_keyed_control_runs_in_the_profile_it_names(study, module):
       assert control.profile in ran_in, (control.key, control.profile, ran_in)
     elif control.profile == "every profile":
       assert ran_in == set(profiles), (control.key, sorted(set(profiles) - ran_in))
+    elif not control.profile:
+      assert not ran_in, (control.key, "says no profile runs it, but these do", sorted(ran_in))
     else:
       assert ran_in, (control.key, control.profile, "no profile runs it")
 

@@ -697,7 +697,7 @@ class HyperparamsReport(StudyReport):
   def markdown(self, run) -> str:
     rows = self._rows
     meta = {**self._inputs.meta, "noise_line": self._noise.describe() if self._noise is not None else "",
-            "gaps_section": gaps_of(self._summary, self._inputs.selection).render()}
+            "gaps_section": gaps_of(self._summary, self._inputs.selection, self._noise).render()}
     return _markdown(self._summary, self._inputs.selection, rows[2], rows[3], rows[4], rows[5], rows[6],
                      self._figures, meta, self._judged)
 
@@ -710,16 +710,23 @@ class HyperparamsReport(StudyReport):
     return engine_claim_verdicts(self._judged[0], CLAIM_SECTION)
 
 
-def gaps_of(summary: Summary, selection: Mapping[str, Any] | None) -> Section:
+def gaps_of(summary: Summary, selection: Mapping[str, Any] | None, noise=None) -> Section:
   """"Gaps to the paper beyond the noise" over every published distance statistic (`gaps.gap_rows`, causes
-  `gaps.CAUSES`, rule `gaps.RULE`)."""
-  return gaps_section(gaps.gap_rows(summary), gaps.CAUSES, gaps.RULE, ran=gaps.controls_ran(selection), intro=(
-      "Rows: the control LeNet (mean over this run's baselines), every Table 5/6 value this run measured (one "
-      "model each, the study seed) and the secure model's mean (§6.4), each of mean/min/max/std over the 90 pairs, "
-      "in L2 units, against the paper's number. Paper noise: Table 2's sd over 100 baselines (one published "
-      "model); ours: the baselines' sd (divided by sqrt(N) for the control's mean over N baselines). Margin: "
-      "0.1 L2, §5.5's smallest impact on the mean (3 Table-2 stds = 0.09), rounded up. Models below 98% or "
-      "with an unsolved CW pair have no row."))
+  `gaps.CAUSES`, rule `gaps.RULE`); `noise`: the published noise reference the claims use (its sd serves the mean
+  rows), None: this run's own baselines."""
+  mean_noise = gaps.MeanNoise(noise.sd, noise.n, "published noise reference") if noise is not None else None
+  return gaps_section(gaps.gap_rows(summary, mean_noise), gaps.CAUSES, gaps.RULE,
+                      ran=gaps.controls_ran(selection), intro=(
+      "Rows: the control LeNet (the mean over this run's baselines against the paper's mean over its 100, §5.5), "
+      "every Table 5/6 value this run measured (one model each, the study seed; the rows of an axis' baseline "
+      "value, e.g. ReLU, 5x5 kernels, 2x2 pools, are all the study-seed baseline model, beside the paper's own "
+      "model for each) and the secure model's mean (§6.4), each of mean/min/max/std over the 90 pairs, in L2 "
+      "units. Paper noise: Table 2's sd over 100 baselines (/ sqrt(100) for the control's mean); ours: the sd "
+      "over this run's baselines (/ sqrt(N) for the control's mean of N)"
+      + (", for the mean rows the published noise reference the claims use" if mean_noise else "")
+      + ". Margin: 0.09 L2, §5.5's smallest impact on the mean ('low': 3 Table-2 sds). Models below 98% have no "
+      "statistics; a model whose statistics cover fewer than 90 pairs keeps its rows (cause 'statistics over "
+      "fewer than 90 pairs')."))
 
 
 def run_inputs(run) -> ReportInputs:
@@ -729,7 +736,8 @@ def run_inputs(run) -> ReportInputs:
   cfg = run.config
   sid = selection_id(run)
   class_records = cells.selection_records(run.records.get(SELECTION, []), sid)
-  selection = {"result": cell_runs.combine_selection(class_records), "config": {"seed": run.seed},
+  selection = {"result": cell_runs.combine_selection(class_records),
+               "config": selection_config(class_records, run.seed),
                "seconds": sum(r.get("seconds", 0) for r in class_records)}
   expected = {stage.name: stage.build_cells(run) for stage in run.study.stages(cfg)}
   completeness = grid_completeness(expected, run.records)
@@ -748,6 +756,15 @@ def run_inputs(run) -> ReportInputs:
   meta["provenance"] = (getattr(study_data.info, "provenance", None) if study_data is not None else None) \
       or selection["result"].get("data_provenance")
   return ReportInputs(selection, records, meta)
+
+
+def selection_config(class_records: Sequence[Mapping[str, Any]], seed: int) -> dict:
+  """The selection's shared config (`cells.selection_base_config`: candidates per class, CW, training profile,
+  seed, ...) as its class records carry it, without the per-class keys; {"seed": seed} when there are none."""
+  if not class_records:
+    return {"seed": seed}
+  shared = {k: v for k, v in class_records[0]["config"].items() if k not in ("class", "selection")}
+  return {**shared, "kind": "selection"}
 
 
 def grid_completeness(expected: Mapping[str, Sequence[Any]], records: Mapping[str, Sequence[Mapping]]) -> dict:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import hyperparams_tiny_records as tiny
 import pytest
@@ -84,8 +85,7 @@ def test_claims_json_rows_equal_the_report_rows(tmp_path):
   assert [(c["claim"], c["verdict"], c["evidence"]) for c in written] == [(c.claim, c.verdict, c.evidence)
                                                                           for c in rows]
   text = (tmp_path / "report.md").read_text()
-  table = [line for line in text.splitlines() if line.startswith("| C") or line.startswith("| S")
-           or line.startswith("| K")]
+  table = [line for line in text.splitlines() if re.match(r"\| [CSK]\d+ \|", line)]  # the verdict table's rows
   assert [line.split(" | ")[0].strip("| ") for line in table] == [c.claim for c in rows]
   for c in rows:
     assert f"**{c.verdict}**" in text
