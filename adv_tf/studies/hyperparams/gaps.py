@@ -28,8 +28,8 @@ from adv_tf.studies.hyperparams import cells, published
 
 STATS = published.STATS
 PAPER_BASELINES = 100  # §5.5
-# Distances in L2. Margin: §5.5's smallest impact on the mean ("low": 3 Table-2 sds, 3 x 0.03); the min and max
-# rows' noise bound (2 x their Table 2 sd and more) is wider than it, the std rows' "low" bound (0.06) narrower.
+# Distances in L2. Margin: §5.5's smallest impact on the mean ("low": 3 Table-2 sds, 3 x 0.03); a one-model min or
+# max row's noise bound (2 x its Table 2 sd and more) is wider than it, the std rows' "low" bound (0.06) narrower.
 RULE = GapRule(z=2.0, margin=0.09, unit="L2", decimals=2,
                without_seed_sd="none (fewer than 2 baselines: seed-to-seed noise unmeasured; Table 2's paper-side "
                                "sd only)")
@@ -43,7 +43,7 @@ CAUSES = (
           "the min and max over 90 pairs, set by a few sources, move most",
           "paper §4.4, §5.5; report 'Best-estimate samples (§4.4)'",
           control=Control("the best-estimate selection over 100 test images per class", "cpu-full",
-                          "samples_per_class=100", key="best_estimate_100")),
+                          "--samples_per_class=100", key="best_estimate_100")),
     Cause("CW iterations",
           "the paper gives no CW setting (§5.3.2: Carlini's code); ours: 1,000 Adam iterations per search step "
           "(Carlini's test_attack.py), where l2_attack.py's constant is 10,000; a shorter search can only "
@@ -63,11 +63,12 @@ CAUSES = (
                           "profile tests another rate, batch size or a fixed 50 epochs)", "paper",
                           "--train_profile=paper", key="paper_training")),
     Cause("'same' padding where 'valid' leaves no feature map",
-          "the paper states no padding; ours is 'valid' (Carlini's code) unless the feature map would vanish (pool "
-          "6x6, stride 2), then every convolution and pool pads 'same', which keeps larger maps than any 'valid' "
-          "layout the paper could have used", "adv_tf/models/lenet.py (padding rule); report Table 5 'padding'",
+          "the paper states no padding; ours is 'valid' (Carlini's code) unless a feature map would vanish (pools "
+          "4x4 to 6x6, stride 2), then every convolution and pool pads 'same' and keeps larger maps; how the paper "
+          "built these models is unstated", "adv_tf/models/lenet.py (padding rule); report Table 5 'padding'",
           {"padding": ("same",)},
-          control=Control("another layout for these sizes", note="no 'valid' layout fits them; none is built")),
+          control=Control("another layout for these sizes",
+                          note="two 'valid' 5x5 convolutions leave no map for them; no other layout is built")),
     Cause("statistics over fewer than 90 pairs",
           "a model that misclassifies a best-estimate source loses that source's 9 pairs, and an unsolved CW pair "
           "is left out: the min and max run over fewer pairs (the max can only fall, the min only rise) and the "

@@ -710,11 +710,19 @@ class HyperparamsReport(StudyReport):
     return engine_claim_verdicts(self._judged[0], CLAIM_SECTION)
 
 
+def reference_mean_noise(noise) -> gaps.MeanNoise | None:
+  """A published noise reference (`noise_lib.reference`) as the gap rows' noise of the mean; None: none."""
+  if noise is None:
+    return None
+  where = f" {noise.source}" if noise.source else ""
+  return gaps.MeanNoise(noise.sd, noise.n, f"published noise reference{where} (commit {noise.commit[:12]})")
+
+
 def gaps_of(summary: Summary, selection: Mapping[str, Any] | None, noise=None) -> Section:
   """"Gaps to the paper beyond the noise" over every published distance statistic (`gaps.gap_rows`, causes
   `gaps.CAUSES`, rule `gaps.RULE`); `noise`: the published noise reference the claims use (its sd serves the mean
   rows), None: this run's own baselines."""
-  mean_noise = gaps.MeanNoise(noise.sd, noise.n, "published noise reference") if noise is not None else None
+  mean_noise = reference_mean_noise(noise)
   return gaps_section(gaps.gap_rows(summary, mean_noise), gaps.CAUSES, gaps.RULE,
                       ran=gaps.controls_ran(selection), intro=(
       "Rows: the control LeNet (the mean over this run's baselines against the paper's mean over its 100, §5.5), "
@@ -737,7 +745,7 @@ def run_inputs(run) -> ReportInputs:
   sid = selection_id(run)
   class_records = cells.selection_records(run.records.get(SELECTION, []), sid)
   selection = {"result": cell_runs.combine_selection(class_records),
-               "config": selection_config(class_records, run.seed),
+               "config": recorded_selection_config(class_records),
                "seconds": sum(r.get("seconds", 0) for r in class_records)}
   expected = {stage.name: stage.build_cells(run) for stage in run.study.stages(cfg)}
   completeness = grid_completeness(expected, run.records)
@@ -758,11 +766,10 @@ def run_inputs(run) -> ReportInputs:
   return ReportInputs(selection, records, meta)
 
 
-def selection_config(class_records: Sequence[Mapping[str, Any]], seed: int) -> dict:
+def recorded_selection_config(class_records: Sequence[Mapping[str, Any]]) -> dict:
   """The selection's shared config (`cells.selection_base_config`: candidates per class, CW, training profile,
-  seed, ...) as its class records carry it, without the per-class keys; {"seed": seed} when there are none."""
-  if not class_records:
-    return {"seed": seed}
+  seed, ...) as its class records carry it (`cells.selection_records` returns all ten), without the per-class
+  keys."""
   shared = {k: v for k, v in class_records[0]["config"].items() if k not in ("class", "selection")}
   return {**shared, "kind": "selection"}
 

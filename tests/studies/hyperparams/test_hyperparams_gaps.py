@@ -1,5 +1,7 @@
 """The hyperparams gap rows (published CW-L2 statistics vs ours), their noise, causes and report section, on the
-constructed records of hyperparams_tiny_records (no training)."""
+constructed records of hyperparams_tiny_records (no training). Named test_hyperparams_gaps.py, not test_gaps.py:
+this folder has no __init__.py (its tests import hyperparams_tiny_records by basename), so basenames must be unique
+across the test tree."""
 from __future__ import annotations
 
 import math
@@ -7,6 +9,7 @@ import math
 import hyperparams_tiny_records as tiny
 import pytest
 
+from adv_tf.claims.noise_reference import NoiseReference
 from adv_tf.experiment.cell_ids import cell_id
 from adv_tf.report.gap_causes import SECTION_TITLE, assess
 from adv_tf.report.statistics import t_threshold
@@ -120,15 +123,24 @@ def test_the_report_reads_the_controls_from_the_selection_records_a_profile_writ
   config as `cells.selection_cells` builds it) runs exactly the controls the profile's config runs."""
   cfg = PROFILES[profile]
   class_records = [{"config": cell.config} for cell in cells.selection_cells(cfg, 0)]
-  selection = {"config": report_lib.selection_config(class_records, 0)}
+  selection = {"config": report_lib.recorded_selection_config(class_records)}
   assert cell_id(selection["config"]) == cell_id(gaps.selection_config(cfg))  # the whole selection identity
   assert set(gaps.controls_ran(selection)) == ran
   assert {key for key, runs in gaps.CONTROL_RUNS.items() if runs(cfg)} == ran
 
 
-def test_a_run_without_selection_records_runs_no_control():
-  assert gaps.controls_ran({"config": report_lib.selection_config([], 0)}) == {}
+def test_a_report_without_a_selection_runs_no_control():
   assert gaps.controls_ran(None) == {}
+
+
+def test_the_report_hands_its_published_noise_reference_to_the_mean_rows():
+  reference = NoiseReference(("baselines",), 0.05, 10, "0123456789abcdef", {}, "docs/x/noise_reference.json")
+  mean_noise = report_lib.reference_mean_noise(reference)
+  assert mean_noise == (0.05, 10, "published noise reference docs/x/noise_reference.json (commit 0123456789ab)")
+  assert report_lib.reference_mean_noise(None) is None
+  row = next(r for r in gaps.gap_rows(_summary(), mean_noise) if r.label == "stride = 2, mean")
+  assert row.noise.source.startswith("published noise reference docs/x/noise_reference.json (commit 0123456789ab)")
+  assert gaps.RULE.bound(row) == pytest.approx(t_threshold(gaps.RULE.z, 10) * math.hypot(0.05, 0.03))
 
 
 def test_the_report_section_prints_distances_in_l2_with_two_decimals_and_names_the_control_status():
@@ -137,7 +149,7 @@ def test_the_report_section_prints_distances_in_l2_with_two_decimals_and_names_t
   assert "margin of 0.09 L2" in text
   # the tiny matrices spread 0.01 around their mean: the control's max (2.29) lies 1.55 below the paper's 3.84
   assert "| control LeNet (mean of 3 baselines), max | 3.84 | 2.29 | -1.55 |" in text
-  assert "not run here; runs in cpu-full (samples_per_class=100)" in text
+  assert "not run here; runs in cpu-full (--samples_per_class=100)" in text
 
 
 def test_the_written_report_has_the_section(tmp_path):
