@@ -20,8 +20,9 @@ Models excluded below 98% (§6.1) have no statistics. No cause is tuned toward t
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, NamedTuple
+from typing import Any, Mapping
 
+from adv_tf.claims.noise_reference import NoiseReference
 from adv_tf.report.gap_causes import Cause, Control
 from adv_tf.report.gaps import GapRow, GapRule, Noise
 from adv_tf.studies.hyperparams import cells, published
@@ -119,13 +120,6 @@ def controls_ran(selection: Mapping[str, Any] | None) -> dict[str, str]:
   return {key: where for key, (runs, where) in SELECTION_CONTROLS.items() if config and runs(config)}
 
 
-class MeanNoise(NamedTuple):
-  """A seed-to-seed sd of the mean distance from elsewhere (a published noise reference): sd over n seeds."""
-  sd: float
-  n: int
-  source: str
-
-
 def paper_noise(stat: str, models: int) -> Noise:
   sd = published.BASELINE_STD[stat]
   if models == 1:
@@ -133,43 +127,47 @@ def paper_noise(stat: str, models: int) -> Noise:
   return Noise(sd / math.sqrt(models), f"Table 2: sd {sd:g} over 100 baselines, / sqrt({models})")
 
 
-def _own_noise(summary, stat: str, models: int, mean_noise: MeanNoise | None) -> Noise:
-  """Our noise for the mean of `models` models (1: one model)."""
+def _own_noise(summary, stat: str, models: int, reference: NoiseReference | None) -> Noise:
+  """Our noise for the mean of `models` models (1: one model); `reference`: a published sd of the mean."""
   per = f", / sqrt({models})" if models > 1 else ", one model"
-  if stat == "mean" and mean_noise is not None:
-    return Noise(mean_noise.sd / math.sqrt(models), f"{mean_noise.source}: sd {mean_noise.sd:.2g} over "
-                 f"{mean_noise.n} baselines{per}", mean_noise.n)
+  if stat == "mean" and reference is not None:
+    where = f" {reference.source}" if reference.source else ""
+    return Noise(reference.sd / math.sqrt(models), f"published noise reference{where} (commit "
+                 f"{reference.commit[:12]}): sd {reference.sd:.2g} over {reference.n} baselines{per}", reference.n)
   n, sd = summary.n_base, summary.baseline_moments[stat][1]
   if n < 2 or not math.isfinite(sd):
     return Noise(0.0, f"{n} baseline: seed-to-seed noise unmeasured")
   return Noise(sd / math.sqrt(models), f"baseline sd {sd:.2g} over {n} baselines{per}", n)
 
 
-def _all_pairs(result: Mapping[str, Any]) -> str:
-  return "no" if result.get("misclassified_sources") or result.get("cw_failures") else "yes"
+def _all_pairs(misclassified_sources, cw_failures) -> str:
+  """"yes" when a model's statistics cover all 90 pairs, else "no"."""
+  return "no" if misclassified_sources or cw_failures else "yes"
 
 
 def _rows(label: str, fields: Mapping[str, str], paper: Mapping[str, float], ours: Mapping[str, float], summary,
-          models: tuple[int, int], mean_noise: MeanNoise | None) -> list[GapRow]:
+          models: tuple[int, int], reference: NoiseReference | None) -> list[GapRow]:
   """One row per stat with both values; `models`: (ours, the paper's) models averaged in each value."""
   return [GapRow(f"{label}, {stat}", {**fields, "stat": stat}, float(paper[stat]), float(ours[stat]),
-                 _own_noise(summary, stat, models[0], mean_noise), paper_noise(stat, models[1]))
+                 _own_noise(summary, stat, models[0], reference), paper_noise(stat, models[1]))
           for stat in STATS if stat in paper and ours.get(stat) is not None and math.isfinite(ours[stat])]
 
 
-def gap_rows(summary, mean_noise: MeanNoise | None = None) -> list[GapRow]:
+def gap_rows(summary, reference: NoiseReference | None = None) -> list[GapRow]:
   """A run's summary (`report.summarize`) -> the rows with both a paper and our value: the control LeNet (the
   mean over our baselines against the paper's over 100), every Table 5/6 value we measured (one model; the axis'
-  baseline value is the study-seed baseline, beside the paper's own row for it) and the secure model's mean."""
+  baseline value is the study-seed baseline, beside the paper's own row for it) and the secure model's mean.
+  `reference`: the published noise reference the claims use (`noise.reference`), whose sd serves the mean rows."""
   rows = []
   attacked = [b["result"] for b in summary.baselines if "stats" in b["result"]]
   if attacked:
     means = {s: summary.baseline_moments[s][0] for s in STATS}
     fields = {"table": "baseline", "axis": "", "value": "", "padding": "valid",
-              "all_pairs": "no" if any(_all_pairs(r) == "no" for r in attacked) else "yes"}
+              "all_pairs": _all_pairs(any(r.get("misclassified_sources") for r in attacked),
+                                     any(r.get("cw_failures") for r in attacked))}
     n = len(attacked)
     rows += _rows(f"control LeNet (mean of {n} baseline{'s' if n > 1 else ''})", fields, published.BASELINE,
-                  means, summary, (n, PAPER_BASELINES), mean_noise)
+                  means, summary, (n, PAPER_BASELINES), reference)
   for table, published_table in TABLES:
     for axis in published_table:
       for row in summary.rows.get(axis, []):
@@ -178,13 +176,13 @@ def gap_rows(summary, mean_noise: MeanNoise | None = None) -> list[GapRow]:
           continue
         label = cells._label(row.value)
         fields = {"table": table, "axis": axis, "value": label, "padding": str(row.train.get("padding") or ""),
-                  "all_pairs": "no" if row.misclassified_sources or row.cw_failures else "yes"}
+                  "all_pairs": _all_pairs(row.misclassified_sources, row.cw_failures)}
         rows += _rows(f"{axis} = {label}" + (" (the baseline model)" if row.is_baseline_value else ""), fields,
-                      paper, row.stats, summary, (1, 1), mean_noise)
+                      paper, row.stats, summary, (1, 1), reference)
   secure = (summary.secure or {}).get("result", {})
   if secure.get("stats"):
     fields = {"table": "secure", "axis": "", "value": "", "padding": str(secure.get("train", {}).get("padding") or ""),
-              "all_pairs": _all_pairs(secure)}
-    rows += _rows("secure model (§6.4)", fields, published.SECURE, secure["stats"], summary, (1, 1), mean_noise)
+              "all_pairs": _all_pairs(secure.get("misclassified_sources"), secure.get("cw_failures"))}
+    rows += _rows("secure model (§6.4)", fields, published.SECURE, secure["stats"], summary, (1, 1), reference)
   return rows
 

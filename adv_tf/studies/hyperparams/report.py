@@ -710,20 +710,11 @@ class HyperparamsReport(StudyReport):
     return engine_claim_verdicts(self._judged[0], CLAIM_SECTION)
 
 
-def reference_mean_noise(noise) -> gaps.MeanNoise | None:
-  """A published noise reference (`noise_lib.reference`) as the gap rows' noise of the mean; None: none."""
-  if noise is None:
-    return None
-  where = f" {noise.source}" if noise.source else ""
-  return gaps.MeanNoise(noise.sd, noise.n, f"published noise reference{where} (commit {noise.commit[:12]})")
-
-
 def gaps_of(summary: Summary, selection: Mapping[str, Any] | None, noise=None) -> Section:
   """"Gaps to the paper beyond the noise" over every published distance statistic (`gaps.gap_rows`, causes
   `gaps.CAUSES`, rule `gaps.RULE`); `noise`: the published noise reference the claims use (its sd serves the mean
   rows), None: this run's own baselines."""
-  mean_noise = reference_mean_noise(noise)
-  return gaps_section(gaps.gap_rows(summary, mean_noise), gaps.CAUSES, gaps.RULE,
+  return gaps_section(gaps.gap_rows(summary, noise), gaps.CAUSES, gaps.RULE,
                       ran=gaps.controls_ran(selection), intro=(
       "Rows: the control LeNet (the mean over this run's baselines against the paper's mean over its 100, §5.5), "
       "every Table 5/6 value this run measured (one model each, the study seed; the rows of an axis' baseline "
@@ -731,7 +722,7 @@ def gaps_of(summary: Summary, selection: Mapping[str, Any] | None, noise=None) -
       "model for each) and the secure model's mean (§6.4), each of mean/min/max/std over the 90 pairs, in L2 "
       "units. Paper noise: Table 2's sd over 100 baselines (/ sqrt(100) for the control's mean); ours: the sd "
       "over this run's baselines (/ sqrt(N) for the control's mean of N)"
-      + (", for the mean rows the published noise reference the claims use" if mean_noise else "")
+      + (", for the mean rows the published noise reference the claims use" if noise is not None else "")
       + ". Margin: 0.09 L2, §5.5's smallest impact on the mean ('low': 3 Table-2 sds). Models below 98% have no "
       "statistics; a model whose statistics cover fewer than 90 pairs keeps its rows (cause 'statistics over "
       "fewer than 90 pairs')."))

@@ -26,8 +26,12 @@ def _with_mean(recs, name: str, mean: float) -> list[dict]:
   return [tiny.record(r["name"], r["stage"], r["config"], mean) if r["name"] == name else r for r in recs]
 
 
-def _rows(recs=None, mean_noise=None) -> dict:
-  return {row.label: row for row in gaps.gap_rows(_summary(recs), mean_noise)}
+def _rows(recs=None, reference=None) -> dict:
+  return {row.label: row for row in gaps.gap_rows(_summary(recs), reference)}
+
+
+def _reference(sd: float = 0.05, n: int = 10) -> NoiseReference:
+  return NoiseReference(("baselines",), sd, n, "0123456789abcdef", {}, "docs/x/noise_reference.json")
 
 
 def test_rows_are_the_control_mean_every_published_value_measured_and_the_secure_mean():
@@ -37,6 +41,7 @@ def test_rows_are_the_control_mean_every_published_value_measured_and_the_secure
   assert control.noise.se == pytest.approx(0.01 / math.sqrt(3)) and control.noise.seeds == 3
   # the paper's control values are the mean over its 100 baselines (§5.5)
   assert control.paper_noise.se == pytest.approx(published.BASELINE_STD["mean"] / 10)
+  assert control.fields["all_pairs"] == "yes"  # every baseline covers all 90 pairs
   elu = rows["activation = elu, max"]  # one model on each side: each side's sd of the max, not divided
   sd_max = _summary().baseline_moments["max"][1]
   assert elu.paper == published.TABLE5["activation"]["elu"][2] and elu.noise.se == pytest.approx(sd_max)
@@ -53,7 +58,7 @@ def test_rows_are_the_control_mean_every_published_value_measured_and_the_secure
 
 
 def test_a_published_reference_replaces_our_sd_in_the_mean_rows_only():
-  rows = _rows(mean_noise=gaps.MeanNoise(0.05, 10, "published noise reference"))
+  rows = _rows(reference=_reference())
   assert rows["stride = 2, mean"].noise.se == pytest.approx(0.05) and rows["stride = 2, mean"].noise.seeds == 10
   assert rows["control LeNet (mean of 3 baselines), mean"].noise.se == pytest.approx(0.05 / math.sqrt(3))
   assert rows["stride = 2, max"].noise.seeds == 3  # other stats: the run's own baselines
@@ -134,11 +139,7 @@ def test_a_report_without_a_selection_runs_no_control():
 
 
 def test_the_report_hands_its_published_noise_reference_to_the_mean_rows():
-  reference = NoiseReference(("baselines",), 0.05, 10, "0123456789abcdef", {}, "docs/x/noise_reference.json")
-  mean_noise = report_lib.reference_mean_noise(reference)
-  assert mean_noise == (0.05, 10, "published noise reference docs/x/noise_reference.json (commit 0123456789ab)")
-  assert report_lib.reference_mean_noise(None) is None
-  row = next(r for r in gaps.gap_rows(_summary(), mean_noise) if r.label == "stride = 2, mean")
+  row = next(r for r in gaps.gap_rows(_summary(), _reference()) if r.label == "stride = 2, mean")
   assert row.noise.source.startswith("published noise reference docs/x/noise_reference.json (commit 0123456789ab)")
   assert gaps.RULE.bound(row) == pytest.approx(t_threshold(gaps.RULE.z, 10) * math.hypot(0.05, 0.03))
 
