@@ -7,9 +7,10 @@ the study uses them. Three parts, all in this process on the same inputs:
 1. Speed on the baseline LeNet: ours (default schedule, "carlini") vs the plain tf.function loop
    (`cw_reference`, Carlini's batched algorithm), and the per-pair L2 ratio ours/plain. Goal: ours >= 5x
    faster.
-2. Per-pair quality and cost of the "fmn-cw" schedule (FMN-L2, one step of Carlini's inner loop at 1.5x each
-   FMN point's stationary constant, the smaller distance kept; Carlini's search where both fail) against
-   `schedule="carlini"` (Carlini's schedule run per example), one line per model and kappa, in the form
+2. Per-pair quality and cost of the "fmn-cw" schedule (two FMN-L2 runs, then one short step of Carlini's inner
+   loop at 1.25x the kept FMN point's stationary constant, the smallest distance kept; Carlini's search where
+   all fail) against `schedule="carlini"` (Carlini's schedule run per example), one line per model and kappa,
+   in the form
    `cw-perpair <model> kappa=<k>: speedup=<x>x p99=<r> max=<r> mean=<r> over1.02=<n>/<N> success=<a>/<b>`:
    ratios are L2(fmn) / L2(carlini) over the pairs both solve, speedup is the ratio of the two runs'
    CPU-seconds (this process, user + system), success counts the model's re-check of the returned image

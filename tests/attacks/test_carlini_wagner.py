@@ -351,7 +351,8 @@ def test_fmn_schedule_falls_back_to_carlinis_search(mnist_model, batch, schedule
   np.testing.assert_array_equal(res.success, exact.success)
   np.testing.assert_allclose(res.l2, exact.l2, rtol=1e-5)
   np.testing.assert_array_equal(res.info["const"], exact.info["const"])
-  np.testing.assert_array_equal(res.info["iterations"], exact.info["iterations"] + 1)
+  fmn_iterations = one_step.fmn_steps * len(one_step.fmn_runs)
+  np.testing.assert_array_equal(res.info["iterations"], exact.info["iterations"] + fmn_iterations)
 
 
 @pytest.mark.parametrize("schedule", ["fmn", "fmn-cw"])
@@ -362,12 +363,13 @@ def test_fmn_schedule_untargeted(mnist_model, batch, schedule):
   assert (np.argmax(mnist_model.predict(res.x_adv, verbose=0), axis=1) != y).all()
 
 
-# --- schedule "fmn-cw": FMN, then one step of Carlini's inner loop at 1.5x each FMN point's constant --------
+# --- schedule "fmn-cw": FMN runs, then one step of Carlini's inner loop near each FMN point's constant -------
 
 
 def test_fmn_cw_keeps_the_smaller_of_fmn_point_and_cw_step(mnist_model, batch):
-  """The CW step's candidate can only lower a distance: per example, L2 <= FMN's own point (the same FMN run
-  without the step), and the step's constant is 1.5x the stationary constant estimated at FMN's point."""
+  """The CW step's candidate can only lower a distance: per example, L2 <= FMN's own point (the same FMN runs
+  without the step); the step's constant is `fmn_const_factors` x the stationary constant estimated at FMN's
+  point, and every example ran the step, for at most its iteration cap (here the caller's max_iterations)."""
   x, y = batch
   settings = dict(target=(y + 5) % 10, **FAST)
   with_step = cw.SCHEDULES.get("fmn-cw")
@@ -380,8 +382,52 @@ def test_fmn_cw_keeps_the_smaller_of_fmn_point_and_cw_step(mnist_model, batch):
   lam = res.info["fmn_const"]
   assert (lam > 0).all()
   from_step = res.info["const"] > 0  # rows whose kept point is the CW step's (0: FMN's point)
-  np.testing.assert_allclose(res.info["const"][from_step], 1.5 * lam[from_step], rtol=1e-5)
-  assert (res.info["iterations"] > with_step.fmn_steps).all()  # every example also ran the step
+  factor, = with_step.fmn_const_factors
+  assert from_step.any()  # else the constant below is not checked
+  np.testing.assert_allclose(res.info["const"][from_step], factor * lam[from_step], rtol=1e-5)
+  step_iterations = res.info["iterations"] - with_step.fmn_steps * len(with_step.fmn_runs)
+  assert (step_iterations >= 1).all()  # every example also ran the step
+  assert (step_iterations <= min(with_step.fmn_step_iterations, FAST["max_iterations"])).all()
+
+
+def test_fmn_cw_keeps_the_smallest_point_over_fmn_runs(mnist_model, batch):
+  """Several FMN runs: each example keeps the smallest re-checked point of any run (each run alone, the same
+  settings), and its FMN iterations are the runs' steps added up."""
+  x, y = batch
+  settings = dict(target=(y + 5) % 10, **FAST)
+  runs = dataclasses.replace(cw.SCHEDULES.get("fmn-cw"), fmn_steps=50, fmn_const_factors=())
+  assert len(runs.fmn_runs) > 1
+  res = cw.carlini_wagner_l2(mnist_model, x, schedule=runs, **settings)
+  singles = [cw.carlini_wagner_l2(mnist_model, x, schedule=dataclasses.replace(runs, fmn_runs=(r,)), **settings)
+             for r in runs.fmn_runs]
+  per_run = np.stack([np.where(s.info["fmn_solved"], s.l2, np.inf) for s in singles])
+  winner = np.argmin(per_run, axis=0)
+  assert len(set(winner.tolist())) > 1, per_run  # else keeping one fixed run would pass too
+  assert res.info["fmn_solved"].all()
+  np.testing.assert_allclose(res.l2, per_run.min(axis=0), rtol=1e-6)
+  np.testing.assert_array_equal(res.info["iterations"], runs.fmn_steps * len(runs.fmn_runs))
+
+
+@pytest.mark.parametrize("cap,expected", [(30, 30), (0, 100), (500, 100)])
+def test_fmn_cw_step_runs_its_iteration_cap(mnist_model, batch, cap, expected):
+  """Without abort-early the CW step after FMN runs exactly min(`fmn_step_iterations`, max_iterations) Adam
+  steps (0: max_iterations, FAST's 100)."""
+  x, y = batch
+  schedule = dataclasses.replace(cw.SCHEDULES.get("fmn-cw"), fmn_steps=50, fmn_step_iterations=cap)
+  res = cw.carlini_wagner_l2(mnist_model, x, target=(y + 5) % 10, schedule=schedule,
+                             **dict(FAST, abort_early=False))
+  solved = res.info["fmn_solved"]
+  steps = res.info["iterations"][solved] - schedule.fmn_steps * len(schedule.fmn_runs)
+  assert solved.any()
+  np.testing.assert_array_equal(steps, expected)
+
+
+def test_fmn_schedule_without_fmn_runs_is_refused(mnist_model, batch):
+  x, y = batch
+  empty = dataclasses.replace(cw.SCHEDULES.get("fmn-cw"), fmn_runs=())
+  with pytest.raises(AdvTfError, match="fmn_runs") as err:
+    cw.carlini_wagner_l2(mnist_model, x, target=(y + 5) % 10, schedule=empty, **FAST)
+  assert "\n" not in str(err.value)
 
 
 def test_per_example_initial_const(mnist_model, batch):
