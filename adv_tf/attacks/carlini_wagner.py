@@ -237,6 +237,10 @@ class CwSchedule:
   fmn_runs: tuple[tuple[float, float], ...] = ((1.0, 0.05),)
   fmn_step_iterations: int = 0
 
+  def __post_init__(self):
+    if self.fmn_steps and not self.fmn_runs:
+      raise AdvTfError("CwSchedule.fmn_runs is empty: give at least one (initial step size, gamma) when fmn_steps > 0")
+
   def check_every(self, max_iterations: int) -> int:
     carlini = max(1, max_iterations // 10)
     return max(max_iterations // self.checks_per_run, min(self.min_check_every, carlini), 1)
@@ -611,8 +615,6 @@ def _fmn_then_search(model, x, *, y, target, confidence: float, clip_min: float,
   nan where unsolved); a row solved without the search has the constant of its kept CW step (0: the FMN
   point) and fmn_steps x len(fmn_runs) plus its CW steps' iterations as iterations.
   """
-  if not schedule.fmn_runs:
-    raise AdvTfError("CwSchedule.fmn_runs is empty: give at least one (initial step size, gamma) when fmn_steps > 0")
   targeted = target is not None
   labels = np.asarray(target if targeted else y).astype(np.int32)
   n = len(x)

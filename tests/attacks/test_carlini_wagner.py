@@ -369,7 +369,7 @@ def test_fmn_schedule_untargeted(mnist_model, batch, schedule):
 def test_fmn_cw_keeps_the_smaller_of_fmn_point_and_cw_step(mnist_model, batch):
   """The CW step's candidate can only lower a distance: per example, L2 <= FMN's own point (the same FMN runs
   without the step); the step's constant is `fmn_const_factors` x the stationary constant estimated at FMN's
-  point, and every example ran the step, for at most its iteration cap (here the caller's max_iterations)."""
+  point, and every example also ran the step (its iteration cap: test_fmn_cw_step_runs_its_iteration_cap)."""
   x, y = batch
   settings = dict(target=(y + 5) % 10, **FAST)
   with_step = cw.SCHEDULES.get("fmn-cw")
@@ -387,7 +387,6 @@ def test_fmn_cw_keeps_the_smaller_of_fmn_point_and_cw_step(mnist_model, batch):
   np.testing.assert_allclose(res.info["const"][from_step], factor * lam[from_step], rtol=1e-5)
   step_iterations = res.info["iterations"] - with_step.fmn_steps * len(with_step.fmn_runs)
   assert (step_iterations >= 1).all()  # every example also ran the step
-  assert (step_iterations <= min(with_step.fmn_step_iterations, FAST["max_iterations"])).all()
 
 
 def test_fmn_cw_keeps_the_smallest_point_over_fmn_runs(mnist_model, batch):
@@ -422,11 +421,10 @@ def test_fmn_cw_step_runs_its_iteration_cap(mnist_model, batch, cap, expected):
   np.testing.assert_array_equal(steps, expected)
 
 
-def test_fmn_schedule_without_fmn_runs_is_refused(mnist_model, batch):
-  x, y = batch
-  empty = dataclasses.replace(cw.SCHEDULES.get("fmn-cw"), fmn_runs=())
+def test_fmn_schedule_without_fmn_runs_is_refused():
+  """An FMN schedule with no FMN run is refused where it is built, before any attack."""
   with pytest.raises(AdvTfError, match="fmn_runs") as err:
-    cw.carlini_wagner_l2(mnist_model, x, target=(y + 5) % 10, schedule=empty, **FAST)
+    dataclasses.replace(cw.SCHEDULES.get("fmn-cw"), fmn_runs=())
   assert "\n" not in str(err.value)
 
 
