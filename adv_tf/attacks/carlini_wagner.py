@@ -165,6 +165,7 @@ from __future__ import annotations
 
 import collections
 import dataclasses
+import numbers
 import weakref
 from typing import Any
 
@@ -238,8 +239,23 @@ class CwSchedule:
   fmn_step_iterations: int = 0
 
   def __post_init__(self):
+    """Refuses a schedule that could only fail later, mid-attack, with a one-line error naming the field."""
+    def need(ok: bool, field: str, what: str):
+      if not ok:
+        raise AdvTfError(f"CwSchedule.{field} = {getattr(self, field)!r}: {what}")
+    for field in ("checks_per_run", "min_check_every", "fmn_step_checks_per_run"):
+      need(isinstance(getattr(self, field), numbers.Integral) and getattr(self, field) >= 1, field, "give an integer >= 1")
+    for field in ("fmn_steps", "fmn_step_iterations"):
+      need(isinstance(getattr(self, field), numbers.Integral) and getattr(self, field) >= 0, field,
+           "give an integer >= 0 (0: none / the caller's max_iterations)")
+    for field in ("search_lr_factor", "fmn_step_lr_factor"):
+      need(getattr(self, field) > 0, field, "give a learning-rate multiplier > 0")
+    need(0.0 <= self.const_tolerance < 1.0, "const_tolerance", "give a fraction in [0, 1) (0: never stop early)")
+    need(all(a > 0 for a in self.fmn_const_factors), "fmn_const_factors", "every constant factor must be > 0")
     if self.fmn_steps and not self.fmn_runs:
       raise AdvTfError("CwSchedule.fmn_runs is empty: give at least one (initial step size, gamma) when fmn_steps > 0")
+    need(all(len(run) == 2 and run[0] > 0 and 0 < run[1] < 1 for run in self.fmn_runs), "fmn_runs",
+         "give (initial step size > 0, gamma_0 in (0, 1)) per FMN run")
 
   def check_every(self, max_iterations: int) -> int:
     carlini = max(1, max_iterations // 10)
