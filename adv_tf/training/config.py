@@ -40,6 +40,9 @@ class TrainConfig:
       mind memory for large images); 0 disables shuffling.
     seed: seeds weights, dropout and shuffling; same seed -> same weights.
     deterministic_ops: call tf.config.experimental.enable_op_determinism() (process-wide).
+    restore_best: at the end, restore the weights of the evaluation with the highest accuracy on eval_ds
+      (paper 000's authors kept the best-on-test checkpoint, spec §1.1; a study passes its held-out slice).
+      Left out of `to_dict` while False, so the keys of models trained before it existed stay the same.
   """
   optimizer: str = "sgd"
   learning_rate: float = 0.01
@@ -64,6 +67,7 @@ class TrainConfig:
   shuffle_buffer: int = 60000
   seed: int = 0
   deterministic_ops: bool = False
+  restore_best: bool = False
 
   def __post_init__(self):
     OPTIMIZERS.get(self.optimizer)
@@ -93,6 +97,8 @@ class TrainConfig:
   def to_dict(self) -> dict[str, Any]:
     d = dataclasses.asdict(self)
     d["lr_decay_epochs"] = list(self.lr_decay_epochs)
+    if not self.restore_best:  # added later: absent at its default, so existing cache keys and cell ids hold
+      del d["restore_best"]
     return d
 
   def replace(self, **overrides: Any) -> TrainConfig:
@@ -114,6 +120,8 @@ class TrainResult:
       learning_rate, seconds (lists of equal length).
     steps: optimizer steps taken.
     num_replicas: replicas of the strategy used.
+    best_epoch: with `restore_best`, the epoch (fractional for an evaluation inside an epoch) of the
+      evaluation whose weights were restored; test_accuracy is then that evaluation's. None otherwise.
   """
   test_accuracy: float
   epochs: float
@@ -122,9 +130,13 @@ class TrainResult:
   history: dict[str, list]
   steps: int = 0
   num_replicas: int = 1
+  best_epoch: Optional[float] = None
 
   def to_dict(self) -> dict[str, Any]:
-    return dataclasses.asdict(self)
+    d = dataclasses.asdict(self)
+    if d["best_epoch"] is None:  # as TrainConfig.restore_best: absent unless used, so earlier records read the same
+      del d["best_epoch"]
+    return d
 
   @classmethod
   def from_dict(cls, d: dict[str, Any]) -> TrainResult:

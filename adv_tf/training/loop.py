@@ -160,12 +160,14 @@ class History:
   Accumulates the training loss/accuracy of the steps since the last evaluation (`window`).
   """
 
-  def __init__(self, evaluate: Callable[[], tuple[float, float]], log_dir=None):
+  def __init__(self, evaluate: Callable[[], tuple[float, float]], log_dir=None,
+               on_record: Optional[Callable[[float, float], None]] = None):
     self.evaluate = evaluate
     self.entries: dict[str, list] = {k: [] for k in HISTORY_KEYS}
     self.window = np.zeros(3)  # loss sum, correct, examples since the last evaluation
     self.writer = tf.summary.create_file_writer(str(log_dir)) if log_dir else None
     self.start = time.perf_counter()
+    self.on_record = on_record  # called with (epoch value, test accuracy) after each evaluation
 
   def record(self, epoch_value: float, steps: int, lr: float) -> float:
     """Evaluates, appends an entry, writes the summaries; returns the test accuracy."""
@@ -182,7 +184,29 @@ class History:
           tf.summary.scalar(k, entry[k])
       self.writer.flush()
     window[:] = 0
+    if self.on_record is not None:
+      self.on_record(epoch_value, acc)
     return acc
+
+
+class BestWeights:
+  """The weights of the evaluation with the highest accuracy so far (`TrainConfig.restore_best`); the first of
+  equal accuracies is kept (an earlier, shorter-trained model, as a best-on-test checkpoint that saves only
+  on improvement)."""
+
+  def __init__(self, model: keras.Model):
+    self.model = model
+    self.accuracy = -np.inf
+    self.epoch: Optional[float] = None
+    self.weights: Optional[list] = None
+
+  def __call__(self, epoch_value: float, accuracy: float) -> None:
+    if accuracy > self.accuracy:
+      self.accuracy, self.epoch, self.weights = float(accuracy), float(epoch_value), self.model.get_weights()
+
+  def restore(self) -> None:
+    if self.weights is not None:
+      self.model.set_weights(self.weights)
 
 
 def _evaluator(eval_step: Callable, dist_eval) -> Callable[[], tuple[float, float]]:
@@ -240,13 +264,19 @@ def train_model(model_fn: Callable[[], keras.Model], train_ds: DatasetLike, eval
     optimizer = OPTIMIZERS.get(config.optimizer)(config)
     optimizer.build(model.trainable_variables)
   train_step, eval_step = make_steps(model, optimizer, config, strategy)
-  history = History(_evaluator(eval_step, data.evaluation), log_dir)
+  best = BestWeights(model) if config.restore_best else None
+  history = History(_evaluator(eval_step, data.evaluation), log_dir, on_record=best)
   steps, accuracy, reached, epoch_done = _run_epochs(config, data, train_step, optimizer, history, verbose,
                                                      on_epoch)
+  if best is not None and best.weights is not None:
+    best.restore()
+    accuracy = best.accuracy
+    reached = config.target_accuracy is not None and accuracy >= config.target_accuracy
   result = TrainResult(test_accuracy=float(accuracy), epochs=float(epoch_done),
                        seconds=time.perf_counter() - history.start,
                        reached_target=None if config.target_accuracy is None else bool(reached),
-                       history=history.entries, steps=steps, num_replicas=replicas)
+                       history=history.entries, steps=steps, num_replicas=replicas,
+                       best_epoch=None if best is None else best.epoch)
   return model, result
 
 

@@ -199,6 +199,35 @@ def test_early_stop_at_target_accuracy_and_tensorboard_log(digits, tmp_path):
   assert result.reached_target is None and result.epochs == 1
 
 
+def test_restore_best_keeps_the_weights_of_the_best_evaluation(digits):
+  """restore_best (paper 000's best-on-test checkpoint): a learning rate raised 10,000-fold after the first epoch
+  wrecks the model, and the weights of the first (best) evaluation come back, with their accuracy and epoch."""
+  (x, y), test = digits
+  config = TrainConfig(learning_rate=0.05, lr_schedule="step", lr_decay_epochs=(1,), lr_decay_factor=1e4,
+                       batch_size=64, epochs=3, max_train_examples=1024, restore_best=True)
+  model, result = train_model(_lenet(), (x, y), test, config)
+  accuracies = result.history["test_accuracy"]
+  assert accuracies[0] > 0.3 and max(accuracies[1:]) < accuracies[0] - 0.1  # the wrecked epochs are worse
+  assert result.best_epoch == 1.0 and result.test_accuracy == accuracies[0] and result.epochs == 3
+  predicted = np.argmax(model.predict(test[0], verbose=0), -1)
+  assert np.mean(predicted == test[1]) == pytest.approx(accuracies[0], abs=1e-6)
+  # Without it the last (wrecked) weights stay; same seed, same trajectory.
+  last, plain = train_model(_lenet(), (x, y), test, config.replace(restore_best=False))
+  assert plain.best_epoch is None and plain.test_accuracy == accuracies[-1]
+  assert np.mean(np.argmax(last.predict(test[0], verbose=0), -1) == test[1]) == pytest.approx(accuracies[-1], abs=1e-6)
+
+
+def test_restore_best_is_absent_from_the_dict_at_its_default(tmp_path):
+  """Added after models were cached: at its default it is left out of to_dict, so every earlier cache key and cell
+  id stays the same; set, it is in the dict (and so in the key)."""
+  assert "restore_best" not in TrainConfig().to_dict()
+  assert TrainConfig(restore_best=True).to_dict()["restore_best"] is True
+  kwargs = dict(model_name="lenet", model_config={}, data_identity=DATA)
+  cache = ModelCache(tmp_path)
+  assert cache.key(train_config=TrainConfig(), **kwargs) != cache.key(train_config=TrainConfig(restore_best=True),
+                                                                       **kwargs)
+
+
 def test_train_model_input_errors(digits):
   (x, y), test = digits
   with pytest.raises(AdvTfError, match="fewer than one batch"):

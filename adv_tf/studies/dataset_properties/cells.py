@@ -12,11 +12,16 @@ from typing import Any
 from adv_tf.experiment import Cell
 from adv_tf.studies.dataset_properties import datasets
 
-STAGES = ("models",)
+STAGES = ("models", "recipe_control")
+# Stage `recipe_control` (issue 22 item 5): one cell per --recipe_control_settings label and dataset, at the first
+# seed: the same model trained by the paper's whole recipe instead of the stop rule (`run.train_config`), then
+# the same attacks and judgements. A stage of its own, so that adding it left the `models` grid unchanged.
+RECIPE_PAPER = "paper"
 
 # Settings that only choose which cells exist (not what a cell computes); --defense_settings enters each cell
 # as the rows that cell judges (its "defenses").
-_GRID_FIELDS = ("profile", "datasets", "properties", "seeds", "only_settings", "setting_seeds", "defense_settings")
+_GRID_FIELDS = ("profile", "datasets", "properties", "seeds", "only_settings", "setting_seeds", "defense_settings",
+                "recipe_control_settings")
 
 
 def settings(config) -> dict[str, Any]:
@@ -43,4 +48,21 @@ def model_cells(config) -> list[Cell]:
   return out
 
 
-BUILDERS = {"models": model_cells}
+def recipe_control_cells(config) -> list[Cell]:
+  """The training-recipe control: each named setting's model of the first seed, trained by the paper's recipe."""
+  base = settings(config)
+  seed = config.seeds[0]
+  out = []
+  for name in config.datasets:
+    for size, contrast in datasets.model_settings(name, config.properties):
+      label = datasets.setting_label(size, contrast)
+      if label not in config.recipe_control_settings:
+        continue
+      out.append(Cell(f"{name} {label} seed={seed} paper recipe",
+                      {"stage": "recipe_control", "dataset": name, "size": size, "contrast": contrast,
+                       "setting": label, "seed": seed, **base, "defenses": config.defenses_for(label),
+                       "recipe": RECIPE_PAPER}, stage="recipe_control"))
+  return out
+
+
+BUILDERS = {"models": model_cells, "recipe_control": recipe_control_cells}

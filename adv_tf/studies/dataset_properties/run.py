@@ -16,7 +16,7 @@ import numpy as np
 from adv_tf.claims import pack_items
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment.record_schema import ResultSchema
-from adv_tf.studies.dataset_properties import datasets
+from adv_tf.studies.dataset_properties import cells, datasets
 from adv_tf.studies.dataset_properties.config import eps_label
 from adv_tf.studies.dataset_properties.crafting import adversarials, craft  # noqa: F401  (craft: tests)
 
@@ -82,15 +82,24 @@ def defenses_for(config, name: str, rows: Sequence[str] | None = None) -> dict[s
   return {d: make[d]() for d in (config.defenses if rows is None else rows)}
 
 
-def train_config(config, name: str, label: str, seed: int):
-  """The paper's recipe (`recipes.py`) with the study's cap, batch, lr and target-accuracy stop."""
+def train_config(config, name: str, label: str, seed: int, recipe_name: str | None = None):
+  """The paper's recipe (`recipes.py`) with the study's cap, batch, lr and target-accuracy stop; with
+  `recipe_name` "paper" (the training-recipe control, `cells.recipe_control_cells`) the recipe's own epochs
+  (§IV-A-1: 100), no target stop, evaluated once per epoch and the best epoch on the held-out slice restored
+  (the authors' best-on-test checkpoint, spec §1.1), at the study's batch and learning rate."""
   from adv_tf.studies.dataset_properties.recipes import recipe
   setup = datasets.setup(name)
   paper = setup.paper_clean.get(label, setup.paper_clean[str(setup.original_size)])
-  return recipe(setup.train_preset).replace(
+  paper_recipe = recipe(setup.train_preset)
+  tc = paper_recipe.replace(
       epochs=config.max_epochs, batch_size=config.batch_size, learning_rate=config.learning_rate,
       target_accuracy=round(paper - config.target_margin, 6), seed=seed, shuffle_buffer=60000,
       eval_every_steps=config.eval_every_steps)
+  if recipe_name is None:
+    return tc
+  if recipe_name != cells.RECIPE_PAPER:
+    raise AdvTfError(f"unknown training recipe {recipe_name!r} in a cell; this study knows {cells.RECIPE_PAPER!r}")
+  return tc.replace(epochs=paper_recipe.epochs, target_accuracy=None, eval_every_steps=None, restore_best=True)
 
 
 def finetune_train_config(tc):
@@ -116,7 +125,7 @@ def _model_spec(run, cell_config: dict) -> dict:
   x_all, y_all = run.resources["data"][name]["train"]
   tr, val = split_indices(config, len(y_all))
   ts = transforms_for(size, contrast, config.antialias)
-  tc = train_config(config, name, cell_config["setting"], seed)
+  tc = train_config(config, name, cell_config["setting"], seed, cell_config.get("recipe"))
   parent = None
   if finetunes_from_original(name, size, contrast):
     tc = finetune_train_config(tc)
@@ -177,8 +186,10 @@ def trained_model(run, cell_config: dict):
   hit = bool(run.model_cache.last_hit)
   summary = {"heldout_accuracy": float(result.test_accuracy), "epochs": float(result.epochs),
              "seconds": float(result.seconds), "target_accuracy": tc.target_accuracy, "epoch_cap": tc.epochs,
-             "reached_target": bool(result.test_accuracy >= tc.target_accuracy),
+             "reached_target": None if tc.target_accuracy is None else bool(result.test_accuracy >= tc.target_accuracy),
              "finetuned_from": spec["key_args"]["parent"]}
+  if tc.restore_best:
+    summary.update(recipe=cell_config.get("recipe"), best_epoch=result.best_epoch)
   return model, summary, hit
 
 
@@ -208,8 +219,10 @@ def run_model(cell, ctx, run) -> dict:
   name, size, contrast, seed = c["dataset"], c["size"], c["contrast"], c["seed"]
   t0 = time.perf_counter()
   model, summary, hit = trained_model(run, c)
+  stop = (f"target {summary['target_accuracy']:.4f}" if summary["target_accuracy"] is not None else
+          f"no target; best epoch {summary.get('best_epoch')} restored")
   ctx.log(f"model {'loaded' if hit else 'trained'}: {summary['epochs']:.2f} epochs, held-out accuracy "
-          f"{summary['heldout_accuracy']:.4f} (target {summary['target_accuracy']:.4f})")
+          f"{summary['heldout_accuracy']:.4f} ({stop})")
   d = run.resources["data"][name]
   ts = transforms_for(size, contrast, config.antialias)
   x_test_all, y_test_all = d["test"]
@@ -267,8 +280,9 @@ def run_model(cell, ctx, run) -> dict:
           "seconds": {k: round(v, 1) for k, v in timings.items()}, **result}
 
 
-RUNNERS = {"models": run_model}
+RUNNERS = {"models": run_model, "recipe_control": run_model}
 # What each stage's run_cell returns: a record without these keys is damaged and its cell runs again
 # (adv_tf/experiment/record_schema.py).
-RESULT_SCHEMAS = {"models": ResultSchema(required=("dataset", "size", "contrast", "setting", "seed", "training",
-                                                   "clean_accuracy_full_test", "eval_images", "contrast_stats"))}
+_MODEL_RESULT = ResultSchema(required=("dataset", "size", "contrast", "setting", "seed", "training",
+                                       "clean_accuracy_full_test", "eval_images", "contrast_stats"))
+RESULT_SCHEMAS = {"models": _MODEL_RESULT, "recipe_control": _MODEL_RESULT}

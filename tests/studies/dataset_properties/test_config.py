@@ -63,6 +63,33 @@ def test_cpu_full_stays_within_its_8_hour_design():
   assert paper.eval_images == 10000 and paper.max_epochs == 100 and len(paper.datasets) == 5
 
 
+def test_recipe_control_is_its_own_stage_of_cpu_full():
+  """The training-recipe control (issue 22 item 5): cpu-full trains the 28 px model of seed 0 again by the paper's
+  whole recipe, in a stage of its own; the `models` grid (and so a run's resume) is what it was without it."""
+  full = PROFILES["cpu-full"]
+  control = cells.recipe_control_cells(full)
+  assert [(c.name, c.stage, c.config["setting"], c.config["seed"], c.config["recipe"]) for c in control] == [
+      ("mnist 28 seed=0 paper recipe", "recipe_control", "28", 0, "paper")]
+  assert control[0].config["defenses"] == ("none", "jpeg", "tvm_quirk")  # judged as the 28 px models are
+  without = full.replace(recipe_control_settings=())
+  assert [c.id for c in cells.model_cells(full)] == [c.id for c in cells.model_cells(without)]
+  assert cells.recipe_control_cells(without) == [] and cells.recipe_control_cells(PROFILES["quick"]) == []
+  assert cells.STAGES == ("models", "recipe_control")
+
+
+def test_recipe_control_trains_the_whole_recipe_and_restores_the_best_epoch():
+  full = PROFILES["cpu-full"]
+  stop = run.train_config(full, "mnist", "28", 0)
+  paper = run.train_config(full, "mnist", "28", 0, "paper")
+  assert (stop.epochs, stop.restore_best) == (20, False) and stop.target_accuracy == pytest.approx(0.9739)
+  assert (paper.epochs, paper.target_accuracy, paper.eval_every_steps, paper.restore_best) == (100, None, None, True)
+  # Everything else is the stop-rule model's: the recipe's optimizer and plateau, our batch, lr and seed.
+  assert paper.replace(epochs=20, target_accuracy=stop.target_accuracy, eval_every_steps=stop.eval_every_steps,
+                       restore_best=False) == stop
+  with pytest.raises(AdvTfError, match="unknown training recipe"):
+    run.train_config(full, "mnist", "28", 0, "ours")
+
+
 def test_setting_seeds_and_defense_settings():
   profile = DatasetPropertiesStudy.profile
   config = profile("cpu-full", datasets=("mnist",), seeds=(3, 5), setting_seeds=("c2=1",),
@@ -96,7 +123,9 @@ def test_only_settings_and_single_property():
     ({"setting_seeds": ("14",)}, "setting_seeds"), ({"setting_seeds": ("c3=1",)}, "setting_seeds"),
     ({"setting_seeds": ("14=4",)}, "setting_seeds"), ({"defense_settings": ("tvm=14",)}, "defense_settings"),
     ({"defense_settings": ("jpeg=c3",)}, "defense_settings"),
-    ({"adaptive_eot_samples": 0}, "adaptive_eot_samples")])
+    ({"adaptive_eot_samples": 0}, "adaptive_eot_samples"), ({"recipe_control_settings": ("56",)}, "recipe_control"),
+    ({"recipe_control_settings": ("c3",)}, "recipe_control"),
+    ({"recipe_control_settings": ("28", "28")}, "recipe_control")])
 def test_bad_config_is_one_line_error(overrides, message):
   with pytest.raises(AdvTfError, match=None) as err:
     DatasetPropertiesStudy.profile("quick", **overrides)
