@@ -112,7 +112,7 @@ class TrainResult:
   """What `train_model` did.
 
   Attributes:
-    test_accuracy: accuracy on eval_ds at the end of training.
+    test_accuracy: accuracy on eval_ds at the end of training (with restore_best: the restored evaluation's).
     epochs: epochs trained (fractional when stopped at the target inside an epoch).
     seconds: wall-clock seconds of training and evaluation.
     reached_target: whether test_accuracy >= target_accuracy (None when there was no target).

@@ -16,7 +16,9 @@ beyond the noise" (issue 22 item 5) were regenerated once more: that section's t
 claim or CSV changed. dataset_properties' once more when F-MNIST and CIFAR-10 moved from cpu-full to paper: the two
 "not in this profile" reasons that named cpu-full, no other text. training_size's was regenerated when its report
 gained the gaps section (issue 22 item 5): that section's table lines were added, no other line, claim or CSV
-changed. hyperparams has its own golden test (hyperparams/test_hyperparams_golden.py)."""
+changed. dataset_properties' once more when the training-recipe control was built (issue 22 item 5): only the
+gaps table's "training recipe and stop rule" row (its control and status cells) changed. hyperparams has its own
+golden test (hyperparams/test_hyperparams_golden.py)."""
 from __future__ import annotations
 
 import json

@@ -21,10 +21,11 @@ COUNTS = {
     "hyperparams/paper": {"selection": 10, "cells": 177},
     "hyperparams/smoke": {"selection": 10, "cells": 4},
     # issue 22: the contrast trio x 3 seeds + the 14 px model x 1 seed (was 5 settings x 1 seed).
-    "dataset-properties/quick": {"models": 10},
-    "dataset-properties/cpu-full": {"models": 15},
-    "dataset-properties/paper": {"models": 25},
-    "dataset-properties/smoke": {"models": 2},
+    # issue 22 item 5: the training-recipe control, a stage of its own (cpu-full: the 28 px model of seed 0).
+    "dataset-properties/quick": {"models": 10, "recipe_control": 0},
+    "dataset-properties/cpu-full": {"models": 15, "recipe_control": 1},
+    "dataset-properties/paper": {"models": 25, "recipe_control": 0},
+    "dataset-properties/smoke": {"models": 2, "recipe_control": 1},
     # issue 22: quick = 3 seeds x WRN-10-2 x (base, FGSM retraining) (was 1 seed x 2 architectures x 2 variants).
     "imagenette-defenses/quick": {"cells": 6},
     # issue 22 item 2: cpu-full sized to ~8 h on 2 cores: 3 seeds x (GoogLeNet, WRN-10-2) x (base, FGSM retraining)
@@ -51,6 +52,11 @@ ID_HASHES = {
     "dataset-properties/paper:models": "c6933428fe1aa943",
     "dataset-properties/quick:models": "a0e8ccd1efd1fffe",  # issue 22: 10 models, 100 images, no adaptive
     "dataset-properties/smoke:models": "43fd085df6ebed7d",
+    # The models hashes above are those of before the recipe control (its stage left that grid unchanged).
+    "dataset-properties/cpu-full:recipe_control": "ffc0f78d7e5cf60d",
+    "dataset-properties/paper:recipe_control": "e3b0c44298fc1c14",  # no cells: sha256 of ""
+    "dataset-properties/quick:recipe_control": "e3b0c44298fc1c14",
+    "dataset-properties/smoke:recipe_control": "39caab1fbb66b58a",
     "hyperparams/cpu-full:selection": "bf0ff360d604fe86",
     "hyperparams/cpu-full:cells": "532f270074f69586",
     "hyperparams/paper:selection": "cc56211cf34bce2d",

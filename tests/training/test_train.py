@@ -16,6 +16,7 @@ from adv_tf.errors import AdvTfError
 from adv_tf.models import LeNetConfig, build
 from adv_tf.training import LOSSES, ModelCache, TrainConfig, train_model
 from adv_tf.training.schedules import Plateau
+from adv_tf.utils.jsonable import stable_hash
 
 SMALL_LENET = dict(filters=(4, 8), hidden_units=32)
 
@@ -226,6 +227,8 @@ def test_restore_best_is_absent_from_the_dict_at_its_default(tmp_path):
   cache = ModelCache(tmp_path)
   assert cache.key(train_config=TrainConfig(), **kwargs) != cache.key(train_config=TrainConfig(restore_best=True),
                                                                        **kwargs)
+  # The default TrainConfig's dict, pinned as it was before restore_best existed (every study keys on it).
+  assert stable_hash(TrainConfig().to_dict()) == PINNED_DEFAULT_TRAIN_HASH
 
 
 def test_train_model_input_errors(digits):
@@ -255,6 +258,8 @@ def test_paper002_quick_preset_trains_lenet_on_a_subset(mnist_arrays):
 
 # --------------------------------------------------------------------------------------------- cache
 
+# stable_hash(TrainConfig().to_dict()) at 8510486, before TrainConfig.restore_best existed.
+PINNED_DEFAULT_TRAIN_HASH = "ee66c00a2d754098776b"
 DATA = {"train": {"dataset": "mnist", "split": "train[:256]"}, "eval": {"dataset": "mnist", "split": "test"}}
 
 

@@ -1,4 +1,4 @@
-"""The study's one stage and its cells (pure Python: no TensorFlow, no data).
+"""The study's two stages and their cells (pure Python: no TensorFlow, no data).
 
 Stage `models`: one cell per (dataset, size, contrast, seed). A cell trains (or loads) its model, measures the
 setting's contrast, then crafts every (attack, eps) once on the undefended model and judges the adversarial
@@ -22,11 +22,13 @@ RECIPE_PAPER = "paper"
 # as the rows that cell judges (its "defenses").
 _GRID_FIELDS = ("profile", "datasets", "properties", "seeds", "only_settings", "setting_seeds", "defense_settings",
                 "recipe_control_settings")
+# Settings of the recipe-control cells only: in their configs, never in a `models` cell's.
+_CONTROL_FIELDS = ("recipe_control_epochs",)
 
 
 def settings(config) -> dict[str, Any]:
   d = config.to_dict()
-  return {k: v for k, v in d.items() if k not in _GRID_FIELDS}
+  return {k: v for k, v in d.items() if k not in _GRID_FIELDS + _CONTROL_FIELDS}
 
 
 def model_cells(config) -> list[Cell]:
@@ -49,19 +51,21 @@ def model_cells(config) -> list[Cell]:
 
 
 def recipe_control_cells(config) -> list[Cell]:
-  """The training-recipe control: each named setting's model of the first seed, trained by the paper's recipe."""
+  """The training-recipe control: each named setting's model of the first seed, trained by the paper's recipe;
+  only settings this run trains (so that the report can put the stop-rule model of the same seed beside it)."""
   base = settings(config)
   seed = config.seeds[0]
   out = []
   for name in config.datasets:
     for size, contrast in datasets.model_settings(name, config.properties):
       label = datasets.setting_label(size, contrast)
-      if label not in config.recipe_control_settings:
+      if label not in config.recipe_control_settings or config.only_settings and label not in config.only_settings:
         continue
       out.append(Cell(f"{name} {label} seed={seed} paper recipe",
                       {"stage": "recipe_control", "dataset": name, "size": size, "contrast": contrast,
                        "setting": label, "seed": seed, **base, "defenses": config.defenses_for(label),
-                       "recipe": RECIPE_PAPER}, stage="recipe_control"))
+                       "recipe": RECIPE_PAPER, "recipe_control_epochs": config.recipe_control_epochs},
+                      stage="recipe_control"))
   return out
 
 

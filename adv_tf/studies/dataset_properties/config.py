@@ -97,7 +97,10 @@ class DatasetPropertiesConfig(ConfigMixin):
                                                          "best epoch restored (the authors kept the best-on-test "
                                                          "epoch; we pick it on the held-out slice, never the test "
                                                          "set), at --learning_rate; attacked and judged like the "
-                                                         "others on the same images. Empty: none.")
+                                                         "others on the same images. Labels this run does not train "
+                                                         "(--only_settings, --datasets) get no control. Empty: none.")
+  recipe_control_epochs: int = flag_field(0, "Epochs of the recipe-control models (0: the recipe's own, 100 for "
+                                          "MNIST, §IV-A-1). Only the smoke profile lowers it.", bounds=NON_NEGATIVE)
   adaptive: bool = flag_field(True, "Beyond the paper: adaptive evaluation of JPEG (BPDA) and the TF TVM (BPDA + EOT) "
                               "with --adaptive_attack at every eps on the same images (adaptive.py).")
   adaptive_attack: str = flag_field("pgd", "Attack crafted through the defense (preset settings, full strength).")
@@ -137,7 +140,7 @@ class DatasetPropertiesConfig(ConfigMixin):
       raise AdvTfError(f"--seeds must be distinct integers, got {self.seeds!r}")
     if not self.eps:
       raise AdvTfError("--eps is empty; give L-inf budgets in (0, 1] pixel units")
-    from adv_tf.studies.dataset_properties.datasets import model_settings, setting_label
+    from adv_tf.studies.dataset_properties.datasets import finetunes_from_original, model_settings, setting_label
     labels = {setting_label(sz, c) for d in self.datasets for sz, c in model_settings(d, self.properties)}
     unknown = [v for v in self.only_settings if v not in labels]
     if unknown:
@@ -151,11 +154,16 @@ class DatasetPropertiesConfig(ConfigMixin):
       if not sep or label not in known or not count.isdigit() or not 1 <= int(count) <= len(self.seeds):
         raise AdvTfError(f"--setting_seeds entries look like '14=1' (a setting of {', '.join(sorted(known))} = a "
                          f"count from 1 to the {len(self.seeds)} --seeds), got {entry!r}")
-    run_labels = [v for v in labels if not self.only_settings or v in self.only_settings]
-    unknown = [v for v in self.recipe_control_settings if v not in run_labels]
+    # Like --setting_seeds, a label of another dataset applies to nothing here; a label no dataset has is a typo.
+    unknown = [v for v in self.recipe_control_settings if v not in known]
     if unknown or len(set(self.recipe_control_settings)) != len(self.recipe_control_settings):
-      raise AdvTfError(f"--recipe_control_settings: {unknown or list(self.recipe_control_settings)} unknown, not run "
-                       f"or repeated; choose settings this run trains: {', '.join(sorted(run_labels))}")
+      raise AdvTfError(f"--recipe_control_settings: unknown or repeated {unknown or list(self.recipe_control_settings)}"
+                       f"; choose from {', '.join(sorted(known))}")
+    finetuned = [f"{d} {setting_label(sz, c)}" for d in self.datasets for sz, c in model_settings(d, self.properties)
+                 if setting_label(sz, c) in self.recipe_control_settings and finetunes_from_original(d, sz, c)]
+    if finetuned:
+      raise AdvTfError(f"--recipe_control_settings: {', '.join(finetuned)} fine-tunes from the original-size model; "
+                       f"the recipe control trains from scratch: name original-size or MNIST settings")
     for entry in self.defense_settings:
       defense, sep, named = str(entry).partition("=")
       if not sep or defense not in self.defenses or not named or any(v not in known for v in named.split("+")):
@@ -250,6 +258,8 @@ PROFILE_DESIGNS = {
 # * ~75 s of per-model set-up. Total ~= 21,800 s ~= 6 h wall expected (8 h leaves ~30% for the guessed 56 px costs;
 #   if quick's 62 s per 50 images was not the 56 px model's but every model's adaptive cost, +9,600 s ~= 8.7 h:
 #   then it runs over two sittings, resumed, or sharded with --num_shards).
+# * The training-recipe control (below) adds ~3,800 s: ~7.1 h expected in all, ~9.8 h in the pessimistic case,
+#   i.e. over the 8 h of one sitting there; it resumes.
 # What it should decide: the MNIST size claims over seeds (B1, D2, B1-part2, B2, B4: the 14, 28, 56 px models at
 # 3 common seeds, paired t; quick had 14 at one seed and no 56), A1 (~600 images needed), C10 (~300), D1 (~200)
 # and the per-image parts of B2/B1-part2 (200-300 images), besides quick's decided claims (B3, A2-mnist, C1, C4,
@@ -273,5 +283,5 @@ PAPER = DatasetPropertiesConfig(profile="paper", datasets=tuple(SETUPS), eval_im
 SMOKE = DatasetPropertiesConfig(profile="smoke", only_settings=("14", "c0.5"), eps=(8 / 255,), attacks=("fgsm",),
                                 adaptive_attack="fgsm", adaptive_eot_samples=1, eval_images=6, validation_size=100,
                                 train_examples=200, max_epochs=1, eval_every_steps=2, batch_size=50, judge_batch=8,
-                                contrast_control=True)
+                                contrast_control=True, recipe_control_settings=("14",), recipe_control_epochs=2)
 PROFILES = {"quick": QUICK, "cpu-full": CPU_FULL, "paper": PAPER, "smoke": SMOKE}

@@ -56,6 +56,12 @@ def setup(name: str) -> DatasetSetup:
   return SETUPS[name]
 
 
+def finetunes_from_original(name: str, size: int, contrast: float) -> bool:
+  """Whether this model starts from the original-size model's weights (resized CIFAR-10, paper §IV-A-2)."""
+  setup_ = setup(name)
+  return setup_.finetune_resized_from_original and size != setup_.original_size and contrast == 1.0
+
+
 def setting_label(size: int, contrast: float) -> str:
   """'28' for a size setting at 1x contrast, 'c0.5' / 'c2' for the contrast models at the original size."""
   return f"{size}" if contrast == 1.0 else f"c{contrast:g}"

@@ -85,8 +85,9 @@ def defenses_for(config, name: str, rows: Sequence[str] | None = None) -> dict[s
 def train_config(config, name: str, label: str, seed: int, recipe_name: str | None = None):
   """The paper's recipe (`recipes.py`) with the study's cap, batch, lr and target-accuracy stop; with
   `recipe_name` "paper" (the training-recipe control, `cells.recipe_control_cells`) the recipe's own epochs
-  (§IV-A-1: 100), no target stop, evaluated once per epoch and the best epoch on the held-out slice restored
-  (the authors' best-on-test checkpoint, spec §1.1), at the study's batch and learning rate."""
+  (§IV-A-1: 100; --recipe_control_epochs, smoke only, lowers them), no target stop, evaluated once per epoch and
+  the best epoch on the held-out slice restored (the authors' best-on-test checkpoint, spec §1.1), at the study's
+  batch and learning rate."""
   from adv_tf.studies.dataset_properties.recipes import recipe
   setup = datasets.setup(name)
   paper = setup.paper_clean.get(label, setup.paper_clean[str(setup.original_size)])
@@ -99,7 +100,8 @@ def train_config(config, name: str, label: str, seed: int, recipe_name: str | No
     return tc
   if recipe_name != cells.RECIPE_PAPER:
     raise AdvTfError(f"unknown training recipe {recipe_name!r} in a cell; this study knows {cells.RECIPE_PAPER!r}")
-  return tc.replace(epochs=paper_recipe.epochs, target_accuracy=None, eval_every_steps=None, restore_best=True)
+  return tc.replace(epochs=config.recipe_control_epochs or paper_recipe.epochs, target_accuracy=None,
+                    eval_every_steps=None, restore_best=True)
 
 
 def finetune_train_config(tc):
@@ -109,12 +111,6 @@ def finetune_train_config(tc):
   cap = tc.epochs
   return tc.replace(learning_rate=0.01, lr_schedule="step", lr_decay_factor=0.1,
                     lr_decay_epochs=tuple(sorted({max(1, cap // 2), max(1, 3 * cap // 4)})))
-
-
-def finetunes_from_original(name: str, size: int, contrast: float) -> bool:
-  """Whether this model starts from the original-size model's weights (resized CIFAR-10, paper §IV-A-2)."""
-  setup = datasets.setup(name)
-  return setup.finetune_resized_from_original and size != setup.original_size and contrast == 1.0
 
 
 def _model_spec(run, cell_config: dict) -> dict:
@@ -127,10 +123,11 @@ def _model_spec(run, cell_config: dict) -> dict:
   ts = transforms_for(size, contrast, config.antialias)
   tc = train_config(config, name, cell_config["setting"], seed, cell_config.get("recipe"))
   parent = None
-  if finetunes_from_original(name, size, contrast):
+  if datasets.finetunes_from_original(name, size, contrast):
     tc = finetune_train_config(tc)
     parent_cell = {**cell_config, "size": setup.original_size, "contrast": 1.0,
                    "setting": datasets.setting_label(setup.original_size, 1.0)}
+    parent_cell.pop("recipe", None)  # (config.validate refuses a recipe control on a fine-tuned setting)
     parent = _model_spec(run, parent_cell)
   identity = {**run.resources["data"][name]["identity"],
               "transforms": [t.spec() if hasattr(t, "spec") else repr(t) for t in ts],
@@ -189,7 +186,8 @@ def trained_model(run, cell_config: dict):
              "reached_target": None if tc.target_accuracy is None else bool(result.test_accuracy >= tc.target_accuracy),
              "finetuned_from": spec["key_args"]["parent"]}
   if tc.restore_best:
-    summary.update(recipe=cell_config.get("recipe"), best_epoch=result.best_epoch)
+    summary.update(recipe=cell_config.get("recipe"), best_epoch=result.best_epoch,
+                   learning_rate=tc.learning_rate, lr_schedule=tc.lr_schedule)
   return model, summary, hit
 
 

@@ -1,4 +1,5 @@
-"""The paper-000 study: prepare (stored images once), one sharded stage `models`, report."""
+"""The paper-000 study: prepare (stored images once), the sharded stages `models` and `recipe_control` (the
+training-recipe control, cpu-full), report."""
 from __future__ import annotations
 
 from adv_tf.experiment.study import Stage, Study, StudyRun, table_stages

@@ -46,7 +46,7 @@ def resolved_identity(spec: ModelSpec, train_profile: str, *, target_accuracy: f
   train = resolve_train_config(spec, train_profile, target_accuracy=target_accuracy, max_epochs=max_epochs)
   return {"lenet": to_jsonable(dataclasses.asdict(lenet)),
           "padding": models.lenet_padding(lenet, IMAGE_SHAPE),
-          "train": to_jsonable(dataclasses.asdict(train))}
+          "train": to_jsonable(train.to_dict())}
 
 
 @dataclasses.dataclass(eq=False)

@@ -74,6 +74,9 @@ def test_recipe_control_is_its_own_stage_of_cpu_full():
   without = full.replace(recipe_control_settings=())
   assert [c.id for c in cells.model_cells(full)] == [c.id for c in cells.model_cells(without)]
   assert cells.recipe_control_cells(without) == [] and cells.recipe_control_cells(PROFILES["quick"]) == []
+  # A setting this run does not train gets no control (as --setting_seeds, a label of a setting left out is no error).
+  assert cells.recipe_control_cells(DatasetPropertiesStudy.profile("quick", recipe_control_settings=("56",))) == []
+  assert len(cells.recipe_control_cells(DatasetPropertiesStudy.profile("quick", recipe_control_settings=("14",)))) == 1
   assert cells.STAGES == ("models", "recipe_control")
 
 
@@ -123,8 +126,8 @@ def test_only_settings_and_single_property():
     ({"setting_seeds": ("14",)}, "setting_seeds"), ({"setting_seeds": ("c3=1",)}, "setting_seeds"),
     ({"setting_seeds": ("14=4",)}, "setting_seeds"), ({"defense_settings": ("tvm=14",)}, "defense_settings"),
     ({"defense_settings": ("jpeg=c3",)}, "defense_settings"),
-    ({"adaptive_eot_samples": 0}, "adaptive_eot_samples"), ({"recipe_control_settings": ("56",)}, "recipe_control"),
-    ({"recipe_control_settings": ("c3",)}, "recipe_control"),
+    ({"adaptive_eot_samples": 0}, "adaptive_eot_samples"), ({"recipe_control_settings": ("c3",)}, "recipe_control"),
+    ({"datasets": ("cifar10",), "only_settings": (), "recipe_control_settings": ("16",)}, "fine-tunes"),
     ({"recipe_control_settings": ("28", "28")}, "recipe_control")])
 def test_bad_config_is_one_line_error(overrides, message):
   with pytest.raises(AdvTfError, match=None) as err:

@@ -73,11 +73,13 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_split, 
   assert (training["epoch_cap"], training["epochs"], training["target_accuracy"], training["recipe"]) == (
       100, 100.0, None, "paper")
   assert 1 <= training["best_epoch"] <= 100 and training["reached_target"] is None
+  assert training["learning_rate"] == 0.001 and training["lr_schedule"] == "plateau"
   assert set(control[0]["adversarial"]["bim"]["8/255"]["judged"]) == {"none", "jpeg", "tvm_quirk", "tvm"}
   assert "## Training-recipe control (the paper's recipe beside the stop rule)" in report
   assert "| mnist 14 seed 0 | no defense | fgsm | 8/255 |" in report
   assert "ran in this run: section 'Training-recipe control" in report
-  assert "mnist 14" not in {r["setting"] for r in results}  # not a models-stage record: the claims never see it
+  # Not a models-stage record: the claims, figures and the Run section's model count never see it.
+  assert "- models recorded: 2;" in report and "mnist 14 seed 0: " in report.split("training-recipe control models")[1]
   # The report rebuilds from the records alone.
   (out / "report.md").unlink()
   assert cli.run_main(DatasetPropertiesStudy(), argv + ["--report_only"]) == 0

@@ -59,9 +59,9 @@ def test_resized_model_starts_from_the_original_size_weights(tmp_path, monkeypat
 def test_mnist_resized_models_train_from_scratch(tmp_path, generated_split):
   run = _run(tmp_path, generated_split)
   assert run_lib._model_spec(run, _cell(14))["key_args"]["parent"] is None
-  assert not run_lib.finetunes_from_original("mnist", 14, 1.0)
-  assert run_lib.finetunes_from_original("cifar10", 16, 1.0)
-  assert not run_lib.finetunes_from_original("cifar10", 32, 0.5)
+  assert not datasets.finetunes_from_original("mnist", 14, 1.0)
+  assert datasets.finetunes_from_original("cifar10", 16, 1.0)
+  assert not datasets.finetunes_from_original("cifar10", 32, 0.5)
 
 
 def test_deepfool_searched_once_equals_one_call_per_eps(generated_split):
