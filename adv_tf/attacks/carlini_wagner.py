@@ -243,18 +243,26 @@ class CwSchedule:
     def need(ok: bool, field: str, what: str):
       if not ok:
         raise AdvTfError(f"CwSchedule.{field} = {getattr(self, field)!r}: {what}")
+    def integer(v) -> bool:
+      return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+
+    def real(v) -> bool:
+      return isinstance(v, numbers.Real) and not isinstance(v, bool)
     for field in ("checks_per_run", "min_check_every", "fmn_step_checks_per_run"):
-      need(isinstance(getattr(self, field), numbers.Integral) and getattr(self, field) >= 1, field, "give an integer >= 1")
+      need(integer(getattr(self, field)) and getattr(self, field) >= 1, field, "give an integer >= 1")
     for field in ("fmn_steps", "fmn_step_iterations"):
-      need(isinstance(getattr(self, field), numbers.Integral) and getattr(self, field) >= 0, field,
+      need(integer(getattr(self, field)) and getattr(self, field) >= 0, field,
            "give an integer >= 0 (0: none / the caller's max_iterations)")
     for field in ("search_lr_factor", "fmn_step_lr_factor"):
-      need(getattr(self, field) > 0, field, "give a learning-rate multiplier > 0")
-    need(0.0 <= self.const_tolerance < 1.0, "const_tolerance", "give a fraction in [0, 1) (0: never stop early)")
-    need(all(a > 0 for a in self.fmn_const_factors), "fmn_const_factors", "every constant factor must be > 0")
+      need(real(getattr(self, field)) and getattr(self, field) > 0, field, "give a learning-rate multiplier > 0")
+    need(real(self.const_tolerance) and 0.0 <= self.const_tolerance < 1.0, "const_tolerance",
+         "give a fraction in [0, 1) (0: never stop early)")
+    need(all(real(a) and a > 0 for a in self.fmn_const_factors), "fmn_const_factors",
+         "every constant factor must be > 0")
     if self.fmn_steps and not self.fmn_runs:
       raise AdvTfError("CwSchedule.fmn_runs is empty: give at least one (initial step size, gamma) when fmn_steps > 0")
-    need(all(len(run) == 2 and run[0] > 0 and 0 < run[1] < 1 for run in self.fmn_runs), "fmn_runs",
+    need(all(len(run) == 2 and real(run[0]) and real(run[1]) and run[0] > 0 and 0 < run[1] < 1
+             for run in self.fmn_runs), "fmn_runs",
          "give (initial step size > 0, gamma_0 in (0, 1)) per FMN run")
 
   def check_every(self, max_iterations: int) -> int:

@@ -432,7 +432,8 @@ def test_fmn_schedule_without_fmn_runs_is_refused():
     ("checks_per_run", 0), ("min_check_every", -1), ("fmn_step_checks_per_run", 0), ("fmn_steps", -5),
     ("fmn_step_iterations", -1), ("search_lr_factor", 0.0), ("fmn_step_lr_factor", -2.0), ("const_tolerance", 1.0),
     ("const_tolerance", -0.1), ("fmn_const_factors", (1.25, 0.0)), ("fmn_runs", ((1.0, 0.05), (3.0, 1.5))),
-    ("fmn_runs", ((-1.0, 0.05),)), ("checks_per_run", 2.5)])
+    ("fmn_runs", ((-1.0, 0.05),)), ("checks_per_run", 2.5), ("checks_per_run", True),
+    ("search_lr_factor", "10"), ("fmn_runs", (("1", 0.05),))])
 def test_schedule_out_of_range_is_refused(field, value):
   """A numeric schedule field out of range is refused where the schedule is built, in one line naming it."""
   with pytest.raises(AdvTfError, match=f"CwSchedule.{field} ") as err:

@@ -124,6 +124,9 @@ def _model_spec(run, cell_config: dict) -> dict:
   tc = train_config(config, name, cell_config["setting"], seed, cell_config.get("recipe"))
   parent = None
   if datasets.finetunes_from_original(name, size, contrast):
+    if cell_config.get("recipe"):
+      raise AdvTfError(f"{name} {cell_config['setting']}: the training-recipe control trains from scratch, this "
+                       f"setting fine-tunes from the original-size model; name another setting")
     tc = finetune_train_config(tc)
     parent_cell = {**cell_config, "size": setup.original_size, "contrast": 1.0,
                    "setting": datasets.setting_label(setup.original_size, 1.0)}
@@ -187,6 +190,7 @@ def trained_model(run, cell_config: dict):
              "finetuned_from": spec["key_args"]["parent"]}
   if tc.restore_best:
     summary.update(recipe=cell_config.get("recipe"), best_epoch=result.best_epoch,
+                   final_heldout_accuracy=float(result.history["test_accuracy"][-1]),
                    learning_rate=tc.learning_rate, lr_schedule=tc.lr_schedule)
   return model, summary, hit
 

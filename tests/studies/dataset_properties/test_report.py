@@ -72,3 +72,63 @@ def test_the_all_images_control_asks_only_of_the_mnist_models_its_cause_covers()
   assert "all_images" not in gaps.controls_ran([_model("cifar10", 10000)])  # no MNIST model: nothing to say
   assert "defenses_on_clean" not in gaps.controls_ran([_model("mnist", 1000)])
   assert "defenses_on_clean" in gaps.controls_ran([dict(_model("mnist", 1000), clean={"tvm_quirk": 0.9})])
+
+
+def _with_recipe_control(flips: tuple[int, int]):
+  """tiny_records' run with the 28 px model's training summary and a recipe-control twin of it, whose no-defense
+  FGSM 8/255 outcomes differ on `flips` = (images right only under the control, only under the stop-rule model)."""
+  import copy
+
+  import numpy as np
+
+  from adv_tf.claims import pack_items, unpack_items
+  run = tiny_records.run(tiny_records.CONFIG.replace(recipe_control_settings=("28",)))
+  stop = next(r for r in run.records["models"] if r["result"]["setting"] == "28")
+  stop["result"]["training"] = {"epochs": 1.75, "heldout_accuracy": 0.975}
+  control = copy.deepcopy(stop)
+  control["result"]["training"] = {"epochs": 100.0, "epoch_cap": 100, "best_epoch": 37.0, "heldout_accuracy": 0.993,
+                                   "final_heldout_accuracy": 0.991, "learning_rate": 0.001}
+  control["result"]["seconds"] = {"train_or_load": 2500.0}
+  judged = control["result"]["adversarial"]["fgsm"]["8/255"]["judged"]["none"]
+  items = np.array(unpack_items(judged["items"], judged["n"]))
+  right, wrong = np.flatnonzero(items == 1), np.flatnonzero(items == 0)
+  items[wrong[:flips[0]]], items[right[:flips[1]]] = 1, 0
+  judged.update(items=pack_items(items), accuracy=float(items.mean()), correct=int(items.sum()))
+  run.records["recipe_control"] = [control]
+  return run, stop["result"]["adversarial"]["fgsm"]["8/255"]["judged"]["none"]["accuracy"], float(items.mean())
+
+
+def test_recipe_control_section_pairs_each_bar_with_the_stop_rule_model():
+  """Each (defense, attack, eps) once, against the paper's bar of the same figure (the 1x model is a bar of both
+  figures, whose digitized values differ), with the images each model alone gets right and the exact McNemar p."""
+  from adv_tf.studies.dataset_properties import published
+  report = DatasetPropertiesReport()
+  run, stop_acc, control_acc = _with_recipe_control((5, 1))
+  body = report._recipe_control(run, run.config).body
+  rows = [line for line in body.splitlines() if line.startswith("| mnist 28 seed 0 |")]
+  config = run.config
+  assert len(rows) == len(config.defenses) * len(config.attacks) * len(config.eps)  # once each, not per figure
+  paper = published.figure("mnist", "size")["none"]["fgsm"]["8/255"]["28"]
+  cells = [c.strip() for c in next(r for r in rows if "| no defense | fgsm | 8/255 |" in r).strip("|").split("|")]
+  assert cells[4:] == [f"{paper:.1f}", f"{100 * stop_acc:.1f}", f"{100 * control_acc:.1f}",
+                       f"{100 * stop_acc - paper:.1f}", f"{100 * control_acc - paper:.1f}",
+                       f"{100 * (control_acc - stop_acc):.1f}", "5 / 1", "0.219"]  # 2 P(X <= 1), X ~ Bin(6, 1/2)
+  same = next(r for r in rows if "| no defense | bim | 8/255 |" in r)
+  assert same.endswith("| 0 / 0 | 1 |")
+  assert "best held-out epoch 37 restored" in body and "last epoch 99.10%" in body
+  assert "Adam at our learning rate 0.001" in body and "for 100 epochs" in body
+  # The gaps section's cause points here; the Run section lists the control apart from the models.
+  assert "ran in this run: section 'Training-recipe control" in report._gaps(
+      report._res(run), config, run.records["recipe_control"]).body
+
+
+def test_recipe_control_section_without_a_pair_or_records_says_why():
+  report = DatasetPropertiesReport()
+  run, _, _ = _with_recipe_control((0, 0))
+  run.records["models"] = [r for r in run.records["models"] if r["result"]["setting"] != "28"]
+  body = report._recipe_control(run, run.config).body
+  assert "its stop-rule model has not run, nothing to compare" in body and "| mnist 28" not in body
+  run.records["recipe_control"] = []
+  assert "Not recorded in this run (--recipe_control_settings=28" in report._recipe_control(run, run.config).body
+  empty = tiny_records.run()
+  assert "Not run in this profile" in report._recipe_control(empty, empty.config).body
