@@ -144,7 +144,8 @@ def test_every_published_result_parses_and_comes_from_this_history(published):
     assert claims["commit"] == meta["commit"]  # the verdicts name the commit that computed them
   else:
     assert not (folder / "claims.json").exists()
-    records = sorted(folder.glob(f"{publish_lib.RUN_SUBDIR}/records-shard*.jsonl"))
+    # (a study with stages keeps them in their own folders: run/<stage>/records-shard*.jsonl)
+    records = sorted(folder.glob(f"{publish_lib.RUN_SUBDIR}/**/records-shard*.jsonl"))
     assert records, "a part-way publication keeps its records"
     in_records = {json.loads(line)["git"]["commit"] for f in records for line in f.read_text().splitlines() if line}
     assert sorted(in_records) == sorted(meta["record_commits"]) and meta["commit"] in in_records
