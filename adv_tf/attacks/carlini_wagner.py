@@ -243,6 +243,7 @@ class CwSchedule:
     def need(ok: bool, field: str, what: str):
       if not ok:
         raise AdvTfError(f"CwSchedule.{field} = {getattr(self, field)!r}: {what}")
+
     def integer(v) -> bool:
       return isinstance(v, numbers.Integral) and not isinstance(v, bool)
 
@@ -259,8 +260,8 @@ class CwSchedule:
          "give a fraction in [0, 1) (0: never stop early)")
     need(all(real(a) and a > 0 for a in self.fmn_const_factors), "fmn_const_factors",
          "every constant factor must be > 0")
-    if self.fmn_steps and not self.fmn_runs:
-      raise AdvTfError("CwSchedule.fmn_runs is empty: give at least one (initial step size, gamma) when fmn_steps > 0")
+    need(bool(self.fmn_runs) or not self.fmn_steps, "fmn_runs",
+         "empty; give at least one (initial step size, gamma) when fmn_steps > 0")
     need(all(len(run) == 2 and real(run[0]) and real(run[1]) and run[0] > 0 and 0 < run[1] < 1
              for run in self.fmn_runs), "fmn_runs",
          "give (initial step size > 0, gamma_0 in (0, 1)) per FMN run")

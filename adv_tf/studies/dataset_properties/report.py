@@ -11,7 +11,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from adv_tf.claims import claim_verdicts, judge, judge_all, unpack_items, verdict_table
-from adv_tf.claims.rules import binom_at_most
+from adv_tf.claims.rules import PairedProportions
 from adv_tf.report.base import ClaimVerdict, StudyReport
 from adv_tf.report.gap_causes import gaps_section
 from adv_tf.report.gaps import GapRow
@@ -171,9 +171,8 @@ def _discordant(recipe: dict, stop: dict, defense: str, attack: str, eps: str) -
   a, b = (r["adversarial"][attack][eps]["judged"][defense] for r in (recipe, stop))
   x, y = (np.asarray(unpack_items(j["items"], j["n"])) for j in (a, b))
   only_x, only_y = int(np.sum(x > y)), int(np.sum(y > x))
-  n = only_x + only_y
-  p = 1.0 if n == 0 else min(1.0, 2 * binom_at_most(min(only_x, only_y), n, 0.5))
-  return only_x, only_y, p
+  table = PairedProportions(int(np.sum(x * y)), only_x, only_y, int(np.sum((1 - x) * (1 - y))))
+  return only_x, only_y, min(1.0, 2 * min(table.p_above(0), table.p_below(0)))  # the engine's exact McNemar
 
 
 class DatasetPropertiesReport(StudyReport):

@@ -130,7 +130,6 @@ def _model_spec(run, cell_config: dict) -> dict:
     tc = finetune_train_config(tc)
     parent_cell = {**cell_config, "size": setup.original_size, "contrast": 1.0,
                    "setting": datasets.setting_label(setup.original_size, 1.0)}
-    parent_cell.pop("recipe", None)  # (config.validate refuses a recipe control on a fine-tuned setting)
     parent = _model_spec(run, parent_cell)
   identity = {**run.resources["data"][name]["identity"],
               "transforms": [t.spec() if hasattr(t, "spec") else repr(t) for t in ts],
