@@ -5,7 +5,8 @@ picks the test the design calls for (`rules` module table), and combines the cel
 
 * per cell, "not testable at this scale" when a compared model is at or near chance (clean accuracy within
   `near_chance` of the way from chance to 100%) or both compared accuracies are at the same bound (within
-  max(1%, 2 items) of 0% or of 100%: a floor or a ceiling cannot show a difference);
+  max(1%, 2 items) of 0% or of 100%, each item counted once however many seeds measured it: a floor or a
+  ceiling cannot show a difference);
 * "does not hold" only when some cell is significantly against the claim, Holm-adjusted over the claim's
   testable cells (family-wise error `alpha`, one-sided per direction: 0.025, i.e. two-sided 5%);
 * "holds" ("all" claims) when every testable cell is significantly for it: an intersection-union test, whose
@@ -166,7 +167,7 @@ def _near_chance(obs, rules: Rules) -> str | None:
 def _bound(obs, rules: Rules) -> str | None:
   if not isinstance(obs, Accuracy):
     return None
-  s = max(rules.floor, rules.saturation_items / (obs.n * len(obs.k)))
+  s = max(rules.floor, rules.saturation_items / obs.n)   # items, not (item, seed) pairs: the unit of noise
   return "ceiling" if obs.value >= 1 - s else "floor" if obs.value <= s else None
 
 

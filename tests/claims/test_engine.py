@@ -64,6 +64,15 @@ def test_ceiling_and_floor_are_not_testable():
     {"a": acc(49), "b": acc(50)})).to_decide
 
 
+def test_the_ceiling_counts_items_not_item_seed_pairs():
+  # 3 seeds x 50 images at 146/150 (97.3%): 4 misses on the same 2 images. The 150 (image, seed) pairs would put
+  # the bound at max(1%, 2/150) and call it testable; the 50 images it has are within 2 items of 100%.
+  three = lambda shift: Accuracy.of([outcomes(48, 50, shift), outcomes(49, 50, shift), outcomes(49, 50, shift)],
+                                    seeds=(0, 1, 2), item_set="test[:n]")
+  r = judge(claim(Cell("a", "b")), measure({"a": three(0), "b": three(1)}))
+  assert r.verdict == "not testable" and "ceiling" in r.cells[0].note
+
+
 def test_a_tie_needs_a_margin_the_sample_can_resolve():
   # Paper 000: a "tie" needed identical counts because 1 pp is below one image in 50.
   small = judge(claim(Cell("a", "b")), measure({"a": acc(30), "b": acc(30)}))
