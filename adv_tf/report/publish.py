@@ -9,8 +9,8 @@ publication replaces the folder whole (atomically: written beside it, then swapp
 
 `--with_records` also copies what a later run needs to resume (the stages' `records-shard*.jsonl`, `config.json`,
 `grid-manifest.json`, `run_identity.json`; no checkpoints, no datasets) under `run/`, so a long profile that
-did not finish in one sitting can be published part-way and resumed on a fresh machine:
-`mkdir -p results/<study>/<profile> && cp -r docs/results/<study>/<profile>/run/. results/<study>/<profile>/`.
+did not finish in one sitting can be published part-way and resumed on a fresh machine (S = the study's
+name with _, P = the profile): `mkdir -p results/S/P && cp -r docs/results/S/P/run/. results/S/P/`.
 
 Refused with one line before anything is written: a folder without `report.md`, `claims.json` or
 `run_time.json` (unless `--with_records` publishes a partial run: then every record's own commit is checked); a
