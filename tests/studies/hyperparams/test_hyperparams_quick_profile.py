@@ -20,13 +20,15 @@ def _quick_cells():
                                     profile.kappas)
 
 
-def test_quick_profile_tests_each_section8_conclusion_once():
+def test_quick_profile_tests_each_decidable_section8_conclusion_once():
   profile, cells = _quick_cells()
   variants = sorted(c.name for c in cells if c.stage == "variant")
-  # One cell per conclusion: input dropout, ReLU vs ELU, kernel size, pool size, SGD vs AdaDelta, stride.
-  assert variants == sorted(["input_dropout=0.5", "activation=elu", "kernel_size=2", "pool_size=6",
-                             "optimizer=adadelta", "stride=2"])
-  assert {c.cells[0].a[0] for c in claims.CLAIMS if c.id.startswith("C")} == set(profile.axes)
+  # One cell per conclusion a single variant can decide: input dropout, kernel size, pool size, stride. ReLU vs
+  # ELU (C2) and SGD vs AdaDelta (C5) need seeds of the variant itself; they are cpu-full's (15-minute goal).
+  assert variants == sorted(["input_dropout=0.5", "kernel_size=2", "pool_size=6", "stride=2"])
+  section8 = {c.cells[0].a[0] for c in claims.CLAIMS if c.id.startswith("C")}
+  assert set(profile.axes) == section8 - {"activation", "optimizer"}
+  assert set(profile.axes) <= set(config.PROFILES["cpu-full"].axes)
   assert profile.num_baseline_models >= 3 and "secure" in [c.name for c in cells]
   assert profile.cw == config.CWConfig()  # Carlini's defaults, exact schedule: fewer cells, never weaker CW
   assert 0.0 in profile.kappas and profile.samples_per_class >= 1
@@ -139,7 +141,8 @@ def test_claims_cover_section8_secure_and_transfer_and_are_written(tmp_path):
 def test_not_run_items_list_what_cpu_full_runs_and_quick_does_not():
   items = report.not_run_items(study.PROFILES["quick"])
   text = "\n".join(items)
-  assert "activation = sigmoid, linear, tanh: not run in this profile (cpu-full runs it)" in text
+  assert "input_dropout = 0.1, 0.2, 0.3, 0.4: not run in this profile (cpu-full runs it)" in text
+  assert "axis activation (values relu, sigmoid, linear, tanh, elu): not run" in text  # left out whole
   assert "axis weight_init" in text and "kappa = 1, 2, 3, 4, 5, 6, 7, 8, 9, 10" in text
   assert "baselines 4..10" in text and "from 100 samples per class" in text
   assert all(item.endswith("not run in this profile (cpu-full runs it)") for item in items)
