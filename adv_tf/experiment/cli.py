@@ -70,7 +70,7 @@ def _define_generic(study: study_lib.Study, fv: flags.FlagValues) -> None:
   if not names:
     raise AdvTfError(f"study {study.name!r} has no profiles")
   flags.DEFINE_enum("profile", names[0], names, "Named config of the study (see its config.py).", flag_values=fv)
-  flags.DEFINE_string("output_dir", None, "Output folder (default: results/<study>/<profile>): records, "
+  flags.DEFINE_string("output_dir", None, "Output folder (default: results/<study with _>/<profile>): records, "
                       "cells/<id>/ artifacts, tensorboard/, config.json, report.md. Rerunning resumes.",
                       flag_values=fv)
   flags.DEFINE_string("data_dir", None, "TFDS data directory (default: TFDS's, ~/tensorflow_datasets).",

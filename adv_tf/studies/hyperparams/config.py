@@ -31,12 +31,13 @@ class Axis:
     target: "model" (a LeNetConfig field) or "train" (a TrainConfig field).
     field: the config field it sets.
     values: every value the paper's Appendix (or Table 5) lists, baseline value included.
-    quick: the values the quick profile runs: on each axis a §8 conclusion names, the one value that tests
-      it against the baseline's (input dropout 0.5, kernel 2, pool 6, stride 2) or the paper's own
-      counter-example (AdaDelta, which §6.2 calls as good as SGD; for ReLU, ELU: Table 5's sigmoid, 2.26 vs
-      ReLU's 2.25, does not reach 98% test accuracy within the quick recipe's 10-epoch cap — measured 96.7%,
-      so its cell would only be excluded — and ELU, 2.18, is the closest activation that trains), so every
-      conclusion is tested once (issue 10; the other values are cpu-full's); elsewhere the extremes.
+    quick: the values a run without --all_values runs on this axis: on each axis a §8 conclusion names, the
+      one value that tests it against the baseline's (input dropout 0.5, kernel 2, pool 6, stride 2) or the
+      paper's own counter-example (AdaDelta, which §6.2 calls as good as SGD; for ReLU, ELU: Table 5's sigmoid,
+      2.26 vs ReLU's 2.25, does not reach 98% test accuracy within the quick recipe's 10-epoch cap — measured
+      96.7%, so its cell would only be excluded — and ELU, 2.18, is the closest activation that trains)
+      (issue 10; the other values are cpu-full's); elsewhere the extremes. The quick profile runs these on
+      `QUICK_AXES` only (the ELU and AdaDelta cells went to cpu-full on 2026-12-06).
     table: the paper's table that rates its impact (3: network, 4: training).
     companions: per value, further settings that go with it (e.g. an optimizer's learning rate).
   """

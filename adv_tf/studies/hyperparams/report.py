@@ -742,7 +742,7 @@ def run_inputs(run) -> ReportInputs:
   completeness = grid_completeness(expected, run.records)
   for line in completeness["lines"]:
     print(line)
-  records = [r for r in run.records.get(CELLS, []) if r["config"].get("selection") == sid]
+  records = grid_records(run.records.get(CELLS, []), sid, expected.get(CELLS, []))
   check_one_selection(records, selection["result"]["best_test_indices"])
   meta = report_meta(run)
   meta["completeness"] = completeness
@@ -757,6 +757,15 @@ def run_inputs(run) -> ReportInputs:
   return ReportInputs(selection, records, meta)
 
 
+def grid_records(records: Sequence[Mapping[str, Any]], sid: str, grid: Sequence[Any]) -> list:
+  """The cell records of selection `sid` whose cells are in this profile's `grid`. A folder may hold cells of an
+  earlier, wider grid on the same selection (e.g. the quick profile's ELU and AdaDelta cells before 2026-12-06):
+  `grid_completeness` counts them as extra, and they are left out so that the verdicts and the report's "not
+  run" list describe the same cells."""
+  ids = {c.id for c in grid}
+  return [r for r in records if r["config"].get("selection") == sid and r["id"] in ids]
+
+
 def recorded_selection_config(class_records: Sequence[Mapping[str, Any]]) -> dict:
   """The selection's shared config (`cells.selection_base_config`: candidates per class, CW, training profile,
   seed, ...) as its class records carry it (`cells.selection_records` returns all ten), without the per-class
@@ -767,7 +776,8 @@ def recorded_selection_config(class_records: Sequence[Mapping[str, Any]]) -> dic
 
 def grid_completeness(expected: Mapping[str, Sequence[Any]], records: Mapping[str, Sequence[Mapping]]) -> dict:
   """Expected / present / missing / extra cells per stage (issue 10): `--report_only` prints it and
-  report.md opens with an INCOMPLETE banner when cells are missing."""
+  report.md opens with an INCOMPLETE banner when cells are missing; extra cells (`run_inputs` leaves them out)
+  are named."""
   lines, missing_names = [], []
   for stage, stage_cells in expected.items():
     want = {c.id: c.name for c in stage_cells}
@@ -777,7 +787,9 @@ def grid_completeness(expected: Mapping[str, Sequence[Any]], records: Mapping[st
     missing_names += missing
     lines.append(f"cells of stage {stage}: expected {len(want)}, present {len(want) - len(missing)}, "
                  f"missing {len(missing)}, extra {len(extra)}"
-                 + (f"; missing: {', '.join(missing[:20])}{' ...' if len(missing) > 20 else ''}" if missing else ""))
+                 + (f"; missing: {', '.join(missing[:20])}{' ...' if len(missing) > 20 else ''}" if missing else "")
+                 + (f"; extra (not in this profile's grid, left out of the report): {', '.join(extra[:20])}"
+                    f"{' ...' if len(extra) > 20 else ''}" if extra else ""))
   return {"lines": lines, "missing": missing_names}
 
 

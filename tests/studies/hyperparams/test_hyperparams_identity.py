@@ -119,11 +119,20 @@ def test_report_warns_on_several_code_versions_and_dirty_trees():
   assert any("2 code versions" in w for w in warnings) and any("uncommitted" in w for w in warnings)
 
 
+def test_report_keeps_only_this_grids_cells_of_its_selection():
+  grid = [Cell("x", {"i": 1}), Cell("y", {"i": 2})]
+  mine = {"id": grid[0].id, "name": "x", "config": {"selection": "s1"}}
+  wider = {"id": "elu", "name": "activation=elu", "config": {"selection": "s1"}}   # an earlier, wider grid
+  other = {"id": grid[1].id, "name": "y", "config": {"selection": "s2"}}         # another selection
+  assert report.grid_records([mine, wider, other], "s1", grid) == [mine]
+
+
 def test_completeness_lines_and_incomplete_banner(tmp_path):
   grid = {"cells": [Cell("x", {"i": 1}), Cell("y", {"i": 2})]}
   records = {"cells": [{"id": grid["cells"][0].id, "name": "x"}, {"id": "zzz", "name": "old"}]}
   completeness = report.grid_completeness(grid, records)
-  assert completeness["lines"] == ["cells of stage cells: expected 2, present 1, missing 1, extra 1; missing: y"]
+  assert completeness["lines"] == ["cells of stage cells: expected 2, present 1, missing 1, extra 1; missing: y; "
+                                   "extra (not in this profile's grid, left out of the report): old"]
   path = report.write_report(tmp_path, None, [], {"profile": "t", "completeness": completeness,
                                                    "code_warnings": ["WARNING: mixed"]})
   text = path.read_text()

@@ -1,5 +1,5 @@
-"""The quick profile's size (one cell per §8 conclusion), the kappa = 0 cell's reuse of the model cells'
-attacks (with its fallback), the search-vs-re-check count and the claims of the report."""
+"""The quick profile's size (one cell per §8 conclusion a single variant can decide), the kappa = 0 cell's reuse
+of the model cells' attacks (with its fallback), the search-vs-re-check count and the claims of the report."""
 from __future__ import annotations
 
 import json
