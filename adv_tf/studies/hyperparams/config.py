@@ -191,7 +191,9 @@ class HyperparamsConfig:
 ALL_AXES = tuple(axis.name for axis in AXES)
 ALL_KAPPAS = tuple(float(k) for k in range(11))
 # `make publish-results STUDY=hyperparams PROFILE=quick-baselines10` of a quick run with --num_baseline_models=10
-# (commit 0c9a51f, 2026-12-05; its report: docs/results/hyperparams/quick-baselines10/report.md).
+# (commit 0c9a51f, 2026-12-05, when quick still ran ELU and AdaDelta: add
+# --axes=activation,input_dropout,kernel_size,pool_size,stride,optimizer to rerun it; its report:
+# docs/results/hyperparams/quick-baselines10/report.md). Its baselines' settings are what the check compares.
 QUICK_NOISE_REFERENCE = "docs/results/hyperparams/quick-baselines10/noise_reference.json"
 # The §8 conclusions a single quick variant can decide against 3 baselines and the published noise reference.
 QUICK_AXES = ("input_dropout", "kernel_size", "pool_size", "stride")

@@ -703,10 +703,8 @@ class HyperparamsReport(StudyReport):
 
   def claims(self, run) -> list:
     """One ClaimVerdict per claim (C1..C6 §8, S1..S3 secure model, K1 transfer) from this run's records."""
-    if self._judged is None:  # called on its own, not by write
-      from adv_tf.studies.hyperparams.identity import selection_id
-      sid = selection_id(run)
-      return claim_verdicts([r for r in run.records.get(CELLS, []) if r["config"].get("selection") == sid])
+    if self._judged is None:  # called on its own, not by write: the same inputs (this grid's cells, the noise
+      self.prepare(run)       # reference) as the report's, never a second way to pick the records
     return engine_claim_verdicts(self._judged[0], CLAIM_SECTION)
 
 
@@ -717,8 +715,8 @@ def gaps_of(summary: Summary, selection: Mapping[str, Any] | None, noise=None) -
   return gaps_section(gaps.gap_rows(summary, noise), gaps.CAUSES, gaps.RULE,
                       ran=gaps.controls_ran(selection), intro=(
       "Rows: the control LeNet (the mean over this run's baselines against the paper's mean over its 100, §5.5), "
-      "every Table 5/6 value this run measured (one model each, the study seed; the rows of an axis' baseline "
-      "value, e.g. ReLU, 5x5 kernels, 2x2 pools, are all the study-seed baseline model, beside the paper's own "
+      "every Table 5/6 value this run measured (one model each, the study seed; the rows of a measured axis' "
+      "baseline value, e.g. 5x5 kernels, 2x2 pools, are all the study-seed baseline model, beside the paper's own "
       "model for each) and the secure model's mean (§6.4), each of mean/min/max/std over the 90 pairs, in L2 "
       "units. Paper noise: Table 2's sd over 100 baselines (/ sqrt(100) for the control's mean); ours: the sd "
       "over this run's baselines (/ sqrt(N) for the control's mean of N)"
