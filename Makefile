@@ -8,6 +8,8 @@ DATASETS ?= all
 EXTRAS ?= cpu,dev
 PROFILE ?= quick
 OUTPUT_DIR ?= results
+# Test worker processes (pytest-xdist; each runs whole test files); 0 runs the suite in this one process.
+TEST_WORKERS ?= 2
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 # A line break inside $(foreach ...), so that each item becomes its own recipe line.
 define newline
@@ -46,7 +48,7 @@ else
 endif
 
 test: install
-	ADV_TF_OFFLINE=1 ADV_TF_RAW_DIR="$(RAW_DIR)" ADV_TF_DATA_DIR="$(DATA_DIR)" $(PY) -m pytest -q tests
+	ADV_TF_OFFLINE=1 ADV_TF_RAW_DIR="$(RAW_DIR)" ADV_TF_DATA_DIR="$(DATA_DIR)" $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile tests
 
 lint: install
 	$(VENV)/bin/ruff check .
