@@ -17,6 +17,7 @@ from typing import Any, Mapping, Sequence
 from adv_tf.experiment.study import CLAIMS_FILE
 from adv_tf.report.markdown import Section, document
 from adv_tf.report.tables import Table
+from adv_tf.utils import provenance
 from adv_tf.utils.atomic import atomic_write_text
 
 
@@ -83,7 +84,10 @@ class StudyReport:
 
 
 def write_claims(out: pathlib.Path, title: str, claims: Sequence[ClaimVerdict]) -> None:
-  """`<out>/claims.json`: the report's title and one row per claim (none written when there are no claims)."""
+  """`<out>/claims.json`: the report's title, one row per claim and "code", the checkout that judged them
+  (`provenance.git_revision()`: {"commit", "dirty"} or None; a part-way run's report is published under it, as
+  its records may come from earlier commits). None written when there are no claims."""
   rows = [dataclasses.asdict(c) for c in claims]
   if rows:
-    atomic_write_text(out / CLAIMS_FILE, json.dumps({"title": title, "claims": rows}, indent=1) + "\n")
+    payload = {"title": title, "claims": rows, "code": provenance.git_revision()}
+    atomic_write_text(out / CLAIMS_FILE, json.dumps(payload, indent=1) + "\n")

@@ -5,7 +5,10 @@ studies wrote under `<results_dir>/<study with _>/<profile>/`:
 
   * `claims.json` (`adv_tf.report.base.CLAIMS_FILE`): the study's `ClaimVerdict` rows and its report title;
   * `run_time.json` (`adv_tf.experiment.run_time`): wall and CPU time of the invocation, whether it resumed;
-  * `report.md`: linked, and rendered to `report.html` beside it so the HTML index can link into sections.
+  * `report.md`: linked, and rendered to `report.html` beside it so the HTML index can link into sections;
+  * `published.json` (reference results, `adv_tf.report.publish`) where present: a part-way publication
+    (`"finished": false`, a long profile published before all its cells ran) has its verdicts labelled
+    "part-way: <recorded> of <expected> cells", as they rest on the cells recorded so far.
 
 The Markdown index holds one table with every claim across the five papers (paper, study, claim, statement,
 verdict, evidence linked to the report section it comes from), one table of the studies (status, run time,
@@ -33,6 +36,7 @@ from adv_tf.experiment.run_time import RUN_TIME_FILE
 from adv_tf.experiment.study import Study
 from adv_tf.experiment.study import results_dir as study_results_dir
 from adv_tf.report.base import CLAIMS_FILE, ClaimVerdict
+from adv_tf.report.publish import PUBLISHED_FILE
 from adv_tf.report.tables import markdown_table
 from adv_tf.utils.atomic import atomic_write_text
 
@@ -58,6 +62,8 @@ class StudyEntry:
     claims: the study's claims (empty unless status is "ok").
     run_time: the parsed run_time.json, or None.
     has_report: report.md exists.
+    part_way: "" for a finished run; for a part-way publication "part-way: 10 of 12 cells" (its verdicts are
+      shown with it).
   """
   study: str
   folder: pathlib.Path
@@ -68,6 +74,7 @@ class StudyEntry:
   claims: list = dataclasses.field(default_factory=list)
   run_time: Optional[dict] = None
   has_report: bool = False
+  part_way: str = ""
 
 
 def github_slug(heading: str) -> str:
@@ -117,6 +124,7 @@ def read_study(results_dir: pathlib.Path, study: str, profile: str, failed: bool
   folder = study_results_dir(study, profile, root=os.fspath(results_dir))
   entry = StudyEntry(study=study, folder=folder, status=OK, has_report=(folder / REPORT_MD).is_file())
   entry.run_time, _ = _read_json(folder / RUN_TIME_FILE)
+  entry.part_way = _part_way(folder)
   payload, problem = _read_json(folder / CLAIMS_FILE)
   entry.title = str((payload or {}).get("title") or "") or _report_title(folder / REPORT_MD)
   entry.paper = paper
@@ -131,7 +139,21 @@ def read_study(results_dir: pathlib.Path, study: str, profile: str, failed: bool
     entry.claims, entry.note = _claims(payload)
     if not entry.claims:
       entry.status, entry.note = MISSING, "claims.json lists no claims"
+    elif entry.part_way:
+      entry.claims = [dataclasses.replace(c, verdict=f"{c.verdict} [{entry.part_way}]") for c in entry.claims]
+      entry.note = "; ".join(filter(None, [entry.part_way, entry.note]))
   return entry
+
+
+def _part_way(folder: pathlib.Path) -> str:
+  """"part-way: 10 of 12 cells" when `published.json` marks a part-way publication, else ""."""
+  published, _ = _read_json(folder / PUBLISHED_FILE)
+  if not published or published.get("finished", True):
+    return ""
+  cells = published.get("cells") or {}
+  if isinstance(cells.get("recorded"), int) and isinstance(cells.get("expected"), int):
+    return f"part-way: {cells['recorded']} of {cells['expected']} cells"
+  return "part-way"
 
 
 def discover_studies(results_dir: pathlib.Path, profile: str) -> list[str]:
@@ -208,8 +230,9 @@ def _report_target(entry: StudyEntry, results_dir: pathlib.Path, section: str = 
 
 
 def _verdict_group(verdict: str) -> str:
-  """"partial (tested against: x)" -> "partial"; labels are counted by their first part."""
-  return verdict.split("(")[0].strip() or "?"
+  """"holds, partial (tested against: x) [part-way: ...]" -> "holds, partial"; labels are counted by their first
+  part."""
+  return re.split(r"[(\[]", verdict)[0].strip() or "?"
 
 
 def markdown_index(entries: Sequence[StudyEntry], results_dir, profile: str = "quick") -> str:

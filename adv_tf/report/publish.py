@@ -11,6 +11,11 @@ publication replaces the folder whole (atomically: written beside it, then swapp
 `grid-manifest.json`, `run_identity.json`; no checkpoints, no datasets) under `run/`, so a long profile that
 did not finish in one sitting can be published part-way and resumed on a fresh machine (S = the study's
 name with _, P = the profile): `mkdir -p results/S/P && cp -r docs/results/S/P/run/. results/S/P/`.
+A part-way publication also carries the part-way report when the folder has one (each shard process and
+`--report_only` write it over the records present): `report.md` and `claims.json`, published under the commit
+that judged them (claims.json's "code", which must be clean and in this history) and refused when the report is
+older than a record (rebuild it with `--report_only`); `published.json` then says how many of the grid's cells
+it rests on ("cells": recorded / expected, from the grid manifests), and the index labels its verdicts part-way.
 
 Refused with one line before anything is written: a folder without `report.md`, `claims.json` or
 `run_time.json` (unless `--with_records` publishes a partial run: then every record's own commit is checked); a
@@ -95,11 +100,40 @@ def record_commits(source: pathlib.Path) -> list[str]:
   return list(commits)
 
 
+def partial_report_commit(source: pathlib.Path) -> Optional[str]:
+  """The commit that judged a part-way run's report (claims.json's "code"), or None when the folder has no report;
+  AdvTfError when that report cannot be trusted (no clean commit) or is older than one of the records."""
+  if not all((source / name).is_file() for name in (REPORT_FILE, CLAIMS_FILE)):
+    return None
+  records = list(source.rglob("records-shard*.jsonl"))
+  if any(path.stat().st_mtime > (source / CLAIMS_FILE).stat().st_mtime for path in records):
+    raise AdvTfError(f"{source / CLAIMS_FILE} is older than the records: rebuild the report with `--report_only` "
+                     "(same flags), then publish")
+  code = _read_json(source / CLAIMS_FILE).get("code")
+  if not isinstance(code, dict) or not code.get("commit"):
+    raise AdvTfError(f"{source / CLAIMS_FILE} names no commit (written before claims.json recorded one): rebuild "
+                     "the report with `--report_only` from a clean checkout, then publish")
+  return run_commit({"code": code})
+
+
+def cell_counts(source: pathlib.Path) -> dict:
+  """{"recorded", "expected"}: cells of every stage's grid (its `grid-manifest.json`) and how many of them have a
+  record in that stage's folder."""
+  recorded = expected = 0
+  for manifest in sorted(source.rglob("grid-manifest.json")):
+    ids = set(_read_json(manifest).get("ids") or ())
+    expected += len(ids)
+    done = {record.get("id") for path in manifest.parent.glob("records-shard*.jsonl")
+            for record in read_record_file(path)}
+    recorded += len(ids & done)
+  return {"recorded": recorded, "expected": expected}
+
+
 def _files(source: pathlib.Path, with_records: bool,
-           finished: bool = True) -> tuple[list[tuple[pathlib.Path, str]], list[str]]:
+           with_report: bool = True) -> tuple[list[tuple[pathlib.Path, str]], list[str]]:
   """[(file, relative destination)] to copy and the figures left out for their size."""
   chosen, left_out = [], []
-  for name in (REPORT_FILE, CLAIMS_FILE) if finished else ():
+  for name in (REPORT_FILE, CLAIMS_FILE) if with_report else ():
     chosen.append((source / name, name))
   for path in sorted(source.rglob("*")):
     if not path.is_file():
@@ -141,19 +175,21 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
     run_time = _read_json(source / RUN_TIME_FILE)
     _read_json(source / CLAIMS_FILE)
     commits = [run_commit(run_time)]
+    report_commit = commits[-1]
   elif with_records:  # a partial run of a long profile: its records name their commits
     run_time = {}
     commits = record_commits(source)
+    report_commit = partial_report_commit(source)
   else:
     missing = [n for n in (REPORT_FILE, CLAIMS_FILE, RUN_TIME_FILE) if not (source / n).is_file()]
     raise AdvTfError(f"{source} has no {missing[0]}: the run did not finish; rerun `make reproduce-{study} "
                      f"PROFILE={profile}` (it resumes) and publish again, or publish its records with RECORDS=1")
-  for commit in commits:
+  for commit in dict.fromkeys([*commits, *([report_commit] if report_commit else [])]):
     if not is_ancestor(commit, repo):
       raise AdvTfError(f"the run's commit {commit[:12]} is not an ancestor of HEAD in {repo}: publish from the "
                        "history that holds the code it ran")
   commit = commits[-1]
-  files, left_out = _files(source, with_records, finished)
+  files, left_out = _files(source, with_records, with_report=report_commit is not None)
   now = now or datetime.datetime.now(datetime.timezone.utc)
   meta = {
       "study": study, "profile": profile, "commit": commit,
@@ -165,6 +201,9 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
       "files": {rel: _sha256(path) for path, rel in files},
       "left_out": left_out,
   }
+  if not finished:
+    meta["cells"] = cell_counts(source)
+    meta["report_commit"] = report_commit  # None: no part-way report (records only)
   target = dest_root / folder / profile
   target.parent.mkdir(parents=True, exist_ok=True)
   staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{profile}-", dir=target.parent))
@@ -175,7 +214,7 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
       shutil.copyfile(path, out)
       if rel == CLAIMS_FILE:  # the verdicts name the commit that computed them (published.json has the rest)
         claims = _read_json(out)
-        claims["commit"] = commit
+        claims["commit"] = report_commit
         out.write_text(json.dumps(claims, indent=1) + "\n")
         meta["files"][rel] = _sha256(out)
     (staging / PUBLISHED_FILE).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")

@@ -209,3 +209,26 @@ def test_published_profiles_are_shown_side_by_side_claim_by_claim(tmp_path):
   assert "[inconclusive](training_size/quick/report.md#verdicts)" in row
   assert "[does not hold](training_size/cpu-full/report.md#verdicts)" in row
   assert row.rstrip(" |").endswith("cells not run in the smaller profile)")
+
+
+def test_a_part_way_publication_labels_its_verdicts_with_the_cells_they_rest_on(tmp_path):
+  """published.json "finished": false (a long profile published part-way, adv_tf.report.publish): every verdict
+  says how many of the grid's cells it rests on; the counts group it with the finished label."""
+  for profile, published in (("quick", {}), ("cpu-full", {"finished": False, "cells": {"recorded": 8,
+                                                                                          "expected": 12}})):
+    out = tmp_path / "training_size" / profile
+    out.mkdir(parents=True)
+    (out / "published.json").write_text(json.dumps({"study": "training-size", "profile": profile, **published}))
+    (out / "claims.json").write_text(json.dumps({"title": "Paper 004: size", "claims": [dataclasses.asdict(SIZE[0])]}))
+    (out / "report.md").write_text("# Paper 004: size\n\n## Verdicts\n")
+  paper_004 = types.SimpleNamespace(name="training-size", paper="004")
+  assert index.main([f"--results_dir={tmp_path}", "--profile=cpu-full"], studies=[paper_004]) == 0
+  text = (tmp_path / "index.md").read_text()
+  assert "1 claims from 1 of 1 studies: 1 does not hold." in text
+  assert "| does not hold [part-way: 8 of 12 cells] |" in text
+  assert "| ok: part-way: 8 of 12 cells |" in text
+  assert index.main([f"--results_dir={tmp_path}", "--profile=quick", "--compare=cpu-full"], studies=[paper_004]) == 0
+  side = (tmp_path / "index.md").read_text().split("## Claims by profile")[1]
+  row = next(line for line in side.splitlines() if line.startswith("| 004 | training-size | C1 |"))
+  assert "[does not hold \\[part-way: 8 of 12 cells\\]](training_size/cpu-full/report.md#verdicts)" in row
+  assert row.rstrip(" |").endswith("| yes")

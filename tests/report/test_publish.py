@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pathlib
 import subprocess
 
@@ -89,6 +90,51 @@ def test_a_partial_run_publishes_its_records_under_their_own_commits(tmp_path, r
   assert (target / "run" / "records-shard0of1.jsonl").exists() and not (target / "report.md").exists()
 
 
+def _part_way(tmp_path, commit, code) -> pathlib.Path:
+  """A run stopped part-way whose last shard process (or `--report_only`) wrote the report over 1 of 2 cells."""
+  results = _results(tmp_path, commit, **{"run_time.json": 1})
+  out = results / "toy_study" / "quick"
+  (out / "grid-manifest.json").write_text(json.dumps({"num_cells": 2, "ids": ["x", "y"]}))
+  claims = json.loads((out / "claims.json").read_text())
+  (out / "claims.json").write_text(json.dumps({**claims, "code": code}))
+  return results
+
+
+def test_a_partial_run_with_a_report_publishes_it_under_the_commit_that_judged_it(tmp_path, repo):
+  root, commit = repo
+  (root / "b.txt").write_text("b\n")
+  _git(root, "add", "b.txt")
+  _git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "two")
+  report_commit = _git(root, "rev-parse", "HEAD")  # the report rebuilt a commit after the records were computed
+  results = _part_way(tmp_path, commit, {"commit": report_commit, "dirty": False})
+  target = publish_lib.publish(results, "toy-study", "quick", root / "out", repo=root, with_records=True)
+  meta = json.loads((target / "published.json").read_text())
+  assert meta["finished"] is False and meta["commit"] == commit and meta["record_commits"] == [commit]
+  assert meta["report_commit"] == report_commit and meta["cells"] == {"recorded": 1, "expected": 2}
+  assert json.loads((target / "claims.json").read_text())["commit"] == report_commit
+  assert (target / "report.md").exists() and (target / "run" / "records-shard0of1.jsonl").exists()
+
+
+@pytest.mark.parametrize("case, message", [
+    ("older than a record", "older than the records"),
+    ("no code", "names no commit"),
+    ("dirty", "dirty tree"),
+    ("foreign", "not an ancestor of HEAD"),
+])
+def test_a_part_way_report_that_cannot_be_trusted_is_refused(tmp_path, repo, case, message):
+  root, commit = repo
+  code = {"no code": None, "dirty": {"commit": commit, "dirty": True},
+          "foreign": {"commit": "0" * 40, "dirty": False}}.get(case, {"commit": commit, "dirty": False})
+  results = _part_way(tmp_path, commit, code)
+  if case == "older than a record":
+    records = results / "toy_study" / "quick" / "records-shard0of1.jsonl"
+    later = (results / "toy_study" / "quick" / "claims.json").stat().st_mtime + 10
+    os.utime(records, (later, later))
+  with pytest.raises(AdvTfError, match=message) as err:
+    publish_lib.publish(results, "toy-study", "quick", root / "out", repo=root, with_records=True)
+  assert "\n" not in str(err.value) and not (root / "out").exists()
+
+
 def test_a_new_publication_replaces_the_old_folder_whole(tmp_path, repo):
   root, commit = repo
   results = _results(tmp_path, commit)
@@ -133,8 +179,9 @@ def _published() -> list[pathlib.Path]:
 @pytest.mark.parametrize("published", _published(), ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}")
 def test_every_published_result_parses_and_comes_from_this_history(published):
   """A finished publication's verdicts parse and name its commit; a part-way one (`--with_records`, finished
-  false) has no verdicts yet but records whose commits it lists (a resumed run: one per sitting, the last being the
-  publication's); every file is as published; every commit is in this history."""
+  false) has records whose commits it lists (a resumed run: one per sitting, the last being the publication's)
+  and, where it carries a part-way report, verdicts naming the commit that judged them; every file is as published;
+  every commit is in this history."""
   folder = published.parent
   meta = json.loads(published.read_text())
   commits = [meta["commit"]]
@@ -143,13 +190,18 @@ def test_every_published_result_parses_and_comes_from_this_history(published):
     assert claims["claims"] and all({"claim", "verdict"} <= set(c) for c in claims["claims"])
     assert claims["commit"] == meta["commit"]  # the verdicts name the commit that computed them
   else:
-    assert not (folder / "claims.json").exists()
+    if meta.get("report_commit"):
+      claims = json.loads((folder / "claims.json").read_text())
+      assert claims["claims"] and claims["commit"] == meta["report_commit"]
+      assert 0 < meta["cells"]["recorded"] <= meta["cells"]["expected"]
+    else:
+      assert not (folder / "claims.json").exists()
     # (a study with stages keeps them in their own folders: run/<stage>/records-shard*.jsonl)
     records = sorted(folder.glob(f"{publish_lib.RUN_SUBDIR}/**/records-shard*.jsonl"))
     assert records, "a part-way publication keeps its records"
     in_records = {json.loads(line)["git"]["commit"] for f in records for line in f.read_text().splitlines() if line}
     assert sorted(in_records) == sorted(meta["record_commits"]) and meta["commit"] in in_records
-    commits = sorted(in_records)
+    commits = sorted(in_records) + ([meta["report_commit"]] if meta.get("report_commit") else [])
   for rel, digest in meta["files"].items():
     assert publish_lib._sha256(folder / rel) == digest, f"{rel} was edited after publication"  # pylint: disable=protected-access
   if _git(REPO_ROOT, "rev-parse", "--is-shallow-repository") == "true":
