@@ -18,7 +18,8 @@ older than a record (rebuild it with `--report_only`); `published.json` then say
 it rests on ("cells": recorded / expected, from the grid manifests), and the index labels its verdicts part-way.
 
 Refused with one line before anything is written: a folder without `report.md`, `claims.json` or
-`run_time.json` (unless `--with_records` publishes a partial run: then every record's own commit is checked); a
+`run_time.json`, or with cells of a grid manifest unrecorded (unless `--with_records` publishes a partial run:
+then every record's own commit is checked); a
 run whose `run_time.json` names no commit (computed outside a git checkout, or before the
 commit was recorded), a dirty tree, or a commit that is not an ancestor of HEAD (results must come from
 committed code that is part of this history).
@@ -170,19 +171,22 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
   source = pathlib.Path(results_dir) / folder / profile
   if not source.is_dir():
     raise AdvTfError(f"no results folder {source}: run `make reproduce-{study} PROFILE={profile}` first")
-  finished = all((source / name).is_file() for name in (REPORT_FILE, CLAIMS_FILE, RUN_TIME_FILE))
+  missing = [n for n in (REPORT_FILE, CLAIMS_FILE, RUN_TIME_FILE) if not (source / n).is_file()]
+  cells = cell_counts(source)  # a run stopped by --max_cells / --stop_after writes all three files
+  finished = not missing and cells["recorded"] == cells["expected"]
   if finished:
     run_time = _read_json(source / RUN_TIME_FILE)
     _read_json(source / CLAIMS_FILE)
     commits = [run_commit(run_time)]
     report_commit = commits[-1]
   elif with_records:  # a partial run of a long profile: its records name their commits
-    run_time = {}
+    run_time = {} if RUN_TIME_FILE in missing else _read_json(source / RUN_TIME_FILE)  # its last invocation's
     commits = record_commits(source)
     report_commit = partial_report_commit(source)
   else:
-    missing = [n for n in (REPORT_FILE, CLAIMS_FILE, RUN_TIME_FILE) if not (source / n).is_file()]
-    raise AdvTfError(f"{source} has no {missing[0]}: the run did not finish; rerun `make reproduce-{study} "
+    what = (f"has no {missing[0]}" if missing else
+            f"has {cells['recorded']} of its {cells['expected']} cells recorded")
+    raise AdvTfError(f"{source} {what}: the run did not finish; rerun `make reproduce-{study} "
                      f"PROFILE={profile}` (it resumes) and publish again, or publish its records with RECORDS=1")
   for commit in dict.fromkeys([*commits, *([report_commit] if report_commit else [])]):
     if not is_ancestor(commit, repo):
@@ -202,7 +206,7 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
       "left_out": left_out,
   }
   if not finished:
-    meta["cells"] = cell_counts(source)
+    meta["cells"] = cells
     meta["report_commit"] = report_commit  # None: no part-way report (records only)
   target = dest_root / folder / profile
   target.parent.mkdir(parents=True, exist_ok=True)

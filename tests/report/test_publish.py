@@ -152,12 +152,15 @@ def test_a_new_publication_replaces_the_old_folder_whole(tmp_path, repo):
     ("dirty", "dirty tree"),
     ("foreign commit", "not an ancestor of HEAD"),
     ("no folder", "no results folder"),
+    ("cells missing", "has 1 of its 2 cells recorded"),
 ])
 def test_refusals_are_one_line_and_write_nothing(tmp_path, repo, case, message):
   root, commit = repo
   commit_for = {"no commit": None, "foreign commit": "0" * 40}.get(case, commit)
   skip = {"claims.json": True} if case == "no claims" else {}
   results = _results(tmp_path, commit_for, dirty=case == "dirty", **skip)
+  if case == "cells missing":  # stopped by --max_cells: report, claims and run_time written, a cell not run
+    (results / "toy_study" / "quick" / "grid-manifest.json").write_text(json.dumps({"ids": ["x", "y"]}))
   study = "other-study" if case == "no folder" else "toy-study"
   dest = root / "docs" / "results"
   with pytest.raises(AdvTfError, match=message) as err:
