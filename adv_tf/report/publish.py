@@ -118,8 +118,8 @@ def partial_report_commit(source: pathlib.Path) -> Optional[str]:
 
 
 def cell_counts(source: pathlib.Path) -> dict:
-  """{"recorded", "expected"}: cells of every stage's grid (its `grid-manifest.json`) and how many of them have a
-  record in that stage's folder."""
+  """{"recorded", "expected"}: the cells of every grid manifest written so far (a stage that has not started has
+  none yet, so its cells are not counted) and how many of them have a record in that stage's folder."""
   recorded = expected = 0
   for manifest in sorted(source.rglob("grid-manifest.json")):
     ids = set(_read_json(manifest).get("ids") or ())
