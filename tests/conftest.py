@@ -101,11 +101,20 @@ def imported_data_dir(raw_dir, tmp_path_factory) -> pathlib.Path:
   or holds a dataset prepared from another source (e.g. a TFDS download, whose order differs from the raw
   files'). Skips without ADV_TF_RAW_DIR.
   """
+  import fcntl
+  import hashlib
+  import tempfile
+
   from data_prep import import_raw
   env = os.environ.get("ADV_TF_DATA_DIR", "").strip()
   if env:
     target = pathlib.Path(env).expanduser()
-    results, _ = import_raw.import_all(raw_dir, target, log=lambda line: None)
+    # `make test` runs two pytest-xdist workers, each with its own session: one imports at a time into the shared
+    # folder, the other then finds everything "already imported".
+    key = hashlib.sha256(str(target.resolve()).encode()).hexdigest()[:16]
+    with open(pathlib.Path(tempfile.gettempdir()) / f"adv_tf_import_{key}.lock", "w") as lock:
+      fcntl.flock(lock, fcntl.LOCK_EX)
+      results, _ = import_raw.import_all(raw_dir, target, log=lambda line: None)
     if all(r.status in ("imported", "already imported") for r in results):
       return target
   target = tmp_path_factory.mktemp("tfds_imported")

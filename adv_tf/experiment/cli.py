@@ -489,8 +489,28 @@ def _execute(run: study_lib.StudyRun, fv: flags.FlagValues, strategy: Any = None
   return path
 
 
+def judged_cells(run: study_lib.StudyRun) -> dict:
+  """Per stage, the cells the report rests on: {"folder": the stage's folder relative to the output dir,
+  "recorded": cells of its grid with a valid record, "expected": cells in its grid}. The grid is the stage's cells
+  built now (`_early_cells`), else its `grid-manifest.json`; "expected" is None for a stage whose cells cannot be
+  built yet and that has not begun (no manifest), and "recorded" then counts its valid records."""
+  judged = {}
+  for stage in run.study.stages(run.config):
+    folder = stage.output_dir(run)
+    ids = {record.get("id") for record in _stage_records(run, stage)}
+    cells = _early_cells(run, stage)
+    grid = None if cells is None else {cell.id for cell in cells}
+    if grid is None and (folder / MANIFEST).is_file():
+      grid = set(json.loads((folder / MANIFEST).read_text()).get("ids") or ())
+    judged[stage.name] = {"folder": folder.relative_to(run.output_dir).as_posix(),
+                          "recorded": len(ids if grid is None else ids & grid),
+                          "expected": None if grid is None else len(grid)}
+  return judged
+
+
 def write_report(run: study_lib.StudyRun) -> pathlib.Path:
   """The study's report; for the smoke profile marked as deciding nothing (adv_tf/experiment/smoke.py)."""
+  run.judged_cells = judged_cells(run)
   path = run.study.report(run)
   if run.config.profile == smoke.SMOKE_PROFILE:
     smoke.mark_undecided(run.output_dir)

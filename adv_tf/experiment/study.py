@@ -84,6 +84,8 @@ class StudyRun:
     tpu: the --tpu flag (a TPU name, "local" or None).
     staged: for a remote --output_dir (gs://...), its `adv_tf.remote.StagedFolder`; `output_dir` is then
       the local working copy.
+    judged_cells: set just before the report is written (`cli.judged_cells`): per stage the cells its records
+      cover, which claims.json keeps so a published report says what it rests on.
   """
   study: Any
   config: Any
@@ -102,6 +104,7 @@ class StudyRun:
   deterministic: bool = False
   tpu: Optional[str] = None
   staged: Any = None
+  judged_cells: Optional[dict] = None
 
 
 class Study:

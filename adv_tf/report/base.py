@@ -79,15 +79,17 @@ class StudyReport:
       table.write_csv(out / name)
     self.write_artifacts(run)
     path = atomic_write_text(out / "report.md", self.markdown(run))
-    write_claims(out, self.title, self.claims(run))
+    write_claims(out, self.title, self.claims(run), cells=getattr(run, "judged_cells", None))
     return path
 
 
-def write_claims(out: pathlib.Path, title: str, claims: Sequence[ClaimVerdict]) -> None:
-  """`<out>/claims.json`: the report's title, one row per claim and "code", the checkout that judged them
-  (`provenance.git_revision()`: {"commit", "dirty"} or None; a part-way run's report is published under it, as
-  its records may come from earlier commits). None written when there are no claims."""
+def write_claims(out: pathlib.Path, title: str, claims: Sequence[ClaimVerdict], cells: Any = None) -> None:
+  """`<out>/claims.json`: the report's title, one row per claim, "code" (the checkout that judged them:
+  `provenance.git_revision()`, {"commit", "dirty"} or None) and "cells" (per stage the cells the verdicts rest on,
+  `adv_tf.experiment.cli.judged_cells`; None outside the CLI). `make publish-results` reads both: a report is
+  published under the commit that judged it, and a part-way one with the cells it rests on. None written when there
+  are no claims."""
   rows = [dataclasses.asdict(c) for c in claims]
   if rows:
-    payload = {"title": title, "claims": rows, "code": provenance.git_revision()}
+    payload = {"title": title, "claims": rows, "code": provenance.git_revision(), "cells": cells}
     atomic_write_text(out / CLAIMS_FILE, json.dumps(payload, indent=1) + "\n")

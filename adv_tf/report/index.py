@@ -146,13 +146,18 @@ def read_study(results_dir: pathlib.Path, study: str, profile: str, failed: bool
 
 
 def _part_way(folder: pathlib.Path) -> str:
-  """"part-way: 10 of 12 cells" when `published.json` marks a part-way publication, else ""."""
+  """"part-way: 10 of 12 cells" when `published.json` marks a part-way publication ("part-way: 3 cells recorded,
+  the grid of a stage not known yet" when it cannot count the grid), else ""."""
   published, _ = _read_json(folder / PUBLISHED_FILE)
-  if not published or published.get("finished", True):
+  if not published or published.get("finished", True) is not False:
     return ""
-  cells = published.get("cells") or {}
-  if isinstance(cells.get("recorded"), int) and isinstance(cells.get("expected"), int):
-    return f"part-way: {cells['recorded']} of {cells['expected']} cells"
+  cells = published.get("cells")
+  cells = cells if isinstance(cells, dict) else {}
+  recorded, expected = cells.get("recorded"), cells.get("expected")
+  if isinstance(recorded, int) and isinstance(expected, int):
+    return f"part-way: {recorded} of {expected} cells"
+  if isinstance(recorded, int):
+    return f"part-way: {recorded} cells recorded, the grid of a stage not known yet"
   return "part-way"
 
 
@@ -296,6 +301,8 @@ def markdown_side_by_side(by_profile: dict[str, Sequence[StudyEntry]], results_d
     groups = set(row["groups"].values())
     agree = ("—" if len(row["groups"]) < 2 else "yes" if len(groups) == 1
              else "no: see the reports (sample size, cells not run in the smaller profile)")
+    if len(row["groups"]) >= 2 and any("[part-way" in str(row.get(p, "")) for p in profiles):
+      agree += " (a part-way run)"
     table.append([paper, study, claim, row["statement"], *(row.get(p, "not published") for p in profiles), agree])
   return (["", "## Claims by profile", "", "Each verdict links to its profile's report; where the profiles disagree "
            "the larger profile's report says why.", ""]

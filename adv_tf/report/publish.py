@@ -13,9 +13,11 @@ did not finish in one sitting can be published part-way and resumed on a fresh m
 name with _, P = the profile): `mkdir -p results/S/P && cp -r docs/results/S/P/run/. results/S/P/`.
 A part-way publication also carries the part-way report when the folder has one (each shard process and
 `--report_only` write it over the records present): `report.md` and `claims.json`, published under the commit
-that judged them (claims.json's "code", which must be clean and in this history) and refused when the report is
-older than a record (rebuild it with `--report_only`); `published.json` then says how many of the grid's cells
-it rests on ("cells": recorded / expected, from the grid manifests), and the index labels its verdicts part-way.
+that judged them (claims.json's "code", which must be clean and in this history) and refused when the records in
+the folder are not the ones it rests on (claims.json's "cells"; rebuild it with `--report_only`); `published.json`
+then says how many of the grid's cells it rests on ("cells": recorded / expected, per stage), and the index labels
+its verdicts part-way. A finished run's report rebuilt at a later commit is published under that commit too
+("report_commit"; "commit" stays the one that computed the run).
 
 Refused with one line before anything is written: a folder without `report.md`, `claims.json` or
 `run_time.json`, or with cells of a grid manifest unrecorded (unless `--with_records` publishes a partial run:
@@ -101,32 +103,57 @@ def record_commits(source: pathlib.Path) -> list[str]:
   return list(commits)
 
 
-def partial_report_commit(source: pathlib.Path) -> Optional[str]:
-  """The commit that judged a part-way run's report (claims.json's "code"), or None when the folder has no report;
-  AdvTfError when that report cannot be trusted (no clean commit) or is older than one of the records."""
-  if not all((source / name).is_file() for name in (REPORT_FILE, CLAIMS_FILE)):
-    return None
-  records = list(source.rglob("records-shard*.jsonl"))
-  if any(path.stat().st_mtime > (source / CLAIMS_FILE).stat().st_mtime for path in records):
-    raise AdvTfError(f"{source / CLAIMS_FILE} is older than the records: rebuild the report with `--report_only` "
-                     "(same flags), then publish")
+def report_commit(source: pathlib.Path) -> Optional[str]:
+  """The commit that judged the folder's report (claims.json's "code", written since claims.json records it), or
+  None when claims.json names none; AdvTfError when that checkout was dirty."""
   code = _read_json(source / CLAIMS_FILE).get("code")
-  if not isinstance(code, dict) or not code.get("commit"):
-    raise AdvTfError(f"{source / CLAIMS_FILE} names no commit (written before claims.json recorded one): rebuild "
-                     "the report with `--report_only` from a clean checkout, then publish")
-  return run_commit({"code": code})
+  return run_commit({"code": code}) if isinstance(code, dict) and code.get("commit") else None
 
 
-def cell_counts(source: pathlib.Path) -> dict:
-  """{"recorded", "expected"}: the cells of every grid manifest written so far (a stage that has not started has
-  none yet, so its cells are not counted) and how many of them have a record in that stage's folder."""
+def _stage_ids(folder: pathlib.Path) -> tuple[set, Optional[set]]:
+  """(ids recorded in the folder's own record files, ids of its grid manifest or None without one)."""
+  done = {record.get("id") for path in folder.glob("records-shard*.jsonl") for record in read_record_file(path)}
+  manifest = folder / "grid-manifest.json"
+  return done, (set(_read_json(manifest).get("ids") or ()) if manifest.is_file() else None)
+
+
+def judged_cells(source: pathlib.Path) -> Optional[dict]:
+  """The cells the folder's report rests on, per stage (claims.json's "cells", `adv_tf.experiment.cli.judged_cells`),
+  checked against the records in the folder now; None when claims.json does not say. AdvTfError when records were
+  added or lost since the report was written (it would rest on other cells than it says)."""
+  cells = _read_json(source / CLAIMS_FILE).get("cells")
+  if not isinstance(cells, dict):
+    return None
+  verify_judged(source, cells)
+  return cells
+
+
+def verify_judged(source: pathlib.Path, cells: dict) -> None:
+  """AdvTfError unless every stage folder under `source` holds as many recorded cells of its grid as `cells` (a
+  claims.json's "cells") says the report rests on."""
+  for stage, judged in cells.items():
+    done, grid = _stage_ids(source / judged["folder"])
+    present = len(done if grid is None else done & grid)
+    if present != judged["recorded"]:
+      raise AdvTfError(f"{source / CLAIMS_FILE} rests on {judged['recorded']} recorded cells of stage {stage}, its "
+                       f"folder now holds {present}: rebuild the report with `--report_only` (same flags), then "
+                       "publish")
+
+
+def cell_counts(source: pathlib.Path, judged: Optional[dict] = None) -> dict:
+  """{"recorded", "expected"}, and "stages" when the report says what it rests on (`judged_cells`): the cells of
+  every stage's grid and how many of them have a record. Without a report's word, the cells of every grid manifest
+  written so far (a stage that has not begun has none, so "expected" then undercounts). "expected" is None when
+  a stage's grid is not known yet."""
+  if judged is not None:
+    expected = [s["expected"] for s in judged.values()]
+    return {"recorded": sum(s["recorded"] for s in judged.values()),
+            "expected": None if None in expected else sum(expected), "stages": judged}
   recorded = expected = 0
   for manifest in sorted(source.rglob("grid-manifest.json")):
-    ids = set(_read_json(manifest).get("ids") or ())
-    expected += len(ids)
-    done = {record.get("id") for path in manifest.parent.glob("records-shard*.jsonl")
-            for record in read_record_file(path)}
-    recorded += len(ids & done)
+    done, grid = _stage_ids(manifest.parent)
+    expected += len(grid)
+    recorded += len(done & grid)
   return {"recorded": recorded, "expected": expected}
 
 
@@ -172,28 +199,33 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
   if not source.is_dir():
     raise AdvTfError(f"no results folder {source}: run `make reproduce-{study} PROFILE={profile}` first")
   missing = [n for n in (REPORT_FILE, CLAIMS_FILE, RUN_TIME_FILE) if not (source / n).is_file()]
-  cells = cell_counts(source)  # a run stopped by --max_cells / --stop_after writes all three files
+  has_report = REPORT_FILE not in missing and CLAIMS_FILE not in missing
+  judged = judged_cells(source) if has_report else None
+  cells = cell_counts(source, judged)  # a run stopped by --max_cells / --stop_after writes all three files
   finished = not missing and cells["recorded"] == cells["expected"]
   if finished:
     run_time = _read_json(source / RUN_TIME_FILE)
-    _read_json(source / CLAIMS_FILE)
     commits = [run_commit(run_time)]
-    report_commit = commits[-1]
+    # A report rebuilt later (--report_only, or a rerun with every cell recorded) names the commit that judged it.
+    judged_by = report_commit(source) or commits[-1]
   elif with_records:  # a partial run of a long profile: its records name their commits
     run_time = {} if RUN_TIME_FILE in missing else _read_json(source / RUN_TIME_FILE)  # its last invocation's
     commits = record_commits(source)
-    report_commit = partial_report_commit(source)
+    judged_by = report_commit(source) if has_report else None
+    if has_report and (judged_by is None or judged is None):
+      raise AdvTfError(f"{source / CLAIMS_FILE} does not say which commit judged it and on which cells (written "
+                       "before claims.json recorded them): rebuild the report with `--report_only`, then publish")
   else:
     what = (f"has no {missing[0]}" if missing else
             f"has {cells['recorded']} of its {cells['expected']} cells recorded")
     raise AdvTfError(f"{source} {what}: the run did not finish; rerun `make reproduce-{study} "
                      f"PROFILE={profile}` (it resumes) and publish again, or publish its records with RECORDS=1")
-  for commit in dict.fromkeys([*commits, *([report_commit] if report_commit else [])]):
+  for commit in dict.fromkeys([*commits, *([judged_by] if judged_by else [])]):
     if not is_ancestor(commit, repo):
       raise AdvTfError(f"the run's commit {commit[:12]} is not an ancestor of HEAD in {repo}: publish from the "
                        "history that holds the code it ran")
   commit = commits[-1]
-  files, left_out = _files(source, with_records, with_report=report_commit is not None)
+  files, left_out = _files(source, with_records, with_report=judged_by is not None)
   now = now or datetime.datetime.now(datetime.timezone.utc)
   meta = {
       "study": study, "profile": profile, "commit": commit,
@@ -204,10 +236,10 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
       "publisher": {"host": provenance.host(), "platform": platform.platform()},
       "files": {rel: _sha256(path) for path, rel in files},
       "left_out": left_out,
+      "report_commit": judged_by,  # None: a part-way publication without its report (records only)
   }
   if not finished:
     meta["cells"] = cells
-    meta["report_commit"] = report_commit  # None: no part-way report (records only)
   target = dest_root / folder / profile
   target.parent.mkdir(parents=True, exist_ok=True)
   staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{profile}-", dir=target.parent))
@@ -218,7 +250,7 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
       shutil.copyfile(path, out)
       if rel == CLAIMS_FILE:  # the verdicts name the commit that computed them (published.json has the rest)
         claims = _read_json(out)
-        claims["commit"] = report_commit
+        claims["commit"] = judged_by
         out.write_text(json.dumps(claims, indent=1) + "\n")
         meta["files"][rel] = _sha256(out)
     (staging / PUBLISHED_FILE).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")

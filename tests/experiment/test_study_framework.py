@@ -121,6 +121,27 @@ def test_a_run_writes_config_runs_stages_in_order_and_resumes(toy, tmp_path, cap
   assert toy.prepared == 1  # a rerun with every cell recorded and --report_only load no data
 
 
+def test_judged_cells_count_each_stages_grid_and_its_valid_records(toy, tmp_path, capsys):
+  """What a report rests on (claims.json "cells", read by `make publish-results`): per stage its grid and how many
+  of its cells have a record; a stage whose cells cannot be built yet and that has no manifest counts records only."""
+  out = tmp_path / "out"
+  argv = ["prog", f"--output_dir={out}", "--values=1,2,3", "--strategy=cpu", f"--model_cache_dir={tmp_path / 'c'}"]
+  assert cli.run_main(toy, argv) == 0
+  records = out / "records-shard0of1.jsonl"
+  lines = records.read_text().splitlines()
+  records.write_text("\n".join(lines[:2]) + "\n")  # the v=3 cell's record lost: a run stopped part-way
+  run = StudyRun(toy, ToyStudy.profile("quick", values=(1, 2, 3)), out)
+  assert cli.judged_cells(run) == {"base": {"folder": "base", "recorded": 1, "expected": 1},
+                                   "cells": {"folder": ".", "recorded": 2, "expected": 3}}
+
+  def needs_data(run):
+    raise KeyError("data")
+  toy._cells = needs_data  # pylint: disable=protected-access  (cells that need the data, as hyperparams' do)
+  assert cli.judged_cells(run)["cells"] == {"folder": ".", "recorded": 2, "expected": 3}  # from the manifest
+  (out / cli.MANIFEST).unlink()
+  assert cli.judged_cells(run)["cells"] == {"folder": ".", "recorded": 2, "expected": None}
+
+
 def test_a_rerun_loads_data_only_when_a_cell_is_missing_or_the_run_differs(toy, tmp_path, capsys):
   """Issue 23, 5: a rerun with nothing to do loaded the data. It still does when config.json would change (here
   --data_dir: cell ids may include the data identity, known only after loading)."""

@@ -34,6 +34,15 @@ def test_claims_file_written_with_every_claim(tmp_path):
   assert (tmp_path / "report.md").read_text().startswith("# Tiny")
 
 
+def test_claims_file_names_the_checkout_and_the_cells_it_rests_on(tmp_path):
+  from adv_tf.utils import provenance
+  cells = {"models": {"folder": "models", "recorded": 1, "expected": 15}}
+  _Report([ClaimVerdict("C1", "s", "holds")]).write(types.SimpleNamespace(output_dir=str(tmp_path), judged_cells=cells))
+  data = json.loads((tmp_path / CLAIMS_FILE).read_text())
+  assert data["cells"] == cells and data["code"] == provenance.git_revision()
+  assert data["code"] is None or set(data["code"]) == {"commit", "dirty"}
+
+
 def test_no_claims_no_file(tmp_path):
   _Report([]).write(types.SimpleNamespace(output_dir=str(tmp_path)))
   assert (tmp_path / "report.md").exists() and not (tmp_path / CLAIMS_FILE).exists()

@@ -231,4 +231,4 @@ def test_a_part_way_publication_labels_its_verdicts_with_the_cells_they_rest_on(
   side = (tmp_path / "index.md").read_text().split("## Claims by profile")[1]
   row = next(line for line in side.splitlines() if line.startswith("| 004 | training-size | C1 |"))
   assert "[does not hold \\[part-way: 8 of 12 cells\\]](training_size/cpu-full/report.md#verdicts)" in row
-  assert row.rstrip(" |").endswith("| yes")
+  assert row.rstrip(" |").endswith("| yes (a part-way run)")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import pathlib
 import subprocess
 
@@ -90,46 +89,89 @@ def test_a_partial_run_publishes_its_records_under_their_own_commits(tmp_path, r
   assert (target / "run" / "records-shard0of1.jsonl").exists() and not (target / "report.md").exists()
 
 
-def _part_way(tmp_path, commit, code) -> pathlib.Path:
-  """A run stopped part-way whose last shard process (or `--report_only`) wrote the report over 1 of 2 cells."""
-  results = _results(tmp_path, commit, **{"run_time.json": 1})
+CLEAN = object()  # _part_way's default code: the repo's commit, clean
+
+
+def _commit_again(root: pathlib.Path) -> str:
+  (root / "b.txt").write_text("b\n")
+  _git(root, "add", "b.txt")
+  _git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "two")
+  return _git(root, "rev-parse", "HEAD")
+
+
+def _part_way(tmp_path, commit, code=CLEAN, judged=None, run_time: bool = False) -> pathlib.Path:
+  """A run stopped part-way whose last shard process (or `--report_only`) wrote the report over 1 of 2 cells
+  (`run_time`: a run_time.json too, as a process stopped by --max_cells writes)."""
+  results = _results(tmp_path, commit, **({} if run_time else {"run_time.json": 1}))
   out = results / "toy_study" / "quick"
   (out / "grid-manifest.json").write_text(json.dumps({"num_cells": 2, "ids": ["x", "y"]}))
   claims = json.loads((out / "claims.json").read_text())
-  (out / "claims.json").write_text(json.dumps({**claims, "code": code}))
+  code = {"commit": commit, "dirty": False} if code is CLEAN else code
+  judged = judged or {"cells": {"folder": ".", "recorded": 1, "expected": 2}}
+  (out / "claims.json").write_text(json.dumps({**claims, "code": code, "cells": judged}))
   return results
 
 
 def test_a_partial_run_with_a_report_publishes_it_under_the_commit_that_judged_it(tmp_path, repo):
   root, commit = repo
-  (root / "b.txt").write_text("b\n")
-  _git(root, "add", "b.txt")
-  _git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "two")
-  report_commit = _git(root, "rev-parse", "HEAD")  # the report rebuilt a commit after the records were computed
-  results = _part_way(tmp_path, commit, {"commit": report_commit, "dirty": False})
+  later = _commit_again(root)  # the report rebuilt a commit after the records were computed
+  results = _part_way(tmp_path, commit, {"commit": later, "dirty": False})
   target = publish_lib.publish(results, "toy-study", "quick", root / "out", repo=root, with_records=True)
   meta = json.loads((target / "published.json").read_text())
   assert meta["finished"] is False and meta["commit"] == commit and meta["record_commits"] == [commit]
-  assert meta["report_commit"] == report_commit and meta["cells"] == {"recorded": 1, "expected": 2}
-  assert json.loads((target / "claims.json").read_text())["commit"] == report_commit
+  assert meta["report_commit"] == later and meta["run"]["cpu_seconds"] is None
+  assert meta["cells"] == {"recorded": 1, "expected": 2,
+                           "stages": {"cells": {"folder": ".", "recorded": 1, "expected": 2}}}
+  assert json.loads((target / "claims.json").read_text())["commit"] == later
   assert (target / "report.md").exists() and (target / "run" / "records-shard0of1.jsonl").exists()
 
 
+def test_a_part_way_run_counts_every_stage_and_keeps_its_last_run_time(tmp_path, repo):
+  """Stages in their own folders, one not begun (its grid known: 1 cell); a run stopped by --max_cells wrote
+  run_time.json, which the publication keeps."""
+  root, commit = repo
+  judged = {"models": {"folder": "models", "recorded": 1, "expected": 2},
+            "recipe_control": {"folder": "recipe_control", "recorded": 0, "expected": 1}}
+  results = _part_way(tmp_path, commit, judged=judged)
+  out = results / "toy_study" / "quick"
+  (out / "models").mkdir()
+  for name in ("grid-manifest.json", "records-shard0of1.jsonl"):
+    (out / name).rename(out / "models" / name)
+  (out / "run_time.json").write_text(json.dumps({"code": {"commit": commit, "dirty": False}, "cpu_seconds": 9.0}))
+  with pytest.raises(AdvTfError, match="did not finish"):  # all three files, yet 1 of 3 cells
+    publish_lib.publish(results, "toy-study", "quick", root / "out", repo=root)
+  target = publish_lib.publish(results, "toy-study", "quick", root / "out", repo=root, with_records=True)
+  meta = json.loads((target / "published.json").read_text())
+  assert meta["finished"] is False and meta["run"]["cpu_seconds"] == 9.0 and (target / "run_time.json").exists()
+  assert (meta["cells"]["recorded"], meta["cells"]["expected"]) == (1, 3)
+  assert (target / "run" / "models" / "records-shard0of1.jsonl").exists()
+
+
+def test_a_finished_run_whose_report_was_rebuilt_later_names_both_commits(tmp_path, repo):
+  root, commit = repo
+  later = _commit_again(root)
+  results = _part_way(tmp_path, commit, {"commit": later, "dirty": False},
+                      judged={"cells": {"folder": ".", "recorded": 1, "expected": 1}}, run_time=True)
+  out = results / "toy_study" / "quick"
+  (out / "grid-manifest.json").write_text(json.dumps({"num_cells": 1, "ids": ["x"]}))
+  target = publish_lib.publish(results, "toy-study", "quick", root / "out", repo=root)
+  meta = json.loads((target / "published.json").read_text())
+  assert meta["finished"] is True and (meta["commit"], meta["report_commit"]) == (commit, later)
+  assert json.loads((target / "claims.json").read_text())["commit"] == later
+
+
 @pytest.mark.parametrize("case, message", [
-    ("older than a record", "older than the records"),
-    ("no code", "names no commit"),
+    ("records changed since", "rests on 2 recorded cells of stage cells, its folder now holds 1"),
+    ("no code", "does not say which commit judged it"),
     ("dirty", "dirty tree"),
     ("foreign", "not an ancestor of HEAD"),
 ])
 def test_a_part_way_report_that_cannot_be_trusted_is_refused(tmp_path, repo, case, message):
   root, commit = repo
   code = {"no code": None, "dirty": {"commit": commit, "dirty": True},
-          "foreign": {"commit": "0" * 40, "dirty": False}}.get(case, {"commit": commit, "dirty": False})
-  results = _part_way(tmp_path, commit, code)
-  if case == "older than a record":
-    records = results / "toy_study" / "quick" / "records-shard0of1.jsonl"
-    later = (results / "toy_study" / "quick" / "claims.json").stat().st_mtime + 10
-    os.utime(records, (later, later))
+          "foreign": {"commit": "0" * 40, "dirty": False}}.get(case, CLEAN)
+  judged = {"cells": {"folder": ".", "recorded": 2, "expected": 2}} if case == "records changed since" else None
+  results = _part_way(tmp_path, commit, code, judged)
   with pytest.raises(AdvTfError, match=message) as err:
     publish_lib.publish(results, "toy-study", "quick", root / "out", repo=root, with_records=True)
   assert "\n" not in str(err.value) and not (root / "out").exists()
@@ -191,12 +233,18 @@ def test_every_published_result_parses_and_comes_from_this_history(published):
   if meta.get("finished", True):
     claims = json.loads((folder / "claims.json").read_text())
     assert claims["claims"] and all({"claim", "verdict"} <= set(c) for c in claims["claims"])
-    assert claims["commit"] == meta["commit"]  # the verdicts name the commit that computed them
+    # the verdicts name the commit that judged them: the run's, or a later one that rebuilt its report
+    assert claims["commit"] == (meta.get("report_commit") or meta["commit"])
+    commits.append(claims["commit"])
   else:
     if meta.get("report_commit"):
       claims = json.loads((folder / "claims.json").read_text())
       assert claims["claims"] and claims["commit"] == meta["report_commit"]
-      assert 0 < meta["cells"]["recorded"] <= meta["cells"]["expected"]
+      assert claims["code"] == {"commit": meta["report_commit"], "dirty": False}
+      assert meta["cells"]["stages"] == claims["cells"]
+      # the published records are the ones the report rests on
+      publish_lib.verify_judged(folder / publish_lib.RUN_SUBDIR, claims["cells"])
+      assert 0 < meta["cells"]["recorded"] < (meta["cells"]["expected"] or float("inf"))
     else:
       assert not (folder / "claims.json").exists()
     # (a study with stages keeps them in their own folders: run/<stage>/records-shard*.jsonl)
