@@ -46,7 +46,7 @@ from adv_tf.errors import AdvTfError
 from adv_tf.experiment import bounds, path_flags, smoke
 from adv_tf.experiment import shards as shards_lib
 from adv_tf.experiment import study as study_lib
-from adv_tf.experiment.records import load_records
+from adv_tf.experiment.records import load_records, records_digest
 from adv_tf.experiment.run_time import RunTimer
 from adv_tf.experiment.runner import CellGrid, run_study, validate_shard
 from adv_tf.remote import StagedFolder, is_remote, join
@@ -490,19 +490,21 @@ def _execute(run: study_lib.StudyRun, fv: flags.FlagValues, strategy: Any = None
 
 
 def judged_cells(run: study_lib.StudyRun) -> dict:
-  """Per stage, the cells the report rests on: {"folder": the stage's folder relative to the output dir,
-  "recorded": cells of its grid with a valid record, "expected": cells in its grid}. The grid is the stage's cells
-  built now (`_early_cells`), else its `grid-manifest.json`; "expected" is None for a stage whose cells cannot be
-  built yet and that has not begun (no manifest), and "recorded" then counts its valid records."""
+  """Per stage, the records the report rests on (`run.records`): {"folder": the stage's folder relative to the
+  output dir, "ids": their cell ids, "sha256": `records_digest` of them, "recorded": how many are cells of the
+  stage's grid, "expected": cells in the grid}. The grid is the stage's cells built now (`_early_cells`), else its
+  `grid-manifest.json`; "expected" is None when neither exists yet (its records are then all counted)."""
   judged = {}
   for stage in run.study.stages(run.config):
     folder = stage.output_dir(run)
-    ids = {record.get("id") for record in _stage_records(run, stage)}
+    records = run.records.get(stage.name) or []
+    ids = {record["id"] for record in records}
     cells = _early_cells(run, stage)
     grid = None if cells is None else {cell.id for cell in cells}
     if grid is None and (folder / MANIFEST).is_file():
       grid = set(json.loads((folder / MANIFEST).read_text()).get("ids") or ())
-    judged[stage.name] = {"folder": folder.relative_to(run.output_dir).as_posix(),
+    judged[stage.name] = {"folder": folder.relative_to(run.output_dir).as_posix(), "ids": sorted(ids),
+                          "sha256": records_digest(records),
                           "recorded": len(ids if grid is None else ids & grid),
                           "expected": None if grid is None else len(grid)}
   return judged
@@ -510,6 +512,8 @@ def judged_cells(run: study_lib.StudyRun) -> dict:
 
 def write_report(run: study_lib.StudyRun) -> pathlib.Path:
   """The study's report; for the smoke profile marked as deciding nothing (adv_tf/experiment/smoke.py)."""
+  for stage in run.study.stages(run.config):  # every shard's records so far, not only those when this shard ended
+    run.records[stage.name] = _stage_records(run, stage)
   run.judged_cells = judged_cells(run)
   path = run.study.report(run)
   if run.config.profile == smoke.SMOKE_PROFILE:

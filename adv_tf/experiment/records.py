@@ -153,6 +153,14 @@ def claim_output_dir(output_dir, study_name: str) -> None:
                       json.dumps({"study": study_name, "format": FORMAT_VERSION}, sort_keys=True) + "\n")
 
 
+def records_digest(records: Iterable[dict]) -> str:
+  """sha256 over the records' canonical JSON, sorted by id: what a report rests on, checked again by `make
+  publish-results` against the records it copies (adv_tf.report.publish)."""
+  import hashlib  # pylint: disable=import-outside-toplevel
+  lines = sorted(json.dumps(r, sort_keys=True, separators=(",", ":")) for r in records)
+  return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
 def _all_records(folder: pathlib.Path) -> list[dict]:
   out = []
   for path in record_files(folder):

@@ -299,10 +299,11 @@ def markdown_side_by_side(by_profile: dict[str, Sequence[StudyEntry]], results_d
   table = []
   for (paper, study, claim), row in sorted(rows.items()):
     groups = set(row["groups"].values())
-    agree = ("—" if len(row["groups"]) < 2 else "yes" if len(groups) == 1
+    part_way = any("[part-way" in str(row.get(p, "")) for p in profiles)
+    agree = ("—" if len(row["groups"]) < 2 else "yes (a part-way run)" if len(groups) == 1 and part_way
+             else "yes" if len(groups) == 1
+             else "no: a part-way run, its verdict rests on the cells recorded so far" if part_way
              else "no: see the reports (sample size, cells not run in the smaller profile)")
-    if len(row["groups"]) >= 2 and any("[part-way" in str(row.get(p, "")) for p in profiles):
-      agree += " (a part-way run)"
     table.append([paper, study, claim, row["statement"], *(row.get(p, "not published") for p in profiles), agree])
   return (["", "## Claims by profile", "", "Each verdict links to its profile's report; where the profiles disagree "
            "the larger profile's report says why.", ""]

@@ -42,7 +42,7 @@ import tempfile
 from typing import Optional, Sequence
 
 from adv_tf.errors import AdvTfError
-from adv_tf.experiment.records import read_record_file
+from adv_tf.experiment.records import read_record_file, records_digest
 from adv_tf.experiment.run_time import RUN_TIME_FILE
 from adv_tf.report.base import CLAIMS_FILE
 from adv_tf.utils import provenance
@@ -117,27 +117,43 @@ def _stage_ids(folder: pathlib.Path) -> tuple[set, Optional[set]]:
   return done, (set(_read_json(manifest).get("ids") or ()) if manifest.is_file() else None)
 
 
+_JUDGED_KEYS = {"folder": str, "ids": list, "sha256": str, "recorded": int}
+
+
 def judged_cells(source: pathlib.Path) -> Optional[dict]:
-  """The cells the folder's report rests on, per stage (claims.json's "cells", `adv_tf.experiment.cli.judged_cells`),
-  checked against the records in the folder now; None when claims.json does not say. AdvTfError when records were
-  added or lost since the report was written (it would rest on other cells than it says)."""
+  """The records the folder's report rests on, per stage (claims.json's "cells", `adv_tf.experiment.cli.
+  judged_cells`), checked against the records in the folder now (`verify_judged`); None when claims.json does not
+  say (written before it recorded them)."""
   cells = _read_json(source / CLAIMS_FILE).get("cells")
-  if not isinstance(cells, dict):
+  if cells is None:
     return None
   verify_judged(source, cells)
   return cells
 
 
-def verify_judged(source: pathlib.Path, cells: dict) -> None:
-  """AdvTfError unless every stage folder under `source` holds as many recorded cells of its grid as `cells` (a
-  claims.json's "cells") says the report rests on."""
+def verify_judged(source: pathlib.Path, cells) -> None:
+  """AdvTfError unless each stage folder under `source` holds exactly the records `cells` (a claims.json's
+  "cells") says the report read (same ids, same content: `records_digest`) and no record of the stage's grid
+  (its manifest) that the report did not read."""
+  if not isinstance(cells, dict) or not all(
+      isinstance(s, dict) and all(isinstance(s.get(k), kind) for k, kind in _JUDGED_KEYS.items())
+      and "expected" in s and (s["expected"] is None or isinstance(s["expected"], int)) for s in cells.values()):
+    raise AdvTfError(f"{source / CLAIMS_FILE} has a malformed \"cells\": rebuild the report with `--report_only`, "
+                     "then publish")
   for stage, judged in cells.items():
-    done, grid = _stage_ids(source / judged["folder"])
-    present = len(done if grid is None else done & grid)
-    if present != judged["recorded"]:
-      raise AdvTfError(f"{source / CLAIMS_FILE} rests on {judged['recorded']} recorded cells of stage {stage}, its "
-                       f"folder now holds {present}: rebuild the report with `--report_only` (same flags), then "
-                       "publish")
+    folder = source / judged["folder"]
+    by_id: dict = {}
+    for path in sorted(folder.glob("records-shard*.jsonl")):
+      for record in read_record_file(path):
+        by_id.setdefault(record.get("id"), record)
+    read = set(judged["ids"])
+    _, grid = _stage_ids(folder)
+    since = sorted((set(by_id) & (grid or set())) - read)
+    lost = not read <= set(by_id)
+    if lost or since or records_digest(by_id[i] for i in read) != judged["sha256"]:
+      what = f"{len(since)} cell(s) recorded since" if since and not lost else "records lost or changed since"
+      raise AdvTfError(f"the records of stage {stage} in {folder} are not the ones {source / CLAIMS_FILE} rests on "
+                       f"({what}): rebuild the report with `--report_only` (same flags), then publish")
 
 
 def cell_counts(source: pathlib.Path, judged: Optional[dict] = None) -> dict:
@@ -148,7 +164,9 @@ def cell_counts(source: pathlib.Path, judged: Optional[dict] = None) -> dict:
   if judged is not None:
     expected = [s["expected"] for s in judged.values()]
     return {"recorded": sum(s["recorded"] for s in judged.values()),
-            "expected": None if None in expected else sum(expected), "stages": judged}
+            "expected": None if None in expected else sum(expected),
+            "stages": {name: {k: v for k, v in s.items() if k in ("folder", "recorded", "expected")}
+                       for name, s in judged.items()}}
   recorded = expected = 0
   for manifest in sorted(source.rglob("grid-manifest.json")):
     done, grid = _stage_ids(manifest.parent)
@@ -201,23 +219,22 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
   missing = [n for n in (REPORT_FILE, CLAIMS_FILE, RUN_TIME_FILE) if not (source / n).is_file()]
   has_report = REPORT_FILE not in missing and CLAIMS_FILE not in missing
   judged = judged_cells(source) if has_report else None
+  judged_by = report_commit(source) if has_report else None  # the commit whose code wrote the verdicts
+  if has_report and (judged_by is None or judged is None):
+    raise AdvTfError(f"{source / CLAIMS_FILE} does not say which commit judged it and on which records (written "
+                     "before claims.json recorded them): rebuild the report with `--report_only`, then publish")
   cells = cell_counts(source, judged)  # a run stopped by --max_cells / --stop_after writes all three files
   finished = not missing and cells["recorded"] == cells["expected"]
   if finished:
     run_time = _read_json(source / RUN_TIME_FILE)
     commits = [run_commit(run_time)]
-    # A report rebuilt later (--report_only, or a rerun with every cell recorded) names the commit that judged it.
-    judged_by = report_commit(source) or commits[-1]
   elif with_records:  # a partial run of a long profile: its records name their commits
     run_time = {} if RUN_TIME_FILE in missing else _read_json(source / RUN_TIME_FILE)  # its last invocation's
     commits = record_commits(source)
-    judged_by = report_commit(source) if has_report else None
-    if has_report and (judged_by is None or judged is None):
-      raise AdvTfError(f"{source / CLAIMS_FILE} does not say which commit judged it and on which cells (written "
-                       "before claims.json recorded them): rebuild the report with `--report_only`, then publish")
   else:
-    what = (f"has no {missing[0]}" if missing else
-            f"has {cells['recorded']} of its {cells['expected']} cells recorded")
+    what = (f"has no {missing[0]}" if missing else f"has {cells['recorded']} of its {cells['expected']} cells "
+            "recorded" if cells["expected"] is not None else f"has {cells['recorded']} cells recorded and a stage "
+            "whose grid is not known yet")
     raise AdvTfError(f"{source} {what}: the run did not finish; rerun `make reproduce-{study} "
                      f"PROFILE={profile}` (it resumes) and publish again, or publish its records with RECORDS=1")
   for commit in dict.fromkeys([*commits, *([judged_by] if judged_by else [])]):
@@ -236,7 +253,8 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
       "publisher": {"host": provenance.host(), "platform": platform.platform()},
       "files": {rel: _sha256(path) for path, rel in files},
       "left_out": left_out,
-      "report_commit": judged_by,  # None: a part-way publication without its report (records only)
+      "report_commit": judged_by,  # None: a part-way publication without its report (records only); a finished
+      # run's report rebuilt later (--report_only, a rerun with every cell recorded) names its own commit
   }
   if not finished:
     meta["cells"] = cells

@@ -12,6 +12,7 @@ from adv_tf.errors import AdvTfError
 from adv_tf.experiment import cli
 from adv_tf.experiment.bounds import AT_LEAST_ONE, Bounds
 from adv_tf.experiment.record_schema import ResultSchema
+from adv_tf.experiment.records import load_records, records_digest
 from adv_tf.experiment.runner import Cell
 from adv_tf.experiment.study import Stage, Study, StudyRun, table_stages
 
@@ -131,15 +132,26 @@ def test_judged_cells_count_each_stages_grid_and_its_valid_records(toy, tmp_path
   lines = records.read_text().splitlines()
   records.write_text("\n".join(lines[:2]) + "\n")  # the v=3 cell's record lost: a run stopped part-way
   run = StudyRun(toy, ToyStudy.profile("quick", values=(1, 2, 3)), out)
-  assert cli.judged_cells(run) == {"base": {"folder": "base", "recorded": 1, "expected": 1},
-                                   "cells": {"folder": ".", "recorded": 2, "expected": 3}}
+  run.records = {"base": load_records(out / "base"), "cells": load_records(out)}
+
+  def counts(judged):
+    return {name: {k: s[k] for k in ("folder", "recorded", "expected")} for name, s in judged.items()}
+  judged = cli.judged_cells(run)
+  assert counts(judged) == {"base": {"folder": "base", "recorded": 1, "expected": 1},
+                            "cells": {"folder": ".", "recorded": 2, "expected": 3}}
+  assert judged["cells"]["ids"] == sorted(r["id"] for r in run.records["cells"])
+  assert judged["cells"]["sha256"] == records_digest(run.records["cells"])
+  # What the report read, not the folder: a shard whose records were loaded before another shard's last one.
+  run.records["cells"] = run.records["cells"][:1]
+  assert counts(cli.judged_cells(run))["cells"]["recorded"] == 1
+  run.records["cells"] = load_records(out)
 
   def needs_data(run):
     raise KeyError("data")
   toy._cells = needs_data  # pylint: disable=protected-access  (cells that need the data, as hyperparams' do)
-  assert cli.judged_cells(run)["cells"] == {"folder": ".", "recorded": 2, "expected": 3}  # from the manifest
+  assert counts(cli.judged_cells(run))["cells"] == {"folder": ".", "recorded": 2, "expected": 3}  # the manifest's
   (out / cli.MANIFEST).unlink()
-  assert cli.judged_cells(run)["cells"] == {"folder": ".", "recorded": 2, "expected": None}
+  assert counts(cli.judged_cells(run))["cells"] == {"folder": ".", "recorded": 2, "expected": None}
 
 
 def test_a_rerun_loads_data_only_when_a_cell_is_missing_or_the_run_differs(toy, tmp_path, capsys):

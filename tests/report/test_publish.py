@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from adv_tf.errors import AdvTfError
+from adv_tf.experiment.records import records_digest
 from adv_tf.report import publish as publish_lib
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -29,20 +30,33 @@ def repo(tmp_path) -> tuple[pathlib.Path, str]:
   return root, _git(root, "rev-parse", "HEAD")
 
 
-def _results(tmp_path, commit: str | None, dirty: bool = False, **skip) -> pathlib.Path:
-  """A finished quick run of a study "toy-study": report, claims, run_time, tables, figures and records."""
+def _judged(records: list, expected: int | None = 1, folder: str = ".") -> dict:
+  """One stage's entry of claims.json "cells" for a report that read `records`."""
+  ids = sorted(r["id"] for r in records)
+  return {"folder": folder, "ids": ids, "sha256": records_digest(records), "recorded": len(ids),
+          "expected": expected}
+
+
+def _results(tmp_path, commit: str | None, dirty: bool = False, claims_commit: str | None = None,
+             **skip) -> pathlib.Path:
+  """A finished quick run of a study "toy-study" (one cell, "x"): report, claims (judged at `claims_commit`,
+  default `commit`), run_time, tables, figures and records."""
   out = tmp_path / "results" / "toy_study" / "quick"
   (out / "figures").mkdir(parents=True)
   (out / "cells").mkdir()
+  record = {"id": "x", "git": {"commit": commit, "dirty": dirty}}
+  claims_commit = claims_commit or commit
   files = {
       "report.md": "# Toy\n![f](figures/fig.png)\n",
-      "claims.json": json.dumps({"title": "Toy", "claims": [{"claim": "T1", "statement": "s", "verdict": "holds"}]}),
+      "claims.json": json.dumps({"title": "Toy", "claims": [{"claim": "T1", "statement": "s", "verdict": "holds"}],
+                                 "code": {"commit": claims_commit, "dirty": dirty},
+                                 "cells": {"cells": _judged([record])}}),
       "run_time.json": json.dumps({"study": "toy-study", "profile": "quick", "cpu_seconds": 3.0,
                                    "code": None if commit is None else {"commit": commit, "dirty": dirty},
                                    "machine": {"host": "h", "cpu_count": 2}}),
       "results.csv": "a,b\n1,2\n",
       "cells/index.csv": "id\nx\n",
-      "records-shard0of1.jsonl": json.dumps({"id": "x", "git": {"commit": commit, "dirty": dirty}}) + "\n",
+      "records-shard0of1.jsonl": json.dumps(record) + "\n",
       "config.json": "{}",
   }
   for name, text in files.items():
@@ -107,7 +121,8 @@ def _part_way(tmp_path, commit, code=CLEAN, judged=None, run_time: bool = False)
   (out / "grid-manifest.json").write_text(json.dumps({"num_cells": 2, "ids": ["x", "y"]}))
   claims = json.loads((out / "claims.json").read_text())
   code = {"commit": commit, "dirty": False} if code is CLEAN else code
-  judged = judged or {"cells": {"folder": ".", "recorded": 1, "expected": 2}}
+  record = json.loads((out / "records-shard0of1.jsonl").read_text())
+  judged = judged or {"cells": _judged([record], expected=2)}
   (out / "claims.json").write_text(json.dumps({**claims, "code": code, "cells": judged}))
   return results
 
@@ -126,24 +141,29 @@ def test_a_partial_run_with_a_report_publishes_it_under_the_commit_that_judged_i
   assert (target / "report.md").exists() and (target / "run" / "records-shard0of1.jsonl").exists()
 
 
+def _record(commit: str, cell: str = "x") -> dict:
+  return {"id": cell, "git": {"commit": commit, "dirty": False}}
+
+
 def test_a_part_way_run_counts_every_stage_and_keeps_its_last_run_time(tmp_path, repo):
   """Stages in their own folders, one not begun (its grid known: 1 cell); a run stopped by --max_cells wrote
   run_time.json, which the publication keeps."""
   root, commit = repo
-  judged = {"models": {"folder": "models", "recorded": 1, "expected": 2},
-            "recipe_control": {"folder": "recipe_control", "recorded": 0, "expected": 1}}
+  judged = {"models": _judged([_record(commit)], expected=2, folder="models"),
+            "recipe_control": _judged([], expected=1, folder="recipe_control")}
   results = _part_way(tmp_path, commit, judged=judged)
   out = results / "toy_study" / "quick"
   (out / "models").mkdir()
   for name in ("grid-manifest.json", "records-shard0of1.jsonl"):
     (out / name).rename(out / "models" / name)
   (out / "run_time.json").write_text(json.dumps({"code": {"commit": commit, "dirty": False}, "cpu_seconds": 9.0}))
-  with pytest.raises(AdvTfError, match="did not finish"):  # all three files, yet 1 of 3 cells
+  with pytest.raises(AdvTfError, match="has 1 of its 3 cells recorded"):  # all three files, yet 1 of 3 cells
     publish_lib.publish(results, "toy-study", "quick", root / "out", repo=root)
   target = publish_lib.publish(results, "toy-study", "quick", root / "out", repo=root, with_records=True)
   meta = json.loads((target / "published.json").read_text())
   assert meta["finished"] is False and meta["run"]["cpu_seconds"] == 9.0 and (target / "run_time.json").exists()
   assert (meta["cells"]["recorded"], meta["cells"]["expected"]) == (1, 3)
+  assert meta["cells"]["stages"]["recipe_control"] == {"folder": "recipe_control", "recorded": 0, "expected": 1}
   assert (target / "run" / "models" / "records-shard0of1.jsonl").exists()
 
 
@@ -151,7 +171,7 @@ def test_a_finished_run_whose_report_was_rebuilt_later_names_both_commits(tmp_pa
   root, commit = repo
   later = _commit_again(root)
   results = _part_way(tmp_path, commit, {"commit": later, "dirty": False},
-                      judged={"cells": {"folder": ".", "recorded": 1, "expected": 1}}, run_time=True)
+                      judged={"cells": _judged([_record(commit)], expected=1)}, run_time=True)
   out = results / "toy_study" / "quick"
   (out / "grid-manifest.json").write_text(json.dumps({"num_cells": 1, "ids": ["x"]}))
   target = publish_lib.publish(results, "toy-study", "quick", root / "out", repo=root)
@@ -161,7 +181,9 @@ def test_a_finished_run_whose_report_was_rebuilt_later_names_both_commits(tmp_pa
 
 
 @pytest.mark.parametrize("case, message", [
-    ("records changed since", "rests on 2 recorded cells of stage cells, its folder now holds 1"),
+    ("a record changed since", "records lost or changed since"),
+    ("a cell recorded since", "1 cell\\(s\\) recorded since"),
+    ("malformed cells", "malformed"),
     ("no code", "does not say which commit judged it"),
     ("dirty", "dirty tree"),
     ("foreign", "not an ancestor of HEAD"),
@@ -170,8 +192,13 @@ def test_a_part_way_report_that_cannot_be_trusted_is_refused(tmp_path, repo, cas
   root, commit = repo
   code = {"no code": None, "dirty": {"commit": commit, "dirty": True},
           "foreign": {"commit": "0" * 40, "dirty": False}}.get(case, CLEAN)
-  judged = {"cells": {"folder": ".", "recorded": 2, "expected": 2}} if case == "records changed since" else None
+  judged = {"cells": {"folder": "."}} if case == "malformed cells" else None
   results = _part_way(tmp_path, commit, code, judged)
+  records = results / "toy_study" / "quick" / "records-shard0of1.jsonl"
+  if case == "a record changed since":  # cell x recomputed at another commit after the report was written
+    records.write_text(json.dumps(_record("1" * 40)) + "\n")
+  if case == "a cell recorded since":  # another shard recorded cell y of the grid after this report
+    records.write_text(records.read_text() + json.dumps(_record(commit, "y")) + "\n")
   with pytest.raises(AdvTfError, match=message) as err:
     publish_lib.publish(results, "toy-study", "quick", root / "out", repo=root, with_records=True)
   assert "\n" not in str(err.value) and not (root / "out").exists()
@@ -195,14 +222,23 @@ def test_a_new_publication_replaces_the_old_folder_whole(tmp_path, repo):
     ("foreign commit", "not an ancestor of HEAD"),
     ("no folder", "no results folder"),
     ("cells missing", "has 1 of its 2 cells recorded"),
+    ("claims without code", "does not say which commit judged it"),
 ])
 def test_refusals_are_one_line_and_write_nothing(tmp_path, repo, case, message):
   root, commit = repo
   commit_for = {"no commit": None, "foreign commit": "0" * 40}.get(case, commit)
   skip = {"claims.json": True} if case == "no claims" else {}
-  results = _results(tmp_path, commit_for, dirty=case == "dirty", **skip)
+  results = _results(tmp_path, commit_for, dirty=case == "dirty",
+                     claims_commit=commit if case == "no commit" else None, **skip)  # run_time names no commit
+  out = results / "toy_study" / "quick"
   if case == "cells missing":  # stopped by --max_cells: report, claims and run_time written, a cell not run
-    (results / "toy_study" / "quick" / "grid-manifest.json").write_text(json.dumps({"ids": ["x", "y"]}))
+    (out / "grid-manifest.json").write_text(json.dumps({"ids": ["x", "y"]}))
+    claims = json.loads((out / "claims.json").read_text())
+    claims["cells"]["cells"]["expected"] = 2
+    (out / "claims.json").write_text(json.dumps(claims))
+  if case == "claims without code":  # written before claims.json recorded the commit that judged it
+    claims = json.loads((out / "claims.json").read_text())
+    (out / "claims.json").write_text(json.dumps({k: v for k, v in claims.items() if k != "code"}))
   study = "other-study" if case == "no folder" else "toy-study"
   dest = root / "docs" / "results"
   with pytest.raises(AdvTfError, match=message) as err:
@@ -241,7 +277,8 @@ def test_every_published_result_parses_and_comes_from_this_history(published):
       claims = json.loads((folder / "claims.json").read_text())
       assert claims["claims"] and claims["commit"] == meta["report_commit"]
       assert claims["code"] == {"commit": meta["report_commit"], "dirty": False}
-      assert meta["cells"]["stages"] == claims["cells"]
+      assert meta["cells"]["stages"] == {name: {k: s[k] for k in ("folder", "recorded", "expected")}
+                                         for name, s in claims["cells"].items()}
       # the published records are the ones the report rests on
       publish_lib.verify_judged(folder / publish_lib.RUN_SUBDIR, claims["cells"])
       assert 0 < meta["cells"]["recorded"] < (meta["cells"]["expected"] or float("inf"))
