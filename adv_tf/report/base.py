@@ -78,9 +78,26 @@ class StudyReport:
       (out / name).parent.mkdir(parents=True, exist_ok=True)
       table.write_csv(out / name)
     self.write_artifacts(run)
-    path = atomic_write_text(out / "report.md", self.markdown(run))
+    text = self.markdown(run)
+    note = part_way_note(getattr(run, "judged_cells", None))
+    if note:  # under the title
+      title, _, rest = text.partition("\n")
+      text = f"{title}\n\n{note}\n{rest}"
+    path = atomic_write_text(out / "report.md", text)
     write_claims(out, self.title, self.claims(run), cells=getattr(run, "judged_cells", None))
     return path
+
+
+def part_way_note(cells: Any) -> str:
+  """A line for the top of a report whose grid is not all recorded yet (`cells`: per stage "recorded" and
+  "expected", `adv_tf.experiment.cli.judged_cells`), else ""."""
+  if not isinstance(cells, dict) or all(s.get("expected") is not None and s.get("recorded") == s["expected"]
+                                        for s in cells.values()):
+    return ""
+  parts = ", ".join(f"{name} {s.get('recorded')} of {s['expected']}" if s.get("expected") is not None
+                    else f"{name} {s.get('recorded')} (its grid not known yet)" for name, s in cells.items())
+  return (f"> **Part-way run.** The verdicts below rest on the cells recorded so far (per stage: {parts}); the rest "
+          "of the grid has not run. The same command resumes it.")
 
 
 def write_claims(out: pathlib.Path, title: str, claims: Sequence[ClaimVerdict], cells: Any = None) -> None:

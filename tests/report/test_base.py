@@ -43,6 +43,17 @@ def test_claims_file_names_the_checkout_and_the_cells_it_rests_on(tmp_path):
   assert data["code"] is None or set(data["code"]) == {"commit", "dirty"}
 
 
+def test_a_part_way_report_says_so_under_its_title(tmp_path):
+  part = {"models": {"recorded": 1, "expected": 15}, "recipe_control": {"recorded": 0, "expected": 1}}
+  _Report([]).write(types.SimpleNamespace(output_dir=str(tmp_path), judged_cells=part))
+  lines = (tmp_path / "report.md").read_text().splitlines()
+  assert lines[0] == "# Tiny" and lines[2].startswith("> **Part-way run.**")
+  assert "per stage: models 1 of 15, recipe_control 0 of 1" in lines[2]
+  done = {"models": {"recorded": 15, "expected": 15}, "recipe_control": {"recorded": 0, "expected": 0}}
+  _Report([]).write(types.SimpleNamespace(output_dir=str(tmp_path), judged_cells=done))
+  assert "Part-way" not in (tmp_path / "report.md").read_text()
+
+
 def test_no_claims_no_file(tmp_path):
   _Report([]).write(types.SimpleNamespace(output_dir=str(tmp_path)))
   assert (tmp_path / "report.md").exists() and not (tmp_path / CLAIMS_FILE).exists()
