@@ -93,14 +93,14 @@ def _read_json(path: pathlib.Path) -> dict:
 def record_commits(source: pathlib.Path) -> list[str]:
   """The commits that computed the records under `source` (each record's "git"), oldest first; AdvTfError when a
   record has none or came from a dirty tree, or there are no records."""
-  commits: dict[str, None] = {}
-  paths = sorted(source.rglob("records-shard*.jsonl"))
-  for path in paths:
+  first: dict[str, str] = {}  # commit -> its earliest record's "finished" (ISO-8601 UTC sorts as time)
+  for path in sorted(source.rglob("records-shard*.jsonl")):
     for record in read_record_file(path):
-      commits[run_commit({"code": record.get("git")})] = None
-  if not commits:
+      commit = run_commit({"code": record.get("git")})
+      first[commit] = min(first.get(commit, "~"), str(record.get("finished") or "~"))
+  if not first:
     raise AdvTfError(f"{source} holds no finished record: nothing to publish yet")
-  return list(commits)
+  return sorted(first, key=lambda commit: (first[commit], commit))
 
 
 def report_commit(source: pathlib.Path) -> Optional[str]:

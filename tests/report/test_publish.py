@@ -204,6 +204,16 @@ def test_a_part_way_report_that_cannot_be_trusted_is_refused(tmp_path, repo, cas
   assert "\n" not in str(err.value) and not (root / "out").exists()
 
 
+def test_record_commits_are_oldest_first_whatever_the_file_order(tmp_path):
+  """A resumed, re-sharded run: the newest commit's records can sit in a file that sorts first."""
+  (tmp_path / "records-shard0of2.jsonl").write_text(json.dumps(
+      {"id": "b", "finished": "2026-12-06T06:00:00+00:00", "git": {"commit": "b" * 40, "dirty": False}}) + "\n")
+  (tmp_path / "records-shard1of2.jsonl").write_text("".join(json.dumps(
+      {"id": cell, "finished": when, "git": {"commit": "a" * 40, "dirty": False}}) + "\n"
+      for cell, when in (("a", "2026-12-05T06:00:00+00:00"), ("c", "2026-12-07T06:00:00+00:00"))))
+  assert publish_lib.record_commits(tmp_path) == ["a" * 40, "b" * 40]
+
+
 def test_a_new_publication_replaces_the_old_folder_whole(tmp_path, repo):
   root, commit = repo
   results = _results(tmp_path, commit)
