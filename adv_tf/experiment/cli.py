@@ -46,7 +46,7 @@ from adv_tf.errors import AdvTfError
 from adv_tf.experiment import bounds, path_flags, smoke
 from adv_tf.experiment import shards as shards_lib
 from adv_tf.experiment import study as study_lib
-from adv_tf.experiment.records import load_records, records_digest
+from adv_tf.experiment.records import load_records, read_record_file, record_files, records_digest
 from adv_tf.experiment.run_time import RunTimer
 from adv_tf.experiment.runner import CellGrid, run_study, validate_shard
 from adv_tf.remote import StagedFolder, is_remote, join
@@ -489,22 +489,35 @@ def _execute(run: study_lib.StudyRun, fv: flags.FlagValues, strategy: Any = None
   return path
 
 
+def _grid_ids(run: study_lib.StudyRun, stage: study_lib.Stage, folder: pathlib.Path) -> Optional[set]:
+  """The ids of a stage's grid: its `grid-manifest.json` (the grid its records were computed for), else its cells
+  built now (`_early_cells`), else None."""
+  try:
+    return set(json.loads((folder / MANIFEST).read_text()).get("ids") or ())
+  except (OSError, ValueError, AttributeError):
+    cells = _early_cells(run, stage)
+    return None if cells is None else {cell.id for cell in cells}
+
+
 def judged_cells(run: study_lib.StudyRun) -> dict:
   """Per stage, the records the report rests on (`run.records`): {"folder": the stage's folder relative to the
-  output dir, "ids": their cell ids, "sha256": `records_digest` of them, "recorded": how many are cells of the
-  stage's grid, "expected": cells in the grid}. The grid is the stage's cells built now (`_early_cells`), else its
-  `grid-manifest.json`; "expected" is None when neither exists yet (its records are then all counted)."""
+  output dir, "ids": their cell ids, "sha256": `records_digest` of them, "rejected": ids of records in the folder
+  that the stage's check skips (damaged or of another schema), "recorded": how many of "ids" are cells of the
+  stage's grid, "expected": cells in the grid (`_grid_ids`; None when not known yet)}."""
   judged = {}
   for stage in run.study.stages(run.config):
     folder = stage.output_dir(run)
     records = run.records.get(stage.name) or []
     ids = {record["id"] for record in records}
-    cells = _early_cells(run, stage)
-    grid = None if cells is None else {cell.id for cell in cells}
-    if grid is None and (folder / MANIFEST).is_file():
-      grid = set(json.loads((folder / MANIFEST).read_text()).get("ids") or ())
-    judged[stage.name] = {"folder": folder.relative_to(run.output_dir).as_posix(), "ids": sorted(ids),
-                          "sha256": records_digest(records),
+    grid = _grid_ids(run, stage, folder)
+    everything = {record.get("id") for path in (record_files(folder) if folder.is_dir() else [])
+                  for record in read_record_file(path)}
+    try:
+      where = folder.relative_to(run.output_dir).as_posix()
+    except ValueError:  # a stage folder outside the output dir
+      where = os.fspath(folder)
+    judged[stage.name] = {"folder": where, "ids": sorted(ids), "sha256": records_digest(records),
+                          "rejected": sorted(str(i) for i in everything - ids),
                           "recorded": len(ids if grid is None else ids & grid),
                           "expected": None if grid is None else len(grid)}
   return judged
@@ -512,7 +525,9 @@ def judged_cells(run: study_lib.StudyRun) -> dict:
 
 def write_report(run: study_lib.StudyRun) -> pathlib.Path:
   """The study's report; for the smoke profile marked as deciding nothing (adv_tf/experiment/smoke.py)."""
-  for stage in run.study.stages(run.config):  # every shard's records so far, not only those when this shard ended
+  # Every shard's records in the folder now, not only those present when this shard ended (for a remote
+  # --output_dir: the local copy, downloaded at the start, plus this process's own records).
+  for stage in run.study.stages(run.config):
     run.records[stage.name] = _stage_records(run, stage)
   run.judged_cells = judged_cells(run)
   path = run.study.report(run)

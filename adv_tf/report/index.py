@@ -154,6 +154,8 @@ def _part_way(folder: pathlib.Path) -> str:
   cells = published.get("cells")
   cells = cells if isinstance(cells, dict) else {}
   recorded, expected = cells.get("recorded"), cells.get("expected")
+  if isinstance(recorded, int) and recorded == expected:
+    return ""
   if isinstance(recorded, int) and isinstance(expected, int):
     return f"part-way: {recorded} of {expected} cells"
   if isinstance(recorded, int):
@@ -234,6 +236,9 @@ def _report_target(entry: StudyEntry, results_dir: pathlib.Path, section: str = 
   return target + (f"#{github_slug(section)}" if section.strip() else "")
 
 
+NOT_RUN = "not run in this profile"  # the studies' label for a claim a profile has no cells for
+
+
 def _verdict_group(verdict: str) -> str:
   """"holds, partial (tested against: x) [part-way: ...]" -> "holds, partial"; labels are counted by their first
   part."""
@@ -298,12 +303,14 @@ def markdown_side_by_side(by_profile: dict[str, Sequence[StudyEntry]], results_d
         row.setdefault("groups", {})[profile] = _verdict_group(claim.verdict)
   table = []
   for (paper, study, claim), row in sorted(rows.items()):
-    groups = set(row["groups"].values())
-    part_way = any("[part-way" in str(row.get(p, "")) for p in profiles)
-    agree = ("—" if len(row["groups"]) < 2 else "yes (a part-way run)" if len(groups) == 1 and part_way
-             else "yes" if len(groups) == 1
+    judged = {p: g for p, g in row["groups"].items() if not g.startswith(NOT_RUN)}
+    part_way = any("[part-way" in str(row.get(p, "")) for p in judged)
+    agree = ("—" if len(judged) < 2 else "yes (a part-way run)" if len(set(judged.values())) == 1 and part_way
+             else "yes" if len(set(judged.values())) == 1
              else "no: a part-way run, its verdict rests on the cells recorded so far" if part_way
              else "no: see the reports (sample size, cells not run in the smaller profile)")
+    if len(judged) < len(row["groups"]) and len(judged) >= 1 and len(row["groups"]) >= 2:
+      agree = "— (not run in one profile)"
     table.append([paper, study, claim, row["statement"], *(row.get(p, "not published") for p in profiles), agree])
   return (["", "## Claims by profile", "", "Each verdict links to its profile's report; where the profiles disagree "
            "the larger profile's report says why.", ""]

@@ -42,7 +42,7 @@ import tempfile
 from typing import Optional, Sequence
 
 from adv_tf.errors import AdvTfError
-from adv_tf.experiment.records import read_record_file, records_digest
+from adv_tf.experiment.records import read_record_file, record_files, records_digest
 from adv_tf.experiment.run_time import RUN_TIME_FILE
 from adv_tf.report.base import CLAIMS_FILE
 from adv_tf.utils import provenance
@@ -107,12 +107,17 @@ def report_commit(source: pathlib.Path) -> Optional[str]:
   """The commit that judged the folder's report (claims.json's "code", written since claims.json records it), or
   None when claims.json names none; AdvTfError when that checkout was dirty."""
   code = _read_json(source / CLAIMS_FILE).get("code")
-  return run_commit({"code": code}) if isinstance(code, dict) and code.get("commit") else None
+  if not isinstance(code, dict) or not code.get("commit"):
+    return None
+  if code.get("dirty"):
+    raise AdvTfError(f"{source / CLAIMS_FILE} was judged from a dirty checkout at {str(code['commit'])[:12]}: "
+                     "rebuild the report with `--report_only` from a clean checkout (the records stay), then publish")
+  return str(code["commit"])
 
 
 def _stage_ids(folder: pathlib.Path) -> tuple[set, Optional[set]]:
   """(ids recorded in the folder's own record files, ids of its grid manifest or None without one)."""
-  done = {record.get("id") for path in folder.glob("records-shard*.jsonl") for record in read_record_file(path)}
+  done = {record.get("id") for path in record_files(folder) for record in read_record_file(path)}
   manifest = folder / "grid-manifest.json"
   return done, (set(_read_json(manifest).get("ids") or ()) if manifest.is_file() else None)
 
@@ -143,12 +148,12 @@ def verify_judged(source: pathlib.Path, cells) -> None:
   for stage, judged in cells.items():
     folder = source / judged["folder"]
     by_id: dict = {}
-    for path in sorted(folder.glob("records-shard*.jsonl")):
+    for path in record_files(folder):  # the runner's file order, the first record of an id kept (load_records)
       for record in read_record_file(path):
         by_id.setdefault(record.get("id"), record)
     read = set(judged["ids"])
     _, grid = _stage_ids(folder)
-    since = sorted((set(by_id) & (grid or set())) - read)
+    since = sorted((set(by_id) & (grid or set())) - read - set(judged.get("rejected") or ()))
     lost = not read <= set(by_id)
     if lost or since or records_digest(by_id[i] for i in read) != judged["sha256"]:
       what = f"{len(since)} cell(s) recorded since" if since and not lost else "records lost or changed since"
@@ -224,24 +229,27 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
     raise AdvTfError(f"{source / CLAIMS_FILE} does not say which commit judged it and on which records (written "
                      "before claims.json recorded them): rebuild the report with `--report_only`, then publish")
   cells = cell_counts(source, judged)  # a run stopped by --max_cells / --stop_after writes all three files
-  finished = not missing and cells["recorded"] == cells["expected"]
-  if finished:
-    run_time = _read_json(source / RUN_TIME_FILE)
-    commits = [run_commit(run_time)]
-  elif with_records:  # a partial run of a long profile: its records name their commits
-    run_time = {} if RUN_TIME_FILE in missing else _read_json(source / RUN_TIME_FILE)  # its last invocation's
-    commits = record_commits(source)
-  else:
-    what = (f"has no {missing[0]}" if missing else f"has {cells['recorded']} of its {cells['expected']} cells "
-            "recorded" if cells["expected"] is not None else f"has {cells['recorded']} cells recorded and a stage "
-            "whose grid is not known yet")
+  # Finished: every stage's grid recorded and judged by the report; shard processes write run_time-shard*.json only.
+  finished = has_report and cells["recorded"] == cells["expected"]
+  if not finished and not with_records:
+    what = (f"has no {missing[0]}" if missing and not has_report else
+            f"has {cells['recorded']} of its {cells['expected']} cells recorded" if cells["expected"] is not None
+            else f"has {cells['recorded']} cells recorded and a stage whose grid is not known yet")
     raise AdvTfError(f"{source} {what}: the run did not finish; rerun `make reproduce-{study} "
                      f"PROFILE={profile}` (it resumes) and publish again, or publish its records with RECORDS=1")
+  run_time = {} if RUN_TIME_FILE in missing else _read_json(source / RUN_TIME_FILE)  # its last invocation's
+  if run_time:
+    run_commit(run_time)  # refuses a dirty or unrecorded last invocation
+  commits = record_commits(source)  # every sitting of a resumed or sharded run, oldest first
   for commit in dict.fromkeys([*commits, *([judged_by] if judged_by else [])]):
     if not is_ancestor(commit, repo):
       raise AdvTfError(f"the run's commit {commit[:12]} is not an ancestor of HEAD in {repo}: publish from the "
                        "history that holds the code it ran")
   commit = commits[-1]
+  shard_runs = [{"file": path.name, **{k: shard.get(k) for k in ("started_utc", "wall_seconds", "cpu_seconds",
+                                                                 "machine")},
+                 "commit": (shard.get("code") or {}).get("commit")}
+                for path in sorted(source.glob("run_time-shard*.json")) for shard in [_read_json(path)]]
   files, left_out = _files(source, with_records, with_report=judged_by is not None)
   now = now or datetime.datetime.now(datetime.timezone.utc)
   meta = {
@@ -249,15 +257,16 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
       "published_utc": now.isoformat(timespec="seconds"), "finished": finished, "record_commits": commits,
       "run": {k: run_time.get(k) for k in ("started_utc", "ended_utc", "wall_seconds", "cpu_seconds",
                                            "load_average_1min", "num_shards", "resumed")},
-      "machine": run_time.get("machine") or {"note": "not recorded by this run"},
+      "machine": run_time.get("machine") or next((s["machine"] for s in shard_runs if s.get("machine")),
+                                                  {"note": "not recorded by this run"}),
+      "shard_runs": shard_runs,
       "publisher": {"host": provenance.host(), "platform": platform.platform()},
       "files": {rel: _sha256(path) for path, rel in files},
       "left_out": left_out,
       "report_commit": judged_by,  # None: a part-way publication without its report (records only); a finished
       # run's report rebuilt later (--report_only, a rerun with every cell recorded) names its own commit
   }
-  if not finished:
-    meta["cells"] = cells
+  meta["cells"] = cells
   target = dest_root / folder / profile
   target.parent.mkdir(parents=True, exist_ok=True)
   staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{profile}-", dir=target.parent))

@@ -232,3 +232,24 @@ def test_a_part_way_publication_labels_its_verdicts_with_the_cells_they_rest_on(
   row = next(line for line in side.splitlines() if line.startswith("| 004 | training-size | C1 |"))
   assert "[does not hold \\[part-way: 8 of 12 cells\\]](training_size/cpu-full/report.md#verdicts)" in row
   assert row.rstrip(" |").endswith("| yes (a part-way run)")
+
+
+@pytest.mark.parametrize("quick, full, agree", [
+    ("not run in this profile", "holds", "— (not run in one profile)"),
+    ("not run in this profile", "not run in this profile", "—"),
+    ("holds", "does not hold", "no: a part-way run, its verdict rests on the cells recorded so far"),
+])
+def test_agreement_counts_only_profiles_that_judged_the_claim(tmp_path, quick, full, agree):
+  for profile, verdict, published in (("quick", quick, {}), ("cpu-full", full, {"finished": False, "cells": {
+      "recorded": 8, "expected": 12}})):
+    out = tmp_path / "training_size" / profile
+    out.mkdir(parents=True)
+    (out / "published.json").write_text(json.dumps({"study": "training-size", "profile": profile, **published}))
+    claim = dataclasses.replace(SIZE[0], verdict=verdict)
+    (out / "claims.json").write_text(json.dumps({"title": "Paper 004: size", "claims": [dataclasses.asdict(claim)]}))
+    (out / "report.md").write_text("# Paper 004: size\n\n## Verdicts\n")
+  paper_004 = types.SimpleNamespace(name="training-size", paper="004")
+  assert index.main([f"--results_dir={tmp_path}", "--profile=quick", "--compare=cpu-full"], studies=[paper_004]) == 0
+  side = (tmp_path / "index.md").read_text().split("## Claims by profile")[1]
+  row = next(line for line in side.splitlines() if line.startswith("| 004 | training-size | C1 |"))
+  assert row.rstrip(" |").endswith("| " + agree)

@@ -49,7 +49,7 @@ def _results(tmp_path, commit: str | None, dirty: bool = False, claims_commit: s
   files = {
       "report.md": "# Toy\n![f](figures/fig.png)\n",
       "claims.json": json.dumps({"title": "Toy", "claims": [{"claim": "T1", "statement": "s", "verdict": "holds"}],
-                                 "code": {"commit": claims_commit, "dirty": dirty},
+                                 "code": {"commit": claims_commit, "dirty": False},  # a clean --report_only
                                  "cells": {"cells": _judged([record])}}),
       "run_time.json": json.dumps({"study": "toy-study", "profile": "quick", "cpu_seconds": 3.0,
                                    "code": None if commit is None else {"commit": commit, "dirty": dirty},
@@ -185,7 +185,7 @@ def test_a_finished_run_whose_report_was_rebuilt_later_names_both_commits(tmp_pa
     ("a cell recorded since", "1 cell\\(s\\) recorded since"),
     ("malformed cells", "malformed"),
     ("no code", "does not say which commit judged it"),
-    ("dirty", "dirty tree"),
+    ("dirty", "judged from a dirty checkout"),
     ("foreign", "not an ancestor of HEAD"),
 ])
 def test_a_part_way_report_that_cannot_be_trusted_is_refused(tmp_path, repo, case, message):
@@ -202,6 +202,43 @@ def test_a_part_way_report_that_cannot_be_trusted_is_refused(tmp_path, repo, cas
   with pytest.raises(AdvTfError, match=message) as err:
     publish_lib.publish(results, "toy-study", "quick", root / "out", repo=root, with_records=True)
   assert "\n" not in str(err.value) and not (root / "out").exists()
+
+
+def test_a_run_finished_by_shard_processes_is_finished_and_lists_their_times(tmp_path, repo):
+  """Shard processes write run_time-shard<k>of<n>.json, never run_time.json; the last one's report judged every
+  cell."""
+  root, commit = repo
+  results = _part_way(tmp_path, commit, judged={"cells": _judged([_record(commit)], expected=1)})
+  out = results / "toy_study" / "quick"
+  (out / "grid-manifest.json").write_text(json.dumps({"num_cells": 1, "ids": ["x"]}))
+  (out / "run_time-shard1of2.json").write_text(json.dumps(
+      {"started_utc": "2026-12-06T05:00:00+00:00", "wall_seconds": 60.0, "cpu_seconds": 100.0,
+       "machine": {"cpu_count": 2}, "code": {"commit": commit, "dirty": False}}))
+  target = publish_lib.publish(results, "toy-study", "quick", root / "out", repo=root)
+  meta = json.loads((target / "published.json").read_text())
+  assert meta["finished"] is True and meta["cells"]["recorded"] == meta["cells"]["expected"] == 1
+  assert meta["machine"] == {"cpu_count": 2} and meta["shard_runs"] == [
+      {"file": "run_time-shard1of2.json", "started_utc": "2026-12-06T05:00:00+00:00", "wall_seconds": 60.0,
+       "cpu_seconds": 100.0, "machine": {"cpu_count": 2}, "commit": commit}]
+
+
+def test_a_record_the_stages_check_rejected_is_not_a_cell_recorded_since(tmp_path, repo):
+  """Cell y's record is of another schema: the report skipped it (claims.json "rejected"), so it is not a record
+  the report missed (which would ask for a rebuild that cannot help); without that list it would be."""
+  root, commit = repo
+  record = _record(commit)
+  for rejected, refused in (([], True), (["y"], False)):
+    results = _part_way(tmp_path / str(refused), commit,
+                        judged={"cells": {**_judged([record], expected=2), "rejected": rejected}})
+    records = results / "toy_study" / "quick" / "records-shard0of1.jsonl"
+    records.write_text(records.read_text() + json.dumps({**_record(commit, "y"), "result": "old schema"}) + "\n")
+    if refused:
+      with pytest.raises(AdvTfError, match="recorded since"):
+        publish_lib.publish(results, "toy-study", "quick", root / "out", repo=root, with_records=True)
+    else:
+      meta = json.loads((publish_lib.publish(results, "toy-study", "quick", root / "out", repo=root,
+                                             with_records=True) / "published.json").read_text())
+      assert (meta["cells"]["recorded"], meta["cells"]["expected"]) == (1, 2)
 
 
 def test_record_commits_are_oldest_first_whatever_the_file_order(tmp_path):
