@@ -517,7 +517,7 @@ def judged_cells(run: study_lib.StudyRun) -> dict:
     except ValueError:  # a stage folder outside the output dir
       where = os.fspath(folder)
     judged[stage.name] = {"folder": where, "ids": sorted(ids), "sha256": records_digest(records),
-                          "rejected": sorted(str(i) for i in everything - ids),
+                          "rejected": sorted(str(i) for i in everything - ids if i is not None),
                           "recorded": len(ids if grid is None else ids & grid),
                           "expected": None if grid is None else len(grid)}
   return judged

@@ -154,8 +154,9 @@ def claim_output_dir(output_dir, study_name: str) -> None:
 
 
 def records_digest(records: Iterable[dict]) -> str:
-  """sha256 over the records' canonical JSON, sorted by id: what a report rests on, checked again by `make
-  publish-results` against the records it copies (adv_tf.report.publish)."""
+  """sha256 over the records' canonical JSON lines (sorted keys, sorted lines: the order they were read in does not
+  matter): what a report rests on, checked again by `make publish-results` against the records it copies
+  (adv_tf.report.publish)."""
   import hashlib  # pylint: disable=import-outside-toplevel
   lines = sorted(json.dumps(r, sort_keys=True, separators=(",", ":")) for r in records)
   return hashlib.sha256("\n".join(lines).encode()).hexdigest()

@@ -3,8 +3,11 @@
 Copies a finished run's results folder (`results/<study with _>/<profile>/`) into
 `docs/results/<study with _>/<profile>/`: `report.md`, `claims.json`, every tidy CSV table, the `run_time*.json`
 files and the figures (PNG, each at most `MAX_FIGURE_BYTES`; larger ones are left out and listed), keeping their
-relative paths so the report's links still work, plus `published.json`: the commit the run was computed with,
-the machine, the run's dates and CPU time, and a SHA-256 per copied file. Nothing there is edited by hand: a new
+relative paths so the report's links still work, plus `published.json`: the commits the run was computed with
+(every record names its own; "commit" is the newest, "record_commits" all of them, oldest first), the commit that
+judged its report ("report_commit"), the machine, the run's dates and CPU time (its `run_time.json`, and each shard
+process's `run_time-shard*.json` under "shard_runs"), the cells its report rests on and a SHA-256 per copied file.
+A run is finished when its report judged every cell of every stage's grid (claims.json's "cells"). Nothing there is edited by hand: a new
 publication replaces the folder whole (atomically: written beside it, then swapped in).
 
 `--with_records` also copies what a later run needs to resume (the stages' `records-shard*.jsonl`, `config.json`,
@@ -16,12 +19,11 @@ A part-way publication also carries the part-way report when the folder has one 
 that judged them (claims.json's "code", which must be clean and in this history) and refused when the records in
 the folder are not the ones it rests on (claims.json's "cells"; rebuild it with `--report_only`); `published.json`
 then says how many of the grid's cells it rests on ("cells": recorded / expected, per stage), and the index labels
-its verdicts part-way. A finished run's report rebuilt at a later commit is published under that commit too
-("report_commit"; "commit" stays the one that computed the run).
+its verdicts part-way. A finished run's report rebuilt at a later commit is published under that commit too.
 
-Refused with one line before anything is written: a folder without `report.md`, `claims.json` or
-`run_time.json`, or with cells of a grid manifest unrecorded (unless `--with_records` publishes a partial run:
-then every record's own commit is checked); a
+Refused with one line before anything is written: a folder without `report.md` or `claims.json`, or whose report
+has not judged every cell (unless `--with_records` publishes a partial run); a claims.json that does not name the
+commit and records that judged it, or whose records changed since; a
 run whose `run_time.json` names no commit (computed outside a git checkout, or before the
 commit was recorded), a dirty tree, or a commit that is not an ancestor of HEAD (results must come from
 committed code that is part of this history).
