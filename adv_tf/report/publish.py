@@ -7,8 +7,8 @@ relative paths so the report's links still work, plus `published.json`: the comm
 (every record names its own; "commit" is the newest, "record_commits" all of them, oldest first), the commit that
 judged its report ("report_commit"), the machine, the run's dates and CPU time (its `run_time.json`, and each shard
 process's `run_time-shard*.json` under "shard_runs"), the cells its report rests on and a SHA-256 per copied file.
-A run is finished when its report judged every cell of every stage's grid (claims.json's "cells"). Nothing there is edited by hand: a new
-publication replaces the folder whole (atomically: written beside it, then swapped in).
+A run is finished when its report judged every cell of every stage's grid (claims.json's "cells"). Nothing there is
+edited by hand: a new publication replaces the folder whole (atomically: written beside it, then swapped in).
 
 `--with_records` also copies what a later run needs to resume (the stages' `records-shard*.jsonl`, `config.json`,
 `grid-manifest.json`, `run_identity.json`; no checkpoints, no datasets) under `run/`, so a long profile that
