@@ -14,6 +14,7 @@ the same file. `load_records` merges all shard files of a folder, whatever `num_
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -157,7 +158,6 @@ def records_digest(records: Iterable[dict]) -> str:
   """sha256 over the records' canonical JSON lines (sorted keys, sorted lines: the order they were read in does not
   matter): what a report rests on, checked again by `make publish-results` against the records it copies
   (adv_tf.report.publish)."""
-  import hashlib  # pylint: disable=import-outside-toplevel
   lines = sorted(json.dumps(r, sort_keys=True, separators=(",", ":")) for r in records)
   return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 

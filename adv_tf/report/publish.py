@@ -57,7 +57,8 @@ RUN_SUBDIR = "run"
 # hyperparams' data identity. Checkpoints live in the model cache, outside the results folder.
 # A run's published noise reference (adv_tf.claims.noise_reference.NOISE_FILE; report never imports claims).
 NOISE_FILE = "noise_reference.json"
-RESUME_PATTERNS = ("records-shard*.jsonl", "config.json", "grid-manifest.json", "run_identity.json")
+MANIFEST_FILE = "grid-manifest.json"  # adv_tf.experiment.cli.MANIFEST (the CLI module is not imported here)
+RESUME_PATTERNS = ("records-shard*.jsonl", "config.json", MANIFEST_FILE, "run_identity.json")
 
 
 def _git(*args: str, cwd: pathlib.Path) -> subprocess.CompletedProcess:
@@ -105,10 +106,10 @@ def record_commits(source: pathlib.Path) -> list[str]:
   return sorted(first, key=lambda commit: (first[commit], commit))
 
 
-def report_commit(source: pathlib.Path) -> Optional[str]:
-  """The commit that judged the folder's report (claims.json's "code", written since claims.json records it), or
-  None when claims.json names none; AdvTfError when that checkout was dirty."""
-  code = _read_json(source / CLAIMS_FILE).get("code")
+def report_commit(source: pathlib.Path, claims: dict) -> Optional[str]:
+  """The commit that judged the folder's report (`claims`: its claims.json; "code", written since claims.json
+  records it), or None when it names none; AdvTfError when that checkout was dirty."""
+  code = claims.get("code")
   if not isinstance(code, dict) or not code.get("commit"):
     return None
   if code.get("dirty"):
@@ -117,21 +118,20 @@ def report_commit(source: pathlib.Path) -> Optional[str]:
   return str(code["commit"])
 
 
-def _stage_ids(folder: pathlib.Path) -> tuple[set, Optional[set]]:
-  """(ids recorded in the folder's own record files, ids of its grid manifest or None without one)."""
-  done = {record.get("id") for path in record_files(folder) for record in read_record_file(path)}
-  manifest = folder / "grid-manifest.json"
-  return done, (set(_read_json(manifest).get("ids") or ()) if manifest.is_file() else None)
+def _manifest_ids(folder: pathlib.Path) -> Optional[set]:
+  """The ids of the folder's grid manifest, or None without one."""
+  manifest = folder / MANIFEST_FILE
+  return set(_read_json(manifest).get("ids") or ()) if manifest.is_file() else None
 
 
 _JUDGED_KEYS = {"folder": str, "ids": list, "sha256": str, "recorded": int}
 
 
-def judged_cells(source: pathlib.Path) -> Optional[dict]:
-  """The records the folder's report rests on, per stage (claims.json's "cells", `adv_tf.experiment.cli.
-  judged_cells`), checked against the records in the folder now (`verify_judged`); None when claims.json does not
-  say (written before it recorded them)."""
-  cells = _read_json(source / CLAIMS_FILE).get("cells")
+def judged_cells(source: pathlib.Path, claims: dict) -> Optional[dict]:
+  """The records the folder's report rests on, per stage (`claims`: its claims.json; "cells",
+  `adv_tf.experiment.cli.judged_cells`), checked against the records in the folder now (`verify_judged`); None when
+  claims.json does not say (written before it recorded them)."""
+  cells = claims.get("cells")
   if cells is None:
     return None
   verify_judged(source, cells)
@@ -154,7 +154,7 @@ def verify_judged(source: pathlib.Path, cells) -> None:
       for record in read_record_file(path):
         by_id.setdefault(record.get("id"), record)
     read = set(judged["ids"])
-    _, grid = _stage_ids(folder)
+    grid = _manifest_ids(folder)
     since = sorted((set(by_id) & (grid or set())) - read - set(judged.get("rejected") or ()))
     lost = not read <= set(by_id)
     if lost or since or records_digest(by_id[i] for i in read) != judged["sha256"]:
@@ -175,8 +175,9 @@ def cell_counts(source: pathlib.Path, judged: Optional[dict] = None) -> dict:
             "stages": {name: {k: v for k, v in s.items() if k in ("folder", "recorded", "expected")}
                        for name, s in judged.items()}}
   recorded = expected = 0
-  for manifest in sorted(source.rglob("grid-manifest.json")):
-    done, grid = _stage_ids(manifest.parent)
+  for manifest in sorted(source.rglob(MANIFEST_FILE)):
+    done = {record.get("id") for path in record_files(manifest.parent) for record in read_record_file(path)}
+    grid = _manifest_ids(manifest.parent)
     expected += len(grid)
     recorded += len(done & grid)
   return {"recorded": recorded, "expected": expected}
@@ -225,8 +226,9 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
     raise AdvTfError(f"no results folder {source}: run `make reproduce-{study} PROFILE={profile}` first")
   missing = [n for n in (REPORT_FILE, CLAIMS_FILE, RUN_TIME_FILE) if not (source / n).is_file()]
   has_report = REPORT_FILE not in missing and CLAIMS_FILE not in missing
-  judged = judged_cells(source) if has_report else None
-  judged_by = report_commit(source) if has_report else None  # the commit whose code wrote the verdicts
+  claims = _read_json(source / CLAIMS_FILE) if has_report else {}
+  judged = judged_cells(source, claims) if has_report else None
+  judged_by = report_commit(source, claims) if has_report else None  # the commit whose code wrote the verdicts
   if has_report and (judged_by is None or judged is None):
     raise AdvTfError(f"{source / CLAIMS_FILE} does not say which commit judged it and on which records (written "
                      "before claims.json recorded them): rebuild the report with `--report_only`, then publish")
@@ -276,12 +278,11 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
     for path, rel in files:
       out = staging / rel
       out.parent.mkdir(parents=True, exist_ok=True)
-      shutil.copyfile(path, out)
       if rel == CLAIMS_FILE:  # the verdicts name the commit that computed them (published.json has the rest)
-        claims = _read_json(out)
-        claims["commit"] = judged_by
-        out.write_text(json.dumps(claims, indent=1) + "\n")
+        out.write_text(json.dumps({**claims, "commit": judged_by}, indent=1) + "\n")
         meta["files"][rel] = _sha256(out)
+      else:
+        shutil.copyfile(path, out)
     (staging / PUBLISHED_FILE).write_text(json.dumps(meta, indent=1, sort_keys=True) + "\n")
     old = target.with_name(f".{profile}-old")
     if target.exists():
