@@ -525,8 +525,15 @@ def judged_cells(run: study_lib.StudyRun) -> dict:
 
 def write_report(run: study_lib.StudyRun) -> pathlib.Path:
   """The study's report; for the smoke profile marked as deciding nothing (adv_tf/experiment/smoke.py)."""
-  # Every shard's records in the folder now, not only those present when this shard ended (for a remote
-  # --output_dir: the local copy, downloaded at the start, plus this process's own records).
+  # Every shard's records in the folder now, not only those present when this shard ended; for a remote
+  # --output_dir, those other machines uploaded since this process downloaded its working copy too.
+  if run.staged is not None:
+    try:
+      run.staged.refresh()
+    except Exception as e:  # noqa: BLE001  tf.errors.OpError and friends of every filesystem
+      raise AdvTfError(f"cannot read --output_dir {run.staged.remote} to gather every shard's records for the "
+                       f"report: {type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}; this process's "
+                       "records are uploaded: rerun with --stage=report") from None
   for stage in run.study.stages(run.config):
     run.records[stage.name] = _stage_records(run, stage)
   run.judged_cells = judged_cells(run)

@@ -82,3 +82,57 @@ def test_a_remote_model_cache_is_shared_through_its_url(tmp_path, monkeypatch):
   assert sorted(p.rsplit("/", 1)[1] for p in tf.io.gfile.glob(url + "/*")) == sorted(
       p.name for p in first.paths(first.key(model_name="tiny", model_config={}, train_config=TrainConfig(),
                                             data_identity={"d": 1})))
+
+
+def test_refresh_fetches_what_others_wrote_and_keeps_this_process_files(tmp_path):
+  url = _url()
+  gfile = tf.io.gfile
+
+  def write_remote(name, text):
+    gfile.makedirs(join(url, name.rsplit("/", 1)[0]) if "/" in name else url)
+    with gfile.GFile(join(url, name), "w") as f:
+      f.write(text)
+
+  write_remote("records-shard1of2.jsonl", '{"id": "b1"}\n')
+  write_remote("config.json", "{}")
+  write_remote("tensorboard/events", "e1")
+  staged = StagedFolder(url, tmp_path / "copy")
+  local = staged.download()
+  (local / "tensorboard/events").unlink()  # deleted here (the runner clears a cell's tensorboard run)
+  assert staged.refresh() == []  # nothing changed since the download
+  (local / "records-shard0of2.jsonl").write_text('{"id": "a"}\n')
+  assert staged.upload() == ["records-shard0of2.jsonl"]
+  (local / "config.json").write_text('{"mine": 1}')  # changed here, not uploaded yet
+  other = StagedFolder(url, tmp_path / "other")  # another machine
+  other.download()
+  (other.local / "records-shard1of2.jsonl").write_text('{"id": "b1"}\n{"id": "b2"}\n')
+  (other.local / "records-shard0of2.jsonl").write_text("overwritten elsewhere\n")
+  (other.local / "config.json").write_text('{"theirs": 1}')
+  (other.local / "tensorboard/events").write_text("e2")
+  (other.local / "cells/b2").mkdir(parents=True)
+  (other.local / "cells/b2/x.txt").write_text("x")
+  other.upload()
+  assert sorted(staged.refresh()) == ["cells/b2/x.txt", "records-shard1of2.jsonl"]
+  assert (local / "records-shard1of2.jsonl").read_text() == '{"id": "b1"}\n{"id": "b2"}\n'
+  assert (local / "records-shard0of2.jsonl").read_text() == '{"id": "a"}\n'  # this process's upload stays
+  assert (local / "config.json").read_text() == '{"mine": 1}'  # a local change stays
+  assert not (local / "tensorboard/events").exists()  # so does a deletion
+  assert (local / "cells/b2/x.txt").read_text() == "x"
+  assert staged.refresh() == [] and not list(local.rglob(".tmp-*"))
+
+
+def test_a_failed_fetch_leaves_no_temporary_file(tmp_path, monkeypatch):
+  url = _url()
+  with tf.io.gfile.GFile(join(url, "records-shard1of2.jsonl"), "w") as f:
+    f.write("{}\n")
+  staged = StagedFolder(url, tmp_path / "copy")
+
+  def copy_then_fail(source, target, overwrite=False):
+    with open(target, "w") as f:
+      f.write("half")
+    raise tf.errors.UnavailableError(None, None, "connection reset")
+
+  monkeypatch.setattr(tf.io.gfile, "copy", copy_then_fail)
+  with pytest.raises(tf.errors.UnavailableError):
+    staged.download()
+  assert [p.name for p in (tmp_path / "copy").iterdir()] == []
