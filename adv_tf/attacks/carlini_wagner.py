@@ -681,10 +681,11 @@ def _fmn_then_search(model, x, *, y, target, confidence: float, clip_min: float,
                              schedule=dataclasses.replace(exact, checks_per_run=schedule.fmn_step_checks_per_run),
                              static_shapes=static_shapes, **step_settings)
     ok = _passes_recheck(model, step.x_adv, labels[rows], targeted, confidence) & step.info["search_success"]
-    for j, row in enumerate(rows):
-      info["iterations"][row] += step.info["iterations"][j]
-      if ok[j] and step.l2[j] < l2[row]:
-        x_adv[row], l2[row], info["const"][row] = step.x_adv[j], step.l2[j], consts[j]
+    np.add.at(info["iterations"], rows, step.info["iterations"])
+    for block in np.split(np.arange(len(rows)), len(factors)):  # one block per factor: each row once, in order
+      better = ok[block] & (step.l2[block] < l2[rows[block]])
+      kept, row = block[better], rows[block][better]
+      x_adv[row], l2[row], info["const"][row] = step.x_adv[kept], step.l2[kept], consts[kept]
   info["best_l2"] = np.where(solved, l2, np.nan).astype(np.float32)
   rest = np.flatnonzero(~solved)
   if len(rest):

@@ -372,7 +372,8 @@ def test_fmn_cw_keeps_the_smaller_of_fmn_point_and_cw_step(mnist_model, batch):
   point, and every example also ran the step (its iteration cap: test_fmn_cw_step_runs_its_iteration_cap)."""
   x, y = batch
   settings = dict(target=(y + 5) % 10, **FAST)
-  with_step = cw.SCHEDULES.get("fmn-cw")
+  # FMN cut to 20 steps leaves its points improvable, so the CW step's point is kept on some examples
+  with_step = dataclasses.replace(cw.SCHEDULES.get("fmn-cw"), fmn_steps=20)
   fmn_only = dataclasses.replace(with_step, fmn_const_factors=())
   res = cw.carlini_wagner_l2(mnist_model, x, schedule=with_step, **settings)
   alone = cw.carlini_wagner_l2(mnist_model, x, schedule=fmn_only, **settings)
@@ -405,6 +406,37 @@ def test_fmn_cw_keeps_the_smallest_point_over_fmn_runs(mnist_model, batch):
   assert res.info["fmn_solved"].all()
   np.testing.assert_allclose(res.l2, per_run.min(axis=0), rtol=1e-6)
   np.testing.assert_array_equal(res.info["iterations"], runs.fmn_steps * len(runs.fmn_runs))
+
+
+def test_fmn_cw_with_two_constants_keeps_the_smaller_step_and_counts_both(mnist_model, batch, monkeypatch):
+  """Two `fmn_const_factors`: each example keeps the smallest of FMN's point and both steps' points (the steps'
+  own results, recorded as they return), with the winning step's constant (0: FMN's point), and its iterations
+  add up both steps (no abort-early: twice the cap). FMN is cut to 10 steps so that steps win."""
+  x, y = batch
+  settings = dict(target=(y + 5) % 10, **dict(FAST, abort_early=False))
+  two = dataclasses.replace(cw.SCHEDULES.get("fmn-cw"), fmn_steps=10, fmn_step_iterations=100,
+                            fmn_const_factors=(0.5, 2.0))
+  fmn_only = cw.carlini_wagner_l2(mnist_model, x, schedule=dataclasses.replace(two, fmn_const_factors=()), **settings)
+  steps, attack = [], cw.carlini_wagner_l2
+
+  def recording(*args, **kwargs):
+    out = attack(*args, **kwargs)
+    if kwargs.get("binary_search_steps") == 1:
+      steps.append(out)
+    return out
+
+  monkeypatch.setattr(cw, "carlini_wagner_l2", recording)
+  res = cw.carlini_wagner_l2(mnist_model, x, schedule=two, **settings)
+  step, = steps  # both factors' rows in one call: factor 0.5's rows, then factor 2.0's
+  n = len(x)
+  candidates = np.stack([fmn_only.l2] + [np.where(step.success[k * n:(k + 1) * n], step.l2[k * n:(k + 1) * n],
+                                                  np.inf) for k in range(2)])
+  winner = np.argmin(candidates, axis=0)  # the earliest on a tie, as the schedule keeps it
+  assert res.info["fmn_solved"].all() and (winner > 0).any()  # else no step's point is checked
+  np.testing.assert_array_equal(res.l2, candidates[winner, np.arange(n)])
+  factors = np.array((0.0,) + two.fmn_const_factors)[winner]
+  np.testing.assert_allclose(res.info["const"], factors * res.info["fmn_const"], rtol=1e-5)
+  np.testing.assert_array_equal(res.info["iterations"], two.fmn_steps * len(two.fmn_runs) + 2 * 100)
 
 
 @pytest.mark.parametrize("cap,expected", [(30, 30), (0, 100), (500, 100)])
