@@ -395,12 +395,12 @@ def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules
   unit = weakest.test.unit if claim.unit == "seeds" or weakest.test.unit == "seeds" else claim.unit
   alone = ""
   if verdict.startswith("this model"):
-    seen = (f"needs >= 2 seeds per compared model (a claim about a training method: one seed stays 'this model' "
-            f"whatever the number of images, and its seed-to-seed noise is unmeasured, so no seed count that decides "
-            f"it can be computed); {seen}")
+    seen = (f"needs >= 2 seeds per compared model (a claim about a training method: a model with one seed stays "
+            f"'this model' whatever the number of images, and its seed-to-seed noise is unmeasured, so how many seeds "
+            f"it needs beyond two cannot be computed); {seen}")
     if verdict.removeprefix("this model: ") in DECIDED:
       return f"{seen}; on these images the verdict for this model is decided"
-    alone = " for this model alone"
+    alone = " (as 'this model')"
   for factor in SCALE_FACTORS:
     if factor > rules.max_factor:
       break

@@ -325,8 +325,8 @@ def test_a_mean_of_item_values_is_tested_by_its_mean_not_its_median():
 def test_this_model_says_that_seeds_not_images_would_decide_the_claim():
   r = judge(claim(Cell("a", "b"), unit="seeds"), measure({"a": acc(25), "b": acc(20)}))
   assert r.verdict == "this model: inconclusive"
-  assert "one seed stays 'this model' whatever the number of images" in r.to_decide
-  assert "would read 'holds' for this model alone at about" in r.to_decide
+  assert "a model with one seed stays 'this model' whatever the number of images" in r.to_decide
+  assert "would read 'holds' (as 'this model') at about" in r.to_decide
 
 
 def test_one_model_against_n_says_to_what_n_the_reference_must_grow():

@@ -40,5 +40,5 @@ def test_undecided_claims_print_what_would_decide_them():
     assert "needs >= 2 seeds" in row.evidence, row
   m3 = next(r for r in MinimalDatasetReport().claims(tiny_records.run()) if r.claim == "M3")
   # Engine fix (2026-12-04): more images decide a one-seed claim for this model alone; seeds are what it needs.
-  assert "would read 'holds' for this model alone at about" in m3.evidence and "images per side" in m3.evidence
-  assert "one seed stays 'this model' whatever the number of images" in m3.evidence
+  assert "would read 'holds' (as 'this model') at about" in m3.evidence and "images per side" in m3.evidence
+  assert "a model with one seed stays 'this model' whatever the number of images" in m3.evidence
