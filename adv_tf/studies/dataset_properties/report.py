@@ -46,9 +46,17 @@ def _f(v, digits=1) -> str:
   return "-" if v is None or (isinstance(v, float) and not math.isfinite(v)) else f"{v:.{digits}f}"
 
 
+def why_not_run(config, label: str) -> str:
+  """Why a setting of a measured dataset has no record: left out by --only_settings, or not run yet."""
+  if config.only_settings and label not in config.only_settings:
+    return "not in this profile's --only_settings (cost; cpu-full runs every setting)"
+  return "no record yet (this profile runs it: the run is part-way; rerun with the same --output_dir to resume)"
+
+
 def settings_not_run(res: "Results", config) -> dict[tuple[str, str], list[str]]:
   """{(dataset, setting): ids of the claims with a cell on it} for every setting of a dataset this run measured
-  that has no record (left out of the profile by --only_settings): those claims read "not run" or "partial"."""
+  that has no record (left out of the profile by --only_settings, or a part-way run): those claims read "not run"
+  or "partial"."""
   out: dict[tuple[str, str], list[str]] = {}
   for name in res.datasets:
     key, figure = datasets.setup(name).key, datasets.figure_settings
@@ -253,8 +261,7 @@ class DatasetPropertiesReport(StudyReport):
     defense rows (per setting with --defense_settings) and the beyond-the-paper extras."""
     not_run = [n for n in datasets.SETUPS if n not in res.datasets]
     lines = [f"- {n}: {NOT_RUN_REASONS.get(n, 'not in --datasets')}" for n in not_run]
-    lines += [f"- {name} {label}: not in this profile's --only_settings (cost; cpu-full runs every setting); claims "
-              f"with cells on it: {', '.join(ids) or 'none'}"
+    lines += [f"- {name} {label}: {why_not_run(config, label)}; claims with cells on it: {', '.join(ids) or 'none'}"
               for (name, label), ids in settings_not_run(res, config).items()]
     lines += [f"- defense row `{d}` ({ROW_LABELS[d]}): not in this profile's --defenses (cost; cpu-full runs it)"
               for d in ROWS if d not in config.defenses]
@@ -286,8 +293,8 @@ class DatasetPropertiesReport(StudyReport):
       extra = [f"paper figure: {p.label} ({p.counts})"]
       extra += [f"{n}: {NOT_RUN_REASONS.get(n, 'not in --datasets')}" for n, setup in datasets.SETUPS.items()
                 if setup.key in r.claim.names and setup.key not in res.keys]
-      extra += [f"{name} {label}: not run in this profile (--only_settings; cpu-full runs it)"
-                for (name, label), ids in unrun.items() if r.claim.id in ids]
+      extra += [f"{name} {label}: {why_not_run(run.config, label)}" for (name, label), ids in unrun.items()
+                if r.claim.id in ids]
       missing_eps = [e for e in r.claim.names if "/" in e and e not in r.tested and e not in
                      {eps_label(x) for x in run.config.eps}]
       if missing_eps:

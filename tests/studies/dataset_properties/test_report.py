@@ -22,10 +22,21 @@ def test_a_setting_left_out_names_the_claims_with_cells_on_it():
   assert {"B1", "B4", "B5", "D2"} <= set(missing[("mnist", "56")])
   assert not {"C1", "C4", "C6", "B3"} & set(missing[("mnist", "56")])
   rows = {r.claim: r for r in report.claims(run)}
-  assert rows["B5"].verdict == NOT_RUN and "mnist 56: not run in this profile" in rows["B5"].evidence
+  assert rows["B5"].verdict == NOT_RUN and "mnist 56: not in this profile's --only_settings" in rows["B5"].evidence
   assert "mnist 56" not in rows["C4"].evidence
   # Every setting recorded (the tiny run as pinned): nothing is missing.
   assert settings_not_run(report._res(tiny_records.run()), tiny_records.CONFIG) == {}
+
+
+def test_a_setting_of_a_part_way_run_reads_not_recorded_yet_not_left_out():
+  """A profile that runs every setting (no --only_settings) but has no record of one yet: a part-way run."""
+  run = tiny_records.run(tiny_records.CONFIG.replace(only_settings=()))
+  run.records["models"] = [r for r in run.records["models"] if r["result"]["setting"] != "56"]
+  report = DatasetPropertiesReport()
+  rows = {r.claim: r for r in report.claims(run)}
+  assert "mnist 56: no record yet (this profile runs it: the run is part-way" in rows["B5"].evidence
+  assert "only_settings" not in rows["B5"].evidence
+  assert "- mnist 56: no record yet" in report._not_run(report._res(run), run.config).body
 
 
 def test_not_run_section_lists_left_out_settings_and_defense_rows():
