@@ -400,7 +400,9 @@ def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules
             f"it needs beyond two cannot be computed); {seen}")
     if verdict.removeprefix("this model: ") in DECIDED:
       return f"{seen}; on these images the verdict for this model is decided"
-    alone = " (as 'this model')"
+    alone = (" (as 'this model')" if weakest.this_model else
+             " (as 'this model': that count is for the compared models with seeds; the one-seed model still needs "
+             ">= 2)")
   for factor in SCALE_FACTORS:
     if factor > rules.max_factor:
       break

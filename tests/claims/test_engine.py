@@ -329,6 +329,19 @@ def test_this_model_says_that_seeds_not_images_would_decide_the_claim():
   assert "would read 'holds' (as 'this model') at about" in r.to_decide
 
 
+def test_this_model_with_replicated_cells_says_whose_seeds_the_count_is_for():
+  # One cell replicated (3 vs 3 seeds, a small effect: the weakest), one cell with one seed a side (this model):
+  # the count of seeds that would decide it is the replicated models', not the one-seed model's.
+  replicated = {"a3": _seeds(outcomes(30, 50), outcomes(28, 50), outcomes(32, 50)),
+                "b3": _seeds(outcomes(26, 50), outcomes(29, 50), outcomes(25, 50))}
+  table = dict(replicated, a1=acc(40), b1=acc(20))
+  r = judge(claim(Cell("a3", "b3"), Cell("a1", "b1"), unit="seeds"), measure(table))
+  assert r.verdict == "this model: inconclusive"
+  assert "seeds per side" in r.to_decide
+  assert "(as 'this model': that count is for the compared models with seeds; the one-seed model still needs >= 2)" \
+      in r.to_decide
+
+
 def test_one_model_against_n_says_to_what_n_the_reference_must_grow():
   # variant 2.30 vs three baselines 2.26, 2.28, 2.30 (sd 0.02): t = 0.02 / (0.02 sqrt(4/3)) = 0.87. Only a larger
   # reference can decide it, and with the variant at one seed even an infinite one leaves se = sd: t = 1 < 1.96.

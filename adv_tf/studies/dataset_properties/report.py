@@ -49,14 +49,16 @@ def _f(v, digits=1) -> str:
 def why_not_run(config, label: str) -> str:
   """Why a setting of a measured dataset has no record: left out by --only_settings, or not run yet."""
   if config.only_settings and label not in config.only_settings:
+    if config.profile == "cpu-full":
+      return "not in --only_settings (set for this run; cpu-full's default runs every setting)"
     return "not in this profile's --only_settings (cost; cpu-full runs every setting)"
   return "no record yet (this profile runs it: the run is part-way; rerun with the same --output_dir to resume)"
 
 
 def settings_not_run(res: "Results", config) -> dict[tuple[str, str], list[str]]:
   """{(dataset, setting): ids of the claims with a cell on it} for every setting of a dataset this run measured
-  that has no record (left out of the profile by --only_settings, or a part-way run): those claims read "not run"
-  or "partial"."""
+  that has no record of any seed (left out by --only_settings, or not reached yet by a part-way run): those claims
+  read "not run" or "partial"."""
   out: dict[tuple[str, str], list[str]] = {}
   for name in res.datasets:
     key, figure = datasets.setup(name).key, datasets.figure_settings
@@ -266,7 +268,7 @@ class DatasetPropertiesReport(StudyReport):
     lines += [f"- defense row `{d}` ({ROW_LABELS[d]}): not in this profile's --defenses (cost; cpu-full runs it)"
               for d in ROWS if d not in config.defenses]
     lines += [f"- defense row `{d}` ({ROW_LABELS[d]}) on {name} {label}: not judged in this profile "
-              "(--defense_settings: cost; cpu-full judges every setting)"
+              "(--defense_settings: cost)"
               for (name, label) in res.by_setting for d in config.defenses if d not in config.defenses_for(label)]
     if not config.contrast_control:
       lines.append("- contrast confound control (beyond the paper; decides no claim): --contrast_control=false "

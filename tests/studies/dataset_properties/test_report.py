@@ -39,6 +39,14 @@ def test_a_setting_of_a_part_way_run_reads_not_recorded_yet_not_left_out():
   assert "- mnist 56: no record yet" in report._not_run(report._res(run), run.config).body
 
 
+def test_a_cpu_full_run_limited_by_only_settings_says_the_flag_was_set_for_it():
+  run = _run_without_56()
+  run.config = run.config.replace(profile="cpu-full")
+  rows = {r.claim: r for r in DatasetPropertiesReport().claims(run)}
+  assert "mnist 56: not in --only_settings (set for this run; cpu-full's default runs every setting)" \
+      in rows["B5"].evidence
+
+
 def test_not_run_section_lists_left_out_settings_and_defense_rows():
   run = _run_without_56()
   report = DatasetPropertiesReport()
