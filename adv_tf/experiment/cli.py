@@ -46,7 +46,7 @@ from adv_tf.errors import AdvTfError
 from adv_tf.experiment import bounds, path_flags, smoke
 from adv_tf.experiment import shards as shards_lib
 from adv_tf.experiment import study as study_lib
-from adv_tf.experiment.records import load_records, read_record_file, record_files, records_digest
+from adv_tf.experiment.records import load_records, records_digest
 from adv_tf.experiment.run_time import RunTimer
 from adv_tf.experiment.runner import CellGrid, run_study, validate_shard
 from adv_tf.remote import StagedFolder, is_remote, join
@@ -510,14 +510,13 @@ def judged_cells(run: study_lib.StudyRun) -> dict:
     records = run.records.get(stage.name) or []
     ids = {record["id"] for record in records}
     grid = _grid_ids(run, stage, folder)
-    everything = {record.get("id") for path in (record_files(folder) if folder.is_dir() else [])
-                  for record in read_record_file(path)}
+    everything = {record["id"] for record in (load_records(folder) if folder.is_dir() else [])}
     try:
       where = folder.relative_to(run.output_dir).as_posix()
     except ValueError:  # a stage folder outside the output dir
       where = os.fspath(folder)
     judged[stage.name] = {"folder": where, "ids": sorted(ids), "sha256": records_digest(records),
-                          "rejected": sorted(str(i) for i in everything - ids if i is not None),
+                          "rejected": sorted(everything - ids),
                           "recorded": len(ids if grid is None else ids & grid),
                           "expected": None if grid is None else len(grid)}
   return judged

@@ -239,6 +239,20 @@ def _report_target(entry: StudyEntry, results_dir: pathlib.Path, section: str = 
 NOT_RUN = "not run in this profile"  # the studies' label for a claim a profile has no cells for
 
 
+def _agreement(groups: Sequence[str], part_way: bool) -> str:
+  """Whether the profiles that published a claim agree, counting only those that judged it (`groups`: one verdict
+  group per profile)."""
+  judged = [g for g in groups if not g.startswith(NOT_RUN)]
+  if len(groups) < 2 or not judged:
+    return "—"
+  if len(judged) < len(groups):
+    return "— (not run in one profile)"
+  if len(set(judged)) == 1:
+    return "yes (a part-way run)" if part_way else "yes"
+  return ("no: a part-way run, its verdict rests on the cells recorded so far" if part_way
+          else "no: see the reports (sample size, cells not run in the smaller profile)")
+
+
 def _verdict_group(verdict: str) -> str:
   """"holds, partial (tested against: x) [part-way: ...]" -> "holds, partial"; labels are counted by their first
   part."""
@@ -303,14 +317,8 @@ def markdown_side_by_side(by_profile: dict[str, Sequence[StudyEntry]], results_d
         row.setdefault("groups", {})[profile] = _verdict_group(claim.verdict)
   table = []
   for (paper, study, claim), row in sorted(rows.items()):
-    judged = {p: g for p, g in row["groups"].items() if not g.startswith(NOT_RUN)}
-    part_way = any("[part-way" in str(row.get(p, "")) for p in judged)
-    agree = ("—" if len(judged) < 2 else "yes (a part-way run)" if len(set(judged.values())) == 1 and part_way
-             else "yes" if len(set(judged.values())) == 1
-             else "no: a part-way run, its verdict rests on the cells recorded so far" if part_way
-             else "no: see the reports (sample size, cells not run in the smaller profile)")
-    if len(judged) < len(row["groups"]) and len(judged) >= 1 and len(row["groups"]) >= 2:
-      agree = "— (not run in one profile)"
+    part_way = any("[part-way" in str(row.get(p, "")) for p in row["groups"])
+    agree = _agreement(list(row["groups"].values()), part_way)
     table.append([paper, study, claim, row["statement"], *(row.get(p, "not published") for p in profiles), agree])
   return (["", "## Claims by profile", "", "Each verdict links to its profile's report; where the profiles disagree "
            "the larger profile's report says why.", ""]

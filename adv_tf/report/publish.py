@@ -44,7 +44,7 @@ import tempfile
 from typing import Optional, Sequence
 
 from adv_tf.errors import AdvTfError
-from adv_tf.experiment.records import read_record_file, record_files, records_digest
+from adv_tf.experiment.records import load_records, read_record_file, records_digest
 from adv_tf.experiment.run_time import RUN_TIME_FILE
 from adv_tf.report.base import CLAIMS_FILE
 from adv_tf.utils import provenance
@@ -149,10 +149,7 @@ def verify_judged(source: pathlib.Path, cells) -> None:
                      "then publish")
   for stage, judged in cells.items():
     folder = source / judged["folder"]
-    by_id: dict = {}
-    for path in record_files(folder):  # the runner's file order, the first record of an id kept (load_records)
-      for record in read_record_file(path):
-        by_id.setdefault(record.get("id"), record)
+    by_id = {record["id"]: record for record in (load_records(folder) if folder.is_dir() else [])}
     read = set(judged["ids"])
     grid = _manifest_ids(folder)
     since = sorted((set(by_id) & (grid or set())) - read - set(judged.get("rejected") or ()))
@@ -176,7 +173,7 @@ def cell_counts(source: pathlib.Path, judged: Optional[dict] = None) -> dict:
                        for name, s in judged.items()}}
   recorded = expected = 0
   for manifest in sorted(source.rglob(MANIFEST_FILE)):
-    done = {record.get("id") for path in record_files(manifest.parent) for record in read_record_file(path)}
+    done = {record["id"] for record in load_records(manifest.parent)}
     grid = _manifest_ids(manifest.parent)
     expected += len(grid)
     recorded += len(done & grid)

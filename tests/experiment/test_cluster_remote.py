@@ -15,14 +15,19 @@ from adv_tf.remote import StagedFolder, join
 tf = pytest.importorskip("tensorflow")
 
 
+@pytest.fixture(autouse=True)
+def _no_scheduler_shard(monkeypatch):
+  """The shard comes from the flags here, not from a scheduler's variables in the environment."""
+  for name in ("SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "BATCH_TASK_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX",
+               "ADV_TF_NUM_SHARDS"):
+    monkeypatch.delenv(name, raising=False)
+
+
 def _url() -> str:
   return f"ram://adv-tf-test-{uuid.uuid4().hex[:8]}/run"
 
 
 def test_a_study_runs_into_a_remote_output_dir_and_reports_from_it(tmp_path, monkeypatch, capsys):
-  for name in ("SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "BATCH_TASK_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX",
-               "ADV_TF_NUM_SHARDS"):
-    monkeypatch.delenv(name, raising=False)
   url = _url()
   for k, staging in ((0, "a"), (1, "b")):  # two machines: separate working copies, one remote folder
     monkeypatch.setenv("ADV_TF_STAGING_DIR", str(tmp_path / staging))
@@ -48,9 +53,6 @@ def test_a_study_runs_into_a_remote_output_dir_and_reports_from_it(tmp_path, mon
 
 
 def test_a_report_includes_the_records_other_machines_uploaded_while_this_shard_ran(tmp_path, monkeypatch):
-  for name in ("SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "BATCH_TASK_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX",
-               "ADV_TF_NUM_SHARDS"):
-    monkeypatch.delenv(name, raising=False)
   url = _url()
   run_stages = cli.run_stages
 
@@ -75,9 +77,6 @@ def test_a_report_includes_the_records_other_machines_uploaded_while_this_shard_
 
 
 def test_a_remote_folder_that_cannot_be_read_for_the_report_is_a_one_line_error(tmp_path, monkeypatch, capsys):
-  for name in ("SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX", "BATCH_TASK_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX",
-               "ADV_TF_NUM_SHARDS"):
-    monkeypatch.delenv(name, raising=False)
   url = _url()
 
   def unreachable(self):
