@@ -1,0 +1,118 @@
+"""The cpu-full report over constructed records of its whole grid (no training): the path a 4-hour run ends in.
+
+Every cell of `PROFILES["cpu-full"]` (10 baselines, every Appendix value, the secure model, kappa 0..10) gets a
+record, the selection one from 100 samples per class; the report must judge every claim (none "not run in this
+profile"), say nothing is missing and write its tables and figures. A claim the grid cannot reach (a cell naming a
+value the grid lacks) or a report step that only the quick grid exercised fails here before a real run does.
+"""
+from __future__ import annotations
+
+import json
+import pathlib
+
+import numpy as np
+import pytest
+
+from adv_tf.attacks.cw_config import CWConfig
+from adv_tf.metrics import distance_stats
+from adv_tf.report import figures
+from adv_tf.studies.hyperparams import cells, claims, config, report
+from adv_tf.studies.hyperparams import run as cell_runs
+
+PROFILE = config.PROFILES["cpu-full"]
+BASELINE_MEAN = 2.28
+
+
+def _matrix(mean: float, rng: np.random.Generator) -> list:
+  matrix = mean + 0.3 * rng.standard_normal((10, 10))
+  np.fill_diagonal(matrix, np.nan)
+  return cell_runs._matrix_json(matrix)
+
+
+def _model_record(cell, rng, mean: float) -> dict:
+  matrix = _matrix(mean, rng)
+  grid = np.asarray([[np.nan if v is None else v for v in row] for row in matrix], dtype=float)
+  return {"id": cell.id, "name": cell.name, "stage": cell.stage, "config": cell.config, "seconds": 90.0,
+          "result": {"train": {"test_accuracy": 0.985, "epochs": 3, "padding": "valid"}, "matrix": matrix,
+                     "stats": distance_stats(grid), "cw_success_rate": 1.0, "cw_prediction_agreement": 1.0}}
+
+
+def _kappa_record(cell) -> dict:
+  kappa = cell.config["kappa"]
+
+  def side(mean: float) -> dict:
+    return {"cw_success_rate": 1.0, "mean_l2": mean, "mean_percent_distortion": 5.0 + kappa,
+            "cw_recheck_disagreements": 0,
+            "pixels_changed_percent": {"0.05": 20.0 + kappa, "0.10": 10.0 + kappa, "0.20": 3.0}}
+  return {"id": cell.id, "name": cell.name, "stage": "kappa", "config": cell.config, "seconds": 120.0,
+          "result": {"kappa": kappa, "baseline": side(2.0 + kappa / 10), "secure": side(2.6 + kappa / 10),
+                     "transfer_target_rate": kappa / 40, "transfer_misclassified_rate": kappa / 30}}
+
+
+def _selection(rng) -> dict:
+  average, best = _matrix(BASELINE_MEAN, rng), _matrix(BASELINE_MEAN, rng)
+  grid = lambda m: np.asarray([[np.nan if v is None else v for v in row] for row in m], dtype=float)  # noqa: E731
+  return {"result": {"train": {"test_accuracy": 0.985}, "best_test_indices": list(range(10)),
+                     "num_samples": 10 * PROFILE.samples_per_class, "average_matrix": average,
+                     "best_estimate_matrix": best, "average_stats": distance_stats(grid(average)),
+                     "best_estimate_stats": distance_stats(grid(best)), "cw_success_rate": 1.0},
+          "config": {"samples_per_class": PROFILE.samples_per_class, "seed": 0}, "seconds": 6000.0}
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+  """The cpu-full report of one constructed record per grid cell (seeded: the verdicts are fixed). The per-axis
+  heat-map grids are recorded, not drawn (88 annotated 10x10 maps take most of a minute of CPU; the smoke and
+  golden tests draw real ones): `grids` maps each figure's file name to the model names it was given."""
+  rng = np.random.default_rng(0)
+  grids = {}
+  grid = cells.build_cells(PROFILE, PROFILE.axes, CWConfig(), 0, "selection-id", PROFILE.num_baseline_models,
+                           PROFILE.kappas)
+  records = []
+  for cell in grid:
+    if cell.stage == "kappa":
+      records.append(_kappa_record(cell))
+    else:
+      shift = {"secure": 0.3, "variant": 0.1 * rng.standard_normal()}.get(cell.stage, 0.0)
+      records.append(_model_record(cell, rng, BASELINE_MEAN + 0.05 * rng.standard_normal() + shift))
+  out = tmp_path_factory.mktemp("cpu_full")
+  meta = {"profile": "cpu-full", "seed": 0, "not_run": report.not_run_items(PROFILE),
+          "completeness": {"missing": [], "lines": []}}
+  with pytest.MonkeyPatch.context() as patch:
+    patch.setattr(figures, "class_distance_grid",
+                  lambda matrices, path, **_: grids.__setitem__(pathlib.Path(path).name, sorted(matrices)))
+    path = report.write_report(out, _selection(rng), records, meta)
+  return out, path.read_text(), grid, grids
+
+
+def test_the_grid_is_the_profile_the_readme_describes(written):
+  _, _, grid, _ = written
+  stages = [c.stage for c in grid]
+  assert stages.count("baseline") == 10 and stages.count("kappa") == 11 and stages.count("secure") == 1
+  # README: 76 model cells (10 baselines, 65 variants, the secure model) and 11 kappa cells.
+  assert len(grid) - stages.count("kappa") == 76
+
+
+def test_every_claim_is_judged_from_the_full_grid(written):
+  out, text, _, _ = written
+  got = {c["claim"]: c for c in json.loads((out / "claims.json").read_text())["claims"]}
+  assert set(got) == {c.id for c in claims.CLAIMS}
+  not_judged = {cid: c["verdict"] for cid, c in got.items() if "not run" in c["verdict"] or "partial" in c["verdict"]}
+  assert not_judged == {}
+  assert "INCOMPLETE" not in text and "Not run in this profile" not in text
+
+
+def test_tables_and_figures_cover_every_axis(written):
+  out, text, grid, grids = written
+  table5 = (out / "table5_network_distances.csv").read_text()
+  table6 = (out / "table6_optimizer_distances.csv").read_text()
+  for axis in ("activation", "kernel_size", "pool_size", "stride", "input_dropout"):
+    assert axis in table5 or axis in text
+  assert "adadelta" in table6.lower()
+  drawn = {p.name for p in (out / "figures").iterdir() if p.stat().st_size > 0}
+  assert {"fig6_average_distances.png", "fig7_best_estimate_distances.png"} <= drawn
+  assert {f"mean_distance_{axis}.png" for axis in ("activation", "kernel_size", "pool_size", "optimizer")} <= drawn
+  # one heat-map grid per axis plus the baselines and the secure model: every model cell's matrix in one of them
+  assert set(grids) == {f"class_distances_{a}.png" for a in (*PROFILE.axes, "baselines", "secure")}
+  assert sorted(n for names in grids.values() for n in names) == sorted(c.name for c in grid if c.stage != "kappa")
+  assert len((out / "results.csv").read_text().splitlines()) == 1 + 76 + 11
