@@ -705,7 +705,17 @@ class HyperparamsReport(StudyReport):
     """One ClaimVerdict per claim (C1..C6 §8, S1..S3 secure model, K1 transfer) from this run's records."""
     if self._judged is None:  # called on its own, not by write: the same inputs (this grid's cells, the noise
       self.prepare(run)       # reference) as the report's, never a second way to pick the records
-    return engine_claim_verdicts(self._judged[0], CLAIM_SECTION)
+    rows = engine_claim_verdicts(self._judged[0], CLAIM_SECTION)
+    missing = (self._inputs.meta.get("completeness") or {}).get("missing") or []
+    unmeasured = {r.claim.id for r in self._judged[0] if any(c.status == "not measured" for c in r.cells)}
+    return [dataclasses.replace(row, evidence=f"{row.evidence}; {part_way_note(len(missing))}")
+            if missing and row.claim in unmeasured else row for row in rows]
+
+
+def part_way_note(missing: int) -> str:
+  """What a claim with unmeasured cells says when the run is part-way (its grid has cells with no record yet)."""
+  return (f"part-way run: {missing} cell(s) of this profile's grid have no record yet, so cells not measured here "
+          "may come with the rest of the run (rerun with the same --output_dir to resume)")
 
 
 def gaps_of(summary: Summary, selection: Mapping[str, Any] | None, noise=None) -> Section:

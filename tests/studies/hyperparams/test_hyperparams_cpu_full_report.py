@@ -116,3 +116,18 @@ def test_tables_and_figures_cover_every_axis(written):
   assert set(grids) == {f"class_distances_{a}.png" for a in (*PROFILE.axes, "baselines", "secure")}
   assert sorted(n for names in grids.values() for n in names) == sorted(c.name for c in grid if c.stage != "kappa")
   assert len((out / "results.csv").read_text().splitlines()) == 1 + 76 + 11
+
+
+def test_a_part_way_run_says_its_unmeasured_cells_may_still_come(written, tmp_path, monkeypatch):
+  out, _, grid, _ = written
+  complete = json.loads((out / "claims.json").read_text())["claims"]
+  assert not any("part-way run" in c["evidence"] for c in complete)
+  monkeypatch.setattr(figures, "class_distance_grid", lambda *a, **k: None)
+  rng = np.random.default_rng(1)
+  first = [_model_record(c, rng, BASELINE_MEAN) for c in grid[:3]]            # three baselines so far
+  meta = {"profile": "cpu-full", "seed": 0, "not_run": [],
+          "completeness": {"missing": [c.name for c in grid[3:]], "lines": []}}
+  report.write_report(tmp_path, _selection(rng), first, meta)
+  got = json.loads((tmp_path / "claims.json").read_text())["claims"]
+  assert [c["verdict"] for c in got if "part-way run" not in c["evidence"]] == []
+  assert f"{len(grid) - 3} cell(s) of this profile's grid have no record yet" in got[0]["evidence"]
