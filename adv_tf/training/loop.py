@@ -282,8 +282,8 @@ def train_model(model_fn: Callable[[], keras.Model], train_ds: DatasetLike, eval
 
 def _run_epochs(config: TrainConfig, data: PreparedData, train_step: Callable, optimizer, history: History,
                 verbose: int, on_epoch: Optional[Callable[[str], None]] = None) -> tuple[int, float, bool, float]:
-  """The epoch loop: schedules, steps, evaluations, early stop at the target. Returns
-  (steps, last test accuracy, reached the target, epochs done)."""
+  """The epoch loop: schedules, steps, evaluations, early stop at the target, stop after an epoch whose training
+  loss is not finite (diverged). Returns (steps, last test accuracy, reached the target, epochs done)."""
   plateau = Plateau(config.plateau_patience, config.plateau_factor)
   lr = config.learning_rate
   steps = 0
@@ -327,6 +327,10 @@ def _run_epochs(config: TrainConfig, data: PreparedData, train_step: Callable, o
                f"test accuracy {accuracy:.4f}, lr {lr:g}, {time.perf_counter() - history.start:.0f} s")
     if config.target_accuracy is not None and accuracy >= config.target_accuracy:
       reached = True
+      break
+    if not np.isfinite(epoch_totals[0]):  # diverged (e.g. SGD with momentum 1.0): no later epoch recovers
+      if on_epoch is not None:
+        on_epoch(f"stopped after epoch {epoch + 1}: the training loss is not finite (the model diverged)")
       break
     if config.lr_schedule == "plateau":
       lr = plateau.step(epoch_totals[0] / epoch_totals[2], lr)

@@ -57,10 +57,10 @@ ID_HASHES = {
     "dataset-properties/paper:recipe_control": "e3b0c44298fc1c14",  # no cells: sha256 of ""
     "dataset-properties/quick:recipe_control": "e3b0c44298fc1c14",
     "dataset-properties/smoke:recipe_control": "39caab1fbb66b58a",
-    "hyperparams/cpu-full:selection": "bf0ff360d604fe86",
-    "hyperparams/cpu-full:cells": "532f270074f69586",
+    "hyperparams/cpu-full:selection": "966db050a1be51a1",  # the "long" recipe since 2026-12-06
+    "hyperparams/cpu-full:cells": "e7947b49357b8d0e",  # "long" recipe, larger-filter models last
     "hyperparams/paper:selection": "cc56211cf34bce2d",
-    "hyperparams/paper:cells": "771a9df3709c1092",
+    "hyperparams/paper:cells": "5524cb76a30fd281",  # the larger-filter models last (2026-12-06)
     "hyperparams/quick:selection": "f2f696a6b730f3f4",
     "hyperparams/quick:cells": "eeb637f1b2363245",  # the other cells' ids unchanged
     "hyperparams/smoke:selection": "e87b46788230cf53",

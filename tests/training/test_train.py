@@ -164,6 +164,18 @@ def test_on_epoch_gets_one_progress_line_per_epoch_with_the_recorded_accuracy(di
     assert f"test accuracy {accuracy:.4f}" in line and line.endswith(" s")
 
 
+def test_a_diverged_model_stops_after_the_epoch_its_loss_went_non_finite(digits):
+  """A learning rate of 1e6 sends the loss to inf/NaN within the first epoch: training stops there (an epoch
+  more cannot recover it) and says why, instead of running every remaining epoch; the target is not reached."""
+  (x, y), test = digits
+  lines = []
+  config = TrainConfig(optimizer="sgd", learning_rate=1e6, momentum=0.9, batch_size=64, epochs=4,
+                       max_train_examples=512, target_accuracy=0.98)
+  _, result = train_model(_lenet(), (x, y), test, config, on_epoch=lines.append)
+  assert result.epochs == 1 and result.steps == 8 and not result.reached_target
+  assert lines[-1] == "stopped after epoch 1: the training loss is not finite (the model diverged)"
+
+
 def test_same_seed_same_weights_and_other_seed_differs(digits):
   (x, y), test = digits
   config = TrainConfig(batch_size=64, epochs=1, max_train_examples=1024, seed=7)

@@ -108,7 +108,8 @@ def secure_spec(seed: int) -> ModelSpec:
 def build_cells(profile: HyperparamsConfig, axes: Sequence[str], cw: CWConfig, seed: int, selection_id: str,
                 num_baseline_models: int, kappas: Sequence[float], *, run: Mapping[str, Any] | None = None,
                 identity: Mapping[str, Any] | None = None) -> list:
-  """Cells of the main study in run order: baselines, variants, the secure model, the kappa sweep.
+  """Cells of the main study in run order: baselines, variants, the secure model, the kappa sweep, then the
+  variants with more convolution filters than the control (`conv_cost`), cheapest first.
 
   Each cell names its resolved model and training configs (`run`: target accuracy and epoch cap) and the
   run identity (study version, data, replicas), so a changed default or setting re-keys it.
@@ -124,7 +125,7 @@ def build_cells(profile: HyperparamsConfig, axes: Sequence[str], cw: CWConfig, s
     raise AdvTfError(f"unknown axis {unknown[0]!r}; choose from: {', '.join(AXES_BY_NAME)}")
   base_model = LeNetConfig()
   base_train = train_config(profile.train_profile)
-  cells = []
+  cells, costly = [], []
   for k in range(num_baseline_models):
     spec = baseline_spec(seed + k)
     cells.append(Cell(f"baseline/seed={seed + k}", model_cell_config(
@@ -135,24 +136,36 @@ def build_cells(profile: HyperparamsConfig, axes: Sequence[str], cw: CWConfig, s
     for value in grid_values(axis, profile, base_value):
       overrides = {axis.field: value, **axis.companions.get(value, {})}
       spec = ModelSpec(overrides, {}, seed) if axis.target == "model" else ModelSpec({}, overrides, seed)
-      cells.append(Cell(f"{axis.name}={_label(value)}",
-                        model_cell_config("variant", spec, cw, selection_id, axis=axis.name, value=value,
-                                          resolved=resolved(spec), identity=identity),
-                        stage="variant"))
+      cell = Cell(f"{axis.name}={_label(value)}",
+                  model_cell_config("variant", spec, cw, selection_id, axis=axis.name, value=value,
+                                    resolved=resolved(spec), identity=identity),
+                  stage="variant")
+      (costly if conv_cost(spec) > conv_cost(baseline_spec(seed)) else cells).append(cell)
   secure = secure_spec(seed)
   cells.append(Cell("secure", model_cell_config("secure", secure, cw, selection_id, resolved=resolved(secure),
                                                 identity=identity), stage="secure"))
+  secure_id = cells[-1].id
   both = {"baseline": resolved(baseline_spec(seed)), "secure": resolved(secure)}
   # With --kappa0_reuse (quick) the kappa = 0 cell may reuse the attacks of the seed baseline's and the secure
   # model's cells (the same models, samples and CW settings): it names their ids and recomputes only when their
   # artifacts are absent. Without it (cpu-full, paper) they are recomputed, so the report's kappa-0 agreement is
   # a real determinism check there (issue 10).
-  model_cells = {"baseline": cells[0].id, "secure": cells[-1].id} if profile.kappa0_reuse else None
+  model_cells = {"baseline": cells[0].id, "secure": secure_id} if profile.kappa0_reuse else None
   for kappa in kappas:
     cells.append(Cell(f"kappa={kappa:g}", kappa_cell_config(
         kappa, baseline_spec(seed), secure, cw, selection_id, resolved=both, identity=identity,
         reuse=model_cells if float(kappa) == 0.0 else None), stage="kappa"))
-  return cells
+  # Models with more convolution filters than the control (cpu-full's 64/128 .. 512/1024: up to 256x its second
+  # convolution, hours per cell on a CPU) run last, cheapest first, so that a part-way run has judged every
+  # other claim before them (review of 2026-12-06).
+  return cells + sorted(costly, key=lambda c: conv_cost(spec_from_config(c.config)))
+
+
+def conv_cost(spec: ModelSpec) -> int:
+  """A model's relative convolution cost: the product of its two layers' filter counts (Table 1: 32 x 64)."""
+  from adv_tf.models import LeNetConfig
+  first, second = LeNetConfig(**{k: v for k, v in spec.model.items() if k == "filters"}).filters
+  return int(first) * int(second)
 
 
 def _label(value) -> str:

@@ -91,6 +91,11 @@ def test_the_grid_is_the_profile_the_readme_describes(written):
   assert stages.count("baseline") == 10 and stages.count("kappa") == 11 and stages.count("secure") == 1
   # README: 76 model cells (10 baselines, 65 variants, the secure model) and 11 kappa cells.
   assert len(grid) - stages.count("kappa") == 76
+  # the four models with more filters than the control (hours each on a CPU) run last, cheapest first, after the
+  # secure model and the kappa sweep, so that a part-way run has every other cell before them
+  assert [c.name for c in grid[-4:]] == ["filters=64/128", "filters=128/256", "filters=256/512", "filters=512/1024"]
+  assert grid[-5].name == "kappa=10" and grid[-16].name == "secure"
+  assert "train_profile=long" in f"train_profile={PROFILE.train_profile}"   # the slow learners reach 98%
 
 
 def test_every_claim_is_judged_from_the_full_grid(written):

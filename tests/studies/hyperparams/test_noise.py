@@ -38,7 +38,8 @@ def test_a_variant_undecided_on_three_baselines_is_decided_with_a_published_sd_o
 
 def test_a_reference_measured_under_other_settings_is_refused(tmp_path):
   path = tmp_path / noise_reference.NOISE_FILE
-  ref = NoiseReference(("baselines",), 0.1, 10, "abc", noise.settings(config.PROFILES["cpu-full"], 0))
+  wider = dataclasses.replace(QUICK, samples_per_class=100)
+  ref = NoiseReference(("baselines",), 0.1, 10, "abc", noise.settings(wider, 0))
   path.write_text(json.dumps(ref.to_json()))
   quick = dataclasses.replace(QUICK, noise_reference=str(path))
   with pytest.raises(AdvTfError, match=r"other settings \(samples_per_class differ\)"):
