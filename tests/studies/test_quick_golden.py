@@ -17,8 +17,10 @@ claim or CSV changed. dataset_properties' once more when F-MNIST and CIFAR-10 mo
 "not in this profile" reasons that named cpu-full, no other text. training_size's was regenerated when its report
 gained the gaps section (issue 22 item 5): that section's table lines were added, no other line, claim or CSV
 changed. dataset_properties' once more when the training-recipe control was built (issue 22 item 5): only the
-gaps table's "training recipe and stop rule" row (its control and status cells) changed. hyperparams has its own
-golden test (hyperparams/test_hyperparams_golden.py)."""
+gaps table's "training recipe and stop rule" row (its control and status cells) changed. training_size's records
+were re-keyed once (2026-12-06), when its cells gained the test order ("split": {"test_order": ...}): their ids,
+configs and the grid manifest only, not their results or the expected report. hyperparams has its own golden test
+(hyperparams/test_hyperparams_golden.py)."""
 from __future__ import annotations
 
 import json

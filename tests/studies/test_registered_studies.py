@@ -81,10 +81,10 @@ ID_HASHES = {
     "minimal-dataset/smoke:selection": "1d28e575ab6ef907",
     "minimal-dataset/smoke:calibration": "5d55f330c84ad0b9",
     "minimal-dataset/smoke:models": "08522f6f48cef60c",
-    "training-size/cpu-full:models": "9dba30eb28f6f7d1",  # issue 22 item 2: 30 models, pool 500, 50 epochs
-    "training-size/paper:models": "043b51be211994f7",
-    "training-size/quick:models": "0f526d2e3d8f923e",
-    "training-size/smoke:models": "fec6e1c14ab2007b",
+    "training-size/cpu-full:models": "29848c4db37936ed",  # 30 models, MLPs first, interleaved test order
+    "training-size/paper:models": "81ad52bd96fd1e2d",  # class-interleaved test order (2026-12-06)
+    "training-size/quick:models": "48a68e5a6f761d10",  # class-interleaved test order (2026-12-06)
+    "training-size/smoke:models": "acce801ef3c9454e",
 }
 BY_NAME = {study.name: study for study in STUDIES}
 # experiments/ modules that are no study's binary: evaluate.py is adv-tf-evaluate (the user's model, no paper).

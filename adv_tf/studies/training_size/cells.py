@@ -10,19 +10,23 @@ from __future__ import annotations
 from adv_tf.experiment import Cell
 from adv_tf.studies.training_size.config import TrainingSizeConfig
 from adv_tf.studies.training_size.families import parse_family, train_config
+from adv_tf.studies.training_size.splits import TEST_ORDER
 
 ATTACK_FIELDS = ("ifgsm_iterations", "ifgsm_tolerance", "pool_size")
 
 
 def split_fields(config: TrainingSizeConfig, dataset: str) -> dict:
-  """The settings that define a dataset's train/test arrays (part of every cell's identity)."""
+  """The settings that define a dataset's train/test arrays (part of every cell's identity): the test order
+  (`splits.TEST_ORDER`, since 2026-12-06: before it the pool was the split's first N images, all airplanes on the
+  local CIFAR-10 copy) and the re-split settings."""
+  order = {"test_order": TEST_ORDER}
   if dataset == "stl10":
-    return {"split_seed": config.split_seed, "stl10_train_per_class": config.stl10_train_per_class,
+    return {**order, "split_seed": config.split_seed, "stl10_train_per_class": config.stl10_train_per_class,
             "stl10_test_per_class": config.stl10_test_per_class}
   if dataset == "tiny_imagenet":
-    return {"tiny_split": config.tiny_split, "split_seed": config.split_seed,
+    return {**order, "tiny_split": config.tiny_split, "split_seed": config.split_seed,
             "tiny_train_per_class": config.tiny_train_per_class, "tiny_test_per_class": config.tiny_test_per_class}
-  return {}
+  return order
 
 
 def build_cells(config: TrainingSizeConfig) -> list[Cell]:

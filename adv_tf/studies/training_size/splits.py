@@ -99,8 +99,31 @@ LOADERS: dict[str, Callable] = {
 }
 
 
+# How the study orders every test split (part of each cell's identity: cells.split_fields).
+TEST_ORDER = "class-interleaved"
+
+
+def class_interleaved(labels) -> np.ndarray:
+  """Indices that put a split in class-interleaved order: the first image of each class (classes ascending), then
+  the second of each, ...; within a class the split's own order. Every "first N test images" slice (the attack
+  pool, the training history's evaluation slice) then holds the classes equally, whatever the split's order: the
+  local CIFAR-10 copy's test split is sorted by class, so its first 500 images are all airplanes."""
+  labels = np.asarray(labels).reshape(-1)
+  rank = np.zeros(len(labels), np.int64)
+  for c in np.unique(labels):
+    members = np.flatnonzero(labels == c)
+    rank[members] = np.arange(len(members))
+  return np.lexsort((labels, rank))
+
+
 def load_split(dataset: str, config, data_dir=None) -> SplitData:
-  """The study's train/test arrays of `dataset` (see module docstring)."""
+  """The study's train/test arrays of `dataset` (see module docstring), the test split in `TEST_ORDER`."""
   if dataset not in LOADERS:
     raise AdvTfError(f"training-size: no loader for dataset {dataset!r}; choose one of: {', '.join(LOADERS)}")
-  return LOADERS[dataset](config, data_dir)
+  split = LOADERS[dataset](config, data_dir)
+  order = class_interleaved(split.y_test)
+  return dataclasses.replace(
+      split, x_test=split.x_test[order], y_test=split.y_test[order],
+      note=f"{split.note}; test images in class-interleaved order (the first image of each class, then the second, "
+      "...), so the attack pool (the first N) holds every class equally",
+      identity={**split.identity, "test_order": TEST_ORDER})

@@ -68,3 +68,31 @@ def test_stl10_resplit_through_tfds_mock_builder(tmp_path, monkeypatch):
   assert np.bincount(data.y_test, minlength=10).tolist() == [3] * 10
   assert "300 labelled" in data.note  # 150 train + 150 test pooled
   pipeline.clear_memory_cache()  # no mock arrays left for later tests
+
+
+def test_class_interleaved_order_balances_every_prefix_and_keeps_each_class_in_split_order():
+  labels = np.repeat(np.arange(10), 50)                  # sorted by class, as the local CIFAR-10 test copy
+  order = splits.class_interleaved(labels)
+  assert sorted(order.tolist()) == list(range(500))
+  assert np.bincount(labels[order[:100]], minlength=10).tolist() == [10] * 10   # a 100-image pool: 10 per class
+  assert labels[order[:6]].tolist() == [0, 1, 2, 3, 4, 5]
+  for c in range(10):                                      # within a class, the split's own order
+    assert np.all(np.diff(order[labels[order] == c]) > 0)
+  uneven = np.array([2, 2, 2, 0, 1])                       # a class that runs out drops out of later rounds
+  assert uneven[splits.class_interleaved(uneven)].tolist() == [0, 1, 2, 2, 2]
+
+
+def test_every_dataset_loads_in_class_interleaved_order_and_says_so(monkeypatch):
+  labels = np.repeat(np.arange(10), 30)
+
+  def fake_load_arrays(name, split, **kwargs):
+    x = np.zeros((len(labels), 2, 2, 3), np.float32) + labels[:, None, None, None] / 10.0
+    return x, labels.copy(), type("Info", (), {"num_classes": 10, "is_subset": False,
+                                               "identity": lambda self: {"name": name}})()
+
+  monkeypatch.setattr("adv_tf.data.load_arrays", fake_load_arrays)
+  data = splits.load_split("cifar10", config_lib.QUICK)
+  assert data.y_test[:10].tolist() == list(range(10))
+  np.testing.assert_allclose(data.x_test[:, 0, 0, 0], data.y_test / 10.0)   # images stay with their labels
+  assert data.identity["test_order"] == splits.TEST_ORDER and "class-interleaved" in data.note
+  assert data.y_train.tolist() == labels.tolist()          # the training split keeps its order (nested subsets)
