@@ -7,6 +7,7 @@ Keys:
   ("turning", family, metric)     per seed, the curve's value at its interior peak over its value at the largest
                                   size (turning.py); not testable when the curve peaks at the largest size (a
                                   turning point may lie beyond the sizes trained: "not testable at this scale")
+                                  or at the smallest (it only falls: the turning point may lie below them)
   ("peak", family, metric)        the same ratio, also when the curve peaks at the largest size
   ("spread", family, metric)      per seed, (max - min) / mean of the seed's curve over the sizes
   ("tradeoff", dataset, a, b, n)  per seed at the largest size, (accuracy a - accuracy b) x (own-correct eq. 4

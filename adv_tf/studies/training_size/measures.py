@@ -36,6 +36,9 @@ def _peak(s: analysis.FamilySummary, metric: str, turning_claimed: bool):
   if turning_claimed and p.at_end:
     return Untestable(f"{s.family} {metric}: peak at the largest size n={p.size}; a turning point may lie beyond "
                       "the sizes trained")
+  if turning_claimed and p.index == 0:   # a turning point is a peak inside the sizes: rising, then falling
+    return Untestable(f"{s.family} {metric}: peak at the smallest size n={p.size}, the curve only falls over the "
+                      "sizes trained; a turning point may lie below them (with 2 sizes no peak is interior)")
   return _values(s, p.ratios, f"{s.family} sizes")
 
 

@@ -40,6 +40,17 @@ def test_a_peak_at_the_largest_size_is_not_testable_for_a_claimed_turning_point(
   assert "may lie beyond the sizes trained" in ours["C2"].to_decide
 
 
+def test_a_curve_that_only_falls_has_no_interior_peak_to_call_a_turning_point():
+  """Two sizes (quick's and cpu-full's CIFAR-10) or any curve peaking at the smallest size: falling is not a
+  turning point (§4.2: robustness rises, peaks, then falls); before 2026-12-06 it read "holds"."""
+  falling = [dict(r, family="cifar10/simple_cnn", architecture="simple_cnn")
+             for r in tiny.results(("cifar10/mlp",)) if r["size"] != tiny.SIZES[0]]   # 0.80 at 2000, 0.40 at 4000
+  cfg = dataclasses.replace(CONFIG, families=("cifar10/simple_cnn",), sizes_cifar10=tiny.SIZES[1:])
+  ours, _ = judged(falling, cfg)
+  assert ours["C2"].label == "not testable, partial (tested against: cifar10/simple_cnn)"
+  assert "peak at the smallest size n=2000" in ours["C2"].to_decide
+
+
 def test_no_turning_point_needs_the_interior_peak_below_the_margin():
   ours, _ = judged(tiny.results())   # cifar10/resnet32 rises 0.20 -> 0.25: interior peak 0.88 of the last
   assert ours["C3"].verdict == "holds"
