@@ -103,9 +103,40 @@ def summarize_family(results: Sequence[Mapping], *, delta_quantile: float = 0.5)
                        seeds, values, size_x, dropped, delta, int(first.get("test_examples", 0)), curves, attacks)
 
 
-def summarize(results: Sequence[Mapping], *, delta_quantile: float = 0.5) -> dict[str, FamilySummary]:
-  """Family name -> FamilySummary, in the order families first appear."""
+def _groups(results: Sequence[Mapping]) -> dict[str, list]:
   groups: dict[str, list] = {}
   for r in results:
     groups.setdefault(r["family"], []).append(r)
-  return {name: summarize_family(rs, delta_quantile=delta_quantile) for name, rs in groups.items()}
+  return groups
+
+
+def _complete(results: Sequence[Mapping]) -> tuple[list, str | None]:
+  """One family's results of the seeds recorded at every recorded size (a curve compares sizes seed by seed), and
+  what was left out (None: nothing); no results when fewer than 2 sizes are recorded (no curve yet)."""
+  sizes = sorted({int(r["size"]) for r in results})
+  seeds = sorted(set.intersection(*({int(r["seed"]) for r in results if int(r["size"]) == n} for n in sizes)))
+  if len(sizes) < 2 or not seeds:
+    return [], (f"{results[0]['family']}: {len(results)} model(s) recorded at {len(sizes)} size(s) but no seed at "
+                "every size yet: no curve (part-way run)")
+  kept = [r for r in results if int(r["seed"]) in seeds]
+  if len(kept) == len(results):
+    return kept, None
+  return kept, (f"{results[0]['family']}: {len(results) - len(kept)} model(s) of seeds not yet recorded at every size "
+                f"left out; curves over seeds {', '.join(map(str, seeds))} (part-way run)")
+
+
+def left_out(results: Sequence[Mapping]) -> list[str]:
+  """What `summarize` leaves out of a part-way run's records, one line per family ([] when every family is whole)."""
+  return [note for rs in _groups(results).values() if (note := _complete(rs)[1])]
+
+
+def summarize(results: Sequence[Mapping], *, delta_quantile: float = 0.5) -> dict[str, FamilySummary]:
+  """Family name -> FamilySummary, in the order families first appear, over each family's seeds recorded at every
+  recorded size (`left_out` says what a part-way run's summaries leave out); a family with fewer than 2 sizes
+  recorded has no summary yet."""
+  out = {}
+  for name, rs in _groups(results).items():
+    kept, _ = _complete(rs)
+    if kept:
+      out[name] = summarize_family(kept, delta_quantile=delta_quantile)
+  return out

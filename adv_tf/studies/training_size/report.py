@@ -264,7 +264,9 @@ def report_markdown(config, results: Sequence[Mapping], families: Mapping[str, a
                     figures: Mapping[str, list[str]], counts, reg, notes: Mapping[str, str]) -> str:
   """The text of report.md."""
   md = [f"# Paper 004: training-set size vs accuracy and robustness (profile `{config.profile}`)", ""]
-  md += [f"{len(results)} models in {len(families)} families.", "", f"## {claims_lib.VERDICTS_SECTION}", "",
+  md += [f"{len(results)} models in {len(families)} families.", ""]
+  md += [f"- {line}" for line in analysis.left_out(results)] + ([""] if analysis.left_out(results) else [])
+  md += [f"## {claims_lib.VERDICTS_SECTION}", "",
          verdict_table(ours, paper), "",
          "## Section 2: linear regression", "", _md(REG_HEADER, reg), "",
          _regression_note(reg), ""]

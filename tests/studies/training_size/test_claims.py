@@ -101,3 +101,20 @@ def test_claims_json_rows_equal_the_report_rows():
   by_id = {r.claim: r for r in rows}
   assert by_id["C11"].verdict == "holds" and by_id["C11"].section == "Section 2: linear regression"
   assert by_id["C4"].verdict == "not run in this profile" and "STL-10" in by_id["C4"].evidence
+
+
+def test_a_part_way_run_is_summarised_over_its_complete_seeds_and_says_what_it_left_out():
+  """A run stopped part-way (seeds inner: seed 2 has only the smallest size; a family with one size so far) is
+  judged on the seeds recorded at every size; before 2026-12-06 its ragged seed lists crashed the report."""
+  records = [r for r in tiny.results(("cifar10/mlp", "mnist/mlp"))
+             if not (r["family"] == "cifar10/mlp" and r["seed"] == 2 and r["size"] != tiny.SIZES[0])
+             and not (r["family"] == "mnist/mlp" and r["size"] != tiny.SIZES[0])]
+  families = analysis.summarize(records)
+  assert list(families) == ["cifar10/mlp"] and families["cifar10/mlp"].seeds == [0, 1]
+  assert analysis.left_out(records) == [
+      "cifar10/mlp: 1 model(s) of seeds not yet recorded at every size left out; curves over seeds 0, 1 "
+      "(part-way run)",
+      "mnist/mlp: 3 model(s) recorded at 1 size(s) but no seed at every size yet: no curve (part-way run)"]
+  ours, _ = judged(records)
+  assert ours["C2"].verdict == "holds"                      # the turning point at 2000, over seeds 0 and 1
+  assert analysis.left_out(tiny.results()) == []
