@@ -328,7 +328,7 @@ def _run_epochs(config: TrainConfig, data: PreparedData, train_step: Callable, o
     if config.target_accuracy is not None and accuracy >= config.target_accuracy:
       reached = True
       break
-    if not np.isfinite(epoch_totals[0]):  # diverged (e.g. SGD with momentum 1.0): no later epoch recovers
+    if not np.isfinite(epoch_totals[0]):  # diverged (an inf/NaN loss): no later epoch recovers
       if on_epoch is not None:
         on_epoch(f"stopped after epoch {epoch + 1}: the training loss is not finite (the model diverged)")
       break

@@ -115,8 +115,11 @@ def _complete(results: Sequence[Mapping]) -> tuple[list, str | None]:
   what was left out (None: nothing); no results when fewer than 2 sizes are recorded (no curve yet)."""
   sizes = sorted({int(r["size"]) for r in results})
   seeds = sorted(set.intersection(*({int(r["seed"]) for r in results if int(r["size"]) == n} for n in sizes)))
-  if len(sizes) < 2 or not seeds:
-    return [], (f"{results[0]['family']}: {len(results)} model(s) recorded at {len(sizes)} size(s) but no seed at "
+  if len(sizes) < 2:
+    return [], (f"{results[0]['family']}: {len(results)} model(s) recorded at one size so far: no curve yet "
+                "(part-way run)")
+  if not seeds:
+    return [], (f"{results[0]['family']}: {len(results)} model(s) recorded at {len(sizes)} sizes but no seed at "
                 "every size yet: no curve (part-way run)")
   kept = [r for r in results if int(r["seed"]) in seeds]
   if len(kept) == len(results):

@@ -45,8 +45,8 @@ class TrainingSizeConfig(ConfigMixin):
   seeds_overrides: tuple[str, ...] = flag_field(
       (), "per-dataset seed counts 'dataset=n' replacing seeds (e.g. cifar10=1: "
       "where a profile can afford seeds on one dataset only)")
-  pool_size: int = flag_field(100, "attack pool: the first N test images in class-interleaved order, i.e. N / 10 "
-                              "per class (§4.1 attacks the correctly classified ones; N unstated)", bounds=AT_LEAST_ONE)
+  pool_size: int = flag_field(100, "attack pool: the first N test images in class-interleaved order, i.e. N / "
+                              "(number of classes) per class (§4.1 attacks the correctly classified ones; N unstated)", bounds=AT_LEAST_ONE)
   eval_examples: Optional[int] = flag_field(None, "test images for clean accuracy (None: the whole test split)",
                                             bounds=AT_LEAST_ONE)
   recipe: str = flag_field("adam", "training recipe: 'adam' (Adam 1e-3, batch 128, one recipe for all) "

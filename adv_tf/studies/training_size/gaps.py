@@ -53,7 +53,7 @@ CAUSES = (
                           "needs the full data set, not the local copy", key="full_cifar10")),
     Cause("attack pool unstated",
           "the paper attacks its correctly classified test images (how many unstated); ours the correct ones among "
-          "the first pool_size test images, so a rate near 100% rests on few images in small profiles",
+          "the first pool_size test images in class-interleaved order (the same number per class), so a rate near 100% rests on few images in small profiles",
           "spec 004.1 'Metrics' (pool unstated); report 'Choices' (attack pool)",
           control=Control("the same attacks on a pool of 500 test images (1,000 in paper)", "cpu-full",
                           "--pool_size=500", key="pool_500")),

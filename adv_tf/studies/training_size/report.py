@@ -202,8 +202,9 @@ def _choices(config, families, notes: Mapping[str, str]) -> list[str]:
       "subsets are not trained for far fewer steps than large ones. Train accuracy "
       "(inference mode, first 10,000 subset images) is recorded for every model. No early stopping and no model "
       "selection on test data (the test split only reports).",
-      f"Attack pool: the first {c.pool_size} test images; each model attacks the pool images it classifies "
-      "correctly (§4.1).",
+      f"Attack pool: the first {c.pool_size} test images in class-interleaved order (the first image of each class, "
+      "then the second, ...: the same number per class whatever the split's order; the local CIFAR-10 copy's test "
+      "split is sorted by class); each model attacks the pool images it classifies correctly (§4.1).",
       f"CW-L2 (eqs. 2-3), untargeted, full strength: kappa {c.cw.confidence}, {c.cw.binary_steps} binary steps x "
       f"{c.cw.max_iterations} iterations, Adam lr {c.cw.learning_rate}, c0 {c.cw.initial_const}, abort early "
       f"{c.cw.abort_early}, schedule \"{c.cw.schedule}\" ({SCHEDULE_QUALITY[c.cw.schedule]}; every profile keeps "

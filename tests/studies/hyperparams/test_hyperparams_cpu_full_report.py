@@ -7,6 +7,7 @@ value the grid lacks) or a report step that only the quick grid exercised fails 
 """
 from __future__ import annotations
 
+import csv
 import json
 import pathlib
 
@@ -95,7 +96,7 @@ def test_the_grid_is_the_profile_the_readme_describes(written):
   # secure model and the kappa sweep, so that a part-way run has every other cell before them
   assert [c.name for c in grid[-4:]] == ["filters=64/128", "filters=128/256", "filters=256/512", "filters=512/1024"]
   assert grid[-5].name == "kappa=10" and grid[-16].name == "secure"
-  assert "train_profile=long" in f"train_profile={PROFILE.train_profile}"   # the slow learners reach 98%
+  assert PROFILE.train_profile == "long"   # up to 50 epochs: the slow learners (sigmoid) reach 98%
 
 
 def test_every_claim_is_judged_from_the_full_grid(written):
@@ -108,12 +109,10 @@ def test_every_claim_is_judged_from_the_full_grid(written):
 
 
 def test_tables_and_figures_cover_every_axis(written):
-  out, text, grid, grids = written
-  table5 = (out / "table5_network_distances.csv").read_text()
-  table6 = (out / "table6_optimizer_distances.csv").read_text()
-  for axis in ("activation", "kernel_size", "pool_size", "stride", "input_dropout"):
-    assert axis in table5 or axis in text
-  assert "adadelta" in table6.lower()
+  out, _, grid, grids = written
+  for name in ("table5_network_distances.csv", "table6_optimizer_distances.csv"):
+    rows = list(csv.DictReader((out / name).open()))
+    assert rows and all(r["ours_mean"] and r["note"] != "not run" for r in rows), name   # every paper row measured
   drawn = {p.name for p in (out / "figures").iterdir() if p.stat().st_size > 0}
   assert {"fig6_average_distances.png", "fig7_best_estimate_distances.png"} <= drawn
   assert {f"mean_distance_{axis}.png" for axis in ("activation", "kernel_size", "pool_size", "optimizer")} <= drawn

@@ -114,7 +114,7 @@ def test_a_part_way_run_is_summarised_over_its_complete_seeds_and_says_what_it_l
   assert analysis.left_out(records) == [
       "cifar10/mlp: 1 model(s) of seeds not yet recorded at every size left out; curves over seeds 0, 1 "
       "(part-way run)",
-      "mnist/mlp: 3 model(s) recorded at 1 size(s) but no seed at every size yet: no curve (part-way run)"]
+      "mnist/mlp: 3 model(s) recorded at one size so far: no curve yet (part-way run)"]
   ours, _ = judged(records)
   assert ours["C2"].verdict == "holds"                      # the turning point at 2000, over seeds 0 and 1
   assert analysis.left_out(tiny.results()) == []

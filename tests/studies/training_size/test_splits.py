@@ -82,7 +82,7 @@ def test_class_interleaved_order_balances_every_prefix_and_keeps_each_class_in_s
   assert uneven[splits.class_interleaved(uneven)].tolist() == [0, 1, 2, 2, 2]
 
 
-def test_every_dataset_loads_in_class_interleaved_order_and_says_so(monkeypatch):
+def test_a_standard_split_loads_in_class_interleaved_order_and_says_so(monkeypatch):
   labels = np.repeat(np.arange(10), 30)
 
   def fake_load_arrays(name, split, **kwargs):
