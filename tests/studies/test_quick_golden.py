@@ -19,7 +19,8 @@ gained the gaps section (issue 22 item 5): that section's table lines were added
 changed. dataset_properties' once more when the training-recipe control was built (issue 22 item 5): only the
 gaps table's "training recipe and stop rule" row (its control and status cells) changed. training_size's records
 were re-keyed once (2026-12-06), when its cells gained the test order ("split": {"test_order": ...}): their ids,
-configs and the grid manifest only, not their results or the expected report. hyperparams has its own golden test
+configs and the grid manifest only, not their results; its expected report changed in one gaps-table cell (the
+"attack pool unstated" cause now says the pool is class-interleaved). hyperparams has its own golden test
 (hyperparams/test_hyperparams_golden.py)."""
 from __future__ import annotations
 

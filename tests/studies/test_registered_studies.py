@@ -81,7 +81,7 @@ ID_HASHES = {
     "minimal-dataset/smoke:selection": "1d28e575ab6ef907",
     "minimal-dataset/smoke:calibration": "5d55f330c84ad0b9",
     "minimal-dataset/smoke:models": "08522f6f48cef60c",
-    "training-size/cpu-full:models": "29848c4db37936ed",  # 30 models, MLPs first, interleaved test order
+    "training-size/cpu-full:models": "a6ce42d29fd63709",  # 30 models, MLPs first, pool 600 interleaved
     "training-size/paper:models": "81ad52bd96fd1e2d",  # class-interleaved test order (2026-12-06)
     "training-size/quick:models": "48a68e5a6f761d10",  # class-interleaved test order (2026-12-06)
     "training-size/smoke:models": "acce801ef3c9454e",

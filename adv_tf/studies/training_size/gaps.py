@@ -53,10 +53,11 @@ CAUSES = (
                           "needs the full data set, not the local copy", key="full_cifar10")),
     Cause("attack pool unstated",
           "the paper attacks its correctly classified test images (how many unstated); ours the correct ones among "
-          "the first pool_size test images in class-interleaved order (the same number per class), so a rate near 100% rests on few images in small profiles",
+          "the first pool_size test images in class-interleaved order (the same number per class), so a rate near "
+          "100% rests on few images in small profiles",
           "spec 004.1 'Metrics' (pool unstated); report 'Choices' (attack pool)",
-          control=Control("the same attacks on a pool of 500 test images (1,000 in paper)", "cpu-full",
-                          "--pool_size=500", key="pool_500")),
+          control=Control("the same attacks on a pool of 600 test images (1,000 in paper)", "cpu-full",
+                          "--pool_size=600", key="pool_500")),
 )
 
 
@@ -64,7 +65,7 @@ CAUSES = (
 # each keyed Control's named profile does; the report reads what actually ran from the records).
 CONTROL_RUNS = {
     "per_family_recipe": lambda cfg: cfg.recipe == "per_family",
-    "pool_500": lambda cfg: cfg.pool_size >= 500,
+    "pool_500": lambda cfg: cfg.pool_size >= 500,   # the key predates cpu-full's 600
     "full_cifar10": lambda cfg: (any(f.startswith("cifar10/") for f in cfg.families)
                                  and max(cfg.sizes_for("cifar10")) > 20000),
 }
