@@ -37,7 +37,18 @@ def prepare(run) -> None:
     if name not in data:
       x_tr, y_tr, ident = load_split(name, "train", run.data_dir)
       x_te, y_te, _ = load_split(name, "test", run.data_dir)
+      check_evaluated_classes(name, y_te, run.config.eval_images)
       data[name] = {"train": (x_tr, y_tr), "test": (x_te, y_te), "identity": ident}
+
+
+def check_evaluated_classes(name: str, y_test: np.ndarray, eval_images: int) -> None:
+  """Refuses (one line, before any training) a run that evaluates only the first `eval_images` of a test split
+  sorted by class (the local CIFAR-10 copy's): it would be judged on the first classes alone (airplanes)."""
+  y = np.asarray(y_test).reshape(-1)
+  if eval_images < len(y) and len(np.unique(y)) > 1 and bool(np.all(np.diff(y) >= 0)):
+    raise AdvTfError(f"the test split of {name} is sorted by class (e.g. the local CIFAR-10 copy), so its first "
+                     f"{eval_images} images hold classes {sorted(np.unique(y[:eval_images]).tolist())} only: set "
+                     f"--eval_images={len(y)} or use a copy in the original order")
 
 
 def transforms_for(size: int, contrast: float, antialias: bool) -> list:

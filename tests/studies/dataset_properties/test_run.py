@@ -6,7 +6,9 @@ import dataclasses
 import types
 
 import numpy as np
+import pytest
 
+from adv_tf.errors import AdvTfError
 from adv_tf.studies.dataset_properties import datasets
 from adv_tf.studies.dataset_properties import run as run_lib
 from adv_tf.studies.dataset_properties.study import DatasetPropertiesStudy
@@ -81,3 +83,11 @@ def test_deepfool_searched_once_equals_one_call_per_eps(generated_split):
     np.testing.assert_allclose(once[eps], per_eps, atol=1e-6)
     assert np.max(np.abs(once[eps] - x)) <= eps + 1e-6
   assert not np.allclose(once[eps_list[0]], once[eps_list[1]])
+
+
+def test_a_test_split_sorted_by_class_is_refused_unless_it_is_evaluated_whole():
+  sorted_labels = np.repeat(np.arange(10), 100)            # the local CIFAR-10 copy's test split, in miniature
+  with pytest.raises(AdvTfError, match=r"sorted by class .* hold classes \[0\] only: set --eval_images=1000"):
+    run_lib.check_evaluated_classes("cifar10", sorted_labels, 100)
+  run_lib.check_evaluated_classes("cifar10", sorted_labels, 1000)                          # the whole split
+  run_lib.check_evaluated_classes("mnist", np.random.default_rng(0).permutation(sorted_labels), 6)  # unsorted
