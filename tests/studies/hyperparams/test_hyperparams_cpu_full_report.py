@@ -1,4 +1,4 @@
-"""The cpu-full report over constructed records of its whole grid (no training): the path a 4-hour run ends in.
+"""The cpu-full report over constructed records of its whole grid (no training): the path a ~10-hour run ends in.
 
 Every cell of `PROFILES["cpu-full"]` (10 baselines, every Appendix value, the secure model, kappa 0..10) gets a
 record, the selection one from 100 samples per class; the report must judge every claim (none "not run in this
@@ -63,7 +63,7 @@ def _selection(rng) -> dict:
 @pytest.fixture(scope="module")
 def written(tmp_path_factory):
   """The cpu-full report of one constructed record per grid cell (seeded: the verdicts are fixed). The per-axis
-  heat-map grids are recorded, not drawn (88 annotated 10x10 maps take most of a minute of CPU; the smoke and
+  heat-map grids are recorded, not drawn (76 annotated 10x10 maps take most of a minute of CPU; the smoke and
   golden tests draw real ones): `grids` maps each figure's file name to the model names it was given."""
   rng = np.random.default_rng(0)
   grids = {}
