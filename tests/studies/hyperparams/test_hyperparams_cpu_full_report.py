@@ -32,10 +32,10 @@ def _matrix(mean: float, rng: np.random.Generator) -> list:
 
 def _model_record(cell, rng, mean: float) -> dict:
   matrix = _matrix(mean, rng)
-  grid = np.asarray([[np.nan if v is None else v for v in row] for row in matrix], dtype=float)
   return {"id": cell.id, "name": cell.name, "stage": cell.stage, "config": cell.config, "seconds": 90.0,
           "result": {"train": {"test_accuracy": 0.985, "epochs": 3, "padding": "valid"}, "matrix": matrix,
-                     "stats": distance_stats(grid), "cw_success_rate": 1.0, "cw_prediction_agreement": 1.0}}
+                     "stats": distance_stats(cell_runs.matrix_from_json(matrix)), "cw_success_rate": 1.0,
+                     "cw_prediction_agreement": 1.0}}
 
 
 def _kappa_record(cell) -> dict:
@@ -52,7 +52,7 @@ def _kappa_record(cell) -> dict:
 
 def _selection(rng) -> dict:
   average, best = _matrix(BASELINE_MEAN, rng), _matrix(BASELINE_MEAN, rng)
-  grid = lambda m: np.asarray([[np.nan if v is None else v for v in row] for row in m], dtype=float)  # noqa: E731
+  grid = cell_runs.matrix_from_json
   return {"result": {"train": {"test_accuracy": 0.985}, "best_test_indices": list(range(10)),
                      "num_samples": 10 * PROFILE.samples_per_class, "average_matrix": average,
                      "best_estimate_matrix": best, "average_stats": distance_stats(grid(average)),
