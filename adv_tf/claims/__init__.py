@@ -30,10 +30,12 @@ API:
                 test, with the reason); `pack_items` / `unpack_items` store per-item outcomes in a JSON record
                 as hex.
   declarations  `Cell(a, b, relation, offset, group, label)`, relations greater / less / at_least /
-                at_most / equal; `Claim(id, statement, cells, section, unit, margin, mode, names, conflict,
+                at_most / equal; `Trend(points)` as a cell's side a: a rise or fall along an ordered axis;
+                `Claim(id, statement, cells, section, unit, margin, mode, names, conflict,
                 confound_limits, scale, value_unit, noise_from)`, units images / pairs / seeds.
   rules         the tests (exact McNemar, Newcombe paired/unpaired, exact binomial, t over items, sign test, paired /
-                Welch / one-sample t, `reference_t`: one model against N with their sd) and `holm`.
+                Welch / one-sample t, `reference_t`: one model against N with their sd, `contrast_t`: a trend over
+                such models) and `holm`.
   engine        `judge`, `judge_all`, `Rules` (alpha, floor, saturation_items, near_chance, max_factor),
                 `ClaimResult` (verdict, label with "partial", decided, counts, evidence, to_decide,
                 confounds, cells).
@@ -41,7 +43,7 @@ API:
 The verdict rules are stated in `engine`'s docstring; every rule has a test on constructed data in
 tests/claims/.
 """
-from adv_tf.claims.declarations import RELATIONS, UNITS, Cell, Claim, check_unique
+from adv_tf.claims.declarations import RELATIONS, UNITS, Cell, Claim, Trend, check_unique
 from adv_tf.claims.engine import DECIDED, NOT_RUN, ClaimResult, Rules, judge, judge_all
 from adv_tf.claims.observations import Accuracy, Exact, Scalar, Untestable, Values, pack_items, unpack_items
 from adv_tf.claims.writers import claim_verdicts, verdict_rows, verdict_table

@@ -11,6 +11,15 @@ Relations (effect = value(a) - value(b), with `offset` subtracted):
 Quantities are keys (any hashable the study's `measure` function resolves to an observation) or numbers
 (constants, `observations.Scalar`).
 
+Trends: a claim that a quantity rises (or falls) along an ordered axis ("as the dropout increases, the distance
+increased") is one cell whose side a is a `Trend` (the axis' points: value x, key, name) and whose side b is 0.0:
+the effect is the least-squares line's change across the measured range, slope x (max x - min x), in the
+quantity's units ("greater": rises, "less": falls; `equal` within the margin: flat). One test over all points, not
+every pair: at one model per point, adjacent values differ by less than their noise, so pairwise comparisons
+cannot decide a trend that the points together show. Points not measured (or not testable) are left out of the
+fit and the claim reads "partial"; fewer than two measured points: not measured. Needs unit "seeds" with
+`noise_from` (the design of a grid of single models against N baselines; `rules.contrast_t`).
+
 Units of noise (`Claim.unit`):
   images / pairs  the compared models' per-item outcomes on the same items (exact McNemar / sign test);
   seeds           a claim about a training method or a data property: its unit of replication is the trained
@@ -34,6 +43,24 @@ MODES = ("all", "most")
 
 
 @dataclasses.dataclass(frozen=True)
+class Trend:
+  """An ordered axis' points (x, key, name): x the axis value (a number), key what `measure` resolves, name how
+  the claim's `names` and the report call the point (module docstring)."""
+  points: tuple[tuple[float, Hashable, str], ...]
+
+  def __post_init__(self):
+    xs = [p[0] for p in self.points]
+    if len(self.points) < 2 or len(set(xs)) < 2 or any(len(p) != 3 for p in self.points):
+      raise AdvTfError(f"a Trend needs >= 2 points (x, key, name) with >= 2 distinct x, got {self.points}")
+    if any(not isinstance(x, (int, float)) or isinstance(x, bool) for x in xs):
+      raise AdvTfError(f"a Trend's x values must be numbers, got {xs}")
+
+  @property
+  def names(self) -> tuple[str, ...]:
+    return tuple(p[2] for p in self.points)
+
+
+@dataclasses.dataclass(frozen=True)
 class Cell:
   """One comparison. `group`: which of the claim's named values (`Claim.names`, e.g. a dataset, or a tuple
   such as (dataset, eps)) it belongs to; `label`: how the report names it (default: built from the keys)."""
@@ -51,6 +78,10 @@ class Cell:
   def __post_init__(self):
     if self.relation not in RELATIONS:
       raise AdvTfError(f"unknown relation {self.relation!r}; choose one of {RELATIONS}")
+    if isinstance(self.b, Trend) or (isinstance(self.a, Trend) and (
+        not isinstance(self.b, (int, float)) or self.b != 0 or self.offset != 0)):
+      raise AdvTfError("a Trend is side a of a cell whose side b is 0.0 (no offset): the effect is the fitted "
+                       "change across the axis")
 
   @property
   def name(self) -> str:
@@ -104,6 +135,9 @@ class Claim:
       raise AdvTfError(f"claim {self.id} has no cells")
     if self.noise_from is not None and self.unit != "seeds":
       raise AdvTfError(f"claim {self.id}: noise_from needs unit 'seeds', got {self.unit!r}")
+    if any(isinstance(c.a, Trend) for c in self.cells) and self.noise_from is None:
+      raise AdvTfError(f"claim {self.id}: a Trend cell needs unit 'seeds' and noise_from (the seed-to-seed sd its "
+                       "points share)")
     keys = [(c.a, c.b, c.relation, c.offset) for c in self.cells]
     twice = sorted({str(k[:2]) for k in keys if keys.count(k) > 1})
     if twice:

@@ -26,6 +26,12 @@ picks the test the design calls for (`rules` module table), and combines the cel
   the claim's `confound_limits` are attached to the evidence.
 * tests on items (images, pairs) count each item once: with several seeds on a side, its outcome averaged over
   them (`rules` docstring), never once per seed.
+* a `Trend` cell (declarations) is one test over the axis' measured points: the least-squares line through
+  (x_i, y_i), y_i a point's mean over its seeds, each point weighted equally; effect = slope x (max x - min x), a
+  linear contrast sum c_i y_i tested with the `noise_from` sd (`rules.contrast_t`: se = sd sqrt(sum c_i^2 / n_i),
+  N - 1 degrees of freedom); points not measured or not testable are left out (named in the cell's note; the claim
+  reads "partial"), fewer than two points left: not measured / not testable; a confound is flagged by its spread
+  (max - min) over the points.
 For every claim that is not decided, `ClaimResult.to_decide` says what would decide it: the effect seen, the
 measured noise, and the sample size (items or seeds per side, as a multiple of today's) at which the same
 rules, applied to the same effect and noise, give a decided verdict (`max_factor` at most). A "this model"
@@ -42,7 +48,7 @@ from typing import Callable, Hashable, Mapping, Sequence
 import numpy as np
 
 from adv_tf.claims import rules as R
-from adv_tf.claims.declarations import Cell, Claim
+from adv_tf.claims.declarations import Cell, Claim, Trend
 from adv_tf.claims.noise_reference import NoiseReference
 from adv_tf.claims.observations import Accuracy, Exact, Observation, Scalar, Untestable, Values
 from adv_tf.errors import AdvTfError
@@ -75,6 +81,7 @@ class CellResult:
   p_against: float = 1.0
   p_tie: float = 1.0
   confounds: dict = dataclasses.field(default_factory=dict)
+  groups: tuple[str, ...] | None = None   # the claim's names this cell measured, when not `cell.groups` (a Trend)
 
 
 @dataclasses.dataclass
@@ -318,11 +325,61 @@ def _resolve(side, measure: Measure):
   return Scalar(float(side)) if isinstance(side, (int, float)) else measure(side)
 
 
+def _trend_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules,
+                noise: Mapping[Hashable, NoiseReference] | None) -> CellResult:
+  """A `Trend` cell (module docstring): the least-squares change across the measured points, one contrast t."""
+  points, left_out, measured = [], [], []
+  for x, key, name in cell.a.points:
+    obs = measure(key)
+    if obs is None:
+      continue
+    measured.append(name)
+    reason = obs.reason if isinstance(obs, Untestable) else _near_chance(obs, rules)
+    if reason is None and not isinstance(obs, (Accuracy, Values)):
+      raise AdvTfError(f"claim {claim.id}: a Trend point is an Accuracy or Values, got {type(obs).__name__}")
+    if reason:
+      left_out.append(f"{name}: {reason}")
+    else:
+      points.append((float(x), key, name, obs))
+  note = "left out of the trend: " + "; ".join(left_out) if left_out else ""
+  if len({p[0] for p in points}) < 2:
+    status = "not testable" if left_out else "not measured"
+    return CellResult(cell, status, note=note or "fewer than two measured points", groups=tuple(measured))
+  reference = (noise or {}).get(claim.noise_from) or measure(claim.noise_from)
+  if not _has_seed_noise(reference):
+    return CellResult(cell, "not testable", note=f"no seed-to-seed sd: {claim.noise_from} has < 2 seeds",
+                      groups=tuple(measured))
+  xs = np.asarray([p[0] for p in points])
+  ys = np.asarray([p[3].value for p in points])
+  weights = (xs - xs.mean()) / np.sum((xs - xs.mean()) ** 2) * (xs.max() - xs.min())
+  counts = [len(p[3].seeds) for p in points]
+  source = "/".join(str(p) for p in claim.noise_from) if isinstance(claim.noise_from, tuple) else str(
+    claim.noise_from)
+  if isinstance(reference, NoiseReference):
+    sd, n_ref, source = reference.sd, reference.n, f"{source} (published run, commit {reference.commit[:12]})"
+  else:
+    values = _seed_values(reference)
+    floor = _seed_floor(reference) if isinstance(reference, Accuracy) else 0.0
+    sd, n_ref = max(float(np.std(values, ddof=1)), floor), len(values)
+  test = R.contrast_t(weights, float(weights @ ys), counts, sd, n_ref, source,
+                      [p[1] == claim.noise_from for p in points],
+                      label="linear trend t over seeds (least-squares change across the axis), sd from a reference")
+  p_for, p_against, p_tie = _p_values(cell, test, claim.margin)
+  confounds = {}
+  for name in {k for p in points for k in getattr(p[3], "confounds", {})}:
+    found = [p[3].confounds[name] for p in points if name in p[3].confounds]
+    confounds[name] = max(found) - min(found)
+  return CellResult(cell, "undecided", test, note, False, p_for, p_against, p_tie, confounds,
+                    groups=tuple(p[2] for p in points))
+
+
 def judge_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules = Rules(),
                noise: Mapping[Hashable, NoiseReference] | None = None) -> CellResult:
   """The cell's test and p-values (status is set by `combine`, which knows the claim's other cells). `noise`: a
   published run's seed-to-seed sd per `noise_from` key (`noise_reference`), used instead of measuring that key's
   own seeds."""
+  if isinstance(cell.a, Trend):
+    return _trend_cell(claim, cell, measure, rules, noise)
   a, b = _resolve(cell.a, measure), _resolve(cell.b, measure)
   untestable = [o.reason for o in (a, b) if isinstance(o, Untestable)]
   if untestable:
@@ -422,7 +479,8 @@ def judge(claim: Claim, measure: Measure, rules: Rules = Rules(),
   seed-to-seed noise per `noise_from` key (`judge_cell`)."""
   cells = [judge_cell(claim, c, measure, rules, noise) for c in claim.cells]
   verdict = combine(claim, cells, rules)
-  tested = tuple(n for n in claim.names if any(n in c.cell.groups and c.status != "not measured" for c in cells))
+  tested = tuple(n for n in claim.names if any(
+      n in (c.cell.groups if c.groups is None else c.groups) and c.status != "not measured" for c in cells))
   flagged = []
   for name, limit in claim.confound_limits.items():
     gaps = [c.confounds[name] for c in cells if name in c.confounds]

@@ -17,6 +17,8 @@ threshold" and "effect < threshold", where effect = value(A) - value(B).
 | quantities computed exactly (no sampling)    | `ExactDifference`: p 0 or 1 from the difference         |
 | a side with one seed, the seed-to-seed sd     | `reference_t`: pooled t with the reference's sd,       |
 | estimated from a reference's seeds           | df = N - 1 (`Claim.noise_from`)                          |
+| a linear contrast of several quantities (a   | `contrast_t`: t of sum c_i y_i, se = sd sqrt(sum c_i^2/  |
+| trend's slope), the same reference sd        | n_i), df = N - 1 (`declarations.Trend`)                  |
 
 p-values that come from an interval (Newcombe, Wilson at a threshold) invert it: p is the one-sided level at
 which the interval's bound reaches the threshold (bisection on z). Equivalence within a margin m (TOST) is
@@ -439,6 +441,38 @@ class ReferenceT(TTest):
     return (f"no reference up to N = {self.reference_n * max_factor} seeds of {self.reference} ({max_factor}x today's) "
             f"decides it at this effect: a single compared model's own seed noise (sd {self.sd:.3g}) does not shrink "
             "with N, so it needs seeds of its own")
+
+
+@dataclasses.dataclass
+class ContrastT(ReferenceT):
+  """A linear contrast of several quantities, sum_i c_i y_i, each y_i the mean of `counts[i]` seeds, all sharing the
+  seed-to-seed sd of a reference's N seeds: se = sd sqrt(sum_i c_i^2 / n_i), df = N - 1 (the one-model-against-N
+  design of `ReferenceT` over more than two quantities; e.g. a trend's least-squares slope over an axis, `engine`).
+  Build with `contrast_t`. `scaled(factor)` grows the reference (and a quantity that is the reference) to
+  `factor` N seeds; a single model stays one seed, so its own seed noise stays and some effects no N decides."""
+  coefficients: tuple[float, ...] = ()
+  counts: tuple[float, ...] = ()
+  from_points: tuple[bool, ...] = ()
+
+  def scaled(self, factor: int) -> "ContrastT":
+    big = self.reference_n * factor
+    counts = tuple(big if ref else n for n, ref in zip(self.counts, self.from_points))
+    return contrast_t(self.coefficients, self.mean, counts, self.sd, big, self.reference, self.from_points,
+                      self.label)
+
+
+def contrast_t(coefficients, effect: float, counts, sd: float, reference_n: int, source: str = "the reference",
+               from_points=(), label: str = "linear contrast t over seeds, sd from a reference") -> ContrastT:
+  """The t of a contrast `effect` = sum_i c_i y_i (`ContrastT`), y_i over counts[i] seeds, with a reference's sd
+  over `reference_n` seeds; `from_points[i]`: whether y_i is the reference itself (grows with it in `scaled`)."""
+  coefficients, counts = tuple(float(c) for c in coefficients), tuple(float(n) for n in counts)
+  if reference_n < 2 or len(coefficients) != len(counts) or len(counts) < 2 or min(counts) < 1:
+    raise ValueError(f"contrast_t needs >= 2 reference seeds and >= 2 quantities of >= 1 seed each, got N = "
+                     f"{reference_n}, coefficients {coefficients}, counts {counts}")
+  from_points = tuple(from_points) or (False,) * len(counts)
+  se = sd * math.sqrt(sum(c * c / n for c, n in zip(coefficients, counts)))
+  return ContrastT(label, float(effect), se, reference_n - 1, int(min(counts)), sd, reference_n, source,
+                   (float(min(counts)), float(max(counts))), (False, False), coefficients, counts, from_points)
 
 
 def reference_t(effect: float, n_a: float, n_b: float, reference, source: str = "the reference",

@@ -574,8 +574,14 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
             "distribution). A cell is significant at one-sided 2.5% (Holm over a claim's cells for \"does not "
             "hold\"); holds when every measured cell is significant for the claim; tie when every cell is "
             "equivalent within 0.09 (§5.5's \"no impact\" bound, 3 Table-2 stds) by two one-sided tests; "
-            "\"partial (tested against: ...)\" when not every pair the claim names was measured. C1, C3 and C4 "
-            "are trends (§6.3), judged on every larger value against every smaller one. For every claim not "
+            "\"partial (tested against: ...)\" when not every value the claim names was measured. C1, C3 and C4 "
+            "are trends (§6.3), each judged by one test over the axis' measured values: the least-squares line "
+            "through the models' mean distances (the control's value at its baselines' mean, every value "
+            "weighted equally), its change across the axis (slope × range) tested against the same sd, "
+            "se = sd·√(Σ c_i²/n_i) for the line's coefficients c_i and each value's n_i models; it tests a "
+            "rising (or falling) line, not that every step rises. Every larger value against every smaller one "
+            "(the rule before 2026-12-06) cannot decide a trend at one model per value: adjacent Table 5 values "
+            "differ by 0.02-0.06 against a single model's sd 0.03. For every claim not "
             "decided, *what would decide it* gives the effect seen, the measured noise and the seeds per side "
             "at which the same rules would decide it if the effect held. Not testable: a model below 98% (§6.1), "
             "one whose CW search failed on a pair, fewer than 2 baselines, or Fig. 8/9 distortion (one mean per "
@@ -707,7 +713,8 @@ class HyperparamsReport(StudyReport):
       self.prepare(run)       # reference) as the report's, never a second way to pick the records
     rows = engine_claim_verdicts(self._judged[0], CLAIM_SECTION)
     missing = (self._inputs.meta.get("completeness") or {}).get("missing") or []
-    unmeasured = {r.claim.id for r in self._judged[0] if any(c.status == "not measured" for c in r.cells)}
+    unmeasured = {r.claim.id for r in self._judged[0]          # a cell, or a trend's value, not measured yet
+                  if any(c.status == "not measured" for c in r.cells) or set(r.tested) < set(r.claim.names)}
     return [dataclasses.replace(row, evidence=f"{row.evidence}; {part_way_note(len(missing))}")
             if missing and row.claim in unmeasured else row for row in rows]
 

@@ -8,6 +8,7 @@ import hyperparams_tiny_records as tiny
 import pytest
 
 from adv_tf.claims import NOT_RUN
+from adv_tf.studies.hyperparams import cells as grid
 from adv_tf.studies.hyperparams import claims, config, report
 
 
@@ -24,12 +25,14 @@ def _with(records, name: str, mean: float) -> list[dict]:
 
 def test_every_claim_id_is_declared_once_with_cells_from_the_appendix_grid():
   assert [c.id for c in claims.CLAIMS] == ["C1", "C2", "C3", "C4", "C5", "C6", "S1", "S2", "S3", "K1"]
-  dropout = next(c for c in claims.CLAIMS if c.id == "C1")
-  values = config.AXES_BY_NAME["input_dropout"].values
-  assert len(dropout.cells) == len(values) * (len(values) - 1) // 2     # every larger value vs every smaller
-  assert all(c.a[1] > c.b[1] for c in dropout.cells)
-  pool = next(c for c in claims.CLAIMS if c.id == "C4")
-  assert all(c.a[1] < c.b[1] for c in pool.cells)                        # smaller pools claimed better
+  by_id = {c.id: c for c in claims.CLAIMS}
+  for cid, axis, relation in (("C1", "input_dropout", "greater"), ("C3", "kernel_size", "greater"),
+                              ("C4", "pool_size", "less")):               # one trend test over the axis (§6.3)
+    (cell,) = by_id[cid].cells
+    values = config.AXES_BY_NAME[axis].values
+    assert [p[1] for p in cell.a.points] == [(axis, v) for v in sorted(values)] and cell.relation == relation
+    assert by_id[cid].names == tuple(grid._label(v) for v in sorted(values))
+  assert [(c.a, c.b) for c in by_id["C6"].cells] == [(("stride", 1), ("stride", 2))]
   assert all(c.noise_from == claims.BASELINES for c in claims.CLAIMS if c.id[0] in "CS" and c.id != "S3")
 
 

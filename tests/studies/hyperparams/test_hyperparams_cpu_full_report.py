@@ -135,3 +135,19 @@ def test_a_part_way_run_says_its_unmeasured_cells_may_still_come(written, tmp_pa
   got = json.loads((tmp_path / "claims.json").read_text())["claims"]
   assert [c["verdict"] for c in got if "part-way run" not in c["evidence"]] == []
   assert f"{len(grid) - 3} cell(s) of this profile's grid have no record yet" in got[0]["evidence"]
+
+
+def test_a_part_way_trend_is_partial_and_says_its_other_values_may_still_come(written, tmp_path, monkeypatch):
+  # The baselines and two of the five input-dropout variants recorded: C1's trend is fitted through 0.0, 0.1 and
+  # 0.2 and reads "partial", and its evidence says the rest of the run may bring the other values.
+  out, _, grid, _ = written
+  monkeypatch.setattr(figures, "class_distance_grid", lambda *a, **k: None)
+  rng = np.random.default_rng(2)
+  kept = [c for c in grid if c.stage == "baseline" or c.name in ("input_dropout=0.1", "input_dropout=0.2")]
+  assert len(kept) == 12
+  first = [_model_record(c, rng, BASELINE_MEAN) for c in kept]
+  meta = {"profile": "cpu-full", "seed": 0, "not_run": [],
+          "completeness": {"missing": [c.name for c in grid if c not in kept], "lines": []}}
+  report.write_report(tmp_path, _selection(rng), first, meta)
+  c1 = next(c for c in json.loads((tmp_path / "claims.json").read_text())["claims"] if c["claim"] == "C1")
+  assert c1["verdict"].endswith("partial (tested against: 0.0, 0.1, 0.2)") and "part-way run" in c1["evidence"]
