@@ -355,15 +355,17 @@ def _trend_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules,
   counts = [len(p[3].seeds) for p in points]
   source = "/".join(str(p) for p in claim.noise_from) if isinstance(claim.noise_from, tuple) else str(
     claim.noise_from)
+  sd_from = "a reference"
   if isinstance(reference, NoiseReference):
     sd, n_ref, source = reference.sd, reference.n, f"{source} (published run, commit {reference.commit[:12]})"
+    sd_from = "a published run"
   else:
     values = _seed_values(reference)
     floor = _seed_floor(reference) if isinstance(reference, Accuracy) else 0.0
     sd, n_ref = max(float(np.std(values, ddof=1)), floor), len(values)
   test = R.contrast_t(weights, float(weights @ ys), counts, sd, n_ref, source,
                       [p[1] == claim.noise_from for p in points],
-                      label="linear trend t over seeds (least-squares change across the axis), sd from a reference")
+                      label=f"linear trend t over seeds (least-squares change across the axis), sd from {sd_from}")
   p_for, p_against, p_tie = _p_values(cell, test, claim.margin)
   confounds = {}
   for name in {k for p in points for k in getattr(p[3], "confounds", {})}:

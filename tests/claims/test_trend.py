@@ -98,6 +98,7 @@ def test_no_seed_noise_is_not_testable_and_a_published_reference_replaces_it():
   r = judge(_claim(_trend(0, 1, 2)), table.get, noise={"base": published})
   test = r.cells[0].test
   assert r.verdict == "holds" and test.df == 9 and "published run, commit 0123456789ab" in test.noise
+  assert test.name.endswith("sd from a published run")
   assert test.se == pytest.approx(0.01 * math.sqrt(2))   # the baseline point is one seed here
 
 
