@@ -14,9 +14,10 @@ from adv_tf.metrics.accuracy import (
   wilson_interval,
 )
 from adv_tf.metrics.class_distance import best_estimate_samples, class_distance_matrix, distance_stats
-from adv_tf.metrics.distortion import DEFAULT_THRESHOLDS, lp_norms, mean_percent_distortion, pixel_distortion_percent
+from adv_tf.metrics.distortion import (DEFAULT_THRESHOLDS, lp_norms, mean_percent_distortion,
+                                      pixel_distortion_percent, pixels_changed_counts)
 
 __all__ = ["Z_95", "AccuracyEstimate", "accuracy_interval", "wilson_interval", "accuracy", "adversarial_accuracy_at",
            "attack_success_rate", "robustness_score",
            "best_estimate_samples", "class_distance_matrix", "distance_stats", "DEFAULT_THRESHOLDS",
-           "lp_norms", "mean_percent_distortion", "pixel_distortion_percent"]
+           "lp_norms", "mean_percent_distortion", "pixel_distortion_percent", "pixels_changed_counts"]

@@ -51,6 +51,19 @@ def pixel_distortion_percent(x, x_adv, thresholds: Sequence[float] = DEFAULT_THR
   return np.array([100.0 * np.mean(change > t) for t in thr])
 
 
+def pixels_changed_counts(x, x_adv, thresholds: Sequence[float] = DEFAULT_THRESHOLDS,
+                          pixel_range=(0.0, 1.0)) -> np.ndarray:
+  """Per example, how many pixel values changed by more than threshold * range width (§5.4.1's count before it is
+  pooled into `pixel_distortion_percent`): int [n, len(thresholds)]."""
+  x, x_adv = _pair(x, x_adv)
+  width = _width(pixel_range)
+  thr = np.asarray(thresholds, np.float64)
+  if thr.ndim != 1 or np.any(thr < 0):
+    raise AdvTfError("thresholds must be a list of fractions of the pixel range, each >= 0")
+  change = np.abs(x_adv - x).reshape(len(x), -1) / width
+  return (change[:, :, None] > thr[None, None, :]).sum(axis=1).astype(np.int64)
+
+
 def mean_percent_distortion(x, x_adv, pixel_range=(0.0, 1.0)) -> float:
   """Paper 002 §5.4.1: the average percent change per pixel value, as a percent of the range width."""
   x, x_adv = _pair(x, x_adv)

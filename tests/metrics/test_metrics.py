@@ -58,6 +58,19 @@ def test_pixel_distortion_percent_and_mean():
   assert len(M.DEFAULT_THRESHOLDS) == 8
 
 
+def test_pixels_changed_counts_are_per_example_and_pool_to_the_percent():
+  x = np.zeros([2, 2, 5, 1])
+  adv = x.copy()
+  adv[0, 0, :, 0] = [0.06, 0.11, 0.2, 0.35, 0.5]
+  adv[1, 1, :2, 0] = [-0.5, 0.07]
+  counts = M.pixels_changed_counts(x, adv, (0.05, 0.10, 0.30, 0.40), (0.0, 1.0))
+  np.testing.assert_array_equal(counts, [[5, 4, 2, 1], [2, 1, 1, 1]])
+  np.testing.assert_allclose(100 * counts.sum(axis=0) / x.size,
+                             M.pixel_distortion_percent(x, adv, (0.05, 0.10, 0.30, 0.40), (0.0, 1.0)))
+  with pytest.raises(AdvTfError):
+    M.pixels_changed_counts(x, adv, (-0.1,))
+
+
 def test_distance_stats():
   m = np.array([[nan, 1.0, 2.0], [3.0, nan, nan], [4.0, 5.0, 7.0]])  # diagonal 7 ignored, nan skipped
   s = M.distance_stats(m)

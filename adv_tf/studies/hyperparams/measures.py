@@ -5,9 +5,12 @@ our tidy results (results.csv rows) or from the published numbers.
   and `BASELINES` are the N baselines. A model below the 98% bar (§6.1), one whose CW search failed on some
   pair (its mean is over fewer pairs), and every model when fewer than 2 baselines give no seed-to-seed sd,
   are `Untestable` with the reason; the share of 'same'-padded models is a confound. The transfer share of
-  Fig. 10 is k of n examples (n: the baseline's successful examples at that kappa). Figs. 8/9's distortion
-  is recorded as one mean per model, with no per-example values and no second seed, so it has no noise to
-  judge a difference by: `Untestable`.
+  Fig. 10 and Figs. 8/9's pixels changed are judged per source image (`Values`, one item per best-estimate
+  sample: its 9 pairs share the image, so they are not independent items), each image's value the mean over its
+  pairs that the attack solved: the share that reaches its target on the secure model (K1) and the percent of
+  pixel values changed above a threshold (S3; one model each, so "this model"). Kappa records written before
+  2026-12-06 hold only the pooled numbers: their transfer is k of n examples (counting pairs as independent,
+  which overstates the evidence) and their distortion has no noise to judge a difference by (`Untestable`).
 * paper: each Table 5/6 row is one model; the control is the mean of 100 baselines with Table 2's std,
   represented as 100 per-seed values with exactly that mean and std (all a t test uses of them); the secure
   model is §6.4's 2.58; Figs. 8-10 are plots whose values are not transcribed (`Untestable`).
@@ -50,8 +53,45 @@ def _models(rows: Sequence[Mapping[str, Any]], name: str) -> Values | Untestable
                 confounds={claims.PADDING: same})
 
 
-def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any]) -> Measure:
-  """`measure(key)` over results.csv rows (dicts keyed by its header); `base_values`: axis -> control value."""
+def _per_source(values: Sequence, sources: Sequence[int]) -> tuple[float, ...]:
+  """Per source image, the mean of its pairs' values (None: the attack failed, left out); NaN for an image whose
+  pairs all failed (dropped by the item tests)."""
+  out = []
+  for source in sorted(set(sources)):
+    got = [float(v) for v, s in zip(values, sources) if s == source and v is not None]
+    out.append(float(np.mean(got)) if got else math.nan)
+  return tuple(out)
+
+
+def _kappa_result(kappa_results: Sequence[Mapping[str, Any]], kappa: float) -> Mapping[str, Any] | None:
+  return next((r for r in kappa_results if _finite(r.get("kappa")) and float(r["kappa"]) == kappa), None)
+
+
+def _pixels_changed(result: Mapping[str, Any], model: str, kappa: float, threshold: float) -> Values | None:
+  side, sources = result.get(model) or {}, result.get("pair_sources")
+  per_pair = (side.get("pixels_changed_per_pair") or {}).get(f"{threshold:.2f}")
+  if per_pair is None or not sources:
+    return None
+  scale = 100.0 / side["pixel_values_per_example"]
+  percents = [None if c is None else c * scale for c in per_pair]
+  return Values((_per_source(percents, sources),), item_set=f"kappa {kappa:g} best-estimate samples")
+
+
+def _transfer_per_source(result: Mapping[str, Any], kappa: float) -> Values | None:
+  per_pair, sources = result.get("transfer_on_target_per_pair"), result.get("pair_sources")
+  if per_pair is None or not sources:
+    return None
+  means = _per_source([None if v is None else float(v) for v in per_pair], sources)
+  if not any(math.isfinite(m) for m in means):
+    return None
+  return Values((means,), item_set=f"kappa {kappa:g} best-estimate samples")
+
+
+def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
+         kappa_results: Sequence[Mapping[str, Any]] = ()) -> Measure:
+  """`measure(key)` over results.csv rows (dicts keyed by its header); `base_values`: axis -> control value;
+  `kappa_results`: the kappa cells' record results, whose per-pair lists the transfer and distortion claims
+  are judged on (module docstring)."""
   by_stage: dict[str, list] = {}
   for row in tidy:
     by_stage.setdefault(row["stage"], []).append(row)
@@ -70,11 +110,17 @@ def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any]) -> M
     if key == claims.SECURE:
       return distance(by_stage.get("secure", []), "secure model")
     if key[0] == "transfer":
-      return _transfer(by_stage.get("kappa", []), key[1])
+      result = _kappa_result(kappa_results, key[1])
+      per_source = _transfer_per_source(result, key[1]) if result else None
+      return per_source or _transfer(by_stage.get("kappa", []), key[1])
     if key[0] == "pixels changed":
+      result = _kappa_result(kappa_results, key[2])
+      per_source = _pixels_changed(result, key[1], key[2], key[3]) if result else None
+      if per_source is not None:
+        return per_source
       ran = any(_finite(r.get("kappa")) and float(r["kappa"]) == key[2] for r in by_stage.get("kappa", []))
-      return Untestable("one model each, and only the mean over the examples is recorded: no noise to judge "
-                        "the difference by") if ran else None
+      return Untestable("only the mean over the examples is recorded (a kappa cell written before 2026-12-06): "
+                        "no noise to judge the difference by") if ran else None
     axis, value = key
     if grid._label(value) == grid._label(base_values[axis]):
       return measure(claims.BASELINES)

@@ -171,7 +171,8 @@ def judge_claims(records: Sequence[Mapping[str, Any]], noise=None) -> tuple[list
   with the same rules, on the published numbers. `noise`: a published `NoiseReference` of the baselines (ours
   only: paper on paper keeps the paper's own 100 baselines' std)."""
   base = _base_values()
-  return (judge_all(claims_lib.CLAIMS, measures.ours(tidy_rows(records), base),
+  kappa_results = [r["result"] for r in records if r.get("stage") == "kappa"]
+  return (judge_all(claims_lib.CLAIMS, measures.ours(tidy_rows(records), base, kappa_results),
                     noise={claims_lib.BASELINES: noise} if noise is not None else None),
           judge_all(claims_lib.CLAIMS, measures.paper(base)))
 
@@ -584,8 +585,13 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
             "differ by 0.02-0.06 against a single model's sd 0.03. For every claim not "
             "decided, *what would decide it* gives the effect seen, the measured noise and the seeds per side "
             "at which the same rules would decide it if the effect held. Not testable: a model below 98% (§6.1), "
-            "one whose CW search failed on a pair, fewer than 2 baselines, or Fig. 8/9 distortion (one mean per "
-            "model, no noise).",
+            "one whose CW search failed on a pair, or fewer than 2 baselines. K1 (transfer) and S3 (pixels "
+            "changed, Figs. 8/9) count each best-estimate sample once, its value the mean over its solved pairs "
+            "(the 9 pairs of one image are not independent): K1 by a t over the 10 images against 50%, S3 by a "
+            "paired t over the images for the one secure model and the one baseline, so S3 reads \"this "
+            "model\". Kappa cells recorded before 2026-12-06 hold only pooled numbers: their K1 counts the "
+            "pairs as independent examples (exact binomial, which overstates the evidence) and their S3 is not "
+            "testable (one mean per model, no noise).",
             "", "The paper's internal contradictions (stated, not resolved): on kernel size, Table 3's text says "
             "\"smaller kernel sizes cause an increase in adversarial distance\", while Table 5 (2.05 at 2x2 up to "
             "2.26 at 6x6), §6.3 (\"lower convolution kernel sizes produced lower adversarial distances\") and §8 "

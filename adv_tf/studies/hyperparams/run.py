@@ -254,7 +254,8 @@ def run_kappa_cell(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer
   kappa = float(cell_config["kappa"])
   specs = {name: spec_from_config(cell_config[name]) for name in ("baseline", "secure")}
   src, tgt = targeted_pairs(best.y)
-  out: dict[str, Any] = {"kappa": kappa, "best_test_indices": best.test_indices.tolist(), "reused_from": {}}
+  out: dict[str, Any] = {"kappa": kappa, "best_test_indices": best.test_indices.tolist(), "reused_from": {},
+                         "pair_sources": src.tolist()}   # the per-pair lists' order: source index of each pair
   arrays = {}
   trained = {name: trainer.get(spec)[0] for name, spec in specs.items()}
   reuse = dict(cell_config.get("reuse") or {})
@@ -275,17 +276,25 @@ def run_kappa_cell(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer
       out["transfer_target_rate"] = float((on_secure[ok] == tgt[ok]).mean()) if ok.any() else math.nan
       out["transfer_misclassified_rate"] = (float((on_secure[ok] != best.y[src][ok]).mean())
                                             if ok.any() else math.nan)
+      # Per pair (None: the baseline's attack failed), so K1 can count source images, not pairs, as its items.
+      out["transfer_on_target_per_pair"] = [bool(on_secure[i] == tgt[i]) if ok[i] else None for i in range(len(ok))]
   save_arrays(ctx, "kappa.npz", **arrays)
   return out
 
 
 def kappa_side(best: "BestSamples", attacked: TargetedMatrix) -> dict:
-  """One model's row of the kappa table: matrix, success, mean L2 and the Fig. 8/9 distortion metrics."""
+  """One model's row of the kappa table: matrix, success, mean L2 and the Fig. 8/9 distortion metrics, pooled
+  (the figures) and per pair in `targeted_pairs` order (None where the attack failed: claim S3 compares the two
+  models per source image)."""
   from adv_tf import metrics
   src, tgt = targeted_pairs(best.y)
   ok = attacked.success[src, tgt]
   pairs_src, pairs_adv = best.x[src][ok], attacked.x_adv[src, tgt][ok]
+  counts = metrics.pixels_changed_counts(best.x[src], attacked.x_adv[src, tgt], DISTORTION_THRESHOLDS, PIXEL_RANGE)
   return {
+      "pixels_changed_per_pair": {f"{t:.2f}": [int(c) if good else None for c, good in zip(counts[:, j], ok)]
+                                  for j, t in enumerate(DISTORTION_THRESHOLDS)},
+      "pixel_values_per_example": int(np.prod(best.x.shape[1:])),
       "matrix": _matrix_json(reorder_by_class(attacked.distances, best.y)),
       "cw_success_rate": float(ok.mean()),
       "cw_recheck_disagreements": attacked.disagreements,

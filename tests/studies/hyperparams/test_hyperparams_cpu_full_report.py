@@ -41,13 +41,17 @@ def _model_record(cell, rng, mean: float) -> dict:
 def _kappa_record(cell) -> dict:
   kappa = cell.config["kappa"]
 
-  def side(mean: float) -> dict:
+  def side(mean: float, shift: int) -> dict:   # per pair, as run.kappa_side records them (S3, per source image)
+    per_pair = {f"{t:.2f}": [int(300 * (0.5 - t)) + shift * (1 if t > 0.1 + 1e-9 else -1) * (1 + i % 4)
+                             for i in range(90)] for t in config.DISTORTION_THRESHOLDS}
     return {"cw_success_rate": 1.0, "mean_l2": mean, "mean_percent_distortion": 5.0 + kappa,
-            "cw_recheck_disagreements": 0,
+            "cw_recheck_disagreements": 0, "pixel_values_per_example": 784, "pixels_changed_per_pair": per_pair,
             "pixels_changed_percent": {"0.05": 20.0 + kappa, "0.10": 10.0 + kappa, "0.20": 3.0}}
   return {"id": cell.id, "name": cell.name, "stage": "kappa", "config": cell.config, "seconds": 120.0,
-          "result": {"kappa": kappa, "baseline": side(2.0 + kappa / 10), "secure": side(2.6 + kappa / 10),
-                     "transfer_target_rate": kappa / 40, "transfer_misclassified_rate": kappa / 30}}
+          "result": {"kappa": kappa, "baseline": side(2.0 + kappa / 10, 0), "secure": side(2.6 + kappa / 10, 20),
+                     "transfer_target_rate": kappa / 40, "transfer_misclassified_rate": kappa / 30,
+                     "pair_sources": [i // 9 for i in range(90)],
+                     "transfer_on_target_per_pair": [i % 40 < kappa for i in range(90)]}}
 
 
 def _selection(rng) -> dict:
@@ -103,8 +107,10 @@ def test_every_claim_is_judged_from_the_full_grid(written):
   out, text, _, _ = written
   got = {c["claim"]: c for c in json.loads((out / "claims.json").read_text())["claims"]}
   assert set(got) == {c.id for c in claims.CLAIMS}
-  not_judged = {cid: c["verdict"] for cid, c in got.items() if "not run" in c["verdict"] or "partial" in c["verdict"]}
+  not_judged = {cid: c["verdict"] for cid, c in got.items() if "not run" in c["verdict"] or "partial" in c["verdict"]
+                or "not testable" in c["verdict"]}
   assert not_judged == {}
+  assert got["S3"]["verdict"] == "this model: holds"    # per-pair pixel counts: one secure model, one baseline
   assert "INCOMPLETE" not in text and "Not run in this profile" not in text
 
 

@@ -1,0 +1,80 @@
+"""Claims K1 (Fig. 10 transfer) and S3 (Figs. 8/9 pixels changed) are judged per best-estimate sample: the kappa
+cell records its per-pair outcomes, and the 9 pairs of one source image count as one item, not 9."""
+from __future__ import annotations
+
+import hyperparams_tiny_records as tiny
+import numpy as np
+import pytest
+
+from adv_tf.studies.hyperparams import config, report
+from adv_tf.studies.hyperparams import run as cell_runs
+
+SOURCES = [i for i in range(10) for _ in range(9)]
+
+
+def _per_pair(kappa: float, side: str) -> dict:
+  """Constructed per-pair counts of 784 pixel values: the secure model changes 30-36 more above 0.10 and 30-36
+  fewer at 0.05/0.10 than the baseline, differently per pair (so the per-image differences vary)."""
+  out = {}
+  for t in config.DISTORTION_THRESHOLDS:
+    sign = 1 if t > 0.10 + 1e-9 else -1
+    base = [200 - int(400 * t) + (i % 5) for i in range(90)]
+    counts = base if side == "baseline" else [b + sign * (30 + i % 7) for i, b in enumerate(base)]
+    out[f"{t:.2f}"] = [None if i == 4 else c for i, c in enumerate(counts)]   # pair 4: the attack failed
+  return out
+
+
+def _records() -> list[dict]:
+  recs = tiny.records()
+  for r in recs:
+    if r["stage"] == "kappa":
+      res = r["result"]
+      res["pair_sources"] = SOURCES
+      res["transfer_on_target_per_pair"] = [None if i == 4 else (i % 9 == 0 or i % 11 == 0) for i in range(90)]
+      for side in ("baseline", "secure"):
+        res[side].update(pixels_changed_per_pair=_per_pair(res["kappa"], side), pixel_values_per_example=784)
+  return recs
+
+
+def _judged(records) -> dict:
+  return {r.claim.id: r for r in report.judge_claims(records)[0]}
+
+
+def test_transfer_is_judged_over_source_images_not_pairs():
+  k1 = _judged(_records())["K1"]
+  assert k1.label == "holds, partial (tested against: kappa 3, kappa 5)"
+  test = k1.cells[0].test
+  assert test.name == "t over items (mean)" and test.units == 10 and test.df == 9     # 10 images, not 90 pairs
+  rates = [np.mean([(i % 9 == 0 or i % 11 == 0) for i in range(9 * s, 9 * s + 9) if i != 4]) for s in range(10)]
+  assert test.effect == pytest.approx(np.mean(rates) - 0.5)
+
+
+def test_pixels_changed_are_compared_per_source_image_for_these_two_models():
+  s3 = _judged(_records())["S3"]
+  assert s3.verdict == "this model: holds"            # one secure model and one baseline: not a method's verdict
+  assert {c.test.units for c in s3.cells if c.test is not None} == {10}
+  # without the per-pair lists (kappa records written before 2026-12-06) nothing measures the noise
+  assert _judged(tiny.records())["S3"].verdict == "not testable"
+
+
+def test_the_kappa_side_records_per_pair_counts_with_failures_as_none():
+  rng = np.random.default_rng(0)
+  y = np.arange(10)
+  x = rng.uniform(-0.5, 0.5, (10, 28, 28, 1)).astype(np.float32)
+  best = cell_runs.BestSamples(x, y, np.arange(10))
+  src, tgt = cell_runs.targeted_pairs(y)
+  x_adv = np.repeat(x[:, None], 10, axis=1)
+  x_adv[src, tgt] = np.clip(x[src] + rng.normal(0, 0.2, x[src].shape), -0.5, 0.5)
+  success = np.zeros((10, 10), bool)
+  success[src, tgt] = True
+  success[3, 7] = False
+  distances = np.where(success, 1.0, np.nan)
+  side = cell_runs.kappa_side(best, cell_runs.TargetedMatrix(distances, success, success, x_adv))
+  per_pair = side["pixels_changed_per_pair"]
+  failed = [i for i, (s, t) in enumerate(zip(src, tgt)) if (s, t) == (3, 7)]
+  assert set(per_pair) == {f"{t:.2f}" for t in config.DISTORTION_THRESHOLDS} and side["pixel_values_per_example"] == 784
+  assert all(len(v) == 90 and [i for i, c in enumerate(v) if c is None] == failed for v in per_pair.values())
+  i = 0   # pair 0 by hand
+  assert per_pair["0.10"][i] == int(np.sum(np.abs(x_adv[src[i], tgt[i]] - x[src[i]]) > 0.10))
+  pooled = sum(c for c in per_pair["0.20"] if c is not None) / (89 * 784) * 100
+  assert side["pixels_changed_percent"]["0.20"] == pytest.approx(pooled)
