@@ -13,8 +13,11 @@ from adv_tf.experiment.runner import Cell, cell_id
 from adv_tf.studies.hyperparams.config import (  # noqa: F401  (re-exported for callers of the grid)
   AXES,
   AXES_BY_NAME,
+  IMAGE_SHAPE,
   NUM_CLASSES,
   OPTIMIZER_LEARNING_RATES,
+  PADDING_CONTROL_AXES,
+  PADDING_CONTROL_SEEDS,
   PIXEL_RANGE,
   PROFILES,
   SECURE_MODEL,
@@ -159,6 +162,38 @@ def build_cells(profile: HyperparamsConfig, axes: Sequence[str], cw: CWConfig, s
   # convolution, hours per cell on a CPU) run last, cheapest first, so that a part-way run has judged every
   # other claim before them (review of 2026-12-06).
   return cells + sorted(costly, key=lambda c: conv_cost(spec_from_config(c.config)))
+
+
+PADDING_CONTROL = "padding_control"   # the stage's name, and its cells' stage
+
+
+def padding_control_cells(profile: HyperparamsConfig, cw: CWConfig, seed: int, selection_id: str, *,
+                          run: Mapping[str, Any] | None = None, identity: Mapping[str, Any] | None = None) -> list:
+  """The padding control (`HyperparamsConfig.padding_control`; empty when off): the control LeNet with 'same'
+  padding (seeds seed..seed+2: the control value of each `PADDING_CONTROL_AXES` axis) and every value of those
+  axes in this profile whose model uses 'valid' padding, with 'same' (cpu-full: pool 3). With the grid's own
+  'same'-padded models (pools 4-6, stride 2) every value of the pool-size and stride axes is then measured at
+  'same' padding (claims C4-same, C6-same)."""
+  if not profile.padding_control:
+    return []
+  from adv_tf.models import LeNetConfig, lenet_padding
+  run = dict(run if run is not None else run_settings(profile))
+  identity = dict(identity or run_identity())
+  base_model = LeNetConfig()
+
+  def cell(name, spec, axis=None, value=None):
+    return Cell(name, model_cell_config(PADDING_CONTROL, spec, cw, selection_id, axis=axis, value=value,
+                                        resolved=_resolved(spec, profile, run), identity=identity),
+                stage=PADDING_CONTROL)
+  out = [cell(f"padding=same/baseline/seed={seed + k}", ModelSpec({"padding": "same"}, {}, seed + k))
+         for k in range(PADDING_CONTROL_SEEDS)]
+  for name in (a for a in PADDING_CONTROL_AXES if a in profile.axes):
+    axis = AXES_BY_NAME[name]
+    for value in grid_values(axis, profile, getattr(base_model, axis.field)):
+      if lenet_padding(LeNetConfig(**{axis.field: value}), IMAGE_SHAPE) == "valid":
+        out.append(cell(f"padding=same/{name}={_label(value)}", ModelSpec({"padding": "same", axis.field: value},
+                                                                          {}, seed), name, value))
+  return out
 
 
 def conv_cost(spec: ModelSpec) -> int:

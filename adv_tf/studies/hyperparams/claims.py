@@ -10,6 +10,9 @@ Keys the report resolves from the tidy results (`measures`):
   ("transfer", kappa)              Fig. 10: the share of the baseline's kappa examples that the secure model
                                    classifies as their target
   ("pixels changed", model, kappa, threshold)   Figs. 8/9: % of pixels changed by more than the threshold
+  (SAME_PADDING, axis, value)      the padding control's model of that pool size or stride at 'same' padding (the
+                                   control value: the 'same'-padded control LeNets; values the grid already pads
+                                   'same', pools 4-6 and stride 2: the grid's own model)
 
 Units and noise: every claim about a hyperparameter is a claim about a training choice, so its replicate is
 the trained model (unit "seeds"); a variant is one model, judged against the baselines' seed-to-seed sd
@@ -29,6 +32,12 @@ rule until 2026-12-06) cannot decide a trend at one model per value: adjacent Ta
 L2 against a single model's 0.03 sd, so even the paper's own numbers read "inconclusive" under it. A run that
 measured some values fits the ones it has, labelled "partial (tested against: ...)". C2 and C5 compare the setting
 §8 names with every other value of its axis; C6 the two strides.
+
+C4-same and C6-same are C4 and C6 judged on the padding control (`HyperparamsConfig.padding_control`): in the
+grid, pools 4-6 and stride 2 pad 'same' (with 'valid' they leave no feature map) while the control and pool 3
+pad 'valid', so C4's and C6's comparisons cross paddings; in the control every compared model pads 'same'. The
+noise is still the 'valid' baselines' sd (an assumption: that padding does not change the seed-to-seed noise;
+the control's three 'same' baselines are the compared mean, and their own sd is printed beside it).
 """
 from __future__ import annotations
 
@@ -37,6 +46,7 @@ from adv_tf.studies.hyperparams import cells as grid
 from adv_tf.studies.hyperparams import config
 
 SECTION = "§6.3-§8"
+SAME_PADDING = "same padding"          # keys of the padding control (module docstring)
 BASELINES = ("baselines",)
 SECURE = ("secure",)
 MARGIN = 0.09                         # §5.5: < 3 Table-2 stds (0.03) of the mean distance is "no impact"
@@ -63,10 +73,11 @@ def _pair(axis: str, a, b) -> Cell:
   return Cell((axis, a), (axis, b), "greater", group=name, label=f"{axis} {name}")
 
 
-def _trend(cid: str, axis: str, statement: str, larger_is_better: bool, **kw) -> Claim:
+def _trend(cid: str, axis: str, statement: str, larger_is_better: bool, *, key=lambda axis, v: (axis, v),
+           **kw) -> Claim:
   """One trend test over the axis' values (module docstring): the fitted change across them rises
-  (`larger_is_better`) or falls; the margin bounds a flat trend's change."""
-  trend = Trend(tuple((float(v), (axis, v), _label(v)) for v in sorted(_values(axis))))
+  (`larger_is_better`) or falls; the margin bounds a flat trend's change. `key`: the quantity of each value."""
+  trend = Trend(tuple((float(v), key(axis, v), _label(v)) for v in sorted(_values(axis))))
   values = ", ".join(trend.names)
   cell = Cell(trend, 0.0, "greater" if larger_is_better else "less", group=trend.names,
               label=f"{axis}: least-squares change of the mean distance across {values}")
@@ -103,6 +114,12 @@ CLAIMS: tuple[Claim, ...] = (
     _best("C6", "stride", 1, "A stride of 2 lowers adversarial distance compared with stride 1 (§6.3).",
           conflict="Table 3: 'stride of size 1 causes lower adversarial distance'; Table 5 and §6.3: stride 2 "
           "lower"),
+    _trend("C4-same", "pool_size", "C4 with every pool size at 'same' padding (the padding control: in the grid "
+           "pools 2-3 pad 'valid', 4-6 'same').", False, key=lambda axis, v: (SAME_PADDING, axis, v)),
+    Claim("C6-same", "C6 with both strides at 'same' padding (the padding control: in the grid stride 1 pads "
+          "'valid', stride 2 'same').",
+          (Cell((SAME_PADDING, "stride", 1), (SAME_PADDING, "stride", 2), "greater", label="stride 1 vs 2, 'same'"),),
+          SECTION, "seeds", MARGIN, **DISTANCE),
     Claim("S1", "The secure model's mean distance is not significantly different from the input-dropout 0.4/0.5 "
           "models' (§6.4): equal within the 'no impact' margin.",
           tuple(Cell(SECURE, ("input_dropout", v), "equal", group=_label(v), label=f"secure vs input dropout {v}")

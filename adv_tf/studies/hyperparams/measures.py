@@ -104,6 +104,17 @@ def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
       return Untestable("fewer than 2 usable baselines: no seed-to-seed sd to judge a model by (§5.5)")
     return found
 
+  def _same_padding(axis, value):
+    """The padding control's model of (axis, value) at 'same' padding, or the grid's own when it pads 'same'."""
+    control = by_stage.get(grid.PADDING_CONTROL, [])
+    if grid._label(value) == grid._label(base_values[axis]):
+      return distance([r for r in control if not r.get("axis")], "'same'-padded control LeNets") if control else None
+    rows = [r for r in control if r.get("axis") == axis and r.get("value") == grid._label(value)]
+    if not rows:
+      rows = [r for r in by_stage.get("variant", []) if r["axis"] == axis and r["value"] == grid._label(value)
+              and r.get("padding") == "same"]
+    return distance(rows, f"{axis}={grid._label(value)} ('same')") if rows else None
+
   def measure(key):
     if key == claims.BASELINES:
       return distance(by_stage.get("baseline", []), "baselines")
@@ -121,6 +132,8 @@ def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
       ran = any(_finite(r.get("kappa")) and float(r["kappa"]) == key[2] for r in by_stage.get("kappa", []))
       return Untestable("only the mean over the examples is recorded (a kappa cell written before 2026-12-06): "
                         "no noise to judge the difference by") if ran else None
+    if key[0] == claims.SAME_PADDING:
+      return _same_padding(key[1], key[2])
     axis, value = key
     if grid._label(value) == grid._label(base_values[axis]):
       return measure(claims.BASELINES)
@@ -158,6 +171,8 @@ def paper(base_values: Mapping[str, Any]) -> Measure:
       return Untestable("the paper prints Fig. 10 values only in its plot (text: 2% at kappa 0)")
     if key[0] == "pixels changed":
       return Untestable("the paper's Figs. 8/9 are plots only (no values transcribed)")
+    if key[0] == claims.SAME_PADDING:
+      return Untestable("the paper states no padding and has no padding control")
     axis, value = key
     row = tables.get(axis, {}).get(value)
     if row is not None:

@@ -268,6 +268,9 @@ def not_run_items(cfg, reference=None) -> list[str]:
   if cfg.samples_per_class < ref.samples_per_class:
     items.append(f"best-estimate selection from {ref.samples_per_class} samples per class (this run: "
                  f"{cfg.samples_per_class}): {tail}")
+  if ref.padding_control and not cfg.padding_control:
+    items.append(f"the padding control ('same'-padded control LeNets and pool/stride values; claims C4-same, "
+                 f"C6-same): {tail}")
   return items
 
 
@@ -443,7 +446,8 @@ def _write_figures(out, fig_dir, selection, summary: Summary, records, meta) -> 
   by_group: dict[str, dict[str, np.ndarray]] = {}
   for r in records:
     if "matrix" in r["result"]:
-      group = r["config"].get("axis") or ("baselines" if r["stage"] == "baseline" else r["stage"])
+      group = (r["stage"] if r["stage"] == cells.PADDING_CONTROL else
+               r["config"].get("axis") or ("baselines" if r["stage"] == "baseline" else r["stage"]))
       by_group.setdefault(group, {})[r["name"]] = cell_runs.matrix_from_json(r["result"]["matrix"])
   for group, matrices in by_group.items():  # one heat-map figure per axis (issue 10)
     fname = f"class_distances_{group}.png"
@@ -763,7 +767,8 @@ def run_inputs(run) -> ReportInputs:
   completeness = grid_completeness(expected, run.records)
   for line in completeness["lines"]:
     print(line)
-  records = grid_records(run.records.get(CELLS, []), sid, expected.get(CELLS, []))
+  records = [r for stage in (cells.PADDING_CONTROL, CELLS)   # the padding control's models too (stage column)
+             for r in grid_records(run.records.get(stage, []), sid, expected.get(stage, []))]
   check_one_selection(records, selection["result"]["best_test_indices"])
   meta = report_meta(run)
   meta["completeness"] = completeness

@@ -38,8 +38,12 @@ class HyperparamsStudy(Study):
     write_identity(run.output_dir, run.resources["identity"])
 
   def stages(self, cfg: config.HyperparamsConfig) -> list[Stage]:
+    """The selection, the padding control when the profile runs it (its own stage and folder: added after the
+    first cpu-full run had begun, it leaves the main grid's manifest as it was), then the main grid."""
+    control = [Stage(cells.PADDING_CONTROL, self._padding_control_cells, self._run_grid_cell,
+                     result_schema=cell_runs.GRID_SCHEMA)] if cfg.padding_control else []
     return [Stage(SELECTION, self._selection_cells, self._run_selection, sharded=False,
-                  result_schema=cell_runs.SELECTION_SCHEMA),
+                  result_schema=cell_runs.SELECTION_SCHEMA), *control,
             Stage(CELLS, self._grid_cells, self._run_grid_cell, subdir="", result_schema=cell_runs.GRID_SCHEMA)]
 
   # ------------------------------------------------------------------------------------------- stages
@@ -56,6 +60,11 @@ class HyperparamsStudy(Study):
     ident = identity(run)
     return cells.build_cells(cfg, cfg.axes, cfg.cw, run.seed, selection_id(run), cfg.num_baseline_models,
                              cfg.kappas, run=cells.run_settings(cfg), identity=ident)
+
+  def _padding_control_cells(self, run: StudyRun) -> list[Cell]:
+    cfg = run.config
+    return cells.padding_control_cells(cfg, cfg.cw, run.seed, selection_id(run), run=cells.run_settings(cfg),
+                                       identity=identity(run))
 
   def _best(self, run: StudyRun):
     if "best" not in run.resources:

@@ -5,6 +5,7 @@ import json
 import re
 
 import hyperparams_tiny_records as tiny
+import numpy as np
 import pytest
 
 from adv_tf.claims import NOT_RUN
@@ -24,7 +25,8 @@ def _with(records, name: str, mean: float) -> list[dict]:
 
 
 def test_every_claim_id_is_declared_once_with_cells_from_the_appendix_grid():
-  assert [c.id for c in claims.CLAIMS] == ["C1", "C2", "C3", "C4", "C5", "C6", "S1", "S2", "S3", "K1"]
+  assert [c.id for c in claims.CLAIMS] == ["C1", "C2", "C3", "C4", "C5", "C6", "C4-same", "C6-same", "S1", "S2", "S3",
+                                          "K1"]
   by_id = {c.id: c for c in claims.CLAIMS}
   for cid, axis, relation in (("C1", "input_dropout", "greater"), ("C3", "kernel_size", "greater"),
                               ("C4", "pool_size", "less")):               # one trend test over the axis (§6.3)
@@ -88,7 +90,7 @@ def test_claims_json_rows_equal_the_report_rows(tmp_path):
   assert [(c["claim"], c["verdict"], c["evidence"]) for c in written] == [(c.claim, c.verdict, c.evidence)
                                                                           for c in rows]
   text = (tmp_path / "report.md").read_text()
-  table = [line for line in text.splitlines() if re.match(r"\| [CSK]\d+ \|", line)]  # the verdict table's rows
+  table = [line for line in text.splitlines() if re.match(r"\| [CSK]\d+(-same)? \|", line)]  # verdict rows
   assert [line.split(" | ")[0].strip("| ") for line in table] == [c.claim for c in rows]
   for c in rows:
     assert f"**{c.verdict}**" in text
@@ -109,3 +111,30 @@ def test_a_comparison_across_paddings_is_flagged_as_a_confound():
   got = _judged(records)
   assert "'same' padding (1) vs 'valid' (0) differs by up to 1" in got["C4"].confounds
   assert not got["C6"].confounds
+
+
+def _same(record: dict, stage: str | None = None) -> dict:
+  record["result"]["train"]["padding"] = "same"
+  if stage:
+    record["stage"] = stage
+  return record
+
+
+def test_the_padding_control_judges_pool_size_and_stride_with_every_model_same():
+  # Tiny run + the padding control: 'same'-padded control LeNets (3 seeds, mean 2.00), pool 3 'same' 1.95; the
+  # grid's pool 6 (1.9) and stride 2 (1.6) pad 'same' as the padding rule makes them.
+  records = [_same(r) if r["name"] in ("pool_size=6", "stride=2") else r for r in tiny.records()]
+  records += [_same(tiny.record(f"padding=same/baseline/seed={s}", "padding_control", {"seed": s}, m))
+              for s, m in enumerate((1.99, 2.01, 2.00))]
+  records.append(_same(tiny.record("padding=same/pool_size=3", "padding_control",
+                                   {"axis": "pool_size", "value": 3, "seed": 0}, 1.95)))
+  got = _judged(records)
+  assert got["C4-same"].label == "holds, partial (tested against: 2, 3, 6)"
+  slope = np.polyfit([2, 3, 6], [2.00, 1.95, 1.9], 1)[0]     # the least-squares line through the three points
+  assert got["C4-same"].cells[0].test.effect == pytest.approx(slope * (6 - 2))
+  assert got["C6-same"].verdict == "holds"            # stride 1 'same' (2.00, 3 seeds) vs stride 2 (1.6)
+  assert got["C4"].label == "holds, partial (tested against: 2, 6)"   # the grid's claim keeps its own models
+  # a grid model that pads 'valid' is no point of the control
+  valid6 = [r for r in records if r["name"] != "pool_size=6"] + [tiny.record(
+      "pool_size=6", "variant", {"axis": "pool_size", "value": 6, "seed": 0}, 1.9)]
+  assert _judged(valid6)["C4-same"].label == "holds, partial (tested against: 2, 3)"

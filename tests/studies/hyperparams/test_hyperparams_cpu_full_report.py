@@ -16,6 +16,7 @@ import pytest
 
 from adv_tf.attacks.cw_config import CWConfig
 from adv_tf.metrics import distance_stats
+from adv_tf.models import LeNetConfig, lenet_padding
 from adv_tf.report import figures
 from adv_tf.studies.hyperparams import cells, claims, config, report
 from adv_tf.studies.hyperparams import run as cell_runs
@@ -32,8 +33,9 @@ def _matrix(mean: float, rng: np.random.Generator) -> list:
 
 def _model_record(cell, rng, mean: float) -> dict:
   matrix = _matrix(mean, rng)
+  padding = lenet_padding(LeNetConfig(**cells.spec_from_config(cell.config).model), config.IMAGE_SHAPE)
   return {"id": cell.id, "name": cell.name, "stage": cell.stage, "config": cell.config, "seconds": 90.0,
-          "result": {"train": {"test_accuracy": 0.985, "epochs": 3, "padding": "valid"}, "matrix": matrix,
+          "result": {"train": {"test_accuracy": 0.985, "epochs": 3, "padding": padding}, "matrix": matrix,
                      "stats": distance_stats(cell_runs.matrix_from_json(matrix)), "cw_success_rate": 1.0,
                      "cw_prediction_agreement": 1.0}}
 
@@ -73,8 +75,9 @@ def written(tmp_path_factory):
   grids = {}
   grid = cells.build_cells(PROFILE, PROFILE.axes, CWConfig(), 0, "selection-id", PROFILE.num_baseline_models,
                            PROFILE.kappas)
+  controls = cells.padding_control_cells(PROFILE, CWConfig(), 0, "selection-id")
   records = []
-  for cell in grid:
+  for cell in controls + grid:
     if cell.stage == "kappa":
       records.append(_kappa_record(cell))
     else:
@@ -88,6 +91,15 @@ def written(tmp_path_factory):
                   lambda matrices, path, **_: grids.__setitem__(pathlib.Path(path).name, sorted(matrices)))
     path = report.write_report(out, _selection(rng), records, meta)
   return out, path.read_text(), grid, grids
+
+
+def test_the_padding_control_pads_the_control_and_pool_3_same(written):
+  controls = cells.padding_control_cells(PROFILE, CWConfig(), 0, "selection-id")
+  assert [c.name for c in controls] == ["padding=same/baseline/seed=0", "padding=same/baseline/seed=1",
+                                        "padding=same/baseline/seed=2", "padding=same/pool_size=3"]
+  assert all(c.config["model"]["padding"] == "same" and c.stage == "padding_control" for c in controls)
+  assert not {c.id for c in controls} & {c.id for c in written[2]}
+  assert cells.padding_control_cells(config.PROFILES["quick"], CWConfig(), 0, "selection-id") == []
 
 
 def test_the_grid_is_the_profile_the_readme_describes(written):
@@ -123,9 +135,13 @@ def test_tables_and_figures_cover_every_axis(written):
   assert {"fig6_average_distances.png", "fig7_best_estimate_distances.png"} <= drawn
   assert {f"mean_distance_{axis}.png" for axis in ("activation", "kernel_size", "pool_size", "optimizer")} <= drawn
   # one heat-map grid per axis plus the baselines and the secure model: every model cell's matrix in one of them
-  assert set(grids) == {f"class_distances_{a}.png" for a in (*PROFILE.axes, "baselines", "secure")}
-  assert sorted(n for names in grids.values() for n in names) == sorted(c.name for c in grid if c.stage != "kappa")
-  assert len((out / "results.csv").read_text().splitlines()) == 1 + 76 + 11
+  assert set(grids) == {f"class_distances_{a}.png" for a in (*PROFILE.axes, "baselines", "secure", "padding_control")}
+  assert grids["class_distances_padding_control.png"] == [
+      "padding=same/baseline/seed=0", "padding=same/baseline/seed=1", "padding=same/baseline/seed=2",
+      "padding=same/pool_size=3"]
+  main = {name: names for name, names in grids.items() if name != "class_distances_padding_control.png"}
+  assert sorted(n for names in main.values() for n in names) == sorted(c.name for c in grid if c.stage != "kappa")
+  assert len((out / "results.csv").read_text().splitlines()) == 1 + 76 + 11 + 4
 
 
 def test_a_part_way_run_says_its_unmeasured_cells_may_still_come(written, tmp_path, monkeypatch):
