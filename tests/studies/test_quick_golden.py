@@ -20,7 +20,9 @@ changed. dataset_properties' once more when the training-recipe control was buil
 gaps table's "training recipe and stop rule" row (its control and status cells) changed. training_size's records
 were re-keyed once (2026-12-06), when its cells gained the test order ("split": {"test_order": ...}): their ids,
 configs and the grid manifest only, not their results; its expected report changed in one gaps-table cell (the
-"attack pool unstated" cause now says the pool is class-interleaved). hyperparams has its own golden test
+"attack pool unstated" cause now says the pool is class-interleaved); and once more when claim C7-range (C7's
+numbers, not run in quick) was declared: its verdict-table row and claims.json entry were added, no other line
+changed. hyperparams has its own golden test
 (hyperparams/test_hyperparams_golden.py)."""
 from __future__ import annotations
 

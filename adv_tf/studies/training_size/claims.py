@@ -12,6 +12,7 @@ Keys:
   ("spread", family, metric)      per seed, (max - min) / mean of the seed's curve over the sizes
   ("tradeoff", dataset, a, b, n)  per seed at the largest size, (accuracy a - accuracy b) x (own-correct eq. 4
                                   robustness a - robustness b): negative when the more accurate is less robust
+  ("robustness", family, size, metric)  per seed, the family's eq.-4 robustness at that size
   ("success", family, norm)       successful attacks over the attacked pool images, each image once at its
                                   success averaged over the family's models (analysis.image_successes)
   ("regression", model, what)     the §2 example's test MSE / mean delta, computed exactly
@@ -39,6 +40,7 @@ ACCURACY_MARGIN = 0.01      # C1 "non-decreasing, seed noise allowed": a fall of
 SATURATION_POINTS = 0.01    # C6 "saturates early": accuracy at the middle size within 1 point of the largest's
 SPREAD_LIMIT = 0.25         # C6 "changes little": (max - min) / mean of a seed's robustness curve below 25%
 SUCCESS_MARGIN = 0.01       # C9 "100% success": read as at least 99% of the attacked images
+C7_RANGES = {"cifar10/simple_cnn": (0.30, 0.55), "cifar10/densenet40": (0.0, 0.25)}   # C7's numbers, Fig. 1 (L2)
 MNIST_FAMILIES = ("mnist/mlp", "mnist/simple_cnn", "mnist/resnet20", "mnist/resnet20+D")
 AUGMENTED_TURNING = ("cifar10/resnet32+D", "stl10/resnet20+D")   # C8's evidence (§4.2 last paragraph)
 # Which section of report.md gives each claim's evidence (the index links to the heading).
@@ -100,6 +102,16 @@ def claims(config) -> tuple[Claim, ...]:
             names=tuple(dict.fromkeys(("cifar10", *(d for d, _, _ in pairs)))),
             cells=tuple(Cell(("tradeoff", d, a, b, n), 0.0, "less", group=d) for d, a, b in pairs for n in NORMS)
             or (Cell(("tradeoff", "cifar10", "none", "none", "l2"), 0.0, "less"),)),
+      Claim("C7-range", "C7's numbers: CIFAR-10 Simple CNN eq.-4 CW-L2 robustness in [0.30, 0.55], DenseNet-40 in "
+            "[0, 0.25] (§4.2 bullet 4, read off Fig. 1; judged at every size trained)", section="§4.2", unit="seeds",
+            margin=0.0, scale=1.0, value_unit="L2", names=tuple(C7_RANGES),
+            cells=tuple(c for f, (low, high) in C7_RANGES.items() if f in families
+                        for size in config.sizes_for("cifar10")
+                        for c in (Cell(("robustness", f, size, "eq4_l2"), low, "at_least", group=f,
+                                       label=f"{f} at n={size} >= {low:g}"),
+                                  Cell(("robustness", f, size, "eq4_l2"), high, "at_most", group=f,
+                                       label=f"{f} at n={size} <= {high:g}")))
+            or (Cell(("robustness", "cifar10/simple_cnn", 0, "eq4_l2"), 0.30, "at_least"),)),
       Claim("C8", published.CLAIMS["C8"] + " (judged: a turning point with +D and none without)", section="§4.2",
             unit="seeds", margin=0.0, names=AUGMENTED_TURNING, value_unit=RATIO,
             cells=c8 or (Cell(("turning", AUGMENTED_TURNING[0], "eq4_l2"), 1.0, "greater"),)),

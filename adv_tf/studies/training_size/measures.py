@@ -79,6 +79,8 @@ def results_measure(families: Mapping[str, analysis.FamilySummary]):
       "spread": lambda f, metric: family(f, lambda s: _values(s, turning.seed_spreads(s.values[metric]),
                                                               f"{s.family} sizes")),
       "success": lambda f, norm: family(f, lambda s: success(s, norm)),
+      "robustness": lambda f, size, metric: family(f, lambda s: _values(
+          s, s.values[metric][s.sizes.index(size)], f"{s.family} n={size}") if size in s.sizes else None),
   }
   return lambda key: resolve[key[0]](*key[1:])
 

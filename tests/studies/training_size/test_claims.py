@@ -20,7 +20,20 @@ def judged(records, cfg=CONFIG):
 
 
 def test_declarations_cover_every_claim_once():
-  assert [c.id for c in claims.claims(CONFIG)] == [f"C{i}" for i in range(1, 13)]
+  ids = [f"C{i}" for i in range(1, 13)]
+  assert [c.id for c in claims.claims(CONFIG)] == ids[:7] + ["C7-range"] + ids[7:]
+
+
+def test_c7s_numbers_are_judged_on_the_simple_cnns_robustness_at_every_size(monkeypatch):
+  cfg = dataclasses.replace(CONFIG, families=(*tiny.SHAPES, "cifar10/simple_cnn"))
+  monkeypatch.setitem(tiny.SHAPES, "cifar10/simple_cnn", ((0.6, 0.7, 0.75), (0.40, 0.45, 0.42)))
+  inside = judged(tiny.results(tuple(tiny.SHAPES)), cfg)[0]["C7-range"]
+  assert inside.label == "holds, partial (tested against: cifar10/simple_cnn)"   # DenseNet-40: not run
+  assert len(inside.cells) == 2 * len(tiny.SIZES) and inside.cells[0].test.name == "one-sample t over seeds"
+  monkeypatch.setitem(tiny.SHAPES, "cifar10/simple_cnn", ((0.6, 0.7, 0.75), (0.40, 0.70, 0.42)))
+  above = judged(tiny.results(tuple(tiny.SHAPES)), cfg)[0]["C7-range"]
+  assert above.verdict == "does not hold"            # 0.70 at n=2000, above 0.55
+  assert judged(tiny.results())[0]["C7-range"].verdict == "not run in this profile"
 
 
 def test_a_clear_turning_point_over_three_seeds_holds_and_one_seed_reads_this_model():
