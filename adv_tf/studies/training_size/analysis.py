@@ -16,6 +16,9 @@ from adv_tf.studies.training_size import robustness, turning
 
 NORMS = ("l2", "linf")
 NORM_LABELS = {"l2": "CW-L2", "linf": "I-FGSM Linf"}
+# A model below this accuracy on its own training images (run.py measures it on up to 10,000 of them) is flagged
+# as under-fit: the paper trains 50 epochs (§4.1) and its curves compare models that fit their subsets.
+UNDERFIT_TRAIN_ACCURACY = 0.9
 
 
 @dataclasses.dataclass
@@ -44,6 +47,22 @@ class FamilySummary:
 
   def ses(self, metric: str) -> np.ndarray:
     return np.array([turning.standard_error(v) for v in self.values[metric]])
+
+
+def underfit(families: Mapping[str, FamilySummary]) -> list[str]:
+  """One line per (family, size) whose mean train accuracy over its seeds is below `UNDERFIT_TRAIN_ACCURACY`: a
+  confound of every claim that compares robustness across sizes or architectures (a model still learning, not
+  the training-set size, may shape the curve there)."""
+  out = []
+  for name, s in families.items():
+    train, test = s.means("train_accuracy"), s.means("test_accuracy")
+    for k, size in enumerate(s.sizes):
+      if np.isfinite(train[k]) and train[k] < UNDERFIT_TRAIN_ACCURACY:
+        out.append(f"{name} at n={size}: train accuracy {train[k]:.3f} (test {test[k]:.3f}), below "
+                   f"{UNDERFIT_TRAIN_ACCURACY:.0%} on its own training images: under-fit, so its robustness is that "
+                   "of a model still learning; verdicts on this family's curve (turning points C2-C5, C12) and on "
+                   "the trade-off at the largest size (C7) rest on it")
+  return out
 
 
 def _array(values, n: int) -> np.ndarray:

@@ -268,10 +268,11 @@ def report_markdown(config, results: Sequence[Mapping], families: Mapping[str, a
   left_out = analysis.left_out(results)   # a part-way run: what the family summaries leave out
   md += [f"{len(results)} models in {len(families)} families.", ""] + [f"- {line}" for line in left_out]
   md += [""] if left_out else []
-  md += [f"## {claims_lib.VERDICTS_SECTION}", "",
-         verdict_table(ours, paper), "",
-         "## Section 2: linear regression", "", _md(REG_HEADER, reg), "",
-         _regression_note(reg), ""]
+  md += [f"## {claims_lib.VERDICTS_SECTION}", "", verdict_table(ours, paper), ""]
+  underfit = analysis.underfit(families)
+  if underfit:
+    md += ["Under-fit models (a confound of the verdicts named):", ""] + [f"- {line}" for line in underfit] + [""]
+  md += ["## Section 2: linear regression", "", _md(REG_HEADER, reg), "", _regression_note(reg), ""]
   for dataset, paths in figures.items():
     group = {k: s for k, s in families.items() if s.dataset == dataset}
     md += [f"## {DATASET_LABELS[dataset]}", ""] + [f"![{p}]({p})" for p in paths] + [""]

@@ -131,3 +131,13 @@ def test_a_part_way_run_is_summarised_over_its_complete_seeds_and_says_what_it_l
   ours, _ = judged(records)
   assert ours["C2"].verdict == "holds"                      # the turning point at 2000, over seeds 0 and 1
   assert analysis.left_out(tiny.results()) == []
+
+
+def test_models_below_90_percent_on_their_own_training_images_are_flagged_as_under_fit():
+  records = tiny.results()
+  assert analysis.underfit(analysis.summarize(records)) == []             # every tiny model fits its subset
+  for r in records:
+    if r["family"] == "cifar10/mlp" and r["size"] == tiny.SIZES[-1]:
+      r["train_accuracy"] = 0.53
+  lines = analysis.underfit(analysis.summarize(records))
+  assert len(lines) == 1 and lines[0].startswith(f"cifar10/mlp at n={tiny.SIZES[-1]}: train accuracy 0.530")
