@@ -6,7 +6,9 @@ picks the test the design calls for (`rules` module table), and combines the cel
 * per cell, "not testable at this scale" when a compared model is at or near chance (clean accuracy within
   `near_chance` of the way from chance to 100%) or both compared accuracies are at the same bound (within
   max(1%, 2 items) of 0% or of 100%, each item counted once however many seeds measured it: a floor or a
-  ceiling cannot show a difference);
+  ceiling cannot show a difference), or both compared bounded values (`Values.bounds`) have every item at the
+  same end of their range; per-item differences that are all equal are judged by the exact sign test (no spread
+  for a t);
 * "does not hold" only when some cell is significantly against the claim, Holm-adjusted over the claim's
   testable cells (family-wise error `alpha`, one-sided per direction: 0.025, i.e. two-sided 5%);
 * "holds" ("all" claims) when every testable cell is significantly for it: an intersection-union test, whose
@@ -172,6 +174,12 @@ def _near_chance(obs, rules: Rules) -> str | None:
 
 
 def _bound(obs, rules: Rules) -> str | None:
+  if isinstance(obs, Values):   # bounded values: every item (seed-averaged) at one end of the range
+    means = _item_means(obs)
+    means = means[np.isfinite(means)] if means is not None else means
+    if obs.bounds is None or means is None or not len(means):
+      return None
+    return "floor" if np.all(means <= obs.bounds[0]) else "ceiling" if np.all(means >= obs.bounds[1]) else None
   if not isinstance(obs, Accuracy):
     return None
   s = max(rules.floor, rules.saturation_items / obs.n)   # items, not (item, seed) pairs: the unit of noise
@@ -291,8 +299,12 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
 
 def _item_test(obs: Values, diffs: np.ndarray) -> R.Test:
   """The test of per-item differences that matches the quantity's statistic: the mean's t (`rules.item_t`) or
-  the median's sign test."""
-  return R.item_t(diffs) if obs.statistic == "mean" else R.SignTest(diffs)
+  the median's sign test. Differences that are all equal (e.g. no item transfers: every rate 0) have no spread for a
+  t to use, and their mean is their median: the exact sign test decides them."""
+  finite = diffs[~np.isnan(diffs)]
+  if obs.statistic == "mean" and (len(finite) < 2 or np.ptp(finite) > 0):
+    return R.item_t(diffs)
+  return R.SignTest(diffs)
 
 
 def _p_values(cell: Cell, test: R.Test, margin: float) -> tuple[float, float, float]:
@@ -364,7 +376,7 @@ def _trend_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules,
     floor = _seed_floor(reference) if isinstance(reference, Accuracy) else 0.0
     sd, n_ref = max(float(np.std(values, ddof=1)), floor), len(values)
   test = R.contrast_t(weights, float(weights @ ys), counts, sd, n_ref, source,
-                      [p[1] == claim.noise_from for p in points],
+                      [p[3] == reference for p in points],
                       label=f"linear trend t over seeds (least-squares change across the axis), sd from {sd_from}")
   p_for, p_against, p_tie = _p_values(cell, test, claim.margin)
   confounds = {}
@@ -392,7 +404,7 @@ def judge_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules = Rules(
   reasons = [r for r in (_near_chance(o, rules) for o in sides) if r]
   bounds = {_bound(o, rules) for o in sides}
   if len(sides) == 2 and len(bounds) == 1 and None not in bounds:
-    reasons.append(f"both compared accuracies at the {bounds.pop()}")
+    reasons.append(f"both compared {'accuracies' if isinstance(a, Accuracy) else 'values'} at the {bounds.pop()}")
   if reasons:
     return CellResult(cell, "not testable", note="; ".join(reasons), confounds=_confounds(a, b))
   reference = None

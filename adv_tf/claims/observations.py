@@ -70,8 +70,12 @@ class Values:
   clean: float | None = None
   chance: float | None = None
   confounds: Mapping[str, float] = dataclasses.field(default_factory=dict)
+  bounds: tuple[float, float] | None = None   # the values' range (e.g. 0-100 %): a side with every item at one
+                                              # end is at the floor / ceiling (engine: two such sides, not testable)
 
   def __post_init__(self):
+    if self.bounds is not None and not self.bounds[0] < self.bounds[1]:
+      raise AdvTfError(f"Values.bounds must be (low, high) with low < high, got {self.bounds}")
     if not self.per_seed or len(self.per_seed) != len(self.seeds) or any(not len(v) for v in self.per_seed):
       raise AdvTfError(f"Values need a non-empty value list per seed, got {len(self.per_seed)} lists for seeds "
                        f"{self.seeds}")

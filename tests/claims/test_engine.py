@@ -383,3 +383,18 @@ def test_a_published_reference_decides_what_the_runs_own_three_seeds_cannot():
   assert test.name == "t over seeds, sd from a published run" and test.df == 9 and test.reference_n == 10
   assert "published run, commit 0123456789ab" in test.noise
   assert judge(one, measure(table), noise={"other": published}).verdict == "inconclusive"   # keyed by noise_from
+
+
+def test_item_differences_without_spread_use_the_sign_test_and_bounded_floors_are_not_testable():
+  zero = Values(tuple((0.0,) * 10 for _ in range(1)), item_set="images")
+  r = judge(claim(Cell("rate", 0.5, "less"), unit="images"), measure({"rate": zero}))
+  assert r.verdict == "holds" and r.cells[0].test.name == "exact sign test"     # 10 of 10 images below: p 2^-10
+  assert judge(claim(Cell("rate", 0.5, "less"), unit="images"),
+               measure({"rate": Values(((0.0,) * 5,), item_set="images")})).verdict == "inconclusive"   # 2^-5 > 2.5%
+  floor = Values(((0.0,) * 10,), item_set="images", bounds=(0.0, 100.0))
+  some = Values(((0.0,) * 9 + (1.0,),), item_set="images", bounds=(0.0, 100.0))
+  both = judge(claim(Cell("a", "b")), measure({"a": floor, "b": floor}))
+  assert both.verdict == "not testable" and "both compared values at the floor" in both.cells[0].note
+  assert judge(claim(Cell("a", "b")), measure({"a": some, "b": floor})).cells[0].status != "not testable"
+  with pytest.raises(AdvTfError, match="bounds"):
+    Values(((1.0,),), bounds=(1.0, 0.0))

@@ -47,9 +47,9 @@ def test_the_fitted_change_and_its_se_are_the_least_squares_contrast_with_the_re
 
 
 def test_a_trend_no_adjacent_pair_can_show_is_decided_by_the_one_test_over_all_points():
-  # Six single models rising 0.03 per step, a baseline sd of 0.03 over 10 seeds: adjacent pairs differ by one sd
-  # (se 0.03 sqrt 2), so every-larger-vs-every-smaller stays undecided; the fitted change 0.15 has se
-  # 0.03 sqrt(sum c_i^2) = 0.0359 (c_i = (x_i - 2.5) 5 / 17.5), t = 4.18 > t(0.975, 9) = 2.26.
+  # Five single models rising 0.03 per step beyond 10 baselines at x = 0 (sd 0.028): adjacent pairs differ by about
+  # one sd (se 0.028 sqrt 2), so every-larger-vs-every-smaller stays undecided; the fitted change 0.15 has se
+  # 0.028 sqrt(c_0^2 / 10 + sum_1..5 c_i^2) = 0.0275 (c_i = (x_i - 2.5) 5 / 17.5), t = 5.5 > t(0.975, 9) = 2.26.
   base = _models(*(2.0 + 0.03 * z for z in (-1.5, -1.1, -0.6, -0.3, 0.0, 0.0, 0.3, 0.6, 1.1, 1.5)))
   rising = {str(x): _models(2.0 + 0.03 * x) for x in range(1, 6)}
   xs = range(6)
@@ -135,3 +135,15 @@ def test_bad_trend_declarations_are_refused():
     Cell(_trend(0, 1), "base")
   with pytest.raises(AdvTfError, match="needs unit 'seeds' and noise_from"):
     Claim("T", "s", (Cell(_trend(0, 1), 0.0),), unit="seeds")
+
+
+def test_the_control_point_is_the_reference_and_grows_with_it_in_what_would_decide_it():
+  base = _models(2.27, 2.28, 2.29)
+  test = judge(_claim(_trend(0, 1, 2)), _table(base, **{"1": _models(2.30), "2": _models(2.40)}).get).cells[0].test
+  assert test.from_points == (True, False, False)
+  grown = test.scaled(4)                      # the reference (and the control point) 12 seeds, the models one each
+  assert grown.se == pytest.approx(0.01 * math.sqrt(1 / 12 + 1)) and grown.df == 11
+  published = NoiseReference("base", 0.01, 10, "0123456789abcdef", {})
+  table = _table(base, **{"1": _models(2.30), "2": _models(2.40)})
+  assert judge(_claim(_trend(0, 1, 2)), table.get, noise={"base": published}).cells[0].test.from_points == (
+      False, False, False)                    # a published sd: no point is that run's seeds

@@ -28,10 +28,10 @@ the mean distance ... increased", "an upward trend as the kernel size increases"
 so C1, C3 and C4 are each one trend test over the axis' Appendix values (`adv_tf.claims.Trend`): the
 least-squares line through the models' mean distances (the control's value at its N baselines' mean), its change
 across the axis' range tested with the baselines' sd. Comparing every larger value with every smaller one (the
-rule until 2026-12-06) cannot decide a trend at one model per value: adjacent Table 5 values differ by 0.02-0.06
-L2 against a single model's 0.03 sd, so even the paper's own numbers read "inconclusive" under it. A run that
-measured some values fits the ones it has, labelled "partial (tested against: ...)". C2 and C5 compare the setting
-§8 names with every other value of its axis; C6 the two strides.
+rule until 2026-12-06) cannot decide a trend at one model per value: the closest adjacent Table 5 values differ by
+only 0.02-0.06 L2 against a single model's 0.03 sd, so even the paper's own numbers read "inconclusive" under it.
+A run that measured some values fits the ones it has, labelled "partial (tested against: ...)". C2 and C5 compare
+the setting §8 names with every other value of its axis; C6 the two strides.
 
 C4-same and C6-same are C4 and C6 judged on the padding control (`HyperparamsConfig.padding_control`): in the
 grid, pools 4-6 and stride 2 pad 'same' (with 'valid' they leave no feature map) while the control and pool 3

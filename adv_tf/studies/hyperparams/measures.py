@@ -7,8 +7,11 @@ our tidy results (results.csv rows) or from the published numbers.
   are `Untestable` with the reason; the share of 'same'-padded models is a confound. The transfer share of
   Fig. 10 and Figs. 8/9's pixels changed are judged per source image (`Values`, one item per best-estimate
   sample: its 9 pairs share the image, so they are not independent items), each image's value the mean over its
-  pairs that the attack solved: the share that reaches its target on the secure model (K1) and the percent of
-  pixel values changed above a threshold (S3; one model each, so "this model"). Kappa records written before
+  pairs that the attack solved: the share that reaches its target on the secure model (K1: the mean of the
+  images' shares, each image weighted equally, where Fig. 10 plots the share of all examples) and the percent of
+  pixel values changed above a threshold (S3, over the pairs both models solved; one model each, so "this
+  model"); sources either model misclassifies are left out (their pairs start on another class). Kappa records
+  written before
   2026-12-06 hold only the pooled numbers: their transfer is k of n examples (counting pairs as independent,
   which overstates the evidence) and their distortion has no noise to judge a difference by (`Untestable`).
 * paper: each Table 5/6 row is one model; the control is the mean of 100 baselines with Table 2's std,
@@ -53,14 +56,20 @@ def _models(rows: Sequence[Mapping[str, Any]], name: str) -> Values | Untestable
                 confounds={claims.PADDING: same})
 
 
-def _per_source(values: Sequence, sources: Sequence[int]) -> tuple[float, ...]:
+def _per_source(values: Sequence, sources: Sequence[int], left_out: set[int] = frozenset()) -> tuple[float, ...]:
   """Per source image, the mean of its pairs' values (None: the attack failed, left out); NaN for an image whose
-  pairs all failed (dropped by the item tests)."""
+  pairs all failed or that is `left_out` (dropped by the item tests)."""
   out = []
   for source in sorted(set(sources)):
     got = [float(v) for v, s in zip(values, sources) if s == source and v is not None]
-    out.append(float(np.mean(got)) if got else math.nan)
+    out.append(float(np.mean(got)) if got and source not in left_out else math.nan)
   return tuple(out)
+
+
+def _misclassified(result: Mapping[str, Any]) -> set[int]:
+  """Sources either model misclassifies (their pairs start on another class)."""
+  return {int(i) for side in ("baseline", "secure") for i in (result.get(side) or {}).get(
+      "misclassified_source_indices", ())}
 
 
 def _kappa_result(kappa_results: Sequence[Mapping[str, Any]], kappa: float) -> Mapping[str, Any] | None:
@@ -68,20 +77,25 @@ def _kappa_result(kappa_results: Sequence[Mapping[str, Any]], kappa: float) -> M
 
 
 def _pixels_changed(result: Mapping[str, Any], model: str, kappa: float, threshold: float) -> Values | None:
-  side, sources = result.get(model) or {}, result.get("pair_sources")
-  per_pair = (side.get("pixels_changed_per_pair") or {}).get(f"{threshold:.2f}")
-  if per_pair is None or not sources:
+  """Per source image, the % of pixel values `model`'s examples change above `threshold`, over the pairs both
+  models' attacks solved (so the two sides average the same pairs), sources either model misclassifies left out."""
+  sources, key = result.get("pair_sources"), f"{threshold:.2f}"
+  lists = [((result.get(m) or {}).get("pixels_changed_per_pair") or {}).get(key) for m in ("baseline", "secure")]
+  if any(v is None for v in lists) or not sources:
     return None
+  side = result[model]
   scale = 100.0 / side["pixel_values_per_example"]
-  percents = [None if c is None else c * scale for c in per_pair]
-  return Values((_per_source(percents, sources),), item_set=f"kappa {kappa:g} best-estimate samples")
+  both = [a is not None and b is not None for a, b in zip(*lists)]
+  percents = [c * scale if ok else None for c, ok in zip(side["pixels_changed_per_pair"][key], both)]
+  return Values((_per_source(percents, sources, _misclassified(result)),),
+                item_set=f"kappa {kappa:g} best-estimate samples", bounds=(0.0, 100.0))
 
 
 def _transfer_per_source(result: Mapping[str, Any], kappa: float) -> Values | None:
   per_pair, sources = result.get("transfer_on_target_per_pair"), result.get("pair_sources")
   if per_pair is None or not sources:
     return None
-  means = _per_source([None if v is None else float(v) for v in per_pair], sources)
+  means = _per_source([None if v is None else float(v) for v in per_pair], sources, _misclassified(result))
   if not any(math.isfinite(m) for m in means):
     return None
   return Values((means,), item_set=f"kappa {kappa:g} best-estimate samples")

@@ -572,6 +572,7 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
             "with Table 2's std, §6.4's secure model 2.58):", "",
             *([f"Baseline noise of our verdicts: {meta['noise_line']} (this run's own baselines enter only as the "
                "compared mean).", ""] if meta.get("noise_line") else []), verdict_table(*judged),
+            *(["", meta["padding_line"]] if meta.get("padding_line") else []),
             "", "Verdict rules (adv_tf.claims; the paper gives none): a hyperparameter claim is about a training "
             "choice, so its unit is the trained model; one model against the mean of N baselines is judged by "
             "t = (x − mean) / (sd·√(1+1/N)) with N − 1 degrees of freedom, two single models by sd·√2, sd = the "
@@ -585,17 +586,23 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
             "weighted equally), its change across the axis (slope × range) tested against the same sd, "
             "se = sd·√(Σ c_i²/n_i) for the line's coefficients c_i and each value's n_i models; it tests a "
             "rising (or falling) line, not that every step rises. Every larger value against every smaller one "
-            "(the rule before 2026-12-06) cannot decide a trend at one model per value: adjacent Table 5 values "
-            "differ by 0.02-0.06 against a single model's sd 0.03. For every claim not "
+            "(the rule before 2026-12-06) cannot decide a trend at one model per value: the closest adjacent Table 5 "
+            "values differ by only 0.02-0.06 against a single model's sd 0.03. C4-same and C6-same are C4 and C6 "
+            "on the padding control (every compared model 'same'-padded; the 'valid' baselines' sd stands for "
+            "theirs, an assumption; the control LeNets' own sd is printed below the table). For every claim not "
             "decided, *what would decide it* gives the effect seen, the measured noise and the seeds per side "
             "at which the same rules would decide it if the effect held. Not testable: a model below 98% (§6.1), "
             "one whose CW search failed on a pair, or fewer than 2 baselines. K1 (transfer) and S3 (pixels "
             "changed, Figs. 8/9) count each best-estimate sample once, its value the mean over its solved pairs "
-            "(the 9 pairs of one image are not independent): K1 by a t over the 10 images against 50%, S3 by a "
-            "paired t over the images for the one secure model and the one baseline, so S3 reads \"this "
-            "model\". Kappa cells recorded before 2026-12-06 hold only pooled numbers: their K1 counts the "
-            "pairs as independent examples (exact binomial, which overstates the evidence) and their S3 is not "
-            "testable (one mean per model, no noise).",
+            "(the 9 pairs of one image are not independent), sources either model misclassifies left out: K1 by "
+            "a t over the images against 50% (the mean of the images' shares, each image weighted equally; Fig. "
+            "10 plots the share of all examples), S3 by a paired t over the images, each image's percent over the "
+            "pairs both models solved, for the one secure model and the one baseline, so S3 reads \"this "
+            "model\"; an image-level difference with no spread (e.g. nothing transfers) is judged by the exact "
+            "sign test, and an S3 cell where neither model changes any pixel above its threshold is not "
+            "testable (both at the floor). Kappa cells recorded before 2026-12-06 hold only pooled numbers: "
+            "their K1 counts the pairs as independent examples (exact binomial, which overstates the evidence) "
+            "and their S3 is not testable (one mean per model, no noise).",
             "", "The paper's internal contradictions (stated, not resolved): on kernel size, Table 3's text says "
             "\"smaller kernel sizes cause an increase in adversarial distance\", while Table 5 (2.05 at 2x2 up to "
             "2.26 at 6x6), §6.3 (\"lower convolution kernel sizes produced lower adversarial distances\") and §8 "
@@ -713,6 +720,7 @@ class HyperparamsReport(StudyReport):
   def markdown(self, run) -> str:
     rows = self._rows
     meta = {**self._inputs.meta, "noise_line": self._noise.describe() if self._noise is not None else "",
+            "padding_line": padding_control_line(self._inputs.records),
             "gaps_section": gaps_of(self._summary, self._inputs.selection, self._noise).render()}
     return _markdown(self._summary, self._inputs.selection, rows[2], rows[3], rows[4], rows[5], rows[6],
                      self._figures, meta, self._judged)
@@ -727,6 +735,21 @@ class HyperparamsReport(StudyReport):
                   if any(c.status == "not measured" for c in r.cells) or set(r.tested) < set(r.claim.names)}
     return [dataclasses.replace(row, evidence=f"{row.evidence}; {part_way_note(len(missing))}")
             if missing and row.claim in unmeasured else row for row in rows]
+
+
+def padding_control_line(records: Sequence[Mapping[str, Any]]) -> str:
+  """The padding control's 'same'-padded control LeNets beside the 'valid' baselines (mean and seed-to-seed sd of
+  the mean distance): C4-same and C6-same use the 'valid' baselines' sd for them, an assumption this shows."""
+  def moments(rows):
+    means = [r["result"]["stats"]["mean"] for r in rows if (r["result"].get("stats") or {}).get("mean") is not None]
+    sd = f", sd {np.std(means, ddof=1):.3f}" if len(means) >= 2 else ""
+    return f"{np.mean(means):.3f}{sd} over {len(means)} seed(s)" if means else "none measured"
+  same = [r for r in records if r["stage"] == cells.PADDING_CONTROL and not r["config"].get("axis")]
+  if not same:
+    return ""
+  valid = [r for r in records if r["stage"] == "baseline"]
+  return (f"Padding control: the 'same'-padded control LeNets' mean distance {moments(same)}; the 'valid' baselines' "
+          f"{moments(valid)} (C4-same and C6-same judge with the 'valid' baselines' sd).")
 
 
 def part_way_note(missing: int) -> str:

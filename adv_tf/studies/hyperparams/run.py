@@ -267,6 +267,10 @@ def run_kappa_cell(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer
     else:
       attacked = cw_targeted_all(model, best.x, best.y, cw, confidence=kappa)
     out[name] = kappa_side(best, attacked)
+    # Sources this model misclassifies (indices into the pair lists' sources): a pair from one starts on another
+    # class, so its change says nothing of the model's robustness; the per-image claims (K1, S3) leave them out.
+    out[name]["misclassified_source_indices"] = [
+        int(i) for i in np.flatnonzero(predict_labels(model, best.x) != best.y)]
     arrays[f"{name}_x_adv"] = attacked.x_adv
     arrays[f"{name}_success"] = attacked.success
     if name == "baseline":

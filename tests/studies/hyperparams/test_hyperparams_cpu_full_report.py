@@ -123,6 +123,7 @@ def test_every_claim_is_judged_from_the_full_grid(written):
                 or "not testable" in c["verdict"]}
   assert not_judged == {}
   assert got["S3"]["verdict"] == "this model: holds"    # per-pair pixel counts: one secure model, one baseline
+  assert "Padding control: the 'same'-padded control LeNets' mean distance" in text and "over 3 seed(s)" in text
   assert "INCOMPLETE" not in text and "Not run in this profile" not in text
 
 

@@ -183,8 +183,8 @@ def test_report_tables_and_verdicts_from_hand_made_records(tmp_path):
   assert verdict["C3"] == "tie, partial (tested against: 2, 5)"
   assert verdict["C5"] == "not run in this profile"    # no optimizer measured
   # Paper on paper: the kernel-size trend was "inconclusive" on the paper's own Table 5 numbers when every
-  # larger kernel had to beat every smaller one (adjacent values 0.02-0.04 apart, sd 0.03); one trend test over
-  # 2..6 (change +0.19 L2, se 0.038, t(99)) decides it, and so for dropout and pool size.
+  # larger kernel had to beat every smaller one (the closest adjacent values 0.02-0.04 apart, sd 0.03); one trend
+  # test over 2..6 (change +0.19 L2, se 0.038, t(99)) decides it, and so for dropout and pool size.
   assert {r.claim.id: r.verdict for r in paper}["C3"] == "holds"
   assert {r.claim.id: r.verdict for r in paper}["C1"] == "holds"
   assert {r.claim.id: r.verdict for r in paper}["C4"] == "holds"

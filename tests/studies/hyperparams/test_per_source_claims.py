@@ -6,7 +6,7 @@ import hyperparams_tiny_records as tiny
 import numpy as np
 import pytest
 
-from adv_tf.studies.hyperparams import config, report
+from adv_tf.studies.hyperparams import config, measures, report
 from adv_tf.studies.hyperparams import run as cell_runs
 
 SOURCES = [i for i in range(10) for _ in range(9)]
@@ -78,3 +78,40 @@ def test_the_kappa_side_records_per_pair_counts_with_failures_as_none():
   assert per_pair["0.10"][i] == int(np.sum(np.abs(x_adv[src[i], tgt[i]] - x[src[i]]) > 0.10))
   pooled = sum(c for c in per_pair["0.20"] if c is not None) / (89 * 784) * 100
   assert side["pixels_changed_percent"]["0.20"] == pytest.approx(pooled)
+
+
+def test_no_transfer_at_all_decides_k1_by_the_sign_test_over_images():
+  records = _records()
+  for r in records:
+    if r["stage"] == "kappa":
+      r["result"]["transfer_on_target_per_pair"] = [None if i == 4 else False for i in range(90)]
+  k1 = _judged(records)["K1"]
+  assert k1.label == "holds, partial (tested against: kappa 3, kappa 5)"       # every image's share 0 < 50%
+  assert k1.cells[0].test.name == "exact sign test" and k1.cells[0].p_for == pytest.approx(0.5 ** 10)
+
+
+def test_sources_misclassified_or_with_every_pair_failed_are_left_out():
+  records = _records()
+  kappa3 = next(r["result"] for r in records if r["stage"] == "kappa" and r["result"]["kappa"] == 3.0)
+  kappa3["secure"]["misclassified_source_indices"] = [2]
+  kappa3["transfer_on_target_per_pair"][:9] = [None] * 9        # source 0: the baseline's attack failed on all 9
+  cell = next(c for c in _judged(records)["K1"].cells if c.cell.a == ("transfer", 3.0))
+  assert cell.test.units == 8                                   # 10 images less source 0 (no pair) and 2
+
+
+def test_pixels_are_compared_over_the_pairs_both_models_solved_and_floors_are_not_testable():
+  records = _records()
+  for r in records:
+    if r["stage"] == "kappa":
+      for side in ("baseline", "secure"):      # above 0.40 neither model changes a pixel: both at the floor
+        r["result"][side]["pixels_changed_per_pair"]["0.40"] = [None if i == 4 else 0 for i in range(90)]
+      r["result"]["secure"]["pixels_changed_per_pair"]["0.05"][0] = None   # pair 0: only the baseline solved it
+  s3 = _judged(records)["S3"]
+  floor = [c for c in s3.cells if c.cell.a[3] == 0.40 and c.status != "not measured"]
+  assert floor and all(c.status == "not testable" and "both compared values at the floor" in c.note for c in floor)
+  assert s3.label.startswith("this model: holds, partial (testable:")
+  kappa0 = next(r["result"] for r in records if r["stage"] == "kappa" and r["result"]["kappa"] == 0.0)
+  baseline = measures._pixels_changed(kappa0, "baseline", 0.0, 0.05)
+  per_pair = kappa0["baseline"]["pixels_changed_per_pair"]["0.05"]
+  solved = [c for c in per_pair[1:9] if c is not None]                  # source 0 less pair 0 and the failed pair 4
+  assert baseline.per_seed[0][0] == pytest.approx(np.mean(solved) * 100 / 784)
