@@ -7,8 +7,8 @@ picks the test the design calls for (`rules` module table), and combines the cel
   `near_chance` of the way from chance to 100%) or both compared accuracies are at the same bound (within
   max(1%, 2 items) of 0% or of 100%, each item counted once however many seeds measured it: a floor or a
   ceiling cannot show a difference), or both compared bounded values (`Values.bounds`) have every item at the
-  same end of their range; per-item differences that are all equal are judged by the exact sign test (no spread
-  for a t);
+  same end of their range; per-item differences of bounded values that are all equal are judged by the exact
+  sign test (no spread for a t);
 * "does not hold" only when some cell is significantly against the claim, Holm-adjusted over the claim's
   testable cells (family-wise error `alpha`, one-sided per direction: 0.025, i.e. two-sided 5%);
 * "holds" ("all" claims) when every testable cell is significantly for it: an intersection-union test, whose
@@ -299,12 +299,14 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
 
 def _item_test(obs: Values, diffs: np.ndarray) -> R.Test:
   """The test of per-item differences that matches the quantity's statistic: the mean's t (`rules.item_t`) or
-  the median's sign test. Differences that are all equal (e.g. no item transfers: every rate 0) have no spread for a
-  t to use, and their mean is their median: the exact sign test decides them."""
+  the median's sign test. Differences of a bounded quantity (`Values.bounds`) that are all equal and finite (e.g. no
+  item transfers: every rate 0) have no spread for a t to use; the exact sign test decides them (for values in a
+  bounded range, its 2^-n also bounds the mean's p, by Markov's inequality). Unbounded values keep the t."""
   finite = diffs[~np.isnan(diffs)]
-  if obs.statistic == "mean" and (len(finite) < 2 or np.ptp(finite) > 0):
-    return R.item_t(diffs)
-  return R.SignTest(diffs)
+  if obs.statistic == "median":
+    return R.SignTest(diffs)
+  constant = len(finite) >= 2 and np.all(np.isfinite(finite)) and np.ptp(finite) == 0
+  return R.SignTest(diffs) if constant and obs.bounds is not None else R.item_t(diffs)
 
 
 def _p_values(cell: Cell, test: R.Test, margin: float) -> tuple[float, float, float]:

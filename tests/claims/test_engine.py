@@ -386,11 +386,14 @@ def test_a_published_reference_decides_what_the_runs_own_three_seeds_cannot():
 
 
 def test_item_differences_without_spread_use_the_sign_test_and_bounded_floors_are_not_testable():
-  zero = Values(tuple((0.0,) * 10 for _ in range(1)), item_set="images")
+  zero = Values(((0.0,) * 10,), item_set="images", bounds=(0.0, 1.0))
   r = judge(claim(Cell("rate", 0.5, "less"), unit="images"), measure({"rate": zero}))
   assert r.verdict == "holds" and r.cells[0].test.name == "exact sign test"     # 10 of 10 images below: p 2^-10
-  assert judge(claim(Cell("rate", 0.5, "less"), unit="images"),
-               measure({"rate": Values(((0.0,) * 5,), item_set="images")})).verdict == "inconclusive"   # 2^-5 > 2.5%
+  assert judge(claim(Cell("rate", 0.5, "less"), unit="images"), measure(
+      {"rate": Values(((0.0,) * 5,), item_set="images", bounds=(0.0, 1.0))})).verdict == "inconclusive"   # 2^-5
+  unbounded = judge(claim(Cell("rate", 0.5, "less"), unit="images"),
+                    measure({"rate": Values(((0.0,) * 10,), item_set="images")}))
+  assert unbounded.verdict == "inconclusive" and unbounded.cells[0].test.name == "t over items (mean)"
   floor = Values(((0.0,) * 10,), item_set="images", bounds=(0.0, 100.0))
   some = Values(((0.0,) * 9 + (1.0,),), item_set="images", bounds=(0.0, 100.0))
   both = judge(claim(Cell("a", "b")), measure({"a": floor, "b": floor}))

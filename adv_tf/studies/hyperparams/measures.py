@@ -87,8 +87,10 @@ def _pixels_changed(result: Mapping[str, Any], model: str, kappa: float, thresho
   scale = 100.0 / side["pixel_values_per_example"]
   both = [a is not None and b is not None for a, b in zip(*lists)]
   percents = [c * scale if ok else None for c, ok in zip(side["pixels_changed_per_pair"][key], both)]
-  return Values((_per_source(percents, sources, _misclassified(result)),),
-                item_set=f"kappa {kappa:g} best-estimate samples", bounds=(0.0, 100.0))
+  means = _per_source(percents, sources, _misclassified(result))
+  if not any(math.isfinite(m) for m in means):
+    return None
+  return Values((means,), item_set=f"kappa {kappa:g} best-estimate samples", bounds=(0.0, 100.0))
 
 
 def _transfer_per_source(result: Mapping[str, Any], kappa: float) -> Values | None:
@@ -98,7 +100,7 @@ def _transfer_per_source(result: Mapping[str, Any], kappa: float) -> Values | No
   means = _per_source([None if v is None else float(v) for v in per_pair], sources, _misclassified(result))
   if not any(math.isfinite(m) for m in means):
     return None
-  return Values((means,), item_set=f"kappa {kappa:g} best-estimate samples")
+  return Values((means,), item_set=f"kappa {kappa:g} best-estimate samples", bounds=(0.0, 1.0))
 
 
 def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],

@@ -40,7 +40,10 @@ ACCURACY_MARGIN = 0.01      # C1 "non-decreasing, seed noise allowed": a fall of
 SATURATION_POINTS = 0.01    # C6 "saturates early": accuracy at the middle size within 1 point of the largest's
 SPREAD_LIMIT = 0.25         # C6 "changes little": (max - min) / mean of a seed's robustness curve below 25%
 SUCCESS_MARGIN = 0.01       # C9 "100% success": read as at least 99% of the attacked images
-C7_RANGES = {"cifar10/simple_cnn": (0.30, 0.55), "cifar10/densenet40": (0.0, 0.25)}   # C7's numbers, Fig. 1 (L2)
+# C7's numbers (CW-L2, read off Fig. 1; "DenseNet" is DenseNet-40 without augmentation) and the reading margin of a
+# band read off a plot: a size's robustness counts as in the band within 0.05 of its ends.
+C7_RANGES = {"cifar10/simple_cnn": (0.30, 0.55), "cifar10/densenet40": (0.0, 0.25)}
+C7_READING_MARGIN = 0.05
 MNIST_FAMILIES = ("mnist/mlp", "mnist/simple_cnn", "mnist/resnet20", "mnist/resnet20+D")
 AUGMENTED_TURNING = ("cifar10/resnet32+D", "stl10/resnet20+D")   # C8's evidence (§4.2 last paragraph)
 # Which section of report.md gives each claim's evidence (the index links to the heading).
@@ -67,6 +70,24 @@ def _turning_claim(claim_id: str) -> Claim:
   wanted = published.TURNING_CLAIMS[claim_id]
   return Claim(claim_id, published.CLAIMS[claim_id], section="§4.2", unit="seeds", margin=0.0, value_unit=RATIO,
                names=tuple(wanted), cells=tuple(c for f, claimed in wanted.items() for c in _turning_cells(f, claimed)))
+
+
+def _c7_range(config, families) -> Claim:
+  """C7's numbers: each size of each named CIFAR-10 family this config trains, against the band's ends (a lower
+  end of 0 is no test: an L2 robustness is never negative). Named per (family, size), so that a part-way run's
+  missing sizes make the verdict "partial"."""
+  ran = [(f, n) for f in C7_RANGES if f in families for n in config.sizes_for("cifar10")]
+  cells = tuple(Cell(("robustness", f, n, "eq4_l2"), bound, relation, group=f"{f} n={n}",
+                     label=f"{f} at n={n} {'>=' if relation == 'at_least' else '<='} {bound:g}")
+                for f, n in ran for bound, relation in zip(C7_RANGES[f], ("at_least", "at_most"))
+                if bound > 0 or relation == "at_most")
+  return Claim("C7-range", "C7's numbers: CIFAR-10 Simple CNN eq.-4 CW-L2 robustness in [0.30, 0.55], DenseNet-40 "
+               "(no augmentation) in [0, 0.25] (§4.2 bullet 4, read off Fig. 1, within 0.05; judged at every size "
+               "trained; ours averages eq. 4 over the pool images every model of the family classifies correctly, at "
+               "every size and seed, the paper's over its 11 models)", section="§4.2", unit="seeds",
+               margin=C7_READING_MARGIN, scale=1.0, value_unit="L2",
+               names=tuple(f"{f} n={n}" for f in C7_RANGES for n in config.sizes_for("cifar10")),
+               cells=cells or (Cell(("robustness", "cifar10/simple_cnn", 0, "eq4_l2"), 0.30, "at_least"),))
 
 
 def claims(config) -> tuple[Claim, ...]:
@@ -102,16 +123,7 @@ def claims(config) -> tuple[Claim, ...]:
             names=tuple(dict.fromkeys(("cifar10", *(d for d, _, _ in pairs)))),
             cells=tuple(Cell(("tradeoff", d, a, b, n), 0.0, "less", group=d) for d, a, b in pairs for n in NORMS)
             or (Cell(("tradeoff", "cifar10", "none", "none", "l2"), 0.0, "less"),)),
-      Claim("C7-range", "C7's numbers: CIFAR-10 Simple CNN eq.-4 CW-L2 robustness in [0.30, 0.55], DenseNet-40 in "
-            "[0, 0.25] (§4.2 bullet 4, read off Fig. 1; judged at every size trained)", section="§4.2", unit="seeds",
-            margin=0.0, scale=1.0, value_unit="L2", names=tuple(C7_RANGES),
-            cells=tuple(c for f, (low, high) in C7_RANGES.items() if f in families
-                        for size in config.sizes_for("cifar10")
-                        for c in (Cell(("robustness", f, size, "eq4_l2"), low, "at_least", group=f,
-                                       label=f"{f} at n={size} >= {low:g}"),
-                                  Cell(("robustness", f, size, "eq4_l2"), high, "at_most", group=f,
-                                       label=f"{f} at n={size} <= {high:g}")))
-            or (Cell(("robustness", "cifar10/simple_cnn", 0, "eq4_l2"), 0.30, "at_least"),)),
+      _c7_range(config, families),
       Claim("C8", published.CLAIMS["C8"] + " (judged: a turning point with +D and none without)", section="§4.2",
             unit="seeds", margin=0.0, names=AUGMENTED_TURNING, value_unit=RATIO,
             cells=c8 or (Cell(("turning", AUGMENTED_TURNING[0], "eq4_l2"), 1.0, "greater"),)),

@@ -28,7 +28,8 @@ def test_c7s_numbers_are_judged_on_the_simple_cnns_robustness_at_every_size(monk
   cfg = dataclasses.replace(CONFIG, families=(*tiny.SHAPES, "cifar10/simple_cnn"))
   monkeypatch.setitem(tiny.SHAPES, "cifar10/simple_cnn", ((0.6, 0.7, 0.75), (0.40, 0.45, 0.42)))
   inside = judged(tiny.results(tuple(tiny.SHAPES)), cfg)[0]["C7-range"]
-  assert inside.label == "holds, partial (tested against: cifar10/simple_cnn)"   # DenseNet-40: not run
+  sizes = ", ".join(f"cifar10/simple_cnn n={n}" for n in tiny.SIZES)
+  assert inside.label == f"holds, partial (tested against: {sizes})"            # DenseNet-40: not run
   assert len(inside.cells) == 2 * len(tiny.SIZES) and inside.cells[0].test.name == "one-sample t over seeds"
   monkeypatch.setitem(tiny.SHAPES, "cifar10/simple_cnn", ((0.6, 0.7, 0.75), (0.40, 0.70, 0.42)))
   above = judged(tiny.results(tuple(tiny.SHAPES)), cfg)[0]["C7-range"]
@@ -139,5 +140,19 @@ def test_models_below_90_percent_on_their_own_training_images_are_flagged_as_und
   for r in records:
     if r["family"] == "cifar10/mlp" and r["size"] == tiny.SIZES[-1]:
       r["train_accuracy"] = 0.53
-  lines = analysis.underfit(analysis.summarize(records))
-  assert len(lines) == 1 and lines[0].startswith(f"cifar10/mlp at n={tiny.SIZES[-1]}: train accuracy 0.530")
+  records[-1]["train_accuracy"] = 0.8                                     # one mnist/mlp seed only: min, not mean
+  flagged = analysis.underfit(analysis.summarize(records))
+  assert [(u.family, u.size) for u in flagged] == [("cifar10/mlp", tiny.SIZES[-1]), ("mnist/mlp", tiny.SIZES[-1])]
+  assert flagged[0].describe().startswith(f"cifar10/mlp at n={tiny.SIZES[-1]}: train accuracy 0.530 at its lowest")
+  ours = {r.claim.id: r for r in report.judged(CONFIG, analysis.summarize(records))[0]}
+  assert "under-fit models: cifar10/mlp at n=" in ours["C2"].evidence          # C2 measures cifar10/mlp
+  assert "cifar10/mlp at n" not in ours["C6"].confounds                        # C6: MNIST families only
+  assert "mnist/mlp at n" in ours["C6"].confounds
+
+
+def test_c7_range_has_no_lower_bound_of_zero_and_names_each_size():
+  cfg = dataclasses.replace(CONFIG, families=("cifar10/simple_cnn", "cifar10/densenet40"))
+  c7 = next(c for c in claims.claims(cfg) if c.id == "C7-range")
+  dense = [(c.b, c.relation) for c in c7.cells if c.a[1] == "cifar10/densenet40"]
+  assert dense == [(0.25, "at_most")] * len(tiny.SIZES)                   # ">= 0" can never fail: not a cell
+  assert c7.names == tuple(f"{f} n={n}" for f in claims.C7_RANGES for n in tiny.SIZES) and c7.margin == 0.05
