@@ -67,9 +67,10 @@ def _names_family(key, family: str) -> bool:
 
 
 def flag_underfit(ours: Sequence[ClaimResult], underfit: Sequence[analysis.Underfit]) -> None:
-  """Attaches each under-fit (family, size) to the confounds of every claim with a measured cell on that family
-  (its verdict row and claims.json evidence then name it)."""
-  for r in ours:
+  """Attaches each under-fit (family, size) to the confounds of every claim about training (unit "seeds"; C9, about
+  the attacks, is not one) with a measured cell on that family (its verdict row and claims.json evidence then name
+  it)."""
+  for r in (r for r in ours if r.claim.unit == "seeds"):
     hits = [u for u in underfit if any(c.status != "not measured" and (
         _names_family(c.cell.a, u.family) or _names_family(c.cell.b, u.family)) for c in r.cells)]
     if hits:

@@ -147,6 +147,7 @@ def test_models_below_90_percent_on_their_own_training_images_are_flagged_as_und
   ours = {r.claim.id: r for r in report.judged(CONFIG, analysis.summarize(records))[0]}
   assert "under-fit models: cifar10/mlp at n=" in ours["C2"].evidence          # C2 measures cifar10/mlp
   assert "cifar10/mlp at n" not in ours["C6"].confounds                        # C6: MNIST families only
+  assert "under-fit" not in ours["C9"].evidence                                # C9 is about the attacks
   assert "mnist/mlp at n" in ours["C6"].confounds
 
 
