@@ -135,6 +135,7 @@ class ClaimResult:
     tests = sorted({c.test.name for c in self.cells if c.test is not None})
     if tests:
       parts.append("tests: " + ", ".join(tests) + (", Holm over cells" if len(self.cells) > 1 else ""))
+    parts += [c.note for c in self.cells if isinstance(c.cell.a, Trend) and c.note and c.status != "not testable"]
     parts += [p for p in (self.confounds, self.to_decide) if p]
     if self.claim.conflict:
       parts.append(f"text vs figure: {self.claim.conflict} (judged against the figure)")

@@ -82,6 +82,7 @@ def test_unmeasured_points_are_left_out_and_the_claim_is_partial():
   table[("axis", 1.0)] = Untestable("model below the 98% bar")
   r = judge(_claim(_trend(0, 1, 2)), table.get)
   assert r.label == "holds, partial (tested against: 0, 2)" and "1: model below the 98% bar" in r.cells[0].note
+  assert "left out of the trend: 1: model below the 98% bar" in r.evidence      # the claim's evidence says why
   only_one = {"base": base, ("axis", 0.0): base}
   assert judge(_claim(_trend(0, 1, 2)), only_one.get).verdict == "not run in this profile"
   only_one[("axis", 2.0)] = Untestable("excluded")
