@@ -11,9 +11,9 @@ our tidy results (results.csv rows) or from the published numbers.
   images' shares, each image weighted equally, where Fig. 10 plots the share of all examples) and the percent of
   pixel values changed above a threshold (S3, over the pairs both models solved; one model each, so "this
   model"); sources either model misclassifies are left out (their pairs start on another class). Kappa records
-  written before
-  2026-12-06 hold only the pooled numbers: their transfer is k of n examples (counting pairs as independent,
-  which overstates the evidence) and their distortion has no noise to judge a difference by (`Untestable`).
+  written before 2026-12-06 hold only the pooled numbers: their transfer is k of n examples (counting pairs as
+  independent, which overstates the evidence) and their distortion has no noise to judge a difference by
+  (`Untestable`).
 * paper: each Table 5/6 row is one model; the control is the mean of 100 baselines with Table 2's std,
   represented as 100 per-seed values with exactly that mean and std (all a t test uses of them); the secure
   model is §6.4's 2.58; Figs. 8-10 are plots whose values are not transcribed (`Untestable`).
