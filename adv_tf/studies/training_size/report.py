@@ -290,8 +290,9 @@ def report_markdown(config, results: Sequence[Mapping], families: Mapping[str, a
   underfit = analysis.underfit(families)
   if underfit:
     md += ["Under-fit models (below our 90% train-accuracy threshold; the paper states none and trains 50 epochs): "
-           "each is attached to the evidence of every claim measured on its family, where a model still learning, "
-           "not the training-set size, may shape the curve:", ""] + [f"- {u.describe()}" for u in underfit] + [""]
+           "each is attached to the evidence of every claim about training measured on its family, where a model "
+           "still learning, not the training-set size, may shape the curve:", ""] + [
+               f"- {u.describe()}" for u in underfit] + [""]
   md += ["## Section 2: linear regression", "", _md(REG_HEADER, reg), "", _regression_note(reg), ""]
   for dataset, paths in figures.items():
     group = {k: s for k, s in families.items() if s.dataset == dataset}

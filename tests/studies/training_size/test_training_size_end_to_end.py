@@ -45,13 +45,14 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch):
                "figures/mnist_eq4.png", "figures/mnist_eq5.png"):
     assert (out / name).is_file(), name
   report = (out / "report.md").read_text()
-  for claim in [f"C{i}" for i in range(1, 13)]:
+  ids = [f"C{i}" for i in range(1, 8)] + ["C7-range"] + [f"C{i}" for i in range(8, 13)]
+  for claim in ids:
     assert f"| {claim} |" in report
   assert "size of X" in report and "## Section 2: linear regression" in report and "## Table 1" in report
   verdicts = (out / "verdicts.csv").read_text().splitlines()
-  assert len(verdicts) == 13
+  assert len(verdicts) == 1 + len(ids)
   claims = json.loads((out / "claims.json").read_text())["claims"]
-  assert [c["claim"] for c in claims] == [f"C{i}" for i in range(1, 13)]
+  assert [c["claim"] for c in claims] == ids
   for c in claims:  # the shared labels ("this model: " on one seed), or "not run in this profile" with its reason
     assert c["verdict"].removeprefix("this model: ").split(",")[0] in (*VERDICTS, "not run in this profile"), c
     assert c["statement"] and c["evidence"] and c["section"]
