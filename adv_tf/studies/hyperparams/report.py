@@ -18,8 +18,8 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
+from adv_tf.claims import Values, judge_all, noise_reference, verdict_table
 from adv_tf.claims import claim_verdicts as engine_claim_verdicts
-from adv_tf.claims import judge_all, noise_reference, verdict_table
 from adv_tf.report import figures, markdown, statistics
 from adv_tf.report.base import StudyReport
 from adv_tf.report.gap_causes import gaps_section
@@ -740,12 +740,11 @@ class HyperparamsReport(StudyReport):
 def padding_control_line(records: Sequence[Mapping[str, Any]]) -> str:
   """The padding control's 'same'-padded control LeNets beside the 'valid' baselines (mean and seed-to-seed sd of
   the mean distance): C4-same and C6-same use the 'valid' baselines' sd for them, an assumption this shows."""
-  def moments(rows):   # the models the claims judge with (measures._models: trained to 98%, every pair solved)
-    means = [r["result"]["stats"]["mean"] for r in rows if not r["result"].get("excluded")
-             and not r["result"].get("cw_failures") and (r["result"].get("stats") or {}).get("mean") is not None
-             and math.isfinite(r["result"]["stats"]["mean"])]
+  def moments(rows):   # over the models the claims judge with (`measures._models`)
+    usable = measures._models(tidy_rows(rows), "models")
+    means = usable.per_seed_values() if isinstance(usable, Values) else []
     sd = f", sd {np.std(means, ddof=1):.3f}" if len(means) >= 2 else ""
-    return f"{np.mean(means):.3f}{sd} over {len(means)} seed(s)" if means else "none measured"
+    return f"{np.mean(means):.3f}{sd} over {len(means)} seed(s)" if len(means) else "none measured"
   same = [r for r in records if r["stage"] == cells.PADDING_CONTROL and not r["config"].get("axis")]
   if not same:
     return ""
