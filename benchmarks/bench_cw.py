@@ -20,6 +20,12 @@ the study uses them. Three parts, all in this process on the same inputs:
    Simple CNN trained by their studies' code (`benchmarks/cw_models.py`). Goal (issue 21): at most 1 pair in
    90 above 1.02, none above 1.05, mean <= 1.000, success >= carlini's, speedup >= 5x. `run_all
    --only=cw --cw_perpair_only=<model>` runs only this part on the named models (one model per run).
+   With `--cw_selfcheck` each case also runs the exact schedule at twice Carlini's iterations (a stronger run
+   of the same method) and prints, per pair, how far each run sits from the best distance any of the three
+   found (issue 21: the exact schedule is itself one local optimum per pair):
+   `cw-selfcheck <model> kappa=<k>: exact/exact2x p99=<r> max=<r> over1.02=<n>/<N> | vs best known:
+   exact ... exact2x ... <new> ...` with p99, max, mean, over1.02 and over1.05 of each run's L2 over the
+   per-pair minimum of the three runs' re-checked distances (over the pairs the run solved).
 3. CleverHans 4.0.0's own TF2 `carlini_wagner_l2` (what a user would pick) on the baseline, same
    settings, all 90 pairs in one batch. It needs two patches on Keras 3, applied to its source text:
    * `const = tf.ones(shape)` has the image's shape [N, H, W, C] and broadcasts against the per-example
@@ -52,6 +58,8 @@ SETTINGS = dict(confidence=0.0, binary_search_steps=9, max_iterations=1000, lear
 SPEED_GOAL = 5.0
 L2_BOUND = 1.01          # mean L2 ours / plain loop
 PERPAIR_BOUND = 1.02     # a pair counts in over1.02 when L2(new) / L2(carlini) is above this
+PERPAIR_LIMIT = 1.05     # issue 21: no pair above this
+STRONGER_ITERATIONS = 2  # cw-selfcheck: the exact schedule at this many times Carlini's max_iterations
 NEW_SCHEDULE = "fmn-cw"
 # (name, Table 1 overrides of the bench LeNet or None for the bench LeNet itself, kappas): paper 002's bench
 # LeNet, the hyperparams quick profile's secure model (Sec. 6.4) and a pool-6 grid model (Appendix).
@@ -167,16 +175,45 @@ def perpair_line(model_name: str, kappa: float, new, exact, new_cpu: float, exac
           f"success={int(new.success.sum())}/{int(exact.success.sum())}")
 
 
-def _perpair_runs(name: str, model, x, tgt, clip: tuple, settings: dict, kappas, exact_done=None) -> Iterator[str]:
+def _ratio_stats(l2: np.ndarray, best: np.ndarray) -> str:
+  """p99/max/mean/over1.02/over1.05 of l2 / best over the pairs where both are finite."""
+  ok = np.isfinite(l2) & np.isfinite(best)
+  r = l2[ok].astype(np.float64) / best[ok]
+  if not len(r):
+    return "no pair"
+  return (f"p99={np.percentile(r, 99):.4f} max={r.max():.4f} mean={r.mean():.4f} "
+          f"over{PERPAIR_BOUND:g}={int((r > PERPAIR_BOUND).sum())}/{len(r)} "
+          f"over{PERPAIR_LIMIT:g}={int((r > PERPAIR_LIMIT).sum())}/{len(r)}")
+
+
+def selfcheck_line(model_name: str, kappa: float, new, exact, stronger) -> str:
+  """The `cw-selfcheck` line: the exact schedule against a run of it at STRONGER_ITERATIONS x the iterations,
+  and each of the three runs against the per-pair best known distance (the minimum of their re-checked L2)."""
+  dist = {label: np.where(r.success, r.l2, np.inf).astype(np.float64)
+          for label, r in (("exact", exact), (f"exact{STRONGER_ITERATIONS}x", stronger), (NEW_SCHEDULE, new))}
+  best = np.min(np.stack(list(dist.values())), axis=0)
+  best = np.where(np.isfinite(best), best, np.nan)
+  finite = {k: np.where(np.isfinite(v), v, np.nan) for k, v in dist.items()}
+  against = " | ".join(f"{label} {_ratio_stats(v, best)}" for label, v in finite.items())
+  return (f"cw-selfcheck {model_name} kappa={kappa:g}: exact/exact{STRONGER_ITERATIONS}x "
+          f"{_ratio_stats(finite['exact'], finite[f'exact{STRONGER_ITERATIONS}x'])} || vs best known: {against}")
+
+
+def _perpair_runs(name: str, model, x, tgt, clip: tuple, settings: dict, kappas, exact_done=None,
+                  selfcheck: bool = False) -> Iterator[str]:
   """The `cw-perpair` lines of one model, each as soon as it is measured: "carlini" (unless `exact_done` =
-  (result, CPU-s) at kappa 0), then NEW."""
+  (result, CPU-s) at kappa 0), then NEW; with `selfcheck`, then "carlini" at STRONGER_ITERATIONS x the
+  iterations and the `cw-selfcheck` line."""
   for kappa in kappas:
-    run = lambda schedule: carlini_wagner_l2(  # noqa: E731
-        model, x, target=tgt, clip_min=clip[0], clip_max=clip[1], schedule=schedule,
-        **dict(settings, confidence=kappa))
+    def run(schedule, **extra):
+      return carlini_wagner_l2(model, x, target=tgt, clip_min=clip[0], clip_max=clip[1], schedule=schedule,
+                               **dict(settings, confidence=kappa, **extra))
     exact, exact_cpu = exact_done if exact_done and kappa == 0.0 else _cpu_time(lambda: run("carlini"))
     new, new_cpu = _cpu_time(lambda: run(NEW_SCHEDULE))
     yield perpair_line(name, kappa, new, exact, new_cpu, exact_cpu)
+    if selfcheck:
+      stronger = run("carlini", max_iterations=STRONGER_ITERATIONS * settings["max_iterations"])
+      yield selfcheck_line(name, kappa, new, exact, stronger)
 
 
 def perpair_names() -> tuple[str, ...]:
@@ -184,7 +221,8 @@ def perpair_names() -> tuple[str, ...]:
   return tuple(name for name, _, _ in perpair_models()) + tuple(STUDY_MODELS)
 
 
-def _perpair(ctx, settings: dict, baseline_exact: tuple | None, names=None) -> Iterator[str]:
+def _perpair(ctx, settings: dict, baseline_exact: tuple | None, names=None, selfcheck: bool = False
+             ) -> Iterator[str]:
   """Part 2: schedule NEW_SCHEDULE vs schedule="carlini" per pair, on every bench model (or `names`) and kappa.
 
   `baseline_exact` = (carlini result, its CPU-seconds) already run on the bench LeNet at kappa 0 (None: run it).
@@ -199,14 +237,14 @@ def _perpair(ctx, settings: dict, baseline_exact: tuple | None, names=None) -> I
       exact_done = None
       yield f"[cw] {name} LeNet {overrides}: test accuracy {accuracy:.4f}, model from {source}"
     x, _, tgt = pairs_for(model, ctx.x_test, ctx.y_test)
-    yield from _perpair_runs(name, model, x, tgt, clip, settings, kappas, exact_done)
+    yield from _perpair_runs(name, model, x, tgt, clip, settings, kappas, exact_done, selfcheck)
   for name, loader in STUDY_MODELS.items():
     if names and name not in names:
       continue
     model, x_test, y_test, clip_min, clip_max, source = loader(ctx.data_dir, ctx.cache_dir)
     yield f"[cw] {name}: {loader.__doc__ or ''}model from {source}".strip()
     x, _, tgt = pairs_for(model, x_test, y_test)
-    yield from _perpair_runs(name, model, x, tgt, (clip_min, clip_max), settings, (0.0,))
+    yield from _perpair_runs(name, model, x, tgt, (clip_min, clip_max), settings, (0.0,), None, selfcheck)
 
 
 def cleverhans_cw_l2():
@@ -246,19 +284,20 @@ def _cleverhans(ctx, settings: dict, x, target, carlini_l2: np.ndarray | None) -
   return [line]
 
 
-def run(ctx, settings: dict | None = None, perpair_only=()) -> Iterator[str]:
+def run(ctx, settings: dict | None = None, perpair_only=(), selfcheck: bool = False) -> Iterator[str]:
   """Runs the three parts and yields the lines to print, each part's as soon as it is measured (part 2 takes
-  long); `perpair_only`: only part 2, on these models. Bad names are refused before anything runs."""
+  long); `perpair_only`: only part 2, on these models; `selfcheck`: part 2 adds the `cw-selfcheck` lines.
+  Bad names are refused before anything runs."""
   settings = dict(SETTINGS, **(settings or {}))
   unknown = sorted(set(perpair_only) - set(perpair_names()))
   if unknown:
     raise ValueError(f"unknown cw-perpair model(s) {unknown}; choose from {list(perpair_names())}")
-  return _run(ctx, settings, perpair_only)
+  return _run(ctx, settings, perpair_only, selfcheck)
 
 
-def _run(ctx, settings: dict, perpair_only) -> Iterator[str]:
+def _run(ctx, settings: dict, perpair_only, selfcheck: bool) -> Iterator[str]:
   if perpair_only:
-    yield from _perpair(ctx, settings, None, perpair_only)
+    yield from _perpair(ctx, settings, None, perpair_only, selfcheck)
     return
   x, _, target = ctx.pairs()
   s = ", ".join(f"{k}={v}" for k, v in settings.items())
@@ -267,4 +306,4 @@ def _run(ctx, settings: dict, perpair_only) -> Iterator[str]:
   yield from speed_lines
   # The default schedule is "carlini": ours is the exact arm on the baseline at kappa 0.
   yield from _cleverhans(ctx, settings, x, target, np.where(ours.success, ours.l2, np.nan))
-  yield from _perpair(ctx, settings, (ours, ours_cpu))
+  yield from _perpair(ctx, settings, (ours, ours_cpu), selfcheck=selfcheck)

@@ -22,10 +22,17 @@ flags.DEFINE_string("raw_dir", None, "Raw-data folder (e.g. ../shared/datasets):
                     "--data_dir first.")
 flags.DEFINE_string("cache_dir", None, "Model cache of the trained LeNet (default: the suite's, "
                     "~/.cache/adv_tf/models).")
+flags.DEFINE_integer("model_seed", 0, "Training seed of the LeNets (the bench LeNet and its cw-perpair variants); "
+                     "another seed gives held-out models, e.g. the seed-1 pool-6 LeNet of carlini_wagner.py's tables.")
+flags.register_validator("model_seed", lambda v: v >= 0, message="--model_seed must be >= 0")
 flags.DEFINE_list("only", [], "Run only these benchmarks (train, cw, gradient, deepfool).")
 
 flags.DEFINE_list("cw_perpair_only", [], "cw: run only the cw-perpair lines of these models (bench-lenet, secure, "
                   "pool6, minimal-cnn, simple-cnn), e.g. one model per run on a shared machine.")
+
+flags.DEFINE_bool("cw_selfcheck", False, "cw: each cw-perpair case also runs the exact schedule at twice Carlini's "
+                  "iterations and prints a cw-selfcheck line (each run's per-pair L2 over the best known; ~2x the "
+                  "exact schedule's time per case).")
 
 BENCHMARKS = ("train", "cw", "gradient", "deepfool")
 
@@ -37,12 +44,12 @@ def main(argv):
   from benchmarks.common import load_context  # pylint: disable=import-outside-toplevel
   start = time.time()
   ctx = load_context(data_dir=FLAGS.data_dir or None, raw_dir=FLAGS.raw_dir or None,
-                     cache_dir=FLAGS.cache_dir)
+                     cache_dir=FLAGS.cache_dir, seed=FLAGS.model_seed)
   load1 = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
   print(f"[bench] machine: {platform.machine()}, {os.cpu_count()} CPUs, load average at start {load1:.2f} "
         "(other processes on the machine slow both sides of each ratio alike)")
-  print(f"[bench] LeNet (paper 002 Table 1), MNIST in [{ctx.clip_min}, {ctx.clip_max}]: test accuracy "
-        f"{ctx.test_accuracy:.4f}, model from {ctx.model_source}")
+  print(f"[bench] LeNet (paper 002 Table 1), seed {FLAGS.model_seed}, MNIST in [{ctx.clip_min}, {ctx.clip_max}]: "
+        f"test accuracy {ctx.test_accuracy:.4f}, model from {ctx.model_source}")
   for note in ctx.notes:
     print(f"[bench] {note}")
   for name in BENCHMARKS:
@@ -55,7 +62,9 @@ def main(argv):
         print(f"[bench] benchmarks/bench_{name}.py not present; skipped")
         continue
       raise
-    kwargs = {"perpair_only": FLAGS.cw_perpair_only} if name == "cw" and FLAGS.cw_perpair_only else {}
+    kwargs = {}
+    if name == "cw":
+      kwargs = {"perpair_only": FLAGS.cw_perpair_only, "selfcheck": FLAGS.cw_selfcheck}
     for line in module.run(ctx, **kwargs):
       print(line, flush=True)
   load2 = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")

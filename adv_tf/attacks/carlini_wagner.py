@@ -91,6 +91,32 @@ learning rate, is matched by a 500-iteration step at 1.5 lambda and that rate, 1
 unsolved). Hence still opt-in, not a default: the per-pair margin is thin (a case's pairs above 1.02 flip
 with small changes of the design, below).
 
+How far the exact schedule itself sits from each pair's best known distance (2026-12-06, the three cases
+that miss the bound or come closest; per pair, each run's re-checked L2 over the minimum of three runs: the
+exact schedule, the exact schedule at 2000 iterations, fmn-cw; `make bench` with `--cw_selfcheck` prints
+these as `cw-selfcheck` lines; measured with an ad-hoc script calling the same functions at 362ea9d, 2-core
+CPU, one job at a time):
+
+    model (kappa 0)          exact / exact2x       vs best known: exact   exact2x        fmn-cw
+                             >1.02   max           >1.02 (>1.05) max      >1.02  max     >1.02 (>1.05) max
+    training-size CNN        5/90    1.0364        28 (14)      1.1418    22     1.1378  2 (0)         1.0347
+    pool-6 LeNet, seed 1     0/90    1.0113        16 (1)       1.0930    13     1.0908  2 (1)         1.0620
+    minimal-dataset CNN      0/90    1.0075        10 (1)       1.0544    10     1.0533  1 (0)         1.0242
+
+So Carlini's schedule is one local optimum per pair: on the training-size CNN it misses issue 21's bound
+against a run of itself with twice the iterations (5 pairs above 1.02), and against the best known distance
+it is above 1.02 on 10-28 pairs of 90 (up to 14% above) where fmn-cw is on 1-2 (at most 6.2% above), with
+mean ratios 1.008-1.021 against fmn-cw's 1.001-1.002. fmn-cw's misses against the exact schedule are pairs
+where Carlini's path from x happens to reach a closer boundary point than every candidate fmn-cw tries
+(FMN twice, one CW step). Neither a flag for such pairs nor more CW steps was found: on these 90 pairs of
+the pool-6 LeNet and the training-size CNN, flagging the pairs whose two FMN runs differ by more than 0.5-1%
+flags 15-36 pairs and catches at most one of each model's two; a second step at 1.5 lambda where the 1.25
+lambda step failed leaves 2 and 1 pairs above 1.02 (max 1.0616, 1.0343), steps at 1 and 1.5 lambda on every
+pair 2 and 1 (max 1.0556, 1.0343). The bound as written (per
+pair against the exact schedule) is therefore stricter than the exact schedule's own per-pair
+reproducibility; whether a bound against the best known distance should replace it is the issue author's
+call, and until then fmn-cw stays opt-in.
+
 How the settings were chosen (2026-12-05; ad-hoc scripts, not committed). On the seven cases' 90 pairs: the
 exact schedule; ten FMN variants (200 / 500 / 1000 steps, initial step 0.1-3, gamma_0 0.01-0.2); and the best-
 so-far distance of Carlini's inner loop from x every 25 iterations up to 500, at 0.25-16 lambda (Carlini's
