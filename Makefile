@@ -8,6 +8,8 @@ DATASETS ?= all
 EXTRAS ?= cpu,dev
 PROFILE ?= quick
 OUTPUT_DIR ?= results
+# Extra flags of `make bench` (benchmarks/run_all.py --help), e.g. BENCH_FLAGS="--only=cw --cw_selfcheck".
+BENCH_FLAGS ?=
 # Test worker processes (pytest-xdist; each runs whole test files); 0 runs the suite in this one process.
 TEST_WORKERS ?= 2
 export TF_CPP_MIN_LOG_LEVEL ?= 2
@@ -55,7 +57,7 @@ lint: install
 	$(VENV)/bin/lint-imports
 
 bench: install
-	$(PY) -m benchmarks.run_all --data_dir="$(DATA_DIR)" --raw_dir="$(RAW_DIR)"
+	$(PY) -m benchmarks.run_all --data_dir="$(DATA_DIR)" --raw_dir="$(RAW_DIR)" $(BENCH_FLAGS)
 
 # make reproduce-<study> [PROFILE=quick|cpu-full|paper|smoke]: results in $(OUTPUT_DIR)/<study with _>/<profile>.
 # smoke checks an install: every stage on real data in about a minute of CPU (README); its report decides nothing.

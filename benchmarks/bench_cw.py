@@ -20,12 +20,15 @@ the study uses them. Three parts, all in this process on the same inputs:
    Simple CNN trained by their studies' code (`benchmarks/cw_models.py`). Goal (issue 21): at most 1 pair in
    90 above 1.02, none above 1.05, mean <= 1.000, success >= carlini's, speedup >= 5x. `run_all
    --only=cw --cw_perpair_only=<model>` runs only this part on the named models (one model per run).
-   With `--cw_selfcheck` each case also runs the exact schedule at twice Carlini's iterations (a stronger run
-   of the same method) and prints, per pair, how far each run sits from the best distance any of the three
-   found (issue 21: the exact schedule is itself one local optimum per pair):
-   `cw-selfcheck <model> kappa=<k>: exact/exact2x p99=<r> max=<r> over1.02=<n>/<N> | vs best known:
-   exact ... exact2x ... <new> ...` with p99, max, mean, over1.02 and over1.05 of each run's L2 over the
-   per-pair minimum of the three runs' re-checked distances (over the pairs the run solved).
+   With `--cw_selfcheck` (`make bench BENCH_FLAGS="--only=cw --cw_selfcheck"`) each case also runs the exact
+   schedule at twice Carlini's iterations (a stronger run of the same method) and prints how far each run sits,
+   per pair, from the best distance any of the three found (issue 21: the exact schedule is itself one local
+   optimum per pair):
+   `cw-selfcheck <model> kappa=<k>: exact/exact2x <stats> || vs best known: exact <stats> | exact2x <stats> |
+   <new> <stats>`, each <stats> being `p99= max= mean= over1.02=<n>/<N> over1.05=<n>/<N>` of the run's L2 over
+   the per-pair minimum of the three runs' re-checked distances (a failed pair is never a candidate). N counts
+   the pairs the run solved (and the other side has a value), so a run that fails pairs the others solve shows
+   it as a smaller N, not as larger ratios.
 3. CleverHans 4.0.0's own TF2 `carlini_wagner_l2` (what a user would pick) on the baseline, same
    settings, all 90 pairs in one batch. It needs two patches on Keras 3, applied to its source text:
    * `const = tf.ones(shape)` has the image's shape [N, H, W, C] and broadcasts against the per-example

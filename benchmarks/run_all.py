@@ -31,8 +31,8 @@ flags.DEFINE_list("cw_perpair_only", [], "cw: run only the cw-perpair lines of t
                   "pool6, minimal-cnn, simple-cnn), e.g. one model per run on a shared machine.")
 
 flags.DEFINE_bool("cw_selfcheck", False, "cw: each cw-perpair case also runs the exact schedule at twice Carlini's "
-                  "iterations and prints a cw-selfcheck line (each run's per-pair L2 over the best known; ~2x the "
-                  "exact schedule's time per case).")
+                  "iterations and prints a cw-selfcheck line (each run's per-pair L2 over the best known; that run "
+                  "costs 1.4-1.7x the exact schedule's CPU time per case).")
 
 BENCHMARKS = ("train", "cw", "gradient", "deepfool")
 
