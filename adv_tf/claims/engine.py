@@ -124,6 +124,30 @@ class ClaimResult:
     return f"{self.verdict}, {note}" if note else self.verdict
 
   @property
+  def sample(self) -> dict:
+    """What the verdict rests on, in numbers, for comparing profiles (the index says why two profiles' verdicts
+    differ): the claim's cells, how many were measured and testable, and over the testable cells the [min, max] of
+    the sample per side by unit ("seeds", "images", ...), of the reference's seeds where the noise came from one
+    (`ReferenceT`), and of the seeds an item's outcome was averaged over (paired proportions)."""
+    measured = [c for c in self.cells if c.status != "not measured"]
+    tests = [c.test for c in measured if c.test is not None]
+    ranges: dict[str, list[float]] = {}
+
+    def extend(key: str, *values) -> None:
+      lo_hi = ranges.setdefault(key, [math.inf, -math.inf])
+      lo_hi[0], lo_hi[1] = min(lo_hi[0], *values), max(lo_hi[1], *values)
+    for t in tests:
+      extend(f"{t.unit} per side", float(t.units))
+      t = getattr(t, "inner", t)   # a mirrored test (`_Negated`) carries its inner test's sample
+      if isinstance(t, R.ReferenceT):
+        extend("reference seeds", float(t.reference_n))
+      seeds = getattr(t, "seeds", None)
+      if isinstance(seeds, tuple) and max(seeds) > 1:
+        extend("seeds averaged per item", *(float(s) for s in seeds))
+    return {"cells": len(self.cells), "measured": len(measured), "testable": len(tests),
+            "ranges": {k: [_plain(v) for v in lo_hi] for k, lo_hi in ranges.items()}}
+
+  @property
   def counts(self) -> str:
     keys = ("for", "against", "tie", "undecided", "not testable", "not measured")
     n = {k: sum(c.status == k for c in self.cells) for k in keys}
@@ -140,6 +164,11 @@ class ClaimResult:
     if self.claim.conflict:
       parts.append(f"text vs figure: {self.claim.conflict} (judged against the figure)")
     return "; ".join(parts)
+
+
+def _plain(x: float) -> int | float:
+  """A count for JSON: an integer where it is one (seed-averaged counts stay floats, to 4 digits)."""
+  return int(x) if float(x).is_integer() else round(float(x), 4)
 
 
 class _Negated(R.Test):

@@ -32,12 +32,16 @@ class ClaimVerdict:
       optionally with ", partial (tested against: ...)", or "not run in this profile" (reason in `evidence`).
     evidence: one line with the numbers behind the verdict.
     section: the report.md heading where the evidence is (the index links to it).
+    sample: what the verdict rests on, in numbers (`adv_tf.claims.ClaimResult.sample`: the claim's cells, how many
+      were measured and testable, sample sizes per side); the index states it where two profiles disagree. Empty
+      for rows not judged by the claims engine and in claims.json files written before 2026-12-06.
   """
   claim: str
   statement: str
   verdict: str
   evidence: str = ""
   section: str = ""
+  sample: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
 
 class StudyReport:

@@ -30,7 +30,7 @@ import os
 import pathlib
 import re
 import sys
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 from adv_tf.experiment.run_time import RUN_TIME_FILE
 from adv_tf.experiment.study import Study
@@ -112,7 +112,10 @@ def _claims(payload: dict) -> tuple[list[ClaimVerdict], str]:
   rows, bad = [], 0
   for item in payload.get("claims") or []:
     if isinstance(item, dict) and {"claim", "statement", "verdict"} <= set(item):
-      rows.append(ClaimVerdict(**{k: str(v) for k, v in item.items() if k in fields}))
+      row = {k: v if k == "sample" else str(v) for k, v in item.items() if k in fields}
+      if not isinstance(row.get("sample", {}), dict):
+        del row["sample"]   # a malformed sample is left out, the row kept
+      rows.append(ClaimVerdict(**row))
     else:
       bad += 1
   return rows, (f"{bad} malformed claim row(s) skipped" if bad else "")
@@ -239,9 +242,10 @@ def _report_target(entry: StudyEntry, results_dir: pathlib.Path, section: str = 
 NOT_RUN = "not run in this profile"  # the studies' label for a claim a profile has no cells for
 
 
-def _agreement(groups: Sequence[str], part_way: bool) -> str:
+def _agreement(groups: Sequence[str], part_way: bool, samples: Mapping[str, Mapping] | None = None) -> str:
   """Whether the profiles that published a claim agree, counting only those that judged it (`groups`: one verdict
-  group per profile)."""
+  group per profile); where they disagree, what each verdict rests on (`samples`: profile -> the claim's
+  `ClaimVerdict.sample`, when every judging profile wrote one)."""
   judged = [g for g in groups if not g.startswith(NOT_RUN)]
   if len(groups) < 2 or not judged:
     return "—"
@@ -249,8 +253,30 @@ def _agreement(groups: Sequence[str], part_way: bool) -> str:
     return "— (not run in one profile)"
   if len(set(judged)) == 1:
     return "yes (a part-way run)" if part_way else "yes"
-  return ("no: a part-way run, its verdict rests on the cells recorded so far" if part_way
-          else "no: see the reports (sample size, cells not run in the smaller profile)")
+  why = "; ".join(f"{profile}: {_sample_text(sample)}" for profile, sample in (samples or {}).items())
+  if part_way:
+    return f"no: a part-way run, its verdict rests on the cells recorded so far ({why})" if why else (
+        "no: a part-way run, its verdict rests on the cells recorded so far")
+  return f"no; they rest on {why}" if why else "no: see the reports (sample size, cells not run in the smaller profile)"
+
+
+def _span(lo_hi) -> str:
+  lo, hi = (f"{v:g}" for v in lo_hi)
+  return lo if lo == hi else f"{lo}-{hi}"
+
+
+def _sample_text(sample: Mapping) -> str:
+  """`ClaimVerdict.sample` in words: "2 of 10 cells testable, 1 seed per side, reference N = 10 seeds"."""
+  parts = [f"{sample.get('testable', '?')} of {sample.get('cells', '?')} cells testable"]
+  for key, lo_hi in (sample.get("ranges") or {}).items():
+    if key == "reference seeds":
+      parts.append(f"reference N = {_span(lo_hi)} seeds")
+    elif key == "seeds averaged per item":
+      parts.append(f"each item averaged over {_span(lo_hi)} seeds")
+    else:
+      unit, _, rest = key.partition(" ")   # "seeds per side"; one of them: "1 seed per side"
+      parts.append(f"{_span(lo_hi)} {unit[:-1] if _span(lo_hi) == '1' and unit.endswith('s') else unit} {rest}")
+  return ", ".join(parts)
 
 
 def _verdict_group(verdict: str) -> str:
@@ -315,13 +341,19 @@ def markdown_side_by_side(by_profile: dict[str, Sequence[StudyEntry]], results_d
         row = rows.setdefault((entry.paper, entry.study, claim.claim), {"statement": claim.statement})
         row[profile] = _link(claim.verdict, _report_target(entry, results_dir, claim.section))
         row.setdefault("groups", {})[profile] = _verdict_group(claim.verdict)
+        if claim.sample:
+          row.setdefault("samples", {})[profile] = claim.sample
   table = []
   for (paper, study, claim), row in sorted(rows.items()):
     part_way = any("[part-way" in str(row.get(p, "")) for p in row["groups"])
-    agree = _agreement(list(row["groups"].values()), part_way)
+    samples = row.get("samples", {})
+    complete = set(samples) == set(row["groups"])   # the why only where every profile says what it rests on
+    agree = _agreement(list(row["groups"].values()), part_way, samples if complete else None)
     table.append([paper, study, claim, row["statement"], *(row.get(p, "not published") for p in profiles), agree])
-  return (["", "## Claims by profile", "", "Each verdict links to its profile's report; where the profiles disagree "
-           "the larger profile's report says why.", ""]
+  return (["", "## Claims by profile", "", "Each verdict links to its profile's report. Where the profiles disagree, "
+           "\"agree\" says what each verdict rests on (cells testable of the claim's, sample per side, the reference's "
+           "seeds) where every profile's claims.json records it (written since 2026-12-06); otherwise the reports say "
+           "it in their evidence.", ""]
           + _table(["paper", "study", "claim", "statement", *profiles, "agree"], table))
 
 

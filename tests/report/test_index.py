@@ -253,3 +253,29 @@ def test_agreement_counts_only_profiles_that_judged_the_claim(tmp_path, quick, f
   side = (tmp_path / "index.md").read_text().split("## Claims by profile")[1]
   row = next(line for line in side.splitlines() if line.startswith("| 004 | training-size | C1 |"))
   assert row.rstrip(" |").endswith("| " + agree)
+
+
+def test_where_finished_profiles_disagree_agree_says_what_each_verdict_rests_on(tmp_path):
+  samples = {"quick": {"cells": 10, "measured": 2, "testable": 2, "ranges": {"seeds per side": [1, 1],
+                                                                             "reference seeds": [10, 10]}},
+             "cpu-full": {"cells": 10, "measured": 10, "testable": 9, "ranges": {"images per side": [90, 100],
+                                                                                 "seeds averaged per item": [1, 3]}}}
+  for profile, verdict in (("quick", "inconclusive"), ("cpu-full", "holds")):
+    out = tmp_path / "training_size" / profile
+    out.mkdir(parents=True)
+    claim = dataclasses.replace(SIZE[0], verdict=verdict, sample=samples[profile])
+    other = dataclasses.replace(SIZE[0], claim="C2", verdict=verdict,
+                                sample=samples[profile] if profile == "quick" else "malformed")
+    (out / "claims.json").write_text(json.dumps({"title": "Paper 004: size", "claims": [
+        dataclasses.asdict(claim), dataclasses.asdict(other)]}))
+    (out / "report.md").write_text("# Paper 004: size\n\n## Verdicts\n")
+  paper_004 = types.SimpleNamespace(name="training-size", paper="004")
+  assert index.main([f"--results_dir={tmp_path}", "--profile=quick", "--compare=cpu-full"], studies=[paper_004]) == 0
+  side = (tmp_path / "index.md").read_text().split("## Claims by profile")[1]
+  row = next(line for line in side.splitlines() if line.startswith("| 004 | training-size | C1 |"))
+  assert row.rstrip(" |").endswith(
+      "| no; they rest on quick: 2 of 10 cells testable, 1 seed per side, reference N = 10 seeds; cpu-full: 9 of 10 "
+      "cells testable, 90-100 images per side, each item averaged over 1-3 seeds")
+  # A profile whose claims.json has no usable sample (malformed here; older files have none): the reports say it.
+  row = next(line for line in side.splitlines() if line.startswith("| 004 | training-size | C2 |"))
+  assert row.rstrip(" |").endswith("| no: see the reports (sample size, cells not run in the smaller profile)")

@@ -22,7 +22,8 @@ were re-keyed once (2026-12-06), when its cells gained the test order ("split": 
 configs and the grid manifest only, not their results; its expected report changed in one gaps-table cell (the
 "attack pool unstated" cause now says the pool is class-interleaved); and once more when claim C7-range (C7's
 numbers, not run in quick) was declared: its verdict-table row and claims.json entry were added, no other line
-changed. hyperparams has its own golden test
+changed. All four once more (2026-12-06) when claims.json rows gained "sample" (what each verdict rests on, for the
+index's "agree" column): the files were checked to be identical with it removed. hyperparams has its own golden test
 (hyperparams/test_hyperparams_golden.py)."""
 from __future__ import annotations
 
