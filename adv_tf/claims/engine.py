@@ -126,9 +126,11 @@ class ClaimResult:
   @property
   def sample(self) -> dict:
     """What the verdict rests on, in numbers, for comparing profiles (the index says why two profiles' verdicts
-    differ): the claim's cells, how many were measured and testable, and over the testable cells the [min, max] of
-    the sample per side by unit ("seeds", "images", ...), of the reference's seeds where the noise came from one
-    (`ReferenceT`), and of the seeds an item's outcome was averaged over (paired proportions)."""
+    differ): the claim's cells, how many were measured and testable, and over the testable cells the [min, max] of:
+    the smaller side's sample by unit ("images (smaller side)", "seeds (smaller side)"); for an item test, the
+    seeds each model's item outcomes were averaged over ("seeds per model"); for a test whose noise came from a
+    reference, the reference's seeds; for a trend (`ContrastT`), its points and the seeds per point. "exact": a
+    cell computed exactly (no sample: nothing grows)."""
     measured = [c for c in self.cells if c.status != "not measured"]
     tests = [c.test for c in measured if c.test is not None]
     ranges: dict[str, list[float]] = {}
@@ -136,16 +138,25 @@ class ClaimResult:
     def extend(key: str, *values) -> None:
       lo_hi = ranges.setdefault(key, [math.inf, -math.inf])
       lo_hi[0], lo_hi[1] = min(lo_hi[0], *values), max(lo_hi[1], *values)
+    exact = 0
     for t in tests:
-      extend(f"{t.unit} per side", float(t.units))
       t = getattr(t, "inner", t)   # a mirrored test (`_Negated`) carries its inner test's sample
+      if isinstance(t, R.ExactDifference):
+        exact += 1
+        continue
+      if isinstance(t, R.ContrastT):
+        extend("trend points", float(len(t.counts)))
+        extend("seeds per point", *t.counts)
+      else:
+        extend(f"{t.unit} (smaller side)", float(t.units))
       if isinstance(t, R.ReferenceT):
         extend("reference seeds", float(t.reference_n))
       seeds = getattr(t, "seeds", None)
-      if isinstance(seeds, tuple) and max(seeds) > 1:
-        extend("seeds averaged per item", *(float(s) for s in seeds))
-    return {"cells": len(self.cells), "measured": len(measured), "testable": len(tests),
-            "ranges": {k: [_plain(v) for v in lo_hi] for k, lo_hi in ranges.items()}}
+      if seeds is not None:
+        extend("seeds per model", *(float(s) for s in (seeds if isinstance(seeds, tuple) else (seeds,))))
+    out = {"cells": len(self.cells), "measured": len(measured), "testable": len(tests),
+           "ranges": {k: [_plain(v) for v in lo_hi] for k, lo_hi in ranges.items()}}
+    return dict(out, exact=exact) if exact else out
 
   @property
   def counts(self) -> str:

@@ -113,12 +113,22 @@ def _claims(payload: dict) -> tuple[list[ClaimVerdict], str]:
   for item in payload.get("claims") or []:
     if isinstance(item, dict) and {"claim", "statement", "verdict"} <= set(item):
       row = {k: v if k == "sample" else str(v) for k, v in item.items() if k in fields}
-      if not isinstance(row.get("sample", {}), dict):
+      if "sample" in row and not _valid_sample(row["sample"]):
         del row["sample"]   # a malformed sample is left out, the row kept
       rows.append(ClaimVerdict(**row))
     else:
       bad += 1
   return rows, (f"{bad} malformed claim row(s) skipped" if bad else "")
+
+
+def _valid_sample(sample) -> bool:
+  """A claims.json row's `sample` as `ClaimResult.sample` writes it (else the index leaves it out)."""
+  def count(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+  ranges = sample.get("ranges") if isinstance(sample, dict) else None
+  return (isinstance(ranges, dict) and all(count(sample.get(k)) for k in ("cells", "measured", "testable"))
+          and all(isinstance(k, str) and isinstance(v, list) and len(v) == 2 and all(map(count, v))
+                  for k, v in ranges.items()))
 
 
 def read_study(results_dir: pathlib.Path, study: str, profile: str, failed: bool = False,
@@ -242,40 +252,50 @@ def _report_target(entry: StudyEntry, results_dir: pathlib.Path, section: str = 
 NOT_RUN = "not run in this profile"  # the studies' label for a claim a profile has no cells for
 
 
-def _agreement(groups: Sequence[str], part_way: bool, samples: Mapping[str, Mapping] | None = None) -> str:
-  """Whether the profiles that published a claim agree, counting only those that judged it (`groups`: one verdict
-  group per profile); where they disagree, what each verdict rests on (`samples`: profile -> the claim's
-  `ClaimVerdict.sample`, when every judging profile wrote one)."""
-  judged = [g for g in groups if not g.startswith(NOT_RUN)]
+def _agreement(groups: Mapping[str, str], part_way: bool, samples: Mapping[str, Mapping] | None = None) -> str:
+  """Whether the profiles that published a claim agree, counting only those that judged it (`groups`: profile ->
+  verdict group); where they disagree, what each verdict rests on (`samples`: profile -> the claim's
+  `ClaimVerdict.sample`, where its claims.json recorded one)."""
+  judged = [g for g in groups.values() if not g.startswith(NOT_RUN)]
   if len(groups) < 2 or not judged:
     return "—"
   if len(judged) < len(groups):
     return "— (not run in one profile)"
   if len(set(judged)) == 1:
     return "yes (a part-way run)" if part_way else "yes"
-  why = "; ".join(f"{profile}: {_sample_text(sample)}" for profile, sample in (samples or {}).items())
+  samples = samples or {}
+  why = "; ".join(f"{p}: {_sample_text(samples[p]) if p in samples else 'not recorded (see its report)'}"
+                  for p in groups) if samples else ""
   if part_way:
     return f"no: a part-way run, its verdict rests on the cells recorded so far ({why})" if why else (
         "no: a part-way run, its verdict rests on the cells recorded so far")
   return f"no; they rest on {why}" if why else "no: see the reports (sample size, cells not run in the smaller profile)"
 
 
+def _number(v: float) -> str:
+  return f"{int(v):,}" if float(v).is_integer() else f"{v:.4g}"
+
+
 def _span(lo_hi) -> str:
-  lo, hi = (f"{v:g}" for v in lo_hi)
+  lo, hi = (_number(v) for v in lo_hi)
   return lo if lo == hi else f"{lo}-{hi}"
 
 
 def _sample_text(sample: Mapping) -> str:
-  """`ClaimVerdict.sample` in words: "2 of 10 cells testable, 1 seed per side, reference N = 10 seeds"."""
-  parts = [f"{sample.get('testable', '?')} of {sample.get('cells', '?')} cells testable"]
-  for key, lo_hi in (sample.get("ranges") or {}).items():
-    if key == "reference seeds":
-      parts.append(f"reference N = {_span(lo_hi)} seeds")
-    elif key == "seeds averaged per item":
-      parts.append(f"each item averaged over {_span(lo_hi)} seeds")
-    else:
-      unit, _, rest = key.partition(" ")   # "seeds per side"; one of them: "1 seed per side"
-      parts.append(f"{_span(lo_hi)} {unit[:-1] if _span(lo_hi) == '1' and unit.endswith('s') else unit} {rest}")
+  """`ClaimVerdict.sample` in words, e.g. "10 of 12 cells measured, 9 testable, 90-100 images (smaller side),
+  1-3 seeds per model"."""
+  parts = [f"{_number(sample['measured'])} of {_number(sample['cells'])} cells measured, "
+           f"{_number(sample['testable'])} testable"]
+  words = {"reference seeds": "reference N = {} seeds", "trend points": "{} points on the trend",
+           "seeds per point": "{} seeds per point", "seeds per model": "{} seeds per model"}
+  for key, lo_hi in sample["ranges"].items():
+    span, text = _span(lo_hi), words.get(key, "{} " + key)
+    if span == "1" and text.startswith("{} "):   # "1 seed per model", "1 image (smaller side)"
+      first, _, rest = text.partition("{} ")[2].partition(" ")
+      text = "{} " + (first[:-1] if first.endswith("s") else first) + (f" {rest}" if rest else "")
+    parts.append(text.format(span))
+  if sample.get("exact"):
+    parts.append(f"{_number(sample['exact'])} computed exactly")
   return ", ".join(parts)
 
 
@@ -346,9 +366,7 @@ def markdown_side_by_side(by_profile: dict[str, Sequence[StudyEntry]], results_d
   table = []
   for (paper, study, claim), row in sorted(rows.items()):
     part_way = any("[part-way" in str(row.get(p, "")) for p in row["groups"])
-    samples = row.get("samples", {})
-    complete = set(samples) == set(row["groups"])   # the why only where every profile says what it rests on
-    agree = _agreement(list(row["groups"].values()), part_way, samples if complete else None)
+    agree = _agreement(row["groups"], part_way, row.get("samples"))
     table.append([paper, study, claim, row["statement"], *(row.get(p, "not published") for p in profiles), agree])
   return (["", "## Claims by profile", "", "Each verdict links to its profile's report. Where the profiles disagree, "
            "\"agree\" says what each verdict rests on (cells testable of the claim's, sample per side, the reference's "

@@ -404,19 +404,23 @@ def test_item_differences_without_spread_use_the_sign_test_and_bounded_floors_ar
 
 
 def test_the_sample_says_what_a_verdict_rests_on():
-  # The index states it where two profiles disagree: cells measured and testable, the sample per side by unit, the
-  # reference's seeds; a cell with a constant on the left (a mirrored test) reports its inner test's sample.
+  # The index states it where two profiles disagree: cells measured and testable, the smaller side's sample by unit,
+  # the reference's seeds; a cell with a constant on the left (a mirrored test) reports its inner test's sample.
   table = {"base": _models(2.26, 2.28, 2.30), "far": _models(2.36)}
   r = judge(claim(Cell("far", "base"), Cell("far", "unmeasured"), unit="seeds", noise_from="base", margin=0.0),
             measure(table))
   assert r.sample == {"cells": 2, "measured": 1, "testable": 1,
-                      "ranges": {"seeds per side": [1, 1], "reference seeds": [3, 3]}}
+                      "ranges": {"seeds (smaller side)": [1, 1], "reference seeds": [3, 3]}}
   mirrored = judge(claim(Cell(2.20, "far", "less"), unit="seeds", noise_from="base", margin=0.0), measure(table))
-  assert mirrored.sample["ranges"] == {"seeds per side": [1, 1], "reference seeds": [3, 3]}
+  assert mirrored.sample["ranges"] == {"seeds (smaller side)": [1, 1], "reference seeds": [3, 3]}
+  # Item tests: the seeds each model's outcomes were averaged over, one-seed models included, and against a
+  # constant (OneProportion keeps its seeds as an int).
   a, b = [1] * 5 + outcomes(25, 45), [0] * 5 + outcomes(25, 45)
-  images = judge(claim(Cell("a", "b"), Cell("a", "c")), measure({"a": _seeds(a, a, a), "b": _seeds(b, b, b),
-                                                                "c": Accuracy.of(b, item_set="test[:50]")}))
-  assert images.sample == {"cells": 2, "measured": 2, "testable": 2,
-                           "ranges": {"images per side": [50, 50], "seeds averaged per item": [1, 3]}}
+  images = judge(claim(Cell("a", "b"), Cell("a", "c"), Cell("a", 0.2)),
+                 measure({"a": _seeds(a, a, a), "b": _seeds(b, b, b), "c": Accuracy.of(b, item_set="test[:50]")}))
+  assert images.sample == {"cells": 3, "measured": 3, "testable": 3,
+                           "ranges": {"images (smaller side)": [50, 50], "seeds per model": [1, 3]}}
   untestable = judge(claim(Cell("far", "gone")), measure({"far": _models(2.36), "gone": Untestable("below 98%")}))
   assert untestable.sample == {"cells": 1, "measured": 1, "testable": 0, "ranges": {}}
+  exact = judge(claim(Cell("x", "y")), measure({"x": Exact(0.3), "y": Exact(0.1)}))
+  assert exact.sample == {"cells": 1, "measured": 1, "testable": 1, "ranges": {}, "exact": 1}

@@ -148,3 +148,11 @@ def test_the_control_point_is_the_reference_and_grows_with_it_in_what_would_deci
   table = _table(base, **{"1": _models(2.30), "2": _models(2.40)})
   assert judge(_claim(_trend(0, 1, 2)), table.get, noise={"base": published}).cells[0].test.from_points == (
       False, False, False)                    # a published sd: no point is that run's seeds
+
+
+def test_a_trends_sample_names_its_points_and_their_seeds():
+  # What the index prints where profiles disagree: a quick run measures 2 of an axis' points, cpu-full all of them.
+  base = _models(2.27, 2.28, 2.29)
+  r = judge(_claim(_trend(0, 1, 2)), _table(base, **{"1": _models(2.30), "2": _models(2.40)}).get)
+  assert r.sample == {"cells": 1, "measured": 1, "testable": 1,
+                      "ranges": {"trend points": [3, 3], "seeds per point": [1, 3], "reference seeds": [3, 3]}}

@@ -255,27 +255,65 @@ def test_agreement_counts_only_profiles_that_judged_the_claim(tmp_path, quick, f
   assert row.rstrip(" |").endswith("| " + agree)
 
 
-def test_where_finished_profiles_disagree_agree_says_what_each_verdict_rests_on(tmp_path):
-  samples = {"quick": {"cells": 10, "measured": 2, "testable": 2, "ranges": {"seeds per side": [1, 1],
-                                                                             "reference seeds": [10, 10]}},
-             "cpu-full": {"cells": 10, "measured": 10, "testable": 9, "ranges": {"images per side": [90, 100],
-                                                                                 "seeds averaged per item": [1, 3]}}}
-  for profile, verdict in (("quick", "inconclusive"), ("cpu-full", "holds")):
+def _write_profiles(tmp_path, rows: dict, published: dict | None = None) -> str:
+  """claims.json per profile (`rows`: profile -> claim rows) -> the "Claims by profile" section over them."""
+  for profile, claims in rows.items():
     out = tmp_path / "training_size" / profile
     out.mkdir(parents=True)
-    claim = dataclasses.replace(SIZE[0], verdict=verdict, sample=samples[profile])
-    other = dataclasses.replace(SIZE[0], claim="C2", verdict=verdict,
-                                sample=samples[profile] if profile == "quick" else "malformed")
-    (out / "claims.json").write_text(json.dumps({"title": "Paper 004: size", "claims": [
-        dataclasses.asdict(claim), dataclasses.asdict(other)]}))
+    if published and profile in published:
+      (out / "published.json").write_text(json.dumps({"study": "training-size", "profile": profile,
+                                                      **published[profile]}))
+    (out / "claims.json").write_text(json.dumps({"title": "Paper 004: size", "claims": claims}))
     (out / "report.md").write_text("# Paper 004: size\n\n## Verdicts\n")
   paper_004 = types.SimpleNamespace(name="training-size", paper="004")
-  assert index.main([f"--results_dir={tmp_path}", "--profile=quick", "--compare=cpu-full"], studies=[paper_004]) == 0
-  side = (tmp_path / "index.md").read_text().split("## Claims by profile")[1]
-  row = next(line for line in side.splitlines() if line.startswith("| 004 | training-size | C1 |"))
-  assert row.rstrip(" |").endswith(
-      "| no; they rest on quick: 2 of 10 cells testable, 1 seed per side, reference N = 10 seeds; cpu-full: 9 of 10 "
-      "cells testable, 90-100 images per side, each item averaged over 1-3 seeds")
-  # A profile whose claims.json has no usable sample (malformed here; older files have none): the reports say it.
-  row = next(line for line in side.splitlines() if line.startswith("| 004 | training-size | C2 |"))
-  assert row.rstrip(" |").endswith("| no: see the reports (sample size, cells not run in the smaller profile)")
+  others = ",".join(p for p in rows if p != "quick")
+  assert index.main([f"--results_dir={tmp_path}", "--profile=quick", f"--compare={others}"], studies=[paper_004]) == 0
+  return (tmp_path / "index.md").read_text().split("## Claims by profile")[1]
+
+
+def _agree(side: str, claim: str) -> str:
+  row = next(line for line in side.splitlines() if line.startswith(f"| 004 | training-size | {claim} |"))
+  return row.rstrip(" |").rsplit("| ", 1)[1]
+
+
+QUICK_SAMPLE = {"cells": 10, "measured": 2, "testable": 2, "ranges": {"seeds (smaller side)": [1, 1],
+                                                                     "reference seeds": [10, 10]}}
+FULL_SAMPLE = {"cells": 10, "measured": 10, "testable": 9, "ranges": {"images (smaller side)": [90, 1000],
+                                                                      "seeds per model": [1, 3]}, "exact": 1}
+
+
+def _row(claim: str, verdict: str, sample=None) -> dict:
+  row = dataclasses.asdict(dataclasses.replace(SIZE[0], claim=claim, verdict=verdict))
+  if sample is None:
+    del row["sample"]   # a claims.json written before samples existed
+  else:
+    row["sample"] = sample
+  return row
+
+
+def test_where_finished_profiles_disagree_agree_says_what_each_verdict_rests_on(tmp_path):
+  bad_ranges = dict(FULL_SAMPLE, ranges={"images (smaller side)": [90]})
+  side = _write_profiles(tmp_path, {
+      "quick": [_row("C1", "inconclusive", QUICK_SAMPLE), _row("C2", "inconclusive", QUICK_SAMPLE),
+                _row("C3", "inconclusive"), _row("C4", "holds", QUICK_SAMPLE)],
+      "cpu-full": [_row("C1", "holds", FULL_SAMPLE), _row("C2", "holds", bad_ranges), _row("C3", "holds"),
+                   _row("C4", "holds", FULL_SAMPLE)]})
+  assert _agree(side, "C1") == (
+      "no; they rest on quick: 2 of 10 cells measured, 2 testable, 1 seed (smaller side), reference N = 10 seeds; "
+      "cpu-full: 10 of 10 cells measured, 9 testable, 90-1,000 images (smaller side), 1-3 seeds per model, "
+      "1 computed exactly")
+  # A malformed sample (here its ranges) is left out, never an error; that profile says where to look.
+  assert _agree(side, "C2") == ("no; they rest on quick: 2 of 10 cells measured, 2 testable, 1 seed (smaller side), "
+                                "reference N = 10 seeds; cpu-full: not recorded (see its report)")
+  # Neither profile recorded one (claims.json written before 2026-12-06): the reports say it.
+  assert _agree(side, "C3") == "no: see the reports (sample size, cells not run in the smaller profile)"
+  assert _agree(side, "C4") == "yes"
+
+
+def test_a_part_way_disagreement_says_what_each_verdict_rests_on_so_far(tmp_path):
+  side = _write_profiles(tmp_path, {"quick": [_row("C1", "inconclusive", QUICK_SAMPLE)],
+                                    "cpu-full": [_row("C1", "holds", FULL_SAMPLE)]},
+                         {"cpu-full": {"finished": False, "cells": {"recorded": 8, "expected": 12}}})
+  assert _agree(side, "C1").startswith("no: a part-way run, its verdict rests on the cells recorded so far (quick: 2 "
+                                       "of 10 cells measured")
+  assert _agree(side, "C1").endswith("1 computed exactly)")
