@@ -110,9 +110,8 @@ even exact2x is above 1.02 on 10-22 pairs of 90 (mean ratio 1.007-1.018), where 
 1.001-1.002). exact2x is quoted, not exact (28, 16 and 10 pairs), so that the exact side's own stronger run is
 in the pool it is measured against; fmn-cw's ratio to the best equals its ratio to exact2x on all three. So
 fmn-cw is, on most pairs and on average, closer to the smallest distance found than the exact schedule is,
-and its misses are the few pairs where
-Carlini's path from x reaches a closer boundary point than every candidate fmn-cw tries (FMN twice, one CW
-step). No flag that catches such pairs, and no extra CW step that removes them, was found (from the candidate
+and its misses are the few pairs where Carlini's path from x reaches a closer boundary point than every
+candidate fmn-cw tries (FMN twice, one CW step). No flag that catches such pairs, and no extra CW step that removes them, was found (from the candidate
 distances saved per pair on the pool-6 LeNet and the training-size CNN): flagging the pairs whose two FMN runs
 differ by more than 0.5-1% flags 15-36 pairs and catches at most one of each model's two; a second step at
 1.5 lambda where the 1.25 lambda step failed leaves 2 and 1 pairs above 1.02 (max 1.0616, 1.0343), extra steps

@@ -369,9 +369,9 @@ def markdown_side_by_side(by_profile: dict[str, Sequence[StudyEntry]], results_d
     agree = _agreement(row["groups"], part_way, row.get("samples"))
     table.append([paper, study, claim, row["statement"], *(row.get(p, "not published") for p in profiles), agree])
   return (["", "## Claims by profile", "", "Each verdict links to its profile's report. Where the profiles disagree, "
-           "\"agree\" says what each verdict rests on (cells testable of the claim's, sample per side, the reference's "
-           "seeds) where every profile's claims.json records it (written since 2026-12-06); otherwise the reports say "
-           "it in their evidence.", ""]
+           "\"agree\" says what each verdict rests on (the claim's cells measured and testable, the smaller side's "
+           "sample, the reference's seeds), as each profile's claims.json records it (since 2026-12-06; an older one "
+           "reads \"not recorded\", and where none records it the reports say it in their evidence).", ""]
           + _table(["paper", "study", "claim", "statement", *profiles, "agree"], table))
 
 
