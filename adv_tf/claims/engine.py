@@ -159,6 +159,24 @@ class ClaimResult:
     return dict(out, exact=exact) if exact else out
 
   @property
+  def left_out(self) -> str:
+    """Which measured cells were not testable and why, when others were (the verdict rests on those others; where
+    none was, "what would decide it" gives the reasons): "not testable, left out: <reason> (<cells>)", up to
+    `_NAMED_CELLS` cell names per reason."""
+    if not any(c.test is not None for c in self.cells):
+      return ""
+    by_reason: dict[str, list[str]] = {}
+    for c in self.cells:
+      if c.status == "not testable":
+        by_reason.setdefault(c.note or "no reason recorded", []).append(c.cell.name)
+    if not by_reason:
+      return ""
+    def cells(names: list[str]) -> str:
+      more = len(names) - _NAMED_CELLS
+      return ", ".join(names[:_NAMED_CELLS]) + (f" and {more} more" if more > 0 else "")
+    return "not testable, left out: " + "; ".join(f"{reason} ({cells(names)})" for reason, names in by_reason.items())
+
+  @property
   def counts(self) -> str:
     keys = ("for", "against", "tie", "undecided", "not testable", "not measured")
     n = {k: sum(c.status == k for c in self.cells) for k in keys}
@@ -171,10 +189,14 @@ class ClaimResult:
     if tests:
       parts.append("tests: " + ", ".join(tests) + (", Holm over cells" if len(self.cells) > 1 else ""))
     parts += [c.note for c in self.cells if isinstance(c.cell.a, Trend) and c.note and c.status != "not testable"]
+    parts += [self.left_out] if self.left_out else []
     parts += [p for p in (self.confounds, self.to_decide) if p]
     if self.claim.conflict:
       parts.append(f"text vs figure: {self.claim.conflict} (judged against the figure)")
     return "; ".join(parts)
+
+
+_NAMED_CELLS = 3   # cells named per reason in `ClaimResult.left_out`
 
 
 def _plain(x: float) -> int | float:

@@ -424,3 +424,18 @@ def test_the_sample_says_what_a_verdict_rests_on():
   assert untestable.sample == {"cells": 1, "measured": 1, "testable": 0, "ranges": {}}
   exact = judge(claim(Cell("x", "y")), measure({"x": Exact(0.3), "y": Exact(0.1)}))
   assert exact.sample == {"cells": 1, "measured": 1, "testable": 1, "ranges": {}, "exact": 1}
+
+
+def test_a_partly_testable_claim_names_the_cells_it_left_out_and_why():
+  # The verdict rests on the testable cells; the evidence says which were left out and why (a reviewer's finding:
+  # "testable: k of n cells" alone hid that S3's floor cells were dropped).
+  table = {"a": acc(40), "b": acc(20), "c": acc(50), "d": acc(50, shift=1), "e": acc(49), "f": acc(49, shift=2),
+           "g": Untestable("model below 98%"), **{f"g{i}": Untestable("model below 98%") for i in range(5)}}
+  r = judge(claim(Cell("a", "b"), Cell("c", "d"), Cell("e", "f"), Cell("a", "g")), measure(table))
+  assert r.label == "holds, partial (testable: 1 of 4 cells)"
+  assert ("not testable, left out: both compared accuracies at the ceiling (c vs d, e vs f); model below 98% "
+          "(a vs g)") in r.evidence
+  many = judge(claim(*(Cell("a", f"g{i}", label=f"cell {i}") for i in range(5)), Cell("a", "b")), measure(table))
+  assert "model below 98% (cell 0, cell 1, cell 2 and 2 more)" in many.evidence
+  none = judge(claim(Cell("c", "d")), measure(table))    # nothing testable: "what would decide it" says why
+  assert "left out" not in none.evidence and "not testable at this scale" in none.evidence
