@@ -161,8 +161,9 @@ class ClaimResult:
   @property
   def left_out(self) -> str:
     """Which measured cells were not testable and why, when others were (the verdict rests on those others; where
-    none was, "what would decide it" gives the reasons): "not testable, left out: <reason> (<cells>)", up to
-    `_NAMED_CELLS` cell names per reason."""
+    none was, "what would decide it" gives the reasons): "not testable, left out: [<cells>] <reason> | ...", up to
+    `_NAMED_CELLS` cell names per reason and `_NAMED_CELLS` reasons (the rest counted; the report's cell table
+    has them all)."""
     if not any(c.test is not None for c in self.cells):
       return ""
     by_reason: dict[str, list[str]] = {}
@@ -174,7 +175,10 @@ class ClaimResult:
     def cells(names: list[str]) -> str:
       more = len(names) - _NAMED_CELLS
       return ", ".join(names[:_NAMED_CELLS]) + (f" and {more} more" if more > 0 else "")
-    return "not testable, left out: " + "; ".join(f"{reason} ({cells(names)})" for reason, names in by_reason.items())
+    groups = list(by_reason.items())
+    text = " | ".join(f"[{cells(names)}] {reason}" for reason, names in groups[:_NAMED_CELLS])
+    rest = sum(len(names) for _, names in groups[_NAMED_CELLS:])
+    return f"not testable, left out: {text}" + (f" | and {rest} more cells for other reasons" if rest else "")
 
   @property
   def counts(self) -> str:

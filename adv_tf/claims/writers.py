@@ -18,6 +18,8 @@ def verdict_rows(ours: Sequence[ClaimResult], paper: Sequence[ClaimResult] | Non
     if p is not None and p.claim.id != r.claim.id:
       raise ValueError(f"paper results out of order: {p.claim.id} beside {r.claim.id}")
     decide = r.to_decide or ("decided" if r.decided else "-")
+    if r.left_out:
+      decide += f"; {r.left_out}"
     if r.confounds:
       decide += f"; {r.confounds}"
     rows.append([r.claim.id, r.claim.statement, f"**{r.label}**", r.counts or "-", decide,

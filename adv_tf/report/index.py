@@ -127,6 +127,7 @@ def _valid_sample(sample) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
   ranges = sample.get("ranges") if isinstance(sample, dict) else None
   return (isinstance(ranges, dict) and all(count(sample.get(k)) for k in ("cells", "measured", "testable"))
+          and count(sample.get("exact", 0))
           and all(isinstance(k, str) and isinstance(v, list) and len(v) == 2 and all(map(count, v))
                   for k, v in ranges.items()))
 

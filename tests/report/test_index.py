@@ -293,18 +293,21 @@ def _row(claim: str, verdict: str, sample=None) -> dict:
 
 def test_where_finished_profiles_disagree_agree_says_what_each_verdict_rests_on(tmp_path):
   bad_ranges = dict(FULL_SAMPLE, ranges={"images (smaller side)": [90]})
+  bad_exact = dict(FULL_SAMPLE, exact="two")
   side = _write_profiles(tmp_path, {
       "quick": [_row("C1", "inconclusive", QUICK_SAMPLE), _row("C2", "inconclusive", QUICK_SAMPLE),
-                _row("C3", "inconclusive"), _row("C4", "holds", QUICK_SAMPLE)],
+                _row("C3", "inconclusive"), _row("C4", "holds", QUICK_SAMPLE),
+                _row("C5", "inconclusive", QUICK_SAMPLE)],
       "cpu-full": [_row("C1", "holds", FULL_SAMPLE), _row("C2", "holds", bad_ranges), _row("C3", "holds"),
-                   _row("C4", "holds", FULL_SAMPLE)]})
+                   _row("C4", "holds", FULL_SAMPLE), _row("C5", "holds", bad_exact)]})
   assert _agree(side, "C1") == (
       "no; they rest on quick: 2 of 10 cells measured, 2 testable, 1 seed (smaller side), reference N = 10 seeds; "
       "cpu-full: 10 of 10 cells measured, 9 testable, 90-1,000 images (smaller side), 1-3 seeds per model, "
       "1 computed exactly")
   # A malformed sample (here its ranges) is left out, never an error; that profile says where to look.
-  assert _agree(side, "C2") == ("no; they rest on quick: 2 of 10 cells measured, 2 testable, 1 seed (smaller side), "
-                                "reference N = 10 seeds; cpu-full: not recorded (see its report)")
+  for claim in ("C2", "C5"):   # bad ranges; a bad count of exact cells
+    assert _agree(side, claim) == ("no; they rest on quick: 2 of 10 cells measured, 2 testable, 1 seed (smaller "
+                                   "side), reference N = 10 seeds; cpu-full: not recorded (see its report)")
   # Neither profile recorded one (claims.json written before 2026-12-06): the reports say it.
   assert _agree(side, "C3") == "no: see the reports (sample size, cells not run in the smaller profile)"
   assert _agree(side, "C4") == "yes"

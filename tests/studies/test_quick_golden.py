@@ -24,9 +24,11 @@ configs and the grid manifest only, not their results; its expected report chang
 numbers, not run in quick) was declared: its verdict-table row and claims.json entry were added, no other line
 changed. All four once more (2026-12-06) when claims.json rows gained "sample" (what each verdict rests on, for the
 index's "agree" column): the files were checked to be identical with it removed; and once more when a partly
-testable claim's evidence began naming the cells it left out and why ("not testable, left out: ..."): that part was
-added to 4 rows (minimal_dataset M1, M4, M5; training_size C6), no other text changed. hyperparams has its own
-golden test (hyperparams/test_hyperparams_golden.py)."""
+testable claim's evidence began naming the cells it left out and why ("not testable, left out: [cells] reason"):
+that part was added to 4 rows (minimal_dataset M1, M4, M5; training_size C6), in claims.json and in the verdict
+table's "what would decide it" column (and training_size's verdicts.csv); at the same time training_size's C6 cell,
+with the golden's two MNIST sizes, compares 40 with 80 instead of 80 with itself. No other text changed.
+hyperparams has its own golden test (hyperparams/test_hyperparams_golden.py)."""
 from __future__ import annotations
 
 import json

@@ -157,3 +157,12 @@ def test_c7_range_has_no_lower_bound_of_zero_and_names_each_size():
   dense = [(c.b, c.relation) for c in c7.cells if c.a[1] == "cifar10/densenet40"]
   assert dense == [(0.25, "at_most")] * len(tiny.SIZES)                   # ">= 0" can never fail: not a cell
   assert c7.names == tuple(f"{f} n={n}" for f in claims.C7_RANGES for n in tiny.SIZES) and c7.margin == 0.05
+
+
+def test_c6s_saturation_cell_compares_the_middle_size_with_the_largest_and_never_a_size_with_itself():
+  def accuracy_cells(sizes):
+    c6 = next(c for c in claims.claims(dataclasses.replace(CONFIG, sizes_mnist=sizes)) if c.id == "C6")
+    return [(c.a[2], c.b[2]) for c in c6.cells if isinstance(c.a, tuple) and c.a[0] == "accuracy"]
+  assert set(accuracy_cells((1000, 10000, 54210))) == {(10000, 54210)}
+  assert set(accuracy_cells((40, 80))) == {(40, 80)}          # was (80, 80): a cell that compared nothing
+  assert accuracy_cells((80,)) == []
