@@ -251,6 +251,7 @@ def _report_target(entry: StudyEntry, results_dir: pathlib.Path, section: str = 
 
 
 NOT_RUN = "not run in this profile"  # the studies' label for a claim a profile has no cells for
+PARTIAL = ", partial"   # a verdict on part of what the claim names (`adv_tf.report.statistics.partial_label`)
 
 
 def _agreement(groups: Mapping[str, str], part_way: bool, samples: Mapping[str, Mapping] | None = None) -> str:
@@ -262,8 +263,10 @@ def _agreement(groups: Mapping[str, str], part_way: bool, samples: Mapping[str, 
     return "—"
   if len(judged) < len(groups):
     return "— (not run in one profile)"
-  if len(set(judged)) == 1:
-    return "yes (a part-way run)" if part_way else "yes"
+  if len({g.removesuffix(PARTIAL) for g in judged}) == 1:   # the same verdict, on all or on part of the claim
+    notes = ([f"partial in {', '.join(p for p, g in groups.items() if g.endswith(PARTIAL))}"]
+             if len(set(judged)) > 1 else []) + (["a part-way run"] if part_way else [])
+    return f"yes ({'; '.join(notes)})" if notes else "yes"
   samples = samples or {}
   why = "; ".join(f"{p}: {_sample_text(samples[p]) if p in samples else 'not recorded (see its report)'}"
                   for p in groups) if samples else ""

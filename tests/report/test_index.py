@@ -313,6 +313,15 @@ def test_where_finished_profiles_disagree_agree_says_what_each_verdict_rests_on(
   assert _agree(side, "C4") == "yes"
 
 
+def test_the_same_verdict_on_part_of_a_claim_agrees_and_says_where_it_was_partial(tmp_path):
+  side = _write_profiles(tmp_path, {"quick": [_row("C1", "holds, partial (tested against: 0.0, 0.5)", QUICK_SAMPLE),
+                                              _row("C2", "does not hold, partial (tested against: x)", QUICK_SAMPLE)],
+                                    "cpu-full": [_row("C1", "holds", FULL_SAMPLE), _row("C2", "holds", FULL_SAMPLE)]},
+                         {"cpu-full": {"finished": False, "cells": {"recorded": 8, "expected": 12}}})
+  assert _agree(side, "C1") == "yes (partial in quick; a part-way run)"
+  assert _agree(side, "C2").startswith("no: a part-way run")
+
+
 def test_a_part_way_disagreement_says_what_each_verdict_rests_on_so_far(tmp_path):
   side = _write_profiles(tmp_path, {"quick": [_row("C1", "inconclusive", QUICK_SAMPLE)],
                                     "cpu-full": [_row("C1", "holds", FULL_SAMPLE)]},
