@@ -94,8 +94,10 @@ with small changes of the design, below).
 How far the exact schedule itself sits from each pair's best known distance (2026-12-06, the three cases
 that miss the bound or come closest; per pair, each run's re-checked L2 over the minimum of three runs: the
 exact schedule, the exact schedule at 2000 iterations ("exact2x"), fmn-cw; measured with an ad-hoc script
-calling the same functions at 362ea9d, 2-core CPU, one job at a time; the bench's `cw-selfcheck` line,
-`make bench BENCH_FLAGS="--only=cw --cw_selfcheck"`, computes the same ratios but has not been run on these cases):
+calling the same functions at 362ea9d, 2-core CPU, one job at a time; the bench's `cw-selfcheck` line computes
+the same ratios and reproduced the pool-6 row to the last digit: `make bench BENCH_FLAGS="--only=cw
+--cw_perpair_only=pool6 --cw_selfcheck --model_seed=1"` at b04e1bb, 309 s wall, 490 CPU-s; its cw-perpair line
+there: 7.67x; the other two rows were not rerun through the bench):
 
     model (kappa 0)          exact / exact2x       vs best known: exact   exact2x         fmn-cw
                              >1.02  max    mean    >1.02 (>1.05) max      >1.02  mean     >1.02 (>1.05) max
