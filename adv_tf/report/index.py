@@ -271,8 +271,8 @@ def _agreement(groups: Mapping[str, str], part_way: bool, samples: Mapping[str, 
   why = "; ".join(f"{p}: {_sample_text(samples[p]) if p in samples else 'not recorded (see its report)'}"
                   for p in groups) if samples else ""
   if part_way:
-    return f"no: a part-way run, its verdict rests on the cells recorded so far ({why})" if why else (
-        "no: a part-way run, its verdict rests on the cells recorded so far")
+    part_way_text = "no: a part-way run, its verdict rests on the cells recorded so far"
+    return f"{part_way_text} ({why})" if why else part_way_text
   return f"no; they rest on {why}" if why else "no: see the reports (sample size, cells not run in the smaller profile)"
 
 
@@ -290,14 +290,16 @@ def _sample_text(sample: Mapping) -> str:
   1-3 seeds per model"."""
   parts = [f"{_number(sample['measured'])} of {_number(sample['cells'])} cells measured, "
            f"{_number(sample['testable'])} testable"]
-  words = {"reference seeds": "reference N = {} seeds", "trend points": "{} points on the trend",
-           "seeds per point": "{} seeds per point", "seeds per model": "{} seeds per model"}
   for key, lo_hi in sample["ranges"].items():
-    span, text = _span(lo_hi), words.get(key, "{} " + key)
-    if span == "1" and text.startswith("{} "):   # "1 seed per model", "1 image (smaller side)"
-      first, _, rest = text.partition("{} ")[2].partition(" ")
-      text = "{} " + (first[:-1] if first.endswith("s") else first) + (f" {rest}" if rest else "")
-    parts.append(text.format(span))
+    span = _span(lo_hi)
+    if key == "reference seeds":
+      parts.append(f"reference N = {span} seeds")
+      continue
+    noun, _, rest = key.partition(" ")   # "seeds per model", "images (smaller side)", "trend points"
+    if key == "trend points":
+      noun, rest = "points", "on the trend"
+    noun = noun[:-1] if span == "1" and noun.endswith("s") else noun   # "1 seed per model"
+    parts.append(f"{span} {noun} {rest}")
   if sample.get("exact"):
     parts.append(f"{_number(sample['exact'])} computed exactly")
   return ", ".join(parts)
