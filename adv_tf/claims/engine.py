@@ -54,9 +54,8 @@ from adv_tf.claims.declarations import Cell, Claim, Trend
 from adv_tf.claims.noise_reference import NoiseReference
 from adv_tf.claims.observations import Accuracy, Exact, Observation, Scalar, Untestable, Values
 from adv_tf.errors import AdvTfError
-from adv_tf.report.statistics import partial_label
+from adv_tf.report.statistics import DECIDED, partial_label
 
-DECIDED = ("holds", "does not hold", "tie")
 NOT_RUN = "not run in this profile"
 SCALE_FACTORS = (2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024)
 Measure = Callable[[Hashable], "Observation | Untestable | None"]

@@ -36,6 +36,7 @@ from adv_tf.experiment.run_time import RUN_TIME_FILE
 from adv_tf.experiment.study import Study
 from adv_tf.experiment.study import results_dir as study_results_dir
 from adv_tf.report.base import CLAIMS_FILE, ClaimVerdict
+from adv_tf.report.statistics import DECIDED
 from adv_tf.report.publish import PUBLISHED_FILE
 from adv_tf.report.tables import markdown_table
 from adv_tf.utils.atomic import atomic_write_text
@@ -320,6 +321,8 @@ def markdown_index(entries: Sequence[StudyEntry], results_dir, profile: str = "q
   lines = [f"# Results index: every study's claims (profile `{profile}`)", "",
            f"{len(claims)} claims from {status_counts[OK]} of {len(entries)} studies"
            + (": " + ", ".join(f"{n} {label}" for label, n in counts.most_common()) if counts else "") + "."]
+  if claims:
+    lines[-1] += f" {_decided_text(_decided_counts([c for _, c in claims]))}."
   if status_counts[FAILED] or status_counts[MISSING]:
     lines[-1] += f" Failed: {status_counts[FAILED]}, missing: {status_counts[MISSING]} (see Studies)."
   lines += ["", "Verdicts are the studies' own labels (adv_tf.report.statistics); each evidence cell links to the "
@@ -353,6 +356,57 @@ def markdown_index(entries: Sequence[StudyEntry], results_dir, profile: str = "q
   lines += ["", "Run time: the last invocation of the study's run (`run_time.json`), wall and process CPU seconds; "
             "wall time depends on what else shared the machine (the 1-minute load average at the end is shown)."]
   return "\n".join(lines) + "\n"
+
+
+THIS_MODEL = "this model: "   # a verdict on the models measured, not on the method (one seed)
+
+
+def _decided_counts(claims: Sequence[ClaimVerdict]) -> dict[str, int]:
+  """How many claims a profile decided (holds / does not hold / tie, on all or part of the claim), how many of
+  those only on part of it, how many only for the one model measured ("this model: holds"), and how many it did
+  not run."""
+  groups = [_verdict_group(c.verdict) for c in claims]
+  decided = [g for g in groups if g.removesuffix(PARTIAL) in DECIDED]
+  return {"decided": len(decided), "partial": sum(g.endswith(PARTIAL) for g in decided),
+          "this model": sum(g.removeprefix(THIS_MODEL).removesuffix(PARTIAL) in DECIDED
+                            for g in groups if g.startswith(THIS_MODEL)),
+          "not run": sum(g.startswith(NOT_RUN) for g in groups), "claims": len(claims)}
+
+
+def _decided_text(counts: Mapping[str, int], part_way: str = "") -> str:
+  """E.g. "6 of 12 decided (3 on part of the claim); 1 for this model only; 4 not run [part-way: 40 of 87 cells]"."""
+  text = f"{counts['decided']} of {counts['claims']} decided"
+  text += f" ({counts['partial']} on part of the claim)" if counts["partial"] else ""
+  text += f"; {counts['this model']} for this model only" if counts["this model"] else ""
+  text += f"; {counts['not run']} not run" if counts["not run"] else ""
+  return text + (f" [{part_way}]" if part_way else "")
+
+
+def markdown_decided(by_profile: dict[str, Sequence[StudyEntry]]) -> list[str]:
+  """A "Decided claims" table: per study and profile, how many claims its published verdicts decide (issue 22:
+  the count a researcher asks first), with a total row over the studies each profile published."""
+  profiles = list(by_profile)
+  studies: dict[tuple, dict] = {}
+  totals = {p: collections.Counter() for p in profiles}
+  for profile, entries in by_profile.items():
+    for entry in entries:
+      row = studies.setdefault((entry.paper, entry.study), {})
+      if entry.status != OK:
+        row[profile] = "not published" if entry.status == MISSING else entry.status
+        continue
+      counts = _decided_counts(entry.claims)
+      row[profile] = _decided_text(counts, entry.part_way)
+      totals[profile].update(counts)
+      totals[profile]["studies"] += 1
+  rows = [[paper, study, *(row.get(p, "not published") for p in profiles)]
+          for (paper, study), row in sorted(studies.items())]
+  rows.append(["", "all", *(f"{_decided_text(totals[p])} ({totals[p]['studies']} {'study' if totals[p]['studies'] == 1 else 'studies'})" if totals[p]["studies"]
+                            else "not published" for p in profiles)])
+  return (["", "## Decided claims", "", "Per study and profile: claims whose verdict is holds, does not hold or tie "
+           "(on all of the claim or, \"partial\", on the part a profile tested); \"for this model only\": decided "
+           "for the one seed measured, not for the method; \"not run\": no cell of the claim in that profile. A "
+           "part-way run's counts rest on the cells recorded so far.", ""]
+          + _table(["paper", "study", *profiles], rows))
 
 
 def markdown_side_by_side(by_profile: dict[str, Sequence[StudyEntry]], results_dir) -> list[str]:
@@ -428,7 +482,7 @@ def write_index(results_dir, names: Sequence[str] = (), profile: str = "quick", 
       by_profile[other] = collect(results_dir, names, other, (), studies)
       for entry in by_profile[other]:
         render_report_html(entry.folder)
-    text += "\n".join(markdown_side_by_side(by_profile, results_dir)) + "\n"
+    text += "\n".join(markdown_decided(by_profile) + markdown_side_by_side(by_profile, results_dir)) + "\n"
   md_path = atomic_write_text(results_dir / INDEX_MD, text)
   html_path = atomic_write_text(results_dir / INDEX_HTML, markdown_to_html(_html_links(text), "Results index"))
   return md_path, html_path, entries

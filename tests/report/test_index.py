@@ -329,3 +329,29 @@ def test_a_part_way_disagreement_says_what_each_verdict_rests_on_so_far(tmp_path
   assert _agree(side, "C1").startswith("no: a part-way run, its verdict rests on the cells recorded so far (quick: 2 "
                                        "of 10 cells measured")
   assert _agree(side, "C1").endswith("1 computed exactly)")
+
+
+def test_decided_claims_are_counted_per_study_and_profile(tmp_path):
+  """Decided = holds / does not hold / tie, on all or part of a claim; "this model: holds" (one seed) and
+  "inconclusive" are not; a profile that did not publish a study says so; the total counts published studies."""
+  rows = {"quick": [_row("C1", "holds, partial (tested against: x)"), _row("C2", "inconclusive"),
+                    _row("C3", "this model: holds"), _row("C4", "not run in this profile"),
+                    _row("C5", "tie")],
+          "cpu-full": [_row("C1", "holds"), _row("C2", "does not hold"), _row("C3", "this model: inconclusive"),
+                       _row("C4", "inconclusive, partial (tested against: y)"), _row("C5", "tie")]}
+  _write_profiles(tmp_path, rows, {"cpu-full": {"finished": False, "cells": {"recorded": 8, "expected": 12}}})
+  text = (tmp_path / "index.md").read_text()
+  assert ". 2 of 5 decided (1 on part of the claim); 1 for this model only; 1 not run." in text
+  table = text.split("## Decided claims")[1].split("## Claims by profile")[0]
+  assert ("| 004 | training-size | 2 of 5 decided (1 on part of the claim); 1 for this model only; 1 not run | "
+          "3 of 5 decided [part-way: 8 of 12 cells] |") in table
+  assert "|  | all | 2 of 5 decided (1 on part of the claim); 1 for this model only; 1 not run (1 study) | " in table
+  # A study the other profile never published.
+  paper_001 = types.SimpleNamespace(name="minimal-dataset", paper="001")
+  _study(tmp_path, "minimal_dataset", "Paper 001", [ClaimVerdict("M1", "x", "holds")])
+  paper_004 = types.SimpleNamespace(name="training-size", paper="004")
+  assert index.main([f"--results_dir={tmp_path}", "--profile=quick", "--compare=cpu-full"],
+                    studies=[paper_001, paper_004]) == 0
+  table = (tmp_path / "index.md").read_text().split("## Decided claims")[1].split("## Claims by profile")[0]
+  assert "| 001 | minimal-dataset | 1 of 1 decided | not published |" in table
+  assert "|  | all | 3 of 6 decided" in table and "(2 studies) | 3 of 5 decided (1 study) |" in table
