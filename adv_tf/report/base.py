@@ -41,7 +41,7 @@ class ClaimVerdict:
   verdict: str
   evidence: str = ""
   section: str = ""
-  sample: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+  sample: Mapping[str, Any] = dataclasses.field(default_factory=dict, hash=False)   # a dict: left out of the hash
 
 
 class StudyReport:

@@ -34,6 +34,13 @@ def test_claims_file_written_with_every_claim(tmp_path):
   assert (tmp_path / "report.md").read_text().startswith("# Tiny")
 
 
+def test_a_claim_verdict_with_a_sample_is_hashable_and_compared_by_value():
+  a = ClaimVerdict("C1", "x", "holds", sample={"cells": 2, "measured": 2, "testable": 1, "ranges": {}})
+  b = ClaimVerdict("C1", "x", "holds", sample={"cells": 2, "measured": 2, "testable": 1, "ranges": {}})
+  assert hash(a) == hash(b) and a == b and len({a, b}) == 1
+  assert a != ClaimVerdict("C1", "x", "holds")   # the sample still counts in equality
+
+
 def test_claims_file_names_the_checkout_and_the_cells_it_rests_on(tmp_path):
   from adv_tf.utils import provenance
   cells = {"models": {"folder": "models", "recorded": 1, "expected": 15}}
