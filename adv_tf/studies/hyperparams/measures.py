@@ -103,6 +103,16 @@ def _transfer_per_source(result: Mapping[str, Any], kappa: float) -> Values | No
   return Values((means,), item_set=f"kappa {kappa:g} best-estimate samples", bounds=(0.0, 1.0))
 
 
+def transfer_per_image(result: Mapping[str, Any]) -> tuple[float, int] | None:
+  """(mean over source images of each image's transfer share, images) as K1 judges it; None for a kappa record
+  without per-pair lists (written before 2026-12-06) or with no image left."""
+  per_source = _transfer_per_source(result, float(result.get("kappa", 0.0)))
+  if per_source is None:
+    return None
+  shares = [v for v in per_source.per_seed[0] if math.isfinite(v)]
+  return float(np.mean(shares)), len(shares)
+
+
 def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
          kappa_results: Sequence[Mapping[str, Any]] = ()) -> Measure:
   """`measure(key)` over results.csv rows (dicts keyed by its header); `base_values`: axis -> control value;
@@ -131,6 +141,18 @@ def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
               and r.get("padding") == "same"]
     return distance(rows, f"{axis}={grid._label(value)} ('same')") if rows else None
 
+  def _unusable_kappa_models(result) -> Untestable | None:
+    """Why a kappa cell's two models cannot be compared: the baseline it attacked (the study seed's) or the secure
+    model below the 98% bar (§6.1), as their model cells recorded; None when both are usable."""
+    seed = int(result.get("baseline_seed") or 0)
+    attacked = {"the attacked baseline": [r for r in by_stage.get("baseline", []) if int(r.get("seed") or 0) == seed],
+                "the secure model": by_stage.get("secure", [])}
+    for name, rows in attacked.items():
+      excluded = next((r["excluded"] for r in rows if r.get("excluded")), None)
+      if excluded:
+        return Untestable(f"{name} excluded: {excluded} (§6.1: below 98% a model is not compared)")
+    return None
+
   def measure(key):
     if key == claims.BASELINES:
       return distance(by_stage.get("baseline", []), "baselines")
@@ -138,10 +160,17 @@ def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
       return distance(by_stage.get("secure", []), "secure model")
     if key[0] == "transfer":
       result = _kappa_result(kappa_results, key[1])
+      if result and (unusable := _unusable_kappa_models(result)):
+        return unusable
       per_source = _transfer_per_source(result, key[1]) if result else None
+      if result and per_source is None and result.get("transfer_on_target_per_pair") is not None:
+        return Untestable(f"kappa {key[1]:g}: no source image left to judge (every image misclassified by a model "
+                          "or every baseline attack failed)")
       return per_source or _transfer(by_stage.get("kappa", []), key[1])
     if key[0] == "pixels changed":
       result = _kappa_result(kappa_results, key[2])
+      if result and (unusable := _unusable_kappa_models(result)):
+        return unusable
       per_source = _pixels_changed(result, key[1], key[2], key[3]) if result else None
       if per_source is not None:
         return per_source

@@ -102,7 +102,8 @@ def test_transfer_at_mid_kappa_against_one_half(rate, verdict):
   records.append({"id": "k5", "name": "kappa=5", "stage": "kappa", "config": {}, "seconds": 1.0,
                   "result": {"kappa": 5.0, "baseline": tiny.side(3.0), "secure": tiny.side(4.0),
                              "transfer_target_rate": rate, "transfer_misclassified_rate": rate}})
-  assert _judged(records)["K1"].verdict == verdict    # k of the 90 examples, exact binomial against 50%
+  # k of the 90 examples, exact binomial against 50%; one baseline and one secure model: "this model"
+  assert _judged(records)["K1"].verdict == f"this model: {verdict}"
 
 
 def test_a_comparison_across_paddings_is_flagged_as_a_confound():

@@ -42,7 +42,7 @@ def _judged(records) -> dict:
 
 def test_transfer_is_judged_over_source_images_not_pairs():
   k1 = _judged(_records())["K1"]
-  assert k1.label == "holds, partial (tested against: kappa 3, kappa 5)"
+  assert k1.label == "this model: holds, partial (tested against: kappa 3, kappa 5)"   # one model a side
   test = k1.cells[0].test
   assert test.name == "t over items (mean)" and test.units == 10 and test.df == 9     # 10 images, not 90 pairs
   rates = [np.mean([(i % 9 == 0 or i % 11 == 0) for i in range(9 * s, 9 * s + 9) if i != 4]) for s in range(10)]
@@ -86,7 +86,7 @@ def test_no_transfer_at_all_decides_k1_by_the_sign_test_over_images():
     if r["stage"] == "kappa":
       r["result"]["transfer_on_target_per_pair"] = [None if i == 4 else False for i in range(90)]
   k1 = _judged(records)["K1"]
-  assert k1.label == "holds, partial (tested against: kappa 3, kappa 5)"       # every image's share 0 < 50%
+  assert k1.label == "this model: holds, partial (tested against: kappa 3, kappa 5)"   # every share 0 < 50%
   assert k1.cells[0].test.name == "exact sign test" and k1.cells[0].p_for == pytest.approx(0.5 ** 10)
 
 
@@ -115,3 +115,35 @@ def test_pixels_are_compared_over_the_pairs_both_models_solved_and_floors_are_no
   per_pair = kappa0["baseline"]["pixels_changed_per_pair"]["0.05"]
   solved = [c for c in per_pair[1:9] if c is not None]                  # source 0 less pair 0 and the failed pair 4
   assert baseline.per_seed[0][0] == pytest.approx(np.mean(solved) * 100 / 784)
+
+
+def test_no_image_left_is_not_testable_never_the_pooled_pairs():
+  records = _records()
+  for r in records:
+    if r["stage"] == "kappa":
+      r["result"]["secure"]["misclassified_source_indices"] = list(range(10))   # every source left out
+  k1 = _judged(records)["K1"]
+  assert k1.verdict == "not testable"
+  assert all("no source image left to judge" in c.note for c in k1.cells if c.status != "not measured")
+
+
+@pytest.mark.parametrize("stage, name", [("secure", "secure"), ("baseline", "baseline/seed=0")])
+def test_a_kappa_model_below_the_bar_leaves_k1_and_s3_not_testable(stage, name):
+  records = _records()
+  row = next(r for r in records if r["stage"] == stage and r["name"] == name)
+  row["result"]["excluded"] = "test accuracy 0.9700 < 0.98"
+  got = _judged(records)
+  for claim in ("K1", "S3"):
+    assert got[claim].verdict == "not testable"
+    assert all("excluded: test accuracy 0.9700" in c.note for c in got[claim].cells if c.status != "not measured")
+
+
+def test_the_transfer_text_labels_the_pooled_share_and_gives_the_per_image_mean_k1_is_judged_on():
+  kappa_rows = [r["result"] for r in _records() if r["stage"] == "kappa"]
+  text = report.transfer_text(kappa_rows)
+  assert "pooled share of all examples" in text and "K1 is judged on the mean over source images" in text
+  kappa3 = next(r for r in kappa_rows if r["kappa"] == 3.0)
+  mean, n = measures.transfer_per_image(kappa3)
+  k1_cell = next(c for c in _judged(_records())["K1"].cells if c.cell.a == ("transfer", 3.0))
+  assert n == k1_cell.test.units and mean - 0.5 == pytest.approx(k1_cell.test.effect)
+  assert f"kappa 3: {mean * 100:.1f}% over {n} images" in text
