@@ -463,11 +463,11 @@ def judge_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules = Rules(
   if isinstance(cell.a, Trend):
     return _trend_cell(claim, cell, measure, rules, noise)
   a, b = _resolve(cell.a, measure), _resolve(cell.b, measure)
+  if a is None or b is None:   # a side this run did not measure: not run here, whatever the other side is
+    return CellResult(cell, "not measured")
   untestable = [o.reason for o in (a, b) if isinstance(o, Untestable)]
   if untestable:
     return CellResult(cell, "not testable", note="; ".join(dict.fromkeys(untestable)))
-  if a is None or b is None:
-    return CellResult(cell, "not measured")
   sides = [o for o in (a, b) if not isinstance(o, Scalar)]
   reasons = [r for r in (_near_chance(o, rules) for o in sides) if r]
   bounds = {_bound(o, rules) for o in sides}

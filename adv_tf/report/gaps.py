@@ -133,7 +133,9 @@ class GapRule:
 
   def describe(self) -> str:
     return (f"a row's gap is beyond the noise when |ours - paper| exceeds both {self.z:g} x the combined standard "
-            f"error sqrt(se_ours^2 + se_paper^2) (two-sided, Student's t with S - 1 df instead of the normal when "
-            f"se_ours rests on a seed-to-seed sd of S seeds) and a practical margin of {self.margin:g} {self.unit}; "
+            f"error sqrt(se_ours^2 + se_paper^2) (two-sided; where se_ours rests on a seed-to-seed sd of S seeds, "
+            f"{self.z:g} is replaced by Student's t quantile with S - 1 df at the same level: "
+            f"{t_threshold(self.z, 3):.2f} at 3 seeds, {t_threshold(self.z, 10):.2f} at 10) and a practical margin "
+            f"of {self.margin:g} {self.unit}; "
             f"each row on its own, no correction for the number of rows. se_ours where a row has no seed sd: "
             f"{self.without_seed_sd}")

@@ -65,3 +65,9 @@ def test_bad_noise_and_rule_are_refused():
     G.GapRule(z=0.0)
   with pytest.raises(AdvTfError):
     G.accuracy_noise([], 10)
+
+
+def test_the_rule_text_gives_the_multiplier_actually_used_with_seed_sds():
+  rule = G.GapRule(z=2.0, margin=5.0)
+  text = rule.describe()
+  assert f"{t_threshold(2.0, 3):.2f} at 3 seeds" in text and "4.53 at 3 seeds" in text

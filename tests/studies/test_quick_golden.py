@@ -28,6 +28,9 @@ testable claim's evidence began naming the cells it left out and why ("not testa
 that part was added to 4 rows (minimal_dataset M1, M4, M5; training_size C6), in claims.json and in the verdict
 table's "what would decide it" column (and training_size's verdicts.csv); at the same time training_size's C6 cell,
 with the golden's two MNIST sizes, compares 40 with 80 instead of 80 with itself. No other text changed.
+imagenette_defenses' once more (2026-12-06) when D4 began comparing accuracy drops (spec 003 item 9): its statement
+and cell key changed (still "not run": the golden has no GoogLeNet), and the gaps table's "smaller model and images"
+cause text; the other three were checked unchanged.
 hyperparams has its own golden test (hyperparams/test_hyperparams_golden.py)."""
 from __future__ import annotations
 

@@ -26,8 +26,9 @@ CAUSES = (
           "spec 003.1 (Models), 003.5 items 8-9; report 'Changes from the paper'",
           control=Control("WRN-50-2 at 224 px with ported ImageNet weights", "paper", "--pretrained_dir")),
     Cause("smaller model and images",
-          "WRN-10-2 / WRN-16-4 at 32 / 112 px instead of WRN-50-2 at 224 px (eps is in [0,1] pixel units at every "
-          "size, but a 32 px image has 49x fewer pixels to spend it on)",
+          "a smaller Wide ResNet (WRN-10-2 or WRN-16-4, whichever the profile runs: 'Changes from the paper' names "
+          "this run's model and size) at 32 or 112 px instead of WRN-50-2 at 224 px (eps is in [0,1] pixel units at "
+          "every size, but a 112 px image has 4x and a 32 px one 49x fewer pixels to spend it on)",
           "spec 003.5 item 8; report 'Changes from the paper'", {"model": SMALL_WRNS},
           control=Control("WRN-50-2 at 224 px", "paper")),
     Cause("held-out images, pretraining leakage",

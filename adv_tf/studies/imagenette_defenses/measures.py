@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from adv_tf.claims import Accuracy, unpack_items
+from adv_tf.claims import Accuracy, Untestable, Values, unpack_items
 from adv_tf.studies.imagenette_defenses import published
-from adv_tf.studies.imagenette_defenses.claims import CHANCE, is_wrn
+from adv_tf.studies.imagenette_defenses.claims import CHANCE, DROP, is_wrn
 from adv_tf.studies.imagenette_defenses.config import DGSM_EPS, FGSM_EPS
 
 HELD_OUT = "held-out images"
@@ -37,10 +37,14 @@ def _entry(result: dict, defense: str, metric: str, eps: float) -> dict | None:
 
 def results_measure(results: dict):
   """measure(key) over {(model, variant, seed): cell result}: one count per seed of the (model, variant), with the
-  per-image outcomes when every seed's record holds them (None: not measured in this run, or not on every seed)."""
+  per-image outcomes when every seed's record holds them (None: not measured in this run, or not on every seed).
+  Metric `DROP`: one value per seed, the model's clean accuracy minus its FGSM accuracy at eps* (a drop is not a
+  proportion of images, so it is compared over seeds)."""
   def measure(key):
     model, variant, defense, metric, eps = key
     per_seed = sorted((s, r) for (m, v, s), r in results.items() if (m, v) == (model, variant))
+    if metric == DROP:
+      return _drop(per_seed, defense, eps)
     entries = [_entry(r, defense, metric, eps) for _, r in per_seed]
     if not entries or any(e is None for e in entries):
       return None
@@ -52,10 +56,34 @@ def results_measure(results: dict):
   return measure
 
 
+def _drop(per_seed, defense: str, eps: float) -> Values | Untestable | None:
+  """Per seed, each held-out image's clean outcome minus its FGSM outcome at eps (+1, 0, -1; their mean is the
+  accuracy drop), so one seed is still compared image by image ("this model"); records without per-image outcomes
+  give one value per seed, which needs >= 2 seeds."""
+  pairs = [(_entry(r, defense, "clean", 0.0), _entry(r, defense, "fgsm", eps)) for _, r in per_seed]
+  if not pairs or any(c is None or f is None for c, f in pairs):
+    return None
+  seeds, clean = tuple(s for s, _ in per_seed), float(np.mean([c["k"] / c["n"] for c, _ in pairs]))
+  if all("items" in c and "items" in f for c, f in pairs):
+    per_image = tuple(tuple(float(a - b) for a, b in zip(unpack_items(c["items"], int(c["n"])),
+                                                       unpack_items(f["items"], int(f["n"])))) for c, f in pairs)
+    return Values(per_image, seeds=seeds, item_set=HELD_OUT, clean=clean, chance=CHANCE)
+  if len(seeds) < 2:
+    return Untestable("one seed and no per-image outcomes recorded: an accuracy drop has no noise to judge it by")
+  return Values(tuple((c["k"] / c["n"] - f["k"] / f["n"],) for c, f in pairs), seeds=seeds, clean=clean,
+                chance=CHANCE)
+
+
 def published_measure(key):
   """The paper's WRN-50-2 numbers for a key (base: Figs. 3/5; averaging: Fig. 6 / repo plot; FGSM adversarial
   training: Fig. 7 / repo plot), k of 50 images; None where the paper published none."""
   model, variant, defense, metric, eps = key
+  if metric == DROP:
+    clean, fgsm = published_measure((model, variant, defense, "clean", 0.0)), published_measure(
+        (model, variant, defense, "fgsm", eps))
+    if clean is None or fgsm is None:
+      return None
+    return Values(((clean.k[0] / clean.n - fgsm.k[0] / fgsm.n,),), clean=clean.clean, chance=CHANCE)
   kind = "fgsm" if variant == "fgsm" else "averaging" if defense != "none" else "base"
   if not is_wrn(model) or variant not in ("base", "fgsm") or (variant == "fgsm" and defense != "none"):
     return None

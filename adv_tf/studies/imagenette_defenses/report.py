@@ -82,6 +82,10 @@ def changes_from_paper(cfg, results: dict) -> list[str]:
   else:
     out.append(f"Data: {cfg.dataset} train / validation (the paper: imagenette2; 50 val images drawn with "
                "replacement). All held-out images are evaluated.")
+  if "local" in cfg.dataset:
+    out.append("Local copy (its datasets README): every image was resized to 224x224 by the copy's author WITHOUT "
+               "keeping the aspect ratio and re-encoded as JPEG, so objects are stretched and compressed against the "
+               "official imagenette2 files; every crop below starts from these 224x224 images.")
   if cfg.image_size != 224:
     out.append(f"Images: {cfg.image_size} px crops (Resize {cfg.resize_size} + CenterCrop {cfg.image_size}, the "
                "paper's 256/224 ratio) instead of 224 px; training crops are RandomResizedCrop of the "
@@ -95,16 +99,26 @@ def changes_from_paper(cfg, results: dict) -> list[str]:
     out.append("Pretrained torchvision ImageNet weights loaded; backbone frozen up to the last stage (Keras "
                "freezes BatchNorm statistics too; PyTorch kept updating them).")
   else:
+    out.append("No layer is frozen: from scratch every layer trains (the authors' code trained only layer4 + fc of "
+               "the pretrained WRN).")
     out.append("No pretrained weights: every model trains FROM SCRATCH (the paper fine-tuned ImageNet-pretrained "
                "models); absolute accuracies are therefore not comparable. Reading the verdicts: a weak, "
                "low-confidence from-scratch model needs larger eps* than a pretrained one, so DGSM at eps* <= 0.015 "
-               "(D5, D8, D11, D12) tests the scale as much as the claim; and adversarial retraining continues "
-               "training an undertrained base model, so its clean accuracy can rise (D9 is confounded).")
+               "(D5, D8, D11, D12) tests the scale as much as the claim; averaging can move a weak model away from "
+               "the target class even without an attack (compare the averaged models' target rate at DGSM eps* 0 "
+               "in the DGSM table), so D12a's lower target rate under averaging then says as much about that as "
+               "about resisting DGSM (D8 judges the rise over that eps* 0 rate); and adversarial retraining "
+               "continues training an undertrained base model, so its clean accuracy can rise (D9 is "
+               "confounded).")
   seeds = ", ".join(map(str, cfg.seeds))
   out.append(f"Seeds: {len(cfg.seeds)} training seed{'s' if len(cfg.seeds) > 1 else ''} per model ({seeds}; the "
              "paper trained one model each), common to the base and the retrained model (the retraining of seed s "
-             "starts from base seed s). Claims about a training method are judged over seeds, the others on the "
-             "held-out images, image by image (every cell sees the same images).")
+             "starts from base seed s's model as the model cache holds it; a retraining cell run where that cache "
+             "is empty, e.g. on another machine, trains the base model again first, and training is not "
+             "deterministic, so it starts from another base model than the recorded base cell's: the records do "
+             "not mark it, and the seed pairing of D9-D11 and D12b is then looser than the tables suggest). Claims "
+             "about a training method are judged over seeds, the others on the held-out images, image by image "
+             "(every cell sees the same images).")
   out.append(f"Training: SGD lr {cfg.learning_rate:g}, momentum {cfg.momentum:g}, batch {cfg.batch_size}, "
              f"{cfg.base_epochs} epochs (paper: 5), last epoch kept (the authors kept the best epoch on their "
              "training images).")
@@ -115,8 +129,9 @@ def changes_from_paper(cfg, results: dict) -> list[str]:
   out.append(f"DGSM: {cfg.dgsm_iterations} iterations of step {cfg.dgsm_step:g} (unstated; tutorial: 40 x 0.01), "
              f"x + delta clipped to [0, 1], target {TARGET_NAME}; eps* grid {list(cfg.dgsm_eps)}"
              + (" (paper: 0..0.015 step 0.001)." if len(cfg.dgsm_eps) < 16 else "."))
-  if len(cfg.fgsm_eps) < 13:
-    out.append(f"FGSM eps* grid {list(cfg.fgsm_eps)} (paper: 0..0.3 step 0.025).")
+  out.append("FGSM: x + eps* sign(gradient of the loss at the true label), clipped to [0, 1] (the paper states no "
+             "clipping)" + (f"; eps* grid {list(cfg.fgsm_eps)} (paper: 0..0.3 step 0.025)." if len(cfg.fgsm_eps) < 13
+                            else "."))
   out.append(f"Averaging: N = {', '.join(map(str, cfg.averaging_n))} (unstated), eps_max {cfg.averaging_eps_max:g}, "
              "noisy copies clipped to [0, 1], gray-box (attacks crafted on the bare model); judged at FGSM eps* "
              f"{list(cfg.averaging_fgsm_eps)} and DGSM eps* {list(cfg.averaging_dgsm_eps)}.")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import dataclasses
 import types
 
+import numpy as np
+import pytest
+
 from adv_tf.claims import DECIDED, verdict_rows
 from adv_tf.studies.imagenette_defenses import claims, measures, report
 from adv_tf.studies.imagenette_defenses.cells import build_cells
@@ -33,9 +36,11 @@ def test_declarations_cover_every_claim_once_and_hold_no_verdict_logic():
 def test_training_method_claims_on_one_seed_read_this_model_and_are_not_decided():
   # Issue 20, papers 001/003: adversarial retraining was judged from one seed by intervals over test images.
   ours, _ = judged(tiny.results())
-  for claim in ("D4", "D9", "D10", "D12b"):
+  for claim in ("D9", "D10", "D12b"):
     assert ours[claim].verdict == "this model: holds" and not ours[claim].decided, claim
     assert "needs >= 2 seeds" in ours[claim].to_decide
+  # D4 compares drops: without per-image outcomes one seed has no noise for one.
+  assert ours["D4"].verdict == "not testable" and "no per-image outcomes" in ours["D4"].to_decide
   assert ours["D12a"].verdict == "holds" and ours["D12a"].decided   # averaging: the same model, its images
 
 
@@ -139,3 +144,29 @@ def test_three_common_seeds_judge_the_training_method_claims_over_seeds():
   assert ours["D4"].verdict == "not run in this profile"
   d4_evidence = {r.claim: r for r in report.claim_rows(list(ours.values()))}["D4"].evidence
   assert "cpu-full runs GoogLeNet and WRN-10-2 at 3 seeds" in d4_evidence
+
+
+def _three_seeds(fgsm_at_headline: dict) -> dict:
+  """tiny results at seeds 0-2; `fgsm_at_headline`: (model, seed) -> (clean, FGSM correct at eps* 0.025) of 500."""
+  out = {}
+  for seed in range(3):
+    out.update(tiny.results(seed))
+  for (model, seed), (clean, fgsm) in fgsm_at_headline.items():
+    out[(model, "base", seed)] = {**out[(model, "base", seed)], "clean": tiny.curve([0], [clean])[0],
+                                  "fgsm": tiny.curve(tiny.FGSM_EPS, [clean, fgsm, 40, 20])}
+  return out
+
+
+def test_d4_compares_accuracy_drops_over_seeds_not_accuracies():
+  cfg = dataclasses.replace(tiny.CONFIG, seeds=(0, 1, 2))
+  # GoogLeNet drops 40, 44, 36 points, WRN 20, 24, 16: the larger drop, over seeds.
+  larger = _three_seeds({("googlenet", 0): (300, 100), ("googlenet", 1): (300, 80), ("googlenet", 2): (300, 120),
+                         ("wrn10_2", 0): (320, 220), ("wrn10_2", 1): (320, 200), ("wrn10_2", 2): (320, 240)})
+  d4 = judged(larger, cfg)[0]["D4"]
+  assert d4.verdict.startswith("holds") and d4.cells[0].test.units == 3
+  assert d4.cells[0].test.effect == pytest.approx(np.mean([0.40 - 0.20, 0.44 - 0.24, 0.36 - 0.16]))
+  # The same drops (40 points) from different clean accuracies: WRN ends far lower (the old rule compared FGSM
+  # accuracies and read GoogLeNet as less vulnerable), but neither drops more.
+  same = _three_seeds({**{("googlenet", s): (300, 100 + 5 * s) for s in range(3)},
+                       **{("wrn10_2", s): (250, 50 + 4 * s) for s in range(3)}})
+  assert not judged(same, cfg)[0]["D4"].verdict.startswith(("holds", "does not hold"))

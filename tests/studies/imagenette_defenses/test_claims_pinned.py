@@ -27,7 +27,9 @@ CHANGED = {
   "D1": ("not testable" + BOTH, "same verdict; the label names the models (absolute claim, no pretrained weights)"),
   "D2": ("holds" + WRN, "the claim is about WRN: GoogLeNet's row no longer counts"),
   "D3": ("not testable" + WRN, "same verdict; the label names the WRN run"),
-  "D4": ("this model: holds" + WRN, ONE_SEED + " (two trained architectures)"),
+  # 2026-12-06: D4 compares accuracy drops (spec 003 item 9); tiny_results records no per-image outcomes and one
+  # seed, so a drop has no noise to judge it by (was "this model: holds" on FGSM accuracies).
+  "D4": ("not testable" + WRN, "a drop needs per-image outcomes or >= 2 seeds"),
   "D9": ("this model: holds" + GOOGLENET, ONE_SEED + "; " + AT_GOOGLENET),
   "D10": ("this model: holds" + GOOGLENET, ONE_SEED + "; " + AT_GOOGLENET),
   # googlenet: DGSM after AT +0.6 points against a 4-point tolerance; the old rule said "holds" when the point
