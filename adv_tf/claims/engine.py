@@ -16,7 +16,8 @@ picks the test the design calls for (`rules` module table), and combines the cel
 * "tie" when every testable cell is equivalent within the claim's margin (TOST at `alpha`): a margin the
   sample cannot resolve gives "inconclusive", never "tie";
 * "not testable" when no measured cell is testable (a cell with an `Untestable` side, declared or measured,
-  is not testable, with its reason); "not run in this profile" when none was measured;
+  is not testable, with its reason, unless its other side was not measured: then it is not measured);
+  "not run in this profile" when none was measured;
 * a claim with unit "seeds" judged with fewer than two seeds on a side reads "this model: <verdict>" and is
   not decided (`ClaimResult.decided`), unless the claim names `noise_from`: then that side is tested with the
   seed-to-seed sd of that quantity's seeds (`rules.reference_t`, a decided verdict);

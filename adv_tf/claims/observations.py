@@ -119,7 +119,8 @@ class Exact(_FiniteValue):
 class Untestable:
   """A quantity this run cannot test, with the reason (e.g. an absolute number the paper measured with weights
   this run does not have, or a qualitative statement): a cell with an `Untestable` side (declared in the cell,
-  or returned by `measure`) is "not testable" whatever the other side, and `reason` is printed."""
+  or returned by `measure`) is "not testable", with `reason` printed, unless the other side was not measured
+  (None): then the cell is "not measured"."""
   reason: str
 
 

@@ -36,8 +36,8 @@ from adv_tf.experiment.run_time import RUN_TIME_FILE
 from adv_tf.experiment.study import Study
 from adv_tf.experiment.study import results_dir as study_results_dir
 from adv_tf.report.base import CLAIMS_FILE, ClaimVerdict
-from adv_tf.report.statistics import DECIDED
 from adv_tf.report.publish import PUBLISHED_FILE
+from adv_tf.report.statistics import DECIDED
 from adv_tf.report.tables import markdown_table
 from adv_tf.utils.atomic import atomic_write_text
 
@@ -400,8 +400,10 @@ def markdown_decided(by_profile: dict[str, Sequence[StudyEntry]]) -> list[str]:
       totals[profile]["studies"] += 1
   rows = [[paper, study, *(row.get(p, "not published") for p in profiles)]
           for (paper, study), row in sorted(studies.items())]
-  rows.append(["", "all", *(f"{_decided_text(totals[p])} ({totals[p]['studies']} {'study' if totals[p]['studies'] == 1 else 'studies'})" if totals[p]["studies"]
-                            else "not published" for p in profiles)])
+  def total(p: str) -> str:
+    n = totals[p]["studies"]
+    return f"{_decided_text(totals[p])} ({n} {'study' if n == 1 else 'studies'})" if n else "not published"
+  rows.append(["", "all", *(total(p) for p in profiles)])
   return (["", "## Decided claims", "", "Per study and profile: claims whose verdict is holds, does not hold or tie "
            "(on all of the claim or, \"partial\", on the part a profile tested); \"for this model only\": decided "
            "for the one seed measured, not for the method; \"not run\": no cell of the claim in that profile. A "

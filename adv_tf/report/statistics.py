@@ -44,9 +44,9 @@ VERDICTS = ("holds", "does not hold", "inconclusive", "tie", "not testable")
 DECIDED = ("holds", "does not hold", "tie")   # the verdicts that answer a claim (the rest: "we could not tell")
 CLAIMS = ("greater", "less", "equal")
 
-__all__ = ["VERDICTS", "DECIDED", "CLAIMS", "wilson_interval", "t_threshold", "std_interval", "difference_standard_error",
-           "outside", "Comparison", "Verdict", "claim_verdict", "partial_label", "newcombe_interval",
-           "proportion_verdict"]
+__all__ = ["VERDICTS", "DECIDED", "CLAIMS", "wilson_interval", "t_threshold", "std_interval",
+           "difference_standard_error", "outside", "Comparison", "Verdict", "claim_verdict", "partial_label",
+           "newcombe_interval", "proportion_verdict"]
 
 
 def _check_n(n, minimum: int = 2) -> int:

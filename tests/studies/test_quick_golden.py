@@ -30,7 +30,8 @@ table's "what would decide it" column (and training_size's verdicts.csv); at the
 with the golden's two MNIST sizes, compares 40 with 80 instead of 80 with itself. No other text changed.
 imagenette_defenses' once more (2026-12-06) when D4 began comparing accuracy drops (spec 003 item 9): its statement
 and cell key changed (still "not run": the golden has no GoogLeNet), and the gaps table's "smaller model and images"
-cause text; the other three were checked unchanged.
+cause text, and then its D4-ratio row (D4 as a relative drop; "not run" there) was added; the other three were
+checked unchanged.
 hyperparams has its own golden test (hyperparams/test_hyperparams_golden.py)."""
 from __future__ import annotations
 

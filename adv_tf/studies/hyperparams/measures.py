@@ -174,6 +174,9 @@ def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
       per_source = _pixels_changed(result, key[1], key[2], key[3]) if result else None
       if per_source is not None:
         return per_source
+      if result and (result.get(key[1]) or {}).get("pixels_changed_per_pair") is not None:
+        return Untestable(f"kappa {key[2]:g}: no source image left to judge (every image misclassified by a model "
+                          "or no pair solved by both)")
       ran = any(_finite(r.get("kappa")) and float(r["kappa"]) == key[2] for r in by_stage.get("kappa", []))
       return Untestable("only the mean over the examples is recorded (a kappa cell written before 2026-12-06): "
                         "no noise to judge the difference by") if ran else None

@@ -14,7 +14,7 @@ import numpy as np
 
 from adv_tf.claims import Accuracy, Untestable, Values, unpack_items
 from adv_tf.studies.imagenette_defenses import published
-from adv_tf.studies.imagenette_defenses.claims import CHANCE, DROP, is_wrn
+from adv_tf.studies.imagenette_defenses.claims import CHANCE, DROP, RELATIVE_DROP, is_wrn
 from adv_tf.studies.imagenette_defenses.config import DGSM_EPS, FGSM_EPS
 
 HELD_OUT = "held-out images"
@@ -38,13 +38,13 @@ def _entry(result: dict, defense: str, metric: str, eps: float) -> dict | None:
 def results_measure(results: dict):
   """measure(key) over {(model, variant, seed): cell result}: one count per seed of the (model, variant), with the
   per-image outcomes when every seed's record holds them (None: not measured in this run, or not on every seed).
-  Metric `DROP`: one value per seed, the model's clean accuracy minus its FGSM accuracy at eps* (a drop is not a
-  proportion of images, so it is compared over seeds)."""
+  Metrics `DROP` and `RELATIVE_DROP`: the model's clean accuracy minus its FGSM accuracy at eps* (per image when the
+  outcomes are recorded) and one minus their ratio (per seed): `_drop`."""
   def measure(key):
     model, variant, defense, metric, eps = key
     per_seed = sorted((s, r) for (m, v, s), r in results.items() if (m, v) == (model, variant))
-    if metric == DROP:
-      return _drop(per_seed, defense, eps)
+    if metric in (DROP, RELATIVE_DROP):
+      return _drop(per_seed, defense, eps, relative=metric == RELATIVE_DROP)
     entries = [_entry(r, defense, metric, eps) for _, r in per_seed]
     if not entries or any(e is None for e in entries):
       return None
@@ -56,14 +56,20 @@ def results_measure(results: dict):
   return measure
 
 
-def _drop(per_seed, defense: str, eps: float) -> Values | Untestable | None:
+def _drop(per_seed, defense: str, eps: float, relative: bool = False) -> Values | Untestable | None:
   """Per seed, each held-out image's clean outcome minus its FGSM outcome at eps (+1, 0, -1; their mean is the
   accuracy drop), so one seed is still compared image by image ("this model"); records without per-image outcomes
-  give one value per seed, which needs >= 2 seeds."""
+  give one value per seed, which needs >= 2 seeds. `relative`: 1 - FGSM / clean accuracy, one value per seed (a
+  ratio has no per-image form)."""
   pairs = [(_entry(r, defense, "clean", 0.0), _entry(r, defense, "fgsm", eps)) for _, r in per_seed]
   if not pairs or any(c is None or f is None for c, f in pairs):
     return None
   seeds, clean = tuple(s for s, _ in per_seed), float(np.mean([c["k"] / c["n"] for c, _ in pairs]))
+  if relative:
+    if len(seeds) < 2 or any(c["k"] == 0 for c, _ in pairs):
+      return Untestable("a relative drop needs >= 2 seeds (one value per seed) and a clean accuracy above 0")
+    return Values(tuple((1.0 - (f["k"] / f["n"]) / (c["k"] / c["n"]),) for c, f in pairs), seeds=seeds, clean=clean,
+                  chance=CHANCE)
   if all("items" in c and "items" in f for c, f in pairs):
     per_image = tuple(tuple(float(a - b) for a, b in zip(unpack_items(c["items"], int(c["n"])),
                                                        unpack_items(f["items"], int(f["n"])))) for c, f in pairs)
@@ -78,6 +84,8 @@ def published_measure(key):
   """The paper's WRN-50-2 numbers for a key (base: Figs. 3/5; averaging: Fig. 6 / repo plot; FGSM adversarial
   training: Fig. 7 / repo plot), k of 50 images; None where the paper published none."""
   model, variant, defense, metric, eps = key
+  if metric == RELATIVE_DROP:
+    return None   # one published model per architecture (GoogLeNet's never published): no seeds for a ratio
   if metric == DROP:
     clean, fgsm = published_measure((model, variant, defense, "clean", 0.0)), published_measure(
         (model, variant, defense, "fgsm", eps))

@@ -122,9 +122,10 @@ def test_no_image_left_is_not_testable_never_the_pooled_pairs():
   for r in records:
     if r["stage"] == "kappa":
       r["result"]["secure"]["misclassified_source_indices"] = list(range(10))   # every source left out
-  k1 = _judged(records)["K1"]
-  assert k1.verdict == "not testable"
-  assert all("no source image left to judge" in c.note for c in k1.cells if c.status != "not measured")
+  got = _judged(records)
+  for claim in ("K1", "S3"):
+    assert got[claim].verdict == "not testable"
+    assert all("no source image left to judge" in c.note for c in got[claim].cells if c.status != "not measured")
 
 
 @pytest.mark.parametrize("stage, name", [("secure", "secure"), ("baseline", "baseline/seed=0")])

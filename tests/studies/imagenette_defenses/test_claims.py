@@ -28,7 +28,8 @@ def with_cell(results, key, **fields):
 
 def test_declarations_cover_every_claim_once_and_hold_no_verdict_logic():
   ids = [c.id for c in claims.claims(tiny.CONFIG, absolute=False)]
-  assert ids == [f"D{i}" for i in range(1, 12)] + ["D12a", "D12b", "D13"]
+  assert ids == [f"D{i}" for i in range(1, 5)] + ["D4-ratio"] + [f"D{i}" for i in range(5, 12)] + ["D12a", "D12b",
+                                                                                                     "D13"]
   assert {c.unit for c in claims.claims(tiny.CONFIG, False) if c.id in ("D4", "D9", "D10", "D11", "D12b")} == \
       {"seeds"}
 
@@ -170,3 +171,28 @@ def test_d4_compares_accuracy_drops_over_seeds_not_accuracies():
   same = _three_seeds({**{("googlenet", s): (300, 100 + 5 * s) for s in range(3)},
                        **{("wrn10_2", s): (250, 50 + 4 * s) for s in range(3)}})
   assert not judged(same, cfg)[0]["D4"].verdict.startswith(("holds", "does not hold"))
+
+
+def test_d4_per_image_drops_pair_each_images_clean_and_fgsm_outcomes_and_the_ratio_reading_is_judged_too():
+  from adv_tf.claims import pack_items
+  rng = np.random.default_rng(0)
+  out, n = {}, 500
+  for seed in range(3):
+    out.update(tiny.results(seed))
+    for model, (p_clean, p_fgsm) in {"googlenet": (0.6, 0.1), "wrn10_2": (0.5, 0.3)}.items():
+      clean = rng.random(n) < p_clean
+      fgsm = clean & (rng.random(n) < p_fgsm / p_clean)          # FGSM only keeps images that were correct
+      cell = out[(model, "base", seed)]
+      cell["clean"] = dict(tiny.curve([0], [int(clean.sum())])[0], items=pack_items(clean))
+      cell["fgsm"] = [dict(p, items=pack_items(fgsm if p["eps"] == 0.025 else clean)) if p["eps"] in (0.0, 0.025)
+                      else p for p in tiny.curve(tiny.FGSM_EPS, [int(clean.sum()), int(fgsm.sum()), 40, 20])]
+  cfg = dataclasses.replace(tiny.CONFIG, seeds=(0, 1, 2))
+  m = report.ours_measure(out) if hasattr(report, "ours_measure") else measures.results_measure(out)
+  drop = m(("googlenet", "base", "none", claims.DROP, 0.025))
+  seed0 = out[("googlenet", "base", 0)]
+  assert len(drop.per_seed) == 3 and len(drop.per_seed[0]) == n and drop.item_set == measures.HELD_OUT
+  assert np.mean(drop.per_seed[0]) == pytest.approx((seed0["clean"]["k"] - seed0["fgsm"][1]["k"]) / n)
+  assert set(drop.per_seed[0]) <= {0.0, 1.0}      # an image FGSM fixes (-1) never occurs here
+  ours, _ = judged(out, cfg)
+  assert ours["D4"].verdict.startswith("holds")   # ~50 vs ~20 points
+  assert ours["D4-ratio"].verdict.startswith("holds")   # ~83% vs ~40% of clean accuracy lost

@@ -30,6 +30,7 @@ CHANGED = {
   # 2026-12-06: D4 compares accuracy drops (spec 003 item 9); tiny_results records no per-image outcomes and one
   # seed, so a drop has no noise to judge it by (was "this model: holds" on FGSM accuracies).
   "D4": ("not testable" + WRN, "a drop needs per-image outcomes or >= 2 seeds"),
+  "D4-ratio": ("not testable" + WRN, "new id (2026-12-06): D4 as a relative drop, one value per seed"),
   "D9": ("this model: holds" + GOOGLENET, ONE_SEED + "; " + AT_GOOGLENET),
   "D10": ("this model: holds" + GOOGLENET, ONE_SEED + "; " + AT_GOOGLENET),
   # googlenet: DGSM after AT +0.6 points against a 4-point tolerance; the old rule said "holds" when the point
