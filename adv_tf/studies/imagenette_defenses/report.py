@@ -332,9 +332,15 @@ class ImagenetteDefensesReport(StudyReport):
           "correct only if every draw classifies it correctly). Not part of the paper's claims.\n\n")
           + Table(["model", "seed", "eps", "N", "attack", "accuracy % (one draw)", "worst case"],
                   adaptive_rows).markdown()))
-    meta = {"profile": cfg.profile, "seed": run.seed, "config": dataclasses.asdict(cfg),
-            "versions": provenance.versions(), "wall time this invocation": f"{time.time() - run.started:.0f} s",
-            "cell seconds": {r.get("name"): r.get("seconds") for r in run.records.get(STAGE, [])},
+    cell_seconds = {r.get("name"): r.get("seconds") for r in run.records.get(STAGE, [])}
+    cell_total = sum(v for v in cell_seconds.values() if isinstance(v, (int, float)))
+    meta = {"profile": cfg.profile, "training seeds": ", ".join(map(str, cfg.seeds)),
+            "run seed (data split, sampling)": run.seed, "config": dataclasses.asdict(cfg),
+            "versions": provenance.versions(),
+            "wall time of this invocation (a --report_only rebuild computes no cell)":
+                f"{time.time() - run.started:.0f} s",
+            "cell time, all recorded cells": f"{cell_total:,.0f} s ({cell_total / 3600:.2f} h)",
+            "cell seconds": cell_seconds,
             "report written": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
     prov = next((r.get("data_provenance") for r in results.values() if r.get("data_provenance")), None)
     lines = [f"- {k}: {v}" for k, v in meta.items()]

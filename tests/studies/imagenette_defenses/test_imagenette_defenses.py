@@ -198,7 +198,7 @@ def test_fgsm_direction_gives_the_library_fgsm_images():
 # ------------------------------------------------------------------------------------------------ end to end
 
 
-IDS = [f"D{i}" for i in range(1, 12)] + ["D12a", "D12b", "D13"]
+IDS = [f"D{i}" for i in range(1, 5)] + ["D4-ratio"] + [f"D{i}" for i in range(5, 12)] + ["D12a", "D12b", "D13"]
 
 
 def test_tiny_end_to_end_run_writes_every_artifact(mocked, tmp_path, monkeypatch, capsys):
@@ -229,7 +229,7 @@ def test_tiny_end_to_end_run_writes_every_artifact(mocked, tmp_path, monkeypatch
   text = (out / "report.md").read_text()
   for needle in ("## Changes from the paper", "FROM SCRATCH", "## Verdicts D1-D13", "9,466/9,469",
                  "Beyond the paper", "D10", "D12b", "paper on paper",
-                 "what would decide it"):
+                 "what would decide it", "- training seeds: 0, 1", "- cell time, all recorded cells: "):
     assert needle in text, needle
   with open(out / "verdicts.csv") as f:
     csv_rows = list(csv.DictReader(f))
