@@ -407,7 +407,9 @@ def markdown_decided(by_profile: dict[str, Sequence[StudyEntry]]) -> list[str]:
   return (["", "## Decided claims", "", "Per study and profile: claims whose verdict is holds, does not hold or tie "
            "(on all of the claim or, \"partial\", on the part a profile tested); \"for this model only\": decided "
            "for the one seed measured, not for the method; \"not run\": no cell of the claim in that profile. A "
-           "part-way run's counts rest on the cells recorded so far.", ""]
+           "part-way run's counts rest on the cells recorded so far. A sub-claim (an id with a suffix: a control such "
+           "as C4-same, a part such as B1-part2, a second reading such as D4-ratio or C2-6.3) counts as a claim of "
+           "its own.", ""]
           + _table(["paper", "study", *profiles], rows))
 
 

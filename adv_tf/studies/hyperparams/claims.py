@@ -34,9 +34,11 @@ A run that measured some values fits the ones it has, labelled "partial (tested 
 the setting §8 names with every other value of its axis, above each (§8's reading); C2-6.3 and C5-6.3 are §6.3's
 reading of the same conclusions, where ReLU, ELU and sigmoid "behave similarly" and AdaDelta "performed just as
 well": above the other values, at least as large (non-inferior within the margin) as those. Both readings are judged
-and shown (the paper's text says both; Tables 5/6 side with §6.3). The §6.3 readings were added on 2026-12-06, after
-the part-way cpu-full run had read C2 "inconclusive" (a review of the claims against the paper's text, not of the
-numbers; C2 itself is unchanged); C6 the two strides.
+and shown (the paper's text says both; on the paper's own numbers C5-6.3 holds, Table 6: AdaDelta 2.27 vs 2.28,
+while C2-6.3 stays inconclusive, Table 5: ELU 2.18). The §6.3 readings were added on 2026-12-06 by a review of the
+claims against §6.3's text, after the part-way cpu-full run had read C2 "inconclusive" and after the review had
+noted that "above" reads "inconclusive" on the paper's own numbers too; C2 and C5 themselves are unchanged. C6
+compares the two strides.
 S1 ("not significantly different") is an equivalence within the margin between single models (the secure model and
 one input-dropout model, sd sqrt(2) x the baselines'): with 10 baselines (sd 0.032, t(0.975, 9) = 2.26) the
 allowance 2.26 x 0.046 = 0.10 exceeds the 0.09 margin, so no number of baselines can read "tie"; it needs seeds of

@@ -163,7 +163,8 @@ def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
       if result and (unusable := _unusable_kappa_models(result)):
         return unusable
       per_source = _transfer_per_source(result, key[1]) if result else None
-      if result and per_source is None and result.get("transfer_on_target_per_pair") is not None:
+      if result and per_source is None and result.get("transfer_on_target_per_pair") is not None \
+          and result.get("pair_sources"):
         return Untestable(f"kappa {key[1]:g}: no source image left to judge (every image misclassified by a model "
                           "or every baseline attack failed)")
       return per_source or _transfer(by_stage.get("kappa", []), key[1])
@@ -174,7 +175,8 @@ def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
       per_source = _pixels_changed(result, key[1], key[2], key[3]) if result else None
       if per_source is not None:
         return per_source
-      if result and (result.get(key[1]) or {}).get("pixels_changed_per_pair") is not None:
+      lists = [((result or {}).get(m) or {}).get("pixels_changed_per_pair") or {} for m in ("baseline", "secure")]
+      if result and result.get("pair_sources") and all(f"{key[3]:.2f}" in per_pair for per_pair in lists):
         return Untestable(f"kappa {key[2]:g}: no source image left to judge (every image misclassified by a model "
                           "or no pair solved by both)")
       ran = any(_finite(r.get("kappa")) and float(r["kappa"]) == key[2] for r in by_stage.get("kappa", []))

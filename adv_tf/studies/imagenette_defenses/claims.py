@@ -10,8 +10,9 @@ image's clean minus FGSM outcome, when outcomes are recorded, else one value per
 / clean accuracy, one value per seed) or "dgsm" (rate classified as the target n02102040 under DGSM at eps*).
 D4 and D4-ratio: the paper's "dropping about 73% accuracy" is ambiguous (spec 003: points or percent) and spec item 9
 asks to compare drops from clean accuracy, not accuracies; both readings are judged (points: D4, relative to clean
-accuracy: D4-ratio; both added 2026-12-06, after the cpu-full run had read the former rule, FGSM accuracies, "does not
-hold" with WRN at 2.6%, below chance).
+accuracy: D4-ratio). Timeline (2026-12-06): the former rule, FGSM accuracies, read "does not hold" on the cpu-full
+records with WRN at 2.6%, below chance; a review moved D4 to drops in points, which read "inconclusive"; a second
+review asked for the relative reading too, added after that, which reads "does not hold" (against the paper).
 
 Units: a claim about adversarial (re)training (D9-D11, D12b) or one comparing two trained architectures (D4)
 is about a training method, whose replicate is the trained model ("seeds": one seed reads "this model: ...");

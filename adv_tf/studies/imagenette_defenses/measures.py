@@ -85,7 +85,7 @@ def published_measure(key):
   training: Fig. 7 / repo plot), k of 50 images; None where the paper published none."""
   model, variant, defense, metric, eps = key
   if metric == RELATIVE_DROP:
-    return None   # one published model per architecture (GoogLeNet's never published): no seeds for a ratio
+    return None   # GoogLeNet's numbers were never published, so no cell of D4-ratio has a paper side
   if metric == DROP:
     clean, fgsm = published_measure((model, variant, defense, "clean", 0.0)), published_measure(
         (model, variant, defense, "fgsm", eps))

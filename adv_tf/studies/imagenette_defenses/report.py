@@ -334,8 +334,10 @@ class ImagenetteDefensesReport(StudyReport):
                   adaptive_rows).markdown()))
     cell_seconds = {r.get("name"): r.get("seconds") for r in run.records.get(STAGE, [])}
     cell_total = sum(v for v in cell_seconds.values() if isinstance(v, (int, float)))
-    meta = {"profile": cfg.profile, "training seeds": ", ".join(map(str, cfg.seeds)),
-            "run seed (data split, sampling)": run.seed, "config": dataclasses.asdict(cfg),
+    recorded_seeds = sorted({seed for _, _, seed in results})
+    meta = {"profile": cfg.profile, "training seeds (recorded cells)": ", ".join(map(str, recorded_seeds)),
+            "data split seed": cfg.split_seed, "process seed (global TF / numpy RNGs)": run.seed,
+            "config": dataclasses.asdict(cfg),
             "versions": provenance.versions(),
             "wall time of this invocation (a --report_only rebuild computes no cell)":
                 f"{time.time() - run.started:.0f} s",

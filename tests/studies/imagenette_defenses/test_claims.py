@@ -30,7 +30,8 @@ def test_declarations_cover_every_claim_once_and_hold_no_verdict_logic():
   ids = [c.id for c in claims.claims(tiny.CONFIG, absolute=False)]
   assert ids == [f"D{i}" for i in range(1, 5)] + ["D4-ratio"] + [f"D{i}" for i in range(5, 12)] + ["D12a", "D12b",
                                                                                                      "D13"]
-  assert {c.unit for c in claims.claims(tiny.CONFIG, False) if c.id in ("D4", "D9", "D10", "D11", "D12b")} == \
+  assert {c.unit for c in claims.claims(tiny.CONFIG, False) if c.id in ("D4", "D4-ratio", "D9", "D10", "D11",
+                                                                          "D12b")} == \
       {"seeds"}
 
 
@@ -187,12 +188,14 @@ def test_d4_per_image_drops_pair_each_images_clean_and_fgsm_outcomes_and_the_rat
       cell["fgsm"] = [dict(p, items=pack_items(fgsm if p["eps"] == 0.025 else clean)) if p["eps"] in (0.0, 0.025)
                       else p for p in tiny.curve(tiny.FGSM_EPS, [int(clean.sum()), int(fgsm.sum()), 40, 20])]
   cfg = dataclasses.replace(tiny.CONFIG, seeds=(0, 1, 2))
-  m = report.ours_measure(out) if hasattr(report, "ours_measure") else measures.results_measure(out)
+  m = measures.results_measure(out)
   drop = m(("googlenet", "base", "none", claims.DROP, 0.025))
   seed0 = out[("googlenet", "base", 0)]
   assert len(drop.per_seed) == 3 and len(drop.per_seed[0]) == n and drop.item_set == measures.HELD_OUT
   assert np.mean(drop.per_seed[0]) == pytest.approx((seed0["clean"]["k"] - seed0["fgsm"][1]["k"]) / n)
   assert set(drop.per_seed[0]) <= {0.0, 1.0}      # an image FGSM fixes (-1) never occurs here
+  ratio = m(("googlenet", "base", "none", claims.RELATIVE_DROP, 0.025))
+  assert ratio.per_seed[0][0] == pytest.approx(1 - seed0["fgsm"][1]["k"] / seed0["clean"]["k"])
   ours, _ = judged(out, cfg)
   assert ours["D4"].verdict.startswith("holds")   # ~50 vs ~20 points
   assert ours["D4-ratio"].verdict.startswith("holds")   # ~83% vs ~40% of clean accuracy lost

@@ -229,7 +229,8 @@ def test_tiny_end_to_end_run_writes_every_artifact(mocked, tmp_path, monkeypatch
   text = (out / "report.md").read_text()
   for needle in ("## Changes from the paper", "FROM SCRATCH", "## Verdicts D1-D13", "9,466/9,469",
                  "Beyond the paper", "D10", "D12b", "paper on paper",
-                 "what would decide it", "- training seeds: 0, 1", "- cell time, all recorded cells: "):
+                 "what would decide it", "- training seeds (recorded cells): 0, 1",
+                 "- cell time, all recorded cells: "):
     assert needle in text, needle
   with open(out / "verdicts.csv") as f:
     csv_rows = list(csv.DictReader(f))
