@@ -76,7 +76,8 @@ def _kappa_result(kappa_results: Sequence[Mapping[str, Any]], kappa: float) -> M
   return next((r for r in kappa_results if _finite(r.get("kappa")) and float(r["kappa"]) == kappa), None)
 
 
-def _pixels_changed(result: Mapping[str, Any], model: str, kappa: float, threshold: float) -> Values | None:
+def _pixels_changed(result: Mapping[str, Any], model: str, kappa: float,
+                    threshold: float) -> Values | Untestable | None:
   """Per source image, the % of pixel values `model`'s examples change above `threshold`, over the pairs both
   models' attacks solved (so the two sides average the same pairs), sources either model misclassifies left out."""
   sources, key = result.get("pair_sources"), f"{threshold:.2f}"
@@ -89,17 +90,19 @@ def _pixels_changed(result: Mapping[str, Any], model: str, kappa: float, thresho
   percents = [c * scale if ok else None for c, ok in zip(side["pixels_changed_per_pair"][key], both)]
   means = _per_source(percents, sources, _misclassified(result))
   if not any(math.isfinite(m) for m in means):
-    return None
+    return Untestable(f"kappa {kappa:g}: no source image left to judge (every image misclassified by a model or no "
+                      "pair solved by both)")
   return Values((means,), item_set=f"kappa {kappa:g} best-estimate samples", bounds=(0.0, 100.0))
 
 
-def _transfer_per_source(result: Mapping[str, Any], kappa: float) -> Values | None:
+def _transfer_per_source(result: Mapping[str, Any], kappa: float) -> Values | Untestable | None:
   per_pair, sources = result.get("transfer_on_target_per_pair"), result.get("pair_sources")
   if per_pair is None or not sources:
     return None
   means = _per_source([None if v is None else float(v) for v in per_pair], sources, _misclassified(result))
   if not any(math.isfinite(m) for m in means):
-    return None
+    return Untestable(f"kappa {kappa:g}: no source image left to judge (every image misclassified by a model or "
+                      "every baseline attack failed)")
   return Values((means,), item_set=f"kappa {kappa:g} best-estimate samples", bounds=(0.0, 1.0))
 
 
@@ -107,7 +110,7 @@ def transfer_per_image(result: Mapping[str, Any]) -> tuple[float, int] | None:
   """(mean over source images of each image's transfer share, images) as K1 judges it; None for a kappa record
   without per-pair lists (written before 2026-12-06) or with no image left."""
   per_source = _transfer_per_source(result, float(result.get("kappa", 0.0)))
-  if per_source is None:
+  if not isinstance(per_source, Values):
     return None
   shares = [v for v in per_source.per_seed[0] if math.isfinite(v)]
   return float(np.mean(shares)), len(shares)
@@ -163,10 +166,6 @@ def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
       if result and (unusable := _unusable_kappa_models(result)):
         return unusable
       per_source = _transfer_per_source(result, key[1]) if result else None
-      if result and per_source is None and result.get("transfer_on_target_per_pair") is not None \
-          and result.get("pair_sources"):
-        return Untestable(f"kappa {key[1]:g}: no source image left to judge (every image misclassified by a model "
-                          "or every baseline attack failed)")
       return per_source or _transfer(by_stage.get("kappa", []), key[1])
     if key[0] == "pixels changed":
       result = _kappa_result(kappa_results, key[2])
@@ -175,10 +174,6 @@ def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
       per_source = _pixels_changed(result, key[1], key[2], key[3]) if result else None
       if per_source is not None:
         return per_source
-      lists = [((result or {}).get(m) or {}).get("pixels_changed_per_pair") or {} for m in ("baseline", "secure")]
-      if result and result.get("pair_sources") and all(f"{key[3]:.2f}" in per_pair for per_pair in lists):
-        return Untestable(f"kappa {key[2]:g}: no source image left to judge (every image misclassified by a model "
-                          "or no pair solved by both)")
       ran = any(_finite(r.get("kappa")) and float(r["kappa"]) == key[2] for r in by_stage.get("kappa", []))
       return Untestable("only the mean over the examples is recorded (a kappa cell written before 2026-12-06): "
                         "no noise to judge the difference by") if ran else None
