@@ -109,6 +109,11 @@ class Claim:
     noise_from: unit "seeds" only: the key of a quantity with >= 2 seeds whose seed-to-seed sd stands for every
       compared side's (`rules.reference_t`); a side with one seed is then tested with it instead of reading
       "this model". None: no such assumption.
+    seeds_paired: unit "seeds": whether seed s is the same draw on both sides (common initialisation, data order
+      or subsets: a model and its retrained copy, one recipe at two subset sizes), so that sides measured on the
+      same items with >= 2 common seeds are compared by a paired t over the per-seed differences. False where the
+      sides are trained independently (two architectures: a shared seed number shares nothing that cancels):
+      Welch's t.
   """
   id: str
   statement: str
@@ -123,6 +128,7 @@ class Claim:
   scale: float = 100.0
   value_unit: str = "pp"
   noise_from: Hashable | None = None
+  seeds_paired: bool = True
 
   def __post_init__(self):
     if self.unit not in UNITS:

@@ -346,7 +346,7 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
     vb = b.per_seed() if isinstance(b, Accuracy) else b.per_seed_values()
     floor = _seed_floor(a, b) if isinstance(a, Accuracy) else 0.0
     common = [s for s in a.seeds if s in b.seeds]
-    if len(common) >= 2 and a.item_set is not None and a.item_set == b.item_set:
+    if claim.seeds_paired and len(common) >= 2 and a.item_set is not None and a.item_set == b.item_set:
       d = [va[a.seeds.index(s)] - vb[b.seeds.index(s)] for s in common]
       return R.paired_t(d, floor), False, ""
     return R.welch_t(va, vb, floor), False, ""

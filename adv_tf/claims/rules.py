@@ -12,7 +12,8 @@ threshold" and "effect < threshold", where effect = value(A) - value(B).
 | paired continuous items, statistic "mean"    | `item_t`: t test of the mean item difference             |
 | paired continuous items, statistic "median"  | `SignTest`: exact sign test on the item differences      |
 | seed-level values, same seeds on both sides  | `paired_t` over per-seed differences (a `TTest`)         |
-| seed-level values, different seeds           | `welch_t`                                               |
+| seed-level values, different seeds or sides  | `welch_t`                                               |
+| trained independently (`Claim.seeds_paired`) |                                                         |
 | seed-level values against a constant         | `one_sample_t`                                          |
 | quantities computed exactly (no sampling)    | `ExactDifference`: p 0 or 1 from the difference         |
 | a side with one seed, the seed-to-seed sd     | `reference_t`: pooled t with the reference's sd,       |

@@ -145,6 +145,21 @@ def test_replicated_method_claim_uses_the_seeds():
       "Welch t over seeds"
 
 
+def test_independently_trained_sides_are_not_paired_by_seed_number():
+  # Paper 003's D4 (GoogLeNet vs WRN): seed s of two architectures shares no draw, so the same seed numbers on the
+  # same images must not pair them (paired df 2 vs Welch's ~4 at 3 seeds each; a shared seed effect would cancel
+  # only where the seed is a common draw).
+  a = Accuracy.of([outcomes(40, 50), outcomes(30, 50), outcomes(45, 50)], seeds=(0, 1, 2), item_set="s")
+  b = Accuracy.of([outcomes(30, 50), outcomes(20, 50), outcomes(36, 50)], seeds=(0, 1, 2), item_set="s")
+  m = measure({"a": a, "b": b})
+  paired = judge(claim(Cell("a", "b"), unit="seeds"), m)
+  welch = judge(claim(Cell("a", "b"), unit="seeds", seeds_paired=False), m)
+  assert paired.cells[0].test.name == "paired t over seeds" and welch.cells[0].test.name == "Welch t over seeds"
+  # The per-seed differences (10, 10, 9 images) are nearly constant: paired decides, Welch's spread across seeds
+  # (sd ~15 images per side) does not.
+  assert paired.verdict == "holds" and welch.verdict == "inconclusive"
+
+
 def test_models_near_chance_are_not_testable():
   # Papers 001/003: verdicts rested on models at 0% or 12% clean accuracy on 10 classes.
   m = measure({"a": acc(40, clean=0.12, chance=0.1), "b": acc(20, clean=0.95, chance=0.1)})

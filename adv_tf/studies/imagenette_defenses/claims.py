@@ -17,7 +17,9 @@ review asked for the relative reading too, added after that, which reads "does n
 Units: a claim about adversarial (re)training (D9-D11, D12b) or one comparing two trained architectures (D4)
 is about a training method, whose replicate is the trained model ("seeds": one seed reads "this model: ...");
 claims about one trained model, with or without averaging at prediction time (D1-D3, D5-D8, D12a), are judged
-on its held-out images. Absolute numbers (D1, D3, D2's "> 50 points") are judged only with pretrained weights
+on its held-out images. D4's two architectures are trained independently, so their seeds are compared by Welch's t
+(`Claim.seeds_paired`; until 2026-12-06 seed s of GoogLeNet was paired with seed s of WRN, which shares no draw;
+D9-D11 and D12b pair a base model with its own retrained copy, a common draw). Absolute numbers (D1, D3, D2's "> 50 points") are judged only with pretrained weights
 at 224 px (`absolute`); otherwise D2 is judged in its relative form and D1, D3 are not testable at this scale.
 """
 from __future__ import annotations
@@ -104,13 +106,13 @@ def claims(cfg, absolute: bool) -> tuple[Claim, ...]:
             or (Cell(_key("wrn", "fgsm", FINAL_EPS), published.TEXT["wrn_fgsm_at_0.3"], "equal"),)),
       Claim("D4", "GoogLeNet is more vulnerable than WRN at eps* 0.025 (a larger accuracy drop from clean: the paper "
             "'dropping about 73%' vs WRN's > 50 points; the '~20% at 0.3' is absolute, not judged)", section="§III-D",
-            unit="seeds", names=_names(wrns, ("wrn50_2",)), confound_limits=one_model,
+            unit="seeds", seeds_paired=False, names=_names(wrns, ("wrn50_2",)), confound_limits=one_model,
             cells=tuple(Cell(_key("googlenet", DROP, HEADLINE_EPS), _key(w, DROP, HEADLINE_EPS), "greater",
                              group=w) for w in wrns) or (Cell(_key("googlenet", DROP, HEADLINE_EPS),
                                                               _key("wrn", DROP, HEADLINE_EPS)),)),
       Claim("D4-ratio", "D4 read as a relative drop: GoogLeNet loses a larger share of its clean accuracy than WRN at "
-            "eps* 0.025 (1 - FGSM / clean accuracy)", section="§III-D", unit="seeds", names=_names(wrns, ("wrn50_2",)),
-            confound_limits=one_model,
+            "eps* 0.025 (1 - FGSM / clean accuracy)", section="§III-D", unit="seeds", seeds_paired=False,
+            names=_names(wrns, ("wrn50_2",)), confound_limits=one_model,
             cells=tuple(Cell(_key("googlenet", RELATIVE_DROP, HEADLINE_EPS), _key(w, RELATIVE_DROP, HEADLINE_EPS),
                              "greater", group=w) for w in wrns) or (Cell(_key("googlenet", RELATIVE_DROP, HEADLINE_EPS),
                                                                           _key("wrn", RELATIVE_DROP, HEADLINE_EPS)),)),
