@@ -18,7 +18,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from adv_tf.claims import Values, judge_all, noise_reference, verdict_table
+from adv_tf.claims import Untestable, Values, judge_all, noise_reference, verdict_table
 from adv_tf.claims import claim_verdicts as engine_claim_verdicts
 from adv_tf.report import figures, markdown, statistics
 from adv_tf.report.base import StudyReport
@@ -170,16 +170,22 @@ def judge_claims(records: Sequence[Mapping[str, Any]], noise=None) -> tuple[list
   """(ours, paper on paper): every claim of `claims.CLAIMS` judged by adv_tf.claims on our tidy results and,
   with the same rules, on the published numbers. `noise`: a published `NoiseReference` of the baselines (ours
   only: paper on paper keeps the paper's own 100 baselines' std)."""
-  base = _base_values()
+  return (judge_all(claims_lib.CLAIMS, ours_measure(records),
+                    noise={claims_lib.BASELINES: noise} if noise is not None else None),
+          judge_all(claims_lib.CLAIMS, measures.paper(_base_values())))
+
+
+def ours_measure(records: Sequence[Mapping[str, Any]]) -> measures.Measure:
+  """`measures.ours` over this run's records: what every claim of ours is judged on."""
   # The kappa cells attack the study seed's baseline (`cells.baseline_spec(seed)`): its model cell says if it is usable.
   kappa_results = [dict(r["result"], baseline_seed=r.get("seed") or 0) for r in records if r.get("stage") == "kappa"]
-  return (judge_all(claims_lib.CLAIMS, measures.ours(tidy_rows(records), base, kappa_results),
-                    noise={claims_lib.BASELINES: noise} if noise is not None else None),
-          judge_all(claims_lib.CLAIMS, measures.paper(base)))
+  return measures.ours(tidy_rows(records), _base_values(), kappa_results)
 
 
-def transfer_text(kappa_rows: Sequence[Mapping[str, Any]]) -> str:
-  """§6.4 / Fig. 10 beside ours (the claim K1 is judged in the verdict table)."""
+def transfer_text(kappa_rows: Sequence[Mapping[str, Any]], measure: measures.Measure | None = None) -> str:
+  """§6.4 / Fig. 10 beside ours (the claim K1 is judged in the verdict table). `measure`: what the claims are judged
+  on (`ours_measure`); a kappa whose transfer it finds not testable (a kappa model below the 98% bar, no source image
+  left) gets that reason instead of a per-image mean, which no verdict would rest on."""
   by_kappa = {row["kappa"]: row["transfer_target_rate"] * 100 for row in kappa_rows}
   text = ("Paper (§6.4, Fig. 10): examples crafted on the baseline reach their target on the secure model "
           f"as rarely as {published.SECURE_TRANSFER_AT_KAPPA0:.0f}% at kappa = 0 and stay relatively low at mid "
@@ -188,12 +194,20 @@ def transfer_text(kappa_rows: Sequence[Mapping[str, Any]]) -> str:
     text += (" Ours, Fig. 10's pooled share of all examples (pairs weighted equally, pairs from images either model "
              "misclassifies included): " + ", ".join(f"kappa {k:g}: {v:.1f}%" for k, v in sorted(by_kappa.items()))
              + ".")
-  per_image = {row["kappa"]: measures.transfer_per_image(row) for row in kappa_rows}
+  untestable = {}
+  for row in kappa_rows:
+    found = measure(("transfer", row["kappa"])) if measure is not None else None
+    if isinstance(found, Untestable):
+      untestable[row["kappa"]] = found.reason
+  per_image = {row["kappa"]: measures.transfer_per_image(row) for row in kappa_rows if row["kappa"] not in untestable}
   per_image = {k: v for k, v in per_image.items() if v is not None}
   if per_image:
     text += (" K1 is judged on the mean over source images of each image's share (each image weighted equally, "
              "images either model misclassifies left out): " + ", ".join(
                  f"kappa {k:g}: {v * 100:.1f}% over {n} images" for k, (v, n) in sorted(per_image.items())) + ".")
+  for reason in dict.fromkeys(untestable.values()):
+    kappas = ", ".join(f"{k:g}" for k, r in sorted(untestable.items()) if r == reason)
+    text += f" Transfer not testable at kappa {kappas}: {reason}."
   return text
 
 
@@ -626,7 +640,7 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
             "(1.60 at 2x2) and §6.3 (\"greater strides resulted in much lower adversarial distance\") say the "
             "opposite. Our verdicts follow §6.3/§8 (the direction the paper's numbers show)."]
   if summary.kappa:
-    lines += ["", "Transfer to the secure model: " + transfer_text(summary.kappa)]
+    lines += ["", "Transfer to the secure model: " + meta["transfer_text"]]
     agreement = kappa0_agreement(summary, int(meta.get("seed", 0)))
     if agreement:
       lines += ["", "Determinism check (kappa = 0 cell vs model cells): " + "; ".join(agreement) + "."]
@@ -677,7 +691,7 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
           f"{_fmt(k['baseline']['mean_l2'])} | {_fmt(k['secure']['mean_l2'])} | "
           f"{k['transfer_target_rate'] * 100:.1f}% | {k['transfer_misclassified_rate'] * 100:.1f}% | "
           f"{_fmt(k['baseline']['mean_percent_distortion'])} | {_fmt(k['secure']['mean_percent_distortion'])} |")
-    lines.append("\n" + transfer_text(summary.kappa))
+    lines.append("\n" + meta["transfer_text"])
   lines += markdown.figure_index(figs, tuple(k for k in figs if k.startswith(("heatmaps ", "paper vs ours ")))
                                  + ("baseline_distortion", "secure_distortion", "transfer", "examples"))
   excluded = [r for r in summary.baselines if r["result"].get("excluded")]
@@ -734,7 +748,8 @@ class HyperparamsReport(StudyReport):
     rows = self._rows
     meta = {**self._inputs.meta, "noise_line": self._noise.describe() if self._noise is not None else "",
             "padding_line": padding_control_line(self._inputs.records),
-            "gaps_section": gaps_of(self._summary, self._inputs.selection, self._noise).render()}
+            "gaps_section": gaps_of(self._summary, self._inputs.selection, self._noise).render(),
+            "transfer_text": transfer_text(self._summary.kappa, ours_measure(self._inputs.records))}
     return _markdown(self._summary, self._inputs.selection, rows[2], rows[3], rows[4], rows[5], rows[6],
                      self._figures, meta, self._judged)
 

@@ -148,3 +148,18 @@ def test_the_transfer_text_labels_the_pooled_share_and_gives_the_per_image_mean_
   k1_cell = next(c for c in _judged(_records())["K1"].cells if c.cell.a == ("transfer", 3.0))
   assert n == k1_cell.test.units and mean - 0.5 == pytest.approx(k1_cell.test.effect)
   assert f"kappa 3: {mean * 100:.1f}% over {n} images" in text
+
+
+def test_the_transfer_text_gives_the_reason_not_a_per_image_mean_when_transfer_is_not_testable():
+  # A review (2026-12-06): with the secure model below the 98% bar the text still printed the per-image mean "K1 is
+  # judged on", though K1 was not testable.
+  records = _records()
+  next(r for r in records if r["stage"] == "secure")["result"]["excluded"] = "test accuracy 0.9700 < 0.98"
+  kappa_rows = [r["result"] for r in records if r["stage"] == "kappa"]
+  text = report.transfer_text(kappa_rows, report.ours_measure(records))
+  assert "K1 is judged on" not in text
+  assert "Transfer not testable at kappa 0, 3, 5: the secure model excluded: test accuracy 0.9700" in text
+  assert _judged(records)["K1"].verdict == "not testable"
+  usable = _records()
+  assert "K1 is judged on" in report.transfer_text([r["result"] for r in usable if r["stage"] == "kappa"],
+                                                   report.ours_measure(usable))
