@@ -17,9 +17,11 @@ from typing import Mapping, Sequence
 from adv_tf.errors import AdvTfError
 from adv_tf.report.gaps import DIRECTIONS, GapRow, GapRule
 from adv_tf.report.markdown import Section
-from adv_tf.report.tables import markdown_table
+from adv_tf.report.tables import Table, markdown_table
 
 SECTION_TITLE = "Gaps to the paper beyond the noise"
+GAPS_FILE = "gaps_to_paper.csv"   # every compared row (`gaps_table`); the section shows the largest beyond the noise
+GAPS_HEADER = ("row", "paper", "ours", "diff", "bound", "beyond_noise", "direction", "our_noise", "candidate_causes")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,6 +114,17 @@ def control_status(control: Control | None, ran: Mapping[str, str]) -> str:
   return f"not run here; runs in {control.profile}{note}" if control.profile else f"no profile runs it yet{note}"
 
 
+def gaps_table(rows: Sequence[GapRow], causes: Sequence[Cause], rule: GapRule = GapRule()) -> Table:
+  """`GAPS_FILE`: every compared row in the section's order of rows, with the rule's bound, whether the gap is
+  beyond the noise and, for those, the causes that could explain it (the section prints only the largest)."""
+  a = assess(rows, causes, rule)
+  beyond = {id(r) for r in a.beyond}
+  return Table(list(GAPS_HEADER), [
+      [r.label, r.paper, r.ours, r.diff, rule.bound(r), id(r) in beyond, r.direction if id(r) in beyond else "",
+       r.noise.source, "; ".join(c.name for c in a.causes_of(r)) or "unexplained" if id(r) in beyond else ""]
+      for r in a.rows])
+
+
 def _labels(rows: Sequence[GapRow], limit: int, rule: GapRule) -> str:
   shown = "; ".join(f"{r.label} ({rule.format(r.diff, signed=True)})" for r in rows[:limit])
   return shown + (f"; ... and {len(rows) - limit} more" if len(rows) > limit else "") if rows else "none"
@@ -126,7 +139,7 @@ def gaps_section(rows: Sequence[GapRow], causes: Sequence[Cause], rule: GapRule 
           "as unexplained.")
   counts = (f"Compared: {len(a.rows)} rows with both a paper value and ours. Beyond the noise: {len(a.beyond)} "
             f"(ours above the paper: {a.count('above')}, below: {a.count('below')}); within the noise: "
-            f"{len(a.rows) - len(a.beyond)}.")
+            f"{len(a.rows) - len(a.beyond)}. Every compared row, with its bound and candidate causes: `{GAPS_FILE}`.")
   parts = [p for p in (intro, head, counts) if p]
   if a.beyond:
     parts.append(f"Largest gaps beyond the noise ({min(largest, len(a.beyond))} of {len(a.beyond)}):")

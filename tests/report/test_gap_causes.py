@@ -69,3 +69,16 @@ def test_a_selector_on_an_unknown_field_or_a_bad_direction_is_refused():
     C.assess(ROWS, (C.Cause("typo", "x", "y", {"atack": ("bim",)}),), RULE)
   with pytest.raises(AdvTfError, match="direction"):
     C.Cause("x", "x", "y", direction="up")
+
+
+def test_the_gaps_file_has_every_row_with_its_bound_and_causes_where_the_section_shows_the_largest():
+  # A review (2026-12-06): the section showed 10 of 36 rows beyond the noise and no file had the rest.
+  table = C.gaps_table(ROWS, (TRAINING, BIM), RULE)
+  assert [r[0] for r in table.rows] == [r.label for r in ROWS]            # every row, within the noise too
+  by_label = {r[0]: dict(zip(C.GAPS_HEADER, r)) for r in table.rows}
+  assert by_label["bim 8"]["candidate_causes"] == "short training; bim steps"
+  assert by_label["pgd 16"]["candidate_causes"] == "unexplained" and by_label["pgd 16"]["direction"] == "below"
+  assert by_label["pgd 8"]["beyond_noise"] is False and by_label["pgd 8"]["candidate_causes"] == ""
+  assert by_label["fgsm 8"]["diff"] == 50.0 and by_label["fgsm 8"]["bound"] == RULE.bound(ROWS[0])
+  shown = C.gaps_section(ROWS, (TRAINING, BIM), RULE, largest=2).body
+  assert "(2 of 4)" in shown and f"`{C.GAPS_FILE}`" in shown

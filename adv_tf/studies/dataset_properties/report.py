@@ -13,7 +13,7 @@ import numpy as np
 from adv_tf.claims import claim_verdicts, judge, judge_all, unpack_items, verdict_table
 from adv_tf.claims.rules import PairedProportions
 from adv_tf.report.base import ClaimVerdict, StudyReport
-from adv_tf.report.gap_causes import gaps_section
+from adv_tf.report.gap_causes import GAPS_FILE, gaps_section, gaps_table
 from adv_tf.report.gaps import GapRow
 from adv_tf.report.markdown import Section
 from adv_tf.report.tables import Table
@@ -198,7 +198,8 @@ class DatasetPropertiesReport(StudyReport):
     res, config = self._res(run), run.config
     return {f"{published.figure_name(datasets.setup(name).key, prop)}.csv":
             Table(FIGURE_HEADER, figure_tables(res, name, prop, config.eps, config.defenses)[0])
-            for name in res.datasets for prop in config.properties}
+            for name in res.datasets for prop in config.properties} | {
+                GAPS_FILE: gaps_table(gap_rows(res, config), gaps.CAUSES)}
 
   def write_artifacts(self, run) -> None:
     from adv_tf.report.figures import grouped_bar_grid

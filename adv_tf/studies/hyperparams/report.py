@@ -22,7 +22,7 @@ from adv_tf.claims import Untestable, Values, judge_all, noise_reference, verdic
 from adv_tf.claims import claim_verdicts as engine_claim_verdicts
 from adv_tf.report import figures, markdown, statistics
 from adv_tf.report.base import StudyReport
-from adv_tf.report.gap_causes import gaps_section
+from adv_tf.report.gap_causes import GAPS_FILE, gaps_section, gaps_table
 from adv_tf.report.markdown import Section
 from adv_tf.report.tables import Table, format_cell, markdown_table
 from adv_tf.studies.hyperparams import cells, config, gaps, impact, measures, published
@@ -733,7 +733,8 @@ class HyperparamsReport(StudyReport):
     records = self._inputs.records
     return {**{name: Table(header, self._rows[k]) for k, (name, header) in TABLE_FILES.items()},
             "cells/index.csv": cell_index(records),
-            "results.csv": Table(RESULTS_HEADER, [results_row(r) for r in records])}
+            "results.csv": Table(RESULTS_HEADER, [results_row(r) for r in records]),
+            GAPS_FILE: gaps_table(gaps.gap_rows(self._summary, self._noise), gaps.CAUSES, gaps.RULE)}
 
   def write_artifacts(self, run) -> None:
     out = pathlib.Path(run.output_dir)

@@ -17,7 +17,7 @@ import numpy as np
 from adv_tf.claims import NOT_RUN, ClaimResult, claim_verdicts, judge_all, verdict_rows, verdict_table
 from adv_tf.claims.writers import HEADER
 from adv_tf.report.base import ClaimVerdict, StudyReport
-from adv_tf.report.gap_causes import gaps_section
+from adv_tf.report.gap_causes import GAPS_FILE, gaps_section, gaps_table
 from adv_tf.report.markdown import Section, figure_index
 from adv_tf.report.tables import Table
 from adv_tf.studies.imagenette_defenses import claims as claims_lib
@@ -271,7 +271,8 @@ class ImagenetteDefensesReport(StudyReport):
 
   def tables(self, run) -> dict[str, Table]:
     return {"verdicts.csv": Table(list(HEADER), verdict_rows(*self._judged)),
-            **{f"{attack}_curves.csv": curve_table(run.config, self._results, attack) for attack in ("fgsm", "dgsm")}}
+            **{f"{attack}_curves.csv": curve_table(run.config, self._results, attack) for attack in ("fgsm", "dgsm")},
+            GAPS_FILE: gaps_table(gaps.gap_rows(self._results), gaps.CAUSES)}
 
   def write_artifacts(self, run) -> None:
     self._figures = write_figures(pathlib.Path(run.output_dir), run.config, self._results) if self._results else {}

@@ -10,7 +10,7 @@ import numpy as np
 
 from adv_tf.claims import ClaimResult, claim_verdicts, judge_all, verdict_table
 from adv_tf.report.base import ClaimVerdict, StudyReport
-from adv_tf.report.gap_causes import gaps_section
+from adv_tf.report.gap_causes import GAPS_FILE, gaps_section, gaps_table
 from adv_tf.report.gaps import GapRow
 from adv_tf.report.markdown import Section
 from adv_tf.report.statistics import wilson_interval
@@ -247,7 +247,8 @@ class MinimalDatasetReport(StudyReport):
 
   def tables(self, run) -> dict[str, Table]:
     group = measures.by_model(run.records.get("models") or [])
-    return {"table2.csv": Table(TABLE2_HEADER, table2_rows(group, run.config, _weak(run)))}
+    return {"table2.csv": Table(TABLE2_HEADER, table2_rows(group, run.config, _weak(run))),
+            GAPS_FILE: gaps_table(gap_rows(group, run.config), gaps.CAUSES)}
 
   def write_artifacts(self, run) -> None:
     group = measures.by_model(run.records.get("models") or [])

@@ -22,7 +22,7 @@ import numpy as np
 from adv_tf.claims import NOT_RUN, ClaimResult, claim_verdicts, judge_all, verdict_rows, verdict_table
 from adv_tf.claims.writers import HEADER
 from adv_tf.report.base import ClaimVerdict, StudyReport
-from adv_tf.report.gap_causes import gaps_section
+from adv_tf.report.gap_causes import GAPS_FILE, gaps_section, gaps_table
 from adv_tf.report.markdown import Section
 from adv_tf.report.tables import Table, markdown_table
 from adv_tf.studies.training_size import analysis, gaps, linear_regression, measures, published
@@ -382,7 +382,8 @@ class TrainingSizeReport(StudyReport):
     return {"curves.csv": Table(list(CURVE_HEADER), curve_rows(self._families)),
             "verdicts.csv": Table(list(HEADER), verdict_rows(*self._judged)),
             "table1.csv": Table(list(T1_HEADER), table1_rows(self._counts)),
-            "regression.csv": Table(list(REG_HEADER), self._reg)}
+            "regression.csv": Table(list(REG_HEADER), self._reg),
+            GAPS_FILE: gaps_table(gaps.gap_rows(self._cell_results), gaps.CAUSES)}
 
   def write_artifacts(self, run) -> None:
     folder = pathlib.Path(run.output_dir) / "figures"
