@@ -84,6 +84,18 @@ class CellResult:
   p_tie: float = 1.0
   confounds: dict = dataclasses.field(default_factory=dict)
   groups: tuple[str, ...] | None = None   # the claim's names this cell measured, when not `cell.groups` (a Trend)
+  seed_effects: tuple[tuple[int, float], ...] = ()   # (seed, value(a) - value(b)) per common seed (`_seed_effects`)
+  margin: float = 0.0   # the claim's margin, for `seeds_disagree`
+
+  @property
+  def seeds_disagree(self) -> bool:
+    """Whether the cell's per-seed effects lie on both sides of its line (`_line`): a verdict on images averaged
+    over seeds that some of the seeds, taken alone, would contradict."""
+    if self.test is None or not self.seed_effects or self.cell.relation == "equal":
+      return False
+    sign = -1.0 if self.cell.relation in ("less", "at_most") else 1.0
+    oriented = [sign * d - _line(self.cell, self.margin) for _, d in self.seed_effects]
+    return min(oriented) < 0 < max(oriented)
 
 
 @dataclasses.dataclass
@@ -159,6 +171,21 @@ class ClaimResult:
     return dict(out, exact=exact) if exact else out
 
   @property
+  def seed_disagreement(self) -> str:
+    """Cells judged on images averaged over >= 2 seeds per side whose seeds, taken one at a time, fall on both sides
+    of the cell's line (`CellResult.seeds_disagree`): the verdict is on the seeds' average and rests on some of
+    them; "" when none. Names up to `_NAMED_CELLS` cells with each seed's effect."""
+    split = [c for c in self.cells if c.seeds_disagree]
+    if not split:
+      return ""
+    shown = "; ".join(f"{c.cell.name}: " + ", ".join(f"{_fmt(self.claim, d)} (seed {s})" for s, d in c.seed_effects)
+                      for c in split[:_NAMED_CELLS])
+    more = f"; and {len(split) - _NAMED_CELLS} more" if len(split) > _NAMED_CELLS else ""
+    with_seeds = sum(bool(c.seed_effects) for c in self.cells if c.test is not None)
+    return (f"seeds disagree in {len(split)} of {with_seeds} cells judged on seed-averaged items (the verdict is on "
+            f"the seeds' average; taken alone, some seeds fall on the other side of the claim's line): {shown}{more}")
+
+  @property
   def left_out(self) -> str:
     """Which measured cells were not testable and why, when others were (the verdict rests on those others; where
     none was, "what would decide it" gives the reasons): "not testable, left out: [<cells>] <reason> | ...", up to
@@ -193,6 +220,7 @@ class ClaimResult:
     if tests:
       parts.append("tests: " + ", ".join(tests) + (", Holm over cells" if len(self.cells) > 1 else ""))
     parts += [c.note for c in self.cells if isinstance(c.cell.a, Trend) and c.note and c.status != "not testable"]
+    parts += [self.seed_disagreement] if self.seed_disagreement else []
     parts += [self.left_out] if self.left_out else []
     parts += [p for p in (self.confounds, self.to_decide) if p]
     if self.claim.conflict:
@@ -229,6 +257,28 @@ class _Negated(R.Test):
 
   def never(self, max_factor):
     return self.inner.never(max_factor)
+
+
+def _line(cell: Cell, margin: float) -> float:
+  """The value the oriented effect (mirrored for "less" / "at_most") must exceed for the cell (`_p_values`)."""
+  return cell.offset - (margin if cell.relation in ("at_least", "at_most") else 0.0)
+
+
+def _seed_effects(claim: Claim, a, b) -> tuple[tuple[int, float], ...]:
+  """(seed, value(a) - value(b)) for each seed both sides measured, where a claim judged on items (unit "images"
+  or "pairs") averages >= 2 seeds per side (a side may be a constant); () otherwise, or when a seed's value is not
+  finite. The test stays on the seed-averaged items (`_item_means`); these say whether the seeds agree."""
+  if claim.unit == "seeds" or not all(isinstance(o, (Accuracy, Values, Scalar)) for o in (a, b)):
+    return ()
+  sides = [o for o in (a, b) if not isinstance(o, Scalar)]
+  if not sides or any(len(o.seeds) < 2 for o in sides):
+    return ()
+  common = [s for s in sides[0].seeds if all(s in o.seeds for o in sides)]
+
+  def value(o, seed: int) -> float:
+    return o.value if isinstance(o, Scalar) else float(_seed_values(o)[o.seeds.index(seed)])
+  effects = tuple((s, value(a, s) - value(b, s)) for s in common)
+  return effects if len(effects) >= 2 and all(math.isfinite(d) for _, d in effects) else ()
 
 
 def _near_chance(obs, rules: Rules) -> str | None:
@@ -483,7 +533,8 @@ def judge_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules = Rules(
                     claim.noise_from is not None and cell.b == claim.noise_from)
   test, this_model, note = _test(claim, a, b, reference, from_reference)
   p_for, p_against, p_tie = _p_values(cell, test, claim.margin)
-  return CellResult(cell, "undecided", test, note, this_model, p_for, p_against, p_tie, _confounds(a, b))
+  return CellResult(cell, "undecided", test, note, this_model, p_for, p_against, p_tie, _confounds(a, b),
+                    seed_effects=_seed_effects(claim, a, b), margin=claim.margin)
 
 
 def combine(claim: Claim, cells: list[CellResult], rules: Rules = Rules()) -> str:

@@ -463,3 +463,22 @@ def test_a_partly_testable_claim_names_the_cells_it_left_out_and_why():
   for none in (judge(claim(Cell("c", "d")), measure(table)), judge(claim(Cell("c", "d"), Cell("zz", "yy")),
                                                                     measure(table))):
     assert "left out" not in none.evidence and "not testable at this scale" in none.evidence
+
+
+def test_seeds_that_fall_on_both_sides_of_an_image_claims_line_are_named_in_the_evidence():
+  # Paper 003's D8 in cpu-full (2026-12-06 review): GoogLeNet's target rate rose 12.0, 1.2 and 0.8 points on its three
+  # seeds against an "at most 2 points" claim; the verdict on seed-averaged images rested mostly on seed 0.
+  rise = Accuracy.of([outcomes(16, 50), outcomes(11, 50), outcomes(10, 50)], seeds=(0, 1, 2), item_set="s")
+  base = Accuracy.of([outcomes(10, 50), outcomes(10, 50), outcomes(10, 50)], seeds=(0, 1, 2), item_set="s")
+  r = judge(claim(Cell("rise", "base", "at_most"), margin=0.04), measure({"rise": rise, "base": base}))
+  assert [d for _, d in r.cells[0].seed_effects] == pytest.approx([0.12, 0.02, 0.0])
+  assert r.cells[0].seeds_disagree
+  assert "seeds disagree in 1 of 1 cells" in r.evidence and "+12 pp (seed 0), +2 pp (seed 1), +0 pp (seed 2)" \
+      in r.evidence
+  agree = Accuracy.of([outcomes(11, 50), outcomes(11, 50), outcomes(10, 50)], seeds=(0, 1, 2), item_set="s")
+  assert "seeds disagree" not in judge(claim(Cell("a", "base", "at_most"), margin=0.04),
+                                       measure({"a": agree, "base": base})).evidence
+  # A claim about seeds tests them directly; one seed per side has nothing to compare.
+  assert judge(claim(Cell("rise", "base", "at_most"), margin=0.04, unit="seeds"),
+               measure({"rise": rise, "base": base})).cells[0].seed_effects == ()
+  assert judge(claim(Cell("a", "b")), measure({"a": acc(40), "b": acc(20)})).cells[0].seed_effects == ()
