@@ -28,7 +28,10 @@ picks the test the design calls for (`rules` module table), and combines the cel
 * confounds (observation `confounds`, and clean accuracy) that differ between compared sides by more than
   the claim's `confound_limits` are attached to the evidence.
 * tests on items (images, pairs) count each item once: with several seeds on a side, its outcome averaged over
-  them (`rules` docstring), never once per seed.
+  them (`rules` docstring), never once per seed. Each common seed's own effect is kept beside the test
+  (`CellResult.seed_effects`); where the seeds, taken alone, fall on both sides of the cell's line, the evidence
+  names them (`ClaimResult.seed_disagreement`): the verdict is about the seeds' average, not every seed. Seeds
+  of two independently trained sides (`Claim.seeds_paired` False) are compared by Welch's t, never paired by number.
 * a `Trend` cell (declarations) is one test over the axis' measured points: the least-squares line through
   (x_i, y_i), y_i a point's mean over its seeds, each point weighted equally; effect = slope x (max x - min x), a
   linear contrast sum c_i y_i tested with the `noise_from` sd (`rules.contrast_t`: se = sd sqrt(sum c_i^2 / n_i),
