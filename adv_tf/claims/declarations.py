@@ -1,12 +1,12 @@
 """A paper's claims as data: `Claim` (id, statement, section, cells, unit of noise, margin, combination) and
 `Cell` (one comparison between two quantities of the study's tidy results, or a quantity and a constant).
 
-Relations (effect = value(a) - value(b), with `offset` subtracted):
+Relations (effect = value(a) - value(b); for "less" and "at_most" the effect and the offset are mirrored):
   greater   a > b + offset             for: significantly above;  against: significantly below
   less      a < b - offset             (mirror of greater)
-  at_least  a >= b - margin            for: non-inferior (lower bound above -margin); against: significantly
-                                        below -margin
-  at_most   a <= b + margin            (mirror of at_least)
+  at_least  a >= b + offset - margin   for: non-inferior (lower bound above offset - margin); against:
+                                        significantly below offset - margin
+  at_most   a <= b - offset + margin   (mirror of at_least)
   equal     |a - b - offset| < margin  for: equivalent (TOST); against: significantly beyond the margin
 Quantities are keys (any hashable the study's `measure` function resolves to an observation) or numbers
 (constants, `observations.Scalar`).
@@ -109,11 +109,12 @@ class Claim:
     noise_from: unit "seeds" only: the key of a quantity with >= 2 seeds whose seed-to-seed sd stands for every
       compared side's (`rules.reference_t`); a side with one seed is then tested with it instead of reading
       "this model". None: no such assumption.
-    seeds_paired: unit "seeds": whether seed s is the same draw on both sides (common initialisation, data order
-      or subsets: a model and its retrained copy, one recipe at two subset sizes), so that sides measured on the
-      same items with >= 2 common seeds are compared by a paired t over the per-seed differences. False where the
-      sides are trained independently (two architectures: a shared seed number shares nothing that cancels):
-      Welch's t.
+    seeds_paired: whether seed s is the same draw on both sides (common initialisation, data order or subsets: a
+      model and its retrained copy, one recipe at two subset sizes). Unit "seeds": sides measured on the same items
+      with >= 2 common seeds are compared by a paired t over the per-seed differences; False where the sides are
+      trained independently (two architectures: a shared seed number shares nothing that cancels): Welch's t.
+      Other units: the per-seed effects beside an item test (`engine._seed_effects`) pair seed s with seed s only
+      when True.
   """
   id: str
   statement: str

@@ -184,7 +184,7 @@ class ClaimResult:
     shown = "; ".join(f"{c.cell.name}: " + ", ".join(f"{_fmt(self.claim, d)} (seed {s})" for s, d in c.seed_effects)
                       for c in split[:_NAMED_CELLS])
     more = f"; and {len(split) - _NAMED_CELLS} more" if len(split) > _NAMED_CELLS else ""
-    with_seeds = sum(bool(c.seed_effects) for c in self.cells if c.test is not None)
+    with_seeds = sum(bool(c.seed_effects) for c in self.cells if c.test is not None and c.cell.relation != "equal")
     return (f"seeds disagree in {len(split)} of {with_seeds} cells judged on seed-averaged items (the verdict is on "
             f"the seeds' average; taken alone, some seeds fall on the other side of the claim's line): {shown}{more}")
 
@@ -268,20 +268,39 @@ def _line(cell: Cell, margin: float) -> float:
 
 
 def _seed_effects(claim: Claim, a, b) -> tuple[tuple[int, float], ...]:
-  """(seed, value(a) - value(b)) for each seed both sides measured, where a claim judged on items (unit "images"
-  or "pairs") averages >= 2 seeds per side (a side may be a constant); () otherwise, or when a seed's value is not
-  finite. The test stays on the seed-averaged items (`_item_means`); these say whether the seeds agree."""
-  if claim.unit == "seeds" or not all(isinstance(o, (Accuracy, Values, Scalar)) for o in (a, b)):
+  """(seed, effect on that seed alone) where a claim judged on items (unit "images" or "pairs") averages >= 2 seeds
+  per side, both sides measured on the same seeds and those seeds a common draw (`Claim.seeds_paired`); a side may be
+  a constant. A seed's effect is what the cell's test measures, on that seed: the difference of accuracies; for
+  per-item values, the mean (or median, `Values.statistic`) of the per-item differences over the items finite on
+  both sides when the items are paired, else of each side's finite items. A seed whose effect is not finite is left
+  out; fewer than two left, or any other design: (). The test stays on the seed-averaged items (`_item_means`);
+  these say whether the seeds agree."""
+  if claim.unit == "seeds" or not claim.seeds_paired or not all(
+      isinstance(o, (Accuracy, Values, Scalar)) for o in (a, b)):
     return ()
   sides = [o for o in (a, b) if not isinstance(o, Scalar)]
-  if not sides or any(len(o.seeds) < 2 for o in sides):
+  if not sides or any(len(o.seeds) < 2 or tuple(o.seeds) != tuple(sides[0].seeds) for o in sides):
     return ()
-  common = [s for s in sides[0].seeds if all(s in o.seeds for o in sides)]
-
-  def value(o, seed: int) -> float:
-    return o.value if isinstance(o, Scalar) else float(_seed_values(o)[o.seeds.index(seed)])
-  effects = tuple((s, value(a, s) - value(b, s)) for s in common)
-  return effects if len(effects) >= 2 and all(math.isfinite(d) for _, d in effects) else ()
+  if isinstance(a, Accuracy) or isinstance(b, Accuracy):
+    if not all(isinstance(o, (Accuracy, Scalar)) for o in (a, b)):
+      return ()
+    va, vb = (np.full(len(sides[0].seeds), o.value) if isinstance(o, Scalar) else o.per_seed() for o in (a, b))
+    effects = va - vb
+  else:
+    statistic = next(o for o in sides).statistic
+    reduce = np.nanmedian if statistic == "median" else np.nanmean
+    per = [None if isinstance(o, Scalar) else np.asarray(o.per_seed, np.float64) for o in (a, b)]
+    with np.errstate(invalid="ignore"):
+      if all(p is not None for p in per) and _paired_items(a, b) is not None:
+        diffs = per[0] - per[1]
+        effects = np.asarray([reduce(d[np.isfinite(d)]) if np.isfinite(d).any() else np.nan for d in diffs])
+      else:
+        def side(o, p):
+          return (np.full(len(sides[0].seeds), o.value) if p is None else
+                  np.asarray([reduce(v[np.isfinite(v)]) if np.isfinite(v).any() else np.nan for v in p]))
+        effects = side(a, per[0]) - side(b, per[1])
+  out = tuple((int(s), float(d)) for s, d in zip(sides[0].seeds, effects) if math.isfinite(d))
+  return out if len(out) >= 2 else ()
 
 
 def _near_chance(obs, rules: Rules) -> str | None:

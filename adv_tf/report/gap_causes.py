@@ -21,7 +21,8 @@ from adv_tf.report.tables import Table, markdown_table
 
 SECTION_TITLE = "Gaps to the paper beyond the noise"
 GAPS_FILE = "gaps_to_paper.csv"   # every compared row (`gaps_table`); the section shows the largest beyond the noise
-GAPS_HEADER = ("row", "paper", "ours", "diff", "bound", "beyond_noise", "direction", "our_noise", "candidate_causes")
+GAPS_HEADER = ("row", "paper", "ours", "diff", "bound", "beyond_noise", "direction", "our_noise", "paper_noise",
+               "candidate_causes")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,14 +116,19 @@ def control_status(control: Control | None, ran: Mapping[str, str]) -> str:
 
 
 def gaps_table(rows: Sequence[GapRow], causes: Sequence[Cause], rule: GapRule = GapRule()) -> Table:
-  """`GAPS_FILE`: every compared row in the section's order of rows, with the rule's bound, whether the gap is
-  beyond the noise and, for those, the causes that could explain it (the section prints only the largest)."""
+  """`GAPS_FILE`: every compared row in the order the study gives them (the section sorts those beyond the noise by
+  |diff| and prints the largest), with the rule's bound (from both sides' noise), whether the gap is beyond it and,
+  for those, the causes that could explain it."""
   a = assess(rows, causes, rule)
   beyond = {id(r) for r in a.beyond}
   return Table(list(GAPS_HEADER), [
       [r.label, r.paper, r.ours, r.diff, rule.bound(r), id(r) in beyond, r.direction if id(r) in beyond else "",
-       r.noise.source, "; ".join(c.name for c in a.causes_of(r)) or "unexplained" if id(r) in beyond else ""]
-      for r in a.rows])
+       r.noise.source, r.paper_noise.source if r.paper_noise is not None else "taken as exact",
+       _causes(a, r) if id(r) in beyond else ""] for r in a.rows])
+
+
+def _causes(a: GapAssessment, row: GapRow) -> str:
+  return "; ".join(c.name for c in a.causes_of(row)) or "unexplained"
 
 
 def _labels(rows: Sequence[GapRow], limit: int, rule: GapRule) -> str:

@@ -482,3 +482,39 @@ def test_seeds_that_fall_on_both_sides_of_an_image_claims_line_are_named_in_the_
   assert judge(claim(Cell("rise", "base", "at_most"), margin=0.04, unit="seeds"),
                measure({"rise": rise, "base": base})).cells[0].seed_effects == ()
   assert judge(claim(Cell("a", "b")), measure({"a": acc(40), "b": acc(20)})).cells[0].seed_effects == ()
+
+
+
+@pytest.mark.parametrize("relation, offset, rates, split", [
+    ("greater", 0.0, (16, 9, 12), True),      # +12, -2, +4 pp around 0
+    ("greater", 0.1, (16, 11, 14), True),     # +12, +2, +8 pp around the offset's +10
+    ("greater", 0.1, (16, 16, 17), False),    # all above +10
+    ("less", 0.1, (4, 9, 5), True),           # -12, -2, -10 (mirrored: +12, +2, +10 around +10)
+    ("at_least", 0.0, (9, 7, 8), True),       # -2, -6, -4 pp around -margin (-4 pp)
+])
+def test_seed_disagreement_follows_each_relations_line(relation, offset, rates, split):
+  a = Accuracy.of([outcomes(r, 50) for r in rates], seeds=(0, 1, 2), item_set="s")
+  base = Accuracy.of([outcomes(10, 50)] * 3, seeds=(0, 1, 2), item_set="s")
+  r = judge(claim(Cell("a", "base", relation, offset=offset), margin=0.04 if relation == "at_least" else 0.01),
+            measure({"a": a, "base": base}))
+  assert r.cells[0].seeds_disagree is split
+  # each seed on its own would fall where its effect says (the line the engine's p-values use)
+  line = offset - (0.04 if relation == "at_least" else 0.0)
+  sign = -1 if relation == "less" else 1
+  sides = {sign * d > line for _, d in r.cells[0].seed_effects}
+  assert (len(sides) == 2) is split
+
+
+def test_seed_effects_of_per_item_values_use_the_cells_statistic_and_skip_non_finite_items():
+  nan, inf = float("nan"), float("inf")
+  a = Values(((1.0, 2.0, nan, 9.0), (1.0, 2.0, 3.0, inf), (2.0, 2.0, 2.0, 2.0)), seeds=(0, 1, 2), item_set="p",
+             statistic="median")
+  b = Values(((0.0, 0.0, 0.0, 0.0),) * 3, seeds=(0, 1, 2), item_set="p", statistic="median")
+  cell = judge(claim(Cell("a", "b"), unit="pairs"), measure({"a": a, "b": b})).cells[0]
+  assert cell.seed_effects == ((0, 2.0), (1, 2.0), (2, 2.0))      # medians of the finite paired differences
+  on_constant = judge(claim(Cell("a", 1.0), unit="pairs"), measure({"a": a})).cells[0]
+  assert on_constant.seed_effects == ((0, 1.0), (1, 1.0), (2, 1.0))
+  other_seeds = Values(((0.0, 0.0, 0.0, 0.0),) * 3, seeds=(0, 1, 5), item_set="p", statistic="median")
+  assert judge(claim(Cell("a", "b"), unit="pairs"), measure({"a": a, "b": other_seeds})).cells[0].seed_effects == ()
+  assert judge(claim(Cell("a", "b"), unit="pairs", seeds_paired=False),
+               measure({"a": a, "b": b})).cells[0].seed_effects == ()

@@ -199,14 +199,16 @@ def transfer_text(kappa_rows: Sequence[Mapping[str, Any]], measure: measures.Mea
     found = measure(("transfer", row["kappa"])) if measure is not None else None
     if isinstance(found, Untestable):
       untestable[row["kappa"]] = found.reason
-  per_image = {row["kappa"]: measures.transfer_per_image(row) for row in kappa_rows if row["kappa"] not in untestable}
+  per_image = {row["kappa"]: measures.transfer_per_image(row) for row in kappa_rows
+               if row["kappa"] not in untestable}
   per_image = {k: v for k, v in per_image.items() if v is not None}
   if per_image:
     text += (" K1 is judged on the mean over source images of each image's share (each image weighted equally, "
              "images either model misclassifies left out): " + ", ".join(
                  f"kappa {k:g}: {v * 100:.1f}% over {n} images" for k, (v, n) in sorted(per_image.items())) + ".")
-  for reason in dict.fromkeys(untestable.values()):
-    kappas = ", ".join(f"{k:g}" for k, r in sorted(untestable.items()) if r == reason)
+  reasons = {k: r.removeprefix(f"kappa {k:g}: ") for k, r in untestable.items()}   # per-kappa reasons name it
+  for reason in dict.fromkeys(reasons.values()):
+    kappas = ", ".join(f"{k:g}" for k, r in sorted(reasons.items()) if r == reason)
     text += f" Transfer not testable at kappa {kappas}: {reason}."
   return text
 

@@ -17,10 +17,12 @@ review asked for the relative reading too, added after that, which reads "does n
 Units: a claim about adversarial (re)training (D9-D11, D12b) or one comparing two trained architectures (D4)
 is about a training method, whose replicate is the trained model ("seeds": one seed reads "this model: ...");
 claims about one trained model, with or without averaging at prediction time (D1-D3, D5-D8, D12a), are judged
-on its held-out images. D4's two architectures are trained independently, so their seeds are compared by Welch's t
-(`Claim.seeds_paired`; until 2026-12-06 seed s of GoogLeNet was paired with seed s of WRN, which shares no draw;
-D9-D11 and D12b pair a base model with its own retrained copy, a common draw). Absolute numbers (D1, D3, D2's "> 50 points") are judged only with pretrained weights
-at 224 px (`absolute`); otherwise D2 is judged in its relative form and D1, D3 are not testable at this scale.
+on its held-out images. D4's two architectures are trained independently, so their seeds are compared by
+Welch's t (`Claim.seeds_paired`; until 2026-12-06 D4's per-image drops paired seed s of GoogLeNet with seed s of
+WRN, which share no draw; D4-ratio has no per-image form and was already Welch's; D9-D11 and D12b pair a base
+model with its own retrained copy, a common draw). Absolute numbers (D1, D3, D2's "> 50 points") are judged only
+with pretrained weights at 224 px (`absolute`); otherwise D2 is judged in its relative form and D1, D3 are not
+testable at this scale.
 """
 from __future__ import annotations
 

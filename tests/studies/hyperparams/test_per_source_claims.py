@@ -6,6 +6,7 @@ import hyperparams_tiny_records as tiny
 import numpy as np
 import pytest
 
+from adv_tf.claims import Untestable
 from adv_tf.studies.hyperparams import config, measures, report
 from adv_tf.studies.hyperparams import run as cell_runs
 
@@ -163,3 +164,9 @@ def test_the_transfer_text_gives_the_reason_not_a_per_image_mean_when_transfer_i
   usable = _records()
   assert "K1 is judged on" in report.transfer_text([r["result"] for r in usable if r["stage"] == "kappa"],
                                                    report.ours_measure(usable))
+
+
+def test_per_kappa_reasons_are_grouped_without_repeating_the_kappa():
+  kappa_rows = [r["result"] for r in _records() if r["stage"] == "kappa"]
+  text = report.transfer_text(kappa_rows, lambda key: Untestable(f"kappa {key[1]:g}: no source image left to judge"))
+  assert text.endswith("Transfer not testable at kappa 0, 3, 5: no source image left to judge.")
