@@ -14,7 +14,7 @@ import numpy as np
 
 from adv_tf.claims import Accuracy, Untestable, Values, unpack_items
 from adv_tf.studies.imagenette_defenses import published
-from adv_tf.studies.imagenette_defenses.claims import CHANCE, DROP, RELATIVE_DROP, is_wrn
+from adv_tf.studies.imagenette_defenses.claims import CHANCE, DGSM_RISE, DROP, RELATIVE_DROP, is_wrn
 from adv_tf.studies.imagenette_defenses.config import DGSM_EPS, FGSM_EPS
 
 HELD_OUT = "held-out images"
@@ -45,6 +45,8 @@ def results_measure(results: dict):
     per_seed = sorted((s, r) for (m, v, s), r in results.items() if (m, v) == (model, variant))
     if metric in (DROP, RELATIVE_DROP):
       return _drop(per_seed, defense, eps, relative=metric == RELATIVE_DROP)
+    if metric == DGSM_RISE:
+      return _difference(per_seed, defense, ("dgsm", eps), ("dgsm", 0.0), "a rise", per_image_only=True)
     entries = [_entry(r, defense, metric, eps) for _, r in per_seed]
     if not entries or any(e is None for e in entries):
       return None
@@ -57,26 +59,40 @@ def results_measure(results: dict):
 
 
 def _drop(per_seed, defense: str, eps: float, relative: bool = False) -> Values | Untestable | None:
-  """Per seed, each held-out image's clean outcome minus its FGSM outcome at eps (+1, 0, -1; their mean is the
-  accuracy drop), so one seed is still compared image by image ("this model"); records without per-image outcomes
-  give one value per seed, which needs >= 2 seeds. `relative`: 1 - FGSM / clean accuracy, one value per seed (a
-  ratio has no per-image form)."""
+  """The accuracy drop clean minus FGSM at eps (`_difference`). `relative`: 1 - FGSM / clean accuracy, one value per
+  seed (a ratio has no per-image form)."""
+  if not relative:
+    return _difference(per_seed, defense, ("clean", 0.0), ("fgsm", eps), "an accuracy drop")
   pairs = [(_entry(r, defense, "clean", 0.0), _entry(r, defense, "fgsm", eps)) for _, r in per_seed]
   if not pairs or any(c is None or f is None for c, f in pairs):
     return None
   seeds, clean = tuple(s for s, _ in per_seed), float(np.mean([c["k"] / c["n"] for c, _ in pairs]))
-  if relative:
-    if len(seeds) < 2 or any(c["k"] == 0 for c, _ in pairs):
-      return Untestable("a relative drop needs >= 2 seeds (one value per seed) and a clean accuracy above 0")
-    return Values(tuple((1.0 - (f["k"] / f["n"]) / (c["k"] / c["n"]),) for c, f in pairs), seeds=seeds, clean=clean,
-                  chance=CHANCE)
-  if all("items" in c and "items" in f for c, f in pairs):
-    per_image = tuple(tuple(float(a - b) for a, b in zip(unpack_items(c["items"], int(c["n"])),
-                                                       unpack_items(f["items"], int(f["n"])))) for c, f in pairs)
+  if len(seeds) < 2 or any(c["k"] == 0 for c, _ in pairs):
+    return Untestable("a relative drop needs >= 2 seeds (one value per seed) and a clean accuracy above 0")
+  return Values(tuple((1.0 - (f["k"] / f["n"]) / (c["k"] / c["n"]),) for c, f in pairs), seeds=seeds, clean=clean,
+                chance=CHANCE)
+
+
+def _difference(per_seed, defense: str, first: tuple[str, float], second: tuple[str, float],
+                what: str, per_image_only: bool = False) -> Values | Untestable | None:
+  """Per seed, each held-out image's outcome under (metric, eps) `first` minus under `second`, same defense (+1, 0,
+  -1; their mean is the difference of the two rates), so one seed is still compared image by image ("this model");
+  records without per-image outcomes give one value per seed, which needs >= 2 seeds and a claim over seeds
+  (`per_image_only`: a claim judged on images, for which they are not testable)."""
+  pairs = [(_entry(r, defense, *first), _entry(r, defense, *second)) for _, r in per_seed]
+  if not pairs or any(x is None or y is None for x, y in pairs):
+    return None
+  seeds = tuple(s for s, _ in per_seed)
+  clean = float(np.mean([r["clean"]["rate"] for _, r in per_seed]))
+  if all("items" in x and "items" in y for x, y in pairs):
+    per_image = tuple(tuple(float(p - q) for p, q in zip(unpack_items(x["items"], int(x["n"])),
+                                                       unpack_items(y["items"], int(y["n"])))) for x, y in pairs)
     return Values(per_image, seeds=seeds, item_set=HELD_OUT, clean=clean, chance=CHANCE)
+  if per_image_only:
+    return Untestable(f"no per-image outcomes recorded: {what} is judged image by image")
   if len(seeds) < 2:
-    return Untestable("one seed and no per-image outcomes recorded: an accuracy drop has no noise to judge it by")
-  return Values(tuple((c["k"] / c["n"] - f["k"] / f["n"],) for c, f in pairs), seeds=seeds, clean=clean,
+    return Untestable(f"one seed and no per-image outcomes recorded: {what} has no noise to judge it by")
+  return Values(tuple((x["k"] / x["n"] - y["k"] / y["n"],) for x, y in pairs), seeds=seeds, clean=clean,
                 chance=CHANCE)
 
 
@@ -86,6 +102,9 @@ def published_measure(key):
   model, variant, defense, metric, eps = key
   if metric == RELATIVE_DROP:
     return None   # GoogLeNet's numbers were never published, so no cell of D4-ratio has a paper side
+  if metric == DGSM_RISE:
+    return Untestable("the paper's figures give rates of 50 images, not per-image outcomes: a difference of two "
+                      "rises has no noise to judge it by")
   if metric == DROP:
     clean, fgsm = published_measure((model, variant, defense, "clean", 0.0)), published_measure(
         (model, variant, defense, "fgsm", eps))

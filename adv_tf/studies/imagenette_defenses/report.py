@@ -107,7 +107,8 @@ def changes_from_paper(cfg, results: dict) -> list[str]:
                "(D5, D8, D11, D12) tests the scale as much as the claim; averaging can move a weak model away from "
                "the target class even without an attack (compare the averaged models' target rate at DGSM eps* 0 "
                "in the DGSM table), so D12a's lower target rate under averaging then says as much about that as "
-               "about resisting DGSM (D8 judges the rise over that eps* 0 rate); and adversarial retraining "
+               "about resisting DGSM (D8 judges the rise over that eps* 0 rate, and D12a-rise compares the two "
+               "defenses' rises, the control for it); and adversarial retraining "
                "continues training an undertrained base model, so its clean accuracy can rise (D9 is "
                "confounded).")
   seeds = ", ".join(map(str, cfg.seeds))

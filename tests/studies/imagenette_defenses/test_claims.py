@@ -28,8 +28,8 @@ def with_cell(results, key, **fields):
 
 def test_declarations_cover_every_claim_once_and_hold_no_verdict_logic():
   ids = [c.id for c in claims.claims(tiny.CONFIG, absolute=False)]
-  assert ids == [f"D{i}" for i in range(1, 5)] + ["D4-ratio"] + [f"D{i}" for i in range(5, 12)] + ["D12a", "D12b",
-                                                                                                     "D13"]
+  assert ids == ([f"D{i}" for i in range(1, 5)] + ["D4-ratio"] + [f"D{i}" for i in range(5, 12)]
+                 + ["D12a", "D12a-rise", "D12b", "D13"])
   assert {c.unit for c in claims.claims(tiny.CONFIG, False) if c.id in ("D4", "D4-ratio", "D9", "D10", "D11",
                                                                           "D12b")} == \
       {"seeds"}
@@ -199,3 +199,36 @@ def test_d4_per_image_drops_pair_each_images_clean_and_fgsm_outcomes_and_the_rat
   ours, _ = judged(out, cfg)
   assert ours["D4"].verdict.startswith("holds")   # ~50 vs ~20 points
   assert ours["D4-ratio"].verdict.startswith("holds")   # ~83% vs ~40% of clean accuracy lost
+
+
+def test_d12a_rise_compares_each_defenses_rise_over_its_own_eps0_target_rate_image_by_image():
+  # The control for averaging's own pull away from the target class (2026-12-07): averaging lowering the eps* 0
+  # target rate alone must not make D12a-rise hold.
+  from adv_tf.claims import pack_items
+  rng = np.random.default_rng(1)
+  n = 500
+
+  def with_dgsm(base0, base_eps, avg0, avg_eps):
+    out = tiny.base_only_results()
+    cell = out[("wrn10_2", "base", 0)]
+    cell["dgsm"] = [dict(p, items=pack_items(base0 if p["eps"] == 0 else base_eps)) if p["eps"] in (0.0, 0.015)
+                    else p for p in tiny.curve(DGSM, [int(base0.sum()), 0, int(base_eps.sum())])]
+    avg = cell["averaging"]["20"]
+    avg["dgsm"] = [dict(p, items=pack_items(avg0 if p["eps"] == 0 else avg_eps)) if p["eps"] in (0.0, 0.015)
+                   else p for p in tiny.curve(DGSM, [int(avg0.sum()), 0, int(avg_eps.sum())])]
+    return out
+
+  DGSM = tiny.DGSM_EPS
+  target0 = rng.random(n) < 0.10
+  pulled0 = target0 & (rng.random(n) < 0.2)                  # averaging: far fewer images at the target at eps* 0
+  # Only a pull at eps* 0: both defenses add the same 5% of images at eps* 0.015.
+  added = rng.random(n) < 0.05
+  same_rise = judged(with_dgsm(target0, target0 | added, pulled0, pulled0 | added))[0]
+  assert same_rise["D12a"].cells[-1].status == "for"                 # D12a alone reads the pull as the defense
+  rise = next(c for c in same_rise["D12a-rise"].cells if c.cell.group == "wrn10_2")
+  assert rise.status != "for"
+  # A real limit: undefended DGSM sends 40% more images to the target, averaging 2%.
+  big = rng.random(n) < 0.40
+  limited = judged(with_dgsm(target0, target0 | big, pulled0, pulled0 | added[:n] & (rng.random(n) < 0.4)))[0]
+  rise = next(c for c in limited["D12a-rise"].cells if c.cell.group == "wrn10_2")
+  assert rise.status == "for" and rise.test.name.startswith("t over")

@@ -198,7 +198,8 @@ def test_fgsm_direction_gives_the_library_fgsm_images():
 # ------------------------------------------------------------------------------------------------ end to end
 
 
-IDS = [f"D{i}" for i in range(1, 5)] + ["D4-ratio"] + [f"D{i}" for i in range(5, 12)] + ["D12a", "D12b", "D13"]
+IDS = ([f"D{i}" for i in range(1, 5)] + ["D4-ratio"] + [f"D{i}" for i in range(5, 12)]
+       + ["D12a", "D12a-rise", "D12b", "D13"])
 
 
 def test_tiny_end_to_end_run_writes_every_artifact(mocked, tmp_path, monkeypatch, capsys):
