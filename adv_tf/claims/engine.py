@@ -28,7 +28,8 @@ picks the test the design calls for (`rules` module table), and combines the cel
 * confounds (observation `confounds`, and clean accuracy) that differ between compared sides by more than
   the claim's `confound_limits` are attached to the evidence.
 * tests on items (images, pairs) count each item once: with several seeds on a side, its outcome averaged over
-  them (`rules` docstring), never once per seed. Each common seed's own effect is kept beside the test
+  them (`rules` docstring), never once per seed. Where both sides have the same >= 2 seeds, each seed's own effect
+  (what the test measures, on that seed alone) is kept beside the test
   (`CellResult.seed_effects`); where the seeds, taken alone, fall on both sides of the cell's line, the evidence
   names them (`ClaimResult.seed_disagreement`): the verdict is about the seeds' average, not every seed. Seeds
   of two independently trained sides (`Claim.seeds_paired` False) are compared by Welch's t, never paired by number.
@@ -87,7 +88,7 @@ class CellResult:
   p_tie: float = 1.0
   confounds: dict = dataclasses.field(default_factory=dict)
   groups: tuple[str, ...] | None = None   # the claim's names this cell measured, when not `cell.groups` (a Trend)
-  seed_effects: tuple[tuple[int, float], ...] = ()   # (seed, value(a) - value(b)) per common seed (`_seed_effects`)
+  seed_effects: tuple[tuple[int, float], ...] = ()   # (seed, the cell's effect on that seed alone): `_seed_effects`
   margin: float = 0.0   # the claim's margin, for `seeds_disagree`
 
   @property
@@ -271,10 +272,10 @@ def _seed_effects(claim: Claim, a, b) -> tuple[tuple[int, float], ...]:
   """(seed, effect on that seed alone) where a claim judged on items (unit "images" or "pairs") averages >= 2 seeds
   per side, both sides measured on the same seeds and those seeds a common draw (`Claim.seeds_paired`); a side may be
   a constant. A seed's effect is what the cell's test measures, on that seed: the difference of accuracies; for
-  per-item values, the mean (or median, `Values.statistic`) of the per-item differences over the items finite on
-  both sides when the items are paired, else of each side's finite items. A seed whose effect is not finite is left
-  out; fewer than two left, or any other design: (). The test stays on the seed-averaged items (`_item_means`);
-  these say whether the seeds agree."""
+  per-item values, the mean (or median, `Values.statistic`) of the per-item differences when the items are paired,
+  else the difference of each side's mean (median), NaN items dropped as the item tests drop them. A seed whose
+  effect is not finite is left out; fewer than two left, or any other design: (). The test stays on the
+  seed-averaged items (`_item_means`); these say whether the seeds agree."""
   if claim.unit == "seeds" or not claim.seeds_paired or not all(
       isinstance(o, (Accuracy, Values, Scalar)) for o in (a, b)):
     return ()
@@ -287,17 +288,20 @@ def _seed_effects(claim: Claim, a, b) -> tuple[tuple[int, float], ...]:
     va, vb = (np.full(len(sides[0].seeds), o.value) if isinstance(o, Scalar) else o.per_seed() for o in (a, b))
     effects = va - vb
   else:
-    statistic = next(o for o in sides).statistic
-    reduce = np.nanmedian if statistic == "median" else np.nanmean
+    # As the item tests do: NaN items are dropped; an infinite one stays (the median's sign test counts it, the
+    # mean becomes infinite and that seed is left out below).
+    median = next(o for o in sides).statistic == "median"
+
+    def reduce(v: np.ndarray) -> float:
+      v = v[~np.isnan(v)]
+      return float("nan") if not len(v) else float(np.median(v) if median else np.mean(v))
     per = [None if isinstance(o, Scalar) else np.asarray(o.per_seed, np.float64) for o in (a, b)]
     with np.errstate(invalid="ignore"):
       if all(p is not None for p in per) and _paired_items(a, b) is not None:
-        diffs = per[0] - per[1]
-        effects = np.asarray([reduce(d[np.isfinite(d)]) if np.isfinite(d).any() else np.nan for d in diffs])
+        effects = np.asarray([reduce(d) for d in per[0] - per[1]])
       else:
         def side(o, p):
-          return (np.full(len(sides[0].seeds), o.value) if p is None else
-                  np.asarray([reduce(v[np.isfinite(v)]) if np.isfinite(v).any() else np.nan for v in p]))
+          return np.full(len(sides[0].seeds), o.value) if p is None else np.asarray([reduce(v) for v in p])
         effects = side(a, per[0]) - side(b, per[1])
   out = tuple((int(s), float(d)) for s, d in zip(sides[0].seeds, effects) if math.isfinite(d))
   return out if len(out) >= 2 else ()

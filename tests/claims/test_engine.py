@@ -511,9 +511,15 @@ def test_seed_effects_of_per_item_values_use_the_cells_statistic_and_skip_non_fi
              statistic="median")
   b = Values(((0.0, 0.0, 0.0, 0.0),) * 3, seeds=(0, 1, 2), item_set="p", statistic="median")
   cell = judge(claim(Cell("a", "b"), unit="pairs"), measure({"a": a, "b": b})).cells[0]
-  assert cell.seed_effects == ((0, 2.0), (1, 2.0), (2, 2.0))      # medians of the finite paired differences
+  # medians of the paired differences, NaN dropped and inf kept, as the sign test does
+  assert cell.seed_effects == ((0, 2.0), (1, 2.5), (2, 2.0))
   on_constant = judge(claim(Cell("a", 1.0), unit="pairs"), measure({"a": a})).cells[0]
-  assert on_constant.seed_effects == ((0, 1.0), (1, 1.0), (2, 1.0))
+  assert on_constant.seed_effects == ((0, 1.0), (1, 1.5), (2, 1.0))
+  mean_a = dataclasses.replace(a, statistic="mean")
+  mean_b = dataclasses.replace(b, statistic="mean")
+  # the mean of seed 1 is infinite: that seed is left out, the others stay
+  assert judge(claim(Cell("a", "b"), unit="pairs"), measure({"a": mean_a, "b": mean_b})).cells[0].seed_effects == (
+      (0, 4.0), (2, 2.0))
   other_seeds = Values(((0.0, 0.0, 0.0, 0.0),) * 3, seeds=(0, 1, 5), item_set="p", statistic="median")
   assert judge(claim(Cell("a", "b"), unit="pairs"), measure({"a": a, "b": other_seeds})).cells[0].seed_effects == ()
   assert judge(claim(Cell("a", "b"), unit="pairs", seeds_paired=False),

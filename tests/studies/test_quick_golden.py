@@ -36,7 +36,8 @@ gaps_to_paper.csv (every compared paper | ours row, its bound and candidate caus
 that file was added, checked by script to be the only difference (no table line, claim or other CSV changed).
 imagenette_defenses' once more (2026-12-07) when claim D12a-rise (D12a on each defense's rise over its eps* 0
 target rate) was declared: its two table rows, its verdicts.csv row and claims.json entry were added ("not testable":
-the golden's records hold no per-image outcomes), no other line changed.
+the golden's records hold no per-image outcomes), no other line changed; and when the adaptive-attack table gained
+a "no averaging (deterministic)" row per model and eps (that row added, no other line changed).
 hyperparams has its own golden test (hyperparams/test_hyperparams_golden.py)."""
 from __future__ import annotations
 

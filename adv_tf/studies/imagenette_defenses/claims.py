@@ -7,7 +7,8 @@ Keys: (model, variant, defense, metric, eps) with variant "base" (fine-tuned, §
 adversarial retraining, §III-E), defense "none" or "averaging N=<n>" (gray-box), metric "clean" (accuracy),
 "fgsm" (accuracy under FGSM at eps*), "fgsm drop" (clean minus FGSM accuracy at eps*, in points: per image, each
 image's clean minus FGSM outcome, when outcomes are recorded, else one value per seed), "fgsm relative drop" (1 - FGSM
-/ clean accuracy, one value per seed) or "dgsm" (rate classified as the target n02102040 under DGSM at eps*).
+/ clean accuracy, one value per seed), "dgsm" (rate classified as the target n02102040 under DGSM at eps*) or "dgsm
+rise" (per image, the target outcome under DGSM at eps* minus at eps* 0, same defense: D12a-rise).
 D4 and D4-ratio: the paper's "dropping about 73% accuracy" is ambiguous (spec 003: points or percent) and spec item 9
 asks to compare drops from clean accuracy, not accuracies; both readings are judged (points: D4, relative to clean
 accuracy: D4-ratio). Timeline (2026-12-06): the former rule, FGSM accuracies, read "does not hold" on the cpu-full
@@ -16,7 +17,7 @@ review asked for the relative reading too, added after that, which reads "does n
 
 Units: a claim about adversarial (re)training (D9-D11, D12b) or one comparing two trained architectures (D4)
 is about a training method, whose replicate is the trained model ("seeds": one seed reads "this model: ...");
-claims about one trained model, with or without averaging at prediction time (D1-D3, D5-D8, D12a), are judged
+claims about one trained model, with or without averaging at prediction time (D1-D3, D5-D8, D12a, D12a-rise), are judged
 on its held-out images. D4's two architectures are trained independently, so their seeds are compared by
 Welch's t (`Claim.seeds_paired`; until 2026-12-06 D4's per-image drops paired seed s of GoogLeNet with seed s of
 WRN, which share no draw; D4-ratio has no per-image form and was already Welch's; D9-D11 and D12b pair a base
@@ -56,7 +57,8 @@ NOT_RUN_REASON = {
     "D10": "no FGSM adversarial-training cell in this run (--at_epochs=0 or 'fgsm' not in --at_variants)",
     "D11": "no FGSM adversarial-training cell in this run (--at_epochs=0 or 'fgsm' not in --at_variants)",
     "D12": "needs averaging and an FGSM adversarial-training cell of the same model",
-    "D12a-rise": "no averaging results with DGSM at eps* 0 and at the eps* judged (--averaging_dgsm_eps)",
+    "D12a-rise": "needs DGSM at eps* 0 and at the eps* judged, with and without averaging (--dgsm_eps, "
+                 "--averaging_dgsm_eps)",
 }
 
 

@@ -39,7 +39,8 @@ def results_measure(results: dict):
   """measure(key) over {(model, variant, seed): cell result}: one count per seed of the (model, variant), with the
   per-image outcomes when every seed's record holds them (None: not measured in this run, or not on every seed).
   Metrics `DROP` and `RELATIVE_DROP`: the model's clean accuracy minus its FGSM accuracy at eps* (per image when the
-  outcomes are recorded) and one minus their ratio (per seed): `_drop`."""
+  outcomes are recorded) and one minus their ratio (per seed): `_drop`; `DGSM_RISE`: the DGSM target outcome at eps*
+  minus at eps* 0 under the same defense, per image (`_difference`)."""
   def measure(key):
     model, variant, defense, metric, eps = key
     per_seed = sorted((s, r) for (m, v, s), r in results.items() if (m, v) == (model, variant))
@@ -78,7 +79,9 @@ def _difference(per_seed, defense: str, first: tuple[str, float], second: tuple[
   """Per seed, each held-out image's outcome under (metric, eps) `first` minus under `second`, same defense (+1, 0,
   -1; their mean is the difference of the two rates), so one seed is still compared image by image ("this model");
   records without per-image outcomes give one value per seed, which needs >= 2 seeds and a claim over seeds
-  (`per_image_only`: a claim judged on images, for which they are not testable)."""
+  (`per_image_only`: a claim judged on images, for which they are not testable). No image at the target on either
+  side leaves every difference 0: the item t has no spread and reads inconclusive, where the two rates themselves
+  would read "at the floor"."""
   pairs = [(_entry(r, defense, *first), _entry(r, defense, *second)) for _, r in per_seed]
   if not pairs or any(x is None or y is None for x, y in pairs):
     return None
@@ -102,9 +105,11 @@ def published_measure(key):
   model, variant, defense, metric, eps = key
   if metric == RELATIVE_DROP:
     return None   # GoogLeNet's numbers were never published, so no cell of D4-ratio has a paper side
-  if metric == DGSM_RISE:
-    return Untestable("the paper's figures give rates of 50 images, not per-image outcomes: a difference of two "
-                      "rises has no noise to judge it by")
+  if metric == DGSM_RISE:   # only the WRN base model's DGSM curves were published (with and without averaging)
+    if not is_wrn(model) or variant != "base":
+      return None
+    return Untestable("the paper gives rates of 50 images drawn with replacement, not per-image outcomes: a rise "
+                      "is compared image by image")
   if metric == DROP:
     clean, fgsm = published_measure((model, variant, defense, "clean", 0.0)), published_measure(
         (model, variant, defense, "fgsm", eps))

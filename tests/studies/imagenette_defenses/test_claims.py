@@ -246,6 +246,11 @@ def test_the_adaptive_summary_says_how_much_of_averagings_gray_box_gain_eot_leav
   out[("wrn10_2", "base", 0)]["adaptive"] = adaptive(150, 135)     # without averaging: 120/500 = 24%
   lines = report.adaptive_summary(tiny.CONFIG, out)
   assert lines[0] == ("googlenet (base), FGSM eps* 0.025, mean over 1 seed(s): 12.0% without averaging, 15.0% with "
-                      "averaging against the paper's gray-box FGSM, 11.0% against EOT: EOT leaves none of the "
-                      "gray-box gain of +3.0 points (-1.0 against no averaging).")
+                      "averaging against the paper's gray-box FGSM, 11.0% against EOT (one draw each): EOT leaves none "
+                      "of the gray-box gain of +3.0 points (-1.0 against no averaging).")
   assert lines[1].endswith("EOT leaves 50% of the gray-box gain of +6.0 points.")
+  out[("wrn10_2", "base", 0)]["adaptive"] = adaptive(150, 160)     # EOT weaker than gray-box
+  assert report.adaptive_summary(tiny.CONFIG, out)[1].endswith(
+      "EOT is no stronger than the gray-box FGSM here; the gray-box gain of +6.0 points stands.")
+  out[("wrn10_2", "base", 0)]["adaptive"] = adaptive(125, 122)     # a gain of 1 point
+  assert "below 2 points: no share is read" in report.adaptive_summary(tiny.CONFIG, out)[1]
