@@ -247,7 +247,7 @@ def test_record_commits_are_oldest_first_whatever_the_file_order(tmp_path):
       {"id": "b", "finished": "2026-12-06T06:00:00+00:00", "git": {"commit": "b" * 40, "dirty": False}}) + "\n")
   (tmp_path / "records-shard1of2.jsonl").write_text("".join(json.dumps(
       {"id": cell, "finished": when, "git": {"commit": "a" * 40, "dirty": False}}) + "\n"
-      for cell, when in (("a", "2026-12-05T06:00:00+00:00"), ("c", "2026-12-07T06:00:00+00:00"))))
+      for cell, when in (("a", "2026-12-05T06:00:00+00:00"), ("c", "2026-12-06T06:00:00+00:00"))))
   assert publish_lib.record_commits(tmp_path) == ["a" * 40, "b" * 40]
 
 

@@ -34,7 +34,7 @@ cause text, and then its D4-ratio row (D4 as a relative drop; "not run" there) w
 checked unchanged. All four once more (2026-12-06, seventh session) when every report began writing
 gaps_to_paper.csv (every compared paper | ours row, its bound and candidate causes; the section shows the largest):
 that file was added, checked by script to be the only difference (no table line, claim or other CSV changed).
-imagenette_defenses' once more (2026-12-07) when claim D12a-rise (D12a on each defense's rise over its eps* 0
+imagenette_defenses' once more (2026-12-06) when claim D12a-rise (D12a on each defense's rise over its eps* 0
 target rate) was declared: its two table rows, its verdicts.csv row and claims.json entry were added ("not testable":
 the golden's records hold no per-image outcomes), no other line changed; and when the adaptive-attack table gained
 a "no averaging (deterministic)" row per model and eps (that row added, no other line changed).

@@ -163,7 +163,7 @@ def claims(cfg, absolute: bool) -> tuple[Claim, ...]:
                              group=m) for m in models for a in avg[:1])),
       # The control for averaging's own pull away from the target class (the report's caveat): averaging lowers the
       # target rate at eps* 0 too, so D12a's gap could partly be that; D12a-rise compares the rises over each
-      # defense's own eps* 0 rate (added 2026-12-07 after a review of the cpu-full report, where D12a holds).
+      # defense's own eps* 0 rate (added 2026-12-06 after a review of the cpu-full report, where D12a holds).
       Claim("D12a-rise", f"D12a on the rise: DGSM raises the target rate over its eps* 0 rate more without averaging "
             f"than with it (eps* {last_avg_dgsm:g})", section="§IV", names=_names(models),
             cells=tuple(Cell(_key(m, DGSM_RISE, last_avg_dgsm), _key(m, DGSM_RISE, last_avg_dgsm, defense=a),

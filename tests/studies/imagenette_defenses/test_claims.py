@@ -202,7 +202,7 @@ def test_d4_per_image_drops_pair_each_images_clean_and_fgsm_outcomes_and_the_rat
 
 
 def test_d12a_rise_compares_each_defenses_rise_over_its_own_eps0_target_rate_image_by_image():
-  # The control for averaging's own pull away from the target class (2026-12-07): averaging lowering the eps* 0
+  # The control for averaging's own pull away from the target class (2026-12-06): averaging lowering the eps* 0
   # target rate alone must not make D12a-rise hold.
   from adv_tf.claims import pack_items
   rng = np.random.default_rng(1)

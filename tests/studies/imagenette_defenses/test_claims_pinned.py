@@ -39,7 +39,7 @@ CHANGED = {
   # D12 holds two claims with different units: averaging vs the same model (images), AT vs averaging (seeds).
   "D12a": ("holds" + BOTH, "new id: the averaging half of D12, judged on images"),
   "D12b": ("this model: holds" + GOOGLENET, "new id: the adversarial-training half of D12; " + ONE_SEED),
-  "D12a-rise": ("not testable" + BOTH, "new id (2026-12-07): D12a on the rise over eps* 0, judged image by image; "
+  "D12a-rise": ("not testable" + BOTH, "new id (2026-12-06): D12a on the rise over eps* 0, judged image by image; "
                 "tiny_results records no per-image outcomes"),
 }
 AFTER = {**{k: v for k, v in BEFORE.items() if k != "D12"}, **{k: v for k, (v, _) in CHANGED.items()}}
