@@ -210,6 +210,12 @@ def transfer_text(kappa_rows: Sequence[Mapping[str, Any]], measure: measures.Mea
   for reason in dict.fromkeys(reasons.values()):
     kappas = ", ".join(f"{k:g}" for k, r in sorted(reasons.items()) if r == reason)
     text += f" Transfer not testable at kappa {kappas}: {reason}."
+  if any(k > 0 for k in by_kappa):
+    text += (" Kappa is CW's margin in logits (Carlini & Wagner's confidence), so a given kappa asks a larger "
+             "perturbation of a model whose logits are smaller, and larger perturbations transfer more; the paper "
+             "reports neither its models' logit scale nor its distortions per kappa (Figs. 8/9 are plots), so 'mid "
+             "kappa' on its models and on ours need not be the same strength (compare the mean L2 per kappa in the "
+             "table).")
   return text
 
 

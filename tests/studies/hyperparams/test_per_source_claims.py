@@ -169,4 +169,10 @@ def test_the_transfer_text_gives_the_reason_not_a_per_image_mean_when_transfer_i
 def test_per_kappa_reasons_are_grouped_without_repeating_the_kappa():
   kappa_rows = [r["result"] for r in _records() if r["stage"] == "kappa"]
   text = report.transfer_text(kappa_rows, lambda key: Untestable(f"kappa {key[1]:g}: no source image left to judge"))
-  assert text.endswith("Transfer not testable at kappa 0, 3, 5: no source image left to judge.")
+  assert "Transfer not testable at kappa 0, 3, 5: no source image left to judge." in text
+
+
+def test_the_transfer_text_states_that_kappa_is_in_logits_whose_scale_the_paper_does_not_report():
+  kappa_rows = [r["result"] for r in _records() if r["stage"] == "kappa"]
+  assert "margin in logits" in report.transfer_text(kappa_rows)
+  assert "margin in logits" not in report.transfer_text([r for r in kappa_rows if r["kappa"] == 0])
