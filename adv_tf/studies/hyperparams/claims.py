@@ -67,7 +67,7 @@ SECURE = ("secure",)
 MARGIN = 0.09                         # §5.5: < 3 Table-2 stds (0.03) of the mean distance is "no impact"
 PIXELS_MARGIN = 1.0                   # S3: 1 percentage point of pixels changed, our reading (Figs. 8/9 are plots)
 MID_KAPPAS = (3.0, 4.0, 5.0, 6.0, 7.0)  # "mid confidence levels" of Fig. 10's 0..10, read as 3..7
-FIG_KAPPAS = tuple(float(k) for k in range(11))   # Figs. 8-10: kappa 0..10
+FIG_KAPPAS = tuple(float(k) for k in range(11))   # kappa 0..10: §6.4 states it for Fig. 10; Figs. 8/9 assumed alike
 TRANSFER_BOUND = 0.5                  # "relatively low", read as below one half
 # Models that valid padding would leave without a feature map use 'same' padding (report notes): a comparison
 # across paddings is not ceteris paribus, so the verdict flags it.

@@ -176,3 +176,11 @@ def test_the_transfer_text_states_that_kappa_is_in_logits_whose_scale_the_paper_
   kappa_rows = [r["result"] for r in _records() if r["stage"] == "kappa"]
   assert "margin in logits" in report.transfer_text(kappa_rows)
   assert "margin in logits" not in report.transfer_text([r for r in kappa_rows if r["kappa"] == 0])
+
+
+def test_the_kappa_section_says_which_baseline_it_attacks_and_where_its_distance_ranks():
+  summary = report.summarize(_records())
+  line = report.attacked_baseline_line(summary, 0)
+  assert line.startswith("The kappa cells attack the seed-0 baseline and the secure model, one model each")
+  assert "rank " in line and " baselines from the lowest" in line
+  assert report.attacked_baseline_line(summary, 99).endswith("one model each.")
