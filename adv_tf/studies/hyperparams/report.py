@@ -621,7 +621,7 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
               f"secure minus baseline ours {gain:+.2f} vs paper {paper_gain:+.2f} (our baselines sit "
               f"{bm['mean'][0] - published.BASELINE['mean']:+.2f} from the paper's, so the gain is the comparable "
               "number). S1 and S2 judge it with the baselines' seed-to-seed sd: that assumes its own seed noise is "
-              "the baselines' (a dropout model could vary more; S2's t survives an sd about twice theirs)."]
+              "the baselines' (a dropout model could vary more)."]
   lines += ["", "Claims of the paper, judged on our measurements and, with the same rules, on the paper's own "
             "numbers (*paper on paper*: Table 5/6 rows as single models, the control as the mean of 100 baselines "
             "with Table 2's std, §6.4's secure model 2.58):", "",
