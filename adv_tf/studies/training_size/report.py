@@ -78,13 +78,21 @@ def flag_underfit(ours: Sequence[ClaimResult], underfit: Sequence[analysis.Under
       r.confounds = f"{r.confounds}; {note}" if r.confounds else f"confounds: {note}"
 
 
-def claim_rows(ours: Sequence[ClaimResult]) -> list[ClaimVerdict]:
-  """The claims.json rows: the engine's, with the section of report.md and the reason a claim was not run."""
+PART_WAY = "its cells are in this profile but not recorded yet (a part-way run: the same command resumes it)"
+
+
+def claim_rows(ours: Sequence[ClaimResult], profile_families: Sequence[str] = ()) -> list[ClaimVerdict]:
+  """The claims.json rows: the engine's, with the section of report.md and the reason a claim was not run: a claim
+  with a cell on one of `profile_families` (the run's --families) was not run because its cells have not run yet
+  (`PART_WAY`), not because the profile leaves them out."""
   rows = []
   for r, row in zip(ours, claim_verdicts(ours)):
     evidence = row.evidence
     if r.verdict == NOT_RUN:
-      evidence = f"{evidence}; {claims_lib.NOT_RUN_REASON.get(row.claim, 'CPU time: run in cpu-full / paper')}"
+      in_profile = any(_names_family(side, f) for c in r.cells for side in (c.cell.a, c.cell.b)
+                       for f in profile_families)
+      reason = PART_WAY if in_profile else claims_lib.NOT_RUN_REASON.get(row.claim, "CPU time: run in cpu-full / paper")
+      evidence = f"{evidence}; {reason}"
     rows.append(dataclasses.replace(row, evidence=evidence, section=claims_lib.CLAIM_SECTIONS.get(
         row.claim, claims_lib.VERDICTS_SECTION)))
   return rows
@@ -399,8 +407,8 @@ class TrainingSizeReport(StudyReport):
     if not hasattr(self, "_judged"):  # called on its own, not by write
       results = self._results(run)
       families = analysis.summarize(results, delta_quantile=run.config.delta_quantile) if results else {}
-      return claim_rows(judged(run.config, families)[0])
-    return claim_rows(self._judged[0])
+      return claim_rows(judged(run.config, families)[0], run.config.families)
+    return claim_rows(self._judged[0], run.config.families)
 
 
 DATA_NOTES_FILE = "data-notes.json"

@@ -64,3 +64,13 @@ def test_claim_verdicts_are_pinned_and_every_change_is_listed(name):
   after = {r.claim: r.verdict for r in report.claim_rows(ours)}
   assert after == {**BEFORE[name], **{k: v for k, (v, _) in CHANGED[name].items()}}
   assert {k for k in after if after[k] != BEFORE[name][k]} == set(CHANGED[name])
+
+
+def test_a_claim_whose_cells_are_in_the_profile_but_not_recorded_says_the_run_is_part_way():
+  # A part-way cpu-full run (2026-12-06): C2/C7/C12 read "CPU time: run in cpu-full / paper" in cpu-full itself.
+  ours, _ = report.judged(CONFIG, {})
+  in_profile = {r.claim: r.evidence for r in report.claim_rows(ours, ("mnist/simple_cnn", "cifar10/simple_cnn",
+                                                                       "mnist/mlp", "cifar10/mlp"))}
+  elsewhere = {r.claim: r.evidence for r in report.claim_rows(ours)}
+  assert in_profile["C7"].endswith(report.PART_WAY) and not elsewhere["C7"].endswith(report.PART_WAY)
+  assert not in_profile["C4"].endswith(report.PART_WAY)          # STL-10 is in no profile here
