@@ -221,6 +221,35 @@ def transfer_text(kappa_rows: Sequence[Mapping[str, Any]], measure: measures.Mea
   return text
 
 
+PIXELS_FILE = "pixels_changed.csv"
+PIXELS_HEADER = ("kappa", "threshold", "baseline_percent", "secure_percent", "secure_minus_baseline")
+
+
+def pixels_changed_rows(summary: Summary) -> list[list]:
+  """Figs. 8/9 as numbers: per kappa and threshold, the % of pixel values the baseline's and the secure model's
+  examples change by more than the threshold (over all pairs, as the figures pool them)."""
+  rows = []
+  for k in summary.kappa:
+    base, secure = (k.get(side, {}).get("pixels_changed_percent") or {} for side in ("baseline", "secure"))
+    for t in base:
+      if t in secure:
+        rows.append([k["kappa"], float(t), base[t], secure[t], secure[t] - base[t]])
+  return rows
+
+
+def pixels_changed_pivot(summary: Summary) -> str:
+  """`pixels_changed_rows` as a Markdown table: a row per kappa, a column per threshold, "baseline / secure"."""
+  rows = pixels_changed_rows(summary)
+  thresholds = sorted({r[1] for r in rows})
+  by_kappa: dict[float, dict[float, str]] = {}
+  for kappa, t, base, secure, _ in rows:
+    by_kappa.setdefault(kappa, {})[t] = f"{base:.1f} / {secure:.1f}"
+  if not by_kappa:
+    return ""
+  return markdown_table(["kappa", *(f"> {t:.2f}" for t in thresholds)],
+                        [[f"{k:g}", *(cells.get(t, "-") for t in thresholds)] for k, cells in sorted(by_kappa.items())])
+
+
 def attacked_baseline_line(summary: Summary, seed: int = 0) -> str:
   """Which baseline the kappa cells attack and where its distance sits among the baselines' (one model a side)."""
   means = {int(r["config"].get("seed") or 0): r["result"]["stats"]["mean"] for r in summary.baselines
@@ -720,6 +749,11 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
           f"{k['transfer_target_rate'] * 100:.1f}% | {k['transfer_misclassified_rate'] * 100:.1f}% | "
           f"{_fmt(k['baseline']['mean_percent_distortion'])} | {_fmt(k['secure']['mean_percent_distortion'])} |")
     lines.append("\n" + attacked_baseline_line(summary, int(meta.get("seed", 0))) + "\n\n" + meta["transfer_text"])
+    pivot = pixels_changed_pivot(summary)
+    if pivot:
+      lines += ["", "Pixels changed (Figs. 8/9 as numbers; claim S3): % of pixel values changed by more than each "
+                "threshold, baseline / secure, per kappa (all pairs; S3 compares them per source image; every value "
+                f"in {PIXELS_FILE}):", "", pivot]
   lines += markdown.figure_index(figs, tuple(k for k in figs if k.startswith(("heatmaps ", "paper vs ours ")))
                                  + ("baseline_distortion", "secure_distortion", "transfer", "examples"))
   excluded = [r for r in summary.baselines if r["result"].get("excluded")]
@@ -762,6 +796,7 @@ class HyperparamsReport(StudyReport):
     return {**{name: Table(header, self._rows[k]) for k, (name, header) in TABLE_FILES.items()},
             "cells/index.csv": cell_index(records),
             "results.csv": Table(RESULTS_HEADER, [results_row(r) for r in records]),
+            PIXELS_FILE: Table(list(PIXELS_HEADER), pixels_changed_rows(self._summary)),
             GAPS_FILE: gaps_table(gaps.gap_rows(self._summary, self._noise), gaps.CAUSES, gaps.RULE)}
 
   def write_artifacts(self, run) -> None:

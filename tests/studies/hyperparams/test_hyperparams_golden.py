@@ -2,7 +2,8 @@
 
 Written before the framework move; it must pass unchanged after it (only the import lines below may follow
 the new module paths). Regenerate the fixture only when a change of ids/tables is intended:
-`GOLDEN_UPDATE=1 pytest tests/test_golden_hyperparams.py`.
+`GOLDEN_UPDATE=1 pytest tests/test_golden_hyperparams.py`. Regenerated on 2026-12-06 (fifth session) when the
+kappa section gained the pixels-changed table (Figs. 8/9 as numbers): its five lines were added, nothing else changed.
 """
 from __future__ import annotations
 

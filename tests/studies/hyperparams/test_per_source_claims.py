@@ -184,3 +184,15 @@ def test_the_kappa_section_says_which_baseline_it_attacks_and_where_its_distance
   assert line.startswith("The kappa cells attack the seed-0 baseline and the secure model, one model each")
   assert "rank " in line and " baselines from the lowest" in line
   assert report.attacked_baseline_line(summary, 99).endswith("one model each.")
+
+
+def test_figs_8_and_9_are_given_as_numbers_per_kappa_and_threshold():
+  summary = report.summarize(_records())
+  rows = report.pixels_changed_rows(summary)
+  k3 = next(k for k in summary.kappa if k["kappa"] == 3.0)
+  row = next(r for r in rows if r[0] == 3.0 and r[1] == 0.05)
+  assert row[2:] == [k3["baseline"]["pixels_changed_percent"]["0.05"], k3["secure"]["pixels_changed_percent"]["0.05"],
+                     k3["secure"]["pixels_changed_percent"]["0.05"] - k3["baseline"]["pixels_changed_percent"]["0.05"]]
+  pivot = report.pixels_changed_pivot(summary)
+  assert pivot.splitlines()[0].startswith("| kappa | > 0.05 |")
+  assert f"| 3 | {row[2]:.1f} / {row[3]:.1f} |" in pivot
