@@ -31,7 +31,7 @@ with the golden's two MNIST sizes, compares 40 with 80 instead of 80 with itself
 imagenette_defenses' once more (2026-12-06) when D4 began comparing accuracy drops (spec 003 item 9): its statement
 and cell key changed (still "not run": the golden has no GoogLeNet), and the gaps table's "smaller model and images"
 cause text, and then its D4-ratio row (D4 as a relative drop; "not run" there) was added; the other three were
-checked unchanged. All four once more (2026-12-06, seventh session) when every report began writing
+checked unchanged. All four once more (2026-12-06, fifth session) when every report began writing
 gaps_to_paper.csv (every compared paper | ours row, its bound and candidate causes; the section shows the largest):
 that file was added, checked by script to be the only difference (no table line, claim or other CSV changed).
 imagenette_defenses' once more (2026-12-06) when claim D12a-rise (D12a on each defense's rise over its eps* 0

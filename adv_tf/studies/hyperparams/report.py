@@ -227,7 +227,8 @@ PIXELS_HEADER = ("kappa", "threshold", "baseline_percent", "secure_percent", "se
 
 def pixels_changed_rows(summary: Summary) -> list[list]:
   """Figs. 8/9 as numbers: per kappa and threshold, the % of pixel values the baseline's and the secure model's
-  examples change by more than the threshold (over all pairs, as the figures pool them)."""
+  examples change by more than the threshold (over the pairs each model's attack solved, pooled as the figures
+  pool them)."""
   rows = []
   for k in summary.kappa:
     base, secure = (k.get(side, {}).get("pixels_changed_percent") or {} for side in ("baseline", "secure"))
@@ -752,7 +753,8 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
     pivot = pixels_changed_pivot(summary)
     if pivot:
       lines += ["", "Pixels changed (Figs. 8/9 as numbers; claim S3): % of pixel values changed by more than each "
-                "threshold, baseline / secure, per kappa (all pairs; S3 compares them per source image; every value "
+                "threshold, baseline / secure, per kappa (pooled over each model's solved pairs; S3 compares them per "
+                "source image; every value "
                 f"in {PIXELS_FILE}):", "", pivot]
   lines += markdown.figure_index(figs, tuple(k for k in figs if k.startswith(("heatmaps ", "paper vs ours ")))
                                  + ("baseline_distortion", "secure_distortion", "transfer", "examples"))

@@ -21,7 +21,7 @@ import numpy as np
 
 from adv_tf.claims import NOT_RUN, ClaimResult, claim_verdicts, judge_all, verdict_rows, verdict_table
 from adv_tf.claims.writers import HEADER
-from adv_tf.report.base import ClaimVerdict, StudyReport
+from adv_tf.report.base import ClaimVerdict, StudyReport, part_way_note
 from adv_tf.report.gap_causes import GAPS_FILE, gaps_section, gaps_table
 from adv_tf.report.markdown import Section
 from adv_tf.report.tables import Table, markdown_table
@@ -79,6 +79,12 @@ def flag_underfit(ours: Sequence[ClaimResult], underfit: Sequence[analysis.Under
 
 
 PART_WAY = "its cells are in this profile but not recorded yet (a part-way run: the same command resumes it)"
+
+
+def _unrecorded_families(run) -> tuple[str, ...]:
+  """The run's families when its grid is not all recorded yet (`base.part_way_note`), else (): only a part-way
+  run says that a claim's cells have not run yet."""
+  return tuple(run.config.families) if part_way_note(getattr(run, "judged_cells", None)) else ()
 
 
 def claim_rows(ours: Sequence[ClaimResult], profile_families: Sequence[str] = ()) -> list[ClaimVerdict]:
@@ -407,8 +413,8 @@ class TrainingSizeReport(StudyReport):
     if not hasattr(self, "_judged"):  # called on its own, not by write
       results = self._results(run)
       families = analysis.summarize(results, delta_quantile=run.config.delta_quantile) if results else {}
-      return claim_rows(judged(run.config, families)[0], run.config.families)
-    return claim_rows(self._judged[0], run.config.families)
+      return claim_rows(judged(run.config, families)[0], _unrecorded_families(run))
+    return claim_rows(self._judged[0], _unrecorded_families(run))
 
 
 DATA_NOTES_FILE = "data-notes.json"

@@ -74,3 +74,11 @@ def test_a_claim_whose_cells_are_in_the_profile_but_not_recorded_says_the_run_is
   elsewhere = {r.claim: r.evidence for r in report.claim_rows(ours)}
   assert in_profile["C7"].endswith(report.PART_WAY) and not elsewhere["C7"].endswith(report.PART_WAY)
   assert not in_profile["C4"].endswith(report.PART_WAY)          # STL-10 is in no profile here
+
+
+def test_only_a_run_whose_grid_is_not_all_recorded_says_part_way():
+  import types
+  finished = types.SimpleNamespace(config=CONFIG, judged_cells={"models": {"recorded": 30, "expected": 30}})
+  part_way = types.SimpleNamespace(config=CONFIG, judged_cells={"models": {"recorded": 15, "expected": 30}})
+  assert report._unrecorded_families(finished) == ()
+  assert report._unrecorded_families(part_way) == tuple(CONFIG.families)
