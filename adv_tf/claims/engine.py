@@ -89,17 +89,7 @@ class CellResult:
   confounds: dict = dataclasses.field(default_factory=dict)
   groups: tuple[str, ...] | None = None   # the claim's names this cell measured, when not `cell.groups` (a Trend)
   seed_effects: tuple[tuple[int, float], ...] = ()   # (seed, the cell's effect on that seed alone): `_seed_effects`
-  margin: float = 0.0   # the claim's margin, for `seeds_disagree`
-
-  @property
-  def seeds_disagree(self) -> bool:
-    """Whether the cell's per-seed effects lie on both sides of its line (`_line`): a verdict on images averaged
-    over seeds that some of the seeds, taken alone, would contradict."""
-    if self.test is None or not self.seed_effects or self.cell.relation == "equal":
-      return False
-    sign = -1.0 if self.cell.relation in ("less", "at_most") else 1.0
-    oriented = [sign * d - _line(self.cell, self.margin) for _, d in self.seed_effects]
-    return min(oriented) < 0 < max(oriented)
+  seeds_disagree: bool = False   # those effects lie on both sides of the cell's line (`_seeds_split`)
 
 
 @dataclasses.dataclass
@@ -177,7 +167,7 @@ class ClaimResult:
   @property
   def seed_disagreement(self) -> str:
     """Cells judged on images averaged over >= 2 seeds per side whose seeds, taken one at a time, fall on both sides
-    of the cell's line (`CellResult.seeds_disagree`): the verdict is on the seeds' average and rests on some of
+    of the cell's line (`_seeds_split`): the verdict is on the seeds' average and rests on some of
     them; "" when none. Names up to `_NAMED_CELLS` cells with each seed's effect."""
     split = [c for c in self.cells if c.seeds_disagree]
     if not split:
@@ -266,6 +256,16 @@ class _Negated(R.Test):
 def _line(cell: Cell, margin: float) -> float:
   """The value the oriented effect (mirrored for "less" / "at_most") must exceed for the cell (`_p_values`)."""
   return cell.offset - (margin if cell.relation in ("at_least", "at_most") else 0.0)
+
+
+def _seeds_split(cell: Cell, effects: tuple[tuple[int, float], ...], margin: float) -> bool:
+  """Whether per-seed effects lie on both sides of the cell's line (`_line`): a verdict on items averaged over seeds
+  that some of the seeds, taken alone, would contradict ("equal" cells: never)."""
+  if not effects or cell.relation == "equal":
+    return False
+  sign = -1.0 if cell.relation in ("less", "at_most") else 1.0
+  oriented = [sign * d - _line(cell, margin) for _, d in effects]
+  return min(oriented) < 0 < max(oriented)
 
 
 def _seed_effects(claim: Claim, a, b) -> tuple[tuple[int, float], ...]:
@@ -559,8 +559,9 @@ def judge_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules = Rules(
                     claim.noise_from is not None and cell.b == claim.noise_from)
   test, this_model, note = _test(claim, a, b, reference, from_reference)
   p_for, p_against, p_tie = _p_values(cell, test, claim.margin)
+  effects = _seed_effects(claim, a, b)
   return CellResult(cell, "undecided", test, note, this_model, p_for, p_against, p_tie, _confounds(a, b),
-                    seed_effects=_seed_effects(claim, a, b), margin=claim.margin)
+                    seed_effects=effects, seeds_disagree=_seeds_split(cell, effects, claim.margin))
 
 
 def combine(claim: Claim, cells: list[CellResult], rules: Rules = Rules()) -> str:
