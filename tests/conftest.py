@@ -14,9 +14,11 @@ import pathlib
 import numpy as np
 import pytest
 
+from adv_tf import cpu_kernels
 from data_prep.readers import read_idx
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+cpu_kernels.prefer_onednn()  # before any test module imports TensorFlow, as in the binaries
 
 
 def _raw_dir() -> pathlib.Path | None:

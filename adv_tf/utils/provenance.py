@@ -14,6 +14,8 @@ import socket
 import subprocess
 import sys
 
+from adv_tf import cpu_kernels
+
 # Distribution names to try per module, in order (TensorFlow ships as several wheels).
 _DISTRIBUTIONS = {
     "tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos", "tf-nightly"),
@@ -38,12 +40,18 @@ def _version(module: str) -> str | None:
 
 
 @functools.lru_cache(maxsize=1)
-def versions() -> dict:
-  """{"python", "tensorflow", "keras", "numpy", "tensorflow_datasets", "adv_tf"} -> version or None."""
+def _package_versions() -> dict:
   out = {"python": platform.python_version()}
   for module in _DISTRIBUTIONS:
     out[module] = _version(module)
   return out
+
+
+def versions() -> dict:
+  """{"python", "tensorflow", "keras", "numpy", "tensorflow_datasets", "adv_tf"} -> version or None, and
+  "onednn": whether TensorFlow runs its oneDNN CPU kernels (None before TensorFlow is imported; see
+  `adv_tf.cpu_kernels`)."""
+  return {**_package_versions(), "onednn": cpu_kernels.onednn_enabled()}
 
 
 def host() -> str:
