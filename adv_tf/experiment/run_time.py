@@ -18,6 +18,7 @@ import platform
 import time
 from typing import Any, Optional
 
+from adv_tf import cpu_kernels
 from adv_tf.experiment.records import read_record_file, record_files
 from adv_tf.utils import provenance
 from adv_tf.utils.atomic import atomic_write_text
@@ -56,10 +57,26 @@ def _utc(timestamp: float) -> str:
   return datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc).isoformat(timespec="seconds")
 
 
+def cpu_model() -> Optional[str]:
+  """The CPU's model name ("model name" in /proc/cpuinfo on Linux, else `platform.processor()`), or None.
+
+  Timings depend on it beyond the core count: TensorFlow picks its CPU kernels by the CPU's instructions
+  (`adv_tf.cpu_kernels`)."""
+  try:
+    with open("/proc/cpuinfo", encoding="utf-8") as f:
+      for line in f:
+        if line.startswith("model name"):
+          return line.split(":", 1)[1].strip() or None
+  except OSError:
+    pass
+  return platform.processor() or None
+
+
 def machine() -> dict:
-  """The machine a run ran on, for published reference results: host, platform, processor, CPU count."""
+  """The machine a run ran on, for published reference results: host, platform, processor, CPU model and count,
+  and whether TensorFlow ran its oneDNN kernels (None when the process never imported TensorFlow)."""
   return {"host": provenance.host(), "platform": platform.platform(), "processor": platform.machine(),
-          "cpu_count": os.cpu_count()}
+          "cpu_model": cpu_model(), "cpu_count": os.cpu_count(), "onednn": cpu_kernels.onednn_enabled()}
 
 
 class RunTimer:

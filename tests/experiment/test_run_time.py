@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from adv_tf.experiment import cli
+from adv_tf import cpu_kernels
+from adv_tf.experiment import cli, run_time
 from adv_tf.experiment.bounds import Bounds
 from adv_tf.experiment.run_time import RUN_TIME_FILE, run_time_path
 from adv_tf.experiment.runner import Cell
@@ -111,3 +112,6 @@ def test_the_run_records_its_commit_and_machine_for_publication(timed, tmp_path)
   payload = json.loads((out / RUN_TIME_FILE).read_text())
   assert payload["code"] == provenance.git_revision()
   assert payload["machine"]["cpu_count"] >= 1 and payload["machine"]["host"] == provenance.host()
+  # Timings depend on the CPU and on TensorFlow's kernels beyond the core count (adv_tf.cpu_kernels).
+  assert payload["machine"]["cpu_model"] == run_time.cpu_model()
+  assert payload["machine"]["onednn"] in (None, cpu_kernels.onednn_enabled())  # None: TF not imported by then
