@@ -7,7 +7,7 @@ have no record yet and appends one record per finished cell to `<output_dir>/rec
 A record (one JSON line, keys sorted; NaN/inf written as Python's json does) holds:
   id, name, stage, index (position in the grid), config, result (run_cell's return value), seconds,
   started, finished (UTC ISO-8601), seed, study, shard ([k, n]), artifacts ("cells/<id>" or null),
-  versions ({python, tensorflow, keras, numpy, tensorflow_datasets, adv_tf}), git ({commit, dirty} or
+  versions ({python, tensorflow, keras, numpy, tensorflow_datasets, adv_tf, onednn}), git ({commit, dirty} or
   null), host, format.
 Console: "[3/14] pool_size=6 ... done in 42.1 s; ETA 6 min" per cell (ETA = mean seconds of the cells
 done in this call x cells left in it); `<output_dir>/progress-shard<k>of<n>.json` says the same for

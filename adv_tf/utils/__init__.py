@@ -1,5 +1,6 @@
 """The bottom layer: JSON conversion, crash-safe writes and provenance. Imports nothing else of adv_tf
-(except `adv_tf.errors`) and never TensorFlow."""
+(except `adv_tf.errors` and `adv_tf.cpu_kernels`, which reads TensorFlow's state only once it is imported)
+and never imports TensorFlow."""
 from adv_tf.utils.atomic import (
                                  append_line,
                                  atomic_save_npz,

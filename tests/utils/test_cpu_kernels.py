@@ -12,14 +12,14 @@ import pytest
 from adv_tf import cpu_kernels
 from adv_tf.utils import provenance
 
+# oneDNN ships in TensorFlow's x86-64 Linux wheels (the machines this suite runs on); elsewhere it may not.
+_X86_LINUX = pytest.mark.skipif(platform.system() != "Linux" or platform.machine() != "x86_64",
+                                reason="TensorFlow's oneDNN kernels: x86-64 Linux wheels")
+
 _PROBE = ("import json, sys; import adv_tf; from adv_tf import cpu_kernels; before = cpu_kernels.onednn_enabled(); "
           "import tensorflow; from adv_tf.utils import provenance; "
           "print(json.dumps([before, cpu_kernels.onednn_enabled(), provenance.versions()['onednn'], "
           "sys.modules['os'].environ.get('TF_ENABLE_ONEDNN_OPTS')]))")
-
-# oneDNN ships in TensorFlow's x86-64 Linux wheels (the machines this suite runs on); elsewhere it may not.
-_X86_LINUX = pytest.mark.skipif(platform.system() != "Linux" or platform.machine() != "x86_64",
-                                reason="TensorFlow's oneDNN kernels: x86-64 Linux wheels")
 
 
 def _probe(env_value: str | None) -> list:
@@ -32,6 +32,7 @@ def _probe(env_value: str | None) -> list:
   return json.loads(out.strip().splitlines()[-1])
 
 
+@_X86_LINUX
 def test_prefer_onednn_sets_it_only_when_unset(monkeypatch):
   monkeypatch.delenv(cpu_kernels.ENV, raising=False)
   cpu_kernels.prefer_onednn()
