@@ -372,8 +372,9 @@ def test_fmn_cw_keeps_the_smaller_of_fmn_point_and_cw_step(mnist_model, batch):
   point, and every example also ran the step (its iteration cap: test_fmn_cw_step_runs_its_iteration_cap)."""
   x, y = batch
   settings = dict(target=(y + 5) % 10, **FAST)
-  # FMN cut to 20 steps leaves its points improvable, so the CW step's point is kept on some examples
-  with_step = dataclasses.replace(cw.SCHEDULES.get("fmn-cw"), fmn_steps=20)
+  # FMN cut to 10 steps leaves its points improvable, so the CW step's point is kept on some examples (5 of 8 on
+  # 2026-12-07's fixture model, trained with oneDNN's kernels; at 20 steps 0 of 8 there, which left nothing to check)
+  with_step = dataclasses.replace(cw.SCHEDULES.get("fmn-cw"), fmn_steps=10)
   fmn_only = dataclasses.replace(with_step, fmn_const_factors=())
   res = cw.carlini_wagner_l2(mnist_model, x, schedule=with_step, **settings)
   alone = cw.carlini_wagner_l2(mnist_model, x, schedule=fmn_only, **settings)
