@@ -372,20 +372,25 @@ def test_fmn_cw_keeps_the_smaller_of_fmn_point_and_cw_step(mnist_model, batch):
   point, and every example also ran the step (its iteration cap: test_fmn_cw_step_runs_its_iteration_cap)."""
   x, y = batch
   settings = dict(target=(y + 5) % 10, **FAST)
-  # FMN cut to 10 steps leaves its points improvable, so the CW step's point is kept on some examples (5 of 8 on
-  # 2026-12-07's fixture model, trained with oneDNN's kernels; at 20 steps 0 of 8 there, which left nothing to check)
-  with_step = dataclasses.replace(cw.SCHEDULES.get("fmn-cw"), fmn_steps=10)
-  fmn_only = dataclasses.replace(with_step, fmn_const_factors=())
-  res = cw.carlini_wagner_l2(mnist_model, x, schedule=with_step, **settings)
+  # FMN cut short leaves its points improvable, so the CW step's point is kept on some examples. How short depends
+  # on the fixture model (its kernels, real or generated digits): on 2026-12-07's oneDNN-trained model 0 of 8 rows
+  # at 20 steps, 5 of 8 at 10, 8 of 8 at 5. The first count that leaves some is used; none fails the test.
+  for fmn_steps in (10, 5, 20):
+    with_step = dataclasses.replace(cw.SCHEDULES.get("fmn-cw"), fmn_steps=fmn_steps)
+    fmn_only = dataclasses.replace(with_step, fmn_const_factors=())
+    res = cw.carlini_wagner_l2(mnist_model, x, schedule=with_step, **settings)
+    if res.info["fmn_solved"].all() and (res.info["const"] > 0).any():
+      break
+  else:
+    pytest.fail("no FMN step count (10, 5, 20) left an example whose kept point is the CW step's")
   alone = cw.carlini_wagner_l2(mnist_model, x, schedule=fmn_only, **settings)
   assert res.info["fmn_solved"].all() and alone.info["fmn_solved"].all()
   assert res.success.all()
   assert (res.l2 <= alone.l2 * (1 + 1e-6)).all(), (res.l2, alone.l2)
   lam = res.info["fmn_const"]
   assert (lam > 0).all()
-  from_step = res.info["const"] > 0  # rows whose kept point is the CW step's (0: FMN's point)
+  from_step = res.info["const"] > 0  # rows whose kept point is the CW step's (0: FMN's point); some, by the loop
   factor, = with_step.fmn_const_factors
-  assert from_step.any()  # else the constant below is not checked
   np.testing.assert_allclose(res.info["const"][from_step], factor * lam[from_step], rtol=1e-5)
   step_iterations = res.info["iterations"] - with_step.fmn_steps * len(with_step.fmn_runs)
   assert (step_iterations >= 1).all()  # every example also ran the step
