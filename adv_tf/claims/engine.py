@@ -49,6 +49,7 @@ which it would be decided, or says that no N decides it and the single model nee
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from typing import Callable, Hashable, Mapping, Sequence
 
@@ -249,8 +250,11 @@ class _Negated(R.Test):
   def grown(self, factor, unit):
     return self.inner.grown(factor, unit)
 
-  def never(self, max_factor):
-    return self.inner.never(max_factor)
+  def never(self, max_factor, spread=R.raw_spread):
+    return self.inner.never(max_factor, spread)
+
+  def noise_in(self, spread=R.raw_spread):
+    return self.inner.noise_in(spread)
 
 
 def _line(cell: Cell, margin: float) -> float:
@@ -599,6 +603,11 @@ def _fmt(claim: Claim, x: float) -> str:
   return f"{claim.scale * x:+.3g} {claim.value_unit}".rstrip()
 
 
+def _spread(claim: Claim, x: float) -> str:
+  """A spread (sd, se) in the units `_fmt` prints the claim's effects in (no sign)."""
+  return f"{claim.scale * x:.3g} {claim.value_unit}".rstrip()
+
+
 def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules) -> str:
   testable = [c for c in cells if c.test is not None]
   if verdict == NOT_RUN or verdict in DECIDED:
@@ -607,9 +616,10 @@ def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules
     reasons = sorted({c.note for c in cells if c.note})
     return "not testable at this scale (" + "; ".join(reasons) + "): no sample size decides it" if reasons else ""
   effects = [c.test.effect for c in testable]
+  spread = functools.partial(_spread, claim)
   weakest = max(testable, key=lambda c: min(c.p_for, c.p_against, c.p_tie))
   seen = (f"effect seen {_fmt(claim, float(np.median(effects)))} (median over {len(effects)} cells, range "
-          f"{_fmt(claim, min(effects))} to {_fmt(claim, max(effects))}); noise: {weakest.test.noise}")
+          f"{_fmt(claim, min(effects))} to {_fmt(claim, max(effects))}); noise: {weakest.test.noise_in(spread)}")
   unit = weakest.test.unit if claim.unit == "seeds" or weakest.test.unit == "seeds" else claim.unit
   alone = ""
   if verdict.startswith("this model"):
@@ -631,7 +641,7 @@ def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules
     if outcome in DECIDED:
       return (f"{seen}; the same rules would read '{outcome}'{alone} at {weakest.test.grown(factor, unit)} if the "
               "effect held")
-  return f"{seen}; {weakest.test.never(rules.max_factor)}{alone}"
+  return f"{seen}; {weakest.test.never(rules.max_factor, spread)}{alone}"
 
 
 def judge(claim: Claim, measure: Measure, rules: Rules = Rules(),

@@ -45,6 +45,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 
 import numpy as np
 from scipy import special as _special
@@ -98,6 +99,11 @@ def _binom_upper(k: float, n: float) -> float:
   return binom_at_least(k, n, 0.5)
 
 
+def raw_spread(x: float) -> str:
+  """A spread (sd, se) as a bare number, in the tests' own units (accuracies as fractions): `Test.noise`."""
+  return f"{x:.3g}"
+
+
 def _count(x: float) -> str:
   """A count as printed: integers as integers, seed-averaged counts to 4 digits."""
   return f"{int(x)}" if float(x).is_integer() else f"{x:.4g}"
@@ -110,6 +116,11 @@ class Test:
   effect: float = 0.0
   units: int = 0
   noise: str = ""
+
+  def noise_in(self, spread: Callable[[float], str] = raw_spread) -> str:
+    """`noise` with its spreads (sd, se) printed by `spread`: the engine passes the claim's scale and unit, so that
+    the noise beside an effect in pp reads in pp too. Tests whose noise is a count return `noise` unchanged."""
+    return self.noise
 
   def p_above(self, threshold: float) -> float:
     raise NotImplementedError
@@ -124,8 +135,8 @@ class Test:
     """The sample `scaled(factor)` stands for, as the engine's "what would decide it" prints it."""
     return f"about {_count(self.units * factor)} {unit} per side ({factor}x today's)"
 
-  def never(self, max_factor: int) -> str:
-    """What the engine prints when no `scaled(factor)` up to `max_factor` decides the claim."""
+  def never(self, max_factor: int, spread: Callable[[float], str] = raw_spread) -> str:
+    """What the engine prints when no `scaled(factor)` up to `max_factor` decides the claim (spreads by `spread`)."""
     return f"no sample up to {max_factor}x today's decides it at this effect"
 
   def p_equivalent(self, margin: float) -> float:
@@ -150,12 +161,17 @@ class PairedProportions(Test):
     self.n = self.a + self.b + self.c + self.d
     self.units = self.n
     self.effect = (self.b - self.c) / self.n
-    disc = (self.b + self.c) / self.n
-    sd = math.sqrt(max(disc - self.effect ** 2, 0.0))
-    self.noise = f"discordant items {_count(self.b + self.c)}/{_count(self.n)} (per-item sd of the difference {sd:.3g})"
     if max(self.seeds) > 1:
       self.name = "McNemar / Newcombe paired interval on seed-averaged images"
-      self.noise += f"; each image once, its outcomes averaged over {self.seeds[0]} and {self.seeds[1]} seeds"
+    self.noise = self.noise_in()
+
+  def noise_in(self, spread: Callable[[float], str] = raw_spread) -> str:
+    disc = (self.b + self.c) / self.n
+    sd = math.sqrt(max(disc - self.effect ** 2, 0.0))
+    text = f"discordant items {_count(self.b + self.c)}/{_count(self.n)} (per-item sd of the difference {spread(sd)})"
+    if max(self.seeds) > 1:
+      text += f"; each image once, its outcomes averaged over {self.seeds[0]} and {self.seeds[1]} seeds"
+    return text
 
   def _bounds(self, z: float) -> tuple[float, float]:
     a, b, c, d, n = self.a, self.b, self.c, self.d, self.n
@@ -310,7 +326,10 @@ class TTest(Test):
 
   def __post_init__(self):
     self.name, self.effect, self.units = self.label, self.mean, self.n
-    self.noise = f"seed-to-seed sd {self.sd:.3g} over {self.n} seeds"
+    self.noise = self.noise_in()
+
+  def noise_in(self, spread: Callable[[float], str] = raw_spread) -> str:
+    return f"seed-to-seed sd {spread(self.sd)} over {self.n} seeds"
 
   def p_above(self, threshold: float) -> float:
     if not self._usable():
@@ -337,9 +356,8 @@ class ItemT(TTest):
   """A t test over items (images, pairs): build with `item_t`."""
   unit = "items"
 
-  def __post_init__(self):
-    super().__post_init__()
-    self.noise = f"item-to-item sd {self.sd:.3g} over {self.n} items"
+  def noise_in(self, spread: Callable[[float], str] = raw_spread) -> str:
+    return f"item-to-item sd {spread(self.sd)} over {self.n} items"
 
 
 def item_t(diffs) -> ItemT:
@@ -422,10 +440,9 @@ class ReferenceT(TTest):
   sides: tuple[float, float] = (1.0, 1.0)
   from_reference: tuple[bool, bool] = (False, False)
 
-  def __post_init__(self):
-    super().__post_init__()
-    self.noise = (f"seed-to-seed sd {self.sd:.3g} over the {self.reference_n} seeds of {self.reference} "
-                  f"(se {self.se:.3g}, t with {self.df:g} degrees of freedom)")
+  def noise_in(self, spread: Callable[[float], str] = raw_spread) -> str:
+    return (f"seed-to-seed sd {spread(self.sd)} over the {self.reference_n} seeds of {self.reference} "
+            f"(se {spread(self.se)}, t with {self.df:g} degrees of freedom)")
 
   def scaled(self, factor: int) -> "ReferenceT":
     big = self.reference_n * factor
@@ -438,10 +455,10 @@ class ReferenceT(TTest):
     return (f"a reference of about N = {self.reference_n * factor} seeds of {self.reference} ({factor}x today's "
             f"N = {self.reference_n}; a single compared model stays one seed)")
 
-  def never(self, max_factor: int) -> str:
+  def never(self, max_factor: int, spread: Callable[[float], str] = raw_spread) -> str:
     return (f"no reference up to N = {self.reference_n * max_factor} seeds of {self.reference} ({max_factor}x today's) "
-            f"decides it at this effect: a single compared model's own seed noise (sd {self.sd:.3g}) does not shrink "
-            "with N, so it needs seeds of its own")
+            f"decides it at this effect: a single compared model's own seed noise (sd {spread(self.sd)}) does not "
+            "shrink with N, so it needs seeds of its own")
 
 
 @dataclasses.dataclass

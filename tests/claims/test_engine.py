@@ -145,6 +145,25 @@ def test_replicated_method_claim_uses_the_seeds():
       "Welch t over seeds"
 
 
+def test_what_would_decide_it_prints_the_noise_in_the_units_of_the_effect():
+  # The noise beside "effect seen +x pp" was printed as a raw fraction ("sd 0.0153" beside "+1.17 pp").
+  a = Accuracy.of([outcomes(30, 50), outcomes(26, 50), outcomes(33, 50)], seeds=(0, 1, 2), item_set="s")
+  b = Accuracy.of([outcomes(29, 50), outcomes(27, 50), outcomes(31, 50)], seeds=(0, 1, 2), item_set="s")
+  r = judge(claim(Cell("a", "b"), unit="seeds"), measure({"a": a, "b": b}))
+  assert r.verdict == "inconclusive"   # per-seed differences +2, -2, +4 pp
+  sd = r.cells[0].test.sd   # floored at one accuracy's binomial sd (`paired_t`), about 0.07 here
+  assert 0.01 < sd < 0.2 and r.cells[0].test.noise == f"seed-to-seed sd {sd:.3g} over 3 seeds"   # its own units
+  assert "effect seen +1.33 pp" in r.to_decide and f"noise: seed-to-seed sd {100 * sd:.3g} pp over 3 seeds" in \
+      r.to_decide
+  items = judge(claim(Cell("a", "b")), measure({"a": Accuracy.of([1] * 5 + outcomes(25, 45), item_set="s"),
+                                                "b": Accuracy.of([0] * 5 + outcomes(25, 45), item_set="s")}))
+  assert "(per-item sd of the difference 30 pp)" in items.to_decide   # sqrt(5/50 - 0.1^2) = 0.3
+  distances = judge(claim(Cell("variant", "other"), unit="seeds", noise_from="base", margin=0.01, scale=1.0,
+                          value_unit="L2"),
+                    measure({"variant": _models(2.60), "other": _models(2.58), "base": _models(2.27, 2.29, 2.28)}))
+  assert "seed-to-seed sd 0.01 L2 over the 3 seeds of base (se 0.0141 L2" in distances.to_decide
+
+
 def test_independently_trained_sides_are_not_paired_by_seed_number():
   # Paper 003's D4 (GoogLeNet vs WRN): seed s of two architectures shares no draw, so the same seed numbers on the
   # same images must not pair them (paired df 2 vs Welch's ~4 at 3 seeds each; a shared seed effect would cancel

@@ -51,7 +51,7 @@ def test_a_difference_within_the_noise_is_inconclusive_and_says_what_would_decid
   got = _judged(noisy)
   assert got["C6"].verdict == "inconclusive" and not got["C6"].decided
   text = got["C6"].to_decide
-  assert "effect seen +0.1 L2" in text and "seed-to-seed sd 0.1 over the 3 seeds of baselines" in text
+  assert "effect seen +0.1 L2" in text and "seed-to-seed sd 0.1 L2 over the 3 seeds of baselines" in text
   # one model against N: only a larger reference could decide it, and t = 0.1 / 0.1 < 1.96 even at N -> infinity
   assert "no reference up to N = 3072 seeds of baselines" in text and "needs seeds of its own" in text
   rows = {c.claim: c for c in report.claim_verdicts(noisy)}
