@@ -238,7 +238,22 @@ def format_run_time(run_time: Optional[dict]) -> str:
     text += f", load {load:g}"
   if run_time.get("resumed"):
     text += f" (resumed: {run_time.get('records_before')} of {run_time.get('records_after')} records existed)"
-  return text
+  machine = format_machine(run_time.get("machine"))
+  return f"{text}; {machine}" if machine else text
+
+
+def format_machine(machine: Optional[dict]) -> str:
+  """"on AMD EPYC, 2 cores, oneDNN on" from run_time.json's "machine" ("" when it names no CPU model: runs before
+  2026-12-07). Quick times differ about 2x between the 2-core machines this suite has run on, and with TensorFlow's
+  CPU kernels (`adv_tf.cpu_kernels`), so a time is read with its machine."""
+  if not isinstance(machine, dict) or not machine.get("cpu_model"):
+    return ""
+  parts = [str(machine["cpu_model"])]
+  if isinstance(machine.get("cpu_count"), int):
+    parts.append(f"{machine['cpu_count']} cores")
+  if isinstance(machine.get("onednn"), bool):
+    parts.append(f"oneDNN {'on' if machine['onednn'] else 'off'}")
+  return "on " + ", ".join(parts)
 
 
 def _link(text: str, target: str) -> str:
@@ -354,7 +369,8 @@ def markdown_index(entries: Sequence[StudyEntry], results_dir, profile: str = "q
     lines += ["", f"All {len(timed)} recorded runs together: {format_duration(total['wall_seconds'])} wall, "
               f"{format_duration(total['cpu_seconds'])} CPU."]
   lines += ["", "Run time: the last invocation of the study's run (`run_time.json`), wall and process CPU seconds; "
-            "wall time depends on what else shared the machine (the 1-minute load average at the end is shown)."]
+            "wall time depends on what else shared the machine (the 1-minute load average at the end is shown) and "
+            "on the machine itself (its CPU model and TensorFlow's kernels, where run_time.json names them)."]
   return "\n".join(lines) + "\n"
 
 

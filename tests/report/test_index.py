@@ -173,6 +173,15 @@ def test_durations():
   assert index.format_run_time(None) == "not recorded"
 
 
+def test_run_time_names_the_machine_when_the_run_recorded_it():
+  run = {"wall_seconds": 600.0, "cpu_seconds": 900.0, "load_average_1min": {"end": 2.0},
+         "machine": {"cpu_model": "AMD EPYC", "cpu_count": 2, "onednn": True}}
+  assert index.format_run_time(run) == "10 min 0 s wall, 15 min 0 s CPU, load 2; on AMD EPYC, 2 cores, oneDNN on"
+  assert index.format_machine({"cpu_model": "Xeon", "onednn": False}) == "on Xeon, oneDNN off"
+  older = dict(run, machine={"host": "vm", "cpu_count": 2})   # written before cpu_model was recorded
+  assert index.format_run_time(older) == "10 min 0 s wall, 15 min 0 s CPU, load 2"
+
+
 @pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
 def test_make_reproduce_all_runs_every_study_then_the_index(tmp_path):
   out = tmp_path / "results"
