@@ -608,6 +608,11 @@ def _spread(claim: Claim, x: float) -> str:
   return f"{claim.scale * x:.3g} {claim.value_unit}".rstrip()
 
 
+def _direction(cell: Cell) -> float:
+  """+1 for a cell that claims A above B ("greater", "at_least", and "equal", which has no direction), -1 below."""
+  return -1.0 if cell.relation in ("less", "at_most") else 1.0
+
+
 def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules) -> str:
   testable = [c for c in cells if c.test is not None]
   if verdict == NOT_RUN or verdict in DECIDED:
@@ -615,11 +620,16 @@ def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules
   if not testable:
     reasons = sorted({c.note for c in cells if c.note})
     return "not testable at this scale (" + "; ".join(reasons) + "): no sample size decides it" if reasons else ""
-  effects = [c.test.effect for c in testable]
+  # Cells that claim opposite directions (e.g. S3 of paper 002: more pixels above one threshold, fewer below it):
+  # a median of their raw effects mixes signs that mean opposite things, so each is read in its cell's direction.
+  mixed = len({_direction(c.cell) for c in testable}) > 1
+  effects = [_direction(c.cell) * c.test.effect if mixed else c.test.effect for c in testable]
   spread = functools.partial(_spread, claim)
   weakest = max(testable, key=lambda c: min(c.p_for, c.p_against, c.p_tie))
   seen = (f"effect seen {_fmt(claim, float(np.median(effects)))} (median over {len(effects)} cells, range "
-          f"{_fmt(claim, min(effects))} to {_fmt(claim, max(effects))}); noise: {weakest.test.noise_in(spread)}")
+          f"{_fmt(claim, min(effects))} to {_fmt(claim, max(effects))}"
+          f"{'; signed per cell: + is the direction that cell claims' if mixed else ''}); "
+          f"noise: {weakest.test.noise_in(spread)}")
   unit = weakest.test.unit if claim.unit == "seeds" or weakest.test.unit == "seeds" else claim.unit
   alone = ""
   if verdict.startswith("this model"):

@@ -164,6 +164,20 @@ def test_what_would_decide_it_prints_the_noise_in_the_units_of_the_effect():
   assert "seed-to-seed sd 0.01 L2 over the 3 seeds of base (se 0.0141 L2" in distances.to_decide
 
 
+def test_effect_seen_reads_cells_of_opposite_directions_each_in_its_own():
+  # Paper 002's S3 claims "more" at some thresholds and "fewer" at others: +1 pp where "more" is claimed and -1 pp
+  # where "fewer" is claimed both agree with the claim, so their median is +1 in the claim's direction, not 0.
+  up, down = Values(((3.0, 2.0, 1.0),), item_set="img"), Values(((1.0, 1.0, 1.0),), item_set="img")
+  table = {"a": up, "b": down, "c": down, "d": up}
+  r = judge(claim(Cell("a", "b", "greater"), Cell("c", "d", "less"), unit="images", scale=1.0, value_unit="%"),
+            measure(table))
+  assert r.verdict == "inconclusive"   # 3 images per side
+  assert "effect seen +1 % (median over 2 cells, range +1 % to +1 %; signed per cell: + is the direction that " \
+      "cell claims)" in r.to_decide
+  same = judge(claim(Cell("b", "a", "less"), unit="images", scale=1.0, value_unit="%"), measure(table))
+  assert "effect seen -1 % (median over 1 cells, range -1 % to -1 %)" in same.to_decide   # one direction: raw
+
+
 def test_independently_trained_sides_are_not_paired_by_seed_number():
   # Paper 003's D4 (GoogLeNet vs WRN): seed s of two architectures shares no draw, so the same seed numbers on the
   # same images must not pair them (paired df 2 vs Welch's ~4 at 3 seeds each; a shared seed effect would cancel
