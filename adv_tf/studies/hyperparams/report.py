@@ -353,7 +353,7 @@ CLAIM_SECTION = "Summary"
 
 
 def claim_verdicts(records: Sequence[Mapping[str, Any]]) -> list:
-  """The claims.json rows (C1..C6 §6.3/§8, S1..S3 secure model, K1 transfer): the engine's, as in report.md."""
+  """The claims.json rows (C1..C6 §6.3/§8, S1..S4 secure model, K1 transfer): the engine's, as in report.md."""
   return engine_claim_verdicts(judge_claims(records)[0], CLAIM_SECTION)
 
 
@@ -685,9 +685,11 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
             "pairs both models solved, for the one secure model and the one baseline, so S3 reads \"this "
             "model\"; an image-level difference with no spread (e.g. nothing transfers) is judged by the exact "
             "sign test, and an S3 cell where neither model changes any pixel above its threshold is not "
-            "testable (both at the floor). Kappa cells recorded before 2026-12-06 hold only pooled numbers: "
+            "testable (both at the floor). S4 (§6.4: fewer than 14.2% of pixels above every threshold over 0.10 "
+            "'in the original model') is a t over the same images of the baseline's percents against 14.2, so it "
+            "reads \"this model\" too. Kappa cells recorded before 2026-12-06 hold only pooled numbers: "
             "their K1 counts the pairs as independent examples (exact binomial, which overstates the evidence) "
-            "and their S3 is not testable (one mean per model, no noise).",
+            "and their S3 and S4 are not testable (one mean per model, no noise).",
             "", "The paper's internal contradictions (stated, not resolved): on kernel size, Table 3's text says "
             "\"smaller kernel sizes cause an increase in adversarial distance\", while Table 5 (2.05 at 2x2 up to "
             "2.26 at 6x6), §6.3 (\"lower convolution kernel sizes produced lower adversarial distances\") and §8 "
@@ -820,7 +822,7 @@ class HyperparamsReport(StudyReport):
                      self._figures, meta, self._judged)
 
   def claims(self, run) -> list:
-    """One ClaimVerdict per claim (C1..C6 §8, S1..S3 secure model, K1 transfer) from this run's records."""
+    """One ClaimVerdict per claim (C1..C6 §8, S1..S4 secure model, K1 transfer) from this run's records."""
     if self._judged is None:  # called on its own, not by write: the same inputs (this grid's cells, the noise
       self.prepare(run)       # reference) as the report's, never a second way to pick the records
     rows = engine_claim_verdicts(self._judged[0], CLAIM_SECTION)

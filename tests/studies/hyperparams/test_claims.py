@@ -8,7 +8,7 @@ import hyperparams_tiny_records as tiny
 import numpy as np
 import pytest
 
-from adv_tf.claims import NOT_RUN
+from adv_tf.claims import NOT_RUN, Values, judge
 from adv_tf.studies.hyperparams import cells as grid
 from adv_tf.studies.hyperparams import claims, config, report
 
@@ -26,7 +26,7 @@ def _with(records, name: str, mean: float) -> list[dict]:
 
 def test_every_claim_id_is_declared_once_with_cells_from_the_appendix_grid():
   assert [c.id for c in claims.CLAIMS] == ["C1", "C2", "C2-6.3", "C3", "C4", "C5", "C5-6.3", "C6", "C4-same",
-                                           "C6-same", "S1", "S2", "S3", "K1"]
+                                           "C6-same", "S1", "S2", "S3", "S4", "K1"]
   by_id = {c.id: c for c in claims.CLAIMS}
   for cid, axis, relation in (("C1", "input_dropout", "greater"), ("C3", "kernel_size", "greater"),
                               ("C4", "pool_size", "less")):               # one trend test over the axis (§6.3)
@@ -35,7 +35,29 @@ def test_every_claim_id_is_declared_once_with_cells_from_the_appendix_grid():
     assert [p[1] for p in cell.a.points] == [(axis, v) for v in sorted(values)] and cell.relation == relation
     assert by_id[cid].names == tuple(grid._label(v) for v in sorted(values))
   assert [(c.a, c.b) for c in by_id["C6"].cells] == [(("stride", 1), ("stride", 2))]
-  assert all(c.noise_from == claims.BASELINES for c in claims.CLAIMS if c.id[0] in "CS" and c.id != "S3")
+  assert all(c.noise_from == claims.BASELINES for c in claims.CLAIMS if c.id[0] in "CS" and c.id not in ("S3", "S4"))
+
+
+def test_s4_judges_the_baselines_pixels_changed_against_the_14_2_percent_of_section_6_4():
+  s4 = next(c for c in claims.CLAIMS if c.id == "S4")
+  thresholds = [t for t in config.DISTORTION_THRESHOLDS if t > 0.10 + 1e-9]   # "above 0.10": 0.15 .. 0.40
+  assert len(s4.cells) == len(claims.FIG_KAPPAS) * len(thresholds) == 66
+  assert all(c.a[:2] == ("pixels changed", "baseline") and c.a[3] in thresholds and c.b == 14.2
+             and c.relation == "less" for c in s4.cells)
+
+  def measured_at_kappa_0(percents):
+    def measure(key):
+      if key[0] == "pixels changed" and key[2] == 0.0:
+        return Values((tuple(percents),), item_set="kappa 0 best-estimate samples", bounds=(0.0, 100.0))
+      return None
+    return measure
+  low = judge(s4, measured_at_kappa_0([4.0 + 0.5 * i for i in range(10)]))      # 4-8.5% on 10 images
+  assert low.verdict.startswith("this model: holds")                              # one baseline: "this model"
+  assert low.label == "this model: holds, partial (tested against: kappa 0)"   # only kappa 0 measured
+  high = judge(s4, measured_at_kappa_0([18.0 + 0.5 * i for i in range(10)]))
+  assert high.verdict.startswith("this model: does not hold")
+  near = judge(s4, measured_at_kappa_0([12.0, 16.0] * 5))                         # mean 14.0: within the noise
+  assert near.verdict.startswith("this model: inconclusive")
 
 
 def test_a_clear_variant_holds_and_a_reversed_one_does_not_hold():

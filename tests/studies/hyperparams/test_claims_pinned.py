@@ -32,7 +32,10 @@ PINNED = {
     "S2": "holds",
     # S3 was "does not hold" from point comparisons of one model each with no noise: Figs. 8/9's distortion is
     # recorded as one mean per model, so nothing measures its noise.
-    "S3": "not testable",
+    # Since 2026-12-07 S3 and S4 name the kappas they were measured at ("partial" when not all of 0..10).
+    "S3": "not testable, partial (tested against: kappa 0, kappa 3, kappa 5)",
+    # S4 (2026-12-07, §6.4's 14.2% bound on the baseline) reads the same per-image pixel counts: not testable here.
+    "S4": "not testable, partial (tested against: kappa 0, kappa 3, kappa 5)",
     # K1 compares one baseline with one secure model: "this model" since 2026-12-06 (as S3).
     "K1": "this model: holds, partial (tested against: kappa 3, kappa 5)",
 }

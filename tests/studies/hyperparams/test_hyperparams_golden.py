@@ -5,7 +5,8 @@ the new module paths). Regenerate the fixture only when a change of ids/tables i
 `GOLDEN_UPDATE=1 pytest tests/test_golden_hyperparams.py`. Regenerated on 2026-12-06 (fifth session) when the
 kappa section gained the pixels-changed table (Figs. 8/9 as numbers): its five lines were added, nothing else changed.
 Regenerated on 2026-12-07 when "what would decide it" began printing the noise in the effect's units ("sd 0.01 L2",
-"se 0.0115 L2"): three summary lines changed in those words only.
+"se 0.0115 L2"): three summary lines changed in those words only; and when claim S4 (§6.4's 14.2% bound) was added:
+its one summary row was added, and S3 began naming the kappas it was measured at ("partial").
 """
 from __future__ import annotations
 

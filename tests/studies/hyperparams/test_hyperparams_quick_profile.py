@@ -125,7 +125,7 @@ def test_claims_cover_section8_secure_and_transfer_and_are_written(tmp_path):
   records = _records()
   rows = report.claim_verdicts(records)
   assert [c.claim for c in rows] == ["C1", "C2", "C2-6.3", "C3", "C4", "C5", "C5-6.3", "C6", "C4-same",
-                                     "C6-same", "S1", "S2", "S3", "K1"]
+                                     "C6-same", "S1", "S2", "S3", "S4", "K1"]
   by_id = {c.claim: c for c in rows}
   assert by_id["C1"].verdict == "holds, partial (tested against: 0.0, 0.5)"  # input dropout 0.5 only
   assert by_id["C5"].verdict == "tie, partial (tested against: sgd vs adadelta)"  # 2.28 vs 2.28, sd 0.01

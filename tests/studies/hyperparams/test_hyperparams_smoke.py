@@ -61,7 +61,7 @@ def test_hyperparams_study_runs_end_to_end_on_generated_digits(tmp_path, monkeyp
   assert records[3]["result"]["reused_from"] == {"baseline": records[0]["id"], "secure": records[2]["id"]}
   claims = json.loads((out / "claims.json").read_text())["claims"]
   assert [c["claim"] for c in claims] == ["C1", "C2", "C2-6.3", "C3", "C4", "C5", "C5-6.3", "C6", "C4-same",
-                                          "C6-same", "S1", "S2", "S3", "K1"]
+                                          "C6-same", "S1", "S2", "S3", "S4", "K1"]
   assert all(c["verdict"] and c["statement"] for c in claims)
   assert "Search verdict vs re-check" in text
   # Every model is in the shared cache: a second output folder trains nothing.
