@@ -687,9 +687,11 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
             "sign test, and an S3 cell where neither model changes any pixel above its threshold is not "
             "testable (both at the floor). S4 (§6.4: fewer than 14.2% of pixels above every threshold over 0.10 "
             "'in the original model') is a t over the same images of the baseline's percents against 14.2, so it "
-            "reads \"this model\" too. Kappa cells recorded before 2026-12-06 hold only pooled numbers: "
-            "their K1 counts the pairs as independent examples (exact binomial, which overstates the evidence) "
-            "and their S3 and S4 are not testable (one mean per model, no noise).",
+            "reads \"this model\" too; its kappas are CW margins in our model's logits, so a high kappa need not be "
+            "as strong an attack on the paper's model (see the transfer paragraph). Kappa cells recorded before "
+            "2026-12-06 hold only pooled numbers: their K1 counts the pairs as independent examples (exact "
+            "binomial, which overstates the evidence) and their S3 and S4 are not testable (one mean per model, no "
+            "noise).",
             "", "The paper's internal contradictions (stated, not resolved): on kernel size, Table 3's text says "
             "\"smaller kernel sizes cause an increase in adversarial distance\", while Table 5 (2.05 at 2x2 up to "
             "2.26 at 6x6), §6.3 (\"lower convolution kernel sizes produced lower adversarial distances\") and §8 "
