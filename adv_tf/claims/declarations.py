@@ -115,6 +115,9 @@ class Claim:
       trained independently (two architectures: a shared seed number shares nothing that cancels): Welch's t.
       Other units: the per-seed effects beside an item test (`engine._seed_effects`) pair seed s with seed s only
       when True.
+    one_model: unit "seeds" only: why the claim is about one particular model rather than a training method (e.g.
+      "§6.4: 'in the original model'"), so that its "this model" verdict answers it and "what would decide it" does
+      not ask for more seeds; "" (default): a method claim, whose one-seed verdict needs seeds.
   """
   id: str
   statement: str
@@ -130,6 +133,7 @@ class Claim:
   value_unit: str = "pp"
   noise_from: Hashable | None = None
   seeds_paired: bool = True
+  one_model: str = ""
 
   def __post_init__(self):
     if self.unit not in UNITS:
@@ -142,6 +146,9 @@ class Claim:
       raise AdvTfError(f"claim {self.id} has no cells")
     if self.noise_from is not None and self.unit != "seeds":
       raise AdvTfError(f"claim {self.id}: noise_from needs unit 'seeds', got {self.unit!r}")
+    if self.one_model and self.unit != "seeds":
+      raise AdvTfError(f"claim {self.id}: one_model needs unit 'seeds' (a claim on items is about its models "
+                       f"already), got {self.unit!r}")
     if any(isinstance(c.a, Trend) for c in self.cells) and self.noise_from is None:
       raise AdvTfError(f"claim {self.id}: a Trend cell needs unit 'seeds' and noise_from (the seed-to-seed sd its "
                        "points share)")

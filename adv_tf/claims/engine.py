@@ -608,9 +608,21 @@ def _spread(claim: Claim, x: float) -> str:
   return f"{claim.scale * x:.3g} {claim.value_unit}".rstrip()
 
 
-def _direction(cell: Cell) -> float:
-  """+1 for a cell that claims A above B ("greater", "at_least", and "equal", which has no direction), -1 below."""
-  return -1.0 if cell.relation in ("less", "at_most") else 1.0
+def _past_line(cell: Cell, effect: float, margin: float) -> float:
+  """How far `effect` lies past the cell's line in the way the cell claims (+: as claimed), as `_p_values` reads it:
+  the effect mirrored for "less" / "at_most", minus the cell's line (`_line`: its offset, less the margin for
+  "at_least" / "at_most"); for "equal", the margin less the distance from the offset (+: inside the band)."""
+  if cell.relation == "equal":
+    return margin - abs(effect - cell.offset)
+  return (-effect if cell.relation in ("less", "at_most") else effect) - _line(cell, margin)
+
+
+def _mixed(claim: Claim) -> bool:
+  """Whether a claim's cells claim different things of their effects (some above, some below or equal, or lines at
+  different offsets), so that their raw effects cannot share one median (`_to_decide`)."""
+  ways = {("below" if c.relation in ("less", "at_most") else "equal" if c.relation == "equal" else "above", c.offset)
+          for c in claim.cells}
+  return len(ways) > 1
 
 
 def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules) -> str:
@@ -620,27 +632,33 @@ def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules
   if not testable:
     reasons = sorted({c.note for c in cells if c.note})
     return "not testable at this scale (" + "; ".join(reasons) + "): no sample size decides it" if reasons else ""
-  # Cells that claim opposite directions (e.g. S3 of paper 002: more pixels above one threshold, fewer below it):
-  # a median of their raw effects mixes signs that mean opposite things, so each is read in its cell's direction.
-  mixed = len({_direction(c.cell) for c in testable}) > 1
-  effects = [_direction(c.cell) * c.test.effect if mixed else c.test.effect for c in testable]
+  # Cells that claim different things (e.g. S3 of paper 002: more pixels above one threshold, fewer below it): a
+  # median of their raw effects mixes signs that mean opposite things, so each is read past its own line.
+  mixed = _mixed(claim)
+  effects = [_past_line(c.cell, c.test.effect, claim.margin) if mixed else c.test.effect for c in testable]
   spread = functools.partial(_spread, claim)
   weakest = max(testable, key=lambda c: min(c.p_for, c.p_against, c.p_tie))
   seen = (f"effect seen {_fmt(claim, float(np.median(effects)))} (median over {len(effects)} cells, range "
           f"{_fmt(claim, min(effects))} to {_fmt(claim, max(effects))}"
-          f"{'; signed per cell: + is the direction that cell claims' if mixed else ''}); "
+          f"{'; each cell past its own line, + as that cell claims' if mixed else ''}); "
           f"noise: {weakest.test.noise_in(spread)}")
   unit = weakest.test.unit if claim.unit == "seeds" or weakest.test.unit == "seeds" else claim.unit
   alone = ""
   if verdict.startswith("this model"):
-    seen = (f"needs >= 2 seeds per compared model (a claim about a training method: a model with one seed stays "
-            f"'this model' whatever the number of images, and its seed-to-seed noise is unmeasured, so how many seeds "
-            f"it needs beyond two cannot be computed); {seen}")
+    if claim.one_model:
+      why = (f"a claim about one model ({claim.one_model}): the verdict is about ours, one reproduction of it on one "
+             "seed; more seeds would test the training recipe, which the claim does not state")
+      alone = " (as 'this model')"
+    else:
+      why = ("needs >= 2 seeds per compared model (a claim about a training method: a model with one seed stays "
+             "'this model' whatever the number of images, and its seed-to-seed noise is unmeasured, so how many seeds "
+             "it needs beyond two cannot be computed)")
+      alone = (" (as 'this model')" if weakest.this_model else
+               " (as 'this model': that count is for the compared models with seeds; the one-seed model still needs "
+               ">= 2)")
+    seen = f"{why}; {seen}"
     if verdict.removeprefix("this model: ") in DECIDED:
       return f"{seen}; on these images the verdict for this model is decided"
-    alone = (" (as 'this model')" if weakest.this_model else
-             " (as 'this model': that count is for the compared models with seeds; the one-seed model still needs "
-             ">= 2)")
   for factor in SCALE_FACTORS:
     if factor > rules.max_factor:
       break

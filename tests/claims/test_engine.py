@@ -164,7 +164,7 @@ def test_what_would_decide_it_prints_the_noise_in_the_units_of_the_effect():
   assert "seed-to-seed sd 0.01 L2 over the 3 seeds of base (se 0.0141 L2" in distances.to_decide
 
 
-def test_effect_seen_reads_cells_of_opposite_directions_each_in_its_own():
+def test_effect_seen_reads_cells_of_opposite_directions_each_past_its_own_line():
   # Paper 002's S3 claims "more" at some thresholds and "fewer" at others: +1 pp where "more" is claimed and -1 pp
   # where "fewer" is claimed both agree with the claim, so their median is +1 in the claim's direction, not 0.
   up, down = Values(((3.0, 2.0, 1.0),), item_set="img"), Values(((1.0, 1.0, 1.0),), item_set="img")
@@ -172,10 +172,15 @@ def test_effect_seen_reads_cells_of_opposite_directions_each_in_its_own():
   r = judge(claim(Cell("a", "b", "greater"), Cell("c", "d", "less"), unit="images", scale=1.0, value_unit="%"),
             measure(table))
   assert r.verdict == "inconclusive"   # 3 images per side
-  assert "effect seen +1 % (median over 2 cells, range +1 % to +1 %; signed per cell: + is the direction that " \
-      "cell claims)" in r.to_decide
+  assert "effect seen +1 % (median over 2 cells, range +1 % to +1 %; each cell past its own line, + as that cell " \
+      "claims)" in r.to_decide
   same = judge(claim(Cell("b", "a", "less"), unit="images", scale=1.0, value_unit="%"), measure(table))
-  assert "effect seen -1 % (median over 1 cells, range -1 % to -1 %)" in same.to_decide   # one direction: raw
+  assert "effect seen -1 % (median over 1 cells, range -1 % to -1 %)" in same.to_decide   # one way: raw
+  # A line elsewhere than 0 (an "at least" with an allowance, paper 004's C6): +1 against a line at -1 - 0.5 is 2.5
+  # past it; an "equal" cell reads the margin less its distance from the offset (+: inside the band).
+  lines = judge(claim(Cell("a", "b", "at_least", offset=-1.0), Cell("c", "d", "less"), Cell("a", "c", "equal"),
+                      unit="images", scale=1.0, value_unit="%", margin=0.5), measure(table))
+  assert "range -0.5 % to +2.5 %" in lines.to_decide and "median over 3 cells" in lines.to_decide
 
 
 def test_independently_trained_sides_are_not_paired_by_seed_number():

@@ -66,32 +66,34 @@ def _per_source(values: Sequence, sources: Sequence[int], left_out: set[int] = f
   return tuple(out)
 
 
-def _misclassified(result: Mapping[str, Any]) -> set[int]:
-  """Sources either model misclassifies (their pairs start on another class)."""
-  return {int(i) for side in ("baseline", "secure") for i in (result.get(side) or {}).get(
-      "misclassified_source_indices", ())}
+def _misclassified(result: Mapping[str, Any], sides: Sequence[str] = ("baseline", "secure")) -> set[int]:
+  """Sources that any of `sides` (default: either model) misclassifies (their pairs start on another class)."""
+  return {int(i) for side in sides for i in (result.get(side) or {}).get("misclassified_source_indices", ())}
 
 
 def _kappa_result(kappa_results: Sequence[Mapping[str, Any]], kappa: float) -> Mapping[str, Any] | None:
   return next((r for r in kappa_results if _finite(r.get("kappa")) and float(r["kappa"]) == kappa), None)
 
 
-def _pixels_changed(result: Mapping[str, Any], model: str, kappa: float,
-                    threshold: float) -> Values | Untestable | None:
-  """Per source image, the % of pixel values `model`'s examples change above `threshold`, over the pairs both
-  models' attacks solved (so the two sides average the same pairs), sources either model misclassifies left out."""
+def _pixels_changed(result: Mapping[str, Any], model: str, kappa: float, threshold: float,
+                    paired: bool = True) -> Values | Untestable | None:
+  """Per source image, the % of pixel values `model`'s examples change above `threshold`. `paired` (S3): over the
+  pairs both models' attacks solved (so the two sides average the same pairs), sources either model misclassifies
+  left out; else (S4, one model alone): over the pairs `model`'s attack solved, the sources it misclassifies left
+  out."""
   sources, key = result.get("pair_sources"), f"{threshold:.2f}"
-  lists = [((result.get(m) or {}).get("pixels_changed_per_pair") or {}).get(key) for m in ("baseline", "secure")]
+  sides = ("baseline", "secure") if paired else (model,)
+  lists = [((result.get(m) or {}).get("pixels_changed_per_pair") or {}).get(key) for m in sides]
   if any(v is None for v in lists) or not sources:
     return None
   side = result[model]
   scale = 100.0 / side["pixel_values_per_example"]
-  both = [a is not None and b is not None for a, b in zip(*lists)]
-  percents = [c * scale if ok else None for c, ok in zip(side["pixels_changed_per_pair"][key], both)]
-  means = _per_source(percents, sources, _misclassified(result))
+  solved = [all(v is not None for v in pair) for pair in zip(*lists)]
+  percents = [c * scale if ok else None for c, ok in zip(side["pixels_changed_per_pair"][key], solved)]
+  means = _per_source(percents, sources, _misclassified(result, sides))
   if not any(math.isfinite(m) for m in means):
-    return Untestable(f"kappa {kappa:g}: no source image left to judge (every image misclassified by a model or no "
-                      "pair solved by both)")
+    return Untestable(f"kappa {kappa:g}: no source image left to judge (every image misclassified by "
+                      f"{'a model' if paired else 'the model'} or no pair solved by {'both' if paired else 'it'})")
   return Values((means,), item_set=f"kappa {kappa:g} best-estimate samples", bounds=(0.0, 100.0))
 
 
@@ -167,11 +169,12 @@ def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
         return unusable
       per_source = _transfer_per_source(result, key[1]) if result else None
       return per_source or _transfer(by_stage.get("kappa", []), key[1])
-    if key[0] == "pixels changed":
+    if key[0] in (claims.PIXELS_CHANGED, claims.PIXELS_CHANGED_ALONE):
       result = _kappa_result(kappa_results, key[2])
       if result and (unusable := _unusable_kappa_models(result)):
         return unusable
-      per_source = _pixels_changed(result, key[1], key[2], key[3]) if result else None
+      paired = key[0] == claims.PIXELS_CHANGED
+      per_source = _pixels_changed(result, key[1], key[2], key[3], paired) if result else None
       if per_source is not None:
         return per_source
       ran = any(_finite(r.get("kappa")) and float(r["kappa"]) == key[2] for r in by_stage.get("kappa", []))
@@ -214,7 +217,7 @@ def paper(base_values: Mapping[str, Any]) -> Measure:
       return Values(((published.SECURE["mean"],),))
     if key[0] == "transfer":
       return Untestable("the paper prints Fig. 10 values only in its plot (text: 2% at kappa 0)")
-    if key[0] == "pixels changed":
+    if key[0] in (claims.PIXELS_CHANGED, claims.PIXELS_CHANGED_ALONE):
       return Untestable("the paper's Figs. 8/9 are plots only (no values transcribed)")
     if key[0] == claims.SAME_PADDING:
       return Untestable("the paper states no padding and has no padding control")

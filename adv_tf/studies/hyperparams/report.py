@@ -686,9 +686,11 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
             "model\"; an image-level difference with no spread (e.g. nothing transfers) is judged by the exact "
             "sign test, and an S3 cell where neither model changes any pixel above its threshold is not "
             "testable (both at the floor). S4 (§6.4: fewer than 14.2% of pixels above every threshold over 0.10 "
-            "'in the original model') is a t over the same images of the baseline's percents against 14.2, so it "
-            "reads \"this model\" too; its kappas are CW margins in our model's logits, so a high kappa need not be "
-            "as strong an attack on the paper's model (see the transfer paragraph). Kappa cells recorded before "
+            "'in the original model') is a t over the images the baseline classifies correctly of its percents "
+            "over the pairs its attack solved (each image weighted equally; Fig. 8 plots the mean over examples) "
+            "against 14.2; it reads \"this model\" and that answers it (§6.4 states it of one model); its kappas "
+            "are CW margins in our model's logits, so a high kappa need not be as strong an attack on the paper's "
+            "model (see the transfer paragraph). Kappa cells recorded before "
             "2026-12-06 hold only pooled numbers: their K1 counts the pairs as independent examples (exact "
             "binomial, which overstates the evidence) and their S3 and S4 are not testable (one mean per model, no "
             "noise).",
@@ -756,9 +758,9 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
     lines.append("\n" + attacked_baseline_line(summary, int(meta.get("seed", 0))) + "\n\n" + meta["transfer_text"])
     pivot = pixels_changed_pivot(summary)
     if pivot:
-      lines += ["", "Pixels changed (Figs. 8/9 as numbers; claim S3): % of pixel values changed by more than each "
-                "threshold, baseline / secure, per kappa (pooled over each model's solved pairs; S3 compares them per "
-                "source image; every value "
+      lines += ["", "Pixels changed (Figs. 8/9 as numbers; claims S3, S4): % of pixel values changed by more than "
+                "each threshold, baseline / secure, per kappa (pooled over each model's solved pairs; S3 compares them "
+                "per source image, S4 tests the baseline's per source image against 14.2%; every value "
                 f"in {PIXELS_FILE}):", "", pivot]
   lines += markdown.figure_index(figs, tuple(k for k in figs if k.startswith(("heatmaps ", "paper vs ours ")))
                                  + ("baseline_distortion", "secure_distortion", "transfer", "examples"))

@@ -42,18 +42,21 @@ def test_s4_judges_the_baselines_pixels_changed_against_the_14_2_percent_of_sect
   s4 = next(c for c in claims.CLAIMS if c.id == "S4")
   thresholds = [t for t in config.DISTORTION_THRESHOLDS if t > 0.10 + 1e-9]   # "above 0.10": 0.15 .. 0.40
   assert len(s4.cells) == len(claims.FIG_KAPPAS) * len(thresholds) == 66
-  assert all(c.a[:2] == ("pixels changed", "baseline") and c.a[3] in thresholds and c.b == 14.2
+  assert all(c.a[:2] == (claims.PIXELS_CHANGED_ALONE, "baseline") and c.a[3] in thresholds and c.b == 14.2
              and c.relation == "less" for c in s4.cells)
 
   def measured_at_kappa_0(percents):
     def measure(key):
-      if key[0] == "pixels changed" and key[2] == 0.0:
+      if key[0] == claims.PIXELS_CHANGED_ALONE and key[2] == 0.0:
         return Values((tuple(percents),), item_set="kappa 0 best-estimate samples", bounds=(0.0, 100.0))
       return None
     return measure
   low = judge(s4, measured_at_kappa_0([4.0 + 0.5 * i for i in range(10)]))      # 4-8.5% on 10 images
   assert low.verdict.startswith("this model: holds")                              # one baseline: "this model"
   assert low.label == "this model: holds, partial (tested against: kappa 0)"   # only kappa 0 measured
+  # §6.4 states it of one model: "this model" answers it, and nothing asks for seeds of a training method
+  assert "a claim about one model (§6.4: 'in the original model')" in low.to_decide
+  assert "needs >= 2 seeds" not in low.to_decide
   high = judge(s4, measured_at_kappa_0([18.0 + 0.5 * i for i in range(10)]))
   assert high.verdict.startswith("this model: does not hold")
   near = judge(s4, measured_at_kappa_0([12.0, 16.0] * 5))                         # mean 14.0: within the noise
@@ -76,6 +79,7 @@ def test_a_difference_within_the_noise_is_inconclusive_and_says_what_would_decid
   assert "effect seen +0.1 L2" in text and "seed-to-seed sd 0.1 L2 over the 3 seeds of baselines" in text
   # one model against N: only a larger reference could decide it, and t = 0.1 / 0.1 < 1.96 even at N -> infinity
   assert "no reference up to N = 3072 seeds of baselines" in text and "needs seeds of its own" in text
+  assert "own seed noise (sd 0.1 L2)" in text   # the spread in the effect's units here too
   rows = {c.claim: c for c in report.claim_verdicts(noisy)}
   assert text in rows["C6"].evidence
 

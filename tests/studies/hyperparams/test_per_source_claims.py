@@ -53,6 +53,7 @@ def test_transfer_is_judged_over_source_images_not_pairs():
 def test_pixels_changed_are_compared_per_source_image_for_these_two_models():
   s3 = _judged(_records())["S3"]
   assert s3.verdict == "this model: holds"            # one secure model and one baseline: not a method's verdict
+  assert s3.label == "this model: holds, partial (tested against: kappa 0, kappa 3, kappa 5)"   # of kappa 0..10
   assert {c.test.units for c in s3.cells if c.test is not None} == {10}
   # without the per-pair lists (kappa records written before 2026-12-06) nothing measures the noise
   assert _judged(tiny.records())["S3"].verdict == "not testable"
@@ -110,12 +111,20 @@ def test_pixels_are_compared_over_the_pairs_both_models_solved_and_floors_are_no
   s3 = _judged(records)["S3"]
   floor = [c for c in s3.cells if c.cell.a[3] == 0.40 and c.status != "not measured"]
   assert floor and all(c.status == "not testable" and "both compared values at the floor" in c.note for c in floor)
-  assert s3.label.startswith("this model: holds, partial (testable:")
+  assert s3.label == "this model: holds, partial (tested against: kappa 0, kappa 3, kappa 5; testable: 21 of 24 cells)"
   kappa0 = next(r["result"] for r in records if r["stage"] == "kappa" and r["result"]["kappa"] == 0.0)
   baseline = measures._pixels_changed(kappa0, "baseline", 0.0, 0.05)
   per_pair = kappa0["baseline"]["pixels_changed_per_pair"]["0.05"]
   solved = [c for c in per_pair[1:9] if c is not None]                  # source 0 less pair 0 and the failed pair 4
   assert baseline.per_seed[0][0] == pytest.approx(np.mean(solved) * 100 / 784)
+  # S4 reads the baseline alone: pair 0, which only the secure model failed, counts; a source only the secure model
+  # misclassifies stays in, one the baseline misclassifies is left out.
+  kappa0["secure"]["misclassified_source_indices"], kappa0["baseline"]["misclassified_source_indices"] = [1], [2]
+  alone = measures._pixels_changed(kappa0, "baseline", 0.0, 0.05, paired=False).per_seed[0]
+  assert alone[0] == pytest.approx(np.mean([c for c in per_pair[:9] if c is not None]) * 100 / 784)
+  assert np.isfinite(alone[1]) and np.isnan(alone[2])
+  paired = measures._pixels_changed(kappa0, "baseline", 0.0, 0.05).per_seed[0]
+  assert np.isnan(paired[1]) and np.isnan(paired[2])
 
 
 def test_no_image_left_is_not_testable_never_the_pooled_pairs():
