@@ -762,6 +762,10 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
                 "each threshold, baseline / secure, per kappa (pooled over each model's solved pairs; S3 compares them "
                 "per source image, S4 tests the baseline's per source image against 14.2%; every value "
                 f"in {PIXELS_FILE}):", "", pivot]
+    if "examples" not in figs:
+      lines += ["", "Fig. 11 (the adversarial examples per kappa) is not drawn: the kappa cells' example arrays "
+                "(`cells/<id>/kappa.npz`) are not in this folder (a report rebuilt from published records has the "
+                "records only); the run that computed the cells draws it."]
   lines += markdown.figure_index(figs, tuple(k for k in figs if k.startswith(("heatmaps ", "paper vs ours ")))
                                  + ("baseline_distortion", "secure_distortion", "transfer", "examples"))
   excluded = [r for r in summary.baselines if r["result"].get("excluded")]

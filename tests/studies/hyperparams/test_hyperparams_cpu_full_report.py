@@ -125,6 +125,8 @@ def test_every_claim_is_judged_from_the_full_grid(written):
   assert got["S3"]["verdict"] == "this model: holds"    # per-pair pixel counts: one secure model, one baseline
   assert "Padding control: the 'same'-padded control LeNets' mean distance" in text and "over 3 seed(s)" in text
   assert "INCOMPLETE" not in text and "Not run in this profile" not in text
+  # constructed records carry no kappa.npz arrays: Fig. 11 is not drawn, and the report says so
+  assert "Fig. 11 (the adversarial examples per kappa) is not drawn" in text
 
 
 def test_tables_and_figures_cover_every_axis(written):

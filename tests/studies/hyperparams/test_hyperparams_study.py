@@ -304,6 +304,7 @@ def test_tiny_end_to_end_run_killed_and_resumed(tmp_path, tmp_path_factory):
   assert list((out / "tensorboard").rglob("events.out.tfevents*"))
   text = (out / "report.md").read_text()
   assert "SMOKE RUN" in text and "Claims of the paper, judged on our measurements" in text
+  assert "Fig. 11 (the adversarial examples per kappa) is not drawn" not in text   # drawn: its arrays are here
   # one sample per class: nothing to choose, no selection attack, so Fig. 6/7 are the seed-0 baseline's matrix
   assert "selection runs no attack" in text and not (out / "figures/fig6_average_distances.png").exists()
 
