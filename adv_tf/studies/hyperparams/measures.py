@@ -146,15 +146,17 @@ def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
               and r.get("padding") == "same"]
     return distance(rows, f"{axis}={grid._label(value)} ('same')") if rows else None
 
-  def _unusable_kappa_models(result) -> Untestable | None:
-    """Why a kappa cell's two models cannot be compared: the baseline it attacked (the study seed's) or the secure
-    model below the 98% bar (§6.1), as their model cells recorded; None when both are usable."""
+  def _unusable_kappa_models(result, alone: str = "") -> Untestable | None:
+    """Why a kappa cell's models cannot be judged: the baseline it attacked (the study seed's) or the secure model
+    below the 98% bar (§6.1), as their model cells recorded; `alone` ("baseline" or "secure"): that model only (S4
+    reads the baseline alone, so an excluded secure model does not block it). None when they are usable."""
     seed = int(result.get("baseline_seed") or 0)
-    attacked = {"the attacked baseline": [r for r in by_stage.get("baseline", []) if int(r.get("seed") or 0) == seed],
-                "the secure model": by_stage.get("secure", [])}
-    for name, rows in attacked.items():
+    attacked = {"baseline": ("the attacked baseline",
+                             [r for r in by_stage.get("baseline", []) if int(r.get("seed") or 0) == seed]),
+                "secure": ("the secure model", by_stage.get("secure", []))}
+    for side, (name, rows) in attacked.items():
       excluded = next((r["excluded"] for r in rows if r.get("excluded")), None)
-      if excluded:
+      if excluded and alone in ("", side):
         return Untestable(f"{name} excluded: {excluded} (§6.1: below 98% a model is not compared)")
     return None
 
@@ -171,9 +173,9 @@ def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
       return per_source or _transfer(by_stage.get("kappa", []), key[1])
     if key[0] in (claims.PIXELS_CHANGED, claims.PIXELS_CHANGED_ALONE):
       result = _kappa_result(kappa_results, key[2])
-      if result and (unusable := _unusable_kappa_models(result)):
-        return unusable
       paired = key[0] == claims.PIXELS_CHANGED
+      if result and (unusable := _unusable_kappa_models(result, "" if paired else key[1])):
+        return unusable
       per_source = _pixels_changed(result, key[1], key[2], key[3], paired) if result else None
       if per_source is not None:
         return per_source

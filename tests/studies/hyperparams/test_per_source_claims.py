@@ -139,7 +139,7 @@ def test_no_image_left_is_not_testable_never_the_pooled_pairs():
 
 
 @pytest.mark.parametrize("stage, name", [("secure", "secure"), ("baseline", "baseline/seed=0")])
-def test_a_kappa_model_below_the_bar_leaves_k1_and_s3_not_testable(stage, name):
+def test_a_kappa_model_below_the_bar_leaves_k1_and_s3_not_testable_and_s4_only_for_the_baseline(stage, name):
   records = _records()
   row = next(r for r in records if r["stage"] == stage and r["name"] == name)
   row["result"]["excluded"] = "test accuracy 0.9700 < 0.98"
@@ -147,6 +147,10 @@ def test_a_kappa_model_below_the_bar_leaves_k1_and_s3_not_testable(stage, name):
   for claim in ("K1", "S3"):
     assert got[claim].verdict == "not testable"
     assert all("excluded: test accuracy 0.9700" in c.note for c in got[claim].cells if c.status != "not measured")
+  # S4 reads the attacked baseline alone: only that model below the bar blocks it
+  s4 = got["S4"]
+  assert (s4.verdict == "not testable") == (stage == "baseline")
+  assert (stage == "secure") == any(c.status not in ("not measured", "not testable") for c in s4.cells)
 
 
 def test_the_transfer_text_labels_the_pooled_share_and_gives_the_per_image_mean_k1_is_judged_on():
