@@ -235,7 +235,7 @@ class _Negated(R.Test):
   """The mirror of a test: effect -> -effect."""
 
   def __init__(self, inner: R.Test):
-    self.inner, self.name, self.unit, self.units, self.noise = inner, inner.name, inner.unit, inner.units, inner.noise
+    self.inner, self.name, self.unit, self.units = inner, inner.name, inner.unit, inner.units
     self.effect = -inner.effect
 
   def p_above(self, threshold):
@@ -262,13 +262,21 @@ def _line(cell: Cell, margin: float) -> float:
   return cell.offset - (margin if cell.relation in ("at_least", "at_most") else 0.0)
 
 
+def _past_line(cell: Cell, effect: float, margin: float) -> float:
+  """How far `effect` lies past the cell's line in the way the cell claims (+: as claimed), as `_p_values` reads it:
+  the effect mirrored for "less" / "at_most", minus the cell's line (`_line`: its offset, less the margin for
+  "at_least" / "at_most"); for "equal", the margin less the distance from the offset (+: inside the band)."""
+  if cell.relation == "equal":
+    return margin - abs(effect - cell.offset)
+  return (-effect if cell.relation in ("less", "at_most") else effect) - _line(cell, margin)
+
+
 def _seeds_split(cell: Cell, effects: tuple[tuple[int, float], ...], margin: float) -> bool:
   """Whether per-seed effects lie on both sides of the cell's line (`_line`): a verdict on items averaged over seeds
   that some of the seeds, taken alone, would contradict ("equal" cells: never)."""
   if not effects or cell.relation == "equal":
     return False
-  sign = -1.0 if cell.relation in ("less", "at_most") else 1.0
-  oriented = [sign * d - _line(cell, margin) for _, d in effects]
+  oriented = [_past_line(cell, d, margin) for _, d in effects]
   return min(oriented) < 0 < max(oriented)
 
 
@@ -606,15 +614,6 @@ def _fmt(claim: Claim, x: float) -> str:
 def _spread(claim: Claim, x: float) -> str:
   """A spread (sd, se) in the units `_fmt` prints the claim's effects in (no sign)."""
   return f"{claim.scale * x:.3g} {claim.value_unit}".rstrip()
-
-
-def _past_line(cell: Cell, effect: float, margin: float) -> float:
-  """How far `effect` lies past the cell's line in the way the cell claims (+: as claimed), as `_p_values` reads it:
-  the effect mirrored for "less" / "at_most", minus the cell's line (`_line`: its offset, less the margin for
-  "at_least" / "at_most"); for "equal", the margin less the distance from the offset (+: inside the band)."""
-  if cell.relation == "equal":
-    return margin - abs(effect - cell.offset)
-  return (-effect if cell.relation in ("less", "at_most") else effect) - _line(cell, margin)
 
 
 def _mixed(claim: Claim) -> bool:

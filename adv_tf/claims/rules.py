@@ -115,12 +115,17 @@ class Test:
   unit: str = "items"
   effect: float = 0.0
   units: int = 0
-  noise: str = ""
+  noise_text: str = ""   # what `noise` says for a test whose noise has no spread to print (counts, "exact")
+
+  @property
+  def noise(self) -> str:
+    """The test's noise in its own units (accuracies as fractions): `noise_in()`."""
+    return self.noise_in()
 
   def noise_in(self, spread: Callable[[float], str] = raw_spread) -> str:
-    """`noise` with its spreads (sd, se) printed by `spread`: the engine passes the claim's scale and unit, so that
-    the noise beside an effect in pp reads in pp too. Tests whose noise is a count return `noise` unchanged."""
-    return self.noise
+    """The noise with its spreads (sd, se) printed by `spread`: the engine passes the claim's scale and unit, so that
+    the noise beside an effect in pp reads in pp too. Tests whose noise is a count return `noise_text`."""
+    return self.noise_text
 
   def p_above(self, threshold: float) -> float:
     raise NotImplementedError
@@ -163,7 +168,6 @@ class PairedProportions(Test):
     self.effect = (self.b - self.c) / self.n
     if max(self.seeds) > 1:
       self.name = "McNemar / Newcombe paired interval on seed-averaged images"
-    self.noise = self.noise_in()
 
   def noise_in(self, spread: Callable[[float], str] = raw_spread) -> str:
     disc = (self.b + self.c) / self.n
@@ -218,10 +222,10 @@ class TwoProportions(Test):
   def __post_init__(self):
     self.effect = self.k1 / self.n1 - self.k2 / self.n2
     self.units = min(self.n1, self.n2)
-    self.noise = f"binomial over {self.n1} and {self.n2} items"
+    self.noise_text = f"binomial over {self.n1} and {self.n2} items"
     if max(self.seeds) > 1:
       self.name = "Newcombe interval (unpaired) on seed-averaged images"
-      self.noise += f", each once (counts averaged over {self.seeds[0]} and {self.seeds[1]} seeds)"
+      self.noise_text += f", each once (counts averaged over {self.seeds[0]} and {self.seeds[1]} seeds)"
 
   def interval(self, z: float) -> tuple[float, float]:
     l1, u1 = wilson_interval(self.k1, self.n1, z)
@@ -253,10 +257,10 @@ class OneProportion(Test):
   def __post_init__(self):
     self.effect = self.k / self.n - self.c
     self.units = self.n
-    self.noise = f"binomial over {self.n} items"
+    self.noise_text = f"binomial over {self.n} items"
     if self.seeds > 1:
       self.name = "binomial vs constant on seed-averaged images"
-      self.noise += f", each once (count averaged over {self.seeds} seeds)"
+      self.noise_text += f", each once (count averaged over {self.seeds} seeds)"
 
   def interval(self, z: float) -> tuple[float, float]:
     lo, hi = wilson_interval(self.k, self.n, z)
@@ -294,7 +298,7 @@ class SignTest(Test):
     finite = self.diffs[~np.isnan(self.diffs)]
     self.effect = float(np.median(finite)) if len(finite) else 0.0
     self.units = len(finite)
-    self.noise = f"{len(finite)} paired items"
+    self.noise_text = f"{len(finite)} paired items"
 
   def _counts(self, threshold: float) -> tuple[int, int]:
     d = self.diffs[~np.isnan(self.diffs)] - threshold
@@ -326,7 +330,6 @@ class TTest(Test):
 
   def __post_init__(self):
     self.name, self.effect, self.units = self.label, self.mean, self.n
-    self.noise = self.noise_in()
 
   def noise_in(self, spread: Callable[[float], str] = raw_spread) -> str:
     return f"seed-to-seed sd {spread(self.sd)} over {self.n} seeds"
@@ -384,7 +387,7 @@ class ExactDifference(Test):
   unit = "computations"
 
   def __post_init__(self):
-    self.effect, self.units, self.noise = self.difference, 1, "none (computed exactly)"
+    self.effect, self.units, self.noise_text = self.difference, 1, "none (computed exactly)"
 
   def p_above(self, threshold: float) -> float:
     return 0.0 if self.effect > threshold else 1.0
