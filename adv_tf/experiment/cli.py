@@ -477,7 +477,11 @@ def _execute(run: study_lib.StudyRun, fv: flags.FlagValues, strategy: Any = None
     run.study.prepare(run)
     check_grids(run, stages, data_free)
     write_config(run)
-    run_stages(run, shard_index=run.shard.index, num_shards=run.shard.count, max_cells=fv["max_cells"].value)
+    try:
+      run_stages(run, shard_index=run.shard.index, num_shards=run.shard.count, max_cells=fv["max_cells"].value)
+    except BaseException as stop:  # Ctrl-C or a failure: the cells it recorded keep their time (run_time.py)
+      timer.write_stopped(run, stop)
+      raise
     if run.stage != ALL_STAGES:
       timer.write(run)
       return None

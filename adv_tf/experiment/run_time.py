@@ -4,7 +4,9 @@
 process CPU seconds (user + system, TensorFlow's threads included: wall time means little while several jobs
 share the cores, CPU time does), UTC start and end, the load average, how many stage records existed before
 and after, so a resumed run (records already there) is told apart from a fresh one, the commit the run started
-from (`code`: {"commit", "dirty"}, which `make publish-results` requires clean) and the machine. `--report_only`
+from (`code`: {"commit", "dirty"}, which `make publish-results` requires clean), the machine and the "outcome": a run
+stopped by Ctrl-C or an error while its stages ran writes it too ("interrupted" / "failed"), when it recorded
+cells, so a long profile stopped between sittings keeps the time of the cells it computed. `--report_only`
 invocations write nothing (they would overwrite the time of the run that computed the cells). A sharded
 process writes `run_time-shard<k>of<n>.json` instead, so shards sharing a folder do not overwrite each other.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import logging
 import os
 import pathlib
 import platform
@@ -20,10 +23,14 @@ from typing import Any, Optional
 
 from adv_tf import cpu_kernels
 from adv_tf.experiment.records import read_record_file, record_files
-from adv_tf.utils import provenance
+from adv_tf.utils import process_time, provenance
 from adv_tf.utils.atomic import atomic_write_text
 
 RUN_TIME_FILE = "run_time.json"
+# How an invocation ended ("outcome"; files written before 2026-12-07 have none: they all finished).
+FINISHED, INTERRUPTED, FAILED = "finished", "interrupted", "failed"
+OUTCOMES = (FINISHED, INTERRUPTED, FAILED)
+logger = logging.getLogger(__name__)
 
 
 def run_time_path(output_dir, shard_index: int = 0, num_shards: int = 1) -> pathlib.Path:
@@ -39,11 +46,6 @@ def count_records(run: Any) -> int:
     for path in record_files(stage.output_dir(run)):
       total += len(read_record_file(path))
   return total
-
-
-def _cpu_seconds() -> float:
-  times = os.times()
-  return times.user + times.system + times.children_user + times.children_system
 
 
 def _load_average() -> Optional[float]:
@@ -89,21 +91,22 @@ class RunTimer:
     self.num_shards = num_shards if num_shards is not None else getattr(shard, "count", 1)
     self.started = time.time()
     self._monotonic = time.monotonic()
-    self._cpu = _cpu_seconds()
+    self._cpu = process_time.cpu_seconds()
     self._load = _load_average()
     self.records_before = 0 if run.report_only else count_records(run)
     self.code = provenance.git_revision()  # at the start: the code the cells are computed with
 
-  def payload(self, run: Any) -> dict:
-    """What `write` stores: times, load and record counts of this invocation."""
+  def payload(self, run: Any, outcome: str = FINISHED) -> dict:
+    """What `write` stores: times, load and record counts of this invocation and how it ended (`OUTCOMES`)."""
     records_after = count_records(run)
     return {
+        "outcome": outcome,
         "study": run.study.name,
         "profile": getattr(run.config, "profile", None),
         "started_utc": _utc(self.started),
         "ended_utc": _utc(time.time()),
         "wall_seconds": round(time.monotonic() - self._monotonic, 3),
-        "cpu_seconds": round(_cpu_seconds() - self._cpu, 3),
+        "cpu_seconds": round(process_time.cpu_seconds() - self._cpu, 3),
         "load_average_1min": {"start": self._load, "end": _load_average()},
         "shard_index": self.shard_index,
         "num_shards": self.num_shards,
@@ -114,7 +117,7 @@ class RunTimer:
         "machine": machine(),
     }
 
-  def write(self, run: Any) -> Optional[pathlib.Path]:
+  def write(self, run: Any, outcome: str = FINISHED) -> Optional[pathlib.Path]:
     """Writes the file into `run.output_dir`; nothing for --report_only, and nothing when this invocation
     computed no new record and the folder already has the file (a rerun of a finished study keeps the time of
     the run that computed it, which the results index shows). Returns its path (or None)."""
@@ -123,4 +126,14 @@ class RunTimer:
     path = run_time_path(run.output_dir, self.shard_index, self.num_shards)
     if path.exists() and count_records(run) == self.records_before:
       return None
-    return atomic_write_text(path, json.dumps(self.payload(run), indent=1, sort_keys=True) + "\n")
+    return atomic_write_text(path, json.dumps(self.payload(run, outcome), indent=1, sort_keys=True) + "\n")
+
+  def write_stopped(self, run: Any, stop: BaseException) -> None:
+    """`write` for an invocation ended by Ctrl-C ("interrupted") or an error ("failed") while its stages ran, when
+    it recorded cells: a long run stopped between sittings keeps the time of the cells it computed. Never raises
+    (the exception that stopped the run is the one to see); nothing when it recorded no cell."""
+    try:
+      if count_records(run) > self.records_before:
+        self.write(run, INTERRUPTED if isinstance(stop, KeyboardInterrupt) else FAILED)
+    except Exception as e:  # noqa: BLE001  pylint: disable=broad-except
+      logger.warning("could not write %s of the stopped run: %s", RUN_TIME_FILE, e)

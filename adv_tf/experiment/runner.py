@@ -5,8 +5,10 @@ A `CellGrid` is a list of `Cell`s (one cell = one configuration to evaluate, e.g
 have no record yet and appends one record per finished cell to `<output_dir>/records-shard<k>of<n>.jsonl`.
 
 A record (one JSON line, keys sorted; NaN/inf written as Python's json does) holds:
-  id, name, stage, index (position in the grid), config, result (run_cell's return value), seconds,
-  started, finished (UTC ISO-8601), seed, study, shard ([k, n]), artifacts ("cells/<id>" or null),
+  id, name, stage, index (position in the grid), config, result (run_cell's return value), seconds (wall),
+  cpu_seconds (the process's user + system CPU seconds during the cell, TensorFlow's threads included; since
+  2026-12-07), sitting (the process that computed it: its start, host and pid, `adv_tf.utils.process_time`;
+  since 2026-12-07), started, finished (UTC ISO-8601), seed, study, shard ([k, n]), artifacts ("cells/<id>" or null),
   versions ({python, tensorflow, keras, numpy, tensorflow_datasets, adv_tf, onednn}), git ({commit, dirty} or
   null), host, format.
 Console: "[3/14] pool_size=6 ... done in 42.1 s; ETA 6 min" per cell (ETA = mean seconds of the cells
@@ -57,7 +59,7 @@ from adv_tf.experiment import records as records_lib
 from adv_tf.experiment import summaries
 from adv_tf.experiment.cell_ids import cell_id
 from adv_tf.experiment.record_schema import RecordCheck
-from adv_tf.utils import atomic, provenance
+from adv_tf.utils import atomic, process_time, provenance
 from adv_tf.utils.jsonable import to_jsonable
 
 logger = logging.getLogger(__name__)
@@ -502,6 +504,7 @@ def _run_one(study: CellGrid, index: int, cell: Cell, folder: pathlib.Path, cell
     seed_everything(seed)
   started = _utc_now()
   t0 = time.monotonic()
+  cpu0 = process_time.cpu_seconds()
   try:
     try:
       result = study.run_cell(cell, ctx)
@@ -510,6 +513,7 @@ def _run_one(study: CellGrid, index: int, cell: Cell, folder: pathlib.Path, cell
         log_fn(f"    [{cell.name}] failed: {type(e).__name__}: {e}")
       raise
     seconds = time.monotonic() - t0
+    cpu_seconds = process_time.cpu_seconds() - cpu0
     if result is None:
       result = {}
     result = to_jsonable(result, f"result of cell {cell.name!r}")
@@ -537,6 +541,7 @@ def _run_one(study: CellGrid, index: int, cell: Cell, folder: pathlib.Path, cell
   return {
       "id": cell.id, "name": cell.name, "stage": cell.stage, "index": index,
       "config": to_jsonable(cell.config, "config"), "result": result, "seconds": round(seconds, 3),
+      "cpu_seconds": round(cpu_seconds, 3), "sitting": process_time.SITTING,
       "started": started, "finished": finished, "seed": seed, "study": study.name,
       "shard": [shard_index, num_shards],
       "artifacts": f"cells/{cell.id}" if has_artifacts else None,

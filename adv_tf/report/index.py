@@ -32,7 +32,7 @@ import re
 import sys
 from typing import Iterable, Mapping, Optional, Sequence
 
-from adv_tf.experiment.run_time import RUN_TIME_FILE
+from adv_tf.experiment.run_time import FINISHED, RUN_TIME_FILE
 from adv_tf.experiment.study import Study
 from adv_tf.experiment.study import results_dir as study_results_dir
 from adv_tf.report.base import CLAIMS_FILE, ClaimVerdict
@@ -238,6 +238,8 @@ def format_run_time(run_time: Optional[dict]) -> str:
     text += f", load {load:g}"
   if run_time.get("resumed"):
     text += f" (resumed: {run_time.get('records_before')} of {run_time.get('records_after')} records existed)"
+  if run_time.get("outcome", FINISHED) != FINISHED:  # stopped by Ctrl-C or an error after recording cells
+    text += f", {run_time['outcome']} before its last cells"
   machine = format_machine(run_time.get("machine"))
   return f"{text}; {machine}" if machine else text
 

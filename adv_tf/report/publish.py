@@ -6,7 +6,8 @@ files and the figures (PNG, each at most `MAX_FIGURE_BYTES`; larger ones are lef
 relative paths so the report's links still work, plus `published.json`: the commits the run was computed with
 (every record names its own; "commit" is the newest, "record_commits" all of them, oldest first), the commit that
 judged its report ("report_commit"), the machine, the run's dates and CPU time (its `run_time.json`, and each shard
-process's `run_time-shard*.json` under "shard_runs"), the cells its report rests on and a SHA-256 per copied file.
+process's `run_time-shard*.json` under "shard_runs"), what computing its cells took over every sitting of a resumed
+run ("compute", from the records: `compute_cost`), the cells its report rests on and a SHA-256 per copied file.
 A run is finished when its report judged every cell of every stage's grid (claims.json's "cells"). Nothing there is
 edited by hand: a new publication replaces the folder whole (atomically: written beside it, then swapped in).
 
@@ -104,6 +105,26 @@ def record_commits(source: pathlib.Path) -> list[str]:
   if not first:
     raise AdvTfError(f"{source} holds no finished record: nothing to publish yet")
   return sorted(first, key=lambda commit: (first[commit], commit))
+
+
+def compute_cost(source: pathlib.Path) -> dict:
+  """What computing the records under `source` took, summed over every record (each holds its own cell's times;
+  `adv_tf.experiment.runner`): {"cells", "wall_seconds", "cpu_seconds" (over "cells_with_cpu", the records
+  written since 2026-12-07; None when none has it), "sittings" (distinct processes among the "cells_with_sitting"
+  that name theirs), "first_started", "last_finished"}. Unlike `run_time.json` (the last invocation only), it
+  covers every sitting of a resumed run, also one whose last process was stopped before it wrote that file.
+  Cell times leave out what a process spends outside its cells (start-up, data, the report)."""
+  records = [record for path in sorted(source.rglob("records-shard*.jsonl")) for record in read_record_file(path)]
+  timed = [r["cpu_seconds"] for r in records if isinstance(r.get("cpu_seconds"), (int, float))]
+  sittings = {r["sitting"] for r in records if isinstance(r.get("sitting"), str)}
+  started = [str(r["started"]) for r in records if r.get("started")]
+  finished = [str(r["finished"]) for r in records if r.get("finished")]
+  return {"cells": len(records),
+          "wall_seconds": round(sum(float(r.get("seconds") or 0) for r in records), 3),
+          "cpu_seconds": round(sum(timed), 3) if timed else None, "cells_with_cpu": len(timed),
+          "sittings": len(sittings),
+          "cells_with_sitting": sum(isinstance(r.get("sitting"), str) for r in records),
+          "first_started": min(started, default=None), "last_finished": max(finished, default=None)}
 
 
 def report_commit(source: pathlib.Path, claims: dict) -> Optional[str]:
@@ -257,7 +278,7 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
       "study": study, "profile": profile, "commit": commit,
       "published_utc": now.isoformat(timespec="seconds"), "finished": finished, "record_commits": commits,
       "run": {k: run_time.get(k) for k in ("started_utc", "ended_utc", "wall_seconds", "cpu_seconds",
-                                           "load_average_1min", "num_shards", "resumed")},
+                                           "load_average_1min", "num_shards", "resumed", "outcome")},
       "machine": run_time.get("machine") or next((s["machine"] for s in shard_runs if s.get("machine")),
                                                   {"note": "not recorded by this run"}),
       "shard_runs": shard_runs,
@@ -268,6 +289,7 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
       # run's report rebuilt later (--report_only, a rerun with every cell recorded) names its own commit
   }
   meta["cells"] = cells
+  meta["compute"] = compute_cost(source)
   target = dest_root / folder / profile
   target.parent.mkdir(parents=True, exist_ok=True)
   staging = pathlib.Path(tempfile.mkdtemp(prefix=f".{profile}-", dir=target.parent))

@@ -15,7 +15,7 @@ from adv_tf.experiment.records import load_records
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = pathlib.Path(__file__).with_name("toy_cluster_study.py")
-VOLATILE = {"seconds", "started", "finished", "host", "shard", "versions", "git"}
+VOLATILE = {"seconds", "cpu_seconds", "sitting", "started", "finished", "host", "shard", "versions", "git"}
 SCHEDULER_VARS = ("SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_COUNT", "JOB_COMPLETION_INDEX",
                   "BATCH_TASK_INDEX", "BATCH_TASK_COUNT", "AWS_BATCH_JOB_ARRAY_INDEX", "ADV_TF_NUM_SHARDS")
 

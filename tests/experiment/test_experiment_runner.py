@@ -30,6 +30,7 @@ from adv_tf.experiment import (
   records_path,
   run_study,
 )
+from adv_tf.utils import process_time
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 # Record fields that depend only on the cell and the seed (not on time, host or process).
@@ -322,6 +323,22 @@ def test_unparsable_line_in_the_middle_is_skipped_and_that_cell_rerun(tmp_path, 
     ids = [r["id"] for r in load_records(tmp_path)]
   assert ids == [c.id for c in study.cells[:2]]
   assert "not valid JSON" in caplog.text
+
+
+def test_a_record_names_its_sitting_and_the_cpu_seconds_its_cell_took(tmp_path):
+  """A long profile is computed over several sittings; each record says which one and what its cell cost, so a
+  publication can total them even when the last process was stopped (adv_tf.report.publish)."""
+  def busy(cell, ctx):  # burns at least 0.05 s of this process's CPU time
+    start = process_time.cpu_seconds()
+    while process_time.cpu_seconds() - start < 0.05:
+      sum(i * i for i in range(10_000))
+    return {"k": cell.config["k"]}
+
+  run_study(CellGrid("busy", tmp_path, _grid(2), busy), tensorboard=False, log=_quiet)
+  records = load_records(tmp_path)
+  assert [r["sitting"] for r in records] == [process_time.SITTING] * 2
+  assert all(r["cpu_seconds"] >= 0.05 for r in records)
+  assert process_time.SITTING.split(" ")[1:3] == [records[0]["host"], "pid"]
 
 
 # --------------------------------------------------------------------------------------------- seeds

@@ -115,3 +115,42 @@ def test_the_run_records_its_commit_and_machine_for_publication(timed, tmp_path)
   # Timings depend on the CPU and on TensorFlow's kernels beyond the core count (adv_tf.cpu_kernels).
   assert payload["machine"]["cpu_model"] == run_time.cpu_model()
   assert payload["machine"]["onednn"] in (None, cpu_kernels.onednn_enabled())  # None: TF not imported by then
+
+
+class StoppedStudy(TimedStudy):
+  """TimedStudy whose cell v=3 stops the run with `stop` (Ctrl-C's KeyboardInterrupt, or an error)."""
+  stop: BaseException = KeyboardInterrupt()
+
+  def stages(self, config):
+    setup, cells = super().stages(config)
+
+    def cell(c, ctx, run):
+      if c.config["v"] == 3:
+        raise self.stop
+      return {"y": c.config["v"]}
+    return [setup, dataclasses.replace(cells, run_cell=cell)]
+
+
+@pytest.mark.parametrize("stop, outcome", [(KeyboardInterrupt(), run_time.INTERRUPTED),
+                                           (ValueError("boom"), run_time.FAILED)])
+def test_a_run_stopped_after_recording_cells_keeps_their_time(tmp_path, stop, outcome):
+  """A long profile stopped between sittings (Ctrl-C after a cell) still says what its recorded cells took."""
+  study = StoppedStudy()
+  study.stop = stop
+  out = tmp_path / "out"
+  with pytest.raises(type(stop)):
+    cli.run_main(study, _argv(out, "--values=1,2,3"))
+  payload = json.loads((out / RUN_TIME_FILE).read_text())
+  assert payload["outcome"] == outcome and payload["records_after"] == 3  # setup, v=1, v=2
+  assert payload["cpu_seconds"] >= 0 and not (out / "report.md").exists()
+
+
+def test_a_run_stopped_before_its_first_record_writes_no_time(tmp_path):
+  study = StoppedStudy()
+  out = tmp_path / "out"
+  assert cli.run_main(study, _argv(out, "--values=1,3", "--max_cells=1")) == 0  # setup and v=1 recorded
+  finished = (out / RUN_TIME_FILE).read_text()
+  assert json.loads(finished)["outcome"] == run_time.FINISHED
+  with pytest.raises(KeyboardInterrupt):
+    cli.run_main(study, _argv(out, "--values=1,3"))  # stops at its only new cell, v=3
+  assert (out / RUN_TIME_FILE).read_text() == finished

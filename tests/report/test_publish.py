@@ -81,6 +81,24 @@ def test_publishes_report_claims_tables_times_and_small_figures(tmp_path, repo):
   assert meta["left_out"] and meta["left_out"][0].startswith("figures/huge.png")
   assert meta["files"]["report.md"] == publish_lib._sha256(target / "report.md")  # pylint: disable=protected-access
   assert set(meta["files"]) == set(got) - {"published.json"}
+  assert meta["compute"] == publish_lib.compute_cost(results / "toy_study" / "quick")
+
+
+def test_compute_cost_sums_every_sitting_of_a_resumed_run_from_its_records(tmp_path):
+  """Two stages computed over two sittings, plus a record written before records named their sitting and CPU time:
+  every cell's wall seconds count, CPU seconds and sittings only where recorded, and the count says so."""
+  old = {"id": "a", "seconds": 100.0, "started": "2026-12-05T01:00:00", "finished": "2026-12-05T01:01:40"}
+  first = {"id": "b", "seconds": 10.0, "cpu_seconds": 19.5, "sitting": "2026-12-07T03:49:00 vm pid 1",
+           "started": "2026-12-07T03:50:00", "finished": "2026-12-07T03:50:10"}
+  second = {"id": "c", "seconds": 20.0, "cpu_seconds": 30.25, "sitting": "2026-12-07T06:49:00 vm pid 2",
+            "started": "2026-12-07T06:50:00", "finished": "2026-12-07T06:50:20"}
+  control = {**second, "id": "d", "started": "2026-12-07T06:51:00", "finished": "2026-12-07T06:52:00"}
+  for folder, records in (("models", [old, first, second]), ("recipe_control", [control])):
+    (tmp_path / folder).mkdir()
+    (tmp_path / folder / "records-shard0of1.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+  assert publish_lib.compute_cost(tmp_path) == {
+      "cells": 4, "wall_seconds": 150.0, "cpu_seconds": 80.0, "cells_with_cpu": 3, "sittings": 2,
+      "cells_with_sitting": 3, "first_started": "2026-12-05T01:00:00", "last_finished": "2026-12-07T06:52:00"}
 
 
 def test_with_records_keeps_what_a_resumed_run_reads(tmp_path, repo):
