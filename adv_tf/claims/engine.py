@@ -203,6 +203,25 @@ class ClaimResult:
     return f"not testable, left out: {text}" + (f" | and {rest} more cells for other reasons" if rest else "")
 
   @property
+  def cell_rows(self) -> list[dict]:
+    """Each cell's verdict, for claims.json (a reader checks which cells decided the claim without rerunning the
+    judge): the cell's name and groups, its relation and line (the offset, in the claim's printed unit), its status
+    after Holm, the effect A - B in the claim's printed unit ("effect_unit"), the test, the one-sided p-values
+    before Holm (for, against, tie within the margin), whether it is a one-model cell, and its note."""
+    def number(x: float | None) -> float | None:
+      return None if x is None or not math.isfinite(x) else float(f"{x:.4g}")
+    rows = []
+    for c in self.cells:
+      offset = c.cell.offset if isinstance(c.cell.offset, (int, float)) else 0.0
+      rows.append({"cell": c.cell.name, "groups": list(c.groups or c.cell.groups), "relation": c.cell.relation,
+                   "line": number(self.claim.scale * offset), "status": c.status,
+                   "effect": None if c.test is None else number(self.claim.scale * c.test.effect),
+                   "effect_unit": self.claim.value_unit, "test": "" if c.test is None else c.test.name,
+                   "p_for": number(c.p_for), "p_against": number(c.p_against), "p_tie": number(c.p_tie),
+                   "this_model": c.this_model, "note": c.note})
+    return rows
+
+  @property
   def counts(self) -> str:
     keys = ("for", "against", "tie", "undecided", "not testable", "not measured")
     n = {k: sum(c.status == k for c in self.cells) for k in keys}

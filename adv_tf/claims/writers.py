@@ -34,5 +34,5 @@ def verdict_table(ours: Sequence[ClaimResult], paper: Sequence[ClaimResult] | No
 
 def claim_verdicts(ours: Sequence[ClaimResult], section: str = "") -> list[ClaimVerdict]:
   """The claims.json rows (`adv_tf.report.base.ClaimVerdict`) the cross-study index reads."""
-  return [ClaimVerdict(r.claim.id, r.claim.statement, r.label, r.evidence, section or r.claim.section, r.sample)
-          for r in ours]
+  return [ClaimVerdict(r.claim.id, r.claim.statement, r.label, r.evidence, section or r.claim.section, r.sample,
+                       r.cell_rows) for r in ours]

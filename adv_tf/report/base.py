@@ -35,6 +35,8 @@ class ClaimVerdict:
     sample: what the verdict rests on, in numbers (`adv_tf.claims.ClaimResult.sample`: the claim's cells, how many
       were measured and testable, sample sizes per side); the index states it where two profiles disagree. Empty
       for rows not judged by the claims engine and in claims.json files written before 2026-12-06.
+    cell_verdicts: each cell's verdict (`adv_tf.claims.ClaimResult.cell_rows`: status, effect, p-values), so that
+      a reader checks which cells decided a claim; empty for rows not judged by the engine and before 2026-12-07.
   """
   claim: str
   statement: str
@@ -42,6 +44,7 @@ class ClaimVerdict:
   evidence: str = ""
   section: str = ""
   sample: Mapping[str, Any] = dataclasses.field(default_factory=dict, hash=False)   # a dict: left out of the hash
+  cell_verdicts: Sequence[Mapping[str, Any]] = dataclasses.field(default=(), hash=False, compare=False)
 
 
 class StudyReport:

@@ -109,7 +109,8 @@ def _report_title(report: pathlib.Path) -> str:
 
 
 def _claims(payload: dict) -> tuple[list[ClaimVerdict], str]:
-  fields = {f.name for f in dataclasses.fields(ClaimVerdict)}
+  # The index shows no per-cell verdicts (a claims.json row's "cell_verdicts"): the reports do.
+  fields = {f.name for f in dataclasses.fields(ClaimVerdict)} - {"cell_verdicts"}
   rows, bad = [], 0
   for item in payload.get("claims") or []:
     if isinstance(item, dict) and {"claim", "statement", "verdict"} <= set(item):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -181,6 +182,21 @@ def test_effect_seen_reads_cells_of_opposite_directions_each_past_its_own_line()
   lines = judge(claim(Cell("a", "b", "at_least", offset=-1.0), Cell("c", "d", "less"), Cell("a", "c", "equal"),
                       unit="images", scale=1.0, value_unit="%", margin=0.5), measure(table))
   assert "range -0.5 % to +2.5 %" in lines.to_decide and "median over 3 cells" in lines.to_decide
+
+
+def test_cell_rows_give_each_cells_status_effect_and_p_values_as_the_cell_states_them():
+  # claims.json carries these rows: a reader checks which cells decided a claim without rerunning the judge.
+  m = measure({"a": acc(40), "b": acc(20), "c": acc(45), "off": Untestable("no model")})
+  r = judge(claim(Cell("a", "b", group="x"), Cell(0.5, "c", "less", offset=-0.1, group="y"),
+                  Cell("a", "off", group="z"), names=("x", "y", "z")), m)
+  first, constant, untestable = r.cell_rows
+  assert first["status"] == "for" and first["effect"] == 40.0 and first["effect_unit"] == "pp"
+  assert first["p_for"] < 0.05 < first["p_against"] and first["test"].startswith("exact McNemar")
+  assert (first["cell"], first["groups"], first["relation"], first["line"]) == ("a vs b", ["x"], "greater", 0.0)
+  # A constant on side a (the engine mirrors the test): the effect is still A - B, 50% - 90% = -40 pp.
+  assert constant["effect"] == -40.0 and constant["line"] == -10.0 and constant["status"] == "for"
+  assert untestable["status"] == "not testable" and untestable["effect"] is None and "no model" in untestable["note"]
+  json.dumps(r.cell_rows)   # JSON-able as claims.json writes it
 
 
 def test_independently_trained_sides_are_not_paired_by_seed_number():

@@ -1,10 +1,13 @@
 """The verdict table, the paper column and the claims.json rows come from the engine's results."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from adv_tf.claims import Accuracy, Cell, Claim, claim_verdicts, judge_all, verdict_table
 from adv_tf.claims.writers import HEADER
+from adv_tf.report.base import CLAIMS_FILE, write_claims
 
 CLAIMS = (Claim("C1", "a beats b", (Cell("a", "b", group="x"),), section="§2", names=("x", "y")),
           Claim("C2", "b | a tie", (Cell("b", "a"),)))
@@ -31,3 +34,11 @@ def test_claims_json_rows_carry_label_evidence_and_section():
   assert rows[0].verdict == "holds, partial (tested against: x)" and rows[0].section == "§2"
   assert "for 1" in rows[0].evidence
   assert claim_verdicts(ours, "Verdicts")[1].section == "Verdicts"
+  assert rows[0].cell_verdicts == ours[0].cell_rows and rows[0].cell_verdicts[0]["status"] == "for"
+
+
+def test_claims_json_holds_each_cells_verdict(tmp_path):
+  ours = judge_all(CLAIMS, {"a": Accuracy((40,), 50), "b": Accuracy((20,), 50)}.get)
+  write_claims(tmp_path, "Toy", claim_verdicts(ours))
+  rows = json.loads((tmp_path / CLAIMS_FILE).read_text())["claims"]
+  assert [[c["cell"], c["status"]] for c in rows[1]["cell_verdicts"]] == [["b vs a", "against"]]

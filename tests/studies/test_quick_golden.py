@@ -57,8 +57,20 @@ BY_NAME = {study.name: study for study in STUDIES}
 
 def _without_code(claims: dict) -> dict:
   """claims.json less what it says about where it came from: "code" (the checkout that wrote it: another commit
-  on every change) and "cells" (what the verdicts rest on; checked on its own below)."""
-  return {k: v for k, v in claims.items() if k not in ("code", "cells")}
+  on every change) and "cells" (what the verdicts rest on; checked on its own below), and less each row's
+  "cell_verdicts" (since 2026-12-07; ~880 cells in dataset_properties' alone: checked against the row's counts
+  below, `_cell_verdicts_agree`)."""
+  rows = [{k: v for k, v in row.items() if k != "cell_verdicts"} for row in claims.get("claims") or []]
+  return {**{k: v for k, v in claims.items() if k not in ("code", "cells")}, "claims": rows}
+
+
+def _cell_verdicts_agree(claims: dict) -> None:
+  """Each row's per-cell verdicts are the cells its evidence counts ("for 3, undecided 1, ..."), one row each."""
+  for row in claims["claims"]:
+    statuses = [cell["status"] for cell in row["cell_verdicts"]]
+    counts = ", ".join(f"{k} {statuses.count(k)}" for k in ("for", "against", "tie", "undecided", "not testable",
+                                                             "not measured") if statuses.count(k))
+    assert statuses and row["evidence"].startswith(counts), (row["claim"], counts, row["evidence"][:80])
 
 
 def _written(folder: pathlib.Path) -> dict:
@@ -84,6 +96,7 @@ def test_report_from_pinned_records_is_unchanged(folder, tmp_path, monkeypatch, 
   # claims.json names the records its verdicts rest on, per stage: exactly the folder's (what `make publish-results`
   # checks; the fixtures' records predate later changes of the cell ids, so the grid counts are not pinned here:
   # tests/experiment/test_study_framework.py checks those).
+  _cell_verdicts_agree(json.loads((out / "claims.json").read_text()))
   cells = json.loads((out / "claims.json").read_text())["cells"]
   assert cells and sum(len(s["ids"]) for s in cells.values()) == sum(
       len(p.read_text().splitlines()) for p in out.rglob("records-shard*.jsonl"))
