@@ -205,19 +205,27 @@ class ClaimResult:
   @property
   def cell_rows(self) -> list[dict]:
     """Each cell's verdict, for claims.json (a reader checks which cells decided the claim without rerunning the
-    judge): the cell's name and groups, its relation and line (the offset, in the claim's printed unit), its status
-    after Holm, the effect A - B in the claim's printed unit ("effect_unit"), the test, the one-sided p-values
-    before Holm (for, against, tie within the margin), whether it is a one-model cell, and its note."""
+    judge), numbers in the claim's printed unit ("effect_unit"): the cell's name and groups, its relation, its
+    status after Holm, the effect (A - B; for a Trend cell the fitted change across its axis), the line that
+    effect must pass in A - B terms (`_a_minus_b_line`; "equal": the band's centre) and the claim's margin,
+    "past_line" (`_past_line`: how far the effect lies past that line as the cell claims it, + as claimed), the
+    test, its one-sided p-values before Holm (None for a cell not tested; "p_tie" None where the relation has no
+    tie test), whether it is a one-model cell, and its note. Holm runs over the claim's testable cells at the
+    engine's alpha, so a raw p below alpha can sit beside a status other than the one it points to."""
     def number(x: float | None) -> float | None:
-      return None if x is None or not math.isfinite(x) else float(f"{x:.4g}")
+      return None if x is None or not math.isfinite(x) else float(f"{x:.6g}")
+    scale, margin = self.claim.scale, self.claim.margin
     rows = []
     for c in self.cells:
-      offset = c.cell.offset if isinstance(c.cell.offset, (int, float)) else 0.0
+      tested = c.test is not None
       rows.append({"cell": c.cell.name, "groups": list(c.groups or c.cell.groups), "relation": c.cell.relation,
-                   "line": number(self.claim.scale * offset), "status": c.status,
-                   "effect": None if c.test is None else number(self.claim.scale * c.test.effect),
-                   "effect_unit": self.claim.value_unit, "test": "" if c.test is None else c.test.name,
-                   "p_for": number(c.p_for), "p_against": number(c.p_against), "p_tie": number(c.p_tie),
+                   "status": c.status, "effect": number(scale * c.test.effect) if tested else None,
+                   "line": number(scale * _a_minus_b_line(c.cell, margin)), "margin": number(scale * margin),
+                   "past_line": number(scale * _past_line(c.cell, c.test.effect, margin)) if tested else None,
+                   "effect_unit": self.claim.value_unit, "test": c.test.name if tested else "",
+                   "p_for": number(c.p_for) if tested else None,
+                   "p_against": number(c.p_against) if tested else None,
+                   "p_tie": number(c.p_tie) if tested and c.cell.relation in ("greater", "less") else None,
                    "this_model": c.this_model, "note": c.note})
     return rows
 
@@ -279,6 +287,14 @@ class _Negated(R.Test):
 def _line(cell: Cell, margin: float) -> float:
   """The value the oriented effect (mirrored for "less" / "at_most") must exceed for the cell (`_p_values`)."""
   return cell.offset - (margin if cell.relation in ("at_least", "at_most") else 0.0)
+
+
+def _a_minus_b_line(cell: Cell, margin: float) -> float:
+  """The line the effect A - B must pass for the cell (`_line` before the mirroring of "less" / "at_most"): above it
+  for greater / at_least, below it for less / at_most; for "equal", the centre of the band +-margin."""
+  if cell.relation == "equal":
+    return cell.offset
+  return -_line(cell, margin) if cell.relation in ("less", "at_most") else _line(cell, margin)
 
 
 def _past_line(cell: Cell, effect: float, margin: float) -> float:

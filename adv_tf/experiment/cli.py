@@ -482,8 +482,8 @@ def _execute(run: study_lib.StudyRun, fv: flags.FlagValues, strategy: Any = None
     except BaseException as stop:  # Ctrl-C or a failure: the cells it recorded keep their time (run_time.py)
       timer.write_stopped(run, stop)
       raise
+    timer.write(run)  # before the report too: a report that fails still leaves the time of the cells
     if run.stage != ALL_STAGES:
-      timer.write(run)
       return None
   else:
     for stage in stages:

@@ -1,6 +1,7 @@
 """`run_time.json`: how long one invocation of a study took, for the cross-study index (issue 15).
 
-`cli.execute` starts a `RunTimer` once the flags are validated and writes it after the report: wall seconds,
+`cli.execute` starts a `RunTimer` once the flags are validated and writes it after the stages and again after the
+report (a report that fails leaves the time of the cells): wall seconds,
 process CPU seconds (user + system, TensorFlow's threads included: wall time means little while several jobs
 share the cores, CPU time does), UTC start and end, the load average, how many stage records existed before
 and after, so a resumed run (records already there) is told apart from a fresh one, the commit the run started
@@ -95,6 +96,7 @@ class RunTimer:
     self._load = _load_average()
     self.records_before = 0 if run.report_only else count_records(run)
     self.code = provenance.git_revision()  # at the start: the code the cells are computed with
+    self._wrote = False  # this invocation wrote its file (once before the report, again after it)
 
   def payload(self, run: Any, outcome: str = FINISHED) -> dict:
     """What `write` stores: times, load and record counts of this invocation and how it ended (`OUTCOMES`)."""
@@ -120,18 +122,20 @@ class RunTimer:
   def write(self, run: Any, outcome: str = FINISHED) -> Optional[pathlib.Path]:
     """Writes the file into `run.output_dir`; nothing for --report_only, and nothing when this invocation
     computed no new record and the folder already has the file (a rerun of a finished study keeps the time of
-    the run that computed it, which the results index shows). Returns its path (or None)."""
+    the run that computed it, which the results index shows; this invocation's own file is rewritten, so a file
+    written before the report takes the report's time too). Returns its path (or None)."""
     if run.report_only:
       return None
     path = run_time_path(run.output_dir, self.shard_index, self.num_shards)
-    if path.exists() and count_records(run) == self.records_before:
+    if path.exists() and count_records(run) == self.records_before and not self._wrote:
       return None
+    self._wrote = True
     return atomic_write_text(path, json.dumps(self.payload(run, outcome), indent=1, sort_keys=True) + "\n")
 
   def write_stopped(self, run: Any, stop: BaseException) -> None:
     """`write` for an invocation ended by Ctrl-C ("interrupted") or an error ("failed") while its stages ran, when
-    it recorded cells: a long run stopped between sittings keeps the time of the cells it computed. Never raises
-    (the exception that stopped the run is the one to see); nothing when it recorded no cell."""
+    the folder gained records meanwhile (a shard process counts every shard's): a long run stopped between sittings
+    keeps the time of the cells it computed. Never raises (the exception that stopped the run is the one to see)."""
     try:
       if count_records(run) > self.records_before:
         self.write(run, INTERRUPTED if isinstance(stop, KeyboardInterrupt) else FAILED)

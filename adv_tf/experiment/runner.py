@@ -6,9 +6,10 @@ have no record yet and appends one record per finished cell to `<output_dir>/rec
 
 A record (one JSON line, keys sorted; NaN/inf written as Python's json does) holds:
   id, name, stage, index (position in the grid), config, result (run_cell's return value), seconds (wall),
-  cpu_seconds (the process's user + system CPU seconds during the cell, TensorFlow's threads included; since
-  2026-12-07), sitting (the process that computed it: its start, host and pid, `adv_tf.utils.process_time`;
-  since 2026-12-07), started, finished (UTC ISO-8601), seed, study, shard ([k, n]), artifacts ("cells/<id>" or null),
+  cpu_seconds (the process's user + system CPU seconds during the cell, TensorFlow's threads and waited-for
+  children included; since 2026-12-07), sitting (the process that computed it: when it imported
+  `adv_tf.utils.process_time`, its host and pid; since 2026-12-07), started, finished (UTC ISO-8601), seed,
+  study, shard ([k, n]), artifacts ("cells/<id>" or null),
   versions ({python, tensorflow, keras, numpy, tensorflow_datasets, adv_tf, onednn}), git ({commit, dirty} or
   null), host, format.
 Console: "[3/14] pool_size=6 ... done in 42.1 s; ETA 6 min" per cell (ETA = mean seconds of the cells

@@ -44,7 +44,7 @@ class ClaimVerdict:
   evidence: str = ""
   section: str = ""
   sample: Mapping[str, Any] = dataclasses.field(default_factory=dict, hash=False)   # a dict: left out of the hash
-  cell_verdicts: Sequence[Mapping[str, Any]] = dataclasses.field(default=(), hash=False, compare=False)
+  cell_verdicts: Sequence[Mapping[str, Any]] = dataclasses.field(default=(), hash=False)
 
 
 class StudyReport:

@@ -240,7 +240,7 @@ def format_run_time(run_time: Optional[dict]) -> str:
   if run_time.get("resumed"):
     text += f" (resumed: {run_time.get('records_before')} of {run_time.get('records_after')} records existed)"
   if run_time.get("outcome", FINISHED) != FINISHED:  # stopped by Ctrl-C or an error after recording cells
-    text += f", {run_time['outcome']} before its last cells"
+    text += f", stopped: {run_time['outcome']}"
   machine = format_machine(run_time.get("machine"))
   return f"{text}; {machine}" if machine else text
 

@@ -46,7 +46,7 @@ from typing import Optional, Sequence
 
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment.records import load_records, read_record_file, records_digest
-from adv_tf.experiment.run_time import RUN_TIME_FILE
+from adv_tf.experiment.run_time import FINISHED, RUN_TIME_FILE
 from adv_tf.report.base import CLAIMS_FILE
 from adv_tf.utils import provenance
 
@@ -108,22 +108,29 @@ def record_commits(source: pathlib.Path) -> list[str]:
 
 
 def compute_cost(source: pathlib.Path) -> dict:
-  """What computing the records under `source` took, summed over every record (each holds its own cell's times;
-  `adv_tf.experiment.runner`): {"cells", "wall_seconds", "cpu_seconds" (over "cells_with_cpu", the records
-  written since 2026-12-07; None when none has it), "sittings" (distinct processes among the "cells_with_sitting"
-  that name theirs), "first_started", "last_finished"}. Unlike `run_time.json` (the last invocation only), it
-  covers every sitting of a resumed run, also one whose last process was stopped before it wrote that file.
-  Cell times leave out what a process spends outside its cells (start-up, data, the report)."""
-  records = [record for path in sorted(source.rglob("records-shard*.jsonl")) for record in read_record_file(path)]
+  """What computing the records under `source` took, from the records themselves (each holds its own cell's times;
+  `adv_tf.experiment.runner`), one per cell id (`load_records`, per folder holding record files): {"records",
+  "wall_seconds", "cpu_seconds" (over "records_with_cpu", those written since 2026-12-07; None when none has it),
+  "sittings" (distinct processes among the "records_with_sitting" that name theirs), "first_started",
+  "last_finished"}. Unlike `run_time.json` (the last invocation only), it covers every sitting of a resumed run,
+  also one whose last process was stopped before it wrote that file. It counts the recorded cells only: not a
+  process's start-up, data loading or report, not the work of a cell interrupted before its record, and a cell
+  that reused a cached model counts what it spent itself."""
+  folders = sorted({path.parent for path in source.rglob("records-shard*.jsonl")})
+  by_id: dict = {}
+  for folder in folders:
+    for record in load_records(folder):
+      by_id.setdefault(record["id"], record)
+  records = list(by_id.values())
   timed = [r["cpu_seconds"] for r in records if isinstance(r.get("cpu_seconds"), (int, float))]
   sittings = {r["sitting"] for r in records if isinstance(r.get("sitting"), str)}
   started = [str(r["started"]) for r in records if r.get("started")]
   finished = [str(r["finished"]) for r in records if r.get("finished")]
-  return {"cells": len(records),
+  return {"records": len(records),
           "wall_seconds": round(sum(float(r.get("seconds") or 0) for r in records), 3),
-          "cpu_seconds": round(sum(timed), 3) if timed else None, "cells_with_cpu": len(timed),
+          "cpu_seconds": round(sum(timed), 3) if timed else None, "records_with_cpu": len(timed),
           "sittings": len(sittings),
-          "cells_with_sitting": sum(isinstance(r.get("sitting"), str) for r in records),
+          "records_with_sitting": sum(isinstance(r.get("sitting"), str) for r in records),
           "first_started": min(started, default=None), "last_finished": max(finished, default=None)}
 
 
@@ -277,8 +284,9 @@ def publish(results_dir, study: str, profile: str, dest_root=None, *, with_recor
   meta = {
       "study": study, "profile": profile, "commit": commit,
       "published_utc": now.isoformat(timespec="seconds"), "finished": finished, "record_commits": commits,
-      "run": {k: run_time.get(k) for k in ("started_utc", "ended_utc", "wall_seconds", "cpu_seconds",
-                                           "load_average_1min", "num_shards", "resumed", "outcome")},
+      "run": {**{k: run_time.get(k) for k in ("started_utc", "ended_utc", "wall_seconds", "cpu_seconds",
+                                              "load_average_1min", "num_shards", "resumed")},
+              "outcome": run_time.get("outcome", FINISHED) if run_time else None},  # files before 2026-12-07: finished
       "machine": run_time.get("machine") or next((s["machine"] for s in shard_runs if s.get("machine")),
                                                   {"note": "not recorded by this run"}),
       "shard_runs": shard_runs,

@@ -25,5 +25,6 @@ def _sitting() -> str:
   return f"{started} {provenance.host()} pid {os.getpid()}"
 
 
-# This process: when it first imported this module (before its first cell), on which host, its pid.
+# This process: when it first imported this module (before its first cell), on which host, its pid. Two runs in
+# one process (a notebook kernel resumed after Ctrl-C) are one sitting.
 SITTING = _sitting()

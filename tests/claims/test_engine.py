@@ -191,11 +191,18 @@ def test_cell_rows_give_each_cells_status_effect_and_p_values_as_the_cell_states
                   Cell("a", "off", group="z"), names=("x", "y", "z")), m)
   first, constant, untestable = r.cell_rows
   assert first["status"] == "for" and first["effect"] == 40.0 and first["effect_unit"] == "pp"
-  assert first["p_for"] < 0.05 < first["p_against"] and first["test"].startswith("exact McNemar")
+  assert first["p_for"] < 0.05 < first["p_against"] and first["p_tie"] > 0.05
+  assert first["test"].startswith("exact McNemar") and first["margin"] == 1.0
   assert (first["cell"], first["groups"], first["relation"], first["line"]) == ("a vs b", ["x"], "greater", 0.0)
-  # A constant on side a (the engine mirrors the test): the effect is still A - B, 50% - 90% = -40 pp.
-  assert constant["effect"] == -40.0 and constant["line"] == -10.0 and constant["status"] == "for"
+  # A constant on side a (the engine mirrors the test): the effect is still A - B, 50% - 90% = -40 pp; "less" with
+  # offset -0.1 claims 0.5 < 0.9 + 0.1, i.e. A - B below +10 pp, which -40 passes by 50.
+  assert constant["effect"] == -40.0 and constant["line"] == 10.0 and constant["past_line"] == 50.0
+  assert constant["status"] == "for"
   assert untestable["status"] == "not testable" and untestable["effect"] is None and "no model" in untestable["note"]
+  assert untestable["p_for"] is untestable["p_against"] is untestable["p_tie"] is untestable["past_line"] is None
+  # "at most" with an allowance: a <= b - offset + margin, so A - B must stay below -offset + margin; no tie test.
+  at_most = judge(claim(Cell("b", "a", "at_most", offset=0.05), margin=0.02), m).cell_rows[0]
+  assert at_most["line"] == -3.0 and at_most["past_line"] == 37.0 and at_most["p_tie"] is None
   json.dumps(r.cell_rows)   # JSON-able as claims.json writes it
 
 

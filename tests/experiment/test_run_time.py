@@ -149,8 +149,17 @@ def test_a_run_stopped_before_its_first_record_writes_no_time(tmp_path):
   study = StoppedStudy()
   out = tmp_path / "out"
   assert cli.run_main(study, _argv(out, "--values=1,3", "--max_cells=1")) == 0  # setup and v=1 recorded
-  finished = (out / RUN_TIME_FILE).read_text()
-  assert json.loads(finished)["outcome"] == run_time.FINISHED
+  assert json.loads((out / RUN_TIME_FILE).read_text())["outcome"] == run_time.FINISHED
+  (out / RUN_TIME_FILE).unlink()
   with pytest.raises(KeyboardInterrupt):
     cli.run_main(study, _argv(out, "--values=1,3"))  # stops at its only new cell, v=3
-  assert (out / RUN_TIME_FILE).read_text() == finished
+  assert not (out / RUN_TIME_FILE).exists()
+
+
+def test_a_report_that_fails_leaves_the_time_of_the_cells(timed, tmp_path, monkeypatch):
+  out = tmp_path / "out"
+  monkeypatch.setattr(TimedStudy, "report", lambda self, run: (_ for _ in ()).throw(RuntimeError("report broke")))
+  with pytest.raises(RuntimeError, match="report broke"):
+    cli.run_main(timed, _argv(out, "--values=1,2"))
+  payload = json.loads((out / RUN_TIME_FILE).read_text())
+  assert payload["outcome"] == run_time.FINISHED and payload["records_after"] == 3

@@ -182,7 +182,7 @@ def test_run_time_names_the_machine_when_the_run_recorded_it():
   assert index.format_run_time(older) == "10 min 0 s wall, 15 min 0 s CPU, load 2"
   stopped = dict(older, outcome="interrupted", resumed=True, records_before=3, records_after=4)
   assert index.format_run_time(stopped) == ("10 min 0 s wall, 15 min 0 s CPU, load 2 (resumed: 3 of 4 records "
-                                            "existed), interrupted before its last cells")
+                                            "existed), stopped: interrupted")
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")

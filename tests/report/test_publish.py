@@ -86,7 +86,7 @@ def test_publishes_report_claims_tables_times_and_small_figures(tmp_path, repo):
 
 def test_compute_cost_sums_every_sitting_of_a_resumed_run_from_its_records(tmp_path):
   """Two stages computed over two sittings, plus a record written before records named their sitting and CPU time:
-  every cell's wall seconds count, CPU seconds and sittings only where recorded, and the count says so."""
+  every cell's wall seconds count once, CPU seconds and sittings only where recorded, and the counts say so."""
   old = {"id": "a", "seconds": 100.0, "started": "2026-12-05T01:00:00", "finished": "2026-12-05T01:01:40"}
   first = {"id": "b", "seconds": 10.0, "cpu_seconds": 19.5, "sitting": "2026-12-07T03:49:00 vm pid 1",
            "started": "2026-12-07T03:50:00", "finished": "2026-12-07T03:50:10"}
@@ -96,9 +96,11 @@ def test_compute_cost_sums_every_sitting_of_a_resumed_run_from_its_records(tmp_p
   for folder, records in (("models", [old, first, second]), ("recipe_control", [control])):
     (tmp_path / folder).mkdir()
     (tmp_path / folder / "records-shard0of1.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+  # the same cell recorded again in another shard file (a grid re-sharded while a shard ran) counts once
+  (tmp_path / "models" / "records-shard1of2.jsonl").write_text(json.dumps(first) + "\n")
   assert publish_lib.compute_cost(tmp_path) == {
-      "cells": 4, "wall_seconds": 150.0, "cpu_seconds": 80.0, "cells_with_cpu": 3, "sittings": 2,
-      "cells_with_sitting": 3, "first_started": "2026-12-05T01:00:00", "last_finished": "2026-12-07T06:52:00"}
+      "records": 4, "wall_seconds": 150.0, "cpu_seconds": 80.0, "records_with_cpu": 3, "sittings": 2,
+      "records_with_sitting": 3, "first_started": "2026-12-05T01:00:00", "last_finished": "2026-12-07T06:52:00"}
 
 
 def test_with_records_keeps_what_a_resumed_run_reads(tmp_path, repo):

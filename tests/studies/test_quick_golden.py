@@ -70,7 +70,7 @@ def _cell_verdicts_agree(claims: dict) -> None:
     statuses = [cell["status"] for cell in row["cell_verdicts"]]
     counts = ", ".join(f"{k} {statuses.count(k)}" for k in ("for", "against", "tie", "undecided", "not testable",
                                                              "not measured") if statuses.count(k))
-    assert statuses and row["evidence"].startswith(counts), (row["claim"], counts, row["evidence"][:80])
+    assert statuses and row["evidence"].split("; ")[0] == counts, (row["claim"], counts, row["evidence"][:80])
 
 
 def _written(folder: pathlib.Path) -> dict:
