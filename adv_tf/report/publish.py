@@ -11,10 +11,11 @@ run ("compute", from the records: `compute_cost`), the cells its report rests on
 A run is finished when its report judged every cell of every stage's grid (claims.json's "cells"). Nothing there is
 edited by hand: a new publication replaces the folder whole (atomically: written beside it, then swapped in).
 
-`--with_records` also copies what a later run needs to resume (the stages' `records-shard*.jsonl`, `config.json`,
-`grid-manifest.json`, `run_identity.json`; no checkpoints, no datasets) under `run/`, so a long profile that
-did not finish in one sitting can be published part-way and resumed on a fresh machine (S = the study's
-name with _, P = the profile): `mkdir -p results/S/P && cp -r docs/results/S/P/run/. results/S/P/`.
+`--with_records` also copies what a later run needs to resume or re-judge (the stages' `records-shard*.jsonl`,
+`config.json`, `grid-manifest.json`, `run_identity.json`, `data-notes.json`; no checkpoints, no datasets) under
+`run/`, so a long profile that did not finish in one sitting can be published part-way and resumed on a
+fresh machine (S = the study's name with _, P = the profile):
+`mkdir -p results/S/P && cp -r docs/results/S/P/run/. results/S/P/`.
 A part-way publication also carries the part-way report when the folder has one (each shard process and
 `--report_only` write it over the records present): `report.md` and `claims.json`, published under the commit
 that judged them (claims.json's "code", which must be clean and in this history) and refused when the records in
@@ -59,7 +60,9 @@ RUN_SUBDIR = "run"
 # A run's published noise reference (adv_tf.claims.noise_reference.NOISE_FILE; report never imports claims).
 NOISE_FILE = "noise_reference.json"
 MANIFEST_FILE = "grid-manifest.json"  # adv_tf.experiment.cli.MANIFEST (the CLI module is not imported here)
-RESUME_PATTERNS = ("records-shard*.jsonl", "config.json", MANIFEST_FILE, "run_identity.json")
+# training-size's data notes (how each dataset was split, which local copy): a report rebuilt from the records says
+# them only with this file.
+RESUME_PATTERNS = ("records-shard*.jsonl", "config.json", MANIFEST_FILE, "run_identity.json", "data-notes.json")
 
 
 def _git(*args: str, cwd: pathlib.Path) -> subprocess.CompletedProcess:

@@ -105,9 +105,12 @@ def test_compute_cost_sums_every_sitting_of_a_resumed_run_from_its_records(tmp_p
 
 def test_with_records_keeps_what_a_resumed_run_reads(tmp_path, repo):
   root, commit = repo
-  target = publish_lib.publish(_results(tmp_path, commit), "toy-study", "quick", root / "out", repo=root,
-                               with_records=True)
+  results = _results(tmp_path, commit)
+  (results / "toy_study" / "quick" / "data-notes.json").write_text('{"mnist": "standard split"}\n')
+  target = publish_lib.publish(results, "toy-study", "quick", root / "out", repo=root, with_records=True)
   assert json.loads((target / "run" / "records-shard0of1.jsonl").read_text())["id"] == "x"
+  # what a report rebuilt from these records reads beside them (training-size's data notes)
+  assert json.loads((target / "run" / "data-notes.json").read_text()) == {"mnist": "standard split"}
   assert (target / "run" / "config.json").exists()
 
 

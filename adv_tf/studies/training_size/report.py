@@ -280,6 +280,10 @@ def _choices(config, families, notes: Mapping[str, str]) -> list[str]:
                f"(seed {c.split_seed}); the paper trains on the 100k training images and tests on validation.")
   for dataset, note in notes.items():
     lines.append(f"{DATASET_LABELS.get(dataset, dataset)} data: {note}.")
+  if not notes:
+    lines.append(f"Data splits: not known to this report ({DATA_NOTES_FILE} is written when the data is loaded, and a "
+                 "report rebuilt from records without it cannot say how each dataset was split or which local copy "
+                 "was used; see the run that computed the cells).")
   run_names = set(c.families)
   missing = [f"{d}/{a}" for d, a, *_ in published.TABLE1 if f"{d}/{a}" not in run_names]
   if missing:

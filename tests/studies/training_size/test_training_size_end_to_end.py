@@ -73,6 +73,13 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch):
   assert result["linf_resolution"] <= 1e-4
   # Rerunning resumes: nothing new is computed, the report is rebuilt from the records.
   assert cli.run_main(TrainingSizeStudy(), TINY + [f"--output_dir={out}", "--report_only"]) == 0
+  assert "MNIST data: " in (out / "report.md").read_text()   # the split, from data-notes.json
+  notes = (out / "data-notes.json").read_bytes()
+  (out / "data-notes.json").unlink()   # records published before publish kept the file: the report says so
+  assert cli.run_main(TrainingSizeStudy(), TINY + [f"--output_dir={out}", "--report_only"]) == 0
+  assert "MNIST data: " not in (out / "report.md").read_text()
+  assert "Data splits: not known to this report" in (out / "report.md").read_text()
+  (out / "data-notes.json").write_bytes(notes)
   # Issue 23: a record whose result is damaged ("result": {}) made the report fail with KeyError: 'family'. Now
   # it is not done: dropped from the file and its cell computed again, and the report is complete.
   path = out / "records-shard0of1.jsonl"
