@@ -29,12 +29,15 @@ unsharded stages come first in each); `report` rebuilds the report only (like --
 from __future__ import annotations
 
 import collections.abc
+import contextlib
 import dataclasses
 import json
 import logging
 import os
 import pathlib
+import signal
 import sys
+import threading
 import time
 import types
 import typing
@@ -478,7 +481,8 @@ def _execute(run: study_lib.StudyRun, fv: flags.FlagValues, strategy: Any = None
     check_grids(run, stages, data_free)
     write_config(run)
     try:
-      run_stages(run, shard_index=run.shard.index, num_shards=run.shard.count, max_cells=fv["max_cells"].value)
+      with sigterm_as_interrupt():
+        run_stages(run, shard_index=run.shard.index, num_shards=run.shard.count, max_cells=fv["max_cells"].value)
     except BaseException as stop:  # Ctrl-C or a failure: the cells it recorded keep their time (run_time.py)
       timer.write_stopped(run, stop)
       raise
@@ -491,6 +495,25 @@ def _execute(run: study_lib.StudyRun, fv: flags.FlagValues, strategy: Any = None
   path = write_report(run)
   timer.write(run)
   return path
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt():
+  """While the stages run, SIGTERM (`kill <pid>`, `timeout`, a scheduler's pre-emption notice) stops the run as
+  Ctrl-C does: KeyboardInterrupt, the cell in progress dropped, finished cells kept, `run_time.json` written with
+  "outcome": "interrupted". A shell starts background jobs (`cmd &`, nohup) with SIGINT ignored, so `kill` is how a
+  background run is stopped. Left alone where SIGTERM is ignored, and off the main thread (signals reach it only)."""
+  if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) == signal.SIG_IGN:
+    yield
+    return
+  def interrupt(signum, frame):
+    del frame
+    raise KeyboardInterrupt(f"stopped by signal {signum} (SIGTERM)")
+  previous = signal.signal(signal.SIGTERM, interrupt)
+  try:
+    yield
+  finally:
+    signal.signal(signal.SIGTERM, previous)
 
 
 def _grid_ids(run: study_lib.StudyRun, stage: study_lib.Stage, folder: pathlib.Path) -> Optional[set]:

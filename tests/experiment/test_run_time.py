@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import signal
+import time
 
 import pytest
 
@@ -128,7 +131,7 @@ class StoppedStudy(TimedStudy):
       if c.config["v"] == 3:
         raise self.stop
       return {"y": c.config["v"]}
-    return [setup, dataclasses.replace(cells, run_cell=cell)]
+    return [setup, dataclasses.replace(cells, run_cell=getattr(self, "cell", cell))]
 
 
 @pytest.mark.parametrize("stop, outcome", [(KeyboardInterrupt(), run_time.INTERRUPTED),
@@ -163,3 +166,22 @@ def test_a_report_that_fails_leaves_the_time_of_the_cells(timed, tmp_path, monke
     cli.run_main(timed, _argv(out, "--values=1,2"))
   payload = json.loads((out / RUN_TIME_FILE).read_text())
   assert payload["outcome"] == run_time.FINISHED and payload["records_after"] == 3
+
+
+def test_sigterm_stops_the_run_as_ctrl_c_does(tmp_path):
+  """`kill <pid>` on a background run (started with SIGINT ignored) keeps its finished cells and their time."""
+  study = StoppedStudy()
+  study.stop = None
+
+  def cell(c, ctx, run):
+    if c.config["v"] == 3:
+      os.kill(os.getpid(), signal.SIGTERM)
+      time.sleep(5)   # the handler raises before this returns
+    return {"y": c.config["v"]}
+  study.cell = cell
+  out = tmp_path / "out"
+  before = signal.getsignal(signal.SIGTERM)
+  with pytest.raises(KeyboardInterrupt, match="SIGTERM"):
+    cli.run_main(study, _argv(out, "--values=1,2,3"))
+  assert json.loads((out / RUN_TIME_FILE).read_text())["outcome"] == run_time.INTERRUPTED
+  assert signal.getsignal(signal.SIGTERM) == before   # restored after the stages
