@@ -213,7 +213,7 @@ class ClaimResult:
     tie test), whether it is a one-model cell, and its note. Holm runs over the claim's testable cells at the
     engine's alpha, so a raw p below alpha can sit beside a status other than the one it points to."""
     def number(x: float | None) -> float | None:
-      return None if x is None or not math.isfinite(x) else float(f"{x:.6g}")
+      return None if x is None or not math.isfinite(x) else float(f"{x:.6g}") + 0.0   # + 0.0: no -0.0
     scale, margin = self.claim.scale, self.claim.margin
     rows = []
     for c in self.cells:

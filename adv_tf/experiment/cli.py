@@ -497,18 +497,27 @@ def _execute(run: study_lib.StudyRun, fv: flags.FlagValues, strategy: Any = None
   return path
 
 
+class Terminated(KeyboardInterrupt):
+  """The run was stopped by SIGTERM (`sigterm_as_interrupt`); the binary exits with 143 (128 + SIGTERM)."""
+
+
+TERMINATED_EXIT = 143
+
+
 @contextlib.contextmanager
 def sigterm_as_interrupt():
   """While the stages run, SIGTERM (`kill <pid>`, `timeout`, a scheduler's pre-emption notice) stops the run as
-  Ctrl-C does: KeyboardInterrupt, the cell in progress dropped, finished cells kept, `run_time.json` written with
-  "outcome": "interrupted". A shell starts background jobs (`cmd &`, nohup) with SIGINT ignored, so `kill` is how a
-  background run is stopped. Left alone where SIGTERM is ignored, and off the main thread (signals reach it only)."""
-  if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) == signal.SIG_IGN:
+  Ctrl-C does (`Terminated`, a KeyboardInterrupt): the cell in progress dropped, finished cells kept, `run_time.json`
+  written with "outcome": "interrupted". It takes effect at the next Python step (a long TensorFlow op finishes
+  first). A shell starts background jobs (`cmd &`) with SIGINT ignored, so `kill` is how a background run is
+  stopped. Left alone where SIGTERM is ignored or handled from C, and off the main thread (signals reach it only)."""
+  if (threading.current_thread() is not threading.main_thread()
+      or signal.getsignal(signal.SIGTERM) in (signal.SIG_IGN, None)):
     yield
     return
   def interrupt(signum, frame):
     del frame
-    raise KeyboardInterrupt(f"stopped by signal {signum} (SIGTERM)")
+    raise Terminated(f"stopped by signal {signum} (SIGTERM)")
   previous = signal.signal(signal.SIGTERM, interrupt)
   try:
     yield
@@ -611,6 +620,9 @@ def main(study: study_lib.Study, argv: Optional[Sequence[str]] = None) -> None:
     except AdvTfError as error:
       print(f"error: {error}", file=sys.stderr)
       sys.exit(2)
+    except Terminated:
+      print("stopped by SIGTERM: finished cells are kept; the same command resumes", file=sys.stderr)
+      sys.exit(TERMINATED_EXIT)
     print(f"report: {path}" if path else f"stage {flags.FLAGS.stage} done (no report: run --stage=report)")
     sys.exit(0)
 

@@ -1,15 +1,18 @@
 """`run_time.json`: how long one invocation of a study took, for the cross-study index (issue 15).
 
-`cli.execute` starts a `RunTimer` once the flags are validated and writes it after the stages and again after the
-report (a report that fails leaves the time of the cells): wall seconds,
-process CPU seconds (user + system, TensorFlow's threads included: wall time means little while several jobs
-share the cores, CPU time does), UTC start and end, the load average, how many stage records existed before
-and after, so a resumed run (records already there) is told apart from a fresh one, the commit the run started
-from (`code`: {"commit", "dirty"}, which `make publish-results` requires clean), the machine and the "outcome": a run
-stopped by Ctrl-C or an error while its stages ran writes it too ("interrupted" / "failed"), when it recorded
-cells, so a long profile stopped between sittings keeps the time of the cells it computed. `--report_only`
-invocations write nothing (they would overwrite the time of the run that computed the cells). A sharded
-process writes `run_time-shard<k>of<n>.json` instead, so shards sharing a folder do not overwrite each other.
+`cli.execute` starts a `RunTimer` once the flags are validated. An invocation that computed cells writes it after
+its stages and again after the report (a report that fails leaves the time of the cells; `--stage=<stage>` writes
+it once, with no report): wall seconds, process CPU seconds (user + system, TensorFlow's threads included: wall
+time means little while several jobs share the cores, CPU time does), UTC start and end, the load average, how
+many stage records existed before and after and how many this invocation computed ("records_computed", counted by
+the records' "sitting": other shard processes append to the same folders), so a resumed run is told apart from a
+fresh one, the commit the run started from (`code`: {"commit", "dirty"}, which `make publish-results` requires
+clean), the machine and the "outcome": a run stopped by Ctrl-C, SIGTERM (`cli.sigterm_as_interrupt`) or an error
+while its stages ran writes it too ("interrupted" / "failed") when it computed cells, so a long profile stopped
+between sittings keeps the time of the cells it computed. An invocation that computed nothing writes nothing:
+`--report_only`, a rerun with every cell recorded (both would overwrite the time of the run that computed the
+cells). A sharded process writes `run_time-shard<k>of<n>.json` instead, so shards sharing a folder do not
+overwrite each other.
 """
 from __future__ import annotations
 
@@ -40,12 +43,13 @@ def run_time_path(output_dir, shard_index: int = 0, num_shards: int = 1) -> path
   return pathlib.Path(output_dir) / name
 
 
-def count_records(run: Any) -> int:
-  """Records present in the folders of every stage of `run` (cells already computed)."""
+def count_records(run: Any, sitting: Optional[str] = None) -> int:
+  """Records present in the folders of every stage of `run` (cells already computed); with `sitting`, only those
+  that sitting computed (a record's "sitting", `adv_tf.utils.process_time.SITTING` of the process that wrote it)."""
   total = 0
   for stage in run.study.stages(run.config):
     for path in record_files(stage.output_dir(run)):
-      total += len(read_record_file(path))
+      total += sum(sitting is None or record.get("sitting") == sitting for record in read_record_file(path))
   return total
 
 
@@ -95,8 +99,15 @@ class RunTimer:
     self._cpu = process_time.cpu_seconds()
     self._load = _load_average()
     self.records_before = 0 if run.report_only else count_records(run)
+    # records of this process before this invocation: what it computes is counted from them, not from the folder
+    # (other shard processes append to it too)
+    self._own_before = 0 if run.report_only else count_records(run, process_time.SITTING)
     self.code = provenance.git_revision()  # at the start: the code the cells are computed with
-    self._wrote = False  # this invocation wrote its file (once before the report, again after it)
+    self._wrote = False  # this invocation wrote its file (once after the stages, again after the report)
+
+  def computed(self, run: Any) -> int:
+    """Records this invocation appended (its own process's, since it started)."""
+    return count_records(run, process_time.SITTING) - self._own_before
 
   def payload(self, run: Any, outcome: str = FINISHED) -> dict:
     """What `write` stores: times, load and record counts of this invocation and how it ended (`OUTCOMES`)."""
@@ -114,30 +125,32 @@ class RunTimer:
         "num_shards": self.num_shards,
         "records_before": self.records_before,
         "records_after": records_after,
+        "records_computed": self.computed(run),
         "resumed": self.records_before > 0,
         "code": self.code,
         "machine": machine(),
     }
 
   def write(self, run: Any, outcome: str = FINISHED) -> Optional[pathlib.Path]:
-    """Writes the file into `run.output_dir`; nothing for --report_only, and nothing when this invocation
-    computed no new record and the folder already has the file (a rerun of a finished study keeps the time of
-    the run that computed it, which the results index shows; this invocation's own file is rewritten, so a file
-    written before the report takes the report's time too). Returns its path (or None)."""
+    """Writes the file into `run.output_dir`; nothing for --report_only, and nothing when this invocation computed
+    no record (a rerun of a finished study, or a shard process with nothing left while other shards append, keeps
+    the time of the run that computed the cells, which the results index shows; a rerun on a fresh machine of
+    published records writes none). Its own file is rewritten, so a file written after the stages takes the
+    report's time too. Returns its path (or None)."""
     if run.report_only:
       return None
     path = run_time_path(run.output_dir, self.shard_index, self.num_shards)
-    if path.exists() and count_records(run) == self.records_before and not self._wrote:
+    if not self._wrote and self.computed(run) <= 0:
       return None
     self._wrote = True
     return atomic_write_text(path, json.dumps(self.payload(run, outcome), indent=1, sort_keys=True) + "\n")
 
   def write_stopped(self, run: Any, stop: BaseException) -> None:
-    """`write` for an invocation ended by Ctrl-C ("interrupted") or an error ("failed") while its stages ran, when
-    the folder gained records meanwhile (a shard process counts every shard's): a long run stopped between sittings
-    keeps the time of the cells it computed. Never raises (the exception that stopped the run is the one to see)."""
+    """`write` for an invocation ended by Ctrl-C or SIGTERM ("interrupted") or an error ("failed") while its stages
+    ran, when it computed records: a long run stopped between sittings keeps the time of the cells it computed.
+    Never raises (the exception that stopped the run is the one to see)."""
     try:
-      if count_records(run) > self.records_before:
+      if self.computed(run) > 0:
         self.write(run, INTERRUPTED if isinstance(stop, KeyboardInterrupt) else FAILED)
     except Exception as e:  # noqa: BLE001  pylint: disable=broad-except
       logger.warning("could not write %s of the stopped run: %s", RUN_TIME_FILE, e)

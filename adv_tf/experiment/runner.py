@@ -51,7 +51,9 @@ import pathlib
 import random
 import re
 import shutil
+import signal
 import sys
+import threading
 import time
 from typing import Any, Callable, Mapping, Optional, Sequence
 
@@ -208,6 +210,23 @@ def seed_everything(seed: int) -> None:
     sys.modules["keras"].utils.set_random_seed(seed)
   elif "tensorflow" in sys.modules:
     sys.modules["tensorflow"].random.set_seed(seed)
+
+
+STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM") if hasattr(signal, name))
+
+
+@contextlib.contextmanager
+def defer_stop_signals():
+  """Blocks Ctrl-C (SIGINT) and SIGTERM until the block ends, then lets a stop that arrived meanwhile take effect
+  (its handler runs at the next Python step). Only in the main thread of a platform with `pthread_sigmask`."""
+  if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    yield
+    return
+  previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+  try:
+    yield
+  finally:
+    signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _utc_now() -> str:
@@ -459,10 +478,11 @@ def run_study(study: CellGrid, *, shard_index: int = 0, num_shards: int = 1, see
         position = progress.position()
         log_fn(f"[{position}/{len(mine)}] {cell.name} ({cell.stage}, id {cell.id}) ...")
         progress.write("running", cell)
-        record = _run_one(study, index, cell, folder, cells_dir, tb_root, seed, shard_index, num_shards,
-                          tensorboard, reseed, log_fn)
-        atomic.repair_trailing_line(path)
-        atomic.append_line(path, json.dumps(record, sort_keys=True, allow_nan=True))
+        with contextlib.ExitStack() as commit:  # from the cell's return to its record: Ctrl-C / SIGTERM wait
+          record = _run_one(study, index, cell, folder, cells_dir, tb_root, seed, shard_index, num_shards,
+                            tensorboard, reseed, log_fn, commit)
+          atomic.repair_trailing_line(path)
+          atomic.append_line(path, json.dumps(record, sort_keys=True, allow_nan=True))
         ran_ids.append(cell.id)
         progress.durations.append(record["seconds"])
         eta = progress.eta()
@@ -491,8 +511,10 @@ def run_study(study: CellGrid, *, shard_index: int = 0, num_shards: int = 1, see
 
 def _run_one(study: CellGrid, index: int, cell: Cell, folder: pathlib.Path, cells_dir: pathlib.Path,
              tb_root: pathlib.Path, seed: int, shard_index: int, num_shards: int, tensorboard: bool,
-             reseed: bool, log_fn: Callable[[str], None]) -> dict:
-  """Runs one cell, publishes its artifacts and returns its record (not yet appended)."""
+             reseed: bool, log_fn: Callable[[str], None], commit: Optional[contextlib.ExitStack] = None) -> dict:
+  """Runs one cell, publishes its artifacts and returns its record (not yet appended). `commit`: once the cell has
+  returned, Ctrl-C and SIGTERM are deferred (`defer_stop_signals`) until that stack closes, after the caller has
+  appended the record, so that a stop in between does not throw a computed cell away."""
   partial_dir = cells_dir / f".partial-{cell.id}"
   final_dir = cells_dir / cell.id
   tb_dir = tb_root / tensorboard_run_name(cell)
@@ -513,6 +535,8 @@ def _run_one(study: CellGrid, index: int, cell: Cell, folder: pathlib.Path, cell
       if not isinstance(e, KeyboardInterrupt):
         log_fn(f"    [{cell.name}] failed: {type(e).__name__}: {e}")
       raise
+    if commit is not None:
+      commit.enter_context(defer_stop_signals())
     seconds = time.monotonic() - t0
     cpu_seconds = process_time.cpu_seconds() - cpu0
     if result is None:

@@ -203,6 +203,11 @@ def test_cell_rows_give_each_cells_status_effect_and_p_values_as_the_cell_states
   # "at most" with an allowance: a <= b - offset + margin, so A - B must stay below -offset + margin; no tie test.
   at_most = judge(claim(Cell("b", "a", "at_most", offset=0.05), margin=0.02), m).cell_rows[0]
   assert at_most["line"] == -3.0 and at_most["past_line"] == 37.0 and at_most["p_tie"] is None
+  # "equal": the line is the band's centre, past_line the margin less the distance from it (-: outside the band)
+  equal = judge(claim(Cell("a", "b", "equal", offset=0.3), margin=0.05), m).cell_rows[0]
+  assert equal["line"] == 30.0 and equal["margin"] == 5.0 and equal["past_line"] == -5.0 and equal["p_tie"] is None
+  less = judge(claim(Cell("b", "a", "less")), m).cell_rows[0]
+  assert str(less["line"]) == "0.0"   # not -0.0
   json.dumps(r.cell_rows)   # JSON-able as claims.json writes it
 
 

@@ -3,10 +3,13 @@
 and report (timing, host and shard fields excluded)."""
 from __future__ import annotations
 
+import json
 import os
 import pathlib
+import signal
 import subprocess
 import sys
+import time
 
 import toy_cluster_study as toy_lib
 
@@ -68,3 +71,21 @@ def test_two_shard_processes_then_the_report_equal_one_process(tmp_path, monkeyp
   for name in ("report.md", "claims.json", "grid-manifest.json"):
     assert (two / name).read_text() == (one / name).read_text()
   assert sorted(p.name for p in (two / "cells").iterdir()) == sorted(p.name for p in (one / "cells").iterdir())
+
+
+def test_sigterm_stops_the_binary_keeping_its_cells_and_time(tmp_path):
+  """`kill <pid>` on a running study binary: the cells recorded before stay, run_time.json says "interrupted", and
+  the process exits 143 (128 + SIGTERM), as a scheduler expects of a terminated job."""
+  out = tmp_path / "out"
+  process = _start(out, TOY_WAIT_AT="3")
+  deadline = time.monotonic() + 240
+  while not (out / "waiting").exists():
+    assert process.poll() is None and time.monotonic() < deadline, process.communicate()[0]
+    time.sleep(0.2)
+  process.send_signal(signal.SIGTERM)
+  output, _ = process.communicate(timeout=120)
+  assert process.returncode == cli.TERMINATED_EXIT, output
+  assert "stopped by SIGTERM" in output
+  assert sorted(r["name"] for r in load_records(out)) == ["v=1", "v=2"]
+  run_time = json.loads((out / "run_time.json").read_text())
+  assert run_time["outcome"] == "interrupted" and run_time["records_computed"] == 3   # selection, v=1, v=2

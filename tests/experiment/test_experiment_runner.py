@@ -30,7 +30,7 @@ from adv_tf.experiment import (
   records_path,
   run_study,
 )
-from adv_tf.utils import process_time
+from adv_tf.utils import atomic, process_time
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 # Record fields that depend only on the cell and the seed (not on time, host or process).
@@ -339,6 +339,26 @@ def test_a_record_names_its_sitting_and_the_cpu_seconds_its_cell_took(tmp_path):
   assert [r["sitting"] for r in records] == [process_time.SITTING] * 2
   assert all(r["cpu_seconds"] >= 0.05 for r in records)
   assert process_time.SITTING.split(" ")[1:3] == [records[0]["host"], "pid"]
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(),
+                    reason="signals reach the main thread only")
+def test_a_stop_between_a_cells_return_and_its_record_takes_effect_after_the_record(tmp_path, monkeypatch):
+  """Ctrl-C (or SIGTERM) arriving while the runner commits a computed cell (its artifacts renamed, its record
+  appended) waits for the record: the cell is kept, and the run stops right after it."""
+  real_append = atomic.append_line
+
+  def append_during_a_stop(path, line):
+    os.kill(os.getpid(), signal.SIGINT)   # Ctrl-C in the window: blocked until the record is written
+    real_append(path, line)
+  monkeypatch.setattr(atomic, "append_line", append_during_a_stop)
+  previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+  try:
+    with pytest.raises(KeyboardInterrupt):
+      run_study(CellGrid("stop", tmp_path, _grid(3), _random_cell), tensorboard=False, log=_quiet)
+  finally:
+    signal.signal(signal.SIGINT, previous)
+  assert [r["id"] for r in load_records(tmp_path)] == [_grid(3)[0].id]   # the first cell's record, then the stop
 
 
 # --------------------------------------------------------------------------------------------- seeds

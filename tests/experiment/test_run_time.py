@@ -5,6 +5,7 @@ import dataclasses
 import json
 import os
 import signal
+import threading
 import time
 
 import pytest
@@ -152,11 +153,29 @@ def test_a_run_stopped_before_its_first_record_writes_no_time(tmp_path):
   study = StoppedStudy()
   out = tmp_path / "out"
   assert cli.run_main(study, _argv(out, "--values=1,3", "--max_cells=1")) == 0  # setup and v=1 recorded
-  assert json.loads((out / RUN_TIME_FILE).read_text())["outcome"] == run_time.FINISHED
-  (out / RUN_TIME_FILE).unlink()
+  finished = (out / RUN_TIME_FILE).read_text()
+  assert json.loads(finished)["outcome"] == run_time.FINISHED and json.loads(finished)["records_computed"] == 2
   with pytest.raises(KeyboardInterrupt):
     cli.run_main(study, _argv(out, "--values=1,3"))  # stops at its only new cell, v=3
+  assert (out / RUN_TIME_FILE).read_text() == finished   # the time of the run that computed the cells stays
+  (out / RUN_TIME_FILE).unlink()
+  with pytest.raises(KeyboardInterrupt):
+    cli.run_main(study, _argv(out, "--values=1,3"))
   assert not (out / RUN_TIME_FILE).exists()
+
+
+def test_an_invocation_that_computes_nothing_writes_no_time(timed, tmp_path):
+  """--max_cells=0, or every cell recorded (e.g. records resumed from a publication on a fresh machine): the report
+  is rebuilt and no run_time.json claims the run's time."""
+  out = tmp_path / "out"
+  assert cli.run_main(timed, _argv(out, "--values=1,2", "--max_cells=1")) == 0
+  computed = (out / RUN_TIME_FILE).read_text()
+  assert cli.run_main(timed, _argv(out, "--values=1,2", "--max_cells=0")) == 0
+  assert (out / RUN_TIME_FILE).read_text() == computed
+  assert cli.run_main(timed, _argv(out, "--values=1,2")) == 0   # computes v=2
+  (out / RUN_TIME_FILE).unlink()
+  assert cli.run_main(timed, _argv(out, "--values=1,2")) == 0   # every cell recorded: the report only
+  assert (out / "report.md").exists() and not (out / RUN_TIME_FILE).exists()
 
 
 def test_a_report_that_fails_leaves_the_time_of_the_cells(timed, tmp_path, monkeypatch):
@@ -168,6 +187,8 @@ def test_a_report_that_fails_leaves_the_time_of_the_cells(timed, tmp_path, monke
   assert payload["outcome"] == run_time.FINISHED and payload["records_after"] == 3
 
 
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"),
+                    reason="signal handlers are installed from the main thread only")
 def test_sigterm_stops_the_run_as_ctrl_c_does(tmp_path):
   """`kill <pid>` on a background run (started with SIGINT ignored) keeps its finished cells and their time."""
   study = StoppedStudy()
@@ -175,13 +196,15 @@ def test_sigterm_stops_the_run_as_ctrl_c_does(tmp_path):
 
   def cell(c, ctx, run):
     if c.config["v"] == 3:
+      # Never signal the test process without the handler: SIGTERM's default would end the test worker.
+      assert signal.getsignal(signal.SIGTERM) not in (before, signal.SIG_DFL, signal.SIG_IGN, None)
       os.kill(os.getpid(), signal.SIGTERM)
       time.sleep(5)   # the handler raises before this returns
     return {"y": c.config["v"]}
   study.cell = cell
   out = tmp_path / "out"
   before = signal.getsignal(signal.SIGTERM)
-  with pytest.raises(KeyboardInterrupt, match="SIGTERM"):
+  with pytest.raises(cli.Terminated, match="SIGTERM"):
     cli.run_main(study, _argv(out, "--values=1,2,3"))
   assert json.loads((out / RUN_TIME_FILE).read_text())["outcome"] == run_time.INTERRUPTED
   assert signal.getsignal(signal.SIGTERM) == before   # restored after the stages

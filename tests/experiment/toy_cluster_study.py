@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import time
 
 from adv_tf.errors import AdvTfError
 from adv_tf.experiment.bounds import Bounds
@@ -62,6 +64,9 @@ class ToyClusterStudy(Study):
 
   def _run_cell(self, cell, ctx, run):
     self.ran.append(cell.name)
+    if str(cell.config["v"]) == os.environ.get("TOY_WAIT_AT"):  # a long cell, for the SIGTERM test: says it began
+      (run.output_dir / "waiting").write_text("")
+      time.sleep(120)
     offset = run.records["selection"][0]["result"]["offset"]
     (ctx.output_dir / "value.txt").write_text(str(cell.config["v"]))
     return {"y": cell.config["v"] ** 2 * run.config.scale + offset}
