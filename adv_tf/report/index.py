@@ -432,6 +432,53 @@ def markdown_decided(by_profile: dict[str, Sequence[StudyEntry]]) -> list[str]:
           + _table(["paper", "study", *profiles], rows))
 
 
+def _compute_text(compute: Optional[dict], key: str, with_key: str) -> str:
+  """"2 h 5 min (12 of 15 records)" for one of published.json's "compute" sums; "not recorded" without it."""
+  if not isinstance(compute, dict) or not compute.get(with_key, 1) or not isinstance(compute.get(key), (int, float)):
+    return "not recorded"
+  text = format_duration(compute[key])
+  part, total = compute.get(with_key), compute.get("records")
+  return text + (f" ({part} of {total} records)" if with_key != "records" and part != total else "")
+
+
+def markdown_reference_runs(by_profile: dict[str, Sequence[StudyEntry]]) -> list[str]:
+  """A "Reference runs" table (issue 22 item 2): per published study and profile, the cells recorded of its grid,
+  what computing them took summed from the records over every sitting (published.json "compute", written since
+  2026-12-07: cell time, CPU time and sittings where the records name them), the commits it ran at and when it was
+  published. Nothing when no profile has a published.json."""
+  rows = []
+  for profile, entries in by_profile.items():
+    for entry in entries:
+      published, _ = _read_json(entry.folder / PUBLISHED_FILE)
+      if not published:
+        continue
+      cells = published.get("cells") if isinstance(published.get("cells"), dict) else {}
+      recorded, expected = cells.get("recorded"), cells.get("expected")
+      grid = (f"{recorded} of {expected}" if isinstance(expected, int) else
+              f"{recorded}" if isinstance(recorded, int) else "not recorded")
+      if published.get("finished") is False:
+        grid += " (part-way)"
+      compute = published.get("compute")
+      sittings = (f"{compute['sittings']} ({compute['records_with_sitting']} of {compute['records']} records name "
+                  "theirs)" if isinstance(compute, dict) and compute.get("records_with_sitting") else "not recorded")
+      if isinstance(compute, dict) and compute.get("records_with_sitting") == compute.get("records"):
+        sittings = str(compute["sittings"])
+      commits = published.get("record_commits") or []
+      rows.append([entry.paper, entry.study, profile, grid, _compute_text(compute, "wall_seconds", "records"),
+                   _compute_text(compute, "cpu_seconds", "records_with_cpu"), sittings, len(commits),
+                   str(published.get("published_utc") or "—")[:10]])
+  if not rows:
+    return []
+  return (["", "## Reference runs", "", "Each published run in `docs/results/`: the cells of its grid recorded, and "
+           "what computing them took, summed from the records over every sitting of a resumed run (cell time: the "
+           "records' wall seconds; CPU: their process CPU seconds, recorded since 2026-12-07; sittings: the "
+           "processes that computed them, named since 2026-12-07; commits: those the records were computed at, a "
+           "lower bound on the sittings). Start-up, data loading and reports are not in these sums. Machines differ "
+           "(each report and published.json names its own).", ""]
+          + _table(["paper", "study", "profile", "cells", "cell time", "CPU", "sittings", "commits", "published"],
+                   sorted(rows, key=lambda r: (r[0], r[1], r[2]))))
+
+
 def markdown_side_by_side(by_profile: dict[str, Sequence[StudyEntry]], results_dir) -> list[str]:
   """A "Claims by profile" section: one row per claim, one verdict column per profile (e.g. quick and
   cpu-full), each linked to its report, and whether the profiles agree (by the verdict's first part)."""
@@ -505,7 +552,8 @@ def write_index(results_dir, names: Sequence[str] = (), profile: str = "quick", 
       by_profile[other] = collect(results_dir, names, other, (), studies)
       for entry in by_profile[other]:
         render_report_html(entry.folder)
-    text += "\n".join(markdown_decided(by_profile) + markdown_side_by_side(by_profile, results_dir)) + "\n"
+    text += "\n".join(markdown_decided(by_profile) + markdown_reference_runs(by_profile)
+                      + markdown_side_by_side(by_profile, results_dir)) + "\n"
   md_path = atomic_write_text(results_dir / INDEX_MD, text)
   html_path = atomic_write_text(results_dir / INDEX_HTML, markdown_to_html(_html_links(text), "Results index"))
   return md_path, html_path, entries

@@ -343,6 +343,22 @@ def test_a_part_way_disagreement_says_what_each_verdict_rests_on_so_far(tmp_path
   assert _agree(side, "C1").endswith("1 computed exactly)")
 
 
+def test_reference_runs_say_what_each_published_run_took_over_its_sittings(tmp_path):
+  compute = {"records": 15, "wall_seconds": 7200.0, "cpu_seconds": 5400.0, "records_with_cpu": 3, "sittings": 2,
+             "records_with_sitting": 3}
+  _write_profiles(tmp_path, {"quick": [_row("C1", "holds")], "cpu-full": [_row("C1", "holds")]},
+                  {"cpu-full": {"finished": False, "cells": {"recorded": 15, "expected": 30}, "compute": compute,
+                                "record_commits": ["a", "b", "c"], "published_utc": "2026-12-07T08:00:00+00:00"},
+                   "quick": {"finished": True, "record_commits": ["a"],
+                             "published_utc": "2026-12-05T08:00:00+00:00"}})
+  table = (tmp_path / "index.md").read_text().split("## Reference runs")[1].split("## Claims by profile")[0]
+  assert ("| 004 | training-size | cpu-full | 15 of 30 (part-way) | 2 h 0 min | 1 h 30 min (3 of 15 records) | "
+          "2 (3 of 15 records name theirs) | 3 | 2026-12-07 |") in table
+  # published before published.json counted cells and summed the records' times
+  assert ("| 004 | training-size | quick | not recorded | not recorded | not recorded | not recorded | 1 | "
+          "2026-12-05 |") in table
+
+
 def test_decided_claims_are_counted_per_study_and_profile(tmp_path):
   """Decided = holds / does not hold / tie, on all or part of a claim; "this model: holds" (one seed) and
   "inconclusive" are not; a profile that did not publish a study says so; the total counts published studies."""
