@@ -467,9 +467,7 @@ def _execute(run: study_lib.StudyRun, fv: flags.FlagValues, strategy: Any = None
     if run.stage == ALL_STAGES and all_cells_recorded(run, stages):
       print(f"{study_name}: every cell is recorded in {run.output_dir}; rebuilding the report (no data loaded)")
       write_config(run)
-      path = write_report(run)
-      timer.write(run)
-      return path
+      return write_report(run)   # computes no cell: no run_time.json (run_time.py)
     if run.deterministic:
       distribute.enable_determinism(run.seed)
     run.strategy = strategy if strategy is not None else distribute.strategy(run.strategy_name, tpu=run.tpu)
@@ -510,7 +508,8 @@ def sigterm_as_interrupt():
   Ctrl-C does (`Terminated`, a KeyboardInterrupt): the cell in progress dropped, finished cells kept, `run_time.json`
   written with "outcome": "interrupted". It takes effect at the next Python step (a long TensorFlow op finishes
   first). A shell starts background jobs (`cmd &`) with SIGINT ignored, so `kill` is how a background run is
-  stopped. Left alone where SIGTERM is ignored or handled from C, and off the main thread (signals reach it only)."""
+  stopped. Left alone where SIGTERM is ignored or handled from C, and off the main thread (Python runs signal
+  handlers in the main thread only)."""
   if (threading.current_thread() is not threading.main_thread()
       or signal.getsignal(signal.SIGTERM) in (signal.SIG_IGN, None)):
     yield
@@ -582,7 +581,8 @@ def run_main(study: study_lib.Study, argv: Sequence[str], strategy: Any = None) 
   """In-process entry (tests, notebooks): parses `argv` (argv[0] is the program) into fresh flags and runs the
   study, under `strategy` when given (a tf.distribute strategy the caller built) instead of --strategy.
 
-  Returns the exit status: 0, or 2 after printing `error: ...` for an AdvTfError.
+  Returns the exit status: 0, or 2 after printing `error: ...` for an AdvTfError. Ctrl-C (KeyboardInterrupt) and
+  SIGTERM while the stages run (`Terminated`) propagate, as a notebook's interrupt expects; finished cells are kept.
   """
   try:
     fv = flags.FlagValues()

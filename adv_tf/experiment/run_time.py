@@ -4,10 +4,11 @@
 its stages and again after the report (a report that fails leaves the time of the cells; `--stage=<stage>` writes
 it once, with no report): wall seconds, process CPU seconds (user + system, TensorFlow's threads included: wall
 time means little while several jobs share the cores, CPU time does), UTC start and end, the load average, how
-many stage records existed before and after and how many this invocation computed ("records_computed", counted by
-the records' "sitting": other shard processes append to the same folders), so a resumed run is told apart from a
-fresh one, the commit the run started from (`code`: {"commit", "dirty"}, which `make publish-results` requires
-clean), the machine and the "outcome": a run stopped by Ctrl-C, SIGTERM (`cli.sigterm_as_interrupt`) or an error
+many stage records existed before and after (every shard's: "resumed" means records existed in the folder when it
+started) and how many this invocation computed ("records_computed", counted by the records' "sitting": other shard
+processes append to the same folders; invocations running at once in one process would count each other's),
+the commit the run started from (`code`: {"commit", "dirty"}, which `make publish-results` requires clean), the
+machine and the "outcome": a run stopped by Ctrl-C, SIGTERM (`cli.sigterm_as_interrupt`) or an error
 while its stages ran writes it too ("interrupted" / "failed") when it computed cells, so a long profile stopped
 between sittings keeps the time of the cells it computed. An invocation that computed nothing writes nothing:
 `--report_only`, a rerun with every cell recorded (both would overwrite the time of the run that computed the

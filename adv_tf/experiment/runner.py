@@ -217,16 +217,38 @@ STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM") if 
 
 @contextlib.contextmanager
 def defer_stop_signals():
-  """Blocks Ctrl-C (SIGINT) and SIGTERM until the block ends, then lets a stop that arrived meanwhile take effect
-  (its handler runs at the next Python step). Only in the main thread of a platform with `pthread_sigmask`."""
-  if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+  """Ctrl-C (SIGINT) and SIGTERM that arrive during the block take effect when it ends: their Python handlers are
+  swapped for one that notes the signal, then restored, and the first noted signal's handler is called (raising
+  KeyboardInterrupt, or `cli.Terminated`). Done at the handler level, not with a thread's signal mask: a process-
+  directed signal reaches whichever thread does not block it (TensorFlow's threads), and Python runs its handler in
+  the main thread anyway. When the block raises, its error propagates and a noted stop is only logged. Handlers
+  that are not Python callables (ignored, default, set from C) are left alone; only in the main thread."""
+  if threading.current_thread() is not threading.main_thread():
     yield
     return
-  previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+  noted: list = []
+  previous = {}
+  for signum in STOP_SIGNALS:
+    handler = signal.getsignal(signum)
+    if callable(handler):
+      previous[signum] = handler
+      signal.signal(signum, lambda s, frame: noted.append((s, frame)))
+
+  def restore():
+    for signum, handler in previous.items():
+      signal.signal(signum, handler)
   try:
     yield
-  finally:
-    signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+  except BaseException:
+    restore()
+    if noted:
+      logger.warning("a stop (signal %d) arrived while a cell was being recorded and failed; the error is raised",
+                     noted[0][0])
+    raise
+  restore()
+  if noted:
+    signum, frame = noted[0]
+    previous[signum](signum, frame)
 
 
 def _utc_now() -> str:
@@ -483,11 +505,11 @@ def run_study(study: CellGrid, *, shard_index: int = 0, num_shards: int = 1, see
                             tensorboard, reseed, log_fn, commit)
           atomic.repair_trailing_line(path)
           atomic.append_line(path, json.dumps(record, sort_keys=True, allow_nan=True))
-        ran_ids.append(cell.id)
-        progress.durations.append(record["seconds"])
-        eta = progress.eta()
-        eta_text = f"; ETA {format_duration(eta)}" if len(ran_ids) < len(todo_now) else ""
-        log_fn(f"[{position}/{len(mine)}] {cell.name} ... done in {record['seconds']:.1f} s{eta_text}")
+          ran_ids.append(cell.id)
+          progress.durations.append(record["seconds"])
+          eta = progress.eta()
+          eta_text = f"; ETA {format_duration(eta)}" if len(ran_ids) < len(todo_now) else ""
+          log_fn(f"[{position}/{len(mine)}] {cell.name} ... done in {record['seconds']:.1f} s{eta_text}")
       else:
         if len(todo_now) < len(todo):
           state = "stopped"
@@ -514,7 +536,8 @@ def _run_one(study: CellGrid, index: int, cell: Cell, folder: pathlib.Path, cell
              reseed: bool, log_fn: Callable[[str], None], commit: Optional[contextlib.ExitStack] = None) -> dict:
   """Runs one cell, publishes its artifacts and returns its record (not yet appended). `commit`: once the cell has
   returned, Ctrl-C and SIGTERM are deferred (`defer_stop_signals`) until that stack closes, after the caller has
-  appended the record, so that a stop in between does not throw a computed cell away."""
+  appended the record, so that a stop in between does not throw a computed cell away; a stop then waits for the
+  cell's TensorBoard summaries, the fsync of its artifacts and its record (seconds, not the cell)."""
   partial_dir = cells_dir / f".partial-{cell.id}"
   final_dir = cells_dir / cell.id
   tb_dir = tb_root / tensorboard_run_name(cell)

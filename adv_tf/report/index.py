@@ -454,27 +454,29 @@ def markdown_reference_runs(by_profile: dict[str, Sequence[StudyEntry]]) -> list
         continue
       cells = published.get("cells") if isinstance(published.get("cells"), dict) else {}
       recorded, expected = cells.get("recorded"), cells.get("expected")
-      grid = (f"{recorded} of {expected}" if isinstance(expected, int) else
+      grid = (f"{recorded} of {expected}" if isinstance(recorded, int) and isinstance(expected, int) else
               f"{recorded}" if isinstance(recorded, int) else "not recorded")
-      if published.get("finished") is False:
+      if published.get("finished") is False and isinstance(recorded, int):
         grid += " (part-way)"
       compute = published.get("compute")
       sittings = (f"{compute['sittings']} ({compute['records_with_sitting']} of {compute['records']} records name "
                   "theirs)" if isinstance(compute, dict) and compute.get("records_with_sitting") else "not recorded")
       if isinstance(compute, dict) and compute.get("records_with_sitting") == compute.get("records"):
         sittings = str(compute["sittings"])
-      commits = published.get("record_commits") or []
+      commits = published.get("record_commits")
       rows.append([entry.paper, entry.study, profile, grid, _compute_text(compute, "wall_seconds", "records"),
-                   _compute_text(compute, "cpu_seconds", "records_with_cpu"), sittings, len(commits),
+                   _compute_text(compute, "cpu_seconds", "records_with_cpu"), sittings,
+                   len(commits) if isinstance(commits, list) else "not recorded",
                    str(published.get("published_utc") or "—")[:10]])
   if not rows:
     return []
   return (["", "## Reference runs", "", "Each published run in `docs/results/`: the cells of its grid recorded, and "
            "what computing them took, summed from the records over every sitting of a resumed run (cell time: the "
-           "records' wall seconds; CPU: their process CPU seconds, recorded since 2026-12-07; sittings: the "
-           "processes that computed them, named since 2026-12-07; commits: those the records were computed at, a "
-           "lower bound on the sittings). Start-up, data loading and reports are not in these sums. Machines differ "
-           "(each report and published.json names its own).", ""]
+           "records' wall seconds, summed over cells, so shards that ran in parallel add up: not elapsed time; CPU: "
+           "their process CPU seconds, recorded since 2026-12-07; sittings: the processes that computed them, named "
+           "since 2026-12-07; commits: those the records were computed at, a lower bound on the sittings). Start-up, "
+           "data loading and reports are not in these sums, and a cell that reused a cached model counts only its own "
+           "time. Machines differ (each report and published.json names its own).", ""]
           + _table(["paper", "study", "profile", "cells", "cell time", "CPU", "sittings", "commits", "published"],
                    sorted(rows, key=lambda r: (r[0], r[1], r[2]))))
 

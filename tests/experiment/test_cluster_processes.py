@@ -78,12 +78,18 @@ def test_sigterm_stops_the_binary_keeping_its_cells_and_time(tmp_path):
   the process exits 143 (128 + SIGTERM), as a scheduler expects of a terminated job."""
   out = tmp_path / "out"
   process = _start(out, TOY_WAIT_AT="3")
-  deadline = time.monotonic() + 240
-  while not (out / "waiting").exists():
-    assert process.poll() is None and time.monotonic() < deadline, process.communicate()[0]
-    time.sleep(0.2)
-  process.send_signal(signal.SIGTERM)
-  output, _ = process.communicate(timeout=120)
+  try:
+    deadline = time.monotonic() + 240
+    while not (out / "waiting").exists():
+      assert process.poll() is None, process.communicate()[0]
+      assert time.monotonic() < deadline, "the binary did not reach its waiting cell in 240 s"
+      time.sleep(0.2)
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=120)
+  finally:
+    if process.poll() is None:   # never leave the binary running
+      process.kill()
+      process.communicate()
   assert process.returncode == cli.TERMINATED_EXIT, output
   assert "stopped by SIGTERM" in output
   assert sorted(r["name"] for r in load_records(out)) == ["v=1", "v=2"]

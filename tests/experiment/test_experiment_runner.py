@@ -341,15 +341,22 @@ def test_a_record_names_its_sitting_and_the_cpu_seconds_its_cell_took(tmp_path):
   assert process_time.SITTING.split(" ")[1:3] == [records[0]["host"], "pid"]
 
 
-@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(),
-                    reason="signals reach the main thread only")
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_kill"),
+                    reason="Python runs signal handlers in the main thread only; pthread_kill is POSIX")
 def test_a_stop_between_a_cells_return_and_its_record_takes_effect_after_the_record(tmp_path, monkeypatch):
   """Ctrl-C (or SIGTERM) arriving while the runner commits a computed cell (its artifacts renamed, its record
-  appended) waits for the record: the cell is kept, and the run stops right after it."""
+  appended) waits for the record: the cell is kept, and the run stops right after it. The signal is delivered to
+  another thread, as a process-directed signal often is in a TensorFlow process (Python runs the handler in the
+  main thread all the same); the main thread then sleeps, during which an undeferred handler would raise."""
   real_append = atomic.append_line
+  idle = threading.Event()
+  other = threading.Thread(target=idle.wait, args=(30,), daemon=True)
+  other.start()
 
   def append_during_a_stop(path, line):
-    os.kill(os.getpid(), signal.SIGINT)   # Ctrl-C in the window: blocked until the record is written
+    signal.pthread_kill(other.ident, signal.SIGINT)   # Ctrl-C in the window
+    for _ in range(10):
+      time.sleep(0.05)   # the handler runs in the main thread by now: it must only note the stop
     real_append(path, line)
   monkeypatch.setattr(atomic, "append_line", append_during_a_stop)
   previous = signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -358,7 +365,9 @@ def test_a_stop_between_a_cells_return_and_its_record_takes_effect_after_the_rec
       run_study(CellGrid("stop", tmp_path, _grid(3), _random_cell), tensorboard=False, log=_quiet)
   finally:
     signal.signal(signal.SIGINT, previous)
+    idle.set()
   assert [r["id"] for r in load_records(tmp_path)] == [_grid(3)[0].id]   # the first cell's record, then the stop
+  assert signal.getsignal(signal.SIGINT) is previous
 
 
 # --------------------------------------------------------------------------------------------- seeds
