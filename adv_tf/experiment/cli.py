@@ -432,7 +432,8 @@ def write_config(run: study_lib.StudyRun) -> pathlib.Path:
 def execute(study: study_lib.Study, fv: flags.FlagValues, strategy: Any = None) -> Optional[pathlib.Path | str]:
   """Runs a study from parsed flags; returns the report's path (its URL for a remote --output_dir; None for
   `--stage=<a stage>`: no report). `strategy`: a tf.distribute strategy built by the caller (a notebook)
-  instead of --strategy/--tpu. Writes `<output_dir>/run_time.json` (run_time.py).
+  instead of --strategy/--tpu. Writes `<output_dir>/run_time.json` when it computed cells, also when stopped
+  (run_time.py).
 
   A remote --output_dir (gs://...) is downloaded into a local working copy first and the files this process
   wrote are uploaded after each stage and at the end, also after a failure (see adv_tf/remote.py).

@@ -34,7 +34,6 @@ from adv_tf.utils.atomic import atomic_write_text
 RUN_TIME_FILE = "run_time.json"
 # How an invocation ended ("outcome"; files written before 2026-12-07 have none: they all finished).
 FINISHED, INTERRUPTED, FAILED = "finished", "interrupted", "failed"
-OUTCOMES = (FINISHED, INTERRUPTED, FAILED)
 logger = logging.getLogger(__name__)
 
 
@@ -111,7 +110,8 @@ class RunTimer:
     return count_records(run, process_time.SITTING) - self._own_before
 
   def payload(self, run: Any, outcome: str = FINISHED) -> dict:
-    """What `write` stores: times, load and record counts of this invocation and how it ended (`OUTCOMES`)."""
+    """What `write` stores: times, load and record counts of this invocation and how it ended (FINISHED,
+    INTERRUPTED or FAILED)."""
     records_after = count_records(run)
     return {
         "outcome": outcome,

@@ -371,7 +371,8 @@ def markdown_index(entries: Sequence[StudyEntry], results_dir, profile: str = "q
     total = {key: sum(t.get(key) or 0 for t in timed) for key in ("wall_seconds", "cpu_seconds")}
     lines += ["", f"All {len(timed)} recorded runs together: {format_duration(total['wall_seconds'])} wall, "
               f"{format_duration(total['cpu_seconds'])} CPU."]
-  lines += ["", "Run time: the last invocation of the study's run (`run_time.json`), wall and process CPU seconds; "
+  lines += ["", "Run time: the last invocation of the study's run that computed cells (`run_time.json`; 'stopped: ...' "
+            "when Ctrl-C, SIGTERM or an error ended it), wall and process CPU seconds; "
             "wall time depends on what else shared the machine (the 1-minute load average at the end is shown) and "
             "on the machine itself (its CPU model and TensorFlow's kernels, where run_time.json names them)."]
   return "\n".join(lines) + "\n"
@@ -461,8 +462,9 @@ def markdown_reference_runs(by_profile: dict[str, Sequence[StudyEntry]]) -> list
       compute = published.get("compute")
       sittings = (f"{compute['sittings']} ({compute['records_with_sitting']} of {compute['records']} records name "
                   "theirs)" if isinstance(compute, dict) and compute.get("records_with_sitting") else "not recorded")
-      if isinstance(compute, dict) and compute.get("records_with_sitting") == compute.get("records"):
-        sittings = str(compute["sittings"])
+      if isinstance(compute, dict) and compute.get("records") and \
+          compute.get("records_with_sitting") == compute.get("records"):
+        sittings = str(compute.get("sittings", "not recorded"))
       commits = published.get("record_commits")
       rows.append([entry.paper, entry.study, profile, grid, _compute_text(compute, "wall_seconds", "records"),
                    _compute_text(compute, "cpu_seconds", "records_with_cpu"), sittings,

@@ -2,8 +2,9 @@
 
 A long profile is computed over several sittings (processes, resumed on later days or other machines). Each
 cell's record names its sitting and the CPU seconds it took (`adv_tf.experiment.runner`), so that a published run
-says how many sittings and CPU-hours its recorded cells took (`adv_tf.report.publish`), also when its last
-process was stopped and wrote no `run_time.json`.
+says how many sittings and CPU-hours its recorded cells took (`adv_tf.report.publish`), across every sitting
+(`run_time.json` describes the last invocation only), also when a process was killed (SIGKILL, out of memory,
+SIGTERM outside the stages) and wrote no `run_time.json`.
 """
 from __future__ import annotations
 

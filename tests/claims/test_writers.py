@@ -34,7 +34,7 @@ def test_claims_json_rows_carry_label_evidence_and_section():
   assert rows[0].verdict == "holds, partial (tested against: x)" and rows[0].section == "§2"
   assert "for 1" in rows[0].evidence
   assert claim_verdicts(ours, "Verdicts")[1].section == "Verdicts"
-  assert rows[0].cell_verdicts == ours[0].cell_rows and rows[0].cell_verdicts[0]["status"] == "for"
+  assert rows[0].cell_verdicts[0]["status"] == "for" and rows[0].cell_verdicts[0]["effect"] == 40.0
 
 
 def test_claims_json_holds_each_cells_verdict(tmp_path):

@@ -81,7 +81,7 @@ def test_publishes_report_claims_tables_times_and_small_figures(tmp_path, repo):
   assert meta["left_out"] and meta["left_out"][0].startswith("figures/huge.png")
   assert meta["files"]["report.md"] == publish_lib._sha256(target / "report.md")  # pylint: disable=protected-access
   assert set(meta["files"]) == set(got) - {"published.json"}
-  assert meta["compute"] == publish_lib.compute_cost(results / "toy_study" / "quick")
+  assert meta["compute"]["records"] == 1 and meta["compute"]["cpu_seconds"] is None   # the toy record has no times
 
 
 def test_compute_cost_sums_every_sitting_of_a_resumed_run_from_its_records(tmp_path):

@@ -65,7 +65,8 @@ def _without_code(claims: dict) -> dict:
 
 
 def _cell_verdicts_agree(claims: dict) -> None:
-  """Each row's per-cell verdicts are the cells its evidence counts ("for 3, undecided 1, ..."), one row each."""
+  """Each row's per-cell verdicts are the cells its evidence counts ("for 3, undecided 1, ..."), one row each: both
+  come from the same judgement, so this checks what claims.json carries, not the judging."""
   for row in claims["claims"]:
     statuses = [cell["status"] for cell in row["cell_verdicts"]]
     counts = ", ".join(f"{k} {statuses.count(k)}" for k in ("for", "against", "tie", "undecided", "not testable",

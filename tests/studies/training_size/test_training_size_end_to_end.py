@@ -75,7 +75,8 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch):
   assert cli.run_main(TrainingSizeStudy(), TINY + [f"--output_dir={out}", "--report_only"]) == 0
   assert "MNIST data: " in (out / "report.md").read_text()   # the split, from data-notes.json
   notes = (out / "data-notes.json").read_bytes()
-  (out / "data-notes.json").unlink()   # records published before publish kept the file: the report says so
+  # records published before `publish --with_records` kept data-notes.json: the report says it lacks them
+  (out / "data-notes.json").unlink()
   assert cli.run_main(TrainingSizeStudy(), TINY + [f"--output_dir={out}", "--report_only"]) == 0
   assert "MNIST data: " not in (out / "report.md").read_text()
   assert "Data splits: not known to this report" in (out / "report.md").read_text()
