@@ -35,13 +35,14 @@ import json
 import logging
 import os
 import pathlib
+import re
 import signal
 import sys
 import threading
 import time
 import types
 import typing
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from absl import flags
 
@@ -59,7 +60,7 @@ from adv_tf.utils.jsonable import to_jsonable
 
 logger = logging.getLogger(__name__)
 
-GENERIC_FLAGS = ("profile", "output_dir", "data_dir", "seed", "shard_index", "num_shards", "max_cells",
+GENERIC_FLAGS = ("profile", "output_dir", "data_dir", "seed", "shard_index", "num_shards", "max_cells", "only_cells",
                  "report_only", "strategy", "tpu", "model_cache_dir", "retrain", "retrain_token", "stage",
                  "deterministic")
 ALL_STAGES = "all"
@@ -87,6 +88,11 @@ def _define_generic(study: study_lib.Study, fv: flags.FlagValues) -> None:
                        f"the scheduler array's size or ${shards_lib.COUNT_ENV}, else 1.", flag_values=fv)
   flags.DEFINE_integer("max_cells", None, "Compute at most this many new cells of the sharded stages, then stop.",
                        flag_values=fv)
+  flags.DEFINE_string("only_cells", None, "Compute only the pending cells of the sharded stages whose name matches "
+                      "this regular expression (Python re.search; e.g. 'c0.5 seed=1|c2 seed=1'), to choose what a "
+                      "resumed run computes first. The grid, its manifest and the cell ids stay the profile's, so "
+                      "the other cells run later into the same --output_dir; the report covers what is recorded. "
+                      "Combines with --max_cells and the shard.", flag_values=fv)
   flags.DEFINE_bool("report_only", False, "Only rebuild the report from existing records (merges shards).",
                     flag_values=fv)
   flags.DEFINE_string("strategy", "auto", "tf.distribute strategy: auto|cpu|mirrored|tpu|multiworker.",
@@ -206,6 +212,9 @@ def make_run(study: study_lib.Study, fv: flags.FlagValues) -> study_lib.StudyRun
   validate_shard(shard.index, shard.count)
   if fv["max_cells"].value is not None and fv["max_cells"].value < 0:
     raise AdvTfError("--max_cells must be >= 0")
+  only_cells = fv["only_cells"].value or None
+  if only_cells is not None:
+    cell_filter(only_cells)  # a one-line error for a pattern that does not compile
   stage = fv["stage"].value
   choices = [ALL_STAGES, *_stage_names(study, config), *STAGE_GROUPS, REPORT_STAGE]
   if stage not in choices:
@@ -238,7 +247,8 @@ def make_run(study: study_lib.Study, fv: flags.FlagValues) -> study_lib.StudyRun
                             data_dir=fv["data_dir"].value, report_only=report_only,
                             strategy_name=strategy_name, started=time.time(), shard=shard,
                             stage=ALL_STAGES if stage == REPORT_STAGE else stage,
-                            deterministic=fv["deterministic"].value, tpu=fv["tpu"].value, staged=staged)
+                            deterministic=fv["deterministic"].value, tpu=fv["tpu"].value, staged=staged,
+                            only_cells=only_cells)
 
 
 def _stage_records(run: study_lib.StudyRun, stage: study_lib.Stage) -> list[dict]:
@@ -338,17 +348,37 @@ def preflight(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> dic
     check_earlier_stages(run, stages)
   hashes = {}
   selected = selected_stages(run, stages)
+  names = []  # the selected sharded stages' cell names, when every one of them builds without data
   for stage in stages:
     cells = _early_cells(run, stage) if stage.sharded and stage.name in selected else None
     if cells is None:
+      if stage.sharded and stage.name in selected:
+        names = None
       continue
+    if names is not None:
+      names += [c.name for c in cells]
     hashes[stage.name] = grid_manifest(cells)["sha256"]
     path = stage.output_dir(run) / MANIFEST
     old = json.loads(path.read_text()) if path.exists() else {}
     if old.get("data_free_sha256") not in (None, hashes[stage.name]):
       raise AdvTfError(f"{stage.output_dir(run)} holds another grid of stage {stage.name} ({old.get('num_cells')} "
                        "cells) than this run's: use the flags of the first run or another --output_dir")
+  if run.only_cells is not None and names is not None:
+    matches = cell_filter(run.only_cells)
+    if not any(matches(name) for name in names):
+      raise AdvTfError(f"--only_cells={run.only_cells!r} matches no cell of this run's sharded stages; cell names "
+                       f"look like {', '.join(repr(n) for n in names[:3])}")
   return hashes
+
+
+def cell_filter(pattern: str) -> Callable[[str], bool]:
+  """`--only_cells`: whether a cell name matches the regular expression (re.search); AdvTfError if it is none."""
+  try:
+    compiled = re.compile(pattern)
+  except re.error as e:
+    raise AdvTfError(f"--only_cells={pattern!r} is not a regular expression ({e}); e.g. 'seed=1' or "
+                     "'c0.5 seed=1|c2 seed=1'") from None
+  return lambda name: compiled.search(name) is not None
 
 
 def all_cells_recorded(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> bool:
@@ -392,6 +422,7 @@ def run_stages(run: study_lib.StudyRun, *, shard_index: int = 0, num_shards: int
   `run.records`. Call `preflight` first (`execute` does): it refuses mismatched folders before any cell."""
   stages = list(run.study.stages(run.config))
   selected = selected_stages(run, stages)
+  matched = run.only_cells is None
   for stage in stages:
     if stage.name not in selected:
       if stage.name not in run.records:
@@ -404,14 +435,19 @@ def run_stages(run: study_lib.StudyRun, *, shard_index: int = 0, num_shards: int
     def run_cell(cell, ctx, stage=stage):
       return stage.run_cell(cell, ctx, run)
 
-    sharding = ({"shard_index": shard_index, "num_shards": num_shards, "max_cells": max_cells}
+    sharding = ({"shard_index": shard_index, "num_shards": num_shards, "max_cells": max_cells,
+                 "only_cells": None if run.only_cells is None else cell_filter(run.only_cells)}
                 if stage.sharded else {})
+    if stage.sharded and not matched:
+      matched = any(sharding["only_cells"](c.name) for c in cells)
     summary = run_study(CellGrid(stage.runner_name(run.study.name), stage.output_dir(run), cells, run_cell,
                                  check_record=stage.check_record), seed=run.seed, **sharding)
     logger.info("stage %s: %s", stage.name, summary)
     run.records[stage.name] = _stage_records(run, stage)
     if run.staged is not None:
       run.staged.upload()
+  if not matched:  # stages whose cells need data are only checked here, after it loaded (`preflight` for the rest)
+    print(f"warning: --only_cells={run.only_cells!r} matched no cell of the stages run; nothing was computed")
 
 
 def config_text(run: study_lib.StudyRun) -> str:
@@ -419,6 +455,7 @@ def config_text(run: study_lib.StudyRun) -> str:
   payload = {"study": run.study.name, "seed": run.seed, "config": to_jsonable(run.config, "config"),
              "data_dir": run.data_dir,
              "runtime": {"shard": run.shard.to_dict() if run.shard else None, "stage": run.stage,
+                         "only_cells": run.only_cells,
                          "strategy": run.strategy_name, "tpu": run.tpu, "deterministic": run.deterministic}}
   return json.dumps(payload, indent=1, sort_keys=True) + "\n"
 

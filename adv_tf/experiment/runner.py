@@ -419,8 +419,8 @@ class _Progress:
 
 
 def run_study(study: CellGrid, *, shard_index: int = 0, num_shards: int = 1, seed: int = 0,
-              max_cells: Optional[int] = None, stop_after: Optional[float] = None,
-              tensorboard: bool = True, reseed: bool = True, lock_timeout: Optional[float] = None,
+              max_cells: Optional[int] = None, only_cells: Optional[Callable[[str], bool]] = None,
+              stop_after: Optional[float] = None, tensorboard: bool = True, reseed: bool = True, lock_timeout: Optional[float] = None,
               log: Optional[Callable[[str], None]] = None) -> RunSummary:
   """Runs the cells of one shard that have no record yet, appending one record per finished cell.
 
@@ -430,6 +430,8 @@ def run_study(study: CellGrid, *, shard_index: int = 0, num_shards: int = 1, see
     seed: the run's seed (--seed): passed as `ctx.seed`, stored in records, used to reseed global RNGs
       before each cell. A folder's records must all share one seed.
     max_cells: compute at most this many cells in this call (None: all); skipped cells do not count.
+    only_cells: compute only the pending cells whose name it accepts (--only_cells; None: every one); the others
+      stay pending, as with max_cells, which then counts among the accepted ones.
     stop_after: wall-clock budget in seconds: no new cell starts once it is used up (a running cell
       finishes). None: no budget.
     tensorboard: also write "cell/seconds" and every finite numeric leaf of the result as scalars to
@@ -481,14 +483,14 @@ def run_study(study: CellGrid, *, shard_index: int = 0, num_shards: int = 1, see
     done_ids = {r["id"] for r in existing}
     todo = [(i, c) for i, c in mine if c.id not in done_ids]
     skipped = len(mine) - len(todo)
+    todo_now = todo if only_cells is None else [(i, c) for i, c in todo if only_cells(c.name)]
     if max_cells is not None:
-      todo_now = todo[:max_cells]
-    else:
-      todo_now = todo
+      todo_now = todo_now[:max_cells]
     progress = _Progress(study, folder, shard_index, num_shards, len(mine), skipped, len(todo_now), log_fn)
     shard_note = f" shard {shard_index}/{num_shards}:" if num_shards > 1 else ""
+    chosen_note = "" if only_cells is None else f" (--only_cells: {len(todo) - len(todo_now)} other cells left pending)"
     log_fn(f"study {study.name}:{shard_note} {len(mine)} cells, {skipped} already recorded, "
-           f"{len(todo_now)} to run now -> {folder}")
+           f"{len(todo_now)} to run now{chosen_note} -> {folder}")
     ran_ids: list[str] = []
     state = "finished"
     try:

@@ -86,6 +86,8 @@ class StudyRun:
       the local working copy.
     judged_cells: set just before the report is written (`cli.judged_cells`): per stage the cells its records
       cover, which claims.json keeps so a published report says what it rests on.
+    only_cells: --only_cells, a regular expression: this process computes only the pending cells of its sharded
+      stages whose name it matches (None: every pending cell); the grid stays the profile's.
   """
   study: Any
   config: Any
@@ -105,6 +107,7 @@ class StudyRun:
   tpu: Optional[str] = None
   staged: Any = None
   judged_cells: Optional[dict] = None
+  only_cells: Optional[str] = None
 
 
 class Study:

@@ -35,6 +35,7 @@ GENERIC = {
     "zero shards": ["--num_shards=0"],
     "shard outside the shards": ["--shard_index=2", "--num_shards=2"],
     "negative max cells": ["--max_cells=-1"],
+    "only cells not a regular expression": ["--only_cells=seed=(1"],
     "unknown stage": ["--stage=nope"],
     "unknown strategy": ["--strategy=quantum"],
     "report-only with a stage": ["--report_only", "--stage=unsharded"],
