@@ -420,8 +420,8 @@ class _Progress:
 
 def run_study(study: CellGrid, *, shard_index: int = 0, num_shards: int = 1, seed: int = 0,
               max_cells: Optional[int] = None, only_cells: Optional[Callable[[str], bool]] = None,
-              stop_after: Optional[float] = None, tensorboard: bool = True, reseed: bool = True, lock_timeout: Optional[float] = None,
-              log: Optional[Callable[[str], None]] = None) -> RunSummary:
+              stop_after: Optional[float] = None, tensorboard: bool = True, reseed: bool = True,
+              lock_timeout: Optional[float] = None, log: Optional[Callable[[str], None]] = None) -> RunSummary:
   """Runs the cells of one shard that have no record yet, appending one record per finished cell.
 
   Args:
