@@ -2,7 +2,8 @@
 
 Flags -> typed config -> stages -> report:
   * generic flags: --profile, --output_dir, --data_dir, --seed, --shard_index, --num_shards, --max_cells,
-    --report_only, --strategy, --tpu, --model_cache_dir, --retrain, --retrain_token, --stage, --deterministic;
+    --only_cells, --report_only, --strategy, --tpu, --model_cache_dir, --retrain, --retrain_token, --stage,
+    --deterministic;
     the shard also comes from a scheduler's array variables (`adv_tf.experiment.shards`, explicit flags win);
   * one flag per field of the study's config dataclass (except `profile`), generated from the dataclass:
     the type from the annotation (bool/int/float/str, Optional[...], tuple[...] as a comma list), the help
@@ -89,10 +90,12 @@ def _define_generic(study: study_lib.Study, fv: flags.FlagValues) -> None:
   flags.DEFINE_integer("max_cells", None, "Compute at most this many new cells of the sharded stages, then stop.",
                        flag_values=fv)
   flags.DEFINE_string("only_cells", None, "Compute only the pending cells of the sharded stages whose name matches "
-                      "this regular expression (Python re.search; e.g. 'c0.5 seed=1|c2 seed=1'), to choose what a "
-                      "resumed run computes first. The grid, its manifest and the cell ids stay the profile's, so "
-                      "the other cells run later into the same --output_dir; the report covers what is recorded. "
-                      "Combines with --max_cells and the shard.", flag_values=fv)
+                      "this regular expression (Python re.search: 'seed=1' also matches 'seed=10' and names that "
+                      "go on, so anchor with $: 'c0.5 seed=1$|c2 seed=1$'), to choose what a resumed run computes "
+                      "first. The grid, its manifest and the cell ids stay the profile's, so the other cells run "
+                      "later into the same --output_dir; the report covers what is recorded. Combines with "
+                      "--max_cells and the shard. Cell names hold spaces: where a script splits flags on spaces "
+                      "(deploy/slurm's EXTRA_FLAGS), write them as '.' or '\\s'.", flag_values=fv)
   flags.DEFINE_bool("report_only", False, "Only rebuild the report from existing records (merges shards).",
                     flag_values=fv)
   flags.DEFINE_string("strategy", "auto", "tf.distribute strategy: auto|cpu|mirrored|tpu|multiworker.",
@@ -348,27 +351,38 @@ def preflight(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> dic
     check_earlier_stages(run, stages)
   hashes = {}
   selected = selected_stages(run, stages)
-  names = []  # the selected sharded stages' cell names, when every one of them builds without data
   for stage in stages:
     cells = _early_cells(run, stage) if stage.sharded and stage.name in selected else None
     if cells is None:
-      if stage.sharded and stage.name in selected:
-        names = None
       continue
-    if names is not None:
-      names += [c.name for c in cells]
     hashes[stage.name] = grid_manifest(cells)["sha256"]
     path = stage.output_dir(run) / MANIFEST
     old = json.loads(path.read_text()) if path.exists() else {}
     if old.get("data_free_sha256") not in (None, hashes[stage.name]):
       raise AdvTfError(f"{stage.output_dir(run)} holds another grid of stage {stage.name} ({old.get('num_cells')} "
                        "cells) than this run's: use the flags of the first run or another --output_dir")
-  if run.only_cells is not None and names is not None:
-    matches = cell_filter(run.only_cells)
-    if not any(matches(name) for name in names):
-      raise AdvTfError(f"--only_cells={run.only_cells!r} matches no cell of this run's sharded stages; cell names "
-                       f"look like {', '.join(repr(n) for n in names[:3])}")
+  check_only_cells(run, stages)
   return hashes
+
+
+def check_only_cells(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> None:
+  """Refuses (one line) an --only_cells pattern that matches no cell of the selected sharded stages, when each of
+  them can be built now (`preflight`: without data; `_execute` again once the data is loaded). A run that selects
+  no sharded stage (--stage=unsharded) has nothing to filter and is not refused."""
+  if run.only_cells is None:
+    return
+  selected = selected_stages(run, stages)
+  names = []
+  for stage in stages:
+    if stage.sharded and stage.name in selected:
+      cells = _early_cells(run, stage)
+      if cells is None:
+        return  # built from earlier records: checked as it runs (`run_stages`)
+      names += [c.name for c in cells]
+  matches = cell_filter(run.only_cells)
+  if names and not any(matches(name) for name in names):
+    raise AdvTfError(f"--only_cells={run.only_cells!r} matches no cell of this run's sharded stages; cell names "
+                     f"look like {', '.join(repr(n) for n in names[:3])}")
 
 
 def cell_filter(pattern: str) -> Callable[[str], bool]:
@@ -422,7 +436,7 @@ def run_stages(run: study_lib.StudyRun, *, shard_index: int = 0, num_shards: int
   `run.records`. Call `preflight` first (`execute` does): it refuses mismatched folders before any cell."""
   stages = list(run.study.stages(run.config))
   selected = selected_stages(run, stages)
-  matched = run.only_cells is None
+  matched = run.only_cells is None or not any(s.sharded and s.name in selected for s in stages)
   for stage in stages:
     if stage.name not in selected:
       if stage.name not in run.records:
@@ -446,8 +460,9 @@ def run_stages(run: study_lib.StudyRun, *, shard_index: int = 0, num_shards: int
     run.records[stage.name] = _stage_records(run, stage)
     if run.staged is not None:
       run.staged.upload()
-  if not matched:  # stages whose cells need data are only checked here, after it loaded (`preflight` for the rest)
-    print(f"warning: --only_cells={run.only_cells!r} matched no cell of the stages run; nothing was computed")
+  if not matched:  # stages built from earlier stages' records are only checked here (`check_only_cells`: the rest)
+    print(f"warning: --only_cells={run.only_cells!r} matched no cell of the sharded stages; none of them was "
+          "computed", file=sys.stderr)
 
 
 def config_text(run: study_lib.StudyRun) -> str:
@@ -455,7 +470,6 @@ def config_text(run: study_lib.StudyRun) -> str:
   payload = {"study": run.study.name, "seed": run.seed, "config": to_jsonable(run.config, "config"),
              "data_dir": run.data_dir,
              "runtime": {"shard": run.shard.to_dict() if run.shard else None, "stage": run.stage,
-                         "only_cells": run.only_cells,
                          "strategy": run.strategy_name, "tpu": run.tpu, "deterministic": run.deterministic}}
   return json.dumps(payload, indent=1, sort_keys=True) + "\n"
 
@@ -515,6 +529,7 @@ def _execute(run: study_lib.StudyRun, fv: flags.FlagValues, strategy: Any = None
                                  retrain_token=fv["retrain_token"].value)
     run.study.prepare(run)
     check_grids(run, stages, data_free)
+    check_only_cells(run, stages)  # grids built from the data: refused here, before config.json and any cell
     write_config(run)
     try:
       with sigterm_as_interrupt():

@@ -127,6 +127,7 @@ class RunTimer:
         "records_before": self.records_before,
         "records_after": records_after,
         "records_computed": self.computed(run),
+        "only_cells": getattr(run, "only_cells", None),  # --only_cells: this invocation computed only those cells
         "resumed": self.records_before > 0,
         "code": self.code,
         "machine": machine(),

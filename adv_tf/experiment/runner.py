@@ -483,12 +483,11 @@ def run_study(study: CellGrid, *, shard_index: int = 0, num_shards: int = 1, see
     done_ids = {r["id"] for r in existing}
     todo = [(i, c) for i, c in mine if c.id not in done_ids]
     skipped = len(mine) - len(todo)
-    todo_now = todo if only_cells is None else [(i, c) for i, c in todo if only_cells(c.name)]
-    if max_cells is not None:
-      todo_now = todo_now[:max_cells]
+    picked = todo if only_cells is None else [(i, c) for i, c in todo if only_cells(c.name)]
+    todo_now = picked if max_cells is None else picked[:max_cells]
     progress = _Progress(study, folder, shard_index, num_shards, len(mine), skipped, len(todo_now), log_fn)
     shard_note = f" shard {shard_index}/{num_shards}:" if num_shards > 1 else ""
-    chosen_note = "" if only_cells is None else f" (--only_cells: {len(todo) - len(todo_now)} other cells left pending)"
+    chosen_note = "" if only_cells is None else f" (--only_cells: {len(picked)} of {len(todo)} pending cells match)"
     log_fn(f"study {study.name}:{shard_note} {len(mine)} cells, {skipped} already recorded, "
            f"{len(todo_now)} to run now{chosen_note} -> {folder}")
     ran_ids: list[str] = []
