@@ -1,7 +1,8 @@
 """`make bench`: prints the suite's benchmark ratios, all measured in this one run on one machine.
 
 Benchmarks: train_model vs model.fit (`bench_train`), oneDNN's CPU kernels vs TensorFlow's own
-(`bench_cpu_kernels`), CW-L2 matrix vs the plain loop (`bench_cw`),
+(`bench_cpu_kernels`), CW-L2 matrix vs the plain loop (`bench_cw`), the CW runner without vs with XLA
+(`bench_cw_xla`),
 PGD/FGSM throughput vs CleverHans
 (`bench_gradient`, when present) and DeepFool vs Foolbox (`bench_deepfool`, when present). Each module
 exposes `run(ctx)`, an iterable of the lines to print (a generator prints each as soon as it is measured).
@@ -26,7 +27,7 @@ flags.DEFINE_string("cache_dir", None, "Model cache of the trained LeNet (defaul
 flags.DEFINE_integer("model_seed", 0, "Training seed of the LeNets (the bench LeNet and its cw-perpair variants); "
                      "another seed gives held-out models, e.g. the seed-1 pool-6 LeNet of carlini_wagner.py's tables.")
 flags.register_validator("model_seed", lambda v: v >= 0, message="--model_seed must be >= 0")
-flags.DEFINE_list("only", [], "Run only these benchmarks (train, cpu_kernels, cw, gradient, deepfool).")
+flags.DEFINE_list("only", [], "Run only these benchmarks (train, cpu_kernels, cw, cw_xla, gradient, deepfool).")
 
 flags.DEFINE_list("cw_perpair_only", [], "cw: run only the cw-perpair lines of these models (bench-lenet, secure, "
                   "pool6, minimal-cnn, simple-cnn), e.g. one model per run on a shared machine.")
@@ -35,7 +36,7 @@ flags.DEFINE_bool("cw_selfcheck", False, "cw: each cw-perpair case also runs the
                   "iterations and prints a cw-selfcheck line (each run's per-pair L2 over the best known; that run "
                   "costs 1.4-1.7x the exact schedule's CPU time per case).")
 
-BENCHMARKS = ("train", "cpu_kernels", "cw", "gradient", "deepfool")
+BENCHMARKS = ("train", "cpu_kernels", "cw", "cw_xla", "gradient", "deepfool")
 
 
 def main(argv):
