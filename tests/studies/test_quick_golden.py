@@ -38,6 +38,10 @@ imagenette_defenses' once more (2026-12-06) when claim D12a-rise (D12a on each d
 target rate) was declared: its two table rows, its verdicts.csv row and claims.json entry were added ("not testable":
 the golden's records hold no per-image outcomes), no other line changed; and when the adaptive-attack table gained
 a "no averaging (deterministic)" row per model and eps (that row added, no other line changed).
+dataset_properties' once more (2026-12-07) when C10 moved onto A2's datasets (CIFAR, ImageNet; its MNIST cells became
+the control C10-mnist, one row added), C6's statement named the paper's best contrast, and the three tables that
+show one model per setting (defenses on clean images, the contrast control, the adaptive attacks) gained a seed
+column: checked by script to be the only differences (every other table line, claim and CSV unchanged).
 hyperparams has its own golden test (hyperparams/test_hyperparams_golden.py)."""
 from __future__ import annotations
 

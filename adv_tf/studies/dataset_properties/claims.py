@@ -1,5 +1,5 @@
 """The claims of paper 000 (spec §000-3: A1-A2, B1-B12, C1-C11, D1-D3, and the spec's sub-checks A2-mnist,
-B1-part2, C5-2/255 under their own ids) as data for `adv_tf.claims`; no verdict logic lives here.
+B1-part2, C5-2/255, C10-mnist under their own ids) as data for `adv_tf.claims`; no verdict logic lives here.
 
 A cell compares two quantities of the tidy results, keyed (dataset key, property, figure bar, defense, attack,
 eps) with eps a number in [0, 1] (labels only when printed), or ("clean", dataset key, contrast bar). The
@@ -32,7 +32,8 @@ MARGIN = 0.01
 CLEAN_MARGIN = 0.025
 SECTION = "§IV"
 # Claims that name their eps (the rest say "every eps" and take the run's --eps).
-FIXED_EPS = ("A2", "A2-mnist", "B2", "B3", "B4", "B8", "B11", "C3", "C4", "C5", "C5-2/255", "C6", "C9", "C10", "D1")
+FIXED_EPS = ("A2", "A2-mnist", "B2", "B3", "B4", "B8", "B11", "C3", "C4", "C5", "C5-2/255", "C6", "C9", "C10",
+             "C10-mnist", "D1")
 CONFOUNDS = {"clean accuracy": 0.02}   # compared models whose clean accuracy differs by > 2 pp are flagged
 
 
@@ -186,7 +187,8 @@ def claims(eps: Sequence[float] = PAPER_EPS) -> tuple[Claim, ...]:
                   "2/255 cells (see C5-2/255)"))
   c.append(_claim("C5-2/255", "MNIST defended, 2/255: 2x >= 1x (the figure; contradicts the text)",
                   _cells("mnist", "contrast", DEFENDED, ATTACKS, [E2], "2", "1", "at_least"), "seeds"))
-  c.append(_claim("C6", "MNIST JPEG-BIM 16/255: the best contrast beats 0.5x by > 50 pp",
+  c.append(_claim("C6", "MNIST JPEG-BIM 16/255: 1x, the paper's best contrast there (78.1 vs 66.4 at 2x), beats "
+                  "0.5x by > 50 pp",
                   [_cell("mnist", "contrast", "jpeg", "bim", E16, "1", "0.5", "greater", 0.50)], "seeds"))
   c.append(_claim("C7", "CIFAR-10: accuracy increases with contrast in most cells",
                   _chain("cifar10", "contrast", ["none", "tvm", "jpeg"], ATTACKS, every, CON), "seeds", mode="most"))
@@ -197,9 +199,19 @@ def claims(eps: Sequence[float] = PAPER_EPS) -> tuple[Claim, ...]:
     c9 += _cells("imagenet", "contrast", ["jpeg"], [t], eps, "0.5", "1") + \
         _cells("imagenet", "contrast", ["jpeg"], [t], eps, "2", "1")
   c.append(_claim("C9", "ImageNet JPEG vs BIM and PGD: 1x is the lowest contrast", c9, "seeds"))
-  c.append(_claim("C10", "Defended accuracy against DeepFool does not vary with eps (contrast figures)",
-                  [_across(ds, "contrast", bar, d, ("deepfool", E16), ("deepfool", E2), "equal") for ds in ALL_KEYS
-                   for d in DEFENDED for bar in CON], "images", mode="most"))
+  # C10 is A2's statement on the contrast figures, so on A2's datasets (spec: "C-datasets: see A2"): the paper says
+  # it of CIFAR and ImageNet (§IV-B), and its MNIST figure breaks it (TVM 2x: 87.1 -> 71.1), like A2-mnist. Before
+  # 2026-12-07 C10 also took the MNIST/F-MNIST contrast cells, so that quick and cpu-full judged it on MNIST alone
+  # (review of 2026-12-07); those cells are now its control C10-mnist, judged by the same rule.
+  c.append(_claim("C10", "Defended accuracy against DeepFool does not vary with eps (contrast figures; CIFAR-10, "
+                  "CIFAR-100, ImageNet as A2)",
+                  [_across(ds, "contrast", bar, d, ("deepfool", E16), ("deepfool", E2), "equal")
+                   for ds in ("cifar10", "cifar100", "imagenet") for d in DEFENDED for bar in CON], "images",
+                  mode="most"))
+  c.append(_claim("C10-mnist", "(control, expected NOT to hold, as A2-mnist) C10 on the MNIST/F-MNIST contrast "
+                  "figures",
+                  [_across(ds, "contrast", bar, d, ("deepfool", E16), ("deepfool", E2), "equal")
+                   for ds in ("mnist", "fmnist") for d in DEFENDED for bar in CON], "images", mode="most"))
   c.append(_claim("C11", "CIFAR-100 contrast ('very similar' to CIFAR-10): none/JPEG monotone; TVM 2x < 1x",
                   _chain("cifar100", "contrast", ["none", "jpeg"], ATTACKS, every, CON)
                   + _cells("cifar100", "contrast", ["tvm"], ATTACKS, every, "1", "2"), "seeds", mode="most",

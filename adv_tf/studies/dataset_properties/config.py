@@ -236,8 +236,9 @@ PROFILE_DESIGNS = {
                 "layout) on every model, the channels-last TVM on the 14 px models, the contrast control and the "
                 "adaptive PGD on every model; epoch cap 20; the paper's training recipe as a control of the ceiling "
                 "gap (the 28 px model of seed 0 also trained 100 epochs, best held-out epoch, no target stop). Left to "
-                "paper: F-MNIST and CIFAR, B5 (~3,000 images), the contrast claims whose cells sit near 0 pp (C2, "
-                "C3, C5, D3: ~18-48 seeds). Same attacks and training targets as every profile.",
+                "paper: F-MNIST and CIFAR, B5 (~3,000 images), the contrast claims whose cells sat near 0 pp in quick "
+                "when this profile was designed (C2, C3, C5, D3: ~18-48 seeds at quick's effects). Same attacks and "
+                "training targets as every profile.",
 }
 # cpu-full: designed to run end to end in at most ~8 h wall on the 2-core CPU (issue 22; it resumes, so it can be
 # split over sessions) and to decide what quick leaves: every MNIST setting (14, 28, 56 px, 0.5x, 2x) at the 3 common

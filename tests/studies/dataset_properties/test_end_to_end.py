@@ -34,7 +34,8 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_split, 
   assert "not run in this profile" in report  # e.g. the CIFAR/ImageNet claims
   claims_json = json.loads((out / "claims.json").read_text())["claims"]
   spec_ids = (["A1", "A2", "A2-mnist", "B1", "B1-part2"] + [f"B{i}" for i in range(2, 13)]
-              + [f"C{i}" for i in range(1, 6)] + ["C5-2/255"] + [f"C{i}" for i in range(6, 12)] + ["D1", "D2", "D3"])
+              + [f"C{i}" for i in range(1, 6)] + ["C5-2/255"] + [f"C{i}" for i in range(6, 11)] + ["C10-mnist", "C11"]
+              + ["D1", "D2", "D3"])
   assert [c["claim"] for c in claims_json] == spec_ids   # the spec's claims and sub-checks, as in report.md
   by_id = {c["claim"]: c for c in claims_json}
   assert by_id["B6"]["verdict"] == "not run in this profile" and "no local copy" in by_id["B6"]["evidence"]

@@ -14,7 +14,8 @@ def test_rows_in_eps_order_with_the_worst_of_gray_box_and_adaptive():
          "2/255": {"mode": "bpda", "gray_box": {"jpeg": 0.98}, "adaptive": {"jpeg": 0.90}}}
   section = DatasetPropertiesReport()._adaptive(Results([_record({"jpeg": per})]), config_lib.PROFILES["cpu-full"])
   rows = [line for line in section.body.splitlines() if line.startswith("| mnist")]
-  assert [row.split("|")[4].strip() for row in rows] == ["2/255", "16/255"]
-  worst = [float(row.split("|")[8]) for row in rows]
+  assert [row.split("|")[3].strip() for row in rows] == ["0", "0"]  # the seed column: the setting's first seed
+  assert [row.split("|")[5].strip() for row in rows] == ["2/255", "16/255"]
+  worst = [float(row.split("|")[9]) for row in rows]
   assert worst == [90.0, 50.0]  # min(gray-box, adaptive): 2/255 adaptive, 16/255 gray-box
   assert "In 1 of 2 rows the adaptive attack did worse" in section.body
