@@ -201,7 +201,7 @@ class DatasetPropertiesConfig(ConfigMixin):
 #   judged by the ART TVM (it alone needs it; TVM on the trio would cost ~0.46 s per image per model).
 # * the 56 px model (127 s of training, 2x the attack cost) only serves size claims that one seed cannot decide
 #   (B1, B4, D2 need seeds of 14, 28 and 56) and B5 (TVM at 96% vs the claim's 97%: ~3,000 images); cpu-full.
-# * more images resolve the per-image claims (A1, C10, D1) and lift cells off the ceiling: the first 50 test
+# * more images resolve the per-image claims (A1, C10-mnist, D1) and lift cells off the ceiling: the first 50 test
 #   images were 100% correct on the 28 px model, the first 1,000 96.9%. 100 images per model is what is left:
 #   ~585 s of training + ~10 x 5 s of per-model set-up + 9 x (3 s tracing + 0.1 x 100 s) of attacks on the trio
 #   + ~30 s on the 14 px model (ART TVM 0.016 s per image per judgement at 14 px) + ~20 s outside the cells =
@@ -232,8 +232,8 @@ PROFILE_DESIGNS = {
     "cpu-full": "chosen to run in at most ~8 h on 2 cores (issue 22; ~6 h expected, arithmetic in config.py) and "
                 "to decide what quick leaves: every MNIST setting (14, 28, 56 px, 0.5x, 2x) at 3 common seeds, so "
                 "the size claims are judged over seeds too (B1, D2, B1-part2, B2, B4); the first 1,000 test images "
-                "for every model (per-image claims A1, C10, D1; fewer cells at the ceiling); the ART TVM (authors' "
-                "layout) on every model, the channels-last TVM on the 14 px models, the contrast control and the "
+                "for every model (per-image claims A1, C10-mnist, D1; fewer cells at the ceiling); the ART TVM "
+                "(authors' layout) on every model, the channels-last TVM on the 14 px models, the contrast control and the "
                 "adaptive PGD on every model; epoch cap 20; the paper's training recipe as a control of the ceiling "
                 "gap (the 28 px model of seed 0 also trained 100 epochs, best held-out epoch, no target stop). Left to "
                 "paper: F-MNIST and CIFAR, B5 (~3,000 images), the contrast claims whose cells sat near 0 pp in quick "
@@ -262,7 +262,8 @@ PROFILE_DESIGNS = {
 # * The training-recipe control (below) adds ~3,800 s: ~7.1 h expected in all, ~9.8 h in the pessimistic case,
 #   i.e. over the 8 h of one sitting there; it resumes.
 # What it should decide: the MNIST size claims over seeds (B1, D2, B1-part2, B2, B4: the 14, 28, 56 px models at
-# 3 common seeds, paired t; quick had 14 at one seed and no 56), A1 (~600 images needed), C10 (~300), D1 (~200)
+# 3 common seeds, paired t; quick had 14 at one seed and no 56), A1 (~600 images needed), C10-mnist (~300; C10
+# before 2026-12-07), D1 (~200)
 # and the per-image parts of B2/B1-part2 (200-300 images), besides quick's decided claims (B3, A2-mnist, C1, C4,
 # C6) on more images. Left undecided at this size (to `paper` or more seeds): C2, C3, C5, C5-2/255, D3 (their
 # cells sit near 0 pp: ~18-48 seeds per setting by quick's "what would decide it"), B5 (~3,000 images at 56 px,
