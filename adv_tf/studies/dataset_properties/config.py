@@ -234,9 +234,9 @@ PROFILE_DESIGNS = {
                 "the size claims are judged over seeds too (B1, D2, B1-part2, B2, B4); the first 1,000 test images "
                 "for every model (per-image claims A1, C10-mnist, D1; fewer cells at the ceiling); the ART TVM "
                 "(authors' layout) on every model, the channels-last TVM on the 14 px models, the contrast control "
-                "and the adaptive PGD on every model; epoch cap 20; the paper's training recipe as a control of the ceiling "
-                "gap (the 28 px model of seed 0 also trained 100 epochs, best held-out epoch, no target stop). Left to "
-                "paper: F-MNIST and CIFAR, B5 (~3,000 images), the contrast claims whose cells sat near 0 pp in quick "
+                "and the adaptive PGD on every model; epoch cap 20; the paper's training recipe as a control of the "
+                "ceiling gap (the 28 px model of seed 0 also trained 100 epochs, best held-out epoch, no target stop). "
+                "Left to paper: F-MNIST and CIFAR, B5 (~3,000 images), the contrast claims whose cells sat near 0 pp in quick "
                 "when this profile was designed (C2, C3, C5, D3: ~18-48 seeds at quick's effects). Same attacks and "
                 "training targets as every profile.",
 }
