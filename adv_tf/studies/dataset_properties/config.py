@@ -229,14 +229,14 @@ PROFILE_DESIGNS = {
              "decide no claim), 1,000 images; to paper: F-MNIST, B5 (~3,000 images); the spec's suggestion (1,000 "
              "images, F-MNIST, one seed) would decide no claim over seeds in this time. Same attacks and training "
              "targets as every profile.",
-    "cpu-full": "chosen to run in at most ~8 h on 2 cores (issue 22; ~6 h expected, arithmetic in config.py) and "
-                "to decide what quick leaves: every MNIST setting (14, 28, 56 px, 0.5x, 2x) at 3 common seeds, so "
-                "the size claims are judged over seeds too (B1, D2, B1-part2, B2, B4); the first 1,000 test images "
-                "for every model (per-image claims A1, C10-mnist, D1; fewer cells at the ceiling); the ART TVM "
-                "(authors' layout) on every model, the channels-last TVM on the 14 px models, the contrast control "
-                "and the adaptive PGD on every model; epoch cap 20; the paper's training recipe as a control of the "
-                "ceiling gap (the 28 px model of seed 0 also trained 100 epochs, best held-out epoch, no target stop). "
-                "Left to paper: F-MNIST and CIFAR, B5 (~3,000 images), the contrast claims whose cells sat near 0 pp in quick "
+    "cpu-full": "chosen to run in at most ~8 h on 2 cores (issue 22; ~6 h expected, arithmetic in config.py) and to "
+                "decide what quick leaves: every MNIST setting (14, 28, 56 px, 0.5x, 2x) at 3 common seeds, so the "
+                "size claims are judged over seeds too (B1, D2, B1-part2, B2, B4); the first 1,000 test images for "
+                "every model (per-image claims A1, C10-mnist, D1; fewer cells at the ceiling); the ART TVM (authors' "
+                "layout) on every model, the channels-last TVM on the 14 px models, the contrast control and the "
+                "adaptive PGD on every model; epoch cap 20; the paper's training recipe as a control of the ceiling "
+                "gap (the 28 px model of seed 0 also trained 100 epochs, best held-out epoch, no target stop). Left to "
+                "paper: F-MNIST and CIFAR, B5 (~3,000 images), the contrast claims whose cells sat near 0 pp in quick "
                 "when this profile was designed (C2, C3, C5, D3: ~18-48 seeds at quick's effects). Same attacks and "
                 "training targets as every profile.",
 }
