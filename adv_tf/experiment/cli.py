@@ -641,9 +641,10 @@ def run_main(study: study_lib.Study, argv: Sequence[str], strategy: Any = None) 
     fv = flags.FlagValues()
     define_flags(study, fv)
     try:
-      fv(list(argv))
+      rest = fv(list(argv))
     except flags.Error as e:
       raise AdvTfError(str(e).splitlines()[0]) from None
+    _refuse_arguments(rest)
     path = execute(study, fv, strategy)
   except AdvTfError as error:
     print(f"error: {error}", file=sys.stderr)
@@ -686,7 +687,20 @@ def _parse_flags_or_exit(argv: Sequence[str]) -> list[str]:
   """absl's flag parsing with the CLI's contract for bad flags (an unknown flag or profile, a value of the wrong
   type): one line `error: ...` and exit 2, instead of absl's usage text and exit 1."""
   try:
-    return flags.FLAGS(list(argv))
+    rest = flags.FLAGS(list(argv))
+    _refuse_arguments(rest)
   except flags.Error as e:
     print(f"error: {str(e).splitlines()[0]}", file=sys.stderr)
     sys.exit(2)
+  except AdvTfError as e:
+    print(f"error: {e}", file=sys.stderr)
+    sys.exit(2)
+  return rest
+
+
+def _refuse_arguments(rest: Sequence[str]) -> None:
+  """The binaries take flags only: a word left after parsing is refused (e.g. the second half of an unquoted
+  `--only_cells=c0.5 seed=1`, which would otherwise run with the pattern 'c0.5' and ignore 'seed=1')."""
+  if len(rest) > 1:
+    raise AdvTfError(f"unexpected argument(s) {' '.join(repr(a) for a in rest[1:])}: the binary takes flags only; "
+                     "quote a flag value that holds spaces (e.g. --only_cells='c0.5 seed=1$')")

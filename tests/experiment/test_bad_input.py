@@ -36,6 +36,7 @@ GENERIC = {
     "shard outside the shards": ["--shard_index=2", "--num_shards=2"],
     "negative max cells": ["--max_cells=-1"],
     "only cells not a regular expression": ["--only_cells=seed=(1"],
+    "a word that is no flag (an unquoted value with a space)": ["--only_cells=c0.5", "seed=1"],
     "unknown stage": ["--stage=nope"],
     "unknown strategy": ["--strategy=quantum"],
     "report-only with a stage": ["--report_only", "--stage=unsharded"],
@@ -124,9 +125,10 @@ def test_an_old_flat_cw_flag_is_one_error_line_naming_it(study_name, tmp_path, c
   assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("flag", ["--profile=nope", "--nosuchflag=1"])
+@pytest.mark.parametrize("flag", ["--profile=nope", "--nosuchflag=1", "seed=1"])
 def test_the_binary_reports_absl_flag_errors_as_one_error_line_and_exit_2(flag, tmp_path):
-  """Issue 23, 4: flag-parsing errors went through absl's usage path (exit 1, "Pass --helpshort ...")."""
+  """Issue 23, 4: flag-parsing errors went through absl's usage path (exit 1, "Pass --helpshort ..."); a word that
+  is no flag was ignored (the second half of an unquoted `--only_cells=c0.5 seed=1`)."""
   env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
   proc = subprocess.run([sys.executable, "-m", "experiments.minimal_dataset", f"--output_dir={tmp_path / 'out'}",
                          flag], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
