@@ -489,10 +489,12 @@ def markdown_side_by_side(by_profile: dict[str, Sequence[StudyEntry]], results_d
   results_dir = pathlib.Path(results_dir)
   profiles = list(by_profile)
   rows: dict[tuple, dict] = {}
+  published = {profile: {entry.study for entry in entries if entry.claims} for profile, entries in by_profile.items()}
   for profile, entries in by_profile.items():
     for entry in entries:
       for claim in entry.claims:
         row = rows.setdefault((entry.paper, entry.study, claim.claim), {"statement": claim.statement})
+        row.setdefault("statements", {})[profile] = claim.statement
         row[profile] = _link(claim.verdict, _report_target(entry, results_dir, claim.section))
         row.setdefault("groups", {})[profile] = _verdict_group(claim.verdict)
         if claim.sample:
@@ -501,7 +503,13 @@ def markdown_side_by_side(by_profile: dict[str, Sequence[StudyEntry]], results_d
   for (paper, study, claim), row in sorted(rows.items()):
     part_way = any("[part-way" in str(row.get(p, "")) for p in row["groups"])
     agree = _agreement(row["groups"], part_way, row.get("samples"))
-    table.append([paper, study, claim, row["statement"], *(row.get(p, "not published") for p in profiles), agree])
+    if len(set(row["statements"].values())) > 1:  # a profile judged at a commit before the claim was redefined
+      agree = ("no: the profiles judged different statements of this claim ("
+               + "; ".join(f"{p}: {text}" for p, text in row["statements"].items()) + "); re-judge the older one "
+               "from its records (--report_only)")
+    cells = [row.get(p) or ("not in its claims.json (judged before the claim existed)" if study in published[p]
+                            else "not published") for p in profiles]
+    table.append([paper, study, claim, row["statement"], *cells, agree])
   return (["", "## Claims by profile", "", "Each verdict links to its profile's report. Where the profiles disagree, "
            "\"agree\" says what each verdict rests on (the claim's cells measured and testable, the smaller side's "
            "sample, the reference's seeds), as each profile's claims.json records it (since 2026-12-06; an older one "

@@ -383,3 +383,17 @@ def test_decided_claims_are_counted_per_study_and_profile(tmp_path):
   table = (tmp_path / "index.md").read_text().split("## Decided claims")[1].split("## Claims by profile")[0]
   assert "| 001 | minimal-dataset | 1 of 1 decided | not published |" in table
   assert "|  | all | 3 of 6 decided" in table and "(2 studies) | 3 of 5 decided (1 study) |" in table
+
+
+def test_a_claim_redefined_between_two_publications_is_flagged_not_matched(tmp_path):
+  """A profile judged at a commit before a claim's statement changed (e.g. paper 000's C10, moved onto A2's datasets
+  on 2026-12-07) is not "agree"d with the newer one; a claim its published claims.json lacks (added since) says
+  so instead of "not published"."""
+  old = dict(_row("C1", "does not hold"), statement="C1 as first declared")
+  side = _write_profiles(tmp_path, {"quick": [_row("C1", "not run in this profile"), _row("C1-control", "holds")],
+                                    "cpu-full": [old]})
+  assert _agree(side, "C1").startswith("no: the profiles judged different statements of this claim (quick: ")
+  assert ("cpu-full: C1 as first declared); re-judge the older one from its records (--report_only)"
+          in _agree(side, "C1"))
+  row = next(line for line in side.splitlines() if line.startswith("| 004 | training-size | C1-control |"))
+  assert "| not in its claims.json (judged before the claim existed) |" in row

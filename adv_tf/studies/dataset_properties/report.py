@@ -118,13 +118,17 @@ def contrast_control_evidence(claim, res: "Results") -> str | None:
     return None
   line = (f"contrast control (no-defense cells only): at the measured eps {plain.verdict} ({plain.counts}); "
           f"at eps x RMS-contrast ratio {scaled.verdict} ({scaled.counts})")
-  held = plain.verdict.removeprefix("this model: ") == "holds"
-  at_scaled = scaled.verdict.removeprefix("this model: ").split(",")[0]
-  if held and at_scaled in ("does not hold", "tie"):
-    line += " -> the effect disappears at contrast-scaled eps: explained by the contrast confound"
-  elif held and at_scaled == "holds":
+  held, at_scaled = (v.verdict.removeprefix("this model: ").split(",")[0] for v in (plain, scaled))
+  if held != "holds":
+    return line
+  if at_scaled in ("does not hold", "tie"):
+    line += (" -> the claim no longer holds at contrast-scaled eps: explained by the contrast confound (as stated; "
+             "an effect short of the claim's line may remain)")
+  elif at_scaled == "holds":
     line += " -> the effect survives the contrast-scaled eps"
-  elif held:  # undecided at the scaled eps: its cells are not paired with the measured ones, a weaker test
+  elif at_scaled.startswith("not testable"):
+    line += " -> not testable at contrast-scaled eps (its cells at a floor or ceiling): the control cannot tell"
+  else:  # undecided at the scaled eps: its cells are not paired with the measured ones, a weaker test
     line += " -> undecided at contrast-scaled eps: the control cannot tell whether the confound explains it"
   return line
 

@@ -52,7 +52,7 @@ CHANGED = {
          "inconclusive counted as against (1 cell against of 96); " + ONE_SEED + TESTABLE),
 }
 # The spec's sub-checks, printed in report.md but folded into their parent's evidence in claims.json before:
-# now one id each in both (31 rows in both).
+# now one id each in both (31 rows in both; 32 since C10-mnist, 2026-12-07).
 NEW_IDS = {
   # the control: as expected. The "testable: k of n cells" notes: TESTABLE.
   "A2-mnist": "does not hold, partial (tested against: mnist, 16/255, 2/255; testable: 3 of 6 cells)",
