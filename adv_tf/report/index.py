@@ -503,10 +503,10 @@ def markdown_side_by_side(by_profile: dict[str, Sequence[StudyEntry]], results_d
   for (paper, study, claim), row in sorted(rows.items()):
     part_way = any("[part-way" in str(row.get(p, "")) for p in row["groups"])
     agree = _agreement(row["groups"], part_way, row.get("samples"))
-    if len(set(row["statements"].values())) > 1:  # a profile judged at a commit before the claim was redefined
-      agree = ("no: the profiles judged different statements of this claim ("
-               + "; ".join(f"{p}: {text}" for p, text in row["statements"].items()) + "); re-judge the older one "
-               "from its records (--report_only)")
+    if len(set(row["statements"].values())) > 1:
+      # a statement built from the profile's settings (e.g. "the first 6 of the paper's 100 CW images"), or one
+      # published before the claim was redefined (re-judge it from its records): either way, say what each judged
+      agree += " (the statements differ: " + "; ".join(f"{p}: {text}" for p, text in row["statements"].items()) + ")"
     cells = [row.get(p) or ("not in its claims.json (judged before the claim existed)" if study in published[p]
                             else "not published") for p in profiles]
     table.append([paper, study, claim, row["statement"], *cells, agree])

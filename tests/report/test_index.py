@@ -385,15 +385,14 @@ def test_decided_claims_are_counted_per_study_and_profile(tmp_path):
   assert "|  | all | 3 of 6 decided" in table and "(2 studies) | 3 of 5 decided (1 study) |" in table
 
 
-def test_a_claim_redefined_between_two_publications_is_flagged_not_matched(tmp_path):
-  """A profile judged at a commit before a claim's statement changed (e.g. paper 000's C10, moved onto A2's datasets
-  on 2026-12-07) is not "agree"d with the newer one; a claim its published claims.json lacks (added since) says
-  so instead of "not published"."""
+def test_a_claim_whose_statement_differs_between_publications_says_what_each_judged(tmp_path):
+  """A statement built from a profile's settings, or one published before the claim was redefined (paper 000's C10,
+  moved onto A2's datasets on 2026-12-07), differs between profiles: "agree" names both statements; a claim its
+  published claims.json lacks (added since) says so instead of "not published"."""
   old = dict(_row("C1", "does not hold"), statement="C1 as first declared")
   side = _write_profiles(tmp_path, {"quick": [_row("C1", "not run in this profile"), _row("C1-control", "holds")],
                                     "cpu-full": [old]})
-  assert _agree(side, "C1").startswith("no: the profiles judged different statements of this claim (quick: ")
-  assert ("cpu-full: C1 as first declared); re-judge the older one from its records (--report_only)"
-          in _agree(side, "C1"))
+  assert _agree(side, "C1").startswith("— (not run in one profile) (the statements differ: quick: ")
+  assert _agree(side, "C1").endswith("; cpu-full: C1 as first declared)")
   row = next(line for line in side.splitlines() if line.startswith("| 004 | training-size | C1-control |"))
   assert "| not in its claims.json (judged before the claim existed) |" in row

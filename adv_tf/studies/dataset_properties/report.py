@@ -128,8 +128,8 @@ def contrast_control_evidence(claim, res: "Results") -> str | None:
     line += " -> the effect survives the contrast-scaled eps"
   elif at_scaled.startswith("not testable"):
     line += " -> not testable at contrast-scaled eps (its cells at a floor or ceiling): the control cannot tell"
-  else:  # undecided at the scaled eps: its cells are not paired with the measured ones, a weaker test
-    line += " -> undecided at contrast-scaled eps: the control cannot tell whether the confound explains it"
+  else:  # inconclusive at the scaled eps: its cells are not paired with the measured ones, a weaker test
+    line += " -> inconclusive at contrast-scaled eps: the control cannot tell whether the confound explains it"
   return line
 
 
@@ -567,6 +567,12 @@ class DatasetPropertiesReport(StudyReport):
   def _choices(self, config) -> Section:
     meta = published.meta()
     lines = [
+        "- Claim C10 (DeepFool-defended accuracy flat in eps, contrast figures) is judged since 2026-12-07 on A2's "
+        "datasets, CIFAR-10, CIFAR-100 and ImageNet, where the paper states it (§IV-B-2; spec: 'C-datasets: see "
+        "A2'), with A2's rule (every cell flat). Before, it took the MNIST/F-MNIST contrast cells too, with a 'most "
+        "cells' rule, so that runs without CIFAR judged it on MNIST alone (the quick publication of 4177965: "
+        "inconclusive; cpu-full's of f65712e: does not hold). Those cells are now the control C10-mnist, expected "
+        "not to hold as A2-mnist (the paper's own MNIST figure breaks it: TVM 2x 87.1 -> 71.1).",
         "- Test protocol: we use `text`, a plain bilinear resize of the stored image to the model size (paper "
         "§IV-A's wording), for training and test alike. The authors' code instead resized the shorter side to "
         "int(s/0.875) and centre-cropped s at test time (MNIST 14->16, 28->32, 56->64; spec §1.2), so even its "

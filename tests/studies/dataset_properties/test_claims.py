@@ -96,7 +96,8 @@ def _record(setting, none_acc, control_acc=None):
 
 @pytest.mark.parametrize("control_acc, expected", [(0.80, "explained by the contrast confound"),
                                                    (0.40, "survives the contrast-scaled eps"),
-                                                   (0.60, "the control cannot tell whether the confound explains")])
+                                                   (0.60, "inconclusive at contrast-scaled eps: the control cannot "
+                                                          "tell")])
 def test_contrast_control_enters_the_verdict_evidence(control_acc, expected):
   """C4 (MNIST FGSM 16/255: 1x beats 0.5x by > 20 pp) holds at the measured eps; at the contrast-scaled eps the
   0.5x model either catches up (the confound explains the claim), or does not (the effect survives), or sits at
@@ -106,3 +107,10 @@ def test_contrast_control_enters_the_verdict_evidence(control_acc, expected):
   c4 = _claim("C4")
   line = contrast_control_evidence(c4, res)
   assert line is not None and line.startswith("contrast control") and expected in line, line
+
+
+def test_contrast_control_at_the_ceiling_says_it_cannot_tell():
+  """Both compared accuracies at 100% at the scaled eps: not testable there, which is no evidence either way."""
+  from adv_tf.studies.dataset_properties.report import Results, contrast_control_evidence
+  line = contrast_control_evidence(_claim("C4"), Results([_record("28", 1.0), _record("c0.5", 0.30, 1.0)]))
+  assert "this model: holds" in line and "not testable at contrast-scaled eps" in line, line

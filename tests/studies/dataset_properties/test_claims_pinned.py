@@ -58,8 +58,8 @@ NEW_IDS = {
   "A2-mnist": "does not hold, partial (tested against: mnist, 16/255, 2/255; testable: 3 of 6 cells)",
   "B1-part2": "this model: inconclusive, partial (tested against: mnist; testable: 15 of 16 cells)",
   "C5-2/255": "this model: inconclusive, partial (testable: 4 of 8 cells)",
-  # C10's former MNIST cells (2026-12-07), by its rule; 0 cells significantly against: the old "most" rule counted
-  # inconclusive cells as against.
+  # C10's former MNIST cells (2026-12-07), by A2's rule (every cell flat): 0 cells significantly against, so
+  # inconclusive (C10's "most" rule before the engine counted inconclusive cells as against).
   "C10-mnist": "inconclusive, partial (tested against: mnist, 16/255, 2/255; testable: 5 of 6 cells)",
 }
 
