@@ -436,7 +436,8 @@ def run_stages(run: study_lib.StudyRun, *, shard_index: int = 0, num_shards: int
   `run.records`. Call `preflight` first (`execute` does): it refuses mismatched folders before any cell."""
   stages = list(run.study.stages(run.config))
   selected = selected_stages(run, stages)
-  matched = run.only_cells is None or not any(s.sharded and s.name in selected for s in stages)
+  matches = None if run.only_cells is None else cell_filter(run.only_cells)
+  matched = matches is None or not any(s.sharded and s.name in selected for s in stages)
   for stage in stages:
     if stage.name not in selected:
       if stage.name not in run.records:
@@ -450,10 +451,9 @@ def run_stages(run: study_lib.StudyRun, *, shard_index: int = 0, num_shards: int
       return stage.run_cell(cell, ctx, run)
 
     sharding = ({"shard_index": shard_index, "num_shards": num_shards, "max_cells": max_cells,
-                 "only_cells": None if run.only_cells is None else cell_filter(run.only_cells)}
-                if stage.sharded else {})
+                 "only_cells": matches} if stage.sharded else {})
     if stage.sharded and not matched:
-      matched = any(sharding["only_cells"](c.name) for c in cells)
+      matched = any(matches(c.name) for c in cells)
     summary = run_study(CellGrid(stage.runner_name(run.study.name), stage.output_dir(run), cells, run_cell,
                                  check_record=stage.check_record), seed=run.seed, **sharding)
     logger.info("stage %s: %s", stage.name, summary)
