@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from adv_tf.claims.engine import ClaimResult
+from adv_tf.claims.engine import NOT_RUN, ClaimResult
 from adv_tf.report.base import ClaimVerdict
 from adv_tf.report.tables import markdown_table as table
 
+# The paper column of a claim none of whose cells the published numbers give (figures only, not digitized, or not
+# stated): the engine's "not run in this profile" would say the paper's side was not run, which is not what it means.
+NO_PUBLISHED_NUMBERS = "no published numbers for its cells"
 HEADER = ("claim", "statement", "ours", "our cells", "what would decide it", "paper on paper", "paper cells")
 
 
@@ -23,8 +26,14 @@ def verdict_rows(ours: Sequence[ClaimResult], paper: Sequence[ClaimResult] | Non
     if r.confounds:
       decide += f"; {r.confounds}"
     rows.append([r.claim.id, r.claim.statement, f"**{r.label}**", r.counts or "-", decide,
-                 p.label if p else "-", p.counts if p else "-"])
+                 _paper_label(p), p.counts if p else "-"])
   return rows
+
+
+def _paper_label(p: ClaimResult | None) -> str:
+  if p is None:
+    return "-"
+  return NO_PUBLISHED_NUMBERS if p.verdict == NOT_RUN else p.label
 
 
 def verdict_table(ours: Sequence[ClaimResult], paper: Sequence[ClaimResult] | None = None) -> str:

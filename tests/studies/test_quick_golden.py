@@ -42,6 +42,12 @@ dataset_properties' once more (2026-12-07) when C10 moved onto A2's datasets (CI
 the control C10-mnist, one row added), C6's statement named the paper's best contrast, and the three tables that
 show one model per setting (defenses on clean images, the contrast control, the adaptive attacks) gained a seed
 column: checked by script to be the only differences (every other table line, claim and CSV unchanged).
+training_size's, minimal_dataset's and imagenette_defenses' once more (2026-12-07, review of papers 001 and 004): the
+verdict table's "paper on paper" column reads "no published numbers for its cells" where it read "not run in this
+profile" (the paper gives no number for those cells); training_size's table (and verdicts.csv) gives why a claim was
+not run in its "what would decide it" column, as claims.json did, C3 gained its spread cells and C5 its rise cells
+(still "not run"), and C6's statement names our saturation rule and the size it reads. Checked by script to be the
+only differences (every other table line, claim and CSV unchanged).
 hyperparams has its own golden test (hyperparams/test_hyperparams_golden.py)."""
 from __future__ import annotations
 

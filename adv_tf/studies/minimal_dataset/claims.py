@@ -16,6 +16,10 @@ from adv_tf.studies.minimal_dataset import published
 from adv_tf.studies.minimal_dataset.measures import PAPER_ARCHITECTURES, paper_architecture
 
 SECTION = "§5"
+# Where each claim comes from (spec 001-3): M1 and M6 are read off Table 2 (§4), which the text does not discuss;
+# M2 and M3 are §5's finding and §6's conclusion; M4 is Fig. 3 (§5); M5 is §5's and §6's "persists".
+SECTIONS = {"M1": "Table 2 (§4)", "M2a": "§5, §6", "M2b": "§5, §6", "M3": "§5, §6", "M4": "§5, Fig. 3",
+            "M5": "§5, §6", "M6": "Table 2 (§4)"}
 MARGIN = 0.01
 CONFOUNDS = {"clean accuracy": 0.02, "training images": 1000}
 L0_SCALE = {"scale": 1.0, "value_unit": "px"}
@@ -29,8 +33,8 @@ def _order(archs: Sequence[str], better: str, worse: str, metric: str, param=Non
 
 def _claim(cid: str, statement: str, cells: list[Cell], **kw) -> Claim:
   names = kw.pop("names", tuple(dict.fromkeys(c.groups[0] for c in cells)))
-  return Claim(cid, statement, tuple(cells), SECTION, kw.pop("unit", "seeds"), kw.pop("margin", MARGIN),
-               names=names, confound_limits=kw.pop("confound_limits", CONFOUNDS), **kw)
+  return Claim(cid, statement, tuple(cells), SECTIONS.get(cid, SECTION), kw.pop("unit", "seeds"),
+               kw.pop("margin", MARGIN), names=names, confound_limits=kw.pop("confound_limits", CONFOUNDS), **kw)
 
 
 def claims(config, fgsm_eps: float | None = None) -> tuple[Claim, ...]:

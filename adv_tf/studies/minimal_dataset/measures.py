@@ -19,6 +19,7 @@ import numpy as np
 from adv_tf.claims import Accuracy, Values, unpack_items
 from adv_tf.studies.minimal_dataset import published
 from adv_tf.studies.minimal_dataset.evaluation import minimal_distances
+from adv_tf.studies.minimal_dataset.models import REGIMES
 
 Group = dict[tuple[str, str], list[dict]]
 CHANCE = 0.1
@@ -46,9 +47,22 @@ def _cw_correct(r: dict, budget: float) -> np.ndarray:
   return distances > budget
 
 
-def _accuracy(rs: list[dict], n: int, counts: list[int], items: list | None, item_set: str) -> Accuracy:
+def _train_images(r: dict, group: Group) -> int | None:
+  """The images a model's weights were fitted on: a fine-tuned model's own 4,736 plus its parent's (the raw model of
+  the same architecture and seed, `models.REGIMES`), whose weights it starts from and mostly keeps."""
+  own = r.get("training", {}).get("train_images")
+  parent = REGIMES.get(r.get("regime"), {}).get("parent")
+  if own is None or parent is None:
+    return own
+  match = [p for p in group.get((r["architecture"], parent), []) if p["seed"] == r["seed"]]
+  parent_images = match[0].get("training", {}).get("train_images") if match else None
+  return None if parent_images is None else own + parent_images
+
+
+def _accuracy(rs: list[dict], n: int, counts: list[int], items: list | None, item_set: str,
+              group: Group) -> Accuracy:
   clean = float(np.mean([r["clean_accuracy"] for r in rs]))
-  train = [r.get("training", {}).get("train_images") for r in rs]
+  train = [_train_images(r, group) for r in rs]
   confounds = {"training images": float(np.mean(train))} if all(t is not None for t in train) else {}
   return Accuracy(tuple(counts), n, tuple(r["seed"] for r in rs), tuple(items) if items is not None else None,
                   item_set, clean, CHANCE, confounds)
@@ -71,15 +85,16 @@ def ours(group: Group) -> Callable[[tuple], Accuracy | Values | None]:
     if metric == "clean":
       n = int(rs[0]["test_images"])
       items = [unpack_items(r["clean_items"], n) for r in rs] if all("clean_items" in r for r in rs) else None
-      return _accuracy(rs, n, [int(round(r["clean_accuracy"] * n)) for r in rs], items, "mnist test")
+      return _accuracy(rs, n, [int(round(r["clean_accuracy"] * n)) for r in rs], items, "mnist test", group)
     if metric == "distorted":
       n = int(rs[0]["test_images"])
-      return _accuracy(rs, n, [int(round(r["distorted_test_accuracy"] * n)) for r in rs], None, "mnist distorted test")
+      return _accuracy(rs, n, [int(round(r["distorted_test_accuracy"] * n)) for r in rs], None,
+                       "mnist distorted test", group)
     if metric == "cw_at":
       if any("cw" not in r for r in rs):
         return None
       items = [tuple(int(v) for v in _cw_correct(r, param)) for r in rs]
-      return _accuracy(rs, len(items[0]), [sum(i) for i in items], items, f"mnist test[:{len(items[0])}]")
+      return _accuracy(rs, len(items[0]), [sum(i) for i in items], items, f"mnist test[:{len(items[0])}]", group)
     blocks = [r.get(metric) for r in rs]
     if any(b is None for b in blocks):
       return None
@@ -92,7 +107,7 @@ def ours(group: Group) -> Callable[[tuple], Accuracy | Values | None]:
     else:
       accs, packed = [b["accuracy"] for b in blocks], [b.get("items") for b in blocks]
     items = [unpack_items(p, n) for p in packed] if all(p is not None for p in packed) else None
-    return _accuracy(rs, n, [int(round(a * n)) for a in accs], items, f"mnist test[:{n}]")
+    return _accuracy(rs, n, [int(round(a * n)) for a in accs], items, f"mnist test[:{n}]", group)
   return measure
 
 

@@ -17,7 +17,8 @@ from adv_tf.studies.training_size import robustness, turning
 NORMS = ("l2", "linf")
 NORM_LABELS = {"l2": "CW-L2", "linf": "I-FGSM Linf"}
 # A model below this accuracy on its own training images (run.py measures it on up to 10,000 of them) is flagged
-# as under-fit: the paper trains 50 epochs (§4.1) and its curves compare models that fit their subsets.
+# as under-fit: the paper states no training recipe (§4.1), and its own reading of the missing turning points (ResNet
+# without augmentation: 'training accuracy has not improved sufficiently', §4.2) makes under-fitting a confound.
 UNDERFIT_TRAIN_ACCURACY = 0.9
 
 

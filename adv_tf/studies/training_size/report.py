@@ -19,7 +19,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from adv_tf.claims import NOT_RUN, ClaimResult, claim_verdicts, judge_all, verdict_rows, verdict_table
+from adv_tf.claims import NOT_RUN, ClaimResult, claim_verdicts, judge_all, verdict_rows
 from adv_tf.claims.writers import HEADER
 from adv_tf.report.base import ClaimVerdict, StudyReport, part_way_note
 from adv_tf.report.gap_causes import GAPS_FILE, gaps_section, gaps_table
@@ -87,6 +87,24 @@ def _unrecorded_families(run) -> tuple[str, ...]:
   return tuple(run.config.families) if part_way_note(getattr(run, "judged_cells", None)) else ()
 
 
+def _not_run_reason(r: ClaimResult, profile_families: Sequence[str]) -> str:
+  """Why a claim was not run: its cells have not run yet (`PART_WAY`) when one names a family of the run's
+  --families, else the profile leaves them out (`claims.NOT_RUN_REASON`)."""
+  in_profile = any(_names_family(side, f) for c in r.cells for side in (c.cell.a, c.cell.b) for f in profile_families)
+  return PART_WAY if in_profile else claims_lib.NOT_RUN_REASON.get(r.claim.id, "CPU time: run in cpu-full / paper")
+
+
+def table_rows(ours: Sequence[ClaimResult], paper: Sequence[ClaimResult],
+               profile_families: Sequence[str] = ()) -> list[list[str]]:
+  """The verdict table's rows (report.md, verdicts.csv): the engine's, with the reason a claim was not run in its
+  "what would decide it" column, as claims.json gives it (`claim_rows`)."""
+  rows = verdict_rows(ours, paper)
+  for r, row in zip(ours, rows):
+    if r.verdict == NOT_RUN:
+      row[HEADER.index("what would decide it")] = _not_run_reason(r, profile_families)
+  return rows
+
+
 def claim_rows(ours: Sequence[ClaimResult], profile_families: Sequence[str] = ()) -> list[ClaimVerdict]:
   """The claims.json rows: the engine's, with the section of report.md and the reason a claim was not run: a claim
   with a cell on one of `profile_families` (the run's --families) was not run because its cells have not run yet
@@ -95,10 +113,7 @@ def claim_rows(ours: Sequence[ClaimResult], profile_families: Sequence[str] = ()
   for r, row in zip(ours, claim_verdicts(ours)):
     evidence = row.evidence
     if r.verdict == NOT_RUN:
-      in_profile = any(_names_family(side, f) for c in r.cells for side in (c.cell.a, c.cell.b)
-                       for f in profile_families)
-      reason = PART_WAY if in_profile else claims_lib.NOT_RUN_REASON.get(row.claim, "CPU time: run in cpu-full / paper")
-      evidence = f"{evidence}; {reason}"
+      evidence = f"{evidence}; {_not_run_reason(r, profile_families)}"
     rows.append(dataclasses.replace(row, evidence=evidence, section=claims_lib.CLAIM_SECTIONS.get(
         row.claim, claims_lib.VERDICTS_SECTION)))
   return rows
@@ -227,7 +242,10 @@ def _choices(config, families, notes: Mapping[str, str]) -> list[str]:
           f"{DATASET_LABELS[d]} {list(c.sizes_for(d))}" for d in dict.fromkeys(parse_family(f).dataset
                                                                               for f in c.families)) + ".",
       f"Training recipe: `{c.recipe}` (see families.py: 'adam' = Adam 1e-3, batch 128; 'per_family' = C&W / Keras "
-      "ResNet / Keras DenseNet recipes). Step policy: every model trains max(E, ceil(min_steps / steps_per_epoch)) "
+      "ResNet / Keras DenseNet recipes, with three departures: C&W's 1e-6 learning-rate decay is not applied, the "
+      "Keras ResNet example's last x0.5 at epoch 180 is left out, and the DenseNet plateau is read on the training "
+      "loss, so the test set never steers training). Step policy: every model trains "
+      "max(E, ceil(min_steps / steps_per_epoch)) "
       f"epochs with E = {c.epochs if c.recipe == 'adam' else 'the recipe epochs'}"
       f"{'' if c.recipe == 'adam' or not c.max_epochs else f' capped at {c.max_epochs}'} and min_steps = "
       f"{c.min_steps}{' (' + ', '.join(c.min_steps_overrides) + ')' if c.min_steps_overrides else ''}, so small "
@@ -298,16 +316,18 @@ REG_HEADER = ("model", "slope", "intercept", "MSE", "paper MSE", "mean delta (bo
 
 
 def report_markdown(config, results: Sequence[Mapping], families: Mapping[str, analysis.FamilySummary], ours, paper,
-                    figures: Mapping[str, list[str]], counts, reg, notes: Mapping[str, str]) -> str:
+                    figures: Mapping[str, list[str]], counts, reg, notes: Mapping[str, str],
+                    profile_families: Sequence[str] = ()) -> str:
   """The text of report.md."""
   md = [f"# Paper 004: training-set size vs accuracy and robustness (profile `{config.profile}`)", ""]
   left_out = analysis.left_out(results)   # a part-way run: what the family summaries leave out
   md += [f"{len(results)} models in {len(families)} families.", ""] + [f"- {line}" for line in left_out]
   md += [""] if left_out else []
-  md += [f"## {claims_lib.VERDICTS_SECTION}", "", verdict_table(ours, paper), ""]
+  md += [f"## {claims_lib.VERDICTS_SECTION}", "", markdown_table(HEADER, table_rows(ours, paper, profile_families)), ""]
   underfit = analysis.underfit(families)
   if underfit:
-    md += ["Under-fit models (below our 90% train-accuracy threshold; the paper states none and trains 50 epochs): "
+    md += ["Under-fit models (below our 90% train-accuracy threshold; the paper states no training recipe, no epochs "
+           "and no train accuracy): "
            "each is attached to the evidence of every claim about training measured on its family, where a model "
            "still learning, not the training-set size, may shape the curve:", ""] + [
                f"- {u.describe()}" for u in underfit] + [""]
@@ -398,7 +418,7 @@ class TrainingSizeReport(StudyReport):
 
   def tables(self, run) -> dict[str, Table]:
     return {"curves.csv": Table(list(CURVE_HEADER), curve_rows(self._families)),
-            "verdicts.csv": Table(list(HEADER), verdict_rows(*self._judged)),
+            "verdicts.csv": Table(list(HEADER), table_rows(*self._judged, _unrecorded_families(run))),
             "table1.csv": Table(list(T1_HEADER), table1_rows(self._counts)),
             "regression.csv": Table(list(REG_HEADER), self._reg),
             GAPS_FILE: gaps_table(gaps.gap_rows(self._cell_results), gaps.CAUSES)}
@@ -410,7 +430,7 @@ class TrainingSizeReport(StudyReport):
 
   def markdown(self, run) -> str:
     return report_markdown(run.config, self._cell_results, self._families, *self._judged, self._figures, self._counts,
-                           self._reg, data_notes(run))
+                           self._reg, data_notes(run), _unrecorded_families(run))
 
   def claims(self, run) -> list[ClaimVerdict]:
     """C1-C12 from the run's cells (the same verdicts as report.md, with the shared labels)."""

@@ -25,3 +25,18 @@ def test_paper_is_table2_at_the_headline_eps():
   assert paper(("cnn", "raw", "fgsm", 0.25)).k == (649,)
   assert paper(("lenet5_relu", "modified", "weak_cw", None)).k == (43,)
   assert paper(("cnn", "raw", "fgsm", 0.1)) is None and paper(("cnn", "random_undistorted", "clean", None)) is None
+
+
+def test_a_fine_tuned_models_training_images_include_its_parents():
+  """Review, 2026-12-07: the fine-tuned model starts from the raw model (55,000 images) and retrains its last layer
+  on the 4,736; counting only the 4,736 flagged M2b (finetuned vs raw) with a training-size confound of ~50,000."""
+  records = tiny_records.records()
+  own = {"raw": 55000, "modified": 4736, "finetuned": 4736, "random_undistorted": 4736}
+  for r in records:
+    r["result"]["training"]["train_images"] = own[r["result"]["regime"]]
+  measure = measures.ours(measures.by_model(records))
+  images = {g: measure(("cnn", g, "clean", None)).confounds["training images"] for g in own}
+  assert images == {"raw": 55000, "modified": 4736, "finetuned": 59736, "random_undistorted": 4736}
+  records = [r for r in records if (r["result"]["architecture"], r["result"]["regime"]) != ("cnn", "raw")]
+  orphan = measures.ours(measures.by_model(records))(("cnn", "finetuned", "clean", None))
+  assert "training images" not in orphan.confounds   # no parent record: the count is unknown

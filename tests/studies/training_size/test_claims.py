@@ -54,20 +54,64 @@ def test_a_peak_at_the_largest_size_is_not_testable_for_a_claimed_turning_point(
   assert "may lie beyond the sizes trained" in ours["C2"].to_decide
 
 
-def test_a_curve_that_only_falls_has_no_interior_peak_to_call_a_turning_point():
+def test_a_curve_that_only_falls_has_no_interior_peak_to_call_a_turning_point(monkeypatch):
   """Two sizes (quick's and cpu-full's CIFAR-10) or any curve peaking at the smallest size: falling is not a
-  turning point (§4.2: robustness rises, peaks, then falls); before 2026-12-06 it read "holds"."""
+  turning point (§4.2: robustness rises, peaks, then falls); before 2026-12-06 it read "holds". With two sizes the
+  reason names the grid (no size between the two), not where the peak happened to fall (review, 2026-12-07)."""
   falling = [dict(r, family="cifar10/simple_cnn", architecture="simple_cnn")
              for r in tiny.results(("cifar10/mlp",)) if r["size"] != tiny.SIZES[0]]   # 0.80 at 2000, 0.40 at 4000
   cfg = dataclasses.replace(CONFIG, families=("cifar10/simple_cnn",), sizes_cifar10=tiny.SIZES[1:])
   ours, _ = judged(falling, cfg)
   assert ours["C2"].label == "not testable, partial (tested against: cifar10/simple_cnn)"
-  assert "peak at the smallest size n=2000" in ours["C2"].to_decide
+  assert "2 sizes trained, so no size lies between the smallest and the largest" in ours["C2"].to_decide
+  assert "peak at" not in ours["C2"].to_decide
+  monkeypatch.setitem(tiny.SHAPES, "cifar10/simple_cnn", ((0.5, 0.6, 0.7), (0.8, 0.5, 0.4)))   # three sizes, falling
+  ours, _ = judged(tiny.results(("cifar10/simple_cnn",)), dataclasses.replace(CONFIG, families=("cifar10/simple_cnn",)))
+  assert ours["C2"].verdict == "not testable" and "peak at the smallest size n=1000" in ours["C2"].to_decide
 
 
-def test_no_turning_point_needs_the_interior_peak_below_the_margin():
+def test_c3_roughly_constant_and_c5_increasing_are_tested_beyond_the_peak_ratio(monkeypatch):
+  """Review, 2026-12-07: the peak ratio alone let C3 ('roughly constant') pass a curve rising five-fold (its interior
+  peak lies below its last value) and C5 ('increases with size') pass a flat one."""
+  monkeypatch.setitem(tiny.SHAPES, "cifar10/resnet32", ((0.55, 0.65, 0.75), (0.10, 0.30, 0.50)))   # rises 5-fold
+  ours, _ = judged(tiny.results())
+  assert ours["C3"].verdict == "does not hold"
+  assert [c.cell.a[0] for c in ours["C3"].cells if c.status == "against"] == ["spread", "spread"]
+  assert [c.status for c in ours["C3"].cells if c.cell.a[0] == "peak" and c.status != "not measured"] == [
+      "for", "for"]   # the ratio alone: holds
+  flat = {"tiny_imagenet/vgg20": ((0.3, 0.4, 0.5), (0.30, 0.30, 0.30))}
+  for family, shape in flat.items():
+    monkeypatch.setitem(tiny.SHAPES, family, shape)
+  cfg = dataclasses.replace(CONFIG, families=tuple(flat), sizes_tiny_imagenet=tiny.SIZES)
+  c5 = judged(tiny.results(tuple(flat)), cfg)[0]["C5"]
+  assert [c.cell.a[0] for c in c5.cells if c.status != "not measured"] == ["peak", "peak", "robustness", "robustness"]
+  assert c5.verdict != "holds" and any(c.status != "for" for c in c5.cells if c.cell.a[0] == "robustness")
+  rising = {"tiny_imagenet/vgg20": ((0.3, 0.4, 0.5), (0.10, 0.20, 0.30))}
+  monkeypatch.setitem(tiny.SHAPES, "tiny_imagenet/vgg20", rising["tiny_imagenet/vgg20"])
+  assert judged(tiny.results(tuple(rising)), cfg)[0]["C5"].label.startswith("holds")
+
+
+def test_c8_pairs_only_the_resnets_the_paper_names():
+  """Review, 2026-12-07: C8 paired every +D family with its plain one, and so expected a turning point of Tiny
+  ImageNet DenseNet-40+D (C5: none) and none of STL-10 DenseNet-40 (C4: one)."""
+  cfg = dataclasses.replace(config_lib.PAPER)
+  names = {c.groups[0] for c in next(c for c in claims.claims(cfg) if c.id == "C8").cells}
+  assert names <= set(claims.AUGMENTED_TURNING) and names
+  assert "tiny_imagenet/densenet40+D" in cfg.families and "stl10/densenet40+D" in cfg.families
+
+
+def test_c6_states_our_saturation_rule_and_the_size_it_reads():
+  c6 = next(c for c in claims.claims(config_lib.CPU_FULL) if c.id == "C6")
+  assert "our rule: accuracy at the middle size, n=10,000 of 1,000, 10,000, 54,210, within 1 point" in c6.statement
+
+
+def test_no_turning_point_needs_the_interior_peak_below_the_margin(monkeypatch):
   ours, _ = judged(tiny.results())   # cifar10/resnet32 rises 0.20 -> 0.25: interior peak 0.88 of the last
-  assert ours["C3"].verdict == "holds"
+  assert [c.status for c in ours["C3"].cells if c.status != "not measured"][:2] == ["for", "for"]
+  assert ours["C3"].verdict == "inconclusive"   # but a 22% spread is not shown below C3's 25% over 3 seeds
+  monkeypatch.setitem(tiny.SHAPES, "cifar10/resnet32", ((0.55, 0.65, 0.75), (0.19, 0.195, 0.21)))   # +10%
+  assert judged(tiny.results())[0]["C3"].verdict == "holds"   # (deterministic: tiny_records seeds its noise)
+  monkeypatch.undo()
   turning = [dict(r, family="cifar10/resnet32", architecture="resnet32", augment=False)
              for r in tiny.results(("cifar10/mlp",))]     # the MLP's curve under ResNet-32's name
   assert judged(turning)[0]["C3"].verdict == "does not hold"
@@ -94,6 +138,8 @@ def test_success_rates_and_the_worked_example():
   assert ours["C11"].cells[0].test.name.startswith("exact difference")
   assert ours["C10"].verdict == "not testable" and "not expressible" in ours["C10"].to_decide
   assert paper["C2"].verdict == "not run in this profile"   # the curves are published as figures only
+  table = {row[0]: row for row in report.table_rows(*report.judged(CONFIG, analysis.summarize(tiny.results())))}
+  assert table["C2"][5] == "no published numbers for its cells" and table["C11"][5] == "holds"
 
 
 def test_measures_come_from_the_summaries():
@@ -115,6 +161,14 @@ def test_claims_json_rows_equal_the_report_rows():
   by_id = {r.claim: r for r in rows}
   assert by_id["C11"].verdict == "holds" and by_id["C11"].section == "Section 2: linear regression"
   assert by_id["C4"].verdict == "not run in this profile" and "STL-10" in by_id["C4"].evidence
+
+
+def test_the_verdict_table_gives_why_a_claim_was_not_run():
+  """A claim of a part-way run whose cells are in the profile reads "not recorded yet" in the report's table, as in
+  claims.json, not the bare "not run in this profile" (review, 2026-12-07); one the profile leaves out says why."""
+  part_way = {row[0]: row for row in report.table_rows(*report.judged(CONFIG, {}), ("cifar10/mlp",))}
+  assert part_way["C2"][4] == report.PART_WAY and part_way["C4"][4] == claims.NOT_RUN_REASON["C4"]
+  assert {row[0]: row for row in report.table_rows(*report.judged(CONFIG, {}))}["C2"][4].startswith("CPU time")
 
 
 def test_a_part_way_run_is_summarised_over_its_complete_seeds_and_says_what_it_left_out():
