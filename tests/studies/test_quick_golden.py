@@ -47,7 +47,9 @@ verdict table's "paper on paper" column reads "no published numbers for its cell
 profile" (the paper gives no number for those cells); training_size's table (and verdicts.csv) gives why a claim was
 not run in its "what would decide it" column, as claims.json did, C3 gained its spread cells and C5 its rise cells
 (still "not run"), and C6's statement names our saturation rule and the size it reads. Checked by script to be the
-only differences (every other table line, claim and CSV unchanged).
+only differences (every other table line, claim and CSV unchanged). minimal_dataset's once more the same day when
+claims M2a-sweep and M2b-sweep (M2a/M2b at every FGSM eps, spec 001-3) were declared: their two table rows and
+claims.json entries were added, no other line changed.
 hyperparams has its own golden test (hyperparams/test_hyperparams_golden.py)."""
 from __future__ import annotations
 

@@ -9,6 +9,7 @@ whose clean accuracy or training-set size differ are flagged (`CONFOUNDS`). Keys
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Sequence
 
 from adv_tf.claims import Cell, Claim, check_unique
@@ -33,7 +34,7 @@ def _order(archs: Sequence[str], better: str, worse: str, metric: str, param=Non
 
 def _claim(cid: str, statement: str, cells: list[Cell], **kw) -> Claim:
   names = kw.pop("names", tuple(dict.fromkeys(c.groups[0] for c in cells)))
-  return Claim(cid, statement, tuple(cells), SECTIONS.get(cid, SECTION), kw.pop("unit", "seeds"),
+  return Claim(cid, statement, tuple(cells), kw.pop("section", SECTIONS.get(cid, SECTION)), kw.pop("unit", "seeds"),
                kw.pop("margin", MARGIN), names=names, confound_limits=kw.pop("confound_limits", CONFOUNDS), **kw)
 
 
@@ -53,6 +54,13 @@ def claims(config, fgsm_eps: float | None = None) -> tuple[Claim, ...]:
            f"{eps:g})", _order(archs, "modified", "raw", "fgsm", eps), names=names),
     _claim("M2b", f"FGSM accuracy rises when only the last layer is retrained on Modified MNIST (finetuned > raw; "
            f"FGSM eps {eps:g})", _order(archs, "finetuned", "raw", "fgsm", eps), names=names),
+    *(_claim(f"{cid}-sweep", f"{cid} at every eps of the FGSM sweep ({', '.join(f'{e:g}' for e in config.fgsm_eps)}): "
+             f"{better} > raw at each (spec 001-3: 'test at each eps of the sweep'; Table 2 gives eps "
+             f"{config.headline_eps:g} only)",
+             [dataclasses.replace(c, group=(c.groups[0], f"eps {e:g}"))
+              for e in config.fgsm_eps for c in _order(archs, better, "raw", "fgsm", e)],
+             names=names + tuple(f"eps {e:g}" for e in config.fgsm_eps), section=SECTIONS[cid])
+      for cid, better in (("M2a", "modified"), ("M2b", "finetuned"))),
     _claim("M3", "CW accuracy rises, highest for the fine-tuned model (raw < modified < finetuned; weak CW).",
            _order(archs, "modified", "raw", "weak_cw") + _order(archs, "finetuned", "modified", "weak_cw"),
            names=names),

@@ -56,15 +56,15 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_loader,
   assert all(v >= 0 for v in finetuned["cpu_seconds"].values()) and sum(finetuned["cpu_seconds"].values()) > 0
   assert "total" in selection[0]["result"]["cpu_seconds"]
   claims = json.loads((out / "claims.json").read_text())["claims"]
-  assert [c["claim"] for c in claims] == ["M1", "M2a", "M2b", "M3", "M4", "M5", "M6"]
+  assert [c["claim"] for c in claims] == ["M1", "M2a", "M2b", "M2a-sweep", "M2b-sweep", "M3", "M4", "M5", "M6"]
   for c in claims:
     verdict = c["verdict"].removeprefix("this model: ").split(",")[0]
     assert verdict in statistics.VERDICTS + ("not run in this profile",) and c["statement"], c
     assert c["section"] in report
   # Only a LeNet-5 ran: every verdict says what it was tested against; M6 (LeNet vs CNN) has no CNN to compare.
-  for c in claims[:6]:
+  for c in claims[:8]:
     assert "partial (tested against: LeNet" in c["verdict"], c   # "; testable: k of n cells)" may follow
-  assert claims[6]["verdict"] == "not run in this profile"
+  assert claims[8]["claim"] == "M6" and claims[8]["verdict"] == "not run in this profile"
   m4 = next(c for c in claims if c["claim"] == "M4")
   assert "first 4 of the paper's 100 CW images" in m4["statement"]
   # The report rebuilds from the records alone.
