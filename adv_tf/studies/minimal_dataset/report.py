@@ -169,10 +169,13 @@ def unstated_choices(config) -> list[str]:
       "Test set: the unchanged MNIST test set (paper §3.2); pixels in [0, 1], eps in those units.",
       "Relabelling proxy (ours, the human labelling cannot be reproduced): a labeller trained on the distorted "
       "training images between the pool and the held-out slice keeps the pool images with the highest true-class "
-      "probability. Which 264 images are dropped differs from the paper's; the random_distorted control shows "
-      "whether the selection matters.",
-      f"Step budget (ours): early stopping on the held-out last {config.validation_size} training images (never the "
-      f"test set), patience {config.patience}, best weights restored, caps {config.max_epochs_full} epochs "
+      "probability. Which 264 images are dropped differs from the paper's; "
+      + ("the random_distorted control shows whether the selection matters." if "random_distorted" in config.regimes
+         else "the random_distorted control, which would show whether the selection matters, is not run in this "
+         "profile."),
+      f"Step budget (ours): early stopping on the held-out last {config.validation_size} training images, in each "
+      "regime's own input distribution (distorted for the modified and fine-tuned models; never the test set), "
+      f"patience {config.patience}, best weights restored, caps {config.max_epochs_full} epochs "
       f"(~55k images) / {config.max_epochs_small} (4,736 images). The raw regime therefore trains on "
       f"{60000 - config.validation_size} images, not the paper's 60,000.",
       "MNIST + Modified MNIST (ours, §4 'last layers' vs §5 'final layer'): only the final dense layer `logits` "

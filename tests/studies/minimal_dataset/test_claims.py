@@ -90,3 +90,16 @@ def test_the_eps_flags_change_the_claims_inputs():
   assert {c.a[3] for c in claims.claims(config, 0.2)[1].cells} == {0.2}
   lenet_only = {c.id: c for c in claims.claims(CONFIG.replace(architectures=("lenet5_relu",)))}
   assert {c.a[0] for c in lenet_only["M1"].cells} == {"lenet5_relu"}
+
+
+def test_the_choices_say_whether_the_selection_control_ran():
+  """Review, 2026-12-07: the report said "the random_distorted control shows whether the selection matters" also in
+  quick, which does not train it."""
+  from adv_tf.studies.minimal_dataset.config import PROFILES
+  from adv_tf.studies.minimal_dataset.report import unstated_choices
+  for name, config in PROFILES.items():
+    text = " ".join(unstated_choices(config))
+    ran = "random_distorted" in config.regimes
+    assert ("the random_distorted control shows whether the selection matters" in text) == ran, name
+    assert ("is not run in this profile" in text) == (not ran), name
+    assert "in each regime's own input distribution" in text
