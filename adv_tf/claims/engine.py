@@ -484,19 +484,27 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
   if paired is None:
     raise AdvTfError(f"claim {claim.id}: per-item values of different items cannot be compared item by item")
   with np.errstate(invalid="ignore"):   # inf - inf (an attack failed on both): no difference, dropped as nan
-    return _item_test(a, paired[0] - paired[1]), this_model, ""
+    return _item_test(a, paired[0] - paired[1], paired=True), this_model, ""
 
 
-def _item_test(obs: Values, diffs: np.ndarray) -> R.Test:
+def _item_test(obs: Values, diffs: np.ndarray, paired: bool = False) -> R.Test:
   """The test of per-item differences that matches the quantity's statistic: the mean's t (`rules.item_t`) or
   the median's sign test. Differences of a bounded quantity (`Values.bounds`) that are all equal and finite (e.g. no
-  item transfers: every rate 0) have no spread for a t to use; the exact sign test decides them (for values in a
-  bounded range, its 2^-n also bounds the mean's p, by Markov's inequality). Unbounded values keep the t."""
+  item transfers: every rate 0) have no spread for a t to use; the exact worst-case bound over bounded items decides
+  them (`rules.BoundedConstant`): a difference of two items lies in [low - high, high - low] (`paired`), one item
+  less a constant in [low, high] shifted by the same amount. Unbounded values keep the t."""
   finite = diffs[~np.isnan(diffs)]
   if obs.statistic == "median":
     return R.SignTest(diffs)
   constant = len(finite) >= 2 and np.all(np.isfinite(finite)) and np.ptp(finite) == 0
-  return R.SignTest(diffs) if constant and obs.bounds is not None else R.item_t(diffs)
+  if not (constant and obs.bounds is not None):
+    return R.item_t(diffs)
+  low, high = obs.bounds
+  value = float(finite[0])
+  if paired:
+    return R.BoundedConstant(value, len(finite), low - high, high - low)
+  shift = float(np.mean(_item_means(obs)[~np.isnan(diffs)])) - value   # the constant subtracted from each item
+  return R.BoundedConstant(value, len(finite), low - shift, high - shift)
 
 
 def _p_values(cell: Cell, test: R.Test, margin: float) -> tuple[float, float, float]:

@@ -317,6 +317,42 @@ class SignTest(Test):
 
 
 @dataclasses.dataclass
+class BoundedConstant(Test):
+  """`n` items whose differences all equal `value`, each difference bounded in [low, high] (per-item means of a
+  bounded quantity, `Values.bounds`): no spread for a t to use. The exact worst case over every item distribution on
+  [low, high] whose mean is at the line: by Markov's inequality on X - low, P(X >= value) <= (t - low) / (value -
+  low) when the mean is at most t < value, so P(all n items at value) <= ((t - low) / (value - low))^n; the mirror
+  bound for "below". (The sign test's 2^-n, used before 2026-12-07, is that bound only for a line at the range's
+  middle: six items all at 0 read "below 5%" at p = 0.016, where the worst case is 0.95^6 = 0.74.)"""
+  value: float
+  n: int
+  low: float
+  high: float
+  name = "exact bound for identical bounded items"
+
+  def __post_init__(self):
+    self.effect, self.units = float(self.value), int(self.n)
+    self.noise_text = f"{self.n} items, every difference {self.value:.3g} (bounded in [{self.low:g}, {self.high:g}])"
+
+  def p_above(self, threshold: float) -> float:
+    if self.value <= threshold:
+      return 1.0
+    if threshold <= self.low:
+      return 0.0
+    return float(((threshold - self.low) / (self.value - self.low)) ** self.n)
+
+  def p_below(self, threshold: float) -> float:
+    if self.value >= threshold:
+      return 1.0
+    if threshold >= self.high:
+      return 0.0
+    return float(((self.high - threshold) / (self.high - self.value)) ** self.n)
+
+  def scaled(self, factor: int) -> "BoundedConstant":
+    return BoundedConstant(self.value, self.n * factor, self.low, self.high)
+
+
+@dataclasses.dataclass
 class TTest(Test):
   """A t test on seed-level values: effect `mean` with standard error `se` and `df` degrees of freedom over
   `units` seeds (per side). Build with `paired_t`, `one_sample_t` or `welch_t`."""
@@ -449,14 +485,20 @@ class ReferenceT(TTest):
 
   def scaled(self, factor: int) -> "ReferenceT":
     big = self.reference_n * factor
-    n_a, n_b = (big if ref else n for n, ref in zip(self.sides, self.from_reference))
+    # A side that is the reference quantity grows by the factor from its own seeds in this run: N of them when the
+    # reference is measured in this run; a published reference (`reference_t_from_sd`) leaves them as this run has
+    # them (quick's 3 baselines against a published 10), and both must grow (`grown` says so).
+    n_a, n_b = (n * factor if ref else n for n, ref in zip(self.sides, self.from_reference))
     se = self.sd * math.sqrt(1.0 / n_a + 1.0 / n_b)
     return ReferenceT(self.label, self.mean, se, big - 1, int(min(n_a, n_b)), self.sd, big, self.reference,
                       (n_a, n_b), self.from_reference)
 
   def grown(self, factor: int, unit: str) -> str:
+    own = sorted({int(n) for n, ref in zip(self.sides, self.from_reference) if ref and n != self.reference_n})
+    also = (f", and {factor}x this run's own seeds of it ({', '.join(str(n) for n in own)} -> "
+            f"{', '.join(str(n * factor) for n in own)})" if own else "")
     return (f"a reference of about N = {self.reference_n * factor} seeds of {self.reference} ({factor}x today's "
-            f"N = {self.reference_n}; a single compared model stays one seed)")
+            f"N = {self.reference_n}{also}; a single compared model stays one seed)")
 
   def never(self, max_factor: int, spread: Callable[[float], str] = raw_spread) -> str:
     return (f"no reference up to N = {self.reference_n * max_factor} seeds of {self.reference} ({max_factor}x today's) "

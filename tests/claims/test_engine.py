@@ -468,12 +468,43 @@ def test_a_published_reference_decides_what_the_runs_own_three_seeds_cannot():
   assert judge(one, measure(table), noise={"other": published}).verdict == "inconclusive"   # keyed by noise_from
 
 
-def test_item_differences_without_spread_use_the_sign_test_and_bounded_floors_are_not_testable():
+def test_what_decides_a_published_reference_claim_grows_this_runs_own_seeds_of_it_too():
+  """Review, 2026-12-07: scaled() set the reference side's count to the published N x factor (3 baselines became 20 at
+  2x), so "a reference of about N = 20" promised an se that only 20 baselines in this run would give. The side now
+  grows from its own 3 seeds, and the text says both must grow."""
+  table = {"base": _models(2.26, 2.28, 2.30), "near": _models(2.30)}
+  one = claim(Cell("near", "base"), unit="seeds", noise_from="base", margin=0.0)
+  published = NoiseReference("base", 0.04, 10, "0123456789abcdef", {"cw": "exact"})
+  r = judge(one, measure(table), noise={"base": published})
+  assert r.verdict == "inconclusive"
+  test = r.cells[0].test
+  assert test.scaled(2).se == pytest.approx(0.04 * (1 + 1 / 6) ** 0.5)    # base: 3 -> 6 seeds, not 20
+  assert test.scaled(2).df == 19
+  assert "and 2x this run's own seeds of it (3 -> 6)" in test.grown(2, "seeds")
+  measured = judge(one, measure(table)).cells[0].test                    # a reference measured in this run: N = 3
+  assert measured.scaled(2).se == pytest.approx(measured.sd * (1 + 1 / 6) ** 0.5)
+  assert "this run's own seeds" not in measured.grown(2, "seeds")
+
+
+def test_item_differences_without_spread_use_the_worst_case_bound_and_bounded_floors_are_not_testable():
   zero = Values(((0.0,) * 10,), item_set="images", bounds=(0.0, 1.0))
   r = judge(claim(Cell("rate", 0.5, "less"), unit="images"), measure({"rate": zero}))
-  assert r.verdict == "holds" and r.cells[0].test.name == "exact sign test"     # 10 of 10 images below: p 2^-10
+  assert r.verdict == "holds" and r.cells[0].test.name == "exact bound for identical bounded items"   # p 0.5^10
+  assert r.cells[0].p_for == pytest.approx(0.5 ** 10)
   assert judge(claim(Cell("rate", 0.5, "less"), unit="images"), measure(
-      {"rate": Values(((0.0,) * 5,), item_set="images", bounds=(0.0, 1.0))})).verdict == "inconclusive"   # 2^-5
+      {"rate": Values(((0.0,) * 5,), item_set="images", bounds=(0.0, 1.0))})).verdict == "inconclusive"   # 0.5^5
+  # Review, 2026-12-07: the sign test's 2^-n read six zeros as "below 5%" (p 0.016); the worst case over rates in
+  # [0, 1] with mean 5% is 0.95^6 = 0.74, and 72 zeros give 0.95^72 = 0.025.
+  six = judge(claim(Cell("rate", 0.05, "less"), unit="images"),
+              measure({"rate": Values(((0.0,) * 6,), item_set="images", bounds=(0.0, 1.0))}))
+  assert six.verdict == "inconclusive" and six.cells[0].p_for == pytest.approx(0.95 ** 6)
+  above = judge(claim(Cell("rate", 0.9, "greater"), unit="images"),     # all at 1: P <= (0.9 / 1)^n
+                measure({"rate": Values(((1.0,) * 40,), item_set="images", bounds=(0.0, 1.0))}))
+  assert above.cells[0].p_for == pytest.approx(0.9 ** 40) and above.verdict == "holds"
+  paired = judge(claim(Cell("a", "b", "greater"), unit="images"),      # every a - b = 0.5, in [-1, 1]: (1 / 1.5)^n
+                 measure({"a": Values(((0.75,) * 12,), item_set="images", bounds=(0.0, 1.0)),
+                          "b": Values(((0.25,) * 12,), item_set="images", bounds=(0.0, 1.0))}))
+  assert paired.cells[0].p_for == pytest.approx((1 / 1.5) ** 12)
   unbounded = judge(claim(Cell("rate", 0.5, "less"), unit="images"),
                     measure({"rate": Values(((0.0,) * 10,), item_set="images")}))
   assert unbounded.verdict == "inconclusive" and unbounded.cells[0].test.name == "t over items (mean)"
