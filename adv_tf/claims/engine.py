@@ -454,8 +454,9 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
     return _reference_test(claim, a, b, reference, from_reference), False, ""
   if isinstance(b, Scalar):
     if replicated:
-      values = a.per_seed() if isinstance(a, Accuracy) else a.per_seed_values()
-      return R.one_sample_t(values, b.value, _seed_floor(a) if isinstance(a, Accuracy) else 0.0), False, ""
+      if isinstance(a, Accuracy):   # every seed on the same test items: their sampling noise is shared
+        return R.one_sample_t_shared_items(a.per_seed(), b.value, _seed_floor(a)), False, ""
+      return R.one_sample_t(a.per_seed_values(), b.value), False, ""
     if isinstance(a, Accuracy):
       return R.OneProportion(float(np.mean(a.k)), a.n, b.value, len(a.k)), this_model, ""
     means = _item_means(a)

@@ -14,7 +14,8 @@ threshold" and "effect < threshold", where effect = value(A) - value(B).
 | seed-level values, same seeds on both sides  | `paired_t` over per-seed differences (a `TTest`)         |
 | seed-level values, different seeds or sides  | `welch_t`                                               |
 | trained independently (`Claim.seeds_paired`) |                                                         |
-| seed-level values against a constant         | `one_sample_t`                                          |
+| seed-level values against a constant         | `one_sample_t`; accuracies on one shared item set:      |
+|                                              | `one_sample_t_shared_items` (the items' noise stays)    |
 | quantities computed exactly (no sampling)    | `ExactDifference`: p 0 or 1 from the difference         |
 | a side with one seed, the seed-to-seed sd     | `reference_t`: pooled t with the reference's sd,       |
 | estimated from a reference's seeds           | df = N - 1 (`Claim.noise_from`)                          |
@@ -451,6 +452,48 @@ def one_sample_t(values, constant: float, floor_sd: float = 0.0) -> TTest:
     sd = max(float(values.std(ddof=1)), floor_sd)
   return TTest("one-sample t over seeds", float(values.mean()) - constant, sd / math.sqrt(len(values)),
                len(values) - 1, len(values), sd)
+
+
+@dataclasses.dataclass
+class SharedItemsT(TTest):
+  """Per-seed accuracies of one side, every seed on the SAME `n_items` items, against a constant (a published
+  number): the items' sampling noise is shared by the seeds, so it does not average out over them. se = sqrt(s^2 / k
+  + p (1 - p) / n_items), s the seed-to-seed sd of the k accuracies; Welch-Satterthwaite degrees of freedom (the item
+  part is binomial, with as good as infinite df). Before 2026-12-07 (statistics review) the item sd was a floor of s
+  and both were divided by sqrt(k): 10 seeds at 90% on 100 images read 2.1 points from a constant as decided, where
+  the images alone have an sd of 3 points. `scaled(f)` grows both the seeds and the images f-fold."""
+  seed_var: float = 0.0
+  item_sd: float = 0.0
+
+  def noise_in(self, spread: Callable[[float], str] = raw_spread) -> str:
+    return (f"seed-to-seed sd {spread(math.sqrt(self.seed_var))} over {self.n} seeds, plus the items' own sampling "
+            f"sd {spread(self.item_sd)} shared by every seed (se {spread(self.se)})")
+
+  def scaled(self, factor: int) -> "SharedItemsT":
+    return shared_items_t(self.mean, self.seed_var, self.n * factor, self.item_sd / math.sqrt(factor), self.label)
+
+  def grown(self, factor: int, unit: str) -> str:
+    return f"about {_count(self.n * factor)} seeds and {factor}x the items ({factor}x today's)"
+
+
+def shared_items_t(effect: float, seed_var: float, k: int, item_sd: float,
+                   label: str = "one-sample t over seeds, shared items") -> SharedItemsT:
+  a, b = seed_var / k, item_sd ** 2
+  df = (a + b) ** 2 / (a ** 2 / (k - 1)) if a > 0 else 1e9
+  return SharedItemsT(label, float(effect), math.sqrt(a + b), min(df, 1e9), k, math.sqrt(seed_var), seed_var,
+                      item_sd)
+
+
+def one_sample_t_shared_items(values, constant: float, item_sd: float) -> TTest:
+  """`SharedItemsT` of per-seed accuracies measured on one shared item set against a constant; `item_sd` the sampling
+  sd of one accuracy on those items, sqrt(p (1 - p) / n)."""
+  values = np.asarray(values, np.float64)
+  with np.errstate(invalid="ignore"):   # an infinite value: variance NaN, which decides nothing (TTest._usable)
+    var = float(values.var(ddof=1))
+  if not math.isfinite(var):
+    return TTest("one-sample t over seeds, shared items", float(values.mean()) - constant, math.nan,
+                 len(values) - 1, len(values), math.nan)
+  return shared_items_t(float(values.mean()) - constant, var, len(values), item_sd)
 
 
 def welch_t(a, b, floor_sd: float = 0.0) -> TTest:

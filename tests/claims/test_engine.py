@@ -621,3 +621,21 @@ def test_seed_effects_of_per_item_values_use_the_cells_statistic_and_skip_non_fi
   assert judge(claim(Cell("a", "b"), unit="pairs"), measure({"a": a, "b": other_seeds})).cells[0].seed_effects == ()
   assert judge(claim(Cell("a", "b"), unit="pairs", seeds_paired=False),
                measure({"a": a, "b": b})).cells[0].seed_effects == ()
+
+
+def test_seed_accuracies_on_one_item_set_keep_the_items_noise_against_a_constant():
+  """Statistics review, 2026-12-07: every seed is measured on the same test images, so their sampling noise does not
+  average out over seeds. Ten seeds at 94% on 100 images against a published 97%: the images alone have an sd of
+  about 2.4 points (sqrt(0.94 x 0.06 / 100)), so a 3-point gap is not shown; the old test (that sd as a floor, divided
+  by sqrt(10)) read it as decided (t = -3.95 with 9 df)."""
+  seeds = tuple(range(10))
+  sides = {"ten": Accuracy((94,) * 10, 100, seeds=seeds, item_set="s"),
+           "many": Accuracy((9400,) * 10, 10000, seeds=seeds, item_set="s")}
+  r = judge(claim(Cell("ten", 0.97, "less"), unit="seeds", margin=0.0), measure(sides))
+  test = r.cells[0].test
+  assert test.name == "one-sample t over seeds, shared items" and r.verdict == "inconclusive"
+  assert test.se == pytest.approx((0.94 * 0.06 / 100) ** 0.5)
+  assert test.grown(2, "seeds") == "about 20 seeds and 2x the items (2x today's)"
+  assert test.scaled(4).se == pytest.approx((0.94 * 0.06 / 400) ** 0.5)
+  # On 10,000 images the same gap is far beyond the items' noise (sd 0.24 points): decided.
+  assert judge(claim(Cell("many", 0.97, "less"), unit="seeds", margin=0.0), measure(sides)).verdict == "holds"
