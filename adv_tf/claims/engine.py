@@ -450,7 +450,8 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
     return _Negated(test), this_model, note
   replicated = claim.unit == "seeds" and len(a.seeds) >= 2 and (isinstance(b, Scalar) or len(b.seeds) >= 2)
   this_model = claim.unit == "seeds" and not replicated
-  if this_model and _has_seed_noise(reference) and (isinstance(b, Scalar) or type(a) is type(b)):
+  if this_model and _has_seed_noise(reference) and (isinstance(b, Scalar) or type(a) is type(b)) and (
+      isinstance(reference, NoiseReference) or type(reference) is type(a)):   # an accuracy's sd for accuracies
     return _reference_test(claim, a, b, reference, from_reference), False, ""
   if isinstance(b, Scalar):
     if replicated:

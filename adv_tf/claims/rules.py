@@ -22,22 +22,22 @@ threshold" and "effect < threshold", where effect = value(A) - value(B).
 | a linear contrast of several quantities (a   | `contrast_t`: t of sum c_i y_i, se = sd sqrt(sum c_i^2/  |
 | trend's slope), the same reference sd        | n_i), df = N - 1 (`declarations.Trend`)                  |
 
-p-values that come from an interval (Newcombe, Wilson at a threshold) invert it: p is the one-sided level at
-which the interval's bound reaches the threshold (bisection on z). Equivalence within a margin m (TOST) is
-max(p_above(-m), p_below(m)); a tie is therefore only called when the sample can resolve the margin.
+p-values that come from an interval (Newcombe: paired proportions off a zero line, unpaired ones) invert it: p is the
+one-sided level at which the interval's bound reaches the threshold (bisection on z). Equivalence within a margin m
+(TOST) is max(p_above(-m), p_below(m)); a tie is therefore only called when the sample can resolve the margin.
 
 Items measured on several seeds (per side, same items): the item is the unit of noise, so each item counts
 once, at its outcome averaged over that side's seeds (`engine`), never once per seed. For accuracies the
 averaged outcome of an image lies in [0, 1]; the proportion tests above then run on the seed-averaged counts
 (`PairedProportions` on the table a = sum min(x, y), b = sum (x - y)+, c = sum (y - x)+, d = the rest, over images;
 `OneProportion` / `TwoProportions` on the mean count over seeds of n images), with the binomial extended to
-non-integer counts (the regularized incomplete beta function). This is conservative: a [0, 1] outcome is less
-dispersed than a 0/1 outcome of the same mean (it is a conditional mean of one, so smaller in convex order),
-and so is the sign-flip distribution of the per-image differences (variance sum d_i^2 <= sum |d_i| = b + c,
-McNemar's); with one seed per side the tables are the 0/1 counts and the tests are unchanged. A cluster
-bootstrap would not be exact in the sparse case that matters (few discordant images) and a t over per-image
-differences is anti-conservative there; a paired test over per-seed accuracies answers a claim about seeds
-(unit "seeds"), not about images.
+non-integer counts (the regularized incomplete beta function). We expect this to be conservative, as an argument on
+variances, not a proof for the tails: a [0, 1] outcome is less dispersed than a 0/1 outcome of the same mean (it is
+a conditional mean of one, so smaller in convex order, which bounds its variance), and so is the sign-flip
+distribution of the per-image differences (variance sum d_i^2 <= sum |d_i| = b + c, McNemar's); with one seed per
+side the tables are the 0/1 counts and the tests are unchanged. A cluster bootstrap would not be exact in the sparse
+case that matters (few discordant images) and a t over per-image differences is anti-conservative there; a paired
+test over per-seed accuracies answers a claim about seeds (unit "seeds"), not about images.
 
 Every test has `scaled(factor)`: the same effect and per-unit noise with `factor` times the units (items or
 seeds), which `engine` uses to say at what sample size the same rule would decide a claim.

@@ -639,3 +639,12 @@ def test_seed_accuracies_on_one_item_set_keep_the_items_noise_against_a_constant
   assert test.scaled(4).se == pytest.approx((0.94 * 0.06 / 400) ** 0.5)
   # On 10,000 images the same gap is far beyond the items' noise (sd 0.24 points): decided.
   assert judge(claim(Cell("many", 0.97, "less"), unit="seeds", margin=0.0), measure(sides)).verdict == "holds"
+
+
+def test_a_reference_of_another_kind_of_quantity_lends_no_seed_sd():
+  """Statistics review, 2026-12-07: only the two sides' kinds were compared, so per-seed distances (Values) could lend
+  their sd to accuracies. A reference of another kind now leaves the one-seed cell to its own item test."""
+  sides = {"a": Accuracy((60,), 100, item_set="s"), "b": Accuracy((50,), 100, item_set="s"),
+           "base": _models(2.26, 2.28, 2.30)}
+  r = judge(claim(Cell("a", "b"), unit="seeds", noise_from="base", margin=0.0), measure(sides))
+  assert "sd from" not in r.cells[0].test.name and r.verdict.startswith("this model")
