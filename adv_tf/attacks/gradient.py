@@ -17,7 +17,8 @@ fails in its numpy sanity checks unless `sanity_checks=False`, and its `compute_
 module-level tf.function keyed on the model object, so the same model object is passed every call.
 
 Settings: FGSM (Goodfellow et al. 2015, paper 003 §II-B); I-FGSM with per-step eps/T (paper 004 §2,
-eq. 1); PGD with a uniform random start, 40 steps and step 2.5*eps/steps (Madry et al. 2018).
+eq. 1); PGD with a uniform random start (Madry et al. 2018), 40 steps and, by default, step 2.5*eps/steps (the
+robustness-library convention; Madry et al.'s own MNIST step is eps/30, the `madry_pgd40` preset).
 """
 from __future__ import annotations
 
@@ -233,8 +234,8 @@ def pgd(model, x, y, *, eps, norm=np.inf, targeted=False, target=None, clip_min=
         batch_size: int | None = 512, static_shapes: bool | None = None) -> AttackResult:
   """Madry et al. PGD: uniform random start in the eps ball, `nb_iter` steps of `eps_iter`.
 
-  Defaults follow Madry et al. (2018): 40 steps; step size 2.5*eps/nb_iter when not given.
-  """
+  Defaults: 40 steps (Madry et al. 2018); step size 2.5*eps/nb_iter when not given (the robustness-library
+  convention; Madry et al.'s MNIST setting, eps/30, is the `madry_pgd40` preset)."""
   _need_eps(eps, "pgd")
   if int(nb_iter) < 1:
     raise AdvTfError(f"nb_iter must be >= 1, got {nb_iter}")

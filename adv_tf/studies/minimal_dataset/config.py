@@ -78,8 +78,8 @@ class MinimalDatasetConfig(ConfigMixin):
   fgsm_images: int = flag_field(10000, "Test images under FGSM (paper: all 10,000, from 6.49% = 649/10,000).",
                                 bounds=AT_LEAST_ONE)
   pgd_images: int = flag_field(1000, "Test images under PGD-40 (beyond the paper).", bounds=AT_LEAST_ONE)
-  pgd_steps: int = flag_field(40, "PGD steps (Madry et al.: 40, step 2.5*eps/steps, random start).",
-                              bounds=AT_LEAST_ONE)
+  pgd_steps: int = flag_field(40, "PGD steps (Madry et al.: 40, random start; step 2.5*eps/steps, the "
+                              "robustness-library convention, not Madry's eps/30).", bounds=AT_LEAST_ONE)
   cw_images: int = flag_field(
       100, "Test images under the weak CW and its calibration (the first N; the paper's integer "
       "CW accuracies suggest 100).", bounds=AT_LEAST_ONE)
