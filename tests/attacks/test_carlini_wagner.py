@@ -102,7 +102,8 @@ def test_matches_reference_untargeted_and_with_a_margin(mnist_model, batch, mode
   signs (f6's max(Z_y - max_other, -kappa) and the success test's shifted logits) differ from targeted kappa 0
   (attack review, 2026-12-07: only targeted kappa 0 was compared with the reference). 400 iterations at lr 1e-2 so
   that every mode finds examples; over that long a trajectory float round-off moves the L2 by up to ~0.5% even for
-  targeted kappa 0, the control mode here, hence 1%: a sign error changes which examples succeed and by far more."""
+  targeted kappa 0, the control mode here, hence 2% (headroom for another training of the fixture model): a sign
+  error changes which examples succeed and their L2 by far more."""
   x, y = batch[0][:4], batch[1][:4]
   labels = {"y": y} if mode == "untargeted" else {"target": (y + 5) % 10, "confidence": 2.0 if "2" in mode else 0.0}
   settings = dict(binary_search_steps=2, max_iterations=400, learning_rate=1e-2, initial_const=10.0)
@@ -112,7 +113,7 @@ def test_matches_reference_untargeted_and_with_a_margin(mnist_model, batch, mode
     ref = carlini_wagner_l2_reference(mnist_model, x[i:i + 1], clip_min=0.0, clip_max=1.0, **one, **settings)
     assert bool(ref["success"][0]) == bool(ours.success[i])
     if ref["success"][0]:
-      np.testing.assert_allclose(ours.info["best_l2"][i], ref["l2"][0], rtol=1e-2)
+      np.testing.assert_allclose(ours.info["best_l2"][i], ref["l2"][0], rtol=2e-2)
     np.testing.assert_allclose(ours.info["const"][i], ref["const"][0], rtol=1e-6)
   assert ours.success.any()   # the comparison covers at least one found example
 
