@@ -423,7 +423,7 @@ def _reference_test(claim: Claim, a, b, reference, from_reference: tuple[bool, b
   if isinstance(reference, NoiseReference):  # a published larger run's sd and N (issue 22 item 1)
     return R.reference_t_from_sd(a.value - b.value, len(a.seeds), n_b, reference.sd, reference.n,
                                  f"{source} (published run, commit {reference.commit[:12]})", from_reference,
-                                 label="t over seeds, sd from a published run")
+                                 label="t over seeds, sd from a published run", published=True)
   floor = _seed_floor(reference) if isinstance(reference, Accuracy) else 0.0
   return R.reference_t(a.value - b.value, len(a.seeds), n_b, _seed_values(reference), source, floor, from_reference)
 
@@ -456,7 +456,11 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
   if isinstance(b, Scalar):
     if replicated:
       if isinstance(a, Accuracy):   # every seed on the same test items: their sampling noise is shared
-        return R.one_sample_t_shared_items(a.per_seed(), b.value, _seed_floor(a)), False, ""
+        # The items' binomial sd at the observed accuracy or at the constant, whichever is larger: at 100% observed
+        # it would vanish, and the constant is where the null hypothesis puts the accuracy.
+        c = min(max(float(b.value), 0.0), 1.0)
+        item_sd = max(_seed_floor(a), math.sqrt(c * (1 - c) / a.n))
+        return R.one_sample_t_shared_items(a.per_seed(), b.value, item_sd), False, ""
       return R.one_sample_t(a.per_seed_values(), b.value), False, ""
     if isinstance(a, Accuracy):
       return R.OneProportion(float(np.mean(a.k)), a.n, b.value, len(a.k)), this_model, ""
@@ -563,6 +567,9 @@ def _trend_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules,
   if not _has_seed_noise(reference):
     return CellResult(cell, "not testable", note=f"no seed-to-seed sd: {claim.noise_from} has < 2 seeds",
                       groups=tuple(measured))
+  if not isinstance(reference, NoiseReference) and any(type(p[3]) is not type(reference) for p in points):
+    return CellResult(cell, "not testable", note=f"{claim.noise_from} is another kind of quantity than the trend's "
+                      "points: its seed-to-seed sd does not stand for theirs", groups=tuple(measured))
   xs = np.asarray([p[0] for p in points])
   ys = np.asarray([p[3].value for p in points])
   weights = (xs - xs.mean()) / np.sum((xs - xs.mean()) ** 2) * (xs.max() - xs.min())

@@ -320,16 +320,18 @@ class SignTest(Test):
 @dataclasses.dataclass
 class BoundedConstant(Test):
   """`n` items whose differences all equal `value`, each difference bounded in [low, high] (per-item means of a
-  bounded quantity, `Values.bounds`): no spread for a t to use. The exact worst case over every item distribution on
-  [low, high] whose mean is at the line: by Markov's inequality on X - low, P(X >= value) <= (t - low) / (value -
-  low) when the mean is at most t < value, so P(all n items at value) <= ((t - low) / (value - low))^n; the mirror
-  bound for "below". (The sign test's 2^-n, used before 2026-12-07, is that bound only for a line at the range's
-  middle: six items all at 0 read "below 5%" at p = 0.016, where the worst case is 0.95^6 = 0.74.)"""
+  bounded quantity, `Values.bounds`): no spread for a t to use. A sharp bound on P(every one of n independent items
+  >= value) over every item distribution on [low, high] whose mean is at most the line t < value: by Markov's
+  inequality on X - low, P(X >= value) <= (t - low) / (value - low), so p <= ((t - low) / (value - low))^n (reached
+  by the two-point distribution on {low, value}); the mirror bound for "below". It bounds that event, which the data
+  chose, not the mean's own tail. (The sign test's 2^-n, used before 2026-12-07, equals it only with the line at the
+  range's middle and the value at one end: six items all at 0 read "below 5%" at p = 0.016, where the bound is
+  0.95^6 = 0.74.)"""
   value: float
   n: int
   low: float
   high: float
-  name = "exact bound for identical bounded items"
+  name = "worst-case bound for identical bounded items"
 
   def __post_init__(self):
     self.effect, self.units = float(self.value), int(self.n)
@@ -521,6 +523,7 @@ class ReferenceT(TTest):
   reference: str = "the reference"
   sides: tuple[float, float] = (1.0, 1.0)
   from_reference: tuple[bool, bool] = (False, False)
+  published: bool = False   # the sd comes from a published run, not from this run's seeds of the reference
 
   def noise_in(self, spread: Callable[[float], str] = raw_spread) -> str:
     return (f"seed-to-seed sd {spread(self.sd)} over the {self.reference_n} seeds of {self.reference} "
@@ -534,10 +537,10 @@ class ReferenceT(TTest):
     n_a, n_b = (n * factor if ref else n for n, ref in zip(self.sides, self.from_reference))
     se = self.sd * math.sqrt(1.0 / n_a + 1.0 / n_b)
     return ReferenceT(self.label, self.mean, se, big - 1, int(min(n_a, n_b)), self.sd, big, self.reference,
-                      (n_a, n_b), self.from_reference)
+                      (n_a, n_b), self.from_reference, self.published)
 
   def grown(self, factor: int, unit: str) -> str:
-    own = sorted({int(n) for n, ref in zip(self.sides, self.from_reference) if ref and n != self.reference_n})
+    own = sorted({int(n) for n, ref in zip(self.sides, self.from_reference) if ref and self.published})
     also = (f", and {factor}x this run's own seeds of it ({', '.join(str(n) for n in own)} -> "
             f"{', '.join(str(n * factor) for n in own)})" if own else "")
     return (f"a reference of about N = {self.reference_n * factor} seeds of {self.reference} ({factor}x today's "
@@ -578,7 +581,8 @@ def contrast_t(coefficients, effect: float, counts, sd: float, reference_n: int,
   from_points = tuple(from_points) or (False,) * len(counts)
   se = sd * math.sqrt(sum(c * c / n for c, n in zip(coefficients, counts)))
   return ContrastT(label, float(effect), se, reference_n - 1, int(min(counts)), sd, reference_n, source,
-                   (float(min(counts)), float(max(counts))), (False, False), coefficients, counts, from_points)
+                   (float(min(counts)), float(max(counts))), (False, False), coefficients=coefficients, counts=counts,
+                   from_points=from_points)
 
 
 def reference_t(effect: float, n_a: float, n_b: float, reference, source: str = "the reference",
@@ -597,14 +601,14 @@ def reference_t(effect: float, n_a: float, n_b: float, reference, source: str = 
 
 def reference_t_from_sd(effect: float, n_a: float, n_b: float, sd: float, reference_n: int,
                         source: str = "the reference", from_reference: tuple[bool, bool] = (False, False),
-                        label: str = "t over seeds, sd from a reference") -> ReferenceT:
-  """`reference_t` with the sd and its seed count N given (e.g. a published run's, `noise_reference`)."""
+                        label: str = "t over seeds, sd from a reference", published: bool = False) -> ReferenceT:
+  """`reference_t` with the sd and its seed count N given (e.g. a published run's, `noise_reference`: `published`)."""
   if reference_n < 2 or min(n_a, n_b) < 1:
     raise ValueError(f"reference_t needs >= 2 reference seeds and >= 1 seed per side, got {reference_n}, "
                      f"{n_a}, {n_b}")
   se = sd * math.sqrt(1.0 / n_a + 1.0 / n_b)
   return ReferenceT(label, float(effect), se, reference_n - 1, int(min(n_a, n_b)), sd, reference_n, source,
-                    (float(n_a), float(n_b)), tuple(from_reference))
+                    (float(n_a), float(n_b)), tuple(from_reference), published)
 
 
 def holm(p_values) -> list[float]:

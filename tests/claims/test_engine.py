@@ -481,6 +481,9 @@ def test_what_decides_a_published_reference_claim_grows_this_runs_own_seeds_of_i
   assert test.scaled(2).se == pytest.approx(0.04 * (1 + 1 / 6) ** 0.5)    # base: 3 -> 6 seeds, not 20
   assert test.scaled(2).df == 19
   assert "and 2x this run's own seeds of it (3 -> 6)" in test.grown(2, "seeds")
+  ten = {"base": _models(*(2.26 + 0.005 * i for i in range(10))), "near": _models(2.30)}   # as many as published
+  test10 = judge(one, measure(ten), noise={"base": published}).cells[0].test
+  assert "and 2x this run's own seeds of it (10 -> 20)" in test10.grown(2, "seeds")
   measured = judge(one, measure(table)).cells[0].test                    # a reference measured in this run: N = 3
   assert measured.scaled(2).se == pytest.approx(measured.sd * (1 + 1 / 6) ** 0.5)
   assert "this run's own seeds" not in measured.grown(2, "seeds")
@@ -489,7 +492,7 @@ def test_what_decides_a_published_reference_claim_grows_this_runs_own_seeds_of_i
 def test_item_differences_without_spread_use_the_worst_case_bound_and_bounded_floors_are_not_testable():
   zero = Values(((0.0,) * 10,), item_set="images", bounds=(0.0, 1.0))
   r = judge(claim(Cell("rate", 0.5, "less"), unit="images"), measure({"rate": zero}))
-  assert r.verdict == "holds" and r.cells[0].test.name == "exact bound for identical bounded items"   # p 0.5^10
+  assert r.verdict == "holds" and r.cells[0].test.name == "worst-case bound for identical bounded items"   # 0.5^10
   assert r.cells[0].p_for == pytest.approx(0.5 ** 10)
   assert judge(claim(Cell("rate", 0.5, "less"), unit="images"), measure(
       {"rate": Values(((0.0,) * 5,), item_set="images", bounds=(0.0, 1.0))})).verdict == "inconclusive"   # 0.5^5
@@ -639,6 +642,25 @@ def test_seed_accuracies_on_one_item_set_keep_the_items_noise_against_a_constant
   assert test.scaled(4).se == pytest.approx((0.94 * 0.06 / 400) ** 0.5)
   # On 10,000 images the same gap is far beyond the items' noise (sd 0.24 points): decided.
   assert judge(claim(Cell("many", 0.97, "less"), unit="seeds", margin=0.0), measure(sides)).verdict == "holds"
+
+
+def test_the_shared_items_t_adds_the_seed_variance_with_satterthwaite_df_and_never_vanishes_at_100_percent():
+  """Final review, 2026-12-07: the seed term and the df were not exercised (identical seeds), and at 100% the items'
+  sd taken at the observed accuracy vanished, so 10 seeds at 100/100 read "above 98%" as decided (one model's exact
+  p is 0.98^100 = 0.13). The items' sd is now the larger of the observed accuracy's and the constant's."""
+  counts = (92, 94, 96, 93, 95)
+  side = {"a": Accuracy(counts, 100, seeds=tuple(range(5)), item_set="s")}
+  test = judge(claim(Cell("a", 0.90, "greater"), unit="seeds", margin=0.0), measure(side)).cells[0].test
+  p = sum(counts) / 500
+  seed_var = sum((k / 100 - p) ** 2 for k in counts) / 4          # 0.00025
+  item_var = p * (1 - p) / 100                                     # the observed 94% (above the line's 90%: 0.0009)
+  item_var = max(item_var, 0.9 * 0.1 / 100)
+  a = seed_var / 5
+  assert test.se == pytest.approx((a + item_var) ** 0.5)
+  assert test.df == pytest.approx((a + item_var) ** 2 / (a ** 2 / 4))
+  perfect = {"a": Accuracy((100,) * 10, 100, seeds=tuple(range(10)), item_set="s")}
+  r = judge(claim(Cell("a", 0.98, "greater"), unit="seeds", margin=0.0), measure(perfect))
+  assert r.cells[0].test.se == pytest.approx((0.98 * 0.02 / 100) ** 0.5) and r.verdict == "inconclusive"
 
 
 def test_a_reference_of_another_kind_of_quantity_lends_no_seed_sd():

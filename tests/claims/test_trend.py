@@ -156,3 +156,12 @@ def test_a_trends_sample_names_its_points_and_their_seeds():
   r = judge(_claim(_trend(0, 1, 2)), _table(base, **{"1": _models(2.30), "2": _models(2.40)}).get)
   assert r.sample == {"cells": 1, "measured": 1, "testable": 1,
                       "ranges": {"trend points": [3, 3], "seeds per point": [1, 3], "reference seeds": [3, 3]}}
+
+
+def test_a_reference_of_another_kind_lends_no_sd_to_a_trend():
+  """Final review, 2026-12-07: the 'same kind of quantity' rule covered two-sided cells only."""
+  from adv_tf.claims import Accuracy
+  base = Accuracy((90, 91, 92), 100, seeds=(0, 1, 2), item_set="s")
+  table = {"base": base, ("axis", 0.0): _models(2.27), ("axis", 1.0): _models(2.30), ("axis", 2.0): _models(2.40)}
+  r = judge(_claim(_trend(0.0, 1.0, 2.0)), table.get)
+  assert r.cells[0].status == "not testable" and "another kind of quantity" in r.cells[0].note

@@ -7,8 +7,10 @@ Keys:
   ("turning", family, metric)     per seed, the curve's value at its interior peak over its value at the largest
                                   size (turning.py); not testable when the curve peaks at the largest size (a
                                   turning point may lie beyond the sizes trained: "not testable at this scale")
-                                  or at the smallest (it only falls: the turning point may lie below them)
-  ("peak", family, metric)        the same ratio, also when the curve peaks at the largest size
+                                  or at the smallest (it only falls: the turning point may lie below them), and
+                                  on fewer than 3 sizes (no interior size)
+  ("peak", family, metric)        the same ratio, also when the curve peaks at the largest size (not testable on
+                                  fewer than 3 sizes or with the peak at the smallest, as above)
   ("spread", family, metric)      per seed, (max - min) / mean of the seed's curve over the sizes
   ("tradeoff", dataset, a, b, n)  per seed at the largest size, (accuracy a - accuracy b) x (own-correct eq. 4
                                   robustness a - robustness b): negative when the more accurate is less robust
@@ -35,10 +37,10 @@ from adv_tf.studies.training_size.families import parse_family
 
 NORMS = ("l2", "linf")
 RATIO = "% of the largest size's value"
-NO_TURNING_MARGIN = 0.1     # "no turning point" / "roughly constant": the peak within 10% of the last size's value
+NO_TURNING_MARGIN = 0.1     # "no turning point": the interior peak within 10% of the last size's value
 ACCURACY_MARGIN = 0.01      # C1 "non-decreasing, seed noise allowed": a fall of at most 1 point
 SATURATION_POINTS = 0.01    # C6 "saturates early": accuracy at the middle size within 1 point of the largest's
-SPREAD_LIMIT = 0.25         # C6 "changes little": (max - min) / mean of a seed's robustness curve below 25%
+SPREAD_LIMIT = 0.25         # C6 "changes little", C3 "roughly constant": a seed's curve (max - min) / mean below 25%
 SUCCESS_MARGIN = 0.01       # C9 "100% success": read as at least 99% of the attacked images
 # C7's numbers (CW-L2, read off Fig. 1; "DenseNet" is DenseNet-40 without augmentation) and the reading margin of a
 # band read off a plot: a size's robustness counts as in the band within 0.05 of its ends.

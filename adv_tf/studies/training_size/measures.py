@@ -33,13 +33,14 @@ def _peak(s: analysis.FamilySummary, metric: str, turning_claimed: bool):
   p = s.curves[metric]
   if not p.finite:
     return None
-  if turning_claimed and len(s.sizes) < 3:   # no interior size: no curve of two points can show a turning point
+  if len(s.sizes) < 3:   # no interior size: two points can neither show a turning point nor rule one out
     return Untestable(f"{s.family} {metric}: {len(s.sizes)} sizes trained, so no size lies between the smallest and "
-                      "the largest and no turning point can show: a grid of >= 3 sizes (the paper profile) tests it")
+                      "the largest and no turning point can show or be ruled out: a grid of >= 3 sizes (the paper "
+                      "profile) tests it")
   if turning_claimed and p.at_end:
     return Untestable(f"{s.family} {metric}: peak at the largest size n={p.size}; a turning point may lie beyond "
                       "the sizes trained")
-  if turning_claimed and p.index == 0:   # a turning point is a peak inside the sizes: rising, then falling
+  if p.index == 0:   # a turning point is a peak inside the sizes (rising, then falling); a fall alone is neither
     return Untestable(f"{s.family} {metric}: peak at the smallest size n={p.size}, the curve only falls over the "
                       "sizes trained; a turning point may lie below them")
   return _values(s, p.ratios, f"{s.family} sizes")

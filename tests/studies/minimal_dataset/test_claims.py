@@ -103,3 +103,13 @@ def test_the_choices_say_whether_the_selection_control_ran():
     assert ("the random_distorted control shows whether the selection matters" in text) == ran, name
     assert ("is not run in this profile" in text) == (not ran), name
     assert "in each regime's own input distribution" in text
+
+
+def test_the_calibration_note_says_weaker_or_stronger_as_measured():
+  """Final review, 2026-12-07: the note called the attack weaker also when it overshot the target, and said the
+  accuracy 'barely moves' without looking at the constants tried."""
+  from adv_tf.studies.minimal_dataset.report import calibration_note
+  weak = {"target": 0.52, "tried": {"3": 0.69, "10": 0.65, "100": 0.63}, "accuracy_on_raw_cnn": 0.63}
+  assert "weaker attack" in calibration_note(weak) and "moves 6 points (63-69%)" in calibration_note(weak)
+  assert "stronger attack" in calibration_note({**weak, "accuracy_on_raw_cnn": 0.40})
+  assert calibration_note({**weak, "accuracy_on_raw_cnn": 0.55}) == ""

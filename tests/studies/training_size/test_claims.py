@@ -220,3 +220,17 @@ def test_c6s_saturation_cell_compares_the_middle_size_with_the_largest_and_never
   assert set(accuracy_cells((1000, 10000, 54210))) == {(10000, 54210)}
   assert set(accuracy_cells((40, 80))) == {(40, 80)}          # was (80, 80): a cell that compared nothing
   assert accuracy_cells((80,)) == []
+
+
+def test_no_turning_point_is_not_read_off_two_sizes_or_a_curve_that_only_falls(monkeypatch):
+  """Final review, 2026-12-07: a claimed absence (C3) read 'for' on a rising 2-point curve and 'against' (a turning
+  point) on a falling one; neither has an interior size."""
+  two = dataclasses.replace(CONFIG, families=("cifar10/resnet32",), sizes_cifar10=tiny.SIZES[1:])
+  records = [r for r in tiny.results(("cifar10/resnet32",)) if r["size"] != tiny.SIZES[0]]
+  peak = [c for c in judged(records, two)[0]["C3"].cells if c.cell.a[0] == "peak" and c.status != "not measured"]
+  assert peak and all(c.status == "not testable" and "2 sizes trained" in c.note for c in peak)
+  monkeypatch.setitem(tiny.SHAPES, "cifar10/resnet32", ((0.55, 0.65, 0.75), (0.50, 0.30, 0.20)))   # only falls
+  cfg = dataclasses.replace(CONFIG, families=("cifar10/resnet32",))
+  peak = [c for c in judged(tiny.results(("cifar10/resnet32",)), cfg)[0]["C3"].cells
+          if c.cell.a[0] == "peak" and c.status != "not measured"]
+  assert peak and all(c.status == "not testable" and "peak at the smallest size" in c.note for c in peak)
