@@ -7,8 +7,8 @@ picks the test the design calls for (`rules` module table), and combines the cel
   `near_chance` of the way from chance to 100%) or both compared accuracies are at the same bound (within
   max(1%, 2 items) of 0% or of 100%, each item counted once however many seeds measured it: a floor or a
   ceiling cannot show a difference), or both compared bounded values (`Values.bounds`) have every item at the
-  same end of their range; per-item differences of bounded values that are all equal are judged by the exact
-  sign test (no spread for a t);
+  same end of their range; per-item differences of bounded values that are all equal are judged by the
+  worst-case bound for identical bounded items (`rules.BoundedConstant`; no spread for a t);
 * "does not hold" only when some cell is significantly against the claim, Holm-adjusted over the claim's
   testable cells (family-wise error `alpha`, one-sided per direction: 0.025, i.e. two-sided 5%);
 * "holds" ("all" claims) when every testable cell is significantly for it: an intersection-union test, whose
