@@ -467,7 +467,7 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
     means = _item_means(a)
     if means is None:
       raise AdvTfError(f"claim {claim.id}: per-item values must cover the same items on every seed")
-    return _item_test(a, means - b.value), this_model, ""
+    return _item_test(a, means - b.value, shift=float(b.value)), this_model, ""
   if type(a) is not type(b):
     raise AdvTfError(f"claim {claim.id}: a cell compares an {type(a).__name__} with a {type(b).__name__}")
   if replicated:
@@ -490,15 +490,15 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
   if paired is None:
     raise AdvTfError(f"claim {claim.id}: per-item values of different items cannot be compared item by item")
   with np.errstate(invalid="ignore"):   # inf - inf (an attack failed on both): no difference, dropped as nan
-    return _item_test(a, paired[0] - paired[1], paired=True), this_model, ""
+    return _item_test(a, paired[0] - paired[1]), this_model, ""
 
 
-def _item_test(obs: Values, diffs: np.ndarray, paired: bool = False) -> R.Test:
+def _item_test(obs: Values, diffs: np.ndarray, shift: float | None = None) -> R.Test:
   """The test of per-item differences that matches the quantity's statistic: the mean's t (`rules.item_t`) or
   the median's sign test. Differences of a bounded quantity (`Values.bounds`) that are all equal and finite (e.g. no
   item transfers: every rate 0) have no spread for a t to use; the exact worst-case bound over bounded items decides
-  them (`rules.BoundedConstant`): a difference of two items lies in [low - high, high - low] (`paired`), one item
-  less a constant in [low, high] shifted by the same amount. Unbounded values keep the t."""
+  them (`rules.BoundedConstant`): a difference of two items lies in [low - high, high - low], one item less the
+  constant `shift` in [low - shift, high - shift]. Unbounded values keep the t."""
   finite = diffs[~np.isnan(diffs)]
   if obs.statistic == "median":
     return R.SignTest(diffs)
@@ -506,11 +506,8 @@ def _item_test(obs: Values, diffs: np.ndarray, paired: bool = False) -> R.Test:
   if not (constant and obs.bounds is not None):
     return R.item_t(diffs)
   low, high = obs.bounds
-  value = float(finite[0])
-  if paired:
-    return R.BoundedConstant(value, len(finite), low - high, high - low)
-  shift = float(np.mean(_item_means(obs)[~np.isnan(diffs)])) - value   # the constant subtracted from each item
-  return R.BoundedConstant(value, len(finite), low - shift, high - shift)
+  bounds = (low - high, high - low) if shift is None else (low - shift, high - shift)
+  return R.BoundedConstant(float(finite[0]), len(finite), *bounds)
 
 
 def _p_values(cell: Cell, test: R.Test, margin: float) -> tuple[float, float, float]:
