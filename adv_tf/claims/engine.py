@@ -8,7 +8,9 @@ picks the test the design calls for (`rules` module table), and combines the cel
   max(1%, 2 items) of 0% or of 100%, each item counted once however many seeds measured it: a floor or a
   ceiling cannot show a difference), or both compared bounded values (`Values.bounds`) have every item at the
   same end of their range; per-item differences of bounded values that are all equal are judged by the
-  worst-case bound for identical bounded items (`rules.BoundedConstant`; no spread for a t);
+  worst-case bound for identical bounded items (`rules.BoundedConstant`; no spread for a t), and those with most
+  items at one end and fewer than 10 off it by the proportion tests on the items rescaled to [0, 1]
+  (`rules.Rescaled`; `_item_test`);
 * "does not hold" only when some cell is significantly against the claim, Holm-adjusted over the claim's
   testable cells (family-wise error `alpha`, one-sided per direction: 0.025, i.e. two-sided 5%);
 * "holds" ("all" claims) when every testable cell is significantly for it: an intersection-union test, whose
@@ -490,24 +492,57 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
   if paired is None:
     raise AdvTfError(f"claim {claim.id}: per-item values of different items cannot be compared item by item")
   with np.errstate(invalid="ignore"):   # inf - inf (an attack failed on both): no difference, dropped as nan
-    return _item_test(a, paired[0] - paired[1]), this_model, ""
+    return _item_test(a, paired[0] - paired[1], sides=paired, side_seeds=seeds), this_model, ""
 
 
-def _item_test(obs: Values, diffs: np.ndarray, shift: float | None = None) -> R.Test:
+MIN_ITEMS_OFF_BOUND = 10   # a t over bounded items needs this many off the end most of them sit at (`_item_test`)
+
+
+def _item_test(obs: Values, diffs: np.ndarray, shift: float | None = None,
+               sides: tuple[np.ndarray, np.ndarray] | None = None, side_seeds: tuple[int, int] = (1, 1)) -> R.Test:
   """The test of per-item differences that matches the quantity's statistic: the mean's t (`rules.item_t`) or
-  the median's sign test. Differences of a bounded quantity (`Values.bounds`) that are all equal and finite (e.g. no
-  item transfers: every rate 0) have no spread for a t to use; the exact worst-case bound over bounded items decides
-  them (`rules.BoundedConstant`): a difference of two items lies in [low - high, high - low], one item less the
-  constant `shift` in [low - shift, high - shift]. Unbounded values keep the t."""
+  the median's sign test. For a bounded quantity (`Values.bounds`; one side's items `diffs + shift` against the
+  constant `shift`, or two sides' paired items `sides`, averaged over `side_seeds` seeds):
+  * differences that are all equal and finite (e.g. no item transfers: every rate 0) have no spread for a t to use;
+    the exact worst-case bound over bounded items decides them (`rules.BoundedConstant`): a difference of two items
+    lies in [low - high, high - low], one item less the constant in [low - shift, high - shift];
+  * items that mostly sit at one end of the range, with fewer than `MIN_ITEMS_OFF_BOUND` off it (or, paired, mostly
+    zero differences with fewer than that many nonzero), leave the t's sd to those few items, too few for the central
+    limit theorem: 71 rates of 0 and one of 1 read "below 5%" at p 0.006, where 72 Bernoulli items of mean 5% give
+    that sample or a smaller one with probability 0.12 (review, 2026-12-07). They are tested as seed-averaged outcomes
+    are (`rules` docstring): the items rescaled to [0, 1], `OneProportion` against the rescaled constant or
+    `PairedProportions` on the paired table (`rules.Rescaled`), conservative by the variance argument given there.
+    It is a validity rule like "n p >= 10" for the binomial's normal approximation: the t elsewhere still rests on
+    the central limit theorem (rare items at the far end of the range would fit any sample; a test exact for every
+    bounded distribution, such as Hoeffding's, would decide far fewer claims).
+  Unbounded values keep the t."""
   finite = diffs[~np.isnan(diffs)]
   if obs.statistic == "median":
     return R.SignTest(diffs)
-  constant = len(finite) >= 2 and np.all(np.isfinite(finite)) and np.ptp(finite) == 0
-  if not (constant and obs.bounds is not None):
+  if obs.bounds is None or len(finite) < 2 or not np.all(np.isfinite(finite)):
     return R.item_t(diffs)
   low, high = obs.bounds
-  bounds = (low - high, high - low) if shift is None else (low - shift, high - shift)
-  return R.BoundedConstant(float(finite[0]), len(finite), *bounds)
+  if np.ptp(finite) == 0:
+    bounds = (low - high, high - low) if shift is None else (low - shift, high - shift)
+    return R.BoundedConstant(float(finite[0]), len(finite), *bounds)
+  span = high - low
+  if shift is not None:
+    items = (finite + shift - low) / span
+    end = 0.0 if items.mean() <= 0.5 else 1.0
+    if _few_off(np.isclose(items, end, rtol=0.0, atol=1e-12)):
+      return R.Rescaled(R.OneProportion(float(np.sum(items)), len(items), (shift - low) / span, len(obs.seeds)), span)
+  elif sides is not None:
+    keep = ~np.isnan(diffs)
+    x, y = ((v[keep] - low) / span for v in sides)
+    if _few_off(np.isclose(x - y, 0.0, rtol=0.0, atol=1e-12)):
+      return R.Rescaled(_paired_table(x, y, side_seeds), span)
+  return R.item_t(diffs)
+
+
+def _few_off(at_end: np.ndarray) -> bool:
+  """Whether at least half the items sit at the end (`at_end`: per item) and fewer than MIN_ITEMS_OFF_BOUND do not."""
+  off = int(len(at_end) - np.sum(at_end))
+  return off < MIN_ITEMS_OFF_BOUND and off <= len(at_end) - off
 
 
 def _p_values(cell: Cell, test: R.Test, margin: float) -> tuple[float, float, float]:

@@ -10,6 +10,8 @@ threshold" and "effect < threshold", where effect = value(A) - value(B).
 |                                              | (1998, method 10); conservative for paired data          |
 | an accuracy against a constant               | `OneProportion`: exact binomial; Wilson interval         |
 | paired continuous items, statistic "mean"    | `item_t`: t test of the mean item difference             |
+| the same, bounded items (`Values.bounds`),  | `Rescaled` `OneProportion` / `PairedProportions` on the |
+| most at one end, fewer than 10 off it        | items rescaled to [0, 1]; all equal: `BoundedConstant`  |
 | paired continuous items, statistic "median"  | `SignTest`: exact sign test on the item differences      |
 | seed-level values, same seeds on both sides  | `paired_t` over per-seed differences (a `TTest`)         |
 | seed-level values, different seeds or sides  | `welch_t`                                               |
@@ -353,6 +355,30 @@ class BoundedConstant(Test):
 
   def scaled(self, factor: int) -> "BoundedConstant":
     return BoundedConstant(self.value, self.n * factor, self.low, self.high)
+
+
+class Rescaled(Test):
+  """A proportion test (`OneProportion`, `PairedProportions`) run on bounded items rescaled to [0, 1], read back in
+  the items' own units: effect and thresholds times `scale` (the range high - low). The engine uses it for bounded
+  items with too few off their bound for a t (`engine._item_test`): each item in [0, 1] counts as a seed-averaged
+  outcome does (module docstring), a 0/1 item being the most dispersed one of its mean."""
+
+  def __init__(self, inner: Test, scale: float):
+    self.inner, self.scale, self.unit, self.units = inner, float(scale), inner.unit, inner.units
+    self.effect = inner.effect * self.scale
+    self.name = f"{inner.name} on the items rescaled to [0, 1] (too few items off their bound for a t)"
+
+  def p_above(self, threshold: float) -> float:
+    return self.inner.p_above(threshold / self.scale)
+
+  def p_below(self, threshold: float) -> float:
+    return self.inner.p_below(threshold / self.scale)
+
+  def scaled(self, factor: int) -> "Rescaled":
+    return Rescaled(self.inner.scaled(factor), self.scale)
+
+  def noise_in(self, spread: Callable[[float], str] = raw_spread) -> str:
+    return self.inner.noise_in(lambda x: spread(x * self.scale))
 
 
 @dataclasses.dataclass

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from adv_tf.claims import Accuracy, Cell, Claim, Exact, Untestable, Values, judge
+from adv_tf.claims import rules as R
 from adv_tf.claims.engine import Rules, judge_cell
 from adv_tf.claims.noise_reference import NoiseReference
 from adv_tf.errors import AdvTfError
@@ -518,6 +519,50 @@ def test_item_differences_without_spread_use_the_worst_case_bound_and_bounded_fl
   assert judge(claim(Cell("a", "b")), measure({"a": some, "b": floor})).cells[0].status != "not testable"
   with pytest.raises(AdvTfError, match="bounds"):
     Values(((1.0,),), bounds=(1.0, 0.0))
+
+
+def test_bounded_items_mostly_at_one_end_are_tested_as_proportions_not_by_a_t():
+  # Review, 2026-12-07: 71 rates of 0 and one of 1 read "below 5%" by the t at p 0.006; 72 Bernoulli items of mean
+  # 5% give at most one success with probability 0.95^72 + 72 * 0.05 * 0.95^71 = 0.119.
+  rates = Values(((0.0,) * 71 + (1.0,),), item_set="pairs", bounds=(0.0, 1.0))
+  r = judge(claim(Cell("rate", 0.05, "less"), unit="images"), measure({"rate": rates}))
+  assert r.verdict == "inconclusive" and "rescaled to [0, 1]" in r.cells[0].test.name
+  assert r.cells[0].p_for == pytest.approx(0.95 ** 72 + 72 * 0.05 * 0.95 ** 71, rel=1e-6)
+  assert r.cells[0].test.effect == pytest.approx(1 / 72 - 0.05)
+  # The same items in percent (range 0-100) and against 5 points: the same test, read in the items' units.
+  pct = Values(((0.0,) * 71 + (100.0,),), item_set="pairs", bounds=(0.0, 100.0))
+  rp = judge(claim(Cell("rate", 5.0, "less"), unit="images"), measure({"rate": pct})).cells[0]
+  assert rp.p_for == pytest.approx(r.cells[0].p_for) and rp.test.effect == pytest.approx(100 * (1 / 72 - 0.05))
+  # Near the top end: 7 of 10 items at 1, three below: binomial on the sum 9.33 of 10 against 1/2.
+  top = Values(((0.67, 0.78, 0.89) + (1.0,) * 7,), item_set="pairs", bounds=(0.0, 1.0))
+  rt = judge(claim(Cell("rate", 0.5, "greater"), unit="images"), measure({"rate": top})).cells[0]
+  assert "rescaled" in rt.test.name and rt.p_for == pytest.approx(R.binom_at_least(9.34, 10, 0.5))
+  # Ten or more items off the end, or fewer than half at it: the t, as for unbounded items.
+  spread = Values(((0.0,) * 62 + (0.1,) * 10,), item_set="pairs", bounds=(0.0, 1.0))
+  assert judge(claim(Cell("rate", 0.05, "less"), unit="images"),
+               measure({"rate": spread})).cells[0].test.name == "t over items (mean)"
+  middle = Values(((0.44, 0.56, 0.56, 0.67, 0.78, 0.78, 0.78, 0.89, 0.89, 1.0),), item_set="pairs", bounds=(0.0, 1.0))
+  assert judge(claim(Cell("rate", 0.5, "greater"), unit="images"),
+               measure({"rate": middle})).cells[0].test.name == "t over items (mean)"
+
+
+def test_paired_bounded_items_with_few_nonzero_differences_use_the_paired_table():
+  # Two sides on the same 40 items, 37 equal, three items 1 point higher on A (percent, 0-100): the t over the
+  # differences reads an sd from three items; the paired table rescaled to [0, 1] has 0.03 discordant items, which
+  # McNemar cannot call.
+  b = tuple(float(i % 5) for i in range(40))
+  a = tuple(v + (1.0 if i < 3 else 0.0) for i, v in enumerate(b))
+  m = measure({"a": Values((a,), item_set="images", bounds=(0.0, 100.0)),
+               "b": Values((b,), item_set="images", bounds=(0.0, 100.0))})
+  r = judge(claim(Cell("a", "b", "greater"), unit="images"), m)
+  cell = r.cells[0]
+  assert "McNemar" in cell.test.name and "rescaled" in cell.test.name and r.verdict == "inconclusive"
+  assert cell.test.effect == pytest.approx(3 / 40) and cell.p_for == pytest.approx(R.binom_at_least(0.03, 0.03, 0.5))
+  # Twelve items differ: the t.
+  a12 = tuple(v + (1.0 if i < 12 else 0.0) for i, v in enumerate(b))
+  m12 = measure({"a": Values((a12,), item_set="images", bounds=(0.0, 100.0)),
+                 "b": Values((b,), item_set="images", bounds=(0.0, 100.0))})
+  assert judge(claim(Cell("a", "b", "greater"), unit="images"), m12).cells[0].test.name == "t over items (mean)"
 
 
 def test_the_sample_says_what_a_verdict_rests_on():
