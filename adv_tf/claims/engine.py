@@ -8,9 +8,9 @@ picks the test the design calls for (`rules` module table), and combines the cel
   max(1%, 2 items) of 0% or of 100%, each item counted once however many seeds measured it: a floor or a
   ceiling cannot show a difference), or both compared bounded values (`Values.bounds`) have every item at the
   same end of their range; per-item differences of bounded values that are all equal are judged by the
-  worst-case bound for identical bounded items (`rules.BoundedConstant`; no spread for a t), and those with most
-  items at one end and fewer than 10 off it by the proportion tests on the items rescaled to [0, 1]
-  (`rules.Rescaled`; `_item_test`);
+  worst-case bound for identical bounded items (`rules.BoundedConstant`; no spread for a t), and those with at
+  least half the items at one end of the range by the t bounded by the proportion test on the items rescaled to
+  [0, 1] (`rules.AtEndItems`; `_item_test`);
 * "does not hold" only when some cell is significantly against the claim, Holm-adjusted over the claim's
   testable cells (family-wise error `alpha`, one-sided per direction: 0.025, i.e. two-sided 5%);
 * "holds" ("all" claims) when every testable cell is significantly for it: an intersection-union test, whose
@@ -149,7 +149,8 @@ class ClaimResult:
       lo_hi[0], lo_hi[1] = min(lo_hi[0], *values), max(lo_hi[1], *values)
     exact = 0
     for t in tests:
-      t = getattr(t, "inner", t)   # a mirrored test (`_Negated`) carries its inner test's sample
+      while hasattr(t, "inner"):   # a mirrored test (`_Negated`), a bounded t (`AtEndItems`): the inner test's sample
+        t = t.inner
       if isinstance(t, R.ExactDifference):
         exact += 1
         continue
@@ -469,7 +470,7 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
     means = _item_means(a)
     if means is None:
       raise AdvTfError(f"claim {claim.id}: per-item values must cover the same items on every seed")
-    return _item_test(a, means - b.value, shift=float(b.value)), this_model, ""
+    return _item_test(a, means - b.value, shift=float(b.value), sides=(means,)), this_model, ""
   if type(a) is not type(b):
     raise AdvTfError(f"claim {claim.id}: a cell compares an {type(a).__name__} with a {type(b).__name__}")
   if replicated:
@@ -492,29 +493,23 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
   if paired is None:
     raise AdvTfError(f"claim {claim.id}: per-item values of different items cannot be compared item by item")
   with np.errstate(invalid="ignore"):   # inf - inf (an attack failed on both): no difference, dropped as nan
-    return _item_test(a, paired[0] - paired[1], sides=paired, side_seeds=seeds), this_model, ""
+    return _item_test(a, paired[0] - paired[1], sides=paired, side_seeds=seeds, other_bounds=b.bounds), this_model, ""
 
 
-MIN_ITEMS_OFF_BOUND = 10   # a t over bounded items needs this many off the end most of them sit at (`_item_test`)
-
-
-def _item_test(obs: Values, diffs: np.ndarray, shift: float | None = None,
-               sides: tuple[np.ndarray, np.ndarray] | None = None, side_seeds: tuple[int, int] = (1, 1)) -> R.Test:
+def _item_test(obs: Values, diffs: np.ndarray, shift: float | None = None, sides=None,
+               side_seeds: tuple[int, int] = (1, 1), other_bounds: tuple[float, float] | None = None) -> R.Test:
   """The test of per-item differences that matches the quantity's statistic: the mean's t (`rules.item_t`) or
-  the median's sign test. For a bounded quantity (`Values.bounds`; one side's items `diffs + shift` against the
-  constant `shift`, or two sides' paired items `sides`, averaged over `side_seeds` seeds):
+  the median's sign test. For a bounded quantity (`Values.bounds`; one side's items `sides` = (x,), diffs = x - shift,
+  against the constant `shift`, or two sides' paired items `sides` = (x, y), averaged over `side_seeds` seeds, the
+  other side's bounds `other_bounds`):
   * differences that are all equal and finite (e.g. no item transfers: every rate 0) have no spread for a t to use;
     the exact worst-case bound over bounded items decides them (`rules.BoundedConstant`): a difference of two items
     lies in [low - high, high - low], one item less the constant in [low - shift, high - shift];
-  * items that mostly sit at one end of the range, with fewer than `MIN_ITEMS_OFF_BOUND` off it (or, paired, mostly
-    zero differences with fewer than that many nonzero), leave the t's sd to those few items, too few for the central
-    limit theorem: 71 rates of 0 and one of 1 read "below 5%" at p 0.006, where 72 Bernoulli items of mean 5% give
-    that sample or a smaller one with probability 0.12 (review, 2026-12-07). They are tested as seed-averaged outcomes
-    are (`rules` docstring): the items rescaled to [0, 1], `OneProportion` against the rescaled constant or
-    `PairedProportions` on the paired table (`rules.Rescaled`), conservative by the variance argument given there.
-    It is a validity rule like "n p >= 10" for the binomial's normal approximation: the t elsewhere still rests on
-    the central limit theorem (rare items at the far end of the range would fit any sample; a test exact for every
-    bounded distribution, such as Hoeffding's, would decide far fewer claims).
+  * at least half the items at one end of the range (paired: both sides at the same end) is a zero-inflated sample,
+    where the t's sd rests on the few items off the end: `rules.AtEndItems`, the t bounded by the proportion test
+    on the items rescaled to [0, 1] (`OneProportion` against the rescaled constant, or `PairedProportions` on the
+    paired table, as for seed-averaged outcomes: `rules` docstring).
+  Items outside their bounds, or two sides with other bounds, keep the t (the rescaled tests assume [0, 1]).
   Unbounded values keep the t."""
   finite = diffs[~np.isnan(diffs)]
   if obs.statistic == "median":
@@ -525,24 +520,25 @@ def _item_test(obs: Values, diffs: np.ndarray, shift: float | None = None,
   if np.ptp(finite) == 0:
     bounds = (low - high, high - low) if shift is None else (low - shift, high - shift)
     return R.BoundedConstant(float(finite[0]), len(finite), *bounds)
-  span = high - low
+  span, keep = high - low, ~np.isnan(diffs)
+  if sides is None or (shift is None and other_bounds != obs.bounds):
+    return R.item_t(diffs)
+  rescaled = [(np.asarray(v, np.float64)[keep] - low) / span for v in sides]
+  if any(np.any(u < -_AT_END) or np.any(u > 1 + _AT_END) for u in rescaled):
+    return R.item_t(diffs)
+  rescaled = [np.clip(u, 0.0, 1.0) for u in rescaled]
+  at_floor = np.logical_and.reduce([u <= _AT_END for u in rescaled])
+  at_top = np.logical_and.reduce([u >= 1 - _AT_END for u in rescaled])
+  if max(np.sum(at_floor), np.sum(at_top)) * 2 < len(finite):
+    return R.item_t(diffs)
   if shift is not None:
-    items = (finite + shift - low) / span
-    end = 0.0 if items.mean() <= 0.5 else 1.0
-    if _few_off(np.isclose(items, end, rtol=0.0, atol=1e-12)):
-      return R.Rescaled(R.OneProportion(float(np.sum(items)), len(items), (shift - low) / span, len(obs.seeds)), span)
-  elif sides is not None:
-    keep = ~np.isnan(diffs)
-    x, y = ((v[keep] - low) / span for v in sides)
-    if _few_off(np.isclose(x - y, 0.0, rtol=0.0, atol=1e-12)):
-      return R.Rescaled(_paired_table(x, y, side_seeds), span)
-  return R.item_t(diffs)
+    bound = R.OneProportion(float(np.sum(rescaled[0])), len(finite), (shift - low) / span, len(obs.seeds))
+  else:
+    bound = _paired_table(*rescaled, side_seeds)
+  return R.AtEndItems(R.item_t(diffs), R.Rescaled(bound, span))
 
 
-def _few_off(at_end: np.ndarray) -> bool:
-  """Whether at least half the items sit at the end (`at_end`: per item) and fewer than MIN_ITEMS_OFF_BOUND do not."""
-  off = int(len(at_end) - np.sum(at_end))
-  return off < MIN_ITEMS_OFF_BOUND and off <= len(at_end) - off
+_AT_END = 1e-12   # an item within this (in [0, 1] units) of an end of its range sits at that end (`_item_test`)
 
 
 def _p_values(cell: Cell, test: R.Test, margin: float) -> tuple[float, float, float]:

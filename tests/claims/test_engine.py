@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
+import numpy as np
 import pytest
 
 from adv_tf.claims import Accuracy, Cell, Claim, Exact, Untestable, Values, judge
@@ -521,36 +522,45 @@ def test_item_differences_without_spread_use_the_worst_case_bound_and_bounded_fl
     Values(((1.0,),), bounds=(1.0, 0.0))
 
 
-def test_bounded_items_mostly_at_one_end_are_tested_as_proportions_not_by_a_t():
+def test_bounded_items_mostly_at_one_end_bound_the_t_by_the_binomial_of_the_rescaled_items():
   # Review, 2026-12-07: 71 rates of 0 and one of 1 read "below 5%" by the t at p 0.006; 72 Bernoulli items of mean
   # 5% give at most one success with probability 0.95^72 + 72 * 0.05 * 0.95^71 = 0.119.
+  binomial = 0.95 ** 72 + 72 * 0.05 * 0.95 ** 71
   rates = Values(((0.0,) * 71 + (1.0,),), item_set="pairs", bounds=(0.0, 1.0))
   r = judge(claim(Cell("rate", 0.05, "less"), unit="images"), measure({"rate": rates}))
   assert r.verdict == "inconclusive" and "rescaled to [0, 1]" in r.cells[0].test.name
-  assert r.cells[0].p_for == pytest.approx(0.95 ** 72 + 72 * 0.05 * 0.95 ** 71, rel=1e-6)
+  assert r.cells[0].p_for == pytest.approx(binomial, rel=1e-6)
   assert r.cells[0].test.effect == pytest.approx(1 / 72 - 0.05)
-  # The same items in percent (range 0-100) and against 5 points: the same test, read in the items' units.
+  assert r.sample["ranges"]["items (smaller side)"] == [72, 72]
+  # The constant on side A: the mirrored test, the same p.
+  mirrored = judge(claim(Cell(0.05, "rate", "greater"), unit="images"), measure({"rate": rates}))
+  assert mirrored.cells[0].p_for == pytest.approx(binomial, rel=1e-6)
+  # The same items in percent (range 0-100), against 3 points with an offset of 2: the threshold maps to 5% of the
+  # range, the same p as the [0, 1] case.
   pct = Values(((0.0,) * 71 + (100.0,),), item_set="pairs", bounds=(0.0, 100.0))
-  rp = judge(claim(Cell("rate", 5.0, "less"), unit="images"), measure({"rate": pct})).cells[0]
-  assert rp.p_for == pytest.approx(r.cells[0].p_for) and rp.test.effect == pytest.approx(100 * (1 / 72 - 0.05))
-  # Near the top end: 7 of 10 items at 1, three below: binomial on the sum 9.33 of 10 against 1/2.
+  rp = judge(claim(Cell("rate", 3.0, "less", offset=-2.0), unit="images"), measure({"rate": pct})).cells[0]
+  assert rp.p_for == pytest.approx(binomial, rel=1e-6) and rp.test.effect == pytest.approx(100 / 72 - 3.0)
+  # A review's counter-example to counting items off the end: 62 zeros and ten rates of 0.1 hold the same mass
+  # (1 of 72) as the case above; the t reads p < 1e-11, the bound keeps it inconclusive, as with nine.
+  for off in (10, 9):
+    spread = Values(((0.0,) * (72 - off) + (0.1,) * off,), item_set="pairs", bounds=(0.0, 1.0))
+    rs = judge(claim(Cell("rate", 0.05, "less"), unit="images"), measure({"rate": spread}))
+    assert rs.verdict == "inconclusive" and rs.cells[0].p_for == pytest.approx(R.binom_at_most(off * 0.1, 72, 0.05))
+  # Near the top end: 7 of 10 items at 1; the binomial on the sum 9.34 of 10 against 1/2 is the larger p.
   top = Values(((0.67, 0.78, 0.89) + (1.0,) * 7,), item_set="pairs", bounds=(0.0, 1.0))
   rt = judge(claim(Cell("rate", 0.5, "greater"), unit="images"), measure({"rate": top})).cells[0]
   assert "rescaled" in rt.test.name and rt.p_for == pytest.approx(R.binom_at_least(9.34, 10, 0.5))
-  # Ten or more items off the end, or fewer than half at it: the t, as for unbounded items.
-  spread = Values(((0.0,) * 62 + (0.1,) * 10,), item_set="pairs", bounds=(0.0, 1.0))
-  assert judge(claim(Cell("rate", 0.05, "less"), unit="images"),
-               measure({"rate": spread})).cells[0].test.name == "t over items (mean)"
+  # Fewer than half at an end: the t, as for unbounded items.
   middle = Values(((0.44, 0.56, 0.56, 0.67, 0.78, 0.78, 0.78, 0.89, 0.89, 1.0),), item_set="pairs", bounds=(0.0, 1.0))
   assert judge(claim(Cell("rate", 0.5, "greater"), unit="images"),
                measure({"rate": middle})).cells[0].test.name == "t over items (mean)"
 
 
-def test_paired_bounded_items_with_few_nonzero_differences_use_the_paired_table():
-  # Two sides on the same 40 items, 37 equal, three items 1 point higher on A (percent, 0-100): the t over the
-  # differences reads an sd from three items; the paired table rescaled to [0, 1] has 0.03 discordant items, which
+def test_paired_bounded_items_both_at_one_end_bound_the_t_by_the_paired_table():
+  # 40 items in percent (0-100), 30 at 0 on both sides, three of them 1 point higher on A: the t over the
+  # differences reads its sd from three items; the paired table rescaled to [0, 1] has 0.03 discordant mass, which
   # McNemar cannot call.
-  b = tuple(float(i % 5) for i in range(40))
+  b = (0.0,) * 30 + tuple(float(1 + i % 5) for i in range(10))
   a = tuple(v + (1.0 if i < 3 else 0.0) for i, v in enumerate(b))
   m = measure({"a": Values((a,), item_set="images", bounds=(0.0, 100.0)),
                "b": Values((b,), item_set="images", bounds=(0.0, 100.0))})
@@ -558,12 +568,22 @@ def test_paired_bounded_items_with_few_nonzero_differences_use_the_paired_table(
   cell = r.cells[0]
   assert "McNemar" in cell.test.name and "rescaled" in cell.test.name and r.verdict == "inconclusive"
   assert cell.test.effect == pytest.approx(3 / 40) and cell.p_for == pytest.approx(R.binom_at_least(0.03, 0.03, 0.5))
-  # Twelve items differ: the t.
-  a12 = tuple(v + (1.0 if i < 12 else 0.0) for i, v in enumerate(b))
-  m12 = measure({"a": Values((a12,), item_set="images", bounds=(0.0, 100.0)),
-                 "b": Values((b,), item_set="images", bounds=(0.0, 100.0))})
-  assert judge(claim(Cell("a", "b", "greater"), unit="images"), m12).cells[0].test.name == "t over items (mean)"
-
+  # At a nonzero line (Newcombe's paired interval) the bound still holds the p at or above the t's.
+  off = judge(claim(Cell("a", "b", "greater", offset=-0.5), unit="images"), m).cells[0]
+  assert off.p_for >= R.item_t(np.subtract(a, b)).p_above(-0.5)
+  # Differences mostly zero away from the ends (the items at 50-54%): no zero inflation at a bound, the t, which
+  # calls nine items 1 point higher out of 1,000 (the review's example of the power a paired table would lose).
+  mid = tuple(50.0 + i % 5 for i in range(1000))
+  up = tuple(v + (1.0 if i < 9 else 0.0) for i, v in enumerate(mid))
+  rm = judge(claim(Cell("a", "b", "greater"), unit="images"),
+             measure({"a": Values((up,), item_set="images", bounds=(0.0, 100.0)),
+                      "b": Values((mid,), item_set="images", bounds=(0.0, 100.0))})).cells[0]
+  assert rm.test.name == "t over items (mean)" and rm.status == "for"
+  # Two sides on different ranges: not rescaled (the table would mix units); the t.
+  other = judge(claim(Cell("a", "b", "greater"), unit="images"),
+                measure({"a": Values((a,), item_set="images", bounds=(0.0, 100.0)),
+                         "b": Values((b,), item_set="images", bounds=(0.0, 200.0))})).cells[0]
+  assert other.test.name == "t over items (mean)"
 
 def test_the_sample_says_what_a_verdict_rests_on():
   # The index states it where two profiles disagree: cells measured and testable, the smaller side's sample by unit,
