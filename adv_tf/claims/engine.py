@@ -479,6 +479,9 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
     floor = _seed_floor(a, b) if isinstance(a, Accuracy) else 0.0
     common = [s for s in a.seeds if s in b.seeds]
     if claim.seeds_paired and len(common) >= 2 and a.item_set is not None and a.item_set == b.item_set:
+      if isinstance(a, Accuracy) and a.items is not None and b.items is not None and a.n == b.n:
+        items = np.asarray([np.subtract(a.items[a.seeds.index(s)], b.items[b.seeds.index(s)]) for s in common]).T
+        return R.paired_t_shared_items(items, floor), False, ""
       d = [va[a.seeds.index(s)] - vb[b.seeds.index(s)] for s in common]
       return R.paired_t(d, floor), False, ""
     return R.welch_t(va, vb, floor), False, ""

@@ -142,7 +142,7 @@ def test_replicated_method_claim_uses_the_seeds():
   b = Accuracy.of([outcomes(20, 50), outcomes(22, 50), outcomes(21, 50)], seeds=(0, 1, 2), item_set="s")
   r = judge(claim(Cell("a", "b"), unit="seeds"), measure({"a": a, "b": b}))
   assert r.verdict == "holds" and r.decided
-  assert r.cells[0].test.name == "paired t over seeds"
+  assert r.cells[0].test.name == "paired t over seeds, shared items"   # per-item outcomes recorded: the items' noise
   c = Accuracy.of([outcomes(20, 50), outcomes(22, 50)], seeds=(5, 6), item_set="s")
   assert judge(claim(Cell("a", "c"), unit="seeds"), measure({"a": a, "c": c})).cells[0].test.name == \
       "Welch t over seeds"
@@ -155,9 +155,9 @@ def test_what_would_decide_it_prints_the_noise_in_the_units_of_the_effect():
   r = judge(claim(Cell("a", "b"), unit="seeds"), measure({"a": a, "b": b}))
   assert r.verdict == "inconclusive"   # per-seed differences +2, -2, +4 pp
   sd = r.cells[0].test.sd   # floored at one accuracy's binomial sd (`paired_t`), about 0.07 here
-  assert 0.01 < sd < 0.2 and r.cells[0].test.noise == f"seed-to-seed sd {sd:.3g} over 3 seeds"   # its own units
+  assert 0.01 < sd < 0.2 and r.cells[0].test.noise.startswith(f"seed-to-seed sd {sd:.3g} over 3 seeds, plus the items'")
   assert "effect seen +1.33 pp" in r.to_decide and f"noise: seed-to-seed sd {100 * sd:.3g} pp over 3 seeds" in \
-      r.to_decide
+      r.to_decide   # its own units
   items = judge(claim(Cell("a", "b")), measure({"a": Accuracy.of([1] * 5 + outcomes(25, 45), item_set="s"),
                                                 "b": Accuracy.of([0] * 5 + outcomes(25, 45), item_set="s")}))
   assert "(per-item sd of the difference 30 pp)" in items.to_decide   # sqrt(5/50 - 0.1^2) = 0.3
@@ -222,7 +222,8 @@ def test_independently_trained_sides_are_not_paired_by_seed_number():
   m = measure({"a": a, "b": b})
   paired = judge(claim(Cell("a", "b"), unit="seeds"), m)
   welch = judge(claim(Cell("a", "b"), unit="seeds", seeds_paired=False), m)
-  assert paired.cells[0].test.name == "paired t over seeds" and welch.cells[0].test.name == "Welch t over seeds"
+  assert paired.cells[0].test.name == "paired t over seeds, shared items"
+  assert welch.cells[0].test.name == "Welch t over seeds"
   # The per-seed differences (10, 10, 9 images) are nearly constant: paired decides, Welch's spread across seeds
   # (sd ~15 images per side) does not.
   assert paired.verdict == "holds" and welch.verdict == "inconclusive"
@@ -422,7 +423,7 @@ def test_this_model_with_replicated_cells_says_whose_seeds_the_count_is_for():
   table = dict(replicated, a1=acc(40), b1=acc(20))
   r = judge(claim(Cell("a3", "b3"), Cell("a1", "b1"), unit="seeds"), measure(table))
   assert r.verdict == "this model: inconclusive"
-  assert "seeds per side" in r.to_decide
+  assert "about 9 seeds and 3x the items" in r.to_decide   # the seeds' and the shared items' noise both shrink
   assert "(as 'this model': that count is for the compared models with seeds; the one-seed model still needs >= 2)" \
       in r.to_decide
 
@@ -554,6 +555,26 @@ def test_bounded_items_mostly_at_one_end_bound_the_t_by_the_binomial_of_the_resc
   middle = Values(((0.44, 0.56, 0.56, 0.67, 0.78, 0.78, 0.78, 0.89, 0.89, 1.0),), item_set="pairs", bounds=(0.0, 1.0))
   assert judge(claim(Cell("rate", 0.5, "greater"), unit="images"),
                measure({"rate": middle})).cells[0].test.name == "t over items (mean)"
+
+
+def test_the_paired_t_over_seeds_on_shared_items_adds_the_items_variance_at_the_seeds_df():
+  """Statistics review, 2026-12-07: two sides scored on the same images on every seed share the images' noise, which
+  the paired t over per-seed accuracies let shrink with seeds. Two-way layout: se^2 = MS_seed / (n k) + (MS_item -
+  MS_e) / (n k), df k - 1. Here every seed has the same per-image differences (no seed noise, so the floor acts) and
+  10 of 50 images favour A: the item part is the spread of those differences."""
+  a_items = [1] * 10 + outcomes(20, 40)
+  b_items = [0] * 10 + outcomes(20, 40)
+  a = Accuracy.of([a_items] * 3, seeds=(0, 1, 2), item_set="s")
+  b = Accuracy.of([b_items] * 3, seeds=(0, 1, 2), item_set="s")
+  test = judge(claim(Cell("a", "b"), unit="seeds"), measure({"a": a, "b": b})).cells[0].test
+  d = np.array([1.0] * 10 + [0.0] * 40)
+  p = (30 / 50 + 20 / 50) / 2
+  floor_var = p * (1 - p) / 50
+  ms_item = 3 * float(np.sum((d - d.mean()) ** 2)) / 49        # MS_e = 0: identical seeds
+  assert test.df == 2 and test.effect == pytest.approx(0.2)
+  assert test.se == pytest.approx((floor_var / 3 + ms_item / (50 * 3)) ** 0.5)
+  plain = R.paired_t([0.2, 0.2, 0.2], floor_var ** 0.5)
+  assert test.se > plain.se and test.p_above(0.0) > plain.p_above(0.0)
 
 
 def test_paired_bounded_items_both_at_one_end_bound_the_t_by_the_paired_table():
@@ -709,7 +730,7 @@ def test_seed_accuracies_on_one_item_set_keep_the_items_noise_against_a_constant
   assert judge(claim(Cell("many", 0.97, "less"), unit="seeds", margin=0.0), measure(sides)).verdict == "holds"
 
 
-def test_the_shared_items_t_adds_the_seed_variance_with_satterthwaite_df_and_never_vanishes_at_100_percent():
+def test_the_shared_items_t_adds_the_seed_variance_keeps_the_seeds_df_and_never_vanishes_at_100_percent():
   """Final review, 2026-12-07: the seed term and the df were not exercised (identical seeds), and at 100% the items'
   sd taken at the observed accuracy vanished, so 10 seeds at 100/100 read "above 98%" as decided (one model's exact
   p is 0.98^100 = 0.13). The items' sd is now the larger of the observed accuracy's and the constant's."""
@@ -722,7 +743,7 @@ def test_the_shared_items_t_adds_the_seed_variance_with_satterthwaite_df_and_nev
   item_var = max(item_var, 0.9 * 0.1 / 100)
   a = seed_var / 5
   assert test.se == pytest.approx((a + item_var) ** 0.5)
-  assert test.df == pytest.approx((a + item_var) ** 2 / (a ** 2 / 4))
+  assert test.df == 4   # k - 1: Welch-Satterthwaite's (a + v)^2 / (a^2 / 4) = 51 read more cells than the seed-only t
   perfect = {"a": Accuracy((100,) * 10, 100, seeds=tuple(range(10)), item_set="s")}
   r = judge(claim(Cell("a", 0.98, "greater"), unit="seeds", margin=0.0), measure(perfect))
   assert r.cells[0].test.se == pytest.approx((0.98 * 0.02 / 100) ** 0.5) and r.verdict == "inconclusive"

@@ -31,7 +31,7 @@ def test_one_seed_reads_this_model_and_three_seeds_decide():
           for s in three.seeds]
   many = _by_id(judge_all(claims.claims(three), measures.ours(measures.by_model(recs))))
   assert many["M2a"].verdict == "holds" and many["M2a"].decided
-  assert {c.test.name for c in many["M2a"].cells} == {"paired t over seeds"}
+  assert {c.test.name for c in many["M2a"].cells} == {"paired t over seeds, shared items"}
 
 
 def test_models_near_chance_are_not_testable():
