@@ -9,8 +9,8 @@ picks the test the design calls for (`rules` module table), and combines the cel
   ceiling cannot show a difference), or both compared bounded values (`Values.bounds`) have every item at the
   same end of their range; per-item differences of bounded values that are all equal are judged by the
   worst-case bound for identical bounded items (`rules.BoundedConstant`; no spread for a t), and those with at
-  least half the items at one end of the range by the t bounded by the proportion test on the items rescaled to
-  [0, 1] (`rules.AtEndItems`; `_item_test`);
+  least half a side's items at one end of the range by the t bounded by the proportion test on the items rescaled
+  to [0, 1] (`rules.AtEndItems`; `_item_test`);
 * "does not hold" only when some cell is significantly against the claim, Holm-adjusted over the claim's
   testable cells (family-wise error `alpha`, one-sided per direction: 0.025, i.e. two-sided 5%);
 * "holds" ("all" claims) when every testable cell is significantly for it: an intersection-union test, whose
@@ -481,9 +481,11 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
     if claim.seeds_paired and len(common) >= 2 and a.item_set is not None and a.item_set == b.item_set:
       if isinstance(a, Accuracy) and a.items is not None and b.items is not None and a.n == b.n:
         items = np.asarray([np.subtract(a.items[a.seeds.index(s)], b.items[b.seeds.index(s)]) for s in common]).T
-        return R.paired_t_shared_items(items, floor), False, ""
+        return R.paired_t_shared_items(items), False, ""
       d = [va[a.seeds.index(s)] - vb[b.seeds.index(s)] for s in common]
-      return R.paired_t(d, floor), False, ""
+      note = "per-item outcomes not recorded: the items' shared noise is not in the se" if isinstance(a, Accuracy) \
+          else ""
+      return R.paired_t(d, floor), False, note
     return R.welch_t(va, vb, floor), False, ""
   paired = _paired_items(a, b)
   seeds = (len(a.seeds), len(b.seeds))
@@ -508,11 +510,12 @@ def _item_test(obs: Values, diffs: np.ndarray, shift: float | None = None, sides
   * differences that are all equal and finite (e.g. no item transfers: every rate 0) have no spread for a t to use;
     the exact worst-case bound over bounded items decides them (`rules.BoundedConstant`): a difference of two items
     lies in [low - high, high - low], one item less the constant in [low - shift, high - shift];
-  * at least half the items at one end of the range (paired: both sides at the same end) is a zero-inflated sample,
-    where the t's sd rests on the few items off the end: `rules.AtEndItems`, the t bounded by the proportion test
-    on the items rescaled to [0, 1] (`OneProportion` against the rescaled constant, or `PairedProportions` on the
-    paired table, as for seed-averaged outcomes: `rules` docstring).
-  Items outside their bounds, or two sides with other bounds, keep the t (the rescaled tests assume [0, 1]).
+  * at least half the items of a side at one end of the range is a zero-inflated sample, where the t's sd rests on
+    the few items off the end (paired: one such side makes the differences so, whether or not the other side is near
+    that end): `rules.AtEndItems`, the t bounded by the proportion test on the items rescaled to [0, 1]
+    (`OneProportion` against the rescaled constant, or `PairedProportions` on the paired table, as for seed-averaged
+    outcomes: `rules` docstring).
+  Two sides with other bounds keep the t (the paired table would mix units).
   Unbounded values keep the t."""
   finite = diffs[~np.isnan(diffs)]
   if obs.statistic == "median":
@@ -527,15 +530,12 @@ def _item_test(obs: Values, diffs: np.ndarray, shift: float | None = None, sides
   if sides is None or (shift is None and other_bounds != obs.bounds):
     return R.item_t(diffs)
   rescaled = [(np.asarray(v, np.float64)[keep] - low) / span for v in sides]
-  if any(np.any(u < -_AT_END) or np.any(u > 1 + _AT_END) for u in rescaled):
-    return R.item_t(diffs)
-  rescaled = [np.clip(u, 0.0, 1.0) for u in rescaled]
-  at_floor = np.logical_and.reduce([u <= _AT_END for u in rescaled])
-  at_top = np.logical_and.reduce([u >= 1 - _AT_END for u in rescaled])
-  if max(np.sum(at_floor), np.sum(at_top)) * 2 < len(finite):
+  rescaled = [np.clip(u, 0.0, 1.0) for u in rescaled]   # within round-off of the range (`Values` checks the rest)
+  if max(max(np.sum(u <= _AT_END), np.sum(u >= 1 - _AT_END)) for u in rescaled) * 2 < len(finite):
     return R.item_t(diffs)
   if shift is not None:
-    bound = R.OneProportion(float(np.sum(rescaled[0])), len(finite), (shift - low) / span, len(obs.seeds))
+    bound = R.OneProportion(float(np.round(np.sum(rescaled[0]), 9)), len(finite), (shift - low) / span,
+                            len(obs.seeds))
   else:
     bound = _paired_table(*rescaled, side_seeds)
   return R.AtEndItems(R.item_t(diffs), R.Rescaled(bound, span))

@@ -79,6 +79,14 @@ class Values:
     if not self.per_seed or len(self.per_seed) != len(self.seeds) or any(not len(v) for v in self.per_seed):
       raise AdvTfError(f"Values need a non-empty value list per seed, got {len(self.per_seed)} lists for seeds "
                        f"{self.seeds}")
+    if self.bounds is not None:
+      low, high = self.bounds
+      slack = 1e-9 * (high - low)
+      values = np.concatenate([np.asarray(v, np.float64) for v in self.per_seed])
+      finite = values[np.isfinite(values)]
+      if finite.size and (finite.min() < low - slack or finite.max() > high + slack):
+        raise AdvTfError(f"Values.bounds {self.bounds} do not hold the values (range {finite.min():g} to "
+                         f"{finite.max():g}): pass the quantity's true range, or none")
     if self.statistic not in ("mean", "median"):
       raise AdvTfError(f"Values.statistic is 'mean' or 'median', got {self.statistic!r}")
 

@@ -559,22 +559,42 @@ def test_bounded_items_mostly_at_one_end_bound_the_t_by_the_binomial_of_the_resc
 
 def test_the_paired_t_over_seeds_on_shared_items_adds_the_items_variance_at_the_seeds_df():
   """Statistics review, 2026-12-07: two sides scored on the same images on every seed share the images' noise, which
-  the paired t over per-seed accuracies let shrink with seeds. Two-way layout: se^2 = MS_seed / (n k) + (MS_item -
-  MS_e) / (n k), df k - 1. Here every seed has the same per-image differences (no seed noise, so the floor acts) and
-  10 of 50 images favour A: the item part is the spread of those differences."""
-  a_items = [1] * 10 + outcomes(20, 40)
-  b_items = [0] * 10 + outcomes(20, 40)
+  the paired t over per-seed accuracies let shrink with seeds. Two-way layout (items x seeds): Var = sigma_seed^2 / k
+  + sigma_item^2 / n + sigma_e^2 / (n k) from the mean squares, df k - 1."""
+  # Identical seeds (MS_seed = MS_e = 0): 10 of 50 images favour A on every seed; the plain paired t had no spread
+  # but its binomial floor; the items' part is their spread, MS_item / (n k) = var(d) / n.
+  a_items, b_items = [1] * 10 + outcomes(20, 40), [0] * 10 + outcomes(20, 40)
   a = Accuracy.of([a_items] * 3, seeds=(0, 1, 2), item_set="s")
   b = Accuracy.of([b_items] * 3, seeds=(0, 1, 2), item_set="s")
   test = judge(claim(Cell("a", "b"), unit="seeds"), measure({"a": a, "b": b})).cells[0].test
-  d = np.array([1.0] * 10 + [0.0] * 40)
-  p = (30 / 50 + 20 / 50) / 2
-  floor_var = p * (1 - p) / 50
-  ms_item = 3 * float(np.sum((d - d.mean()) ** 2)) / 49        # MS_e = 0: identical seeds
   assert test.df == 2 and test.effect == pytest.approx(0.2)
-  assert test.se == pytest.approx((floor_var / 3 + ms_item / (50 * 3)) ** 0.5)
-  plain = R.paired_t([0.2, 0.2, 0.2], floor_var ** 0.5)
-  assert test.se > plain.se and test.p_above(0.0) > plain.p_above(0.0)
+  assert test.se == pytest.approx((0.2 * 0.8 * 50 / 49 / 50) ** 0.5)   # var(d, ddof=1) / n
+  # Distinct seeds, 4 items x 3 seeds, sums of squares by hand: d = [[1, 0, 1], [0, 0, 1], [1, 1, 1], [0, 0, 0]].
+  d = [[1, 0, 1], [0, 0, 1], [1, 1, 1], [0, 0, 0]]
+  a_rows = [[max(d[i][s], 0) for i in range(4)] for s in range(3)]   # A right where d = 1, B never
+  two_way = judge(claim(Cell("a", "b"), unit="seeds"),
+                  measure({"a": Accuracy.of(a_rows, seeds=(0, 1, 2), item_set="s"),
+                           "b": Accuracy.of([[0] * 4] * 3, seeds=(0, 1, 2), item_set="s")})).cells[0].test
+  grand = 6 / 12                                   # seed means 1/2, 1/4, 3/4; item means 2/3, 1/3, 1, 0
+  ss_seed = 4 * ((0.5 - grand) ** 2 + (0.25 - grand) ** 2 + (0.75 - grand) ** 2)           # 0.5
+  ss_item = 3 * ((2 / 3 - grand) ** 2 + (1 / 3 - grand) ** 2 + (1 - grand) ** 2 + grand ** 2)   # 5/3
+  ss_total = 12 * grand * (1 - grand)                                                       # 3
+  ss_e = ss_total - ss_seed - ss_item                                                        # 5/6
+  ms_seed, ms_item, ms_e = ss_seed / 2, ss_item / 3, ss_e / 6
+  assert two_way.ms_seed == pytest.approx(ms_seed) and two_way.ms_item == pytest.approx(ms_item)
+  assert two_way.ms_e == pytest.approx(ms_e)
+  assert two_way.se ** 2 == pytest.approx((max(ms_seed, ms_e) + max(ms_item, ms_e) - ms_e) / 12) and two_way.df == 2
+  plain = R.paired_t([0.5, 0.25, 0.75])          # the per-seed differences alone
+  assert two_way.se > plain.se and two_way.p_above(0.0) > plain.p_above(0.0)
+  # "what would decide it": f times the seeds and the items shrink each component by its own divisor.
+  grown = two_way.scaled(4)
+  var_seed, var_item = (ms_seed - ms_e) / 4, (ms_item - ms_e) / 3
+  assert grown.se ** 2 == pytest.approx(var_seed / 12 + var_item / 16 + ms_e / (16 * 12)) and grown.df == 11
+  # Without per-item outcomes the plain paired t stays, and the cell says what its se leaves out.
+  counts = judge(claim(Cell("a", "b"), unit="seeds"),
+                 measure({"a": Accuracy((30, 31, 29), 50, seeds=(0, 1, 2), item_set="s"),
+                          "b": Accuracy((20, 22, 19), 50, seeds=(0, 1, 2), item_set="s")})).cells[0]
+  assert counts.test.name == "paired t over seeds" and "items' shared noise is not in the se" in counts.note
 
 
 def test_paired_bounded_items_both_at_one_end_bound_the_t_by_the_paired_table():
@@ -591,7 +611,14 @@ def test_paired_bounded_items_both_at_one_end_bound_the_t_by_the_paired_table():
   assert cell.test.effect == pytest.approx(3 / 40) and cell.p_for == pytest.approx(R.binom_at_least(0.03, 0.03, 0.5))
   # At a nonzero line (Newcombe's paired interval) the bound still holds the p at or above the t's.
   off = judge(claim(Cell("a", "b", "greater", offset=-0.5), unit="images"), m).cells[0]
-  assert off.p_for >= R.item_t(np.subtract(a, b)).p_above(-0.5)
+  table = R.PairedProportions(*(float(x) for x in _rescaled_table(a, b)))
+  assert "rescaled" in off.test.name and off.p_for == pytest.approx(table.p_above(-0.005))
+  assert off.p_for > R.item_t(np.subtract(a, b)).p_above(-0.5)
+  # One side zero-inflated, the other near (not at) that end: the differences are, the bound applies (review).
+  zeros = Values(((0.0,) * 71 + (1.0,),), item_set="pairs", bounds=(0.0, 1.0))
+  near = Values((tuple(0.04 + 0.02 * (i % 2) for i in range(72)),), item_set="pairs", bounds=(0.0, 1.0))
+  one_side = judge(claim(Cell("z", "n", "less"), unit="images"), measure({"z": zeros, "n": near})).cells[0]
+  assert "rescaled" in one_side.test.name and one_side.status == "undecided"
   # Differences mostly zero away from the ends (the items at 50-54%): no zero inflation at a bound, the t, which
   # calls nine items 1 point higher out of 1,000 (the review's example of the power a paired table would lose).
   mid = tuple(50.0 + i % 5 for i in range(1000))
@@ -605,6 +632,14 @@ def test_paired_bounded_items_both_at_one_end_bound_the_t_by_the_paired_table():
                 measure({"a": Values((a,), item_set="images", bounds=(0.0, 100.0)),
                          "b": Values((b,), item_set="images", bounds=(0.0, 200.0))})).cells[0]
   assert other.test.name == "t over items (mean)"
+  with pytest.raises(AdvTfError, match="do not hold the values"):
+    Values(((0.5, 1.02),), bounds=(0.0, 1.0))
+
+
+def _rescaled_table(a, b):
+  x, y = np.asarray(a) / 100, np.asarray(b) / 100
+  both, only_a, only_b = np.minimum(x, y).sum(), np.maximum(x - y, 0).sum(), np.maximum(y - x, 0).sum()
+  return both, only_a, only_b, len(x) - both - only_a - only_b
 
 def test_the_sample_says_what_a_verdict_rests_on():
   # The index states it where two profiles disagree: cells measured and testable, the smaller side's sample by unit,
