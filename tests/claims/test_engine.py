@@ -423,7 +423,7 @@ def test_this_model_with_replicated_cells_says_whose_seeds_the_count_is_for():
   table = dict(replicated, a1=acc(40), b1=acc(20))
   r = judge(claim(Cell("a3", "b3"), Cell("a1", "b1"), unit="seeds"), measure(table))
   assert r.verdict == "this model: inconclusive"
-  assert "about 9 seeds and 3x the items" in r.to_decide   # the seeds' and the shared items' noise both shrink
+  assert "about 12 seeds per side on the same 50 items" in r.to_decide   # the shared items' noise stays
   assert "(as 'this model': that count is for the compared models with seeds; the one-seed model still needs >= 2)" \
       in r.to_decide
 
@@ -586,10 +586,10 @@ def test_the_paired_t_over_seeds_on_shared_items_adds_the_items_variance_at_the_
   assert two_way.se ** 2 == pytest.approx((max(ms_seed, ms_e) + max(ms_item, ms_e) - ms_e) / 12) and two_way.df == 2
   plain = R.paired_t([0.5, 0.25, 0.75])          # the per-seed differences alone
   assert two_way.se > plain.se and two_way.p_above(0.0) > plain.p_above(0.0)
-  # "what would decide it": f times the seeds and the items shrink each component by its own divisor.
+  # "what would decide it": f times the seeds on the same items; the item part stays.
   grown = two_way.scaled(4)
   var_seed, var_item = (ms_seed - ms_e) / 4, (ms_item - ms_e) / 3
-  assert grown.se ** 2 == pytest.approx(var_seed / 12 + var_item / 16 + ms_e / (16 * 12)) and grown.df == 11
+  assert grown.se ** 2 == pytest.approx(var_seed / 12 + var_item / 4 + ms_e / (4 * 12)) and grown.df == 11
   # Without per-item outcomes the plain paired t stays, and the cell says what its se leaves out.
   counts = judge(claim(Cell("a", "b"), unit="seeds"),
                  measure({"a": Accuracy((30, 31, 29), 50, seeds=(0, 1, 2), item_set="s"),
@@ -759,8 +759,9 @@ def test_seed_accuracies_on_one_item_set_keep_the_items_noise_against_a_constant
   test = r.cells[0].test
   assert test.name == "one-sample t over seeds, shared items" and r.verdict == "inconclusive"
   assert test.se == pytest.approx((0.94 * 0.06 / 100) ** 0.5)
-  assert test.grown(2, "seeds") == "about 20 seeds and 2x the items (2x today's)"
-  assert test.scaled(4).se == pytest.approx((0.94 * 0.06 / 400) ** 0.5)
+  assert test.grown(2, "seeds") == "about 20 seeds on the same items (2x today's)"
+  assert test.scaled(4).se == pytest.approx((0.94 * 0.06 / 100) ** 0.5)   # more seeds on the same images: it stays
+  assert "no seed count up to" in r.to_decide and "more items would shrink it" in r.to_decide   # the images would
   # On 10,000 images the same gap is far beyond the items' noise (sd 0.24 points): decided.
   assert judge(claim(Cell("many", 0.97, "less"), unit="seeds", margin=0.0), measure(sides)).verdict == "holds"
 
