@@ -16,6 +16,7 @@ import tensorflow as tf
 
 from adv_tf.attacks import _graph
 from adv_tf.attacks.base import ATTACKS, AttackResult, result_from
+from adv_tf.attacks.logits_check import require_logits
 from adv_tf.errors import AdvTfError
 
 
@@ -49,6 +50,7 @@ def dgsm(model, x, y, *, eps, norm=np.inf, targeted=True, target=None, clip_min=
     raise AdvTfError("dgsm needs both the true labels y and the desired labels target=...")
   if int(nb_iter) < 1:
     raise AdvTfError(f"nb_iter must be >= 1, got {nb_iter}")
+  require_logits(model, x, "dgsm")   # its two cross-entropy terms read the outputs as logits
   step = 2.5 * np.asarray(eps, np.float32) / int(nb_iter) if step_size is None else step_size
   cmin, cmax = float(clip_min), float(clip_max)
   fn = _graph.cached_function(

@@ -29,6 +29,7 @@ from cleverhans.tf2.utils import clip_eta
 
 from adv_tf.attacks import _graph
 from adv_tf.attacks.base import ATTACKS, AttackResult, result_from_predictions
+from adv_tf.attacks.logits_check import require_logits
 from adv_tf.errors import AdvTfError
 
 _NORMS = {"inf": np.inf, "2": 2, "1": 1}
@@ -203,6 +204,7 @@ def fgsm(model, x, y, *, eps, norm=np.inf, targeted=False, target=None, clip_min
          batch_size: int | None = 512, static_shapes: bool | None = None) -> AttackResult:
   """Fast Gradient Sign Method: x + eps*sign(grad J) (paper 003 §II-B; norm 2 gives the L2 FGM)."""
   _need_eps(eps, "fgsm")
+  require_logits(model, x, "fgsm")   # the cross-entropy loss reads the outputs as logits
   labels = _labels(y, targeted, target)
   x_adv, pred = fgsm_arrays(model, x, labels, eps=eps, norm=norm, targeted=targeted, clip_min=clip_min,
                             clip_max=clip_max, batch_size=batch_size, with_pred=True,
@@ -217,6 +219,7 @@ def bim(model, x, y, *, eps, norm=np.inf, targeted=False, target=None, clip_min=
         static_shapes: bool | None = None) -> AttackResult:
   """Basic Iterative Method / I-FGSM (Kurakin et al.): T steps of eps/T from x (paper 004 §2 eq. 1)."""
   _need_eps(eps, "bim")
+  require_logits(model, x, "bim")   # the cross-entropy loss reads the outputs as logits
   if int(nb_iter) < 1:
     raise AdvTfError(f"nb_iter must be >= 1, got {nb_iter}")
   step = np.asarray(eps, np.float32) / int(nb_iter) if eps_iter is None else eps_iter
@@ -237,6 +240,7 @@ def pgd(model, x, y, *, eps, norm=np.inf, targeted=False, target=None, clip_min=
   Defaults: 40 steps (Madry et al. 2018); step size 2.5*eps/nb_iter when not given (the robustness-library
   convention; Madry et al.'s MNIST setting, eps/30, is the `madry_pgd40` preset)."""
   _need_eps(eps, "pgd")
+  require_logits(model, x, "pgd")   # the cross-entropy loss reads the outputs as logits
   if int(nb_iter) < 1:
     raise AdvTfError(f"nb_iter must be >= 1, got {nb_iter}")
   step = 2.5 * np.asarray(eps, np.float32) / int(nb_iter) if eps_iter is None else eps_iter

@@ -2,8 +2,10 @@
 
 Carlini & Wagner (2017, Sec. V-A) define the loss f on the logits Z: on softmax outputs the margin is
 squashed into [-1, 1] and the attack stalls or reports distances of another model. DeepFool (Moosavi-
-Dezfooli et al. 2016, Sec. 3) linearizes the classifier's scores the same way. Both call
-`require_logits` before any work.
+Dezfooli et al. 2016, Sec. 3) linearizes the classifier's scores the same way. FGSM, BIM, PGD and DGSM take
+the cross-entropy of the outputs as logits: on probabilities it is the loss of a second softmax, whose gradient
+vanishes as the first saturates (a weaker attack that reports no error). All of them call `require_logits` before
+any work.
 """
 from __future__ import annotations
 

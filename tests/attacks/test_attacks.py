@@ -558,6 +558,17 @@ def _tiny_logits_model(seed: int = 0, softmax: bool = False):
                            keras.layers.Dense(4, activation="softmax" if softmax else None)])
 
 
+@pytest.mark.parametrize("name,extra", [("fgsm", {}), ("bim", {"nb_iter": 2}), ("pgd", {"nb_iter": 2}),
+                                        ("dgsm", {"nb_iter": 2, "target": np.array([1, 0])})])
+def test_gradient_attacks_refuse_probability_outputs(name, extra):
+  # Review, 2026-12-07: only CW and DeepFool checked; FGSM's cross-entropy on softmax outputs is the loss of a
+  # second softmax, a weaker attack with no error.
+  x = np.random.default_rng(0).uniform(size=(2, 6, 6, 1)).astype(np.float32)
+  with pytest.raises(AdvTfError, match="logits"):
+    attack(name, _tiny_logits_model(softmax=True), x, np.array([0, 1]), eps=0.1, **extra)
+  assert attack(name, _tiny_logits_model(), x, np.array([0, 1]), eps=0.1, **extra).x_adv.shape == x.shape
+
+
 @pytest.mark.parametrize("name,kwargs", [
     ("fgsm", dict(eps=0.1)),
     ("pgd", dict(eps=0.1, nb_iter=2, seed=0)),
