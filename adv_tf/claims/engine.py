@@ -486,6 +486,10 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
       note = "per-item outcomes not recorded: the items' shared noise is not in the se" if isinstance(a, Accuracy) \
           else ""
       return R.paired_t(d, floor), False, note
+    if isinstance(a, Accuracy) and a.item_set is not None and a.item_set == b.item_set:
+      if a.items is not None and b.items is not None and a.n == b.n:
+        return R.welch_t_shared_items(np.asarray(a.items).T, np.asarray(b.items).T), False, ""
+      return R.welch_t(va, vb, floor), False, "per-item outcomes not recorded: the items' shared noise is not in the se"
     return R.welch_t(va, vb, floor), False, ""
   paired = _paired_items(a, b)
   seeds = (len(a.seeds), len(b.seeds))

@@ -17,8 +17,8 @@ threshold" and "effect < threshold", where effect = value(A) - value(B).
 | seed-level values, same seeds on both sides  | `paired_t` over per-seed differences (a `TTest`)         |
 | the same, accuracies on one shared item set  | `paired_t_shared_items`: the items' noise stays (two-way |
 | with per-item outcomes recorded              | items x seeds layout, `TwoWaySharedItemsT`), k - 1 df   |
-| seed-level values, different seeds or sides  | `welch_t`                                               |
-| trained independently (`Claim.seeds_paired`) |                                                         |
+| seed-level values, different seeds or sides  | `welch_t`; accuracies on one shared item set, per-item  |
+| trained independently (`Claim.seeds_paired`) | outcomes recorded: `welch_t_shared_items`               |
 | seed-level values against a constant         | `one_sample_t`; accuracies on one shared item set:      |
 |                                              | `one_sample_t_shared_items` (the items' noise stays)    |
 | quantities computed exactly (no sampling)    | `ExactDifference`: p 0 or 1 from the difference         |
@@ -631,6 +631,67 @@ def welch_t(a, b, floor_sd: float = 0.0) -> TTest:
   df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1)) if va + vb > 0 else len(a) + len(b) - 2
   n = min(len(a), len(b))
   return TTest("Welch t over seeds", float(a.mean() - b.mean()), se, df, n, se * math.sqrt(n / 2))
+
+
+@dataclasses.dataclass
+class WelchSharedItemsT(TTest):
+  """Welch's t over two sides' seeds trained independently (`Claim.seeds_paired` False: two architectures) but every
+  seed scored on the SAME items, per-item outcomes recorded (`welch_t_shared_items`). Var = s_a^2 / k_a + s_b^2 /
+  k_b + sigma_item^2 / n: s^2 a side's per-seed values' variance (each floored at that side's own MS_e / n, which
+  its seeds' spread cannot truly fall below), sigma_item^2 the persistent per-item difference between the sides,
+  estimated as var_i(xbar_i - ybar_i) - MS_e,a / k_a - MS_e,b / k_b (each side's residual over its seeds, the
+  two-way layout of `TwoWaySharedItemsT`), at least 0. df: Welch-Satterthwaite's over the seed parts alone, the
+  seed-only Welch t's (`SharedItemsT` on why not over all parts). `scaled(f)`: f times the seeds on the same items."""
+  var_a: float = 0.0
+  var_b: float = 0.0
+  k_a: int = 0
+  k_b: int = 0
+  item_var: float = 0.0
+  n_items: int = 0
+
+  def noise_in(self, spread: Callable[[float], str] = raw_spread) -> str:
+    return (f"seed-to-seed sd {spread(math.sqrt(self.var_a))} and {spread(math.sqrt(self.var_b))} over {self.k_a} and "
+            f"{self.k_b} seeds, plus the items' own sampling sd {spread(math.sqrt(self.item_var / self.n_items))} "
+            f"shared by every seed (se {spread(self.se)})")
+
+  def scaled(self, factor: int) -> "WelchSharedItemsT":
+    return _welch_shared(self.mean, self.var_a, self.var_b, self.k_a * factor, self.k_b * factor, self.item_var,
+                         self.n_items)
+
+  def grown(self, factor: int, unit: str) -> str:
+    return (f"about {_count(self.k_a * factor)} and {_count(self.k_b * factor)} seeds on the same {self.n_items} "
+            f"items ({factor}x today's)")
+
+  def never(self, max_factor: int, spread: Callable[[float], str] = raw_spread) -> str:
+    return (f"no seed count up to {max_factor}x today's decides it on these {self.n_items} items: their shared noise "
+            f"(sd {spread(math.sqrt(self.item_var / self.n_items))}) stays; more items would shrink it")
+
+
+def _welch_shared(effect: float, var_a: float, var_b: float, k_a: int, k_b: int, item_var: float,
+                  n: int) -> WelchSharedItemsT:
+  sa, sb = var_a / k_a, var_b / k_b
+  df = (sa + sb) ** 2 / (sa ** 2 / (k_a - 1) + sb ** 2 / (k_b - 1)) if sa + sb > 0 else k_a + k_b - 2
+  se = math.sqrt(sa + sb + item_var / n)
+  return WelchSharedItemsT("Welch t over seeds, shared items", float(effect), se, df, min(k_a, k_b),
+                           se * math.sqrt(min(k_a, k_b) / 2), var_a, var_b, k_a, k_b, item_var, n)
+
+
+def _residual_ms(x: np.ndarray) -> float:
+  """MS_e of an items x seeds layout (two-way, no replication): the residual after item and seed means."""
+  n, k = x.shape
+  resid = x - x.mean(axis=1, keepdims=True) - x.mean(axis=0, keepdims=True) + x.mean()
+  return float(np.sum(resid ** 2)) / max((n - 1) * (k - 1), 1)
+
+
+def welch_t_shared_items(a_items, b_items) -> WelchSharedItemsT:
+  """`WelchSharedItemsT` from each side's per-item outcomes, `a_items[i, s]` (items x seeds, k_a, k_b >= 2)."""
+  a, b = np.asarray(a_items, np.float64), np.asarray(b_items, np.float64)
+  n, k_a, k_b = a.shape[0], a.shape[1], b.shape[1]
+  ms_e_a, ms_e_b = _residual_ms(a), _residual_ms(b)
+  var_a = max(float(a.mean(axis=0).var(ddof=1)), ms_e_a / n)
+  var_b = max(float(b.mean(axis=0).var(ddof=1)), ms_e_b / n)
+  item_var = max(float((a.mean(axis=1) - b.mean(axis=1)).var(ddof=1)) - ms_e_a / k_a - ms_e_b / k_b, 0.0)
+  return _welch_shared(float(a.mean() - b.mean()), var_a, var_b, k_a, k_b, item_var, n)
 
 
 @dataclasses.dataclass

@@ -145,7 +145,7 @@ def test_replicated_method_claim_uses_the_seeds():
   assert r.cells[0].test.name == "paired t over seeds, shared items"   # per-item outcomes recorded: the items' noise
   c = Accuracy.of([outcomes(20, 50), outcomes(22, 50)], seeds=(5, 6), item_set="s")
   assert judge(claim(Cell("a", "c"), unit="seeds"), measure({"a": a, "c": c})).cells[0].test.name == \
-      "Welch t over seeds"
+      "Welch t over seeds, shared items"   # no common seed: unpaired, on the same items
 
 
 def test_what_would_decide_it_prints_the_noise_in_the_units_of_the_effect():
@@ -223,7 +223,7 @@ def test_independently_trained_sides_are_not_paired_by_seed_number():
   paired = judge(claim(Cell("a", "b"), unit="seeds"), m)
   welch = judge(claim(Cell("a", "b"), unit="seeds", seeds_paired=False), m)
   assert paired.cells[0].test.name == "paired t over seeds, shared items"
-  assert welch.cells[0].test.name == "Welch t over seeds"
+  assert welch.cells[0].test.name == "Welch t over seeds, shared items"
   # The per-seed differences (10, 10, 9 images) are nearly constant: paired decides, Welch's spread across seeds
   # (sd ~15 images per side) does not.
   assert paired.verdict == "holds" and welch.verdict == "inconclusive"
@@ -595,6 +595,36 @@ def test_the_paired_t_over_seeds_on_shared_items_adds_the_items_variance_at_the_
                  measure({"a": Accuracy((30, 31, 29), 50, seeds=(0, 1, 2), item_set="s"),
                           "b": Accuracy((20, 22, 19), 50, seeds=(0, 1, 2), item_set="s")})).cells[0]
   assert counts.test.name == "paired t over seeds" and "items' shared noise is not in the se" in counts.note
+
+
+def test_welch_t_over_independent_seeds_on_shared_items_adds_the_persistent_item_difference():
+  """Two architectures (seeds not paired) scored on the same items: the items on which one is better stay so on every
+  seed, a noise more seeds do not average out. Var = s_a^2/k_a + s_b^2/k_b + sigma_item^2/n, sigma_item^2 =
+  var(xbar_i - ybar_i) - MS_e,a/k_a - MS_e,b/k_b; df Welch's over the seed parts."""
+  rng = np.random.default_rng(3)
+  p_a = np.array([0.95] * 40 + [0.3] * 20)   # 20 items hard for A on every seed: a persistent item difference
+  a_rows = [[int(v) for v in rng.uniform(size=60) < p_a] for _ in range(3)]
+  b_rows = [[int(v) for v in rng.uniform(size=60) < 0.6] for _ in range(4)]
+  a = Accuracy.of(a_rows, seeds=(0, 1, 2), item_set="s")
+  b = Accuracy.of(b_rows, seeds=(0, 1, 2, 3), item_set="s")
+  test = judge(claim(Cell("a", "b"), unit="seeds", seeds_paired=False), measure({"a": a, "b": b})).cells[0].test
+  x, y = np.asarray(a_rows, float).T, np.asarray(b_rows, float).T     # items x seeds
+
+  def ms_e(m):
+    n, k = m.shape
+    r = m - m.mean(1, keepdims=True) - m.mean(0, keepdims=True) + m.mean()
+    return (r ** 2).sum() / ((n - 1) * (k - 1))
+  var_a = max(x.mean(0).var(ddof=1), ms_e(x) / 60)
+  var_b = max(y.mean(0).var(ddof=1), ms_e(y) / 60)
+  item = max((x.mean(1) - y.mean(1)).var(ddof=1) - ms_e(x) / 3 - ms_e(y) / 4, 0.0)
+  assert item > 0.05 and test.name == "Welch t over seeds, shared items"
+  assert test.se == pytest.approx((var_a / 3 + var_b / 4 + item / 60) ** 0.5)
+  sa, sb = var_a / 3, var_b / 4
+  assert test.df == pytest.approx((sa + sb) ** 2 / (sa ** 2 / 2 + sb ** 2 / 3))
+  plain = R.welch_t(x.mean(0), y.mean(0))
+  assert test.se >= plain.se and test.effect == pytest.approx(plain.effect)
+  # More seeds on the same items: the seed parts shrink, the item part stays.
+  assert test.scaled(2).se == pytest.approx((var_a / 6 + var_b / 8 + item / 60) ** 0.5)
 
 
 def test_paired_bounded_items_both_at_one_end_bound_the_t_by_the_paired_table():
