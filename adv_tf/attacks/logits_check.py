@@ -35,6 +35,8 @@ def require_logits(model, x, attack_name: str) -> None:
   Outputs count as probabilities when every probed row is non-negative and sums to 1 (within 1e-3):
   logits almost never do both.
   """
+  while hasattr(model, "defense") and hasattr(model, "model"):   # a defended model (`defenses.base`): its outputs
+    model = model.model   # are logits exactly when its model's are; probing it would draw from its random generator
   if _final_activation_name(model) == "softmax":
     raise AdvTfError(f"{attack_name} needs a model that outputs logits, but its last layer applies softmax; "
                      "build the model without the final softmax (e.g. Dense(num_classes) with no activation)")

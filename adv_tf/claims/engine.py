@@ -478,8 +478,11 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
     vb = b.per_seed() if isinstance(b, Accuracy) else b.per_seed_values()
     floor = _seed_floor(a, b) if isinstance(a, Accuracy) else 0.0
     common = [s for s in a.seeds if s in b.seeds]
+    if isinstance(a, Accuracy) and a.items is not None and b.items is not None and a.item_set is not None and \
+        a.item_set == b.item_set and a.n != b.n:
+      raise AdvTfError(f"claim {claim.id}: two accuracies on item set {a.item_set!r} with {a.n} and {b.n} items")
     if claim.seeds_paired and len(common) >= 2 and a.item_set is not None and a.item_set == b.item_set:
-      if isinstance(a, Accuracy) and a.items is not None and b.items is not None and a.n == b.n:
+      if isinstance(a, Accuracy) and a.items is not None and b.items is not None:
         items = np.asarray([np.subtract(a.items[a.seeds.index(s)], b.items[b.seeds.index(s)]) for s in common]).T
         return R.paired_t_shared_items(items), False, ""
       d = [va[a.seeds.index(s)] - vb[b.seeds.index(s)] for s in common]
@@ -487,7 +490,7 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
           else ""
       return R.paired_t(d, floor), False, note
     if isinstance(a, Accuracy) and a.item_set is not None and a.item_set == b.item_set:
-      if a.items is not None and b.items is not None and a.n == b.n:
+      if a.items is not None and b.items is not None:
         return R.welch_t_shared_items(np.asarray(a.items).T, np.asarray(b.items).T), False, ""
       return R.welch_t(va, vb, floor), False, "per-item outcomes not recorded: the items' shared noise is not in the se"
     return R.welch_t(va, vb, floor), False, ""

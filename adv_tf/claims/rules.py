@@ -532,6 +532,8 @@ class TwoWaySharedItemsT(TTest):
 
   def never(self, max_factor: int, spread: Callable[[float], str] = raw_spread) -> str:
     item_sd = math.sqrt(max(self.ms_item - self.ms_e, 0.0) / (self.n_items * self.n))
+    if item_sd == 0:   # no item part: the effect, not the items, keeps it undecided
+      return super().never(max_factor, spread)
     return (f"no seed count up to {max_factor}x today's decides it on these {self.n_items} items: their shared noise "
             f"(sd {spread(item_sd)}) stays; more items would shrink it")
 
@@ -600,6 +602,8 @@ class SharedItemsT(TTest):
     return f"about {_count(self.n * factor)} seeds on the same items ({factor}x today's)"
 
   def never(self, max_factor: int, spread: Callable[[float], str] = raw_spread) -> str:
+    if self.item_sd == 0:
+      return super().never(max_factor, spread)
     return (f"no seed count up to {max_factor}x today's decides it on these items: their shared noise (sd "
             f"{spread(self.item_sd)}) stays; more items would shrink it")
 
@@ -640,10 +644,16 @@ class WelchSharedItemsT(TTest):
   k_b + sigma_item^2 / n: s^2 a side's per-seed values' variance (each floored at that side's own MS_e / n, which
   its seeds' spread cannot truly fall below), sigma_item^2 the persistent per-item difference between the sides,
   estimated as var_i(xbar_i - ybar_i) - MS_e,a / k_a - MS_e,b / k_b (each side's residual over its seeds, the
-  two-way layout of `TwoWaySharedItemsT`), at least 0. df: Welch-Satterthwaite's over the seed parts alone, the
-  seed-only Welch t's (`SharedItemsT` on why not over all parts). `scaled(f)`: f times the seeds on the same items."""
+  two-way layout of `TwoWaySharedItemsT`), at least 0. df: the seed-only Welch t's, Welch-Satterthwaite over the
+  unfloored per-seed variances (`SharedItemsT` on why not over all parts; a floor would raise it), so the test is
+  never less conservative than that t. Against the engine's Welch t before 2026-12-07, whose floor was one
+  accuracy's binomial p(1 - p) / n per side, this se can be smaller where both sides err on the same items (their
+  persistent difference, var(d_i), is then small): that floor stood in for the items' noise, now estimated.
+  `scaled(f)`: f times the seeds on the same items."""
   var_a: float = 0.0
   var_b: float = 0.0
+  raw_a: float = 0.0   # the unfloored per-seed variances, for the df
+  raw_b: float = 0.0
   k_a: int = 0
   k_b: int = 0
   item_var: float = 0.0
@@ -655,25 +665,27 @@ class WelchSharedItemsT(TTest):
             f"shared by every seed (se {spread(self.se)})")
 
   def scaled(self, factor: int) -> "WelchSharedItemsT":
-    return _welch_shared(self.mean, self.var_a, self.var_b, self.k_a * factor, self.k_b * factor, self.item_var,
-                         self.n_items)
+    return _welch_shared(self.mean, self.var_a, self.var_b, self.raw_a, self.raw_b, self.k_a * factor,
+                         self.k_b * factor, self.item_var, self.n_items)
 
   def grown(self, factor: int, unit: str) -> str:
     return (f"about {_count(self.k_a * factor)} and {_count(self.k_b * factor)} seeds on the same {self.n_items} "
             f"items ({factor}x today's)")
 
   def never(self, max_factor: int, spread: Callable[[float], str] = raw_spread) -> str:
+    if self.item_var <= 0:   # no item part: the effect, not the items, keeps it undecided
+      return super().never(max_factor, spread)
     return (f"no seed count up to {max_factor}x today's decides it on these {self.n_items} items: their shared noise "
             f"(sd {spread(math.sqrt(self.item_var / self.n_items))}) stays; more items would shrink it")
 
 
-def _welch_shared(effect: float, var_a: float, var_b: float, k_a: int, k_b: int, item_var: float,
-                  n: int) -> WelchSharedItemsT:
-  sa, sb = var_a / k_a, var_b / k_b
-  df = (sa + sb) ** 2 / (sa ** 2 / (k_a - 1) + sb ** 2 / (k_b - 1)) if sa + sb > 0 else k_a + k_b - 2
-  se = math.sqrt(sa + sb + item_var / n)
+def _welch_shared(effect: float, var_a: float, var_b: float, raw_a: float, raw_b: float, k_a: int, k_b: int,
+                  item_var: float, n: int) -> WelchSharedItemsT:
+  ra, rb = raw_a / k_a, raw_b / k_b
+  df = (ra + rb) ** 2 / (ra ** 2 / (k_a - 1) + rb ** 2 / (k_b - 1)) if ra + rb > 0 else min(k_a, k_b) - 1
+  se = math.sqrt(var_a / k_a + var_b / k_b + item_var / n)
   return WelchSharedItemsT("Welch t over seeds, shared items", float(effect), se, df, min(k_a, k_b),
-                           se * math.sqrt(min(k_a, k_b) / 2), var_a, var_b, k_a, k_b, item_var, n)
+                           se * math.sqrt(min(k_a, k_b) / 2), var_a, var_b, raw_a, raw_b, k_a, k_b, item_var, n)
 
 
 def _residual_ms(x: np.ndarray) -> float:
@@ -688,10 +700,10 @@ def welch_t_shared_items(a_items, b_items) -> WelchSharedItemsT:
   a, b = np.asarray(a_items, np.float64), np.asarray(b_items, np.float64)
   n, k_a, k_b = a.shape[0], a.shape[1], b.shape[1]
   ms_e_a, ms_e_b = _residual_ms(a), _residual_ms(b)
-  var_a = max(float(a.mean(axis=0).var(ddof=1)), ms_e_a / n)
-  var_b = max(float(b.mean(axis=0).var(ddof=1)), ms_e_b / n)
+  raw_a, raw_b = float(a.mean(axis=0).var(ddof=1)), float(b.mean(axis=0).var(ddof=1))
   item_var = max(float((a.mean(axis=1) - b.mean(axis=1)).var(ddof=1)) - ms_e_a / k_a - ms_e_b / k_b, 0.0)
-  return _welch_shared(float(a.mean() - b.mean()), var_a, var_b, k_a, k_b, item_var, n)
+  return _welch_shared(float(a.mean() - b.mean()), max(raw_a, ms_e_a / n), max(raw_b, ms_e_b / n), raw_a, raw_b,
+                       k_a, k_b, item_var, n)
 
 
 @dataclasses.dataclass

@@ -588,6 +588,23 @@ def test_attacked_model_can_be_freed(name, kwargs):
   assert ref() is None
 
 
+def test_logits_check_reads_a_defended_model_s_own_model_without_drawing_its_randomness():
+  # Review, 2026-12-07: probing the defended wrapper drew from its random generator, shifting every later EOT or
+  # averaging draw of the attack, and ran the defense (TV minimisation) on the probe.
+  from adv_tf.attacks.logits_check import require_logits
+
+  class Defended:   # the shape of `defenses.base.DefendedModel`: .model and .defense; calling it must not happen
+    def __init__(self, model):
+      self.model, self.defense = model, object()
+
+    def __call__(self, *a, **k):
+      raise AssertionError("the defended model was called")
+  x = np.random.default_rng(0).uniform(size=(2, 6, 6, 1)).astype(np.float32)
+  require_logits(Defended(_tiny_logits_model()), x, "fgsm")
+  with pytest.raises(AdvTfError, match="logits"):
+    require_logits(Defended(_tiny_logits_model(softmax=True)), x, "fgsm")
+
+
 def test_deepfool_refuses_probability_outputs():
   x = np.random.default_rng(0).uniform(size=(2, 6, 6, 1)).astype(np.float32)
   with pytest.raises(AdvTfError, match="logits"):

@@ -619,12 +619,24 @@ def test_welch_t_over_independent_seeds_on_shared_items_adds_the_persistent_item
   item = max((x.mean(1) - y.mean(1)).var(ddof=1) - ms_e(x) / 3 - ms_e(y) / 4, 0.0)
   assert item > 0.05 and test.name == "Welch t over seeds, shared items"
   assert test.se == pytest.approx((var_a / 3 + var_b / 4 + item / 60) ** 0.5)
-  sa, sb = var_a / 3, var_b / 4
-  assert test.df == pytest.approx((sa + sb) ** 2 / (sa ** 2 / 2 + sb ** 2 / 3))
   plain = R.welch_t(x.mean(0), y.mean(0))
   assert test.se >= plain.se and test.effect == pytest.approx(plain.effect)
+  assert test.df == pytest.approx(plain.df) and test.p_above(0.0) >= plain.p_above(0.0)   # the seed-only t's df
   # More seeds on the same items: the seed parts shrink, the item part stays.
   assert test.scaled(2).se == pytest.approx((var_a / 6 + var_b / 8 + item / 60) ** 0.5)
+  # A known answer: outcomes that are exactly item effect + seed effect (no interaction, MS_e = 0), so the item part
+  # is var_i(alpha_i - beta_i) itself and the seed parts the per-seed means' variances.
+  alpha = np.array([1.0] * 6 + [0.0] * 4)
+  beta = np.array([1.0] * 3 + [0.0] * 7)
+  ax = alpha[:, None] + np.array([0.0, 0.1, -0.1])[None, :]   # seed effects of A: 0, +0.1, -0.1
+  by = beta[:, None] + np.array([0.05, -0.05])[None, :]
+  exact = R.welch_t_shared_items(ax, by)
+  assert exact.item_var == pytest.approx(np.var(alpha - beta, ddof=1))
+  assert exact.se ** 2 == pytest.approx(0.01 / 3 + 0.005 / 2 + np.var(alpha - beta, ddof=1) / 10)
+  # Two sides on one item set with other item counts: refused, not silently unpaired.
+  with pytest.raises(AdvTfError, match="with 60 and 59 items"):
+    judge(claim(Cell("a", "b"), unit="seeds", seeds_paired=False),
+          measure({"a": a, "b": Accuracy.of([r[:59] for r in b_rows], seeds=(0, 1, 2, 3), item_set="s")}))
 
 
 def test_paired_bounded_items_both_at_one_end_bound_the_t_by_the_paired_table():
