@@ -201,7 +201,7 @@ def _figures(run, group, folder: pathlib.Path) -> list[str]:
   sel = (run.records.get("selection") or [None])[0]
   missing = []
   if sel and sel.get("artifacts") and not (folder / "selection" / sel["artifacts"] / "examples.npz").exists():
-    missing.append("Figs. 1-2")
+    _kept_or_missing(folder, "fig1_fig2_distortion.png", "Figs. 1-2", lines, missing)
   elif sel and sel.get("artifacts"):
     ex = np.load(folder / "selection" / sel["artifacts"] / "examples.npz")
     grid = np.stack([ex["fig1_x"], ex["fig1_xd"], ex["fig2_x"], ex["fig2_xd"]])
@@ -236,7 +236,8 @@ def _figures(run, group, folder: pathlib.Path) -> list[str]:
     if res["regime"] != "modified" or res["seed"] != config.seeds[0] or not r.get("artifacts"):
       continue
     if not (folder / "models" / r["artifacts"] / "examples.npz").exists():
-      missing.append(f"Fig. 4 ({res['architecture']})")
+      _kept_or_missing(folder, f"fig4_fgsm_{res['architecture']}_modified.png", f"Fig. 4 ({res['architecture']})",
+                       lines, missing)
       continue
     ex = np.load(folder / "models" / r["artifacts"] / "examples.npz")
     if not len(ex["fgsm_y"]):
@@ -251,6 +252,16 @@ def _figures(run, group, folder: pathlib.Path) -> list[str]:
     lines.append(f"Not drawn: {', '.join(missing)} (the cells' example images, `examples.npz`, are not in this "
                  "folder; a run re-judged from published records carries the records only).")
   return lines
+
+
+def _kept_or_missing(folder: pathlib.Path, name: str, title: str, lines: list[str], missing: list[str]) -> None:
+  """A figure whose cell images (`examples.npz`) are not in `folder` (a run re-judged from published records):
+  kept when the run that made the records drew it there, else named as not drawn."""
+  if (folder / name).exists():
+    lines.append(f"![{title}]({name})\n\n{title}: drawn when these cells ran (their example images are not in "
+                 "this folder, so the figure is not redrawn).")
+  else:
+    missing.append(title)
 
 
 class MinimalDatasetReport(StudyReport):

@@ -17,3 +17,12 @@ def test_missing_cell_example_images_are_named_not_fatal(tmp_path):
   lines = _figures(run, {}, tmp_path)
   assert lines and lines[-1].startswith("Not drawn: Figs. 1-2, Fig. 4 (LeNet)")
   assert "examples.npz" in lines[-1]
+
+
+def test_a_figure_drawn_when_the_cells_ran_is_kept(tmp_path):
+  (tmp_path / "fig1_fig2_distortion.png").write_bytes(b"png")
+  run = types.SimpleNamespace(config=tiny_records.CONFIG, output_dir=str(tmp_path),
+                              records={"selection": [{"artifacts": "cells/def456"}], "models": []})
+  lines = _figures(run, {}, tmp_path)
+  assert lines == ["![Figs. 1-2](fig1_fig2_distortion.png)\n\nFigs. 1-2: drawn when these cells ran (their example "
+                   "images are not in this folder, so the figure is not redrawn)."]
