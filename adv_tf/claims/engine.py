@@ -484,16 +484,16 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
     if claim.seeds_paired and len(common) >= 2 and a.item_set is not None and a.item_set == b.item_set:
       if isinstance(a, Accuracy) and a.items is not None and b.items is not None:
         items = np.asarray([np.subtract(a.items[a.seeds.index(s)], b.items[b.seeds.index(s)]) for s in common]).T
-        return R.paired_t_shared_items(items), False, ""
+        test = R.paired_t_shared_items(items)
+        if test.se == 0:   # identical outcomes item by item on every seed: the exact paired table decides (a tie)
+          return _paired_table(*_paired_items(a, b), (len(a.seeds), len(b.seeds))), False, ""
+        return test, False, ""
       d = [va[a.seeds.index(s)] - vb[b.seeds.index(s)] for s in common]
-      note = "per-item outcomes not recorded: the items' shared noise is not in the se" if isinstance(a, Accuracy) \
-          else ""
-      return R.paired_t(d, floor), False, note
+      return R.paired_t(d, floor), False, _shared_noise_note(a, b)
     if isinstance(a, Accuracy) and a.item_set is not None and a.item_set == b.item_set:
       if a.items is not None and b.items is not None:
         return R.welch_t_shared_items(np.asarray(a.items).T, np.asarray(b.items).T), False, ""
-      return R.welch_t(va, vb, floor), False, "per-item outcomes not recorded: the items' shared noise is not in the se"
-    return R.welch_t(va, vb, floor), False, ""
+    return R.welch_t(va, vb, floor), False, _shared_noise_note(a, b)
   paired = _paired_items(a, b)
   seeds = (len(a.seeds), len(b.seeds))
   if isinstance(a, Accuracy):
@@ -506,6 +506,19 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
     raise AdvTfError(f"claim {claim.id}: per-item values of different items cannot be compared item by item")
   with np.errstate(invalid="ignore"):   # inf - inf (an attack failed on both): no difference, dropped as nan
     return _item_test(a, paired[0] - paired[1], sides=paired, side_seeds=seeds, other_bounds=b.bounds), this_model, ""
+
+
+def _shared_noise_note(a, b) -> str:
+  """The note of a seed-level t on two sides measured on one item set whose items' shared noise it leaves out:
+  accuracies without per-item outcomes, and per-seed means of per-item values (`Values`; the two-way tests take
+  0/1 outcomes only, for now)."""
+  if a.item_set is None or a.item_set != b.item_set:
+    return ""
+  if isinstance(a, Accuracy):
+    return "per-item outcomes not recorded: the items' shared noise is not in the se"
+  if len(a.per_seed[0]) > 1:
+    return "per-seed means of per-item values on one item set: the items' shared noise is not in the se"
+  return ""
 
 
 def _item_test(obs: Values, diffs: np.ndarray, shift: float | None = None, sides=None,

@@ -383,7 +383,7 @@ class Rescaled(Test):
 
 class AtEndItems(Test):
   """The t over bounded items (`item_t`) when at least half of them sit at one end of their range (one side against
-  a constant), or at least half the pairs have both sides at the same end (two sides on the same items): such
+  a constant), or at least half of either side's items at one end (two sides on the same items): such
   zero-inflated items leave the t's sd to the few off the end, too few for the central limit theorem to act (71 rates
   of 0 and one of 1 read "below 5%" at p 0.006; 72 Bernoulli items of mean 5% give that sample or a smaller one with
   probability 0.12; review, 2026-12-07). Each p-value is the larger of the t's and the `bound`'s, a proportion test on
@@ -534,8 +534,8 @@ class TwoWaySharedItemsT(TTest):
     item_sd = math.sqrt(max(self.ms_item - self.ms_e, 0.0) / (self.n_items * self.n))
     if item_sd == 0:   # no item part: the effect, not the items, keeps it undecided
       return super().never(max_factor, spread)
-    return (f"no seed count up to {max_factor}x today's decides it on these {self.n_items} items: their shared noise "
-            f"(sd {spread(item_sd)}) stays; more items would shrink it")
+    return (f"no seed count up to {max_factor}x today's decides it on these {self.n_items} items, whose shared noise "
+            f"(sd {spread(item_sd)}) more seeds do not shrink; more items might decide it")
 
 
 def _two_way(effect: float, ms_seed: float, ms_item: float, ms_e: float, n: int, k: int,
@@ -604,8 +604,8 @@ class SharedItemsT(TTest):
   def never(self, max_factor: int, spread: Callable[[float], str] = raw_spread) -> str:
     if self.item_sd == 0:
       return super().never(max_factor, spread)
-    return (f"no seed count up to {max_factor}x today's decides it on these items: their shared noise (sd "
-            f"{spread(self.item_sd)}) stays; more items would shrink it")
+    return (f"no seed count up to {max_factor}x today's decides it on these items, whose shared noise (sd "
+            f"{spread(self.item_sd)}) more seeds do not shrink; more items might decide it")
 
 
 def shared_items_t(effect: float, seed_var: float, k: int, item_sd: float,
@@ -675,8 +675,9 @@ class WelchSharedItemsT(TTest):
   def never(self, max_factor: int, spread: Callable[[float], str] = raw_spread) -> str:
     if self.item_var <= 0:   # no item part: the effect, not the items, keeps it undecided
       return super().never(max_factor, spread)
-    return (f"no seed count up to {max_factor}x today's decides it on these {self.n_items} items: their shared noise "
-            f"(sd {spread(math.sqrt(self.item_var / self.n_items))}) stays; more items would shrink it")
+    return (f"no seed count up to {max_factor}x today's decides it on these {self.n_items} items, whose shared noise "
+            f"(sd {spread(math.sqrt(self.item_var / self.n_items))}) more seeds do not shrink; more items might decide "
+            "it")
 
 
 def _welch_shared(effect: float, var_a: float, var_b: float, raw_a: float, raw_b: float, k_a: int, k_b: int,

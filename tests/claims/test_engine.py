@@ -597,6 +597,22 @@ def test_the_paired_t_over_seeds_on_shared_items_adds_the_items_variance_at_the_
   assert counts.test.name == "paired t over seeds" and "items' shared noise is not in the se" in counts.note
 
 
+def test_identical_outcomes_on_every_seed_go_to_the_paired_table_and_can_be_called_equal():
+  # Final review, 2026-12-07: identical outcomes item by item on every seed make every mean square 0 (se 0, no t);
+  # the old floored paired t could still call a tie, so the exact paired table decides it now.
+  rows = [outcomes(40, 50)] * 3
+  same = {"a": Accuracy.of(rows, seeds=(0, 1, 2), item_set="s"), "b": Accuracy.of(rows, seeds=(0, 1, 2), item_set="s")}
+  r = judge(claim(Cell("a", "b", "equal"), unit="seeds", margin=0.1), measure(same))
+  assert r.cells[0].test.name.startswith("McNemar") and r.verdict == "holds"   # equal within 0.1
+
+
+def test_per_seed_means_of_item_values_say_the_items_noise_is_not_in_the_se():
+  a = Values(((1.0, 2.0, 3.0), (1.5, 2.5, 3.5)), seeds=(0, 1), item_set="imgs")
+  b = Values(((0.5, 1.0, 2.0), (0.7, 1.2, 2.2)), seeds=(0, 1), item_set="imgs")
+  cell = judge(claim(Cell("a", "b"), unit="seeds"), measure({"a": a, "b": b})).cells[0]
+  assert cell.test.name == "paired t over seeds" and "items' shared noise is not in the se" in cell.note
+
+
 def test_welch_t_over_independent_seeds_on_shared_items_adds_the_persistent_item_difference():
   """Two architectures (seeds not paired) scored on the same items: the items on which one is better stay so on every
   seed, a noise more seeds do not average out. Var = s_a^2/k_a + s_b^2/k_b + sigma_item^2/n, sigma_item^2 =
@@ -803,7 +819,7 @@ def test_seed_accuracies_on_one_item_set_keep_the_items_noise_against_a_constant
   assert test.se == pytest.approx((0.94 * 0.06 / 100) ** 0.5)
   assert test.grown(2, "seeds") == "about 20 seeds on the same items (2x today's)"
   assert test.scaled(4).se == pytest.approx((0.94 * 0.06 / 100) ** 0.5)   # more seeds on the same images: it stays
-  assert "no seed count up to" in r.to_decide and "more items would shrink it" in r.to_decide   # the images would
+  assert "no seed count up to" in r.to_decide and "more items might decide it" in r.to_decide   # the images might
   # On 10,000 images the same gap is far beyond the items' noise (sd 0.24 points): decided.
   assert judge(claim(Cell("many", 0.97, "less"), unit="seeds", margin=0.0), measure(sides)).verdict == "holds"
 
