@@ -558,9 +558,7 @@ def paired_t_shared_items(item_diffs) -> TwoWaySharedItemsT:
   seed_means, item_means, grand = d.mean(axis=0), d.mean(axis=1), float(d.mean())
   ms_seed = n * float(np.sum((seed_means - grand) ** 2)) / (k - 1)
   ms_item = k * float(np.sum((item_means - grand) ** 2)) / max(n - 1, 1)
-  resid = d - item_means[:, None] - seed_means[None, :] + grand
-  ms_e = float(np.sum(resid ** 2)) / max((n - 1) * (k - 1), 1)
-  return _two_way(grand, ms_seed, ms_item, ms_e, n, k)
+  return _two_way(grand, ms_seed, ms_item, _residual_ms(d), n, k)
 
 
 def one_sample_t(values, constant: float, floor_sd: float = 0.0) -> TTest:
