@@ -17,6 +17,7 @@ from adv_tf.experiment.runner import (
                                       run_study,
                                       seed_everything,
                                       shard_cells,
+                                      throttled,
                                       validate_shard,
 )
 from adv_tf.experiment.study import Stage, Study, StudyRun
@@ -36,5 +37,5 @@ __all__ = [
     "atomic_write_bytes", "atomic_write_text", "canonical_json", "cell_id", "derive_seed", "load_records",
     "pending_cells", "progress_path", "read_complete_lines", "record_files",
     "records_path", "repair_trailing_line", "run_study", "seed_everything",
-    "shard_cells", "to_jsonable", "validate_shard", "write_scalar",
+    "shard_cells", "throttled", "to_jsonable", "validate_shard", "write_scalar",
 ]

@@ -189,10 +189,28 @@ class CellContext:
     """Prints one progress line prefixed with the cell's name."""
     self._log_fn(f"    [{self.cell.name}] {msg}")
 
+  def throttled_log(self, min_seconds: float = 60.0) -> Callable[[str], None]:
+    """This cell's `log`, `throttled` (e.g. for `train_model`'s `on_epoch`, one line per epoch)."""
+    return throttled(self.log, min_seconds)
+
   def close(self) -> None:
     if self._writer is not None:
       self._writer.flush()
       self._writer.close()
+
+
+def throttled(log: Callable[[str], None], min_seconds: float = 60.0) -> Callable[[str], None]:
+  """`log` for frequent progress lines (e.g. `train_model`'s `on_epoch`, one per epoch): it passes a line on
+  when at least `min_seconds` have passed since the last one it passed (the first line always), so that a long
+  training shows progress and a short one, or one of hundreds of tiny epochs, does not flood the log."""
+  last = [-math.inf]
+
+  def log_throttled(msg: str) -> None:
+    now = time.monotonic()
+    if now - last[0] >= min_seconds:
+      last[0] = now
+      log(msg)
+  return log_throttled
 
 
 def derive_seed(seed: int, cid: str) -> int:

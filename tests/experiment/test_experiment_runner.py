@@ -468,6 +468,20 @@ def test_progress_lines_max_cells_and_pending(tmp_path):
   assert (summary.done, summary.remaining) == (0, 1)
 
 
+def test_throttled_log_prints_the_first_line_then_one_per_interval(tmp_path, monkeypatch):
+  from adv_tf.experiment import runner
+  clock = iter([100.0, 100.5, 159.9, 160.0, 160.1, 400.0])
+  monkeypatch.setattr(runner.time, "monotonic", lambda: next(clock))
+  lines = []
+  ctx = runner.CellContext(cell=Cell("k=0", {"k": 0}), study_name="s", study_output_dir=tmp_path,
+                           output_dir=tmp_path, final_dir=tmp_path, tensorboard_dir=tmp_path, seed=0,
+                           log_fn=lines.append)
+  log = ctx.throttled_log(60.0)
+  for k in range(6):
+    log(f"epoch {k + 1}")
+  assert lines == ["    [k=0] epoch 1", "    [k=0] epoch 4", "    [k=0] epoch 6"]
+
+
 def test_tensorboard_summaries_per_cell(tmp_path):
   tf = pytest.importorskip("tensorflow")
 

@@ -155,8 +155,10 @@ def _model_spec(run, cell_config: dict) -> dict:
           "validation": val, "model_config": model_config, "train_config": tc}
 
 
-def trained_model(run, cell_config: dict):
-  """(model, training summary, cache hit) of one (dataset, size, contrast, seed) through run.model_cache.
+def trained_model(run, cell_config: dict, log=None):
+  """(model, training summary, cache hit) of one (dataset, size, contrast, seed) through run.model_cache;
+  `log`, when given, gets `train_model`'s per-epoch progress lines (a 56 px model or the recipe control trains
+  for up to an hour).
 
   A resized CIFAR-10 model (paper §IV-A-2) is built at its own size and starts from the weights of the
   original-size model of the same seed (trained or loaded first); both architectures are size-independent
@@ -175,7 +177,7 @@ def trained_model(run, cell_config: dict):
   num_classes = int(y_all.max()) + 1
   parent_weights = None
   if spec["parent_cell"] is not None:
-    parent_model, _, _ = trained_model(run, spec["parent_cell"])
+    parent_model, _, _ = trained_model(run, spec["parent_cell"], log)
     parent_weights = parent_model.get_weights()
 
   def builder():
@@ -190,7 +192,7 @@ def trained_model(run, cell_config: dict):
     ds = tf.data.Dataset.from_tensor_slices((x_tr, y_tr)).batch(256)
     ds = augment(ds, [RandomResizedCrop(), RandomFlip()], seed=tc.seed).unbatch()
     ds = ds.apply(tf.data.experimental.assert_cardinality(len(y_tr)))
-    return train_model(build_fn, ds, (x_val, y_val), tc, cache_data=False)
+    return train_model(build_fn, ds, (x_val, y_val), tc, cache_data=False, on_epoch=log)
 
   model, result = run.model_cache.get_or_train(build=builder, train=train, **spec["key_args"])
   hit = bool(run.model_cache.last_hit)
@@ -230,7 +232,7 @@ def run_model(cell, ctx, run) -> dict:
   config, c = run.config, cell.config
   name, size, contrast, seed = c["dataset"], c["size"], c["contrast"], c["seed"]
   t0 = time.perf_counter()
-  model, summary, hit = trained_model(run, c)
+  model, summary, hit = trained_model(run, c, ctx.throttled_log())
   stop = (f"target {summary['target_accuracy']:.4f}" if summary["target_accuracy"] is not None else
           f"no target; best epoch {summary.get('best_epoch')} restored")
   ctx.log(f"model {'loaded' if hit else 'trained'}: {summary['epochs']:.2f} epochs, held-out accuracy "

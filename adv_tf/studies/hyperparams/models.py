@@ -73,8 +73,8 @@ class LeNetTrainer:
     return resolve_train_config(spec, self.train_profile, target_accuracy=self.target_accuracy,
                                 max_epochs=self.max_epochs)
 
-  def get(self, spec: ModelSpec):
-    """(model, train result dict, cache hit)."""
+  def get(self, spec: ModelSpec, on_epoch=None):
+    """(model, train result dict, cache hit); `on_epoch` gets `train_model`'s per-epoch progress lines."""
     from adv_tf import models
     from adv_tf.training import train_model
     lenet_config = self.lenet_config(spec)
@@ -92,7 +92,8 @@ class LeNetTrainer:
         build=lambda: models.build("lenet", IMAGE_SHAPE, NUM_CLASSES, config=lenet_config),
         train=lambda build: train_model(build, (self.data.x_train, self.data.y_train),
                                         (self.data.x_test, self.data.y_test), train_config,
-                                        strategy=self.strategy, verbose=self.verbose, log_dir=log_dir))
+                                        strategy=self.strategy, verbose=self.verbose, log_dir=log_dir,
+                                        on_epoch=on_epoch))
     hit = self.cache.last_hit
     record = result.to_dict()
     record.pop("history", None)

@@ -14,6 +14,7 @@ import time
 import numpy as np
 
 from adv_tf.errors import AdvTfError
+from adv_tf.experiment import throttled
 from adv_tf.experiment.record_schema import ResultSchema
 from adv_tf.studies.training_size.families import Family, parse_family
 from adv_tf.studies.training_size.splits import SplitData, load_split
@@ -65,9 +66,10 @@ def subset_indices(labels, size: int, seed: int, num_classes: int):
 
 
 def train_family_model(family: Family, data: SplitData, size: int, seed: int, train_config, model_cache,
-                       strategy=None):
+                       strategy=None, on_epoch=None):
   """The model of one cell and its TrainResult (from `model_cache`, an adv_tf.training.ModelCache, when it
-  holds it; keyed by model, options, TrainConfig, data identity, subset and augmentation)."""
+  holds it; keyed by model, options, TrainConfig, data identity, subset and augmentation); `on_epoch` gets
+  `train_model`'s per-epoch progress lines."""
   from adv_tf import models
   from adv_tf.training import train_model
   idx = subset_indices(data.y_train, size, seed, data.num_classes)
@@ -83,8 +85,9 @@ def train_family_model(family: Family, data: SplitData, size: int, seed: int, tr
   def train(builder):
     if family.augment:
       stream = _augmented(x, y, family.arch.augmentation, seed)
-      return train_model(builder, stream, evaluation, train_config, strategy=strategy, cache_data=False)
-    return train_model(builder, (x, y), evaluation, train_config, strategy=strategy)
+      return train_model(builder, stream, evaluation, train_config, strategy=strategy, cache_data=False,
+                         on_epoch=on_epoch)
+    return train_model(builder, (x, y), evaluation, train_config, strategy=strategy, on_epoch=on_epoch)
 
   identity = {"data": data.identity, "subset": {"size": int(size), "seed": int(seed), "rule": "nested_balanced"},
               "augmentation": list(family.arch.augmentation) if family.augment else []}
@@ -158,7 +161,7 @@ def run_cell(cell_config: dict, resources: dict[str, SplitData], config, model_c
   tc = TrainConfig(**train)
   t, cpu = time.perf_counter(), time.process_time()
   model, result, (x_sub, y_sub) = train_family_model(family, data, size, seed, tc, model_cache,
-                                                        strategy=strategy)
+                                                        strategy=strategy, on_epoch=throttled(log))
   train_seconds, train_cpu = time.perf_counter() - t, time.process_time() - cpu
   n_eval = len(data.y_test) if config.eval_examples is None else min(config.eval_examples, len(data.y_test))
   test_acc = _accuracy(model, data.x_test[:n_eval], data.y_test[:n_eval])

@@ -43,8 +43,11 @@ def test_resized_model_starts_from_the_original_size_weights(tmp_path, monkeypat
 
   monkeypatch.setattr(loop, "train_model", recording_train_model)
   run = _run(tmp_path, generated_split)
-  child, summary, hit = run_lib.trained_model(run, _cell(14))
+  progress = []
+  child, summary, hit = run_lib.trained_model(run, _cell(14), progress.append)
   assert not hit and sorted(started) == [14, 28]  # the parent was trained first, then the child
+  # Both trainings report their epochs to the cell's log (the parent's, then the child's).
+  assert [line.split(":")[0] for line in progress] == ["epoch 1/1", "epoch 1/1"]
   parent, parent_summary, parent_hit = run_lib.trained_model(run, _cell(28))
   assert parent_hit and parent_summary["finetuned_from"] is None
   for w_child, w_parent in zip(started[14], parent.get_weights()):

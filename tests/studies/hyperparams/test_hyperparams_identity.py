@@ -82,7 +82,7 @@ def test_selection_is_one_cell_per_class_and_combines():
 def test_one_candidate_per_class_runs_no_attack_and_the_report_says_whose_matrix_figs_6_7_are(monkeypatch, tmp_path):
   # §4.4 chooses among candidates; with one (quick, smoke) there is nothing to choose and no CW runs.
   class Trainer:
-    def get(self, spec):
+    def get(self, spec, on_epoch=None):
       return None, {"test_accuracy": 0.99, "epochs": 1}, False
 
   def no_attack(*args, **kwargs):
@@ -91,9 +91,10 @@ def test_one_candidate_per_class_runs_no_attack_and_the_report_says_whose_matrix
   monkeypatch.setattr(cell_runs, "pick_candidates", lambda model, x, y, per_class, classes: np.array([40 + classes[0]]))
   monkeypatch.setattr(cell_runs, "cw_targeted_all", no_attack)
   data = types.SimpleNamespace(x_test=np.zeros((60, 28, 28, 1)), y_test=np.zeros(60), info=None)
+  ctx = types.SimpleNamespace(log=lambda msg: None, throttled_log=lambda: None)
   sel = study.selection_cells(study.PROFILES["quick"], 0)
   records = [{"config": {**cell.config}, "name": cell.name, "id": cell.id,
-              "result": cell_runs.run_selection_class(None, cell.config, trainer=Trainer(), data=data, cw=None)}
+              "result": cell_runs.run_selection_class(ctx, cell.config, trainer=Trainer(), data=data, cw=None)}
              for cell in sel]
   combined = cell_runs.combine_selection(study.selection_records(records, sel[0].config["selection"]))
   assert combined["best_test_indices"] == list(range(40, 50)) and combined["num_samples"] == 10
