@@ -7,6 +7,7 @@ datasets (ADV_TF_RAW_DIR, imported by the `imported_data_dir` fixture) and skips
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -34,7 +35,10 @@ def test_the_smoke_profile_runs_every_stage_on_real_data_and_decides_nothing(stu
   argv = ["prog", "--profile=smoke", f"--output_dir={out}", f"--data_dir={imported_data_dir}",
           f"--model_cache_dir={tmp_path / 'cache'}", "--strategy=cpu"]
   study = BY_NAME[study_name]
-  assert cli.run_main(study, argv) == 0, capsys.readouterr().err
+  status, first = cli.run_main(study, argv), capsys.readouterr()
+  assert status == 0, first.err
+  # Every study's training reports its epochs to the cell's log (a long training is not silent).
+  assert re.search(r"\] (retraining )?epoch 1/\d+: ", first.out), "no per-epoch training progress in the run's output"
   config = study.PROFILES["smoke"]
   for stage in study.stages(config):
     recorded = load_records(stage.output_dir(StudyRun(study, config, out)), check=stage.check_record)

@@ -66,8 +66,9 @@ def build_model(architecture: str, input_shape=(28, 28, 1), num_classes: int = 1
 
 
 def fit(model, x, y, x_val, y_val, *, learning_rate: float, batch_size: int, max_epochs: int, patience: int,
-        seed: int, verbose: int = 0) -> dict[str, Any]:
-  """Trains `model` in place (Adam, softmax cross entropy on logits) with early stopping on (x_val, y_val).
+        seed: int, verbose: int = 0, on_epoch=None) -> dict[str, Any]:
+  """Trains `model` in place (Adam, softmax cross entropy on logits) with early stopping on (x_val, y_val);
+  `on_epoch`, when given, gets one progress line per epoch (the run's cell log).
 
   Returns a JSON-able summary: epochs run, best epoch, stopped_by ('convergence' or 'epoch cap'),
   steps, held-out accuracy/loss of the restored weights, per-epoch history, seconds.
@@ -79,9 +80,14 @@ def fit(model, x, y, x_val, y_val, *, learning_rate: float, batch_size: int, max
   model.compile(optimizer=keras.optimizers.Adam(learning_rate),
                 loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
   stop = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience, restore_best_weights=True)
+  callbacks = [stop]
   t0 = time.perf_counter()
+  if on_epoch is not None:
+    callbacks.append(keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: on_epoch(
+        f"epoch {epoch + 1}/{max_epochs}: loss {logs['loss']:.4f}, held-out accuracy {logs['val_accuracy']:.4f}, "
+        f"{time.perf_counter() - t0:.0f} s")))
   history = model.fit(x, y, batch_size=batch_size, epochs=max_epochs, validation_data=(x_val, y_val),
-                      shuffle=True, callbacks=[stop], verbose=verbose).history
+                      shuffle=True, callbacks=callbacks, verbose=verbose).history
   val_loss, val_acc = model.evaluate(x_val, y_val, batch_size=1024, verbose=0)[:2]
   epochs = len(history["loss"])
   # EarlyStopping sets stopped_epoch (0-based, > 0) only when patience ran out, also on the last allowed epoch.

@@ -42,8 +42,9 @@ def _cache_kwargs(config, architecture: str, max_epochs: int, identity: dict, se
 
 
 def _get_or_fit(run, kwargs: dict, architecture: str, seed: int, x, y, xv, yv, *, parent_model=None,
-                parent: str | None = None):
-  """(model, fit summary, cache hit) through run.model_cache; a fine-tune starts from `parent_model`."""
+                parent: str | None = None, log=None):
+  """(model, fit summary, cache hit) through run.model_cache; a fine-tune starts from `parent_model`; `log` gets
+  the per-epoch progress lines."""
   config = run.config
   max_epochs = kwargs["train_config"].epochs
 
@@ -56,7 +57,7 @@ def _get_or_fit(run, kwargs: dict, architecture: str, seed: int, x, y, xv, yv, *
   def train(builder):
     model = builder()
     summary = models.fit(model, x, y, xv, yv, learning_rate=config.learning_rate, batch_size=config.batch_size,
-                         max_epochs=max_epochs, patience=config.patience, seed=seed)
+                         max_epochs=max_epochs, patience=config.patience, seed=seed, on_epoch=log)
     return model, models.to_train_result(summary)
 
   model, result = run.model_cache.get_or_train(build=build, train=train, parent=parent, **kwargs)
@@ -98,22 +99,23 @@ def regime_data(run, regime: str, seed: int):
   return x_all[idx], d.y_train[idx], x_all[val], d.y_train[val], identity
 
 
-def trained_model(run, architecture: str, regime: str, seed: int):
-  """(model, fit summary, cache hit); the finetuned regime loads (or trains) its raw parent first."""
+def trained_model(run, architecture: str, regime: str, seed: int, log=None):
+  """(model, fit summary, cache hit); the finetuned regime loads (or trains) its raw parent first; `log` gets
+  the trainings' per-epoch progress lines."""
   config = run.config
   x, y, xv, yv, identity = regime_data(run, regime, seed)
   spec = models.REGIMES[regime]
   if spec["parent"] is None:
     cap = config.max_epochs_full if spec["images"] == "full" else config.max_epochs_small
     kwargs = _cache_kwargs(config, architecture, cap, identity, seed)
-    return _get_or_fit(run, kwargs, architecture, seed, x, y, xv, yv)
-  parent_model, parent_summary, _ = trained_model(run, architecture, spec["parent"], seed)
+    return _get_or_fit(run, kwargs, architecture, seed, x, y, xv, yv, log=log)
+  parent_model, parent_summary, _ = trained_model(run, architecture, spec["parent"], seed, log)
   parent_identity = regime_data(run, spec["parent"], seed)[4]
   parent_key = run.model_cache.key(**_cache_kwargs(config, architecture, config.max_epochs_full, parent_identity, seed))
   kwargs = _cache_kwargs(config, architecture, config.max_epochs_small, identity, seed,
                          trainable=models.TRAINABLE_IN_FINETUNING)
   model, summary, hit = _get_or_fit(run, kwargs, architecture, seed, x, y, xv, yv, parent_model=parent_model,
-                                    parent=parent_key)
+                                    parent=parent_key, log=log)
   summary["parent_validation_accuracy"] = parent_summary["validation_accuracy"]
   return model, summary, hit
 
@@ -209,7 +211,7 @@ def run_calibration(cell, ctx, run) -> dict:
   config, d = run.config, run.resources["data"]
   arch, seed = calibration_architecture(config), config.seeds[0]
   clock = PhaseClock()
-  model, _, hit = trained_model(run, arch, "raw", seed)
+  model, _, hit = trained_model(run, arch, "raw", seed, ctx.throttled_log())
   clock.lap("train")
   x, y = d.x_test[:config.cw_images], d.y_test[:config.cw_images]
   weak = evaluation.calibrate_weak_cw(attack_model(run, arch, model), x, y, consts=config.weak_cw_consts,
@@ -278,7 +280,7 @@ def run_model(cell, ctx, run) -> dict:
   """Trains (or loads) one (architecture, regime, seed) model and runs every attack on it."""
   arch, regime, seed = cell.config["architecture"], cell.config["regime"], cell.config["seed"]
   clock = PhaseClock()
-  model, summary, hit = trained_model(run, arch, regime, seed)
+  model, summary, hit = trained_model(run, arch, regime, seed, ctx.throttled_log())
   clock.lap("train")
   ctx.log(f"model {'loaded' if hit else 'trained'}: {summary['epochs']} epochs ({summary['stopped_by']}), "
           f"held-out accuracy {summary['validation_accuracy']:.4f}")

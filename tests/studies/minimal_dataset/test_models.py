@@ -41,8 +41,13 @@ def test_early_stopping_restores_the_best_epoch():
   x, y = generated_digits(200, 0)
   xv, yv = generated_digits(100, 1)
   model = models.build_model("lenet5_relu", seed=0)
-  summary = models.fit(model, x, y, xv, yv, learning_rate=1e-3, batch_size=50, max_epochs=3, patience=1, seed=0)
+  progress = []
+  summary = models.fit(model, x, y, xv, yv, learning_rate=1e-3, batch_size=50, max_epochs=3, patience=1, seed=0,
+                       on_epoch=progress.append)
   best = summary["best_epoch"] - 1
+  # One progress line per epoch run, with that epoch's held-out accuracy.
+  assert [line.split(":")[0] for line in progress] == [f"epoch {k + 1}/3" for k in range(summary["epochs"])]
+  assert all(f"held-out accuracy {a:.4f}" in line for line, a in zip(progress, summary["history"]["val_accuracy"]))
   assert summary["validation_loss"] == pytest.approx(min(summary["history"]["val_loss"]), rel=1e-4)
   assert summary["validation_accuracy"] == pytest.approx(summary["history"]["val_accuracy"][best], abs=1e-6)
   assert summary["train_images"] == 200 and summary["epochs"] == len(summary["history"]["loss"])
