@@ -199,17 +199,26 @@ class CellContext:
       self._writer.close()
 
 
-def throttled(log: Callable[[str], None], min_seconds: float = 60.0) -> Callable[[str], None]:
-  """`log` for frequent progress lines (e.g. `train_model`'s `on_epoch`, one per epoch): it passes a line on
-  when at least `min_seconds` have passed since the last one it passed (the first line always), so that a long
-  training shows progress and a short one, or one of hundreds of tiny epochs, does not flood the log."""
+def _routine_epoch_line(msg: str) -> bool:
+  """A training's later epoch line (`train_model`'s and the Keras callbacks' "epoch k/N: ...", k > 1)."""
+  return msg.startswith("epoch ") and not msg.startswith("epoch 1/")
+
+
+def throttled(log: Callable[[str], None], min_seconds: float = 60.0, *,
+              clock: Callable[[], float] = time.monotonic) -> Callable[[str], None]:
+  """`log` for training progress (`train_model`'s `on_epoch`, one line per epoch): a later epoch's line ("epoch
+  k/N", k > 1) is passed on only when at least `min_seconds` have passed since the last line passed; every other
+  line always (each training's first epoch, so a second training in the same cell shows that it began; a
+  divergence or other message), so that a long training shows progress and one of hundreds of tiny epochs does
+  not flood the log. The caller logs the training's outcome (its last epoch line may be dropped)."""
   last = [-math.inf]
 
   def log_throttled(msg: str) -> None:
-    now = time.monotonic()
-    if now - last[0] >= min_seconds:
-      last[0] = now
-      log(msg)
+    now = clock()
+    if _routine_epoch_line(msg) and now - last[0] < min_seconds:
+      return
+    last[0] = now
+    log(msg)
   return log_throttled
 
 

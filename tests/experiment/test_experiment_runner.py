@@ -468,18 +468,22 @@ def test_progress_lines_max_cells_and_pending(tmp_path):
   assert (summary.done, summary.remaining) == (0, 1)
 
 
-def test_throttled_log_prints_the_first_line_then_one_per_interval(tmp_path, monkeypatch):
+def test_throttled_log_passes_each_trainings_first_epoch_then_one_line_per_interval(tmp_path):
   from adv_tf.experiment import runner
-  clock = iter([100.0, 100.5, 159.9, 160.0, 160.1, 400.0])
-  monkeypatch.setattr(runner.time, "monotonic", lambda: next(clock))
+  clock = iter([100.0, 100.5, 159.9, 160.0, 160.1, 170.0, 171.0, 172.0, 400.0])
   lines = []
   ctx = runner.CellContext(cell=Cell("k=0", {"k": 0}), study_name="s", study_output_dir=tmp_path,
                            output_dir=tmp_path, final_dir=tmp_path, tensorboard_dir=tmp_path, seed=0,
                            log_fn=lines.append)
-  log = ctx.throttled_log(60.0)
-  for k in range(6):
-    log(f"epoch {k + 1}")
-  assert lines == ["    [k=0] epoch 1", "    [k=0] epoch 4", "    [k=0] epoch 6"]
+  log = runner.throttled(ctx.log, 60.0, clock=lambda: next(clock))
+  for msg in ["epoch 1/9", "epoch 2/9", "epoch 3/9", "epoch 4/9", "epoch 5/9",
+              "stopped after epoch 5: the training loss is not finite",   # not an epoch line: always
+              "epoch 1/3",                                                 # a second training begins: always
+              "epoch 2/3", "epoch 3/3"]:
+    log(msg)
+  assert lines == ["    [k=0] epoch 1/9", "    [k=0] epoch 4/9", "    [k=0] stopped after epoch 5: the training "
+                   "loss is not finite", "    [k=0] epoch 1/3", "    [k=0] epoch 3/3"]
+  assert ctx.throttled_log() is not None
 
 
 def test_tensorboard_summaries_per_cell(tmp_path):

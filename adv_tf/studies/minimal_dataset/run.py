@@ -174,7 +174,8 @@ def run_selection(cell, ctx, run) -> dict:
               "validation": [val.start, val.stop]}
   kwargs = _cache_kwargs(config, config.labeller_architecture, config.labeller_epochs, identity, run.seed)
   labeller, summary, hit = _get_or_fit(run, kwargs, config.labeller_architecture, run.seed, d.x_train_distorted[lab],
-                                       d.y_train[lab], d.x_train_distorted[val], d.y_train[val])
+                                       d.y_train[lab], d.x_train_distorted[val], d.y_train[val],
+                                       log=ctx.throttled_log())
   ctx.log(f"labeller {'loaded' if hit else 'trained'}: held-out accuracy {summary['validation_accuracy']:.4f}")
   import tensorflow as tf
   x_pool, y_pool = d.x_train_distorted[pool], d.y_train[pool]

@@ -8,6 +8,7 @@ import pytest
 from adv_tf.experiment import cli
 from adv_tf.studies.dataset_properties import run as run_lib
 from adv_tf.studies.dataset_properties.study import DatasetPropertiesStudy
+from tests.studies import progress_lines
 
 # Two models (one per figure), one eps, two attacks (PGD is in test_attack_ordering): every artifact.
 TINY = ["--eval_images=6", "--validation_size=100", "--train_examples=200", "--max_epochs=1", "--batch_size=50",
@@ -21,7 +22,10 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_split, 
   monkeypatch.setattr(run_lib, "load_split", generated_split)
   out = tmp_path / "out"
   argv = ["prog", f"--output_dir={out}", f"--model_cache_dir={tmp_path / 'cache'}"] + TINY
-  assert cli.run_main(DatasetPropertiesStudy(), argv) == 0, capsys.readouterr().err
+  status, printed = cli.run_main(DatasetPropertiesStudy(), argv), capsys.readouterr()
+  assert status == 0, printed.err
+  # Every cell trains a model (the recipe control too) and its training reports its epochs.
+  assert progress_lines.cells_that_trained(printed.out) == progress_lines.cells_run(printed.out) != set()
   report = (out / "report.md").read_text()
   for heading in ("Verdicts (claims A1-D3", "Clean accuracies vs the paper", "Measured contrast per setting",
                   "Sanity check: acc(BIM) <= acc(PGD)", "mnist_input_size: paper | ours | diff",

@@ -11,6 +11,7 @@ from adv_tf.experiment.records import load_records
 from adv_tf.studies.hyperparams import data as study_data
 from adv_tf.studies.hyperparams import study as study_module
 from adv_tf.studies.hyperparams.study import HyperparamsStudy
+from tests.studies import progress_lines
 
 from conftest import _generated_digits
 
@@ -34,7 +35,11 @@ def test_hyperparams_study_runs_end_to_end_on_generated_digits(tmp_path, monkeyp
           "--cw.binary_steps=3", "--cw.max_iterations=100", "--cw.initial_const=10", "--max_epochs=3",
           "--target_accuracy=0.5", "--train_take=4096", "--test_take=200", "--figure_pairs=3:8",
           "--noise_reference="]  # its own baselines: quick's published reference is of quick's full settings
-  assert cli.run_main(HyperparamsStudy(), argv) == 0, capsys.readouterr().err
+  status, printed = cli.run_main(HyperparamsStudy(), argv), capsys.readouterr()
+  assert status == 0, printed.err
+  # Every training reports its epochs: the control LeNet (seed 0) is trained by the first selection class and
+  # loaded from the model cache by the other classes, baseline/seed=0 and kappa=0.
+  assert progress_lines.cells_that_trained(printed.out) == {"selection/class=0", "stride=2", "secure"}
   records = load_records(out, study_name="hyperparams")
   assert [r["name"] for r in records] == ["baseline/seed=0", "stride=2", "secure", "kappa=0"]
   selection = load_records(out / "selection", study_name="hyperparams-selection")

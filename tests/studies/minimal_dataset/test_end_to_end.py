@@ -9,6 +9,7 @@ from adv_tf.experiment import cli
 from adv_tf.report import statistics
 from adv_tf.studies.minimal_dataset import data as data_lib
 from adv_tf.studies.minimal_dataset.study import MinimalDatasetStudy
+from tests.studies import progress_lines
 
 # One seed (quick now runs several): the tiny run checks the CLI and the artifacts, not seed statistics.
 TINY = ["--seeds=0", "--architectures=lenet5_relu", "--regimes=raw,modified,finetuned",
@@ -22,7 +23,12 @@ def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, generated_loader,
   monkeypatch.setattr(data_lib, "load_mnist", generated_loader)
   out = tmp_path / "out"
   argv = ["prog", f"--output_dir={out}", f"--model_cache_dir={tmp_path / 'cache'}"] + TINY
-  assert cli.run_main(MinimalDatasetStudy(), argv) == 0, capsys.readouterr().err
+  status, printed = cli.run_main(MinimalDatasetStudy(), argv), capsys.readouterr()
+  assert status == 0, printed.err
+  # Every training reports its epochs: each cell's but the raw model's, which the calibration cell trained
+  # before it (loaded from the model cache).
+  assert progress_lines.cells_that_trained(printed.out) == progress_lines.cells_run(printed.out) - {
+      "lenet5_relu raw seed=0"} != set()
   report = (out / "report.md").read_text()
   for heading in ("Table 2: paper | ours | diff", "Verdicts", "All models", "Relabelling proxy",
                   "Weak-CW calibration", "Choices the paper leaves open"):

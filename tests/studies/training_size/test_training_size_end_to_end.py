@@ -14,6 +14,7 @@ from adv_tf.studies.training_size import config as config_lib
 from adv_tf.studies.training_size import report as report_lib
 from adv_tf.studies.training_size import splits
 from adv_tf.studies.training_size.study import TrainingSizeStudy
+from tests.studies import progress_lines
 
 
 def _synthetic_digits(config, data_dir):
@@ -35,12 +36,15 @@ TINY = ["prog", "--profile=quick", "--families=mnist/mlp", "--sizes_mnist=40,80"
         "--cw.initial_const=10", "--eval_examples=60"]
 
 
-def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch):
+def test_tiny_run_writes_every_artifact(tmp_path, monkeypatch, capsys):
   monkeypatch.setitem(splits.LOADERS, "mnist", _synthetic_digits)
   monkeypatch.setattr(report_lib, "our_counts", lambda: {("mnist", "mlp"): 814_090})
   out = tmp_path / "out"
   status = cli.run_main(TrainingSizeStudy(), TINY + [f"--output_dir={out}", f"--model_cache_dir={tmp_path / 'cache'}"])
-  assert status == 0
+  printed = capsys.readouterr()
+  assert status == 0, printed.err
+  # Every cell trains its model, and the training reports its epochs.
+  assert progress_lines.cells_that_trained(printed.out) == progress_lines.cells_run(printed.out) != set()
   for name in ("report.md", "curves.csv", "verdicts.csv", "table1.csv", "regression.csv", "config.json",
                "figures/mnist_eq4.png", "figures/mnist_eq5.png"):
     assert (out / name).is_file(), name
