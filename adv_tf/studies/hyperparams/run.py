@@ -155,7 +155,9 @@ def run_selection_class(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTr
   other classes, and the candidate whose distances are closest (L1) to the class's average distances."""
   from adv_tf import metrics
   c = int(cell_config["class"])
-  model, train_record, _ = trainer.get(ModelSpec({}, {}, int(cell_config["seed"])), ctx.throttled_log())
+  model, train_record, hit = trainer.get(ModelSpec({}, {}, int(cell_config["seed"])), ctx.throttled_log())
+  ctx.log(f"control model {'from cache' if hit else 'trained'}: "
+          f"accuracy {train_summary(train_record)['test_accuracy']:.4f}")
   candidates = pick_candidates(model, data.x_test, data.y_test, int(cell_config["samples_per_class"]), (c,))
   if len(candidates) == 1:
     return _single_candidate(c, candidates, train_record, data)
@@ -257,7 +259,11 @@ def run_kappa_cell(ctx, cell_config: Mapping[str, Any], *, trainer: LeNetTrainer
   out: dict[str, Any] = {"kappa": kappa, "best_test_indices": best.test_indices.tolist(), "reused_from": {},
                          "pair_sources": src.tolist()}   # the per-pair lists' order: source index of each pair
   arrays = {}
-  trained = {name: trainer.get(spec, ctx.throttled_log())[0] for name, spec in specs.items()}
+  trained = {}
+  for name, spec in specs.items():
+    trained[name], train_record, hit = trainer.get(spec, ctx.throttled_log())
+    ctx.log(f"{name} model {'from cache' if hit else 'trained'}: "
+            f"accuracy {train_summary(train_record)['test_accuracy']:.4f}")
   reuse = dict(cell_config.get("reuse") or {})
   for name, model in trained.items():
     attacked = reused_attack(ctx, reuse.get(name)) if kappa == 0.0 else None

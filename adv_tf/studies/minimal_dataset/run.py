@@ -212,7 +212,9 @@ def run_calibration(cell, ctx, run) -> dict:
   config, d = run.config, run.resources["data"]
   arch, seed = calibration_architecture(config), config.seeds[0]
   clock = PhaseClock()
-  model, _, hit = trained_model(run, arch, "raw", seed, ctx.throttled_log())
+  model, summary, hit = trained_model(run, arch, "raw", seed, ctx.throttled_log())
+  ctx.log(f"{arch} raw seed={seed} {'loaded' if hit else 'trained'}: held-out accuracy "
+          f"{summary['validation_accuracy']:.4f}")
   clock.lap("train")
   x, y = d.x_test[:config.cw_images], d.y_test[:config.cw_images]
   weak = evaluation.calibrate_weak_cw(attack_model(run, arch, model), x, y, consts=config.weak_cw_consts,
