@@ -1,6 +1,8 @@
 """report.py: what a profile left out (settings, defense rows per setting) is named with the claims it touches."""
 from __future__ import annotations
 
+import re
+
 from adv_tf.studies.dataset_properties.report import DatasetPropertiesReport, settings_not_run
 from tests.studies.dataset_properties import tiny_records
 
@@ -135,6 +137,11 @@ def test_recipe_control_section_pairs_each_bar_with_the_stop_rule_model():
   same = next(r for r in rows if "| no defense | bim | 8/255 |" in r)
   assert same.endswith("| 0 / 0 | 1 |")
   assert "best held-out epoch 37 restored" in body and "last epoch 99.10%" in body
+  # The summary is per defense (the recipe can close the gap without a defense and widen it with one).
+  from adv_tf.studies.dataset_properties.report import ROW_LABELS
+  per_bar = len(config.attacks) * len(config.eps)
+  for d in config.defenses:
+    assert re.search(rf"{re.escape(ROW_LABELS[d])}: \d+\.\d -> \d+\.\d pp over {per_bar} bars, closer on \d+", body), d
   assert "Adam at our learning rate 0.001" in body and "for 100 epochs" in body
   # The gaps section's cause points here; the Run section lists the control apart from the models.
   assert "ran in this run: section 'Training-recipe control" in report._gaps(
