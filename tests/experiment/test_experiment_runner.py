@@ -483,7 +483,12 @@ def test_throttled_log_passes_each_trainings_first_epoch_then_one_line_per_inter
     log(msg)
   assert lines == ["    [k=0] epoch 1/9", "    [k=0] epoch 4/9", "    [k=0] stopped after epoch 5: the training "
                    "loss is not finite", "    [k=0] epoch 1/3", "    [k=0] epoch 3/3"]
-  assert ctx.throttled_log() is not None
+  # The context's own throttle: a later epoch line right after the first is dropped.
+  lines.clear()
+  own = ctx.throttled_log(60.0)
+  own("epoch 1/2")
+  own("epoch 2/2")
+  assert lines == ["    [k=0] epoch 1/2"]
 
 
 def test_tensorboard_summaries_per_cell(tmp_path):

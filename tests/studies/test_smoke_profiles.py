@@ -7,7 +7,6 @@ datasets (ADV_TF_RAW_DIR, imported by the `imported_data_dir` fixture) and skips
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 
@@ -15,6 +14,7 @@ from adv_tf.experiment import cli, smoke
 from adv_tf.experiment.records import load_records
 from adv_tf.experiment.study import StudyRun
 from adv_tf.studies import STUDIES
+from tests.studies import progress_lines
 
 # Study -> the TFDS dataset folder its smoke profile reads.
 DATASETS = {"dataset-properties": "mnist", "hyperparams": "mnist", "imagenette-defenses": "imagenette",
@@ -38,7 +38,7 @@ def test_the_smoke_profile_runs_every_stage_on_real_data_and_decides_nothing(stu
   status, first = cli.run_main(study, argv), capsys.readouterr()
   assert status == 0, first.err
   # Every study's training reports its epochs to the cell's log (a long training is not silent).
-  assert re.search(r"\] (retraining )?epoch 1/\d+: ", first.out), "no per-epoch training progress in the run's output"
+  assert progress_lines.cells_that_trained(first.out), "no per-epoch training progress in the run's output"
   config = study.PROFILES["smoke"]
   for stage in study.stages(config):
     recorded = load_records(stage.output_dir(StudyRun(study, config, out)), check=stage.check_record)

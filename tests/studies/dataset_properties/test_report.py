@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from adv_tf.studies.dataset_properties.report import DatasetPropertiesReport, settings_not_run
+from adv_tf.studies.dataset_properties.report import ROW_LABELS, DatasetPropertiesReport, settings_not_run
 from tests.studies.dataset_properties import tiny_records
 
 NOT_RUN = "not run in this profile"
@@ -138,7 +138,6 @@ def test_recipe_control_section_pairs_each_bar_with_the_stop_rule_model():
   assert same.endswith("| 0 / 0 | 1 |")
   assert "best held-out epoch 37 restored" in body and "last epoch 99.10%" in body
   # The summary is per defense (the recipe can close the gap without a defense and widen it with one).
-  from adv_tf.studies.dataset_properties.report import ROW_LABELS
   per_bar = len(config.attacks) * len(config.eps)
   for d in config.defenses:
     assert re.search(rf"{re.escape(ROW_LABELS[d])}: \d+\.\d -> \d+\.\d pp over {per_bar} bars, closer on \d+", body), d
