@@ -24,7 +24,9 @@ from adv_tf.studies.hyperparams.config import (  # noqa: F401  (re-exported for 
   STUDY_VERSION,
   HyperparamsConfig,
   grid_values,
+  replicate_target,
   train_config,
+  value_label,
 )
 from adv_tf.studies.hyperparams.models import ModelSpec, resolved_identity
 from adv_tf.utils.jsonable import to_jsonable
@@ -196,6 +198,42 @@ def padding_control_cells(profile: HyperparamsConfig, cw: CWConfig, seed: int, s
   return out
 
 
+REPLICATES = "replicates"   # the stage's name, and its cells' stage
+
+
+def replicate_cells(profile: HyperparamsConfig, cw: CWConfig, seed: int, selection_id: str, *,
+                    run: Mapping[str, Any] | None = None, identity: Mapping[str, Any] | None = None) -> list:
+  """The replicates (`HyperparamsConfig.replicate`; empty when none or `replicate_seeds` is 1): each named model
+  (the secure model, or a variant of the grid) at seeds seed+1..seed+replicate_seeds-1, in the order of
+  `--replicate`, so that with the grid's seed-`seed` model it has `replicate_seeds` seeds. A variant's cell names
+  its axis and value as the grid's does; the secure model's names none (`measures` reads a replicate without an
+  axis as the secure model's)."""
+  run = dict(run if run is not None else run_settings(profile))
+  identity = dict(identity or run_identity())
+  out = []
+  for entry in profile.replicate:
+    axis_name, values = replicate_target(entry, profile)
+    if axis_name is None:
+      models = [("secure", secure_spec, None, None)]
+    else:
+      axis = AXES_BY_NAME[axis_name]
+      models = []
+      for value in values:
+        overrides = {axis.field: value, **axis.companions.get(value, {})}
+        spec_of = ((lambda s, o=overrides: ModelSpec(o, {}, s)) if axis.target == "model" else
+                   (lambda s, o=overrides: ModelSpec({}, o, s)))
+        models.append((f"{axis_name}={_label(value)}", spec_of, axis_name, value))
+    for name, spec_of, axis_name, value in models:
+      for k in range(1, profile.replicate_seeds):
+        spec = spec_of(seed + k)
+        cell = Cell(f"{REPLICATES}/{name}/seed={seed + k}", model_cell_config(
+            REPLICATES, spec, cw, selection_id, axis=axis_name, value=value,
+            resolved=_resolved(spec, profile, run), identity=identity), stage=REPLICATES)
+        if all(c.id != cell.id for c in out):   # an entry named twice (e.g. 'activation' and 'activation=elu')
+          out.append(cell)
+  return out
+
+
 def conv_cost(spec: ModelSpec) -> int:
   """A model's relative convolution cost: the product of its two layers' filter counts (Table 1: 32 x 64)."""
   from adv_tf.models import LeNetConfig
@@ -203,10 +241,7 @@ def conv_cost(spec: ModelSpec) -> int:
   return int(first) * int(second)
 
 
-def _label(value) -> str:
-  if isinstance(value, tuple):
-    return "/".join(str(v) for v in value)
-  return str(value)
+_label = value_label
 
 
 def run_settings(cfg: HyperparamsConfig) -> dict:

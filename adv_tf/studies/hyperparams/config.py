@@ -172,6 +172,14 @@ class HyperparamsConfig:
       "stride value that uses 'valid' padding, trained with 'same' padding, so that the pool-size and stride "
       "claims are also judged with every compared model at 'same' padding (the models 'valid' padding would "
       "leave without a feature map, pools 4-6 and stride 2, use 'same'; the paper states no padding).")
+  replicate: tuple[str, ...] = flag_field(
+      (), "Models that get seeds of their own (stage replicates, issue 22): 'secure', an axis name (every value of "
+      "it this profile runs) or axis=value (e.g. input_dropout=0.4); each is trained and attacked again at seeds "
+      "seed+1..seed+N-1 (--replicate_seeds) beside the grid's seed-`seed` model. A claim comparing single models "
+      "(C2, C5: one model per value; S1: two single models) is limited by each model's own seed noise, which no "
+      "number of baselines shrinks; these seeds shrink it.")
+  replicate_seeds: int = flag_field(1, "Seeds per model named in --replicate, the grid's own model included "
+                                    "(1: no replicates).", bounds=AT_LEAST_ONE)
   figure_pairs: tuple[tuple[int, int], ...] = flag_field(
       ((3, 8), (7, 1)), "source:target pairs shown in Fig. 11, e.g. 3:8,7:1.", parse=_pairs)
 
@@ -193,9 +201,45 @@ class HyperparamsConfig:
     if self.cw.confidence != 0:
       raise AdvTfError(f"--cw.confidence={self.cw.confidence:g}: paper 002 measures distances at kappa 0 (§5.2); "
                        "set the kappas of the secure-model comparison with --kappas")
+    for entry in self.replicate:
+      replicate_target(entry, self)
     for source, target in _pairs(self.figure_pairs):
       if not (0 <= source < NUM_CLASSES and 0 <= target < NUM_CLASSES) or source == target:
         raise AdvTfError(f"--figure_pairs entry {source}:{target} must name two different classes in 0..9")
+
+
+SECURE_NAME = "secure"   # --replicate's name for the secure model (§6.4)
+
+
+def replicate_target(entry: str, profile: HyperparamsConfig) -> tuple[str | None, tuple]:
+  """One --replicate entry as (axis, values): (None, ()) for 'secure'; an axis name: every value of it this profile
+  runs (`grid_values`); axis=value: that value (matched by its label, e.g. 0.4, elu, 64/128). AdvTfError for an
+  entry that names no model of this profile's grid."""
+  from adv_tf.models import LeNetConfig
+  if entry == SECURE_NAME:
+    return None, ()
+  name, _, label = entry.partition("=")
+  axis = AXES_BY_NAME.get(name)
+  if axis is None:
+    raise AdvTfError(f"--replicate entry {entry!r}: unknown axis {name!r}; name 'secure', an axis ("
+                     f"{', '.join(AXES_BY_NAME)}) or axis=value")
+  if name not in profile.axes:
+    raise AdvTfError(f"--replicate entry {entry!r}: axis {name!r} is not in --axes, so it has no model to replicate")
+  base = getattr(LeNetConfig() if axis.target == "model" else train_config(profile.train_profile), axis.field)
+  values = grid_values(axis, profile, base)
+  if label:
+    values = [v for v in values if value_label(v) == label]
+    if not values:
+      raise AdvTfError(f"--replicate entry {entry!r}: this profile runs no {name} value {label!r}; its values: "
+                       f"{', '.join(value_label(v) for v in grid_values(axis, profile, base))}")
+  return name, tuple(values)
+
+
+def value_label(value) -> str:
+  """A grid value as cell names print it: (64, 128) -> 64/128."""
+  if isinstance(value, tuple):
+    return "/".join(str(v) for v in value)
+  return str(value)
 
 
 # The profiles (`HyperparamsStudy.PROFILES`).
@@ -208,6 +252,11 @@ ALL_KAPPAS = tuple(float(k) for k in range(11))
 QUICK_NOISE_REFERENCE = "docs/results/hyperparams/quick-baselines10/noise_reference.json"
 # The §8 conclusions a single quick variant can decide against 3 baselines and the published noise reference.
 QUICK_AXES = ("input_dropout", "kernel_size", "pool_size", "stride")
+# cpu-full's replicates (added 2026-12-07 to the part-way run as a stage of its own, so the grid keeps its manifest):
+# 3 seeds of each model that C2, C5 and S1 compare as single models, S1's first (6 cells), then C2's activations (8)
+# and C5's optimizers (12). The part-way run read them inconclusive: their effects (C2 +0.05 to +0.27, C5 -0.002 to
+# +0.11, S1 -0.07 and -0.14 L2) sit within one model's own seed noise (sd ~0.032 from 10 baselines).
+CPU_FULL_REPLICATES = (SECURE_NAME, "input_dropout=0.4", "input_dropout=0.5", "activation", "optimizer")
 PROFILES = {
     # Sized to a CPU budget (issue 10): 3 baseline seeds; one cell per §8 conclusion it can decide (input dropout
     # 0.5, kernel 2, pool 6, stride 2); the secure model; kappa 0 only, whose
@@ -233,7 +282,7 @@ PROFILES = {
     # run's selection was part-way: a stage of its own, so the main grid's cells keep their manifest).
     "cpu-full": HyperparamsConfig("cpu-full", axes=ALL_AXES, all_values=True, num_baseline_models=10,
                                   samples_per_class=100, kappas=ALL_KAPPAS, train_profile="long",
-                                  padding_control=True),
+                                  padding_control=True, replicate=CPU_FULL_REPLICATES, replicate_seeds=3),
     # Full grid, 100 baselines, 100 samples per class (GPUs/TPUs, use shards).
     "paper": HyperparamsConfig("paper", axes=ALL_AXES, all_values=True, num_baseline_models=100,
                                samples_per_class=100, kappas=ALL_KAPPAS, train_profile="paper", padding_control=True),

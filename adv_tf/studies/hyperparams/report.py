@@ -521,7 +521,7 @@ def _write_figures(out, fig_dir, selection, summary: Summary, records, meta) -> 
   by_group: dict[str, dict[str, np.ndarray]] = {}
   for r in records:
     if "matrix" in r["result"]:
-      group = (r["stage"] if r["stage"] == cells.PADDING_CONTROL else
+      group = (r["stage"] if r["stage"] in (cells.PADDING_CONTROL, cells.REPLICATES) else
                r["config"].get("axis") or ("baselines" if r["stage"] == "baseline" else r["stage"]))
       by_group.setdefault(group, {})[r["name"]] = cell_runs.matrix_from_json(r["result"]["matrix"])
   for group, matrices in by_group.items():  # one heat-map figure per axis (issue 10)
@@ -899,7 +899,7 @@ def run_inputs(run) -> ReportInputs:
   completeness = grid_completeness(expected, run.records)
   for line in completeness["lines"]:
     print(line)
-  records = [r for stage in (cells.PADDING_CONTROL, CELLS)   # the padding control's models too (stage column)
+  records = [r for stage in (cells.PADDING_CONTROL, cells.REPLICATES, CELLS)   # their models too (stage column)
              for r in grid_records(run.records.get(stage, []), sid, expected.get(stage, []))]
   check_one_selection(records, selection["result"]["best_test_indices"])
   meta = report_meta(run)

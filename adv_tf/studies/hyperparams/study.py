@@ -38,12 +38,15 @@ class HyperparamsStudy(Study):
     write_identity(run.output_dir, run.resources["identity"])
 
   def stages(self, cfg: config.HyperparamsConfig) -> list[Stage]:
-    """The selection, the padding control when the profile runs it (its own stage and folder: added after the
-    first cpu-full run had begun, it leaves the main grid's manifest as it was), then the main grid."""
+    """The selection, the padding control and the replicates when the profile runs them (each its own stage and
+    folder: added after the first cpu-full run had begun, they leave the main grid's manifest as it was; the
+    replicates before the grid, whose last cells, the larger-filter models, take hours), then the main grid."""
     control = [Stage(cells.PADDING_CONTROL, self._padding_control_cells, self._run_grid_cell,
                      result_schema=cell_runs.GRID_SCHEMA)] if cfg.padding_control else []
+    replicates = [Stage(cells.REPLICATES, self._replicate_cells, self._run_grid_cell,
+                        result_schema=cell_runs.GRID_SCHEMA)] if cfg.replicate and cfg.replicate_seeds > 1 else []
     return [Stage(SELECTION, self._selection_cells, self._run_selection, sharded=False,
-                  result_schema=cell_runs.SELECTION_SCHEMA), *control,
+                  result_schema=cell_runs.SELECTION_SCHEMA), *control, *replicates,
             Stage(CELLS, self._grid_cells, self._run_grid_cell, subdir="", result_schema=cell_runs.GRID_SCHEMA)]
 
   # ------------------------------------------------------------------------------------------- stages
@@ -65,6 +68,11 @@ class HyperparamsStudy(Study):
     cfg = run.config
     return cells.padding_control_cells(cfg, cfg.cw, run.seed, selection_id(run), run=cells.run_settings(cfg),
                                        identity=identity(run))
+
+  def _replicate_cells(self, run: StudyRun) -> list[Cell]:
+    cfg = run.config
+    return cells.replicate_cells(cfg, cfg.cw, run.seed, selection_id(run), run=cells.run_settings(cfg),
+                                 identity=identity(run))
 
   def _best(self, run: StudyRun):
     if "best" not in run.resources:

@@ -76,6 +76,7 @@ def written(tmp_path_factory):
   grid = cells.build_cells(PROFILE, PROFILE.axes, CWConfig(), 0, "selection-id", PROFILE.num_baseline_models,
                            PROFILE.kappas)
   controls = cells.padding_control_cells(PROFILE, CWConfig(), 0, "selection-id")
+  controls += cells.replicate_cells(PROFILE, CWConfig(), 0, "selection-id")
   records = []
   for cell in controls + grid:
     if cell.stage == "kappa":
@@ -100,6 +101,44 @@ def test_the_padding_control_pads_the_control_and_pool_3_same(written):
   assert all(c.config["model"]["padding"] == "same" and c.stage == "padding_control" for c in controls)
   assert not {c.id for c in controls} & {c.id for c in written[2]}
   assert cells.padding_control_cells(config.PROFILES["quick"], CWConfig(), 0, "selection-id") == []
+
+
+def test_the_replicates_give_each_single_model_of_c2_c5_and_s1_three_seeds(written):
+  replicates = cells.replicate_cells(PROFILE, CWConfig(), 0, "selection-id")
+  names = [c.name for c in replicates]
+  # S1's models first (secure, input dropout 0.4 and 0.5), then C2's activations and C5's optimizers: seeds 1 and 2
+  assert names[:6] == [f"replicates/{m}/seed={s}" for m in ("secure", "input_dropout=0.4", "input_dropout=0.5")
+                       for s in (1, 2)]
+  assert len(replicates) == 2 * (3 + 4 + 6) and all(c.stage == "replicates" for c in replicates)
+  grid = {c.name: c for c in written[2]}
+  for cell in replicates:
+    model = cell.name.split("/")[1]
+    twin = grid[model].config          # the grid's seed-0 model of the same settings
+    assert cell.config["seed"] in (1, 2) and cell.config["stage"] == "replicates"
+    assert {k: v for k, v in cell.config.items() if k not in ("seed", "stage", "resolved")} == \
+        {k: v for k, v in twin.items() if k not in ("seed", "stage", "resolved")}
+  adadelta = next(c for c in replicates if c.name == "replicates/optimizer=adadelta/seed=1")
+  assert adadelta.config["train"] == {"optimizer": "adadelta", "learning_rate": 1.0}   # its companion too
+  # a stage of its own: the grid's cells (and so the part-way run's records) keep their ids
+  assert not {c.id for c in replicates} & set(c.id for c in written[2])
+  plain = cells.build_cells(config.dataclasses.replace(PROFILE, replicate=(), replicate_seeds=1), PROFILE.axes,
+                            CWConfig(), 0, "selection-id", PROFILE.num_baseline_models, PROFILE.kappas)
+  assert [c.id for c in plain] == [c.id for c in written[2]]
+  assert cells.replicate_cells(config.PROFILES["quick"], CWConfig(), 0, "selection-id") == []
+  twice = config.dataclasses.replace(PROFILE, replicate=("activation", "activation=elu"))
+  assert len(cells.replicate_cells(twice, CWConfig(), 0, "selection-id")) == 8
+
+
+@pytest.mark.parametrize("entry, message", [
+    ("secrue", "unknown axis 'secrue'"), ("activation=swish", "no activation value 'swish'"),
+    ("activation=relu", "no activation value 'relu'"),   # the control's value: its seeds are the baselines
+    ("filters", "not in --axes")])
+def test_a_replicate_entry_naming_no_model_is_a_one_line_error(entry, message):
+  from adv_tf.errors import AdvTfError
+  cfg = config.dataclasses.replace(config.PROFILES["quick"] if entry == "filters" else PROFILE, replicate=(entry,),
+                                   replicate_seeds=2)
+  with pytest.raises(AdvTfError, match=message):
+    cfg.validate()
 
 
 def test_the_grid_is_the_profile_the_readme_describes(written):
@@ -138,13 +177,16 @@ def test_tables_and_figures_cover_every_axis(written):
   assert {"fig6_average_distances.png", "fig7_best_estimate_distances.png"} <= drawn
   assert {f"mean_distance_{axis}.png" for axis in ("activation", "kernel_size", "pool_size", "optimizer")} <= drawn
   # one heat-map grid per axis plus the baselines and the secure model: every model cell's matrix in one of them
-  assert set(grids) == {f"class_distances_{a}.png" for a in (*PROFILE.axes, "baselines", "secure", "padding_control")}
+  assert set(grids) == {f"class_distances_{a}.png" for a in (*PROFILE.axes, "baselines", "secure", "padding_control",
+                                                            "replicates")}
   assert grids["class_distances_padding_control.png"] == [
       "padding=same/baseline/seed=0", "padding=same/baseline/seed=1", "padding=same/baseline/seed=2",
       "padding=same/pool_size=3"]
-  main = {name: names for name, names in grids.items() if name != "class_distances_padding_control.png"}
+  assert len(grids["class_distances_replicates.png"]) == 26
+  main = {name: names for name, names in grids.items()
+          if name not in ("class_distances_padding_control.png", "class_distances_replicates.png")}
   assert sorted(n for names in main.values() for n in names) == sorted(c.name for c in grid if c.stage != "kappa")
-  assert len((out / "results.csv").read_text().splitlines()) == 1 + 76 + 11 + 4
+  assert len((out / "results.csv").read_text().splitlines()) == 1 + 76 + 11 + 4 + 26
 
 
 def test_a_part_way_run_says_its_unmeasured_cells_may_still_come(written, tmp_path, monkeypatch):
