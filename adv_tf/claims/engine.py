@@ -21,8 +21,9 @@ picks the test the design calls for (`rules` module table), and combines the cel
   is not testable, with its reason, unless its other side was not measured: then it is not measured);
   "not run in this profile" when none was measured;
 * a claim with unit "seeds" judged with fewer than two seeds on a side reads "this model: <verdict>" and is
-  not decided (`ClaimResult.decided`), unless the claim names `noise_from`: then that side is tested with the
-  seed-to-seed sd of that quantity's seeds (`rules.reference_t`, a decided verdict);
+  not decided (`ClaimResult.decided`), unless the claim names `noise_from`: then every cell is tested with the
+  seed-to-seed sd of that quantity's seeds (`rules.reference_t`, a decided verdict), whatever each side's seed
+  count (se = sd sqrt(1/n_a + 1/n_b); a side's own sd, where it has >= 2 seeds, is printed beside it);
 * "partial (tested against: ...)" when only some of the values the claim names were measured; "partial
   (testable: k of n cells)" when some of the n measured cells were not testable (the verdict rests on the k
   testable cells alone, whatever their share: a claim of 12 cells with 2 testable reads "holds, partial
@@ -283,6 +284,12 @@ class _Negated(R.Test):
   def never(self, max_factor, spread=R.raw_spread):
     return self.inner.never(max_factor, spread)
 
+  def seeded(self, factor):
+    return _Negated(self.inner.seeded(factor))
+
+  def seeded_text(self, factor):
+    return self.inner.seeded_text(factor)
+
   def noise_in(self, spread=R.raw_spread):
     return self.inner.noise_in(spread)
 
@@ -453,7 +460,9 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
     return _Negated(test), this_model, note
   replicated = claim.unit == "seeds" and len(a.seeds) >= 2 and (isinstance(b, Scalar) or len(b.seeds) >= 2)
   this_model = claim.unit == "seeds" and not replicated
-  if this_model and _has_seed_noise(reference) and (isinstance(b, Scalar) or type(a) is type(b)) and (
+  # A claim naming `noise_from` declares that quantity's seed-to-seed sd every model's: sides with one seed or
+  # several are judged with it (se = sd sqrt(1/n_a + 1/n_b)), as a Trend's points are (`rules.contrast_t`).
+  if claim.unit == "seeds" and _has_seed_noise(reference) and (isinstance(b, Scalar) or type(a) is type(b)) and (
       isinstance(reference, NoiseReference) or type(reference) is type(a)):   # an accuracy's sd for accuracies
     return _reference_test(claim, a, b, reference, from_reference), False, ""
   if isinstance(b, Scalar):
@@ -506,6 +515,26 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
     raise AdvTfError(f"claim {claim.id}: per-item values of different items cannot be compared item by item")
   with np.errstate(invalid="ignore"):   # inf - inf (an attack failed on both): no difference, dropped as nan
     return _item_test(a, paired[0] - paired[1], sides=paired, side_seeds=seeds, other_bounds=b.bounds), this_model, ""
+
+
+def _same(obs, reference) -> bool:
+  """Whether a resolved side is the measured reference quantity itself (equal observations)."""
+  return isinstance(obs, (Accuracy, Values)) and isinstance(reference, (Accuracy, Values)) and obs == reference
+
+
+def _own_sd_note(claim: Claim, cell: Cell, a, b, from_reference: tuple[bool, bool]) -> str:
+  """The own seed-to-seed sd of each compared side with >= 2 seeds that is not the `noise_from` quantity itself,
+  beside the reference's sd that the test assumes for it (empty when there is none)."""
+  own = [f"{_key_name(key)}: {len(o.seeds)} seeds, their own sd "
+         f"{_spread(claim, float(np.std(_seed_values(o), ddof=1)))}"
+         for key, o, ref in ((cell.a, a, from_reference[0]), (cell.b, b, from_reference[1]))
+         if not ref and isinstance(o, (Accuracy, Values)) and len(o.seeds) >= 2]
+  return ("judged with the reference's sd; " + "; ".join(own)) if own else ""
+
+
+def _key_name(key) -> str:
+  """A quantity's key as notes print it: ('activation', 'elu') -> activation elu."""
+  return " ".join(str(k) for k in key) if isinstance(key, tuple) else str(key)
 
 
 def _shared_noise_note(a, b) -> str:
@@ -670,9 +699,13 @@ def judge_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules = Rules(
   reference = None
   if claim.noise_from is not None:
     reference = (noise or {}).get(claim.noise_from) or measure(claim.noise_from)
-  from_reference = (claim.noise_from is not None and cell.a == claim.noise_from,
-                    claim.noise_from is not None and cell.b == claim.noise_from)
+  # a side is the reference when the cell names it, or resolves to it (e.g. a paper-002 axis' control value is the
+  # baselines): it grows with the reference in "what would decide it"
+  from_reference = tuple(claim.noise_from is not None and (key == claim.noise_from or _same(o, reference))
+                         for key, o in ((cell.a, a), (cell.b, b)))
   test, this_model, note = _test(claim, a, b, reference, from_reference)
+  if _seedable(test):
+    note = "; ".join(n for n in (note, _own_sd_note(claim, cell, a, b, from_reference)) if n)
   p_for, p_against, p_tie = _p_values(cell, test, claim.margin)
   effects = _seed_effects(claim, a, b)
   return CellResult(cell, "undecided", test, note, this_model, p_for, p_against, p_tie, _confounds(a, b),
@@ -771,7 +804,26 @@ def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules
     if outcome in DECIDED:
       return (f"{seen}; the same rules would read '{outcome}'{alone} at {weakest.test.grown(factor, unit)} if the "
               "effect held")
-  return f"{seen}; {weakest.test.never(rules.max_factor, spread)}{alone}"
+  never = f"{seen}; {weakest.test.never(rules.max_factor, spread)}{alone}"
+  if not _seedable(weakest.test):
+    return never
+  for factor in SCALE_FACTORS:   # a reference's sd: seeds of the compared models decide what no reference does
+    if factor > rules.max_factor:
+      break
+    scaled = [dataclasses.replace(c, test=c.test.seeded(factor) if _seedable(c.test) else c.test, status="undecided")
+              for c in testable]
+    for c in scaled:
+      c.p_for, c.p_against, c.p_tie = _p_values(c.cell, c.test, claim.margin)
+    outcome = combine(claim, scaled + [c for c in cells if c.test is None], rules).removeprefix("this model: ")
+    if outcome in DECIDED:
+      return f"{never}; the same rules would read '{outcome}' at {weakest.test.seeded_text(factor)} if the effect held"
+  return never
+
+
+def _seedable(test) -> bool:
+  """Whether `test` judges its compared models with a reference's sd (`rules.ReferenceT`), so that seeds of those
+  models (`seeded`) shrink its se."""
+  return isinstance(test.inner if isinstance(test, _Negated) else test, R.ReferenceT)
 
 
 def judge(claim: Claim, measure: Measure, rules: Rules = Rules(),

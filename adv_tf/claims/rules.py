@@ -739,13 +739,29 @@ class ReferenceT(TTest):
     own = sorted({int(n) for n, ref in zip(self.sides, self.from_reference) if ref and self.published})
     also = (f", and {factor}x this run's own seeds of it ({', '.join(str(n) for n in own)} -> "
             f"{', '.join(str(n * factor) for n in own)})" if own else "")
+    kept = sorted({int(n) for n, ref in zip(self.sides, self.from_reference) if not ref and math.isfinite(n)})
+    stays = ("a single compared model stays one seed" if kept in ([], [1]) else
+             f"the compared models keep their {', '.join(map(str, kept))} seeds")
     return (f"a reference of about N = {self.reference_n * factor} seeds of {self.reference} ({factor}x today's "
-            f"N = {self.reference_n}{also}; a single compared model stays one seed)")
+            f"N = {self.reference_n}{also}; {stays})")
 
   def never(self, max_factor: int, spread: Callable[[float], str] = raw_spread) -> str:
     return (f"no reference up to N = {self.reference_n * max_factor} seeds of {self.reference} ({max_factor}x today's) "
-            f"decides it at this effect: a single compared model's own seed noise (sd {spread(self.sd)}) does not "
-            "shrink with N, so it needs seeds of its own")
+            f"decides it at this effect: a compared model's own seed noise (sd {spread(self.sd)}) "
+            "does not shrink with N, so it needs seeds of its own")
+
+  def seeded(self, factor: int) -> "ReferenceT":
+    """The compared models that are not the reference at `factor` times their seeds, the reference as today: what
+    decides an effect that no reference does (`never`)."""
+    n_a, n_b = (n if ref else n * factor for n, ref in zip(self.sides, self.from_reference))
+    se = self.sd * math.sqrt(1.0 / n_a + 1.0 / n_b)
+    return dataclasses.replace(self, se=se, n=int(min(n_a, n_b)), sides=(n_a, n_b))
+
+  def seeded_text(self, factor: int) -> str:
+    """The sample `seeded(factor)` stands for."""
+    own = sorted({int(n) for n, ref in zip(self.sides, self.from_reference) if not ref and math.isfinite(n)})
+    return (f"about {', '.join(str(n * factor) for n in own)} seeds of each compared model ({factor}x today's "
+            f"{', '.join(str(n) for n in own)}; {self.reference} at today's N = {self.reference_n})")
 
 
 @dataclasses.dataclass
@@ -764,6 +780,16 @@ class ContrastT(ReferenceT):
     counts = tuple(big if ref else n for n, ref in zip(self.counts, self.from_points))
     return contrast_t(self.coefficients, self.mean, counts, self.sd, big, self.reference, self.from_points,
                       self.label)
+
+  def seeded(self, factor: int) -> "ContrastT":
+    counts = tuple(n if ref else n * factor for n, ref in zip(self.counts, self.from_points))
+    return contrast_t(self.coefficients, self.mean, counts, self.sd, self.reference_n, self.reference,
+                      self.from_points, self.label)
+
+  def seeded_text(self, factor: int) -> str:
+    own = sorted({int(n) for n, ref in zip(self.counts, self.from_points) if not ref})
+    return (f"about {', '.join(str(n * factor) for n in own)} seeds of each point's model ({factor}x today's "
+            f"{', '.join(str(n) for n in own)}; {self.reference} at today's N = {self.reference_n})")
 
 
 def contrast_t(coefficients, effect: float, counts, sd: float, reference_n: int, source: str = "the reference",

@@ -351,6 +351,46 @@ def test_one_model_against_n_uses_the_reference_seeds_when_the_claim_names_them(
     claim(Cell("variant", "base"), noise_from="base")
 
 
+def test_replicated_models_are_judged_with_the_reference_sd_the_claim_names():
+  """Issue 22 (paper 002's replicates): a variant with seeds of its own is still judged with the baselines' sd
+  (se = sd sqrt(1/n_a + 1/n_b), N - 1 df), as a Trend's points are, never by a Welch t over its own 3 seeds."""
+  table = {"variant": _models(2.33, 2.36, 2.31, seed0=0), "base": _models(2.27, 2.29, 2.28, 2.30, 2.26)}
+  r = judge(claim(Cell("variant", "base"), unit="seeds", noise_from="base", margin=0.0), measure(table))
+  test = r.cells[0].test
+  assert test.name == "t over seeds, sd from a reference" and test.df == 4 and r.verdict == "holds"
+  sd = np.std([2.27, 2.29, 2.28, 2.30, 2.26], ddof=1)
+  assert test.se == pytest.approx(sd * (1 / 3 + 1 / 5) ** 0.5)
+  own = np.std([2.33, 2.36, 2.31], ddof=1)
+  assert r.cells[0].note == f"judged with the reference's sd; variant: 3 seeds, their own sd {100 * own:.3g} pp"
+  # without noise_from the replicated sides keep their own test (paired by seed number here: common seeds 0-2)
+  assert judge(claim(Cell("variant", "base"), unit="seeds", margin=0.0), measure(table)).cells[0].test.name != \
+      test.name
+
+
+def test_what_no_reference_decides_names_the_seeds_of_each_model_that_would():
+  # two single models 0.02 apart, sd 0.01 over 3 reference seeds: their own noise (se 0.01 sqrt(2), t 1.41 < 1.96)
+  # shrinks with no N; k seeds of each give se 0.01 sqrt(2 / k) against t(0.975, 2) = 4.303: k = 12, the first
+  # engine factor past 9.3
+  from adv_tf.claims.engine import SCALE_FACTORS
+  table = {"a": _models(2.32), "b": _models(2.30), "base": _models(2.27, 2.29, 2.28)}
+  r = judge(claim(Cell("a", "b"), unit="seeds", noise_from="base", margin=0.0), measure(table))
+  assert r.verdict == "inconclusive" and "needs seeds of its own" in r.to_decide
+  k = next(f for f in SCALE_FACTORS if 0.02 / (0.01 * (2 / f) ** 0.5) > 4.303)
+  assert k == 12
+  assert f"would read 'holds' at about {k} seeds of each compared model ({k}x today's 1" in r.to_decide
+  mirrored = judge(claim(Cell("b", "a", "less"), unit="seeds", noise_from="base", margin=0.0), measure(table))
+  assert f"about {k} seeds of each compared model" in mirrored.to_decide   # through the mirrored test
+
+
+def test_a_side_that_resolves_to_the_reference_grows_with_it():
+  """Paper 002: an axis' control value resolves to the baselines; "what would decide it" grows it with the reference
+  (it is the reference), where before only a cell naming the reference's own key did."""
+  table = {"control": _models(2.27, 2.29, 2.28), "variant": _models(2.30), "base": _models(2.27, 2.29, 2.28)}
+  r = judge(claim(Cell("variant", "control"), unit="seeds", noise_from="base", margin=0.0), measure(table))
+  assert r.cells[0].test.from_reference == (False, True)
+  assert r.cells[0].test.scaled(4).sides == (1.0, 12.0)
+
+
 def test_an_untestable_quantity_makes_its_cells_not_testable_with_its_reason():
   from adv_tf.claims import Untestable
   table = {"a": Untestable("model below the 98% accuracy bar"), "b": _models(2.28)}

@@ -44,7 +44,10 @@ compares the two strides.
 S1 ("not significantly different") is an equivalence within the margin between single models (the secure model and
 one input-dropout model, sd sqrt(2) x the baselines'): with 10 baselines (sd 0.032, t(0.975, 9) = 2.26) the
 allowance 2.26 x 0.046 = 0.10 exceeds the 0.09 margin, so no number of baselines can read "tie"; it needs seeds of
-the secure and dropout models (the report's "what would decide it" says so).
+the secure and dropout models (the report's "what would decide it" says how many).
+Seeds of a single model (`--replicate`, stage `replicates`; cpu-full: 3 seeds of S1's, C2's and C5's models) enter
+the same tests: a model's seeds are averaged and judged with the baselines' sd at se = sd sqrt(1/n_a + 1/n_b)
+(`adv_tf.claims.engine`: a claim naming `noise_from` uses it whatever the seed counts).
 K1 and S3 compare the one seed-0 baseline with the one secure model on their examples' images: unit "seeds", so
 with one model a side they read "this model: ..." (a statement about these two models, not the recipe). S4 is
 §6.4's bound on the baseline alone ("less than 14.2% in the original model" above every threshold over 0.10,

@@ -2,7 +2,9 @@
 our tidy results (results.csv rows) or from the published numbers.
 
 * ours: a model's mean CW-L2 class distance is one value per seed (`Values`); the control's value of an axis
-  and `BASELINES` are the N baselines. A model below the 98% bar (§6.1), one whose CW search failed on some
+  and `BASELINES` are the N baselines; a variant or the secure model named in `--replicate` has the grid's
+  seed-`seed` model and its replicates' seeds (stage `replicates`; a replicate without an axis is the secure
+  model's). A model below the 98% bar (§6.1), one whose CW search failed on some
   pair (its mean is over fewer pairs), and every model when fewer than 2 baselines give no seed-to-seed sd,
   are `Untestable` with the reason; the share of 'same'-padded models is a confound. The transfer share of
   Fig. 10 and Figs. 8/9's pixels changed are judged per source image (`Values`, one item per best-estimate
@@ -160,11 +162,13 @@ def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
         return Untestable(f"{name} excluded: {excluded} (§6.1: below 98% a model is not compared)")
     return None
 
+  replicates = by_stage.get(grid.REPLICATES, [])
+
   def measure(key):
     if key == claims.BASELINES:
       return distance(by_stage.get("baseline", []), "baselines")
     if key == claims.SECURE:
-      return distance(by_stage.get("secure", []), "secure model")
+      return distance(by_stage.get("secure", []) + [r for r in replicates if not r.get("axis")], "secure model")
     if key[0] == "transfer":
       result = _kappa_result(kappa_results, key[1])
       if result and (unusable := _unusable_kappa_models(result)):
@@ -187,7 +191,8 @@ def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
     axis, value = key
     if grid._label(value) == grid._label(base_values[axis]):
       return measure(claims.BASELINES)
-    rows = [r for r in by_stage.get("variant", []) if r["axis"] == axis and r["value"] == grid._label(value)]
+    rows = [r for r in by_stage.get("variant", []) + replicates
+            if r["axis"] == axis and r["value"] == grid._label(value)]
     return distance(rows, f"{axis}={grid._label(value)}")
   return measure
 

@@ -658,12 +658,15 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
             *([f"Baseline noise of our verdicts: {meta['noise_line']} (this run's own baselines enter only as the "
                "compared mean).", ""] if meta.get("noise_line") else []), verdict_table(*judged),
             *(["", meta["padding_line"]] if meta.get("padding_line") else []),
+            *(["", meta["replicates_line"]] if meta.get("replicates_line") else []),
             "", "Verdict rules (adv_tf.claims; the paper gives none): a hyperparameter claim is about a training "
             "choice, so its unit is the trained model; one model against the mean of N baselines is judged by "
             "t = (x − mean) / (sd·√(1+1/N)) with N − 1 degrees of freedom, two single models by sd·√2, sd = the "
             "seed-to-seed std of the mean distance over the N baselines (§5.5's z with its small-N null "
-            "distribution). A cell is significant at one-sided 2.5% (Holm over a claim's cells for \"does not "
-            "hold\"); holds when every measured cell is significant for the claim; tie when every cell is "
+            "distribution); a model with seeds of its own (the replicates, `--replicate`) by the same sd at "
+            "se = sd·√(1/n_a + 1/n_b) for n_a and n_b seeds. A cell is significant at one-sided 2.5% (Holm over "
+            "a claim's cells for \"does not hold\"); holds when every measured cell is significant for the "
+            "claim; tie when every cell is "
             "equivalent within 0.09 (§5.5's \"no impact\" bound, 3 Table-2 stds) by two one-sided tests; "
             "\"partial (tested against: ...)\" when not every value the claim names was measured. C1, C3 and C4 "
             "are trends (§6.3), each judged by one test over the axis' measured values: the least-squares line "
@@ -828,6 +831,7 @@ class HyperparamsReport(StudyReport):
     rows = self._rows
     meta = {**self._inputs.meta, "noise_line": self._noise.describe() if self._noise is not None else "",
             "padding_line": padding_control_line(self._inputs.records),
+            "replicates_line": replicates_line(self._inputs.records),
             "gaps_section": gaps_of(self._summary, self._inputs.selection, self._noise).render(),
             "transfer_text": transfer_text(self._summary.kappa, ours_measure(self._inputs.records))}
     return _markdown(self._summary, self._inputs.selection, rows[2], rows[3], rows[4], rows[5], rows[6],
@@ -859,6 +863,46 @@ def padding_control_line(records: Sequence[Mapping[str, Any]]) -> str:
   valid = [r for r in records if r["stage"] == "baseline"]
   return (f"Padding control: the 'same'-padded control LeNets' mean distance {moments(same)}; the 'valid' baselines' "
           f"{moments(valid)} (C4-same and C6-same judge with the 'valid' baselines' sd).")
+
+
+def replicates_line(records: Sequence[Mapping[str, Any]]) -> str:
+  """The models with replicates (stage `replicates`, `HyperparamsConfig.replicate`): per model the mean distance
+  over its usable seeds (the grid's study-seed model and its replicates, as the claims resolve it,
+  `measures.ours`) and their own sd, beside the baselines' sd the claims judge them with (an assumption this shows:
+  that a model's seed-to-seed noise is the control LeNet's). Empty without replicates."""
+  replicates = [r for r in records if r["stage"] == cells.REPLICATES]
+  if not replicates:
+    return ""
+  def key_of(record):    # the claims' key of a model record: (axis, value) of a variant, SECURE of the secure model
+    axis = record["config"].get("axis")
+    return (axis, _value_key(record["config"]["value"])) if axis else claims_lib.SECURE
+
+  measure, keys = ours_measure(records), {key_of(r) for r in replicates}
+  models: dict[str, tuple] = {}       # name -> (claims key, seeds recorded)
+  for r in records:
+    if r["stage"] in ("variant", "secure", cells.REPLICATES) and key_of(r) in keys:
+      key = key_of(r)
+      name = f"{key[0]}={cells._label(key[1])}" if key != claims_lib.SECURE else "secure"
+      models.setdefault(name, (key, []))[1].append(int(r.get("seed") or 0))
+  parts = []
+  for name, (key, seeds) in models.items():
+    found = measure(key)
+    if not isinstance(found, Values):
+      parts.append(f"{name}: {getattr(found, 'reason', 'not measured')} (seeds {', '.join(map(str, sorted(seeds)))})")
+      continue
+    means = found.per_seed_values()
+    left = sorted(set(seeds) - set(found.seeds))
+    sd = f", own sd {np.std(means, ddof=1):.3f}" if len(means) >= 2 else ""
+    parts.append(f"{name}: {np.mean(means):.3f}{sd} over seeds {', '.join(map(str, found.seeds))}"
+                 + (f" (seed(s) {', '.join(map(str, left))} below 98% or with CW failures: left out, §6.1)"
+                    if left else ""))
+  base = measure(claims_lib.BASELINES)
+  base_sd = (f"the baselines' sd {np.std(base.per_seed_values(), ddof=1):.3f} over {len(base.seeds)} seeds"
+             if isinstance(base, Values) and len(base.seeds) >= 2 else "the baselines' sd")
+  return ("Replicates (the mean distance of each model over its seeds, the grid's study-seed model and its "
+          "replicates; the claims judge each with " + base_sd + ", se = sd·√(1/n_a + 1/n_b), assuming its own "
+          "seed-to-seed sd is the control LeNet's; each model's own sd is printed for comparison): "
+          + "; ".join(parts) + ".")
 
 
 def part_way_note(missing: int) -> str:

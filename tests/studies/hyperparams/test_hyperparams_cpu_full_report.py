@@ -129,6 +129,26 @@ def test_the_replicates_give_each_single_model_of_c2_c5_and_s1_three_seeds(writt
   assert len(cells.replicate_cells(twice, CWConfig(), 0, "selection-id")) == 8
 
 
+def test_the_replicates_enter_the_claims_and_the_report_as_seeds_of_their_models(written):
+  _, text, grid, _ = written
+  line = next(x for x in text.splitlines() if x.startswith("Replicates ("))
+  assert line.count("over seeds 0, 1, 2") == 13 and "the baselines' sd" in line and "over 10 seeds" in line
+  assert "secure: " in line and "input_dropout=0.4: " in line and "optimizer=adadelta: " in line
+  rng = np.random.default_rng(3)
+  model_cells = [c for c in grid if c.stage != "kappa"] + cells.replicate_cells(PROFILE, CWConfig(), 0, "selection-id")
+  records = [_model_record(c, rng, BASELINE_MEAN) for c in model_cells]
+  ours, _ = report.judge_claims(records)
+  by_id = {r.claim.id: r for r in ours}
+  s1 = by_id["S1"].cells   # the secure model and each input-dropout model: 3 seeds a side, the baselines' sd
+  assert [c.test.sides for c in s1] == [(3.0, 3.0), (3.0, 3.0)] and all(c.test.df == 9 for c in s1)
+  assert all("secure: 3 seeds, their own sd" in c.note for c in s1)
+  # C2: ReLU is the control (the 10 baselines, the reference itself), each other activation 3 seeds
+  assert {c.test.sides for c in by_id["C2"].cells} == {(10.0, 3.0)}
+  assert all(c.test.from_reference == (True, False) for c in by_id["C2"].cells)
+  assert {c.test.sides for c in by_id["C5"].cells} == {(10.0, 3.0)}
+  assert {c.test.sides for c in by_id["C6"].cells} == {(10.0, 1.0)}   # no replicates: one model as before
+
+
 @pytest.mark.parametrize("entry, message", [
     ("secrue", "unknown axis 'secrue'"), ("activation=swish", "no activation value 'swish'"),
     ("activation=relu", "no activation value 'relu'"),   # the control's value: its seeds are the baselines
