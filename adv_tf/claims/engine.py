@@ -23,7 +23,9 @@ picks the test the design calls for (`rules` module table), and combines the cel
 * a claim with unit "seeds" judged with fewer than two seeds on a side reads "this model: <verdict>" and is
   not decided (`ClaimResult.decided`), unless the claim names `noise_from`: then every cell is tested with the
   seed-to-seed sd of that quantity's seeds (`rules.reference_t`, a decided verdict), whatever each side's seed
-  count (se = sd sqrt(1/n_a + 1/n_b); a side's own sd, where it has >= 2 seeds, is printed beside it);
+  count (se = sd sqrt(1/n_a + 1/n_b); a side's own sd, where it has >= 2 seeds, is printed beside it, and where
+  it is significantly above the reference's, F test at `VARIANCE_CHECK_ALPHA`, a cell whose sides both have >= 2
+  seeds falls back to Welch's t over their own seeds, and a cell with a one-seed side or a trend says so);
 * "partial (tested against: ...)" when only some of the values the claim names were measured; "partial
   (testable: k of n cells)" when some of the n measured cells were not testable (the verdict rests on the k
   testable cells alone, whatever their share: a claim of 12 cells with 2 testable reads "holds, partial
@@ -444,8 +446,8 @@ def _has_seed_noise(reference) -> bool:
       isinstance(reference, (Accuracy, Values)) and len(reference.seeds) >= 2)
 
 
-def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] = (False, False)
-          ) -> tuple[R.Test, bool, str]:
+def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] = (False, False),
+          noisier: str = "") -> tuple[R.Test, bool, str]:
   """(test of value(a) - value(b), judged on one model only, note) for two resolved observations;
   `reference`: the resolved `Claim.noise_from` (None: not named or not measured); `from_reference`: whether a, b
   is that quantity. Tests on items count each item once, averaged over its side's seeds (`_item_means`)."""
@@ -456,15 +458,25 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
       raise AdvTfError(f"claim {claim.id}: an Exact value is compared with an Exact value or a constant only")
     return R.ExactDifference(a.value - b.value), False, ""
   if isinstance(a, Scalar):
-    test, this_model, note = _test(claim, b, a, reference, from_reference[::-1])
+    test, this_model, note = _test(claim, b, a, reference, from_reference[::-1], noisier)
     return _Negated(test), this_model, note
   replicated = claim.unit == "seeds" and len(a.seeds) >= 2 and (isinstance(b, Scalar) or len(b.seeds) >= 2)
   this_model = claim.unit == "seeds" and not replicated
   # A claim naming `noise_from` declares that quantity's seed-to-seed sd every model's: sides with one seed or
   # several are judged with it (se = sd sqrt(1/n_a + 1/n_b)), as a Trend's points are (`rules.contrast_t`).
+  # A replicated side whose own variance is significantly above the reference's (`_noisier`) breaks that assumption:
+  # with both sides replicated the cell falls back to Welch's t over each side's own seeds.
   if claim.unit == "seeds" and _has_seed_noise(reference) and (isinstance(b, Scalar) or type(a) is type(b)) and (
       isinstance(reference, NoiseReference) or type(reference) is type(a)):   # an accuracy's sd for accuracies
-    return _reference_test(claim, a, b, reference, from_reference), False, ""
+    if not (noisier and replicated):
+      note = f"{noisier} (no Welch's t: a side has one seed)" if noisier else ""
+      return _reference_test(claim, a, b, reference, from_reference), False, note
+    if isinstance(b, Scalar):
+      return (R.one_sample_t(_seed_values(a), b.value), False,
+              f"{noisier}: a one-sample t over its own seeds instead")
+    floor = _seed_floor(a, b) if isinstance(a, Accuracy) else 0.0
+    return (R.welch_t(_seed_values(a), _seed_values(b), floor), False,
+            f"{noisier}: Welch's t over each side's own seeds instead")
   if isinstance(b, Scalar):
     if replicated:
       if isinstance(a, Accuracy):   # every seed on the same test items: their sampling noise is shared
@@ -515,6 +527,32 @@ def _test(claim: Claim, a, b, reference=None, from_reference: tuple[bool, bool] 
     raise AdvTfError(f"claim {claim.id}: per-item values of different items cannot be compared item by item")
   with np.errstate(invalid="ignore"):   # inf - inf (an attack failed on both): no difference, dropped as nan
     return _item_test(a, paired[0] - paired[1], sides=paired, side_seeds=seeds, other_bounds=b.bounds), this_model, ""
+
+
+VARIANCE_CHECK_ALPHA = 0.05   # one-sided level of the F test of a replicated side's own variance (`_noisier`)
+
+
+def _noisier(claim: Claim, cell: Cell, a, b, reference, from_reference: tuple[bool, bool]) -> str:
+  """Which compared sides with >= 2 seeds (not the reference itself) have an own seed-to-seed variance significantly
+  above the reference's (F test at `VARIANCE_CHECK_ALPHA`), as a note; empty when none or without a reference."""
+  if not _has_seed_noise(reference):
+    return ""
+  if isinstance(reference, NoiseReference):
+    sd, n = reference.sd, reference.n
+  else:
+    values = _seed_values(reference)
+    sd, n = max(float(np.std(values, ddof=1)), _seed_floor(reference) if isinstance(reference, Accuracy) else 0.0), \
+        len(values)
+  out = []
+  for key, o, ref in ((cell.a, a, from_reference[0]), (cell.b, b, from_reference[1])):
+    if ref or not isinstance(o, (Accuracy, Values)) or len(o.seeds) < 2:
+      continue
+    p = R.variance_above_p(_seed_values(o), sd, n)
+    if p <= VARIANCE_CHECK_ALPHA:
+      own = float(np.std(_seed_values(o), ddof=1))
+      out.append(f"{_key_name(key)}'s own sd {_spread(claim, own)} over {len(o.seeds)} seeds is significantly above "
+                 f"the reference's {_spread(claim, sd)} (F test, one-sided p = {p:.3g})")
+  return "; ".join(out)
 
 
 def _same(obs, reference) -> bool:
@@ -667,6 +705,12 @@ def _trend_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules,
   test = R.contrast_t(weights, float(weights @ ys), counts, sd, n_ref, source,
                       [p[3] == reference for p in points],
                       label=f"linear trend t over seeds (least-squares change across the axis), sd from {sd_from}")
+  noisier = [p[2] for p in points if p[3] != reference and isinstance(p[3], (Accuracy, Values)) and
+             len(p[3].seeds) >= 2 and R.variance_above_p(_seed_values(p[3]), sd, n_ref) <= VARIANCE_CHECK_ALPHA]
+  if noisier:   # the trend keeps the reference's sd: said, not corrected (`_noisier` for a two-sided cell)
+    note = "; ".join(x for x in (note, f"own seed-to-seed sd significantly above the reference's (F test, one-sided "
+                                       f"{VARIANCE_CHECK_ALPHA:g}) at {', '.join(noisier)}: the trend assumes the "
+                                       "reference's") if x)
   p_for, p_against, p_tie = _p_values(cell, test, claim.margin)
   confounds = {}
   for name in {k for p in points for k in getattr(p[3], "confounds", {})}:
@@ -703,7 +747,8 @@ def judge_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules = Rules(
   # baselines): it grows with the reference in "what would decide it"
   from_reference = tuple(claim.noise_from is not None and (key == claim.noise_from or _same(o, reference))
                          for key, o in ((cell.a, a), (cell.b, b)))
-  test, this_model, note = _test(claim, a, b, reference, from_reference)
+  noisier = _noisier(claim, cell, a, b, reference, from_reference) if claim.noise_from is not None else ""
+  test, this_model, note = _test(claim, a, b, reference, from_reference, noisier)
   if _seedable(test):
     note = "; ".join(n for n in (note, _own_sd_note(claim, cell, a, b, from_reference)) if n)
   p_for, p_against, p_tie = _p_values(cell, test, claim.margin)

@@ -833,6 +833,19 @@ def reference_t_from_sd(effect: float, n_a: float, n_b: float, sd: float, refere
                     (float(n_a), float(n_b)), tuple(from_reference), published)
 
 
+def variance_above_p(values, sd: float, reference_n: int) -> float:
+  """One-sided p of the F test that the seed-to-seed variance behind `values` (>= 2 seeds) exceeds a reference's sd
+  over `reference_n` seeds: F = s^2 / sd^2 with (n - 1, N - 1) degrees of freedom. A zero reference sd with spread
+  values gives 0; fewer than two values, 1."""
+  values = np.asarray(values, np.float64)
+  if len(values) < 2:
+    return 1.0
+  own = float(np.var(values, ddof=1))
+  if sd <= 0:
+    return 0.0 if own > 0 else 1.0
+  return float(_stats.f.sf(own / sd ** 2, len(values) - 1, reference_n - 1))
+
+
 def holm(p_values) -> list[float]:
   """Holm (1979) step-down adjusted p-values (family-wise error), in the input order."""
   p = list(p_values)

@@ -363,8 +363,26 @@ def test_replicated_models_are_judged_with_the_reference_sd_the_claim_names():
   own = np.std([2.33, 2.36, 2.31], ddof=1)
   assert r.cells[0].note == f"judged with the reference's sd; variant: 3 seeds, their own sd {100 * own:.3g} pp"
   # without noise_from the replicated sides keep their own test (paired by seed number here: common seeds 0-2)
-  assert judge(claim(Cell("variant", "base"), unit="seeds", margin=0.0), measure(table)).cells[0].test.name != \
-      test.name
+  assert judge(claim(Cell("variant", "base"), unit="seeds", margin=0.0), measure(table)).cells[0].test.name == \
+      "paired t over seeds"
+
+
+def test_a_replicated_side_noisier_than_the_reference_falls_back_to_welch():
+  """Review of 2026-12-07: the reference's sd stands for a replicated model's only while its own seeds agree; an own
+  variance significantly above it (F test, one-sided 5%) leaves that cell to Welch's t over each side's seeds."""
+  table = {"noisy": _models(2.20, 2.50, 2.80), "calm": _models(2.40, 2.41, 2.42),
+           "base": _models(2.27, 2.29, 2.28, 2.30, 2.26)}
+  r = judge(claim(Cell("noisy", "calm"), unit="seeds", noise_from="base", margin=0.0), measure(table))
+  assert r.cells[0].test.name.startswith("Welch") and "noisy's own sd" in r.cells[0].note
+  assert "F test" in r.cells[0].note and "calm's own sd" not in r.cells[0].note
+  constant = judge(claim(Cell(2.31, "noisy", "less"), unit="seeds", noise_from="base", margin=0.0), measure(table))
+  assert "noisy's own sd" in constant.cells[0].note and "one-sample t over its own seeds" in constant.cells[0].note
+  single = judge(claim(Cell("noisy", "one"), unit="seeds", noise_from="base", margin=0.0),
+                 measure({**table, "one": _models(2.40)}))
+  assert single.cells[0].test.name == "t over seeds, sd from a reference" and "no Welch's t" in single.cells[0].note
+  calm = judge(claim(Cell("calm", "base"), unit="seeds", noise_from="base", margin=0.0), measure(table))
+  assert calm.cells[0].test.name == "t over seeds, sd from a reference"   # own sd 0.01 vs 0.016: no fallback
+  assert R.variance_above_p([1.0, 1.0], 0.1, 5) == 1.0 and R.variance_above_p([1.0, 2.0], 0.0, 5) == 0.0
 
 
 def test_what_no_reference_decides_names_the_seeds_of_each_model_that_would():
@@ -378,8 +396,12 @@ def test_what_no_reference_decides_names_the_seeds_of_each_model_that_would():
   k = next(f for f in SCALE_FACTORS if 0.02 / (0.01 * (2 / f) ** 0.5) > 4.303)
   assert k == 12
   assert f"would read 'holds' at about {k} seeds of each compared model ({k}x today's 1" in r.to_decide
-  mirrored = judge(claim(Cell("b", "a", "less"), unit="seeds", noise_from="base", margin=0.0), measure(table))
-  assert f"about {k} seeds of each compared model" in mirrored.to_decide   # through the mirrored test
+  # against a constant the model's side is mirrored (`_Negated`): one model 0.01 above 2.31, se 0.01: t 1 at any N;
+  # k seeds give se 0.01 / sqrt(k) against 4.303: k = 24, the first engine factor past 18.5
+  mirrored = judge(claim(Cell(2.31, "a", "less"), unit="seeds", noise_from="base", margin=0.0),
+                   measure({**table, "a": _models(2.32)}))
+  assert "needs seeds of its own" in mirrored.to_decide
+  assert "would read 'holds' at about 24 seeds of each compared model (24x today's 1" in mirrored.to_decide
 
 
 def test_a_side_that_resolves_to_the_reference_grows_with_it():

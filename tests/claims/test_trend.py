@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from scipy import stats
 
@@ -165,3 +166,24 @@ def test_a_reference_of_another_kind_lends_no_sd_to_a_trend():
   table = {"base": base, ("axis", 0.0): _models(2.27), ("axis", 1.0): _models(2.30), ("axis", 2.0): _models(2.40)}
   r = judge(_claim(_trend(0.0, 1.0, 2.0)), table.get)
   assert r.cells[0].status == "not testable" and "another kind of quantity" in r.cells[0].note
+
+
+def test_replicated_points_count_their_seeds_and_seeds_of_them_decide_what_no_reference_does():
+  """Issue 22 (paper 002's replicates): a point with 3 seeds enters the contrast with n_i = 3; where no reference
+  decides the trend, "what would decide it" grows the points' own seeds (`ContrastT.seeded`), not the reference."""
+  zs = (-1.5, -1.1, -0.6, -0.3, 0.0, 0.0, 0.3, 0.6, 1.1, 1.5)
+  base = _models(*(2.28 + 0.01 * z / float(np.std(zs, ddof=1)) for z in zs))   # mean 2.28, sd 0.01
+  replicated = Values(((2.30,), (2.31,), (2.29,)), seeds=(0, 1, 2), item_set="pairs", confounds={"padding": 0.0})
+  table = _table(base, **{"1": replicated, "2": _models(2.295)})
+  r = judge(_claim(_trend(0, 1, 2)), table.get)
+  test = r.cells[0].test
+  assert test.sd == pytest.approx(0.01, rel=1e-3)
+  assert test.counts == (10.0, 3.0, 1.0)   # the baselines (the reference itself), the replicated point, one model
+  assert test.se == pytest.approx(test.sd * math.sqrt(1 / 10 + 0 + 1))   # coefficients (-1, 0, 1)
+  grown = test.seeded(4)
+  assert grown.counts == (10.0, 12.0, 4.0) and grown.reference_n == 10 and grown.df == 9
+  # effect 0.015: t < 1.96 however many baselines (the one model's noise stays); at k seeds of each point's model
+  # se = 0.01 sqrt(1/10 + 1/k) against t(0.975, 9) = 2.262: k = 3 is the first factor that decides
+  assert r.verdict == "inconclusive" and "needs seeds of its own" in r.to_decide
+  assert "would read 'holds' at about 3, 9 seeds of each point's model (3x today's 1, 3; base at today's N = 10)" \
+      in r.to_decide

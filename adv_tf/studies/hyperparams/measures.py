@@ -1,21 +1,21 @@
 """The quantities paper 002's claims compare (keys in `claims`), resolved as `adv_tf.claims` observations from
 our tidy results (results.csv rows) or from the published numbers.
 
-* ours: a model's mean CW-L2 class distance is one value per seed (`Values`); the control's value of an axis
-  and `BASELINES` are the N baselines; a variant or the secure model named in `--replicate` has the grid's
-  seed-`seed` model and its replicates' seeds (stage `replicates`; a replicate without an axis is the secure
-  model's). A model below the 98% bar (§6.1), one whose CW search failed on some
-  pair (its mean is over fewer pairs), and every model when fewer than 2 baselines give no seed-to-seed sd,
-  are `Untestable` with the reason; the share of 'same'-padded models is a confound. The transfer share of
-  Fig. 10 and Figs. 8/9's pixels changed are judged per source image (`Values`, one item per best-estimate
-  sample: its 9 pairs share the image, so they are not independent items), each image's value the mean over its
-  pairs that the attack solved: the share that reaches its target on the secure model (K1: the mean of the
-  images' shares, each image weighted equally, where Fig. 10 plots the share of all examples) and the percent of
-  pixel values changed above a threshold (S3, over the pairs both models solved; one model each, so "this
-  model"); sources either model misclassifies are left out (their pairs start on another class). Kappa records
-  written before 2026-12-06 hold only the pooled numbers: their transfer is k of n examples (counting pairs as
-  independent, which overstates the evidence) and their distortion has no noise to judge a difference by
-  (`Untestable`).
+* ours: a model's mean CW-L2 class distance is one value per seed (`Values`); the control's value of an axis and
+  `BASELINES` are the N baselines; a variant or the secure model named in `--replicate` has the grid's seed-`seed`
+  model and its replicates' seeds (stage `replicates`; a replicate without an axis is the secure model's). A model
+  below the 98% bar (§6.1), one whose CW search failed on some pair (its mean is over fewer pairs), and every model
+  when fewer than 2 baselines give no seed-to-seed sd, are `Untestable` with the reason; the exclusion is per trained
+  model, so a seed of a replicated model that fails is left out and the others judged (the report's replicates line
+  names the seeds left out); the share of 'same'-padded models is a confound. The transfer share of Fig. 10 and Figs.
+  8/9's pixels changed are judged per source image (`Values`, one item per best-estimate sample: its 9 pairs share the
+  image, so they are not independent items), each image's value the mean over its pairs that the attack solved: the
+  share that reaches its target on the secure model (K1: the mean of the images' shares, each image weighted equally,
+  where Fig. 10 plots the share of all examples) and the percent of pixel values changed above a threshold (S3, over
+  the pairs both models solved; one model each, so "this model"); sources either model misclassifies are left out
+  (their pairs start on another class). Kappa records written before 2026-12-06 hold only the pooled numbers: their
+  transfer is k of n examples (counting pairs as independent, which overstates the evidence) and their distortion has
+  no noise to judge a difference by (`Untestable`).
 * paper: each Table 5/6 row is one model; the control is the mean of 100 baselines with Table 2's std,
   represented as 100 per-seed values with exactly that mean and std (all a t test uses of them); the secure
   model is §6.4's 2.58; Figs. 8-10 are plots whose values are not transcribed (`Untestable`).
@@ -129,6 +129,7 @@ def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
   for row in tidy:
     by_stage.setdefault(row["stage"], []).append(row)
   baselines = _models(by_stage.get("baseline", []), "baselines")
+  replicates = by_stage.get(grid.REPLICATES, [])
   enough = isinstance(baselines, Values) and len(baselines.seeds) >= 2
 
   def distance(rows, name):
@@ -144,8 +145,8 @@ def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
       return distance([r for r in control if not r.get("axis")], "'same'-padded control LeNets") if control else None
     rows = [r for r in control if r.get("axis") == axis and r.get("value") == grid._label(value)]
     if not rows:
-      rows = [r for r in by_stage.get("variant", []) if r["axis"] == axis and r["value"] == grid._label(value)
-              and r.get("padding") == "same"]
+      rows = [r for r in by_stage.get("variant", []) + replicates
+              if r["axis"] == axis and r["value"] == grid._label(value) and r.get("padding") == "same"]
     return distance(rows, f"{axis}={grid._label(value)} ('same')") if rows else None
 
   def _unusable_kappa_models(result, alone: str = "") -> Untestable | None:
@@ -161,8 +162,6 @@ def ours(tidy: Sequence[Mapping[str, Any]], base_values: Mapping[str, Any],
       if excluded and alone in ("", side):
         return Untestable(f"{name} excluded: {excluded} (§6.1: below 98% a model is not compared)")
     return None
-
-  replicates = by_stage.get(grid.REPLICATES, [])
 
   def measure(key):
     if key == claims.BASELINES:

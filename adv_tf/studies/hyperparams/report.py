@@ -831,7 +831,7 @@ class HyperparamsReport(StudyReport):
     rows = self._rows
     meta = {**self._inputs.meta, "noise_line": self._noise.describe() if self._noise is not None else "",
             "padding_line": padding_control_line(self._inputs.records),
-            "replicates_line": replicates_line(self._inputs.records),
+            "replicates_line": replicates_line(self._inputs.records, self._noise),
             "gaps_section": gaps_of(self._summary, self._inputs.selection, self._noise).render(),
             "transfer_text": transfer_text(self._summary.kappa, ours_measure(self._inputs.records))}
     return _markdown(self._summary, self._inputs.selection, rows[2], rows[3], rows[4], rows[5], rows[6],
@@ -865,11 +865,12 @@ def padding_control_line(records: Sequence[Mapping[str, Any]]) -> str:
           f"{moments(valid)} (C4-same and C6-same judge with the 'valid' baselines' sd).")
 
 
-def replicates_line(records: Sequence[Mapping[str, Any]]) -> str:
+def replicates_line(records: Sequence[Mapping[str, Any]], noise=None) -> str:
   """The models with replicates (stage `replicates`, `HyperparamsConfig.replicate`): per model the mean distance
   over its usable seeds (the grid's study-seed model and its replicates, as the claims resolve it,
   `measures.ours`) and their own sd, beside the baselines' sd the claims judge them with (an assumption this shows:
-  that a model's seed-to-seed noise is the control LeNet's). Empty without replicates."""
+  that a model's seed-to-seed noise is the control LeNet's); `noise`: the published noise reference the claims use
+  instead of this run's baselines (None: this run's). Empty without replicates."""
   replicates = [r for r in records if r["stage"] == cells.REPLICATES]
   if not replicates:
     return ""
@@ -883,7 +884,7 @@ def replicates_line(records: Sequence[Mapping[str, Any]]) -> str:
     if r["stage"] in ("variant", "secure", cells.REPLICATES) and key_of(r) in keys:
       key = key_of(r)
       name = f"{key[0]}={cells._label(key[1])}" if key != claims_lib.SECURE else "secure"
-      models.setdefault(name, (key, []))[1].append(int(r.get("seed") or 0))
+      models.setdefault(name, (key, []))[1].append(int(r["config"].get("seed") or 0))   # the model's seed
   parts = []
   for name, (key, seeds) in models.items():
     found = measure(key)
@@ -897,12 +898,17 @@ def replicates_line(records: Sequence[Mapping[str, Any]]) -> str:
                  + (f" (seed(s) {', '.join(map(str, left))} below 98% or with CW failures: left out, §6.1)"
                     if left else ""))
   base = measure(claims_lib.BASELINES)
-  base_sd = (f"the baselines' sd {np.std(base.per_seed_values(), ddof=1):.3f} over {len(base.seeds)} seeds"
-             if isinstance(base, Values) and len(base.seeds) >= 2 else "the baselines' sd")
+  if noise is not None:
+    base_sd = f"the published noise reference's sd {noise.sd:.3f} over {noise.n} baselines (commit {noise.commit[:12]})"
+  elif isinstance(base, Values) and len(base.seeds) >= 2:
+    base_sd = f"the baselines' sd {np.std(base.per_seed_values(), ddof=1):.3f} over {len(base.seeds)} seeds"
+  else:
+    base_sd = "the baselines' sd"
   return ("Replicates (the mean distance of each model over its seeds, the grid's study-seed model and its "
           "replicates; the claims judge each with " + base_sd + ", se = sd·√(1/n_a + 1/n_b), assuming its own "
-          "seed-to-seed sd is the control LeNet's; each model's own sd is printed for comparison): "
-          + "; ".join(parts) + ".")
+          "seed-to-seed sd is the control LeNet's, unless its own sd is significantly larger (the cell's note "
+          "says so); each model's own sd is printed for comparison; the tables and figures show the study-seed "
+          "model alone): " + "; ".join(parts) + ".")
 
 
 def part_way_note(missing: int) -> str:

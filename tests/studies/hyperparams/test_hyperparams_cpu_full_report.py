@@ -136,6 +136,7 @@ def test_the_replicates_enter_the_claims_and_the_report_as_seeds_of_their_models
   assert "secure: " in line and "input_dropout=0.4: " in line and "optimizer=adadelta: " in line
   rng = np.random.default_rng(3)
   model_cells = [c for c in grid if c.stage != "kappa"] + cells.replicate_cells(PROFILE, CWConfig(), 0, "selection-id")
+  model_cells += cells.padding_control_cells(PROFILE, CWConfig(), 0, "selection-id")
   records = [_model_record(c, rng, BASELINE_MEAN) for c in model_cells]
   ours, _ = report.judge_claims(records)
   by_id = {r.claim.id: r for r in ours}
@@ -147,6 +148,17 @@ def test_the_replicates_enter_the_claims_and_the_report_as_seeds_of_their_models
   assert all(c.test.from_reference == (True, False) for c in by_id["C2"].cells)
   assert {c.test.sides for c in by_id["C5"].cells} == {(10.0, 3.0)}
   assert {c.test.sides for c in by_id["C6"].cells} == {(10.0, 1.0)}   # no replicates: one model as before
+  measure = report.ours_measure(records)   # a secure replicate (no axis) joins the secure model only
+  assert measure(claims.SECURE).seeds == (0, 1, 2) and measure(("input_dropout", 0.4)).seeds == (0, 1, 2)
+  assert measure(("input_dropout", 0.1)).seeds == (0,) and measure(("activation", "elu")).seeds == (0, 1, 2)
+  assert len(measure((claims.SAME_PADDING, "pool_size", 2)).seeds) == 3   # the 'same' control LeNets, as before
+  # a replicate below 98% is left out of its model (§6.1, per trained model) and the line names it; records carry
+  # the run's seed at the top level (0), the model's in the config
+  failed = [dict(r, seed=0, result={**r["result"], "excluded": "test accuracy 0.975 < 0.98"})
+            if r["name"] == "replicates/secure/seed=1" else dict(r, seed=0) for r in records]
+  assert report.ours_measure(failed)(claims.SECURE).seeds == (0, 2)
+  line = report.replicates_line(failed)
+  assert "secure: " in line and "over seeds 0, 2 (seed(s) 1 below 98% or with CW failures: left out" in line
 
 
 @pytest.mark.parametrize("entry, message", [
