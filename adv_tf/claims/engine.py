@@ -862,7 +862,8 @@ def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules
     outcome = combine(claim, scaled + [c for c in cells if c.test is None], rules).removeprefix("this model: ")
     if outcome in DECIDED:
       return f"{never}; the same rules would read '{outcome}' at {weakest.test.seeded_text(factor)} if the effect held"
-  return never
+  return (f"{never}; nor would seeds of each compared model, up to {rules.max_factor}x today's, at this effect (it "
+          "sits where neither side of the claim's line can be shown)")
 
 
 def _seedable(test) -> bool:

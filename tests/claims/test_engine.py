@@ -402,6 +402,9 @@ def test_what_no_reference_decides_names_the_seeds_of_each_model_that_would():
                    measure({**table, "a": _models(2.32)}))
   assert "needs seeds of its own" in mirrored.to_decide
   assert "would read 'holds' at about 24 seeds of each compared model (24x today's 1" in mirrored.to_decide
+  # an "equal" cell whose effect sits on the margin: no number of seeds shows it inside or outside
+  edge = judge(claim(Cell("a", "b", "equal"), unit="seeds", noise_from="base", margin=0.02), measure(table))
+  assert edge.verdict == "inconclusive" and "nor would seeds of each compared model, up to 1024x" in edge.to_decide
 
 
 def test_a_side_that_resolves_to_the_reference_grows_with_it():
