@@ -18,7 +18,7 @@ quantity's units ("greater": rises, "less": falls; `equal` within the margin: fl
 every pair: at one model per point, adjacent values differ by less than their noise, so pairwise comparisons
 cannot decide a trend that the points together show. Points not measured (or not testable) are left out of the
 fit and the claim reads "partial"; fewer than two measured points: not measured. Needs unit "seeds" with
-`noise_from` (the design of a grid of single models against N baselines; `rules.contrast_t`).
+`noise_from` (the design of a grid of models against N baselines; `rules.contrast_t`).
 
 Units of noise (`Claim.unit`):
   images / pairs  the compared models' per-item outcomes on the same items (exact McNemar / sign test);
@@ -27,8 +27,11 @@ Units of noise (`Claim.unit`):
                   seeds on a side the cell is judged on items and the verdict reads "this model: ..." and is
                   not counted as decided, unless the claim names a `noise_from` quantity whose seeds
                   estimate the seed-to-seed sd (a design that assumes every compared side shares it, e.g.
-                  paper 002 §5.5's N baselines): then one model against the mean of N is the t test
-                  (x - mean) / (sd sqrt(1 + 1/N)) ~ t(N - 1), two single models use sd sqrt(2).
+                  paper 002 §5.5's N baselines): then every side, whatever its seed count, is tested with it,
+                  se = sd sqrt(1/n_a + 1/n_b) ~ t(N - 1) (one model against the mean of N: sd sqrt(1 + 1/N); two
+                  single models: sd sqrt(2)); a side with >= 2 seeds whose own variance is significantly above
+                  the reference's (F test, `engine.VARIANCE_CHECK_ALPHA`) leaves a cell whose sides both have
+                  >= 2 seeds to Welch's t (a one-sample t against a constant).
 """
 from __future__ import annotations
 
@@ -107,8 +110,9 @@ class Claim:
     confound_limits: {confound: largest difference between compared sides that is not flagged}.
     scale, value_unit: how effects are printed (default: accuracies as percentage points).
     noise_from: unit "seeds" only: the key of a quantity with >= 2 seeds whose seed-to-seed sd stands for every
-      compared side's (`rules.reference_t`); a side with one seed is then tested with it instead of reading
-      "this model". None: no such assumption.
+      compared side's, whatever its seed count (`rules.reference_t`: a side with one seed is tested with it
+      instead of reading "this model"; a replicated side much noisier than it, F test, falls back to Welch's t,
+      module docstring). None: no such assumption.
     seeds_paired: whether seed s is the same draw on both sides (common initialisation, data order or subsets: a
       model and its retrained copy, one recipe at two subset sizes). Unit "seeds": sides measured on the same items
       with >= 2 common seeds are compared by a paired t over the per-seed differences; False where the sides are

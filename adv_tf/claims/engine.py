@@ -48,8 +48,9 @@ For every claim that is not decided, `ClaimResult.to_decide` says what would dec
 measured noise, and the sample size (items or seeds per side, as a multiple of today's) at which the same
 rules, applied to the same effect and noise, give a decided verdict (`max_factor` at most). A "this model"
 verdict says first that it needs >= 2 seeds per compared model whatever the images (the images it names then
-decide it for this model alone); a one-model-against-N test (`rules.ReferenceT`) names the reference size N at
-which it would be decided, or says that no N decides it and the single model needs seeds of its own.
+decide it for this model alone); a test with a reference's sd (`rules.ReferenceT`) names the reference size N at
+which it would be decided, or, where no N does, the seeds of each compared model (`ReferenceT.seeded`) that would, or
+that none up to `max_factor` times today's would (an effect on the margin).
 """
 from __future__ import annotations
 
@@ -681,7 +682,8 @@ def _trend_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules,
   if len({p[0] for p in points}) < 2:
     status = "not testable" if left_out else "not measured"
     return CellResult(cell, status, note=note or "fewer than two measured points", groups=tuple(measured))
-  reference = (noise or {}).get(claim.noise_from) or measure(claim.noise_from)
+  measured_reference = measure(claim.noise_from)   # this run's own: a point that is it is not F-tested
+  reference = (noise or {}).get(claim.noise_from) or measured_reference
   if not _has_seed_noise(reference):
     return CellResult(cell, "not testable", note=f"no seed-to-seed sd: {claim.noise_from} has < 2 seeds",
                       groups=tuple(measured))
@@ -703,9 +705,9 @@ def _trend_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules,
     floor = _seed_floor(reference) if isinstance(reference, Accuracy) else 0.0
     sd, n_ref = max(float(np.std(values, ddof=1)), floor), len(values)
   test = R.contrast_t(weights, float(weights @ ys), counts, sd, n_ref, source,
-                      [p[3] == reference for p in points],
+                      [p[3] == reference for p in points],   # a published sd: no point is that run's seeds
                       label=f"linear trend t over seeds (least-squares change across the axis), sd from {sd_from}")
-  noisier = [p[2] for p in points if p[3] != reference and isinstance(p[3], (Accuracy, Values)) and
+  noisier = [p[2] for p in points if p[3] != measured_reference and isinstance(p[3], (Accuracy, Values)) and
              len(p[3].seeds) >= 2 and R.variance_above_p(_seed_values(p[3]), sd, n_ref) <= VARIANCE_CHECK_ALPHA]
   if noisier:   # the trend keeps the reference's sd: said, not corrected (`_noisier` for a two-sided cell)
     note = "; ".join(x for x in (note, f"own seed-to-seed sd significantly above the reference's (F test, one-sided "
@@ -740,12 +742,14 @@ def judge_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules = Rules(
     reasons.append(f"both compared {'accuracies' if isinstance(a, Accuracy) else 'values'} at the {bounds.pop()}")
   if reasons:
     return CellResult(cell, "not testable", note="; ".join(reasons), confounds=_confounds(a, b))
-  reference = None
+  reference = measured_reference = None
   if claim.noise_from is not None:
-    reference = (noise or {}).get(claim.noise_from) or measure(claim.noise_from)
-  # a side is the reference when the cell names it, or resolves to it (e.g. a paper-002 axis' control value is the
-  # baselines): it grows with the reference in "what would decide it"
-  from_reference = tuple(claim.noise_from is not None and (key == claim.noise_from or _same(o, reference))
+    measured_reference = measure(claim.noise_from)
+    reference = (noise or {}).get(claim.noise_from) or measured_reference
+  # a side is the reference when the cell names it, or resolves to this run's own measurement of it (e.g. a paper-002
+  # axis' control value is the baselines, also where a published sd replaces theirs): it grows with the reference in
+  # "what would decide it" and is no compared model of its own
+  from_reference = tuple(claim.noise_from is not None and (key == claim.noise_from or _same(o, measured_reference))
                          for key, o in ((cell.a, a), (cell.b, b)))
   noisier = _noisier(claim, cell, a, b, reference, from_reference) if claim.noise_from is not None else ""
   test, this_model, note = _test(claim, a, b, reference, from_reference, noisier)

@@ -712,9 +712,9 @@ class ReferenceT(TTest):
   `from_reference` which sides are the reference itself. Build with `reference_t`.
 
   What decides it is a larger reference: `scaled(factor)` grows the reference to `factor` N seeds (the degrees of
-  freedom and a side that is the reference grow with it) and keeps a single compared model at its one seed,
-  which a one-model-against-N design does not replicate: its own seed noise (sd sqrt(1/n_a)) stays, so some
-  effects no reference decides (`never`)."""
+  freedom and a side that is the reference grow with it) and keeps each compared model at its own seed count: its
+  own seed noise (sd sqrt(1/n_a)) stays, so some effects no reference decides (`never`); seeds of the compared
+  models (`seeded(factor)`, the reference as today) may."""
   reference_n: int = 2
   reference: str = "the reference"
   sides: tuple[float, float] = (1.0, 1.0)
@@ -740,7 +740,7 @@ class ReferenceT(TTest):
     also = (f", and {factor}x this run's own seeds of it ({', '.join(str(n) for n in own)} -> "
             f"{', '.join(str(n * factor) for n in own)})" if own else "")
     kept = sorted({int(n) for n, ref in zip(self.sides, self.from_reference) if not ref and math.isfinite(n)})
-    stays = ("a single compared model stays one seed" if kept in ([], [1]) else
+    stays = ("a single compared model stays one seed" if self._single() else
              f"the compared models keep their {', '.join(map(str, kept))} seeds")
     return (f"a reference of about N = {self.reference_n * factor} seeds of {self.reference} ({factor}x today's "
             f"N = {self.reference_n}{also}; {stays})")
@@ -748,7 +748,11 @@ class ReferenceT(TTest):
   def never(self, max_factor: int, spread: Callable[[float], str] = raw_spread) -> str:
     return (f"no reference up to N = {self.reference_n * max_factor} seeds of {self.reference} ({max_factor}x today's) "
             f"decides it at this effect: a compared model's own seed noise (sd {spread(self.sd)}) "
-            "does not shrink with N, so it needs seeds of its own")
+            f"does not shrink with N, so it needs {'seeds' if self._single() else 'more seeds'} of its own")
+
+  def _single(self) -> bool:
+    """Whether every compared side that is not the reference is one model (one seed)."""
+    return {int(n) for n, ref in zip(self.sides, self.from_reference) if not ref and math.isfinite(n)} <= {1}
 
   def seeded(self, factor: int) -> "ReferenceT":
     """The compared models that are not the reference at `factor` times their seeds, the reference as today: what
@@ -769,17 +773,23 @@ class ContrastT(ReferenceT):
   """A linear contrast of several quantities, sum_i c_i y_i, each y_i the mean of `counts[i]` seeds, all sharing the
   seed-to-seed sd of a reference's N seeds: se = sd sqrt(sum_i c_i^2 / n_i), df = N - 1 (the one-model-against-N
   design of `ReferenceT` over more than two quantities; e.g. a trend's least-squares slope over an axis, `engine`).
-  Build with `contrast_t`. `scaled(factor)` grows the reference (and a quantity that is the reference) to
-  `factor` N seeds; a single model stays one seed, so its own seed noise stays and some effects no N decides."""
+  Build with `contrast_t`. `scaled(factor)` grows the reference (and a quantity that is the reference) by
+  `factor`; every other quantity keeps its seed count, so its own seed noise stays and some effects no N decides;
+  `seeded(factor)` grows those quantities' seeds instead."""
   coefficients: tuple[float, ...] = ()
   counts: tuple[float, ...] = ()
   from_points: tuple[bool, ...] = ()
 
   def scaled(self, factor: int) -> "ContrastT":
     big = self.reference_n * factor
-    counts = tuple(big if ref else n for n, ref in zip(self.counts, self.from_points))
+    # a point that is the reference grows with it from its own seeds in this run (N of them for a measured reference;
+    # a published one's N is not this run's, as in `ReferenceT.scaled`)
+    counts = tuple(n * factor if ref else n for n, ref in zip(self.counts, self.from_points))
     return contrast_t(self.coefficients, self.mean, counts, self.sd, big, self.reference, self.from_points,
                       self.label)
+
+  def _single(self) -> bool:
+    return {int(n) for n, ref in zip(self.counts, self.from_points) if not ref} <= {1}
 
   def seeded(self, factor: int) -> "ContrastT":
     counts = tuple(n if ref else n * factor for n, ref in zip(self.counts, self.from_points))

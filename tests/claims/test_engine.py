@@ -416,6 +416,24 @@ def test_a_side_that_resolves_to_the_reference_grows_with_it():
   assert r.cells[0].test.scaled(4).sides == (1.0, 12.0)
 
 
+def test_with_a_published_sd_a_side_that_is_this_runs_reference_is_still_the_reference():
+  """Final read of 2026-12-07: with a published NoiseReference the side resolving to this run's baselines (a paper-002
+  axis' control value) was taken for a compared model: F-tested, its sd printed, grown by `seeded`."""
+  table = {"control": _models(2.20, 2.40, 2.30), "variant": _models(2.45, 2.46, 2.44, seed0=1),
+           "base": _models(2.20, 2.40, 2.30)}
+  published = NoiseReference("base", 0.02, 10, "0123456789abcdef", {"cw": "exact"})
+  r = judge(claim(Cell("variant", "control"), unit="seeds", noise_from="base", margin=0.0), measure(table),
+            noise={"base": published})
+  test = r.cells[0].test
+  assert test.from_reference == (False, True) and test.df == 9 and test.name == "t over seeds, sd from a published run"
+  assert "control" not in r.cells[0].note        # this run's 3 noisy baselines are the reference, not F-tested
+  assert test.seeded(2).sides == (6.0, 3.0)      # seeds of the compared model grow, the reference's stay
+  noisy = {**table, "variant": _models(2.10, 2.80, 2.45, seed0=1)}   # own sd 0.35 against the published 0.02
+  r = judge(claim(Cell("variant", "control"), unit="seeds", noise_from="base", margin=0.0), measure(noisy),
+            noise={"base": published})
+  assert r.cells[0].test.name.startswith("Welch") and "variant's own sd" in r.cells[0].note
+
+
 def test_an_untestable_quantity_makes_its_cells_not_testable_with_its_reason():
   from adv_tf.claims import Untestable
   table = {"a": Untestable("model below the 98% accuracy bar"), "b": _models(2.28)}

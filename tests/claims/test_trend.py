@@ -184,6 +184,6 @@ def test_replicated_points_count_their_seeds_and_seeds_of_them_decide_what_no_re
   assert grown.counts == (10.0, 12.0, 4.0) and grown.reference_n == 10 and grown.df == 9
   # effect 0.015: t < 1.96 however many baselines (the one model's noise stays); at k seeds of each point's model
   # se = 0.01 sqrt(1/10 + 1/k) against t(0.975, 9) = 2.262: k = 3 is the first factor that decides
-  assert r.verdict == "inconclusive" and "needs seeds of its own" in r.to_decide
+  assert r.verdict == "inconclusive" and "needs more seeds of its own" in r.to_decide   # one point has 3 already
   assert "would read 'holds' at about 3, 9 seeds of each point's model (3x today's 1, 3; base at today's N = 10)" \
       in r.to_decide
