@@ -410,6 +410,8 @@ def test_every_choice_that_moves_a_number_is_in_the_report(tmp_path):
     ("--cw.schedule=slow", "unknown --cw.schedule 'slow'"),
     ("--shard_index=5", "shard"),
     ("--max_cells=-1", "--max_cells must be >= 0"),
+    ("--replicate=secure,input_dropout=0.45", "this profile runs no input_dropout value '0.45'"),
+    ("--replicate_seeds=0", "--replicate_seeds must be an integer >= 1"),
 ])
 def test_bad_input_is_a_one_line_error_before_any_work(tmp_path, monkeypatch, capsys, flag, message):
   from adv_tf.experiment import cli
