@@ -110,6 +110,13 @@ def secure_spec(seed: int) -> ModelSpec:
   return ModelSpec(dict(SECURE_MODEL), {}, seed)
 
 
+def variant_spec(axis, value, seed: int) -> ModelSpec:
+  """The control LeNet with `axis` (an `Axis`) set to `value` and that value's companions (e.g. an optimizer's
+  learning rate), on the model or the training side as the axis targets."""
+  overrides = {axis.field: value, **axis.companions.get(value, {})}
+  return ModelSpec(overrides, {}, seed) if axis.target == "model" else ModelSpec({}, overrides, seed)
+
+
 def build_cells(profile: HyperparamsConfig, axes: Sequence[str], cw: CWConfig, seed: int, selection_id: str,
                 num_baseline_models: int, kappas: Sequence[float], *, run: Mapping[str, Any] | None = None,
                 identity: Mapping[str, Any] | None = None) -> list:
@@ -139,8 +146,7 @@ def build_cells(profile: HyperparamsConfig, axes: Sequence[str], cw: CWConfig, s
     axis = AXES_BY_NAME[name]
     base_value = getattr(base_model if axis.target == "model" else base_train, axis.field)
     for value in grid_values(axis, profile, base_value):
-      overrides = {axis.field: value, **axis.companions.get(value, {})}
-      spec = ModelSpec(overrides, {}, seed) if axis.target == "model" else ModelSpec({}, overrides, seed)
+      spec = variant_spec(axis, value, seed)
       cell = Cell(f"{axis.name}={_label(value)}",
                   model_cell_config("variant", spec, cw, selection_id, axis=axis.name, value=value,
                                     resolved=resolved(spec), identity=identity),
@@ -210,26 +216,19 @@ def replicate_cells(profile: HyperparamsConfig, cw: CWConfig, seed: int, selecti
   axis as the secure model's)."""
   run = dict(run if run is not None else run_settings(profile))
   identity = dict(identity or run_identity())
-  out = []
+  out, seen = [], set()
   for entry in profile.replicate:
     axis_name, values = replicate_target(entry, profile)
-    if axis_name is None:
-      models = [("secure", secure_spec, None, None)]
-    else:
-      axis = AXES_BY_NAME[axis_name]
-      models = []
-      for value in values:
-        overrides = {axis.field: value, **axis.companions.get(value, {})}
-        spec_of = ((lambda s, o=overrides: ModelSpec(o, {}, s)) if axis.target == "model" else
-                   (lambda s, o=overrides: ModelSpec({}, o, s)))
-        models.append((f"{axis_name}={_label(value)}", spec_of, axis_name, value))
-    for name, spec_of, axis_name, value in models:
+    models = [(None, None)] if axis_name is None else [(AXES_BY_NAME[axis_name], v) for v in values]
+    for axis, value in models:
+      name = "secure" if axis is None else f"{axis.name}={_label(value)}"
       for k in range(1, profile.replicate_seeds):
-        spec = spec_of(seed + k)
+        spec = secure_spec(seed + k) if axis is None else variant_spec(axis, value, seed + k)
         cell = Cell(f"{REPLICATES}/{name}/seed={seed + k}", model_cell_config(
-            REPLICATES, spec, cw, selection_id, axis=axis_name, value=value,
+            REPLICATES, spec, cw, selection_id, axis=None if axis is None else axis.name, value=value,
             resolved=_resolved(spec, profile, run), identity=identity), stage=REPLICATES)
-        if all(c.id != cell.id for c in out):   # an entry named twice (e.g. 'activation' and 'activation=elu')
+        if cell.id not in seen:   # an entry named twice (e.g. 'activation' and 'activation=elu')
+          seen.add(cell.id)
           out.append(cell)
   return out
 
