@@ -32,7 +32,8 @@ API:
   declarations  `Cell(a, b, relation, offset, group, label)`, relations greater / less / at_least /
                 at_most / equal; `Trend(points)` as a cell's side a: a rise or fall along an ordered axis;
                 `Claim(id, statement, cells, section, unit, margin, mode, names, conflict,
-                confound_limits, scale, value_unit, noise_from)`, units images / pairs / seeds.
+                confound_limits, scale, value_unit, noise_from, seeds_paired, one_model, looks)`, units images /
+                pairs / seeds; `with_looks(claims, ["C5=3"])`: a profile's sequential design (`Claim.looks`).
   rules         the tests (exact McNemar, Newcombe paired/unpaired, exact binomial, t over items, sign test, paired /
                 Welch / one-sample t, `reference_t`: one model against N with their sd, `contrast_t`: a trend over
                 such models) and `holm`.
@@ -43,7 +44,7 @@ API:
 The verdict rules are stated in `engine`'s docstring; every rule has a test on constructed data in
 tests/claims/.
 """
-from adv_tf.claims.declarations import RELATIONS, UNITS, Cell, Claim, Trend, check_unique
+from adv_tf.claims.declarations import RELATIONS, UNITS, Cell, Claim, Trend, check_unique, with_looks
 from adv_tf.claims.engine import DECIDED, NOT_RUN, ClaimResult, Rules, judge, judge_all
 from adv_tf.claims.observations import Accuracy, Exact, Scalar, Untestable, Values, pack_items, unpack_items
 from adv_tf.claims.writers import claim_verdicts, verdict_rows, verdict_table

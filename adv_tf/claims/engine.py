@@ -30,6 +30,8 @@ picks the test the design calls for (`rules` module table), and combines the cel
   (testable: k of n cells)" when some of the n measured cells were not testable (the verdict rests on the k
   testable cells alone, whatever their share: a claim of 12 cells with 2 testable reads "holds, partial
   (testable: 2 of 12 cells)", never a bare "holds"); both in one parenthesis when both apply (`ClaimResult.label`);
+* a claim of a sequential design (`Claim.looks` k > 1: data added after earlier readings left it undecided) is
+  judged at alpha / k in every rule above (Bonferroni over the looks), and its evidence says so;
 * confounds (observation `confounds`, and clean accuracy) that differ between compared sides by more than
   the claim's `confound_limits` are attached to the evidence.
 * tests on items (images, pairs) count each item once: with several seeds on a side, its outcome averaged over
@@ -82,6 +84,12 @@ class Rules:
   near_chance: float = 0.1
   max_factor: int = 1024
 
+  def for_claim(self, claim: Claim) -> "Rules":
+    """These rules at the claim's look (`Claim.looks`): look k of a sequential design at alpha / k (Bonferroni
+    over the looks: whichever look decides, the error stays within alpha; a look that stopped undecided at alpha
+    is undecided at alpha / k too)."""
+    return self if claim.looks == 1 else dataclasses.replace(self, alpha=self.alpha / claim.looks)
+
 
 @dataclasses.dataclass
 class CellResult:
@@ -107,6 +115,7 @@ class ClaimResult:
   tested: tuple[str, ...] = ()
   to_decide: str = ""
   confounds: str = ""
+  sequential: str = ""   # the look's level, for a claim of a sequential design (`Claim.looks`)
 
   @property
   def this_model(self) -> bool:
@@ -251,7 +260,7 @@ class ClaimResult:
     parts += [c.note for c in self.cells if isinstance(c.cell.a, Trend) and c.note and c.status != "not testable"]
     parts += [self.seed_disagreement] if self.seed_disagreement else []
     parts += [self.left_out] if self.left_out else []
-    parts += [p for p in (self.confounds, self.to_decide) if p]
+    parts += [p for p in (self.confounds, self.sequential, self.to_decide) if p]
     if self.claim.conflict:
       parts.append(f"text vs figure: {self.claim.conflict} (judged against the figure)")
     return "; ".join(parts)
@@ -879,7 +888,9 @@ def _seedable(test) -> bool:
 def judge(claim: Claim, measure: Measure, rules: Rules = Rules(),
           noise: Mapping[Hashable, NoiseReference] | None = None) -> ClaimResult:
   """The claim's verdict from `measure` (the study's tidy results, or the paper's numbers); `noise`: published
-  seed-to-seed noise per `noise_from` key (`judge_cell`)."""
+  seed-to-seed noise per `noise_from` key (`judge_cell`). A claim of a sequential design (`Claim.looks` k > 1) is
+  judged at alpha / k throughout (`Rules.for_claim`), its "what would decide it" included."""
+  base, rules = rules.alpha, rules.for_claim(claim)
   cells = [judge_cell(claim, c, measure, rules, noise) for c in claim.cells]
   verdict = combine(claim, cells, rules)
   tested = tuple(n for n in claim.names if any(
@@ -890,7 +901,17 @@ def judge(claim: Claim, measure: Measure, rules: Rules = Rules(),
     if gaps and max(gaps) > limit:
       flagged.append(f"{name} differs by up to {max(gaps):.3g} between compared sides (flagged above {limit:g})")
   return ClaimResult(claim, verdict, cells, tested, _to_decide(claim, cells, verdict, rules),
-                     "confounds: " + "; ".join(flagged) if flagged else "")
+                     "confounds: " + "; ".join(flagged) if flagged else "", _sequential_note(claim, base, rules))
+
+
+def _sequential_note(claim: Claim, base: float, rules: Rules) -> str:
+  """What a sequential design's look does to the level (`Rules.for_claim`); empty for a fixed design."""
+  k = claim.looks
+  if k == 1:
+    return ""
+  return (f"sequential: look {k} (data added after {k - 1} earlier reading{'s' if k > 2 else ''} left it "
+          f"undecided), judged at {base:g}/{k} = {rules.alpha:.4g} per direction: Bonferroni over the looks, so that "
+          f"stopping at whichever look decides keeps the error within {base:g}")
 
 
 def judge_all(claims: Sequence[Claim], measure: Measure, rules: Rules = Rules(),

@@ -190,7 +190,7 @@ def _convert(name: str, field: dataclasses.Field, annotation, value) -> Any:
 
 def resolve_config(study: study_lib.Study, fv: flags.FlagValues) -> Any:
   """The profile's config with the set flags applied (nested fields by their dotted names), validated: every
-  numeric field against its declared bounds (bounds.py), then the study's own `validate()`."""
+  numeric field against its declared bounds (bounds.py), then the config's own `validate()` and the study's `check`."""
   config = study.PROFILES[fv["profile"].value]
   overrides = {}
   for name, field, annotation in config_flag_fields(study.Config):
@@ -200,6 +200,7 @@ def resolve_config(study: study_lib.Study, fv: flags.FlagValues) -> Any:
   config = replace_leaves(config, overrides)
   bounds.check_config(config)
   config.validate()
+  study.check(config)
   return config
 
 

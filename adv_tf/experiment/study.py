@@ -136,6 +136,11 @@ class Study:
     """The stages, in run order."""
     raise NotImplementedError
 
+  @classmethod
+  def check(cls, config: Any) -> None:
+    """Checks of `config` that need the study's other parts (e.g. a field naming its claims), run after
+    `config.validate()` and before any data loads; AdvTfError saying what to write. Default: none."""
+
   def report(self, run: StudyRun) -> pathlib.Path:
     """Writes `<output_dir>/report.md` (+ CSV tables, figures, claims.json) from `run.records`; returns its path."""
     return self.Report().write(run)
@@ -147,6 +152,7 @@ class Study:
       raise AdvTfError(f"unknown profile {name!r} of {cls.name}; choose one of: {', '.join(cls.PROFILES)}")
     config = dataclasses.replace(cls.PROFILES[name], **overrides)
     config.validate()
+    cls.check(config)
     return config
 
 

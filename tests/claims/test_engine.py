@@ -933,3 +933,39 @@ def test_a_reference_of_another_kind_of_quantity_lends_no_seed_sd():
            "base": _models(2.26, 2.28, 2.30)}
   r = judge(claim(Cell("a", "b"), unit="seeds", noise_from="base", margin=0.0), measure(sides))
   assert "sd from" not in r.cells[0].test.name and r.verdict.startswith("this model")
+
+
+def test_a_sequential_claims_look_k_is_judged_at_alpha_over_k_and_says_so():
+  # exact McNemar, every discordant item one way: 26 vs 20 right gives p = 1/64 (between 0.025/2 and 0.025),
+  # 27 vs 20 p = 1/128 (between 0.025/4 and 0.025/3)
+  m = measure({"a": acc(26), "b": acc(20), "c": acc(27), "d": acc(22)})
+  first = judge(claim(Cell("a", "b")), m)
+  assert first.verdict == "holds" and "sequential" not in first.evidence
+  second = judge(claim(Cell("a", "b"), looks=2), m)
+  assert second.verdict == "inconclusive"
+  assert ("sequential: look 2 (data added after 1 earlier reading left it undecided), judged at 0.025/2 = 0.0125 "
+          "per direction") in second.evidence
+  assert judge(claim(Cell("c", "b"), looks=2), m).verdict == "holds"
+  assert judge(claim(Cell("c", "b"), looks=3), m).verdict == "holds"
+  assert judge(claim(Cell("c", "b"), looks=4), m).verdict == "inconclusive"
+  # "what would decide it" searches at the look's level too: 22 vs 20 needs 3x the items at 0.025, 4x at 0.0125
+  assert "(3x today's)" in judge(claim(Cell("d", "b")), m).to_decide
+  assert "(4x today's)" in judge(claim(Cell("d", "b"), looks=2), m).to_decide
+  assert Rules().for_claim(claim(Cell("a", "b"), looks=4)).alpha == pytest.approx(0.025 / 4)
+
+
+@pytest.mark.parametrize("looks", [0, -1, 1.5, True])
+def test_looks_must_be_a_whole_number_of_at_least_one(looks):
+  with pytest.raises(AdvTfError, match="looks must be a whole number >= 1"):
+    claim(Cell("a", "b"), looks=looks)
+
+
+def test_with_looks_sets_the_named_claims_and_refuses_bad_entries():
+  from adv_tf.claims import with_looks
+  claims = (claim(Cell("a", "b"), id="C1"), claim(Cell("a", "b"), id="C2"))
+  assert [c.looks for c in with_looks(claims, ["C2=3"])] == [1, 3]
+  assert with_looks(claims, []) == claims
+  for entries, message in ((["C3=2"], "no claim 'C3'"), (["C1=2", "C1=3"], "named twice"),
+                           (["C1=x"], "whole number >= 1"), (["C1"], "whole number >= 1")):
+    with pytest.raises(AdvTfError, match=message):
+      with_looks(claims, entries)

@@ -18,7 +18,7 @@ from adv_tf.utils.jsonable import to_jsonable
 COUNTS = {
     "hyperparams/quick": {"selection": 10, "cells": 9},  # issue 22: ELU and AdaDelta left to cpu-full (15 min)
     # the padding control (2026-12-06): a stage of its own, so the main grid's ids and manifest stay
-    "hyperparams/cpu-full": {"selection": 10, "padding_control": 4, "replicates": 26, "cells": 87},
+    "hyperparams/cpu-full": {"selection": 10, "padding_control": 4, "replicates": 50, "cells": 87},
     "hyperparams/paper": {"selection": 10, "padding_control": 4, "cells": 177},
     "hyperparams/smoke": {"selection": 10, "cells": 4},
     # issue 22: the contrast trio x 3 seeds + the 14 px model x 1 seed (was 5 settings x 1 seed).
@@ -61,7 +61,8 @@ ID_HASHES = {
     "hyperparams/cpu-full:selection": "966db050a1be51a1",  # the "long" recipe since 2026-12-06
     "hyperparams/cpu-full:cells": "e7947b49357b8d0e",  # "long" recipe, larger-filter models last
     "hyperparams/cpu-full:padding_control": "6f8aef70c31a2c87",
-    "hyperparams/cpu-full:replicates": "3f2343ca3bae268c",  # 2026-12-07: seeds 1-2 of S1's, C2's and C5's models
+    # 2026-12-08: + seeds 3-8 of the 4 optimizers C5 left undecided (was 3f2343ca3bae268c; the first 26 keep ids)
+    "hyperparams/cpu-full:replicates": "45ea65e77bd8fff4",
     "hyperparams/paper:padding_control": "19cd24760fa63bf1",
     "hyperparams/paper:selection": "cc56211cf34bce2d",
     "hyperparams/paper:cells": "5524cb76a30fd281",  # the larger-filter models last (2026-12-06)

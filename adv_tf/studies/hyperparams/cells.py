@@ -24,6 +24,7 @@ from adv_tf.studies.hyperparams.config import (  # noqa: F401  (re-exported for 
   STUDY_VERSION,
   HyperparamsConfig,
   grid_values,
+  replicate_seeds,
   replicate_target,
   train_config,
   value_label,
@@ -210,8 +211,9 @@ REPLICATES = "replicates"   # the stage's name, and its cells' stage
 def replicate_cells(profile: HyperparamsConfig, cw: CWConfig, seed: int, selection_id: str, *,
                     run: Mapping[str, Any] | None = None, identity: Mapping[str, Any] | None = None) -> list:
   """The replicates (`HyperparamsConfig.replicate`; empty when none or `replicate_seeds` is 1): each named model
-  (the secure model, or a variant of the grid) at seeds seed+1..seed+replicate_seeds-1, in the order of
-  `--replicate`, so that with the grid's seed-`seed` model it has `replicate_seeds` seeds. A variant's cell names
+  (the secure model, or a variant of the grid) at seeds seed+1..seed+N-1, in the order of `--replicate`, so that
+  with the grid's seed-`seed` model it has N seeds (`replicate_seeds`: the entry's @N, else `replicate_seeds`); a
+  model named by two entries gets each seed once. A variant's cell names
   its axis and value as the grid's does; the secure model's names none (`measures` reads a replicate without an
   axis as the secure model's)."""
   run = dict(run if run is not None else run_settings(profile))
@@ -222,7 +224,7 @@ def replicate_cells(profile: HyperparamsConfig, cw: CWConfig, seed: int, selecti
     models = [(None, None)] if axis_name is None else [(AXES_BY_NAME[axis_name], v) for v in values]
     for axis, value in models:
       name = "secure" if axis is None else f"{axis.name}={_label(value)}"
-      for k in range(1, profile.replicate_seeds):
+      for k in range(1, replicate_seeds(entry, profile)):
         spec = secure_spec(seed + k) if axis is None else variant_spec(axis, value, seed + k)
         cell = Cell(f"{REPLICATES}/{name}/seed={seed + k}", model_cell_config(
             REPLICATES, spec, cw, selection_id, axis=None if axis is None else axis.name, value=value,

@@ -177,9 +177,14 @@ class HyperparamsConfig:
       "it this profile runs) or axis=value (e.g. input_dropout=0.4); each is trained and attacked again at seeds "
       "seed+1..seed+N-1 (--replicate_seeds) beside the grid's seed-`seed` model. A claim comparing single models "
       "(C2, C5: one model per value; S1: two single models) is limited by each model's own seed noise, which no "
-      "number of baselines shrinks; these seeds shrink it.")
+      "number of baselines shrinks; these seeds shrink it. An entry ending in @N (e.g. optimizer=adamax@9) gets N "
+      "seeds instead of --replicate_seeds.")
   replicate_seeds: int = flag_field(1, "Seeds per model named in --replicate, the grid's own model included "
                                     "(1: no replicates).", bounds=AT_LEAST_ONE)
+  looks: tuple[str, ...] = flag_field(
+      (), "Claims of a sequential design, '<claim id>=<k>' (e.g. C5=3): seeds were added (--replicate) after k-1 "
+      "earlier readings of this profile left the claim undecided, so it is judged at alpha/k (Bonferroni over the "
+      "looks; adv_tf.claims.Claim.looks). Empty: every claim a fixed design.")
   figure_pairs: tuple[tuple[int, int], ...] = flag_field(
       ((3, 8), (7, 1)), "source:target pairs shown in Fig. 11, e.g. 3:8,7:1.", parse=_pairs)
 
@@ -211,11 +216,26 @@ class HyperparamsConfig:
 SECURE_NAME = "secure"   # --replicate's name for the secure model (§6.4)
 
 
+def replicate_seeds(entry: str, profile: HyperparamsConfig) -> int:
+  """The seeds one --replicate entry gets, the grid's own model included: N of a trailing @N, else
+  --replicate_seeds. AdvTfError for an @ not followed by a whole number >= 1."""
+  _, at, count = entry.partition("@")
+  if not at:
+    return profile.replicate_seeds
+  if not count.isdigit() or int(count) < 1:
+    raise AdvTfError(f"--replicate entry {entry!r}: after '@' write the seeds it gets, a whole number >= 1 "
+                     "(e.g. optimizer=adamax@9)")
+  return int(count)
+
+
 def replicate_target(entry: str, profile: HyperparamsConfig) -> tuple[str | None, tuple]:
   """One --replicate entry as (axis, values): (None, ()) for 'secure'; an axis name: every value of it this profile
-  runs (`grid_values`); axis=value: that value (matched by its label, e.g. 0.4, elu, 64/128). AdvTfError for an
-  entry that names no model of this profile's grid."""
+  runs (`grid_values`); axis=value: that value (matched by its label, e.g. 0.4, elu, 64/128); a trailing @N (its
+  seed count, `replicate_seeds`) is checked and set aside. AdvTfError for an entry that names no model of this
+  profile's grid."""
   from adv_tf.models import LeNetConfig
+  replicate_seeds(entry, profile)
+  entry = entry.partition("@")[0]
   if entry == SECURE_NAME:
     return None, ()
   name, _, label = entry.partition("=")
@@ -252,11 +272,22 @@ ALL_KAPPAS = tuple(float(k) for k in range(11))
 QUICK_NOISE_REFERENCE = "docs/results/hyperparams/quick-baselines10/noise_reference.json"
 # The §8 conclusions a single quick variant can decide against 3 baselines and the published noise reference.
 QUICK_AXES = ("input_dropout", "kernel_size", "pool_size", "stride")
+# 2026-12-08, the third look at C5: the replicates read C5 and C5-6.3 inconclusive at 3 seeds a side, with four of
+# their six cells undecided (SGD below AdaDelta by 0.057 and Adamax by 0.067 L2; Nadam and RMSprop noisier than
+# the baselines, so judged by Welch's t). Those four optimizers get 9 seeds each, the cells nearest a decision
+# first (by their p at the second look: Adamax, AdaDelta, RMSprop, Nadam); 6 more seeds each, 24 cells.
+CPU_FULL_THIRD_LOOK = ("optimizer=adamax@9", "optimizer=adadelta@9", "optimizer=rmsprop@9", "optimizer=nadam@9")
+# The claims those seeds were added for, and how many readings of cpu-full each has had (`HyperparamsConfig.looks`):
+# the part-way grid (one model per value, published 2026-12-07), the replicates (3 seeds), and for C5 this third
+# look. S2 rests on the secure model's replicates too, but it held at the first look and the seeds were added for
+# S1 whatever S2 read, so its reading is not a stop on it: it keeps one look.
+CPU_FULL_LOOKS = ("S1=2", "C2=2", "C2-6.3=2", "C5=3", "C5-6.3=3")
 # cpu-full's replicates (added 2026-12-07 to the part-way run as a stage of its own, so the grid keeps its manifest):
 # 3 seeds of each model that C2, C5 and S1 compare as single models, S1's first (6 cells), then C2's activations (8)
 # and C5's optimizers (12). The part-way run read them inconclusive: their effects (C2 +0.05 to +0.27, C5 -0.002 to
 # +0.11, S1 -0.07 and -0.14 L2) sit within one model's own seed noise (sd ~0.032 from 10 baselines).
-CPU_FULL_REPLICATES = (SECURE_NAME, "input_dropout=0.4", "input_dropout=0.5", "activation", "optimizer")
+CPU_FULL_REPLICATES = (SECURE_NAME, "input_dropout=0.4", "input_dropout=0.5", "activation", "optimizer",
+                       *CPU_FULL_THIRD_LOOK)
 PROFILES = {
     # Sized to a CPU budget (issue 10): 3 baseline seeds; one cell per §8 conclusion it can decide (input dropout
     # 0.5, kernel 2, pool 6, stride 2); the secure model; kappa 0 only, whose
@@ -282,7 +313,8 @@ PROFILES = {
     # run's selection was part-way: a stage of its own, so the main grid's cells keep their manifest).
     "cpu-full": HyperparamsConfig("cpu-full", axes=ALL_AXES, all_values=True, num_baseline_models=10,
                                   samples_per_class=100, kappas=ALL_KAPPAS, train_profile="long",
-                                  padding_control=True, replicate=CPU_FULL_REPLICATES, replicate_seeds=3),
+                                  padding_control=True, replicate=CPU_FULL_REPLICATES, replicate_seeds=3,
+                                  looks=CPU_FULL_LOOKS),
     # Full grid, 100 baselines, 100 samples per class (GPUs/TPUs, use shards).
     "paper": HyperparamsConfig("paper", axes=ALL_AXES, all_values=True, num_baseline_models=100,
                                samples_per_class=100, kappas=ALL_KAPPAS, train_profile="paper", padding_control=True),

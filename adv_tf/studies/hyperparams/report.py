@@ -18,7 +18,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from adv_tf.claims import Untestable, Values, judge_all, noise_reference, verdict_table
+from adv_tf.claims import Untestable, Values, judge_all, noise_reference, verdict_table, with_looks
 from adv_tf.claims import claim_verdicts as engine_claim_verdicts
 from adv_tf.report import figures, markdown, statistics
 from adv_tf.report.base import StudyReport
@@ -166,11 +166,12 @@ def tidy_rows(records: Sequence[Mapping[str, Any]]) -> list[dict]:
   return [dict(zip(RESULTS_HEADER, results_row(r))) for r in records]
 
 
-def judge_claims(records: Sequence[Mapping[str, Any]], noise=None) -> tuple[list, list]:
+def judge_claims(records: Sequence[Mapping[str, Any]], noise=None, looks: Sequence[str] = ()) -> tuple[list, list]:
   """(ours, paper on paper): every claim of `claims.CLAIMS` judged by adv_tf.claims on our tidy results and,
-  with the same rules, on the published numbers. `noise`: a published `NoiseReference` of the baselines (ours
-  only: paper on paper keeps the paper's own 100 baselines' std)."""
-  return (judge_all(claims_lib.CLAIMS, ours_measure(records),
+  with the same rules, on the published numbers. `noise`: a published `NoiseReference` of the baselines; `looks`:
+  the profile's sequential design (`HyperparamsConfig.looks`, "C5=3": claims judged at alpha / k). Both ours only:
+  paper on paper keeps the paper's own 100 baselines' std and its one look."""
+  return (judge_all(with_looks(claims_lib.CLAIMS, looks), ours_measure(records),
                     noise={claims_lib.BASELINES: noise} if noise is not None else None),
           judge_all(claims_lib.CLAIMS, measures.paper(_base_values())))
 
@@ -806,7 +807,7 @@ class HyperparamsReport(StudyReport):
                   5: _distance_rows(summary, published.TABLE5), 6: _distance_rows(summary, published.TABLE6)}
     cfg, seed = getattr(run, "config", None), int(meta.get("seed", 0))
     self._noise = noise_lib.reference(cfg, seed) if cfg is not None else None
-    self._judged = judge_claims(records, self._noise)
+    self._judged = judge_claims(records, self._noise, cfg.looks if cfg is not None else ())
     baselines = measures.ours(tidy_rows(records), _base_values())(claims_lib.BASELINES)
     self._own_noise = (noise_lib.measured(baselines.per_seed_values(), records, cfg, seed)
                        if cfg is not None and hasattr(baselines, "per_seed_values") and len(baselines.seeds) >= 2

@@ -7,9 +7,10 @@ CW settings never mixes them into one table.
 """
 from __future__ import annotations
 
+from adv_tf.claims import with_looks
 from adv_tf.experiment.runner import Cell
 from adv_tf.experiment.study import Stage, Study, StudyRun
-from adv_tf.studies.hyperparams import cells, config, data, models, noise
+from adv_tf.studies.hyperparams import cells, claims, config, data, models, noise
 from adv_tf.studies.hyperparams import run as cell_runs
 from adv_tf.studies.hyperparams.identity import identity, selection_id, write_identity
 from adv_tf.studies.hyperparams.report import CELLS, NAME, SELECTION, HyperparamsReport
@@ -22,6 +23,11 @@ class HyperparamsStudy(Study):
   Config = config.HyperparamsConfig
   PROFILES = config.PROFILES
   Report = HyperparamsReport
+
+  @classmethod
+  def check(cls, cfg: config.HyperparamsConfig) -> None:
+    """--looks names claims of this study, each once, with a count >= 1 (`adv_tf.claims.with_looks`)."""
+    with_looks(claims.CLAIMS, cfg.looks)
 
   def prepare(self, run: StudyRun) -> None:
     cfg = run.config

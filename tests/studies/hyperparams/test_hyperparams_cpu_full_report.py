@@ -103,18 +103,23 @@ def test_the_padding_control_pads_the_control_and_pool_3_same(written):
   assert cells.padding_control_cells(config.PROFILES["quick"], CWConfig(), 0, "selection-id") == []
 
 
-def test_the_replicates_give_each_single_model_of_c2_c5_and_s1_three_seeds(written):
+def test_the_replicates_give_each_single_model_of_c2_c5_and_s1_three_seeds_and_c5s_undecided_ones_nine(written):
   replicates = cells.replicate_cells(PROFILE, CWConfig(), 0, "selection-id")
   names = [c.name for c in replicates]
   # S1's models first (secure, input dropout 0.4 and 0.5), then C2's activations and C5's optimizers: seeds 1 and 2
   assert names[:6] == [f"replicates/{m}/seed={s}" for m in ("secure", "input_dropout=0.4", "input_dropout=0.5")
                        for s in (1, 2)]
-  assert len(replicates) == 2 * (3 + 4 + 6) and all(c.stage == "replicates" for c in replicates)
+  # the third look at C5 (config.CPU_FULL_THIRD_LOOK): its four undecided optimizers at seeds 3-8, after the 26
+  # cells of the second look (whose ids, so the published records, stay), nearest a decision first
+  assert len(replicates) == 2 * (3 + 4 + 6) + 6 * 4 and all(c.stage == "replicates" for c in replicates)
+  assert names[26:] == [f"replicates/optimizer={o}/seed={s}" for o in ("adamax", "adadelta", "rmsprop", "nadam")
+                        for s in range(3, 9)]
   grid = {c.name: c for c in written[2]}
   for cell in replicates:
     model = cell.name.split("/")[1]
     twin = grid[model].config          # the grid's seed-0 model of the same settings
-    assert cell.config["seed"] in (1, 2) and cell.config["stage"] == "replicates"
+    assert cell.config["seed"] in ((1, 2) if cell in replicates[:26] else range(3, 9))
+    assert cell.config["stage"] == "replicates"
     assert {k: v for k, v in cell.config.items() if k not in ("seed", "stage", "resolved")} == \
         {k: v for k, v in twin.items() if k not in ("seed", "stage", "resolved")}
   adadelta = next(c for c in replicates if c.name == "replicates/optimizer=adadelta/seed=1")
@@ -127,12 +132,17 @@ def test_the_replicates_give_each_single_model_of_c2_c5_and_s1_three_seeds(writt
   assert cells.replicate_cells(config.PROFILES["quick"], CWConfig(), 0, "selection-id") == []
   twice = config.dataclasses.replace(PROFILE, replicate=("activation", "activation=elu"))
   assert len(cells.replicate_cells(twice, CWConfig(), 0, "selection-id")) == 8
+  more = config.dataclasses.replace(PROFILE, replicate=("activation=elu@4", "activation"))   # @N: that entry's seeds
+  assert [c.name for c in cells.replicate_cells(more, CWConfig(), 0, "selection-id")][:4] == [
+      "replicates/activation=elu/seed=1", "replicates/activation=elu/seed=2", "replicates/activation=elu/seed=3",
+      "replicates/activation=sigmoid/seed=1"]
 
 
 def test_the_replicates_enter_the_claims_and_the_report_as_seeds_of_their_models(written):
   _, text, grid, _ = written
   line = next(x for x in text.splitlines() if x.startswith("Replicates ("))
-  assert line.count("over seeds 0, 1, 2") == 13 and "the baselines' sd" in line and "over 10 seeds" in line
+  assert line.count("over seeds 0, 1, 2") == 13 and line.count("over seeds 0, 1, 2, 3, 4, 5, 6, 7, 8") == 4
+  assert "the baselines' sd" in line and "over 10 seeds" in line
   assert "secure: " in line and "input_dropout=0.4: " in line and "optimizer=adadelta: " in line
   rng = np.random.default_rng(3)
   model_cells = [c for c in grid if c.stage != "kappa"] + cells.replicate_cells(PROFILE, CWConfig(), 0, "selection-id")
@@ -146,7 +156,8 @@ def test_the_replicates_enter_the_claims_and_the_report_as_seeds_of_their_models
   # C2: ReLU is the control (the 10 baselines, the reference itself), each other activation 3 seeds
   assert {c.test.sides for c in by_id["C2"].cells} == {(10.0, 3.0)}
   assert all(c.test.from_reference == (True, False) for c in by_id["C2"].cells)
-  assert {c.test.sides for c in by_id["C5"].cells} == {(10.0, 3.0)}
+  assert [c.test.sides for c in by_id["C5"].cells] == [(10.0, 9.0), (10.0, 3.0), (10.0, 3.0), (10.0, 9.0),
+                                                       (10.0, 9.0), (10.0, 9.0)]   # adadelta .. rmsprop
   assert {c.test.sides for c in by_id["C6"].cells} == {(10.0, 1.0)}   # no replicates: one model as before
   measure = report.ours_measure(records)   # a secure replicate (no axis) joins the secure model only
   assert measure(claims.SECURE).seeds == (0, 1, 2) and measure(("input_dropout", 0.4)).seeds == (0, 1, 2)
@@ -164,13 +175,40 @@ def test_the_replicates_enter_the_claims_and_the_report_as_seeds_of_their_models
 @pytest.mark.parametrize("entry, message", [
     ("secrue", "unknown axis 'secrue'"), ("activation=swish", "no activation value 'swish'"),
     ("activation=relu", "no activation value 'relu'"),   # the control's value: its seeds are the baselines
-    ("filters", "not in --axes")])
+    ("filters", "not in --axes"), ("optimizer=adam@", "after '@' write the seeds"),
+    ("optimizer=adam@two", "after '@' write the seeds"), ("optimizer@0", "after '@' write the seeds")])
 def test_a_replicate_entry_naming_no_model_is_a_one_line_error(entry, message):
   from adv_tf.errors import AdvTfError
   cfg = config.dataclasses.replace(config.PROFILES["quick"] if entry == "filters" else PROFILE, replicate=(entry,),
                                    replicate_seeds=2)
   with pytest.raises(AdvTfError, match=message):
     cfg.validate()
+
+
+def test_the_sequential_looks_judge_their_claims_at_alpha_over_k_and_say_so(written):
+  """cpu-full's looks (config.CPU_FULL_LOOKS): C5 at its third look is judged at 0.025 / 3, C2 at its second at
+  0.025 / 2, a claim without looks at 0.025; the evidence names the look."""
+  rng = np.random.default_rng(3)
+  model_cells = [c for c in written[2] if c.stage != "kappa"] + cells.replicate_cells(PROFILE, CWConfig(), 0,
+                                                                                       "selection-id")
+  records = [_model_record(c, rng, BASELINE_MEAN) for c in model_cells]
+  by_id = {r.claim.id: r for r in report.judge_claims(records, looks=PROFILE.looks)[0]}
+  assert {cid: r.claim.looks for cid, r in by_id.items() if r.claim.looks > 1} == {
+      "S1": 2, "C2": 2, "C2-6.3": 2, "C5": 3, "C5-6.3": 3}
+  assert "sequential: look 3 (data added after 2 earlier readings left it undecided), judged at 0.025/3 = 0.008333" \
+      in by_id["C5"].evidence
+  assert "sequential" not in by_id["C1"].evidence and "sequential" not in by_id["S2"].evidence
+  paper = {r.claim.id: r for r in report.judge_claims(records, looks=PROFILE.looks)[1]}
+  assert paper["C5"].claim.looks == 1   # the published numbers are one reading
+
+
+@pytest.mark.parametrize("entry, message", [("C9=2", "no claim 'C9'"), ("C5=0", "whole number >= 1"),
+                                            ("C5", "whole number >= 1")])
+def test_a_looks_entry_naming_no_claim_or_no_count_is_a_one_line_error(entry, message):
+  from adv_tf.errors import AdvTfError
+  from adv_tf.studies.hyperparams.study import HyperparamsStudy
+  with pytest.raises(AdvTfError, match=message):
+    HyperparamsStudy.profile("cpu-full", looks=(entry,))
 
 
 def test_the_grid_is_the_profile_the_readme_describes(written):
@@ -214,11 +252,11 @@ def test_tables_and_figures_cover_every_axis(written):
   assert grids["class_distances_padding_control.png"] == [
       "padding=same/baseline/seed=0", "padding=same/baseline/seed=1", "padding=same/baseline/seed=2",
       "padding=same/pool_size=3"]
-  assert len(grids["class_distances_replicates.png"]) == 26
+  assert len(grids["class_distances_replicates.png"]) == 50
   main = {name: names for name, names in grids.items()
           if name not in ("class_distances_padding_control.png", "class_distances_replicates.png")}
   assert sorted(n for names in main.values() for n in names) == sorted(c.name for c in grid if c.stage != "kappa")
-  assert len((out / "results.csv").read_text().splitlines()) == 1 + 76 + 11 + 4 + 26
+  assert len((out / "results.csv").read_text().splitlines()) == 1 + 76 + 11 + 4 + 50
 
 
 def test_a_part_way_run_says_its_unmeasured_cells_may_still_come(written, tmp_path, monkeypatch):

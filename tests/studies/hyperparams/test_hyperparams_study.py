@@ -412,6 +412,9 @@ def test_every_choice_that_moves_a_number_is_in_the_report(tmp_path):
     ("--max_cells=-1", "--max_cells must be >= 0"),
     ("--replicate=secure,input_dropout=0.45", "this profile runs no input_dropout value '0.45'"),
     ("--replicate_seeds=0", "--replicate_seeds must be an integer >= 1"),
+    ("--replicate=secure@x", "after '@' write the seeds it gets"),
+    ("--looks=C9=2", "looks entry 'C9=2': no claim 'C9'"),
+    ("--looks=C5=2,C5=3", "claim C5 is named twice"),
 ])
 def test_bad_input_is_a_one_line_error_before_any_work(tmp_path, monkeypatch, capsys, flag, message):
   from adv_tf.experiment import cli
