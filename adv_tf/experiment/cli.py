@@ -272,11 +272,20 @@ def grid_manifest(cells: Sequence[Any]) -> dict:
   return {"num_cells": len(ids), "sha256": hashlib.sha256("\n".join(ids).encode()).hexdigest(), "ids": ids}
 
 
+def _grew(old: dict, cells: Sequence[Any], key: str) -> bool:
+  """Whether `cells` extend the manifest `old`'s grid at its end: more cells, the first ones the old grid (their
+  hash `old[key]`), so every record of the folder keeps its cell (a profile that adds cells after a part-way run)."""
+  n = old.get("num_cells")
+  return (isinstance(n, int) and 0 < n < len(cells) and old.get(key) is not None
+          and grid_manifest(cells[:n])["sha256"] == old[key])
+
+
 def check_manifest(folder: pathlib.Path, stage_name: str, cells: Sequence[Any],
                    data_free_sha256: Optional[str] = None) -> None:
   """Creates `<stage folder>/grid-manifest.json` on the first run (an exclusive create: of two shards starting
   at once on a fresh folder one writes it, the other checks against it); refuses (one line) a run or shard
-  whose grid differs from the folder's, so shards of different settings never share a folder.
+  whose grid differs from the folder's, so shards of different settings never share a folder. A grid that
+  extends the folder's at its end (`_grew`) replaces the manifest: its recorded cells keep their ids.
 
   `data_free_sha256`: the hash of the same stage's cells built before any data loaded (`preflight` compares it,
   so most grid mismatches are refused before the data loads); stored in the manifest when given."""
@@ -287,6 +296,11 @@ def check_manifest(folder: pathlib.Path, stage_name: str, cells: Sequence[Any],
   if create_exclusive_text(path, json.dumps(manifest, indent=1) + "\n"):
     return
   old = json.loads(path.read_text())
+  if _grew(old, cells, "sha256"):
+    atomic_write_text(path, json.dumps(manifest, indent=1) + "\n")
+    logging.info("stage %s: the grid grew from %d to %d cells (the %d recorded keep their ids)", stage_name,
+                 old["num_cells"], manifest["num_cells"], old["num_cells"])
+    return
   if old.get("sha256") != manifest["sha256"]:
     raise AdvTfError(f"{folder} holds another grid of stage {stage_name} ({old.get('num_cells')} cells, hash "
                      f"{str(old.get('sha256'))[:12]}) than this run's ({manifest['num_cells']} cells, hash "
@@ -359,7 +373,7 @@ def preflight(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> dic
     hashes[stage.name] = grid_manifest(cells)["sha256"]
     path = stage.output_dir(run) / MANIFEST
     old = json.loads(path.read_text()) if path.exists() else {}
-    if old.get("data_free_sha256") not in (None, hashes[stage.name]):
+    if old.get("data_free_sha256") not in (None, hashes[stage.name]) and not _grew(old, cells, "data_free_sha256"):
       raise AdvTfError(f"{stage.output_dir(run)} holds another grid of stage {stage.name} ({old.get('num_cells')} "
                        "cells) than this run's: use the flags of the first run or another --output_dir")
   check_only_cells(run, stages)

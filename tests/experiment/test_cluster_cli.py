@@ -130,9 +130,13 @@ def test_a_grid_refusal_comes_before_config_json_and_data(toy, tmp_path, capsys)
   assert cli.run_main(toy, _argv(out, "--stage=cells", "--values=1,2")) == 0
   before = (out / "config.json").read_text()
   toy.prepared = 0
-  assert cli.run_main(toy, _argv(out, "--stage=cells", "--values=1,2,3")) == 2
+  assert cli.run_main(toy, _argv(out, "--stage=cells", "--values=1,3")) == 2
   assert "holds another grid of stage cells" in capsys.readouterr().err
   assert toy.prepared == 0 and (out / "config.json").read_text() == before
+  # a grid grown at its end keeps the recorded cells' ids: it resumes, computing only the new cell
+  toy.ran = []
+  assert cli.run_main(toy, _argv(out, "--stage=cells", "--values=1,2,3")) == 0
+  assert toy.ran == ["v=3"]
 
 
 def test_a_grid_that_differs_only_with_the_data_is_refused_after_it_loads(toy, tmp_path, monkeypatch, capsys):
@@ -171,7 +175,7 @@ def test_two_shards_creating_the_manifest_at_once_agree(tmp_path, monkeypatch):
     except AdvTfError as e:
       errors.append(str(e))
 
-  threads = [threading.Thread(target=shard, args=(g,)) for g in (cells, cells[:2])]
+  threads = [threading.Thread(target=shard, args=(g,)) for g in (cells, cells[1:])]   # neither extends the other
   for t in threads:
     t.start()
   for t in threads:

@@ -49,8 +49,9 @@ class HyperparamsStudy(Study):
     replicates before the grid, whose last cells, the larger-filter models, take hours), then the main grid."""
     control = [Stage(cells.PADDING_CONTROL, self._padding_control_cells, self._run_grid_cell,
                      result_schema=cell_runs.GRID_SCHEMA)] if cfg.padding_control else []
+    replicated = any(config.replicate_seeds(e, cfg) > 1 for e in cfg.replicate)   # an entry's @N or the flag
     replicates = [Stage(cells.REPLICATES, self._replicate_cells, self._run_grid_cell,
-                        result_schema=cell_runs.GRID_SCHEMA)] if cfg.replicate and cfg.replicate_seeds > 1 else []
+                        result_schema=cell_runs.GRID_SCHEMA)] if replicated else []
     return [Stage(SELECTION, self._selection_cells, self._run_selection, sharded=False,
                   result_schema=cell_runs.SELECTION_SCHEMA), *control, *replicates,
             Stage(CELLS, self._grid_cells, self._run_grid_cell, subdir="", result_schema=cell_runs.GRID_SCHEMA)]

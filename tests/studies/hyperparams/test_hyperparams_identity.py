@@ -1,6 +1,7 @@
 """Results never stale or mixed (issue 10): cell identity, grid manifest, selection per class, report checks."""
 from __future__ import annotations
 
+import json
 import math
 import types
 
@@ -51,13 +52,19 @@ def test_cw_schedule_data_replicas_and_version_rekey_the_cells(monkeypatch):
   assert profile.cw.schedule == "carlini"
 
 
-def test_grid_manifest_refuses_a_differing_grid(tmp_path):
+def test_grid_manifest_refuses_a_differing_grid_and_takes_one_grown_at_its_end(tmp_path):
   grid = [Cell(f"c{i}", {"i": i}) for i in range(3)]
   cli.check_manifest(tmp_path, "cells", grid)
   assert (tmp_path / cli.MANIFEST).exists()
   cli.check_manifest(tmp_path, "cells", grid)  # the same grid again: fine
-  with pytest.raises(AdvTfError, match="another grid of stage cells"):
-    cli.check_manifest(tmp_path, "cells", grid + [Cell("c3", {"i": 3})])
+  for other in (grid[:2], [Cell("c9", {"i": 9})] + grid, [grid[0], Cell("c1", {"i": 7}), grid[2]]):
+    with pytest.raises(AdvTfError, match="another grid of stage cells"):   # fewer, shifted or changed cells
+      cli.check_manifest(tmp_path, "cells", other)
+  grown = grid + [Cell("c3", {"i": 3})]   # cells added at the end (a profile grown after a part-way run): the
+  cli.check_manifest(tmp_path, "cells", grown)   # recorded cells keep their ids; the manifest is the new grid's
+  assert json.loads((tmp_path / cli.MANIFEST).read_text())["ids"] == [c.id for c in grown]
+  with pytest.raises(AdvTfError, match="another grid of stage cells"):   # and the old grid is now the shorter one
+    cli.check_manifest(tmp_path, "cells", grid)
 
 
 def test_selection_is_one_cell_per_class_and_combines():
