@@ -122,10 +122,10 @@ class Claim:
     one_model: unit "seeds" only: why the claim is about one particular model rather than a training method (e.g.
       "§6.4: 'in the original model'"), so that its "this model" verdict answers it and "what would decide it" does
       not ask for more seeds; "" (default): a method claim, whose one-seed verdict needs seeds.
-    looks: how many times this claim has been read on data that then grew (a sequential design: seeds or images
-      added after earlier readings left it undecided, e.g. replicates run after a part-way run): 1 (default) for a
-      fixed design. The engine judges look k at alpha / k (`Rules.for_claim`; Bonferroni over the looks, so that
-      stopping at whichever look decides keeps the error within alpha) and says so in the evidence.
+    looks: how many readings of this claim its data has had, this one included (a sequential design: seeds or
+      images added after earlier readings, e.g. replicates run after a part-way run left it undecided): 1 (default)
+      for a fixed design. The engine judges look k at alpha / 2^(k-1) (`Rules.at_look`: the levels of all looks
+      sum to less than 2 alpha) and says so in the evidence.
   """
   id: str
   statement: str
@@ -177,18 +177,19 @@ def check_unique(claims: Sequence[Claim]) -> None:
     raise AdvTfError(f"claim ids must be unique, repeated: {dup}")
 
 
-def with_looks(claims: Sequence[Claim], entries: Sequence[str]) -> tuple[Claim, ...]:
+def with_looks(claims: Sequence[Claim], entries: Sequence[str], flag: str = "looks") -> tuple[Claim, ...]:
   """`claims` with `Claim.looks` set from "<claim id>=<k>" entries (a profile's sequential design, e.g. "C5=3");
-  AdvTfError, naming what to write, for an unknown id, a repeated one or a count that is not a whole number >= 1."""
+  AdvTfError, naming what to write (messages start with `flag`), for an unknown id, a repeated one or a count that
+  is not a whole number >= 1."""
   looks: dict[str, int] = {}
   ids = [c.id for c in claims]
   for entry in entries:
     cid, _, count = entry.partition("=")
     if cid not in ids:
-      raise AdvTfError(f"looks entry {entry!r}: no claim {cid!r}; write <claim id>=<looks>, ids: {', '.join(ids)}")
+      raise AdvTfError(f"{flag} entry {entry!r}: no claim {cid!r}; write <claim id>=<looks>, ids: {', '.join(ids)}")
     if cid in looks:
-      raise AdvTfError(f"looks entry {entry!r}: claim {cid} is named twice")
-    if not count.isdigit() or int(count) < 1:
-      raise AdvTfError(f"looks entry {entry!r}: the count after '=' must be a whole number >= 1 (e.g. {cid}=2)")
+      raise AdvTfError(f"{flag} entry {entry!r}: claim {cid} is named twice")
+    if not (count.isascii() and count.isdigit()) or int(count) < 1:
+      raise AdvTfError(f"{flag} entry {entry!r}: the count after '=' must be a whole number >= 1 (e.g. {cid}=2)")
     looks[cid] = int(count)
   return tuple(dataclasses.replace(c, looks=looks[c.id]) if c.id in looks else c for c in claims)

@@ -30,8 +30,11 @@ picks the test the design calls for (`rules` module table), and combines the cel
   (testable: k of n cells)" when some of the n measured cells were not testable (the verdict rests on the k
   testable cells alone, whatever their share: a claim of 12 cells with 2 testable reads "holds, partial
   (testable: 2 of 12 cells)", never a bare "holds"); both in one parenthesis when both apply (`ClaimResult.label`);
-* a claim of a sequential design (`Claim.looks` k > 1: data added after earlier readings left it undecided) is
-  judged at alpha / k in every rule above (Bonferroni over the looks), and its evidence says so;
+* a claim of a sequential design (`Claim.looks` k > 1: its data grew after k - 1 earlier readings) is judged at
+  alpha / 2^(k-1) in every rule above, each look at half the level of the one before, so that the chance of a
+  false verdict over all its looks (at most the sum of their levels) stays below 2 alpha however many looks
+  (the first reading spent alpha already); its evidence gives the level and that sum, and its "what would decide
+  it" assumes the next look's level;
 * confounds (observation `confounds`, and clean accuracy) that differ between compared sides by more than
   the claim's `confound_limits` are attached to the evidence.
 * tests on items (images, pairs) count each item once: with several seeds on a side, its outcome averaged over
@@ -84,11 +87,10 @@ class Rules:
   near_chance: float = 0.1
   max_factor: int = 1024
 
-  def for_claim(self, claim: Claim) -> "Rules":
-    """These rules at the claim's look (`Claim.looks`): look k of a sequential design at alpha / k (Bonferroni
-    over the looks: whichever look decides, the error stays within alpha; a look that stopped undecided at alpha
-    is undecided at alpha / k too)."""
-    return self if claim.looks == 1 else dataclasses.replace(self, alpha=self.alpha / claim.looks)
+  def at_look(self, k: int) -> "Rules":
+    """These rules at look k of a sequential design (`Claim.looks`): alpha / 2^(k-1), so that the levels of all
+    looks sum to less than 2 alpha (module docstring)."""
+    return self if k == 1 else dataclasses.replace(self, alpha=self.alpha / 2 ** (k - 1))
 
 
 @dataclasses.dataclass
@@ -889,8 +891,9 @@ def judge(claim: Claim, measure: Measure, rules: Rules = Rules(),
           noise: Mapping[Hashable, NoiseReference] | None = None) -> ClaimResult:
   """The claim's verdict from `measure` (the study's tidy results, or the paper's numbers); `noise`: published
   seed-to-seed noise per `noise_from` key (`judge_cell`). A claim of a sequential design (`Claim.looks` k > 1) is
-  judged at alpha / k throughout (`Rules.for_claim`), its "what would decide it" included."""
-  base, rules = rules.alpha, rules.for_claim(claim)
+  judged at alpha / 2^(k-1) throughout (`Rules.at_look`), and its "what would decide it" at the next look's level
+  (more data is another look)."""
+  base, rules = rules, rules.at_look(claim.looks)
   cells = [judge_cell(claim, c, measure, rules, noise) for c in claim.cells]
   verdict = combine(claim, cells, rules)
   tested = tuple(n for n in claim.names if any(
@@ -900,18 +903,24 @@ def judge(claim: Claim, measure: Measure, rules: Rules = Rules(),
     gaps = [c.confounds[name] for c in cells if name in c.confounds]
     if gaps and max(gaps) > limit:
       flagged.append(f"{name} differs by up to {max(gaps):.3g} between compared sides (flagged above {limit:g})")
-  return ClaimResult(claim, verdict, cells, tested, _to_decide(claim, cells, verdict, rules),
-                     "confounds: " + "; ".join(flagged) if flagged else "", _sequential_note(claim, base, rules))
+  ahead = base.at_look(claim.looks + 1) if claim.looks > 1 else rules
+  to_decide = _to_decide(claim, cells, verdict, ahead)
+  if claim.looks > 1 and verdict not in DECIDED and to_decide:
+    to_decide += f" (at look {claim.looks + 1}'s level, {ahead.alpha:.4g})"
+  return ClaimResult(claim, verdict, cells, tested, to_decide,
+                     "confounds: " + "; ".join(flagged) if flagged else "", _sequential_note(claim, base.alpha))
 
 
-def _sequential_note(claim: Claim, base: float, rules: Rules) -> str:
-  """What a sequential design's look does to the level (`Rules.for_claim`); empty for a fixed design."""
+def _sequential_note(claim: Claim, alpha: float) -> str:
+  """A sequential design's look (`Rules.at_look`): its level and the levels' sum over the looks so far, which
+  bounds the chance of a false verdict over them; empty for a fixed design."""
   k = claim.looks
   if k == 1:
     return ""
-  return (f"sequential: look {k} (data added after {k - 1} earlier reading{'s' if k > 2 else ''} left it "
-          f"undecided), judged at {base:g}/{k} = {rules.alpha:.4g} per direction: Bonferroni over the looks, so that "
-          f"stopping at whichever look decides keeps the error within {base:g}")
+  return (f"sequential: look {k} (its data grew after {k - 1} earlier reading{'s' if k > 2 else ''}), judged at "
+          f"{alpha:g}/{2 ** (k - 1)} = {alpha / 2 ** (k - 1):.4g} per direction, each look at half the level of the "
+          f"one before: over its {k} looks a false verdict has a chance of at most {alpha * (2 - 2 ** (1 - k)):.4g} "
+          f"per direction (the sum of their levels; below {2 * alpha:g} however many looks)")
 
 
 def judge_all(claims: Sequence[Claim], measure: Measure, rules: Rules = Rules(),

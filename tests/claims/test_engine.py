@@ -935,23 +935,26 @@ def test_a_reference_of_another_kind_of_quantity_lends_no_seed_sd():
   assert "sd from" not in r.cells[0].test.name and r.verdict.startswith("this model")
 
 
-def test_a_sequential_claims_look_k_is_judged_at_alpha_over_k_and_says_so():
+def test_a_sequential_claims_look_k_is_judged_at_alpha_over_2_to_the_k_minus_1_and_says_so():
   # exact McNemar, every discordant item one way: 26 vs 20 right gives p = 1/64 (between 0.025/2 and 0.025),
-  # 27 vs 20 p = 1/128 (between 0.025/4 and 0.025/3)
+  # 27 vs 20 p = 1/128 (between 0.025/4 and 0.025/2)
   m = measure({"a": acc(26), "b": acc(20), "c": acc(27), "d": acc(22)})
   first = judge(claim(Cell("a", "b")), m)
   assert first.verdict == "holds" and "sequential" not in first.evidence
   second = judge(claim(Cell("a", "b"), looks=2), m)
   assert second.verdict == "inconclusive"
-  assert ("sequential: look 2 (data added after 1 earlier reading left it undecided), judged at 0.025/2 = 0.0125 "
-          "per direction") in second.evidence
+  assert ("sequential: look 2 (its data grew after 1 earlier reading), judged at 0.025/2 = 0.0125 per direction, "
+          "each look at half the level of the one before: over its 2 looks a false verdict has a chance of at most "
+          "0.0375 per direction") in second.evidence
   assert judge(claim(Cell("c", "b"), looks=2), m).verdict == "holds"
-  assert judge(claim(Cell("c", "b"), looks=3), m).verdict == "holds"
-  assert judge(claim(Cell("c", "b"), looks=4), m).verdict == "inconclusive"
-  # "what would decide it" searches at the look's level too: 22 vs 20 needs 3x the items at 0.025, 4x at 0.0125
+  third = judge(claim(Cell("c", "b"), looks=3), m)   # at 0.025/4
+  assert third.verdict == "inconclusive" and "at most 0.04375 per direction" in third.evidence
+  # "what would decide it" searches at the next look's level (more data is another look): 22 vs 20 needs 3x the
+  # items at 0.025 (a fixed design), 4x at look 3's 0.00625
   assert "(3x today's)" in judge(claim(Cell("d", "b")), m).to_decide
-  assert "(4x today's)" in judge(claim(Cell("d", "b"), looks=2), m).to_decide
-  assert Rules().for_claim(claim(Cell("a", "b"), looks=4)).alpha == pytest.approx(0.025 / 4)
+  ahead = judge(claim(Cell("d", "b"), looks=2), m).to_decide
+  assert "(4x today's)" in ahead and ahead.endswith("(at look 3's level, 0.00625)")
+  assert Rules().at_look(4).alpha == pytest.approx(0.025 / 8) and Rules().at_look(1) == Rules()
 
 
 @pytest.mark.parametrize("looks", [0, -1, 1.5, True])
@@ -966,6 +969,7 @@ def test_with_looks_sets_the_named_claims_and_refuses_bad_entries():
   assert [c.looks for c in with_looks(claims, ["C2=3"])] == [1, 3]
   assert with_looks(claims, []) == claims
   for entries, message in ((["C3=2"], "no claim 'C3'"), (["C1=2", "C1=3"], "named twice"),
-                           (["C1=x"], "whole number >= 1"), (["C1"], "whole number >= 1")):
+                           (["C1=x"], "whole number >= 1"), (["C1"], "whole number >= 1"),
+                           (["C1=\u00b2"], "whole number >= 1")):
     with pytest.raises(AdvTfError, match=message):
       with_looks(claims, entries)

@@ -49,8 +49,8 @@ Seeds of a single model (`--replicate`, stage `replicates`; cpu-full: 3 seeds of
 the four optimizers whose C5 cells 3 seeds left undecided) enter the same tests: a model's seeds are averaged and
 judged with the baselines' sd at se = sd sqrt(1/n_a + 1/n_b) (`adv_tf.claims.engine`: a claim naming `noise_from`
 uses it whatever the seed counts). Seeds added after a reading left a claim undecided make a sequential design:
-`--looks` (cpu-full: S1, C2 and C2-6.3 at their second look, C5 and C5-6.3 at their third) judges look k at
-alpha / k, and the claim's evidence says so.
+`--looks` (cpu-full: S1, S2, C2 and C2-6.3 at their second look, C5 and C5-6.3 at their third) judges look k at
+alpha / 2^(k-1), and the claim's evidence says so.
 K1 and S3 compare the one seed-0 baseline with the one secure model on their examples' images: unit "seeds", so
 with one model a side they read "this model: ..." (a statement about these two models, not the recipe). S4 is
 §6.4's bound on the baseline alone ("less than 14.2% in the original model" above every threshold over 0.10,

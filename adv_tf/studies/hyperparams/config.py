@@ -178,13 +178,14 @@ class HyperparamsConfig:
       "seed+1..seed+N-1 (--replicate_seeds) beside the grid's seed-`seed` model. A claim comparing single models "
       "(C2, C5: one model per value; S1: two single models) is limited by each model's own seed noise, which no "
       "number of baselines shrinks; these seeds shrink it. An entry ending in @N (e.g. optimizer=adamax@9) gets N "
-      "seeds instead of --replicate_seeds.")
+      "seeds instead of --replicate_seeds; a model named by several entries gets the largest count.")
   replicate_seeds: int = flag_field(1, "Seeds per model named in --replicate, the grid's own model included "
                                     "(1: no replicates).", bounds=AT_LEAST_ONE)
   looks: tuple[str, ...] = flag_field(
       (), "Claims of a sequential design, '<claim id>=<k>' (e.g. C5=3): seeds were added (--replicate) after k-1 "
-      "earlier readings of this profile left the claim undecided, so it is judged at alpha/k (Bonferroni over the "
-      "looks; adv_tf.claims.Claim.looks). Empty: every claim a fixed design.")
+      "earlier readings of this profile's seeds, so the claim is judged at alpha/2^(k-1) (each look at half the "
+      "level of the one before; adv_tf.claims.Claim.looks). Empty: every claim a fixed design (a fresh run at "
+      "other seeds, --seed, whose cells were not chosen from its own readings).")
   figure_pairs: tuple[tuple[int, int], ...] = flag_field(
       ((3, 8), (7, 1)), "source:target pairs shown in Fig. 11, e.g. 3:8,7:1.", parse=_pairs)
 
@@ -222,7 +223,7 @@ def replicate_seeds(entry: str, profile: HyperparamsConfig) -> int:
   _, at, count = entry.partition("@")
   if not at:
     return profile.replicate_seeds
-  if not count.isdigit() or int(count) < 1:
+  if not (count.isascii() and count.isdigit()) or int(count) < 1:
     raise AdvTfError(f"--replicate entry {entry!r}: after '@' write the seeds it gets, a whole number >= 1 "
                      "(e.g. optimizer=adamax@9)")
   return int(count)
@@ -235,10 +236,10 @@ def replicate_target(entry: str, profile: HyperparamsConfig) -> tuple[str | None
   profile's grid."""
   from adv_tf.models import LeNetConfig
   replicate_seeds(entry, profile)
-  entry = entry.partition("@")[0]
-  if entry == SECURE_NAME:
+  target = entry.partition("@")[0]
+  if target == SECURE_NAME:
     return None, ()
-  name, _, label = entry.partition("=")
+  name, _, label = target.partition("=")
   axis = AXES_BY_NAME.get(name)
   if axis is None:
     raise AdvTfError(f"--replicate entry {entry!r}: unknown axis {name!r}; name 'secure', an axis ("
@@ -279,9 +280,11 @@ QUICK_AXES = ("input_dropout", "kernel_size", "pool_size", "stride")
 CPU_FULL_THIRD_LOOK = ("optimizer=adamax@9", "optimizer=adadelta@9", "optimizer=rmsprop@9", "optimizer=nadam@9")
 # The claims those seeds were added for, and how many readings of cpu-full each has had (`HyperparamsConfig.looks`):
 # the part-way grid (one model per value, published 2026-12-07), the replicates (3 seeds), and for C5 this third
-# look. S2 rests on the secure model's replicates too, but it held at the first look and the seeds were added for
-# S1 whatever S2 read, so its reading is not a stop on it: it keeps one look.
-CPU_FULL_LOOKS = ("S1=2", "C2=2", "C2-6.3=2", "C5=3", "C5-6.3=3")
+# look. S2 held at the first look, and the secure model's seeds were added for S1; but S1's reading shares the secure
+# model with S2, so S2's data grew on a reading that depends on its own: counted as a second look too. Looks belong to
+# these seeds: a rerun at the same seeds repeats the numbers the extra seeds were chosen from (a run at other seeds,
+# --seed, is a fixed design: --looks=).
+CPU_FULL_LOOKS = ("S1=2", "S2=2", "C2=2", "C2-6.3=2", "C5=3", "C5-6.3=3")
 # cpu-full's replicates (added 2026-12-07 to the part-way run as a stage of its own, so the grid keeps its manifest):
 # 3 seeds of each model that C2, C5 and S1 compare as single models, S1's first (6 cells), then C2's activations (8)
 # and C5's optimizers (12). The part-way run read them inconclusive: their effects (C2 +0.05 to +0.27, C5 -0.002 to

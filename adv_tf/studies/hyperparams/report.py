@@ -354,7 +354,9 @@ CLAIM_SECTION = "Summary"
 
 
 def claim_verdicts(records: Sequence[Mapping[str, Any]]) -> list:
-  """The claims.json rows (C1..C6 §6.3/§8, S1..S4 secure model, K1 transfer): the engine's, as in report.md."""
+  """The claims.json rows (C1..C6 §6.3/§8, S1..S4 secure model, K1 transfer) of `records` judged on their own: this
+  run's baselines' noise and one look per claim (report.md's rows also take the profile's noise reference and
+  --looks: `HyperparamsReport.claims`)."""
   return engine_claim_verdicts(judge_claims(records)[0], CLAIM_SECTION)
 
 

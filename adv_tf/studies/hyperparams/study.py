@@ -27,7 +27,7 @@ class HyperparamsStudy(Study):
   @classmethod
   def check(cls, cfg: config.HyperparamsConfig) -> None:
     """--looks names claims of this study, each once, with a count >= 1 (`adv_tf.claims.with_looks`)."""
-    with_looks(claims.CLAIMS, cfg.looks)
+    with_looks(claims.CLAIMS, cfg.looks, flag="--looks")
 
   def prepare(self, run: StudyRun) -> None:
     cfg = run.config

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from adv_tf.attacks.cw_config import CWConfig
+from adv_tf.claims import Rules, judge
 from adv_tf.metrics import distance_stats
 from adv_tf.models import LeNetConfig, lenet_padding
 from adv_tf.report import figures
@@ -176,7 +177,8 @@ def test_the_replicates_enter_the_claims_and_the_report_as_seeds_of_their_models
     ("secrue", "unknown axis 'secrue'"), ("activation=swish", "no activation value 'swish'"),
     ("activation=relu", "no activation value 'relu'"),   # the control's value: its seeds are the baselines
     ("filters", "not in --axes"), ("optimizer=adam@", "after '@' write the seeds"),
-    ("optimizer=adam@two", "after '@' write the seeds"), ("optimizer@0", "after '@' write the seeds")])
+    ("optimizer=adam@two", "after '@' write the seeds"), ("optimizer@0", "after '@' write the seeds"),
+    ("optimizer@\u00b2", "after '@' write the seeds"), ("optimizer=swish@4", "entry 'optimizer=swish@4'")])
 def test_a_replicate_entry_naming_no_model_is_a_one_line_error(entry, message):
   from adv_tf.errors import AdvTfError
   cfg = config.dataclasses.replace(config.PROFILES["quick"] if entry == "filters" else PROFILE, replicate=(entry,),
@@ -185,8 +187,8 @@ def test_a_replicate_entry_naming_no_model_is_a_one_line_error(entry, message):
     cfg.validate()
 
 
-def test_the_sequential_looks_judge_their_claims_at_alpha_over_k_and_say_so(written):
-  """cpu-full's looks (config.CPU_FULL_LOOKS): C5 at its third look is judged at 0.025 / 3, C2 at its second at
+def test_the_sequential_looks_judge_their_claims_at_their_look_and_say_so(written):
+  """cpu-full's looks (config.CPU_FULL_LOOKS): C5 at its third look is judged at 0.025 / 4, C2 at its second at
   0.025 / 2, a claim without looks at 0.025; the evidence names the look."""
   rng = np.random.default_rng(3)
   model_cells = [c for c in written[2] if c.stage != "kappa"] + cells.replicate_cells(PROFILE, CWConfig(), 0,
@@ -194,16 +196,22 @@ def test_the_sequential_looks_judge_their_claims_at_alpha_over_k_and_say_so(writ
   records = [_model_record(c, rng, BASELINE_MEAN) for c in model_cells]
   by_id = {r.claim.id: r for r in report.judge_claims(records, looks=PROFILE.looks)[0]}
   assert {cid: r.claim.looks for cid, r in by_id.items() if r.claim.looks > 1} == {
-      "S1": 2, "C2": 2, "C2-6.3": 2, "C5": 3, "C5-6.3": 3}
-  assert "sequential: look 3 (data added after 2 earlier readings left it undecided), judged at 0.025/3 = 0.008333" \
+      "S1": 2, "S2": 2, "C2": 2, "C2-6.3": 2, "C5": 3, "C5-6.3": 3}
+  assert "sequential: look 3 (its data grew after 2 earlier readings), judged at 0.025/4 = 0.00625" \
       in by_id["C5"].evidence
-  assert "sequential" not in by_id["C1"].evidence and "sequential" not in by_id["S2"].evidence
+  assert "sequential: look 2" in by_id["S2"].evidence and "sequential" not in by_id["C1"].evidence
+  # the looks reach the verdicts: each claim's cells read as the engine reads them at its look's level
+  for cid in ("C5", "S1"):
+    once = config.dataclasses.replace(by_id[cid].claim, looks=1)   # the same cells read once, at the look's level
+    alone = judge(once, report.ours_measure(records), Rules().at_look(by_id[cid].claim.looks))
+    assert by_id[cid].verdict == alone.verdict
+    assert [c.status for c in by_id[cid].cells] == [c.status for c in alone.cells]
   paper = {r.claim.id: r for r in report.judge_claims(records, looks=PROFILE.looks)[1]}
   assert paper["C5"].claim.looks == 1   # the published numbers are one reading
 
 
-@pytest.mark.parametrize("entry, message", [("C9=2", "no claim 'C9'"), ("C5=0", "whole number >= 1"),
-                                            ("C5", "whole number >= 1")])
+@pytest.mark.parametrize("entry, message", [("C9=2", "--looks entry 'C9=2': no claim 'C9'"),
+                                            ("C5=0", "whole number >= 1"), ("C5", "whole number >= 1")])
 def test_a_looks_entry_naming_no_claim_or_no_count_is_a_one_line_error(entry, message):
   from adv_tf.errors import AdvTfError
   from adv_tf.studies.hyperparams.study import HyperparamsStudy
