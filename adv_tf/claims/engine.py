@@ -34,7 +34,10 @@ picks the test the design calls for (`rules` module table), and combines the cel
   alpha / 2^(k-1) in every rule above, each look at half the level of the one before, so that the chance of a
   false verdict over all its looks (at most the sum of their levels) stays below 2 alpha however many looks
   (the first reading spent alpha already); its evidence gives the level and that sum, and its "what would decide
-  it" assumes the next look's level;
+  it" assumes the next look's level. Earlier readings published at alpha before a claim was known to be
+  sequential are re-read at their look's level: one that left the claim undecided at alpha leaves it undecided
+  there too, and one that decided it at alpha but not at its look's level is withdrawn by the re-reading (the
+  verdict reported is always the last look's), so the readings reported follow this design;
 * confounds (observation `confounds`, and clean accuracy) that differ between compared sides by more than
   the claim's `confound_limits` are attached to the evidence.
 * tests on items (images, pairs) count each item once: with several seeds on a side, its outcome averaged over
@@ -905,7 +908,7 @@ def judge(claim: Claim, measure: Measure, rules: Rules = Rules(),
       flagged.append(f"{name} differs by up to {max(gaps):.3g} between compared sides (flagged above {limit:g})")
   ahead = base.at_look(claim.looks + 1) if claim.looks > 1 else rules
   to_decide = _to_decide(claim, cells, verdict, ahead)
-  if claim.looks > 1 and verdict not in DECIDED and to_decide:
+  if claim.looks > 1 and "would read '" in to_decide:   # a projection of more data, which is the next look
     to_decide += f" (at look {claim.looks + 1}'s level, {ahead.alpha:.4g})"
   return ClaimResult(claim, verdict, cells, tested, to_decide,
                      "confounds: " + "; ".join(flagged) if flagged else "", _sequential_note(claim, base.alpha))

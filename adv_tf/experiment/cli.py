@@ -288,7 +288,10 @@ def check_manifest(folder: pathlib.Path, stage_name: str, cells: Sequence[Any],
   extends the folder's at its end (`_grew`) replaces the manifest: its recorded cells keep their ids.
 
   `data_free_sha256`: the hash of the same stage's cells built before any data loaded (`preflight` compares it,
-  so most grid mismatches are refused before the data loads); stored in the manifest when given."""
+  so most grid mismatches are refused before the data loads); stored in the manifest when given. A grown grid
+  without it (grown where the stage builds only with data) drops the old one, which described the shorter grid.
+  The manifest lists the grids it grew from (`grown_from`); of two shards growing one folder to two different
+  grids at once, the one whose manifest did not land is refused (re-read after the write)."""
   manifest = grid_manifest(cells)
   if data_free_sha256 is not None:
     manifest["data_free_sha256"] = data_free_sha256
@@ -297,10 +300,11 @@ def check_manifest(folder: pathlib.Path, stage_name: str, cells: Sequence[Any],
     return
   old = json.loads(path.read_text())
   if _grew(old, cells, "sha256"):
+    manifest["grown_from"] = [*old.get("grown_from", []), {"num_cells": old["num_cells"], "sha256": old["sha256"]}]
     atomic_write_text(path, json.dumps(manifest, indent=1) + "\n")
     logging.info("stage %s: the grid grew from %d to %d cells (the %d recorded keep their ids)", stage_name,
                  old["num_cells"], manifest["num_cells"], old["num_cells"])
-    return
+    old = json.loads(path.read_text())   # another shard's different growth may have landed after ours
   if old.get("sha256") != manifest["sha256"]:
     raise AdvTfError(f"{folder} holds another grid of stage {stage_name} ({old.get('num_cells')} cells, hash "
                      f"{str(old.get('sha256'))[:12]}) than this run's ({manifest['num_cells']} cells, hash "

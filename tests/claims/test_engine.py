@@ -938,7 +938,7 @@ def test_a_reference_of_another_kind_of_quantity_lends_no_seed_sd():
 def test_a_sequential_claims_look_k_is_judged_at_alpha_over_2_to_the_k_minus_1_and_says_so():
   # exact McNemar, every discordant item one way: 26 vs 20 right gives p = 1/64 (between 0.025/2 and 0.025),
   # 27 vs 20 p = 1/128 (between 0.025/4 and 0.025/2)
-  m = measure({"a": acc(26), "b": acc(20), "c": acc(27), "d": acc(22)})
+  m = measure({"a": acc(26), "b": acc(20), "c": acc(27), "d": acc(22), "e": acc(24), "full": acc(50)})
   first = judge(claim(Cell("a", "b")), m)
   assert first.verdict == "holds" and "sequential" not in first.evidence
   second = judge(claim(Cell("a", "b"), looks=2), m)
@@ -954,6 +954,11 @@ def test_a_sequential_claims_look_k_is_judged_at_alpha_over_2_to_the_k_minus_1_a
   assert "(3x today's)" in judge(claim(Cell("d", "b")), m).to_decide
   ahead = judge(claim(Cell("d", "b"), looks=2), m).to_decide
   assert "(4x today's)" in ahead and ahead.endswith("(at look 3's level, 0.00625)")
+  # 24 vs 20 (4 discordant): 2x the items decide it at look 3's 0.00625 (p = 2^-8), 3x at look 4's 0.003125
+  assert "(2x today's)" in judge(claim(Cell("e", "b"), looks=2), m).to_decide
+  assert "(3x today's) if the effect held (at look 4's level" in judge(claim(Cell("e", "b"), looks=3), m).to_decide
+  ceiling = judge(claim(Cell("full", "full"), looks=2), m)   # no sample size decides it: no level to state
+  assert ceiling.to_decide.startswith("not testable") and "look 3" not in ceiling.to_decide
   assert Rules().at_look(4).alpha == pytest.approx(0.025 / 8) and Rules().at_look(1) == Rules()
 
 

@@ -137,6 +137,8 @@ def test_a_grid_refusal_comes_before_config_json_and_data(toy, tmp_path, capsys)
   toy.ran = []
   assert cli.run_main(toy, _argv(out, "--stage=cells", "--values=1,2,3")) == 0
   assert toy.ran == ["v=3"]
+  manifest = json.loads(next(out.rglob(cli.MANIFEST)).read_text())   # the data-free hash: the grown grid's too
+  assert manifest["num_cells"] == 3 and manifest["data_free_sha256"] == manifest["sha256"]
 
 
 def test_a_grid_that_differs_only_with_the_data_is_refused_after_it_loads(toy, tmp_path, monkeypatch, capsys):
@@ -183,6 +185,37 @@ def test_two_shards_creating_the_manifest_at_once_agree(tmp_path, monkeypatch):
   assert len(errors) == 1 and "holds another grid" in errors[0]
   assert json.loads((tmp_path / cli.MANIFEST).read_text())["num_cells"] in (2, 3)
   assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp")]
+
+
+def test_a_shard_of_a_grid_and_one_of_its_growth_starting_at_once_end_on_the_grown_grid(tmp_path, monkeypatch):
+  """The shorter grid creates first and the longer grows it (both run: the short one's cells are the long one's
+  first), or the longer creates first and the shorter is refused; either way the manifest is the grown grid."""
+  from adv_tf.experiment.runner import Cell
+  from adv_tf.utils import atomic
+  cells = [Cell(f"c{i}", {"i": i}) for i in range(3)]
+  barrier = threading.Barrier(2)
+  real_link = atomic.os.link
+
+  def racing_link(src, dst):
+    barrier.wait(timeout=10)
+    return real_link(src, dst)
+
+  monkeypatch.setattr(atomic.os, "link", racing_link)
+  errors = []
+
+  def shard(grid):
+    try:
+      cli.check_manifest(tmp_path, "cells", grid)
+    except AdvTfError as e:
+      errors.append(str(e))
+
+  threads = [threading.Thread(target=shard, args=(g,)) for g in (cells, cells[:2])]
+  for t in threads:
+    t.start()
+  for t in threads:
+    t.join()
+  assert all("holds another grid of stage cells (3 cells" in e and "this run's (2 cells" in e for e in errors)
+  assert len(errors) <= 1 and json.loads((tmp_path / cli.MANIFEST).read_text())["num_cells"] == 3
 
 
 def test_tpu_and_determinism_flags_reach_the_strategy_and_config_json(toy, tmp_path, monkeypatch):

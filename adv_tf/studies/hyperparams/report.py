@@ -169,7 +169,7 @@ def tidy_rows(records: Sequence[Mapping[str, Any]]) -> list[dict]:
 def judge_claims(records: Sequence[Mapping[str, Any]], noise=None, looks: Sequence[str] = ()) -> tuple[list, list]:
   """(ours, paper on paper): every claim of `claims.CLAIMS` judged by adv_tf.claims on our tidy results and,
   with the same rules, on the published numbers. `noise`: a published `NoiseReference` of the baselines; `looks`:
-  the profile's sequential design (`HyperparamsConfig.looks`, "C5=3": claims judged at alpha / k). Both ours only:
+  the profile's sequential design (`HyperparamsConfig.looks`, "C5=3": look k judged at alpha / 2^(k-1)). Both ours only:
   paper on paper keeps the paper's own 100 baselines' std and its one look."""
   return (judge_all(with_looks(claims_lib.CLAIMS, looks), ours_measure(records),
                     noise={claims_lib.BASELINES: noise} if noise is not None else None),

@@ -62,7 +62,8 @@ def test_grid_manifest_refuses_a_differing_grid_and_takes_one_grown_at_its_end(t
       cli.check_manifest(tmp_path, "cells", other)
   grown = grid + [Cell("c3", {"i": 3})]   # cells added at the end (a profile grown after a part-way run): the
   cli.check_manifest(tmp_path, "cells", grown)   # recorded cells keep their ids; the manifest is the new grid's
-  assert json.loads((tmp_path / cli.MANIFEST).read_text())["ids"] == [c.id for c in grown]
+  manifest = json.loads((tmp_path / cli.MANIFEST).read_text())
+  assert manifest["ids"] == [c.id for c in grown] and [g["num_cells"] for g in manifest["grown_from"]] == [3]
   with pytest.raises(AdvTfError, match="another grid of stage cells"):   # and the old grid is now the shorter one
     cli.check_manifest(tmp_path, "cells", grid)
 
