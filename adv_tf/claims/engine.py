@@ -455,6 +455,16 @@ def _reference_test(claim: Claim, a, b, reference, from_reference: tuple[bool, b
   return R.reference_t(a.value - b.value, len(a.seeds), n_b, _seed_values(reference), source, floor, from_reference)
 
 
+def _reference_sd(reference) -> tuple[float, int]:
+  """(sd, N) of a reference with seed noise (`_has_seed_noise`): a published run's, or a measured quantity's
+  seed-to-seed sd over its N seeds, an Accuracy's floored at its items' binomial sd (`_seed_floor`)."""
+  if isinstance(reference, NoiseReference):
+    return reference.sd, reference.n
+  values = _seed_values(reference)
+  floor = _seed_floor(reference) if isinstance(reference, Accuracy) else 0.0
+  return max(float(np.std(values, ddof=1)), floor), len(values)
+
+
 def _has_seed_noise(reference) -> bool:
   """Whether `reference` gives a seed-to-seed sd: a published one, or >= 2 seeds of a measured quantity."""
   return isinstance(reference, NoiseReference) or (
@@ -552,12 +562,7 @@ def _noisier(claim: Claim, cell: Cell, a, b, reference, from_reference: tuple[bo
   above the reference's (F test at `VARIANCE_CHECK_ALPHA`), as a note; empty when none or without a reference."""
   if not _has_seed_noise(reference):
     return ""
-  if isinstance(reference, NoiseReference):
-    sd, n = reference.sd, reference.n
-  else:
-    values = _seed_values(reference)
-    sd, n = max(float(np.std(values, ddof=1)), _seed_floor(reference) if isinstance(reference, Accuracy) else 0.0), \
-        len(values)
+  sd, n = _reference_sd(reference)
   out = []
   for key, o, ref in ((cell.a, a, from_reference[0]), (cell.b, b, from_reference[1])):
     if ref or not isinstance(o, (Accuracy, Values)) or len(o.seeds) < 2:
@@ -710,14 +715,9 @@ def _trend_cell(claim: Claim, cell: Cell, measure: Measure, rules: Rules,
   counts = [len(p[3].seeds) for p in points]
   source = "/".join(str(p) for p in claim.noise_from) if isinstance(claim.noise_from, tuple) else str(
     claim.noise_from)
-  sd_from = "a reference"
+  sd_from, (sd, n_ref) = "a reference", _reference_sd(reference)
   if isinstance(reference, NoiseReference):
-    sd, n_ref, source = reference.sd, reference.n, f"{source} (published run, commit {reference.commit[:12]})"
-    sd_from = "a published run"
-  else:
-    values = _seed_values(reference)
-    floor = _seed_floor(reference) if isinstance(reference, Accuracy) else 0.0
-    sd, n_ref = max(float(np.std(values, ddof=1)), floor), len(values)
+    source, sd_from = f"{source} (published run, commit {reference.commit[:12]})", "a published run"
   test = R.contrast_t(weights, float(weights @ ys), counts, sd, n_ref, source,
                       [p[3] == reference for p in points],   # a published sd: no point is that run's seeds
                       label=f"linear trend t over seeds (least-squares change across the axis), sd from {sd_from}")
