@@ -33,7 +33,9 @@ picks the test the design calls for (`rules` module table), and combines the cel
 * a claim of a sequential design (`Claim.looks` k > 1: its data grew after k - 1 earlier readings) is judged at
   alpha / 2^(k-1) in every rule above, each look at half the level of the one before, so that the chance of a
   false verdict over all its looks (at most the sum of their levels) stays below 2 alpha however many looks
-  (the first reading spent alpha already); its evidence gives the level and that sum, and its "what would decide
+  (the first reading spent alpha already). The sum bounds it where each look's added data were fixed before the
+  effect they follow was seen; a count chosen from that effect leaves the pooled test's level approximate, which
+  the study states; its evidence gives the level and that sum, and its "what would decide
   it" assumes the next look's level. Earlier readings published at alpha before a claim was known to be
   sequential are re-read at their look's level: one that left the claim undecided at alpha leaves it undecided
   there too, and one that decided it at alpha but not at its look's level is withdrawn by the re-reading (the

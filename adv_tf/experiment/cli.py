@@ -190,7 +190,8 @@ def _convert(name: str, field: dataclasses.Field, annotation, value) -> Any:
 
 def resolve_config(study: study_lib.Study, fv: flags.FlagValues) -> Any:
   """The profile's config with the set flags applied (nested fields by their dotted names), validated: every
-  numeric field against its declared bounds (bounds.py), then the config's own `validate()` and the study's `check`."""
+  numeric field against its declared bounds (bounds.py), then the config's own `validate()` and the study's
+  `check_config`."""
   config = study.PROFILES[fv["profile"].value]
   overrides = {}
   for name, field, annotation in config_flag_fields(study.Config):
@@ -200,7 +201,7 @@ def resolve_config(study: study_lib.Study, fv: flags.FlagValues) -> Any:
   config = replace_leaves(config, overrides)
   bounds.check_config(config)
   config.validate()
-  study.check(config)
+  study.check_config(config)
   return config
 
 
@@ -306,9 +307,10 @@ def check_manifest(folder: pathlib.Path, stage_name: str, cells: Sequence[Any],
                  old["num_cells"], manifest["num_cells"], old["num_cells"])
     old = json.loads(path.read_text())   # another shard's different growth may have landed after ours
   if old.get("sha256") != manifest["sha256"]:
+    whose = "the run that grew it" if old.get("grown_from") else "the first run"
     raise AdvTfError(f"{folder} holds another grid of stage {stage_name} ({old.get('num_cells')} cells, hash "
                      f"{str(old.get('sha256'))[:12]}) than this run's ({manifest['num_cells']} cells, hash "
-                     f"{manifest['sha256'][:12]}): use the flags of the first run or another --output_dir")
+                     f"{manifest['sha256'][:12]}): use the flags of {whose} or another --output_dir")
 
 
 def _early_cells(run: study_lib.StudyRun, stage: study_lib.Stage) -> Optional[list]:

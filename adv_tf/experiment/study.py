@@ -137,7 +137,7 @@ class Study:
     raise NotImplementedError
 
   @classmethod
-  def check(cls, config: Any) -> None:
+  def check_config(cls, config: Any) -> None:
     """Checks of `config` that need the study's other parts (e.g. a field naming its claims), run after
     `config.validate()` and before any data loads; AdvTfError saying what to write. Default: none."""
 
@@ -152,7 +152,7 @@ class Study:
       raise AdvTfError(f"unknown profile {name!r} of {cls.name}; choose one of: {', '.join(cls.PROFILES)}")
     config = dataclasses.replace(cls.PROFILES[name], **overrides)
     config.validate()
-    cls.check(config)
+    cls.check_config(config)
     return config
 
 

@@ -210,7 +210,7 @@ REPLICATES = "replicates"   # the stage's name, and its cells' stage
 
 def replicate_cells(profile: HyperparamsConfig, cw: CWConfig, seed: int, selection_id: str, *,
                     run: Mapping[str, Any] | None = None, identity: Mapping[str, Any] | None = None) -> list:
-  """The replicates (`HyperparamsConfig.replicate`; empty when none or `replicate_seeds` is 1): each named model
+  """The replicates (`HyperparamsConfig.replicate`; empty when every entry gets one seed): each named model
   (the secure model, or a variant of the grid) at seeds seed+1..seed+N-1, in the order of `--replicate`, so that
   with the grid's seed-`seed` model it has N seeds (`replicate_seeds`: the entry's @N, else `replicate_seeds`); a
   model named by two entries gets each seed once. A variant's cell names

@@ -25,7 +25,7 @@ class HyperparamsStudy(Study):
   Report = HyperparamsReport
 
   @classmethod
-  def check(cls, cfg: config.HyperparamsConfig) -> None:
+  def check_config(cls, cfg: config.HyperparamsConfig) -> None:
     """--looks names claims of this study, each once, with a count >= 1 (`adv_tf.claims.with_looks`)."""
     with_looks(claims.CLAIMS, cfg.looks, flag="--looks")
 

@@ -196,10 +196,10 @@ def test_the_sequential_looks_judge_their_claims_at_their_look_and_say_so(writte
   records = [_model_record(c, rng, BASELINE_MEAN) for c in model_cells]
   by_id = {r.claim.id: r for r in report.judge_claims(records, looks=PROFILE.looks)[0]}
   assert {cid: r.claim.looks for cid, r in by_id.items() if r.claim.looks > 1} == {
-      "S1": 2, "S2": 2, "C2": 2, "C2-6.3": 2, "C5": 3, "C5-6.3": 3}
+      "C1": 2, "S1": 2, "S2": 2, "C2": 2, "C2-6.3": 2, "C5": 3, "C5-6.3": 3}
   assert "sequential: look 3 (its data grew after 2 earlier readings), judged at 0.025/4 = 0.00625" \
       in by_id["C5"].evidence
-  assert "sequential: look 2" in by_id["S2"].evidence and "sequential" not in by_id["C1"].evidence
+  assert "sequential: look 2" in by_id["S2"].evidence and "sequential" not in by_id["C3"].evidence
   # the looks reach the verdicts: each claim's cells read as the engine reads them at its look's level
   for cid in ("C5", "S1"):
     once = config.dataclasses.replace(by_id[cid].claim, looks=1)   # the same cells read once, at the look's level

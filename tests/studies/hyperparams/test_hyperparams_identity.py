@@ -64,7 +64,7 @@ def test_grid_manifest_refuses_a_differing_grid_and_takes_one_grown_at_its_end(t
   cli.check_manifest(tmp_path, "cells", grown)   # recorded cells keep their ids; the manifest is the new grid's
   manifest = json.loads((tmp_path / cli.MANIFEST).read_text())
   assert manifest["ids"] == [c.id for c in grown] and [g["num_cells"] for g in manifest["grown_from"]] == [3]
-  with pytest.raises(AdvTfError, match="another grid of stage cells"):   # and the old grid is now the shorter one
+  with pytest.raises(AdvTfError, match="use the flags of the run that grew it"):   # the old grid is now shorter
     cli.check_manifest(tmp_path, "cells", grid)
 
 
