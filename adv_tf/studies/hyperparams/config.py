@@ -277,9 +277,10 @@ QUICK_AXES = ("input_dropout", "kernel_size", "pool_size", "stride")
 # SGD's 10 baselines), with four of their six cells undecided (SGD below AdaDelta by 0.057 and Adamax by 0.067 L2;
 # Nadam and RMSprop noisier than the baselines, so judged by Welch's t). Those four optimizers get 9 seeds each,
 # the cells nearest a decision first (by their p at the second look: Adamax, AdaDelta, RMSprop, Nadam); 6 more seeds
-# each, 24 cells. The 9 is the count the engine's "what would decide it" gave at the second look (C5 at alpha/3
-# then): a sample size chosen from the effect seen, so the third look's level (alpha/4) holds only approximately
-# for the pooled t (a worst case of about twice, Proschan & Hunsberger 1995); the report's README paragraph says so.
+# each, 24 cells. The 9 is the count the engine's "what would decide it" gave when the second look's data were
+# re-read at a draft level of the looks rule (alpha/3, unpublished; the published second look said about 6): a sample
+# size chosen from the effect seen, so the third look's level (alpha/4) holds only approximately for the pooled t (a
+# worst case of about twice, Proschan & Hunsberger 1995); the report says so (`report.looks_line`).
 CPU_FULL_THIRD_LOOK = ("optimizer=adamax@9", "optimizer=adadelta@9", "optimizer=rmsprop@9", "optimizer=nadam@9")
 # How many readings of cpu-full each claim whose models got seeds has had (`HyperparamsConfig.looks`): the part-way
 # grid (one model per value, published from 2026-12-06 on), the replicates (3 seeds, 2026-12-07), and for C5 this

@@ -18,7 +18,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from adv_tf.claims import Untestable, Values, judge_all, noise_reference, verdict_table, with_looks
+from adv_tf.claims import Rules, Untestable, Values, judge_all, noise_reference, verdict_table, with_looks
 from adv_tf.claims import claim_verdicts as engine_claim_verdicts
 from adv_tf.report import figures, markdown, statistics
 from adv_tf.report.base import StudyReport
@@ -663,6 +663,7 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
                "compared mean).", ""] if meta.get("noise_line") else []), verdict_table(*judged),
             *(["", meta["padding_line"]] if meta.get("padding_line") else []),
             *(["", meta["replicates_line"]] if meta.get("replicates_line") else []),
+            *(["", meta["looks_line"]] if meta.get("looks_line") else []),
             "", "Verdict rules (adv_tf.claims; the paper gives none): a hyperparameter claim is about a training "
             "choice, so its unit is the trained model; one model against the mean of N baselines is judged by "
             "t = (x − mean) / (sd·√(1+1/N)) with N − 1 degrees of freedom, two single models by sd·√2, sd = the "
@@ -670,7 +671,8 @@ def _markdown(summary: Summary, selection, table2, table3, table4, table5, table
             "distribution); a model with seeds of its own (the replicates, `--replicate`) by the same sd at "
             "se = sd·√(1/n_a + 1/n_b) for n_a and n_b seeds, unless its own seed-to-seed variance is significantly "
             "above the baselines' (F test, one-sided 5%): then by Welch's t over each side's own seeds (a note where "
-            "a side has one seed or the cell is a trend). A cell is significant at one-sided 2.5% (Holm over "
+            "a side has one seed or the cell is a trend). A cell is significant at one-sided 2.5% at a claim's "
+            "first look (a later look's level: the sequential design above) (Holm over "
             "a claim's cells for \"does not hold\"); holds when every measured cell is significant for the "
             "claim; tie when every cell is "
             "equivalent within 0.09 (§5.5's \"no impact\" bound, 3 Table-2 stds) by two one-sided tests; "
@@ -839,6 +841,7 @@ class HyperparamsReport(StudyReport):
     meta = {**self._inputs.meta, "noise_line": self._noise.describe() if self._noise is not None else "",
             "padding_line": padding_control_line(self._inputs.records),
             "replicates_line": replicates_line(self._inputs.records, self._noise),
+            "looks_line": looks_line(self._judged[0]),
             "gaps_section": gaps_of(self._summary, self._inputs.selection, self._noise).render(),
             "transfer_text": transfer_text(self._summary.kappa, ours_measure(self._inputs.records))}
     return _markdown(self._summary, self._inputs.selection, rows[2], rows[3], rows[4], rows[5], rows[6],
@@ -870,6 +873,28 @@ def padding_control_line(records: Sequence[Mapping[str, Any]]) -> str:
   valid = [r for r in records if r["stage"] == "baseline"]
   return (f"Padding control: the 'same'-padded control LeNets' mean distance {moments(same)}; the 'valid' baselines' "
           f"{moments(valid)} (C4-same and C6-same judge with the 'valid' baselines' sd).")
+
+
+def looks_line(ours: Sequence[Any], alpha: float = Rules().alpha) -> str:
+  """The sequential design (`HyperparamsConfig.looks`) of the judged claims `ours`, with its levels and caveats, for
+  the report itself; empty when every claim is a fixed design."""
+  by_look: dict[int, list[str]] = {}
+  for r in ours:
+    if r.claim.looks > 1:
+      by_look.setdefault(r.claim.looks, []).append(r.claim.id)
+  if not by_look:
+    return ""
+  looks = "; ".join(f"{', '.join(ids)} at look {k}, read at {alpha:g}/{2 ** (k - 1)} = {alpha / 2 ** (k - 1):.4g} "
+                    f"per direction (over its {k} looks a false verdict has a chance of at most "
+                    f"{alpha * (2 - 2 ** (1 - k)):.4g})" for k, ids in sorted(by_look.items()))
+  return ("Sequential design (`--looks`): seeds (the replicates) were added to this run after earlier readings of "
+          f"it left claims undecided, so those claims are judged as looks, look k at {alpha:g}/2^(k-1), each at half "
+          f"the level of the one before (the levels sum below {2 * alpha:g} however many looks): {looks}. A reading "
+          "published before at a higher level is withdrawn where this one differs. A look whose added seed count "
+          "was chosen from the effect seen before it (cpu-full's third look at C5: 9 seeds, the count 'what would "
+          "decide it' gave on the second look's data at a draft level, 0.025/3) holds its level only approximately "
+          "for the pooled t (worst case about twice: Proschan & Hunsberger 1995). The looks count the readings of "
+          "seed 0's run; a run at another --seed is a fixed design.")
 
 
 def replicates_line(records: Sequence[Mapping[str, Any]], noise=None) -> str:

@@ -208,6 +208,11 @@ def test_the_sequential_looks_judge_their_claims_at_their_look_and_say_so(writte
     assert [c.status for c in by_id[cid].cells] == [c.status for c in alone.cells]
   paper = {r.claim.id: r for r in report.judge_claims(records, looks=PROFILE.looks)[1]}
   assert paper["C5"].claim.looks == 1   # the published numbers are one reading
+  line = report.looks_line(list(by_id.values()))   # the report states the design itself
+  assert line.startswith("Sequential design (`--looks`)")
+  assert "C1, C2, C2-6.3, S1, S2 at look 2, read at 0.025/2 = 0.0125 per direction" in line
+  assert "C5, C5-6.3 at look 3, read at 0.025/4 = 0.00625" in line and "Proschan & Hunsberger" in line
+  assert report.looks_line(report.judge_claims(records)[0]) == ""
 
 
 @pytest.mark.parametrize("entry, message", [("C9=2", "--looks entry 'C9=2': no claim 'C9'"),
