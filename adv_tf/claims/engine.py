@@ -97,6 +97,10 @@ class Rules:
     looks sum to less than 2 alpha (module docstring)."""
     return self if k == 1 else dataclasses.replace(self, alpha=self.alpha / 2 ** (k - 1))
 
+  def levels_through(self, k: int) -> float:
+    """The sum of the levels of looks 1..k (`at_look`), which bounds the chance of a false verdict over them."""
+    return self.alpha * (2 - 2 ** (1 - k))
+
 
 @dataclasses.dataclass
 class CellResult:
@@ -924,7 +928,8 @@ def _sequential_note(claim: Claim, alpha: float) -> str:
     return ""
   return (f"sequential: look {k} (its data grew after {k - 1} earlier reading{'s' if k > 2 else ''}), judged at "
           f"{alpha:g}/{2 ** (k - 1)} = {alpha / 2 ** (k - 1):.4g} per direction, each look at half the level of the "
-          f"one before: over its {k} looks a false verdict has a chance of at most {alpha * (2 - 2 ** (1 - k)):.4g} "
+          f"one before: over its {k} looks a false verdict has a chance of at most "
+          f"{Rules(alpha=alpha).levels_through(k):.4g} "
           f"per direction (the sum of their levels; below {2 * alpha:g} however many looks)")
 
 

@@ -307,10 +307,14 @@ def check_manifest(folder: pathlib.Path, stage_name: str, cells: Sequence[Any],
                  old["num_cells"], manifest["num_cells"], old["num_cells"])
     old = json.loads(path.read_text())   # another shard's different growth may have landed after ours
   if old.get("sha256") != manifest["sha256"]:
-    whose = "the run that grew it" if old.get("grown_from") else "the first run"
     raise AdvTfError(f"{folder} holds another grid of stage {stage_name} ({old.get('num_cells')} cells, hash "
                      f"{str(old.get('sha256'))[:12]}) than this run's ({manifest['num_cells']} cells, hash "
-                     f"{manifest['sha256'][:12]}): use the flags of {whose} or another --output_dir")
+                     f"{manifest['sha256'][:12]}): use the flags of {_whose(old)} or another --output_dir")
+
+
+def _whose(manifest: dict) -> str:
+  """The run whose flags made a folder's grid: the run that grew it, or the first."""
+  return "the run that grew it" if manifest.get("grown_from") else "the first run"
 
 
 def _early_cells(run: study_lib.StudyRun, stage: study_lib.Stage) -> Optional[list]:
@@ -381,7 +385,7 @@ def preflight(run: study_lib.StudyRun, stages: Sequence[study_lib.Stage]) -> dic
     old = json.loads(path.read_text()) if path.exists() else {}
     if old.get("data_free_sha256") not in (None, hashes[stage.name]) and not _grew(old, cells, "data_free_sha256"):
       raise AdvTfError(f"{stage.output_dir(run)} holds another grid of stage {stage.name} ({old.get('num_cells')} "
-                       "cells) than this run's: use the flags of the first run or another --output_dir")
+                       f"cells) than this run's: use the flags of {_whose(old)} or another --output_dir")
   check_only_cells(run, stages)
   return hashes
 

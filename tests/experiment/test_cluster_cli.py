@@ -139,6 +139,9 @@ def test_a_grid_refusal_comes_before_config_json_and_data(toy, tmp_path, capsys)
   assert toy.ran == ["v=3"]
   manifest = json.loads(next(out.rglob(cli.MANIFEST)).read_text())   # the data-free hash: the grown grid's too
   assert manifest["num_cells"] == 3 and manifest["data_free_sha256"] == manifest["sha256"]
+  capsys.readouterr()
+  assert cli.run_main(toy, _argv(out, "--stage=cells", "--values=1,2")) == 2   # the first run's flags, now shorter
+  assert "use the flags of the run that grew it" in capsys.readouterr().err
 
 
 def test_a_grid_that_differs_only_with_the_data_is_refused_after_it_loads(toy, tmp_path, monkeypatch, capsys):

@@ -275,7 +275,7 @@ QUICK_NOISE_REFERENCE = "docs/results/hyperparams/quick-baselines10/noise_refere
 QUICK_AXES = ("input_dropout", "kernel_size", "pool_size", "stride")
 # 2026-12-08, the third look at C5: the replicates read C5 and C5-6.3 inconclusive (3 seeds per optimizer against
 # SGD's 10 baselines), with four of their six cells undecided (SGD below AdaDelta by 0.057 and Adamax by 0.067 L2;
-# Nadam and RMSprop noisier than the baselines, so judged by Welch's t). Those four optimizers get 9 seeds each,
+# Nadam and RMSprop, at 3 seeds, noisier than the baselines, so judged by Welch's t). Those four get 9 seeds each,
 # the cells nearest a decision first (by their p at the second look: Adamax, AdaDelta, RMSprop, Nadam); 6 more seeds
 # each, 24 cells. The 9 is the count the engine's "what would decide it" gave when the second look's data were
 # re-read at a draft level of the looks rule (alpha/3, unpublished; the published second look said about 6): a sample

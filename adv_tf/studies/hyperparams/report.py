@@ -875,7 +875,7 @@ def padding_control_line(records: Sequence[Mapping[str, Any]]) -> str:
           f"{moments(valid)} (C4-same and C6-same judge with the 'valid' baselines' sd).")
 
 
-def looks_line(ours: Sequence[Any], alpha: float = Rules().alpha) -> str:
+def looks_line(ours: Sequence[Any], rules: Rules = Rules()) -> str:
   """The sequential design (`HyperparamsConfig.looks`) of the judged claims `ours`, with its levels and caveats, for
   the report itself; empty when every claim is a fixed design."""
   by_look: dict[int, list[str]] = {}
@@ -884,9 +884,10 @@ def looks_line(ours: Sequence[Any], alpha: float = Rules().alpha) -> str:
       by_look.setdefault(r.claim.looks, []).append(r.claim.id)
   if not by_look:
     return ""
-  looks = "; ".join(f"{', '.join(ids)} at look {k}, read at {alpha:g}/{2 ** (k - 1)} = {alpha / 2 ** (k - 1):.4g} "
+  alpha = rules.alpha
+  looks = "; ".join(f"{', '.join(ids)} at look {k}, read at {alpha:g}/{2 ** (k - 1)} = {rules.at_look(k).alpha:.4g} "
                     f"per direction (over its {k} looks a false verdict has a chance of at most "
-                    f"{alpha * (2 - 2 ** (1 - k)):.4g})" for k, ids in sorted(by_look.items()))
+                    f"{rules.levels_through(k):.4g})" for k, ids in sorted(by_look.items()))
   return ("Sequential design (`--looks`): seeds (the replicates) were added to this run after earlier readings of "
           f"it left claims undecided, so those claims are judged as looks, look k at {alpha:g}/2^(k-1), each at half "
           f"the level of the one before (the levels sum below {2 * alpha:g} however many looks): {looks}. A reading "
