@@ -159,15 +159,14 @@ def test_a_grid_that_differs_only_with_the_data_is_refused_after_it_loads(toy, t
   assert toy.ran == [] and (out / "config.json").read_text() == before
 
 
-def test_two_shards_creating_the_manifest_at_once_agree(tmp_path, monkeypatch):
-  """Both shards see one complete manifest: one creates it, the other compares; a differing grid is refused."""
-  from adv_tf.experiment.runner import Cell
+def _racing_shards(folder, monkeypatch, grids) -> list[str]:
+  """Runs `check_manifest` for each grid in its own thread, the manifest's exclusive create reached by all at the
+  same moment; returns the refusals."""
   from adv_tf.utils import atomic
-  cells = [Cell(f"c{i}", {"i": i}) for i in range(3)]
-  barrier = threading.Barrier(2)
+  barrier = threading.Barrier(len(grids))
   real_link = atomic.os.link
 
-  def racing_link(src, dst):  # both threads reach the create at the same moment
+  def racing_link(src, dst):  # every thread reaches the create at the same moment
     barrier.wait(timeout=10)
     return real_link(src, dst)
 
@@ -176,15 +175,23 @@ def test_two_shards_creating_the_manifest_at_once_agree(tmp_path, monkeypatch):
 
   def shard(grid):
     try:
-      cli.check_manifest(tmp_path, "cells", grid)
+      cli.check_manifest(folder, "cells", grid)
     except AdvTfError as e:
       errors.append(str(e))
 
-  threads = [threading.Thread(target=shard, args=(g,)) for g in (cells, cells[1:])]   # neither extends the other
+  threads = [threading.Thread(target=shard, args=(g,)) for g in grids]
   for t in threads:
     t.start()
   for t in threads:
     t.join()
+  return errors
+
+
+def test_two_shards_creating_the_manifest_at_once_agree(tmp_path, monkeypatch):
+  """Both shards see one complete manifest: one creates it, the other compares; a differing grid is refused."""
+  from adv_tf.experiment.runner import Cell
+  cells = [Cell(f"c{i}", {"i": i}) for i in range(3)]
+  errors = _racing_shards(tmp_path, monkeypatch, (cells, cells[1:]))   # neither extends the other
   assert len(errors) == 1 and "holds another grid" in errors[0]
   assert json.loads((tmp_path / cli.MANIFEST).read_text())["num_cells"] in (2, 3)
   assert not [p for p in tmp_path.iterdir() if p.name.startswith(".tmp")]
@@ -194,29 +201,8 @@ def test_a_shard_of_a_grid_and_one_of_its_growth_starting_at_once_end_on_the_gro
   """The shorter grid creates first and the longer grows it (both run: the short one's cells are the long one's
   first), or the longer creates first and the shorter is refused; either way the manifest is the grown grid."""
   from adv_tf.experiment.runner import Cell
-  from adv_tf.utils import atomic
   cells = [Cell(f"c{i}", {"i": i}) for i in range(3)]
-  barrier = threading.Barrier(2)
-  real_link = atomic.os.link
-
-  def racing_link(src, dst):
-    barrier.wait(timeout=10)
-    return real_link(src, dst)
-
-  monkeypatch.setattr(atomic.os, "link", racing_link)
-  errors = []
-
-  def shard(grid):
-    try:
-      cli.check_manifest(tmp_path, "cells", grid)
-    except AdvTfError as e:
-      errors.append(str(e))
-
-  threads = [threading.Thread(target=shard, args=(g,)) for g in (cells, cells[:2])]
-  for t in threads:
-    t.start()
-  for t in threads:
-    t.join()
+  errors = _racing_shards(tmp_path, monkeypatch, (cells, cells[:2]))
   assert all("holds another grid of stage cells (3 cells" in e and "this run's (2 cells" in e for e in errors)
   assert len(errors) <= 1 and json.loads((tmp_path / cli.MANIFEST).read_text())["num_cells"] == 3
 
