@@ -829,7 +829,7 @@ def _mixed(claim: Claim) -> bool:
   return len(ways) > 1
 
 
-def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules) -> str:
+def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules, level: str = "") -> str:
   testable = [c for c in cells if c.test is not None]
   if verdict == NOT_RUN or verdict in DECIDED:
     return ""
@@ -872,7 +872,7 @@ def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules
     outcome = combine(claim, scaled + [c for c in cells if c.test is None], rules).removeprefix("this model: ")
     if outcome in DECIDED:
       return (f"{seen}; the same rules would read '{outcome}'{alone} at {weakest.test.grown(factor, unit)} if the "
-              "effect held")
+              f"effect held{level}")
   never = f"{seen}; {weakest.test.never(rules.max_factor, spread)}{alone}"
   if not _seedable(weakest.test):
     return never
@@ -885,7 +885,8 @@ def _to_decide(claim: Claim, cells: list[CellResult], verdict: str, rules: Rules
       c.p_for, c.p_against, c.p_tie = _p_values(c.cell, c.test, claim.margin)
     outcome = combine(claim, scaled + [c for c in cells if c.test is None], rules).removeprefix("this model: ")
     if outcome in DECIDED:
-      return f"{never}; the same rules would read '{outcome}' at {weakest.test.seeded_text(factor)} if the effect held"
+      return (f"{never}; the same rules would read '{outcome}' at {weakest.test.seeded_text(factor)} if the effect "
+              f"held{level}")
   return (f"{never}; nor would seeds of each compared model, up to {rules.max_factor}x today's, at this effect (it "
           "sits where neither side of the claim's line can be shown)")
 
@@ -912,10 +913,9 @@ def judge(claim: Claim, measure: Measure, rules: Rules = Rules(),
     gaps = [c.confounds[name] for c in cells if name in c.confounds]
     if gaps and max(gaps) > limit:
       flagged.append(f"{name} differs by up to {max(gaps):.3g} between compared sides (flagged above {limit:g})")
-  ahead = base.at_look(claim.looks + 1) if claim.looks > 1 else rules
-  to_decide = _to_decide(claim, cells, verdict, ahead)
-  if claim.looks > 1 and "would read '" in to_decide:   # a projection of more data, which is the next look
-    to_decide += f" (at look {claim.looks + 1}'s level, {ahead.alpha:.4g})"
+  ahead = base.at_look(claim.looks + 1) if claim.looks > 1 else rules   # more data is the next look
+  level = f" (at look {claim.looks + 1}'s level, {ahead.alpha:.4g})" if claim.looks > 1 else ""
+  to_decide = _to_decide(claim, cells, verdict, ahead, level)
   return ClaimResult(claim, verdict, cells, tested, to_decide,
                      "confounds: " + "; ".join(flagged) if flagged else "", _sequential_note(claim, base.alpha))
 
